@@ -1,0 +1,92 @@
+package dev.marginal.random;
+
+/**
+ * Counter-based bulk samplers over a key's stream. Element {@code i} depends only on the key and {@code i}, so
+ * results are identical however the work is split.
+ */
+public final class Samplers {
+  private static final double TWO_PI = 2 * Math.PI;
+
+  private Samplers() {}
+
+  /** Fills {@code out[off .. off+n)} with uniforms in [0, 1) (stream values 0..n-1). */
+  public static void uniforms(RngKey key, float[] out, int off, int n) {
+    long s = RngKey.mix(key.state());
+    for (int i = 0; i < n; i++) {
+      // Float from the top 24 bits: exactly representable, strictly below 1.
+      out[off + i] = (RngKey.mix(s + (i + 1) * RngKey.GAMMA) >>> 40) * 0x1.0p-24f;
+    }
+  }
+
+  /** Fills {@code out[off .. off+n)} with uniforms in [0, 1) as doubles. */
+  public static void uniforms(RngKey key, double[] out, int off, int n) {
+    for (int i = 0; i < n; i++) {
+      out[off + i] = RngKey.toUnit(key.bits(i));
+    }
+  }
+
+  /**
+   * Fills {@code out[off .. off+n)} with standard normals by the Box–Muller transform: normals {@code 2j} and
+   * {@code 2j+1} come from stream values {@code 2j} and {@code 2j+1}. {@code 1 − u} keeps the log finite.
+   */
+  public static void normals(RngKey key, float[] out, int off, int n) {
+    long s = RngKey.mix(key.state());
+    for (int j = 0; 2 * j < n; j++) {
+      double u1 = 1.0 - RngKey.toUnit(RngKey.mix(s + (2L * j + 1) * RngKey.GAMMA));
+      double u2 = RngKey.toUnit(RngKey.mix(s + (2L * j + 2) * RngKey.GAMMA));
+      double r = Math.sqrt(-2.0 * Math.log(u1));
+      double t = TWO_PI * u2;
+      out[off + 2 * j] = (float) (r * Math.cos(t));
+      if (2 * j + 1 < n) {
+        out[off + 2 * j + 1] = (float) (r * Math.sin(t));
+      }
+    }
+  }
+
+  /** Double-precision variant of {@link #normals(RngKey, float[], int, int)}; the same stream. */
+  public static void normals(RngKey key, double[] out, int off, int n) {
+    for (int j = 0; 2 * j < n; j++) {
+      double u1 = 1.0 - RngKey.toUnit(key.bits(2L * j));
+      double u2 = RngKey.toUnit(key.bits(2L * j + 1));
+      double r = Math.sqrt(-2.0 * Math.log(u1));
+      double t = TWO_PI * u2;
+      out[off + 2 * j] = r * Math.cos(t);
+      if (2 * j + 1 < n) {
+        out[off + 2 * j + 1] = r * Math.sin(t);
+      }
+    }
+  }
+
+  /**
+   * Draws a category index from unnormalised log-probabilities by inverse CDF.
+   *
+   * @param logits log-weights; −∞ entries are never chosen
+   */
+  public static int categorical(RngKey key, double[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double l : logits) {
+      max = Math.max(max, l);
+    }
+    if (max == Double.NEGATIVE_INFINITY || Double.isNaN(max)) {
+      throw new IllegalArgumentException("categorical needs at least one finite logit");
+    }
+    double total = 0;
+    for (double l : logits) {
+      total += Math.exp(l - max);
+    }
+    double u = key.uniform() * total;
+    double acc = 0;
+    int last = 0;
+    for (int c = 0; c < logits.length; c++) {
+      double w = Math.exp(logits[c] - max);
+      if (w > 0) {
+        last = c;
+      }
+      acc += w;
+      if (u < acc) {
+        return c;
+      }
+    }
+    return last;
+  }
+}

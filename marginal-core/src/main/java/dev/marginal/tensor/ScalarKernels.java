@@ -1,0 +1,67 @@
+package dev.marginal.tensor;
+
+/** Plain-loop kernels: the fallback when the Vector API is absent, and the reference in tests. */
+final class ScalarKernels implements Kernels {
+  static final ScalarKernels INSTANCE = new ScalarKernels();
+
+  private ScalarKernels() {}
+
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+    float[] row = new float[n];
+    for (int i = 0; i < m; i++) {
+      java.util.Arrays.fill(row, 0f);
+      for (int p = 0; p < k; p++) {
+        float aip = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+        if (aip == 0f) {
+          continue;
+        }
+        if (transB) {
+          for (int j = 0; j < n; j++) {
+            row[j] += aip * b[bOff + j * k + p];
+          }
+        } else {
+          int base = bOff + p * n;
+          for (int j = 0; j < n; j++) {
+            row[j] += aip * b[base + j];
+          }
+        }
+      }
+      int ci = cOff + i * n;
+      if (accumulate) {
+        for (int j = 0; j < n; j++) {
+          c[ci + j] += row[j];
+        }
+      } else {
+        System.arraycopy(row, 0, c, ci, n);
+      }
+    }
+  }
+
+  @Override
+  public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] = (float) Math.tanh(x[xOff + i]);
+    }
+  }
+
+  @Override
+  public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] = (float) Math.exp(x[xOff + i]);
+    }
+  }
+
+  @Override
+  public void log(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] = (float) Math.log(x[xOff + i]);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+}

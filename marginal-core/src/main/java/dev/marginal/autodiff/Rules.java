@@ -1,0 +1,211 @@
+package dev.marginal.autodiff;
+
+import dev.marginal.tensor.Tensor;
+
+/** Backward rules that need more than one tensor operation, written as single fused loops. */
+final class Rules {
+  private Rules() {}
+
+  /** {@code g ⊙ (a·x + b)}. */
+  static Tensor mulAffine(Tensor g, Tensor x, float a, float b) {
+    float[] gd = g.buffer();
+    float[] xd = x.buffer();
+    float[] out = new float[gd.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = gd[i] * (a * xd[i] + b);
+    }
+    return Tensor.wrap(out, x.shape());
+  }
+
+  /** {@code g ⊙ (1 − y²)} for y = tanh(x). */
+  static Tensor tanhGrad(Tensor g, Tensor y) {
+    float[] gd = g.buffer();
+    float[] yd = y.buffer();
+    float[] out = new float[gd.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = gd[i] * (1f - yd[i] * yd[i]);
+    }
+    return Tensor.wrap(out, y.shape());
+  }
+
+  /** {@code g ⊙ y(1 − y)} for y = σ(x). */
+  static Tensor sigmoidGrad(Tensor g, Tensor y) {
+    float[] gd = g.buffer();
+    float[] yd = y.buffer();
+    float[] out = new float[gd.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = gd[i] * yd[i] * (1f - yd[i]);
+    }
+    return Tensor.wrap(out, y.shape());
+  }
+
+  static Tensor signGrad(Tensor g, Tensor x) {
+    float[] gd = g.buffer();
+    float[] xd = x.buffer();
+    float[] out = new float[gd.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = xd[i] > 0 ? gd[i] : (xd[i] < 0 ? -gd[i] : 0f);
+    }
+    return Tensor.wrap(out, x.shape());
+  }
+
+  static Tensor insideGrad(Tensor g, Tensor x, float lo, float hi) {
+    float[] gd = g.buffer();
+    float[] xd = x.buffer();
+    float[] out = new float[gd.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = xd[i] >= lo && xd[i] <= hi ? gd[i] : 0f;
+    }
+    return Tensor.wrap(out, x.shape());
+  }
+
+  /**
+   * Gradients of {@code C = op(A)·op(B)}: {@code dA = g·op(B)ᵀ} and {@code dB = op(A)ᵀ·g}, each expressed as one
+   * GEMM on the stored operands so no transpose is ever materialised.
+   */
+  static void matmulGrad(Var a, Var b, Tensor g, boolean transA, boolean transB) {
+    Tensor av = a.value();
+    Tensor bv = b.value();
+    if (a.requiresGrad) {
+      Tensor g2 = g.rank() == 2 ? g : g.reshape(-1, g.dim(-1));
+      Tensor da = transA ? bv.matmul(g2, transB, true) : g2.matmul(bv, false, !transB);
+      a.accumulateFresh(da.reshape(av.shape()));
+    }
+    if (b.requiresGrad) {
+      Tensor a2 = av.rank() == 2 ? av : av.reshape(-1, av.dim(-1));
+      Tensor g2 = g.rank() == 2 ? g : g.reshape(-1, g.dim(-1));
+      Tensor db = transB ? g2.matmul(a2, true, transA) : a2.matmul(g2, !transA, false);
+      b.accumulateFresh(db);
+    }
+  }
+
+  /** Broadcasts a reduced gradient back along {@code axis} to {@code shape}. */
+  static Tensor expandReduced(Tensor g, int[] shape, int axis) {
+    int a = axis < 0 ? axis + shape.length : axis;
+    int[] kept = shape.clone();
+    kept[a] = 1;
+    return g.reshape(kept).broadcastTo(shape);
+  }
+
+  static Tensor maxGrad(Tensor g, Tensor x, int axis) {
+    int[] shape = x.shape();
+    int a = axis < 0 ? axis + shape.length : axis;
+    Tensor m = x.max(a, true);
+    int outer = prod(shape, 0, a);
+    int len = shape[a];
+    int inner = prod(shape, a + 1, shape.length);
+    float[] xd = x.buffer();
+    float[] md = m.buffer();
+    float[] gd = g.buffer();
+    float[] out = new float[xd.length];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        for (int l = 0; l < len; l++) {
+          if (xd[base + l * inner] == md[o * inner + i]) {
+            out[base + l * inner] = gd[o * inner + i];
+            break;
+          }
+        }
+      }
+    }
+    return Tensor.wrap(out, shape);
+  }
+
+  /** {@code dx = g · exp(x − out)}; zero where the output is −∞ (every input was −∞). */
+  static Tensor logSumExpGrad(Tensor g, Tensor x, Tensor out, int axis) {
+    int[] shape = x.shape();
+    int a = axis < 0 ? axis + shape.length : axis;
+    int outer = prod(shape, 0, a);
+    int len = shape[a];
+    int inner = prod(shape, a + 1, shape.length);
+    float[] xd = x.buffer();
+    float[] od = out.buffer();
+    float[] gd = g.buffer();
+    float[] res = new float[xd.length];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        float lse = od[o * inner + i];
+        float gi = gd[o * inner + i];
+        if (lse == Float.NEGATIVE_INFINITY) {
+          continue;
+        }
+        int base = o * len * inner + i;
+        for (int l = 0; l < len; l++) {
+          res[base + l * inner] = (float) (gi * Math.exp((double) xd[base + l * inner] - lse));
+        }
+      }
+    }
+    return Tensor.wrap(res, shape);
+  }
+
+  /**
+   * Gradient of the prefix log-sum-exp {@code c_j = log Σ_{i≤j} e^{x_i}}: {@code dx_i = e^{x_i − c_i}·S_i} with
+   * {@code S_i = Σ_{j≥i} g_j e^{c_i − c_j}}, computed backwards by {@code S_i = g_i + e^{c_i − c_{i+1}} S_{i+1}}.
+   * Every factor {@code e^{c_i − c_{i+1}}} is at most 1 since prefixes only grow, so the recurrence is stable;
+   * −∞ prefixes contribute 0.
+   */
+  static Tensor logCumSumExpGrad(Tensor g, Tensor x, Tensor out, int axis) {
+    int[] shape = x.shape();
+    int a = axis < 0 ? axis + shape.length : axis;
+    int outer = prod(shape, 0, a);
+    int len = shape[a];
+    int inner = prod(shape, a + 1, shape.length);
+    float[] xd = x.buffer();
+    float[] cd = out.buffer();
+    float[] gd = g.buffer();
+    float[] res = new float[xd.length];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        double s = 0;
+        for (int l = len - 1; l >= 0; l--) {
+          int at = base + l * inner;
+          double c = cd[at];
+          if (l < len - 1) {
+            double next = cd[at + inner];
+            s *= c == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(c - next);
+          }
+          s += gd[at];
+          res[at] = c == Double.NEGATIVE_INFINITY ? 0f : (float) (Math.exp(xd[at] - c) * s);
+        }
+      }
+    }
+    return Tensor.wrap(res, shape);
+  }
+
+  static Tensor unslice(Tensor g, int[] shape, int axis, int from) {
+    int a = axis < 0 ? axis + shape.length : axis;
+    int len = shape[a];
+    int outer = prod(shape, 0, a);
+    int inner = prod(shape, a + 1, shape.length);
+    int width = g.dim(a) * inner;
+    float[] out = new float[prod(shape, 0, shape.length)];
+    float[] gd = g.buffer();
+    for (int o = 0; o < outer; o++) {
+      System.arraycopy(gd, o * width, out, (o * len + from) * inner, width);
+    }
+    return Tensor.wrap(out, shape);
+  }
+
+  static Tensor scatterAdd(Tensor g, int[] index, int[] shape) {
+    float[] out = new float[prod(shape, 0, shape.length)];
+    int inner = index.length == 0 ? 0 : g.size() / index.length;
+    float[] gd = g.buffer();
+    for (int i = 0; i < index.length; i++) {
+      int base = index[i] * inner;
+      for (int j = 0; j < inner; j++) {
+        out[base + j] += gd[i * inner + j];
+      }
+    }
+    return Tensor.wrap(out, shape);
+  }
+
+  private static int prod(int[] s, int from, int to) {
+    int n = 1;
+    for (int i = from; i < to; i++) {
+      n *= s[i];
+    }
+    return n;
+  }
+}

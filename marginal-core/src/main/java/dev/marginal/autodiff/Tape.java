@@ -1,0 +1,117 @@
+package dev.marginal.autodiff;
+
+import dev.marginal.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+
+/**
+ * Records primitives for reverse-mode differentiation. Nodes are appended in creation order, which is already a
+ * topological order, so {@link #backward} is a single reverse sweep: no recursion, no sort. A tape is meant for one
+ * step: make a new one per step and drop it, and nothing leaks across steps.
+ *
+ * <p>Only values that depend on a variable or parameter are recorded; constants cost nothing at backward time.
+ */
+public final class Tape {
+  private final ArrayList<Var> nodes = new ArrayList<>();
+
+  /** A value that gradients do not flow into. */
+  public Var constant(Tensor value) {
+    return new Var(this, value, false, -1);
+  }
+
+  /** A scalar constant. */
+  public Var constant(float value) {
+    return constant(Tensor.scalar(value));
+  }
+
+  /** A leaf whose gradient is wanted ({@link #grad(Var)} after backward). */
+  public Var variable(Tensor value) {
+    return add(new Var(this, value, true, nodes.size()));
+  }
+
+  /** Watches a parameter: backward passes add this leaf's gradient into {@link Parameter#grad()}. */
+  public Var param(Parameter p) {
+    Var v = new Var(this, p.value(), true, nodes.size());
+    v.parameter = p;
+    return add(v);
+  }
+
+  /**
+   * Records a custom primitive: {@code value} computed from {@code inputs}, with its backward rule. Use this to
+   * add a primitive without changing the library; check its rule with {@link GradCheck}.
+   */
+  public Var record(Tensor value, Backward rule, Var... inputs) {
+    boolean needs = false;
+    for (Var in : inputs) {
+      if (in.tape != this) {
+        throw new IllegalArgumentException("inputs come from different tapes");
+      }
+      needs |= in.requiresGrad;
+    }
+    if (!needs) {
+      return new Var(this, value, false, -1);
+    }
+    Var v = new Var(this, value, true, nodes.size());
+    v.rule = rule;
+    return add(v);
+  }
+
+  private Var add(Var v) {
+    nodes.add(v);
+    return v;
+  }
+
+  /** The number of recorded nodes. */
+  public int size() {
+    return nodes.size();
+  }
+
+  /** Back-propagates from a scalar (one-element) output. */
+  public void backward(Var loss) {
+    if (loss.value().size() != 1) {
+      throw new IllegalArgumentException("backward needs a one-element loss, got shape "
+          + Arrays.toString(loss.value().shape()) + " (use backward(out, seed))");
+    }
+    backward(loss, Tensor.full(1f, loss.value().shape()));
+  }
+
+  /**
+   * Back-propagates {@code seed} = d loss / d out. Earlier gradients on this tape are cleared first, so a tape can
+   * be swept several times for different outputs; parameters accumulate across sweeps.
+   */
+  public void backward(Var out, Tensor seed) {
+    if (out.tape != this) {
+      throw new IllegalArgumentException("output is not on this tape");
+    }
+    if (!Arrays.equals(seed.shape(), out.value().shape())) {
+      throw new IllegalArgumentException("seed shape " + Arrays.toString(seed.shape()) + " != output shape "
+          + Arrays.toString(out.value().shape()));
+    }
+    for (Var v : nodes) {
+      v.grad = null;
+    }
+    if (!out.requiresGrad) {
+      return;
+    }
+    out.accumulate(seed);
+    for (int i = out.index; i >= 0; i--) {
+      Var v = nodes.get(i);
+      if (v.grad == null) {
+        continue;
+      }
+      if (v.rule != null) {
+        v.rule.apply(Tensor.wrap(v.grad, v.value().shape()));
+      } else if (v.parameter != null) {
+        v.parameter.accumulateGrad(v.grad);
+      }
+    }
+  }
+
+  /** d loss / d v from the last backward pass (zeros when v was not reached). */
+  public Tensor grad(Var v) {
+    if (v.grad == null) {
+      return Tensor.zeros(v.value().shape());
+    }
+    return Tensor.of(v.grad, v.value().shape());
+  }
+}

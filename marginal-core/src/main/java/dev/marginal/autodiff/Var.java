@@ -1,0 +1,345 @@
+package dev.marginal.autodiff;
+
+import dev.marginal.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * A tensor value on a {@link Tape}, with the differentiable operations an LVM needs. Each method records one
+ * primitive with its backward rule (the rules live in {@link Rules}). Binary operations broadcast.
+ */
+public final class Var {
+  final Tape tape;
+  private final Tensor value;
+  final boolean requiresGrad;
+  final int index;
+  float[] grad;
+  Backward rule;
+  Parameter parameter;
+
+  Var(Tape tape, Tensor value, boolean requiresGrad, int index) {
+    this.tape = tape;
+    this.value = value;
+    this.requiresGrad = requiresGrad;
+    this.index = index;
+  }
+
+  /** The forward value. */
+  public Tensor value() {
+    return value;
+  }
+
+  /** The tape this value lives on. */
+  public Tape tape() {
+    return tape;
+  }
+
+  public int[] shape() {
+    return value.shape();
+  }
+
+  /** Whether gradients flow into this value. */
+  public boolean requiresGrad() {
+    return requiresGrad;
+  }
+
+  /**
+   * Adds {@code g} (the shape of this value) into this node's gradient. Called by backward rules; a no-op for
+   * constants.
+   */
+  public void accumulate(Tensor g) {
+    if (!requiresGrad) {
+      return;
+    }
+    float[] d = g.buffer();
+    if (grad == null) {
+      grad = d.clone();
+      return;
+    }
+    for (int i = 0; i < grad.length; i++) {
+      grad[i] += d[i];
+    }
+  }
+
+  /** Like {@link #accumulate} but adopts the buffer of {@code g}, which the caller just created. */
+  void accumulateFresh(Tensor g) {
+    if (!requiresGrad) {
+      return;
+    }
+    if (grad == null) {
+      grad = g.buffer();
+      return;
+    }
+    float[] d = g.buffer();
+    for (int i = 0; i < grad.length; i++) {
+      grad[i] += d[i];
+    }
+  }
+
+  /** Adds a gradient of the broadcast output shape, summed down to this value's shape. */
+  void accumulateBroadcast(Tensor g) {
+    if (!requiresGrad) {
+      return;
+    }
+    if (Arrays.equals(g.shape(), value.shape())) {
+      accumulate(g);
+    } else {
+      accumulateFresh(g.sumTo(value.shape()));
+    }
+  }
+
+  private Var on(Var other) {
+    if (other.tape != tape) {
+      throw new IllegalArgumentException("operands come from different tapes");
+    }
+    return other;
+  }
+
+  // ------------------------------------------------------------- binary, broadcasting
+
+  public Var add(Var o) {
+    return tape.record(value.add(on(o).value), g -> {
+      accumulateBroadcast(g);
+      o.accumulateBroadcast(g);
+    }, this, o);
+  }
+
+  public Var sub(Var o) {
+    return tape.record(value.sub(on(o).value), g -> {
+      accumulateBroadcast(g);
+      if (o.requiresGrad) {
+        o.accumulateFresh(g.neg().sumTo(o.value.shape()));
+      }
+    }, this, o);
+  }
+
+  public Var mul(Var o) {
+    return tape.record(value.mul(on(o).value), g -> {
+      if (requiresGrad) {
+        accumulateFresh(g.mul(o.value).sumTo(value.shape()));
+      }
+      if (o.requiresGrad) {
+        o.accumulateFresh(g.mul(value).sumTo(o.value.shape()));
+      }
+    }, this, o);
+  }
+
+  public Var div(Var o) {
+    Tensor out = value.div(on(o).value);
+    return tape.record(out, g -> {
+      Tensor gb = g.div(o.value);
+      if (requiresGrad) {
+        accumulateFresh(gb.sumTo(value.shape()));
+      }
+      if (o.requiresGrad) {
+        o.accumulateFresh(gb.mul(out).neg().sumTo(o.value.shape()));
+      }
+    }, this, o);
+  }
+
+  // ------------------------------------------------------------- scalar affine
+
+  public Var add(float s) {
+    return tape.record(value.add(s), this::accumulate, this);
+  }
+
+  public Var mul(float s) {
+    return tape.record(value.mul(s), g -> accumulateFresh(g.mul(s)), this);
+  }
+
+  /** {@code a·x + b}. */
+  public Var affine(float a, float b) {
+    return tape.record(value.affine(a, b), g -> accumulateFresh(g.mul(a)), this);
+  }
+
+  public Var neg() {
+    return mul(-1f);
+  }
+
+  // ------------------------------------------------------------- unary
+
+  public Var exp() {
+    Tensor out = value.exp();
+    return tape.record(out, g -> accumulateFresh(g.mul(out)), this);
+  }
+
+  public Var log() {
+    return tape.record(value.log(), g -> accumulateFresh(g.div(value)), this);
+  }
+
+  public Var log1p() {
+    return tape.record(value.log1p(), g -> accumulateFresh(g.div(value.add(1f))), this);
+  }
+
+  public Var expm1() {
+    Tensor out = value.expm1();
+    return tape.record(out, g -> accumulateFresh(Rules.mulAffine(g, out, 1f, 1f)), this);
+  }
+
+  public Var tanh() {
+    Tensor out = value.tanh();
+    return tape.record(out, g -> accumulateFresh(Rules.tanhGrad(g, out)), this);
+  }
+
+  public Var sigmoid() {
+    Tensor out = value.sigmoid();
+    return tape.record(out, g -> accumulateFresh(Rules.sigmoidGrad(g, out)), this);
+  }
+
+  /** log(1 + eˣ); its derivative is σ(x). */
+  public Var softplus() {
+    return tape.record(value.softplus(), g -> accumulateFresh(g.mul(value.sigmoid())), this);
+  }
+
+  public Var relu() {
+    return tape.record(value.relu(), g -> accumulateFresh(g.mul(value.step())), this);
+  }
+
+  public Var square() {
+    return tape.record(value.square(), g -> accumulateFresh(Rules.mulAffine(g, value, 2f, 0f)), this);
+  }
+
+  public Var sqrt() {
+    Tensor out = value.sqrt();
+    return tape.record(out, g -> accumulateFresh(g.div(out.mul(2f))), this);
+  }
+
+  /** |x|; the derivative at 0 is taken as 0. */
+  public Var abs() {
+    return tape.record(value.abs(), g -> accumulateFresh(Rules.signGrad(g, value)), this);
+  }
+
+  /** Limits to {@code [lo, hi]}; the gradient is zero where the input lies outside. */
+  public Var clamp(float lo, float hi) {
+    return tape.record(value.clamp(lo, hi), g -> accumulateFresh(Rules.insideGrad(g, value, lo, hi)), this);
+  }
+
+  /** The same value with no gradient flowing back through it. */
+  public Var stopGradient() {
+    return tape.constant(value);
+  }
+
+  // ------------------------------------------------------------- linear algebra
+
+  /** {@code this · o}. */
+  public Var matmul(Var o) {
+    return matmul(o, false, false);
+  }
+
+  /** {@code op(this) · op(o)}; see {@link Tensor#matmul(Tensor, boolean, boolean)}. */
+  public Var matmul(Var o, boolean transA, boolean transB) {
+    Tensor out = value.matmul(on(o).value, transA, transB);
+    return tape.record(out, g -> Rules.matmulGrad(this, o, g, transA, transB), this, o);
+  }
+
+  // ------------------------------------------------------------- reductions
+
+  /** Sum of all elements, as a scalar. */
+  public Var sum() {
+    Tensor out = Tensor.scalar(value.sum());
+    return tape.record(out, g -> accumulateFresh(Tensor.full(g.item(), value.shape())), this);
+  }
+
+  /** Mean of all elements, as a scalar. */
+  public Var mean() {
+    int n = value.size();
+    Tensor out = Tensor.scalar((float) (value.sumDouble() / n));
+    return tape.record(out, g -> accumulateFresh(Tensor.full(g.item() / n, value.shape())), this);
+  }
+
+  public Var sum(int axis, boolean keepDims) {
+    Tensor out = value.sum(axis, keepDims);
+    return tape.record(out, g -> accumulateFresh(Rules.expandReduced(g, value.shape(), axis)), this);
+  }
+
+  public Var mean(int axis, boolean keepDims) {
+    float n = value.dim(axis);
+    return sum(axis, keepDims).mul(1f / n);
+  }
+
+  /** Maximum over an axis; the gradient goes to the first maximal element. */
+  public Var max(int axis, boolean keepDims) {
+    Tensor out = value.max(axis, keepDims);
+    return tape.record(out, g -> accumulateFresh(Rules.maxGrad(g, value, axis)), this);
+  }
+
+  /** log Σ exp over an axis; −∞ (with gradient 0) when every input is −∞. */
+  public Var logSumExp(int axis, boolean keepDims) {
+    Tensor out = value.logSumExp(axis, keepDims);
+    return tape.record(out, g -> accumulateFresh(Rules.logSumExpGrad(g, value, out, axis)), this);
+  }
+
+  /** log of the mean of exp over an axis: {@code logSumExp − log n}. */
+  public Var logMeanExp(int axis, boolean keepDims) {
+    return logSumExp(axis, keepDims).add((float) -Math.log(value.dim(axis)));
+  }
+
+  /** Prefix log-sum-exp along an axis; prefixes of −∞ stay −∞ with gradient 0. */
+  public Var logCumSumExp(int axis) {
+    Tensor out = value.logCumSumExp(axis);
+    return tape.record(out, g -> accumulateFresh(Rules.logCumSumExpGrad(g, value, out, axis)), this);
+  }
+
+  // ------------------------------------------------------------- shape and indexing
+
+  public Var reshape(int... shape) {
+    return tape.record(value.reshape(shape), g -> accumulate(g.reshape(value.shape())), this);
+  }
+
+  /** The transpose of a rank-2 value. */
+  public Var transpose() {
+    return tape.record(value.transpose(), g -> accumulateFresh(g.transpose()), this);
+  }
+
+  public Var slice(int axis, int from, int to) {
+    return tape.record(value.slice(axis, from, to),
+        g -> accumulateFresh(Rules.unslice(g, value.shape(), axis, from)), this);
+  }
+
+  /** Rows {@code index[i]} along axis 0 (repeats allowed); the gradient scatters back with addition. */
+  public Var gather(int[] index) {
+    int[] idx = index.clone();
+    return tape.record(value.gather(idx), g -> accumulateFresh(Rules.scatterAdd(g, idx, value.shape())), this);
+  }
+
+  public Var broadcastTo(int... shape) {
+    return tape.record(value.broadcastTo(shape), this::accumulateBroadcast, this);
+  }
+
+  /** Concatenation along an axis. */
+  public static Var concat(int axis, Var... parts) {
+    Tensor[] values = new Tensor[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      values[i] = parts[i].value;
+    }
+    Tensor out = Tensor.concat(axis, values);
+    return parts[0].tape.record(out, g -> {
+      int at = 0;
+      for (Var p : parts) {
+        int len = p.value.dim(axis);
+        if (p.requiresGrad) {
+          p.accumulateFresh(g.slice(axis, at, at + len));
+        }
+        at += len;
+      }
+    }, parts);
+  }
+
+  /** {@code mask ? a : b} elementwise; the mask is a constant tensor (non-zero = true). */
+  public static Var where(Tensor mask, Var a, Var b) {
+    Tensor out = Tensor.where(mask, a.value, b.value);
+    return a.tape.record(out, g -> {
+      Tensor zero = Tensor.zeros(1);
+      if (a.requiresGrad) {
+        a.accumulateFresh(Tensor.where(mask, g, zero).sumTo(a.value.shape()));
+      }
+      if (b.requiresGrad) {
+        b.accumulateFresh(Tensor.where(mask, zero, g).sumTo(b.value.shape()));
+      }
+    }, a, b);
+  }
+
+  @Override
+  public String toString() {
+    return "Var" + (requiresGrad ? "*" : "") + value;
+  }
+}

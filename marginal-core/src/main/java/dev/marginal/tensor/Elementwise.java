@@ -1,0 +1,122 @@
+package dev.marginal.tensor;
+
+/** Unary elementwise maps. Large tensors are split into fixed chunks run in parallel. */
+final class Elementwise {
+  /** Chunk size for parallel maps; fixed so results never depend on the thread count. */
+  static final int CHUNK = 1 << 15;
+
+  enum Fn { EXP, LOG, LOG1P, EXPM1, TANH, SIGMOID, SOFTPLUS, RELU, SQUARE, SQRT, ABS, STEP }
+
+  private Elementwise() {}
+
+  static Tensor map(Fn fn, Tensor x) {
+    float[] in = x.data;
+    float[] out = new float[in.length];
+    int n = in.length;
+    int chunks = (n + CHUNK - 1) / CHUNK;
+    Parallel.forEach(chunks, chunks > 1, c -> {
+      int lo = c * CHUNK;
+      apply(fn, in, out, lo, Math.min(n, lo + CHUNK) - lo);
+    });
+    return new Tensor(out, x.shape);
+  }
+
+  static void apply(Fn fn, float[] in, float[] out, int off, int n) {
+    Kernels k = Kernels.get();
+    int end = off + n;
+    switch (fn) {
+      case EXP:
+        k.exp(in, off, out, off, n);
+        break;
+      case LOG:
+        k.log(in, off, out, off, n);
+        break;
+      case TANH:
+        k.tanh(in, off, out, off, n);
+        break;
+      case LOG1P:
+        for (int i = off; i < end; i++) {
+          out[i] = (float) Math.log1p(in[i]);
+        }
+        break;
+      case EXPM1:
+        for (int i = off; i < end; i++) {
+          out[i] = (float) Math.expm1(in[i]);
+        }
+        break;
+      case SIGMOID:
+        for (int i = off; i < end; i++) {
+          out[i] = sigmoid(in[i]);
+        }
+        break;
+      case SOFTPLUS:
+        for (int i = off; i < end; i++) {
+          out[i] = softplus(in[i]);
+        }
+        break;
+      case RELU:
+        for (int i = off; i < end; i++) {
+          out[i] = in[i] > 0f ? in[i] : (in[i] != in[i] ? in[i] : 0f);
+        }
+        break;
+      case SQUARE:
+        for (int i = off; i < end; i++) {
+          out[i] = in[i] * in[i];
+        }
+        break;
+      case SQRT:
+        for (int i = off; i < end; i++) {
+          out[i] = (float) Math.sqrt(in[i]);
+        }
+        break;
+      case ABS:
+        for (int i = off; i < end; i++) {
+          out[i] = Math.abs(in[i]);
+        }
+        break;
+      case STEP:
+        for (int i = off; i < end; i++) {
+          out[i] = in[i] > 0f ? 1f : 0f;
+        }
+        break;
+      default:
+        throw new AssertionError(fn);
+    }
+  }
+
+  /** σ(x) = 1/(1+e^{−x}), written so that neither branch overflows. */
+  static float sigmoid(float x) {
+    if (x >= 0) {
+      return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+    double e = Math.exp(x);
+    return (float) (e / (1.0 + e));
+  }
+
+  /** softplus(x) = max(x, 0) + log1p(e^{−|x|}): exact for large |x|, log1p keeps precision near 0. */
+  static float softplus(float x) {
+    return (float) (Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs((double) x))));
+  }
+
+  static Tensor affine(Tensor x, float a, float b) {
+    float[] in = x.data;
+    float[] out = new float[in.length];
+    for (int i = 0; i < in.length; i++) {
+      out[i] = a * in[i] + b;
+    }
+    return new Tensor(out, x.shape);
+  }
+
+  static Tensor clamp(Tensor x, float lo, float hi) {
+    if (!(lo <= hi)) {
+      throw new IllegalArgumentException("clamp needs lo <= hi, got " + lo + ", " + hi);
+    }
+    float[] in = x.data;
+    float[] out = new float[in.length];
+    for (int i = 0; i < in.length; i++) {
+      float v = in[i];
+      out[i] = v < lo ? lo : (v > hi ? hi : v);
+    }
+    return new Tensor(out, x.shape);
+  }
+}

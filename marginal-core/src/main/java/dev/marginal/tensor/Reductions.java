@@ -1,0 +1,171 @@
+package dev.marginal.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Reductions over one axis. A tensor is viewed as {@code [outer, len, inner]} around the reduced axis; sums
+ * accumulate in double.
+ */
+final class Reductions {
+  private Reductions() {}
+
+  static double sumAll(Tensor x) {
+    double s = 0;
+    for (float v : x.data) {
+      s += v;
+    }
+    return s;
+  }
+
+  static Tensor sum(Tensor x, int axis, boolean keepDims) {
+    int outer = Shape.prod(x.shape, 0, axis);
+    int len = x.shape[axis];
+    int inner = Shape.prod(x.shape, axis + 1, x.shape.length);
+    float[] out = new float[outer * inner];
+    double[] acc = new double[inner];
+    for (int o = 0; o < outer; o++) {
+      Arrays.fill(acc, 0);
+      int base = o * len * inner;
+      for (int l = 0; l < len; l++) {
+        int off = base + l * inner;
+        for (int i = 0; i < inner; i++) {
+          acc[i] += x.data[off + i];
+        }
+      }
+      for (int i = 0; i < inner; i++) {
+        out[o * inner + i] = (float) acc[i];
+      }
+    }
+    return new Tensor(out, Shape.reduce(x.shape, axis, keepDims));
+  }
+
+  /** Sums {@code x} down to {@code target}, which must broadcast to x's shape. */
+  static Tensor sumTo(Tensor x, int[] target) {
+    if (Arrays.equals(x.shape, target)) {
+      return x;
+    }
+    int[] check = Shape.broadcast(target, x.shape);
+    if (!Arrays.equals(check, x.shape)) {
+      throw new IllegalArgumentException("cannot sum " + Shape.str(x.shape) + " down to " + Shape.str(target));
+    }
+    Tensor t = x;
+    int lead = x.shape.length - target.length;
+    for (int i = 0; i < lead; i++) {
+      t = sum(t, 0, false);
+    }
+    for (int i = 0; i < target.length; i++) {
+      if (target[i] == 1 && t.shape[i] != 1) {
+        t = sum(t, i, true);
+      }
+    }
+    return new Tensor(t.data, target.clone());
+  }
+
+  static Tensor max(Tensor x, int axis, boolean keepDims) {
+    int outer = Shape.prod(x.shape, 0, axis);
+    int len = x.shape[axis];
+    int inner = Shape.prod(x.shape, axis + 1, x.shape.length);
+    if (len == 0) {
+      throw new IllegalArgumentException("max over an empty axis");
+    }
+    float[] out = new float[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        float m = x.data[base];
+        for (int l = 1; l < len; l++) {
+          float v = x.data[base + l * inner];
+          if (v > m || v != v) {
+            m = v;
+            if (v != v) {
+              break;
+            }
+          }
+        }
+        out[o * inner + i] = m;
+      }
+    }
+    return new Tensor(out, Shape.reduce(x.shape, axis, keepDims));
+  }
+
+  /** Index along {@code axis} of the first maximum, for each output position (shape of max with keepDims). */
+  static int[] argMax(Tensor x, int axis) {
+    int outer = Shape.prod(x.shape, 0, axis);
+    int len = x.shape[axis];
+    int inner = Shape.prod(x.shape, axis + 1, x.shape.length);
+    int[] arg = new int[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        int best = 0;
+        for (int l = 1; l < len; l++) {
+          if (x.data[base + l * inner] > x.data[base + best * inner]) {
+            best = l;
+          }
+        }
+        arg[o * inner + i] = best;
+      }
+    }
+    return arg;
+  }
+
+  /**
+   * log Σ exp over an axis. The max is subtracted first (and not differentiated); when every input is −∞ the
+   * result is −∞, not NaN; +∞ anywhere gives +∞.
+   */
+  static Tensor logSumExp(Tensor x, int axis, boolean keepDims) {
+    int outer = Shape.prod(x.shape, 0, axis);
+    int len = x.shape[axis];
+    int inner = Shape.prod(x.shape, axis + 1, x.shape.length);
+    float[] out = new float[outer * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        double m = Double.NEGATIVE_INFINITY;
+        for (int l = 0; l < len; l++) {
+          m = Math.max(m, x.data[base + l * inner]);
+        }
+        if (m == Double.NEGATIVE_INFINITY || m == Double.POSITIVE_INFINITY || Double.isNaN(m)) {
+          out[o * inner + i] = (float) m;
+          continue;
+        }
+        double s = 0;
+        for (int l = 0; l < len; l++) {
+          s += Math.exp(x.data[base + l * inner] - m);
+        }
+        out[o * inner + i] = (float) (m + Math.log(s));
+      }
+    }
+    return new Tensor(out, Shape.reduce(x.shape, axis, keepDims));
+  }
+
+  /**
+   * Prefix log-sum-exp along an axis, in double: {@code c_j = logaddexp(c_{j−1}, x_j)}, with
+   * {@code logaddexp(a, b) = max + log1p(exp(min − max))}; prefixes of −∞ stay −∞.
+   */
+  static Tensor logCumSumExp(Tensor x, int axis) {
+    int outer = Shape.prod(x.shape, 0, axis);
+    int len = x.shape[axis];
+    int inner = Shape.prod(x.shape, axis + 1, x.shape.length);
+    float[] out = new float[x.data.length];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        double c = Double.NEGATIVE_INFINITY;
+        for (int l = 0; l < len; l++) {
+          c = logAddExp(c, x.data[base + l * inner]);
+          out[base + l * inner] = (float) c;
+        }
+      }
+    }
+    return new Tensor(out, x.shape);
+  }
+
+  static double logAddExp(double a, double b) {
+    double hi = Math.max(a, b);
+    if (hi == Double.NEGATIVE_INFINITY || hi == Double.POSITIVE_INFINITY) {
+      return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : hi;
+    }
+    return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
+  }
+}

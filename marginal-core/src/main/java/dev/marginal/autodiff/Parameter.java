@@ -5,7 +5,8 @@ import dev.marginal.tensor.Tensor;
 /**
  * A trainable tensor that outlives tapes: its value is read when a tape watches it ({@link Tape#param}), and
  * gradients from every backward pass that reaches it are added into {@link #grad()} until {@link #zeroGrad()}.
- * An optimizer replaces the value with {@link #set(Tensor)}. Parameters are the only mutable state of a model.
+ * Parameters are the only mutable state of a model: a parameter owns its value's buffer, and optimizers update it
+ * in place between steps, so values read through a tape are valid only until the next optimizer step.
  */
 public final class Parameter {
   private final String name;
@@ -18,7 +19,7 @@ public final class Parameter {
    */
   public Parameter(String name, Tensor value) {
     this.name = name;
-    this.value = value;
+    this.value = Tensor.of(value.buffer(), value.shape());
   }
 
   public String name() {
@@ -43,7 +44,7 @@ public final class Parameter {
       throw new IllegalArgumentException("parameter " + name + ": shape " + java.util.Arrays.toString(newValue.shape())
           + " != " + java.util.Arrays.toString(value.shape()));
     }
-    this.value = newValue;
+    this.value = Tensor.of(newValue.buffer(), newValue.shape());
   }
 
   /** The accumulated gradient (zeros if nothing was accumulated), as a tensor sharing this parameter's buffer. */

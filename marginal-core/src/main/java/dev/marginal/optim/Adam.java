@@ -1,0 +1,117 @@
+package dev.marginal.optim;
+
+import dev.marginal.autodiff.Parameter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam (Kingma &amp; Ba 2015): {@code m ← β₁m + (1−β₁)g}, {@code v ← β₂v + (1−β₂)g²},
+ * {@code θ ← θ − lr_t · m̂ / (√v̂ + ε)} with bias-corrected {@code m̂ = m/(1−β₁ᵗ)}, {@code v̂ = v/(1−β₂ᵗ)}.
+ */
+public final class Adam implements Optimizer {
+  /** Default β₁. */
+  public static final double DEFAULT_BETA1 = 0.9;
+  /** Default β₂. */
+  public static final double DEFAULT_BETA2 = 0.999;
+  /** Default ε (the IWAE paper used 1e-4). */
+  public static final double DEFAULT_EPSILON = 1e-8;
+
+  private final List<Parameter> params;
+  private final LearningRate lr;
+  private final double beta1;
+  private final double beta2;
+  private final double eps;
+  private final float[][] m;
+  private final float[][] v;
+  private long t;
+
+  /** Adam with default β and ε. */
+  public Adam(List<Parameter> params, LearningRate lr) {
+    this(params, lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
+  }
+
+  public Adam(List<Parameter> params, LearningRate lr, double beta1, double beta2, double eps) {
+    if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && eps > 0)) {
+      throw new IllegalArgumentException("Adam needs 0 <= beta < 1 and eps > 0");
+    }
+    this.params = List.copyOf(params);
+    this.lr = lr;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.m = new float[params.size()][];
+    this.v = new float[params.size()][];
+    for (int i = 0; i < params.size(); i++) {
+      m[i] = new float[params.get(i).size()];
+      v[i] = new float[params.get(i).size()];
+    }
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return params;
+  }
+
+  @Override
+  public void step() {
+    t++;
+    double rate = lr.at(t - 1);
+    double c1 = 1 - Math.pow(beta1, t);
+    double c2 = 1 - Math.pow(beta2, t);
+    float stepSize = (float) (rate / c1);
+    float b1 = (float) beta1;
+    float b2 = (float) beta2;
+    float sqrtC2 = (float) Math.sqrt(c2);
+    float e = (float) eps;
+    for (int i = 0; i < params.size(); i++) {
+      Parameter p = params.get(i);
+      float[] w = p.value().buffer();
+      float[] g = p.gradBuffer();
+      float[] mi = m[i];
+      float[] vi = v[i];
+      for (int j = 0; j < w.length; j++) {
+        float gj = g[j];
+        mi[j] = b1 * mi[j] + (1 - b1) * gj;
+        vi[j] = b2 * vi[j] + (1 - b2) * gj * gj;
+        w[j] -= stepSize * mi[j] / ((float) Math.sqrt(vi[j]) / sqrtC2 + e);
+        g[j] = 0f;
+      }
+    }
+  }
+
+  @Override
+  public long steps() {
+    return t;
+  }
+
+  @Override
+  public Map<String, float[]> state() {
+    Map<String, float[]> s = new LinkedHashMap<>();
+    s.put("t", new float[] {Float.intBitsToFloat((int) (t >>> 32)), Float.intBitsToFloat((int) t)});
+    for (int i = 0; i < params.size(); i++) {
+      s.put("m/" + params.get(i).name(), m[i].clone());
+      s.put("v/" + params.get(i).name(), v[i].clone());
+    }
+    return s;
+  }
+
+  @Override
+  public void restore(Map<String, float[]> state) {
+    float[] ts = state.get("t");
+    if (ts == null || ts.length != 2) {
+      throw new IllegalArgumentException("Adam state has no step count");
+    }
+    t = ((long) Float.floatToRawIntBits(ts[0]) << 32) | (Float.floatToRawIntBits(ts[1]) & 0xFFFFFFFFL);
+    for (int i = 0; i < params.size(); i++) {
+      String name = params.get(i).name();
+      float[] mi = state.get("m/" + name);
+      float[] vi = state.get("v/" + name);
+      if (mi == null || vi == null || mi.length != m[i].length || vi.length != v[i].length) {
+        throw new IllegalArgumentException("Adam state does not match parameter " + name);
+      }
+      System.arraycopy(mi, 0, m[i], 0, mi.length);
+      System.arraycopy(vi, 0, v[i], 0, vi.length);
+    }
+  }
+}

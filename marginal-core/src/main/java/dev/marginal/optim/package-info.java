@@ -1,0 +1,2 @@
+/** Optimizers (Adam, SGD), learning-rate schedules and gradient clipping over {@code Parameter}s. */
+package dev.marginal.optim;

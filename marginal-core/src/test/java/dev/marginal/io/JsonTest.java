@@ -1,0 +1,41 @@
+package dev.marginal.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+  @Test
+  void roundTripKeepsTypesAndOrder() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", "a \"quoted\"\nline");
+    m.put("count", 3L);
+    m.put("rate", 0.1);
+    m.put("ok", true);
+    m.put("none", null);
+    m.put("list", List.of(1L, 2.5, "x"));
+    Object back = Json.parse(Json.write(m));
+    assertEquals(m, back);
+    assertEquals(m, Json.parse(Json.writeCompact(m)));
+  }
+
+  @Test
+  void doublesReadBackExactly() {
+    double[] values = {0.1, 1e-300, -2.5e17, Math.PI, 1.0 / 3};
+    List<?> back = (List<?>) Json.parse(Json.write(values));
+    for (int i = 0; i < values.length; i++) {
+      assertEquals(values[i], ((Number) back.get(i)).doubleValue(), 0.0);
+    }
+  }
+
+  @Test
+  void badTextNamesTheOffset() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": [1, 2"));
+    assertTrue(e.getMessage().startsWith("invalid JSON at offset"), e.getMessage());
+  }
+}

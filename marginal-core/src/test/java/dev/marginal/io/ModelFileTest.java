@@ -1,0 +1,90 @@
+package dev.marginal.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelFileTest {
+  @TempDir Path dir;
+
+  private ModelFile sample() {
+    Map<String, Tensor> t = new LinkedHashMap<>();
+    float[] w = RngKey.of(1).normals(12);
+    w[3] = Float.MIN_VALUE;
+    w[4] = -0.0f;
+    t.put("encoder.w0", Tensor.wrap(w, 3, 4));
+    t.put("scalar", Tensor.scalar(2.5f));
+    return new ModelFile("lvm", Map.of("latent", 2L), Map.of("seed", 7L), t);
+  }
+
+  @Test
+  void roundTripIsBitExact() throws IOException {
+    Path p = dir.resolve("m.marginal");
+    ModelFile m = sample();
+    m.write(p);
+    ModelFile r = ModelFile.read(p);
+    assertEquals("lvm", r.kind());
+    assertEquals(2L, r.config().get("latent"));
+    assertEquals(7L, r.provenance().get("seed"));
+    for (String name : m.tensorNames()) {
+      assertArrayEquals(m.tensor(name).shape(), r.tensor(name).shape());
+      float[] a = m.tensor(name).buffer();
+      float[] b = r.tensor(name).buffer();
+      for (int i = 0; i < a.length; i++) {
+        assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]));
+      }
+    }
+  }
+
+  @Test
+  void truncatedFileGivesOneLineError() throws IOException {
+    Path p = dir.resolve("m.marginal");
+    sample().write(p);
+    byte[] all = Files.readAllBytes(p);
+    Files.write(p, Arrays.copyOf(all, all.length / 2));
+    IOException e = assertThrows(IOException.class, () -> ModelFile.read(p));
+    assertTrue(e.getMessage().startsWith(p.toString() + ":"), e.getMessage());
+    assertTrue(!e.getMessage().contains("\n"));
+  }
+
+  @Test
+  void textFileIsRejected() throws IOException {
+    Path p = dir.resolve("notes.txt");
+    Files.writeString(p, "hello");
+    IOException e = assertThrows(IOException.class, () -> ModelFile.read(p));
+    assertTrue(e.getMessage().contains("not a marginal model file"), e.getMessage());
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Path p = dir.resolve("absent.marginal");
+    IOException e = assertThrows(IOException.class, () -> ModelFile.read(p));
+    assertEquals(p + ": no such file", e.getMessage());
+  }
+
+  @Test
+  void failedWriteLeavesOldFileUntouched() throws IOException {
+    Path p = dir.resolve("out.txt");
+    Files.writeString(p, "old");
+    assertThrows(IOException.class, () -> AtomicFiles.write(p, out -> {
+      out.write("partial".getBytes());
+      throw new IOException("disk full");
+    }));
+    assertEquals("old", Files.readString(p));
+    try (var files = Files.list(dir)) {
+      assertEquals(1, files.count(), "no temporary file is left behind");
+    }
+  }
+}

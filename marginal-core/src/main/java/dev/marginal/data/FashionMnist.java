@@ -79,10 +79,11 @@ public final class FashionMnist {
   public static Dataset load(Split split, Path dir) {
     Path images = find(dir, split.filePrefix + "-images-idx3-ubyte");
     Path labels = find(dir, split.filePrefix + "-labels-idx1-ubyte");
-    Dataset data = IdxReader.read(images, labels);
-    return Dataset.of("fashion-mnist:" + split, data.columns(), data.values())
-        .withLabels(data.labels())
-        .withImageShape(SIDE, SIDE);
+    Dataset data = IdxReader.read(images, labels).withSource("fashion-mnist:" + split);
+    if (data.imageShape().orElseThrow().height() != SIDE || data.imageShape().orElseThrow().width() != SIDE) {
+      throw new DataException(images + ": expected " + SIDE + "x" + SIDE + " images");
+    }
+    return data;
   }
 
   /** The directory to read: the system property, else the environment variable, else {@link #DEFAULT_DIR}. */

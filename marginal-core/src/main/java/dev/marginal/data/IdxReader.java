@@ -102,7 +102,8 @@ public final class IdxReader {
     int b1 = in.read();
     in.reset();
     if (b0 == 0x1f && b1 == 0x8b) {
-      return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+      // No buffer on top: each read returns what it inflated, so a broken stream's byte count stays exact.
+      return new GZIPInputStream(in, 1 << 16);
     }
     return in;
   }
@@ -144,7 +145,7 @@ public final class IdxReader {
     String cut = "";
     try {
       while (got < n) {
-        int r = in.read(body, got, n - got);
+        int r = in.read(body, got, Math.min(n - got, 1 << 16));
         if (r < 0) {
           break;
         }

@@ -1,0 +1,246 @@
+package dev.marginal.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads numeric CSV files into a {@link Dataset}.
+ *
+ * <p>The format: UTF-8, comma separated, a header row of column names (which may be quoted) on line 1, then one
+ * row of numbers per line, every row with as many fields as the header. Blank lines at the end are ignored.
+ * Values must be finite decimal numbers ({@code 1}, {@code -0.5}, {@code 2.5e-3}); {@code NaN}, infinities and
+ * anything else are rejected. Only the chosen columns need to be numeric.
+ *
+ * <p>Every problem is a {@link DataException} with a one-line message naming the file and, where a line is to
+ * blame, its 1-based number: {@code data.csv:4: column 'x2': 'abc' is not a number}.
+ */
+public final class CsvReader {
+  private static final Pattern NUMBER =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+  private static final Set<String> NAN_TEXTS = Set.of("nan", "+nan", "-nan");
+  private static final Set<String> INFINITY_TEXTS =
+      Set.of("inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
+
+  private CsvReader() {}
+
+  /** Reads every column of {@code path}. */
+  public static Dataset read(Path path) {
+    return read(path, List.of());
+  }
+
+  /**
+   * Reads the named columns of {@code path}, in the given order.
+   *
+   * @param columns column names; empty means all columns
+   * @throws DataException if the file is missing or malformed, or a column is unknown (the message lists the
+   *     available columns)
+   */
+  public static Dataset read(Path path, List<String> columns) {
+    String name = path.toString();
+    try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      return read(in, name, columns);
+    } catch (NoSuchFileException e) {
+      throw new DataException(name + ": no such file", e);
+    } catch (AccessDeniedException e) {
+      throw new DataException(name + ": cannot read (permission denied)", e);
+    } catch (IOException e) {
+      String why = Files.isDirectory(path) ? "is a directory" : "cannot read (" + e.getMessage() + ")";
+      throw new DataException(name + ": " + why, e);
+    }
+  }
+
+  /** Reads CSV text from {@code in}; {@code name} is the source used in messages. */
+  static Dataset read(BufferedReader in, String name, List<String> columns) throws IOException {
+    String headerLine = in.readLine();
+    if (headerLine != null && headerLine.startsWith("\uFEFF")) {
+      headerLine = headerLine.substring(1);
+    }
+    if (headerLine == null || headerLine.isBlank()) {
+      throw new DataException(name + ": empty file (a header row is required)");
+    }
+    List<String> header = parseHeader(name, headerLine);
+    int[] picked = pick(name, header, columns);
+    List<String> names = new ArrayList<>();
+    for (int j : picked) {
+      names.add(header.get(j));
+    }
+
+    FloatList values = new FloatList();
+    int lineNo = 1;
+    int firstBlank = 0;
+    int rows = 0;
+    String line;
+    while ((line = in.readLine()) != null) {
+      lineNo++;
+      if (line.isBlank()) {
+        firstBlank = firstBlank == 0 ? lineNo : firstBlank;
+        continue;
+      }
+      if (firstBlank != 0) {
+        throw new DataException(name + ":" + firstBlank + ": empty line inside the data");
+      }
+      List<String> fields = split(name, lineNo, line);
+      if (fields.size() != header.size()) {
+        throw new DataException(
+            name + ":" + lineNo + ": expected " + header.size() + " values, found " + fields.size());
+      }
+      for (int j : picked) {
+        values.add(parseValue(name + ":" + lineNo + ": column '" + header.get(j) + "': ", fields.get(j)));
+      }
+      rows++;
+    }
+    if (rows == 0) {
+      throw new DataException(name + ": no data rows");
+    }
+    return Dataset.of(name, names, values.toArray());
+  }
+
+  private static List<String> parseHeader(String name, String line) {
+    List<String> header = split(name, 1, line);
+    Set<String> seen = new HashSet<>();
+    boolean allNumbers = true;
+    for (int j = 0; j < header.size(); j++) {
+      String h = header.get(j);
+      if (h.isEmpty()) {
+        throw new DataException(name + ":1: column " + (j + 1) + " has no name");
+      }
+      if (!seen.add(h)) {
+        throw new DataException(name + ":1: duplicate column '" + h + "'");
+      }
+      allNumbers &= NUMBER.matcher(h).matches();
+    }
+    if (allNumbers) {
+      throw new DataException(name + ":1: a header row of column names is required, found numbers");
+    }
+    return header;
+  }
+
+  private static int[] pick(String name, List<String> header, List<String> columns) {
+    if (columns.isEmpty()) {
+      int[] all = new int[header.size()];
+      Arrays.setAll(all, j -> j);
+      return all;
+    }
+    int[] picked = new int[columns.size()];
+    Set<String> seen = new HashSet<>();
+    for (int c = 0; c < picked.length; c++) {
+      String want = columns.get(c);
+      picked[c] = header.indexOf(want);
+      if (picked[c] < 0) {
+        throw new DataException(
+            name + ": no column '" + want + "' (columns: " + Dataset.describe(header) + ")");
+      }
+      if (!seen.add(want)) {
+        throw new DataException(name + ": column '" + want + "' chosen twice");
+      }
+    }
+    return picked;
+  }
+
+  /** Parses one field; {@code where} is the message prefix {@code file:line: column 'x': }. */
+  private static float parseValue(String where, String field) {
+    if (field.isEmpty()) {
+      throw new DataException(where + "empty value");
+    }
+    if (!NUMBER.matcher(field).matches()) {
+      String lower = field.toLowerCase(Locale.ROOT);
+      if (NAN_TEXTS.contains(lower)) {
+        throw new DataException(where + "NaN is not allowed");
+      }
+      if (INFINITY_TEXTS.contains(lower)) {
+        throw new DataException(where + "infinity is not allowed");
+      }
+      throw new DataException(where + "'" + field + "' is not a number");
+    }
+    float v = (float) Double.parseDouble(field);
+    if (Float.isInfinite(v)) {
+      throw new DataException(where + "'" + field + "' is out of float range");
+    }
+    return v;
+  }
+
+  /**
+   * Splits a line at commas. A field may be enclosed in double quotes (a doubled quote inside stands for one);
+   * whitespace around fields is dropped.
+   */
+  static List<String> split(String name, int lineNo, String line) {
+    List<String> fields = new ArrayList<>();
+    int i = 0;
+    int n = line.length();
+    while (true) {
+      while (i < n && isSpace(line.charAt(i))) {
+        i++;
+      }
+      StringBuilder field = new StringBuilder();
+      if (i < n && line.charAt(i) == '"') {
+        i = readQuoted(name, lineNo, line, i + 1, field);
+        while (i < n && isSpace(line.charAt(i))) {
+          i++;
+        }
+        if (i < n && line.charAt(i) != ',') {
+          throw new DataException(name + ":" + lineNo + ": unexpected text after a closing quote");
+        }
+        fields.add(field.toString());
+      } else {
+        int end = line.indexOf(',', i);
+        end = end < 0 ? n : end;
+        fields.add(line.substring(i, end).strip());
+        i = end;
+      }
+      if (i >= n) {
+        return fields;
+      }
+      i++; // the comma
+    }
+  }
+
+  /** Reads a quoted field starting after its opening quote; returns the index after the closing quote. */
+  private static int readQuoted(String name, int lineNo, String line, int i, StringBuilder field) {
+    int n = line.length();
+    while (i < n) {
+      char c = line.charAt(i++);
+      if (c != '"') {
+        field.append(c);
+      } else if (i < n && line.charAt(i) == '"') {
+        field.append('"');
+        i++;
+      } else {
+        return i;
+      }
+    }
+    throw new DataException(name + ":" + lineNo + ": unterminated quote");
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  /** A growable float array. */
+  private static final class FloatList {
+    private float[] data = new float[1024];
+    private int size;
+
+    void add(float v) {
+      if (size == data.length) {
+        data = Arrays.copyOf(data, data.length * 2);
+      }
+      data[size++] = v;
+    }
+
+    float[] toArray() {
+      return Arrays.copyOf(data, size);
+    }
+  }
+}

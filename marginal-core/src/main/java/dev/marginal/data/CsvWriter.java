@@ -1,0 +1,96 @@
+package dev.marginal.data;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes CSV files that {@link CsvReader} reads back: a header row, then one row per line, comma separated,
+ * {@code \n} line ends. The file is written atomically ({@link AtomicFiles}): readers never see half a file.
+ *
+ * <p>Numbers are written with {@link Float#toString(float)} or {@link Double#toString(double)}, the shortest
+ * decimal that reads back to the same value. Non-finite values are written as {@code NaN} or
+ * {@code ±Infinity}, which {@link CsvReader} refuses: such files are results, not training data. Labels of a
+ * {@link Dataset} are not written.
+ */
+public final class CsvWriter {
+  private CsvWriter() {}
+
+  /** Writes a dataset's columns and values. */
+  public static void write(Path path, Dataset data) {
+    write(path, data.columns(), data.values());
+  }
+
+  /**
+   * Writes float rows.
+   *
+   * @param values row-major {@code [rows, columns.size()]}
+   */
+  public static void write(Path path, List<String> columns, float[] values) {
+    checkShape(path, columns, values.length);
+    writeRows(path, columns, values.length, (w, i) -> w.write(Float.toString(values[i])));
+  }
+
+  /**
+   * Writes double rows (scores with standard errors, say).
+   *
+   * @param values row-major {@code [rows, columns.size()]}
+   */
+  public static void write(Path path, List<String> columns, double[] values) {
+    checkShape(path, columns, values.length);
+    writeRows(path, columns, values.length, (w, i) -> w.write(Double.toString(values[i])));
+  }
+
+  /** Writes value {@code i} of the row-major array. */
+  @FunctionalInterface
+  private interface ValueWriter {
+    void write(Writer w, int i) throws IOException;
+  }
+
+  private static void writeRows(Path path, List<String> columns, int length, ValueWriter value) {
+    int cols = columns.size();
+    try {
+      AtomicFiles.write(
+          path,
+          (OutputStream out) -> {
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            writeHeader(w, columns);
+            for (int i = 0; i < length; i++) {
+              value.write(w, i);
+              w.write((i + 1) % cols == 0 ? '\n' : ',');
+            }
+            w.flush();
+          });
+    } catch (IOException e) {
+      throw new DataException(path + ": cannot write (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static void writeHeader(Writer w, List<String> columns) throws IOException {
+    for (int j = 0; j < columns.size(); j++) {
+      w.write(quoteIfNeeded(columns.get(j)));
+      w.write(j + 1 < columns.size() ? ',' : '\n');
+    }
+  }
+
+  /** Quotes a name holding a comma, a quote or outer whitespace, doubling inner quotes. */
+  static String quoteIfNeeded(String name) {
+    boolean plain =
+        !name.isEmpty()
+            && name.indexOf(',') < 0
+            && name.indexOf('"') < 0
+            && name.strip().equals(name);
+    return plain ? name : '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  private static void checkShape(Path path, List<String> columns, int length) {
+    if (columns.isEmpty() || length % columns.size() != 0) {
+      throw new IllegalArgumentException(
+          path + ": " + length + " values do not fill rows of " + columns.size() + " columns");
+    }
+  }
+}

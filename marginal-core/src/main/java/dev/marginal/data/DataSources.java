@@ -1,0 +1,135 @@
+package dev.marginal.data;
+
+import dev.marginal.random.RngKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Turns what a command-line user writes for "the data" into a {@link Dataset}.
+ *
+ * <pre>
+ *   data.csv                       CSV file with a header row (CsvReader)
+ *   images.idx, x.gz, x-ubyte      IDX images file, plain or gzipped (IdxReader); a sibling labels file
+ *                                  (the name with "images" → "labels", "idx3" → "idx1") is attached if present
+ *   fashion-mnist:train            Fashion-MNIST from its Debian package (also fashion-mnist:test)
+ *   toy:moons?n=2000&amp;seed=3        a toy generator (ToyData.NAMES); options n (default 2000), seed (default 0)
+ * </pre>
+ *
+ * Anything else is a {@link DataException} that lists these forms.
+ */
+public final class DataSources {
+  /** Default number of points of a toy dataset. */
+  public static final int DEFAULT_TOY_ROWS = 2000;
+  /** Default seed of a toy dataset. */
+  public static final long DEFAULT_TOY_SEED = 0;
+
+  private static final String TOY = "toy:";
+  private static final String FASHION_MNIST = "fashion-mnist:";
+  private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
+  private static final Pattern IDX_NAME = Pattern.compile(".*(\\.gz|-ubyte|\\.idx\\d?)");
+
+  private DataSources() {}
+
+  /** Loads every column of the data named by {@code spec}. */
+  public static Dataset load(String spec) {
+    return load(spec, List.of());
+  }
+
+  /**
+   * Loads the data named by {@code spec}, keeping the named columns (all when {@code columns} is empty).
+   *
+   * @throws DataException if the spec, the file or a column name is wrong
+   */
+  public static Dataset load(String spec, List<String> columns) {
+    if (spec == null || spec.isBlank()) {
+      throw new DataException("no data source given (expected " + forms() + ")");
+    }
+    String s = spec.strip();
+    String lower = s.toLowerCase(Locale.ROOT);
+    if (lower.startsWith(TOY)) {
+      return keep(toy(s), columns);
+    }
+    if (lower.startsWith(FASHION_MNIST)) {
+      return keep(FashionMnist.load(s.substring(FASHION_MNIST.length())), columns);
+    }
+    if (lower.endsWith(".csv")) {
+      return CsvReader.read(Path.of(s), columns);
+    }
+    if (IDX_NAME.matcher(lower).matches()) {
+      return keep(idx(Path.of(s)), columns);
+    }
+    String what = SCHEME.matcher(s).matches() ? "unknown data source" : "unknown kind of file";
+    throw new DataException(s + ": " + what + " (expected " + forms() + ")");
+  }
+
+  /** A toy dataset from {@code toy:NAME[?n=N&seed=S]}; its source is the spec with every option spelled out. */
+  private static Dataset toy(String spec) {
+    String rest = spec.substring(TOY.length());
+    int q = rest.indexOf('?');
+    String name = q < 0 ? rest : rest.substring(0, q);
+    int n = DEFAULT_TOY_ROWS;
+    long seed = DEFAULT_TOY_SEED;
+    if (q >= 0 && q + 1 < rest.length()) {
+      for (String option : rest.substring(q + 1).split("&", -1)) {
+        int eq = option.indexOf('=');
+        String key = eq < 0 ? option : option.substring(0, eq);
+        String value = eq < 0 ? "" : option.substring(eq + 1);
+        switch (key) {
+          case "n" -> n = parseRows(spec, value);
+          case "seed" -> seed = parseSeed(spec, value);
+          default -> throw new DataException(
+              spec + ": unknown option '" + key + "' (expected n=ROWS or seed=SEED)");
+        }
+      }
+    }
+    if (!ToyData.NAMES.contains(name)) {
+      throw new DataException(
+          TOY + name + ": unknown toy dataset (expected one of " + String.join(", ", ToyData.NAMES) + ")");
+    }
+    return ToyData.generate(name, n, RngKey.of(seed))
+        .withSource(TOY + name + "?n=" + n + "&seed=" + seed);
+  }
+
+  private static int parseRows(String spec, String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new DataException(spec + ": n must be a positive integer, got '" + value + "'");
+  }
+
+  private static long parseSeed(String spec, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new DataException(spec + ": seed must be an integer, got '" + value + "'", e);
+    }
+  }
+
+  /** An IDX images file, with its labels file attached when one lies beside it. */
+  private static Dataset idx(Path images) {
+    String file = images.getFileName().toString();
+    String labelsFile = file.replace("images", "labels").replace("idx3", "idx1");
+    Path labels = images.resolveSibling(labelsFile);
+    if (!labelsFile.equals(file) && Files.isRegularFile(labels)) {
+      return IdxReader.read(images, labels);
+    }
+    return IdxReader.readImages(images);
+  }
+
+  private static Dataset keep(Dataset data, List<String> columns) {
+    return columns.isEmpty() ? data : data.select(columns.toArray(String[]::new));
+  }
+
+  private static String forms() {
+    return "a .csv file, an IDX file (.idx, .gz, -ubyte), fashion-mnist:train|test, or toy:NAME[?n=N&seed=S]"
+        + " with NAME one of " + String.join(", ", ToyData.NAMES);
+  }
+}

@@ -1,0 +1,289 @@
+package dev.marginal.data;
+
+import dev.marginal.random.RngKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A table of float values, row-major {@code [rows, cols]}, with column names, optional integer labels, a
+ * description of where it came from, and an optional image shape for image data.
+ *
+ * <p>Immutable by convention: methods never modify a dataset, and {@link #values()} hands out the backing array
+ * without a copy, so callers must not write to it. Derived datasets ({@link #head}, {@link #select},
+ * {@link #subset}, {@link #split}) copy what they keep and carry the source description unchanged.
+ */
+public final class Dataset {
+  /** An image's height and width in pixels; a row holds {@code height * width} pixels, row by row. */
+  public record ImageShape(int height, int width) {
+    /** Validates that both sides are positive. */
+    public ImageShape {
+      if (height < 1 || width < 1) {
+        throw new IllegalArgumentException("image shape must be positive, got " + height + "x" + width);
+      }
+    }
+  }
+
+  /** A split into a training and a validation part. */
+  public record Split(Dataset train, Dataset validation) {}
+
+  private final float[] values;
+  private final int rows;
+  private final List<String> columns;
+  private final int[] labels;
+  private final String source;
+  private final ImageShape imageShape;
+
+  private Dataset(
+      String source, List<String> columns, float[] values, int[] labels, ImageShape imageShape) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.columns = List.copyOf(columns);
+    this.values = Objects.requireNonNull(values, "values");
+    int cols = this.columns.size();
+    if (cols == 0) {
+      throw new IllegalArgumentException(source + ": a dataset needs at least one column");
+    }
+    if (values.length % cols != 0) {
+      throw new IllegalArgumentException(
+          source + ": " + values.length + " values do not fill rows of " + cols + " columns");
+    }
+    this.rows = values.length / cols;
+    if (labels != null && labels.length != rows) {
+      throw new IllegalArgumentException(
+          source + ": " + labels.length + " labels for " + rows + " rows");
+    }
+    if (imageShape != null && imageShape.height() * imageShape.width() != cols) {
+      throw new IllegalArgumentException(
+          source + ": image shape " + imageShape.height() + "x" + imageShape.width()
+              + " does not match " + cols + " columns");
+    }
+    checkUnique(source, this.columns);
+    this.labels = labels;
+    this.imageShape = imageShape;
+  }
+
+  /**
+   * A dataset without labels. The array is kept, not copied.
+   *
+   * @param source where the data came from, e.g. {@code data.csv} or {@code toy:moons?n=2000&seed=0}
+   * @param columns column names, unique, at least one
+   * @param values row-major {@code [rows, columns.size()]}
+   */
+  public static Dataset of(String source, List<String> columns, float[] values) {
+    return new Dataset(source, columns, values, null, null);
+  }
+
+  /** This dataset with integer labels, one per row (the array is kept, not copied). */
+  public Dataset withLabels(int[] labels) {
+    return new Dataset(source, columns, values, Objects.requireNonNull(labels, "labels"), imageShape);
+  }
+
+  /** This dataset marked as images of {@code height x width} pixels; {@code cols()} must equal their product. */
+  public Dataset withImageShape(int height, int width) {
+    return new Dataset(source, columns, values, labels, new ImageShape(height, width));
+  }
+
+  /** This dataset with another source description (the values are shared, not copied). */
+  public Dataset withSource(String source) {
+    return new Dataset(source, columns, values, labels, imageShape);
+  }
+
+  /** This dataset with other values of the same shape (names, labels, source and image shape are kept). */
+  public Dataset withValues(float[] newValues) {
+    if (newValues.length != values.length) {
+      throw new IllegalArgumentException(
+          source + ": " + newValues.length + " values for a dataset of " + values.length);
+    }
+    return new Dataset(source, columns, newValues, labels, imageShape);
+  }
+
+  /** Number of rows (data points). */
+  public int rows() {
+    return rows;
+  }
+
+  /** Number of columns (dimensions). */
+  public int cols() {
+    return columns.size();
+  }
+
+  /** Column names, in order. */
+  public List<String> columns() {
+    return columns;
+  }
+
+  /** Where the data came from, for error messages and run metadata. */
+  public String source() {
+    return source;
+  }
+
+  /** The image shape, if these rows are images. */
+  public Optional<ImageShape> imageShape() {
+    return Optional.ofNullable(imageShape);
+  }
+
+  /** Whether the rows carry integer labels. */
+  public boolean hasLabels() {
+    return labels != null;
+  }
+
+  /**
+   * A copy of the labels, one per row.
+   *
+   * @throws IllegalStateException if the dataset has no labels
+   */
+  public int[] labels() {
+    if (labels == null) {
+      throw new IllegalStateException(source + ": the dataset has no labels");
+    }
+    return labels.clone();
+  }
+
+  /** Value at row {@code i}, column {@code j}. */
+  public float get(int i, int j) {
+    Objects.checkIndex(i, rows);
+    Objects.checkIndex(j, cols());
+    return values[i * cols() + j];
+  }
+
+  /** A copy of row {@code i}, length {@code cols()}. */
+  public float[] row(int i) {
+    Objects.checkIndex(i, rows);
+    return Arrays.copyOfRange(values, i * cols(), (i + 1) * cols());
+  }
+
+  /**
+   * The backing array, row-major {@code [rows, cols]}, without a copy. Callers must not modify it: other
+   * datasets and models may share it.
+   */
+  public float[] values() {
+    return values;
+  }
+
+  /** The first {@code min(n, rows)} rows (what the command line's {@code --limit} keeps). */
+  public Dataset head(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("head needs n >= 0, got " + n);
+    }
+    int keep = Math.min(n, rows);
+    int[] idx = new int[keep];
+    Arrays.setAll(idx, i -> i);
+    return subset(idx);
+  }
+
+  /**
+   * The given rows, in the given order (repeats allowed), with their labels.
+   *
+   * @param idx row indices, each in {@code [0, rows)}
+   */
+  public Dataset subset(int[] idx) {
+    int cols = cols();
+    float[] out = new float[idx.length * cols];
+    int[] outLabels = labels == null ? null : new int[idx.length];
+    for (int r = 0; r < idx.length; r++) {
+      int i = Objects.checkIndex(idx[r], rows);
+      System.arraycopy(values, i * cols, out, r * cols, cols);
+      if (outLabels != null) {
+        outLabels[r] = labels[i];
+      }
+    }
+    return new Dataset(source, columns, out, outLabels, imageShape);
+  }
+
+  /**
+   * The named columns, in the given order. The image shape is dropped unless every column is kept in order.
+   *
+   * @throws DataException naming the available columns if a name is unknown
+   */
+  public Dataset select(String... names) {
+    if (names.length == 0) {
+      throw new DataException(source + ": select needs at least one column");
+    }
+    int[] picked = columnIndices(names);
+    int cols = cols();
+    float[] out = new float[rows * picked.length];
+    for (int i = 0; i < rows; i++) {
+      for (int c = 0; c < picked.length; c++) {
+        out[i * picked.length + c] = values[i * cols + picked[c]];
+      }
+    }
+    boolean identity = picked.length == cols && isIdentity(picked);
+    return new Dataset(source, List.of(names), out, labels, identity ? imageShape : null);
+  }
+
+  /**
+   * Splits rows at random into a training part of {@code round(fraction * rows)} rows and a validation part of
+   * the rest. Each part keeps the original row order; the same key always gives the same split.
+   *
+   * @param fraction share of rows for training, in [0, 1]
+   */
+  public Split split(double fraction, RngKey key) {
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("split fraction must be in [0, 1], got " + fraction);
+    }
+    int nTrain = (int) Math.round(fraction * rows);
+    int[] perm = Batches.permutation(rows, key);
+    int[] train = Arrays.copyOfRange(perm, 0, nTrain);
+    int[] validation = Arrays.copyOfRange(perm, nTrain, rows);
+    Arrays.sort(train);
+    Arrays.sort(validation);
+    return new Split(subset(train), subset(validation));
+  }
+
+  /** Indices of the named columns, or a {@link DataException} naming the available ones. */
+  int[] columnIndices(String... names) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int j = 0; j < columns.size(); j++) {
+      index.put(columns.get(j), j);
+    }
+    int[] picked = new int[names.length];
+    for (int c = 0; c < names.length; c++) {
+      Integer j = index.get(names[c]);
+      if (j == null) {
+        throw new DataException(
+            source + ": no column '" + names[c] + "' (columns: " + describe(columns) + ")");
+      }
+      picked[c] = j;
+    }
+    return picked;
+  }
+
+  /** Column names for a message: all of them, or the first few and the last when there are many. */
+  static String describe(List<String> names) {
+    final int shown = 8;
+    if (names.size() <= shown + 2) {
+      return String.join(", ", names);
+    }
+    List<String> parts = new ArrayList<>(names.subList(0, shown));
+    parts.add("...");
+    parts.add(names.get(names.size() - 1));
+    return String.join(", ", parts) + "; " + names.size() + " in all";
+  }
+
+  private static boolean isIdentity(int[] picked) {
+    for (int c = 0; c < picked.length; c++) {
+      if (picked[c] != c) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void checkUnique(String source, List<String> columns) {
+    Map<String, Integer> seen = new HashMap<>();
+    for (String c : columns) {
+      if (seen.put(Objects.requireNonNull(c, "column name"), 0) != null) {
+        throw new DataException(source + ": duplicate column '" + c + "'");
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Dataset[" + source + ", " + rows + " x " + cols() + (labels != null ? ", labelled" : "") + "]";
+  }
+}

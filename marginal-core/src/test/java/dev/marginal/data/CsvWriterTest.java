@@ -1,0 +1,47 @@
+package dev.marginal.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvWriterTest {
+  @TempDir Path dir;
+
+  @Test
+  void floatRoundTripIsExact() {
+    float[] values = {
+      0f, -0f, 1f, -2.5f, 1e-30f, Float.MIN_VALUE, Float.MAX_VALUE, 123456.78f, (float) Math.PI, -1e7f, 3e-5f, 7f
+    };
+    List<String> columns = List.of("plain", "with, comma", "say \"hi\"", " padded ");
+    Dataset data = Dataset.of("test", columns, values);
+    Path p = dir.resolve("out.csv");
+    CsvWriter.write(p, data);
+    Dataset back = CsvReader.read(p);
+    assertEquals(columns, back.columns());
+    assertArrayEquals(values, back.values());
+  }
+
+  @Test
+  void doubleRowsReadBackAsTheirNearestFloats() {
+    double[] values = {0.1, -1e-300, 2.0 / 3, 1e20};
+    Path p = dir.resolve("scores.csv");
+    CsvWriter.write(p, List.of("logpx", "stderr"), values);
+    float[] back = CsvReader.read(p).values();
+    for (int i = 0; i < values.length; i++) {
+      assertEquals((float) values[i], back[i]);
+    }
+  }
+
+  @Test
+  void writesHeaderThenOneLinePerRow() throws IOException {
+    Path p = dir.resolve("nested/dir/out.csv");
+    CsvWriter.write(p, List.of("a", "b"), new float[] {1, 2, 3, 4});
+    assertEquals("a,b\n1.0,2.0\n3.0,4.0\n", Files.readString(p));
+  }
+}

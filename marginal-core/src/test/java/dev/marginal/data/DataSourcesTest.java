@@ -1,0 +1,89 @@
+package dev.marginal.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.random.RngKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataSourcesTest {
+  private static final String FORMS = "a .csv file, an IDX file (.idx, .gz, -ubyte), fashion-mnist:train|test,"
+      + " or toy:NAME[?n=N&seed=S] with NAME one of moons, 8gaussians, rings, checkerboard, pinwheel, 2spirals,"
+      + " circles, funnel";
+
+  @TempDir Path dir;
+
+  private static void assertMessage(String expected, String spec) {
+    DataException e = assertThrows(DataException.class, () -> DataSources.load(spec));
+    assertEquals(expected, e.getMessage());
+  }
+
+  @Test
+  void toySpecUsesDefaultsAndRecordsThemInTheSource() {
+    Dataset d = DataSources.load("toy:moons");
+    assertEquals(2000, d.rows());
+    assertEquals("toy:moons?n=2000&seed=0", d.source());
+    assertArrayEquals(ToyData.generate("moons", 2000, RngKey.of(0)).values(), d.values());
+  }
+
+  @Test
+  void toySpecOptionsSetRowsAndSeed() {
+    Dataset d = DataSources.load("toy:8gaussians?n=50&seed=3");
+    assertEquals("toy:8gaussians?n=50&seed=3", d.source());
+    assertArrayEquals(ToyData.generate("8gaussians", 50, RngKey.of(3)).values(), d.values());
+    assertEquals(List.of("x1"), DataSources.load("toy:funnel?n=5", List.of("x1")).columns());
+  }
+
+  @Test
+  void badToySpecsNameTheProblem() {
+    assertMessage("toy:spiral: unknown toy dataset (expected one of moons, 8gaussians, rings, checkerboard,"
+        + " pinwheel, 2spirals, circles, funnel)", "toy:spiral?n=10");
+    assertMessage("toy:moons?size=3: unknown option 'size' (expected n=ROWS or seed=SEED)", "toy:moons?size=3");
+    assertMessage("toy:moons?n=-3: n must be a positive integer, got '-3'", "toy:moons?n=-3");
+    assertMessage("toy:moons?seed=x: seed must be an integer, got 'x'", "toy:moons?seed=x");
+  }
+
+  @Test
+  void unknownSchemesAndFileKindsListTheValidForms() {
+    assertMessage("mnist:train: unknown data source (expected " + FORMS + ")", "mnist:train");
+    assertMessage("data.txt: unknown kind of file (expected " + FORMS + ")", "data.txt");
+    assertMessage("no data source given (expected " + FORMS + ")", " ");
+  }
+
+  @Test
+  void fashionMnistSpecNamesTheSplit() {
+    assertMessage("fashion-mnist: unknown split 'valid' (expected train or test)", "fashion-mnist:valid");
+  }
+
+  @Test
+  void csvPathReadsTheChosenColumns() throws IOException {
+    Path p = dir.resolve("d.CSV");
+    Files.writeString(p, "a,b\n1,2\n3,4\n");
+    Dataset d = DataSources.load(p.toString(), List.of("b"));
+    assertArrayEquals(new float[] {2, 4}, d.values());
+    assertMessage(dir.resolve("missing.csv") + ": no such file", dir.resolve("missing.csv").toString());
+  }
+
+  @Test
+  void idxPathAttachesASiblingLabelsFile() throws IOException {
+    byte[] body = IdxReaderTest.pixels(3 * 2 * 2, 9);
+    Path images = dir.resolve("train-images-idx3-ubyte.gz");
+    Files.write(images, IdxReaderTest.gzip(IdxReaderTest.idx(IdxReader.IMAGES_MAGIC, new int[] {3, 2, 2}, body)));
+    Dataset unlabelled = DataSources.load(images.toString());
+    assertFalse(unlabelled.hasLabels());
+    assertEquals(3, unlabelled.rows());
+    Files.write(dir.resolve("train-labels-idx1-ubyte.gz"),
+        IdxReaderTest.gzip(IdxReaderTest.idx(IdxReader.LABELS_MAGIC, new int[] {3}, new byte[] {5, 6, 7})));
+    Dataset labelled = DataSources.load(images.toString());
+    assertTrue(labelled.hasLabels());
+    assertArrayEquals(new int[] {5, 6, 7}, labelled.labels());
+  }
+}

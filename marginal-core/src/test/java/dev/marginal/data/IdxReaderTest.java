@@ -1,0 +1,162 @@
+package dev.marginal.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.random.RngKey;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdxReaderTest {
+  @TempDir Path dir;
+
+  /** An IDX file: magic, sizes, then the bytes. */
+  static byte[] idx(int magic, int[] dims, byte[] body) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + body.length);
+    b.putInt(magic);
+    for (int d : dims) {
+      b.putInt(d);
+    }
+    b.put(body);
+    return b.array();
+  }
+
+  static byte[] gzip(byte[] raw) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(raw);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Pseudo-random pixel bytes (incompressible, so a cut gzip stream is cut in the data). */
+  static byte[] pixels(int n, long seed) {
+    float[] u = RngKey.of(seed).uniforms(n);
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = (byte) (int) (u[i] * 256);
+    }
+    b[0] = 0;
+    b[1] = (byte) 255;
+    return b;
+  }
+
+  private Path file(String name, byte[] content) throws IOException {
+    Path p = dir.resolve(name);
+    Files.write(p, content);
+    return p;
+  }
+
+  private static void assertPixels(byte[] body, Dataset d) {
+    float[] v = d.values();
+    assertEquals(body.length, v.length);
+    for (int i = 0; i < body.length; i++) {
+      assertEquals((body[i] & 0xFF) / 255f, v[i]);
+    }
+  }
+
+  @Test
+  void plainImagesRoundTrip() throws IOException {
+    byte[] body = pixels(3 * 4 * 5, 1);
+    Path p = file("imgs-idx3-ubyte", idx(IdxReader.IMAGES_MAGIC, new int[] {3, 4, 5}, body));
+    Dataset d = IdxReader.readImages(p);
+    assertEquals(3, d.rows());
+    assertEquals(20, d.cols());
+    assertEquals("px0", d.columns().get(0));
+    assertEquals("px19", d.columns().get(19));
+    assertEquals(new Dataset.ImageShape(4, 5), d.imageShape().orElseThrow());
+    assertEquals(0f, d.get(0, 0));
+    assertEquals(1f, d.get(0, 1));
+    assertPixels(body, d);
+  }
+
+  @Test
+  void gzipIsRecognisedByItsMagicBytesWhateverTheName() throws IOException {
+    byte[] body = pixels(2 * 3 * 3, 2);
+    byte[] gz = gzip(idx(IdxReader.IMAGES_MAGIC, new int[] {2, 3, 3}, body));
+    assertPixels(body, IdxReader.readImages(file("imgs.gz", gz)));
+    assertPixels(body, IdxReader.readImages(file("imgs-idx3-ubyte", gz)));
+  }
+
+  @Test
+  void labelsPairWithImages() throws IOException {
+    byte[] body = pixels(4 * 2 * 2, 3);
+    Path images = file("x-images-idx3-ubyte.gz", gzip(idx(IdxReader.IMAGES_MAGIC, new int[] {4, 2, 2}, body)));
+    Path labels = file("x-labels-idx1-ubyte", idx(IdxReader.LABELS_MAGIC, new int[] {4}, new byte[] {9, 0, 3, 7}));
+    assertArrayEquals(new int[] {9, 0, 3, 7}, IdxReader.readLabels(labels));
+    Dataset d = IdxReader.read(images, labels);
+    assertArrayEquals(new int[] {9, 0, 3, 7}, d.labels());
+    assertPixels(body, d);
+  }
+
+  @Test
+  void labelCountMustMatchImageCount() throws IOException {
+    Path images = file("i", idx(IdxReader.IMAGES_MAGIC, new int[] {4, 2, 2}, new byte[16]));
+    Path labels = file("l", idx(IdxReader.LABELS_MAGIC, new int[] {3}, new byte[3]));
+    DataException e = assertThrows(DataException.class, () -> IdxReader.read(images, labels));
+    assertEquals(labels + ": 3 labels, but " + images + " has 4 images", e.getMessage());
+  }
+
+  @Test
+  void truncatedPlainFileSaysWhatWasExpectedAndFound() throws IOException {
+    byte[] full = idx(IdxReader.IMAGES_MAGIC, new int[] {2, 3, 4}, pixels(24, 4));
+    Path p = file("cut-idx3-ubyte", Arrays.copyOf(full, 30));
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(p));
+    assertEquals(p + ": truncated: expected 40 bytes (2 images of 3x4), found 30", e.getMessage());
+  }
+
+  @Test
+  void truncatedHeaderIsReported() throws IOException {
+    Path p = file("head-idx3-ubyte", new byte[] {0, 0, 8, 3, 0, 0});
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(p));
+    assertEquals(p + ": truncated: expected a 16-byte IDX header, found 6 bytes", e.getMessage());
+  }
+
+  @Test
+  void truncatedGzipStreamIsReported() throws IOException {
+    byte[] gz = gzip(idx(IdxReader.IMAGES_MAGIC, new int[] {10, 28, 28}, pixels(7840, 5)));
+    Path p = file("cut.gz", Arrays.copyOf(gz, gz.length / 2));
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(p));
+    String prefix = p + ": truncated: expected 7856 bytes (10 images of 28x28), found ";
+    String suffix = " before the gzip stream broke off";
+    String m = e.getMessage();
+    assertTrue(m.startsWith(prefix) && m.endsWith(suffix), m);
+    long found = Long.parseLong(m.substring(prefix.length(), m.length() - suffix.length()));
+    assertTrue(found > 16 && found < 7856, "the bytes inflated before the break are counted: " + m);
+  }
+
+  @Test
+  void extraBytesAfterTheDataAreReported() throws IOException {
+    byte[] full = idx(IdxReader.LABELS_MAGIC, new int[] {2}, new byte[] {1, 2, 3});
+    Path p = file("long", full);
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readLabels(p));
+    assertEquals(p + ": longer than its header says (expected 10 bytes: 2 labels)", e.getMessage());
+  }
+
+  @Test
+  void wrongMagicNamesWhatTheFileIs() throws IOException {
+    Path labels = file("l", idx(IdxReader.LABELS_MAGIC, new int[] {1}, new byte[1]));
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(labels));
+    assertEquals(labels + ": is an IDX labels file, expected images (magic 0x00000803)", e.getMessage());
+    Path text = file("t.idx", "hello, world".getBytes());
+    e = assertThrows(DataException.class, () -> IdxReader.readLabels(text));
+    assertEquals(text + ": not an unsigned-byte IDX file (magic 0x68656c6c), expected labels (magic 0x00000801)",
+        e.getMessage());
+  }
+
+  @Test
+  void missingFileSaysSo() {
+    Path p = dir.resolve("nope.gz");
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(p));
+    assertEquals(p + ": no such file", e.getMessage());
+  }
+}

@@ -1,5 +1,6 @@
 package dev.marginal.data;
 
+import dev.marginal.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;

@@ -73,18 +73,4 @@ class ModelFileTest {
     IOException e = assertThrows(IOException.class, () -> ModelFile.read(p));
     assertEquals(p + ": no such file", e.getMessage());
   }
-
-  @Test
-  void failedWriteLeavesOldFileUntouched() throws IOException {
-    Path p = dir.resolve("out.txt");
-    Files.writeString(p, "old");
-    assertThrows(IOException.class, () -> AtomicFiles.write(p, out -> {
-      out.write("partial".getBytes());
-      throw new IOException("disk full");
-    }));
-    assertEquals("old", Files.readString(p));
-    try (var files = Files.list(dir)) {
-      assertEquals(1, files.count(), "no temporary file is left behind");
-    }
-  }
 }

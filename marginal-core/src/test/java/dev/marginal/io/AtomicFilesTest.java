@@ -1,4 +1,4 @@
-package dev.marginal.data;
+package dev.marginal.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

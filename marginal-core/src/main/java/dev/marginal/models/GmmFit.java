@@ -20,6 +20,16 @@ public record GmmFit(
     double lowerBound,
     double[] lowerBoundHistory,
     GmmOptions options) {
+  /** Copies the history so that the record stays immutable. */
+  public GmmFit {
+    lowerBoundHistory = lowerBoundHistory.clone();
+  }
+
+  /** The best restart's lower bound after each iteration {@code [nIter]}, a copy. */
+  @Override
+  public double[] lowerBoundHistory() {
+    return lowerBoundHistory.clone();
+  }
 
   /**
    * Per-point log densities log p(x_i) under the fitted mixture.

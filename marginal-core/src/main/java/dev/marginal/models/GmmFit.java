@@ -1,0 +1,65 @@
+package dev.marginal.models;
+
+import dev.marginal.distributions.GaussianMixture;
+
+/**
+ * A Gaussian mixture fitted by EM, with its convergence record.
+ *
+ * @param mixture the fitted parameters
+ * @param converged whether the best restart stopped because the lower bound changed by less than {@code tol}
+ * @param nIter EM iterations run by the best restart
+ * @param lowerBound the best restart's final per-sample mean log-likelihood (nats), scikit-learn's
+ *     {@code lower_bound_}: evaluated at the last E-step, i.e. before the last M-step
+ * @param lowerBoundHistory the best restart's lower bound after each iteration {@code [nIter]}
+ * @param options the settings used, including the root key (provenance)
+ */
+public record GmmFit(
+    GaussianMixture mixture,
+    boolean converged,
+    int nIter,
+    double lowerBound,
+    double[] lowerBoundHistory,
+    GmmOptions options) {
+  /** Copies the history so that the record stays immutable. */
+  public GmmFit {
+    lowerBoundHistory = lowerBoundHistory.clone();
+  }
+
+  /** The best restart's lower bound after each iteration {@code [nIter]}, a copy. */
+  @Override
+  public double[] lowerBoundHistory() {
+    return lowerBoundHistory.clone();
+  }
+
+  /**
+   * Per-point log densities log p(x_i) under the fitted mixture.
+   *
+   * @param x points {@code [n][d]}
+   * @return {@code [n]}
+   */
+  public double[] scoreSamples(double[][] x) {
+    return mixture.logProb(x);
+  }
+
+  /** The mean log density (1/n) Σ_i log p(x_i). */
+  public double score(double[][] x) {
+    double s = 0;
+    for (double v : scoreSamples(x)) {
+      s += v;
+    }
+    return s / x.length;
+  }
+
+  /**
+   * The Bayesian information criterion −2 log L + p ln n, p from {@link GaussianMixture#freeParameterCount()};
+   * lower is better.
+   */
+  public double bic(double[][] x) {
+    return -2 * score(x) * x.length + mixture.freeParameterCount() * Math.log(x.length);
+  }
+
+  /** The Akaike information criterion −2 log L + 2p; lower is better. */
+  public double aic(double[][] x) {
+    return -2 * score(x) * x.length + 2.0 * mixture.freeParameterCount();
+  }
+}

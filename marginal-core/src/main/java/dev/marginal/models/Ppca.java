@@ -1,0 +1,312 @@
+package dev.marginal.models;
+
+import dev.marginal.math.Cholesky;
+import dev.marginal.math.SymmetricEigen;
+import dev.marginal.random.RngKey;
+import dev.marginal.random.Samplers;
+
+/**
+ * Probabilistic PCA: z ~ N(0, I_q), x | z ~ N(W z + b, σ² I_d), so that x ~ N(b, C) with C = W Wᵀ + σ² I.
+ *
+ * <p>The maximum-likelihood fit is closed form (Tipping &amp; Bishop 1999): b is the sample mean; with λ₁ ≥ … ≥ λ_d
+ * the eigenvalues of the sample covariance S = (1/n) Σ (x − b)(x − b)ᵀ and U_q the leading eigenvectors,
+ * σ² = (1/(d − q)) Σ_{j>q} λ_j and W = U_q (Λ_q − σ² I)^{1/2}. (scikit-learn's PCA divides by n − 1 instead.)
+ *
+ * <p>Densities use M = WᵀW + σ² I (q × q): the matrix determinant lemma gives log|C| = (d − q) log σ² + log|M|,
+ * and Woodbury gives (x − b)ᵀ C⁻¹ (x − b) = (‖e‖² − (Wᵀe)ᵀ M⁻¹ (Wᵀe)) / σ² with e = x − b, so each evaluation
+ * costs O(dq) after one q × q factorisation. The posterior is z | x ~ N(M⁻¹Wᵀ(x − b), σ² M⁻¹).
+ *
+ * <p>Immutable. References: Tipping &amp; Bishop, Probabilistic Principal Component Analysis, JRSS B 61 (1999).
+ */
+public final class Ppca {
+  private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+  /**
+   * A Gaussian posterior over the latent code.
+   *
+   * @param mean {@code [q]}
+   * @param covariance {@code [q][q]}
+   */
+  public record Posterior(double[] mean, double[][] covariance) {}
+
+  private final int d;
+  private final int q;
+  private final double[] mean;
+  /** W row-major {@code [d·q]}. */
+  private final double[] w;
+  private final double noiseVariance;
+  private final Cholesky mChol;
+  private final double logDetC;
+
+  private Ppca(double[] mean, double[] w, int q, double noiseVariance) {
+    this.d = mean.length;
+    this.q = q;
+    this.mean = mean;
+    this.w = w;
+    this.noiseVariance = noiseVariance;
+    double[][] m = new double[q][q];
+    for (int a = 0; a < q; a++) {
+      for (int b = 0; b < q; b++) {
+        double s = a == b ? noiseVariance : 0;
+        for (int i = 0; i < d; i++) {
+          s += w[i * q + a] * w[i * q + b];
+        }
+        m[a][b] = s;
+      }
+    }
+    this.mChol = Cholesky.of(m);
+    this.logDetC = (d - q) * Math.log(noiseVariance) + mChol.logDeterminant();
+  }
+
+  /**
+   * A model with given parameters.
+   *
+   * @param mean b {@code [d]}
+   * @param loadings W {@code [d][q]}, 1 ≤ q
+   * @param noiseVariance σ² > 0
+   */
+  public static Ppca of(double[] mean, double[][] loadings, double noiseVariance) {
+    int d = mean.length;
+    if (d == 0 || loadings.length != d || loadings[0].length == 0) {
+      throw new IllegalArgumentException("loadings must be [d][q] with d = mean.length >= 1 and q >= 1");
+    }
+    if (!(noiseVariance > 0) || Double.isInfinite(noiseVariance)) {
+      throw new IllegalArgumentException("noiseVariance must be finite and positive, got " + noiseVariance);
+    }
+    int q = loadings[0].length;
+    double[] w = new double[d * q];
+    for (int i = 0; i < d; i++) {
+      if (loadings[i].length != q) {
+        throw new IllegalArgumentException("loadings row " + i + " has " + loadings[i].length + " entries, expected " + q);
+      }
+      for (int a = 0; a < q; a++) {
+        w[i * q + a] = requireFinite(loadings[i][a]);
+      }
+      requireFinite(mean[i]);
+    }
+    return new Ppca(mean.clone(), w, q, noiseVariance);
+  }
+
+  /**
+   * The maximum-likelihood fit.
+   *
+   * @param x points {@code [n][d]}, n ≥ 1
+   * @param latentDim q, with 1 ≤ q &lt; d
+   * @throws IllegalArgumentException if the discarded eigenvalues are all zero (data of rank ≤ q), which would
+   *     make σ² = 0
+   */
+  public static Ppca fit(double[][] x, int latentDim) {
+    int n = x.length;
+    int d = n == 0 ? 0 : x[0].length;
+    if (n == 0 || latentDim < 1 || latentDim >= d) {
+      throw new IllegalArgumentException("need n >= 1 points and 1 <= latentDim < d, got n = " + n + ", d = " + d
+          + ", latentDim = " + latentDim);
+    }
+    double[] b = new double[d];
+    for (double[] row : x) {
+      for (int j = 0; j < d; j++) {
+        b[j] += requireFinite(row[j]) / n;
+      }
+    }
+    SymmetricEigen eig = SymmetricEigen.of(sampleCovariance(x, b));
+    double[] lam = eig.values();
+    double[][] u = eig.vectors();
+    double sigma2 = 0;
+    for (int j = latentDim; j < d; j++) {
+      sigma2 += lam[j] / (d - latentDim);
+    }
+    if (!(sigma2 > 0)) {
+      throw new IllegalArgumentException("the discarded eigenvalues sum to " + sigma2
+          + ": the data have rank <= latentDim, so the noise variance would be zero");
+    }
+    double[] w = new double[d * latentDim];
+    for (int a = 0; a < latentDim; a++) {
+      // Clamped at zero: λ_a ≥ σ² in exact arithmetic, but equal eigenvalues can round below it.
+      double scale = Math.sqrt(Math.max(lam[a] - sigma2, 0));
+      for (int i = 0; i < d; i++) {
+        w[i * latentDim + a] = u[i][a] * scale;
+      }
+    }
+    return new Ppca(b, w, latentDim, sigma2);
+  }
+
+  private static double[][] sampleCovariance(double[][] x, double[] b) {
+    int d = b.length;
+    double[][] s = new double[d][d];
+    double[] e = new double[d];
+    for (double[] row : x) {
+      for (int j = 0; j < d; j++) {
+        e[j] = row[j] - b[j];
+      }
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j <= i; j++) {
+          s[i][j] += e[i] * e[j];
+        }
+      }
+    }
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j <= i; j++) {
+        s[i][j] /= x.length;
+        s[j][i] = s[i][j];
+      }
+    }
+    return s;
+  }
+
+  /** The data dimension d. */
+  public int dim() {
+    return d;
+  }
+
+  /** The latent dimension q. */
+  public int latentDim() {
+    return q;
+  }
+
+  /** The mean b {@code [d]}, a copy. */
+  public double[] mean() {
+    return mean.clone();
+  }
+
+  /** The loadings W {@code [d][q]}, a copy. */
+  public double[][] loadings() {
+    double[][] out = new double[d][q];
+    for (int i = 0; i < d; i++) {
+      System.arraycopy(w, i * q, out[i], 0, q);
+    }
+    return out;
+  }
+
+  /** The noise variance σ². */
+  public double noiseVariance() {
+    return noiseVariance;
+  }
+
+  /** The marginal covariance C = W Wᵀ + σ² I {@code [d][d]}. */
+  public double[][] covariance() {
+    double[][] c = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        double s = i == j ? noiseVariance : 0;
+        for (int a = 0; a < q; a++) {
+          s += w[i * q + a] * w[j * q + a];
+        }
+        c[i][j] = s;
+      }
+    }
+    return c;
+  }
+
+  /**
+   * The exact log density log N(x; b, W Wᵀ + σ² I) in nats.
+   *
+   * @param x a point {@code [d]}
+   */
+  public double logProb(double[] x) {
+    double[] e = centred(x);
+    double ee = 0;
+    for (double v : e) {
+      ee += v * v;
+    }
+    double[] v = mChol.solveLower(project(e));
+    double vv = 0;
+    for (double t : v) {
+      vv += t * t;
+    }
+    return -0.5 * (d * LOG_2PI + logDetC + (ee - vv) / noiseVariance);
+  }
+
+  /** Log densities of points {@code [n][d]}, returned as {@code [n]}. */
+  public double[] logProb(double[][] xs) {
+    double[] out = new double[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      out[i] = logProb(xs[i]);
+    }
+    return out;
+  }
+
+  /**
+   * The exact posterior p(z | x) = N(M⁻¹Wᵀ(x − b), σ² M⁻¹).
+   *
+   * @param x a point {@code [d]}
+   */
+  public Posterior posterior(double[] x) {
+    double[] m = mChol.solve(project(centred(x)));
+    double[][] cov = mChol.inverse();
+    for (double[] row : cov) {
+      for (int b = 0; b < q; b++) {
+        row[b] *= noiseVariance;
+      }
+    }
+    return new Posterior(m, cov);
+  }
+
+  /**
+   * Posterior means E[z | x_i] of a batch: the probabilistic principal components.
+   *
+   * @param xs points {@code [n][d]}
+   * @return {@code [n][q]}
+   */
+  public double[][] encode(double[][] xs) {
+    double[][] out = new double[xs.length][];
+    for (int i = 0; i < xs.length; i++) {
+      out[i] = mChol.solve(project(centred(xs[i])));
+    }
+    return out;
+  }
+
+  /**
+   * Draws x = W z + b + σ ε with z ~ N(0, I_q), ε ~ N(0, I_d).
+   *
+   * @param key randomness; the same key gives the same points
+   * @param n number of points
+   * @return {@code [n][d]}
+   */
+  public double[][] sample(RngKey key, int n) {
+    double[] z = new double[n * q];
+    double[] eps = new double[n * d];
+    Samplers.normals(key.split(2, 0), z, 0, z.length);
+    Samplers.normals(key.split(2, 1), eps, 0, eps.length);
+    double sigma = Math.sqrt(noiseVariance);
+    double[][] out = new double[n][d];
+    for (int s = 0; s < n; s++) {
+      for (int i = 0; i < d; i++) {
+        double v = mean[i] + sigma * eps[s * d + i];
+        for (int a = 0; a < q; a++) {
+          v += w[i * q + a] * z[s * q + a];
+        }
+        out[s][i] = v;
+      }
+    }
+    return out;
+  }
+
+  private double[] centred(double[] x) {
+    if (x.length != d) {
+      throw new IllegalArgumentException("expected a point with " + d + " coordinates, got " + x.length);
+    }
+    double[] e = new double[d];
+    for (int i = 0; i < d; i++) {
+      e[i] = x[i] - mean[i];
+    }
+    return e;
+  }
+
+  /** Wᵀe {@code [q]}. */
+  private double[] project(double[] e) {
+    double[] u = new double[q];
+    for (int i = 0; i < d; i++) {
+      for (int a = 0; a < q; a++) {
+        u[a] += w[i * q + a] * e[i];
+      }
+    }
+    return u;
+  }
+
+  private static double requireFinite(double v) {
+    if (!Double.isFinite(v)) {
+      throw new IllegalArgumentException("non-finite value " + v);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.marginal.distributions;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.Golden;
+import dev.marginal.random.RngKey;
+import org.junit.jupiter.api.Test;
+
+class GaussianMixtureTest {
+  /** Golden values from scipy 1.10.1 multivariate_normal.logpdf, script golden/make_golden.py. */
+  private static final Golden LOGPDF = Golden.load("gmm_logpdf.txt");
+
+  @Test
+  void logProbMatchesScipyForEveryCovarianceType() {
+    double[] w = LOGPDF.vector("weights");
+    double[][] mu = LOGPDF.matrix("means", 3);
+    double[][] points = LOGPDF.matrix("points", 3);
+    GaussianMixture full = GaussianMixture.ofFull(w, mu, LOGPDF.tensor3("full_covariances", 3, 3));
+    GaussianMixture diag = GaussianMixture.ofDiagonal(w, mu, LOGPDF.matrix("diag_variances", 3));
+    GaussianMixture sph = GaussianMixture.ofSpherical(w, mu, LOGPDF.vector("spherical_variances"));
+    assertArrayEquals(LOGPDF.vector("full_logpdf"), full.logProb(points), 1e-12);
+    assertArrayEquals(LOGPDF.vector("diag_logpdf"), diag.logProb(points), 1e-12);
+    assertArrayEquals(LOGPDF.vector("spherical_logpdf"), sph.logProb(points), 1e-12);
+    assertEquals(LOGPDF.vector("full_logpdf")[1], full.logProb(points[1]), 1e-12);
+  }
+
+  @Test
+  void responsibilitiesAreBayesRule() {
+    GaussianMixture m = GaussianMixture.ofSpherical(new double[] {0.25, 0.75},
+        new double[][] {{0, 0}, {1, 2}}, new double[] {1, 2});
+    double[] x = {0.5, 0.3};
+    double p0 = 0.25 * Math.exp(-0.5 * (0.25 + 0.09)) / (2 * Math.PI);
+    double p1 = 0.75 * Math.exp(-0.5 * (0.25 + 2.89) / 2) / (2 * Math.PI * 2);
+    double[] r = m.responsibilities(x);
+    assertEquals(p0 / (p0 + p1), r[0], 1e-14);
+    assertEquals(p1 / (p0 + p1), r[1], 1e-14);
+    assertEquals(Math.log(p0 + p1), m.logProb(x), 1e-14);
+  }
+
+  @Test
+  void sampleMomentsMatchMixtureWithinStandardErrors() {
+    GaussianMixture m = GaussianMixture.ofFull(new double[] {0.2, 0.5, 0.3},
+        new double[][] {{-2, 0}, {1, 1}, {3, -2}},
+        new double[][][] {{{1, 0.5}, {0.5, 2}}, {{0.5, -0.2}, {-0.2, 0.3}}, {{2, 0}, {0, 0.1}}});
+    int n = 40_000;
+    double[][] x = m.sample(RngKey.of(7), n).points();
+    double[] target = m.mixtureMean();
+    double[][] targetCov = m.mixtureCovariance();
+    for (int i = 0; i < 2; i++) {
+      assertWithinSe(target[i], column(x, i), "mean " + i);
+      for (int j = 0; j <= i; j++) {
+        final int a = i;
+        final int b = j;
+        double[] prod = new double[n];
+        for (int s = 0; s < n; s++) {
+          prod[s] = (x[s][a] - target[a]) * (x[s][b] - target[b]);
+        }
+        assertWithinSe(targetCov[a][b], prod, "covariance " + a + "," + b);
+      }
+    }
+  }
+
+  @Test
+  void sampleLabelCountsAreMultinomialAndGrouped() {
+    double[] w = {0.1, 0.6, 0.3};
+    GaussianMixture m = GaussianMixture.ofDiagonal(w, new double[][] {{0}, {5}, {10}},
+        new double[][] {{1}, {1}, {1}});
+    int n = 20_000;
+    int[] labels = m.sample(RngKey.of(8), n).labels();
+    int[] counts = new int[3];
+    for (int s = 0; s < n; s++) {
+      counts[labels[s]]++;
+      assertTrue(s == 0 || labels[s] >= labels[s - 1], "points come grouped by component");
+    }
+    for (int c = 0; c < 3; c++) {
+      double se = Math.sqrt(n * w[c] * (1 - w[c]));
+      double z = (counts[c] - n * w[c]) / se;
+      assertTrue(Math.abs(z) <= 4, "count of component " + c + ": z = " + z);
+    }
+  }
+
+  @Test
+  void sameKeyGivesSameSample() {
+    GaussianMixture m = GaussianMixture.ofSpherical(new double[] {0.5, 0.5}, new double[][] {{0}, {3}},
+        new double[] {1, 1});
+    assertArrayEquals(m.sample(RngKey.of(3), 50).points(), m.sample(RngKey.of(3), 50).points());
+  }
+
+  @Test
+  void factoryRejectsBadParameters() {
+    double[][] mu = {{0, 0}, {1, 1}};
+    assertThrows(IllegalArgumentException.class,
+        () -> GaussianMixture.ofSpherical(new double[] {0.5, 0.6}, mu, new double[] {1, 1}));
+    assertThrows(IllegalArgumentException.class,
+        () -> GaussianMixture.ofSpherical(new double[] {0.5, 0.5}, mu, new double[] {1, 0}));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> GaussianMixture.ofFull(new double[] {0.5, 0.5}, mu,
+            new double[][][] {{{1, 0}, {0, 1}}, {{1, 2}, {2, 1}}}));
+    assertTrue(e.getMessage().contains("component 1"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> GaussianMixture.ofFull(new double[] {1}, new double[][] {{0, 0}},
+            new double[][][] {{{1, 0.5}, {0, 1}}}));
+  }
+
+  @Test
+  void freeParameterCountFollowsScikitLearn() {
+    double[] w = {0.5, 0.5};
+    double[][] mu = {{0, 0, 0}, {1, 1, 1}};
+    double[][][] eye = {{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
+    assertEquals(2 * 3 + 1 + 2 * 6, GaussianMixture.ofFull(w, mu, eye).freeParameterCount());
+    assertEquals(2 * 3 + 1 + 2 * 3,
+        GaussianMixture.ofDiagonal(w, mu, new double[][] {{1, 1, 1}, {1, 1, 1}}).freeParameterCount());
+    assertEquals(2 * 3 + 1 + 2, GaussianMixture.ofSpherical(w, mu, new double[] {1, 1}).freeParameterCount());
+  }
+
+  private static double[] column(double[][] x, int i) {
+    double[] c = new double[x.length];
+    for (int s = 0; s < x.length; s++) {
+      c[s] = x[s][i];
+    }
+    return c;
+  }
+
+  /** |mean(v) − target| ≤ 4·sd(v)/√n, reporting the z-score. */
+  private static void assertWithinSe(double target, double[] v, String what) {
+    double mean = 0;
+    for (double a : v) {
+      mean += a;
+    }
+    mean /= v.length;
+    double var = 0;
+    for (double a : v) {
+      var += (a - mean) * (a - mean);
+    }
+    double se = Math.sqrt(var / (v.length - 1) / v.length);
+    double z = (mean - target) / se;
+    assertTrue(Math.abs(z) <= 4, what + ": mean " + mean + " vs " + target + ", z = " + z);
+  }
+}

@@ -1,0 +1,191 @@
+package dev.marginal.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.Golden;
+import dev.marginal.distributions.CovarianceType;
+import dev.marginal.distributions.GaussianMixture;
+import dev.marginal.math.SymmetricEigen;
+import dev.marginal.random.RngKey;
+import org.junit.jupiter.api.Test;
+
+class GaussianMixtureModelTest {
+  /** The data set of golden/make_golden.py: 300 points in 3-D from three clusters. */
+  private static final double[][] DATA = Golden.csv("gmm_data.csv");
+  private static final double[][] MEANS_INIT = {{-1, 0, 0}, {1, 1, 0}, {0, -1, 1}};
+  private static final double[] WEIGHTS_INIT = {1 / 3.0, 1 / 3.0, 1 / 3.0};
+
+  /** The start that make_golden.py passes to scikit-learn: equal weights, unit covariances. */
+  private static GaussianMixture goldenStart(CovarianceType type) {
+    switch (type) {
+      case FULL: {
+        double[][] eye = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+        return GaussianMixture.ofFull(WEIGHTS_INIT, MEANS_INIT, new double[][][] {eye, eye, eye});
+      }
+      case DIAG:
+        return GaussianMixture.ofDiagonal(WEIGHTS_INIT, MEANS_INIT, new double[][] {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}});
+      default:
+        return GaussianMixture.ofSpherical(WEIGHTS_INIT, MEANS_INIT, new double[] {1, 1, 1});
+    }
+  }
+
+  /** Golden values from scikit-learn 1.2.1 GaussianMixture, script golden/make_golden.py. */
+  private static void assertMatchesScikitLearn(String file, CovarianceType type, double tol) {
+    Golden g = Golden.load(file);
+    GmmFit fit = GaussianMixtureModel.fit(DATA,
+        GmmOptions.of(3).withTol(tol).withMaxIter(200).withInitialMixture(goldenStart(type)));
+    assertEquals((int) g.scalar("n_iter"), fit.nIter(), file + " n_iter");
+    assertEquals(g.scalar("converged") == 1, fit.converged(), file + " converged");
+    assertEquals(g.scalar("lower_bound"), fit.lowerBound(), 1e-10, file + " lower_bound");
+    assertArrayEquals(g.vector("weights"), fit.mixture().weights(), 1e-9, file + " weights");
+    double[][] means = g.matrix("means", 3);
+    for (int c = 0; c < 3; c++) {
+      assertArrayEquals(means[c], fit.mixture().mean(c), 1e-9, file + " mean " + c);
+    }
+    double[] cov = g.vector("covariances");
+    GaussianMixture m = fit.mixture();
+    for (int c = 0; c < 3; c++) {
+      double[][] s = m.covariance(c);
+      for (int i = 0; i < 3; i++) {
+        switch (type) {
+          case FULL:
+            assertArrayEquals(java.util.Arrays.copyOfRange(cov, (c * 3 + i) * 3, (c * 3 + i) * 3 + 3), s[i], 1e-9);
+            break;
+          case DIAG:
+            assertEquals(cov[c * 3 + i], s[i][i], 1e-9);
+            break;
+          default:
+            assertEquals(cov[c], s[i][i], 1e-9);
+        }
+      }
+    }
+    assertArrayEquals(g.vector("score_samples"), fit.scoreSamples(DATA), 1e-8, file + " score_samples");
+    assertEquals(g.scalar("score"), fit.score(DATA), 1e-10, file + " score");
+    assertEquals(g.scalar("bic"), fit.bic(DATA), 1e-7, file + " bic");
+    assertEquals(g.scalar("aic"), fit.aic(DATA), 1e-7, file + " aic");
+  }
+
+  @Test
+  void emMatchesScikitLearnFullCovariance() {
+    assertMatchesScikitLearn("gmm_full.txt", CovarianceType.FULL, 1e-3);
+    assertMatchesScikitLearn("gmm_full_tol1e-9.txt", CovarianceType.FULL, 1e-9);
+  }
+
+  @Test
+  void emMatchesScikitLearnDiagonalCovariance() {
+    assertMatchesScikitLearn("gmm_diag.txt", CovarianceType.DIAG, 1e-3);
+  }
+
+  @Test
+  void emMatchesScikitLearnSphericalCovariance() {
+    assertMatchesScikitLearn("gmm_spherical.txt", CovarianceType.SPHERICAL, 1e-3);
+  }
+
+  @Test
+  void lowerBoundNeverDecreases() {
+    for (CovarianceType type : CovarianceType.values()) {
+      GmmFit fit = GaussianMixtureModel.fit(DATA,
+          GmmOptions.of(4).withCovarianceType(type).withTol(0).withMaxIter(60).withSeed(5));
+      double[] h = fit.lowerBoundHistory();
+      assertEquals(60, h.length);
+      for (int i = 1; i < h.length; i++) {
+        assertTrue(h[i] >= h[i - 1] - 1e-12, type + ": lower bound fell at iteration " + i + ": " + h[i - 1]
+            + " -> " + h[i]);
+      }
+    }
+  }
+
+  @Test
+  void covarianceFloorPreventsCollapseOnRepeatedPoint() {
+    // 40 copies of one point next to a Gaussian cloud: one component captures the copies, whose empirical
+    // covariance is exactly zero; only regCovar keeps it positive definite.
+    double[][] x = clusters(RngKey.of(11), new double[][] {{0, 0}}, new double[] {1}, 200);
+    double[][] data = java.util.Arrays.copyOf(x, 240);
+    for (int i = 200; i < 240; i++) {
+      data[i] = new double[] {6, 6};
+    }
+    GmmFit fit = GaussianMixtureModel.fit(data, GmmOptions.of(2).withSeed(1));
+    double minEig = Double.POSITIVE_INFINITY;
+    for (int c = 0; c < 2; c++) {
+      double[] ev = SymmetricEigen.of(fit.mixture().covariance(c)).values();
+      minEig = Math.min(minEig, ev[ev.length - 1]);
+    }
+    assertTrue(minEig >= GmmOptions.DEFAULT_REG_COVAR * (1 - 1e-6), "smallest covariance eigenvalue " + minEig);
+    assertTrue(minEig <= 2e-6, "one component should sit on the repeated point, min eigenvalue " + minEig);
+    assertTrue(Double.isFinite(fit.lowerBound()));
+    // Without the floor the same fit collapses, and says so.
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> GaussianMixtureModel.fit(data, GmmOptions.of(2).withSeed(1).withRegCovar(0)));
+    assertTrue(e.getMessage().contains("increase regCovar"), e.getMessage());
+  }
+
+  @Test
+  void emptyComponentKeepsItsParametersAndFitStaysFinite() {
+    double[][] far = {{1e4, 1e4, 1e4}, {0, 0, 0}, {0, 1, 0}};
+    double[][] eye = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    GaussianMixture start = GaussianMixture.ofFull(WEIGHTS_INIT, far, new double[][][] {eye, eye, eye});
+    GmmFit fit = GaussianMixtureModel.fit(DATA, GmmOptions.of(3).withInitialMixture(start));
+    assertArrayEquals(far[0], fit.mixture().mean(0), 0);
+    assertTrue(fit.mixture().weights()[0] < 1e-15);
+    assertTrue(Double.isFinite(fit.lowerBound()));
+  }
+
+  @Test
+  void bicPicksTrueComponentCount() {
+    double[][] x = clusters(RngKey.of(12), new double[][] {{-6, 0}, {0, 6}, {6, 0}}, new double[] {1, 0.7, 1.2}, 200);
+    int best = 0;
+    double bestBic = Double.POSITIVE_INFINITY;
+    for (int k = 1; k <= 5; k++) {
+      GmmFit fit = GaussianMixtureModel.fit(x, GmmOptions.of(k).withNInit(2).withSeed(3));
+      double bic = fit.bic(x);
+      if (bic < bestBic) {
+        bestBic = bic;
+        best = k;
+      }
+      assertTrue(fit.aic(x) < bic, "AIC's penalty is smaller here (ln n > 2)");
+    }
+    assertEquals(3, best);
+  }
+
+  @Test
+  void sameSeedGivesIdenticalFitForAnyThreadCount() {
+    double[][] x = clusters(RngKey.of(13), new double[][] {{0, 0, 0}, {3, 3, 0}, {0, 3, 3}}, new double[] {1, 1, 1},
+        2500);
+    GmmOptions o = GmmOptions.of(3).withSeed(9).withNInit(2).withTol(1e-6);
+    GmmFit a = GaussianMixtureModel.fit(x, o.withThreads(1));
+    GmmFit b = GaussianMixtureModel.fit(x, o.withThreads(2));
+    GmmFit c = GaussianMixtureModel.fit(x, o.withThreads(3));
+    for (GmmFit f : new GmmFit[] {b, c}) {
+      assertEquals(a.lowerBound(), f.lowerBound(), 0);
+      assertEquals(a.nIter(), f.nIter());
+      assertArrayEquals(a.mixture().means(), f.mixture().means());
+      assertArrayEquals(a.mixture().covariances(), f.mixture().covariances());
+    }
+  }
+
+  @Test
+  void moreRestartsNeverLowerTheBound() {
+    GmmOptions o = GmmOptions.of(5).withSeed(4);
+    double one = GaussianMixtureModel.fit(DATA, o).lowerBound();
+    double four = GaussianMixtureModel.fit(DATA, o.withNInit(4)).lowerBound();
+    assertTrue(four >= one, four + " < " + one);
+  }
+
+  /** {@code perCluster} points around each centre with isotropic standard deviation {@code sd[c]}. */
+  static double[][] clusters(RngKey key, double[][] centres, double[] sd, int perCluster) {
+    int d = centres[0].length;
+    double[][] x = new double[centres.length * perCluster][d];
+    for (int c = 0; c < centres.length; c++) {
+      double[] z = new double[perCluster * d];
+      dev.marginal.random.Samplers.normals(key.foldIn(c), z, 0, z.length);
+      for (int i = 0; i < perCluster; i++) {
+        for (int j = 0; j < d; j++) {
+          x[c * perCluster + i][j] = centres[c][j] + sd[c] * z[i * d + j];
+        }
+      }
+    }
+    return x;
+  }
+}

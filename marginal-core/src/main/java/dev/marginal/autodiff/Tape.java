@@ -80,6 +80,22 @@ public final class Tape {
    * be swept several times for different outputs; parameters accumulate across sweeps.
    */
   public void backward(Var out, Tensor seed) {
+    backward(out, seed, null);
+  }
+
+  /**
+   * Back-propagates a scalar loss, adding gradients only into the parameters in {@code only}: how two optimizers
+   * with different objectives share one forward pass (SUMO's decoder and encoder, say).
+   */
+  public void backward(Var loss, java.util.Collection<Parameter> only) {
+    if (loss.value().size() != 1) {
+      throw new IllegalArgumentException("backward needs a one-element loss, got shape "
+          + Arrays.toString(loss.value().shape()));
+    }
+    backward(loss, Tensor.full(1f, loss.value().shape()), java.util.Objects.requireNonNull(only));
+  }
+
+  private void backward(Var out, Tensor seed, java.util.Collection<Parameter> only) {
     if (out.tape != this) {
       throw new IllegalArgumentException("output is not on this tape");
     }
@@ -101,7 +117,7 @@ public final class Tape {
       }
       if (v.rule != null) {
         v.rule.apply(Tensor.wrap(v.grad, v.value().shape()));
-      } else if (v.parameter != null) {
+      } else if (v.parameter != null && (only == null || only.contains(v.parameter))) {
         v.parameter.accumulateGrad(v.grad);
       }
     }

@@ -1,0 +1,95 @@
+package dev.marginal.models;
+
+import dev.marginal.data.Dataset;
+import dev.marginal.io.ModelFile;
+import dev.marginal.random.RngKey;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fitted density model as commands and reports see it, whatever its kind: Gaussian mixture, probabilistic PCA
+ * or deep LVM. Implementations remember the feature columns they were fitted on (and any standardization, whose
+ * log-Jacobian they add so that densities are always of the data as given).
+ */
+public interface DensityModel {
+  /** The model kind as stored in model files: "gmm", "ppca" or "lvm". */
+  String kind();
+
+  /** The data dimension D. */
+  int dim();
+
+  /** Names of the D feature columns, in order. */
+  List<String> columns();
+
+  /**
+   * log p(x) for each row of {@code data}, exact or estimated, with a standard error over repeated draws (zero
+   * for exact values).
+   *
+   * @throws IllegalArgumentException if the options do not apply to this model (e.g. SUMO on a GMM)
+   */
+  LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key);
+
+  /** {@code n} draws from the model, with the model's column names. */
+  Dataset sample(RngKey key, int n);
+
+  /**
+   * Posterior summaries per row: for continuous latents, the posterior means followed by the posterior variances
+   * ({@code z0..}, {@code var_z0..}); for a mixture, the component responsibilities ({@code p0..}).
+   */
+  Dataset encode(Dataset data);
+
+  /** A human-readable description of the architecture and parameters, for {@code marginal info}. */
+  Map<String, Object> describe();
+
+  /** The model as a file, with the given provenance (seed, data, objective, steps, versions). */
+  ModelFile toFile(Map<String, Object> provenance);
+
+  /** Which estimator {@link #logDensity} uses and with what settings. */
+  record ScoreOptions(Estimator estimator, int numSamples, int minTerms, int repeats) {
+    public ScoreOptions {
+      if (numSamples < 1) {
+        throw new IllegalArgumentException("--k must be >= 1, got " + numSamples);
+      }
+      if (minTerms < 1) {
+        throw new IllegalArgumentException("--min-terms must be >= 1, got " + minTerms);
+      }
+      if (repeats < 1) {
+        throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+      }
+    }
+
+    /** Exact scoring (for models that have it) with one repeat. */
+    public static ScoreOptions exact() {
+      return new ScoreOptions(Estimator.EXACT, 1, 1, 1);
+    }
+  }
+
+  /** The log p(x) estimators a user can ask for. */
+  enum Estimator {
+    EXACT, ELBO, IWAE, SUMO;
+
+    public static Estimator parse(String s) {
+      try {
+        return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown estimator '" + s + "' (expected exact, elbo, iwae or sumo)");
+      }
+    }
+  }
+
+  /**
+   * Per-row log-densities in nats and their standard errors.
+   *
+   * @param estimator what produced the values ("exact", "iwae-5000", ...)
+   */
+  record LogDensity(double[] value, double[] stdErr, String estimator) {
+    /** The mean over rows. */
+    public double mean() {
+      double s = 0;
+      for (double v : value) {
+        s += v;
+      }
+      return s / value.length;
+    }
+  }
+}

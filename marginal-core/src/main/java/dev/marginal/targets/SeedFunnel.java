@@ -47,7 +47,8 @@ public final class SeedFunnel implements Target {
     Var x0 = Ops.column(x, 0);
     Var x1 = Ops.column(x, 1);
     Var scale = Ops.halfSquare(x1, 0f, (float) SCALE_SD);
-    // (x0·e^{−x1})² rather than x0²·e^{−2·x1}: one exponential, and no 0·∞ when x0 = 0 and e^{−2·x1} overflows.
+    // (x0·e^{−x1})² rather than x0²·e^{−2·x1}: one exponential, and no 0·∞ when x0 = 0 and e^{−2·x1}
+    // overflows.
     Var location = x0.mul(x1.neg().exp()).square().mul(-0.5f);
     float constant = (float) (-Math.log(SCALE_SD) - LogSpace.LOG_2PI);
     return scale.add(location).sub(x1).add(constant);

@@ -71,7 +71,8 @@ public final class Targets {
     try {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("bad dimension in '" + spec + "': expected neal-funnel:D with D an integer >= 2");
+      throw new IllegalArgumentException(
+          "bad dimension in '" + spec + "': expected neal-funnel:D with D an integer >= 2");
     }
   }
 

@@ -44,7 +44,8 @@ public final class UserTarget {
     } catch (ClassNotFoundException | NoClassDefFoundError e) {
       throw new IllegalArgumentException("target class " + className + " not found on the class path");
     } catch (ExceptionInInitializerError e) {
-      throw new IllegalArgumentException("target class " + className + " failed to initialise: " + oneLine(e.getCause()));
+      throw new IllegalArgumentException(
+          "target class " + className + " failed to initialise: " + oneLine(e.getCause()));
     }
   }
 

@@ -1,0 +1,82 @@
+package dev.marginal.targets;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds a {@link Target} from a short specification:
+ *
+ * <pre>
+ *   funnel               {@link SeedFunnel}
+ *   neal-funnel[:D]      {@link NealFunnel} in D dimensions (default 2)
+ *   mixture              {@link GaussianMixtureTarget}
+ *   u1, u2, u3, u4       {@link RezendeMohamedEnergy}
+ *   two-moons            {@link TwoMoons}
+ *   class:NAME           a user class, see {@link UserTarget}
+ * </pre>
+ *
+ * Built-in names are matched without regard to case or surrounding spaces; class names are case-sensitive.
+ */
+public final class Targets {
+  /** The prefix of a user-class specification. */
+  public static final String CLASS_PREFIX = "class:";
+  /** The built-in specifications, as listed in error messages. */
+  public static final List<String> BUILT_IN =
+      List.of("funnel", "neal-funnel[:D]", "mixture", "u1", "u2", "u3", "u4", "two-moons");
+
+  private static final String NEAL = "neal-funnel";
+
+  private Targets() {}
+
+  /**
+   * The target named by {@code spec}.
+   *
+   * @throws IllegalArgumentException with a one-line message for an unknown or malformed specification
+   */
+  public static Target of(String spec) {
+    if (spec == null || spec.isBlank()) {
+      throw new IllegalArgumentException("empty target; " + validNames());
+    }
+    String trimmed = spec.trim();
+    if (trimmed.startsWith(CLASS_PREFIX)) {
+      return UserTarget.load(trimmed.substring(CLASS_PREFIX.length()).trim());
+    }
+    String name = trimmed.toLowerCase(Locale.ROOT);
+    switch (name) {
+      case "funnel":
+        return new SeedFunnel();
+      case NEAL:
+        return NealFunnel.of(NealFunnel.DEFAULT_DIM);
+      case "mixture":
+        return new GaussianMixtureTarget();
+      case "u1":
+        return RezendeMohamedEnergy.of(RezendeMohamedEnergy.Kind.U1);
+      case "u2":
+        return RezendeMohamedEnergy.of(RezendeMohamedEnergy.Kind.U2);
+      case "u3":
+        return RezendeMohamedEnergy.of(RezendeMohamedEnergy.Kind.U3);
+      case "u4":
+        return RezendeMohamedEnergy.of(RezendeMohamedEnergy.Kind.U4);
+      case "two-moons":
+        return new TwoMoons();
+      default:
+        if (name.startsWith(NEAL + ":")) {
+          return NealFunnel.of(parseDim(name.substring(NEAL.length() + 1), trimmed));
+        }
+        throw new IllegalArgumentException("unknown target '" + trimmed + "'; " + validNames());
+    }
+  }
+
+  private static int parseDim(String text, String spec) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "bad dimension in '" + spec + "': expected neal-funnel:D with D an integer >= 2");
+    }
+  }
+
+  private static String validNames() {
+    return "valid targets: " + String.join(", ", BUILT_IN) + ", " + CLASS_PREFIX + "<fully.qualified.ClassName>";
+  }
+}

@@ -10,7 +10,9 @@ import dev.marginal.random.RngKey;
  *
  * <p>Bias: {@code E[ELBO] = log p(x) − KL(q(z|x) ‖ p(z|x))}, whatever K; more samples only reduce the variance
  * (as 1/K). With the analytic-KL variant, available when p(z) = N(0, I),
- * {@code ELBO = (1/K) Σ_k log p(x|z_k) − KL(q ‖ N(0, I))}: the same expectation with less variance.
+ * {@code ELBO = (1/K) Σ_k log p(x|z_k) − KL(q ‖ N(0, I))}: the same expectation, usually with less variance early
+ * in training; near the optimum the Monte Carlo form can be better, because its log p(z) − log q(z) cancels the
+ * fluctuations of log p(x|z) (with q the exact posterior every Monte Carlo log-weight equals log p(x)).
  *
  * <p>Reference: Kingma &amp; Welling, "Auto-Encoding Variational Bayes", ICLR 2014.
  */

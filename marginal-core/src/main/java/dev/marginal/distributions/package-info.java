@@ -1,5 +1,6 @@
 /**
- * Probability distributions as final immutable classes with validating factories: each evaluates its log density
- * in nats and samples from an {@link dev.marginal.random.RngKey} passed in.
+ * Probability distributions, one final immutable class each: {@code DiagNormal}, {@code Bernoulli} and
+ * {@code Categorical} over autodiff values, and {@code GaussianMixture} in double precision with full, diagonal or
+ * spherical covariances.
  */
 package dev.marginal.distributions;

@@ -1,0 +1,86 @@
+package dev.marginal.distributions;
+
+import dev.marginal.autodiff.Var;
+import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Independent Bernoulli variables over the last axis, parameterized by logits l = log(p / (1 − p)).
+ *
+ * <p>Log mass, summed over the last axis: {@code log p(x) = Σ_j [x_j·l_j − softplus(l_j)]}, which equals
+ * {@code x log p + (1 − x) log(1 − p)} without ever forming p, so it stays finite for large |l|. The same
+ * formula is the continuous Bernoulli's unnormalized log density for x ∈ [0, 1] (used with grey-level images).
+ */
+public final class Bernoulli {
+  /** Probabilities given to {@link #ofProbs} are clamped to {@code [PROB_EPS, 1 − PROB_EPS]} so logits are finite. */
+  public static final float PROB_EPS = 1e-6f;
+
+  private final Var logits;
+
+  private Bernoulli(Var logits) {
+    this.logits = logits;
+  }
+
+  /** @param logits l, shape {@code [..., D]} (at least one axis) */
+  public static Bernoulli ofLogits(Var logits) {
+    Objects.requireNonNull(logits, "logits");
+    if (logits.value().rank() == 0) {
+      throw new IllegalArgumentException("logits need at least one axis");
+    }
+    return new Bernoulli(logits);
+  }
+
+  /**
+   * From probabilities, via {@code l = log p − log(1 − p)} after clamping p to {@code [PROB_EPS, 1 − PROB_EPS]}.
+   *
+   * @param probs p ∈ [0, 1], shape {@code [..., D]}
+   */
+  public static Bernoulli ofProbs(Var probs) {
+    Objects.requireNonNull(probs, "probs");
+    for (float p : probs.value().buffer()) {
+      if (!(p >= 0 && p <= 1)) {
+        throw new IllegalArgumentException("probabilities must lie in [0, 1], got " + p);
+      }
+    }
+    Var p = probs.clamp(PROB_EPS, 1 - PROB_EPS);
+    return ofLogits(p.log().sub(p.neg().log1p()));
+  }
+
+  /** The logits. */
+  public Var logits() {
+    return logits;
+  }
+
+  /** The mean p = σ(l). */
+  public Var mean() {
+    return logits.sigmoid();
+  }
+
+  /**
+   * {@code Σ_j [x_j·l_j − softplus(l_j)]} over the last axis.
+   *
+   * @param x values in {0, 1} (or [0, 1]), broadcast-compatible with the logits
+   * @return shape {@code [...]}
+   */
+  public Var logProb(Var x) {
+    return x.mul(logits).sub(logits.softplus()).sum(-1, false);
+  }
+
+  /** A sample in {0, 1} with the logits' shape: {@code x = 1[u < σ(l)]}, u ~ U[0, 1) from {@code key}. */
+  public Tensor sample(RngKey key) {
+    float[] p = logits.value().sigmoid().buffer();
+    float[] u = key.uniforms(p.length);
+    float[] out = new float[p.length];
+    for (int i = 0; i < p.length; i++) {
+      out[i] = u[i] < p[i] ? 1f : 0f;
+    }
+    return Tensor.wrap(out, logits.shape());
+  }
+
+  @Override
+  public String toString() {
+    return "Bernoulli" + Arrays.toString(logits.shape());
+  }
+}

@@ -1,0 +1,134 @@
+package dev.marginal.estimators;
+
+import dev.marginal.autodiff.Var;
+import dev.marginal.distributions.DiagNormal;
+import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Tensor;
+
+/**
+ * Importance samples z ~ q(z|x) for a batch of data points, drawn as one matrix and pushed through the model in one
+ * pass: {@code log w = log p(x|z) + log p(z) − log q(z|x)}.
+ *
+ * <p>Point i gets {@code counts[i]} consecutive rows (point-major order), built by gathering row i of x and of q
+ * with a repeat index. Its noise comes from its own key ({@code pointKeys[i].foldIn(NOISE_STREAM)}), so a point's
+ * samples depend only on its key, never on which other points share the batch.
+ *
+ * @param z the samples, shape {@code [T, d]} with T = Σ counts
+ * @param logLikelihood log p(x|z), shape {@code [T]}
+ * @param logPrior log p(z), shape {@code [T]}
+ * @param logQ log q(z|x), shape {@code [T]}
+ * @param logWeights log w, shape {@code [T]}
+ */
+public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ, Var logWeights) {
+  /** The stream of a point key that supplies its Gaussian noise. */
+  public static final long NOISE_STREAM = 0;
+  /** The stream of a point key that supplies its other random choices (for example SUMO's number of terms). */
+  public static final long CHOICE_STREAM = 1;
+
+  /**
+   * Draws {@code counts[i]} samples for each point and evaluates the model on all of them at once.
+   *
+   * @param x shape {@code [B, D]}
+   * @param q the proposal, one row per point, shape {@code [B, d]}
+   * @param counts samples per point, each ≥ 1
+   * @param pointKeys one key per point
+   */
+  public static ImportanceSamples draw(LatentVariableModel model, Var x, DiagNormal q, int[] counts,
+      RngKey[] pointKeys) {
+    return draw(model, x, q, counts, pointKeys, false);
+  }
+
+  /**
+   * As {@link #draw(LatentVariableModel, Var, DiagNormal, int[], RngKey[])}; with {@code stopQ} the density
+   * log q(z|x) is evaluated with q's parameters held constant (gradients still flow through z). That is the
+   * "sticking the landing" estimator (Roeder et al. 2017) and the inner term of DReG (Tucker et al. 2018).
+   */
+  public static ImportanceSamples draw(LatentVariableModel model, Var x, DiagNormal q, int[] counts,
+      RngKey[] pointKeys, boolean stopQ) {
+    checkBatch(x, q, counts, pointKeys);
+    int[] rows = repeatIndex(counts);
+    DiagNormal qRows = q.gather(rows);
+    Tensor eps = noise(pointKeys, counts, q.dim());
+    Var z;
+    Var logQ;
+    if (stopQ) {
+      z = qRows.transform(eps);
+      logQ = qRows.stopGradient().logProb(z);
+    } else {
+      DiagNormal.Sample s = qRows.sampleAndLogProb(eps);
+      z = s.value();
+      logQ = s.logProb();
+    }
+    return evaluate(model, x.gather(rows), z, logQ);
+  }
+
+  /** Evaluates the model at given latents: {@code x} and {@code z} row-aligned, {@code logQ} shape {@code [T]}. */
+  public static ImportanceSamples evaluate(LatentVariableModel model, Var xRows, Var z, Var logQ) {
+    Var logLik = model.logLikelihood(xRows, z);
+    Var logPrior = model.logPrior(z);
+    return new ImportanceSamples(z, logLik, logPrior, logQ, logLik.add(logPrior).sub(logQ));
+  }
+
+  /** The row index that repeats point i {@code counts[i]} times, point-major. */
+  public static int[] repeatIndex(int[] counts) {
+    int total = 0;
+    for (int c : counts) {
+      if (c < 1) {
+        throw new IllegalArgumentException("every point needs at least one sample, got " + c);
+      }
+      total += c;
+    }
+    int[] rows = new int[total];
+    int at = 0;
+    for (int i = 0; i < counts.length; i++) {
+      for (int k = 0; k < counts[i]; k++) {
+        rows[at++] = i;
+      }
+    }
+    return rows;
+  }
+
+  /** Standard-normal noise {@code [Σ counts, d]}: point i's rows from {@code pointKeys[i].foldIn(NOISE_STREAM)}. */
+  public static Tensor noise(RngKey[] pointKeys, int[] counts, int d) {
+    int total = 0;
+    for (int c : counts) {
+      total += c;
+    }
+    float[] out = new float[total * d];
+    int at = 0;
+    for (int i = 0; i < counts.length; i++) {
+      float[] e = pointKeys[i].foldIn(NOISE_STREAM).normals(counts[i] * d);
+      System.arraycopy(e, 0, out, at, e.length);
+      at += e.length;
+    }
+    return Tensor.wrap(out, total, d);
+  }
+
+  /** {@code key.foldIn(i)} for each point i of a batch of {@code n}. */
+  public static RngKey[] pointKeys(RngKey key, int n) {
+    RngKey[] keys = new RngKey[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = key.foldIn(i);
+    }
+    return keys;
+  }
+
+  /** {@code n} copies of {@code k}. */
+  static int[] constant(int n, int k) {
+    int[] c = new int[n];
+    java.util.Arrays.fill(c, k);
+    return c;
+  }
+
+  private static void checkBatch(Var x, DiagNormal q, int[] counts, RngKey[] pointKeys) {
+    int b = x.value().dim(0);
+    if (x.value().rank() != 2 || q.shape().length != 2 || q.shape()[0] != b) {
+      throw new IllegalArgumentException("x must be [B, D] and q [B, d] with the same B; got x "
+          + java.util.Arrays.toString(x.shape()) + ", q " + java.util.Arrays.toString(q.shape()));
+    }
+    if (counts.length != b || pointKeys.length != b) {
+      throw new IllegalArgumentException("need one count and one key per point: " + b + " points, "
+          + counts.length + " counts, " + pointKeys.length + " keys");
+    }
+  }
+}

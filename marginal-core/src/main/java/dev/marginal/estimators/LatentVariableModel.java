@@ -1,0 +1,53 @@
+package dev.marginal.estimators;
+
+import dev.marginal.autodiff.Var;
+import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Tensor;
+
+/**
+ * A latent variable model p(x, z) = p(z) p(x|z) with a continuous latent z ∈ ℝ^d, as the estimators see it. Both
+ * densities take rows: row i of {@code x} goes with row i of {@code z}, so an estimator can push every importance
+ * sample of every data point through the model as one matrix.
+ *
+ * <p>Implementations watch their trainable parameters on the tape of {@code z} (with
+ * {@link dev.marginal.autodiff.Tape#param}), so a backward pass from an estimator reaches them.
+ */
+public interface LatentVariableModel {
+  /** The latent dimension d. */
+  int latentDim();
+
+  /**
+   * log p(z) per row.
+   *
+   * @param z shape {@code [N, d]}
+   * @return shape {@code [N]}
+   */
+  Var logPrior(Var z);
+
+  /**
+   * log p(x|z) per row.
+   *
+   * @param x observations, shape {@code [N, D]}
+   * @param z latents, shape {@code [N, d]}, row-aligned with {@code x}
+   * @return shape {@code [N]}
+   */
+  Var logLikelihood(Var x, Var z);
+
+  /** Whether p(z) = N(0, I), which allows the analytic-KL ELBO. */
+  default boolean hasStandardNormalPrior() {
+    return false;
+  }
+
+  /**
+   * Draws {@code n} latents from the prior (for {@link NaivePriorSampling}). The default serves standard-normal
+   * priors.
+   *
+   * @return shape {@code [n, d]}
+   */
+  default Tensor samplePrior(RngKey key, int n) {
+    if (!hasStandardNormalPrior()) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement samplePrior");
+    }
+    return Tensor.wrap(key.normals(n * latentDim()), n, latentDim());
+  }
+}

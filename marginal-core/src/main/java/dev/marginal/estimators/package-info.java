@@ -1,0 +1,6 @@
+/**
+ * Estimators of log p(x) for latent variable models (ELBO, IWAE, SUMO, naive prior sampling, exact) behind one
+ * model contract, {@link dev.marginal.estimators.LatentVariableModel}; each returns differentiable per-point values
+ * and, over repeats, an {@link dev.marginal.estimators.Estimate} with standard errors.
+ */
+package dev.marginal.estimators;

@@ -1,0 +1,325 @@
+package dev.marginal.models;
+
+import dev.marginal.autodiff.Parameter;
+import dev.marginal.autodiff.Tape;
+import dev.marginal.autodiff.Var;
+import dev.marginal.distributions.Bernoulli;
+import dev.marginal.distributions.DiagNormal;
+import dev.marginal.estimators.LatentVariableModel;
+import dev.marginal.math.LogSpace;
+import dev.marginal.nn.Activation;
+import dev.marginal.nn.Mlp;
+import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A deep latent variable model ("VAE"): z ~ N(0, I_d), x | z ~ p_θ(x|z) with an MLP decoder giving Bernoulli
+ * logits or a diagonal Gaussian (mean, log-variance bounded to [−{@value #LOG_VAR_BOUND}, {@value #LOG_VAR_BOUND}]
+ * by {@code b·tanh(raw/b)}), and an amortized MLP encoder q_φ(z|x) = N(μ_φ(x), diag σ²_φ(x)).
+ *
+ * <p>log p(x) is intractable; the estimators (ELBO, IWAE, SUMO) bound or estimate it from importance samples of
+ * the encoder. Reference: Kingma &amp; Welling 2014; Burda et al. 2016.
+ */
+public final class DeepLvm implements LatentVariableModel {
+  /** Soft bound on the Gaussian decoder's log-variance. */
+  public static final float LOG_VAR_BOUND = 20f;
+  /** Data means are clipped to [ε, 1−ε] before the Bernoulli output bias is set to their logits. */
+  static final float BIAS_INIT_EPS = 1e-3f;
+
+  /** The observation model. */
+  public enum Decoder {
+    BERNOULLI, GAUSSIAN;
+
+    public static Decoder parse(String s) {
+      try {
+        return valueOf(s.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown decoder '" + s + "' (expected bernoulli or gaussian)");
+      }
+    }
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * Architecture.
+   *
+   * @param dataDim D, the observation dimension
+   * @param latentDim d
+   * @param hidden hidden widths, used for the encoder and (reversed) the decoder
+   */
+  public record Config(int dataDim, int latentDim, int[] hidden, Activation activation, Decoder decoder) {
+    public Config {
+      if (dataDim < 1 || latentDim < 1) {
+        throw new IllegalArgumentException("data and latent dimensions must be positive");
+      }
+      for (int h : hidden) {
+        if (h < 1) {
+          throw new IllegalArgumentException("hidden sizes must be positive, got " + Arrays.toString(hidden));
+        }
+      }
+      hidden = hidden.clone();
+    }
+
+    int[] encoderSizes() {
+      int[] s = new int[hidden.length + 2];
+      s[0] = dataDim;
+      System.arraycopy(hidden, 0, s, 1, hidden.length);
+      s[s.length - 1] = 2 * latentDim;
+      return s;
+    }
+
+    int[] decoderSizes() {
+      int[] s = new int[hidden.length + 2];
+      s[0] = latentDim;
+      for (int i = 0; i < hidden.length; i++) {
+        s[i + 1] = hidden[hidden.length - 1 - i];
+      }
+      s[s.length - 1] = decoder == Decoder.GAUSSIAN ? 2 * dataDim : dataDim;
+      return s;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Config c && c.dataDim == dataDim && c.latentDim == latentDim
+          && Arrays.equals(c.hidden, hidden) && c.activation == activation && c.decoder == decoder;
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(hidden) * 31 + dataDim * 7 + latentDim;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s encoder %s, %s decoder %s", activation.id(),
+          Arrays.toString(encoderSizes()), decoder.id(), Arrays.toString(decoderSizes()));
+    }
+  }
+
+  private final Config config;
+  private final Mlp encoder;
+  private final Mlp decoder;
+
+  DeepLvm(Config config, Mlp encoder, Mlp decoder) {
+    this.config = config;
+    this.encoder = encoder;
+    this.decoder = decoder;
+  }
+
+  /**
+   * A freshly initialised model.
+   *
+   * @param dataMean per-feature mean of the training data, or null; for a Bernoulli decoder the output bias starts
+   *     at its logit so the first steps need not learn the average image
+   */
+  public static DeepLvm create(Config config, RngKey key, float[] dataMean) {
+    Mlp enc = Mlp.create("encoder", config.encoderSizes(), config.activation(), key.foldIn(1));
+    Mlp dec = Mlp.create("decoder", config.decoderSizes(), config.activation(), key.foldIn(2));
+    if (dataMean != null && config.decoder() == Decoder.BERNOULLI) {
+      float[] b = dec.biases().get(dec.biases().size() - 1).value().buffer();
+      for (int j = 0; j < b.length; j++) {
+        float p = Math.min(Math.max(dataMean[j], BIAS_INIT_EPS), 1 - BIAS_INIT_EPS);
+        b[j] = (float) Math.log(p / (1 - p));
+      }
+    }
+    return new DeepLvm(config, enc, dec);
+  }
+
+  /** A model from existing networks (as read from a file). */
+  public static DeepLvm of(Config config, Mlp encoder, Mlp decoder) {
+    if (!Arrays.equals(encoder.sizes(), config.encoderSizes())
+        || !Arrays.equals(decoder.sizes(), config.decoderSizes())) {
+      throw new IllegalArgumentException("networks do not match " + config);
+    }
+    return new DeepLvm(config, encoder, decoder);
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public Mlp encoder() {
+    return encoder;
+  }
+
+  public Mlp decoder() {
+    return decoder;
+  }
+
+  public int dataDim() {
+    return config.dataDim();
+  }
+
+  @Override
+  public int latentDim() {
+    return config.latentDim();
+  }
+
+  @Override
+  public boolean hasStandardNormalPrior() {
+    return true;
+  }
+
+  /** log N(z; 0, I) per row. */
+  @Override
+  public Var logPrior(Var z) {
+    int d = z.value().dim(-1);
+    return z.square().sum(-1, false).affine(-0.5f, (float) (-0.5 * d * LogSpace.LOG_2PI));
+  }
+
+  @Override
+  public Var logLikelihood(Var x, Var z) {
+    Var out = decoder.apply(z.tape(), z);
+    if (config.decoder() == Decoder.BERNOULLI) {
+      return Bernoulli.ofLogits(out).logProb(x);
+    }
+    int dim = config.dataDim();
+    Var mean = out.slice(-1, 0, dim);
+    Var logVar = boundLogVar(out.slice(-1, dim, 2 * dim));
+    return DiagNormal.ofLogVar(mean, logVar).logProb(x);
+  }
+
+  private static Var boundLogVar(Var raw) {
+    return raw.mul(1f / LOG_VAR_BOUND).tanh().mul(LOG_VAR_BOUND);
+  }
+
+  /**
+   * The amortized posterior q(z|x).
+   *
+   * @param x shape {@code [B, D]}
+   * @return a DiagNormal of shape {@code [B, d]}
+   */
+  public DiagNormal posterior(Tape tape, Var x) {
+    Var out = encoder.apply(tape, x);
+    int d = config.latentDim();
+    return DiagNormal.ofLogVar(out.slice(-1, 0, d), out.slice(-1, d, 2 * d));
+  }
+
+  /**
+   * Decodes latents to the decoder's mean: Bernoulli probabilities or Gaussian means, {@code [N, D]}.
+   */
+  public Tensor decodeMean(Tensor z) {
+    Tape tape = new Tape();
+    Var out = decoder.apply(tape, tape.constant(z));
+    if (config.decoder() == Decoder.BERNOULLI) {
+      return out.value().sigmoid();
+    }
+    return out.value().slice(-1, 0, config.dataDim());
+  }
+
+  /**
+   * Draws {@code n} observations: z ~ N(0, I), then x ~ p(x|z) (Bernoulli draws, or Gaussian draws), or the
+   * decoder mean when {@code mean} is true.
+   */
+  public Tensor sample(RngKey key, int n, boolean mean) {
+    Tensor z = samplePrior(key.foldIn(0), n);
+    if (mean) {
+      return decodeMean(z);
+    }
+    Tape tape = new Tape();
+    Var out = decoder.apply(tape, tape.constant(z));
+    if (config.decoder() == Decoder.BERNOULLI) {
+      return Bernoulli.ofLogits(out).sample(key.foldIn(1));
+    }
+    int dim = config.dataDim();
+    Tensor m = out.value().slice(-1, 0, dim);
+    Tensor sd = out.value().slice(-1, dim, 2 * dim).mul(1f / LOG_VAR_BOUND).tanh().mul(LOG_VAR_BOUND / 2).exp();
+    Tensor eps = Tensor.wrap(key.foldIn(1).normals(m.size()), m.shape());
+    return m.add(sd.mul(eps));
+  }
+
+  /** The configuration as a JSON-ready map (for model files). */
+  public java.util.Map<String, Object> configMap() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("dataDim", config.dataDim());
+    m.put("latentDim", config.latentDim());
+    m.put("hidden", config.hidden());
+    m.put("activation", config.activation().id());
+    m.put("decoder", config.decoder().id());
+    return m;
+  }
+
+  /** Parameter values by name, encoder first (for model files and checkpoints). */
+  public java.util.Map<String, Tensor> tensors() {
+    java.util.Map<String, Tensor> t = new java.util.LinkedHashMap<>();
+    for (Parameter p : parameters()) {
+      t.put(p.name(), Tensor.of(p.value().buffer(), p.shape()));
+    }
+    return t;
+  }
+
+  /**
+   * Rebuilds a model from {@link #configMap()} and {@link #tensors()}.
+   *
+   * @throws IllegalArgumentException naming what is missing or malformed
+   */
+  public static DeepLvm fromMaps(java.util.Map<String, Object> cfg, java.util.Map<String, Tensor> tensors) {
+    Config c = new Config(intOf(cfg, "dataDim"), intOf(cfg, "latentDim"), intsOf(cfg, "hidden"),
+        Activation.parse(String.valueOf(cfg.get("activation"))), Decoder.parse(String.valueOf(cfg.get("decoder"))));
+    return new DeepLvm(c, mlpFrom("encoder", c.encoderSizes(), c.activation(), tensors),
+        mlpFrom("decoder", c.decoderSizes(), c.activation(), tensors));
+  }
+
+  private static Mlp mlpFrom(String name, int[] sizes, Activation act, java.util.Map<String, Tensor> tensors) {
+    List<Parameter> w = new ArrayList<>();
+    List<Parameter> b = new ArrayList<>();
+    for (int l = 0; l + 1 < sizes.length; l++) {
+      w.add(new Parameter(name + ".w" + l, required(tensors, name + ".w" + l)));
+      b.add(new Parameter(name + ".b" + l, required(tensors, name + ".b" + l)));
+    }
+    return Mlp.of(sizes, act, w, b);
+  }
+
+  private static Tensor required(java.util.Map<String, Tensor> tensors, String name) {
+    Tensor t = tensors.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("model has no tensor '" + name + "'");
+    }
+    return t;
+  }
+
+  private static int intOf(java.util.Map<String, Object> cfg, String key) {
+    Object v = cfg.get(key);
+    if (!(v instanceof Number)) {
+      throw new IllegalArgumentException("model config has no integer '" + key + "'");
+    }
+    return ((Number) v).intValue();
+  }
+
+  private static int[] intsOf(java.util.Map<String, Object> cfg, String key) {
+    Object v = cfg.get(key);
+    if (!(v instanceof List)) {
+      throw new IllegalArgumentException("model config has no list '" + key + "'");
+    }
+    List<?> l = (List<?>) v;
+    int[] out = new int[l.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ((Number) l.get(i)).intValue();
+    }
+    return out;
+  }
+
+  /** Encoder parameters (φ). */
+  public List<Parameter> encoderParameters() {
+    return encoder.parameters();
+  }
+
+  /** Decoder parameters (θ). */
+  public List<Parameter> decoderParameters() {
+    return decoder.parameters();
+  }
+
+  /** All parameters, encoder first. */
+  public List<Parameter> parameters() {
+    List<Parameter> all = new ArrayList<>(encoder.parameters());
+    all.addAll(decoder.parameters());
+    return all;
+  }
+}

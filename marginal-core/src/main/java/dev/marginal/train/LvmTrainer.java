@@ -1,0 +1,238 @@
+package dev.marginal.train;
+
+import dev.marginal.autodiff.Parameter;
+import dev.marginal.autodiff.Tape;
+import dev.marginal.autodiff.Var;
+import dev.marginal.data.Batches;
+import dev.marginal.data.Dataset;
+import dev.marginal.distributions.DiagNormal;
+import dev.marginal.estimators.LogMarginalEstimator;
+import dev.marginal.estimators.Sumo;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.optim.Adam;
+import dev.marginal.optim.GradientClipping;
+import dev.marginal.optim.LearningRate;
+import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Tensor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Trains a {@link DeepLvm} by maximum likelihood with minibatch Adam on an ELBO, IWAE or SUMO objective.
+ *
+ * <p>For ELBO and IWAE one optimizer follows the reparameterized gradient of the bound. For SUMO the decoder follows
+ * SUMO's gradient and the encoder, which cannot change E[SUMO], minimizes E[SUMO²] (the estimator's variance) with
+ * its own optimizer; both gradients come from one forward pass (Luo et al. 2020).
+ *
+ * <p>Randomness: epoch e's row order comes from {@code root.foldIn(SHUFFLE).foldIn(e)}; step s of epoch e uses
+ * {@code root.foldIn(e).foldIn(s)} for binarization and sampling. A run is therefore a pure function of the seed,
+ * the data and the options, and a resumed run continues exactly where the interrupted one stopped.
+ */
+public final class LvmTrainer {
+  static final long SHUFFLE_STREAM = 0x5348L;
+  static final long VALIDATION_STREAM = 0x5641L;
+  /** Rows per validation batch. */
+  static final int VALIDATION_BATCH = 500;
+
+  private final DeepLvm model;
+  private final LvmTrainingOptions options;
+  private final RngKey root;
+  private final Adam decoderOpt;
+  private final Adam encoderOpt;
+  private final List<Parameter> encoderParams;
+  private final List<Parameter> decoderParams;
+  private final LogMarginalEstimator estimator;
+  private TrainingState state = TrainingState.start();
+  /** Parameter values of the best validation epoch (kept in memory only). */
+  private List<float[]> best;
+
+  public LvmTrainer(DeepLvm model, LvmTrainingOptions options) {
+    this.model = model;
+    this.options = options;
+    this.root = RngKey.of(options.seed());
+    this.encoderParams = model.encoderParameters();
+    this.decoderParams = model.decoderParameters();
+    LearningRate lr = LearningRate.constant(options.learningRate());
+    this.decoderOpt = new Adam(decoderParams, lr);
+    this.encoderOpt = new Adam(encoderParams, lr);
+    this.estimator = options.estimator();
+  }
+
+  /** Continues from a checkpoint's counters and optimizer state (the model's parameters are restored by the caller). */
+  public void resumeFrom(TrainingState saved, Map<String, float[]> decoderState, Map<String, float[]> encoderState) {
+    this.state = saved;
+    decoderOpt.restore(decoderState);
+    encoderOpt.restore(encoderState);
+  }
+
+  public DeepLvm model() {
+    return model;
+  }
+
+  public TrainingState state() {
+    return state;
+  }
+
+  /** Optimizer state of the decoder (θ) for checkpoints. */
+  public Map<String, float[]> decoderOptimizerState() {
+    return decoderOpt.state();
+  }
+
+  /** Optimizer state of the encoder (φ) for checkpoints. */
+  public Map<String, float[]> encoderOptimizerState() {
+    return encoderOpt.state();
+  }
+
+  /** Receives checkpoints to write; called on the training thread. */
+  public interface CheckpointSink {
+    void write(LvmTrainer trainer) throws IOException;
+  }
+
+  /**
+   * Runs training until the epochs or step budget are spent, early stopping triggers, the loss diverges or
+   * {@code stop} returns true.
+   *
+   * @param train training rows (already binarized when the binarization is fixed or a threshold)
+   * @param validation held-out rows, or null
+   */
+  public TrainingState fit(Dataset train, Dataset validation, Progress progress, BooleanSupplier stop,
+      CheckpointSink checkpoints) throws IOException {
+    int d = model.dataDim();
+    if (train.cols() != d) {
+      throw new IllegalArgumentException(train.source() + ": " + train.cols() + " columns, model expects " + d);
+    }
+    if (train.rows() == 0) {
+      throw new IllegalArgumentException(train.source() + ": no rows to train on");
+    }
+    int perEpoch = Batches.count(train.rows(), options.batchSize());
+    long budget = options.maxSteps() > 0 ? options.maxSteps() : (long) perEpoch * options.epochs();
+    long examples = 0;
+    while (state.step() < budget && state.epoch() < epochLimit() && !state.finished()) {
+      Batches batches = Batches.shuffled(train.rows(), options.batchSize(), root.foldIn(SHUFFLE_STREAM),
+          state.epoch());
+      for (int skip = 0; skip < state.stepInEpoch(); skip++) {
+        batches.next();
+      }
+      double sum = 0;
+      int count = 0;
+      while (batches.hasNext() && state.step() < budget) {
+        int[] rows = batches.next();
+        double value = step(train, rows, root.foldIn(state.epoch()).foldIn(state.stepInEpoch()));
+        if (!Double.isFinite(value)) {
+          state = state.diverged("objective became " + value + " at step " + state.step()
+              + "; the last checkpoint holds the last good parameters");
+          progress.finish();
+          return state;
+        }
+        sum += value;
+        count++;
+        examples += rows.length;
+        state = state.afterStep();
+        progress.update(state.step(), examples, value);
+        if (options.checkpointEvery() > 0 && state.step() % options.checkpointEvery() == 0) {
+          checkpoints.write(this);
+        }
+        if (stop.getAsBoolean()) {
+          state = state.interrupted();
+          checkpoints.write(this);
+          progress.finish();
+          return state;
+        }
+      }
+      if (!batches.hasNext()) {
+        double valid = validation == null ? Double.NaN : evaluate(validation);
+        state = state.afterEpoch(count == 0 ? Double.NaN : sum / count, valid, options.patience());
+        if (state.lastEpochWasBest()) {
+          best = snapshot(model.parameters());
+        }
+        if (state.status() == TrainingState.Status.EARLY_STOPPED && best != null) {
+          restore(model.parameters(), best);
+        }
+      }
+    }
+    progress.finish();
+    state = state.completed();
+    checkpoints.write(this);
+    return state;
+  }
+
+  private int epochLimit() {
+    return options.maxSteps() > 0 ? Integer.MAX_VALUE : options.epochs();
+  }
+
+  /** One optimisation step on the given rows; returns the batch-mean objective (nats per example). */
+  double step(Dataset data, int[] rows, RngKey key) {
+    int d = model.dataDim();
+    float[] xb = gatherRows(data, rows);
+    xb = options.binarization().batch(xb, key.foldIn(0));
+    Tape tape = new Tape();
+    Var x = tape.constant(Tensor.wrap(xb, rows.length, d));
+    DiagNormal q = model.posterior(tape, x);
+    Var values = estimator.logMarginal(model, x, q, key.foldIn(1));
+    Var mean = values.mean();
+    double objective = mean.value().item();
+    if (!Double.isFinite(objective)) {
+      return objective;
+    }
+    if (options.objective() == LvmTrainingOptions.Objective.SUMO) {
+      tape.backward(mean.neg(), decoderParams);
+      tape.backward(Sumo.encoderLoss(values), encoderParams);
+    } else {
+      tape.backward(mean.neg());
+    }
+    if (options.clipNorm() > 0) {
+      GradientClipping.clipByGlobalNorm(decoderParams, options.clipNorm());
+      GradientClipping.clipByGlobalNorm(encoderParams, options.clipNorm());
+    }
+    decoderOpt.step();
+    encoderOpt.step();
+    return objective;
+  }
+
+  /** The mean of the training estimator over {@code data}, with a fixed key so epochs are comparable. */
+  public double evaluate(Dataset data) {
+    RngKey key = root.foldIn(VALIDATION_STREAM);
+    double sum = 0;
+    for (int start = 0; start < data.rows(); start += VALIDATION_BATCH) {
+      int n = Math.min(VALIDATION_BATCH, data.rows() - start);
+      int[] rows = new int[n];
+      for (int i = 0; i < n; i++) {
+        rows[i] = start + i;
+      }
+      Tape tape = new Tape();
+      Var x = tape.constant(Tensor.wrap(gatherRows(data, rows), n, model.dataDim()));
+      Var v = estimator.logMarginal(model, x, model.posterior(tape, x), key.foldIn(start));
+      sum += v.value().sumDouble();
+    }
+    return sum / data.rows();
+  }
+
+  static float[] gatherRows(Dataset data, int[] rows) {
+    int d = data.cols();
+    float[] src = data.values();
+    float[] out = new float[rows.length * d];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(src, rows[i] * d, out, i * d, d);
+    }
+    return out;
+  }
+
+  static void restore(List<Parameter> params, List<float[]> values) {
+    for (int i = 0; i < params.size(); i++) {
+      float[] v = values.get(i);
+      System.arraycopy(v, 0, params.get(i).value().buffer(), 0, v.length);
+    }
+  }
+
+  /** Snapshot of every parameter's value (for keeping the best epoch under early stopping). */
+  static List<float[]> snapshot(List<Parameter> params) {
+    List<float[]> s = new ArrayList<>();
+    for (Parameter p : params) {
+      s.add(p.value().buffer().clone());
+    }
+    return s;
+  }
+}

@@ -1,0 +1,258 @@
+package dev.marginal.models;
+
+import dev.marginal.autodiff.Parameter;
+import dev.marginal.autodiff.Tape;
+import dev.marginal.autodiff.Var;
+import dev.marginal.data.Binarization;
+import dev.marginal.data.Dataset;
+import dev.marginal.data.Standardizer;
+import dev.marginal.distributions.DiagNormal;
+import dev.marginal.estimators.Elbo;
+import dev.marginal.estimators.Estimate;
+import dev.marginal.estimators.Iwae;
+import dev.marginal.estimators.LogMarginalEstimator;
+import dev.marginal.estimators.Sumo;
+import dev.marginal.io.ModelFile;
+import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link DeepLvm} as a {@link DensityModel}: log p(x) estimated with ELBO, IWAE or SUMO through the amortized
+ * encoder (no exact value exists), samples from the prior through the decoder, and posterior summaries.
+ *
+ * <p>Data given to a Bernoulli decoder must lie in [0, 1]; values strictly between 0 and 1 are binarized once with
+ * the scoring key (the usual protocol for dynamically binarized training), so scores are of binary vectors. When
+ * the model was fitted on standardized data the log-Jacobian −Σ log sd is added, so densities are always of the
+ * data as given.
+ */
+public final class LvmDensityModel implements DensityModel {
+  /** Model rows (data points × samples) pushed through the decoder at once when scoring. */
+  static final int ROWS_PER_PASS = 1 << 14;
+
+  private final DeepLvm model;
+  private final List<String> columns;
+  private final Standardizer standardizer;
+
+  /**
+   * @param standardizer the transform applied to the data before fitting, or null
+   */
+  public LvmDensityModel(DeepLvm model, List<String> columns, Standardizer standardizer) {
+    if (columns.size() != model.dataDim()) {
+      throw new IllegalArgumentException(columns.size() + " column names for a " + model.dataDim() + "-D model");
+    }
+    this.model = model;
+    this.columns = List.copyOf(columns);
+    this.standardizer = standardizer;
+  }
+
+  public DeepLvm model() {
+    return model;
+  }
+
+  public Standardizer standardizer() {
+    return standardizer;
+  }
+
+  @Override
+  public String kind() {
+    return "lvm";
+  }
+
+  @Override
+  public int dim() {
+    return model.dataDim();
+  }
+
+  @Override
+  public List<String> columns() {
+    return columns;
+  }
+
+  /** The estimator named by the options. */
+  static LogMarginalEstimator estimator(ScoreOptions options) {
+    switch (options.estimator()) {
+      case ELBO:
+        return Elbo.of(options.numSamples());
+      case IWAE:
+        return Iwae.of(options.numSamples());
+      case SUMO:
+        return Sumo.of(options.minTerms());
+      default:
+        throw new IllegalArgumentException("a deep LVM has no exact log p(x); use --estimator iwae (or elbo, sumo)");
+    }
+  }
+
+  @Override
+  public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
+    checkDim(data);
+    LogMarginalEstimator est = estimator(options);
+    float[] x = prepare(data, key.foldIn(-1));
+    int d = dim();
+    int n = data.rows();
+    int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(est.expectedSamplesPerPoint()));
+    double[] value = new double[n];
+    double[] se = new double[n];
+    double jac = logJacobian();
+    for (int start = 0; start < n; start += chunk) {
+      int b = Math.min(chunk, n - start);
+      Tensor xb = Tensor.wrap(Arrays.copyOfRange(x, start * d, (start + b) * d), b, d);
+      Tape tape = new Tape();
+      DiagNormal q = model.posterior(tape, tape.constant(xb));
+      Estimate e = est.estimate(model, xb, q, key.foldIn(start), options.repeats());
+      for (int i = 0; i < b; i++) {
+        value[start + i] = e.mean()[i] + jac;
+        se[start + i] = options.repeats() > 1 ? e.stdErr()[i] : Double.NaN;
+      }
+    }
+    String label = options.estimator() == Estimator.SUMO ? "sumo-m" + options.minTerms()
+        : options.estimator().name().toLowerCase(java.util.Locale.ROOT) + "-" + options.numSamples();
+    return new LogDensity(value, se, label);
+  }
+
+  /** Standardizes and, for Bernoulli decoders, binarizes the rows (once, with {@code key}). */
+  float[] prepare(Dataset data, RngKey key) {
+    float[] x = standardizer == null ? data.values().clone() : standardizer.apply(data.values());
+    if (model.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
+      for (float v : x) {
+        if (!(v >= 0f && v <= 1f)) {
+          throw new IllegalArgumentException(data.source() + ": a Bernoulli decoder needs values in [0, 1], found "
+              + v);
+        }
+      }
+      x = Binarization.binarize(x, key);
+    }
+    return x;
+  }
+
+  private double logJacobian() {
+    if (standardizer == null) {
+      return 0;
+    }
+    double s = 0;
+    for (double v : standardizer.sd()) {
+      s -= Math.log(v);
+    }
+    return s;
+  }
+
+  private void checkDim(Dataset data) {
+    if (data.cols() != dim()) {
+      throw new IllegalArgumentException(data.source() + ": " + data.cols() + " columns, but the model was fitted on "
+          + dim() + " (" + String.join(", ", columns.subList(0, Math.min(5, columns.size())))
+          + (columns.size() > 5 ? ", ..." : "") + ")");
+    }
+  }
+
+  @Override
+  public Dataset sample(RngKey key, int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("--n must be >= 0, got " + n);
+    }
+    float[] x = model.sample(key, n, false).buffer();
+    if (standardizer != null) {
+      x = standardizer.invert(x);
+    }
+    return Dataset.of("samples", columns, x);
+  }
+
+  @Override
+  public Dataset encode(Dataset data) {
+    checkDim(data);
+    float[] x = standardizer == null ? data.values() : standardizer.apply(data.values());
+    int d = model.latentDim();
+    Tape tape = new Tape();
+    DiagNormal q = model.posterior(tape, tape.constant(Tensor.wrap(x.clone(), data.rows(), dim())));
+    float[] mean = q.loc().value().buffer();
+    float[] var = q.scale().value().square().buffer();
+    float[] out = new float[data.rows() * 2 * d];
+    for (int i = 0; i < data.rows(); i++) {
+      System.arraycopy(mean, i * d, out, i * 2 * d, d);
+      System.arraycopy(var, i * d, out, i * 2 * d + d, d);
+    }
+    List<String> names = new ArrayList<>();
+    for (int j = 0; j < d; j++) {
+      names.add("z" + j);
+    }
+    for (int j = 0; j < d; j++) {
+      names.add("var_z" + j);
+    }
+    return Dataset.of(data.source() + " (encoded)", names, out);
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", "deep latent variable model");
+    m.put("architecture", model.config().toString());
+    m.put("latentDim", model.latentDim());
+    long count = 0;
+    for (Parameter p : model.parameters()) {
+      count += p.size();
+    }
+    m.put("parameters", count);
+    m.put("standardized", standardizer != null);
+    return m;
+  }
+
+  @Override
+  public ModelFile toFile(Map<String, Object> provenance) {
+    Map<String, Object> cfg = new LinkedHashMap<>(model.configMap());
+    cfg.put("columns", columns);
+    if (standardizer != null) {
+      cfg.put("standardizeMean", standardizer.mean());
+      cfg.put("standardizeSd", standardizer.sd());
+    }
+    return new ModelFile(kind(), cfg, provenance, model.tensors());
+  }
+
+  /** Reads a model written by {@link #toFile}. */
+  @SuppressWarnings("unchecked")
+  public static LvmDensityModel fromFile(ModelFile file) {
+    Map<String, Object> cfg = file.config();
+    DeepLvm m = DeepLvm.fromMaps(cfg, file.tensors());
+    List<String> cols = new ArrayList<>();
+    for (Object o : (List<Object>) cfg.getOrDefault("columns", List.of())) {
+      cols.add(String.valueOf(o));
+    }
+    Standardizer s = null;
+    if (cfg.containsKey("standardizeMean")) {
+      s = new Standardizer(doubles(cfg.get("standardizeMean")), doubles(cfg.get("standardizeSd")));
+    }
+    return new LvmDensityModel(m, cols, s);
+  }
+
+  private static double[] doubles(Object o) {
+    List<?> l = (List<?>) o;
+    double[] d = new double[l.size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = ((Number) l.get(i)).doubleValue();
+    }
+    return d;
+  }
+
+  /** Per-dimension posterior-mean variance over data, Var_x(E_q[z_d | x]) (Burda et al. 2016's activity). */
+  public double[] latentActivity(Dataset data) {
+    Dataset enc = encode(data);
+    int d = model.latentDim();
+    double[] mean = new double[d];
+    double[] sq = new double[d];
+    for (int i = 0; i < enc.rows(); i++) {
+      for (int j = 0; j < d; j++) {
+        double v = enc.get(i, j);
+        mean[j] += v;
+        sq[j] += v * v;
+      }
+    }
+    double[] act = new double[d];
+    for (int j = 0; j < d; j++) {
+      double m = mean[j] / enc.rows();
+      act[j] = sq[j] / enc.rows() - m * m;
+    }
+    return act;
+  }
+}

@@ -13,8 +13,9 @@ import java.util.function.Function;
  * {@code L = Σ r ⊙ f} is summed in double. Extrapolation cancels the h² truncation term, so float32 forward passes
  * still give ~1e-4 relative agreement on smooth functions.
  *
- * <p>A direction is accepted when {@code |analytic − numeric| ≤ tolerance·max(|analytic|, |numeric|, 1e-3) + noise}.
- * The noise floor bounds the float32 rounding of the difference quotient: each projected loss is off by up to
+ * <p>A direction is accepted when
+ * {@code |analytic − numeric| ≤ tolerance·max(|analytic|, |numeric|, 1e-3) + noise}. The noise floor bounds the
+ * float32 rounding of the difference quotient: each projected loss is off by up to
  * {@code u·(Σ|r ⊙ f| + Σ_i |∂L/∂x_i ⊙ x_i|)} (output and input rounding, unit roundoff {@code u = 2⁻²⁴}), and the
  * extrapolated quotient multiplies that by {@code 1.5/h}. Without it, a correct rule fails whenever a random
  * direction happens to give a small derivative through cancellation.

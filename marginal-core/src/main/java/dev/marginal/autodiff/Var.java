@@ -262,10 +262,13 @@ public final class Var {
     return tape.record(out, g -> accumulateFresh(Rules.maxGrad(g, value, axis)), this);
   }
 
-  /** log Σ exp over an axis; −∞ (with gradient 0) when every input is −∞. */
+  /**
+   * log Σ exp over an axis; −∞ (with gradient 0) when every input is −∞, +∞ (with the gradient on the infinite
+   * inputs) when some input is +∞.
+   */
   public Var logSumExp(int axis, boolean keepDims) {
     Tensor out = value.logSumExp(axis, keepDims);
-    return tape.record(out, g -> accumulateFresh(Rules.logSumExpGrad(g, value, out, axis)), this);
+    return tape.record(out, g -> accumulateFresh(Rules.logSumExpGrad(g, value, axis)), this);
   }
 
   /** log of the mean of exp over an axis: {@code logSumExp − log n}. */
@@ -276,7 +279,7 @@ public final class Var {
   /** Prefix log-sum-exp along an axis; prefixes of −∞ stay −∞ with gradient 0. */
   public Var logCumSumExp(int axis) {
     Tensor out = value.logCumSumExp(axis);
-    return tape.record(out, g -> accumulateFresh(Rules.logCumSumExpGrad(g, value, out, axis)), this);
+    return tape.record(out, g -> accumulateFresh(Rules.logCumSumExpGrad(g, value, axis)), this);
   }
 
   // ------------------------------------------------------------- shape and indexing

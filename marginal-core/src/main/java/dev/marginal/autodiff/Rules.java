@@ -14,7 +14,7 @@ final class Rules {
     for (int i = 0; i < out.length; i++) {
       out[i] = gd[i] * (a * xd[i] + b);
     }
-    return Tensor.wrap(out, x.shape());
+    return Tensor.wrapLike(out, x);
   }
 
   /** {@code g ⊙ (1 − y²)} for y = tanh(x). */
@@ -25,7 +25,7 @@ final class Rules {
     for (int i = 0; i < out.length; i++) {
       out[i] = gd[i] * (1f - yd[i] * yd[i]);
     }
-    return Tensor.wrap(out, y.shape());
+    return Tensor.wrapLike(out, y);
   }
 
   /** {@code g ⊙ y(1 − y)} for y = σ(x). */
@@ -36,7 +36,7 @@ final class Rules {
     for (int i = 0; i < out.length; i++) {
       out[i] = gd[i] * yd[i] * (1f - yd[i]);
     }
-    return Tensor.wrap(out, y.shape());
+    return Tensor.wrapLike(out, y);
   }
 
   static Tensor signGrad(Tensor g, Tensor x) {
@@ -46,7 +46,7 @@ final class Rules {
     for (int i = 0; i < out.length; i++) {
       out[i] = xd[i] > 0 ? gd[i] : (xd[i] < 0 ? -gd[i] : 0f);
     }
-    return Tensor.wrap(out, x.shape());
+    return Tensor.wrapLike(out, x);
   }
 
   static Tensor insideGrad(Tensor g, Tensor x, float lo, float hi) {
@@ -56,7 +56,7 @@ final class Rules {
     for (int i = 0; i < out.length; i++) {
       out[i] = xd[i] >= lo && xd[i] <= hi ? gd[i] : 0f;
     }
-    return Tensor.wrap(out, x.shape());
+    return Tensor.wrapLike(out, x);
   }
 
   /**

@@ -134,6 +134,19 @@ class TensorTest {
   }
 
   @Test
+  void wrapLikeAdoptsTheValuesWithTheShapeOfItsModel() {
+    Tensor like = Tensor.zeros(2, 3);
+    float[] values = {1, 2, 3, 4, 5, 6};
+    Tensor t = Tensor.wrapLike(values, like);
+    assertArrayEquals(new int[] {2, 3}, t.shape());
+    assertTrue(t.sameShape(like));
+    assertTrue(t.buffer() == values);
+    assertEquals(6f, t.get(1, 2));
+    assertTrue(!t.sameShape(Tensor.zeros(3, 2)));
+    assertNamesShapes(() -> Tensor.wrapLike(new float[5], like), "[2, 3]");
+  }
+
+  @Test
   void transposeSwapsIndices() {
     Tensor x = randn(5, 3, 4);
     Tensor t = x.transpose();

@@ -213,7 +213,7 @@ class RngKeyTest {
     }
   }
 
-  // ---------------------------------------------------------------- helpers
+  // ---------------------------------------------------------------- statistics
 
   /** Mean, and central moments 2 to 4 about the sample mean, in double. */
   private static double[] moments(float[] x) {

@@ -14,7 +14,7 @@ final class Rules {
     for (int i = 0; i < out.length; i++) {
       out[i] = gd[i] * (a * xd[i] + b);
     }
-    return Tensor.wrap(out, x.shape());
+    return Tensor.wrapLike(out, x);
   }
 
   /** {@code g ⊙ (1 − y²)} for y = tanh(x). */
@@ -25,7 +25,7 @@ final class Rules {
     for (int i = 0; i < out.length; i++) {
       out[i] = gd[i] * (1f - yd[i] * yd[i]);
     }
-    return Tensor.wrap(out, y.shape());
+    return Tensor.wrapLike(out, y);
   }
 
   /** {@code g ⊙ y(1 − y)} for y = σ(x). */
@@ -36,7 +36,7 @@ final class Rules {
     for (int i = 0; i < out.length; i++) {
       out[i] = gd[i] * yd[i] * (1f - yd[i]);
     }
-    return Tensor.wrap(out, y.shape());
+    return Tensor.wrapLike(out, y);
   }
 
   static Tensor signGrad(Tensor g, Tensor x) {
@@ -46,7 +46,7 @@ final class Rules {
     for (int i = 0; i < out.length; i++) {
       out[i] = xd[i] > 0 ? gd[i] : (xd[i] < 0 ? -gd[i] : 0f);
     }
-    return Tensor.wrap(out, x.shape());
+    return Tensor.wrapLike(out, x);
   }
 
   static Tensor insideGrad(Tensor g, Tensor x, float lo, float hi) {
@@ -56,7 +56,7 @@ final class Rules {
     for (int i = 0; i < out.length; i++) {
       out[i] = xd[i] >= lo && xd[i] <= hi ? gd[i] : 0f;
     }
-    return Tensor.wrap(out, x.shape());
+    return Tensor.wrapLike(out, x);
   }
 
   /**
@@ -112,62 +112,92 @@ final class Rules {
     return Tensor.wrap(out, shape);
   }
 
-  /** {@code dx = g · exp(x − out)}; zero where the output is −∞ (every input was −∞). */
-  static Tensor logSumExpGrad(Tensor g, Tensor x, Tensor out, int axis) {
+  /**
+   * {@code dx = g · softmax(x)}. The log-normaliser is recomputed in double from the inputs rather than read from
+   * the float32 output: near |x| = 1e5 the float spacing is 2⁻⁷, and {@code exp(x − out)} with a rounded output
+   * would be off by up to 0.4%. Every input −∞: zero gradient. Some input +∞: the softmax limit, the gradient split
+   * evenly over the infinite inputs.
+   */
+  static Tensor logSumExpGrad(Tensor g, Tensor x, int axis) {
     int[] shape = x.shape();
     int a = axis < 0 ? axis + shape.length : axis;
     int outer = prod(shape, 0, a);
     int len = shape[a];
     int inner = prod(shape, a + 1, shape.length);
     float[] xd = x.buffer();
-    float[] od = out.buffer();
     float[] gd = g.buffer();
     float[] res = new float[xd.length];
     for (int o = 0; o < outer; o++) {
       for (int i = 0; i < inner; i++) {
-        float lse = od[o * inner + i];
-        float gi = gd[o * inner + i];
-        if (lse == Float.NEGATIVE_INFINITY) {
-          continue;
-        }
-        int base = o * len * inner + i;
-        for (int l = 0; l < len; l++) {
-          res[base + l * inner] = (float) (gi * Math.exp((double) xd[base + l * inner] - lse));
-        }
+        softmaxTimes(gd[o * inner + i], xd, o * len * inner + i, inner, len, res);
       }
     }
     return Tensor.wrap(res, shape);
+  }
+
+  /** Writes {@code gi · softmax} of the strided line {@code x[base + l·stride], l < len} into {@code res}. */
+  private static void softmaxTimes(float gi, float[] x, int base, int stride, int len, float[] res) {
+    double m = Double.NEGATIVE_INFINITY;
+    int infinite = 0;
+    for (int l = 0; l < len; l++) {
+      float v = x[base + l * stride];
+      m = Math.max(m, v);
+      infinite += v == Float.POSITIVE_INFINITY ? 1 : 0;
+    }
+    if (m == Double.NEGATIVE_INFINITY) {
+      return;
+    }
+    if (m == Double.POSITIVE_INFINITY) {
+      for (int l = 0; l < len; l++) {
+        int at = base + l * stride;
+        res[at] = x[at] == Float.POSITIVE_INFINITY ? gi / infinite : 0f;
+      }
+      return;
+    }
+    double s = 0;
+    for (int l = 0; l < len; l++) {
+      s += Math.exp(x[base + l * stride] - m);
+    }
+    double scale = gi / s;
+    for (int l = 0; l < len; l++) {
+      int at = base + l * stride;
+      res[at] = (float) (scale * Math.exp(x[at] - m));
+    }
   }
 
   /**
    * Gradient of the prefix log-sum-exp {@code c_j = log Σ_{i≤j} e^{x_i}}: {@code dx_i = e^{x_i − c_i}·S_i} with
    * {@code S_i = Σ_{j≥i} g_j e^{c_i − c_j}}, computed backwards by {@code S_i = g_i + e^{c_i − c_{i+1}} S_{i+1}}.
    * Every factor {@code e^{c_i − c_{i+1}}} is at most 1 since prefixes only grow, so the recurrence is stable;
-   * −∞ prefixes contribute 0.
+   * −∞ prefixes contribute 0. The prefixes are recomputed in double rather than read from the float32 output, for
+   * the same reason as in {@link #logSumExpGrad}.
    */
-  static Tensor logCumSumExpGrad(Tensor g, Tensor x, Tensor out, int axis) {
+  static Tensor logCumSumExpGrad(Tensor g, Tensor x, int axis) {
     int[] shape = x.shape();
     int a = axis < 0 ? axis + shape.length : axis;
     int outer = prod(shape, 0, a);
     int len = shape[a];
     int inner = prod(shape, a + 1, shape.length);
     float[] xd = x.buffer();
-    float[] cd = out.buffer();
     float[] gd = g.buffer();
     float[] res = new float[xd.length];
+    double[] c = new double[len];
     for (int o = 0; o < outer; o++) {
       for (int i = 0; i < inner; i++) {
         int base = o * len * inner + i;
+        double prefix = Double.NEGATIVE_INFINITY;
+        for (int l = 0; l < len; l++) {
+          prefix = logAddExp(prefix, xd[base + l * inner]);
+          c[l] = prefix;
+        }
         double s = 0;
         for (int l = len - 1; l >= 0; l--) {
           int at = base + l * inner;
-          double c = cd[at];
           if (l < len - 1) {
-            double next = cd[at + inner];
-            s *= c == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(c - next);
+            s *= c[l] == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(c[l] - c[l + 1]);
           }
           s += gd[at];
-          res[at] = c == Double.NEGATIVE_INFINITY ? 0f : (float) (Math.exp(xd[at] - c) * s);
+          res[at] = c[l] == Double.NEGATIVE_INFINITY ? 0f : (float) (Math.exp(xd[at] - c[l]) * s);
         }
       }
     }
@@ -199,6 +229,15 @@ final class Rules {
       }
     }
     return Tensor.wrap(out, shape);
+  }
+
+  /** log(e^a + e^b) for a prefix {@code a} that is finite or −∞. */
+  private static double logAddExp(double a, double b) {
+    double hi = Math.max(a, b);
+    if (hi == Double.NEGATIVE_INFINITY || hi == Double.POSITIVE_INFINITY || Double.isNaN(hi)) {
+      return hi;
+    }
+    return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
   }
 
   private static int prod(int[] s, int from, int to) {

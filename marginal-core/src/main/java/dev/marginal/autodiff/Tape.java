@@ -99,7 +99,7 @@ public final class Tape {
     if (out.tape != this) {
       throw new IllegalArgumentException("output is not on this tape");
     }
-    if (!Arrays.equals(seed.shape(), out.value().shape())) {
+    if (!seed.sameShape(out.value())) {
       throw new IllegalArgumentException("seed shape " + Arrays.toString(seed.shape()) + " != output shape "
           + Arrays.toString(out.value().shape()));
     }
@@ -116,7 +116,7 @@ public final class Tape {
         continue;
       }
       if (v.rule != null) {
-        v.rule.apply(Tensor.wrap(v.grad, v.value().shape()));
+        v.rule.apply(Tensor.wrapLike(v.grad, v.value()));
       } else if (v.parameter != null && (only == null || only.contains(v.parameter))) {
         v.parameter.accumulateGrad(v.grad);
       }
@@ -128,6 +128,6 @@ public final class Tape {
     if (v.grad == null) {
       return Tensor.zeros(v.value().shape());
     }
-    return Tensor.of(v.grad, v.value().shape());
+    return Tensor.wrapLike(v.grad.clone(), v.value());
   }
 }

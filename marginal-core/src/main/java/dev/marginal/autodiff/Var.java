@@ -1,7 +1,6 @@
 package dev.marginal.autodiff;
 
 import dev.marginal.tensor.Tensor;
-import java.util.Arrays;
 
 /**
  * A tensor value on a {@link Tape}, with the differentiable operations an LVM needs. Each method records one
@@ -80,11 +79,16 @@ public final class Var {
     if (!requiresGrad) {
       return;
     }
-    if (Arrays.equals(g.shape(), value.shape())) {
+    if (g.sameShape(value)) {
       accumulate(g);
     } else {
       accumulateFresh(g.sumTo(value.shape()));
     }
+  }
+
+  /** A fresh gradient of the broadcast output shape, summed down to this value's shape. */
+  private Tensor reduced(Tensor fresh) {
+    return fresh.sameShape(value) ? fresh : fresh.sumTo(value.shape());
   }
 
   private Var on(Var other) {
@@ -107,7 +111,7 @@ public final class Var {
     return tape.record(value.sub(on(o).value), g -> {
       accumulateBroadcast(g);
       if (o.requiresGrad) {
-        o.accumulateFresh(g.neg().sumTo(o.value.shape()));
+        o.accumulateFresh(o.reduced(g.neg()));
       }
     }, this, o);
   }
@@ -115,10 +119,10 @@ public final class Var {
   public Var mul(Var o) {
     return tape.record(value.mul(on(o).value), g -> {
       if (requiresGrad) {
-        accumulateFresh(g.mul(o.value).sumTo(value.shape()));
+        accumulateFresh(reduced(g.mul(o.value)));
       }
       if (o.requiresGrad) {
-        o.accumulateFresh(g.mul(value).sumTo(o.value.shape()));
+        o.accumulateFresh(o.reduced(g.mul(value)));
       }
     }, this, o);
   }
@@ -128,10 +132,10 @@ public final class Var {
     return tape.record(out, g -> {
       Tensor gb = g.div(o.value);
       if (requiresGrad) {
-        accumulateFresh(gb.sumTo(value.shape()));
+        accumulateFresh(reduced(gb));
       }
       if (o.requiresGrad) {
-        o.accumulateFresh(gb.mul(out).neg().sumTo(o.value.shape()));
+        o.accumulateFresh(o.reduced(gb.mul(out).neg()));
       }
     }, this, o);
   }
@@ -262,10 +266,13 @@ public final class Var {
     return tape.record(out, g -> accumulateFresh(Rules.maxGrad(g, value, axis)), this);
   }
 
-  /** log Σ exp over an axis; −∞ (with gradient 0) when every input is −∞. */
+  /**
+   * log Σ exp over an axis; −∞ (with gradient 0) when every input is −∞, +∞ (with the gradient on the infinite
+   * inputs) when some input is +∞.
+   */
   public Var logSumExp(int axis, boolean keepDims) {
     Tensor out = value.logSumExp(axis, keepDims);
-    return tape.record(out, g -> accumulateFresh(Rules.logSumExpGrad(g, value, out, axis)), this);
+    return tape.record(out, g -> accumulateFresh(Rules.logSumExpGrad(g, value, axis)), this);
   }
 
   /** log of the mean of exp over an axis: {@code logSumExp − log n}. */
@@ -276,7 +283,7 @@ public final class Var {
   /** Prefix log-sum-exp along an axis; prefixes of −∞ stay −∞ with gradient 0. */
   public Var logCumSumExp(int axis) {
     Tensor out = value.logCumSumExp(axis);
-    return tape.record(out, g -> accumulateFresh(Rules.logCumSumExpGrad(g, value, out, axis)), this);
+    return tape.record(out, g -> accumulateFresh(Rules.logCumSumExpGrad(g, value, axis)), this);
   }
 
   // ------------------------------------------------------------- shape and indexing

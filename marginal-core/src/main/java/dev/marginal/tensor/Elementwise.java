@@ -14,6 +14,10 @@ final class Elementwise {
     float[] out = new float[in.length];
     int n = in.length;
     int chunks = (n + CHUNK - 1) / CHUNK;
+    if (chunks <= 1) {
+      apply(fn, in, out, 0, n);
+      return new Tensor(out, x.shape);
+    }
     Parallel.forEach(chunks, chunks > 1, c -> {
       int lo = c * CHUNK;
       apply(fn, in, out, lo, Math.min(n, lo + CHUNK) - lo);

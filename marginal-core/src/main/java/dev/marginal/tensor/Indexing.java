@@ -27,7 +27,8 @@ final class Indexing {
     int total = 0;
     for (Tensor p : parts) {
       if (p.shape.length != shape.length) {
-        throw new IllegalArgumentException("concat needs equal ranks");
+        throw new IllegalArgumentException("concat needs equal ranks, got " + Shape.str(parts[0].shape) + " and "
+            + Shape.str(p.shape));
       }
       for (int d = 0; d < shape.length; d++) {
         if (d != axis && p.shape[d] != shape[d]) {

@@ -34,6 +34,18 @@ public final class Tensor {
     return new Tensor(values, shape.clone());
   }
 
+  /**
+   * A tensor that takes ownership of {@code values} and has the shape of {@code like}, without copying either
+   * (shapes are never mutated, so tensors may share them). For backward rules on small tensors, where cloning the
+   * shape is a measurable part of the cost.
+   */
+  public static Tensor wrapLike(float[] values, Tensor like) {
+    if (values.length != like.data.length) {
+      throw new IllegalArgumentException(values.length + " values do not fill shape " + Shape.str(like.shape));
+    }
+    return new Tensor(values, like.shape);
+  }
+
   /** A tensor from double values, rounded to float. */
   public static Tensor of(double[] values, int... shape) {
     check(values.length, shape);
@@ -86,6 +98,11 @@ public final class Tensor {
   /** A copy of the shape. */
   public int[] shape() {
     return shape.clone();
+  }
+
+  /** Whether this tensor has the same shape as {@code other} (no copy of either shape is made). */
+  public boolean sameShape(Tensor other) {
+    return Arrays.equals(shape, other.shape);
   }
 
   /** The number of dimensions. */

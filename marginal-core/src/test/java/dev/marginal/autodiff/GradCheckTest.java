@@ -20,6 +20,16 @@ class GradCheckTest {
   }
 
   @Test
+  void acceptsAnExactRuleWhenTheDirectionalDerivativeCancels() {
+    // x + y along a direction where the derivative is ~0.02 while float32 rounding of the quotient is ~1e-4:
+    // a purely relative tolerance rejected this correct rule.
+    RngKey key = RngKey.of(20240601).foldIn("add same shape".hashCode());
+    GradCheck.Result r = GradCheck.check(v -> v[0].add(v[1]), key,
+        randn(RngKey.of(1), 4, 3), randn(RngKey.of(2), 4, 3));
+    assertTrue(r.passed(), r::toString);
+  }
+
+  @Test
   void rejectsADeliberatelyWrongRule() {
     // x² with the derivative 3x instead of 2x.
     GradCheck.Result r = GradCheck.check(v -> {

@@ -1,0 +1,117 @@
+package dev.marginal.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** Sweeping a tape more than once, parameter accumulation and the tape's bookkeeping. */
+class TapeTest {
+  private static final Tensor X = Tensor.of(new float[] {0.5f, -1f, 2f, 0.25f, -0.75f, 1.5f}, 2, 3);
+  private static final Tensor W = Tensor.of(new float[] {1f, -2f, 0.5f}, 3);
+
+  @Test
+  void sweepingTwiceGivesTheSameVariableGradients() {
+    Tape tape = new Tape();
+    Var x = tape.variable(X);
+    Var loss = x.tanh().mul(x).sum(1, false).logSumExp(0, false);
+    tape.backward(loss);
+    float[] first = tape.grad(x).toArray();
+    tape.backward(loss);
+    assertArrayEquals(first, tape.grad(x).toArray(), 0f);
+  }
+
+  @Test
+  void sweepingForAnotherOutputForgetsTheFirstSweep() {
+    Tape tape = new Tape();
+    Var x = tape.variable(X);
+    Var a = x.square().sum();
+    Var b = x.mul(3f).sum();
+    tape.backward(a);
+    tape.backward(b);
+    assertArrayEquals(Tensor.full(3f, 2, 3).toArray(), tape.grad(x).toArray(), 0f);
+  }
+
+  @Test
+  void parametersAccumulateAcrossSweeps() {
+    Parameter w = new Parameter("w", W);
+    Tape tape = new Tape();
+    Var loss = tape.param(w).square().sum();
+    tape.backward(loss);
+    tape.backward(loss);
+    Tape other = new Tape();
+    other.backward(other.param(w).mul(10f).sum());
+    float[] expected = new float[3];
+    for (int i = 0; i < 3; i++) {
+      expected[i] = 2 * (2 * W.buffer()[i]) + 10f;
+    }
+    assertArrayEquals(expected, w.grad().toArray(), 1e-6f);
+  }
+
+  @Test
+  void zeroGradClearsTheAccumulatedGradient() {
+    Parameter w = new Parameter("w", W);
+    Tape tape = new Tape();
+    tape.backward(tape.param(w).square().sum());
+    w.zeroGrad();
+    assertArrayEquals(new float[3], w.grad().toArray(), 0f);
+    tape.backward(tape.param(w).sum());
+    assertArrayEquals(new float[] {1f, 1f, 1f}, w.grad().toArray(), 0f);
+  }
+
+  @Test
+  void aParameterWatchedTwiceOnOneTapeGetsBothContributions() {
+    Parameter w = new Parameter("w", W);
+    Tape tape = new Tape();
+    tape.backward(tape.param(w).add(tape.param(w).mul(2f)).sum());
+    assertArrayEquals(new float[] {3f, 3f, 3f}, w.grad().toArray(), 0f);
+  }
+
+  @Test
+  void sweepingDoesNotChangeForwardValues() {
+    Tape tape = new Tape();
+    Var x = tape.variable(X);
+    Var y = x.exp();
+    Tensor before = Tensor.of(y.value().toArray(), y.value().shape());
+    tape.backward(y.add(x).sum());
+    tape.backward(y.sum());
+    assertEquals(before, y.value());
+    assertEquals(X, x.value());
+  }
+
+  @Test
+  void constantsAreNotRecorded() {
+    Tape tape = new Tape();
+    Var c = tape.constant(X);
+    Var y = c.exp().mul(c).sum();
+    assertEquals(0, tape.size());
+    tape.backward(y);
+    assertArrayEquals(new float[6], tape.grad(c).toArray(), 0f);
+  }
+
+  @Test
+  void stopGradientBlocksTheFlow() {
+    Tape tape = new Tape();
+    Var x = tape.variable(X);
+    tape.backward(x.mul(x.stopGradient()).sum());
+    assertArrayEquals(X.toArray(), tape.grad(x).toArray(), 0f);
+  }
+
+  @Test
+  void backwardFromANonScalarNamesTheShape() {
+    Tape tape = new Tape();
+    Var x = tape.variable(X);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tape.backward(x.exp()));
+    assertTrue(e.getMessage().contains("[2, 3]"), e.getMessage());
+  }
+
+  @Test
+  void mixingTapesIsRejected() {
+    Var a = new Tape().variable(X);
+    Var b = new Tape().variable(X);
+    assertThrows(IllegalArgumentException.class, () -> a.add(b));
+  }
+}

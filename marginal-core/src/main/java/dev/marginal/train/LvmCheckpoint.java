@@ -1,0 +1,75 @@
+package dev.marginal.train;
+
+import dev.marginal.io.ModelFile;
+import dev.marginal.models.LvmDensityModel;
+import dev.marginal.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Checkpoints of a deep-LVM training run: an ordinary model file (so a checkpoint can be scored or sampled like a
+ * finished model) with the optimizers' moments as extra tensors ({@code opt.decoder/...}, {@code opt.encoder/...})
+ * and the {@link TrainingState} and options under {@code provenance.training}. Written atomically, so an interrupted
+ * write never destroys the previous checkpoint.
+ */
+public final class LvmCheckpoint {
+  static final String DECODER_PREFIX = "opt.decoder/";
+  static final String ENCODER_PREFIX = "opt.encoder/";
+
+  private LvmCheckpoint() {}
+
+  /** Writes the trainer's model, optimizer state and training state. */
+  public static void write(Path path, LvmDensityModel model, LvmTrainer trainer, Map<String, Object> provenance)
+      throws IOException {
+    ModelFile base = model.toFile(withTraining(provenance, trainer));
+    Map<String, Tensor> tensors = new LinkedHashMap<>(base.tensors());
+    put(tensors, DECODER_PREFIX, trainer.decoderOptimizerState());
+    put(tensors, ENCODER_PREFIX, trainer.encoderOptimizerState());
+    new ModelFile(base.kind(), base.config(), base.provenance(), tensors).write(path);
+  }
+
+  /** The provenance with the trainer's state and options added under "training". */
+  public static Map<String, Object> withTraining(Map<String, Object> provenance, LvmTrainer trainer) {
+    Map<String, Object> p = new LinkedHashMap<>(provenance);
+    Map<String, Object> t = new LinkedHashMap<>(trainer.state().toMap());
+    p.put("training", t);
+    return p;
+  }
+
+  private static void put(Map<String, Tensor> tensors, String prefix, Map<String, float[]> state) {
+    for (Map.Entry<String, float[]> e : state.entrySet()) {
+      tensors.put(prefix + e.getKey(), Tensor.wrap(e.getValue(), e.getValue().length));
+    }
+  }
+
+  /**
+   * Restores a trainer built on the checkpoint's model (see {@link LvmDensityModel#fromFile}) to the checkpoint's
+   * optimizer and training state.
+   *
+   * @throws IllegalArgumentException if the file holds no training state
+   */
+  @SuppressWarnings("unchecked")
+  public static void restore(ModelFile file, LvmTrainer trainer) {
+    Object training = file.provenance().get("training");
+    if (!(training instanceof Map)) {
+      throw new IllegalArgumentException("the model file holds no training state to resume from");
+    }
+    TrainingState state = TrainingState.fromMap((Map<String, Object>) training).resumed();
+    trainer.resumeFrom(state, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX));
+  }
+
+  private static Map<String, float[]> take(ModelFile file, String prefix) {
+    Map<String, float[]> s = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : file.tensors().entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        s.put(e.getKey().substring(prefix.length()), e.getValue().toArray());
+      }
+    }
+    if (s.isEmpty()) {
+      throw new IllegalArgumentException("the model file holds no optimizer state to resume from");
+    }
+    return s;
+  }
+}

@@ -29,6 +29,18 @@ public interface Kernels {
   /** {@code y[i] = log(x[i])}; log 0 = −∞, log of a negative number = NaN. */
   void log(float[] x, int xOff, float[] y, int yOff, int n);
 
+  /**
+   * {@code y[i] = 1 / (1 + exp(−x[i]))}, the logistic function, accurate in relative terms on both tails (computed
+   * as {@code e / (1 + e)} with {@code e = exp(x)} for negative {@code x}).
+   */
+  void sigmoid(float[] x, int xOff, float[] y, int yOff, int n);
+
+  /**
+   * {@code y[i] = log(1 + exp(x[i]))}, computed as {@code max(x, 0) + log1p(exp(−|x|))} so that it neither overflows
+   * for large {@code x} nor loses the tiny value {@code exp(x)} for very negative {@code x}.
+   */
+  void softplus(float[] x, int xOff, float[] y, int yOff, int n);
+
   /** A short name for reports ("vector-512", "scalar"). */
   String name();
 

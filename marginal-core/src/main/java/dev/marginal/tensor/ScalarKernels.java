@@ -61,6 +61,23 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      double v = x[xOff + i];
+      double e = Math.exp(-Math.abs(v));
+      y[yOff + i] = (float) (v >= 0 ? 1 / (1 + e) : e / (1 + e));
+    }
+  }
+
+  @Override
+  public void softplus(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      double v = x[xOff + i];
+      y[yOff + i] = (float) (Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
+    }
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

@@ -1,0 +1,88 @@
+package dev.marginal.cli;
+
+import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Kernels;
+import dev.marginal.tensor.Parallel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code marginal bench gemm}: matrix-multiply speed on the shapes a deep latent variable model meets (a 784-pixel
+ * batch through a 200-unit layer, its input gradient, a square reference), and the elementwise kernels per float.
+ */
+@Command(name = "gemm", mixinStandardHelpOptions = true,
+    description = "Time matrix multiply (GFLOP/s) and tanh/exp/log/sigmoid/softplus (ns per element).")
+final class BenchGemmCommand implements Runnable {
+  /** {m, n, k} of each timed multiply. */
+  static final int[][] SHAPES = {{5000, 200, 784}, {1024, 1024, 1024}, {128, 784, 200}};
+  /** Length of the elementwise input. */
+  static final int ELEMENTS = 1 << 20;
+  /** Elementwise inputs are uniform on [-RANGE, RANGE] (absolute values for log). */
+  static final float RANGE = 8f;
+  private static final long SEED = 0x6E6D6D;
+
+  @Mixin BenchOptions options;
+
+  /** An elementwise kernel, by name. */
+  private interface Unary {
+    void apply(Kernels k, float[] x, float[] y);
+  }
+
+  @Override
+  public void run() {
+    options.apply();
+    BenchTable table = new BenchTable();
+    Kernels kernels = Kernels.get();
+    for (int[] s : SHAPES) {
+      gemmRow(table, kernels, s[0], s[1], s[2]);
+    }
+    elementwiseRow(table, "tanh", (k, x, y) -> k.tanh(x, 0, y, 0, x.length), false);
+    elementwiseRow(table, "exp", (k, x, y) -> k.exp(x, 0, y, 0, x.length), false);
+    elementwiseRow(table, "log", (k, x, y) -> k.log(x, 0, y, 0, x.length), true);
+    elementwiseRow(table, "sigmoid", (k, x, y) -> k.sigmoid(x, 0, y, 0, x.length), false);
+    elementwiseRow(table, "softplus", (k, x, y) -> k.softplus(x, 0, y, 0, x.length), false);
+    table.print(System.out, options.json);
+  }
+
+  private void gemmRow(BenchTable table, Kernels kernels, int m, int n, int k) {
+    float[] a = uniform(RngKey.of(SEED).foldIn(1), m * k, 1f);
+    float[] b = uniform(RngKey.of(SEED).foldIn(2), k * n, 1f);
+    float[] c = new float[m * n];
+    double[] nanos = BenchTiming.nanosPerCall(
+        () -> kernels.gemm(false, false, m, n, k, a, 0, b, 0, c, 0, false), options.repeats);
+    double flops = 2.0 * m * n * k;
+    var row = table.row("gemm");
+    row.put("shape", m + "x" + n + "x" + k);
+    row.put("kernels", kernels.name());
+    row.put("threads", Parallel.threads());
+    row.put("best_gflops", flops / nanos[0]);
+    row.put("median_gflops", flops / BenchTiming.median(nanos));
+  }
+
+  private void elementwiseRow(BenchTable table, String name, Unary fn, boolean positive) {
+    float[] x = uniform(RngKey.of(SEED).foldIn(3), ELEMENTS, RANGE);
+    if (positive) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = Math.abs(x[i]);
+      }
+    }
+    float[] y = new float[ELEMENTS];
+    var row = table.row("elementwise");
+    row.put("function", name);
+    row.put("elements", ELEMENTS);
+    for (Kernels k : new Kernels[] {Kernels.get(), Kernels.scalar()}) {
+      double[] nanos = BenchTiming.nanosPerCall(() -> fn.apply(k, x, y), options.repeats);
+      row.put(k == Kernels.scalar() ? "scalar_ns_per_elem" : "vector_ns_per_elem", nanos[0] / ELEMENTS);
+    }
+  }
+
+  /** Values uniform on {@code [-scale, scale)}, derived from {@code key}. */
+  private static float[] uniform(RngKey key, int size, float scale) {
+    float[] x = new float[size];
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(key.state());
+    for (int i = 0; i < size; i++) {
+      x[i] = (float) ((rng.nextDouble() * 2 - 1) * scale);
+    }
+    return x;
+  }
+}

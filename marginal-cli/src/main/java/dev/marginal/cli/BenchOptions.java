@@ -1,0 +1,34 @@
+package dev.marginal.cli;
+
+import dev.marginal.tensor.Parallel;
+import picocli.CommandLine.Option;
+
+/** Options every {@code bench} workload takes: thread count, repeat count and output format. */
+final class BenchOptions {
+  /** Timed repeats per measurement unless {@code --repeats} says otherwise. */
+  static final int DEFAULT_REPEATS = 10;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads the kernels may use (default: all processors).")
+  Integer threads;
+
+  @Option(names = "--repeats", paramLabel = "R", defaultValue = "" + DEFAULT_REPEATS,
+      description = "Timed repeats per measurement, after warm-up (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--json", description = "Print JSON instead of a table.")
+  boolean json;
+
+  /** Checks the options and applies the thread count. */
+  void apply() {
+    if (threads != null) {
+      if (threads < 1) {
+        throw new UserInputException("--threads must be at least 1, got " + threads);
+      }
+      Parallel.setThreads(threads);
+    }
+    if (repeats < 1) {
+      throw new UserInputException("--repeats must be at least 1, got " + repeats);
+    }
+  }
+}

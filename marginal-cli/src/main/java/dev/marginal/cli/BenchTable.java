@@ -1,0 +1,93 @@
+package dev.marginal.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Named sections of result rows, printed either as aligned text tables or as one JSON object mapping each section
+ * name to an array of row objects. Values are strings or numbers; numbers are printed with {@value #DECIMALS}
+ * decimals.
+ */
+final class BenchTable {
+  private static final int DECIMALS = 3;
+  private final Map<String, List<Map<String, Object>>> sections = new LinkedHashMap<>();
+
+  /** Starts a new row in {@code section}; fill it with {@link Map#put}, in column order. */
+  Map<String, Object> row(String section) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    sections.computeIfAbsent(section, s -> new ArrayList<>()).add(row);
+    return row;
+  }
+
+  void print(PrintStream out, boolean json) {
+    if (json) {
+      printJson(out);
+    } else {
+      sections.forEach((name, rows) -> printTable(out, name, rows));
+    }
+  }
+
+  private static String format(Object v) {
+    if (v instanceof Double || v instanceof Float) {
+      return String.format(Locale.ROOT, "%." + DECIMALS + "f", ((Number) v).doubleValue());
+    }
+    return String.valueOf(v);
+  }
+
+  private static void printTable(PrintStream out, String name, List<Map<String, Object>> rows) {
+    List<String> cols = new ArrayList<>(rows.get(0).keySet());
+    int[] width = new int[cols.size()];
+    for (int c = 0; c < cols.size(); c++) {
+      width[c] = cols.get(c).length();
+      for (Map<String, Object> row : rows) {
+        width[c] = Math.max(width[c], format(row.get(cols.get(c))).length());
+      }
+    }
+    out.println(name);
+    StringBuilder header = new StringBuilder();
+    for (int c = 0; c < cols.size(); c++) {
+      header.append(String.format("  %" + width[c] + "s", cols.get(c)));
+    }
+    out.println(header);
+    for (Map<String, Object> row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int c = 0; c < cols.size(); c++) {
+        line.append(String.format("  %" + width[c] + "s", format(row.get(cols.get(c)))));
+      }
+      out.println(line);
+    }
+    out.println();
+  }
+
+  private void printJson(PrintStream out) {
+    StringBuilder sb = new StringBuilder("{");
+    String sectionSep = "";
+    for (Map.Entry<String, List<Map<String, Object>>> section : sections.entrySet()) {
+      sb.append(sectionSep).append("\n  ").append(quote(section.getKey())).append(": [");
+      String rowSep = "";
+      for (Map<String, Object> row : section.getValue()) {
+        sb.append(rowSep).append("\n    {");
+        String fieldSep = "";
+        for (Map.Entry<String, Object> f : row.entrySet()) {
+          Object v = f.getValue();
+          sb.append(fieldSep).append(quote(f.getKey())).append(": ")
+              .append(v instanceof Number ? format(v) : quote(String.valueOf(v)));
+          fieldSep = ", ";
+        }
+        sb.append('}');
+        rowSep = ",";
+      }
+      sb.append("\n  ]");
+      sectionSep = ",";
+    }
+    out.println(sb.append("\n}"));
+  }
+
+  private static String quote(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+}

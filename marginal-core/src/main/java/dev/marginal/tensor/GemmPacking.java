@@ -1,0 +1,106 @@
+package dev.marginal.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Copies the operands of a matrix multiply into the contiguous panel layouts the micro-kernel reads, whatever
+ * their transposition. Panels are zero-padded to full width, so edge tiles run the same arithmetic as inner ones.
+ *
+ * <p>B layout: column panels of {@code nr} columns; panel {@code q} holds, for each summation index {@code p}, the
+ * {@code nr} values {@code op(B)[p][q·nr + jj]} at {@code q·k·nr + p·nr + jj}.
+ *
+ * <p>A layout: row panels of {@code mr} rows over a summation range {@code [p0, p0 + kc)}; panel {@code ip} holds,
+ * for each {@code p}, the {@code mr} values {@code op(A)[ip·mr + r][p0 + p]} at {@code base + ip·stride + p·mr + r},
+ * where {@code stride} is {@code kTotal·mr} (whole-matrix packing) or {@code kc·mr} (one block).
+ */
+final class GemmPacking {
+  private GemmPacking() {}
+
+  /** Number of panels of width {@code w} needed to cover {@code size}. */
+  static int panels(int size, int w) {
+    return (size + w - 1) / w;
+  }
+
+  /**
+   * Packs column panels {@code [q0, q1)} of {@code op(B)} ({@code [k, n]}) into {@code dst}.
+   *
+   * @param transB whether B is stored {@code [n, k]}
+   */
+  static void packB(boolean transB, int k, int n, float[] b, int bOff, int nr, int q0, int q1, float[] dst) {
+    for (int q = q0; q < q1; q++) {
+      int j0 = q * nr;
+      int cols = Math.min(nr, n - j0);
+      int base = q * k * nr;
+      if (transB) {
+        packTransposedPanel(k, b, bOff + j0 * k, cols, nr, dst, base);
+      } else {
+        for (int p = 0; p < k; p++) {
+          int d = base + p * nr;
+          System.arraycopy(b, bOff + p * n + j0, dst, d, cols);
+          if (cols < nr) {
+            Arrays.fill(dst, d + cols, d + nr, 0f);
+          }
+        }
+      }
+    }
+  }
+
+  /** Column panel from B stored {@code [n, k]}: each source row is contiguous in {@code p}. */
+  private static void packTransposedPanel(int k, float[] b, int src, int cols, int nr, float[] dst, int base) {
+    for (int jj = 0; jj < cols; jj++) {
+      int s = src + jj * k;
+      for (int p = 0, d = base + jj; p < k; p++, d += nr) {
+        dst[d] = b[s + p];
+      }
+    }
+    if (cols < nr) {
+      for (int p = 0; p < k; p++) {
+        Arrays.fill(dst, base + p * nr + cols, base + (p + 1) * nr, 0f);
+      }
+    }
+  }
+
+  /**
+   * Packs row panels {@code [ip0, ip1)} of {@code op(A)} ({@code [m, k]}) restricted to {@code [p0, p0 + kc)}.
+   *
+   * @param transA whether A is stored {@code [k, m]}
+   * @param firstRow row of {@code op(A)} that panel 0 of {@code dst} starts at
+   * @param stride distance in {@code dst} between consecutive panels (at least {@code kc·mr})
+   */
+  static void packA(boolean transA, int m, int k, float[] a, int aOff, int mr, int firstRow, int ip0, int ip1,
+      int p0, int kc, float[] dst, int base, int stride) {
+    for (int ip = ip0; ip < ip1; ip++) {
+      int i0 = firstRow + ip * mr;
+      int rows = Math.min(mr, m - i0);
+      int d = base + ip * stride;
+      if (transA) {
+        for (int p = 0; p < kc; p++, d += mr) {
+          int s = aOff + (p0 + p) * m + i0;
+          for (int r = 0; r < rows; r++) {
+            dst[d + r] = a[s + r];
+          }
+          for (int r = rows; r < mr; r++) {
+            dst[d + r] = 0f;
+          }
+        }
+      } else {
+        packRowMajorPanel(k, a, aOff + i0 * k + p0, rows, mr, kc, dst, d);
+      }
+    }
+  }
+
+  /** Row panel from A stored {@code [m, k]}: interleaves {@code rows} contiguous rows, zero rows after them. */
+  private static void packRowMajorPanel(int k, float[] a, int src, int rows, int mr, int kc, float[] dst, int d) {
+    for (int r = 0; r < rows; r++) {
+      int s = src + r * k;
+      for (int p = 0, o = d + r; p < kc; p++, o += mr) {
+        dst[o] = a[s + p];
+      }
+    }
+    for (int r = rows; r < mr; r++) {
+      for (int p = 0, o = d + r; p < kc; p++, o += mr) {
+        dst[o] = 0f;
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.marginal.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API matrix multiply against the plain-loop reference, over odd shapes, every transposition, offsets and
+ * accumulation, with an error bound derived from floating-point summation rather than a fixed constant.
+ */
+class VectorGemmTest {
+  /** Unit roundoff of float32. */
+  private static final double EPS = Math.ulp(1f) / 2;
+  /** Safety factor on the worst-case bound {@code |error| ≤ 2·k·ε·Σ|a||b|} (two summation orders compared). */
+  private static final double BOUND_FACTOR = 2;
+  private static final long SEED = 20261125L;
+  private static final int MAX_SMALL_DIM = 67;
+
+  private final Kernels vector = VectorKernels.create();
+  private final Kernels scalar = Kernels.scalar();
+
+  @AfterEach
+  void restoreThreads() {
+    Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void matchesScalarOnRandomOddShapes() {
+    SplittableRandom rng = new SplittableRandom(SEED);
+    for (int trial = 0; trial < 300; trial++) {
+      int m = 1 + rng.nextInt(MAX_SMALL_DIM);
+      int n = 1 + rng.nextInt(MAX_SMALL_DIM);
+      int k = 1 + rng.nextInt(MAX_SMALL_DIM);
+      checkAgainstScalar(rng, m, n, k, rng.nextBoolean(), rng.nextBoolean(), rng.nextBoolean());
+    }
+  }
+
+  @Test
+  void matchesScalarOnBlockedShapesWithEveryTransposition() {
+    SplittableRandom rng = new SplittableRandom(SEED + 1);
+    // Shapes that cross the panel, row-block and summation-block edges (MR, NR, MC, KC) and use column blocks.
+    int[][] shapes = {{97, 33, 257}, {20, 200, 300}, {130, 70, 513}, {9, 65, 600}, {200, 17, 40}};
+    for (int[] s : shapes) {
+      for (int t = 0; t < 8; t++) {
+        checkAgainstScalar(rng, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, (t & 4) != 0);
+      }
+    }
+  }
+
+  @Test
+  void isBitIdenticalForOneAndTwoThreads() {
+    SplittableRandom rng = new SplittableRandom(SEED + 2);
+    int[][] shapes = {{150, 90, 300}, {300, 40, 128}, {16, 300, 520}};
+    for (int[] s : shapes) {
+      for (int t = 0; t < 4; t++) {
+        boolean transA = (t & 1) != 0;
+        boolean transB = (t & 2) != 0;
+        float[] a = random(rng, s[0] * s[2]);
+        float[] b = random(rng, s[2] * s[1]);
+        Parallel.setThreads(1);
+        float[] one = new float[s[0] * s[1]];
+        vector.gemm(transA, transB, s[0], s[1], s[2], a, 0, b, 0, one, 0, false);
+        Parallel.setThreads(2);
+        float[] two = new float[s[0] * s[1]];
+        vector.gemm(transA, transB, s[0], s[1], s[2], a, 0, b, 0, two, 0, false);
+        assertArrayEquals(one, two, "threads changed C for shape " + java.util.Arrays.toString(s) + " t=" + t);
+      }
+    }
+  }
+
+  @Test
+  void zeroSummationLengthClearsOrKeepsC() {
+    float[] c = {1f, 2f, 3f, 4f};
+    vector.gemm(false, false, 2, 2, 0, new float[0], 0, new float[0], 0, c, 0, true);
+    assertArrayEquals(new float[] {1f, 2f, 3f, 4f}, c);
+    vector.gemm(false, false, 2, 2, 0, new float[0], 0, new float[0], 0, c, 0, false);
+    assertArrayEquals(new float[4], c);
+  }
+
+  private void checkAgainstScalar(SplittableRandom rng, int m, int n, int k,
+      boolean transA, boolean transB, boolean accumulate) {
+    int aOff = rng.nextInt(5);
+    int bOff = rng.nextInt(5);
+    int cOff = rng.nextInt(5);
+    float[] a = random(rng, aOff + m * k);
+    float[] b = random(rng, bOff + k * n);
+    float[] c0 = random(rng, cOff + m * n + 3);
+    float[] expected = c0.clone();
+    float[] actual = c0.clone();
+    scalar.gemm(transA, transB, m, n, k, a, aOff, b, bOff, expected, cOff, accumulate);
+    vector.gemm(transA, transB, m, n, k, a, aOff, b, bOff, actual, cOff, accumulate);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double absSum = accumulate ? Math.abs(c0[cOff + i * n + j]) : 0;
+        for (int p = 0; p < k; p++) {
+          float aip = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+          float bpj = transB ? b[bOff + j * k + p] : b[bOff + p * n + j];
+          absSum += Math.abs((double) aip * bpj);
+        }
+        double bound = BOUND_FACTOR * (k + 1) * EPS * absSum;
+        int o = cOff + i * n + j;
+        double err = Math.abs((double) actual[o] - expected[o]);
+        if (!(err <= bound)) {
+          throw new AssertionError(String.format("m=%d n=%d k=%d tA=%b tB=%b acc=%b C[%d,%d]: |%g - %g| = %g > %g",
+              m, n, k, transA, transB, accumulate, i, j, actual[o], expected[o], err, bound));
+        }
+      }
+    }
+    for (int o = 0; o < c0.length; o++) {
+      if (o < cOff || o >= cOff + m * n) {
+        assertTrue(actual[o] == c0[o], "wrote outside C at " + o);
+      }
+    }
+  }
+
+  private static float[] random(SplittableRandom rng, int size) {
+    float[] x = new float[size];
+    for (int i = 0; i < size; i++) {
+      x[i] = (float) (rng.nextDouble() * 2 - 1);
+    }
+    return x;
+  }
+}

@@ -186,7 +186,8 @@ public final class DeepLvm implements LatentVariableModel {
     return DiagNormal.ofLogVar(mean, logVar).logProb(x);
   }
 
-  private static Var boundLogVar(Var raw) {
+  /** The decoder's soft log-variance bound {@code b·tanh(raw/b)}. */
+  public static Var boundLogVar(Var raw) {
     return raw.mul(1f / LOG_VAR_BOUND).tanh().mul(LOG_VAR_BOUND);
   }
 

@@ -1,0 +1,152 @@
+package dev.marginal.train;
+
+import dev.marginal.estimators.Elbo;
+import dev.marginal.estimators.Iwae;
+import dev.marginal.estimators.LogMarginalEstimator;
+import dev.marginal.estimators.Sumo;
+import dev.marginal.nn.Activation;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How a surrogate LVM is fitted to an unnormalized target by reverse KL. Defaults follow the SUMO paper's funnel
+ * experiment (latent 8, one hidden layer of 128 tanh units, batch 32, m = 4, Adam 5e-5).
+ *
+ * @param objective the estimator of log q(x): SUMO (unbiased), IWAE or ELBO (lower bounds)
+ * @param numSamples K for IWAE/ELBO
+ * @param minTerms m for SUMO
+ * @param batchSize surrogate samples per step
+ * @param iterations optimisation steps
+ * @param decoderLr Adam step size of the decoder (the sampler)
+ * @param encoderLr Adam step size of the encoder (the proposal inside the estimator)
+ * @param clipNorm global gradient-norm bound per optimizer (0 = none)
+ * @param seed root seed
+ * @param latentDim d
+ * @param hidden hidden widths
+ * @param activation hidden nonlinearity
+ */
+public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSamples, int minTerms, int batchSize,
+    long iterations, double decoderLr, double encoderLr, double clipNorm, long seed, int latentDim, int[] hidden,
+    Activation activation) {
+
+  public static final int DEFAULT_LATENT = 8;
+  public static final int DEFAULT_HIDDEN = 128;
+  public static final int DEFAULT_BATCH = 32;
+  public static final int DEFAULT_MIN_TERMS = 4;
+  public static final int DEFAULT_K = 5;
+  public static final double DEFAULT_LR = 5e-5;
+  public static final long DEFAULT_ITERATIONS = 20_000;
+
+  public ReverseKlOptions {
+    if (numSamples < 1 || minTerms < 1 || batchSize < 1 || latentDim < 1) {
+      throw new IllegalArgumentException("--k, --min-terms, --batch and --latent must be >= 1");
+    }
+    if (iterations < 0) {
+      throw new IllegalArgumentException("--iters must be >= 0, got " + iterations);
+    }
+    if (!(decoderLr > 0) || !(encoderLr > 0) || clipNorm < 0) {
+      throw new IllegalArgumentException("learning rates must be positive and --clip >= 0");
+    }
+    for (int h : hidden) {
+      if (h < 1) {
+        throw new IllegalArgumentException("hidden sizes must be positive, got " + Arrays.toString(hidden));
+      }
+    }
+    hidden = hidden.clone();
+  }
+
+  /** The seed experiment's settings with SUMO. */
+  public static ReverseKlOptions defaults() {
+    return new ReverseKlOptions(LvmTrainingOptions.Objective.SUMO, DEFAULT_K, DEFAULT_MIN_TERMS, DEFAULT_BATCH,
+        DEFAULT_ITERATIONS, DEFAULT_LR, DEFAULT_LR, 0, 0, DEFAULT_LATENT, new int[] {DEFAULT_HIDDEN},
+        Activation.TANH);
+  }
+
+  public ReverseKlOptions withObjective(LvmTrainingOptions.Objective o) {
+    return new ReverseKlOptions(o, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
+        latentDim, hidden, activation);
+  }
+
+  public ReverseKlOptions withIterations(long n) {
+    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, n, decoderLr, encoderLr, clipNorm, seed,
+        latentDim, hidden, activation);
+  }
+
+  public ReverseKlOptions withLearningRates(double decoder, double encoder) {
+    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoder, encoder, clipNorm,
+        seed, latentDim, hidden, activation);
+  }
+
+  public ReverseKlOptions withClipNorm(double c) {
+    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr, c, seed,
+        latentDim, hidden, activation);
+  }
+
+  public ReverseKlOptions withSeed(long s) {
+    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
+        clipNorm, s, latentDim, hidden, activation);
+  }
+
+  public ReverseKlOptions withNumSamples(int k) {
+    return new ReverseKlOptions(objective, k, minTerms, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
+        latentDim, hidden, activation);
+  }
+
+  public ReverseKlOptions withMinTerms(int m) {
+    return new ReverseKlOptions(objective, numSamples, m, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
+        latentDim, hidden, activation);
+  }
+
+  public ReverseKlOptions withBatchSize(int b) {
+    return new ReverseKlOptions(objective, numSamples, minTerms, b, iterations, decoderLr, encoderLr, clipNorm, seed,
+        latentDim, hidden, activation);
+  }
+
+  public ReverseKlOptions withArchitecture(int latent, int[] hiddenSizes, Activation act) {
+    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
+        clipNorm, seed, latent, hiddenSizes, act);
+  }
+
+  /** The estimator of log q(x). */
+  public LogMarginalEstimator estimator() {
+    switch (objective) {
+      case SUMO:
+        return Sumo.of(minTerms);
+      case IWAE:
+        return Iwae.of(numSamples);
+      case ELBO:
+        return Elbo.of(numSamples);
+      default:
+        throw new AssertionError(objective);
+    }
+  }
+
+  /** As a JSON-ready map, for provenance. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("objective", objective.id());
+    m.put("k", numSamples);
+    m.put("minTerms", minTerms);
+    m.put("batch", batchSize);
+    m.put("iterations", iterations);
+    m.put("decoderLr", decoderLr);
+    m.put("encoderLr", encoderLr);
+    m.put("clip", clipNorm);
+    m.put("seed", seed);
+    m.put("latent", latentDim);
+    m.put("hidden", hidden);
+    m.put("activation", activation.id());
+    return m;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ReverseKlOptions r && r.toMap().equals(toMap());
+  }
+
+  @Override
+  public int hashCode() {
+    return toMap().hashCode();
+  }
+}

@@ -1,0 +1,169 @@
+package dev.marginal.train;
+
+import dev.marginal.autodiff.Tape;
+import dev.marginal.distributions.DiagNormal;
+import dev.marginal.estimators.Estimate;
+import dev.marginal.estimators.Iwae;
+import dev.marginal.estimators.LogMarginalEstimator;
+import dev.marginal.estimators.Sumo;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.random.RngKey;
+import dev.marginal.targets.HardRegion;
+import dev.marginal.targets.Target;
+import dev.marginal.tensor.Tensor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How well a surrogate q matches a target p = p̃/Z, each with a standard error over the surrogate's samples.
+ *
+ * <ul>
+ *   <li>{@code klIwae}, {@code klSumo}: reverse KL(q‖p) = E_q[log q(x) − log p̃(x)] + log Z with log q(x) estimated
+ *       by IWAE_K (biased low, so the KL estimate is biased low) and by SUMO (unbiased). Without a known log Z the
+ *       values are E_q[log q − log p̃] = KL − log Z.</li>
+ *   <li>{@code crossEntropy}: E_q[−log p(x)], to compare with the target's entropy (equal iff q = p on average).</li>
+ *   <li>{@code w1}: per coordinate, the 1-Wasserstein distance between the surrogate's and exact samples' marginals
+ *       (mean absolute difference of sorted samples); only for targets with an exact sampler.</li>
+ *   <li>{@code hardMass}: the surrogate's mass in the target's hard region (the funnels' neck), to compare with the
+ *       target's.</li>
+ * </ul>
+ *
+ * @param normalized whether log Z was known, so that the KL values are true KL estimates
+ */
+public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double klSumo, double klSumoSe,
+    double crossEntropy, double crossEntropySe, double targetEntropy, double[] w1, double hardMass,
+    double targetHardMass, boolean normalized) {
+
+  /** Settings of an evaluation. */
+  public record Settings(int klSamples, int iwaeK, int sumoMinTerms, int w1Samples) {
+    /** IWAE with K = 5000 and SUMO (m = 4) on 1,000 surrogate samples; W1 on 20,000 samples. */
+    public static Settings defaults() {
+      return new Settings(1000, 5000, ReverseKlOptions.DEFAULT_MIN_TERMS, 20_000);
+    }
+
+    /** Small settings for smoke tests. */
+    public static Settings quick() {
+      return new Settings(200, 200, ReverseKlOptions.DEFAULT_MIN_TERMS, 2000);
+    }
+  }
+
+  /** Whether the KL estimate is significantly negative, which on a normalized target proves estimator bias. */
+  public boolean klNegative(double kl, double se) {
+    return normalized && kl + 2 * se < 0;
+  }
+
+  /** Evaluates {@code surrogate} against {@code target}. */
+  public static SurrogateMetrics evaluate(DeepLvm surrogate, Target target, long step, Settings s, RngKey key) {
+    double logZ = target.logZ().orElse(0.0);
+    Tensor x = surrogate.sample(key.foldIn(0), s.klSamples(), false);
+    double[] logP = toDouble(target.logDensity(x));
+    double[] iwae = logQ(surrogate, x, Iwae.of(s.iwaeK()), key.foldIn(1));
+    double[] sumo = logQ(surrogate, x, Sumo.of(s.sumoMinTerms()), key.foldIn(2));
+    double[] kl1 = new double[logP.length];
+    double[] kl2 = new double[logP.length];
+    double[] ce = new double[logP.length];
+    for (int i = 0; i < logP.length; i++) {
+      kl1[i] = iwae[i] - logP[i] + logZ;
+      kl2[i] = sumo[i] - logP[i] + logZ;
+      ce[i] = logZ - logP[i];
+    }
+    double[] w1 = new double[0];
+    double hard = Double.NaN;
+    Tensor big = surrogate.sample(key.foldIn(3), s.w1Samples(), false);
+    if (target.hasSampler()) {
+      w1 = wasserstein1(big, target.sample(key.foldIn(4), s.w1Samples()));
+    }
+    double targetHard = Double.NaN;
+    if (target.hardRegion().isPresent()) {
+      HardRegion region = target.hardRegion().get();
+      hard = region.fractionInside(big);
+      targetHard = region.mass();
+    }
+    return new SurrogateMetrics(step, mean(kl1), se(kl1), mean(kl2), se(kl2), mean(ce), se(ce),
+        target.entropy().orElse(Double.NaN), w1, hard, targetHard, target.logZ().isPresent());
+  }
+
+  private static double[] logQ(DeepLvm m, Tensor x, LogMarginalEstimator est, RngKey key) {
+    int n = x.dim(0);
+    int chunk = (int) Math.max(1, (1 << 16) / Math.ceil(est.expectedSamplesPerPoint()));
+    double[] out = new double[n];
+    for (int start = 0; start < n; start += chunk) {
+      int b = Math.min(chunk, n - start);
+      Tensor xb = x.slice(0, start, start + b);
+      Tape tape = new Tape();
+      DiagNormal q = m.posterior(tape, tape.constant(xb));
+      Estimate e = est.estimate(m, xb, q, key.foldIn(start), 1);
+      System.arraycopy(e.mean(), 0, out, start, b);
+    }
+    return out;
+  }
+
+  /** Per-coordinate W1 between two equal-size samples: mean |a₍ᵢ₎ − b₍ᵢ₎| of the order statistics. */
+  static double[] wasserstein1(Tensor a, Tensor b) {
+    int n = Math.min(a.dim(0), b.dim(0));
+    int d = a.dim(1);
+    double[] w = new double[d];
+    for (int j = 0; j < d; j++) {
+      double[] x = column(a, j, n);
+      double[] y = column(b, j, n);
+      Arrays.sort(x);
+      Arrays.sort(y);
+      double s = 0;
+      for (int i = 0; i < n; i++) {
+        s += Math.abs(x[i] - y[i]);
+      }
+      w[j] = s / n;
+    }
+    return w;
+  }
+
+  private static double[] column(Tensor t, int j, int n) {
+    int d = t.dim(1);
+    float[] v = t.buffer();
+    double[] c = new double[n];
+    for (int i = 0; i < n; i++) {
+      c[i] = v[i * d + j];
+    }
+    return c;
+  }
+
+  private static double[] toDouble(Tensor t) {
+    return t.toDoubleArray();
+  }
+
+  static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s / v.length;
+  }
+
+  static double se(double[] v) {
+    double m = mean(v);
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - m) * (x - m);
+    }
+    return Math.sqrt(ss / (v.length - 1) / v.length);
+  }
+
+  /** As a JSON-ready map. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("step", step);
+    m.put("klIwae", klIwae);
+    m.put("klIwaeSe", klIwaeSe);
+    m.put("klSumo", klSumo);
+    m.put("klSumoSe", klSumoSe);
+    m.put("crossEntropy", crossEntropy);
+    m.put("crossEntropySe", crossEntropySe);
+    m.put("targetEntropy", Double.isNaN(targetEntropy) ? null : targetEntropy);
+    m.put("w1", w1);
+    m.put("hardMass", Double.isNaN(hardMass) ? null : hardMass);
+    m.put("targetHardMass", Double.isNaN(targetHardMass) ? null : targetHardMass);
+    m.put("normalized", normalized);
+    return m;
+  }
+}

@@ -49,14 +49,10 @@ final class Elementwise {
         }
         break;
       case SIGMOID:
-        for (int i = off; i < end; i++) {
-          out[i] = sigmoid(in[i]);
-        }
+        k.sigmoid(in, off, out, off, n);
         break;
       case SOFTPLUS:
-        for (int i = off; i < end; i++) {
-          out[i] = softplus(in[i]);
-        }
+        k.softplus(in, off, out, off, n);
         break;
       case RELU:
         for (int i = off; i < end; i++) {
@@ -86,20 +82,6 @@ final class Elementwise {
       default:
         throw new AssertionError(fn);
     }
-  }
-
-  /** σ(x) = 1/(1+e^{−x}), written so that neither branch overflows. */
-  static float sigmoid(float x) {
-    if (x >= 0) {
-      return (float) (1.0 / (1.0 + Math.exp(-x)));
-    }
-    double e = Math.exp(x);
-    return (float) (e / (1.0 + e));
-  }
-
-  /** softplus(x) = max(x, 0) + log1p(e^{−|x|}): exact for large |x|, log1p keeps precision near 0. */
-  static float softplus(float x) {
-    return (float) (Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs((double) x))));
   }
 
   static Tensor affine(Tensor x, float a, float b) {

@@ -420,8 +420,11 @@ class TensorTest {
     float[] em1 = t.expm1().toArray();
     for (int i = 0; i < x.length; i++) {
       double xi = x[i];
-      assertEquals((float) (1 / (1 + Math.exp(-xi))), sig[i], "sigmoid " + xi);
-      assertEquals((float) LogSpace.softplus(xi), sp[i], "softplus " + xi);
+      // Sigmoid and softplus run on the vector kernels, documented to within 2 float ulps.
+      float wantSig = (float) (1 / (1 + Math.exp(-xi)));
+      float wantSp = (float) LogSpace.softplus(xi);
+      assertEquals(wantSig, sig[i], 2 * Math.ulp(wantSig), "sigmoid " + xi);
+      assertEquals(wantSp, sp[i], 2 * Math.ulp(wantSp), "softplus " + xi);
       assertEquals((float) Math.log1p(Math.abs(xi)), l1p[i], "log1p " + xi);
       assertEquals((float) Math.expm1(xi), em1[i], "expm1 " + xi);
     }

@@ -10,11 +10,29 @@ final class Reductions {
   private Reductions() {}
 
   static double sumAll(Tensor x) {
-    double s = 0;
-    for (float v : x.data) {
-      s += v;
+    return sumRun(x.data, 0, x.data.length);
+  }
+
+  /**
+   * Sum of a contiguous run in double, with four interleaved accumulators (a fixed order, so the result is the same
+   * on every run) to break the dependency chain of one accumulator.
+   */
+  static double sumRun(float[] v, int off, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      s0 += v[off + i];
+      s1 += v[off + i + 1];
+      s2 += v[off + i + 2];
+      s3 += v[off + i + 3];
     }
-    return s;
+    for (; i < n; i++) {
+      s0 += v[off + i];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   static Tensor sum(Tensor x, int axis, boolean keepDims) {
@@ -22,6 +40,12 @@ final class Reductions {
     int len = x.shape[axis];
     int inner = Shape.prod(x.shape, axis + 1, x.shape.length);
     float[] out = new float[outer * inner];
+    if (inner == 1) {
+      for (int o = 0; o < outer; o++) {
+        out[o] = (float) sumRun(x.data, o * len, len);
+      }
+      return new Tensor(out, Shape.reduce(x.shape, axis, keepDims));
+    }
     double[] acc = new double[inner];
     for (int o = 0; o < outer; o++) {
       Arrays.fill(acc, 0);

@@ -164,7 +164,7 @@ public final class LvmTrainer {
   }
 
   /** One optimisation step on the given rows; returns the batch-mean objective (nats per example). */
-  double step(Dataset data, int[] rows, RngKey key) {
+  public double step(Dataset data, int[] rows, RngKey key) {
     int d = model.dataDim();
     float[] xb = gatherRows(data, rows);
     xb = options.binarization().batch(xb, key.foldIn(0));

@@ -1,0 +1,107 @@
+package dev.marginal.train;
+
+import dev.marginal.models.DeepLvm;
+import dev.marginal.random.RngKey;
+import dev.marginal.targets.Target;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * A whole reverse-KL run: training steps with periodic evaluation, progress, checkpoints, a stop on divergence
+ * (keeping the last good checkpoint) and a warning when a KL estimate on a normalized target goes significantly
+ * negative, which can only happen through estimator bias.
+ */
+public final class ReverseKlRun {
+  /** How the run ended. */
+  public enum Status { COMPLETED, INTERRUPTED, DIVERGED }
+
+  /**
+   * The outcome.
+   *
+   * @param losses the training loss (batch mean of log q̂ − log p̃) at every step
+   * @param evaluations metrics at every evaluation, the last one at the final step
+   * @param warnings human-readable warnings raised during the run
+   */
+  public record Result(Status status, String message, long steps, float[] losses, List<SurrogateMetrics> evaluations,
+      List<String> warnings) {}
+
+  /** Receives checkpoints (the trainer's current, finite state). */
+  public interface CheckpointSink {
+    void write(ReverseKlTrainer trainer) throws IOException;
+  }
+
+  private ReverseKlRun() {}
+
+  /**
+   * Trains for {@code options.iterations()} steps in total (counting steps a resumed trainer already did).
+   *
+   * @param evalEvery evaluate every this many steps (0 = only at the end)
+   * @param checkpointEvery checkpoint every this many steps (0 = only at the end and on interruption)
+   * @param onEvaluation called with each evaluation (for logs)
+   */
+  public static Result run(ReverseKlTrainer trainer, Target target, ReverseKlOptions options, long evalEvery,
+      long checkpointEvery, SurrogateMetrics.Settings settings, Progress progress, BooleanSupplier stop,
+      CheckpointSink checkpoints, Consumer<SurrogateMetrics> onEvaluation) throws IOException {
+    DeepLvm surrogate = trainer.surrogate();
+    RngKey evalKey = RngKey.of(options.seed()).foldIn(0x4556414CL);
+    long total = options.iterations();
+    float[] losses = new float[(int) Math.max(0, total - trainer.steps())];
+    int recorded = 0;
+    List<SurrogateMetrics> evals = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    long start = trainer.steps();
+    while (trainer.steps() < total) {
+      double loss = trainer.step();
+      if (!Double.isFinite(loss)) {
+        progress.finish();
+        String why = "training diverged at step " + trainer.steps() + " (loss " + loss
+            + "); the last checkpoint holds the last good surrogate";
+        return new Result(Status.DIVERGED, why, trainer.steps(), trim(losses, recorded), evals, warnings);
+      }
+      losses[recorded++] = (float) loss;
+      long s = trainer.steps();
+      progress.update(s, (s - start) * options.batchSize(), loss);
+      if (evalEvery > 0 && s % evalEvery == 0 && s < total) {
+        evaluate(surrogate, target, s, settings, evalKey, evals, warnings, onEvaluation);
+      }
+      if (checkpointEvery > 0 && s % checkpointEvery == 0) {
+        checkpoints.write(trainer);
+      }
+      if (stop.getAsBoolean()) {
+        progress.finish();
+        checkpoints.write(trainer);
+        return new Result(Status.INTERRUPTED, "interrupted at step " + s, s, trim(losses, recorded), evals,
+            warnings);
+      }
+    }
+    progress.finish();
+    evaluate(surrogate, target, trainer.steps(), settings, evalKey, evals, warnings, onEvaluation);
+    checkpoints.write(trainer);
+    return new Result(Status.COMPLETED, "", trainer.steps(), trim(losses, recorded), evals, warnings);
+  }
+
+  private static void evaluate(DeepLvm surrogate, Target target, long step, SurrogateMetrics.Settings settings,
+      RngKey key, List<SurrogateMetrics> evals, List<String> warnings, Consumer<SurrogateMetrics> onEvaluation) {
+    SurrogateMetrics m = SurrogateMetrics.evaluate(surrogate, target, step, settings, key);
+    evals.add(m);
+    onEvaluation.accept(m);
+    if (m.klNegative(m.klIwae(), m.klIwaeSe())) {
+      warnings.add(String.format(java.util.Locale.ROOT,
+          "step %d: the IWAE-%d estimate of KL(q||p) is %.4f ± %.4f < 0 on a normalized target: the IWAE bound "
+              + "under-estimates log q(x), and training is exploiting that bias", step, settings.iwaeK(),
+          m.klIwae(), m.klIwaeSe()));
+    }
+    if (m.klNegative(m.klSumo(), m.klSumoSe())) {
+      warnings.add(String.format(java.util.Locale.ROOT,
+          "step %d: the SUMO estimate of KL(q||p) is %.4f ± %.4f < 0 on a normalized target (SUMO is unbiased, so "
+              + "this is noise or a heavy tail: evaluate with more samples)", step, m.klSumo(), m.klSumoSe()));
+    }
+  }
+
+  private static float[] trim(float[] v, int n) {
+    return java.util.Arrays.copyOf(v, n);
+  }
+}

@@ -17,7 +17,9 @@ import dev.marginal.random.RngKey;
  * <p>Bias and variance: {@code E[SUMO] = IWAE_m + Σ_k E[Δ_{m+k−1}] = lim_j E[IWAE_j] = log p(x)}, exactly unbiased
  * because each term is weighted by the inverse probability that it is included. The cost is random (E = m + 5.08
  * model evaluations with the default tail) and the estimator is heavy-tailed: a rare large 𝒦 multiplies a small
- * Δ by a large weight. A larger m or a better q reduces the variance; clip gradients when training on it.
+ * Δ by a large weight. With the default tail the weights reach ~10⁴ near 𝒦 ≈ 130, so a run of 10⁵ draws is
+ * typically dominated by one or two such terms and its sample standard error is itself noisy; a larger m, a better
+ * q, or a later cutoff reduces this. Clip gradients when training on it.
  * {@code exp(SUMO)} is not unbiased for p(x), and SUMO is not a bound: single draws can exceed log p(x).
  *
  * <p>Implementation: 𝒦 is drawn per point from {@code pointKeys[i].foldIn(ImportanceSamples.CHOICE_STREAM)}, every

@@ -1,0 +1,171 @@
+package dev.marginal.distributions;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.autodiff.GradCheck;
+import dev.marginal.autodiff.Tape;
+import dev.marginal.autodiff.Var;
+import dev.marginal.math.LogSpace;
+import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class DistributionsTest {
+  private final Tape tape = new Tape();
+  private final Var loc = tape.constant(Tensor.ofRows(new float[] {0.5f, -1f, 2f}, new float[] {0f, 0.3f, -0.2f}));
+  private final Var logScale = tape.constant(Tensor.ofRows(new float[] {0.1f, -0.5f, 0.7f},
+      new float[] {-1f, 0f, 0.2f}));
+  private final DiagNormal normal = DiagNormal.ofLogScale(loc, logScale);
+
+  private static double normalLogPdf(double x, double mu, double sigma) {
+    double e = (x - mu) / sigma;
+    return -0.5 * e * e - Math.log(sigma) - 0.5 * LogSpace.LOG_2PI;
+  }
+
+  @Test
+  void logProbMatchesClosedForm() {
+    Tensor x = Tensor.ofRows(new float[] {1f, 0f, 1.5f}, new float[] {-0.4f, 0.1f, 0f});
+    float[] lp = normal.logProb(tape.constant(x)).value().buffer();
+    for (int r = 0; r < 2; r++) {
+      double expected = 0;
+      for (int j = 0; j < 3; j++) {
+        expected += normalLogPdf(x.get(r, j), loc.value().get(r, j), Math.exp(logScale.value().get(r, j)));
+      }
+      assertEquals(expected, lp[r], 1e-5);
+    }
+  }
+
+  @Test
+  void sampleAndLogProbAgreesWithLogProbOfTheSample() {
+    DiagNormal.Sample s = normal.sampleAndLogProb(RngKey.of(1));
+    assertArrayEquals(normal.logProb(s.value()).value().buffer(), s.logProb().value().buffer(), 1e-5f);
+    assertArrayEquals(normal.rsample(RngKey.of(1)).value().buffer(), s.value().value().buffer(), 0f);
+  }
+
+  @Test
+  void reparameterizedSamplesHaveTheRightMoments() {
+    int n = 20_000;
+    int[] rows = new int[n];
+    DiagNormal many = normal.gather(rows);
+    float[] z = many.rsample(RngKey.of(2)).value().buffer();
+    for (int j = 0; j < 3; j++) {
+      double[] v = new double[n];
+      for (int i = 0; i < n; i++) {
+        v[i] = z[i * 3 + j];
+      }
+      double sigma = Math.exp(logScale.value().get(0, j));
+      double mean = 0;
+      for (double x : v) {
+        mean += x / n;
+      }
+      double z4 = (mean - loc.value().get(0, j)) / (sigma / Math.sqrt(n));
+      assertTrue(Math.abs(z4) <= 4, "coordinate " + j + ": z = " + z4);
+    }
+  }
+
+  @Test
+  void entropyAndKlMatchClosedForms() {
+    float[] h = normal.entropy().value().buffer();
+    float[] kl0 = normal.klToStandardNormal().value().buffer();
+    float[] klStd = normal.kl(DiagNormal.standard(tape, 2, 3)).value().buffer();
+    float[] klSelf = normal.kl(normal).value().buffer();
+    for (int r = 0; r < 2; r++) {
+      double eh = 0;
+      double ekl = 0;
+      for (int j = 0; j < 3; j++) {
+        double ls = logScale.value().get(r, j);
+        double mu = loc.value().get(r, j);
+        eh += 0.5 * (1 + LogSpace.LOG_2PI) + ls;
+        ekl += 0.5 * (Math.exp(2 * ls) + mu * mu - 1 - 2 * ls);
+      }
+      assertEquals(eh, h[r], 1e-5);
+      assertEquals(ekl, kl0[r], 1e-5);
+      assertEquals(ekl, klStd[r], 1e-5);
+      assertEquals(0.0, klSelf[r], 1e-6);
+    }
+  }
+
+  @Test
+  void logVarianceIsClampedInTheFactory() {
+    Tape t = new Tape();
+    Var lv = t.variable(Tensor.of(new float[] {-100f, 0f, 100f}, 1, 3));
+    DiagNormal d = DiagNormal.ofLogVar(t.constant(Tensor.zeros(1, 3)), lv);
+    assertArrayEquals(new float[] {DiagNormal.MIN_LOG_VAR / 2, 0f, DiagNormal.MAX_LOG_VAR / 2},
+        d.logScale().value().buffer(), 1e-6f);
+    assertTrue(d.logProb(t.constant(Tensor.of(new float[] {1f, 1f, 1f}, 1, 3))).value().allFinite());
+  }
+
+  @Test
+  void factoriesRejectInvalidParameters() {
+    Tape t = new Tape();
+    assertThrows(IllegalArgumentException.class,
+        () -> DiagNormal.ofScale(t.constant(Tensor.zeros(2)), t.constant(Tensor.of(new float[] {1f, 0f}, 2))));
+    assertThrows(IllegalArgumentException.class,
+        () -> DiagNormal.ofLogScale(t.constant(Tensor.zeros(2)), t.constant(Tensor.zeros(3))));
+    assertThrows(IllegalArgumentException.class,
+        () -> Bernoulli.ofProbs(t.constant(Tensor.of(new float[] {1.5f}, 1))));
+    assertThrows(IllegalArgumentException.class, () -> Categorical.ofLogits(t.constant(Tensor.scalar(1f))));
+  }
+
+  @Test
+  void diagNormalLogProbGradientsMatchFiniteDifferences() {
+    GradCheck.Result r = GradCheck.check(v -> DiagNormal.ofLogVar(v[0], v[1]).logProb(v[2]), RngKey.of(3),
+        loc.value(), logScale.value(), Tensor.ofRows(new float[] {1f, 0f, 1.5f}, new float[] {-0.4f, 0.1f, 0f}));
+    assertTrue(r.passed(), r::toString);
+    GradCheck.Result kl = GradCheck.check(v -> DiagNormal.ofLogScale(v[0], v[1])
+        .kl(DiagNormal.ofLogScale(v[1], v[0])), RngKey.of(4), loc.value(), logScale.value());
+    assertTrue(kl.passed(), kl::toString);
+  }
+
+  @Test
+  void bernoulliLogProbIsStableForLargeLogits() {
+    Tape t = new Tape();
+    Bernoulli b = Bernoulli.ofLogits(t.constant(Tensor.of(new float[] {-200f, 0f, 3f, 200f}, 4)));
+    float lp = b.logProb(t.constant(Tensor.of(new float[] {0f, 1f, 1f, 1f}, 4))).value().item();
+    double expected = 0 + Math.log(0.5) - LogSpace.softplus(-3) + 0;
+    assertEquals(expected, lp, 1e-5);
+    Bernoulli p = Bernoulli.ofProbs(t.constant(Tensor.of(new float[] {0.2f, 0.9f}, 2)));
+    float lp2 = p.logProb(t.constant(Tensor.of(new float[] {1f, 0f}, 2))).value().item();
+    assertEquals(Math.log(0.2) + Math.log(0.1), lp2, 1e-5);
+  }
+
+  @Test
+  void bernoulliSamplesHaveTheRightMean() {
+    Tape t = new Tape();
+    int n = 20_000;
+    Bernoulli b = Bernoulli.ofLogits(t.constant(Tensor.full(0.8f, n)));
+    double p = 1 / (1 + Math.exp(-0.8));
+    double mean = b.sample(RngKey.of(5)).sumDouble() / n;
+    double z = (mean - p) / Math.sqrt(p * (1 - p) / n);
+    assertTrue(Math.abs(z) <= 4, "z = " + z);
+    assertEquals(p, b.mean().value().get(0), 1e-6);
+  }
+
+  @Test
+  void categoricalLogProbAndSamplingMatchSoftmax() {
+    Tape t = new Tape();
+    float[] theta = {0.5f, -1f, 1.2f, Float.NEGATIVE_INFINITY};
+    Categorical c = Categorical.ofLogits(t.constant(Tensor.of(theta, 4)));
+    double lse = LogSpace.logSumExp(new double[] {0.5, -1, 1.2, Double.NEGATIVE_INFINITY});
+    float[] lp = c.logProb(new int[] {0, 2, 1}).value().buffer();
+    assertEquals(0.5 - lse, lp[0], 1e-6);
+    assertEquals(1.2 - lse, lp[1], 1e-6);
+    assertEquals(-1 - lse, lp[2], 1e-6);
+    assertEquals(Double.NEGATIVE_INFINITY, c.logProb(new int[] {3}).value().get(0));
+    int n = 20_000;
+    int[] s = c.sample(RngKey.of(6), n);
+    int[] counts = new int[4];
+    for (int v : s) {
+      counts[v]++;
+    }
+    assertEquals(0, counts[3]);
+    for (int k = 0; k < 3; k++) {
+      double p = Math.exp(theta[k] - lse);
+      double z = (counts[k] / (double) n - p) / Math.sqrt(p * (1 - p) / n);
+      assertTrue(Math.abs(z) <= 4, "category " + k + ": z = " + z);
+    }
+  }
+}

@@ -26,7 +26,7 @@ public final class GradientClipping {
    *
    * @return the norm before clipping (NaN or ∞ if some gradient is not finite; gradients are then left as is)
    */
-  public static double clipByGlobalNorm(List<Parameter> params, double maxNorm) {
+  public static double clipByGlobalNormInPlace(List<Parameter> params, double maxNorm) {
     if (!(maxNorm > 0)) {
       throw new IllegalArgumentException("maxNorm must be positive, got " + maxNorm);
     }

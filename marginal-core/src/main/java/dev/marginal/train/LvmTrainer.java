@@ -184,8 +184,8 @@ public final class LvmTrainer {
       tape.backward(mean.neg());
     }
     if (options.clipNorm() > 0) {
-      GradientClipping.clipByGlobalNorm(decoderParams, options.clipNorm());
-      GradientClipping.clipByGlobalNorm(encoderParams, options.clipNorm());
+      GradientClipping.clipByGlobalNormInPlace(decoderParams, options.clipNorm());
+      GradientClipping.clipByGlobalNormInPlace(encoderParams, options.clipNorm());
     }
     decoderOpt.step();
     encoderOpt.step();

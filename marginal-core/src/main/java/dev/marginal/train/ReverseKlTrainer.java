@@ -120,8 +120,8 @@ public final class ReverseKlTrainer {
         ? Sumo.encoderLoss(logQ) : logQ.mean().neg();
     tape.backward(encoderLoss, encoderParams);
     if (options.clipNorm() > 0) {
-      GradientClipping.clipByGlobalNorm(decoderParams, options.clipNorm());
-      GradientClipping.clipByGlobalNorm(encoderParams, options.clipNorm());
+      GradientClipping.clipByGlobalNormInPlace(decoderParams, options.clipNorm());
+      GradientClipping.clipByGlobalNormInPlace(encoderParams, options.clipNorm());
     }
     decoderOpt.step();
     encoderOpt.step();

@@ -6,7 +6,10 @@ import dev.marginal.autodiff.Var;
 import dev.marginal.data.Batches;
 import dev.marginal.data.Dataset;
 import dev.marginal.distributions.DiagNormal;
+import dev.marginal.estimators.ImportanceSamples;
 import dev.marginal.estimators.LogMarginalEstimator;
+import dev.marginal.gradients.Dreg;
+import dev.marginal.gradients.Vimco;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.optim.Adam;
@@ -45,6 +48,7 @@ public final class LvmTrainer {
   private final List<Parameter> encoderParams;
   private final List<Parameter> decoderParams;
   private final LogMarginalEstimator estimator;
+  private final GradientEstimator gradient;
   private TrainingState state = TrainingState.start();
   /** Parameter values of the best validation epoch (kept in memory only). */
   private List<float[]> best;
@@ -59,6 +63,13 @@ public final class LvmTrainer {
     this.decoderOpt = new Adam(decoderParams, lr);
     this.encoderOpt = new Adam(encoderParams, lr);
     this.estimator = options.estimator();
+    this.gradient = options.gradient();
+    if (gradient != GradientEstimator.REPARAM && options.objective() != LvmTrainingOptions.Objective.IWAE) {
+      throw new IllegalArgumentException("--gradient " + gradient.id() + " needs --objective iwae");
+    }
+    if (gradient == GradientEstimator.SCORE && options.numSamples() < 2) {
+      throw new IllegalArgumentException("--gradient score needs --k >= 2 (VIMCO's leave-one-out baseline)");
+    }
   }
 
   /** Continues from a checkpoint's counters and optimizer state (the model's parameters are restored by the caller). */
@@ -171,25 +182,69 @@ public final class LvmTrainer {
     Tape tape = new Tape();
     Var x = tape.constant(Tensor.wrap(xb, rows.length, d));
     DiagNormal q = model.posterior(tape, x);
-    Var values = estimator.logMarginal(model, x, q, key.foldIn(1));
-    Var mean = values.mean();
-    double objective = mean.value().item();
-    if (!Double.isFinite(objective)) {
+    RngKey[] pointKeys = ImportanceSamples.pointKeys(key.foldIn(1), rows.length);
+    if (gradient == GradientEstimator.REPARAM) {
+      Var values = estimator.logMarginal(model, x, q, pointKeys);
+      Var mean = values.mean();
+      double objective = mean.value().item();
+      if (!Double.isFinite(objective)) {
+        return objective;
+      }
+      if (options.objective() == LvmTrainingOptions.Objective.SUMO) {
+        tape.backward(mean.neg(), decoderParams);
+        tape.backward(Sumo.encoderLoss(values), encoderParams);
+      } else {
+        tape.backward(mean.neg());
+      }
+      applyUpdates();
       return objective;
     }
-    if (options.objective() == LvmTrainingOptions.Objective.SUMO) {
-      tape.backward(mean.neg(), decoderParams);
-      tape.backward(Sumo.encoderLoss(values), encoderParams);
+    Var surrogate;
+    Tensor values;
+    if (gradient == GradientEstimator.DREG) {
+      Dreg.Result r = Dreg.surrogate(model, x, q, options.numSamples(), pointKeys);
+      surrogate = r.surrogate();
+      values = r.iwae();
     } else {
-      tape.backward(mean.neg());
+      surrogate = scoreFunctionSurrogate(x, q, pointKeys);
+      values = lastScoreValues;
     }
+    double objective = values.sumDouble() / values.size();
+    if (!Double.isFinite(objective) || !Float.isFinite(surrogate.value().item())) {
+      return Double.NaN;
+    }
+    tape.backward(surrogate.neg());
+    applyUpdates();
+    return objective;
+  }
+
+  private Tensor lastScoreValues;
+
+  /**
+   * VIMCO's surrogate (Mnih &amp; Rezende 2016) for the IWAE_K objective with the latents held fixed: the encoder
+   * learns only through log q, as it would for a latent that cannot be reparameterized.
+   */
+  private Var scoreFunctionSurrogate(Var x, DiagNormal q, RngKey[] pointKeys) {
+    int b = x.value().dim(0);
+    int k = options.numSamples();
+    int[] counts = new int[b];
+    java.util.Arrays.fill(counts, k);
+    int[] rows = ImportanceSamples.repeatIndex(counts);
+    DiagNormal qRows = q.gather(rows);
+    Var z = qRows.transform(ImportanceSamples.noise(pointKeys, counts, q.dim())).stopGradient();
+    Var logQ = qRows.logProb(z);
+    Var logW = ImportanceSamples.evaluate(model, x.gather(rows), z, logQ).logWeights().reshape(b, k);
+    lastScoreValues = logW.value().logSumExp(1, false).add((float) -Math.log(k));
+    return Vimco.surrogate(logW, logQ.reshape(b, k));
+  }
+
+  private void applyUpdates() {
     if (options.clipNorm() > 0) {
       GradientClipping.clipByGlobalNormInPlace(decoderParams, options.clipNorm());
       GradientClipping.clipByGlobalNormInPlace(encoderParams, options.clipNorm());
     }
     decoderOpt.step();
     encoderOpt.step();
-    return objective;
   }
 
   /** The mean of the training estimator over {@code data}, with a fixed key so epochs are comparable. */

@@ -27,10 +27,11 @@ import java.util.Map;
  * @param patience epochs without validation improvement before stopping (0 = never stop early)
  * @param checkpointEvery write a checkpoint every N steps (0 = only at the end and on interruption)
  * @param checkpoint checkpoint file (null = none)
+ * @param gradient how the encoder gradient is estimated (IWAE only for DReG and score)
  */
 public record LvmTrainingOptions(Objective objective, int numSamples, int minTerms, int batchSize, int epochs,
     long maxSteps, double learningRate, double clipNorm, long seed, Binarization binarization, int patience,
-    long checkpointEvery, Path checkpoint) {
+    long checkpointEvery, Path checkpoint, GradientEstimator gradient) {
 
   /** Default batch size (as in the IWAE paper). */
   public static final int DEFAULT_BATCH = 20;
@@ -82,67 +83,72 @@ public record LvmTrainingOptions(Objective objective, int numSamples, int minTer
   /** Defaults: IWAE with K = 5, batch 20, Adam 1e-3, 10 epochs, dynamic binarization, seed 0. */
   public static LvmTrainingOptions defaults() {
     return new LvmTrainingOptions(Objective.IWAE, DEFAULT_K, Sumo.DEFAULT_MIN_TERMS, DEFAULT_BATCH, DEFAULT_EPOCHS,
-        0, DEFAULT_LR, 0, 0, Binarization.DEFAULT, 0, 0, null);
+        0, DEFAULT_LR, 0, 0, Binarization.DEFAULT, 0, 0, null, GradientEstimator.REPARAM);
   }
 
   public LvmTrainingOptions withObjective(Objective o) {
     return new LvmTrainingOptions(o, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint);
+        binarization, patience, checkpointEvery, checkpoint, gradient);
   }
 
   public LvmTrainingOptions withNumSamples(int k) {
     return new LvmTrainingOptions(objective, k, minTerms, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint);
+        binarization, patience, checkpointEvery, checkpoint, gradient);
   }
 
   public LvmTrainingOptions withMinTerms(int m) {
     return new LvmTrainingOptions(objective, numSamples, m, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint);
+        binarization, patience, checkpointEvery, checkpoint, gradient);
   }
 
   public LvmTrainingOptions withBatchSize(int b) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, b, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint);
+        binarization, patience, checkpointEvery, checkpoint, gradient);
   }
 
   public LvmTrainingOptions withEpochs(int e) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, e, maxSteps, learningRate, clipNorm,
-        seed, binarization, patience, checkpointEvery, checkpoint);
+        seed, binarization, patience, checkpointEvery, checkpoint, gradient);
   }
 
   public LvmTrainingOptions withMaxSteps(long s) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, s, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint);
+        binarization, patience, checkpointEvery, checkpoint, gradient);
   }
 
   public LvmTrainingOptions withLearningRate(double lr) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, lr, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint);
+        binarization, patience, checkpointEvery, checkpoint, gradient);
   }
 
   public LvmTrainingOptions withClipNorm(double c) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate, c, seed,
-        binarization, patience, checkpointEvery, checkpoint);
+        binarization, patience, checkpointEvery, checkpoint, gradient);
   }
 
   public LvmTrainingOptions withSeed(long s) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, s, binarization, patience, checkpointEvery, checkpoint);
+        clipNorm, s, binarization, patience, checkpointEvery, checkpoint, gradient);
   }
 
   public LvmTrainingOptions withBinarization(Binarization b) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, b, patience, checkpointEvery, checkpoint);
+        clipNorm, seed, b, patience, checkpointEvery, checkpoint, gradient);
   }
 
   public LvmTrainingOptions withPatience(int p) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, p, checkpointEvery, checkpoint);
+        clipNorm, seed, binarization, p, checkpointEvery, checkpoint, gradient);
   }
 
   public LvmTrainingOptions withCheckpoint(Path path, long every) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, patience, every, path);
+        clipNorm, seed, binarization, patience, every, path, gradient);
+  }
+
+  public LvmTrainingOptions withGradient(GradientEstimator g) {
+    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
+        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, g);
   }
 
   /** The estimator whose value the decoder maximizes. */
@@ -179,6 +185,7 @@ public record LvmTrainingOptions(Objective objective, int numSamples, int minTer
     m.put("binarize", binarization.toString());
     m.put("patience", patience);
     m.put("checkpointEvery", checkpointEvery);
+    m.put("gradient", gradient.id());
     return m;
   }
 }

@@ -58,6 +58,17 @@ class LvmTrainerTest {
   }
 
   @Test
+  void dregAndScoreFunctionGradientsAlsoTrain() throws IOException {
+    for (GradientEstimator g : new GradientEstimator[] {GradientEstimator.DREG, GradientEstimator.SCORE}) {
+      LvmTrainer t = new LvmTrainer(model(1), options(LvmTrainingOptions.Objective.IWAE).withGradient(g).withEpochs(8));
+      double before = t.evaluate(MOONS);
+      TrainingState s = t.fit(MOONS, MOONS, Progress.silent(), () -> false, tr -> {});
+      double after = s.history().get(s.history().size() - 1).validation();
+      assertTrue(after > before + 0.5, g + ": validation objective went from " + before + " to " + after);
+    }
+  }
+
+  @Test
   void sameSeedGivesBitIdenticalParameters() throws IOException {
     DeepLvm a = model(1);
     DeepLvm b = model(1);

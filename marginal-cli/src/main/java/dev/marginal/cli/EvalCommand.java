@@ -24,10 +24,11 @@ final class EvalCommand implements Callable<Integer> {
 
   @Mixin DataArgs data;
 
-  @Option(names = "--k", paramLabel = "K", description = "Importance samples for the test NLL (default: 5000).")
+  @Option(names = "--k", paramLabel = "K",
+      description = "Importance samples for the test NLL (default: ${DEFAULT-VALUE}).")
   int k = ScoreCommand.DEFAULT_K;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Random seed for estimators (default: 0).")
+  @Option(names = "--seed", paramLabel = "S", description = "Random seed for estimators (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Mixin OutputOptions output;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code marginal fit}: fits a model to data and saves it with its provenance. */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Fit a model (gmm, ppca or lvm) to data and save it as a model file.",
-    footer = {"", "Example:", "  marginal fit --data toy:moons?n=2000 --model gmm --components 8 --out moons.marginal"})
+    footer = {"", "Example:", "  marginal fit --data toy:moons --model gmm --components 8 --out moons.marginal"})
 final class FitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -42,13 +42,14 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--standardize", description = "Fit to standardized columns; densities stay in data units.")
   boolean standardize;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Root random seed (default: 0).")
+  @Option(names = "--seed", paramLabel = "S", description = "Root random seed (default: ${DEFAULT-VALUE}).")
   long seed = GmmOptions.DEFAULT_SEED;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: 2).")
+  @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: ${DEFAULT-VALUE}).")
   int threads = GmmOptions.DEFAULT_THREADS;
 
-  @Option(names = "--latent", paramLabel = "Q", description = "Latent dimension (ppca: default 2; lvm).")
+  @Option(names = "--latent", paramLabel = "Q",
+      description = "Latent dimension (ppca: default " + Fitters.DEFAULT_PPCA_LATENT + "; lvm).")
   Integer latent;
 
   @Mixin(name = "gmm") GmmArgs gmm;

@@ -28,7 +28,7 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--n", required = true, paramLabel = "N", description = "Number of samples.")
   int n;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: 0).")
+  @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--out", required = true, paramLabel = "CSV", description = "CSV file to write.")

@@ -39,17 +39,17 @@ final class ScoreCommand implements Callable<Integer> {
       description = "exact, elbo, iwae or sumo (default: exact where the model has it, else iwae).")
   String estimator;
 
-  @Option(names = "--k", paramLabel = "K", description = "Importance samples per row (default: 5000).")
+  @Option(names = "--k", paramLabel = "K", description = "Importance samples per row (default: ${DEFAULT-VALUE}).")
   int k = DEFAULT_K;
 
-  @Option(names = "--min-terms", paramLabel = "M", description = "SUMO minimum terms m (default: 1).")
+  @Option(names = "--min-terms", paramLabel = "M", description = "SUMO minimum terms m (default: ${DEFAULT-VALUE}).")
   int minTerms = DEFAULT_MIN_TERMS;
 
   @Option(names = "--repeats", paramLabel = "R",
-      description = "Independent estimates per row, averaged; their spread gives std_err (default: 1).")
+      description = "Independent estimates per row, averaged; their spread gives std_err (default: ${DEFAULT-VALUE}).")
   int repeats = 1;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Random seed for estimators (default: 0).")
+  @Option(names = "--seed", paramLabel = "S", description = "Random seed for estimators (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Mixin OutputOptions output;

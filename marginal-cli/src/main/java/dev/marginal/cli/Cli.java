@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.data.DataException;
 import picocli.CommandLine;
 
 /**
@@ -7,7 +8,7 @@ import picocli.CommandLine;
  * problem and exits non-zero, never a stack trace (set {@code MARGINAL_DEBUG=1} to see one).
  */
 final class Cli {
-  /** Exit code for invalid usage or input. */
+  /** Exit code for invalid usage or input ({@link UserInputException}, {@link DataException}). */
   static final int EXIT_USAGE = 2;
   /** Exit code for a failure while running. */
   static final int EXIT_FAILURE = 1;
@@ -18,8 +19,8 @@ final class Cli {
     CommandLine cl = new CommandLine(new Main());
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine cmd = ex.getCommandLine();
-      cmd.getErr().println("marginal: " + ex.getMessage());
-      cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+      cmd.getErr().println("marginal: " + ex.getMessage().strip() + " (see '" + cmd.getCommandSpec().qualifiedName()
+          + " --help')");
       return EXIT_USAGE;
     });
     cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
@@ -28,7 +29,7 @@ final class Cli {
       }
       String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
       cmd.getErr().println("marginal: " + msg);
-      return ex instanceof UserInputException ? EXIT_USAGE : EXIT_FAILURE;
+      return ex instanceof UserInputException || ex instanceof DataException ? EXIT_USAGE : EXIT_FAILURE;
     });
     return cl;
   }

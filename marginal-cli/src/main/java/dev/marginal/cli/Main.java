@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,19 +10,38 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Latent variable models: fit, score, sample and evaluate with ELBO, IWAE, SUMO and exact log p(x).",
-    subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {FitCommand.class, ScoreCommand.class, SampleCommand.class, EncodeCommand.class,
+        EvalCommand.class, InfoCommand.class, DemoCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   /** Runs the tool and returns its exit code (for tests). */
   public static int execute(String... args) {
     return Cli.newCommandLine().execute(args);
+  }
+
+  /** Runs the tool with the given output and error streams and returns its exit code (for tests). */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = Cli.newCommandLine();
+    cl.setOut(out);
+    cl.setErr(err);
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** The version from the jar manifest, or "dev" when run from classes. */
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
   }
 
   public static void main(String[] args) {
@@ -32,8 +52,7 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"marginal " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+      return new String[] {"marginal " + version() + " (Java " + Runtime.version() + ")"};
     }
   }
 }

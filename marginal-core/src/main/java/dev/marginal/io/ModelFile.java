@@ -1,5 +1,6 @@
 package dev.marginal.io;
 
+import dev.marginal.tensor.Shape;
 import dev.marginal.tensor.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,11 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@code model.json}: {@code {"format": "marginal-model", "version": 1, "kind": ..., "config": {...},
  *       "provenance": {...}, "tensors": {name: shape, ...}}};</li>
  *   <li>{@code tensors/<name>.f32}: each tensor's elements as little-endian IEEE-754 float32, row-major.</li>
+ *   <li>{@code tensors/<name>.f64}: each double-precision array ({@link Float64}) as little-endian IEEE-754
+ *       float64, row-major, listed with its shape under {@code "float64"} in {@code model.json}. Small models
+ *       whose parameters are fitted in double (Gaussian mixtures, probabilistic PCA, standardizers) store them
+ *       here, since rounding them to float32 would change their log densities. The key is optional: files
+ *       without it have no double arrays.</li>
  * </ul>
  * Values read back are bit-identical to those written. Files are written atomically.
  */
@@ -38,6 +45,52 @@ public final class ModelFile {
   private final Map<String, Object> config;
   private final Map<String, Object> provenance;
   private final Map<String, Tensor> tensors;
+  private final Map<String, Float64> float64;
+
+  /**
+   * A double-precision array stored without rounding.
+   *
+   * @param values row-major elements, as many as the product of {@code shape}
+   * @param shape the dimensions, each at least 0
+   */
+  public record Float64(double[] values, int[] shape) {
+    /** Validates that the values fill the shape, and copies both arrays. */
+    public Float64 {
+      if (values.length != Shape.size(shape)) {
+        throw new IllegalArgumentException(values.length + " values do not fill shape "
+            + Arrays.toString(shape));
+      }
+      values = values.clone();
+      shape = shape.clone();
+    }
+
+    /** A vector {@code [values.length]}. */
+    public static Float64 of(double[] values) {
+      return new Float64(values, new int[] {values.length});
+    }
+
+    /** A row-major matrix {@code [rows][cols]} (all rows of equal length). */
+    public static Float64 of(double[][] rows) {
+      int cols = rows.length == 0 ? 0 : rows[0].length;
+      double[] flat = new double[rows.length * cols];
+      for (int i = 0; i < rows.length; i++) {
+        System.arraycopy(rows[i], 0, flat, i * cols, cols);
+      }
+      return new Float64(flat, new int[] {rows.length, cols});
+    }
+
+    /** The values, a copy. */
+    @Override
+    public double[] values() {
+      return values.clone();
+    }
+
+    /** The shape, a copy. */
+    @Override
+    public int[] shape() {
+      return shape.clone();
+    }
+  }
 
   /**
    * @param kind the model type ("gmm", "ppca", "lvm", ...)
@@ -47,10 +100,28 @@ public final class ModelFile {
    */
   public ModelFile(String kind, Map<String, Object> config, Map<String, Object> provenance,
       Map<String, Tensor> tensors) {
+    this(kind, config, provenance, tensors, Map.of());
+  }
+
+  /**
+   * @param kind the model type ("gmm", "ppca", "lvm", ...)
+   * @param config the model's hyper-parameters (JSON-serialisable values)
+   * @param provenance how it was made: seed, data, objective, steps, versions
+   * @param tensors named float32 parameter values
+   * @param float64 named double-precision parameter values; names may not repeat those of {@code tensors}
+   */
+  public ModelFile(String kind, Map<String, Object> config, Map<String, Object> provenance,
+      Map<String, Tensor> tensors, Map<String, Float64> float64) {
     this.kind = kind;
     this.config = new LinkedHashMap<>(config);
     this.provenance = new LinkedHashMap<>(provenance);
     this.tensors = new LinkedHashMap<>(tensors);
+    this.float64 = new LinkedHashMap<>(float64);
+    for (String name : float64.keySet()) {
+      if (tensors.containsKey(name)) {
+        throw new IllegalArgumentException("'" + name + "' is both a float32 and a float64 tensor");
+      }
+    }
   }
 
   public String kind() {
@@ -78,6 +149,20 @@ public final class ModelFile {
     return t;
   }
 
+  /** The double-precision arrays, by name. */
+  public Map<String, Float64> float64Tensors() {
+    return float64;
+  }
+
+  /** The double-precision array called {@code name}, or an error naming it. */
+  public Float64 float64(String name) {
+    Float64 t = float64.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("model has no float64 tensor '" + name + "'");
+    }
+    return t;
+  }
+
   /** Writes the file atomically. */
   public void write(Path path) throws IOException {
     Map<String, Object> meta = new LinkedHashMap<>();
@@ -91,6 +176,13 @@ public final class ModelFile {
       shapes.put(e.getKey(), e.getValue().shape());
     }
     meta.put("tensors", shapes);
+    if (!float64.isEmpty()) {
+      Map<String, Object> shapes64 = new LinkedHashMap<>();
+      for (Map.Entry<String, Float64> e : float64.entrySet()) {
+        shapes64.put(e.getKey(), e.getValue().shape);
+      }
+      meta.put("float64", shapes64);
+    }
     AtomicFiles.write(path, out -> {
       ZipOutputStream zip = new ZipOutputStream(out);
       zip.putNextEntry(new ZipEntry("model.json"));
@@ -101,6 +193,14 @@ public final class ModelFile {
         float[] d = e.getValue().buffer();
         ByteBuffer buf = ByteBuffer.allocate(d.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(d);
+        zip.write(buf.array());
+        zip.closeEntry();
+      }
+      for (Map.Entry<String, Float64> e : float64.entrySet()) {
+        zip.putNextEntry(new ZipEntry("tensors/" + e.getKey() + ".f64"));
+        double[] d = e.getValue().values;
+        ByteBuffer buf = ByteBuffer.allocate(d.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asDoubleBuffer().put(d);
         zip.write(buf.array());
         zip.closeEntry();
       }
@@ -148,22 +248,37 @@ public final class ModelFile {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (Map.Entry<String, Object> s : shapes.entrySet()) {
       int[] shape = toShape((List<Object>) s.getValue());
-      byte[] bytes = entries.get("tensors/" + s.getKey() + ".f32");
-      if (bytes == null) {
-        throw new IOException(path + ": tensor '" + s.getKey() + "' is missing");
-      }
-      int n = dev.marginal.tensor.Shape.size(shape);
-      if (bytes.length != 4L * n) {
-        throw new IOException(path + ": tensor '" + s.getKey() + "' has " + bytes.length + " bytes, expected "
-            + 4L * n + " (file truncated or corrupt)");
-      }
-      float[] d = new float[n];
+      byte[] bytes = entryBytes(path, entries, s.getKey(), "f32", 4L * Shape.size(shape));
+      float[] d = new float[bytes.length / 4];
       ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(d);
       tensors.put(s.getKey(), Tensor.wrap(d, shape));
     }
+    Map<String, Object> shapes64 = (Map<String, Object>) meta.getOrDefault("float64", Map.of());
+    Map<String, Float64> float64 = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> s : shapes64.entrySet()) {
+      int[] shape = toShape((List<Object>) s.getValue());
+      byte[] bytes = entryBytes(path, entries, s.getKey(), "f64", 8L * Shape.size(shape));
+      double[] d = new double[bytes.length / 8];
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d);
+      float64.put(s.getKey(), new Float64(d, shape));
+    }
     return new ModelFile(String.valueOf(meta.get("kind")),
         (Map<String, Object>) meta.getOrDefault("config", Map.of()),
-        (Map<String, Object>) meta.getOrDefault("provenance", Map.of()), tensors);
+        (Map<String, Object>) meta.getOrDefault("provenance", Map.of()), tensors, float64);
+  }
+
+  /** The bytes of entry {@code tensors/<name>.<ext>}, checked to be {@code expected} long. */
+  private static byte[] entryBytes(Path path, Map<String, byte[]> entries, String name, String ext,
+      long expected) throws IOException {
+    byte[] bytes = entries.get("tensors/" + name + "." + ext);
+    if (bytes == null) {
+      throw new IOException(path + ": tensor '" + name + "' is missing");
+    }
+    if (bytes.length != expected) {
+      throw new IOException(path + ": tensor '" + name + "' has " + bytes.length + " bytes, expected " + expected
+          + " (file truncated or corrupt)");
+    }
+    return bytes;
   }
 
   private static int[] toShape(List<Object> dims) {

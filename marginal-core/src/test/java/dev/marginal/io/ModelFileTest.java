@@ -73,4 +73,20 @@ class ModelFileTest {
     IOException e = assertThrows(IOException.class, () -> ModelFile.read(p));
     assertEquals(p + ": no such file", e.getMessage());
   }
+
+  @Test
+  void float64TensorsRoundTripBitExact() throws IOException {
+    Path p = dir.resolve("d.marginal");
+    double[] v = {Math.PI, -0.0, Double.MIN_VALUE, 1e300, 1.0 / 3, 0.1 + 0.2};
+    ModelFile m = new ModelFile("gmm", Map.of(), Map.of(), Map.of(),
+        Map.of("v", new ModelFile.Float64(v, new int[] {2, 3})));
+    m.write(p);
+    ModelFile r = ModelFile.read(p);
+    assertArrayEquals(new int[] {2, 3}, r.float64("v").shape());
+    double[] back = r.float64("v").values();
+    for (int i = 0; i < v.length; i++) {
+      assertEquals(Double.doubleToRawLongBits(v[i]), Double.doubleToRawLongBits(back[i]));
+    }
+    assertTrue(r.tensors().isEmpty());
+  }
 }

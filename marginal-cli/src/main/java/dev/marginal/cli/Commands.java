@@ -1,0 +1,166 @@
+package dev.marginal.cli;
+
+import dev.marginal.data.DataSources;
+import dev.marginal.data.Dataset;
+import dev.marginal.io.Json;
+import dev.marginal.io.ModelFile;
+import dev.marginal.models.DensityModel;
+import dev.marginal.models.Models;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the commands share: reading models and data with one-line errors, checking output paths before any work is
+ * done, validating option values, and printing reports as text or JSON.
+ */
+final class Commands {
+  private Commands() {}
+
+  /** Reads a model file; any problem is a {@link UserInputException} naming the file. */
+  static DensityModel readModel(Path path) {
+    try {
+      return Models.read(path);
+    } catch (IOException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
+  }
+
+  /** Reads a model file without rebuilding the model (for its provenance). */
+  static ModelFile readModelFile(Path path) {
+    try {
+      return ModelFile.read(path);
+    } catch (IOException | RuntimeException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Loads {@code spec}, keeping {@code columns} (all if empty) and the first {@code limit} rows (all if null).
+   *
+   * @throws dev.marginal.data.DataException naming the source and, for files, the line
+   */
+  static Dataset loadData(String spec, List<String> columns, Integer limit) {
+    if (limit != null) {
+      positive("--limit", limit);
+    }
+    Dataset data = DataSources.load(spec, columns == null ? List.of() : columns);
+    return limit == null ? data : data.head(limit);
+  }
+
+  /**
+   * Loads data for scoring or encoding with {@code model}: the data must have the model's number of columns.
+   *
+   * @param modelPath the model file, named in the message when the dimensions differ
+   */
+  static Dataset loadDataFor(DensityModel model, Path modelPath, String spec, List<String> columns,
+      Integer limit) {
+    Dataset data = loadData(spec, columns, limit);
+    if (data.cols() != model.dim()) {
+      throw new UserInputException(data.source() + ": " + data.cols() + " columns, but the model " + modelPath
+          + " has " + model.dim() + " (" + abbreviate(model.columns()) + "); choose columns with --columns");
+    }
+    return data;
+  }
+
+  /**
+   * Checks, before any work, that {@code out} can be written: its directory exists and it is not a directory.
+   * The file itself is only replaced once the result is complete.
+   */
+  static void checkOutput(Path out) {
+    Path dir = out.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      Path shown = out.getParent() == null ? dir : out.getParent();
+      throw new UserInputException(out + ": directory " + shown + " does not exist");
+    }
+    if (Files.isDirectory(out)) {
+      throw new UserInputException(out + ": is a directory, expected a file name");
+    }
+  }
+
+  /** Returns {@code value} if it is at least 1, else a {@link UserInputException} naming the option. */
+  static int positive(String option, int value) {
+    if (value < 1) {
+      throw new UserInputException(option + " must be >= 1, got " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} if it is finite and at least 0, else a {@link UserInputException}. */
+  static double nonNegative(String option, double value) {
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new UserInputException(option + " must be a finite number >= 0, got " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} in lower case if it is one of {@code allowed}, else a {@link UserInputException}. */
+  static String oneOf(String option, String value, List<String> allowed) {
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    if (!allowed.contains(v)) {
+      throw new UserInputException(option + ": unknown value '" + value + "' (expected "
+          + String.join(", ", allowed) + ")");
+    }
+    return v;
+  }
+
+  /** Writes a model file; a failure to write is an error of the system, not of the input. */
+  static void writeModel(ModelFile file, Path out) {
+    try {
+      file.write(out);
+    } catch (IOException e) {
+      throw new IllegalStateException(out + ": cannot write (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** Prints a report as JSON, or as aligned {@code name  value} lines under a heading. */
+  static void print(PrintWriter out, OutputOptions options, String heading, Map<String, Object> report) {
+    if (options.quiet) {
+      return;
+    }
+    if (options.json) {
+      out.println(Json.writeCompact(report));
+      return;
+    }
+    if (heading != null) {
+      out.println(heading);
+    }
+    int width = 0;
+    for (String k : report.keySet()) {
+      width = Math.max(width, k.length());
+    }
+    for (Map.Entry<String, Object> e : report.entrySet()) {
+      out.printf("  %-" + width + "s  %s%n", e.getKey(), text(e.getValue()));
+    }
+  }
+
+  /** A value for a text report: numbers as Java writes them, anything structured as compact JSON. */
+  static String text(Object v) {
+    if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+      return String.valueOf(v);
+    }
+    return Json.writeCompact(v);
+  }
+
+  /** Names for a message: all of them, or the first few and a count. */
+  static String abbreviate(List<String> names) {
+    final int shown = 6;
+    return names.size() <= shown ? String.join(", ", names)
+        : String.join(", ", names.subList(0, shown)) + ", ... " + names.size() + " in all";
+  }
+
+  /** A value as JSON-friendly data: strings for paths and other objects, lists for lists. */
+  static Object plain(Object v) {
+    if (v == null || v instanceof Number || v instanceof Boolean || v instanceof String) {
+      return v;
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().map(Commands::plain).toList();
+    }
+    return String.valueOf(v);
+  }
+}

@@ -1,0 +1,18 @@
+package dev.marginal.cli;
+
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The data options of the commands that apply a saved model to data: score, encode and eval. */
+final class DataArgs {
+  @Option(names = "--data", required = true, paramLabel = "SRC",
+      description = "Data: a .csv file, an IDX file, fashion-mnist:train|test or toy:NAME[?n=N&seed=S].")
+  String data;
+
+  @Option(names = "--columns", split = ",", paramLabel = "A,B",
+      description = "Columns to use, in the model's order (default: all).")
+  List<String> columns;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Use only the first N rows.")
+  Integer limit;
+}

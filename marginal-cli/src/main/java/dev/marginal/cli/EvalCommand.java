@@ -1,0 +1,45 @@
+package dev.marginal.cli;
+
+import dev.marginal.data.Dataset;
+import dev.marginal.models.DensityModel;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code marginal eval}: how well a model fits data, as a short report. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Evaluate a model on data: the exact mean log-likelihood for gmm and ppca; for lvm, the test",
+        "NLL with K importance samples, ELBO and IWAE bounds (K = 1, 5, 50, 500, 5000) and active units."},
+    footer = {"", "Example:", "  marginal eval --model moons.marginal --data toy:moons?seed=1 --json"})
+final class EvalCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Model file.")
+  Path model;
+
+  @Mixin DataArgs data;
+
+  @Option(names = "--k", paramLabel = "K",
+      description = "Importance samples for the test NLL (default: ${DEFAULT-VALUE}).")
+  int k = ScoreCommand.DEFAULT_K;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Random seed for estimators (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Mixin OutputOptions output;
+
+  @Override
+  public Integer call() {
+    Commands.positive("--k", k);
+    DensityModel m = Commands.readModel(model);
+    Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
+    Map<String, Object> report = Evaluators.forKind(m.kind()).evaluate(m, x, new Evaluators.Settings(k, seed));
+    Commands.print(spec.commandLine().getOut(), output, "eval " + model + " on " + x.source(), report);
+    return 0;
+  }
+}

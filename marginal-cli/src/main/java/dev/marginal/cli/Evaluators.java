@@ -1,0 +1,83 @@
+package dev.marginal.cli;
+
+import dev.marginal.data.Dataset;
+import dev.marginal.models.DensityModel;
+import dev.marginal.models.GmmDensityModel;
+import dev.marginal.models.PpcaDensityModel;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What {@code marginal eval} reports for each model kind, and which estimator {@code marginal score} uses by
+ * default. Models with an exact density report their exact mean log-likelihood; a new kind is one more entry in
+ * {@link #EVALUATORS}.
+ */
+final class Evaluators {
+  /** Evaluates a model on data. */
+  @FunctionalInterface
+  interface Evaluator {
+    /** The report, in print order. */
+    Map<String, Object> evaluate(DensityModel model, Dataset data, Settings settings);
+  }
+
+  /**
+   * Settings of an evaluation.
+   *
+   * @param numSamples K for the test log-likelihood of models without an exact one
+   * @param seed root seed of the estimators
+   */
+  record Settings(int numSamples, long seed) {}
+
+  /** The K of the bounds a deep LVM reports (Burda et al. 2016, SCIENCE.md §6). */
+  static final List<Integer> LVM_BOUND_K = List.of(1, 5, 50, 500, 5000);
+
+  /** Kinds whose log density is exact. */
+  private static final Set<String> EXACT = Set.of(GmmDensityModel.KIND, PpcaDensityModel.KIND);
+
+  private static final Map<String, Evaluator> EVALUATORS = new LinkedHashMap<>();
+
+  static {
+    EVALUATORS.put(GmmDensityModel.KIND, Evaluators::exact);
+    EVALUATORS.put(PpcaDensityModel.KIND, Evaluators::exact);
+    EVALUATORS.put("lvm", Evaluators::lvm);
+  }
+
+  private Evaluators() {}
+
+  /** The evaluator of {@code kind}. */
+  static Evaluator forKind(String kind) {
+    Evaluator e = EVALUATORS.get(kind);
+    if (e == null) {
+      throw new UserInputException("eval: no evaluation for " + kind + " models in this build");
+    }
+    return e;
+  }
+
+  /** EXACT for models with an exact density, IWAE otherwise. */
+  static DensityModel.Estimator defaultEstimator(String kind) {
+    return EXACT.contains(kind) ? DensityModel.Estimator.EXACT : DensityModel.Estimator.IWAE;
+  }
+
+  /** The exact mean log-likelihood (1/n) Σ log p(x_i), its negative, and its standard error over rows. */
+  static Map<String, Object> exact(DensityModel model, Dataset data, Settings settings) {
+    DensityModel.LogDensity lp = model.logDensity(data, DensityModel.ScoreOptions.exact(), null);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("kind", model.kind());
+    r.put("rows", data.rows());
+    r.put("mean_log_likelihood", lp.mean());
+    r.put("nll", -lp.mean());
+    r.put("std_err", ScoreCommand.standardErrorOfMean(lp.value()));
+    return r;
+  }
+
+  /**
+   * The deep LVM report: test NLL with K = {@code settings.numSamples()} (5000 by default), the ELBO and the IWAE
+   * bounds for each K in {@link #LVM_BOUND_K}, and the active units (Var_x(E_q[z_d | x]) > 0.01). The estimators
+   * plug in here.
+   */
+  static Map<String, Object> lvm(DensityModel model, Dataset data, Settings settings) {
+    throw new UserInputException("eval of lvm models is not available in this build");
+  }
+}

@@ -1,0 +1,19 @@
+package dev.marginal.cli;
+
+import dev.marginal.data.Dataset;
+import java.io.PrintWriter;
+
+/**
+ * What {@code marginal fit} hands to the fitter of a model kind.
+ *
+ * @param data the training rows, after {@code --columns} and {@code --limit}
+ * @param seed the root seed
+ * @param threads worker threads
+ * @param standardize whether to fit to standardized columns
+ * @param gmm the Gaussian mixture options
+ * @param latent {@code --latent}, null when not given
+ * @param lvm the deep LVM options, checked
+ * @param log where progress goes (standard error), unless {@code quiet}
+ */
+record FitRequest(Dataset data, long seed, int threads, boolean standardize, GmmArgs gmm, Integer latent,
+    LvmArgs.Settings lvm, PrintWriter log, boolean quiet) {}

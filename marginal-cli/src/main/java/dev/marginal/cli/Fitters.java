@@ -1,0 +1,101 @@
+package dev.marginal.cli;
+
+import dev.marginal.models.DensityModel;
+import dev.marginal.models.GmmDensityModel;
+import dev.marginal.models.PpcaDensityModel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The fitter of each model kind that {@code marginal fit --model KIND} accepts. Each turns a {@link FitRequest}
+ * into a model and a short summary by calling the library; a new kind is one more entry in {@link #FITTERS}.
+ */
+final class Fitters {
+  /** Fits one kind of model. */
+  @FunctionalInterface
+  interface Fitter {
+    /** Fits the model; problems with the data or options are {@link UserInputException}s. */
+    FitResult fit(FitRequest request);
+  }
+
+  /**
+   * A fitted model and what {@code fit} reports about it.
+   *
+   * @param summary named results in print order (convergence, mean log-likelihood, criteria, ...)
+   */
+  record FitResult(DensityModel model, Map<String, Object> summary) {}
+
+  /** PPCA's latent dimension when {@code --latent} is not given. */
+  static final int DEFAULT_PPCA_LATENT = 2;
+
+  private static final Map<String, Fitter> FITTERS = new LinkedHashMap<>();
+
+  static {
+    FITTERS.put(GmmDensityModel.KIND, Fitters::gmm);
+    FITTERS.put(PpcaDensityModel.KIND, Fitters::ppca);
+    FITTERS.put("lvm", Fitters::lvm);
+  }
+
+  private Fitters() {}
+
+  /** The kinds {@code --model} accepts. */
+  static Set<String> kinds() {
+    return FITTERS.keySet();
+  }
+
+  /** The fitter for {@code kind}, or a {@link UserInputException} listing the kinds. */
+  static Fitter forKind(String kind) {
+    Fitter f = FITTERS.get(kind);
+    if (f == null) {
+      throw new UserInputException("--model: unknown model '" + kind + "' (expected "
+          + String.join(", ", FITTERS.keySet()) + ")");
+    }
+    return f;
+  }
+
+  private static FitResult gmm(FitRequest r) {
+    GmmDensityModel.Fitted f = library(r, () ->
+        GmmDensityModel.fit(r.data(), r.gmm().options(r.seed(), r.threads()), r.standardize()));
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("converged", f.fit().converged());
+    s.put("iterations", f.fit().nIter());
+    s.put("mean_log_likelihood", f.meanLogLikelihood());
+    s.put("bic", f.bic());
+    s.put("aic", f.aic());
+    return new FitResult(f.model(), s);
+  }
+
+  private static FitResult ppca(FitRequest r) {
+    int latent = r.latent() == null ? DEFAULT_PPCA_LATENT : Commands.positive("--latent", r.latent());
+    if (latent >= r.data().cols()) {
+      throw new UserInputException("--latent " + latent + " must be less than the data dimension "
+          + r.data().cols() + " (" + r.data().source() + ")");
+    }
+    PpcaDensityModel.Fitted f = library(r, () -> PpcaDensityModel.fit(r.data(), latent, r.standardize()));
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("latent", latent);
+    s.put("noise_variance", f.model().ppca().noiseVariance());
+    s.put("mean_log_likelihood", f.meanLogLikelihood());
+    s.put("bic", f.bic());
+    s.put("aic", f.aic());
+    return new FitResult(f.model(), s);
+  }
+
+  /**
+   * The deep LVM fitter. It receives every LVM option, checked, in {@code request.lvm()}; the training code plugs
+   * in here, returning the model and a summary (objective value, epochs, validation bound).
+   */
+  static FitResult lvm(FitRequest request) {
+    throw new UserInputException("--model lvm is not available in this build");
+  }
+
+  /** Runs a library fit, turning its argument errors into one-line input errors that name the data. */
+  private static <T> T library(FitRequest r, java.util.function.Supplier<T> fit) {
+    try {
+      return fit.get();
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(r.data().source() + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.marginal.cli;
+
+import dev.marginal.io.ModelFile;
+import dev.marginal.models.DensityModel;
+import dev.marginal.models.Models;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code marginal info}: what a model file holds and how it was made. */
+@Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Show a model's kind, dimensions, columns, parameters and provenance.",
+    footer = {"", "Example:", "  marginal info --model moons.marginal"})
+final class InfoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Model file.")
+  Path model;
+
+  @Mixin OutputOptions output;
+
+  @Override
+  public Integer call() {
+    ModelFile file = Commands.readModelFile(model);
+    DensityModel m;
+    try {
+      m = Models.fromFile(file);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(model + ": " + e.getMessage(), e);
+    }
+    Map<String, Object> about = new LinkedHashMap<>();
+    about.put("kind", m.kind());
+    about.put("dim", m.dim());
+    about.putAll(m.describe());
+    if (output.json) {
+      Map<String, Object> all = new LinkedHashMap<>(about);
+      all.put("provenance", file.provenance());
+      Commands.print(spec.commandLine().getOut(), output, null, all);
+      return 0;
+    }
+    Commands.print(spec.commandLine().getOut(), output, model.toString(), about);
+    Commands.print(spec.commandLine().getOut(), output, "provenance", file.provenance());
+    return 0;
+  }
+}

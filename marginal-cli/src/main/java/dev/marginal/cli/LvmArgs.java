@@ -1,0 +1,124 @@
+package dev.marginal.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The deep LVM options of {@code marginal fit}. They are parsed and checked here and handed on unchanged as
+ * {@link Settings}; an option left out is null, so that the LVM trainer applies its own defaults.
+ */
+final class LvmArgs {
+  /** Decoder likelihoods. */
+  static final List<String> DECODERS = List.of("bernoulli", "gaussian");
+  /** Training objectives. */
+  static final List<String> OBJECTIVES = List.of("elbo", "iwae", "sumo");
+  /** Binarization of [0, 1] data. */
+  static final List<String> BINARIZATIONS = List.of("dynamic", "fixed", "threshold", "none");
+  /** Gradient estimators. */
+  static final List<String> GRADIENTS = List.of("reparam", "score", "dreg");
+
+  /**
+   * The LVM settings as given on the command line; null means "not given".
+   *
+   * @param latent latent dimension (shared with PPCA's {@code --latent})
+   * @param hidden hidden layer widths, e.g. [200, 200]
+   * @param validation held-out data: a fraction of the training rows such as 0.1, or a data source
+   * @param resume a checkpoint to continue from
+   */
+  record Settings(Integer latent, List<Integer> hidden, String activation, String decoder, String objective,
+      Integer k, Integer minTerms, Integer epochs, Integer steps, Integer batch, Double lr, String binarize,
+      String gradient, boolean perDatapoint, String validation, Integer patience, Integer checkpointEvery,
+      Path resume, Double clip) {}
+
+  @Option(names = "--hidden", split = ",", paramLabel = "W,W",
+      description = "LVM hidden layer widths, comma separated, e.g. 200,200.")
+  List<Integer> hidden;
+
+  @Option(names = "--activation", paramLabel = "NAME", description = "LVM hidden activation, e.g. tanh.")
+  String activation;
+
+  @Option(names = "--decoder", paramLabel = "TYPE", description = "LVM decoder: bernoulli or gaussian.")
+  String decoder;
+
+  @Option(names = "--objective", paramLabel = "NAME", description = "LVM objective: elbo, iwae or sumo.")
+  String objective;
+
+  @Option(names = "--k", paramLabel = "K", description = "LVM importance samples per data point (IWAE, SUMO).")
+  Integer k;
+
+  @Option(names = "--min-terms", paramLabel = "M", description = "LVM SUMO minimum number of terms m.")
+  Integer minTerms;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "LVM passes over the training data.")
+  Integer epochs;
+
+  @Option(names = "--steps", paramLabel = "N", description = "LVM optimizer steps (instead of --epochs).")
+  Integer steps;
+
+  @Option(names = "--batch", paramLabel = "B", description = "LVM minibatch size.")
+  Integer batch;
+
+  @Option(names = "--lr", paramLabel = "RATE", description = "LVM Adam learning rate.")
+  Double lr;
+
+  @Option(names = "--binarize", paramLabel = "HOW",
+      description = "LVM binarization of [0,1] data: dynamic, fixed, threshold or none.")
+  String binarize;
+
+  @Option(names = "--gradient", paramLabel = "NAME", description = "LVM gradient estimator: reparam, score or dreg.")
+  String gradient;
+
+  @Option(names = "--per-datapoint", description = "LVM: fit a variational posterior per data point, no encoder.")
+  boolean perDatapoint;
+
+  @Option(names = "--validation", paramLabel = "SRC|FRACTION",
+      description = "LVM held-out data: a fraction of the rows (e.g. 0.1) or a data source.")
+  String validation;
+
+  @Option(names = "--patience", paramLabel = "N", description = "LVM early stopping after N epochs without gain.")
+  Integer patience;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "LVM checkpoint every N epochs.")
+  Integer checkpointEvery;
+
+  @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "LVM: continue from a checkpoint.")
+  Path resume;
+
+  @Option(names = "--clip", paramLabel = "NORM", description = "LVM gradient norm clipping threshold.")
+  Double clip;
+
+  /** The settings, checked: sizes positive, names known, rates positive. */
+  Settings settings(Integer latent) {
+    if (hidden != null) {
+      hidden.forEach(w -> Commands.positive("--hidden", w));
+    }
+    positiveIfSet("--latent", latent);
+    positiveIfSet("--k", k);
+    positiveIfSet("--min-terms", minTerms);
+    positiveIfSet("--epochs", epochs);
+    positiveIfSet("--steps", steps);
+    positiveIfSet("--batch", batch);
+    positiveIfSet("--patience", patience);
+    positiveIfSet("--checkpoint-every", checkpointEvery);
+    if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
+      throw new UserInputException("--lr must be a positive number, got " + lr);
+    }
+    if (clip != null && !(clip > 0)) {
+      throw new UserInputException("--clip must be a positive number, got " + clip);
+    }
+    return new Settings(latent, hidden == null ? null : List.copyOf(hidden), activation,
+        decoder == null ? null : Commands.oneOf("--decoder", decoder, DECODERS),
+        objective == null ? null : Commands.oneOf("--objective", objective, OBJECTIVES),
+        k, minTerms, epochs, steps, batch, lr,
+        binarize == null ? null : Commands.oneOf("--binarize", binarize, BINARIZATIONS),
+        gradient == null ? null : Commands.oneOf("--gradient", gradient, GRADIENTS),
+        perDatapoint, validation, patience, checkpointEvery, resume, clip);
+  }
+
+  private static void positiveIfSet(String option, Integer v) {
+    if (v != null) {
+      Commands.positive(option, v);
+    }
+  }
+}

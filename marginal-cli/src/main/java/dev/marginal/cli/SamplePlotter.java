@@ -1,0 +1,29 @@
+package dev.marginal.cli;
+
+import dev.marginal.data.Dataset;
+import dev.marginal.models.DensityModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * Draws samples of a model as a PNG for {@code marginal sample --png}. An implementation is found with
+ * {@link ServiceLoader}: it names itself in {@code META-INF/services/dev.marginal.cli.SamplePlotter}. Without one,
+ * {@code --png} is refused before any work is done.
+ */
+public interface SamplePlotter {
+  /**
+   * Writes a picture of {@code samples} (images as a grid when they carry an image shape, points otherwise).
+   *
+   * @param samples draws with the model's column names
+   * @param model the model they came from
+   * @param png the file to write, atomically
+   */
+  void plot(Dataset samples, DensityModel model, Path png) throws IOException;
+
+  /** The plotter on the class path, if any. */
+  static Optional<SamplePlotter> find() {
+    return ServiceLoader.load(SamplePlotter.class).findFirst();
+  }
+}

@@ -1,0 +1,212 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every failure is one line on standard error naming the source and the problem, with exit code 2 for bad input,
+ * no stack trace, and the previous output file left as it was.
+ */
+class BadInputTest {
+  private static final String OLD = "old contents\n";
+
+  @TempDir Path dir;
+  private Path model;
+  private Path out;
+
+  @BeforeEach
+  void fitModelAndPlantOutput() throws IOException {
+    model = dir.resolve("m.marginal");
+    CliRun r = CliRun.of("fit", "--data", "toy:moons?n=100", "--model", "gmm", "--components", "2",
+        "--out", model.toString());
+    assertEquals(0, r.code(), r.toString());
+    out = dir.resolve("out.csv");
+    Files.writeString(out, OLD);
+  }
+
+  /** Runs the tool, expects exit 2, one line holding every {@code expected} part, and {@code out} untouched. */
+  private void assertRejected(String[] args, String... expected) throws IOException {
+    CliRun r = CliRun.of(args);
+    assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());
+    assertEquals(1, r.errLines().size(), r.toString());
+    String line = r.errLines().get(0);
+    assertTrue(line.startsWith("marginal: "), line);
+    for (String part : expected) {
+      assertTrue(line.contains(part), "'" + part + "' missing from: " + line);
+    }
+    assertFalse(line.contains("Exception") || line.contains("\tat "), line);
+    assertEquals(OLD, Files.readString(out));
+    try (var files = Files.list(dir)) {
+      assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left");
+    }
+  }
+
+  private Path csv(String name, String content) throws IOException {
+    Path p = dir.resolve(name);
+    Files.writeString(p, content);
+    return p;
+  }
+
+  private String[] score(Object data, String... more) {
+    String[] base = {"score", "--model", model.toString(), "--data", data.toString(), "--out", out.toString()};
+    String[] all = Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
+  void missingDataFile() throws IOException {
+    Path missing = dir.resolve("absent.csv");
+    assertRejected(score(missing), missing + ": no such file");
+  }
+
+  @Test
+  void raggedCsvNamesFileAndLine() throws IOException {
+    Path p = csv("ragged.csv", "x0,x1\n1,2\n3,4\n5\n");
+    assertRejected(score(p), p + ":4:", "expected 2 values, found 1");
+  }
+
+  @Test
+  void nonNumericValueNamesFileLineAndColumn() throws IOException {
+    Path p = csv("words.csv", "x0,x1\n1,2\n3,abc\n");
+    assertRejected(score(p), p + ":3:", "'abc' is not a number");
+  }
+
+  @Test
+  void nanIsRejected() throws IOException {
+    Path p = csv("nan.csv", "x0,x1\nNaN,2\n");
+    assertRejected(score(p), p + ":2:", "NaN");
+  }
+
+  @Test
+  void emptyData() throws IOException {
+    Path p = csv("empty.csv", "x0,x1\n");
+    assertRejected(score(p), p + ": no data rows");
+    Path modelOut = dir.resolve("new.marginal");
+    assertRejected(new String[] {"fit", "--data", p.toString(), "--model", "gmm", "--out", modelOut.toString()},
+        "no data rows");
+    assertFalse(Files.exists(modelOut));
+  }
+
+  @Test
+  void wrongDimensionNamesBothNumbers() throws IOException {
+    Path p = csv("three.csv", "a,b,c\n1,2,3\n4,5,6\n");
+    assertRejected(score(p), p.toString(), "3 columns", "has 2 (x0, x1)");
+    assertRejected(new String[] {"encode", "--model", model.toString(), "--data", p.toString(), "--out",
+        out.toString()}, "3 columns", "has 2");
+  }
+
+  @Test
+  void invalidOptionValues() throws IOException {
+    assertRejected(score("toy:moons", "--k", "0"), "--k must be >= 1, got 0");
+    assertRejected(score("toy:moons", "--repeats", "-2"), "--repeats");
+    assertRejected(score("toy:moons", "--estimator", "magic"), "unknown estimator 'magic'");
+    assertRejected(score("toy:moons", "--estimator", "sumo"), "exact log density");
+    assertRejected(score("toy:moons", "--k", "many"), "'many' is not an int");
+    assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "-5", "--out", out.toString()},
+        "--n must be >= 1, got -5");
+    Path m2 = dir.resolve("m2.marginal");
+    assertRejected(fit("--components", "0"), "--components must be >= 1, got 0");
+    assertRejected(fit("--n-init", "-1"), "--n-init");
+    assertRejected(fit("--limit", "0"), "--limit must be >= 1");
+    assertRejected(fit("--covariance", "banana"), "unknown covariance type 'banana'");
+    assertRejected(fit("--reg-covar", "-1"), "--reg-covar");
+    assertRejected(fit("--hidden", "200,-3"), "--hidden applies to --model lvm only");
+    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "flow", "--out", m2.toString()},
+        "unknown model 'flow'", "gmm, ppca, lvm");
+    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "lvm", "--hidden", "0",
+        "--out", m2.toString()}, "--hidden must be >= 1, got 0");
+    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "lvm", "--objective", "vae",
+        "--out", m2.toString()}, "--objective", "'vae'");
+    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "ppca", "--latent", "2",
+        "--out", m2.toString()}, "--latent 2 must be less than the data dimension 2");
+    assertRejected(new String[] {"fit", "--data", "toy:moons?n=2", "--model", "gmm", "--components", "3",
+        "--out", m2.toString()}, "toy:moons?n=2&seed=0: need at least 3 points, got 2");
+    assertRejected(new String[] {"fit", "--data", "toy:nothing", "--model", "gmm", "--out", m2.toString()},
+        "toy:nothing: unknown toy dataset");
+    assertFalse(Files.exists(m2));
+  }
+
+  @Test
+  void lvmIsNotYetAvailable() throws IOException {
+    Path m2 = dir.resolve("m2.marginal");
+    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "lvm", "--hidden", "20,20",
+        "--out", m2.toString()}, "--model lvm is not available in this build");
+    assertFalse(Files.exists(m2));
+  }
+
+  private String[] fit(String... more) {
+    String[] base = {"fit", "--data", "toy:moons?n=50", "--model", "gmm", "--out", model.toString()};
+    String[] all = Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
+  void failedFitLeavesTheOldModelUntouched() throws IOException {
+    byte[] before = Files.readAllBytes(model);
+    assertRejected(fit("--components", "500"), "need at least 500 points");
+    assertEquals(Arrays.toString(before), Arrays.toString(Files.readAllBytes(model)));
+  }
+
+  @Test
+  void corruptOrTruncatedModelFile() throws IOException {
+    byte[] all = Files.readAllBytes(model);
+    Path truncated = dir.resolve("truncated.marginal");
+    Files.write(truncated, Arrays.copyOf(all, all.length / 2));
+    assertRejected(new String[] {"score", "--model", truncated.toString(), "--data", "toy:moons", "--out",
+        out.toString()}, truncated.toString());
+    Path text = csv("notes.marginal", "not a model");
+    assertRejected(new String[] {"info", "--model", text.toString()}, text + ": not a marginal model file");
+    Path missing = dir.resolve("nothing.marginal");
+    assertRejected(new String[] {"sample", "--model", missing.toString(), "--n", "3", "--out", out.toString()},
+        missing + ": no such file");
+  }
+
+  @Test
+  void inconsistentModelContentsAreNamed() throws IOException {
+    var file = dev.marginal.io.ModelFile.read(model);
+    var config = new java.util.LinkedHashMap<>(file.config());
+    config.put("components", 7L);
+    Path bad = dir.resolve("bad.marginal");
+    new dev.marginal.io.ModelFile("gmm", config, file.provenance(), file.tensors(), file.float64Tensors())
+        .write(bad);
+    assertRejected(new String[] {"eval", "--model", bad.toString(), "--data", "toy:moons"},
+        bad.toString(), "invalid gmm model");
+    new dev.marginal.io.ModelFile("flow", config, file.provenance(), file.tensors(), file.float64Tensors())
+        .write(bad);
+    assertRejected(new String[] {"info", "--model", bad.toString()}, "unknown model kind 'flow'");
+  }
+
+  @Test
+  void missingOutputDirectory() throws IOException {
+    Path nowhere = dir.resolve("no-such-dir").resolve("scores.csv");
+    assertRejected(new String[] {"score", "--model", model.toString(), "--data", "toy:moons", "--out",
+        nowhere.toString()}, nowhere.toString(), "does not exist");
+    assertFalse(Files.exists(nowhere.getParent()));
+    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "gmm", "--out",
+        dir.resolve("none").resolve("m.marginal").toString()}, "does not exist");
+  }
+
+  @Test
+  void unknownOptionAndMissingRequiredOption() throws IOException {
+    assertRejected(new String[] {"score", "--model", model.toString(), "--data", "toy:moons", "--out",
+        out.toString(), "--bogus"}, "Unknown option: '--bogus'");
+    assertRejected(new String[] {"sample", "--model", model.toString(), "--out", out.toString()}, "--n");
+  }
+
+  @Test
+  void pngWithoutAPlotterIsRefusedBeforeWriting() throws IOException {
+    assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "3", "--out", out.toString(),
+        "--png", dir.resolve("s.png").toString()}, "--png");
+  }
+}

@@ -1,0 +1,258 @@
+package dev.marginal.models;
+
+import dev.marginal.data.Dataset;
+import dev.marginal.data.Standardizer;
+import dev.marginal.distributions.CovarianceType;
+import dev.marginal.distributions.GaussianMixture;
+import dev.marginal.io.ModelFile;
+import dev.marginal.random.RngKey;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link GaussianMixture} over named columns, optionally fitted to standardized data, as a {@link DensityModel}
+ * of kind {@value #KIND}. Log densities are exact and always of the data as given: with standardization,
+ * log p(x) = log q((x − mean) / sd) − Σ_j log sd_j.
+ *
+ * <p>In a model file the mixture's parameters are float64 arrays ({@code weights [C]}, {@code means [C, d]},
+ * {@code covariances} {@code [C, d, d]}, {@code [C, d]} or {@code [C]} by covariance type), so a model read back
+ * scores as the one written.
+ */
+public final class GmmDensityModel implements DensityModel {
+  /** The kind in model files. */
+  public static final String KIND = "gmm";
+
+  /**
+   * A fitted model with its EM record and its fit to the training data, in the data's own units.
+   *
+   * @param meanLogLikelihood (1/n) Σ log p(x_i) over the training rows, nats
+   * @param bic −2 Σ log p(x_i) + p ln n, p the mixture's free parameters (the standardizer is not counted)
+   * @param aic −2 Σ log p(x_i) + 2p
+   */
+  public record Fitted(GmmDensityModel model, GmmFit fit, double meanLogLikelihood, double bic, double aic) {}
+
+  private final GaussianMixture mixture;
+  private final FeatureSpace space;
+
+  private GmmDensityModel(GaussianMixture mixture, FeatureSpace space) {
+    if (mixture.dim() != space.dim()) {
+      throw new IllegalArgumentException("mixture of dimension " + mixture.dim() + " for " + space.dim()
+          + " columns");
+    }
+    this.mixture = mixture;
+    this.space = space;
+  }
+
+  /**
+   * A model from a mixture over the given columns.
+   *
+   * @param standardizer the map to the mixture's space, or null when the mixture is of the data as given
+   */
+  public static GmmDensityModel of(GaussianMixture mixture, List<String> columns, Standardizer standardizer) {
+    return new GmmDensityModel(mixture, new FeatureSpace(columns, standardizer));
+  }
+
+  /**
+   * Fits a mixture by EM to every column of {@code data}.
+   *
+   * @param standardize fit to (x − mean) / sd of each column, remembering the map
+   * @throws IllegalArgumentException if there are fewer rows than components
+   */
+  public static Fitted fit(Dataset data, GmmOptions options, boolean standardize) {
+    FeatureSpace space = FeatureSpace.fit(data, standardize);
+    double[][] x = space.toModel(data);
+    GmmFit fit = GaussianMixtureModel.fit(x, options);
+    GmmDensityModel model = new GmmDensityModel(fit.mixture(), space);
+    int n = x.length;
+    double meanLogLikelihood = fit.score(x) + space.logJacobian();
+    int p = fit.mixture().freeParameterCount();
+    double bic = -2 * meanLogLikelihood * n + p * Math.log(n);
+    double aic = -2 * meanLogLikelihood * n + 2.0 * p;
+    return new Fitted(model, fit, meanLogLikelihood, bic, aic);
+  }
+
+  /** The mixture, in the standardized space when {@link #standardizer()} is present. */
+  public GaussianMixture mixture() {
+    return mixture;
+  }
+
+  /** The standardization applied before the mixture, if any. */
+  public Optional<Standardizer> standardizer() {
+    return Optional.ofNullable(space.standardizer());
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public int dim() {
+    return space.dim();
+  }
+
+  @Override
+  public List<String> columns() {
+    return space.columns();
+  }
+
+  /** Exact log p(x); {@code key} is unused and the standard errors are zero. */
+  @Override
+  public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
+    FeatureSpace.requireExact(KIND, options);
+    double[] lp = mixture.logProb(space.toModel(data));
+    for (int i = 0; i < lp.length; i++) {
+      lp[i] += space.logJacobian();
+    }
+    return new LogDensity(lp, new double[lp.length], "exact");
+  }
+
+  /** Draws as scikit-learn does: multinomial component counts, rows grouped by component in order. */
+  @Override
+  public Dataset sample(RngKey key, int n) {
+    GaussianMixture.Draws draws = mixture.sample(key, n);
+    return space.fromModel(draws.points(), "sample of a " + KIND + " model").withLabels(draws.labels());
+  }
+
+  /** The responsibilities p(c | x) in columns {@code p0 .. p(C−1)}. */
+  @Override
+  public Dataset encode(Dataset data) {
+    double[][] x = space.toModel(data);
+    int k = mixture.components();
+    float[] out = new float[x.length * k];
+    for (int i = 0; i < x.length; i++) {
+      double[] r = mixture.responsibilities(x[i]);
+      for (int c = 0; c < k; c++) {
+        out[i * k + c] = (float) r[c];
+      }
+    }
+    return Dataset.of(data.source(), FeatureSpace.numbered("p", k), out);
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", "Gaussian mixture");
+    m.put("components", mixture.components());
+    m.put("covariance", covarianceName(mixture.covarianceType()));
+    m.put("free_parameters", mixture.freeParameterCount());
+    m.put("weights", mixture.weights());
+    m.putAll(space.describe());
+    return m;
+  }
+
+  @Override
+  public ModelFile toFile(Map<String, Object> provenance) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("components", mixture.components());
+    config.put("covariance", covarianceName(mixture.covarianceType()));
+    config.put("dim", dim());
+    Map<String, ModelFile.Float64> float64 = new LinkedHashMap<>();
+    space.store(config, float64);
+    float64.put("weights", ModelFile.Float64.of(mixture.weights()));
+    float64.put("means", ModelFile.Float64.of(mixture.means()));
+    float64.put("covariances", covariances());
+    return new ModelFile(KIND, config, provenance, Map.of(), float64);
+  }
+
+  /**
+   * Reads a model written by {@link #toFile}.
+   *
+   * @throws IllegalArgumentException if the file's contents are inconsistent (names what is wrong)
+   */
+  public static GmmDensityModel fromFile(ModelFile file) {
+    int k = FeatureSpace.configInt(file, "components", 1);
+    int d = FeatureSpace.configInt(file, "dim", 1);
+    CovarianceType type = parseCovariance(String.valueOf(file.config().get("covariance")));
+    double[] weights = checked(file, "weights", k).values();
+    double[][] means = rows(checked(file, "means", k * d).values(), k, d);
+    int perComponent = type == CovarianceType.FULL ? d * d : type == CovarianceType.DIAG ? d : 1;
+    double[] cov = checked(file, "covariances", k * perComponent).values();
+    GaussianMixture mixture = switch (type) {
+      case FULL -> {
+        double[][][] full = new double[k][][];
+        for (int c = 0; c < k; c++) {
+          full[c] = rows(Arrays.copyOfRange(cov, c * d * d, (c + 1) * d * d), d, d);
+        }
+        yield GaussianMixture.ofFull(weights, means, full);
+      }
+      case DIAG -> GaussianMixture.ofDiagonal(weights, means, rows(cov, k, d));
+      case SPHERICAL -> GaussianMixture.ofSpherical(weights, means, cov);
+    };
+    return new GmmDensityModel(mixture, FeatureSpace.load(file, d));
+  }
+
+  /** The covariance parameters as stored: full {@code [C, d, d]}, diagonal {@code [C, d]}, spherical {@code [C]}. */
+  private ModelFile.Float64 covariances() {
+    int k = mixture.components();
+    int d = dim();
+    double[][][] full = mixture.covariances();
+    return switch (mixture.covarianceType()) {
+      case FULL -> {
+        double[] flat = new double[k * d * d];
+        for (int c = 0; c < k; c++) {
+          for (int i = 0; i < d; i++) {
+            System.arraycopy(full[c][i], 0, flat, (c * d + i) * d, d);
+          }
+        }
+        yield new ModelFile.Float64(flat, new int[] {k, d, d});
+      }
+      case DIAG -> {
+        double[][] diag = new double[k][d];
+        for (int c = 0; c < k; c++) {
+          for (int i = 0; i < d; i++) {
+            diag[c][i] = full[c][i][i];
+          }
+        }
+        yield ModelFile.Float64.of(diag);
+      }
+      case SPHERICAL -> {
+        double[] sph = new double[k];
+        for (int c = 0; c < k; c++) {
+          sph[c] = full[c][0][0];
+        }
+        yield ModelFile.Float64.of(sph);
+      }
+    };
+  }
+
+  private static ModelFile.Float64 checked(ModelFile file, String name, int size) {
+    ModelFile.Float64 t = file.float64(name);
+    if (t.values().length != size) {
+      throw new IllegalArgumentException("tensor '" + name + "' has " + t.values().length + " values, expected "
+          + size);
+    }
+    return t;
+  }
+
+  private static double[][] rows(double[] flat, int rows, int cols) {
+    double[][] out = new double[rows][cols];
+    for (int i = 0; i < rows; i++) {
+      System.arraycopy(flat, i * cols, out[i], 0, cols);
+    }
+    return out;
+  }
+
+  /** "full", "diag" or "spherical": the names the command line and scikit-learn use. */
+  public static String covarianceName(CovarianceType type) {
+    return type.name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The covariance type named {@code name} (full, diag or spherical, any case).
+   *
+   * @throws IllegalArgumentException listing the names for anything else
+   */
+  public static CovarianceType parseCovariance(String name) {
+    for (CovarianceType t : CovarianceType.values()) {
+      if (covarianceName(t).equalsIgnoreCase(name.strip())) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("unknown covariance type '" + name + "' (expected full, diag or spherical)");
+  }
+}

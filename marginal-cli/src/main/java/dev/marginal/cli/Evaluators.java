@@ -1,5 +1,7 @@
 package dev.marginal.cli;
 
+import dev.marginal.models.LvmDensityModel;
+import dev.marginal.random.RngKey;
 import dev.marginal.data.Dataset;
 import dev.marginal.models.DensityModel;
 import dev.marginal.models.GmmDensityModel;
@@ -78,6 +80,37 @@ final class Evaluators {
    * plug in here.
    */
   static Map<String, Object> lvm(DensityModel model, Dataset data, Settings settings) {
-    throw new UserInputException("eval of lvm models is not available in this build");
+    LvmDensityModel lvm = (LvmDensityModel) model;
+    RngKey key = RngKey.of(settings.seed());
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("kind", model.kind());
+    r.put("rows", data.rows());
+    DensityModel.LogDensity nll = model.logDensity(data,
+        new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, settings.numSamples(), 1, 1), key);
+    r.put("nll", -nll.mean());
+    r.put("nll_estimator", nll.estimator());
+    r.put("std_err", ScoreCommand.standardErrorOfMean(nll.value()));
+    DensityModel.LogDensity elbo = model.logDensity(data,
+        new DensityModel.ScoreOptions(DensityModel.Estimator.ELBO, 1, 1, 1), key);
+    r.put("elbo", elbo.mean());
+    for (int k : LVM_BOUND_K) {
+      double v = k == settings.numSamples() ? nll.mean() : model.logDensity(data,
+          new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, k, 1, 1), key).mean();
+      r.put("iwae_" + k, v);
+    }
+    double[] activity = lvm.latentActivity(data);
+    int active = 0;
+    for (double a : activity) {
+      if (a > ACTIVE_UNIT_THRESHOLD) {
+        active++;
+      }
+    }
+    r.put("active_units", active);
+    r.put("latent_dim", activity.length);
+    return r;
   }
+
+  /** A latent unit is active when Var_x(E_q[z_d | x]) exceeds this (Burda et al. 2016). */
+  static final double ACTIVE_UNIT_THRESHOLD = 0.01;
+
 }

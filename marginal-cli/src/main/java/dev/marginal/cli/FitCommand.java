@@ -70,7 +70,7 @@ final class FitCommand implements Callable<Integer> {
     Dataset train = Commands.loadData(data, columns, limit);
     PrintWriter err = spec.commandLine().getErr();
     Fitters.FitResult result = fitter.fit(
-        new FitRequest(train, seed, threads, standardize, gmm, latent, lvmSettings, err, output.quiet));
+        new FitRequest(train, seed, threads, standardize, gmm, latent, lvmSettings, out, err, output.quiet));
     Commands.writeModel(result.model().toFile(provenance.record(seed, train)), out);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("model", kind);

@@ -2,6 +2,7 @@ package dev.marginal.cli;
 
 import dev.marginal.data.Dataset;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 
 /**
  * What {@code marginal fit} hands to the fitter of a model kind.
@@ -13,7 +14,8 @@ import java.io.PrintWriter;
  * @param gmm the Gaussian mixture options
  * @param latent {@code --latent}, null when not given
  * @param lvm the deep LVM options, checked
+ * @param out the model file to write (checkpoints go beside it)
  * @param log where progress goes (standard error), unless {@code quiet}
  */
 record FitRequest(Dataset data, long seed, int threads, boolean standardize, GmmArgs gmm, Integer latent,
-    LvmArgs.Settings lvm, PrintWriter log, boolean quiet) {}
+    LvmArgs.Settings lvm, Path out, PrintWriter log, boolean quiet) {}

@@ -87,7 +87,7 @@ final class Fitters {
    * in here, returning the model and a summary (objective value, epochs, validation bound).
    */
   static FitResult lvm(FitRequest request) {
-    throw new UserInputException("--model lvm is not available in this build");
+    return LvmFitter.fit(request);
   }
 
   /** Runs a library fit, turning its argument errors into one-line input errors that name the data. */

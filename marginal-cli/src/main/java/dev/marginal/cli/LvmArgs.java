@@ -79,7 +79,7 @@ final class LvmArgs {
   @Option(names = "--patience", paramLabel = "N", description = "LVM early stopping after N epochs without gain.")
   Integer patience;
 
-  @Option(names = "--checkpoint-every", paramLabel = "N", description = "LVM checkpoint every N epochs.")
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "LVM checkpoint (to OUT.ckpt) every N steps.")
   Integer checkpointEvery;
 
   @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "LVM: continue from a checkpoint.")

@@ -19,7 +19,7 @@ public final class Models {
   static {
     READERS.put(GmmDensityModel.KIND, GmmDensityModel::fromFile);
     READERS.put(PpcaDensityModel.KIND, PpcaDensityModel::fromFile);
-    // The deep LVM ("lvm") registers its fromFile here.
+    READERS.put("lvm", LvmDensityModel::fromFile);
   }
 
   private Models() {}

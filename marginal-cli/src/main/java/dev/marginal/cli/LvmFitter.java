@@ -92,9 +92,9 @@ final class LvmFitter {
       List<Integer> hidden = s.hidden() != null ? s.hidden() : DEFAULT_HIDDEN;
       DeepLvm.Config config = new DeepLvm.Config(data.cols(), latent, hidden.stream().mapToInt(i -> i).toArray(),
           s.activation() == null ? Activation.TANH : parse(() -> Activation.parse(s.activation())), decoder);
-      model = new LvmDensityModel(DeepLvm.create(config, RngKey.of(r.seed()), columnMeans(train)), data.columns(),
-          standardizer);
-      trainer = new LvmTrainer(model.model(), options);
+      DeepLvm fresh = DeepLvm.create(config, RngKey.of(r.seed()), columnMeans(train));
+      model = new LvmDensityModel(fresh, data.columns(), standardizer);
+      trainer = parse(() -> new LvmTrainer(fresh, options));
     }
     TrainingState state = train(r, model, trainer, options, train, validation);
     return new Fitters.FitResult(model, summary(state, trainer, options));

@@ -133,7 +133,7 @@ public final class LvmTrainer {
         int[] rows = batches.next();
         double value = step(train, rows, root.foldIn(state.epoch()).foldIn(state.stepInEpoch()));
         if (!Double.isFinite(value)) {
-          state = state.diverged("objective became " + value + " at step " + state.step()
+          state = state.diverged("training diverged: the objective became " + value + " at step " + state.step()
               + "; the last checkpoint holds the last good parameters");
           progress.finish();
           return state;

@@ -1,0 +1,111 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.io.ModelFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the commands on a deep LVM with tiny settings. */
+class LvmCommandsTest {
+  private static final String MOONS = "toy:moons?n=200";
+  private static final String MOONS_TEST = "toy:moons?n=40&seed=7";
+
+  @TempDir Path dir;
+
+  private Path fit(int epochs, String... extra) {
+    Path model = dir.resolve("lvm.marginal");
+    List<String> args = new java.util.ArrayList<>(List.of("fit", "--data", MOONS, "--model", "lvm", "--hidden", "16",
+        "--epochs", String.valueOf(epochs), "--batch", "20", "--validation", "0.2", "--out", model.toString()));
+    args.addAll(List.of(extra));
+    CliRun r = CliRun.of(args.toArray(new String[0]));
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("validation_objective"), r.toString());
+    return model;
+  }
+
+  @Test
+  void fitScoreSampleEncodeEvalInfo() throws IOException {
+    Path model = fit(2, "--objective", "sumo", "--min-terms", "2");
+    assertTrue(Files.exists(dir.resolve("lvm.marginal.ckpt")), "a checkpoint is kept beside the model");
+
+    Path scores = dir.resolve("scores.csv");
+    CliRun s = CliRun.of("score", "--model", model.toString(), "--data", MOONS_TEST, "--estimator", "iwae",
+        "--k", "20", "--repeats", "3", "--out", scores.toString());
+    assertEquals(0, s.code(), s.toString());
+    List<double[]> rows = CliRun.csvRows(scores);
+    assertEquals(40, rows.size());
+    rows.forEach(r -> assertTrue(Double.isFinite(r[0]) && r[1] > 0, "finite estimate with a standard error"));
+
+    Path samples = dir.resolve("samples.csv");
+    assertEquals(0, CliRun.of("sample", "--model", model.toString(), "--n", "30", "--out", samples.toString())
+        .code());
+    assertEquals(30, CliRun.csvRows(samples).size());
+
+    Path codes = dir.resolve("codes.csv");
+    assertEquals(0, CliRun.of("encode", "--model", model.toString(), "--data", MOONS_TEST, "--out",
+        codes.toString()).code());
+    assertEquals(List.of("z0", "z1", "var_z0", "var_z1"), CliRun.csvHeader(codes));
+
+    CliRun e = CliRun.of("eval", "--model", model.toString(), "--data", MOONS_TEST, "--k", "50");
+    assertEquals(0, e.code(), e.toString());
+    for (String key : List.of("nll", "elbo", "iwae_1", "iwae_5", "iwae_50", "iwae_500", "active_units")) {
+      assertTrue(e.out().contains(key), key + " missing from " + e.out());
+    }
+    CliRun i = CliRun.of("info", "--model", model.toString());
+    assertEquals(0, i.code(), i.toString());
+    assertTrue(i.out().contains("gaussian decoder"), i.out());
+  }
+
+  @Test
+  void resumeContinuesFromTheCheckpoint() throws IOException {
+    Path model = fit(1);
+    Path ckpt = dir.resolve("lvm.marginal.ckpt");
+    long stepsBefore = steps(ckpt);
+    Path resumed = dir.resolve("resumed.marginal");
+    CliRun r = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--hidden", "16", "--epochs", "2", "--batch",
+        "20", "--validation", "0.2", "--resume", ckpt.toString(), "--out", resumed.toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+    assertEquals(2 * stepsBefore, steps(dir.resolve("resumed.marginal.ckpt")));
+    assertTrue(Files.exists(model));
+  }
+
+  @Test
+  void divergingRunFailsWithOneLineAndKeepsNoModel() throws IOException {
+    Path csv = dir.resolve("huge.csv");
+    StringBuilder sb = new StringBuilder("a,b\n");
+    for (int i = 0; i < 50; i++) {
+      sb.append("3e30,").append(i % 2 == 0 ? "-3e30" : "3e30").append('\n');
+    }
+    Files.writeString(csv, sb.toString());
+    Path out = dir.resolve("bad.marginal");
+    CliRun r = CliRun.of("fit", "--data", csv.toString(), "--model", "lvm", "--hidden", "8", "--epochs", "1",
+        "--out", out.toString(), "--quiet");
+    assertEquals(1, r.code(), r.toString());
+    assertTrue(r.err().contains("diverged"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(!Files.exists(out), "no model is written for a diverged run");
+  }
+
+  @Test
+  void badLvmOptionsAreOneLineUsageErrors() {
+    CliRun r = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--gradient", "dreg", "--objective", "sumo",
+        "--out", dir.resolve("x.marginal").toString());
+    assertEquals(2, r.code(), r.toString());
+    assertTrue(r.err().contains("--gradient dreg needs --objective iwae"), r.err());
+    CliRun b = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--decoder", "bernoulli",
+        "--out", dir.resolve("y.marginal").toString());
+    assertEquals(2, b.code(), b.toString());
+    assertTrue(b.err().contains("needs values in [0, 1]"), b.err());
+  }
+
+  private static long steps(Path ckpt) throws IOException {
+    Object training = ModelFile.read(ckpt).provenance().get("training");
+    return ((Number) ((java.util.Map<?, ?>) training).get("step")).longValue();
+  }
+}

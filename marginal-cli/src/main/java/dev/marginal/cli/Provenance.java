@@ -29,6 +29,18 @@ final class Provenance {
     p.put("data", data.source());
     p.put("rows", data.rows());
     p.put("columns", data.columns());
+    return finish(p);
+  }
+
+  /** The record of a run without training data (a reverse-KL fit to a target). */
+  Map<String, Object> record(long seed, String target) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("seed", seed);
+    p.put("target", target);
+    return finish(p);
+  }
+
+  private Map<String, Object> finish(Map<String, Object> p) {
     p.put("options", options());
     p.put("command_line", "marginal " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs()));
     p.put("marginal_version", Main.version());

@@ -23,19 +23,38 @@ public final class LvmCheckpoint {
   /** Writes the trainer's model, optimizer state and training state. */
   public static void write(Path path, LvmDensityModel model, LvmTrainer trainer, Map<String, Object> provenance)
       throws IOException {
-    ModelFile base = model.toFile(withTraining(provenance, trainer));
+    write(path, model, trainer.state().toMap(), trainer.decoderOptimizerState(), trainer.encoderOptimizerState(),
+        provenance);
+  }
+
+  /** Writes a reverse-KL trainer's surrogate, optimizer state and step count. */
+  public static void write(Path path, LvmDensityModel model, ReverseKlTrainer trainer, Map<String, Object> provenance)
+      throws IOException {
+    write(path, model, Map.of("step", trainer.steps()), trainer.decoderOptimizerState(),
+        trainer.encoderOptimizerState(), provenance);
+  }
+
+  private static void write(Path path, LvmDensityModel model, Map<String, Object> training,
+      Map<String, float[]> decoderState, Map<String, float[]> encoderState, Map<String, Object> provenance)
+      throws IOException {
+    Map<String, Object> p = new LinkedHashMap<>(provenance);
+    p.put("training", new LinkedHashMap<>(training));
+    ModelFile base = model.toFile(p);
     Map<String, Tensor> tensors = new LinkedHashMap<>(base.tensors());
-    put(tensors, DECODER_PREFIX, trainer.decoderOptimizerState());
-    put(tensors, ENCODER_PREFIX, trainer.encoderOptimizerState());
+    put(tensors, DECODER_PREFIX, decoderState);
+    put(tensors, ENCODER_PREFIX, encoderState);
     new ModelFile(base.kind(), base.config(), base.provenance(), tensors).write(path);
   }
 
-  /** The provenance with the trainer's state and options added under "training". */
-  public static Map<String, Object> withTraining(Map<String, Object> provenance, LvmTrainer trainer) {
-    Map<String, Object> p = new LinkedHashMap<>(provenance);
-    Map<String, Object> t = new LinkedHashMap<>(trainer.state().toMap());
-    p.put("training", t);
-    return p;
+  /** Restores a reverse-KL trainer built on the checkpoint's surrogate to the checkpoint's state. */
+  @SuppressWarnings("unchecked")
+  public static void restore(ModelFile file, ReverseKlTrainer trainer) {
+    Object training = file.provenance().get("training");
+    if (!(training instanceof Map) || !(((Map<String, Object>) training).get("step") instanceof Number)) {
+      throw new IllegalArgumentException("the model file holds no training state to resume from");
+    }
+    long step = ((Number) ((Map<String, Object>) training).get("step")).longValue();
+    trainer.resumeFrom(step, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX));
   }
 
   private static void put(Map<String, Tensor> tensors, String prefix, Map<String, float[]> state) {

@@ -2,22 +2,38 @@ package dev.marginal.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYTitleAnnotation;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Line plots of named series against a shared x axis, such as training curves (objective against step or
- * epoch), drawn with XChart. Non-finite values leave gaps in a line; with a log-scale y axis, values that are not
+ * epoch), drawn with JFreeChart. Non-finite values leave gaps in a line; with a log-scale y axis, values that are not
  * positive do too (plot a negated objective, such as the negative ELBO, to use one). Immutable: every
  * {@code withX} returns a new plot.
  *
@@ -26,7 +42,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *     .withSeries("test", testSteps, testLoss).withLogY(true).writePng(dir.resolve("curves.png"));
  * }</pre>
  */
-public final class LinePlot {
+public final class LinePlot implements Panel {
   static {
     Png.init();
   }
@@ -119,54 +135,132 @@ public final class LinePlot {
   }
 
   /**
-   * Writes the plot as a PNG, atomically.
+   * Writes the plot as a PNG of the configured size, atomically.
    *
    * @throws IllegalArgumentException if no series has a point that can be shown
    */
   public void writePng(Path target) throws IOException {
-    Png.write(render(), target);
+    JFreeChart chart = chart();
+    BufferedImage image = Png.newCanvas(width, height);
+    Graphics2D g = Png.graphics(image);
+    try {
+      chart.draw(g, new Rectangle(0, 0, width, height));
+    } finally {
+      g.dispose();
+    }
+    Png.write(image, target);
   }
 
-  private BufferedImage render() {
-    XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel)
-        .yAxisTitle(yLabel).build();
-    style(chart.getStyler());
+  @Override
+  public void renderTo(Graphics2D g, Rectangle area) {
+    chart().draw(g, area);
+  }
+
+  private JFreeChart chart() {
+    XYSeriesCollection data = new XYSeriesCollection();
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
     int shown = 0;
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
       double[] ys = shownValues(s.ys());
-      // XChart cannot scale an axis to a series with no finite point: such a series is named but not drawn.
       boolean empty = !hasFinite(ys);
-      XYSeries line = empty
-          ? chart.addSeries(s.name() + " (nothing to show)", new double[] {Double.NaN}, new double[] {Double.NaN})
-          : chart.addSeries(s.name(), s.xs(), ys);
-      line.setMarker(SeriesMarkers.NONE);
-      line.setLineColor(PALETTE[i % PALETTE.length]);
-      line.setLineStyle(new BasicStroke(LINE_WIDTH, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+      // NaN breaks the line: the renderer draws no segment with a NaN end.
+      XYSeries line = new XYSeries(empty ? s.name() + " (nothing to show)" : s.name(), false, true);
+      for (int k = 0; k < ys.length; k++) {
+        line.add(s.xs()[k], ys[k]);
+      }
+      data.addSeries(line);
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+      renderer.setSeriesStroke(i, new BasicStroke(LINE_WIDTH, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
       shown += empty ? 0 : 1;
     }
     if (shown == 0) {
       throw new IllegalArgumentException("line plot '" + title + "' has no finite point to show");
     }
-    return BitmapEncoder.getBufferedImage(chart);
+    XYPlot plot = new XYPlot(data, axis(xLabel, false), axis(yLabel, logY), renderer);
+    stylePlot(plot);
+    JFreeChart chart = new JFreeChart(plot);
+    chart.removeLegend();
+    chart.setBackgroundPaint(Color.WHITE);
+    chart.setPadding(new RectangleInsets(6, 6, 6, 12));
+    if (!title.isEmpty()) {
+      chart.setTitle(new TextTitle(title, Png.TITLE_FONT));
+      chart.getTitle().setPaint(Axes.TEXT_COLOR);
+    }
+    if (series.size() > 1) {
+      plot.addAnnotation(legend(plot));
+    }
+    return chart;
   }
 
-  private void style(org.knowm.xchart.style.XYStyler styler) {
-    styler.setChartBackgroundColor(Color.WHITE);
-    styler.setPlotBackgroundColor(Color.WHITE);
-    styler.setPlotBorderColor(Axes.FRAME_COLOR);
-    styler.setPlotGridLinesColor(new Color(0xE4, 0xE4, 0xE4));
-    styler.setChartFontColor(Axes.TEXT_COLOR);
-    styler.setChartTitleFont(Png.TITLE_FONT);
-    styler.setChartTitleBoxVisible(false);
-    styler.setAxisTitleFont(Png.LABEL_FONT);
-    styler.setAxisTickLabelsFont(Png.TICK_FONT);
-    styler.setLegendFont(Png.TICK_FONT);
-    styler.setLegendPosition(Styler.LegendPosition.InsideNE);
-    styler.setLegendBorderColor(new Color(0xBB, 0xBB, 0xBB));
-    styler.setLegendVisible(series.size() > 1);
-    styler.setYAxisLogarithmic(logY);
-    styler.setChartPadding(12);
+  private static ValueAxis axis(String label, boolean log) {
+    ValueAxis axis;
+    if (log) {
+      LogAxis logAxis = new LogAxis(label);
+      logAxis.setSmallestValue(Double.MIN_NORMAL);
+      // Plain values ("112", "0.05") read more easily than JFreeChart's default powers of ten ("10^2.05").
+      logAxis.setNumberFormatOverride(new SignificantFormat());
+      axis = logAxis;
+    } else {
+      NumberAxis numberAxis = new NumberAxis(label);
+      numberAxis.setAutoRangeIncludesZero(false);
+      axis = numberAxis;
+    }
+    axis.setLabelFont(Png.LABEL_FONT);
+    axis.setTickLabelFont(Png.TICK_FONT);
+    axis.setLabelPaint(Axes.TEXT_COLOR);
+    axis.setTickLabelPaint(Axes.TEXT_COLOR);
+    axis.setAxisLinePaint(Axes.FRAME_COLOR);
+    axis.setTickMarkPaint(Axes.FRAME_COLOR);
+    return axis;
+  }
+
+  private static void stylePlot(XYPlot plot) {
+    Color grid = new Color(0xE2, 0xE2, 0xE2);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setOutlinePaint(Axes.FRAME_COLOR);
+    plot.setDomainGridlinePaint(grid);
+    plot.setRangeGridlinePaint(grid);
+    plot.setDomainGridlineStroke(new BasicStroke(1f));
+    plot.setRangeGridlineStroke(new BasicStroke(1f));
+    plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+  }
+
+  /** The legend, drawn inside the plot's top-right corner so that it takes no room from the lines' area. */
+  private static XYTitleAnnotation legend(XYPlot plot) {
+    LegendTitle legend = new LegendTitle(plot);
+    legend.setItemFont(Png.TICK_FONT);
+    legend.setItemPaint(Axes.TEXT_COLOR);
+    legend.setBackgroundPaint(new Color(255, 255, 255, 225));
+    legend.setFrame(new BlockBorder(new Color(0xBB, 0xBB, 0xBB)));
+    legend.setItemLabelPadding(new RectangleInsets(2, 4, 2, 6));
+    legend.setPosition(RectangleEdge.RIGHT);
+    XYTitleAnnotation annotation = new XYTitleAnnotation(0.99, 0.98, legend, RectangleAnchor.TOP_RIGHT);
+    annotation.setMaxWidth(0.5);
+    return annotation;
+  }
+
+  /** Formats a tick value to {@link #DIGITS} significant digits, as {@link Ticks#label} writes it. */
+  private static final class SignificantFormat extends NumberFormat {
+    private static final long serialVersionUID = 1L;
+    private static final int DIGITS = 3;
+
+    @Override
+    public StringBuffer format(double number, StringBuffer to, FieldPosition pos) {
+      double rounded = number == 0 || !Double.isFinite(number) ? number
+          : new BigDecimal(number).round(new MathContext(DIGITS)).doubleValue();
+      return to.append(Ticks.label(rounded));
+    }
+
+    @Override
+    public StringBuffer format(long number, StringBuffer to, FieldPosition pos) {
+      return format((double) number, to, pos);
+    }
+
+    @Override
+    public Number parse(String source, ParsePosition pos) {
+      throw new UnsupportedOperationException("formatting only");
+    }
   }
 
   /** {@code ys} with every value that cannot be drawn on this y axis replaced by NaN (a gap). */

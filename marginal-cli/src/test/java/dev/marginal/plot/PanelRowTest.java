@@ -35,6 +35,16 @@ class PanelRowTest {
   }
 
   @Test
+  void linePlotsArePanelsToo(@TempDir Path dir) throws Exception {
+    Path png = dir.resolve("curves.png");
+    LinePlot curve = LinePlot.titled("loss").withSeries("a", new double[] {3, 2, 1.5, 1.2});
+    PanelRow.of(curve, curve.withLogY(true)).withPanelSize(300, 240).writePng(png);
+    BufferedImage image = Pictures.read(png);
+    assertEquals(600, image.getWidth());
+    assertTrue(Pictures.countNear(image, new java.awt.Color(0x1F77B4), 30) > 50);
+  }
+
+  @Test
   void failedRenderLeavesNothingBehindAndKeepsTheOldFile(@TempDir Path dir) throws Exception {
     Path png = dir.resolve("row.png");
     Files.write(png, new byte[] {1, 2, 3});

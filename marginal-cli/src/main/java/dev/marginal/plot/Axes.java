@@ -1,0 +1,144 @@
+package dev.marginal.plot;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.Rectangle;
+import java.awt.geom.AffineTransform;
+import java.util.List;
+
+/**
+ * A pair of linear axes: maps a data {@link Box} onto a pixel rectangle inside a panel and draws the frame, ticks,
+ * tick labels, axis labels and title around it. Layout only; what goes inside the frame is the caller's.
+ */
+final class Axes {
+  private static final int MARGIN_TOP_TITLE = 30;
+  private static final int MARGIN_TOP = 12;
+  private static final int MARGIN_LEFT = 62;
+  private static final int MARGIN_BOTTOM = 46;
+  private static final int MARGIN_RIGHT = 16;
+  private static final int TICK_LENGTH = 5;
+  private static final int TARGET_TICKS = 5;
+  static final Color FRAME_COLOR = new Color(0x33, 0x33, 0x33);
+  static final Color TEXT_COLOR = new Color(0x22, 0x22, 0x22);
+
+  final Box box;
+  final Rectangle plot;
+
+  private Axes(Box box, Rectangle plot) {
+    this.box = box;
+    this.plot = plot;
+  }
+
+  /**
+   * Lays out axes for {@code box} in {@code area}, leaving room for a title, tick labels, axis labels and
+   * {@code extraRight} pixels on the right (a colour bar). With {@code equalAspect} one unit spans the same
+   * number of pixels on both axes and the frame is centred in the space left.
+   */
+  static Axes layout(Rectangle area, Box box, boolean hasTitle, boolean equalAspect, int extraRight) {
+    int top = area.y + (hasTitle ? MARGIN_TOP_TITLE : MARGIN_TOP);
+    int left = area.x + MARGIN_LEFT;
+    int w = Math.max(8, area.x + area.width - MARGIN_RIGHT - extraRight - left);
+    int h = Math.max(8, area.y + area.height - MARGIN_BOTTOM - top);
+    if (equalAspect) {
+      double scale = Math.min(w / box.width(), h / box.height());
+      int fw = Math.max(8, (int) Math.round(scale * box.width()));
+      int fh = Math.max(8, (int) Math.round(scale * box.height()));
+      left += (w - fw) / 2;
+      top += (h - fh) / 2;
+      w = fw;
+      h = fh;
+    }
+    return new Axes(box, new Rectangle(left, top, w, h));
+  }
+
+  /** Pixel column of data coordinate {@code x}. */
+  double px(double x) {
+    return plot.x + (x - box.xmin()) / box.width() * plot.width;
+  }
+
+  /** Pixel row of data coordinate {@code y} (y grows upward in data, downward on screen). */
+  double py(double y) {
+    return plot.y + (box.ymax() - y) / box.height() * plot.height;
+  }
+
+  /** Draws the frame, ticks with labels, and the axis labels (either may be empty). */
+  void drawFrame(Graphics2D g, String xLabel, String yLabel) {
+    g.setStroke(new BasicStroke(1f));
+    g.setColor(FRAME_COLOR);
+    g.drawRect(plot.x, plot.y, plot.width, plot.height);
+    g.setFont(Png.TICK_FONT);
+    FontMetrics fm = g.getFontMetrics();
+    int bottom = plot.y + plot.height;
+    for (double t : Ticks.between(box.xmin(), box.xmax(), TARGET_TICKS)) {
+      int x = (int) Math.round(px(t));
+      g.setColor(FRAME_COLOR);
+      g.drawLine(x, bottom, x, bottom + TICK_LENGTH);
+      g.setColor(TEXT_COLOR);
+      drawCentred(g, Ticks.label(t), x, bottom + TICK_LENGTH + fm.getAscent() + 1);
+    }
+    for (double t : Ticks.between(box.ymin(), box.ymax(), TARGET_TICKS)) {
+      int y = (int) Math.round(py(t));
+      g.setColor(FRAME_COLOR);
+      g.drawLine(plot.x - TICK_LENGTH, y, plot.x, y);
+      g.setColor(TEXT_COLOR);
+      String s = Ticks.label(t);
+      g.drawString(s, plot.x - TICK_LENGTH - 3 - fm.stringWidth(s), y + fm.getAscent() / 2 - 1);
+    }
+    g.setFont(Png.LABEL_FONT);
+    g.setColor(TEXT_COLOR);
+    if (!xLabel.isEmpty()) {
+      drawCentred(g, xLabel, plot.x + plot.width / 2, bottom + MARGIN_BOTTOM - 8);
+    }
+    if (!yLabel.isEmpty()) {
+      drawVertical(g, yLabel, plot.x - MARGIN_LEFT + 16, plot.y + plot.height / 2);
+    }
+  }
+
+  /** Draws {@code title} centred over {@code area}, if not empty. */
+  static void drawTitle(Graphics2D g, Rectangle area, String title) {
+    if (title.isEmpty()) {
+      return;
+    }
+    g.setFont(Png.TITLE_FONT);
+    g.setColor(TEXT_COLOR);
+    drawCentred(g, title, area.x + area.width / 2, area.y + 20);
+  }
+
+  /** Draws a legend of coloured dots and names in the frame's top-right corner. */
+  void drawLegend(Graphics2D g, List<String> names, List<Color> colors) {
+    g.setFont(Png.TICK_FONT);
+    FontMetrics fm = g.getFontMetrics();
+    int textWidth = names.stream().mapToInt(fm::stringWidth).max().orElse(0);
+    int lineHeight = fm.getHeight() + 2;
+    int w = textWidth + 28;
+    int h = names.size() * lineHeight + 8;
+    int x = plot.x + plot.width - w - 6;
+    int y = plot.y + 6;
+    g.setColor(new Color(255, 255, 255, 220));
+    g.fillRect(x, y, w, h);
+    g.setColor(new Color(0xBB, 0xBB, 0xBB));
+    g.drawRect(x, y, w, h);
+    for (int i = 0; i < names.size(); i++) {
+      int cy = y + 4 + i * lineHeight + lineHeight / 2;
+      g.setColor(colors.get(i));
+      g.fillOval(x + 8, cy - 4, 9, 9);
+      g.setColor(TEXT_COLOR);
+      g.drawString(names.get(i), x + 22, cy + fm.getAscent() / 2 - 1);
+    }
+  }
+
+  static void drawCentred(Graphics2D g, String s, int cx, int baseline) {
+    g.drawString(s, cx - g.getFontMetrics().stringWidth(s) / 2, baseline);
+  }
+
+  /** Draws {@code s} rotated a quarter turn anticlockwise, centred on {@code cy}, baseline at {@code x}. */
+  static void drawVertical(Graphics2D g, String s, int x, int cy) {
+    AffineTransform saved = g.getTransform();
+    g.translate(x, cy);
+    g.rotate(-Math.PI / 2);
+    drawCentred(g, s, 0, 0);
+    g.setTransform(saved);
+  }
+}

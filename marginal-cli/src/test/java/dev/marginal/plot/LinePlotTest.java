@@ -1,0 +1,72 @@
+package dev.marginal.plot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LinePlotTest {
+  private static double[] decay(int n, double scale) {
+    double[] ys = new double[n];
+    for (int i = 0; i < n; i++) {
+      ys[i] = scale * (90 + 200 * Math.exp(-i / 40.0));
+    }
+    return ys;
+  }
+
+  @Test
+  void writesSeriesInDistinctColours(@TempDir Path dir) throws Exception {
+    double[] train = decay(300, 1.0);
+    double[] test = decay(300, 1.05);
+    for (int i = 100; i < 120; i++) {
+      train[i] = Double.NaN;
+    }
+    Path png = dir.resolve("curves.png");
+    LinePlot.titled("training").withAxisLabels("step", "-ELBO (nats)").withSeries("train", train)
+        .withSeries("test", test).withSize(640, 400).writePng(png);
+    BufferedImage image = Pictures.read(png);
+    assertEquals(640, image.getWidth());
+    assertEquals(400, image.getHeight());
+    assertTrue(Pictures.countNear(image, new Color(0x1F77B4), 30) > 50, "first series drawn");
+    assertTrue(Pictures.countNear(image, new Color(0xFF7F0E), 30) > 50, "second series drawn");
+  }
+
+  @Test
+  void logScaleLeavesOutValuesThatAreNotPositive(@TempDir Path dir) throws Exception {
+    double[] ys = decay(100, 1e-2);
+    ys[10] = 0;
+    ys[11] = -3;
+    ys[12] = Double.POSITIVE_INFINITY;
+    Path png = dir.resolve("log.png");
+    LinePlot.titled("log").withSeries("loss", ys).withLogY(true).writePng(png);
+    assertTrue(Pictures.distinctColours(Pictures.read(png)) > 4);
+  }
+
+  @Test
+  void seriesWithNothingToShowIsNamedButNotDrawn(@TempDir Path dir) throws Exception {
+    double[] nan = {Double.NaN, Double.NaN, Double.NaN};
+    Path png = dir.resolve("partial.png");
+    LinePlot.titled("diverged").withSeries("ok", decay(50, 1)).withSeries("diverged", nan).writePng(png);
+    Pictures.read(png);
+    Path none = dir.resolve("none.png");
+    LinePlot onlyNaN = LinePlot.titled("nothing").withSeries("diverged", nan);
+    assertThrows(IllegalArgumentException.class, () -> onlyNaN.writePng(none));
+    assertFalse(Files.exists(none));
+  }
+
+  @Test
+  void badSeriesAreRejected() {
+    LinePlot plot = LinePlot.titled("t").withSeries("a", new double[] {1, 2});
+    assertThrows(IllegalArgumentException.class, () -> plot.withSeries("a", new double[] {1}));
+    assertThrows(IllegalArgumentException.class, () -> plot.withSeries("b", new double[] {1, 2}, new double[] {1}));
+    assertThrows(IllegalArgumentException.class,
+        () -> plot.withSeries("c", new double[] {Double.NaN}, new double[] {1}));
+  }
+}

@@ -1,0 +1,74 @@
+package dev.marginal.plot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScatterPlotTest {
+  private static final Color FIRST = new Color(0x1F77B4);
+  private static final Color SECOND = new Color(0xFF7F0E);
+
+  /** A deterministic spiral of {@code n} points (no randomness needed to fill the plane). */
+  private static float[][] spiral(int n, double phase) {
+    float[][] xy = new float[2][n];
+    for (int i = 0; i < n; i++) {
+      double r = 3.0 * i / n;
+      double a = 0.05 * i + phase;
+      xy[0][i] = (float) (r * Math.cos(a));
+      xy[1][i] = (float) (r * Math.sin(a));
+    }
+    return xy;
+  }
+
+  @Test
+  void twoSetsShowInTheirOwnColours(@TempDir Path dir) throws Exception {
+    float[][] a = spiral(2000, 0);
+    float[][] b = spiral(2000, Math.PI);
+    Path png = dir.resolve("scatter.png");
+    ScatterPlot.of("model", a[0], a[1]).withPoints("target", b[0], b[1]).withTitle("samples")
+        .withAxisLabels("x1", "x2").withSize(500, 480).writePng(png);
+    BufferedImage image = Pictures.read(png);
+    assertEquals(500, image.getWidth());
+    assertEquals(480, image.getHeight());
+    assertTrue(Pictures.countNear(image, FIRST, 40) > 100, "first set visible");
+    assertTrue(Pictures.countNear(image, SECOND, 40) > 100, "second set visible");
+  }
+
+  @Test
+  void fixedBoxPlacesPointsWhereTheyBelong(@TempDir Path dir) throws Exception {
+    float[] xs = new float[50];
+    float[] ys = new float[50];
+    java.util.Arrays.fill(xs, 1f);
+    java.util.Arrays.fill(ys, -1f);
+    Box box = Box.centred(2);
+    Path png = dir.resolve("fixed.png");
+    ScatterPlot.of(xs, ys).withBox(box).withEqualAspect(true).writePng(png);
+    BufferedImage image = Pictures.read(png);
+    Axes axes = Axes.layout(new Rectangle(0, 0, ScatterPlot.DEFAULT_WIDTH, ScatterPlot.DEFAULT_HEIGHT), box,
+        false, true, 0);
+    Color c = new Color(image.getRGB((int) Math.round(axes.px(1)), (int) Math.round(axes.py(-1))));
+    assertTrue(c.getBlue() > c.getRed() + 60, "a blue dot at (1, -1), got " + c);
+    Color empty = new Color(image.getRGB((int) Math.round(axes.px(-1)), (int) Math.round(axes.py(1))));
+    assertEquals(Color.WHITE, empty);
+  }
+
+  @Test
+  void equalAspectGivesSquareUnits() {
+    Axes axes = Axes.layout(new Rectangle(0, 0, 800, 400), new Box(0, 4, 0, 1), true, true, 0);
+    double xUnit = axes.px(1) - axes.px(0);
+    double yUnit = axes.py(0) - axes.py(1);
+    assertEquals(xUnit, yUnit, 0.02 * xUnit);
+  }
+
+  @Test
+  void mismatchedCoordinatesAreRejected() {
+    assertThrows(IllegalArgumentException.class, () -> ScatterPlot.of(new float[3], new float[2]));
+  }
+}

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Latent variable models: fit, score, sample and evaluate with ELBO, IWAE, SUMO and exact log p(x).",
     subcommands = {FitCommand.class, ScoreCommand.class, SampleCommand.class, EncodeCommand.class,
-        EvalCommand.class, InfoCommand.class, DemoCommand.class, BenchCommand.class,
+        EvalCommand.class, InfoCommand.class, TargetCommand.class, DemoCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,0 +1,301 @@
+package dev.marginal.cli;
+
+import dev.marginal.data.CsvWriter;
+import dev.marginal.io.AtomicFiles;
+import dev.marginal.io.Json;
+import dev.marginal.io.ModelFile;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.models.LvmDensityModel;
+import dev.marginal.nn.Activation;
+import dev.marginal.targets.Target;
+import dev.marginal.targets.Targets;
+import dev.marginal.tensor.Parallel;
+import dev.marginal.train.LvmCheckpoint;
+import dev.marginal.train.LvmTrainingOptions;
+import dev.marginal.train.Progress;
+import dev.marginal.train.ReverseKlOptions;
+import dev.marginal.train.ReverseKlRun;
+import dev.marginal.train.ReverseKlTrainer;
+import dev.marginal.train.SurrogateMetrics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code marginal target}: fits a surrogate LVM to an unnormalized target density by reverse KL and writes the
+ * model, a metrics log (CSV and JSON) and, with {@code --png}, pictures of the target beside the surrogate.
+ */
+@Command(name = "target", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Fit a surrogate sampler to an unnormalized target density by reverse KL (SUMO, IWAE or ELBO).",
+    footer = {"", "Targets: " + "funnel, neal-funnel[:D], mixture, u1..u4, two-moons, class:<fully.qualified.Name>",
+        "", "Example:", "  marginal target --target funnel --objective sumo --iters 20000 --out funnel.marginal"})
+final class TargetCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--target", required = true, paramLabel = "T", description = "The target density (see below).")
+  String target;
+
+  @Option(names = "--objective", paramLabel = "NAME", description = "sumo, iwae or elbo (default: sumo).")
+  String objective = "sumo";
+
+  @Option(names = "--iters", paramLabel = "N", description = "Training iterations (default: ${DEFAULT-VALUE}).")
+  long iters = ReverseKlOptions.DEFAULT_ITERATIONS;
+
+  @Option(names = "--eval-every", paramLabel = "E", description = "Evaluate every E iterations (0: at the end).")
+  long evalEvery;
+
+  @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Surrogate model file to write.")
+  Path out;
+
+  @Option(names = "--png", paramLabel = "FILE", description = "Picture: target density | surrogate samples.")
+  Path png;
+
+  @Option(names = "--metrics", paramLabel = "CSV", description = "Metrics log (default: MODEL.metrics.csv).")
+  Path metrics;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Root seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+  int threads = 1;
+
+  @Option(names = "--lr", paramLabel = "RATE", description = "Decoder Adam step (default: ${DEFAULT-VALUE}).")
+  double lr = ReverseKlOptions.DEFAULT_LR;
+
+  @Option(names = "--encoder-lr", paramLabel = "RATE", description = "Encoder Adam step (default: same as --lr).")
+  Double encoderLr;
+
+  @Option(names = "--clip", paramLabel = "NORM", description = "Gradient-norm bound per optimizer (0: none).")
+  double clip;
+
+  @Option(names = "--batch", paramLabel = "B", description = "Surrogate samples per step (default: ${DEFAULT-VALUE}).")
+  int batch = ReverseKlOptions.DEFAULT_BATCH;
+
+  @Option(names = "--k", paramLabel = "K", description = "Samples for IWAE/ELBO (default: ${DEFAULT-VALUE}).")
+  int k = ReverseKlOptions.DEFAULT_K;
+
+  @Option(names = "--min-terms", paramLabel = "M", description = "SUMO minimum terms m (default: ${DEFAULT-VALUE}).")
+  int minTerms = ReverseKlOptions.DEFAULT_MIN_TERMS;
+
+  @Option(names = "--latent", paramLabel = "D", description = "Latent dimension (default: ${DEFAULT-VALUE}).")
+  int latent = ReverseKlOptions.DEFAULT_LATENT;
+
+  @Option(names = "--hidden", split = ",", paramLabel = "W,W", description = "Hidden widths (default: 128).")
+  List<Integer> hidden = List.of(ReverseKlOptions.DEFAULT_HIDDEN);
+
+  @Option(names = "--eval-samples", paramLabel = "N",
+      description = "Surrogate samples for the KL estimates (default: ${DEFAULT-VALUE}).")
+  int evalSamples = SurrogateMetrics.Settings.defaults().klSamples();
+
+  @Option(names = "--eval-k", paramLabel = "K", description = "IWAE samples in the KL estimate (default: ${DEFAULT-VALUE}).")
+  int evalK = SurrogateMetrics.Settings.defaults().iwaeK();
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "Checkpoint (MODEL.ckpt) every N steps.")
+  long checkpointEvery;
+
+  @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue from a checkpoint.")
+  Path resume;
+
+  @Mixin OutputOptions output;
+
+  @Override
+  public Integer call() {
+    Provenance provenance = new Provenance(spec);
+    Target t = input(() -> Targets.of(target));
+    ReverseKlOptions options = options();
+    Commands.positive("--threads", threads);
+    Commands.positive("--eval-samples", evalSamples);
+    Commands.positive("--eval-k", evalK);
+    if (evalEvery < 0 || checkpointEvery < 0) {
+      throw new UserInputException("--eval-every and --checkpoint-every must be >= 0");
+    }
+    Commands.checkOutput(out);
+    Path metricsPath = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.csv");
+    Commands.checkOutput(metricsPath);
+    if (png != null) {
+      Commands.checkOutput(png);
+    }
+    Parallel.setThreads(threads);
+    List<String> columns = columns(t.dim());
+    ReverseKlTrainer trainer;
+    LvmDensityModel model;
+    if (resume != null) {
+      ModelFile file = Commands.readModelFile(resume);
+      model = input(() -> LvmDensityModel.fromFile(file));
+      LvmDensityModel m = model;
+      trainer = input(() -> new ReverseKlTrainer(m.model(), t, options));
+      input(() -> {
+        LvmCheckpoint.restore(file, trainer);
+        return null;
+      });
+    } else {
+      DeepLvm surrogate = ReverseKlTrainer.newSurrogate(t, options);
+      model = new LvmDensityModel(surrogate, columns, null);
+      trainer = new ReverseKlTrainer(surrogate, t, options);
+    }
+    Map<String, Object> record = provenance.record(seed, t.name());
+    record.put("training_options", options.toMap());
+    ReverseKlRun.Result result = run(t, options, trainer, model, record);
+    PrintWriter err = spec.commandLine().getErr();
+    result.warnings().forEach(w -> err.println("marginal: warning: " + w));
+    err.flush();
+    writeMetrics(metricsPath, result);
+    if (result.status() == ReverseKlRun.Status.DIVERGED) {
+      throw new LvmFitter.TrainingFailedException(result.message());
+    }
+    Commands.writeModel(model.toFile(record), out);
+    if (png != null) {
+      TargetPictures.write(png, t, model.model(), seed);
+    }
+    Commands.print(spec.commandLine().getOut(), output, "target " + t.name() + ": wrote " + out,
+        report(t, options, result, metricsPath));
+    return 0;
+  }
+
+  private ReverseKlRun.Result run(Target t, ReverseKlOptions options, ReverseKlTrainer trainer,
+      LvmDensityModel model, Map<String, Object> record) {
+    Path ckpt = out.resolveSibling(out.getFileName() + ".ckpt");
+    SurrogateMetrics.Settings settings = new SurrogateMetrics.Settings(evalSamples, evalK, minTerms,
+        SurrogateMetrics.Settings.defaults().w1Samples());
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.set(true);
+      try {
+        done.await(LvmFitter.INTERRUPT_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "marginal-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return ReverseKlRun.run(trainer, t, options, evalEvery, checkpointEvery, settings,
+          Progress.onTerminal("target " + t.name() + " " + options.objective().id(), options.iterations(),
+              output.quiet), stop::get, tr -> LvmCheckpoint.write(ckpt, model, tr, record), m -> { });
+    } catch (IOException e) {
+      throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
+    } finally {
+      done.countDown();
+      if (!stop.get()) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // Already shutting down: the countdown released the hook.
+        }
+      }
+    }
+  }
+
+  private ReverseKlOptions options() {
+    LvmTrainingOptions.Objective o = input(() -> LvmTrainingOptions.Objective.parse(objective));
+    for (int h : hidden) {
+      Commands.positive("--hidden", h);
+    }
+    return input(() -> ReverseKlOptions.defaults().withObjective(o).withIterations(iters)
+        .withLearningRates(lr, encoderLr == null ? lr : encoderLr).withClipNorm(clip).withSeed(seed)
+        .withBatchSize(batch).withNumSamples(k).withMinTerms(minTerms)
+        .withArchitecture(latent, hidden.stream().mapToInt(i -> i).toArray(), Activation.TANH));
+  }
+
+  private void writeMetrics(Path path, ReverseKlRun.Result result) {
+    List<String> cols = new ArrayList<>(List.of("step", "kl_iwae", "kl_iwae_se", "kl_sumo", "kl_sumo_se",
+        "cross_entropy", "cross_entropy_se", "target_entropy", "hard_mass", "target_hard_mass"));
+    int dims = result.evaluations().isEmpty() ? 0 : result.evaluations().get(0).w1().length;
+    for (int j = 0; j < dims; j++) {
+      cols.add("w1_x" + j);
+    }
+    double[] rows = new double[result.evaluations().size() * cols.size()];
+    int at = 0;
+    for (SurrogateMetrics m : result.evaluations()) {
+      double[] v = {m.step(), m.klIwae(), m.klIwaeSe(), m.klSumo(), m.klSumoSe(), m.crossEntropy(),
+          m.crossEntropySe(), m.targetEntropy(), m.hardMass(), m.targetHardMass()};
+      System.arraycopy(v, 0, rows, at, v.length);
+      at += v.length;
+      for (double w : m.w1()) {
+        rows[at++] = w;
+      }
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("status", result.status().name().toLowerCase(java.util.Locale.ROOT));
+    json.put("steps", result.steps());
+    json.put("warnings", result.warnings());
+    List<Object> evals = new ArrayList<>();
+    result.evaluations().forEach(m -> evals.add(m.toMap()));
+    json.put("evaluations", evals);
+    json.put("loss", result.losses());
+    try {
+      CsvWriter.write(path, cols, rows);
+      AtomicFiles.writeString(jsonPath(path), Json.write(json));
+    } catch (IOException e) {
+      throw new UncheckedIOException(path + ": cannot write (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static Path jsonPath(Path csv) {
+    String name = csv.getFileName().toString();
+    String base = name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
+    return csv.resolveSibling(base + ".json");
+  }
+
+  private Map<String, Object> report(Target t, ReverseKlOptions o, ReverseKlRun.Result r, Path metricsPath) {
+    Map<String, Object> rep = new LinkedHashMap<>();
+    rep.put("target", t.name());
+    rep.put("objective", o.objective().id());
+    rep.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
+    rep.put("steps", r.steps());
+    if (!r.evaluations().isEmpty()) {
+      SurrogateMetrics m = r.evaluations().get(r.evaluations().size() - 1);
+      String what = m.normalized() ? "kl" : "kl_minus_log_z";
+      rep.put(what + "_iwae" + evalK, pm(m.klIwae(), m.klIwaeSe()));
+      rep.put(what + "_sumo", pm(m.klSumo(), m.klSumoSe()));
+      rep.put("cross_entropy", pm(m.crossEntropy(), m.crossEntropySe()));
+      if (!Double.isNaN(m.targetEntropy())) {
+        rep.put("target_entropy", m.targetEntropy());
+      }
+      if (m.w1().length > 0) {
+        rep.put("w1", m.w1());
+      }
+      if (!Double.isNaN(m.hardMass())) {
+        rep.put("hard_region_mass", m.hardMass() + " (target " + m.targetHardMass() + ")");
+      }
+    }
+    rep.put("warnings", r.warnings().size());
+    rep.put("metrics", metricsPath.toString());
+    rep.put("out", out.toString());
+    return rep;
+  }
+
+  private static String pm(double v, double se) {
+    return String.format(java.util.Locale.ROOT, "%.4f ± %.4f", v, se);
+  }
+
+  private static List<String> columns(int d) {
+    List<String> c = new ArrayList<>();
+    for (int j = 0; j < d; j++) {
+      c.add("x" + j);
+    }
+    return c;
+  }
+
+  private static <T> T input(java.util.function.Supplier<T> s) {
+    try {
+      return s.get();
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
+  }
+}

@@ -168,4 +168,20 @@ class DistributionsTest {
       assertTrue(Math.abs(z) <= 4, "category " + k + ": z = " + z);
     }
   }
+
+  @Test
+  void fusedBernoulliLogProbMatchesTheComposedFormulaAndItsGradients() {
+    Tensor logits = Tensor.wrap(RngKey.of(40).normals(3 * 7), 3, 7).mul(3f);
+    Tensor x = Tensor.wrap(dev.marginal.data.Binarization.binarize(RngKey.of(41).uniforms(21), RngKey.of(42)), 3, 7);
+    Tape tape = new Tape();
+    Var l = tape.variable(logits);
+    float[] fused = Bernoulli.ofLogits(l).logProb(tape.constant(x)).value().toArray();
+    float[] composed = tape.constant(x).mul(l).sub(l.softplus()).sum(-1, false).value().toArray();
+    for (int i = 0; i < fused.length; i++) {
+      assertEquals(composed[i], fused[i], 1e-5 * Math.max(1, Math.abs(composed[i])));
+    }
+    GradCheck.Result r = GradCheck.check(v -> Bernoulli.ofLogits(v[0]).logProb(v[1]), RngKey.of(43), logits,
+        Tensor.wrap(RngKey.of(44).uniforms(21), 3, 7));
+    assertTrue(r.passed(), r::toString);
+  }
 }

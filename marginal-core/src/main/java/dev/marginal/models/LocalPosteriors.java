@@ -128,6 +128,18 @@ public final class LocalPosteriors {
     scatterAdd(logVar.gradBuffer(), tape.grad(batch.logVar()).buffer(), batch.rows(), scale);
   }
 
+  /** The Euclidean norm of the batch's gradient from the last backward pass, over both parameters. */
+  public double gradNorm(Batch batch) {
+    Tape tape = batch.loc().tape();
+    double s = 0;
+    for (Var v : List.of(batch.loc(), batch.logVar())) {
+      for (float g : tape.grad(v).buffer()) {
+        s += (double) g * g;
+      }
+    }
+    return Math.sqrt(s);
+  }
+
   private void scatterAdd(float[] target, float[] g, int[] rows, float scale) {
     int d = latentDim();
     for (int i = 0; i < rows.length; i++) {

@@ -29,7 +29,7 @@ final class LvmArgs {
   record Settings(Integer latent, List<Integer> hidden, String activation, String decoder, String objective,
       Integer k, Integer minTerms, Integer epochs, Integer steps, Integer batch, Double lr, String binarize,
       String gradient, boolean perDatapoint, String validation, Integer patience, Integer checkpointEvery,
-      Path resume, Double clip) {}
+      Path resume, Double clip, Integer localSteps) {}
 
   @Option(names = "--hidden", split = ",", paramLabel = "W,W",
       description = "LVM hidden layer widths, comma separated, e.g. 200,200.")
@@ -72,6 +72,11 @@ final class LvmArgs {
   @Option(names = "--per-datapoint", description = "LVM: fit a variational posterior per data point, no encoder.")
   boolean perDatapoint;
 
+  @Option(names = "--local-steps", paramLabel = "N",
+      description = "LVM --per-datapoint: steps of the posterior fit for each row scored or encoded later "
+          + "(default 200; saved in the model).")
+  Integer localSteps;
+
   @Option(names = "--validation", paramLabel = "SRC|FRACTION",
       description = "LVM held-out data: a fraction of the rows (e.g. 0.1) or a data source.")
   String validation;
@@ -101,6 +106,10 @@ final class LvmArgs {
     positiveIfSet("--batch", batch);
     positiveIfSet("--patience", patience);
     positiveIfSet("--checkpoint-every", checkpointEvery);
+    positiveIfSet("--local-steps", localSteps);
+    if (localSteps != null && !perDatapoint) {
+      throw new UserInputException("--local-steps applies to --per-datapoint models only");
+    }
     if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
       throw new UserInputException("--lr must be a positive number, got " + lr);
     }
@@ -113,7 +122,7 @@ final class LvmArgs {
         k, minTerms, epochs, steps, batch, lr,
         binarize == null ? null : Commands.oneOf("--binarize", binarize, BINARIZATIONS),
         gradient == null ? null : Commands.oneOf("--gradient", gradient, GRADIENTS),
-        perDatapoint, validation, patience, checkpointEvery, resume, clip);
+        perDatapoint, validation, patience, checkpointEvery, resume, clip, localSteps);
   }
 
   private static void positiveIfSet(String option, Integer v) {

@@ -6,6 +6,8 @@ import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
+import dev.marginal.models.LocalPosteriorFit;
+import dev.marginal.models.LocalPosteriors;
 import dev.marginal.models.LvmDensityModel;
 import dev.marginal.nn.Activation;
 import dev.marginal.random.RngKey;
@@ -44,10 +46,6 @@ final class LvmFitter {
 
   static Fitters.FitResult fit(FitRequest r) {
     LvmArgs.Settings s = r.lvm();
-    if (s.perDatapoint()) {
-      throw new UserInputException("--per-datapoint is not supported by this build's trainer (use the amortized "
-          + "encoder, the default)");
-    }
     Parallel.setThreads(r.threads());
     Dataset data = r.data();
     if (data.rows() == 0) {
@@ -77,7 +75,12 @@ final class LvmFitter {
       ModelFile file = Commands.readModelFile(s.resume());
       try {
         model = LvmDensityModel.fromFile(file);
-        trainer = new LvmTrainer(model.model(), options);
+        if (s.perDatapoint() && !model.perDatapoint()) {
+          throw new UserInputException(s.resume() + ": --per-datapoint given, but the checkpoint is of a run with "
+              + "the amortized encoder");
+        }
+        LocalPosteriors local = model.perDatapoint() ? LvmCheckpoint.localPosteriors(file) : null;
+        trainer = new LvmTrainer(model.model(), local, options);
         LvmCheckpoint.restore(file, trainer);
       } catch (IllegalArgumentException e) {
         throw new UserInputException(s.resume() + ": " + e.getMessage(), e);
@@ -93,8 +96,15 @@ final class LvmFitter {
       DeepLvm.Config config = new DeepLvm.Config(data.cols(), latent, hidden.stream().mapToInt(i -> i).toArray(),
           s.activation() == null ? Activation.TANH : parse(() -> Activation.parse(s.activation())), decoder);
       DeepLvm fresh = DeepLvm.create(config, RngKey.of(r.seed()), columnMeans(train));
-      model = new LvmDensityModel(fresh, data.columns(), standardizer);
-      trainer = parse(() -> new LvmTrainer(fresh, options));
+      LvmDensityModel amortized = new LvmDensityModel(fresh, data.columns(), standardizer);
+      if (s.perDatapoint()) {
+        LocalPosteriors local = LocalPosteriors.atPrior(train.rows(), latent);
+        model = amortized.withPerDatapointInference(localFit(s));
+        trainer = parse(() -> new LvmTrainer(fresh, local, options));
+      } else {
+        model = amortized;
+        trainer = parse(() -> new LvmTrainer(fresh, options));
+      }
     }
     TrainingState state = train(r, model, trainer, options, train, validation);
     return new Fitters.FitResult(model, summary(state, trainer, options));
@@ -146,6 +156,11 @@ final class LvmFitter {
         }
       }
     }
+  }
+
+  private static LocalPosteriorFit localFit(LvmArgs.Settings s) {
+    LocalPosteriorFit fit = LocalPosteriorFit.defaults();
+    return s.localSteps() == null ? fit : fit.withSteps(s.localSteps());
   }
 
   static Path checkpointPath(Path out) {
@@ -221,6 +236,7 @@ final class LvmFitter {
     s.put("architecture", trainer.model().config().toString());
     s.put("objective", o.objectiveLabel());
     s.put("gradient", o.gradient().id());
+    s.put("inference", trainer.localPosteriors() == null ? "amortized" : LvmDensityModel.PER_DATAPOINT);
     s.put("status", state.status().name().toLowerCase(java.util.Locale.ROOT));
     s.put("steps", state.step());
     s.put("epochs", state.history().size());

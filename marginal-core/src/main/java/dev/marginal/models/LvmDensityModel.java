@@ -29,25 +29,61 @@ import java.util.Map;
  * the scoring key (the usual protocol for dynamically binarized training), so scores are of binary vectors. When
  * the model was fitted on standardized data the log-Jacobian −Σ log sd is added, so densities are always of the
  * data as given.
+ *
+ * <p>A per-datapoint model ({@link #withPerDatapointInference}) was trained with free posteriors for its training
+ * rows and has no usable encoder, so q for the rows being scored or encoded is fitted on the spot with the decoder
+ * fixed ({@link LocalPosteriorFit}, vectorized over a chunk of rows), and the estimator then draws from that q. Its
+ * model file says {@code "inference": "per-datapoint"} with the fit's settings; the training rows' posteriors are not
+ * part of it (they describe only those rows), though checkpoints keep them for resuming.
  */
 public final class LvmDensityModel implements DensityModel {
   /** Model rows (data points × samples) pushed through the decoder at once when scoring. */
   static final int ROWS_PER_PASS = 1 << 14;
+  /** The value of the model file's {@code "inference"} entry for per-datapoint models. */
+  public static final String PER_DATAPOINT = "per-datapoint";
+  /** Stream of the scoring key that drives the local fits (the estimator uses {@code key.foldIn(start)}). */
+  static final long LOCAL_FIT_STREAM = 0x4C46L;
+  /** Root seed of the local fits behind {@link #encode}, which takes no key. */
+  static final long ENCODE_SEED = 0x454EL;
 
   private final DeepLvm model;
   private final List<String> columns;
   private final Standardizer standardizer;
+  /** How q is fitted for per-datapoint models; null when the encoder gives q. */
+  private final LocalPosteriorFit localFit;
 
   /**
+   * A model whose q comes from the amortized encoder.
+   *
    * @param standardizer the transform applied to the data before fitting, or null
    */
   public LvmDensityModel(DeepLvm model, List<String> columns, Standardizer standardizer) {
+    this(model, columns, standardizer, null);
+  }
+
+  private LvmDensityModel(DeepLvm model, List<String> columns, Standardizer standardizer, LocalPosteriorFit fit) {
     if (columns.size() != model.dataDim()) {
       throw new IllegalArgumentException(columns.size() + " column names for a " + model.dataDim() + "-D model");
     }
     this.model = model;
     this.columns = List.copyOf(columns);
     this.standardizer = standardizer;
+    this.localFit = fit;
+  }
+
+  /** The same model marked per-datapoint: q for new rows is fitted with {@code fit} instead of encoded. */
+  public LvmDensityModel withPerDatapointInference(LocalPosteriorFit fit) {
+    return new LvmDensityModel(model, columns, standardizer, java.util.Objects.requireNonNull(fit, "fit"));
+  }
+
+  /** Whether q is fitted per data point (true) or given by the encoder (false). */
+  public boolean perDatapoint() {
+    return localFit != null;
+  }
+
+  /** The local fit of a per-datapoint model, or null. */
+  public LocalPosteriorFit localFit() {
+    return localFit;
   }
 
   public DeepLvm model() {
@@ -94,7 +130,8 @@ public final class LvmDensityModel implements DensityModel {
     float[] x = prepare(data, key.foldIn(-1));
     int d = dim();
     int n = data.rows();
-    int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(est.expectedSamplesPerPoint()));
+    double perPoint = Math.max(est.expectedSamplesPerPoint(), localFit == null ? 1 : localFit.numSamples());
+    int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(perPoint));
     double[] value = new double[n];
     double[] se = new double[n];
     double jac = logJacobian();
@@ -102,7 +139,8 @@ public final class LvmDensityModel implements DensityModel {
       int b = Math.min(chunk, n - start);
       Tensor xb = Tensor.wrap(Arrays.copyOfRange(x, start * d, (start + b) * d), b, d);
       Tape tape = new Tape();
-      DiagNormal q = model.posterior(tape, tape.constant(xb));
+      DiagNormal q = localFit == null ? model.posterior(tape, tape.constant(xb))
+          : localFit.fit(model, xb, key.foldIn(LOCAL_FIT_STREAM).foldIn(start)).posterior(tape);
       Estimate e = est.estimate(model, xb, q, key.foldIn(start), options.repeats());
       for (int i = 0; i < b; i++) {
         value[start + i] = e.mean()[i] + jac;
@@ -166,7 +204,8 @@ public final class LvmDensityModel implements DensityModel {
     float[] x = standardizer == null ? data.values() : standardizer.apply(data.values());
     int d = model.latentDim();
     Tape tape = new Tape();
-    DiagNormal q = model.posterior(tape, tape.constant(Tensor.wrap(x.clone(), data.rows(), dim())));
+    DiagNormal q = localFit == null ? model.posterior(tape, tape.constant(Tensor.wrap(x.clone(), data.rows(), dim())))
+        : fitAll(tape, x, data.rows());
     float[] mean = q.loc().value().buffer();
     float[] var = q.scale().value().square().buffer();
     float[] out = new float[data.rows() * 2 * d];
@@ -184,6 +223,29 @@ public final class LvmDensityModel implements DensityModel {
     return Dataset.of(data.source() + " (encoded)", names, out);
   }
 
+  /**
+   * Local posteriors for all rows, fitted chunk by chunk with keys from {@link #ENCODE_SEED}, so encoding is
+   * deterministic. Data for a Bernoulli decoder are not binarized: the fit maximizes the cross-entropy ELBO of
+   * the values as given, as the encoder would see them.
+   */
+  private DiagNormal fitAll(Tape tape, float[] x, int n) {
+    int d = dim();
+    int latent = model.latentDim();
+    int chunk = Math.max(1, ROWS_PER_PASS / localFit.numSamples());
+    float[] loc = new float[n * latent];
+    float[] logVar = new float[n * latent];
+    RngKey key = RngKey.of(ENCODE_SEED);
+    for (int start = 0; start < n; start += chunk) {
+      int b = Math.min(chunk, n - start);
+      Tensor xb = Tensor.wrap(Arrays.copyOfRange(x, start * d, (start + b) * d), b, d);
+      LocalPosteriorFit.Fitted f = localFit.fit(model, xb, key.foldIn(start));
+      System.arraycopy(f.loc().buffer(), 0, loc, start * latent, b * latent);
+      System.arraycopy(f.logVar().buffer(), 0, logVar, start * latent, b * latent);
+    }
+    return new LocalPosteriorFit.Fitted(Tensor.wrap(loc, n, latent), Tensor.wrap(logVar, n, latent))
+        .posterior(tape);
+  }
+
   @Override
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -196,6 +258,7 @@ public final class LvmDensityModel implements DensityModel {
     }
     m.put("parameters", count);
     m.put("standardized", standardizer != null);
+    m.put("inference", localFit == null ? "amortized" : PER_DATAPOINT);
     return m;
   }
 
@@ -206,6 +269,12 @@ public final class LvmDensityModel implements DensityModel {
     if (standardizer != null) {
       cfg.put("standardizeMean", standardizer.mean());
       cfg.put("standardizeSd", standardizer.sd());
+    }
+    if (localFit != null) {
+      cfg.put("inference", PER_DATAPOINT);
+      cfg.put("localFitSteps", localFit.steps());
+      cfg.put("localFitLearningRate", localFit.learningRate());
+      cfg.put("localFitSamples", localFit.numSamples());
     }
     return new ModelFile(kind(), cfg, provenance, model.tensors());
   }
@@ -222,6 +291,19 @@ public final class LvmDensityModel implements DensityModel {
     Standardizer s = null;
     if (cfg.containsKey("standardizeMean")) {
       s = new Standardizer(doubles(cfg.get("standardizeMean")), doubles(cfg.get("standardizeSd")));
+    }
+    Object inference = cfg.getOrDefault("inference", "amortized");
+    if (PER_DATAPOINT.equals(inference)) {
+      LocalPosteriorFit defaults = LocalPosteriorFit.defaults();
+      LocalPosteriorFit fit = new LocalPosteriorFit(
+          ((Number) cfg.getOrDefault("localFitSteps", defaults.steps())).intValue(),
+          ((Number) cfg.getOrDefault("localFitLearningRate", defaults.learningRate())).doubleValue(),
+          ((Number) cfg.getOrDefault("localFitSamples", defaults.numSamples())).intValue());
+      return new LvmDensityModel(m, cols, s, fit);
+    }
+    if (!"amortized".equals(inference)) {
+      throw new IllegalArgumentException("unknown inference '" + inference + "' (expected amortized or "
+          + PER_DATAPOINT + ")");
     }
     return new LvmDensityModel(m, cols, s);
   }

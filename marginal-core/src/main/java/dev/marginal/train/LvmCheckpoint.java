@@ -1,6 +1,7 @@
 package dev.marginal.train;
 
 import dev.marginal.io.ModelFile;
+import dev.marginal.models.LocalPosteriors;
 import dev.marginal.models.LvmDensityModel;
 import dev.marginal.tensor.Tensor;
 import java.io.IOException;
@@ -13,36 +14,49 @@ import java.util.Map;
  * finished model) with the optimizers' moments as extra tensors ({@code opt.decoder/...}, {@code opt.encoder/...})
  * and the {@link TrainingState} and options under {@code provenance.training}. Written atomically, so an interrupted
  * write never destroys the previous checkpoint.
+ *
+ * <p>A per-datapoint run also stores its training rows' posteriors ({@value LocalPosteriors#LOC},
+ * {@value LocalPosteriors#LOG_VAR}) and their row-sparse Adam state ({@code opt.local/...}), so that a resumed run
+ * continues exactly; finished model files leave them out.
  */
 public final class LvmCheckpoint {
   static final String DECODER_PREFIX = "opt.decoder/";
   static final String ENCODER_PREFIX = "opt.encoder/";
+  static final String LOCAL_PREFIX = "opt.local/";
 
   private LvmCheckpoint() {}
 
   /** Writes the trainer's model, optimizer state and training state. */
   public static void write(Path path, LvmDensityModel model, LvmTrainer trainer, Map<String, Object> provenance)
       throws IOException {
+    Map<String, Tensor> extra = new LinkedHashMap<>();
+    LocalPosteriors local = trainer.localPosteriors();
+    if (local != null) {
+      extra.put(LocalPosteriors.LOC, local.loc().value());
+      extra.put(LocalPosteriors.LOG_VAR, local.logVar().value());
+      put(extra, LOCAL_PREFIX, trainer.localOptimizerState());
+    }
     write(path, model, trainer.state().toMap(), trainer.decoderOptimizerState(), trainer.encoderOptimizerState(),
-        provenance);
+        extra, provenance);
   }
 
   /** Writes a reverse-KL trainer's surrogate, optimizer state and step count. */
   public static void write(Path path, LvmDensityModel model, ReverseKlTrainer trainer, Map<String, Object> provenance)
       throws IOException {
     write(path, model, Map.of("step", trainer.steps()), trainer.decoderOptimizerState(),
-        trainer.encoderOptimizerState(), provenance);
+        trainer.encoderOptimizerState(), Map.of(), provenance);
   }
 
   private static void write(Path path, LvmDensityModel model, Map<String, Object> training,
-      Map<String, float[]> decoderState, Map<String, float[]> encoderState, Map<String, Object> provenance)
-      throws IOException {
+      Map<String, float[]> decoderState, Map<String, float[]> encoderState, Map<String, Tensor> extra,
+      Map<String, Object> provenance) throws IOException {
     Map<String, Object> p = new LinkedHashMap<>(provenance);
     p.put("training", new LinkedHashMap<>(training));
     ModelFile base = model.toFile(p);
     Map<String, Tensor> tensors = new LinkedHashMap<>(base.tensors());
     put(tensors, DECODER_PREFIX, decoderState);
     put(tensors, ENCODER_PREFIX, encoderState);
+    tensors.putAll(extra);
     new ModelFile(base.kind(), base.config(), base.provenance(), tensors).write(path);
   }
 
@@ -77,6 +91,32 @@ public final class LvmCheckpoint {
     }
     TrainingState state = TrainingState.fromMap((Map<String, Object>) training).resumed();
     trainer.resumeFrom(state, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX));
+    LocalPosteriors local = trainer.localPosteriors();
+    if (local != null) {
+      LocalPosteriors saved = localPosteriors(file);
+      if (saved.rows() != local.rows() || saved.latentDim() != local.latentDim()) {
+        throw new IllegalArgumentException("the checkpoint's local posteriors are [" + saved.rows() + ", "
+            + saved.latentDim() + "], the trainer's [" + local.rows() + ", " + local.latentDim() + "]");
+      }
+      local.loc().set(saved.loc().value());
+      local.logVar().set(saved.logVar().value());
+      trainer.resumeLocalFrom(take(file, LOCAL_PREFIX));
+    }
+  }
+
+  /**
+   * The training rows' posteriors saved in a per-datapoint checkpoint.
+   *
+   * @throws IllegalArgumentException if the file holds none
+   */
+  public static LocalPosteriors localPosteriors(ModelFile file) {
+    Tensor loc = file.tensors().get(LocalPosteriors.LOC);
+    Tensor logVar = file.tensors().get(LocalPosteriors.LOG_VAR);
+    if (loc == null || logVar == null) {
+      throw new IllegalArgumentException("the model file holds no per-datapoint posteriors to resume from (only "
+          + "checkpoints keep them)");
+    }
+    return LocalPosteriors.of(loc, logVar);
   }
 
   private static Map<String, float[]> take(ModelFile file, String prefix) {

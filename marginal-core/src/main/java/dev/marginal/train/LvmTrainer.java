@@ -12,9 +12,12 @@ import dev.marginal.gradients.Dreg;
 import dev.marginal.gradients.Vimco;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.models.DeepLvm;
+import dev.marginal.models.LocalPosteriorFit;
+import dev.marginal.models.LocalPosteriors;
 import dev.marginal.optim.Adam;
 import dev.marginal.optim.GradientClipping;
 import dev.marginal.optim.LearningRate;
+import dev.marginal.optim.RowAdam;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
 import java.io.IOException;
@@ -30,6 +33,14 @@ import java.util.function.BooleanSupplier;
  * SUMO's gradient and the encoder, which cannot change E[SUMO], minimizes E[SUMO²] (the estimator's variance) with
  * its own optimizer; both gradients come from one forward pass (Luo et al. 2020).
  *
+ * <p>Per-datapoint inference (built with {@link LocalPosteriors}): q for a batch comes from the free parameters
+ * (μ_i, log σ²_i) of its rows instead of the encoder, and those parameters take the encoder's role in every
+ * objective (maximize the ELBO or IWAE bound; minimize E[SUMO²] under SUMO), updated by a row-sparse
+ * {@link RowAdam} that touches only the batch rows. The encoder is neither used nor trained. Validation rows have
+ * no local parameters, so each evaluation first fits them with the decoder fixed ({@link LocalPosteriorFit},
+ * {@value #VALIDATION_FIT_STEPS} steps). Under early stopping only the decoder (and encoder) values of the best
+ * epoch are restored; the local parameters keep their latest values.
+ *
  * <p>Randomness: epoch e's row order comes from {@code root.foldIn(SHUFFLE).foldIn(e)}; step s of epoch e uses
  * {@code root.foldIn(e).foldIn(s)} for binarization and sampling. A run is therefore a pure function of the seed,
  * the data and the options, and a resumed run continues exactly where the interrupted one stopped.
@@ -39,6 +50,8 @@ public final class LvmTrainer {
   static final long VALIDATION_STREAM = 0x5641L;
   /** Rows per validation batch. */
   static final int VALIDATION_BATCH = 500;
+  /** Steps of the local fit that gives validation rows their q under per-datapoint inference. */
+  public static final int VALIDATION_FIT_STEPS = 50;
 
   private final DeepLvm model;
   private final LvmTrainingOptions options;
@@ -49,12 +62,27 @@ public final class LvmTrainer {
   private final List<Parameter> decoderParams;
   private final LogMarginalEstimator estimator;
   private final GradientEstimator gradient;
+  /** Per-datapoint posteriors of the training rows, or null for the amortized encoder. */
+  private final LocalPosteriors local;
+  private final RowAdam localOpt;
   private TrainingState state = TrainingState.start();
   /** Parameter values of the best validation epoch (kept in memory only). */
   private List<float[]> best;
 
+  /** A trainer with the amortized encoder q_φ(z|x). */
   public LvmTrainer(DeepLvm model, LvmTrainingOptions options) {
+    this(model, null, options);
+  }
+
+  /**
+   * A trainer for per-datapoint inference when {@code local} is given (one row per training row, in the order of
+   * the training data), or for the amortized encoder when it is null.
+   *
+   * @throws IllegalArgumentException for DReG or score-function gradients with local posteriors
+   */
+  public LvmTrainer(DeepLvm model, LocalPosteriors local, LvmTrainingOptions options) {
     this.model = model;
+    this.local = local;
     this.options = options;
     this.root = RngKey.of(options.seed());
     this.encoderParams = model.encoderParameters();
@@ -70,6 +98,33 @@ public final class LvmTrainer {
     if (gradient == GradientEstimator.SCORE && options.numSamples() < 2) {
       throw new IllegalArgumentException("--gradient score needs --k >= 2 (VIMCO's leave-one-out baseline)");
     }
+    if (local != null && gradient != GradientEstimator.REPARAM) {
+      throw new IllegalArgumentException("--per-datapoint trains the local posteriors with reparameterized "
+          + "gradients only; --gradient " + gradient.id() + " is for the amortized encoder");
+    }
+    if (local != null && local.latentDim() != model.latentDim()) {
+      throw new IllegalArgumentException("local posteriors are " + local.latentDim() + "-D, the model's latent is "
+          + model.latentDim() + "-D");
+    }
+    this.localOpt = local == null ? null : new RowAdam(local.parameters(), lr);
+  }
+
+  /** The per-datapoint posteriors of the training rows, or null when the encoder is used. */
+  public LocalPosteriors localPosteriors() {
+    return local;
+  }
+
+  /** Optimizer state of the local posteriors for checkpoints (empty when the encoder is used). */
+  public Map<String, float[]> localOptimizerState() {
+    return localOpt == null ? Map.of() : localOpt.state();
+  }
+
+  /** Restores the local posteriors' optimizer state (per-datapoint runs; their values are restored by the caller). */
+  public void resumeLocalFrom(Map<String, float[]> localState) {
+    if (localOpt == null) {
+      throw new IllegalStateException("this trainer has no local posteriors");
+    }
+    localOpt.restore(localState);
   }
 
   /** Continues from a checkpoint's counters and optimizer state (the model's parameters are restored by the caller). */
@@ -117,6 +172,10 @@ public final class LvmTrainer {
     }
     if (train.rows() == 0) {
       throw new IllegalArgumentException(train.source() + ": no rows to train on");
+    }
+    if (local != null && local.rows() != train.rows()) {
+      throw new IllegalArgumentException(train.source() + ": " + train.rows() + " rows, but there are local "
+          + "posteriors for " + local.rows());
     }
     int perEpoch = Batches.count(train.rows(), options.batchSize());
     long budget = options.maxSteps() > 0 ? options.maxSteps() : (long) perEpoch * options.epochs();
@@ -181,8 +240,11 @@ public final class LvmTrainer {
     xb = options.binarization().batch(xb, key.foldIn(0));
     Tape tape = new Tape();
     Var x = tape.constant(Tensor.wrap(xb, rows.length, d));
-    DiagNormal q = model.posterior(tape, x);
     RngKey[] pointKeys = ImportanceSamples.pointKeys(key.foldIn(1), rows.length);
+    if (local != null) {
+      return localStep(tape, x, rows, pointKeys);
+    }
+    DiagNormal q = model.posterior(tape, x);
     if (gradient == GradientEstimator.REPARAM) {
       Var values = estimator.logMarginal(model, x, q, pointKeys);
       Var mean = values.mean();
@@ -215,6 +277,34 @@ public final class LvmTrainer {
     }
     tape.backward(surrogate.neg());
     applyUpdates();
+    return objective;
+  }
+
+  /** A per-datapoint step: q from the batch rows' local parameters, which play the encoder's part. */
+  private double localStep(Tape tape, Var x, int[] rows, RngKey[] pointKeys) {
+    LocalPosteriors.Batch batch = local.watch(tape, rows);
+    Var values = estimator.logMarginal(model, x, batch.q(), pointKeys);
+    Var mean = values.mean();
+    double objective = mean.value().item();
+    if (!Double.isFinite(objective)) {
+      return objective;
+    }
+    if (options.objective() == LvmTrainingOptions.Objective.SUMO) {
+      tape.backward(mean.neg(), decoderParams);
+      // The second sweep reaches only the local leaves: no parameter is listed.
+      tape.backward(Sumo.encoderLoss(values), List.of());
+    } else {
+      tape.backward(mean.neg(), decoderParams);
+    }
+    float scale = 1f;
+    if (options.clipNorm() > 0) {
+      GradientClipping.clipByGlobalNormInPlace(decoderParams, options.clipNorm());
+      double norm = local.gradNorm(batch);
+      scale = norm > options.clipNorm() ? (float) (options.clipNorm() / norm) : 1f;
+    }
+    local.accumulateGrad(batch, scale);
+    decoderOpt.step();
+    localOpt.step(rows);
     return objective;
   }
 
@@ -257,12 +347,42 @@ public final class LvmTrainer {
       for (int i = 0; i < n; i++) {
         rows[i] = start + i;
       }
+      Tensor xs = Tensor.wrap(gatherRows(data, rows), n, model.dataDim());
       Tape tape = new Tape();
-      Var x = tape.constant(Tensor.wrap(gatherRows(data, rows), n, model.dataDim()));
-      Var v = estimator.logMarginal(model, x, model.posterior(tape, x), key.foldIn(start));
+      Var x = tape.constant(xs);
+      DiagNormal q = local == null ? model.posterior(tape, x)
+          : LocalPosteriorFit.defaults().withSteps(VALIDATION_FIT_STEPS).fit(model, xs, key.foldIn(start).foldIn(1))
+              .posterior(tape);
+      Var v = estimator.logMarginal(model, x, q, key.foldIn(start));
       sum += v.value().sumDouble();
     }
     return sum / data.rows();
+  }
+
+  /**
+   * The mean of the training estimator over the training rows with their own local posteriors (per-datapoint runs
+   * only), with a fixed key.
+   *
+   * @param train the training rows the local posteriors belong to
+   */
+  public double trainingObjective(Dataset train) {
+    if (local == null || local.rows() != train.rows()) {
+      throw new IllegalStateException("the training objective with local posteriors needs a per-datapoint trainer "
+          + "and its own training rows");
+    }
+    RngKey key = root.foldIn(VALIDATION_STREAM);
+    double sum = 0;
+    for (int start = 0; start < train.rows(); start += VALIDATION_BATCH) {
+      int n = Math.min(VALIDATION_BATCH, train.rows() - start);
+      int[] rows = new int[n];
+      for (int i = 0; i < n; i++) {
+        rows[i] = start + i;
+      }
+      Tape tape = new Tape();
+      Var x = tape.constant(Tensor.wrap(gatherRows(train, rows), n, model.dataDim()));
+      sum += estimator.logMarginal(model, x, local.posterior(tape, rows), key.foldIn(start)).value().sumDouble();
+    }
+    return sum / train.rows();
   }
 
   static float[] gatherRows(Dataset data, int[] rows) {

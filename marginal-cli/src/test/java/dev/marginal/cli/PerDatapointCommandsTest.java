@@ -1,0 +1,83 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.io.ModelFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code marginal fit --per-datapoint} end to end with tiny settings: fit, score, encode, eval, resume. */
+class PerDatapointCommandsTest {
+  private static final String MOONS = "toy:moons?n=200";
+  private static final String MOONS_TEST = "toy:moons?n=40&seed=7";
+
+  @TempDir Path dir;
+
+  private CliRun fit(Path out, int epochs, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("fit", "--data", MOONS, "--model", "lvm", "--hidden", "16",
+        "--epochs", String.valueOf(epochs), "--batch", "20", "--validation", "0.2", "--per-datapoint", "--local-steps", "30",
+        "--quiet", "--out", out.toString()));
+    args.addAll(List.of(extra));
+    return CliRun.of(args.toArray(new String[0]));
+  }
+
+  @Test
+  void fitScoreEncodeEval() throws IOException {
+    Path model = dir.resolve("pdp.marginal");
+    CliRun f = fit(model, 2);
+    assertEquals(0, f.code(), f.toString());
+
+    ModelFile file = ModelFile.read(model);
+    assertEquals("per-datapoint", file.config().get("inference"));
+    assertEquals(30, ((Number) file.config().get("localFitSteps")).intValue());
+    assertFalse(file.tensors().containsKey("local.loc"), "training rows' posteriors stay out of the model file");
+    assertTrue(ModelFile.read(dir.resolve("pdp.marginal.ckpt")).tensors().containsKey("local.loc"),
+        "the checkpoint keeps them");
+
+    Path scores = dir.resolve("scores.csv");
+    CliRun s = CliRun.of("score", "--model", model.toString(), "--data", MOONS_TEST, "--estimator", "iwae",
+        "--k", "10", "--repeats", "2", "--out", scores.toString());
+    assertEquals(0, s.code(), s.toString());
+    List<double[]> rows = CliRun.csvRows(scores);
+    assertEquals(40, rows.size());
+    rows.forEach(r -> assertTrue(Double.isFinite(r[0]) && r[1] > 0, "finite estimate with a standard error"));
+
+    Path codes = dir.resolve("codes.csv");
+    assertEquals(0, CliRun.of("encode", "--model", model.toString(), "--data", MOONS_TEST, "--out",
+        codes.toString()).code());
+    assertEquals(List.of("z0", "z1", "var_z0", "var_z1"), CliRun.csvHeader(codes));
+    CliRun.csvRows(codes).forEach(r -> assertTrue(r[2] > 0 && r[3] > 0, "positive posterior variances"));
+
+    CliRun e = CliRun.of("eval", "--model", model.toString(), "--data", MOONS_TEST, "--k", "20");
+    assertEquals(0, e.code(), e.toString());
+    assertTrue(e.out().contains("nll") && e.out().contains("elbo"), e.out());
+  }
+
+  @Test
+  void resumeContinuesFromThePerDatapointCheckpoint() throws IOException {
+    Path model = dir.resolve("first.marginal");
+    assertEquals(0, fit(model, 1).code());
+    Path ckpt = dir.resolve("first.marginal.ckpt");
+    Path resumed = dir.resolve("resumed.marginal");
+    CliRun r = fit(resumed, 2, "--resume", ckpt.toString());
+    assertEquals(0, r.code(), r.toString());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> training = (Map<String, Object>) ModelFile.read(dir.resolve("resumed.marginal.ckpt"))
+        .provenance().get("training");
+    assertEquals(16L, ((Number) training.get("step")).longValue(), "two epochs of 8 batches in all");
+    assertEquals("per-datapoint", ModelFile.read(resumed).config().get("inference"));
+  }
+
+  @Test
+  void perDatapointRejectsDregWithOneLine() {
+    CliRun r = fit(dir.resolve("x.marginal"), 1, "--gradient", "dreg");
+    assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());
+    assertTrue(r.err().contains("--per-datapoint"), r.toString());
+  }
+}

@@ -1,0 +1,68 @@
+package dev.marginal.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.data.Dataset;
+import dev.marginal.data.ToyData;
+import dev.marginal.io.ModelFile;
+import dev.marginal.nn.Activation;
+import dev.marginal.random.RngKey;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PerDatapointDensityModelTest {
+  @TempDir Path dir;
+
+  private static final Dataset DATA = ToyData.generate("moons", 30, RngKey.of(2));
+
+  private static LvmDensityModel model() {
+    DeepLvm m = DeepLvm.create(new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN),
+        RngKey.of(1), null);
+    return new LvmDensityModel(m, List.of("x0", "x1"), null)
+        .withPerDatapointInference(LocalPosteriorFit.defaults().withSteps(40));
+  }
+
+  @Test
+  void modelFileRecordsPerDatapointInferenceAndItsFit() throws IOException {
+    LvmDensityModel m = model();
+    m.toFile(Map.of()).write(dir.resolve("pdp.marginal"));
+    ModelFile file = ModelFile.read(dir.resolve("pdp.marginal"));
+    assertEquals(LvmDensityModel.PER_DATAPOINT, file.config().get("inference"));
+    LvmDensityModel read = LvmDensityModel.fromFile(file);
+    assertTrue(read.perDatapoint());
+    assertEquals(m.localFit(), read.localFit());
+    new LvmDensityModel(m.model(), m.columns(), null).toFile(Map.of()).write(dir.resolve("amortized.marginal"));
+    assertTrue(!LvmDensityModel.fromFile(ModelFile.read(dir.resolve("amortized.marginal"))).perDatapoint(),
+        "files without the entry are amortized");
+  }
+
+  @Test
+  void fittedPosteriorsScoreAtLeastAsWellAsThePrior() {
+    // The fit starts at the prior and ascends the ELBO, so the ELBO with the fitted q must beat the prior's.
+    LvmDensityModel m = model();
+    DensityModel.ScoreOptions elbo = new DensityModel.ScoreOptions(DensityModel.Estimator.ELBO, 200, 1, 1);
+    double fitted = m.logDensity(DATA, elbo, RngKey.of(3)).mean();
+    double prior = new LvmDensityModel(m.model(), m.columns(), null)
+        .withPerDatapointInference(LocalPosteriorFit.defaults().withSteps(0))
+        .logDensity(DATA, elbo, RngKey.of(3)).mean();
+    assertTrue(fitted > prior, "ELBO with fitted q " + fitted + " vs prior " + prior);
+  }
+
+  @Test
+  void encodingIsDeterministicAndScoringLeavesTheDecoderAlone() {
+    LvmDensityModel m = model();
+    float[] before = m.model().decoderParameters().get(0).value().toArray();
+    float[] grad = m.model().decoderParameters().get(0).gradBuffer().clone();
+    Dataset a = m.encode(DATA);
+    m.logDensity(DATA, new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, 5, 1, 1), RngKey.of(4));
+    assertArrayEquals(a.values(), m.encode(DATA).values());
+    assertArrayEquals(before, m.model().decoderParameters().get(0).value().toArray());
+    assertArrayEquals(grad, m.model().decoderParameters().get(0).gradBuffer(), "no gradient reaches the decoder");
+  }
+}

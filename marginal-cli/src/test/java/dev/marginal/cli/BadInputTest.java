@@ -137,10 +137,10 @@ class BadInputTest {
   }
 
   @Test
-  void lvmIsNotYetAvailable() throws IOException {
+  void lvmRejectsNegativeHiddenSizesBeforeTraining() throws IOException {
     Path m2 = dir.resolve("m2.marginal");
-    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "lvm", "--hidden", "20,20",
-        "--out", m2.toString()}, "--model lvm is not available in this build");
+    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "lvm", "--hidden", "20,-3",
+        "--out", m2.toString()}, "--hidden");
     assertFalse(Files.exists(m2));
   }
 

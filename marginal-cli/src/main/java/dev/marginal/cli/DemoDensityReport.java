@@ -43,17 +43,17 @@ final class DemoDensityReport {
             + DemoDensity.TRAIN_DATA_SEED + ") and scored on " + first.heldOut().rows() + " independent held-out "
             + "points (seed " + DemoDensity.HELD_OUT_DATA_SEED + "). The deep LVMs (latent " + DemoDensity.LVM_LATENT
             + ", hidden " + java.util.Arrays.toString(DemoDensity.LVM_HIDDEN) + " tanh, Gaussian decoder) start "
-            + "from the same weights and train for " + s.lvmEpochs() + " epochs with Adam; only the objective "
-            + "differs. Values are held-out mean log p(x) in nats per point (higher is better) ± one standard "
+            + "from the same weights and train for " + s.lvmEpochs() + " epochs with Adam (gradient norm clipped "
+            + "at " + DemoDensity.LVM_CLIP_NORM + "); only the objective differs. Values are held-out mean log p(x) in nats per point (higher is better) ± one standard "
             + "error over the held-out points. GMM and PPCA are exact; a deep LVM has no exact log p(x), so it is "
             + "estimated with IWAE K = " + o.score().numSamples() + ", a lower bound (section 3 shows how loose).")
         .table(shownHeader(o), shownRows(o));
     for (DemoDensity.DataResult d : o.data()) {
       page = page.image(pictures(d, s, dir, true), d.name() + ": data, GMM and PPCA",
-              d.name() + ": training data; exact densities of the GMM and PPCA with " + SHOWN_SAMPLES
+              d.name() + ": training data; exact log densities of the GMM and PPCA with " + SHOWN_SAMPLES
                   + " samples of each (red).")
           .image(pictures(d, s, dir, false), d.name() + ": deep LVMs",
-              d.name() + ": densities of the deep LVMs estimated with IWAE K = " + s.lvmGridK() + " on a "
+              d.name() + ": log densities of the deep LVMs, estimated with IWAE K = " + s.lvmGridK() + " on a "
                   + s.lvmGrid() + "×" + s.lvmGrid() + " grid, with " + SHOWN_SAMPLES + " samples of each (red).");
     }
     page = page.paragraph("Data: density.csv / density.json.");
@@ -152,6 +152,7 @@ final class DemoDensityReport {
     Dataset samples = m.sample(key.foldIn(1), SHOWN_SAMPLES);
     String title = exact ? f.label().replaceAll(" \\(.*", "") : f.label().replace("deep LVM, ", "LVM ");
     return DensityPlot.ofGrid(DemoGrid.toGrid(logP, cells), box).withSamples(x(samples), y(samples))
+        .withShading(DensityPlot.Shading.LOG_DENSITY)
         .withTitle(title).withAxisLabels("x0", "x1");
   }
 

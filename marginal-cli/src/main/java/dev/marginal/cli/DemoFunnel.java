@@ -47,12 +47,27 @@ final class DemoFunnel {
   record Run(String label, ReverseKlOptions options, ReverseKlRun.Result result, SurrogateMetrics last,
       float[] samples, double seconds) {}
 
-  record Outcome(Target target, SurrogateMetrics.Settings metrics, List<Run> runs) {
-    /** Every run's warnings, each prefixed with the run's label. */
+  /**
+   * Both runs.
+   *
+   * @param metrics settings of the final evaluation
+   * @param curveMetrics settings of the evaluations during training
+   */
+  record Outcome(Target target, SurrogateMetrics.Settings metrics, SurrogateMetrics.Settings curveMetrics,
+      List<Run> runs) {
+    /** Every run's warnings, each prefixed with the run's label, then any from the final evaluations. */
     List<String> warnings() {
       List<String> all = new ArrayList<>();
       for (Run r : runs) {
         r.result().warnings().forEach(w -> all.add(r.label() + ", " + w));
+      }
+      for (Run r : runs) {
+        SurrogateMetrics m = r.last();
+        if (m.klNegative(m.klIwae(), m.klIwaeSe()) || m.klNegative(m.klSumo(), m.klSumoSe())) {
+          all.add(r.label() + ", final evaluation: a KL estimate is significantly below zero (IWAE-"
+              + metrics.iwaeK() + " " + pm(m.klIwae(), m.klIwaeSe()) + ", SUMO " + pm(m.klSumo(), m.klSumoSe())
+              + ")");
+        }
       }
       return all;
     }
@@ -69,7 +84,7 @@ final class DemoFunnel {
     for (Objective objective : OBJECTIVES) {
       runs.add(train(target, base.withObjective(objective), s));
     }
-    return new Outcome(target, s.funnelMetrics(), runs);
+    return new Outcome(target, s.funnelMetrics(), s.funnelCurveMetrics(), runs);
   }
 
   private static Run train(Target target, ReverseKlOptions o, DemoSettings s) throws IOException {
@@ -78,11 +93,13 @@ final class DemoFunnel {
     ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(target, o), target, o);
     Progress progress = Progress.onTerminal("funnel, " + label, o.iterations(), s.quiet());
     long evalEvery = Math.max(1, o.iterations() / DemoSettings.FUNNEL_EVALUATIONS);
-    ReverseKlRun.Result result = ReverseKlRun.run(trainer, target, o, evalEvery, 0, s.funnelMetrics(), progress,
-        () -> false, t -> { }, m -> { });
-    // A run that diverged stops without a final evaluation; the trainer still holds its last finite surrogate.
-    SurrogateMetrics last = result.status() == ReverseKlRun.Status.COMPLETED
-        ? result.evaluations().get(result.evaluations().size() - 1)
+    ReverseKlRun.Result result = ReverseKlRun.run(trainer, target, o, evalEvery, 0, s.funnelCurveMetrics(),
+        progress, () -> false, t -> { }, m -> { });
+    // Evaluated afresh: with the full settings, and also after a divergence, when the run stops without a final
+    // evaluation (the trainer still holds its last finite surrogate).
+    boolean reuse = result.status() == ReverseKlRun.Status.COMPLETED
+        && s.funnelCurveMetrics().equals(s.funnelMetrics());
+    SurrogateMetrics last = reuse ? result.evaluations().get(result.evaluations().size() - 1)
         : SurrogateMetrics.evaluate(trainer.surrogate(), target, trainer.steps(), s.funnelMetrics(),
             RngKey.of(o.seed()).foldIn(SAMPLE_STREAM).foldIn(1));
     Tensor samples = trainer.surrogate().sample(RngKey.of(o.seed()).foldIn(SAMPLE_STREAM), SHOWN_SAMPLES, false);
@@ -148,7 +165,8 @@ final class DemoFunnel {
     PanelRow.of(targetPanel(o.target(), box), samplePanel(o.runs().get(0), box), samplePanel(o.runs().get(1), box))
         .withTitle("Seed funnel: target and reverse-KL surrogates").withPanelSize(440, 320)
         .writePng(dir.resolve("funnel.png"));
-    klPlot(o).writePng(dir.resolve("funnel-kl.png"));
+    PanelRow.of(klPlot(o, o.runs().get(0)), klPlot(o, o.runs().get(1))).withPanelSize(560, 400)
+        .withTitle("KL(q‖p) estimates during training").writePng(dir.resolve("funnel-kl.png"));
     summaryTable(o).write(dir);
     curveTable(o).write(dir);
     SurrogateMetrics.Settings ms = o.metrics();
@@ -172,7 +190,8 @@ final class DemoFunnel {
             + "exact samples; and the surrogate's mass in the neck. The true KL of a normalized target is ≥ 0, "
             + "so an estimate significantly below zero shows the estimator's bias.")
         .image("funnel-kl.png", "KL estimates over training",
-            "KL(q‖p) estimated with IWAE-" + ms.iwaeK() + " and with SUMO at each evaluation of both runs.")
+            "KL(q‖p) at each evaluation during training, log q(x) estimated with IWAE-" + o.curveMetrics().iwaeK()
+                + " and with SUMO; each run on its own scale.")
         .paragraph(outcomeText(o));
     List<String> warnings = o.warnings();
     if (!warnings.isEmpty()) {
@@ -217,32 +236,33 @@ final class DemoFunnel {
         .withEqualAspect(true).withTitle(r.label() + " surrogate").withAxisLabels("x0", "x1");
   }
 
-  private static LinePlot klPlot(Outcome o) {
-    LinePlot plot = LinePlot.titled("KL(q‖p) estimates during training").withAxisLabels("step", "KL (nats)");
-    double lastStep = 1;
-    for (Run r : o.runs()) {
-      List<SurrogateMetrics> evals = r.result().evaluations();
-      double[] steps = new double[evals.size()];
-      double[] iwae = new double[evals.size()];
-      double[] sumo = new double[evals.size()];
-      for (int i = 0; i < steps.length; i++) {
-        steps[i] = evals.get(i).step();
-        iwae[i] = evals.get(i).klIwae();
-        sumo[i] = evals.get(i).klSumo();
-        lastStep = Math.max(lastStep, steps[i]);
-      }
-      plot = plot.withSeries(r.label() + " run, IWAE-" + o.metrics().iwaeK() + " est.", steps, iwae)
-          .withSeries(r.label() + " run, SUMO est.", steps, sumo);
+  /** One run's KL estimates at each evaluation, on its own scale (a run that goes wrong can reach ±10⁶). */
+  private static LinePlot klPlot(Outcome o, Run r) {
+    List<SurrogateMetrics> evals = r.result().evaluations();
+    double[] steps = new double[evals.size()];
+    double[] iwae = new double[evals.size()];
+    double[] sumo = new double[evals.size()];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = evals.get(i).step();
+      iwae[i] = evals.get(i).klIwae();
+      sumo[i] = evals.get(i).klSumo();
     }
-    return plot.withSeries("0 (true KL ≥ 0)", new double[] {0, lastStep}, new double[] {0, 0});
+    double lastStep = steps.length == 0 ? 1 : steps[steps.length - 1];
+    return LinePlot.titled(r.label() + " surrogate").withAxisLabels("step", "KL (nats)")
+        .withSeries("IWAE-" + o.curveMetrics().iwaeK() + " estimate", steps, iwae)
+        .withSeries("SUMO estimate", steps, sumo)
+        .withSeries("0 (true KL ≥ 0)", new double[] {0, lastStep}, new double[] {0, 0});
   }
 
   private static double w1(SurrogateMetrics m, int j) {
     return m.w1().length > j ? m.w1()[j] : Double.NaN;
   }
 
+  /** {@code v ± se}, with fewer decimals as the numbers grow (a diverging run reaches ±10⁶). */
   static String pm(double v, double se) {
-    return String.format(Locale.ROOT, "%.3f ± %.3f", v, se);
+    double size = Math.max(Math.abs(v), Math.abs(se));
+    String f = size < 100 ? "%.3f" : size < 10_000 ? "%.1f" : "%.0f";
+    return String.format(Locale.ROOT, f + " ± " + f, v, se);
   }
 
   static String f3(double v) {

@@ -176,7 +176,7 @@ final class DemoFunnel {
             + "entropy 3.138 nats and mass 0.0692 in its neck x1 < −2. Two surrogates q(x) = ∫ q(x|z) p(z) dz "
             + "(latent " + opt.latentDim() + ", hidden " + java.util.Arrays.toString(opt.hidden()) + " "
             + opt.activation().id() + ") start from the same initialisation and seed and take " + opt.iterations()
-            + " Adam steps (rate " + opt.decoderLr() + ", batch " + opt.batchSize() + ") on the reverse KL "
+            + " Adam steps (rate " + String.format(Locale.ROOT, "%.1g", opt.decoderLr()) + ", batch " + opt.batchSize() + ") on the reverse KL "
             + "E_q[log q(x) − log p(x)]. log q(x) has no closed form, so training estimates it: one surrogate with "
             + "SUMO (unbiased), the other with IWAE K = " + opt.numSamples() + ", a lower bound. Where the bound "
             + "is loose the KL looks smaller than it is, and the sampler is rewarded for going there.")
@@ -195,7 +195,10 @@ final class DemoFunnel {
         .paragraph(outcomeText(o));
     List<String> warnings = o.warnings();
     if (!warnings.isEmpty()) {
-      page = page.paragraph("Warnings raised during training:").preformatted(String.join("\n", warnings));
+      page = page.paragraph("Warnings:");
+      for (String w : warnings) {
+        page = page.paragraph(w);
+      }
     }
     return page.paragraph("Data: funnel.csv / funnel.json (final metrics), funnel-evaluations.csv / .json "
         + "(every evaluation).");

@@ -205,8 +205,8 @@ class BadInputTest {
   }
 
   @Test
-  void pngWithoutAPlotterIsRefusedBeforeWriting() throws IOException {
+  void pngInAMissingDirectoryIsRefusedBeforeWriting() throws IOException {
     assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "3", "--out", out.toString(),
-        "--png", dir.resolve("s.png").toString()}, "--png");
+        "--png", dir.resolve("none").resolve("s.png").toString()}, "does not exist");
   }
 }

@@ -1,0 +1,159 @@
+package dev.marginal.cli;
+
+import dev.marginal.data.Binarization;
+import dev.marginal.data.DataSources;
+import dev.marginal.data.Dataset;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.models.DensityModel;
+import dev.marginal.models.DensityModel.Estimator;
+import dev.marginal.models.DensityModel.LogDensity;
+import dev.marginal.models.DensityModel.ScoreOptions;
+import dev.marginal.models.GmmDensityModel;
+import dev.marginal.models.GmmOptions;
+import dev.marginal.models.LvmDensityModel;
+import dev.marginal.models.PpcaDensityModel;
+import dev.marginal.nn.Activation;
+import dev.marginal.random.RngKey;
+import dev.marginal.train.LvmTrainer;
+import dev.marginal.train.LvmTrainingOptions;
+import dev.marginal.train.LvmTrainingOptions.Objective;
+import dev.marginal.train.Progress;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sections 2 and 3 of the demo: a Gaussian mixture, probabilistic PCA and a deep LVM trained with ELBO, IWAE and
+ * SUMO, fitted to two toy data sets and scored on held-out points; then the IWAE bound of the IWAE-trained LVM on
+ * held-out moons as K grows.
+ */
+final class DemoDensity {
+  static final List<String> DATASETS = List.of("moons", "8gaussians");
+  /** Seeds of the toy generators: training and held-out points are independent draws. */
+  static final long TRAIN_DATA_SEED = 1;
+  static final long HELD_OUT_DATA_SEED = 2;
+  static final int TRAIN_ROWS = 2_000;
+  static final int GMM_COMPONENTS = 8;
+  static final int PPCA_LATENT = 1;
+  static final int LVM_LATENT = 2;
+  static final int[] LVM_HIDDEN = {64, 64};
+  /** m of the SUMO-trained LVM: with m = 1 its gradients are too noisy for the shared step size. */
+  static final int LVM_SUMO_MIN_TERMS = 4;
+  /** Global gradient-norm bound of every LVM's optimizers: keeps SUMO's heavy-tailed gradients in check. */
+  static final double LVM_CLIP_NORM = 5;
+  /** The data set on which the IWAE bound is shown tightening with K. */
+  static final String BOUND_DATASET = "moons";
+  private static final long SCORE_STREAM = 0x53434F52L;
+  private static final long MODEL_STREAM = 0x4D4F444CL;
+  private static final List<Objective> LVM_OBJECTIVES = List.of(Objective.ELBO, Objective.IWAE, Objective.SUMO);
+
+  /**
+   * One fitted model and its held-out score.
+   *
+   * @param lvmObjective the training objective of a deep LVM, null for GMM and PPCA
+   * @param heldOut per-point log p(x) of the held-out rows
+   */
+  record Fitted(String label, DensityModel model, Objective lvmObjective, LogDensity heldOut, double seconds) {
+    double meanLogLikelihood() {
+      return heldOut.mean();
+    }
+
+    double standardError() {
+      return ScoreCommand.standardErrorOfMean(heldOut.value());
+    }
+  }
+
+  /** The models of one data set. */
+  record DataResult(String name, Dataset train, Dataset heldOut, List<Fitted> models) {
+    Fitted lvm(Objective objective) {
+      return models.stream().filter(f -> f.lvmObjective() == objective).findFirst().orElseThrow();
+    }
+  }
+
+  /** One estimate of the held-out mean log-likelihood, ± standard error over points. */
+  record Bound(String estimator, int k, double mean, double standardError) {}
+
+  record Outcome(List<DataResult> data, List<Bound> bounds, ScoreOptions score) {}
+
+  private DemoDensity() {}
+
+  /** Fits and scores every model on every data set, then the bounds of section 3. */
+  static Outcome run(DemoSettings s) {
+    ScoreOptions score = new ScoreOptions(Estimator.IWAE, DemoSettings.SCORE_K, 1, 1);
+    List<DataResult> results = new ArrayList<>();
+    for (String name : DATASETS) {
+      results.add(fitAll(name, s, score));
+    }
+    DataResult moons = results.get(DATASETS.indexOf(BOUND_DATASET));
+    List<Bound> bounds = bounds(moons.lvm(Objective.IWAE).model(), moons.heldOut(), s);
+    return new Outcome(results, bounds, score);
+  }
+
+  private static DataResult fitAll(String name, DemoSettings s, ScoreOptions score) {
+    Dataset train = DataSources.load("toy:" + name + "?n=" + TRAIN_ROWS + "&seed=" + TRAIN_DATA_SEED);
+    Dataset heldOut = DataSources.load("toy:" + name + "?n=" + s.heldOutRows() + "&seed=" + HELD_OUT_DATA_SEED);
+    RngKey scoreKey = RngKey.of(s.seed()).foldIn(SCORE_STREAM);
+    List<Fitted> models = new ArrayList<>();
+    long start = System.nanoTime();
+    GmmDensityModel gmm = GmmDensityModel.fit(train,
+        GmmOptions.of(GMM_COMPONENTS).withSeed(s.seed()).withThreads(s.threads()), false).model();
+    models.add(new Fitted("GMM (" + GMM_COMPONENTS + " components, full covariance)", gmm, null,
+        gmm.logDensity(heldOut, ScoreOptions.exact(), null), seconds(start)));
+    start = System.nanoTime();
+    PpcaDensityModel ppca = PpcaDensityModel.fit(train, PPCA_LATENT, false).model();
+    models.add(new Fitted("PPCA (latent " + PPCA_LATENT + ")", ppca, null,
+        ppca.logDensity(heldOut, ScoreOptions.exact(), null), seconds(start)));
+    for (Objective objective : LVM_OBJECTIVES) {
+      start = System.nanoTime();
+      LvmTrainingOptions o = LvmTrainingOptions.defaults().withObjective(objective).withSeed(s.seed())
+          .withEpochs(s.lvmEpochs()).withBinarization(Binarization.NONE).withMinTerms(LVM_SUMO_MIN_TERMS)
+          .withClipNorm(LVM_CLIP_NORM);
+      LvmDensityModel lvm = trainLvm(name, train, o, s);
+      models.add(new Fitted("deep LVM, " + label(o), lvm, objective,
+          lvm.logDensity(heldOut, score, scoreKey), seconds(start)));
+    }
+    return new DataResult(name, train, heldOut, models);
+  }
+
+  /** A deep LVM with a Gaussian decoder, trained on {@code train}; every objective starts from the same weights. */
+  private static LvmDensityModel trainLvm(String name, Dataset train, LvmTrainingOptions o, DemoSettings s) {
+    DeepLvm.Config config = new DeepLvm.Config(train.cols(), LVM_LATENT, LVM_HIDDEN, Activation.TANH,
+        DeepLvm.Decoder.GAUSSIAN);
+    DeepLvm model = DeepLvm.create(config, RngKey.of(s.seed()).foldIn(MODEL_STREAM), null);
+    long steps = (long) o.epochs() * ((train.rows() + o.batchSize() - 1) / o.batchSize());
+    Progress progress = Progress.onTerminal(name + ", deep LVM " + o.objectiveLabel(), steps, s.quiet());
+    try {
+      new LvmTrainer(model, o).fit(train, null, progress, () -> false, t -> { });
+    } catch (IOException e) {
+      throw new AssertionError("no checkpoints are written", e);
+    }
+    return new LvmDensityModel(model, train.columns(), null);
+  }
+
+  /** IWAE_K on the held-out rows for each K of the settings, and SUMO for reference, all with one key. */
+  private static List<Bound> bounds(DensityModel lvm, Dataset heldOut, DemoSettings s) {
+    RngKey key = RngKey.of(s.seed()).foldIn(SCORE_STREAM).foldIn(BOUND_DATASET.hashCode());
+    List<Bound> bounds = new ArrayList<>();
+    for (int k : s.boundK()) {
+      bounds.add(bound("iwae", k, lvm.logDensity(heldOut, new ScoreOptions(Estimator.IWAE, k, 1, 1), key)));
+    }
+    int m = LVM_SUMO_MIN_TERMS;
+    bounds.add(bound("sumo", m, lvm.logDensity(heldOut, new ScoreOptions(Estimator.SUMO, 1, m, 1), key)));
+    return bounds;
+  }
+
+  private static Bound bound(String estimator, int k, LogDensity d) {
+    return new Bound(estimator, k, d.mean(), ScoreCommand.standardErrorOfMean(d.value()));
+  }
+
+  /** "ELBO (K=5)", "IWAE (K=5)" or "SUMO (m=4)". */
+  static String label(LvmTrainingOptions o) {
+    String name = o.objective().name();
+    return o.objective() == Objective.SUMO ? name + " (m=" + o.minTerms() + ")"
+        : name + " (K=" + o.numSamples() + ")";
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+}

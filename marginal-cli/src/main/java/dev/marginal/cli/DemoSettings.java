@@ -1,0 +1,90 @@
+package dev.marginal.cli;
+
+import dev.marginal.train.SurrogateMetrics;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code marginal demo} runs: the full showcase (about two minutes on two cores) or, with {@code --quick}, a
+ * smaller one of about twenty seconds that exercises every step and writes every file.
+ *
+ * @param quick whether to run the small version
+ * @param out directory for {@code index.html}, pictures and tables; created if missing
+ * @param seed root seed of every model and run (the toy data sets have fixed seeds of their own)
+ * @param threads worker threads for the tensor kernels
+ * @param quiet print nothing on success and show no progress
+ */
+record DemoSettings(boolean quick, Path out, long seed, int threads, boolean quiet) {
+  /** Reverse-KL steps of each funnel surrogate. */
+  static final long FUNNEL_STEPS = 15_000;
+  static final long FUNNEL_STEPS_QUICK = 1_500;
+  /** Evaluations of each funnel run, evenly spaced, the last at the final step. */
+  static final int FUNNEL_EVALUATIONS = 5;
+  /** K of the IWAE estimate of log q(x) during training; the final evaluation uses the full settings. */
+  static final int FUNNEL_CURVE_K = 1_000;
+  /** Epochs of each deep LVM over its 2,000 training points. */
+  static final int LVM_EPOCHS = 40;
+  static final int LVM_EPOCHS_QUICK = 6;
+  /** Rows of each held-out set. */
+  static final int HELD_OUT_ROWS = 1_000;
+  static final int HELD_OUT_ROWS_QUICK = 400;
+  /** K of the IWAE estimate that scores the deep LVMs on held-out data. */
+  static final int SCORE_K = 1_000;
+  /** Cells per side of the grid on which a deep LVM's density is estimated for its heat map, and K there. */
+  static final int LVM_GRID = 60;
+  static final int LVM_GRID_QUICK = 40;
+  static final int LVM_GRID_K = 200;
+  static final int LVM_GRID_K_QUICK = 50;
+  /** K at which the IWAE bound is shown tightening. */
+  static final List<Integer> BOUND_K = List.of(1, 5, 50, 500, 5000);
+  static final List<Integer> BOUND_K_QUICK = List.of(1, 5, 50, 500);
+
+  DemoSettings {
+    if (threads < 1) {
+      throw new UserInputException("--threads must be >= 1, got " + threads);
+    }
+  }
+
+  long funnelSteps() {
+    return quick ? FUNNEL_STEPS_QUICK : FUNNEL_STEPS;
+  }
+
+  /** How the funnel surrogates are evaluated (IWAE K = 5000 on 1,000 samples in the full demo). */
+  SurrogateMetrics.Settings funnelMetrics() {
+    return quick ? SurrogateMetrics.Settings.quick() : SurrogateMetrics.Settings.defaults();
+  }
+
+  /**
+   * How the funnel surrogates are evaluated during training: in the full demo as {@link #funnelMetrics} but with
+   * IWAE K = {@value #FUNNEL_CURVE_K}, which costs a fifth as much.
+   */
+  SurrogateMetrics.Settings funnelCurveMetrics() {
+    SurrogateMetrics.Settings f = funnelMetrics();
+    return quick ? f : new SurrogateMetrics.Settings(f.klSamples(), FUNNEL_CURVE_K, f.sumoMinTerms(), f.w1Samples());
+  }
+
+  int lvmEpochs() {
+    return quick ? LVM_EPOCHS_QUICK : LVM_EPOCHS;
+  }
+
+  int heldOutRows() {
+    return quick ? HELD_OUT_ROWS_QUICK : HELD_OUT_ROWS;
+  }
+
+  int lvmGrid() {
+    return quick ? LVM_GRID_QUICK : LVM_GRID;
+  }
+
+  int lvmGridK() {
+    return quick ? LVM_GRID_K_QUICK : LVM_GRID_K;
+  }
+
+  List<Integer> boundK() {
+    return quick ? BOUND_K_QUICK : BOUND_K;
+  }
+
+  /** "full" or "quick". */
+  String mode() {
+    return quick ? "quick" : "full";
+  }
+}

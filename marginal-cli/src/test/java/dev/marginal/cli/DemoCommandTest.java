@@ -1,0 +1,141 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.io.Json;
+import dev.marginal.plot.HtmlReport;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs {@code marginal demo --quick} once and checks the page, its pictures and its tables. */
+class DemoCommandTest {
+  private static final List<String> TABLES = List.of("funnel", "funnel-evaluations", "density", "iwae-bound");
+
+  @TempDir static Path dir;
+  private static CliRun run;
+
+  @BeforeAll
+  static void runQuickDemo() {
+    run = CliRun.of("demo", "--quick", "--out", dir.toString(), "--quiet");
+  }
+
+  @Test
+  void quickDemoSucceedsQuietly() {
+    assertEquals(0, run.code(), run.toString());
+    assertEquals("", run.out(), run.toString());
+  }
+
+  @Test
+  void pageRefersOnlyToImagesThatExist() throws IOException {
+    Path page = dir.resolve(DemoReport.PAGE);
+    assertTrue(Files.isRegularFile(page), run.toString());
+    assertEquals(List.of(), HtmlReport.missingImages(page));
+    String html = Files.readString(page);
+    for (Path png : files(".png")) {
+      assertTrue(html.contains("src=\"" + png.getFileName() + "\""), "page does not show " + png);
+    }
+  }
+
+  @Test
+  void everyPictureReadsBackWithContent() throws IOException {
+    List<Path> pngs = files(".png");
+    assertTrue(pngs.size() >= 6, "pictures: " + pngs);
+    for (Path png : pngs) {
+      BufferedImage image = ImageIO.read(png.toFile());
+      assertNotNull(image, png + " is not a readable PNG");
+      assertTrue(image.getWidth() >= 300 && image.getHeight() >= 200,
+          png + " is only " + image.getWidth() + "x" + image.getHeight());
+      assertTrue(distinctColours(image) > 20, png + " is nearly blank");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyTableIsWrittenAsCsvAndJsonWithTheSameRows() throws IOException {
+    for (String name : TABLES) {
+      List<String> csv = Files.readAllLines(dir.resolve(name + ".csv"));
+      List<Object> json = (List<Object>) Json.parse(Files.readString(dir.resolve(name + ".json")));
+      assertTrue(json.size() >= 2, name + ": " + json);
+      assertEquals(json.size(), csv.size() - 1, name);
+      Map<String, Object> first = (Map<String, Object>) json.get(0);
+      assertEquals(String.join(",", first.keySet()), csv.get(0), name);
+    }
+    Map<String, Object> summary = Json.parseObject(Files.readString(dir.resolve(DemoReport.SUMMARY)));
+    assertEquals("quick", summary.get("mode"));
+    for (String key : List.of("funnel", "funnel_warnings", "density", "iwae_bound")) {
+      assertTrue(summary.containsKey(key), "summary.json lacks " + key);
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void funnelTableHasFiniteMetricsForBothRuns() throws IOException {
+    List<Object> rows = (List<Object>) Json.parse(Files.readString(dir.resolve("funnel.json")));
+    assertEquals(2, rows.size());
+    Set<String> objectives = new HashSet<>();
+    for (Object o : rows) {
+      Map<String, Object> row = (Map<String, Object>) o;
+      objectives.add((String) row.get("objective"));
+      assertEquals(DemoSettings.FUNNEL_STEPS_QUICK, ((Number) row.get("steps")).longValue(), row.toString());
+      for (String key : List.of("kl_iwae", "kl_iwae_se", "kl_sumo", "kl_sumo_se", "cross_entropy", "w1_x0",
+          "w1_x1", "neck_mass", "target_entropy", "target_neck_mass")) {
+        assertTrue(row.get(key) instanceof Number n && Double.isFinite(n.doubleValue()), key + " in " + row);
+      }
+    }
+    assertEquals(Set.of("sumo", "iwae"), objectives);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void densityTableScoresEveryModelOnBothDataSets() throws IOException {
+    List<Object> rows = (List<Object>) Json.parse(Files.readString(dir.resolve("density.json")));
+    assertEquals(10, rows.size());
+    for (Object o : rows) {
+      Map<String, Object> row = (Map<String, Object>) o;
+      assertTrue(row.get("mean_log_likelihood") instanceof Number n && Double.isFinite(n.doubleValue()),
+          row.toString());
+    }
+  }
+
+  @Test
+  void renderAlignsColumns() {
+    String text = DemoReport.render(List.of("a", "bb"), List.of(List.of("long", "1"), List.of("x", "22")));
+    assertEquals("   a     bb\n   long  1\n   x     22\n", text);
+  }
+
+  @Test
+  void badThreadsIsAUsageError() {
+    CliRun r = CliRun.of("demo", "--threads", "0", "--out", dir.resolve("never").toString());
+    assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());
+    assertTrue(r.err().contains("--threads"), r.toString());
+  }
+
+  private static List<Path> files(String suffix) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+    }
+  }
+
+  private static int distinctColours(BufferedImage image) {
+    Set<Integer> seen = new HashSet<>();
+    for (int y = 0; y < image.getHeight(); y += 2) {
+      for (int x = 0; x < image.getWidth(); x += 2) {
+        seen.add(image.getRGB(x, y) & 0xFFFFFF);
+      }
+    }
+    return seen.size();
+  }
+}

@@ -36,6 +36,8 @@ final class FloatMath {
 
   /** Bits of √½ as a float: subtracting them splits x into 2^k·m with m in [√½, √2). */
   static final int SQRT_HALF_BITS = 0x3f3504f3;
+  /** √2 rounded to float, 0x3fb504f3: the same split point as {@link #SQRT_HALF_BITS} one binade up. */
+  static final float SQRT2 = 1.41421354f;
   static final float MIN_NORMAL = 0x1p-126f;
   /** Subnormal inputs to log are scaled up by 2^25 first. */
   static final float SUBNORMAL_SCALE = 0x1p25f;
@@ -116,16 +118,15 @@ final class FloatMath {
   }
 
   /**
-   * log(1 + u) for u in [0, 1] (or NaN): w = 1 + u rounded, split as 2^k·m, and the rounding error u − (w − 1),
-   * exact, added back divided by w.
+   * log(1 + u) for u in [0, 1] (or NaN): w = 1 + u rounded, written as 2^k·m with k = 0 or 1 and m in [√½, √2),
+   * and the rounding error u − (w − 1), exact, added back divided by w.
    */
   static float log1pUnit(float u) {
     float w = 1f + u;
     float c = (u - (w - 1f)) / w;
-    int bits = Float.floatToRawIntBits(w);
-    int k = (bits - SQRT_HALF_BITS) >> 23;
-    float m = Float.intBitsToFloat(bits - (k << 23));
-    return logCore((float) k, m - 1f, c);
+    boolean aboveSqrt2 = w >= SQRT2;
+    float m = aboveSqrt2 ? w * 0.5f : w;
+    return logCore(aboveSqrt2 ? 1f : 0f, m - 1f, c);
   }
 
   /**

@@ -63,6 +63,7 @@ final class VectorMath {
   /** Inside [−87, 88] every e^x is a normal float and k lies in [−126, 127]. */
   private static final FloatVector V_EXP_NORMAL_LO = c(-87f);
   private static final FloatVector V_EXP_NORMAL_HI = c(88f);
+  private static final FloatVector V_SQRT2 = c(FloatMath.SQRT2);
   private static final IntVector ONE_BITS = IntVector.broadcast(IntVector.SPECIES_PREFERRED, 0x3f800000);
   private static final FloatVector V_LOG2E = c(LOG2E);
   private static final FloatVector V_SHIFT = c(SHIFT);
@@ -189,10 +190,9 @@ final class VectorMath {
   private static FloatVector log1pUnit(FloatVector u) {
     FloatVector w = u.add(ONE);
     FloatVector c = u.sub(w.sub(ONE)).div(w);
-    IntVector bits = w.reinterpretAsInts();
-    IntVector k = bits.sub(V_SQRT_HALF_BITS).lanewise(ASHR, 23);
-    FloatVector m = bits.sub(k.lanewise(LSHL, 23)).reinterpretAsFloats();
-    return logCore((FloatVector) k.convert(I2F, 0), m.sub(ONE), c);
+    VectorMask<Float> aboveSqrt2 = w.compare(GE, V_SQRT2);
+    FloatVector m = w.blend(w.mul(HALF), aboveSqrt2);
+    return logCore(ZERO.blend(ONE, aboveSqrt2), m.sub(ONE), c);
   }
 
   /** tanh lanewise; see {@link FloatMath#tanh}. */
@@ -204,7 +204,7 @@ final class VectorMath {
     p = p.fma(z, V_T1);
     p = p.fma(z, V_T0);
     FloatVector small = a.mul(z).fma(p, a);
-    FloatVector large = ONE.sub(TWO.div(expAnyRange(a.add(a)).add(ONE)));
+    FloatVector large = ONE.sub(TWO.div(exp(a.add(a)).add(ONE)));
     FloatVector t = large.blend(small, a.compare(LT, V_TANH_SMALL));
     IntVector sign = x.reinterpretAsInts().and(V_SIGN_BIT);
     return t.reinterpretAsInts().or(sign).reinterpretAsFloats();
@@ -212,7 +212,7 @@ final class VectorMath {
 
   /** The logistic function lanewise; see {@link FloatMath#sigmoid}. */
   static FloatVector sigmoid(FloatVector x) {
-    FloatVector e = expAnyRange(x.abs().neg());
+    FloatVector e = exp(x.abs().neg());
     FloatVector n = ONE.blend(e, x.compare(LT, ZERO));
     return n.div(e.add(ONE));
   }
@@ -220,6 +220,6 @@ final class VectorMath {
   /** log(1 + e^x) lanewise; see {@link FloatMath#softplus}. */
   static FloatVector softplus(FloatVector x) {
     FloatVector pos = ZERO.blend(x, x.compare(GT, ZERO));
-    return pos.add(log1pUnit(expAnyRange(x.abs().neg())));
+    return pos.add(log1pUnit(exp(x.abs().neg())));
   }
 }

@@ -19,6 +19,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels implements Kernels {
   private static final VectorSpecies<Float> S = VectorMath.S;
   private static final int L = S.length();
+  /**
+   * Elements per call of a block loop. Long arrays go through many short calls rather than one long loop: the
+   * block method is then invoked often enough for C2 to compile it as a whole soon after start-up, instead of
+   * running the C1 version (calling a separately compiled, boxing VectorMath method) between on-stack
+   * replacements, which under load could take seconds at 10–30 ns per element.
+   */
+  private static final int BLOCK = 1024;
 
   private VectorKernels() {}
 
@@ -34,6 +41,12 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i += BLOCK) {
+      tanhBlock(x, xOff + i, y, yOff + i, Math.min(BLOCK, n - i));
+    }
+  }
+
+  private static void tanhBlock(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i += L) {
       boolean tail = n - i < L;
       float[] src = tail ? padded(x, xOff + i, n - i) : x;
@@ -47,6 +60,12 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i += BLOCK) {
+      expBlock(x, xOff + i, y, yOff + i, Math.min(BLOCK, n - i));
+    }
+  }
+
+  private static void expBlock(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i += L) {
       boolean tail = n - i < L;
       float[] src = tail ? padded(x, xOff + i, n - i) : x;
@@ -60,6 +79,12 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void log(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i += BLOCK) {
+      logBlock(x, xOff + i, y, yOff + i, Math.min(BLOCK, n - i));
+    }
+  }
+
+  private static void logBlock(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i += L) {
       boolean tail = n - i < L;
       float[] src = tail ? padded(x, xOff + i, n - i) : x;
@@ -73,6 +98,12 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i += BLOCK) {
+      sigmoidBlock(x, xOff + i, y, yOff + i, Math.min(BLOCK, n - i));
+    }
+  }
+
+  private static void sigmoidBlock(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i += L) {
       boolean tail = n - i < L;
       float[] src = tail ? padded(x, xOff + i, n - i) : x;
@@ -86,6 +117,12 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void softplus(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i += BLOCK) {
+      softplusBlock(x, xOff + i, y, yOff + i, Math.min(BLOCK, n - i));
+    }
+  }
+
+  private static void softplusBlock(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i += L) {
       boolean tail = n - i < L;
       float[] src = tail ? padded(x, xOff + i, n - i) : x;

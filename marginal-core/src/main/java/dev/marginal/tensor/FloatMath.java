@@ -13,7 +13,8 @@ package dev.marginal.tensor;
  * sigmoid and softplus within 2.4e-7 relative.
  *
  * <p>References: Cody &amp; Waite, <i>Software Manual for the Elementary Functions</i> (1980) for the two-constant
- * argument reduction; the fdlibm {@code e_logf.c}/{@code s_log1pf.c} kernels (Sun Microsystems, 1993) for log.
+ * argument reduction; the fdlibm {@code e_logf.c}/{@code s_log1pf.c} kernels (Sun Microsystems, 1993) for log;
+ * S. L. Moshier, Cephes Math Library ({@code tanhf}), for the tanh polynomial.
  */
 final class FloatMath {
   /** Adding this rounds a float of magnitude below 2^22 to an integer, held in the low mantissa bits. */
@@ -50,7 +51,7 @@ final class FloatMath {
 
   /** Below this |x|, tanh uses its odd polynomial; above, 1 − 2/(e^{2|x|} + 1), which loses nothing there. */
   static final float TANH_SMALL = 0.625f;
-  /** Coefficients of (tanh(a) − a)/a³ in powers of a², highest first, fitted on [0, 0.625] (minimax, relative). */
+  /** Coefficients of (tanh(a) − a)/a³ in powers of a² on [0, 0.625], highest first (Cephes {@code tanhf}). */
   static final float T4 = -5.70498872745e-3f;
   static final float T3 = 2.06390887954e-2f;
   static final float T2 = -5.37397155531e-2f;

@@ -38,7 +38,10 @@ class VectorMathDeterminismTest {
       new Fn("softplus", Kernels::softplus, FloatMath::softplus),
   };
 
-  /** Taken in the test class's static initialiser, before any warm-up in this JVM. */
+  /**
+   * Taken in the test class's static initialiser, before this class warms anything up (other test classes in the
+   * same JVM may have run first; the comparison with the scalar twin is what covers every execution mode).
+   */
   private static final float[][] COLD = coldResults();
 
   private final Kernels vector = VectorKernels.create();

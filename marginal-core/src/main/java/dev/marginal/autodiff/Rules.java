@@ -156,12 +156,12 @@ final class Rules {
     }
     double s = 0;
     for (int l = 0; l < len; l++) {
-      s += Math.exp(x[base + l * stride] - m);
+      s += StrictMath.exp(x[base + l * stride] - m);
     }
     double scale = gi / s;
     for (int l = 0; l < len; l++) {
       int at = base + l * stride;
-      res[at] = (float) (scale * Math.exp(x[at] - m));
+      res[at] = (float) (scale * StrictMath.exp(x[at] - m));
     }
   }
 
@@ -194,10 +194,10 @@ final class Rules {
         for (int l = len - 1; l >= 0; l--) {
           int at = base + l * inner;
           if (l < len - 1) {
-            s *= c[l] == Double.NEGATIVE_INFINITY ? 0.0 : Math.exp(c[l] - c[l + 1]);
+            s *= c[l] == Double.NEGATIVE_INFINITY ? 0.0 : StrictMath.exp(c[l] - c[l + 1]);
           }
           s += gd[at];
-          res[at] = c[l] == Double.NEGATIVE_INFINITY ? 0f : (float) (Math.exp(xd[at] - c[l]) * s);
+          res[at] = c[l] == Double.NEGATIVE_INFINITY ? 0f : (float) (StrictMath.exp(xd[at] - c[l]) * s);
         }
       }
     }
@@ -237,7 +237,7 @@ final class Rules {
     if (hi == Double.NEGATIVE_INFINITY || hi == Double.POSITIVE_INFINITY || Double.isNaN(hi)) {
       return hi;
     }
-    return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
+    return hi + StrictMath.log1p(StrictMath.exp(Math.min(a, b) - hi));
   }
 
   private static int prod(int[] s, int from, int to) {

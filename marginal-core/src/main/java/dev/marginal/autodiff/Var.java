@@ -277,7 +277,7 @@ public final class Var {
 
   /** log of the mean of exp over an axis: {@code logSumExp − log n}. */
   public Var logMeanExp(int axis, boolean keepDims) {
-    return logSumExp(axis, keepDims).add((float) -Math.log(value.dim(axis)));
+    return logSumExp(axis, keepDims).add((float) -StrictMath.log(value.dim(axis)));
   }
 
   /** Prefix log-sum-exp along an axis; prefixes of −∞ stay −∞ with gradient 0. */

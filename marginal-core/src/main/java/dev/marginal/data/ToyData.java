@@ -73,8 +73,8 @@ public final class ToyData {
       boolean outer = i < nOut;
       int m = outer ? nOut : n - nOut;
       double t = Math.PI * linspace(outer ? i : i - nOut, m);
-      x[2 * i] = outer ? Math.cos(t) : 1 - Math.cos(t);
-      x[2 * i + 1] = outer ? Math.sin(t) : 0.5 - Math.sin(t);
+      x[2 * i] = outer ? StrictMath.cos(t) : 1 - StrictMath.cos(t);
+      x[2 * i + 1] = outer ? StrictMath.sin(t) : 0.5 - StrictMath.sin(t);
       labels[i] = outer ? 0 : 1;
     }
     addNoise(x, 0.1, k[0]);
@@ -113,8 +113,8 @@ public final class ToyData {
       double radius = 0.25 * (ring + 1);
       for (int j = 0; j < counts[ring]; j++, i++) {
         double t = TWO_PI * j / counts[ring];
-        x[2 * i] = 3 * radius * Math.cos(t);
-        x[2 * i + 1] = 3 * radius * Math.sin(t);
+        x[2 * i] = 3 * radius * StrictMath.cos(t);
+        x[2 * i + 1] = 3 * radius * StrictMath.sin(t);
         labels[i] = ring;
       }
     }
@@ -145,9 +145,9 @@ public final class ToyData {
       labels[i] = i % 5;
       double radial = 1 + 0.3 * e[2 * i];
       double tangential = 0.1 * e[2 * i + 1];
-      double angle = TWO_PI * labels[i] / 5 + 0.25 * Math.exp(radial);
-      double c = Math.cos(angle);
-      double s = Math.sin(angle);
+      double angle = TWO_PI * labels[i] / 5 + 0.25 * StrictMath.exp(radial);
+      double c = StrictMath.cos(angle);
+      double s = StrictMath.sin(angle);
       x[2 * i] = 2 * (radial * c + tangential * s);
       x[2 * i + 1] = 2 * (-radial * s + tangential * c);
     }
@@ -164,8 +164,8 @@ public final class ToyData {
     int[] labels = new int[n];
     for (int i = 0; i < m; i++) {
       double t = Math.sqrt(u[i]) * 3 * Math.PI; // 540 degrees
-      x[2 * i] = (-Math.cos(t) * t + 0.5 * vx[i]) / 3;
-      x[2 * i + 1] = (Math.sin(t) * t + 0.5 * vy[i]) / 3;
+      x[2 * i] = (-StrictMath.cos(t) * t + 0.5 * vx[i]) / 3;
+      x[2 * i + 1] = (StrictMath.sin(t) * t + 0.5 * vy[i]) / 3;
     }
     for (int i = m; i < n; i++) {
       x[2 * i] = -x[2 * (i - m)];
@@ -185,8 +185,8 @@ public final class ToyData {
       boolean outer = i < nOut;
       double t = TWO_PI * (outer ? i : i - nOut) / (outer ? nOut : n - nOut);
       double radius = outer ? 1 : 0.5;
-      x[2 * i] = radius * Math.cos(t);
-      x[2 * i + 1] = radius * Math.sin(t);
+      x[2 * i] = radius * StrictMath.cos(t);
+      x[2 * i + 1] = radius * StrictMath.sin(t);
       labels[i] = outer ? 0 : 1;
     }
     addNoise(x, 0.08, k[0]);
@@ -201,7 +201,7 @@ public final class ToyData {
     double[] x = new double[2 * n];
     for (int i = 0; i < n; i++) {
       double x1 = FUNNEL_SCALE * e[2 * i + 1];
-      x[2 * i] = Math.exp(x1) * e[2 * i];
+      x[2 * i] = StrictMath.exp(x1) * e[2 * i];
       x[2 * i + 1] = x1;
     }
     return new Points(toFloat(x), null);

@@ -16,7 +16,7 @@ import dev.marginal.random.Samplers;
  * <p>Immutable; every array going in or out is copied.
  */
 public final class GaussianMixture {
-  private static final double LOG_2PI = Math.log(2 * Math.PI);
+  private static final double LOG_2PI = StrictMath.log(2 * Math.PI);
   /** Relative tolerance on the weights summing to one, and on full covariances being symmetric. */
   private static final double INPUT_TOLERANCE = 1e-8;
 
@@ -282,7 +282,7 @@ public final class GaussianMixture {
     logJoint(x, 0, r);
     double lse = LogSum.of(r, k);
     for (int c = 0; c < k; c++) {
-      r[c] = Math.exp(r[c] - lse);
+      r[c] = StrictMath.exp(r[c] - lse);
     }
     return r;
   }
@@ -401,10 +401,10 @@ public final class GaussianMixture {
           precisionChol[c] = p;
         }
         whitenedMeans[c * d + i] = p * means[c * d + i];
-        halfLogDet += 0.5 * Math.log(var);
+        halfLogDet += 0.5 * StrictMath.log(var);
       }
     }
-    logNormalizers[c] = Math.log(weights[c]) - 0.5 * d * LOG_2PI - halfLogDet;
+    logNormalizers[c] = StrictMath.log(weights[c]) - 0.5 * d * LOG_2PI - halfLogDet;
   }
 
   private static int checkMeans(double[] weights, double[][] means) {

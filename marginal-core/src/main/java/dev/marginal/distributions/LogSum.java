@@ -14,8 +14,8 @@ final class LogSum {
     }
     double s = 0;
     for (int i = 0; i < n; i++) {
-      s += Math.exp(v[i] - max);
+      s += StrictMath.exp(v[i] - max);
     }
-    return max + Math.log(s);
+    return max + StrictMath.log(s);
   }
 }

@@ -29,7 +29,7 @@ final class Cholesky {
   double logDet() {
     double s = 0;
     for (int i = 0; i < l.length; i++) {
-      s += Math.log(l[i][i]);
+      s += StrictMath.log(l[i][i]);
     }
     return 2 * s;
   }

@@ -55,7 +55,7 @@ public final class LinearGaussianModel implements LatentVariableModel, ExactLogM
     }
     return new LinearGaussianModel(new Parameter("weight", Tensor.of(flat, outDim, latent)),
         new Parameter("bias", Tensor.of(b, outDim)),
-        new Parameter("logNoiseStd", Tensor.of(new double[] {Math.log(noiseStd)}, 1)));
+        new Parameter("logNoiseStd", Tensor.of(new double[] {StrictMath.log(noiseStd)}, 1)));
   }
 
   /** W, {@code [D, d]}. */
@@ -110,7 +110,7 @@ public final class LinearGaussianModel implements LatentVariableModel, ExactLogM
     RngKey[] k = key.split(2);
     Tensor z = Tensor.wrap(k[0].normals(n * latentDim()), n, latentDim());
     Tensor noise = Tensor.wrap(k[1].normals(n * dataDim()), n, dataDim());
-    float sigma = (float) Math.exp(logNoiseStd.value().item());
+    float sigma = (float) StrictMath.exp(logNoiseStd.value().item());
     return z.matmul(weight.value(), false, true).add(bias.value()).add(noise.mul(sigma));
   }
 
@@ -189,7 +189,7 @@ public final class LinearGaussianModel implements LatentVariableModel, ExactLogM
       System.arraycopy(mean[r], 0, loc, r * d, d);
     }
     for (int k = 0; k < d; k++) {
-      logScale[k] = 0.5 * Math.log(cov[k][k]);
+      logScale[k] = 0.5 * StrictMath.log(cov[k][k]);
     }
     return DiagNormal.ofLogScale(tape.constant(Tensor.of(loc, mean.length, d)),
         tape.constant(Tensor.of(logScale, d)));
@@ -224,7 +224,7 @@ public final class LinearGaussianModel implements LatentVariableModel, ExactLogM
   }
 
   private double noiseVariance() {
-    return Math.exp(2.0 * logNoiseStd.value().item());
+    return StrictMath.exp(2.0 * logNoiseStd.value().item());
   }
 
   private double[] centred(Tensor x, int row) {

@@ -61,7 +61,7 @@ final class Segments {
       int j = i - from;
       double next = logAddExp(c, x[i]);
       // In double the difference of consecutive prefix sums keeps ~1e-15 absolute accuracy.
-      value += a[i - 1] * ((next - c) - Math.log1p(1.0 / j));
+      value += a[i - 1] * ((next - c) - StrictMath.log1p(1.0 / j));
       c = next;
       prefix[i] = c;
     }
@@ -79,8 +79,8 @@ final class Segments {
         if (prefix[i] == Double.NEGATIVE_INFINITY) {
           break;
         }
-        acc = gamma + (i == to - 1 ? 0.0 : Math.exp(prefix[i] - prefix[i + 1]) * acc);
-        grad[i] = (float) (g[s] * Math.exp(x[i] - prefix[i]) * acc);
+        acc = gamma + (i == to - 1 ? 0.0 : StrictMath.exp(prefix[i] - prefix[i + 1]) * acc);
+        grad[i] = (float) (g[s] * StrictMath.exp(x[i] - prefix[i]) * acc);
       }
     }
     return Tensor.wrap(grad, x.length);
@@ -91,7 +91,7 @@ final class Segments {
     if (hi == Double.NEGATIVE_INFINITY) {
       return hi;
     }
-    return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
+    return hi + StrictMath.log1p(StrictMath.exp(Math.min(a, b) - hi));
   }
 
   /** Segment starts (with the final end) for consecutive segments of the given lengths. */

@@ -54,7 +54,7 @@ public record SumoTail(int cutoff, double ratio) {
     if (k < cutoff) {
       return 1.0 / k;
     }
-    return Math.pow(ratio, k - cutoff) / cutoff;
+    return StrictMath.pow(ratio, k - cutoff) / cutoff;
   }
 
   /** The weight 1 / P(𝒦 ≥ k) of SUMO's k-th extra term. */
@@ -76,7 +76,7 @@ public record SumoTail(int cutoff, double ratio) {
     if (u > 1.0 / cutoff) {
       k = (int) Math.min(cutoff - 1, Math.floor(1.0 / u));
     } else {
-      k = cutoff + (int) Math.floor(Math.log(u * cutoff) / Math.log(ratio));
+      k = cutoff + (int) Math.floor(StrictMath.log(u * cutoff) / StrictMath.log(ratio));
     }
     // The closed forms can be off by one where u sits on a boundary up to rounding; settle it on the definition.
     while (k > 1 && survival(k) < u) {

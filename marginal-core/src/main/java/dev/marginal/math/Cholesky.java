@@ -87,7 +87,7 @@ public final class Cholesky {
   public double logDeterminant() {
     double s = 0;
     for (int i = 0; i < dim; i++) {
-      s += Math.log(lower[i * dim + i]);
+      s += StrictMath.log(lower[i * dim + i]);
     }
     return 2 * s;
   }

@@ -6,7 +6,7 @@ package dev.marginal.math;
  */
 public final class LogSpace {
   /** log 2π. */
-  public static final double LOG_2PI = Math.log(2 * Math.PI);
+  public static final double LOG_2PI = StrictMath.log(2 * Math.PI);
 
   private LogSpace() {}
 
@@ -29,9 +29,9 @@ public final class LogSpace {
     }
     double s = 0;
     for (int i = from; i < to; i++) {
-      s += Math.exp(x[i] - m);
+      s += StrictMath.exp(x[i] - m);
     }
-    return m + Math.log(s);
+    return m + StrictMath.log(s);
   }
 
   /** log Σ exp(x_i) of floats, accumulated in double. */
@@ -48,14 +48,14 @@ public final class LogSpace {
     }
     double s = 0;
     for (int i = from; i < to; i++) {
-      s += Math.exp(x[i] - m);
+      s += StrictMath.exp(x[i] - m);
     }
-    return m + Math.log(s);
+    return m + StrictMath.log(s);
   }
 
   /** log of the mean of exp(x_i): {@code logSumExp(x) − log n}. */
   public static double logMeanExp(double[] x) {
-    return logSumExp(x) - Math.log(x.length);
+    return logSumExp(x) - StrictMath.log(x.length);
   }
 
   /** log(e^a + e^b), stable; −∞ when both are −∞. */
@@ -64,7 +64,7 @@ public final class LogSpace {
     if (hi == Double.NEGATIVE_INFINITY || hi == Double.POSITIVE_INFINITY || Double.isNaN(hi)) {
       return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : hi;
     }
-    return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
+    return hi + StrictMath.log1p(StrictMath.exp(Math.min(a, b) - hi));
   }
 
   /** Prefix sums in log space: {@code out[j] = log Σ_{i≤j} exp(x_i)}; leading −∞ stay −∞. */
@@ -85,11 +85,11 @@ public final class LogSpace {
     if (x > 0) {
       return Double.NaN;
     }
-    return x > -Math.log(2) ? Math.log(-Math.expm1(x)) : Math.log1p(-Math.exp(x));
+    return x > -StrictMath.log(2) ? StrictMath.log(-StrictMath.expm1(x)) : StrictMath.log1p(-StrictMath.exp(x));
   }
 
   /** log(1 + eˣ) without overflow; log1p keeps precision for very negative x. */
   public static double softplus(double x) {
-    return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    return Math.max(x, 0) + StrictMath.log1p(StrictMath.exp(-Math.abs(x)));
   }
 }

@@ -221,7 +221,7 @@ public final class SymmetricEigen {
           // Wilkinson shift from the leading 2 × 2 block.
           double g = d[l];
           double p = (d[l + 1] - g) / (2 * e[l]);
-          double r = Math.hypot(p, 1);
+          double r = StrictMath.hypot(p, 1);
           if (p < 0) {
             r = -r;
           }
@@ -247,7 +247,7 @@ public final class SymmetricEigen {
             s2 = s;
             g = c * e[i];
             h = c * p;
-            r = Math.hypot(p, e[i]);
+            r = StrictMath.hypot(p, e[i]);
             e[i + 1] = s * r;
             s = e[i] / r;
             c = p / r;

@@ -126,7 +126,7 @@ public final class DeepLvm implements LatentVariableModel {
       float[] b = dec.biases().get(dec.biases().size() - 1).value().buffer();
       for (int j = 0; j < b.length; j++) {
         float p = Math.min(Math.max(dataMean[j], BIAS_INIT_EPS), 1 - BIAS_INIT_EPS);
-        b[j] = (float) Math.log(p / (1 - p));
+        b[j] = (float) StrictMath.log(p / (1 - p));
       }
     }
     return new DeepLvm(config, enc, dec);

@@ -157,10 +157,10 @@ public final class GaussianMixtureEm implements AutoCloseable {
       }
       double s = 0;
       for (int c = 0; c < k; c++) {
-        lj[c] = Math.exp(lj[c] - max);
+        lj[c] = StrictMath.exp(lj[c] - max);
         s += lj[c];
       }
-      ll += max + Math.log(s);
+      ll += max + StrictMath.log(s);
       double inv = 1 / s;
       for (int c = 0; c < k; c++) {
         double r = lj[c] * inv;

@@ -55,7 +55,7 @@ public record GmmFit(
    * lower is better.
    */
   public double bic(double[][] x) {
-    return -2 * score(x) * x.length + mixture.freeParameterCount() * Math.log(x.length);
+    return -2 * score(x) * x.length + mixture.freeParameterCount() * StrictMath.log(x.length);
   }
 
   /** The Akaike information criterion −2 log L + 2p; lower is better. */

@@ -173,7 +173,7 @@ public final class LvmDensityModel implements DensityModel {
     }
     double s = 0;
     for (double v : standardizer.sd()) {
-      s -= Math.log(v);
+      s -= StrictMath.log(v);
     }
     return s;
   }

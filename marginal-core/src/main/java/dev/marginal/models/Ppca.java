@@ -19,7 +19,7 @@ import dev.marginal.random.Samplers;
  * <p>Immutable. References: Tipping &amp; Bishop, Probabilistic Principal Component Analysis, JRSS B 61 (1999).
  */
 public final class Ppca {
-  private static final double LOG_2PI = Math.log(2 * Math.PI);
+  private static final double LOG_2PI = StrictMath.log(2 * Math.PI);
 
   /**
    * A Gaussian posterior over the latent code.
@@ -55,7 +55,7 @@ public final class Ppca {
       }
     }
     this.mChol = Cholesky.of(m);
-    this.logDetC = (d - q) * Math.log(noiseVariance) + mChol.logDeterminant();
+    this.logDetC = (d - q) * StrictMath.log(noiseVariance) + mChol.logDeterminant();
   }
 
   /**

@@ -57,8 +57,8 @@ public final class Adam implements Optimizer {
   public void step() {
     t++;
     double rate = lr.at(t - 1);
-    double c1 = 1 - Math.pow(beta1, t);
-    double c2 = 1 - Math.pow(beta2, t);
+    double c1 = 1 - StrictMath.pow(beta1, t);
+    double c2 = 1 - StrictMath.pow(beta2, t);
     float stepSize = (float) (rate / c1);
     float b1 = (float) beta1;
     float b2 = (float) beta2;

@@ -19,7 +19,7 @@ public interface LearningRate {
     if (!(decay > 0 && decay <= 1) || every < 1) {
       throw new IllegalArgumentException("exponential decay needs 0 < decay <= 1 and every >= 1");
     }
-    return t -> rate * Math.pow(decay, (double) t / every);
+    return t -> rate * StrictMath.pow(decay, (double) t / every);
   }
 
   /**
@@ -36,7 +36,7 @@ public interface LearningRate {
         return rate * (t + 1) / warmup;
       }
       double progress = Math.min(1.0, (double) (t - warmup) / Math.max(1, total - warmup));
-      return rate * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+      return rate * (floor + (1 - floor) * 0.5 * (1 + StrictMath.cos(Math.PI * progress)));
     };
   }
 

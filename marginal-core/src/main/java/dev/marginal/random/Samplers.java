@@ -34,11 +34,11 @@ public final class Samplers {
     for (int j = 0; 2 * j < n; j++) {
       double u1 = 1.0 - RngKey.toUnit(RngKey.mix(s + (2L * j + 1) * RngKey.GAMMA));
       double u2 = RngKey.toUnit(RngKey.mix(s + (2L * j + 2) * RngKey.GAMMA));
-      double r = Math.sqrt(-2.0 * Math.log(u1));
+      double r = Math.sqrt(-2.0 * StrictMath.log(u1));
       double t = TWO_PI * u2;
-      out[off + 2 * j] = (float) (r * Math.cos(t));
+      out[off + 2 * j] = (float) (r * StrictMath.cos(t));
       if (2 * j + 1 < n) {
-        out[off + 2 * j + 1] = (float) (r * Math.sin(t));
+        out[off + 2 * j + 1] = (float) (r * StrictMath.sin(t));
       }
     }
   }
@@ -48,11 +48,11 @@ public final class Samplers {
     for (int j = 0; 2 * j < n; j++) {
       double u1 = 1.0 - RngKey.toUnit(key.bits(2L * j));
       double u2 = RngKey.toUnit(key.bits(2L * j + 1));
-      double r = Math.sqrt(-2.0 * Math.log(u1));
+      double r = Math.sqrt(-2.0 * StrictMath.log(u1));
       double t = TWO_PI * u2;
-      out[off + 2 * j] = r * Math.cos(t);
+      out[off + 2 * j] = r * StrictMath.cos(t);
       if (2 * j + 1 < n) {
-        out[off + 2 * j + 1] = r * Math.sin(t);
+        out[off + 2 * j + 1] = r * StrictMath.sin(t);
       }
     }
   }
@@ -72,13 +72,13 @@ public final class Samplers {
     }
     double total = 0;
     for (double l : logits) {
-      total += Math.exp(l - max);
+      total += StrictMath.exp(l - max);
     }
     double u = key.uniform() * total;
     double acc = 0;
     int last = 0;
     for (int c = 0; c < logits.length; c++) {
-      double w = Math.exp(logits[c] - max);
+      double w = StrictMath.exp(logits[c] - max);
       if (w > 0) {
         last = c;
       }

@@ -21,7 +21,7 @@ import java.util.OptionalDouble;
  */
 public final class GaussianMixtureTarget implements Target {
   /** log 2π. */
-  public static final double LOG_Z = Math.log(2 * Math.PI);
+  public static final double LOG_Z = StrictMath.log(2 * Math.PI);
   /** The entropy of the normalized mixture, by quadrature. */
   public static final double ENTROPY = 4.03414;
   /** The first component's mean on the first axis (the second's is the negation). */
@@ -44,8 +44,8 @@ public final class GaussianMixtureTarget implements Target {
     Ops.requireRows(x, 2, name());
     Var x0 = Ops.column(x, 0);
     Var x1 = Ops.column(x, 1);
-    Var narrow = Ops.halfSquare(x0, -OFFSET, 1f).add(Ops.halfSquare(x1, 0f, 1f)).add((float) Math.log(0.5));
-    Var wide = Ops.halfSquare(x0, OFFSET, WIDE_SD).add(Ops.halfSquare(x1, 0f, WIDE_SD)).add((float) Math.log(0.125));
+    Var narrow = Ops.halfSquare(x0, -OFFSET, 1f).add(Ops.halfSquare(x1, 0f, 1f)).add((float) StrictMath.log(0.5));
+    Var wide = Ops.halfSquare(x0, OFFSET, WIDE_SD).add(Ops.halfSquare(x1, 0f, WIDE_SD)).add((float) StrictMath.log(0.125));
     return Ops.logAddExp(narrow, wide);
   }
 

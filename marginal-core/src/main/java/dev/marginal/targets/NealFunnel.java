@@ -49,7 +49,7 @@ public final class NealFunnel implements Target {
 
   /** The closed-form entropy (D/2)·log(2πe) + log 3, in nats. */
   public static double entropy(int dim) {
-    return 0.5 * dim * Math.log(2 * Math.PI * Math.E) + Math.log(SCALE_SD);
+    return 0.5 * dim * StrictMath.log(2 * Math.PI * Math.E) + StrictMath.log(SCALE_SD);
   }
 
   @Override
@@ -69,7 +69,7 @@ public final class NealFunnel implements Target {
     Var sumSquares = x.slice(1, 1, dim).square().sum(1, false);
     Var scale = Ops.halfSquare(v, 0f, (float) SCALE_SD);
     Var location = sumSquares.mul(v.neg().exp()).mul(-0.5f);
-    float constant = (float) (-Math.log(SCALE_SD) - 0.5 * dim * LogSpace.LOG_2PI);
+    float constant = (float) (-StrictMath.log(SCALE_SD) - 0.5 * dim * LogSpace.LOG_2PI);
     return scale.add(location).add(v.mul(-0.5f * (dim - 1))).add(constant);
   }
 
@@ -98,7 +98,7 @@ public final class NealFunnel implements Target {
     for (int i = 0; i < n; i++) {
       int row = i * dim;
       double v = SCALE_SD * e[row];
-      double sd = Math.exp(v / 2);
+      double sd = StrictMath.exp(v / 2);
       e[row] = (float) v;
       for (int j = 1; j < dim; j++) {
         e[row + j] = (float) (sd * e[row + j]);

@@ -42,8 +42,8 @@ final class Ops {
     float[] out = new float[v.length];
     float[] cos = new float[v.length];
     for (int i = 0; i < v.length; i++) {
-      out[i] = (float) Math.sin(v[i]);
-      cos[i] = (float) Math.cos(v[i]);
+      out[i] = (float) StrictMath.sin(v[i]);
+      cos[i] = (float) StrictMath.cos(v[i]);
     }
     Tensor cosT = Tensor.wrap(cos, x.shape());
     return x.tape().record(Tensor.wrap(out, x.shape()), g -> x.accumulate(g.mul(cosT)), x);

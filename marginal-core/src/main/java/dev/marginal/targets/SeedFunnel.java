@@ -25,7 +25,7 @@ public final class SeedFunnel implements Target {
   /** The standard deviation s of x1. */
   public static final double SCALE_SD = 1.35;
   /** The closed-form entropy log(2πe) + log s, in nats. */
-  public static final double ENTROPY = Math.log(2 * Math.PI * Math.E) + Math.log(SCALE_SD);
+  public static final double ENTROPY = StrictMath.log(2 * Math.PI * Math.E) + StrictMath.log(SCALE_SD);
   /** Φ(−2/1.35) (scipy.stats.norm.cdf, scipy 1.17.1). */
   public static final double NECK_MASS = 0.06923915803341028;
 
@@ -50,7 +50,7 @@ public final class SeedFunnel implements Target {
     // (x0·e^{−x1})² rather than x0²·e^{−2·x1}: one exponential, and no 0·∞ when x0 = 0 and e^{−2·x1}
     // overflows.
     Var location = x0.mul(x1.neg().exp()).square().mul(-0.5f);
-    float constant = (float) (-Math.log(SCALE_SD) - LogSpace.LOG_2PI);
+    float constant = (float) (-StrictMath.log(SCALE_SD) - LogSpace.LOG_2PI);
     return scale.add(location).sub(x1).add(constant);
   }
 
@@ -78,7 +78,7 @@ public final class SeedFunnel implements Target {
     float[] e = key.normals(2 * n);
     for (int i = 0; i < n; i++) {
       double x1 = SCALE_SD * e[2 * i + 1];
-      e[2 * i] = (float) (Math.exp(x1) * e[2 * i]);
+      e[2 * i] = (float) (StrictMath.exp(x1) * e[2 * i]);
       e[2 * i + 1] = (float) x1;
     }
     return Tensor.wrap(e, n, 2);

@@ -40,12 +40,12 @@ final class Elementwise {
         break;
       case LOG1P:
         for (int i = off; i < end; i++) {
-          out[i] = (float) Math.log1p(in[i]);
+          out[i] = (float) StrictMath.log1p(in[i]);
         }
         break;
       case EXPM1:
         for (int i = off; i < end; i++) {
-          out[i] = (float) Math.expm1(in[i]);
+          out[i] = (float) StrictMath.expm1(in[i]);
         }
         break;
       case SIGMOID:

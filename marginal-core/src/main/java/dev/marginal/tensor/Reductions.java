@@ -155,9 +155,9 @@ final class Reductions {
         }
         double s = 0;
         for (int l = 0; l < len; l++) {
-          s += Math.exp(x.data[base + l * inner] - m);
+          s += StrictMath.exp(x.data[base + l * inner] - m);
         }
-        out[o * inner + i] = (float) (m + Math.log(s));
+        out[o * inner + i] = (float) (m + StrictMath.log(s));
       }
     }
     return new Tensor(out, Shape.reduce(x.shape, axis, keepDims));
@@ -190,6 +190,6 @@ final class Reductions {
     if (hi == Double.NEGATIVE_INFINITY || hi == Double.POSITIVE_INFINITY) {
       return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : hi;
     }
-    return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
+    return hi + StrictMath.log1p(StrictMath.exp(Math.min(a, b) - hi));
   }
 }

@@ -1,6 +1,10 @@
 package dev.marginal.tensor;
 
-/** Plain-loop kernels: the fallback when the Vector API is absent, and the reference in tests. */
+/**
+ * Plain-loop kernels: the fallback when the Vector API is absent, and the reference in tests. The transcendental
+ * functions are {@code StrictMath}'s (fdlibm, in double), whose results are fixed; {@code Math.exp} and
+ * {@code Math.log} may be replaced by JIT intrinsics that differ by an ulp.
+ */
 final class ScalarKernels implements Kernels {
   static final ScalarKernels INSTANCE = new ScalarKernels();
 
@@ -42,21 +46,21 @@ final class ScalarKernels implements Kernels {
   @Override
   public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) {
-      y[yOff + i] = (float) Math.tanh(x[xOff + i]);
+      y[yOff + i] = (float) StrictMath.tanh(x[xOff + i]);
     }
   }
 
   @Override
   public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) {
-      y[yOff + i] = (float) Math.exp(x[xOff + i]);
+      y[yOff + i] = (float) StrictMath.exp(x[xOff + i]);
     }
   }
 
   @Override
   public void log(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) {
-      y[yOff + i] = (float) Math.log(x[xOff + i]);
+      y[yOff + i] = (float) StrictMath.log(x[xOff + i]);
     }
   }
 
@@ -64,7 +68,7 @@ final class ScalarKernels implements Kernels {
   public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) {
       double v = x[xOff + i];
-      double e = Math.exp(-Math.abs(v));
+      double e = StrictMath.exp(-Math.abs(v));
       y[yOff + i] = (float) (v >= 0 ? 1 / (1 + e) : e / (1 + e));
     }
   }
@@ -73,7 +77,7 @@ final class ScalarKernels implements Kernels {
   public void softplus(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i++) {
       double v = x[xOff + i];
-      y[yOff + i] = (float) (Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
+      y[yOff + i] = (float) (Math.max(v, 0) + StrictMath.log1p(StrictMath.exp(-Math.abs(v))));
     }
   }
 

@@ -1,25 +1,31 @@
 package dev.marginal.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Kernels on the Vector API. Loaded only when {@code jdk.incubator.vector} is in the boot layer.
  *
- * <p>Matrix multiply is {@link VectorGemm}. The transcendental functions use the Vector API's own lanewise
- * {@code TANH}, {@code EXP}, {@code LOG} and {@code LOG1P}: on x86-64 JDK 17 compiles them to the SVML vector
- * routines (measured at about 0.3–0.6 ns per float on AVX-512, against 8–14 ns for the scalar {@code Math} calls),
- * accurate to about one float ulp. Each loop names its operator as a constant, which is what lets the JIT
- * intrinsify it; passing the operator as an argument would fall back to one scalar call per lane.
+ * <p>Matrix multiply is {@link VectorGemm}. The transcendental functions are {@link VectorMath}'s, built from
+ * exactly rounded arithmetic only, so each result is the same bits whether the loop runs interpreted, in C1 or in
+ * C2, and equals the scalar twin {@link FloatMath}. (The Vector API's own lanewise {@code EXP}, {@code LOG},
+ * {@code TANH} are SVML routines once C2 compiles the loop but {@code Math} calls before, which differ by an ulp:
+ * training with a fixed seed was then not reproducible bit for bit.)
  *
  * <p>The last {@code n mod L} elements go through the same vector code on a padded copy, so an element's result
- * does not depend on its position in the array.
+ * does not depend on its position in the array. Each loop has a single call of its function, the tail included:
+ * a second inlined copy of exp and log1p would push softplus past C2's inlining node budget.
  */
 final class VectorKernels implements Kernels {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> S = VectorMath.S;
   private static final int L = S.length();
+  /**
+   * Elements per call of a block loop. Long arrays go through many short calls rather than one long loop: the
+   * block method is then invoked often enough for C2 to compile it as a whole soon after start-up, instead of
+   * running the C1 version (calling a separately compiled, boxing VectorMath method) between on-stack
+   * replacements, which under load could take seconds at 10–30 ns per element.
+   */
+  private static final int BLOCK = 1024;
 
   private VectorKernels() {}
 
@@ -35,81 +41,97 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
-    int full = n - n % L;
-    for (int i = 0; i < full; i += L) {
-      FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(y, yOff + i);
+    for (int i = 0; i < n; i += BLOCK) {
+      tanhBlock(x, xOff + i, y, yOff + i, Math.min(BLOCK, n - i));
     }
-    if (full < n) {
-      float[] t = padded(x, xOff + full, n - full);
-      FloatVector.fromArray(S, t, 0).lanewise(VectorOperators.TANH).intoArray(t, 0);
-      System.arraycopy(t, 0, y, yOff + full, n - full);
+  }
+
+  private static void tanhBlock(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i += L) {
+      boolean tail = n - i < L;
+      float[] src = tail ? padded(x, xOff + i, n - i) : x;
+      float[] dst = tail ? src : y;
+      VectorMath.tanh(FloatVector.fromArray(S, src, tail ? 0 : xOff + i)).intoArray(dst, tail ? 0 : yOff + i);
+      if (tail) {
+        System.arraycopy(dst, 0, y, yOff + i, n - i);
+      }
     }
   }
 
   @Override
   public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-    int full = n - n % L;
-    for (int i = 0; i < full; i += L) {
-      FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(y, yOff + i);
+    for (int i = 0; i < n; i += BLOCK) {
+      expBlock(x, xOff + i, y, yOff + i, Math.min(BLOCK, n - i));
     }
-    if (full < n) {
-      float[] t = padded(x, xOff + full, n - full);
-      FloatVector.fromArray(S, t, 0).lanewise(VectorOperators.EXP).intoArray(t, 0);
-      System.arraycopy(t, 0, y, yOff + full, n - full);
+  }
+
+  private static void expBlock(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i += L) {
+      boolean tail = n - i < L;
+      float[] src = tail ? padded(x, xOff + i, n - i) : x;
+      float[] dst = tail ? src : y;
+      VectorMath.exp(FloatVector.fromArray(S, src, tail ? 0 : xOff + i)).intoArray(dst, tail ? 0 : yOff + i);
+      if (tail) {
+        System.arraycopy(dst, 0, y, yOff + i, n - i);
+      }
     }
   }
 
   @Override
   public void log(float[] x, int xOff, float[] y, int yOff, int n) {
-    int full = n - n % L;
-    for (int i = 0; i < full; i += L) {
-      FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(y, yOff + i);
+    for (int i = 0; i < n; i += BLOCK) {
+      logBlock(x, xOff + i, y, yOff + i, Math.min(BLOCK, n - i));
     }
-    if (full < n) {
-      float[] t = padded(x, xOff + full, n - full);
-      FloatVector.fromArray(S, t, 0).lanewise(VectorOperators.LOG).intoArray(t, 0);
-      System.arraycopy(t, 0, y, yOff + full, n - full);
+  }
+
+  private static void logBlock(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i += L) {
+      boolean tail = n - i < L;
+      float[] src = tail ? padded(x, xOff + i, n - i) : x;
+      float[] dst = tail ? src : y;
+      VectorMath.log(FloatVector.fromArray(S, src, tail ? 0 : xOff + i)).intoArray(dst, tail ? 0 : yOff + i);
+      if (tail) {
+        System.arraycopy(dst, 0, y, yOff + i, n - i);
+      }
     }
   }
 
   @Override
   public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
-    int full = n - n % L;
-    for (int i = 0; i < full; i += L) {
-      sigmoid(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-    }
-    if (full < n) {
-      float[] t = padded(x, xOff + full, n - full);
-      sigmoid(FloatVector.fromArray(S, t, 0)).intoArray(t, 0);
-      System.arraycopy(t, 0, y, yOff + full, n - full);
+    for (int i = 0; i < n; i += BLOCK) {
+      sigmoidBlock(x, xOff + i, y, yOff + i, Math.min(BLOCK, n - i));
     }
   }
 
-  /** {@code e = exp(−|x|)}; {@code 1/(1+e)} for {@code x ≥ 0}, else {@code e/(1+e)}, exact in relative terms. */
-  private static FloatVector sigmoid(FloatVector v) {
-    FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-    FloatVector s = FloatVector.broadcast(S, 1f).div(e.add(1f));
-    VectorMask<Float> negative = v.compare(VectorOperators.LT, 0f);
-    return s.blend(e.mul(s), negative);
+  private static void sigmoidBlock(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i += L) {
+      boolean tail = n - i < L;
+      float[] src = tail ? padded(x, xOff + i, n - i) : x;
+      float[] dst = tail ? src : y;
+      VectorMath.sigmoid(FloatVector.fromArray(S, src, tail ? 0 : xOff + i)).intoArray(dst, tail ? 0 : yOff + i);
+      if (tail) {
+        System.arraycopy(dst, 0, y, yOff + i, n - i);
+      }
+    }
   }
 
   @Override
   public void softplus(float[] x, int xOff, float[] y, int yOff, int n) {
-    int full = n - n % L;
-    for (int i = 0; i < full; i += L) {
-      softplus(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-    }
-    if (full < n) {
-      float[] t = padded(x, xOff + full, n - full);
-      softplus(FloatVector.fromArray(S, t, 0)).intoArray(t, 0);
-      System.arraycopy(t, 0, y, yOff + full, n - full);
+    for (int i = 0; i < n; i += BLOCK) {
+      softplusBlock(x, xOff + i, y, yOff + i, Math.min(BLOCK, n - i));
     }
   }
 
-  /** {@code max(x, 0) + log1p(exp(−|x|))}; NaN propagates through {@code max}. */
-  private static FloatVector softplus(FloatVector v) {
-    FloatVector tail = v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
-    return v.max(0f).add(tail);
+  private static void softplusBlock(float[] x, int xOff, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i += L) {
+      boolean tail = n - i < L;
+      float[] src = tail ? padded(x, xOff + i, n - i) : x;
+      float[] dst = tail ? src : y;
+      VectorMath.softplus(FloatVector.fromArray(S, src, tail ? 0 : xOff + i)).intoArray(dst, tail ? 0 : yOff + i);
+      if (tail) {
+        System.arraycopy(dst, 0, y, yOff + i, n - i);
+      }
+    }
   }
 
   /** The last {@code count < L} inputs in a vector-sized array; the padding lanes are computed and discarded. */

@@ -64,7 +64,7 @@ public final class Dreg {
     // Filled after the forward pass; read only by the backward sweep, which runs later.
     System.arraycopy(normalized.buffer(), 0, rowScale, 0, rowScale.length);
     Var surrogate = logW.mul(x.tape().constant(normalized)).sum(1, false).mean();
-    Tensor iwae = lw.logSumExp(1, false).add((float) -Math.log(numSamples));
+    Tensor iwae = lw.logSumExp(1, false).add((float) -StrictMath.log(numSamples));
     return new Result(surrogate, iwae);
   }
 

@@ -36,7 +36,7 @@ final class FeatureSpace {
     double s = 0;
     if (standardizer != null) {
       for (double sd : standardizer.sd()) {
-        s -= Math.log(sd);
+        s -= StrictMath.log(sd);
       }
     }
     this.logJacobian = s;

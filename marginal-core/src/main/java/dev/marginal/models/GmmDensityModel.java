@@ -70,7 +70,7 @@ public final class GmmDensityModel implements DensityModel {
     int n = x.length;
     double meanLogLikelihood = fit.score(x) + space.logJacobian();
     int p = fit.mixture().freeParameterCount();
-    double bic = -2 * meanLogLikelihood * n + p * Math.log(n);
+    double bic = -2 * meanLogLikelihood * n + p * StrictMath.log(n);
     double aic = -2 * meanLogLikelihood * n + 2.0 * p;
     return new Fitted(model, fit, meanLogLikelihood, bic, aic);
   }

@@ -67,7 +67,7 @@ public final class PpcaDensityModel implements DensityModel {
     }
     int n = x.length;
     double p = model.freeParameterCount();
-    return new Fitted(model, mean, -2 * mean * n + p * Math.log(n), -2 * mean * n + 2 * p);
+    return new Fitted(model, mean, -2 * mean * n + p * StrictMath.log(n), -2 * mean * n + 2 * p);
   }
 
   /** d + dq − q(q − 1)/2 + 1: the mean, the loadings up to rotation, and the noise variance. */

@@ -98,8 +98,8 @@ public final class RowAdam {
       }
       int tr = ++t[r];
       // The same float expressions as Adam.step, with the row's own step count.
-      float stepSize = (float) (lr.at(tr - 1) / (1 - Math.pow(beta1, tr)));
-      float sqrtC2 = (float) Math.sqrt(1 - Math.pow(beta2, tr));
+      float stepSize = (float) (lr.at(tr - 1) / (1 - StrictMath.pow(beta1, tr)));
+      float sqrtC2 = (float) Math.sqrt(1 - StrictMath.pow(beta2, tr));
       for (int i = 0; i < params.size(); i++) {
         Parameter p = params.get(i);
         int width = p.shape()[1];

@@ -324,7 +324,7 @@ public final class LvmTrainer {
     Var z = qRows.transform(ImportanceSamples.noise(pointKeys, counts, q.dim())).stopGradient();
     Var logQ = qRows.logProb(z);
     Var logW = ImportanceSamples.evaluate(model, x.gather(rows), z, logQ).logWeights().reshape(b, k);
-    lastScoreValues = logW.value().logSumExp(1, false).add((float) -Math.log(k));
+    lastScoreValues = logW.value().logSumExp(1, false).add((float) -StrictMath.log(k));
     return Vimco.surrogate(logW, logQ.reshape(b, k));
   }
 

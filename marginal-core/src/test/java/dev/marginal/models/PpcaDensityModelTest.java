@@ -109,6 +109,6 @@ class PpcaDensityModelTest {
   void unknownKindIsNamed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Models.fromFile(new dev.marginal.io.ModelFile("flow", Map.of(), Map.of(), Map.of())));
-    assertEquals("unknown model kind 'flow' (this build reads gmm, ppca)", e.getMessage());
+    assertEquals("unknown model kind 'flow' (this build reads gmm, ppca, lvm)", e.getMessage());
   }
 }

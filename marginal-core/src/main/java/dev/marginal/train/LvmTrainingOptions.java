@@ -57,6 +57,20 @@ public record LvmTrainingOptions(Objective objective, int numSamples, int minTer
     public String id() {
       return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The estimator of log p(x) this objective optimizes: ELBO_K, IWAE_K or SUMO with m minimum terms. */
+    public LogMarginalEstimator estimator(int numSamples, int minTerms) {
+      switch (this) {
+        case ELBO:
+          return Elbo.of(numSamples);
+        case IWAE:
+          return Iwae.of(numSamples);
+        case SUMO:
+          return Sumo.of(minTerms);
+        default:
+          throw new AssertionError(this);
+      }
+    }
   }
 
   public LvmTrainingOptions {
@@ -153,16 +167,7 @@ public record LvmTrainingOptions(Objective objective, int numSamples, int minTer
 
   /** The estimator whose value the decoder maximizes. */
   public LogMarginalEstimator estimator() {
-    switch (objective) {
-      case ELBO:
-        return Elbo.of(numSamples);
-      case IWAE:
-        return Iwae.of(numSamples);
-      case SUMO:
-        return Sumo.of(minTerms);
-      default:
-        throw new AssertionError(objective);
-    }
+    return objective.estimator(numSamples, minTerms);
   }
 
   /** A short label such as "iwae-5" or "sumo-m4". */

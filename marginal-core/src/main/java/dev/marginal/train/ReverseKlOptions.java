@@ -1,9 +1,6 @@
 package dev.marginal.train;
 
-import dev.marginal.estimators.Elbo;
-import dev.marginal.estimators.Iwae;
 import dev.marginal.estimators.LogMarginalEstimator;
-import dev.marginal.estimators.Sumo;
 import dev.marginal.nn.Activation;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -112,16 +109,7 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
 
   /** The estimator of log q(x). */
   public LogMarginalEstimator estimator() {
-    switch (objective) {
-      case SUMO:
-        return Sumo.of(minTerms);
-      case IWAE:
-        return Iwae.of(numSamples);
-      case ELBO:
-        return Elbo.of(numSamples);
-      default:
-        throw new AssertionError(objective);
-    }
+    return objective.estimator(numSamples, minTerms);
   }
 
   /** As a JSON-ready map, for provenance. */

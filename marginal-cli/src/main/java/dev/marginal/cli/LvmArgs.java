@@ -29,7 +29,7 @@ final class LvmArgs {
   record Settings(Integer latent, List<Integer> hidden, String activation, String decoder, String objective,
       Integer k, Integer minTerms, Integer epochs, Integer steps, Integer batch, Double lr, String binarize,
       String gradient, boolean perDatapoint, String validation, Integer patience, Integer checkpointEvery,
-      Path resume, Double clip, Integer localSteps) {}
+      Path resume, Double clip, Double lrFloor, Integer localSteps) {}
 
   @Option(names = "--hidden", split = ",", paramLabel = "W,W",
       description = "LVM hidden layer widths, comma separated, e.g. 200,200.")
@@ -93,6 +93,10 @@ final class LvmArgs {
   @Option(names = "--clip", paramLabel = "NORM", description = "LVM gradient norm clipping threshold.")
   Double clip;
 
+  @Option(names = "--lr-floor", paramLabel = "F",
+      description = "LVM: decay the learning rate by a cosine to F times --lr over the run (default 1: constant).")
+  Double lrFloor;
+
   /** The settings, checked: sizes positive, names known, rates positive. */
   Settings settings(Integer latent) {
     if (hidden != null) {
@@ -113,6 +117,9 @@ final class LvmArgs {
     if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
       throw new UserInputException("--lr must be a positive number, got " + lr);
     }
+    if (lrFloor != null && !(lrFloor > 0 && lrFloor <= 1)) {
+      throw new UserInputException("--lr-floor must be in (0, 1], got " + lrFloor);
+    }
     if (clip != null && !(clip > 0)) {
       throw new UserInputException("--clip must be a positive number, got " + clip);
     }
@@ -122,7 +129,7 @@ final class LvmArgs {
         k, minTerms, epochs, steps, batch, lr,
         binarize == null ? null : Commands.oneOf("--binarize", binarize, BINARIZATIONS),
         gradient == null ? null : Commands.oneOf("--gradient", gradient, GRADIENTS),
-        perDatapoint, validation, patience, checkpointEvery, resume, clip, localSteps);
+        perDatapoint, validation, patience, checkpointEvery, resume, clip, lrFloor, localSteps);
   }
 
   private static void positiveIfSet(String option, Integer v) {

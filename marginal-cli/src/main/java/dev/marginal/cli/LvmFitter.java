@@ -193,6 +193,9 @@ final class LvmFitter {
     if (s.clip() != null) {
       o = o.withClipNorm(s.clip());
     }
+    if (s.lrFloor() != null) {
+      o = o.withLrFloor(s.lrFloor());
+    }
     if (s.patience() != null) {
       o = o.withPatience(s.patience());
     }

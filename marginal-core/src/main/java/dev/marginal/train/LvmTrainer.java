@@ -87,7 +87,7 @@ public final class LvmTrainer {
     this.root = RngKey.of(options.seed());
     this.encoderParams = model.encoderParameters();
     this.decoderParams = model.decoderParameters();
-    LearningRate lr = LearningRate.constant(options.learningRate());
+    LearningRate lr = this::learningRate;
     this.decoderOpt = new Adam(decoderParams, lr);
     this.encoderOpt = new Adam(encoderParams, lr);
     this.estimator = options.estimator();
@@ -106,7 +106,8 @@ public final class LvmTrainer {
       throw new IllegalArgumentException("local posteriors are " + local.latentDim() + "-D, the model's latent is "
           + model.latentDim() + "-D");
     }
-    this.localOpt = local == null ? null : new RowAdam(local.parameters(), lr);
+    this.localOpt = local == null ? null
+        : new RowAdam(local.parameters(), LearningRate.constant(options.learningRate()));
   }
 
   /** The per-datapoint posteriors of the training rows, or null when the encoder is used. */
@@ -125,6 +126,24 @@ public final class LvmTrainer {
       throw new IllegalStateException("this trainer has no local posteriors");
     }
     localOpt.restore(localState);
+  }
+
+  /** Steps the learning-rate schedule spans; set from the data size when {@link #fit} starts. */
+  private long scheduleSteps;
+
+  /**
+   * The step size at (zero-based) step t: constant, or a cosine from {@code lr} down to {@code lr·lrFloor} over the
+   * run's step budget. The budget depends only on the options and the number of training rows, so a resumed run
+   * follows the same schedule.
+   */
+  private double learningRate(long t) {
+    double rate = options.learningRate();
+    if (options.lrFloor() >= 1 || scheduleSteps <= 0) {
+      return rate;
+    }
+    double progress = Math.min(1.0, (double) t / scheduleSteps);
+    double floor = options.lrFloor();
+    return rate * (floor + (1 - floor) * 0.5 * (1 + StrictMath.cos(Math.PI * progress)));
   }
 
   /** Continues from a checkpoint's counters and optimizer state (the model's parameters are restored by the caller). */
@@ -179,6 +198,7 @@ public final class LvmTrainer {
     }
     int perEpoch = Batches.count(train.rows(), options.batchSize());
     long budget = options.maxSteps() > 0 ? options.maxSteps() : (long) perEpoch * options.epochs();
+    scheduleSteps = budget;
     long examples = 0;
     while (state.step() < budget && state.epoch() < epochLimit() && !state.finished()) {
       Batches batches = Batches.shuffled(train.rows(), options.batchSize(), root.foldIn(SHUFFLE_STREAM),

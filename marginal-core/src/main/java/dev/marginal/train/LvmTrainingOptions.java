@@ -28,10 +28,12 @@ import java.util.Map;
  * @param checkpointEvery write a checkpoint every N steps (0 = only at the end and on interruption)
  * @param checkpoint checkpoint file (null = none)
  * @param gradient how the encoder gradient is estimated (IWAE only for DReG and score)
+ * @param lrFloor the learning rate decays by a cosine from {@code learningRate} to {@code lrFloor·learningRate}
+ *     over the run (1 = constant)
  */
 public record LvmTrainingOptions(Objective objective, int numSamples, int minTerms, int batchSize, int epochs,
     long maxSteps, double learningRate, double clipNorm, long seed, Binarization binarization, int patience,
-    long checkpointEvery, Path checkpoint, GradientEstimator gradient) {
+    long checkpointEvery, Path checkpoint, GradientEstimator gradient, double lrFloor) {
 
   /** Default batch size (as in the IWAE paper). */
   public static final int DEFAULT_BATCH = 20;
@@ -89,6 +91,9 @@ public record LvmTrainingOptions(Objective objective, int numSamples, int minTer
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException("--lr must be positive, got " + learningRate);
     }
+    if (!(lrFloor > 0 && lrFloor <= 1)) {
+      throw new IllegalArgumentException("--lr-floor must be in (0, 1], got " + lrFloor);
+    }
     if (clipNorm < 0 || patience < 0 || checkpointEvery < 0) {
       throw new IllegalArgumentException("--clip, --patience and --checkpoint-every must be >= 0");
     }
@@ -97,72 +102,77 @@ public record LvmTrainingOptions(Objective objective, int numSamples, int minTer
   /** Defaults: IWAE with K = 5, batch 20, Adam 1e-3, 10 epochs, dynamic binarization, seed 0. */
   public static LvmTrainingOptions defaults() {
     return new LvmTrainingOptions(Objective.IWAE, DEFAULT_K, Sumo.DEFAULT_MIN_TERMS, DEFAULT_BATCH, DEFAULT_EPOCHS,
-        0, DEFAULT_LR, 0, 0, Binarization.DEFAULT, 0, 0, null, GradientEstimator.REPARAM);
+        0, DEFAULT_LR, 0, 0, Binarization.DEFAULT, 0, 0, null, GradientEstimator.REPARAM, 1.0);
   }
 
   public LvmTrainingOptions withObjective(Objective o) {
     return new LvmTrainingOptions(o, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withNumSamples(int k) {
     return new LvmTrainingOptions(objective, k, minTerms, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withMinTerms(int m) {
     return new LvmTrainingOptions(objective, numSamples, m, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withBatchSize(int b) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, b, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withEpochs(int e) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, e, maxSteps, learningRate, clipNorm,
-        seed, binarization, patience, checkpointEvery, checkpoint, gradient);
+        seed, binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withMaxSteps(long s) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, s, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withLearningRate(double lr) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, lr, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withClipNorm(double c) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate, c, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withSeed(long s) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, s, binarization, patience, checkpointEvery, checkpoint, gradient);
+        clipNorm, s, binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withBinarization(Binarization b) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, b, patience, checkpointEvery, checkpoint, gradient);
+        clipNorm, seed, b, patience, checkpointEvery, checkpoint, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withPatience(int p) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, p, checkpointEvery, checkpoint, gradient);
+        clipNorm, seed, binarization, p, checkpointEvery, checkpoint, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withCheckpoint(Path path, long every) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, patience, every, path, gradient);
+        clipNorm, seed, binarization, patience, every, path, gradient, lrFloor);
   }
 
   public LvmTrainingOptions withGradient(GradientEstimator g) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, g);
+        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, g, lrFloor);
+  }
+
+  public LvmTrainingOptions withLrFloor(double f) {
+    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
+        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, gradient, f);
   }
 
   /** The estimator whose value the decoder maximizes. */
@@ -191,6 +201,7 @@ public record LvmTrainingOptions(Objective objective, int numSamples, int minTer
     m.put("patience", patience);
     m.put("checkpointEvery", checkpointEvery);
     m.put("gradient", gradient.id());
+    m.put("lrFloor", lrFloor);
     return m;
   }
 }

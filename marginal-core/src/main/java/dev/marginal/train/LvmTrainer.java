@@ -129,14 +129,14 @@ public final class LvmTrainer {
   }
 
   /** Steps the learning-rate schedule spans; set from the data size when {@link #fit} starts. */
-  private long scheduleSteps;
+  long scheduleSteps;
 
   /**
    * The step size at (zero-based) step t: constant, or a cosine from {@code lr} down to {@code lr·lrFloor} over the
    * run's step budget. The budget depends only on the options and the number of training rows, so a resumed run
    * follows the same schedule.
    */
-  private double learningRate(long t) {
+  double learningRate(long t) {
     double rate = options.learningRate();
     if (options.lrFloor() >= 1 || scheduleSteps <= 0) {
       return rate;

@@ -136,4 +136,19 @@ class LvmTrainerTest {
     assertEquals(TrainingState.Status.EARLY_STOPPED, s.status(), "ran " + s.history().size() + " epochs");
     assertEquals(s.bestValidation(), t.evaluate(valid), 1e-6, "the best epoch's parameters are restored");
   }
+
+  @Test
+  void learningRateFloorGivesACosineFromTheRateToTheFloorOverTheRun() throws IOException {
+    LvmTrainer constant = new LvmTrainer(model(1), options(LvmTrainingOptions.Objective.ELBO).withEpochs(1));
+    LvmTrainer decaying = new LvmTrainer(model(1), options(LvmTrainingOptions.Objective.ELBO).withEpochs(1)
+        .withLrFloor(0.1));
+    constant.fit(MOONS, null, Progress.silent(), () -> false, t -> {});
+    decaying.fit(MOONS, null, Progress.silent(), () -> false, t -> {});
+    long total = decaying.scheduleSteps;
+    assertEquals(10, total, "400 rows in batches of 40");
+    assertEquals(3e-3, constant.learningRate(total / 2), 0.0);
+    assertEquals(3e-3, decaying.learningRate(0), 1e-15);
+    assertEquals(3e-3 * 0.55, decaying.learningRate(total / 2), 1e-15);
+    assertEquals(3e-4, decaying.learningRate(total), 1e-15);
+  }
 }

@@ -50,13 +50,47 @@ final class VectorGemm {
       GemmSmall.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
       return;
     }
+    if (paddedWork(n, m) * 4 < paddedWork(m, n) * 3) {
+      transposed(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+      return;
+    }
     new Blocked(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate).run();
+  }
+
+  /** Rows times columns of C that the micro-kernel computes, tiles padded to {@code MR × NR}. */
+  private static long paddedWork(int rows, int cols) {
+    return (long) GemmPacking.panels(rows, MR) * MR * GemmPacking.panels(cols, NR) * NR;
+  }
+
+  /**
+   * Computes {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} into scratch and transposes it back, for C with few columns (a weight
+   * gradient with four outputs would otherwise fill an eighth of each tile). Every element is the same chain of
+   * fused multiply-adds over the summation index in the same order, so C is bit-identical to the direct product.
+   */
+  private static void transposed(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+    Workspace ws = WORKSPACE.get();
+    float[] t = ws.transposedC = Workspace.atLeast(ws.transposedC, m * n);
+    if (accumulate) {
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          t[j * m + i] = c[cOff + i * n + j];
+        }
+      }
+    }
+    new Blocked(!transB, !transA, n, m, k, b, bOff, a, aOff, t, 0, accumulate).run();
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        c[cOff + i * n + j] = t[j * m + i];
+      }
+    }
   }
 
   /** Per-thread buffers, grown on demand and kept for the next call. */
   private static final class Workspace {
     float[] packedB = new float[0];
     float[] packedA = new float[0];
+    float[] transposedC = new float[0];
     float[] blockA = new float[MC * KC];
     final float[] tile = new float[MR * NR];
 

@@ -1,5 +1,6 @@
 package dev.marginal.autodiff;
 
+import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Tensor;
 
 /** Backward rules that need more than one tensor operation, written as single fused loops. */
@@ -76,6 +77,24 @@ final class Rules {
       Tensor g2 = g.rank() == 2 ? g : g.reshape(-1, g.dim(-1));
       Tensor db = transB ? g2.matmul(a2, true, transA) : a2.matmul(g2, !transA, false);
       b.accumulateFresh(db);
+    }
+  }
+
+  /**
+   * {@code y[r, j] = y[r, j] + b[j]} over the rows of {@code y}, then {@code y = tanh(y)} when asked, in place: the
+   * same additions and the same tanh kernel as the separate primitives, without their intermediate tensors.
+   */
+  static void addRowsInPlace(Tensor y, Tensor b, boolean tanh) {
+    float[] yd = y.buffer();
+    float[] bd = b.buffer();
+    int width = bd.length;
+    for (int base = 0; base < yd.length; base += width) {
+      for (int j = 0; j < width; j++) {
+        yd[base + j] += bd[j];
+      }
+    }
+    if (tanh) {
+      Kernels.get().tanh(yd, 0, yd, 0, yd.length);
     }
   }
 

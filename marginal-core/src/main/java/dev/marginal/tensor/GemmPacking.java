@@ -1,6 +1,8 @@
 package dev.marginal.tensor;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies the operands of a matrix multiply into the contiguous panel layouts the micro-kernel reads, whatever
@@ -15,6 +17,8 @@ import java.util.Arrays;
  * where {@code stride} is {@code kTotal·mr} (whole-matrix packing) or {@code kc·mr} (one block).
  */
 final class GemmPacking {
+  private static final VectorSpecies<Float> S = GemmMicroKernel.S;
+  private static final int L = GemmMicroKernel.L;
   private GemmPacking() {}
 
   /** Number of panels of width {@code w} needed to cover {@code size}. */
@@ -35,6 +39,11 @@ final class GemmPacking {
       int base = dstBase + (q - q0) * kc * nr;
       if (transB) {
         packTransposedPanel(kc, b, bOff + j0 * k + p0, k, cols, nr, dst, base);
+      } else if (cols == nr && nr == 2 * L) {
+        for (int p = 0, s = bOff + p0 * n + j0, d = base; p < kc; p++, s += n, d += nr) {
+          FloatVector.fromArray(S, b, s).intoArray(dst, d);
+          FloatVector.fromArray(S, b, s + L).intoArray(dst, d + L);
+        }
       } else {
         for (int p = 0; p < kc; p++) {
           int d = base + p * nr;

@@ -1,8 +1,8 @@
 package dev.marginal.tensor;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
@@ -19,8 +19,8 @@ public final class Parallel {
 
   private static volatile int threads = Runtime.getRuntime().availableProcessors();
   private static volatile Crew crew;
-  /** Held while a job runs on the crew; a caller that cannot take it runs its chunks alone. */
-  private static final ReentrantLock BUSY = new ReentrantLock();
+  /** Set while a job runs on the crew; a caller that cannot set it (or a nested call) runs its chunks alone. */
+  private static final AtomicBoolean BUSY = new AtomicBoolean();
 
   private Parallel() {}
 
@@ -68,7 +68,7 @@ public final class Parallel {
    */
   public static void forEach(int chunks, boolean worthIt, IntConsumer body) {
     if (chunks <= 1 || threads == 1 || !worthIt || Thread.currentThread() instanceof Worker
-        || !BUSY.tryLock()) {
+        || !BUSY.compareAndSet(false, true)) {
       for (int i = 0; i < chunks; i++) {
         body.accept(i);
       }
@@ -77,7 +77,7 @@ public final class Parallel {
     try {
       crew().run(new Job(chunks, body));
     } finally {
-      BUSY.unlock();
+      BUSY.set(false);
     }
   }
 

@@ -26,7 +26,7 @@ final class VectorGemm {
   /** Problems with at most this many multiply-adds skip packing and threads altogether. */
   static final long SMALL_MACS = 1L << 15;
   /** Multiply-adds a chunk must have: below this the hand-off to another thread costs more than it saves. */
-  static final long CHUNK_MACS = 1L << 21;
+  static final long CHUNK_MACS = 1L << 20;
   /** The most chunks one multiply is split into. */
   static final int MAX_CHUNKS = 16;
 

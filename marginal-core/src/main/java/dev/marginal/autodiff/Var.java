@@ -59,8 +59,11 @@ public final class Var {
     }
   }
 
-  /** Like {@link #accumulate} but adopts the buffer of {@code g}, which the caller just created. */
-  void accumulateFresh(Tensor g) {
+  /**
+   * Like {@link #accumulate} but adopts the buffer of {@code g}, which the caller just created and must not touch
+   * again: saves a copy when this is the value's first gradient.
+   */
+  public void accumulateFresh(Tensor g) {
     if (!requiresGrad) {
       return;
     }

@@ -1,5 +1,7 @@
 package dev.marginal.autodiff;
 
+import dev.marginal.tensor.Kernels;
+import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
 
 /** Backward rules that need more than one tensor operation, written as single fused loops. */
@@ -17,14 +19,17 @@ final class Rules {
     return Tensor.wrapLike(out, x);
   }
 
-  /** {@code g ⊙ (1 − y²)} for y = tanh(x). */
+  /** {@code g ⊙ (1 − y²)} for y = tanh(x); large tensors in fixed chunks on the kernel threads. */
   static Tensor tanhGrad(Tensor g, Tensor y) {
     float[] gd = g.buffer();
     float[] yd = y.buffer();
     float[] out = new float[gd.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = gd[i] * (1f - yd[i] * yd[i]);
-    }
+    int chunks = (out.length + ROW_CHUNK_ELEMENTS - 1) / ROW_CHUNK_ELEMENTS;
+    Parallel.forEach(chunks, chunks > 1, c -> {
+      for (int i = c * ROW_CHUNK_ELEMENTS, end = Math.min(out.length, i + ROW_CHUNK_ELEMENTS); i < end; i++) {
+        out[i] = gd[i] * (1f - yd[i] * yd[i]);
+      }
+    });
     return Tensor.wrapLike(out, y);
   }
 
@@ -77,6 +82,34 @@ final class Rules {
       Tensor db = transB ? g2.matmul(a2, true, transA) : a2.matmul(g2, !transA, false);
       b.accumulateFresh(db);
     }
+  }
+
+  /** Elements per chunk of row-wise work; whole rows, fixed by shape, so results never depend on threads. */
+  static final int ROW_CHUNK_ELEMENTS = 1 << 15;
+
+  /**
+   * {@code y[r, j] = y[r, j] + b[j]} over the rows of {@code y}, then {@code y = tanh(y)} when asked, in place: the
+   * same additions and the same tanh kernel as the separate primitives, without their intermediate tensors.
+   */
+  static void addRowsInPlace(Tensor y, Tensor b, boolean tanh) {
+    float[] yd = y.buffer();
+    float[] bd = b.buffer();
+    int width = bd.length;
+    int rows = yd.length / width;
+    int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / width);
+    int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+    Parallel.forEach(chunks, chunks > 1, c -> {
+      int from = c * rowsPerChunk * width;
+      int to = Math.min(rows, (c + 1) * rowsPerChunk) * width;
+      for (int base = from; base < to; base += width) {
+        for (int j = 0; j < width; j++) {
+          yd[base + j] += bd[j];
+        }
+      }
+      if (tanh) {
+        Kernels.get().tanh(yd, from, yd, from, to - from);
+      }
+    });
   }
 
   /** Broadcasts a reduced gradient back along {@code axis} to {@code shape}. */

@@ -59,8 +59,11 @@ public final class Var {
     }
   }
 
-  /** Like {@link #accumulate} but adopts the buffer of {@code g}, which the caller just created. */
-  void accumulateFresh(Tensor g) {
+  /**
+   * Like {@link #accumulate} but adopts the buffer of {@code g}, which the caller just created and must not touch
+   * again: saves a copy when this is the value's first gradient.
+   */
+  public void accumulateFresh(Tensor g) {
     if (!requiresGrad) {
       return;
     }
@@ -233,6 +236,44 @@ public final class Var {
   public Var matmul(Var o, boolean transA, boolean transB) {
     Tensor out = value.matmul(on(o).value, transA, transB);
     return tape.record(out, g -> Rules.matmulGrad(this, o, g, transA, transB), this, o);
+  }
+
+  /**
+   * A dense layer {@code this·w + b} as one primitive: the bias is added to the product in place and the gradient
+   * of the bias is the column sum of the incoming gradient.
+   *
+   * @param w weights {@code [in, out]}; this value is {@code [..., in]}
+   * @param b bias {@code [out]}
+   */
+  public Var linear(Var w, Var b) {
+    return dense(w, b, false);
+  }
+
+  /**
+   * {@code tanh(this·w + b)} as one primitive: bias and tanh are applied to the product in place, and the backward
+   * pass forms {@code g ⊙ (1 − y²)} once for both the weight and the bias gradient.
+   *
+   * @param w weights {@code [in, out]}; this value is {@code [..., in]}
+   * @param b bias {@code [out]}
+   */
+  public Var linearTanh(Var w, Var b) {
+    return dense(w, b, true);
+  }
+
+  private Var dense(Var w, Var b, boolean tanh) {
+    Tensor out = value.matmul(on(w).value);
+    Tensor bias = on(b).value;
+    int width = out.dim(-1);
+    if (bias.rank() != 1 || bias.dim(0) != width) {
+      throw new IllegalArgumentException("bias shape " + java.util.Arrays.toString(bias.shape())
+          + " does not match layer width " + width);
+    }
+    Rules.addRowsInPlace(out, bias, tanh);
+    return tape.record(out, g -> {
+      Tensor pre = tanh ? Rules.tanhGrad(g, out) : g;
+      Rules.matmulGrad(this, w, pre, false, false);
+      b.accumulateBroadcast(pre);
+    }, this, w, b);
   }
 
   // ------------------------------------------------------------- reductions

@@ -2,6 +2,7 @@ package dev.marginal.distributions;
 
 import dev.marginal.autodiff.Var;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Objects;
@@ -16,6 +17,9 @@ import java.util.Objects;
 public final class Bernoulli {
   /** Probabilities given to {@link #ofProbs} are clamped to {@code [PROB_EPS, 1 − PROB_EPS]} so logits are finite. */
   public static final float PROB_EPS = 1e-6f;
+
+  /** Elements per chunk of the row sums; whole rows, fixed by shape, so results never depend on threads. */
+  private static final int ROW_CHUNK_ELEMENTS = 1 << 15;
 
   private final Var logits;
 
@@ -86,33 +90,28 @@ public final class Bernoulli {
     float[] xd = xv.buffer();
     float[] sp = l.softplus().buffer();
     float[] out = new float[rows];
-    for (int r = 0; r < rows; r++) {
-      double s0 = 0;
-      double s1 = 0;
-      int base = r * d;
-      int j = 0;
-      for (; j + 2 <= d; j += 2) {
-        s0 += xd[base + j] * ld[base + j] - sp[base + j];
-        s1 += xd[base + j + 1] * ld[base + j + 1] - sp[base + j + 1];
+    int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / d);
+    int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+    Parallel.forEach(chunks, chunks > 1, c -> {
+      for (int r = c * rowsPerChunk, end = Math.min(rows, r + rowsPerChunk); r < end; r++) {
+        out[r] = rowLogProb(xd, ld, sp, r * d, d);
       }
-      for (; j < d; j++) {
-        s0 += xd[base + j] * ld[base + j] - sp[base + j];
-      }
-      out[r] = (float) (s0 + s1);
-    }
+    });
     int[] outShape = java.util.Arrays.copyOf(shape, shape.length - 1);
     return logits.tape().record(Tensor.wrap(out, outShape), g -> {
       float[] gd = g.buffer();
       if (logits.requiresGrad()) {
         float[] sig = l.sigmoid().buffer();
-        for (int r = 0; r < rows; r++) {
-          float gr = gd[r];
-          int base = r * d;
-          for (int j = 0; j < d; j++) {
-            sig[base + j] = gr * (xd[base + j] - sig[base + j]);
+        Parallel.forEach(chunks, chunks > 1, c -> {
+          for (int r = c * rowsPerChunk, end = Math.min(rows, r + rowsPerChunk); r < end; r++) {
+            float gr = gd[r];
+            int base = r * d;
+            for (int j = 0; j < d; j++) {
+              sig[base + j] = gr * (xd[base + j] - sig[base + j]);
+            }
           }
-        }
-        logits.accumulate(Tensor.wrap(sig, shape));
+        });
+        logits.accumulateFresh(Tensor.wrap(sig, shape));
       }
       if (x.requiresGrad()) {
         float[] dx = new float[ld.length];
@@ -123,9 +122,24 @@ public final class Bernoulli {
             dx[base + j] = gr * ld[base + j];
           }
         }
-        x.accumulate(Tensor.wrap(dx, shape));
+        x.accumulateFresh(Tensor.wrap(dx, shape));
       }
     }, logits, x);
+  }
+
+  /** {@code Σ_j [x_j·l_j − softplus(l_j)]} over one row, in double with two interleaved accumulators. */
+  private static float rowLogProb(float[] xd, float[] ld, float[] sp, int base, int d) {
+    double s0 = 0;
+    double s1 = 0;
+    int j = 0;
+    for (; j + 2 <= d; j += 2) {
+      s0 += xd[base + j] * ld[base + j] - sp[base + j];
+      s1 += xd[base + j + 1] * ld[base + j + 1] - sp[base + j + 1];
+    }
+    for (; j < d; j++) {
+      s0 += xd[base + j] * ld[base + j] - sp[base + j];
+    }
+    return (float) (s0 + s1);
   }
 
   /** A sample in {0, 1} with the logits' shape: {@code x = 1[u < σ(l)]}, u ~ U[0, 1) from {@code key}. */

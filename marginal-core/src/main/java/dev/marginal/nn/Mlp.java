@@ -94,9 +94,14 @@ public final class Mlp {
     Var h = x;
     int layers = weights.size();
     for (int l = 0; l < layers; l++) {
-      h = h.matmul(tape.param(weights.get(l))).add(tape.param(biases.get(l)));
-      if (l + 1 < layers) {
-        h = activation.apply(h);
+      Var w = tape.param(weights.get(l));
+      Var b = tape.param(biases.get(l));
+      if (l + 1 == layers) {
+        h = h.linear(w, b);
+      } else if (activation == Activation.TANH) {
+        h = h.linearTanh(w, b);
+      } else {
+        h = activation.apply(h.linear(w, b));
       }
     }
     return h;

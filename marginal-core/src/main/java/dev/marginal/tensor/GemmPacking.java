@@ -1,19 +1,24 @@
 package dev.marginal.tensor;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies the operands of a matrix multiply into the contiguous panel layouts the micro-kernel reads, whatever
  * their transposition. Panels are zero-padded to full width, so edge tiles run the same arithmetic as inner ones.
  *
- * <p>B layout: column panels of {@code nr} columns; panel {@code q} holds, for each summation index {@code p}, the
- * {@code nr} values {@code op(B)[p][q·nr + jj]} at {@code q·k·nr + p·nr + jj}.
+ * <p>B layout: column panels {@code [q0, q1)} of {@code nr} columns over a summation range {@code [p0, p0 + kc)};
+ * panel {@code q} holds, for each {@code p}, the {@code nr} values {@code op(B)[p0 + p][q·nr + jj]} at
+ * {@code base + (q − q0)·kc·nr + p·nr + jj}.
  *
  * <p>A layout: row panels of {@code mr} rows over a summation range {@code [p0, p0 + kc)}; panel {@code ip} holds,
  * for each {@code p}, the {@code mr} values {@code op(A)[ip·mr + r][p0 + p]} at {@code base + ip·stride + p·mr + r},
  * where {@code stride} is {@code kTotal·mr} (whole-matrix packing) or {@code kc·mr} (one block).
  */
 final class GemmPacking {
+  private static final VectorSpecies<Float> S = GemmMicroKernel.S;
+  private static final int L = GemmMicroKernel.L;
   private GemmPacking() {}
 
   /** Number of panels of width {@code w} needed to cover {@code size}. */
@@ -22,21 +27,27 @@ final class GemmPacking {
   }
 
   /**
-   * Packs column panels {@code [q0, q1)} of {@code op(B)} ({@code [k, n]}) into {@code dst}.
+   * Packs column panels {@code [q0, q1)} of {@code op(B)} ({@code [k, n]}) restricted to {@code [p0, p0 + kc)}.
    *
    * @param transB whether B is stored {@code [n, k]}
    */
-  static void packB(boolean transB, int k, int n, float[] b, int bOff, int nr, int q0, int q1, float[] dst) {
+  static void packB(boolean transB, int k, int n, float[] b, int bOff, int nr, int q0, int q1, int p0, int kc,
+      float[] dst, int dstBase) {
     for (int q = q0; q < q1; q++) {
       int j0 = q * nr;
       int cols = Math.min(nr, n - j0);
-      int base = q * k * nr;
+      int base = dstBase + (q - q0) * kc * nr;
       if (transB) {
-        packTransposedPanel(k, b, bOff + j0 * k, cols, nr, dst, base);
+        packTransposedPanel(kc, b, bOff + j0 * k + p0, k, cols, nr, dst, base);
+      } else if (cols == nr && nr == 2 * L) {
+        for (int p = 0, s = bOff + p0 * n + j0, d = base; p < kc; p++, s += n, d += nr) {
+          FloatVector.fromArray(S, b, s).intoArray(dst, d);
+          FloatVector.fromArray(S, b, s + L).intoArray(dst, d + L);
+        }
       } else {
-        for (int p = 0; p < k; p++) {
+        for (int p = 0; p < kc; p++) {
           int d = base + p * nr;
-          System.arraycopy(b, bOff + p * n + j0, dst, d, cols);
+          System.arraycopy(b, bOff + (p0 + p) * n + j0, dst, d, cols);
           if (cols < nr) {
             Arrays.fill(dst, d + cols, d + nr, 0f);
           }
@@ -45,16 +56,17 @@ final class GemmPacking {
     }
   }
 
-  /** Column panel from B stored {@code [n, k]}: each source row is contiguous in {@code p}. */
-  private static void packTransposedPanel(int k, float[] b, int src, int cols, int nr, float[] dst, int base) {
+  /** Column panel from B stored {@code [n, k]}: each source row (stride {@code k}) is contiguous in {@code p}. */
+  private static void packTransposedPanel(int kc, float[] b, int src, int k, int cols, int nr, float[] dst,
+      int base) {
     for (int jj = 0; jj < cols; jj++) {
       int s = src + jj * k;
-      for (int p = 0, d = base + jj; p < k; p++, d += nr) {
+      for (int p = 0, d = base + jj; p < kc; p++, d += nr) {
         dst[d] = b[s + p];
       }
     }
     if (cols < nr) {
-      for (int p = 0; p < k; p++) {
+      for (int p = 0; p < kc; p++) {
         Arrays.fill(dst, base + p * nr + cols, base + (p + 1) * nr, 0f);
       }
     }

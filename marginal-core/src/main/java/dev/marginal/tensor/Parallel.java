@@ -1,17 +1,26 @@
 package dev.marginal.tensor;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * The thread count used by kernels, and a helper that runs independent chunks of work on it. Work is always split
  * into the same chunks for a given problem size, so results never depend on the thread count.
+ *
+ * <p>The calling thread takes chunks itself alongside {@code threads − 1} resident workers. A worker spins for a
+ * short while after each job before parking, so the back-to-back multiplies of a training step hand work over in
+ * well under a microsecond instead of paying a thread wake-up each time.
  */
 public final class Parallel {
+  /** How long an idle worker polls for the next job before parking. */
+  private static final long SPIN_NANOS = 200_000;
+
   private static volatile int threads = Runtime.getRuntime().availableProcessors();
-  private static volatile ForkJoinPool pool;
+  private static volatile Crew crew;
+  /** Set while a job runs on the crew; a caller that cannot set it (or a nested call) runs its chunks alone. */
+  private static final AtomicBoolean BUSY = new AtomicBoolean();
 
   private Parallel() {}
 
@@ -31,31 +40,26 @@ public final class Parallel {
     }
     if (n != threads) {
       threads = n;
-      ForkJoinPool old = pool;
-      pool = null;
+      Crew old = crew;
+      crew = null;
       if (old != null) {
         old.shutdown();
       }
     }
   }
 
-  private static ForkJoinPool pool() {
-    ForkJoinPool p = pool;
-    if (p == null) {
+  private static Crew crew() {
+    Crew c = crew;
+    if (c == null) {
       synchronized (Parallel.class) {
-        p = pool;
-        if (p == null) {
-          p = new ForkJoinPool(threads, pool -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            t.setDaemon(true);
-            t.setName("marginal-" + t.getPoolIndex());
-            return t;
-          }, null, false);
-          pool = p;
+        c = crew;
+        if (c == null) {
+          c = new Crew(threads - 1);
+          crew = c;
         }
       }
     }
-    return p;
+    return c;
   }
 
   /**
@@ -63,36 +67,124 @@ public final class Parallel {
    * caller says the work is worth it. Each chunk must write disjoint memory.
    */
   public static void forEach(int chunks, boolean worthIt, IntConsumer body) {
-    Thread me = Thread.currentThread();
-    boolean nested = me instanceof ForkJoinWorkerThread && ((ForkJoinWorkerThread) me).getPool() == pool;
-    if (chunks <= 1 || threads == 1 || !worthIt || nested) {
+    if (chunks <= 1 || threads == 1 || !worthIt || Thread.currentThread() instanceof Worker
+        || !BUSY.compareAndSet(false, true)) {
       for (int i = 0; i < chunks; i++) {
         body.accept(i);
       }
       return;
     }
-    pool().invoke(new Range(0, chunks, body));
+    try {
+      crew().run(new Job(chunks, body));
+    } finally {
+      BUSY.set(false);
+    }
   }
 
-  private static final class Range extends RecursiveAction {
-    private final int lo;
-    private final int hi;
-    private final IntConsumer body;
+  /** One call's chunks, claimed one at a time by whichever thread is free. */
+  private static final class Job {
+    final int chunks;
+    final IntConsumer body;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger done = new AtomicInteger();
+    volatile Throwable failure;
 
-    Range(int lo, int hi, IntConsumer body) {
-      this.lo = lo;
-      this.hi = hi;
+    Job(int chunks, IntConsumer body) {
+      this.chunks = chunks;
       this.body = body;
     }
 
-    @Override
-    protected void compute() {
-      if (hi - lo == 1) {
-        body.accept(lo);
-        return;
+    /** Claims and runs chunks until none is left. */
+    void work() {
+      for (int i; (i = next.getAndIncrement()) < chunks; ) {
+        try {
+          body.accept(i);
+        } catch (Throwable t) {
+          failure = t;
+        } finally {
+          done.incrementAndGet();
+        }
       }
-      int mid = (lo + hi) >>> 1;
-      invokeAll(new Range(lo, mid, body), new Range(mid, hi, body));
+    }
+  }
+
+  /** The resident workers. */
+  private static final class Crew {
+    final Worker[] workers;
+    volatile Job job;
+    volatile boolean stopped;
+
+    Crew(int size) {
+      workers = new Worker[size];
+      for (int i = 0; i < size; i++) {
+        workers[i] = new Worker(this, i);
+        workers[i].start();
+      }
+    }
+
+    void run(Job j) {
+      job = j;
+      for (Worker w : workers) {
+        if (w.parked) {
+          LockSupport.unpark(w);
+        }
+      }
+      j.work();
+      while (j.done.get() < j.chunks) {
+        Thread.onSpinWait();
+      }
+      job = null;
+      Throwable t = j.failure;
+      if (t instanceof RuntimeException) {
+        throw (RuntimeException) t;
+      }
+      if (t instanceof Error) {
+        throw (Error) t;
+      }
+      if (t != null) {
+        throw new IllegalStateException(t);
+      }
+    }
+
+    void shutdown() {
+      stopped = true;
+      for (Worker w : workers) {
+        LockSupport.unpark(w);
+      }
+    }
+  }
+
+  private static final class Worker extends Thread {
+    final Crew crew;
+    volatile boolean parked;
+
+    Worker(Crew crew, int index) {
+      super("marginal-" + index);
+      this.crew = crew;
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      Job last = null;
+      long idleSince = System.nanoTime();
+      while (!crew.stopped) {
+        Job j = crew.job;
+        if (j != null && j != last) {
+          j.work();
+          last = j;
+          idleSince = System.nanoTime();
+        } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+          Thread.onSpinWait();
+        } else {
+          parked = true;
+          if (crew.job == null || crew.job == last) {
+            LockSupport.park(this);
+          }
+          parked = false;
+          idleSince = System.nanoTime();
+        }
+      }
     }
   }
 }

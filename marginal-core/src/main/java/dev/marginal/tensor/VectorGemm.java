@@ -6,26 +6,29 @@ import static dev.marginal.tensor.GemmMicroKernel.NR;
 import java.util.Arrays;
 
 /**
- * Blocked, packed matrix multiply on the Vector API, after Goto and van de Geijn (2008): B is packed once into
- * column panels, A into row panels per block of {@value #KC} summation steps, and {@link GemmMicroKernel} computes
- * {@code MR × NR} tiles of C from them.
+ * Blocked, packed matrix multiply on the Vector API, after Goto and van de Geijn (2008): for each block of
+ * {@value #KC} summation steps, B is packed into column panels and A into row panels of at most {@value #MC} rows,
+ * and {@link GemmMicroKernel} computes {@code MR × NR} tiles of C from them.
  *
- * <p>Work is split over blocks of C ({@value #MC} rows by a shape-dependent number of column panels) and never over
- * the summation index; the split depends only on the shape, so C is bit-identical for any thread count.
+ * <p>Work is split into a grid of chunks over rows and columns of C, never over the summation index. B is packed
+ * whole first (and A too when several column chunks would each need it), in parallel, then the chunks run; the
+ * number of chunks grows with the multiply-adds (at least {@value #CHUNK_MACS} per chunk) and the grid is chosen
+ * from the shape alone. Every element of C is summed in the same order whatever the grid, so C is bit-identical
+ * for any thread count.
  *
  * <p>References: K. Goto and R. van de Geijn, Anatomy of high-performance matrix multiplication, ACM TOMS 34 (2008).
  */
 final class VectorGemm {
   /** Summation steps per packed block: a {@code KC × NR} panel of B (32 KiB with 512-bit vectors) stays cached. */
   static final int KC = 256;
-  /** Rows of C per work chunk; the packed {@code MC × KC} block of A (96 KiB) stays in L2. */
+  /** Rows of A packed at a time; the packed {@code MC × KC} block of A (96 KiB) stays in L2. */
   static final int MC = 96;
   /** Problems with at most this many multiply-adds skip packing and threads altogether. */
   static final long SMALL_MACS = 1L << 15;
-  /** Problems with fewer multiply-adds than this run on the calling thread only. */
-  static final long PARALLEL_MIN_MACS = 1L << 20;
-  /** Chunks to aim for when the rows alone give too few: enough to balance a few threads. */
-  static final int TARGET_CHUNKS = 16;
+  /** Multiply-adds a chunk must have: below this the hand-off to another thread costs more than it saves. */
+  static final long CHUNK_MACS = 1L << 20;
+  /** The most chunks one multiply is split into. */
+  static final int MAX_CHUNKS = 16;
 
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -47,13 +50,47 @@ final class VectorGemm {
       GemmSmall.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
       return;
     }
+    if (paddedWork(n, m) * 4 < paddedWork(m, n) * 3) {
+      transposed(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+      return;
+    }
     new Blocked(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate).run();
+  }
+
+  /** Rows times columns of C that the micro-kernel computes, tiles padded to {@code MR × NR}. */
+  private static long paddedWork(int rows, int cols) {
+    return (long) GemmPacking.panels(rows, MR) * MR * GemmPacking.panels(cols, NR) * NR;
+  }
+
+  /**
+   * Computes {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} into scratch and transposes it back, for C with few columns (a weight
+   * gradient with four outputs would otherwise fill an eighth of each tile). Every element is the same chain of
+   * fused multiply-adds over the summation index in the same order, so C is bit-identical to the direct product.
+   */
+  private static void transposed(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+    Workspace ws = WORKSPACE.get();
+    float[] t = ws.transposedC = Workspace.atLeast(ws.transposedC, m * n);
+    if (accumulate) {
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          t[j * m + i] = c[cOff + i * n + j];
+        }
+      }
+    }
+    new Blocked(!transB, !transA, n, m, k, b, bOff, a, aOff, t, 0, accumulate).run();
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        c[cOff + i * n + j] = t[j * m + i];
+      }
+    }
   }
 
   /** Per-thread buffers, grown on demand and kept for the next call. */
   private static final class Workspace {
     float[] packedB = new float[0];
     float[] packedA = new float[0];
+    float[] transposedC = new float[0];
     float[] blockA = new float[MC * KC];
     final float[] tile = new float[MR * NR];
 
@@ -62,7 +99,7 @@ final class VectorGemm {
     }
   }
 
-  /** One multiply: its shape, its chunking and its packed operands. */
+  /** One multiply: its shape, its chunk grid and the operands. */
   private static final class Blocked {
     final boolean transA;
     final boolean transB;
@@ -78,13 +115,12 @@ final class VectorGemm {
     final boolean accumulate;
     final int rowPanels;
     final int colPanels;
-    final int rowBlocks;
-    final int panelsPerBlock;
-    final int colBlocks;
     final int kBlocks;
-    final boolean worthIt;
+    /** Chunks along rows and along columns of C. */
+    final int rowChunks;
+    final int colChunks;
     float[] packedB;
-    /** The whole of A packed (when column blocks would otherwise each pack it again), else null. */
+    /** The whole of A packed (when several column chunks would otherwise each pack it), else null. */
     float[] packedA;
 
     Blocked(boolean transA, boolean transB, int m, int n, int k,
@@ -103,26 +139,59 @@ final class VectorGemm {
       this.accumulate = accumulate;
       rowPanels = GemmPacking.panels(m, MR);
       colPanels = GemmPacking.panels(n, NR);
-      rowBlocks = GemmPacking.panels(m, MC);
-      int wantedColBlocks = Math.min(colPanels, GemmPacking.panels(TARGET_CHUNKS, rowBlocks));
-      panelsPerBlock = GemmPacking.panels(colPanels, wantedColBlocks);
-      colBlocks = GemmPacking.panels(colPanels, panelsPerBlock);
       kBlocks = GemmPacking.panels(k, KC);
-      worthIt = (long) m * n * k >= PARALLEL_MIN_MACS;
+      int chunks = chunkCount((long) m * n * k);
+      int bestRows = 1;
+      double bestCost = Double.MAX_VALUE;
+      for (int r = 1; r <= chunks; r *= 2) {
+        int cols = chunks / r;
+        if (r > rowPanels || cols > colPanels) {
+          continue;
+        }
+        double cost = chunkCost(r, cols);
+        if (cost < bestCost) {
+          bestCost = cost;
+          bestRows = r;
+        }
+      }
+      rowChunks = bestRows;
+      colChunks = chunks / bestRows;
+    }
+
+    /** A power of two, at most {@link #MAX_CHUNKS}, with at least {@link #CHUNK_MACS} per chunk. */
+    static int chunkCount(long macs) {
+      long c = Math.max(1, Math.min(MAX_CHUNKS, macs / CHUNK_MACS));
+      return Integer.highestOneBit((int) c);
+    }
+
+    /** Multiply-adds of the largest chunk of an {@code r × cols} grid, counting the padding of edge tiles. */
+    double chunkCost(int r, int cols) {
+      return (double) GemmPacking.panels(rowPanels, r) * MR * GemmPacking.panels(colPanels, cols) * NR * k;
     }
 
     void run() {
+      int chunks = rowChunks * colChunks;
       Workspace ws = WORKSPACE.get();
       packedB = ws.packedB = Workspace.atLeast(ws.packedB, colPanels * k * NR);
-      Parallel.forEach(colBlocks, worthIt, cb -> GemmPacking.packB(transB, k, n, b, bOff, NR,
-          cb * panelsPerBlock, Math.min(colPanels, (cb + 1) * panelsPerBlock), packedB));
-      if (colBlocks > 1) {
+      if (colChunks > 1) {
         packedA = ws.packedA = Workspace.atLeast(ws.packedA, rowPanels * k * MR);
-        int groups = Math.min(rowPanels, TARGET_CHUNKS);
-        Parallel.forEach(groups, worthIt, g -> GemmPacking.packA(transA, m, k, a, aOff, MR, 0,
-            rowPanels * g / groups, rowPanels * (g + 1) / groups, 0, k, packedA, 0, k * MR));
       }
-      Parallel.forEach(rowBlocks * colBlocks, worthIt, this::chunk);
+      int groups = packedA == null ? 1 : chunks;
+      Parallel.forEach(chunks + groups, chunks > 1, this::pack);
+      Parallel.forEach(chunks, chunks > 1, this::chunk);
+    }
+
+    /** Packs part {@code g} of B (the first {@code chunks} parts) or of A (the rest), so packing runs in parallel. */
+    void pack(int g) {
+      int chunks = rowChunks * colChunks;
+      if (g < chunks) {
+        int q0 = colPanels * g / chunks;
+        GemmPacking.packB(transB, k, n, b, bOff, NR, q0, colPanels * (g + 1) / chunks, 0, k, packedB, q0 * k * NR);
+      } else if (packedA != null) {
+        int h = g - chunks;
+        GemmPacking.packA(transA, m, k, a, aOff, MR, 0, rowPanels * h / chunks, rowPanels * (h + 1) / chunks, 0, k,
+            packedA, 0, k * MR);
+      }
     }
 
     /** First summation index of block {@code kb}: blocks of near-equal length. */
@@ -130,46 +199,51 @@ final class VectorGemm {
       return (int) ((long) k * kb / kBlocks);
     }
 
+    /** Computes the block of C of chunk {@code ch}: row panels and column panels split as evenly as possible. */
     void chunk(int ch) {
+      int rc = ch / colChunks;
+      int cc = ch % colChunks;
+      int ip0 = (int) ((long) rowPanels * rc / rowChunks);
+      int ip1 = (int) ((long) rowPanels * (rc + 1) / rowChunks);
+      int q0 = (int) ((long) colPanels * cc / colChunks);
+      int q1 = (int) ((long) colPanels * (cc + 1) / colChunks);
       Workspace ws = WORKSPACE.get();
-      int i0 = (ch / colBlocks) * MC;
-      int rows = Math.min(MC, m - i0);
-      int q0 = (ch % colBlocks) * panelsPerBlock;
-      int q1 = Math.min(colPanels, q0 + panelsPerBlock);
-      int blockPanels = GemmPacking.panels(rows, MR);
       if (!accumulate) {
-        clearBlock(i0, rows, q0, q1);
+        clearBlock(ip0 * MR, Math.min(m, ip1 * MR), q0, q1);
       }
       for (int kb = 0; kb < kBlocks; kb++) {
         int p0 = kStart(kb);
         int kc = kStart(kb + 1) - p0;
-        float[] pa;
-        int aBase;
-        int aStride;
-        if (packedA != null) {
-          pa = packedA;
-          aBase = (i0 / MR) * k * MR + p0 * MR;
-          aStride = k * MR;
-        } else {
-          pa = ws.blockA = Workspace.atLeast(ws.blockA, blockPanels * kc * MR);
-          GemmPacking.packA(transA, m, k, a, aOff, MR, i0, 0, blockPanels, p0, kc, pa, 0, kc * MR);
-          aBase = 0;
-          aStride = kc * MR;
-        }
-        for (int q = q0; q < q1; q++) {
-          int bBase = q * k * NR + p0 * NR;
-          for (int ip = 0; ip < blockPanels; ip++) {
-            tile(ws, kc, pa, aBase + ip * aStride, bBase, i0 + ip * MR, q * NR);
+        for (int i0 = ip0 * MR; i0 < ip1 * MR && i0 < m; i0 += MC) {
+          int blockPanels = Math.min(MC / MR, ip1 - i0 / MR);
+          float[] pa;
+          int aBase;
+          int aStride;
+          if (packedA != null) {
+            pa = packedA;
+            aBase = (i0 / MR) * k * MR + p0 * MR;
+            aStride = k * MR;
+          } else {
+            pa = ws.blockA = Workspace.atLeast(ws.blockA, blockPanels * kc * MR);
+            GemmPacking.packA(transA, m, k, a, aOff, MR, i0, 0, blockPanels, p0, kc, pa, 0, kc * MR);
+            aBase = 0;
+            aStride = kc * MR;
+          }
+          for (int q = q0; q < q1; q++) {
+            int bBase = q * k * NR + p0 * NR;
+            for (int ip = 0; ip < blockPanels; ip++) {
+              tile(ws, kc, pa, aBase + ip * aStride, packedB, bBase, i0 + ip * MR, q * NR);
+            }
           }
         }
       }
     }
 
-    /** Sets this chunk's block of C to zero, so that every tile can simply add its products. */
-    void clearBlock(int i0, int rows, int q0, int q1) {
+    /** Sets rows {@code [i0, i1)} of this chunk's columns of C to zero, so every tile can simply add its products. */
+    void clearBlock(int i0, int i1, int q0, int q1) {
       int j0 = q0 * NR;
       int j1 = Math.min(n, q1 * NR);
-      for (int i = i0; i < i0 + rows; i++) {
+      for (int i = i0; i < i1; i++) {
         Arrays.fill(c, cOff + i * n + j0, cOff + i * n + j1, 0f);
       }
     }
@@ -178,12 +252,12 @@ final class VectorGemm {
      * Adds the products of one tile to C at row {@code i}, column {@code j}. An edge tile is copied into a zero-padded
      * scratch tile, updated there by the same kernel and copied back, so it sees exactly the same arithmetic.
      */
-    void tile(Workspace ws, int kc, float[] pa, int ai, int bi, int i, int j) {
+    void tile(Workspace ws, int kc, float[] pa, int ai, float[] pb, int bi, int i, int j) {
       int rows = Math.min(MR, m - i);
       int cols = Math.min(NR, n - j);
       int ci = cOff + i * n + j;
       if (rows == MR && cols == NR) {
-        GemmMicroKernel.addTile(kc, pa, ai, packedB, bi, c, ci, n);
+        GemmMicroKernel.addTile(kc, pa, ai, pb, bi, c, ci, n);
         return;
       }
       float[] t = ws.tile;
@@ -191,7 +265,7 @@ final class VectorGemm {
       for (int r = 0; r < rows; r++) {
         System.arraycopy(c, ci + r * n, t, r * NR, cols);
       }
-      GemmMicroKernel.addTile(kc, pa, ai, packedB, bi, t, 0, NR);
+      GemmMicroKernel.addTile(kc, pa, ai, pb, bi, t, 0, NR);
       for (int r = 0; r < rows; r++) {
         System.arraycopy(t, r * NR, c, ci + r * n, cols);
       }

@@ -84,7 +84,12 @@ class PrimitiveGradientsTest {
         gradient("matmul rank-3 left", v -> v[0].matmul(v[1]), randn(68, 2, 4, 3), randn(69, 3, 5)),
         gradient("matmul rank-3 left, Bᵀ", v -> v[0].matmul(v[1], false, true), randn(70, 2, 4, 3),
             randn(71, 5, 3)),
-        gradient("matmul self", v -> v[0].matmul(v[0], false, true), randn(72, 4, 3)));
+        gradient("matmul self", v -> v[0].matmul(v[0], false, true), randn(72, 4, 3)),
+        gradient("linear", v -> v[0].linear(v[1], v[2]), randn(73, 4, 3), randn(74, 3, 5), randn(75, 5)),
+        gradient("linearTanh", v -> v[0].linearTanh(v[1], v[2]), randn(76, 4, 3), randn(77, 3, 5).mul(0.5f),
+            randn(78, 5)),
+        gradient("linearTanh rank-3 left", v -> v[0].linearTanh(v[1], v[2]), randn(79, 2, 4, 3),
+            randn(58, 3, 5).mul(0.5f), randn(59, 5)));
   }
 
   static Stream<Arguments> reductions() {

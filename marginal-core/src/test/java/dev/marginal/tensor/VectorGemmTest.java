@@ -41,8 +41,10 @@ class VectorGemmTest {
   @Test
   void matchesScalarOnBlockedShapesWithEveryTransposition() {
     SplittableRandom rng = new SplittableRandom(SEED + 1);
-    // Shapes that cross the panel, row-block and summation-block edges (MR, NR, MC, KC) and use column blocks.
-    int[][] shapes = {{97, 33, 257}, {20, 200, 300}, {130, 70, 513}, {9, 65, 600}, {200, 17, 40}};
+    // Shapes that cross the panel, row-block and summation-block edges (MR, NR, MC, KC) and use column blocks;
+    // the last two have so few columns that C is computed transposed.
+    int[][] shapes = {{97, 33, 257}, {20, 200, 300}, {130, 70, 513}, {9, 65, 600}, {200, 17, 40}, {301, 4, 128},
+        {128, 8, 300}};
     for (int[] s : shapes) {
       for (int t = 0; t < 8; t++) {
         checkAgainstScalar(rng, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, (t & 4) != 0);
@@ -53,7 +55,7 @@ class VectorGemmTest {
   @Test
   void isBitIdenticalForOneAndTwoThreads() {
     SplittableRandom rng = new SplittableRandom(SEED + 2);
-    int[][] shapes = {{150, 90, 300}, {300, 40, 128}, {16, 300, 520}};
+    int[][] shapes = {{150, 90, 300}, {300, 40, 128}, {16, 300, 520}, {1200, 4, 900}};
     for (int[] s : shapes) {
       for (int t = 0; t < 4; t++) {
         boolean transA = (t & 1) != 0;

@@ -257,7 +257,10 @@ public final class LvmTrainer {
   public double step(Dataset data, int[] rows, RngKey key) {
     int d = model.dataDim();
     float[] xb = gatherRows(data, rows);
-    xb = options.binarization().batch(xb, key.foldIn(0));
+    if (model.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
+      // Binarization is part of the Bernoulli likelihood's data model; a Gaussian decoder sees the data as given.
+      xb = options.binarization().batch(xb, key.foldIn(0));
+    }
     Tape tape = new Tape();
     Var x = tape.constant(Tensor.wrap(xb, rows.length, d));
     RngKey[] pointKeys = ImportanceSamples.pointKeys(key.foldIn(1), rows.length);

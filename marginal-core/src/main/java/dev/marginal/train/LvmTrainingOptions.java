@@ -23,7 +23,7 @@ import java.util.Map;
  * @param learningRate Adam step size (decoder and encoder)
  * @param clipNorm global gradient-norm bound per optimizer (0 = no clipping)
  * @param seed root seed: every key of the run derives from it
- * @param binarization how Bernoulli-decoded data are binarized
+ * @param binarization how Bernoulli-decoded data are binarized (ignored for Gaussian decoders)
  * @param patience epochs without validation improvement before stopping (0 = never stop early)
  * @param checkpointEvery write a checkpoint every N steps (0 = only at the end and on interruption)
  * @param checkpoint checkpoint file (null = none)

@@ -151,4 +151,12 @@ class LvmTrainerTest {
     assertEquals(3e-3 * 0.55, decaying.learningRate(total / 2), 1e-15);
     assertEquals(3e-4, decaying.learningRate(total), 1e-15);
   }
+
+  @Test
+  void defaultOptionsTrainAGaussianDecoderOnUnboundedData() throws IOException {
+    // The defaults binarize dynamically, which applies to Bernoulli decoders only.
+    LvmTrainer t = new LvmTrainer(model(1), LvmTrainingOptions.defaults().withEpochs(1).withBatchSize(40));
+    TrainingState s = t.fit(MOONS, null, Progress.silent(), () -> false, tr -> {});
+    assertEquals(TrainingState.Status.COMPLETED, s.status(), s.message());
+  }
 }

@@ -24,9 +24,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code marginal fit --model lvm}: builds a deep LVM from the command-line settings, trains it (resuming from a
@@ -39,8 +36,6 @@ final class LvmFitter {
   /** Default latent dimension for image-sized data and for low-dimensional data. */
   static final int DEFAULT_LATENT_IMAGES = 50;
   static final int DEFAULT_LATENT_SMALL = 2;
-  /** Longest wait of the Ctrl-C handler for the checkpoint to be written. */
-  static final long INTERRUPT_WAIT_SECONDS = 60;
 
   private LvmFitter() {}
 
@@ -120,19 +115,8 @@ final class LvmFitter {
     long perEpoch = (train.rows() + options.batchSize() - 1) / options.batchSize();
     long total = options.maxSteps() > 0 ? options.maxSteps() : perEpoch * options.epochs();
     Progress progress = Progress.onTerminal("fit lvm " + options.objectiveLabel(), total, r.quiet());
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch done = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.set(true);
-      try {
-        done.await(INTERRUPT_WAIT_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "marginal-interrupt");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      TrainingState state = trainer.fit(train, validation, progress, stop::get,
+    try (InterruptGuard guard = new InterruptGuard()) {
+      TrainingState state = trainer.fit(train, validation, progress, guard::stopRequested,
           t -> LvmCheckpoint.write(ckpt, model, t, provenance));
       if (state.status() == TrainingState.Status.DIVERGED) {
         throw new TrainingFailedException(state.message() + " (" + ckpt + ")");
@@ -146,15 +130,6 @@ final class LvmFitter {
       throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new UserInputException(r.data().source() + ": " + e.getMessage(), e);
-    } finally {
-      done.countDown();
-      if (!stop.get()) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // The JVM is already shutting down; the hook has been released by the countdown.
-        }
-      }
     }
   }
 

@@ -26,9 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -171,32 +168,12 @@ final class TargetCommand implements Callable<Integer> {
     Path ckpt = out.resolveSibling(out.getFileName() + ".ckpt");
     SurrogateMetrics.Settings settings = new SurrogateMetrics.Settings(evalSamples, evalK, minTerms,
         SurrogateMetrics.Settings.defaults().w1Samples());
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch done = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.set(true);
-      try {
-        done.await(LvmFitter.INTERRUPT_WAIT_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "marginal-interrupt");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
+    try (InterruptGuard guard = new InterruptGuard()) {
       return ReverseKlRun.run(trainer, t, options, evalEvery, checkpointEvery, settings,
           Progress.onTerminal("target " + t.name() + " " + options.objective().id(), options.iterations(),
-              output.quiet), stop::get, tr -> LvmCheckpoint.write(ckpt, model, tr, record), m -> { });
+              output.quiet), guard::stopRequested, tr -> LvmCheckpoint.write(ckpt, model, tr, record), m -> { });
     } catch (IOException e) {
       throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
-    } finally {
-      done.countDown();
-      if (!stop.get()) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // Already shutting down: the countdown released the hook.
-        }
-      }
     }
   }
 

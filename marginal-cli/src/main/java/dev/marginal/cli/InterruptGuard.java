@@ -1,0 +1,51 @@
+package dev.marginal.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Turns Ctrl-C into a polite stop for a training loop: the JVM's shutdown hook raises {@link #stopRequested()} and
+ * then waits (at most {@value #WAIT_SECONDS} s) until the loop has written its checkpoint and {@link #close()}d the
+ * guard, so the JVM does not exit in the middle of the write.
+ */
+final class InterruptGuard implements AutoCloseable {
+  /** Longest wait of the shutdown hook for the checkpoint to be written. */
+  static final long WAIT_SECONDS = 60;
+
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final Thread hook = new Thread(this::onShutdown, "marginal-interrupt");
+
+  /** Installs the shutdown hook. */
+  InterruptGuard() {
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** Whether the user asked to stop; poll this after each step. */
+  boolean stopRequested() {
+    return stop.get();
+  }
+
+  private void onShutdown() {
+    stop.set(true);
+    try {
+      done.await(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Releases a waiting hook, or removes the hook when no stop was asked for. */
+  @Override
+  public void close() {
+    done.countDown();
+    if (!stop.get()) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down; the countdown has released the hook.
+      }
+    }
+  }
+}

@@ -29,7 +29,7 @@ final class LvmArgs {
   record Settings(Integer latent, List<Integer> hidden, String activation, String decoder, String objective,
       Integer k, Integer minTerms, Integer epochs, Integer steps, Integer batch, Double lr, String binarize,
       String gradient, boolean perDatapoint, String validation, Integer patience, Integer checkpointEvery,
-      Path resume, Double clip, Double lrFloor, Integer localSteps) {}
+      Path resume, Double clip, Double lrFloor, Integer localSteps, Integer warmup) {}
 
   @Option(names = "--hidden", split = ",", paramLabel = "W,W",
       description = "LVM hidden layer widths, comma separated, e.g. 200,200.")
@@ -97,6 +97,11 @@ final class LvmArgs {
       description = "LVM: decay the learning rate by a cosine to F times --lr over the run (default 1: constant).")
   Double lrFloor;
 
+  @Option(names = "--warmup", paramLabel = "EPOCHS",
+      description = "LVM, ELBO or IWAE: raise the weight of log p(z) - log q(z|x) from 0 to 1 over the first EPOCHS "
+          + "epochs, which keeps more latent dimensions in use (default 0: none).")
+  Integer warmup;
+
   /** The settings, checked: sizes positive, names known, rates positive. */
   Settings settings(Integer latent) {
     if (hidden != null) {
@@ -111,6 +116,9 @@ final class LvmArgs {
     positiveIfSet("--patience", patience);
     positiveIfSet("--checkpoint-every", checkpointEvery);
     positiveIfSet("--local-steps", localSteps);
+    if (warmup != null && warmup < 0) {
+      throw new UserInputException("--warmup must be >= 0, got " + warmup);
+    }
     if (localSteps != null && !perDatapoint) {
       throw new UserInputException("--local-steps applies to --per-datapoint models only");
     }
@@ -129,7 +137,7 @@ final class LvmArgs {
         k, minTerms, epochs, steps, batch, lr,
         binarize == null ? null : Commands.oneOf("--binarize", binarize, BINARIZATIONS),
         gradient == null ? null : Commands.oneOf("--gradient", gradient, GRADIENTS),
-        perDatapoint, validation, patience, checkpointEvery, resume, clip, lrFloor, localSteps);
+        perDatapoint, validation, patience, checkpointEvery, resume, clip, lrFloor, localSteps, warmup);
   }
 
   private static void positiveIfSet(String option, Integer v) {

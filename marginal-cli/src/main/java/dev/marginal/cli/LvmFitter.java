@@ -54,7 +54,12 @@ final class LvmFitter {
     if (decoder == DeepLvm.Decoder.BERNOULLI && !inUnitInterval(data)) {
       throw new UserInputException(data.source() + ": --decoder bernoulli needs values in [0, 1]");
     }
-    LvmTrainingOptions options = options(s, r.seed(), decoder);
+    LvmTrainingOptions options;
+    try {
+      options = options(s, r.seed(), decoder);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
     Standardizer standardizer = r.standardize() ? Standardizer.fit(data) : null;
     Dataset train = standardizer == null ? data : standardizer.apply(data);
     Dataset validation = null;
@@ -185,7 +190,8 @@ final class LvmFitter {
     if (b != Binarization.NONE && decoder == DeepLvm.Decoder.GAUSSIAN) {
       throw new UserInputException("--binarize " + b + " applies to --decoder bernoulli only");
     }
-    return o.withBinarization(b);
+    o = o.withBinarization(b);
+    return s.warmup() == null ? o : o.withWarmupEpochs(s.warmup());
   }
 
   /** Training and validation rows from a fraction ("0.1") or a data source. */

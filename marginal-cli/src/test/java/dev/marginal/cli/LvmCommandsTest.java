@@ -102,6 +102,23 @@ class LvmCommandsTest {
         "--out", dir.resolve("y.marginal").toString());
     assertEquals(2, b.code(), b.toString());
     assertTrue(b.err().contains("needs values in [0, 1]"), b.err());
+    CliRun w = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--objective", "sumo", "--warmup", "2",
+        "--out", dir.resolve("z.marginal").toString());
+    assertEquals(2, w.code(), w.toString());
+    assertTrue(w.err().contains("--warmup tempers the ELBO or IWAE bound"), w.err());
+    assertEquals(1, w.err().strip().lines().count(), w.err());
+    CliRun n = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--warmup", "-1",
+        "--out", dir.resolve("z.marginal").toString());
+    assertEquals(2, n.code(), n.toString());
+    assertTrue(n.err().contains("--warmup must be >= 0"), n.err());
+  }
+
+  @Test
+  void warmUpIsRecordedInTheModelsProvenance() throws IOException {
+    Path model = fit(2, "--warmup", "1");
+    CliRun i = CliRun.of("info", "--model", model.toString(), "--json");
+    assertEquals(0, i.code(), i.toString());
+    assertTrue(i.out().contains("\"warmup\":1"), i.out());
   }
 
   private static long steps(Path ckpt) throws IOException {

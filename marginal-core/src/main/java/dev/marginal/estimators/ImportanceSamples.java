@@ -114,7 +114,7 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
   }
 
   /** {@code n} copies of {@code k}. */
-  static int[] constant(int n, int k) {
+  public static int[] constant(int n, int k) {
     int[] c = new int[n];
     java.util.Arrays.fill(c, k);
     return c;

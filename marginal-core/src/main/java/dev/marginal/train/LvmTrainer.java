@@ -7,6 +7,7 @@ import dev.marginal.data.Batches;
 import dev.marginal.data.Dataset;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.estimators.ImportanceSamples;
+import dev.marginal.estimators.Iwae;
 import dev.marginal.estimators.LogMarginalEstimator;
 import dev.marginal.gradients.Dreg;
 import dev.marginal.gradients.Vimco;
@@ -130,6 +131,17 @@ public final class LvmTrainer {
 
   /** Steps the learning-rate schedule spans; set from the data size when {@link #fit} starts. */
   long scheduleSteps;
+  /** Steps of the warm-up; set from the data size when {@link #fit} starts. */
+  long warmupSteps;
+
+  /**
+   * The weight β of {@code log p(z) − log q(z|x)} in the log weights at (zero-based) step t: rising linearly from 0
+   * to 1 over the warm-up, then 1. It depends only on the options and the number of training rows, so a resumed run
+   * follows the same path.
+   */
+  double warmupWeight(long t) {
+    return t >= warmupSteps ? 1.0 : (double) t / warmupSteps;
+  }
 
   /**
    * The step size at (zero-based) step t: constant, or a cosine from {@code lr} down to {@code lr·lrFloor} over the
@@ -199,6 +211,7 @@ public final class LvmTrainer {
     int perEpoch = Batches.count(train.rows(), options.batchSize());
     long budget = options.maxSteps() > 0 ? options.maxSteps() : (long) perEpoch * options.epochs();
     scheduleSteps = budget;
+    warmupSteps = (long) perEpoch * options.warmupEpochs();
     long examples = 0;
     while (state.step() < budget && state.epoch() < epochLimit() && !state.finished()) {
       Batches batches = Batches.shuffled(train.rows(), options.batchSize(), root.foldIn(SHUFFLE_STREAM),
@@ -269,7 +282,7 @@ public final class LvmTrainer {
     }
     DiagNormal q = model.posterior(tape, x);
     if (gradient == GradientEstimator.REPARAM) {
-      Var values = estimator.logMarginal(model, x, q, pointKeys);
+      Var values = objectiveValues(x, q, pointKeys);
       Var mean = values.mean();
       double objective = mean.value().item();
       if (!Double.isFinite(objective)) {
@@ -306,7 +319,7 @@ public final class LvmTrainer {
   /** A per-datapoint step: q from the batch rows' local parameters, which play the encoder's part. */
   private double localStep(Tape tape, Var x, int[] rows, RngKey[] pointKeys) {
     LocalPosteriors.Batch batch = local.watch(tape, rows);
-    Var values = estimator.logMarginal(model, x, batch.q(), pointKeys);
+    Var values = objectiveValues(x, batch.q(), pointKeys);
     Var mean = values.mean();
     double objective = mean.value().item();
     if (!Double.isFinite(objective)) {
@@ -329,6 +342,23 @@ public final class LvmTrainer {
     decoderOpt.step();
     localOpt.step(rows);
     return objective;
+  }
+
+  /**
+   * The per-point objective: the training estimator, or during warm-up the ELBO or IWAE bound built from the
+   * tempered log weights {@code log p(x|z) + β (log p(z) − log q(z|x))} with the same samples.
+   */
+  private Var objectiveValues(Var x, DiagNormal q, RngKey[] pointKeys) {
+    double beta = warmupWeight(state.step());
+    if (beta >= 1) {
+      return estimator.logMarginal(model, x, q, pointKeys);
+    }
+    int b = x.value().dim(0);
+    int k = options.numSamples();
+    ImportanceSamples s = ImportanceSamples.draw(model, x, q, ImportanceSamples.constant(b, k), pointKeys);
+    Var logW = s.logLikelihood().add(s.logPrior().sub(s.logQ()).mul((float) beta)).reshape(b, k);
+    return options.objective() == LvmTrainingOptions.Objective.IWAE ? Iwae.fromLogWeights(logW)
+        : logW.mean(1, false);
   }
 
   private Tensor lastScoreValues;

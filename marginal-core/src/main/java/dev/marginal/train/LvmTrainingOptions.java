@@ -30,10 +30,13 @@ import java.util.Map;
  * @param gradient how the encoder gradient is estimated (IWAE only for DReG and score)
  * @param lrFloor the learning rate decays by a cosine from {@code learningRate} to {@code lrFloor·learningRate}
  *     over the run (1 = constant)
+ * @param warmupEpochs epochs over which the weight β of {@code log p(z) − log q(z|x)} in each log weight rises
+ *     linearly from 0 to 1 (0 = no warm-up; ELBO and IWAE only). Starting with little pressure towards the prior
+ *     keeps more latent dimensions in use (Sønderby et al. 2016, "Ladder variational autoencoders").
  */
 public record LvmTrainingOptions(Objective objective, int numSamples, int minTerms, int batchSize, int epochs,
     long maxSteps, double learningRate, double clipNorm, long seed, Binarization binarization, int patience,
-    long checkpointEvery, Path checkpoint, GradientEstimator gradient, double lrFloor) {
+    long checkpointEvery, Path checkpoint, GradientEstimator gradient, double lrFloor, int warmupEpochs) {
 
   /** Default batch size (as in the IWAE paper). */
   public static final int DEFAULT_BATCH = 20;
@@ -94,6 +97,15 @@ public record LvmTrainingOptions(Objective objective, int numSamples, int minTer
     if (!(lrFloor > 0 && lrFloor <= 1)) {
       throw new IllegalArgumentException("--lr-floor must be in (0, 1], got " + lrFloor);
     }
+    if (warmupEpochs < 0) {
+      throw new IllegalArgumentException("--warmup must be >= 0, got " + warmupEpochs);
+    }
+    if (warmupEpochs > 0 && objective == Objective.SUMO) {
+      throw new IllegalArgumentException("--warmup tempers the ELBO or IWAE bound; SUMO is trained untempered");
+    }
+    if (warmupEpochs > 0 && gradient != GradientEstimator.REPARAM) {
+      throw new IllegalArgumentException("--warmup needs --gradient reparam");
+    }
     if (clipNorm < 0 || patience < 0 || checkpointEvery < 0) {
       throw new IllegalArgumentException("--clip, --patience and --checkpoint-every must be >= 0");
     }
@@ -102,77 +114,82 @@ public record LvmTrainingOptions(Objective objective, int numSamples, int minTer
   /** Defaults: IWAE with K = 5, batch 20, Adam 1e-3, 10 epochs, dynamic binarization, seed 0. */
   public static LvmTrainingOptions defaults() {
     return new LvmTrainingOptions(Objective.IWAE, DEFAULT_K, Sumo.DEFAULT_MIN_TERMS, DEFAULT_BATCH, DEFAULT_EPOCHS,
-        0, DEFAULT_LR, 0, 0, Binarization.DEFAULT, 0, 0, null, GradientEstimator.REPARAM, 1.0);
+        0, DEFAULT_LR, 0, 0, Binarization.DEFAULT, 0, 0, null, GradientEstimator.REPARAM, 1.0, 0);
   }
 
   public LvmTrainingOptions withObjective(Objective o) {
     return new LvmTrainingOptions(o, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withNumSamples(int k) {
     return new LvmTrainingOptions(objective, k, minTerms, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withMinTerms(int m) {
     return new LvmTrainingOptions(objective, numSamples, m, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withBatchSize(int b) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, b, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withEpochs(int e) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, e, maxSteps, learningRate, clipNorm,
-        seed, binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
+        seed, binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withMaxSteps(long s) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, s, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withLearningRate(double lr) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, lr, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withClipNorm(double c) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate, c, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
+        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withSeed(long s) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, s, binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor);
+        clipNorm, s, binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withBinarization(Binarization b) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, b, patience, checkpointEvery, checkpoint, gradient, lrFloor);
+        clipNorm, seed, b, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withPatience(int p) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, p, checkpointEvery, checkpoint, gradient, lrFloor);
+        clipNorm, seed, binarization, p, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withCheckpoint(Path path, long every) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, patience, every, path, gradient, lrFloor);
+        clipNorm, seed, binarization, patience, every, path, gradient, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withGradient(GradientEstimator g) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, g, lrFloor);
+        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, g, lrFloor, warmupEpochs);
   }
 
   public LvmTrainingOptions withLrFloor(double f) {
     return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, gradient, f);
+        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, gradient, f, warmupEpochs);
+  }
+
+  public LvmTrainingOptions withWarmupEpochs(int e) {
+    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
+        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, e);
   }
 
   /** The estimator whose value the decoder maximizes. */
@@ -202,6 +219,7 @@ public record LvmTrainingOptions(Objective objective, int numSamples, int minTer
     m.put("checkpointEvery", checkpointEvery);
     m.put("gradient", gradient.id());
     m.put("lrFloor", lrFloor);
+    m.put("warmupEpochs", warmupEpochs);
     return m;
   }
 }

@@ -85,7 +85,16 @@ class LvmTrainerTest {
 
   @Test
   void resumedRunMatchesUninterruptedRunBitForBit() throws IOException {
-    LvmTrainingOptions opts = options(LvmTrainingOptions.Objective.IWAE);
+    assertResumeIsExact(options(LvmTrainingOptions.Objective.IWAE));
+  }
+
+  @Test
+  void runInterruptedDuringWarmUpResumesBitForBit() throws IOException {
+    // 10 steps per epoch: the warm-up spans steps 0-29 and the interruption comes at step 23.
+    assertResumeIsExact(options(LvmTrainingOptions.Objective.IWAE).withWarmupEpochs(3));
+  }
+
+  private void assertResumeIsExact(LvmTrainingOptions opts) throws IOException {
     DeepLvm straight = model(2);
     new LvmTrainer(straight, opts).fit(MOONS, MOONS, Progress.silent(), () -> false, t -> {});
 
@@ -111,6 +120,55 @@ class LvmTrainerTest {
     for (int i = 0; i < va.length; i++) {
       assertArrayEquals(va[i], vb[i], "parameter " + i);
     }
+  }
+
+  @Test
+  void warmUpWeightRisesLinearlyFromZeroToOneOverItsEpochs() throws IOException {
+    LvmTrainer t = new LvmTrainer(model(1), options(LvmTrainingOptions.Objective.IWAE).withWarmupEpochs(2));
+    t.fit(MOONS, null, Progress.silent(), () -> false, tr -> {});
+    assertEquals(20, t.warmupSteps, "two epochs of 400 rows in batches of 40");
+    assertEquals(0.0, t.warmupWeight(0), 0.0);
+    assertEquals(0.5, t.warmupWeight(10), 0.0);
+    assertEquals(0.95, t.warmupWeight(19), 1e-15);
+    assertEquals(1.0, t.warmupWeight(20), 0.0);
+    assertEquals(1.0, t.warmupWeight(1000), 0.0);
+    LvmTrainer none = new LvmTrainer(model(1), options(LvmTrainingOptions.Objective.IWAE).withEpochs(1));
+    none.fit(MOONS, null, Progress.silent(), () -> false, tr -> {});
+    assertEquals(1.0, none.warmupWeight(0), 0.0);
+  }
+
+  @Test
+  void zeroWarmUpIsThePlainRunAndOneEpochOfWarmUpChangesIt() throws IOException {
+    // The tempered objective is a different function of the parameters, so the run departs from the plain one;
+    // a warm-up of zero epochs is the plain run bit for bit.
+    DeepLvm plain = model(1);
+    DeepLvm zero = model(1);
+    DeepLvm warm = model(1);
+    LvmTrainingOptions o = options(LvmTrainingOptions.Objective.ELBO).withEpochs(2);
+    new LvmTrainer(plain, o).fit(MOONS, null, Progress.silent(), () -> false, t -> {});
+    new LvmTrainer(zero, o.withWarmupEpochs(0)).fit(MOONS, null, Progress.silent(), () -> false, t -> {});
+    new LvmTrainer(warm, o.withWarmupEpochs(1)).fit(MOONS, null, Progress.silent(), () -> false, t -> {});
+    float[][] vp = values(plain);
+    float[][] vz = values(zero);
+    float[][] vw = values(warm);
+    boolean differs = false;
+    for (int i = 0; i < vp.length; i++) {
+      assertArrayEquals(vp[i], vz[i]);
+      differs |= !java.util.Arrays.equals(vp[i], vw[i]);
+    }
+    assertTrue(differs, "a one-epoch warm-up changes the trained parameters");
+  }
+
+  @Test
+  void warmUpIsRejectedForSumoAndForNonReparameterizedGradients() {
+    LvmTrainingOptions sumo = options(LvmTrainingOptions.Objective.SUMO);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> sumo.withWarmupEpochs(2));
+    assertTrue(e.getMessage().contains("SUMO"), e.getMessage());
+    LvmTrainingOptions dreg = options(LvmTrainingOptions.Objective.IWAE).withGradient(GradientEstimator.DREG);
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> dreg.withWarmupEpochs(2));
+    assertTrue(e.getMessage().contains("--gradient reparam"), e.getMessage());
   }
 
   @Test

@@ -44,8 +44,17 @@ final class InfoCommand implements Callable<Integer> {
       Commands.print(spec.commandLine().getOut(), output, null, all);
       return 0;
     }
-    Commands.print(spec.commandLine().getOut(), output, model.toString(), about);
-    Commands.print(spec.commandLine().getOut(), output, "provenance", file.provenance());
+    Commands.print(spec.commandLine().getOut(), output, model.toString(), shortColumns(about));
+    Commands.print(spec.commandLine().getOut(), output, "provenance", shortColumns(file.provenance()));
     return 0;
+  }
+
+  /** Image data have hundreds of columns: the text report names a few of them (--json lists them all). */
+  private static Map<String, Object> shortColumns(Map<String, Object> report) {
+    Map<String, Object> copy = new LinkedHashMap<>(report);
+    if (copy.get("columns") instanceof java.util.List<?> columns) {
+      copy.put("columns", Commands.abbreviate(columns.stream().map(String::valueOf).toList()));
+    }
+    return copy;
   }
 }

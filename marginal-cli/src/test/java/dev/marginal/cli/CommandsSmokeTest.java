@@ -160,6 +160,27 @@ class CommandsSmokeTest {
   }
 
   @Test
+  void infoNamesAFewOfManyColumnsAndJsonListsAll() throws IOException {
+    Path csv = dir.resolve("wide.csv");
+    List<String> names = new java.util.ArrayList<>();
+    for (int j = 0; j < 40; j++) {
+      names.add("px" + j);
+    }
+    CsvWriter.write(csv, names, RngKey.of(2).normals(60 * 40));
+    Path model = dir.resolve("wide.marginal");
+    assertEquals(0, CliRun.of("fit", "--data", csv.toString(), "--model", "ppca", "--latent", "2", "--out",
+        model.toString(), "--quiet").code());
+    CliRun text = CliRun.of("info", "--model", model.toString());
+    assertEquals(0, text.code(), text.toString());
+    assertTrue(text.out().contains("px0, px1, px2, px3, px4, px5, ... 40 in all"), text.out());
+    assertTrue(!text.out().contains("px39"), text.out());
+    CliRun json = CliRun.of("info", "--model", model.toString(), "--json");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> provenance = (Map<String, Object>) Json.parseObject(json.out().strip()).get("provenance");
+    assertEquals(names, provenance.get("columns"));
+  }
+
+  @Test
   void quietPrintsNothingAndFitRecordsColumnsAndLimit() throws IOException {
     Path model = dir.resolve("diag.marginal");
     CliRun r = CliRun.of("fit", "--data", "toy:rings?n=300", "--model", "gmm", "--components", "2",

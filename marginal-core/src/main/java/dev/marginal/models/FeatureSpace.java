@@ -103,9 +103,16 @@ final class FeatureSpace {
   /** Checks that {@code data} has {@link #dim()} columns; the message names both numbers. */
   void checkDim(Dataset data) {
     if (data.cols() != dim()) {
-      throw new DataException(data.source() + ": " + data.cols() + " columns, but the model has " + dim()
-          + " (" + String.join(", ", columns) + ")");
+      throw new DataException(dimensionMismatch(data, columns));
     }
+  }
+
+  /** "SOURCE: n columns, but the model has d (a, b, c, d, e, ...)": at most five column names. */
+  static String dimensionMismatch(Dataset data, List<String> columns) {
+    final int shown = 5;
+    return data.source() + ": " + data.cols() + " columns, but the model has " + columns.size() + " ("
+        + String.join(", ", columns.subList(0, Math.min(shown, columns.size())))
+        + (columns.size() > shown ? ", ..." : "") + ")";
   }
 
   /** Column names {@code prefix0, prefix1, ...}. */

@@ -180,9 +180,7 @@ public final class LvmDensityModel implements DensityModel {
 
   private void checkDim(Dataset data) {
     if (data.cols() != dim()) {
-      throw new IllegalArgumentException(data.source() + ": " + data.cols() + " columns, but the model was fitted on "
-          + dim() + " (" + String.join(", ", columns.subList(0, Math.min(5, columns.size())))
-          + (columns.size() > 5 ? ", ..." : "") + ")");
+      throw new IllegalArgumentException(FeatureSpace.dimensionMismatch(data, columns));
     }
   }
 

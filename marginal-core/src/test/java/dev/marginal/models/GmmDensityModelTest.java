@@ -99,6 +99,14 @@ class GmmDensityModelTest {
   }
 
   @Test
+  void wrongDimensionMessageNamesAtMostFiveColumns() {
+    List<String> wide = FeatureSpace.numbered("px", 784);
+    Dataset two = Dataset.of("two.csv", List.of("a", "b"), new float[2]);
+    assertEquals("two.csv: 2 columns, but the model has 784 (px0, px1, px2, px3, px4, ...)",
+        FeatureSpace.dimensionMismatch(two, wide));
+  }
+
+  @Test
   void encodeGivesResponsibilitiesAndSampleKeepsColumns() {
     GmmDensityModel model = GmmDensityModel.fit(MOONS, GmmOptions.of(3), true).model();
     Dataset r = model.encode(MOONS);

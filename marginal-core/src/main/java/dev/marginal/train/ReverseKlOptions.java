@@ -10,7 +10,10 @@ import java.util.Map;
  * How a surrogate LVM is fitted to an unnormalized target by reverse KL. Defaults follow the SUMO paper's funnel
  * experiment (latent 8, one hidden layer of 128 tanh units, batch 32, m = 4) except the Adam step, 1e-4 rather than
  * the seed's 5e-5: on the seed funnel at 20,000 iterations it reached KL ≤ 0.07 and x1-marginal W1 ≤ 0.15 on two of
- * three seeds where 5e-5 had not converged yet; 3e-4 and above made SUMO training unstable (BENCHMARKS.md).
+ * three seeds where 5e-5 had not converged yet; 3e-4 and above made SUMO training unstable (BENCHMARKS.md). A later
+ * sweep of warm-up with cosine decay and of separate decoder and encoder rates found nothing better at 20,000
+ * iterations (an encoder rate above 1e-4 destabilises training; a higher decoder rate oscillates, or stalls when
+ * decayed), so the default schedule is constant: no warm-up, floor 1.
  *
  * @param objective the estimator of log q(x): SUMO (unbiased), IWAE or ELBO (lower bounds)
  * @param numSamples K for IWAE/ELBO

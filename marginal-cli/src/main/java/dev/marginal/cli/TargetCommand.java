@@ -76,6 +76,15 @@ final class TargetCommand implements Callable<Integer> {
   @Option(names = "--encoder-lr", paramLabel = "RATE", description = "Encoder Adam step (default: same as --lr).")
   Double encoderLr;
 
+  @Option(names = "--warmup", paramLabel = "N",
+      description = "Raise both Adam steps linearly over the first N iterations (default: ${DEFAULT-VALUE}).")
+  long warmup = ReverseKlOptions.DEFAULT_WARMUP;
+
+  @Option(names = "--lr-floor", paramLabel = "F",
+      description = "After the warm-up, decay both Adam steps by a cosine to F times their rate (1: constant; "
+          + "default: ${DEFAULT-VALUE}).")
+  double lrFloor = ReverseKlOptions.DEFAULT_LR_FLOOR;
+
   @Option(names = "--clip", paramLabel = "NORM", description = "Gradient-norm bound per optimizer (0: none).")
   double clip;
 
@@ -183,7 +192,8 @@ final class TargetCommand implements Callable<Integer> {
       Commands.positive("--hidden", h);
     }
     return input(() -> ReverseKlOptions.defaults().withObjective(o).withIterations(iters)
-        .withLearningRates(lr, encoderLr == null ? lr : encoderLr).withClipNorm(clip).withSeed(seed)
+        .withLearningRates(lr, encoderLr == null ? lr : encoderLr).withSchedule(warmup, lrFloor)
+        .withClipNorm(clip).withSeed(seed)
         .withBatchSize(batch).withNumSamples(k).withMinTerms(minTerms)
         .withArchitecture(latent, hidden.stream().mapToInt(i -> i).toArray(), Activation.TANH));
   }

@@ -71,12 +71,12 @@ final class Rules {
   static void matmulGrad(Var a, Var b, Tensor g, boolean transA, boolean transB) {
     Tensor av = a.value();
     Tensor bv = b.value();
-    if (a.requiresGrad) {
+    if (a.live) {
       Tensor g2 = g.rank() == 2 ? g : g.reshape(-1, g.dim(-1));
       Tensor da = transA ? bv.matmul(g2, transB, true) : g2.matmul(bv, false, !transB);
       a.accumulateFresh(da.reshape(av.shape()));
     }
-    if (b.requiresGrad) {
+    if (b.live) {
       Tensor a2 = av.rank() == 2 ? av : av.reshape(-1, av.dim(-1));
       Tensor g2 = g.rank() == 2 ? g : g.reshape(-1, g.dim(-1));
       Tensor db = transB ? g2.matmul(a2, true, transA) : a2.matmul(g2, !transA, false);

@@ -53,6 +53,7 @@ public final class Tape {
     }
     Var v = new Var(this, value, true, nodes.size());
     v.rule = rule;
+    v.inputs = inputs;
     return add(v);
   }
 
@@ -105,6 +106,7 @@ public final class Tape {
     }
     for (Var v : nodes) {
       v.grad = null;
+      v.live = live(v, only);
     }
     if (!out.requiresGrad) {
       return;
@@ -121,6 +123,29 @@ public final class Tape {
         v.parameter.accumulateGrad(v.grad);
       }
     }
+  }
+
+  /**
+   * Whether a sweep restricted to {@code only} needs the gradient of {@code v}: the inputs come earlier on the tape,
+   * so their flags are already set. Skipping the rest leaves every wanted gradient the same sum in the same order,
+   * because everything downstream of a live value is live too.
+   */
+  private static boolean live(Var v, java.util.Collection<Parameter> only) {
+    if (only == null) {
+      return true;
+    }
+    if (v.parameter != null) {
+      return only.contains(v.parameter);
+    }
+    if (v.inputs == null) {
+      return true;
+    }
+    for (Var in : v.inputs) {
+      if (in.live) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** d loss / d v from the last backward pass (zeros when v was not reached). */

@@ -11,14 +11,22 @@ public final class Var {
   private final Tensor value;
   final boolean requiresGrad;
   final int index;
+  /**
+   * Whether the current backward sweep wants this value's gradient: it requires gradients and, when the sweep is
+   * restricted to some parameters, depends on one of them. Rules skip the gradients of inputs that are not live.
+   */
+  boolean live;
   float[] grad;
   Backward rule;
+  /** The inputs of a recorded primitive (null for leaves). */
+  Var[] inputs;
   Parameter parameter;
 
   Var(Tape tape, Tensor value, boolean requiresGrad, int index) {
     this.tape = tape;
     this.value = value;
     this.requiresGrad = requiresGrad;
+    this.live = requiresGrad;
     this.index = index;
   }
 
@@ -46,7 +54,7 @@ public final class Var {
    * constants.
    */
   public void accumulate(Tensor g) {
-    if (!requiresGrad) {
+    if (!live) {
       return;
     }
     float[] d = g.buffer();
@@ -64,7 +72,7 @@ public final class Var {
    * again: saves a copy when this is the value's first gradient.
    */
   public void accumulateFresh(Tensor g) {
-    if (!requiresGrad) {
+    if (!live) {
       return;
     }
     if (grad == null) {
@@ -79,7 +87,7 @@ public final class Var {
 
   /** Adds a gradient of the broadcast output shape, summed down to this value's shape. */
   void accumulateBroadcast(Tensor g) {
-    if (!requiresGrad) {
+    if (!live) {
       return;
     }
     if (g.sameShape(value)) {
@@ -113,7 +121,7 @@ public final class Var {
   public Var sub(Var o) {
     return tape.record(value.sub(on(o).value), g -> {
       accumulateBroadcast(g);
-      if (o.requiresGrad) {
+      if (o.live) {
         o.accumulateFresh(o.reduced(g.neg()));
       }
     }, this, o);
@@ -121,10 +129,10 @@ public final class Var {
 
   public Var mul(Var o) {
     return tape.record(value.mul(on(o).value), g -> {
-      if (requiresGrad) {
+      if (live) {
         accumulateFresh(reduced(g.mul(o.value)));
       }
-      if (o.requiresGrad) {
+      if (o.live) {
         o.accumulateFresh(o.reduced(g.mul(value)));
       }
     }, this, o);
@@ -134,10 +142,10 @@ public final class Var {
     Tensor out = value.div(on(o).value);
     return tape.record(out, g -> {
       Tensor gb = g.div(o.value);
-      if (requiresGrad) {
+      if (live) {
         accumulateFresh(reduced(gb));
       }
-      if (o.requiresGrad) {
+      if (o.live) {
         o.accumulateFresh(o.reduced(gb.mul(out).neg()));
       }
     }, this, o);
@@ -364,7 +372,7 @@ public final class Var {
       int at = 0;
       for (Var p : parts) {
         int len = p.value.dim(axis);
-        if (p.requiresGrad) {
+        if (p.live) {
           p.accumulateFresh(g.slice(axis, at, at + len));
         }
         at += len;
@@ -377,10 +385,10 @@ public final class Var {
     Tensor out = Tensor.where(mask, a.value, b.value);
     return a.tape.record(out, g -> {
       Tensor zero = Tensor.zeros(1);
-      if (a.requiresGrad) {
+      if (a.live) {
         a.accumulateFresh(Tensor.where(mask, g, zero).sumTo(a.value.shape()));
       }
-      if (b.requiresGrad) {
+      if (b.live) {
         b.accumulateFresh(Tensor.where(mask, zero, g).sumTo(b.value.shape()));
       }
     }, a, b);

@@ -50,6 +50,10 @@ final class VectorGemm {
       GemmSmall.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
       return;
     }
+    if (Blocked.chunkCount((long) m * n * k) == 1) {
+      GemmDirect.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+      return;
+    }
     if (paddedWork(n, m) * 4 < paddedWork(m, n) * 3) {
       transposed(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
       return;

@@ -10,7 +10,10 @@ import java.util.Map;
  * How a surrogate LVM is fitted to an unnormalized target by reverse KL. Defaults follow the SUMO paper's funnel
  * experiment (latent 8, one hidden layer of 128 tanh units, batch 32, m = 4) except the Adam step, 1e-4 rather than
  * the seed's 5e-5: on the seed funnel at 20,000 iterations it reached KL ≤ 0.07 and x1-marginal W1 ≤ 0.15 on two of
- * three seeds where 5e-5 had not converged yet; 3e-4 and above made SUMO training unstable (BENCHMARKS.md).
+ * three seeds where 5e-5 had not converged yet; 3e-4 and above made SUMO training unstable (BENCHMARKS.md). A later
+ * sweep of warm-up with cosine decay and of separate decoder and encoder rates found nothing better at 20,000
+ * iterations (an encoder rate above 1e-4 destabilises training; a higher decoder rate oscillates, or stalls when
+ * decayed), so the default schedule is constant: no warm-up, floor 1.
  *
  * @param objective the estimator of log q(x): SUMO (unbiased), IWAE or ELBO (lower bounds)
  * @param numSamples K for IWAE/ELBO
@@ -24,10 +27,13 @@ import java.util.Map;
  * @param latentDim d
  * @param hidden hidden widths
  * @param activation hidden nonlinearity
+ * @param warmup steps over which both Adam steps rise linearly from 0 to their rates (0 = none)
+ * @param lrFloor after the warm-up both rates decay by a cosine to {@code lrFloor} times their value at the last
+ *     iteration (1 = constant)
  */
 public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSamples, int minTerms, int batchSize,
     long iterations, double decoderLr, double encoderLr, double clipNorm, long seed, int latentDim, int[] hidden,
-    Activation activation) {
+    Activation activation, long warmup, double lrFloor) {
 
   public static final int DEFAULT_LATENT = 8;
   public static final int DEFAULT_HIDDEN = 128;
@@ -36,6 +42,8 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
   public static final int DEFAULT_K = 5;
   public static final double DEFAULT_LR = 1e-4;
   public static final long DEFAULT_ITERATIONS = 20_000;
+  public static final long DEFAULT_WARMUP = 0;
+  public static final double DEFAULT_LR_FLOOR = 1;
 
   public ReverseKlOptions {
     if (numSamples < 1 || minTerms < 1 || batchSize < 1 || latentDim < 1) {
@@ -46,6 +54,9 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
     }
     if (!(decoderLr > 0) || !(encoderLr > 0) || clipNorm < 0) {
       throw new IllegalArgumentException("learning rates must be positive and --clip >= 0");
+    }
+    if (warmup < 0 || !(lrFloor >= 0 && lrFloor <= 1)) {
+      throw new IllegalArgumentException("--warmup must be >= 0 and --lr-floor in [0, 1]");
     }
     for (int h : hidden) {
       if (h < 1) {
@@ -59,52 +70,63 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
   public static ReverseKlOptions defaults() {
     return new ReverseKlOptions(LvmTrainingOptions.Objective.SUMO, DEFAULT_K, DEFAULT_MIN_TERMS, DEFAULT_BATCH,
         DEFAULT_ITERATIONS, DEFAULT_LR, DEFAULT_LR, 0, 0, DEFAULT_LATENT, new int[] {DEFAULT_HIDDEN},
-        Activation.TANH);
+        Activation.TANH, DEFAULT_WARMUP, DEFAULT_LR_FLOOR);
   }
 
   public ReverseKlOptions withObjective(LvmTrainingOptions.Objective o) {
     return new ReverseKlOptions(o, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation);
+        latentDim, hidden, activation, warmup, lrFloor);
   }
 
   public ReverseKlOptions withIterations(long n) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, n, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation);
+        latentDim, hidden, activation, warmup, lrFloor);
   }
 
   public ReverseKlOptions withLearningRates(double decoder, double encoder) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoder, encoder, clipNorm,
-        seed, latentDim, hidden, activation);
+        seed, latentDim, hidden, activation, warmup, lrFloor);
+  }
+
+  /** Linear warm-up over {@code steps}, then cosine decay to {@code floor} times the rates (1 = none). */
+  public ReverseKlOptions withSchedule(long steps, double floor) {
+    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
+        clipNorm, seed, latentDim, hidden, activation, steps, floor);
+  }
+
+  /** Whether the Adam steps change over the run. */
+  public boolean scheduled() {
+    return warmup > 0 || lrFloor < 1;
   }
 
   public ReverseKlOptions withClipNorm(double c) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr, c, seed,
-        latentDim, hidden, activation);
+        latentDim, hidden, activation, warmup, lrFloor);
   }
 
   public ReverseKlOptions withSeed(long s) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, s, latentDim, hidden, activation);
+        clipNorm, s, latentDim, hidden, activation, warmup, lrFloor);
   }
 
   public ReverseKlOptions withNumSamples(int k) {
     return new ReverseKlOptions(objective, k, minTerms, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation);
+        latentDim, hidden, activation, warmup, lrFloor);
   }
 
   public ReverseKlOptions withMinTerms(int m) {
     return new ReverseKlOptions(objective, numSamples, m, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation);
+        latentDim, hidden, activation, warmup, lrFloor);
   }
 
   public ReverseKlOptions withBatchSize(int b) {
     return new ReverseKlOptions(objective, numSamples, minTerms, b, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation);
+        latentDim, hidden, activation, warmup, lrFloor);
   }
 
   public ReverseKlOptions withArchitecture(int latent, int[] hiddenSizes, Activation act) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, seed, latent, hiddenSizes, act);
+        clipNorm, seed, latent, hiddenSizes, act, warmup, lrFloor);
   }
 
   /** The estimator of log q(x). */
@@ -127,6 +149,8 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
     m.put("latent", latentDim);
     m.put("hidden", hidden);
     m.put("activation", activation.id());
+    m.put("warmup", warmup);
+    m.put("lrFloor", lrFloor);
     return m;
   }
 

@@ -56,8 +56,16 @@ public final class ReverseKlTrainer {
     this.estimator = options.estimator();
     this.decoderParams = surrogate.decoderParameters();
     this.encoderParams = surrogate.encoderParameters();
-    this.decoderOpt = new Adam(decoderParams, LearningRate.constant(options.decoderLr()));
-    this.encoderOpt = new Adam(encoderParams, LearningRate.constant(options.encoderLr()));
+    this.decoderOpt = new Adam(decoderParams, schedule(options, options.decoderLr()));
+    this.encoderOpt = new Adam(encoderParams, schedule(options, options.encoderLr()));
+  }
+
+  /** The options' schedule at peak rate {@code rate}; it spans the whole run, so a resumed run follows it too. */
+  static LearningRate schedule(ReverseKlOptions options, double rate) {
+    if (!options.scheduled()) {
+      return LearningRate.constant(rate);
+    }
+    return LearningRate.cosine(rate, options.warmup(), Math.max(1, options.iterations()), options.lrFloor());
   }
 
   /** A fresh surrogate of the options' architecture for {@code target}. */

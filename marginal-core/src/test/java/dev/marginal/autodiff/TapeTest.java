@@ -52,6 +52,31 @@ class TapeTest {
   }
 
   @Test
+  void aSweepForSomeParametersSkipsBranchesThatReachNoneOfThem() {
+    Parameter u = new Parameter("u", Tensor.of(new float[] {0.3f, -0.2f, 0.7f}, 3, 1));
+    Parameter w = new Parameter("w", Tensor.of(new float[] {1f, -2f, 0.5f}, 3, 1));
+    Parameter full = new Parameter("u", u.value());
+    int[] uRuleCalls = {0};
+    Tape tape = new Tape();
+    Var x = tape.constant(X);
+    Var hu = x.matmul(tape.param(u));
+    Var counted = tape.record(hu.value(), g -> {
+      uRuleCalls[0]++;
+      hu.accumulate(g);
+    }, hu);
+    Var loss = counted.tanh().mul(x.matmul(tape.param(w))).sum();
+    tape.backward(loss, java.util.List.of(w));
+    assertEquals(0, uRuleCalls[0], "the branch that only reaches u is not swept");
+    assertArrayEquals(new float[3], u.grad().toArray(), 0f);
+    tape.backward(loss, java.util.List.of(u));
+    assertEquals(1, uRuleCalls[0]);
+    Tape reference = new Tape();
+    Var ref = reference.constant(X).matmul(reference.param(full)).tanh().mul(reference.constant(X.matmul(w.value()))).sum();
+    reference.backward(ref);
+    assertArrayEquals(full.grad().toArray(), u.grad().toArray(), 0f);
+  }
+
+  @Test
   void zeroGradClearsTheAccumulatedGradient() {
     Parameter w = new Parameter("w", W);
     Tape tape = new Tape();

@@ -73,6 +73,44 @@ class VectorGemmTest {
     }
   }
 
+  /**
+   * The unpacked one-thread path and the packed, chunked path both compute each element as one chain of fused
+   * multiply-adds in order of the summation index, so products that move from one path to the other (by size)
+   * keep every bit.
+   */
+  @Test
+  void directAndPackedPathsAreTheOrderedFusedChain() {
+    SplittableRandom rng = new SplittableRandom(SEED + 3);
+    // The first five use the direct path (funnel surrogate shapes and odd edges), the last two the packed one.
+    int[][] shapes = {{531, 128, 8}, {531, 4, 128}, {8, 128, 531}, {37, 21, 70}, {64, 49, 300}, {150, 90, 300},
+        {1200, 4, 900}};
+    for (int[] s : shapes) {
+      for (int t = 0; t < 8; t++) {
+        boolean transA = (t & 1) != 0;
+        boolean transB = (t & 2) != 0;
+        boolean accumulate = (t & 4) != 0;
+        int m = s[0];
+        int n = s[1];
+        int k = s[2];
+        float[] a = random(rng, m * k);
+        float[] b = random(rng, k * n);
+        float[] c = random(rng, m * n);
+        float[] expected = c.clone();
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            float acc = accumulate ? c[i * n + j] : 0f;
+            for (int p = 0; p < k; p++) {
+              acc = Math.fma(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], acc);
+            }
+            expected[i * n + j] = acc;
+          }
+        }
+        vector.gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, accumulate);
+        assertArrayEquals(expected, c, java.util.Arrays.toString(s) + " t=" + t);
+      }
+    }
+  }
+
   @Test
   void zeroSummationLengthClearsOrKeepsC() {
     float[] c = {1f, 2f, 3f, 4f};

@@ -38,6 +38,19 @@ class ReverseKlTrainerTest {
     assertTrue(after.klIwae() < 0.3, "trained KL " + after.klIwae() + " ± " + after.klIwaeSe());
   }
 
+  @Test
+  void scheduleWarmsUpThenDecaysToTheFloorAtTheLastIteration() {
+    ReverseKlOptions o = ReverseKlOptions.defaults().withIterations(1000).withSchedule(100, 0.1);
+    var lr = ReverseKlTrainer.schedule(o, 2e-4);
+    assertEquals(2e-6, lr.at(0), 1e-12);
+    assertEquals(2e-4, lr.at(99), 1e-12);
+    assertEquals(2e-4 * 0.55, lr.at(550), 1e-12);
+    assertEquals(2e-5, lr.at(1000), 1e-12);
+    var constant = ReverseKlTrainer.schedule(o.withSchedule(0, 1), 2e-4);
+    assertEquals(2e-4, constant.at(0), 0);
+    assertEquals(2e-4, constant.at(999), 0);
+  }
+
   /** A target whose density is NaN everywhere: training must stop as diverged without writing a checkpoint. */
   public static final class BrokenTarget implements Target {
     @Override

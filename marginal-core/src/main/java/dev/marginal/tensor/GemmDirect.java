@@ -1,0 +1,215 @@
+package dev.marginal.tensor;
+
+import static dev.marginal.tensor.GemmMicroKernel.L;
+import static dev.marginal.tensor.GemmMicroKernel.MR;
+import static dev.marginal.tensor.GemmMicroKernel.NR;
+import static dev.marginal.tensor.GemmMicroKernel.S;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Matrix multiply for problems that one thread computes (too small to split into chunks) but too large for
+ * {@link GemmSmall}: the micro-kernel's register tiles, reading A and B where they lie instead of packing them.
+ * B is copied only when stored transposed (into row-major order) and for a last block of fewer than {@code L}
+ * columns (zero-padded to one vector); that block's C goes through a padded scratch too.
+ *
+ * <p>Every element of C is one chain of fused multiply-adds over the summation index in increasing order, starting
+ * from zero (or from C when accumulating), exactly as in {@link VectorGemm}'s packed path, so the two give
+ * bit-identical results.
+ */
+final class GemmDirect {
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private GemmDirect() {}
+
+  /** See {@link Kernels#gemm}. */
+  static void gemm(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+    Scratch s = SCRATCH.get();
+    float[] rb = b;
+    int rbOff = bOff;
+    if (transB) {
+      rb = s.rowMajorB = Scratch.atLeast(s.rowMajorB, k * n);
+      rbOff = 0;
+      for (int j = 0; j < n; j++) {
+        for (int p = 0; p < k; p++) {
+          rb[p * n + j] = b[bOff + j * k + p];
+        }
+      }
+    }
+    // A(i, p) = a[aOff + i·rowStep + p·sumStep]
+    int rowStep = transA ? 1 : k;
+    int sumStep = transA ? m : 1;
+    int j = 0;
+    for (; j + NR <= n; j += NR) {
+      columns(2, m, k, a, aOff, rowStep, sumStep, rb, rbOff + j, n, c, cOff + j, n, accumulate);
+    }
+    for (; j + L <= n; j += L) {
+      columns(1, m, k, a, aOff, rowStep, sumStep, rb, rbOff + j, n, c, cOff + j, n, accumulate);
+    }
+    if (j < n) {
+      padded(m, n, k, j, a, aOff, rowStep, sumStep, rb, rbOff, c, cOff, accumulate, s);
+    }
+  }
+
+  /** The last {@code n − j0 < L} columns, through zero-padded copies of B's and C's columns one vector wide. */
+  private static void padded(int m, int n, int k, int j0, float[] a, int aOff, int rowStep, int sumStep,
+      float[] b, int bOff, float[] c, int cOff, boolean accumulate, Scratch s) {
+    int cols = n - j0;
+    float[] pb = s.paddedB = Scratch.atLeast(s.paddedB, k * L);
+    float[] pc = s.paddedC = Scratch.atLeast(s.paddedC, m * L);
+    for (int p = 0; p < k; p++) {
+      System.arraycopy(b, bOff + p * n + j0, pb, p * L, cols);
+      java.util.Arrays.fill(pb, p * L + cols, (p + 1) * L, 0f);
+    }
+    if (accumulate) {
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(c, cOff + i * n + j0, pc, i * L, cols);
+      }
+    }
+    columns(1, m, k, a, aOff, rowStep, sumStep, pb, 0, L, pc, 0, L, accumulate);
+    for (int i = 0; i < m; i++) {
+      System.arraycopy(pc, i * L, c, cOff + i * n + j0, cols);
+    }
+  }
+
+  /** One block of {@code vectors · L} columns of C, all rows: {@code MR} rows at a time, then row by row. */
+  private static void columns(int vectors, int m, int k, float[] a, int aOff, int rowStep, int sumStep,
+      float[] b, int bi, int ldb, float[] c, int ci, int ldc, boolean accumulate) {
+    int i = 0;
+    for (; i + MR <= m; i += MR) {
+      if (vectors == 2) {
+        tile8x2(k, a, aOff + i * rowStep, rowStep, sumStep, b, bi, ldb, c, ci + i * ldc, ldc, accumulate);
+      } else {
+        tile8x1(k, a, aOff + i * rowStep, rowStep, sumStep, b, bi, ldb, c, ci + i * ldc, ldc, accumulate);
+      }
+    }
+    for (; i < m; i++) {
+      for (int v = 0; v < vectors; v++) {
+        row(k, a, aOff + i * rowStep, sumStep, b, bi + v * L, ldb, c, ci + i * ldc + v * L, accumulate);
+      }
+    }
+  }
+
+  /** One row of C, one vector wide. */
+  private static void row(int k, float[] a, int ai, int sumStep, float[] b, int bi, int ldb, float[] c, int ci,
+      boolean accumulate) {
+    FloatVector acc = accumulate ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
+    for (int p = 0; p < k; p++, ai += sumStep, bi += ldb) {
+      acc = FloatVector.broadcast(S, a[ai]).fma(FloatVector.fromArray(S, b, bi), acc);
+    }
+    acc.intoArray(c, ci);
+  }
+
+  /** Eight rows of C, one vector wide (eight accumulators). */
+  private static void tile8x1(int k, float[] a, int ai, int rs, int sumStep, float[] b, int bi, int ldb,
+      float[] c, int ci, int ldc, boolean accumulate) {
+    FloatVector c0 = init(c, ci, accumulate);
+    FloatVector c1 = init(c, ci + ldc, accumulate);
+    FloatVector c2 = init(c, ci + 2 * ldc, accumulate);
+    FloatVector c3 = init(c, ci + 3 * ldc, accumulate);
+    FloatVector c4 = init(c, ci + 4 * ldc, accumulate);
+    FloatVector c5 = init(c, ci + 5 * ldc, accumulate);
+    FloatVector c6 = init(c, ci + 6 * ldc, accumulate);
+    FloatVector c7 = init(c, ci + 7 * ldc, accumulate);
+    for (int p = 0; p < k; p++, ai += sumStep, bi += ldb) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+      c1 = FloatVector.broadcast(S, a[ai + rs]).fma(b0, c1);
+      c2 = FloatVector.broadcast(S, a[ai + 2 * rs]).fma(b0, c2);
+      c3 = FloatVector.broadcast(S, a[ai + 3 * rs]).fma(b0, c3);
+      c4 = FloatVector.broadcast(S, a[ai + 4 * rs]).fma(b0, c4);
+      c5 = FloatVector.broadcast(S, a[ai + 5 * rs]).fma(b0, c5);
+      c6 = FloatVector.broadcast(S, a[ai + 6 * rs]).fma(b0, c6);
+      c7 = FloatVector.broadcast(S, a[ai + 7 * rs]).fma(b0, c7);
+    }
+    c0.intoArray(c, ci);
+    c1.intoArray(c, ci + ldc);
+    c2.intoArray(c, ci + 2 * ldc);
+    c3.intoArray(c, ci + 3 * ldc);
+    c4.intoArray(c, ci + 4 * ldc);
+    c5.intoArray(c, ci + 5 * ldc);
+    c6.intoArray(c, ci + 6 * ldc);
+    c7.intoArray(c, ci + 7 * ldc);
+  }
+
+  /** Eight rows of C, two vectors wide (sixteen accumulators, the micro-kernel's tile). */
+  private static void tile8x2(int k, float[] a, int ai, int rs, int sumStep, float[] b, int bi, int ldb,
+      float[] c, int ci, int ldc, boolean accumulate) {
+    FloatVector c00 = init(c, ci, accumulate);
+    FloatVector c01 = init(c, ci + L, accumulate);
+    FloatVector c10 = init(c, ci + ldc, accumulate);
+    FloatVector c11 = init(c, ci + ldc + L, accumulate);
+    FloatVector c20 = init(c, ci + 2 * ldc, accumulate);
+    FloatVector c21 = init(c, ci + 2 * ldc + L, accumulate);
+    FloatVector c30 = init(c, ci + 3 * ldc, accumulate);
+    FloatVector c31 = init(c, ci + 3 * ldc + L, accumulate);
+    FloatVector c40 = init(c, ci + 4 * ldc, accumulate);
+    FloatVector c41 = init(c, ci + 4 * ldc + L, accumulate);
+    FloatVector c50 = init(c, ci + 5 * ldc, accumulate);
+    FloatVector c51 = init(c, ci + 5 * ldc + L, accumulate);
+    FloatVector c60 = init(c, ci + 6 * ldc, accumulate);
+    FloatVector c61 = init(c, ci + 6 * ldc + L, accumulate);
+    FloatVector c70 = init(c, ci + 7 * ldc, accumulate);
+    FloatVector c71 = init(c, ci + 7 * ldc + L, accumulate);
+    for (int p = 0; p < k; p++, ai += sumStep, bi += ldb) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector x = FloatVector.broadcast(S, a[ai]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[ai + rs]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[ai + 2 * rs]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[ai + 3 * rs]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[ai + 4 * rs]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[ai + 5 * rs]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, a[ai + 6 * rs]);
+      c60 = x.fma(b0, c60);
+      c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, a[ai + 7 * rs]);
+      c70 = x.fma(b0, c70);
+      c71 = x.fma(b1, c71);
+    }
+    c00.intoArray(c, ci);
+    c01.intoArray(c, ci + L);
+    c10.intoArray(c, ci + ldc);
+    c11.intoArray(c, ci + ldc + L);
+    c20.intoArray(c, ci + 2 * ldc);
+    c21.intoArray(c, ci + 2 * ldc + L);
+    c30.intoArray(c, ci + 3 * ldc);
+    c31.intoArray(c, ci + 3 * ldc + L);
+    c40.intoArray(c, ci + 4 * ldc);
+    c41.intoArray(c, ci + 4 * ldc + L);
+    c50.intoArray(c, ci + 5 * ldc);
+    c51.intoArray(c, ci + 5 * ldc + L);
+    c60.intoArray(c, ci + 6 * ldc);
+    c61.intoArray(c, ci + 6 * ldc + L);
+    c70.intoArray(c, ci + 7 * ldc);
+    c71.intoArray(c, ci + 7 * ldc + L);
+  }
+
+  private static FloatVector init(float[] c, int ci, boolean accumulate) {
+    return accumulate ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
+  }
+
+  /** Per-thread copies of B and of C's last columns, grown on demand. */
+  private static final class Scratch {
+    float[] rowMajorB = new float[0];
+    float[] paddedB = new float[0];
+    float[] paddedC = new float[0];
+
+    static float[] atLeast(float[] buf, int size) {
+      return buf.length >= size ? buf : new float[size];
+    }
+  }
+}

@@ -195,7 +195,8 @@ public final class DeepLvm implements LatentVariableModel {
   public Var logLikelihood(Var x, int[] rows, Var z) {
     Tape tape = z.tape();
     if (config.decoder() == Decoder.BERNOULLI && !tape.watchesParameters() && x.tape() == tape
-        && !x.requiresGrad() && !z.requiresGrad()) {
+        && !x.requiresGrad() && !z.requiresGrad() && x.value().rank() == 2 && x.value().dim(1) == dataDim()
+        && z.value().rank() == 2 && z.value().dim(0) == rows.length && z.value().dim(1) == latentDim()) {
       return tape.constant(BernoulliLogLikelihood.evaluate(decoder, x.value(), rows, z.value()));
     }
     return LatentVariableModel.super.logLikelihood(x, rows, z);

@@ -2,6 +2,7 @@ package dev.marginal.distributions;
 
 import dev.marginal.autodiff.Var;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
 import java.util.Arrays;
@@ -104,9 +105,13 @@ public final class Bernoulli {
     return logits.tape().record(Tensor.wrap(out, outShape), g -> {
       float[] gd = g.buffer();
       if (logits.requiresGrad()) {
-        float[] sig = l.sigmoid().buffer();
+        float[] sig = new float[ld.length];
         Parallel.forEach(chunks, chunks > 1, c -> {
-          for (int r = c * rowsPerChunk, end = Math.min(rows, r + rowsPerChunk); r < end; r++) {
+          int r0 = c * rowsPerChunk;
+          int end = Math.min(rows, r0 + rowsPerChunk);
+          // σ(l) of the chunk's rows, then overwritten in place by the gradient while still in cache.
+          Kernels.get().sigmoid(ld, r0 * d, sig, r0 * d, (end - r0) * d);
+          for (int r = r0; r < end; r++) {
             float gr = gd[r];
             int base = r * d;
             for (int j = 0; j < d; j++) {

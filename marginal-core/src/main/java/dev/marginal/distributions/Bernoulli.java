@@ -92,14 +92,11 @@ public final class Bernoulli {
     float[] out = new float[rows];
     int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / d);
     int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+    float[] sp = l.softplus().buffer();
     Parallel.forEach(chunks, chunks > 1, c -> {
-      int r0 = c * rowsPerChunk;
-      int count = Math.min(rows, r0 + rowsPerChunk) - r0;
-      int[] xOffsets = new int[count];
-      for (int i = 0; i < count; i++) {
-        xOffsets[i] = (r0 + i) * d;
+      for (int r = c * rowsPerChunk, end = Math.min(rows, r + rowsPerChunk); r < end; r++) {
+        out[r] = BernoulliRows.sum(xd, r * d, ld, r * d, sp, r * d, d);
       }
-      BernoulliRows.logProbs(xd, xOffsets, ld, r0 * d, d, count, out, r0);
     });
     int[] outShape = java.util.Arrays.copyOf(shape, shape.length - 1);
     return logits.tape().record(Tensor.wrap(out, outShape), g -> {
@@ -142,10 +139,11 @@ public final class Bernoulli {
    * @param x observations, row i starting at {@code xOffsets[i]}
    * @param logits {@code count} consecutive rows of length {@code d} from {@code lOff}
    * @param out written at {@code [outOff, outOff + count)}
+   * @param scratch at least {@code count·d} floats, overwritten
    */
   public static void logProbOfRows(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
-      float[] out, int outOff) {
-    BernoulliRows.logProbs(x, xOffsets, logits, lOff, d, count, out, outOff);
+      float[] out, int outOff, float[] scratch) {
+    BernoulliRows.logProbs(x, xOffsets, logits, lOff, d, count, out, outOff, scratch);
   }
 
   /** A sample in {0, 1} with the logits' shape: {@code x = 1[u < σ(l)]}, u ~ U[0, 1) from {@code key}. */

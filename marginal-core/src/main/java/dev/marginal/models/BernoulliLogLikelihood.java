@@ -40,24 +40,25 @@ final class BernoulliLogLikelihood {
     int d = decoder.outputSize();
     int blocks = (n + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK;
     float[] out = new float[n];
-    // Logit buffers are handed from block to block rather than allocated per block.
-    ConcurrentLinkedDeque<float[]> buffers = new ConcurrentLinkedDeque<>();
+    // Logit and softplus buffers are handed from block to block rather than allocated per block.
+    ConcurrentLinkedDeque<float[][]> buffers = new ConcurrentLinkedDeque<>();
     Parallel.forEach(blocks, blocks > 1, blk -> {
       int r0 = blk * ROWS_PER_BLOCK;
       int m = Math.min(ROWS_PER_BLOCK, n - r0);
-      float[] logits = buffers.poll();
-      if (logits == null) {
-        logits = new float[ROWS_PER_BLOCK * d];
+      float[][] buf = buffers.poll();
+      if (buf == null) {
+        buf = new float[2][ROWS_PER_BLOCK * d];
       }
-      block(decoder, x.buffer(), rows, z, r0, m, logits, out);
-      buffers.push(logits);
+      block(decoder, x.buffer(), rows, z, r0, m, buf, out);
+      buffers.push(buf);
     });
     return Tensor.wrap(out, n);
   }
 
   /** Rows {@code [r0, r0 + m)}: the whole decoder on their latents, then the log mass of each. */
-  private static void block(Mlp decoder, float[] x, int[] rows, Tensor z, int r0, int m, float[] logits,
+  private static void block(Mlp decoder, float[] x, int[] rows, Tensor z, int r0, int m, float[][] buf,
       float[] out) {
+    float[] logits = buf[0];
     Tape tape = Tape.forEvaluation();
     float[] h = decoder.hidden(tape, tape.constant(z.slice(0, r0, r0 + m))).value().buffer();
     int last = decoder.weights().size() - 1;
@@ -74,6 +75,6 @@ final class BernoulliLogLikelihood {
       }
       xOffsets[i] = rows[r0 + i] * d;
     }
-    Bernoulli.logProbOfRows(x, xOffsets, logits, 0, d, m, out, r0);
+    Bernoulli.logProbOfRows(x, xOffsets, logits, 0, d, m, out, r0, buf[1]);
   }
 }

@@ -112,6 +112,37 @@ final class Rules {
     });
   }
 
+  /** Columns per chunk of {@link #columnSums}. */
+  static final int COLUMN_CHUNK = 64;
+
+  /**
+   * The sums over rows of {@code [rows, width]} values, {@code [width]}: each column summed over the rows in order
+   * in double, exactly as {@code g.sumTo(width)} for {@code width > 1} (a single column is summed with interleaved
+   * accumulators there); large inputs in fixed chunks of columns on the kernel threads.
+   */
+  static Tensor columnSums(Tensor g) {
+    float[] gd = g.buffer();
+    int width = g.dim(-1);
+    int rows = width == 0 ? 0 : gd.length / width;
+    float[] out = new float[width];
+    int chunks = (width + COLUMN_CHUNK - 1) / COLUMN_CHUNK;
+    Parallel.forEach(chunks, gd.length >= 2 * ROW_CHUNK_ELEMENTS, c -> {
+      int j0 = c * COLUMN_CHUNK;
+      int j1 = Math.min(width, j0 + COLUMN_CHUNK);
+      double[] acc = new double[j1 - j0];
+      for (int r = 0; r < rows; r++) {
+        int base = r * width;
+        for (int j = j0; j < j1; j++) {
+          acc[j - j0] += gd[base + j];
+        }
+      }
+      for (int j = j0; j < j1; j++) {
+        out[j] = (float) acc[j - j0];
+      }
+    });
+    return Tensor.wrap(out, width);
+  }
+
   /** Broadcasts a reduced gradient back along {@code axis} to {@code shape}. */
   static Tensor expandReduced(Tensor g, int[] shape, int axis) {
     int a = axis < 0 ? axis + shape.length : axis;

@@ -10,9 +10,35 @@ import java.util.Arrays;
  * step: make a new one per step and drop it, and nothing leaks across steps.
  *
  * <p>Only values that depend on a variable or parameter are recorded; constants cost nothing at backward time.
+ * A tape {@link #forEvaluation() for evaluation} watches parameters as constants, so a model evaluated on it records
+ * nothing and keeps no intermediate value alive.
  */
 public final class Tape {
   private final ArrayList<Var> nodes = new ArrayList<>();
+  private final boolean watchesParameters;
+
+  /** A tape that records every primitive depending on a variable or a watched parameter. */
+  public Tape() {
+    this(true);
+  }
+
+  private Tape(boolean watchesParameters) {
+    this.watchesParameters = watchesParameters;
+  }
+
+  /**
+   * A tape for values only: {@link #param} gives the parameter's value as a constant, so unless a {@link #variable}
+   * is added nothing is recorded. Models may then take faster paths that keep no intermediates (see
+   * {@link #watchesParameters()}).
+   */
+  public static Tape forEvaluation() {
+    return new Tape(false);
+  }
+
+  /** Whether {@link #param} watches parameters for gradients (false on a tape {@link #forEvaluation()}). */
+  public boolean watchesParameters() {
+    return watchesParameters;
+  }
 
   /** A value that gradients do not flow into. */
   public Var constant(Tensor value) {
@@ -29,8 +55,14 @@ public final class Tape {
     return add(new Var(this, value, true, nodes.size()));
   }
 
-  /** Watches a parameter: backward passes add this leaf's gradient into {@link Parameter#grad()}. */
+  /**
+   * Watches a parameter: backward passes add this leaf's gradient into {@link Parameter#grad()}. On a tape
+   * {@link #forEvaluation()} the parameter's value as a constant.
+   */
   public Var param(Parameter p) {
+    if (!watchesParameters) {
+      return constant(p.value());
+    }
     Var v = new Var(this, p.value(), true, nodes.size());
     v.parameter = p;
     return add(v);

@@ -280,7 +280,13 @@ public final class Var {
     return tape.record(out, g -> {
       Tensor pre = tanh ? Rules.tanhGrad(g, out) : g;
       Rules.matmulGrad(this, w, pre, false, false);
-      b.accumulateBroadcast(pre);
+      if (pre.rank() == 2 && width > 1) {
+        if (b.requiresGrad) {
+          b.accumulateFresh(Rules.columnSums(pre));
+        }
+      } else {
+        b.accumulateBroadcast(pre);
+      }
     }, this, w, b);
   }
 

@@ -2,6 +2,7 @@ package dev.marginal.distributions;
 
 import dev.marginal.autodiff.Var;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
 import java.util.Arrays;
@@ -77,7 +78,7 @@ public final class Bernoulli {
 
   /**
    * The same-shape case as one primitive: a single pass forward (softplus on the vector kernels, row sums in
-   * double) and a single pass backward, {@code ∂/∂l = g·(x − σ(l))} and {@code ∂/∂x = g·l}. Decoders of image
+   * double; see {@link BernoulliRows}) and a single pass backward, {@code ∂/∂l = g·(x − σ(l))} and {@code ∂/∂x = g·l}. Decoders of image
    * models spend much of their time here, so the four separate primitives are fused.
    */
   private Var fusedLogProb(Var x) {
@@ -88,22 +89,26 @@ public final class Bernoulli {
     int rows = l.size() / d;
     float[] ld = l.buffer();
     float[] xd = xv.buffer();
-    float[] sp = l.softplus().buffer();
     float[] out = new float[rows];
     int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / d);
     int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+    float[] sp = l.softplus().buffer();
     Parallel.forEach(chunks, chunks > 1, c -> {
       for (int r = c * rowsPerChunk, end = Math.min(rows, r + rowsPerChunk); r < end; r++) {
-        out[r] = rowLogProb(xd, ld, sp, r * d, d);
+        out[r] = BernoulliRows.sum(xd, r * d, ld, r * d, sp, r * d, d);
       }
     });
     int[] outShape = java.util.Arrays.copyOf(shape, shape.length - 1);
     return logits.tape().record(Tensor.wrap(out, outShape), g -> {
       float[] gd = g.buffer();
       if (logits.requiresGrad()) {
-        float[] sig = l.sigmoid().buffer();
+        float[] sig = new float[ld.length];
         Parallel.forEach(chunks, chunks > 1, c -> {
-          for (int r = c * rowsPerChunk, end = Math.min(rows, r + rowsPerChunk); r < end; r++) {
+          int r0 = c * rowsPerChunk;
+          int end = Math.min(rows, r0 + rowsPerChunk);
+          // σ(l) of the chunk's rows, then overwritten in place by the gradient while still in cache.
+          Kernels.get().sigmoid(ld, r0 * d, sig, r0 * d, (end - r0) * d);
+          for (int r = r0; r < end; r++) {
             float gr = gd[r];
             int base = r * d;
             for (int j = 0; j < d; j++) {
@@ -127,19 +132,18 @@ public final class Bernoulli {
     }, logits, x);
   }
 
-  /** {@code Σ_j [x_j·l_j − softplus(l_j)]} over one row, in double with two interleaved accumulators. */
-  private static float rowLogProb(float[] xd, float[] ld, float[] sp, int base, int d) {
-    double s0 = 0;
-    double s1 = 0;
-    int j = 0;
-    for (; j + 2 <= d; j += 2) {
-      s0 += xd[base + j] * ld[base + j] - sp[base + j];
-      s1 += xd[base + j + 1] * ld[base + j + 1] - sp[base + j + 1];
-    }
-    for (; j < d; j++) {
-      s0 += xd[base + j] * ld[base + j] - sp[base + j];
-    }
-    return (float) (s0 + s1);
+  /**
+   * {@code Σ_j [x_j·l_j − softplus(l_j)]} of {@code count} rows without a tape, bit for bit what {@link #logProb}
+   * gives for them: for evaluation passes that produce logits a block of rows at a time and never hold them all.
+   *
+   * @param x observations, row i starting at {@code xOffsets[i]}
+   * @param logits {@code count} consecutive rows of length {@code d} from {@code lOff}
+   * @param out written at {@code [outOff, outOff + count)}
+   * @param scratch at least {@code count·d} floats, overwritten
+   */
+  public static void logProbOfRows(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
+      float[] out, int outOff, float[] scratch) {
+    BernoulliRows.logProbs(x, xOffsets, logits, lOff, d, count, out, outOff, scratch);
   }
 
   /** A sample in {0, 1} with the logits' shape: {@code x = 1[u < σ(l)]}, u ~ U[0, 1) from {@code key}. */

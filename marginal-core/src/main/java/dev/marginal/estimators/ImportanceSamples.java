@@ -59,7 +59,9 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
       z = s.value();
       logQ = s.logProb();
     }
-    return evaluate(model, x.gather(rows), z, logQ);
+    Var logLik = model.logLikelihood(x, rows, z);
+    Var logPrior = model.logPrior(z);
+    return new ImportanceSamples(z, logLik, logPrior, logQ, logLik.add(logPrior).sub(logQ));
   }
 
   /** Evaluates the model at given latents: {@code x} and {@code z} row-aligned, {@code logQ} shape {@code [T]}. */

@@ -33,6 +33,20 @@ public interface LatentVariableModel {
    */
   Var logLikelihood(Var x, Var z);
 
+  /**
+   * log p(x_{rows[t]} | z_t) per row t: the likelihood of latents whose observation rows are picked by index, as
+   * importance sampling needs. The default gathers the rows and calls {@link #logLikelihood(Var, Var)}; a model may
+   * read the rows in place instead, giving the same values.
+   *
+   * @param x observations, shape {@code [B, D]}
+   * @param rows for each latent row, its row of {@code x}
+   * @param z latents, shape {@code [N, d]} with N = {@code rows.length}
+   * @return shape {@code [N]}
+   */
+  default Var logLikelihood(Var x, int[] rows, Var z) {
+    return logLikelihood(x.gather(rows), z);
+  }
+
   /** Whether p(z) = N(0, I), which allows the analytic-KL ELBO. */
   default boolean hasStandardNormalPrior() {
     return false;

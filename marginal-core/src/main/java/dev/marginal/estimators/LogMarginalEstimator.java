@@ -41,7 +41,7 @@ public interface LogMarginalEstimator {
   /**
    * Mean and standard error over {@code repeats} independent draws, without gradients. Repeat r equals
    * {@code logMarginal(model, x, q, key.foldIn(r))}; repeats are stacked and evaluated as a few large batches on
-   * fresh tapes.
+   * fresh tapes {@link Tape#forEvaluation() for evaluation}.
    *
    * @param x shape {@code [B, D]}
    * @param q proposal, shape {@code [B, d]} (its values are copied)
@@ -65,7 +65,7 @@ public interface LogMarginalEstimator {
           keys[r * b + i] = repeatKey.foldIn(i);
         }
       }
-      Tape tape = new Tape();
+      Tape tape = Tape.forEvaluation();
       Var xs = tape.constant(x.gather(rows));
       float[] v = logMarginal(model, xs, q.constantOn(tape).gather(rows), keys).value().buffer();
       for (int r = 0; r < n; r++) {

@@ -186,6 +186,22 @@ public final class DeepLvm implements LatentVariableModel {
     return DiagNormal.ofLogVar(mean, logVar).logProb(x);
   }
 
+  /**
+   * As the default, and on a tape {@link Tape#forEvaluation() for evaluation} a Bernoulli decoder takes a path that
+   * records nothing, reads the rows of x in place and never holds the whole logit matrix
+   * ({@link BernoulliLogLikelihood}); the values are bit-identical.
+   */
+  @Override
+  public Var logLikelihood(Var x, int[] rows, Var z) {
+    Tape tape = z.tape();
+    if (config.decoder() == Decoder.BERNOULLI && !tape.watchesParameters() && x.tape() == tape
+        && !x.requiresGrad() && !z.requiresGrad() && x.value().rank() == 2 && x.value().dim(1) == dataDim()
+        && z.value().rank() == 2 && z.value().dim(0) == rows.length && z.value().dim(1) == latentDim()) {
+      return tape.constant(BernoulliLogLikelihood.evaluate(decoder, x.value(), rows, z.value()));
+    }
+    return LatentVariableModel.super.logLikelihood(x, rows, z);
+  }
+
   /** The decoder's soft log-variance bound {@code b·tanh(raw/b)}. */
   public static Var boundLogVar(Var raw) {
     return raw.mul(1f / LOG_VAR_BOUND).tanh().mul(LOG_VAR_BOUND);

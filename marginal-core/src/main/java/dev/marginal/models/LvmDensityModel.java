@@ -138,7 +138,7 @@ public final class LvmDensityModel implements DensityModel {
     for (int start = 0; start < n; start += chunk) {
       int b = Math.min(chunk, n - start);
       Tensor xb = Tensor.wrap(Arrays.copyOfRange(x, start * d, (start + b) * d), b, d);
-      Tape tape = new Tape();
+      Tape tape = Tape.forEvaluation();
       DiagNormal q = localFit == null ? model.posterior(tape, tape.constant(xb))
           : localFit.fit(model, xb, key.foldIn(LOCAL_FIT_STREAM).foldIn(start)).posterior(tape);
       Estimate e = est.estimate(model, xb, q, key.foldIn(start), options.repeats());
@@ -201,7 +201,7 @@ public final class LvmDensityModel implements DensityModel {
     checkDim(data);
     float[] x = standardizer == null ? data.values() : standardizer.apply(data.values());
     int d = model.latentDim();
-    Tape tape = new Tape();
+    Tape tape = Tape.forEvaluation();
     DiagNormal q = localFit == null ? model.posterior(tape, tape.constant(Tensor.wrap(x.clone(), data.rows(), dim())))
         : fitAll(tape, x, data.rows());
     float[] mean = q.loc().value().buffer();

@@ -91,18 +91,22 @@ public final class Mlp {
    * @return output {@code [N, out]}
    */
   public Var apply(Tape tape, Var x) {
+    int last = weights.size() - 1;
+    return hidden(tape, x).linear(tape.param(weights.get(last)), tape.param(biases.get(last)));
+  }
+
+  /**
+   * The hidden layers only: the input of the linear output layer, {@code [N, sizes[L−1]]} (x itself for a network
+   * without hidden layers).
+   *
+   * @param x input {@code [N, in]}
+   */
+  public Var hidden(Tape tape, Var x) {
     Var h = x;
-    int layers = weights.size();
-    for (int l = 0; l < layers; l++) {
+    for (int l = 0; l + 1 < weights.size(); l++) {
       Var w = tape.param(weights.get(l));
       Var b = tape.param(biases.get(l));
-      if (l + 1 == layers) {
-        h = h.linear(w, b);
-      } else if (activation == Activation.TANH) {
-        h = h.linearTanh(w, b);
-      } else {
-        h = activation.apply(h.linear(w, b));
-      }
+      h = activation == Activation.TANH ? h.linearTanh(w, b) : activation.apply(h.linear(w, b));
     }
     return h;
   }

@@ -1,6 +1,7 @@
 package dev.marginal.optim;
 
 import dev.marginal.autodiff.Parameter;
+import dev.marginal.tensor.Parallel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,10 @@ public final class Adam implements Optimizer {
   public static final double DEFAULT_BETA2 = 0.999;
   /** Default ε (the IWAE paper used 1e-4). */
   public static final double DEFAULT_EPSILON = 1e-8;
+  /** Elements per unit of parallel work. */
+  static final int CHUNK = 1 << 14;
+  /** Parameters with fewer elements in all are updated on the calling thread alone: a hand-over costs more. */
+  static final long PARALLEL_SIZE = 1 << 16;
 
   private final List<Parameter> params;
   private final LearningRate lr;
@@ -24,6 +29,10 @@ public final class Adam implements Optimizer {
   private final double eps;
   private final float[][] m;
   private final float[][] v;
+  /** Units of parallel work, see {@link #chunks}. */
+  private final int[][] chunks;
+  /** Elements of all parameters together. */
+  private final long size;
   private long t;
 
   /** Adam with default β and ε. */
@@ -46,6 +55,12 @@ public final class Adam implements Optimizer {
       m[i] = new float[params.get(i).size()];
       v[i] = new float[params.get(i).size()];
     }
+    this.chunks = chunks(this.params);
+    long total = 0;
+    for (Parameter p : this.params) {
+      total += p.size();
+    }
+    this.size = total;
   }
 
   @Override
@@ -64,20 +79,40 @@ public final class Adam implements Optimizer {
     float b2 = (float) beta2;
     float sqrtC2 = (float) Math.sqrt(c2);
     float e = (float) eps;
-    for (int i = 0; i < params.size(); i++) {
-      Parameter p = params.get(i);
-      float[] w = p.value().buffer();
-      float[] g = p.gradBuffer();
+    float[][] grads = new float[params.size()][];
+    for (int i = 0; i < grads.length; i++) {
+      grads[i] = params.get(i).gradBuffer();
+    }
+    Parallel.forEach(chunks.length, size >= PARALLEL_SIZE, c -> {
+      int i = chunks[c][0];
+      float[] w = params.get(i).value().buffer();
+      float[] g = grads[i];
       float[] mi = m[i];
       float[] vi = v[i];
-      for (int j = 0; j < w.length; j++) {
+      for (int j = chunks[c][1], end = chunks[c][2]; j < end; j++) {
         float gj = g[j];
         mi[j] = b1 * mi[j] + (1 - b1) * gj;
         vi[j] = b2 * vi[j] + (1 - b2) * gj * gj;
         w[j] -= stepSize * mi[j] / ((float) Math.sqrt(vi[j]) / sqrtC2 + e);
         g[j] = 0f;
       }
+    });
+  }
+
+  /**
+   * The update's units of parallel work, {@code {parameter, from, to}}: each parameter cut into runs of at most
+   * {@link #CHUNK} elements. Every element's update is independent of the others, so results never depend on the
+   * thread count.
+   */
+  private static int[][] chunks(List<Parameter> params) {
+    List<int[]> out = new java.util.ArrayList<>();
+    for (int i = 0; i < params.size(); i++) {
+      int n = params.get(i).size();
+      for (int from = 0; from < n; from += CHUNK) {
+        out.add(new int[] {i, from, Math.min(n, from + CHUNK)});
+      }
     }
+    return out.toArray(new int[0][]);
   }
 
   @Override

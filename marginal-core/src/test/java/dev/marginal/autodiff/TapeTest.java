@@ -139,4 +139,14 @@ class TapeTest {
     Var b = new Tape().variable(X);
     assertThrows(IllegalArgumentException.class, () -> a.add(b));
   }
+
+  @Test
+  void aTapeForEvaluationRecordsNothingAndLeavesParametersAlone() {
+    Parameter w = new Parameter("w", W);
+    Tape tape = Tape.forEvaluation();
+    Var out = tape.param(w).square().sum();
+    assertEquals(0, tape.size());
+    assertTrue(!out.requiresGrad());
+    assertEquals(new Tape().param(w).square().sum().value().item(), out.value().item(), 0f);
+  }
 }

@@ -1,0 +1,69 @@
+package dev.marginal.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.marginal.autodiff.Tape;
+import dev.marginal.autodiff.Var;
+import dev.marginal.data.Binarization;
+import dev.marginal.distributions.DiagNormal;
+import dev.marginal.estimators.Iwae;
+import dev.marginal.nn.Activation;
+import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Parallel;
+import dev.marginal.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The evaluation path of a Bernoulli decoder gives the taped path's values bit for bit. */
+class BernoulliLogLikelihoodTest {
+  private static DeepLvm model(int dataDim, int[] hidden) {
+    float[] mean = RngKey.of(11).uniforms(dataDim);
+    return DeepLvm.create(new DeepLvm.Config(dataDim, 3, hidden, Activation.TANH, DeepLvm.Decoder.BERNOULLI),
+        RngKey.of(12), mean);
+  }
+
+  /** Rows that cross several blocks, with a partial last block, on a small and an image-sized decoder. */
+  @Test
+  void evaluationPathMatchesTheTapedPathBitForBit() {
+    for (int[] shape : new int[][] {{2, 4}, {37, 16}, {784, 200}}) {
+      DeepLvm m = model(shape[0], new int[] {shape[1]});
+      int b = 3;
+      int n = 2 * BernoulliLogLikelihood.ROWS_PER_BLOCK + 7;
+      Tensor x = Tensor.wrap(Binarization.binarize(RngKey.of(13).uniforms(b * shape[0]), RngKey.of(14)), b,
+          shape[0]);
+      int[] rows = new int[n];
+      for (int t = 0; t < n; t++) {
+        rows[t] = (t * 7) % b;
+      }
+      Tensor z = Tensor.wrap(RngKey.of(15).normals(n * 3), n, 3);
+      Tape taped = new Tape();
+      float[] expected = m.logLikelihood(taped.constant(x.gather(rows)), taped.constant(z)).value().toArray();
+      Tape eval = Tape.forEvaluation();
+      float[] actual = m.logLikelihood(eval.constant(x), rows, eval.constant(z)).value().toArray();
+      assertEquals(0, eval.size());
+      assertArrayEquals(expected, actual, 0f, "data dimension " + shape[0]);
+    }
+  }
+
+  @Test
+  void iwaeEstimateIsTheSameForAnyThreadCount() {
+    DeepLvm m = model(784, new int[] {200, 200});
+    Tensor x = Tensor.wrap(Binarization.binarize(RngKey.of(16).uniforms(2 * 784), RngKey.of(17)), 2, 784);
+    int threads = Parallel.threads();
+    try {
+      float[][] results = new float[2][];
+      for (int t = 1; t <= 2; t++) {
+        Parallel.setThreads(t);
+        Tape tape = new Tape();
+        DiagNormal q = m.posterior(tape, tape.constant(x));
+        Var v = Iwae.of(600).logMarginal(m, tape.constant(x), q, RngKey.of(18).foldIn(0));
+        double[] e = Iwae.of(600).estimate(m, x, q, RngKey.of(18), 1).mean();
+        results[t - 1] = new float[] {(float) e[0], (float) e[1]};
+        assertArrayEquals(v.value().toArray(), results[t - 1], 0f, "taped and evaluation paths");
+      }
+      assertArrayEquals(results[0], results[1], 0f);
+    } finally {
+      Parallel.setThreads(threads);
+    }
+  }
+}

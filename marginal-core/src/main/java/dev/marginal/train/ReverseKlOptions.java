@@ -30,10 +30,13 @@ import java.util.Map;
  * @param warmup steps over which both Adam steps rise linearly from 0 to their rates (0 = none)
  * @param lrFloor after the warm-up both rates decay by a cosine to {@code lrFloor} times their value at the last
  *     iteration (1 = constant)
+ * @param averaging decay d of a bias-corrected exponential moving average of all parameters, updated after every
+ *     step; when positive, evaluations during training and the saved model use the averaged parameters while the
+ *     optimizers keep stepping the raw ones (0 = none; see {@link dev.marginal.optim.ParameterAverage})
  */
 public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSamples, int minTerms, int batchSize,
     long iterations, double decoderLr, double encoderLr, double clipNorm, long seed, int latentDim, int[] hidden,
-    Activation activation, long warmup, double lrFloor) {
+    Activation activation, long warmup, double lrFloor, double averaging) {
 
   public static final int DEFAULT_LATENT = 8;
   public static final int DEFAULT_HIDDEN = 128;
@@ -44,6 +47,7 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
   public static final long DEFAULT_ITERATIONS = 20_000;
   public static final long DEFAULT_WARMUP = 0;
   public static final double DEFAULT_LR_FLOOR = 1;
+  public static final double DEFAULT_AVERAGING = 0;
 
   public ReverseKlOptions {
     if (numSamples < 1 || minTerms < 1 || batchSize < 1 || latentDim < 1) {
@@ -58,6 +62,9 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
     if (warmup < 0 || !(lrFloor >= 0 && lrFloor <= 1)) {
       throw new IllegalArgumentException("--warmup must be >= 0 and --lr-floor in [0, 1]");
     }
+    if (!(averaging >= 0 && averaging < 1)) {
+      throw new IllegalArgumentException("--ema must be in [0, 1) (0 = no averaging), got " + averaging);
+    }
     for (int h : hidden) {
       if (h < 1) {
         throw new IllegalArgumentException("hidden sizes must be positive, got " + Arrays.toString(hidden));
@@ -70,28 +77,28 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
   public static ReverseKlOptions defaults() {
     return new ReverseKlOptions(LvmTrainingOptions.Objective.SUMO, DEFAULT_K, DEFAULT_MIN_TERMS, DEFAULT_BATCH,
         DEFAULT_ITERATIONS, DEFAULT_LR, DEFAULT_LR, 0, 0, DEFAULT_LATENT, new int[] {DEFAULT_HIDDEN},
-        Activation.TANH, DEFAULT_WARMUP, DEFAULT_LR_FLOOR);
+        Activation.TANH, DEFAULT_WARMUP, DEFAULT_LR_FLOOR, DEFAULT_AVERAGING);
   }
 
   public ReverseKlOptions withObjective(LvmTrainingOptions.Objective o) {
     return new ReverseKlOptions(o, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor);
+        latentDim, hidden, activation, warmup, lrFloor, averaging);
   }
 
   public ReverseKlOptions withIterations(long n) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, n, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor);
+        latentDim, hidden, activation, warmup, lrFloor, averaging);
   }
 
   public ReverseKlOptions withLearningRates(double decoder, double encoder) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoder, encoder, clipNorm,
-        seed, latentDim, hidden, activation, warmup, lrFloor);
+        seed, latentDim, hidden, activation, warmup, lrFloor, averaging);
   }
 
   /** Linear warm-up over {@code steps}, then cosine decay to {@code floor} times the rates (1 = none). */
   public ReverseKlOptions withSchedule(long steps, double floor) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, seed, latentDim, hidden, activation, steps, floor);
+        clipNorm, seed, latentDim, hidden, activation, steps, floor, averaging);
   }
 
   /** Whether the Adam steps change over the run. */
@@ -99,34 +106,45 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
     return warmup > 0 || lrFloor < 1;
   }
 
+  /** Averages the parameters with decay {@code decay} (0 = none); see {@link #averaging()}. */
+  public ReverseKlOptions withAveraging(double decay) {
+    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
+        clipNorm, seed, latentDim, hidden, activation, warmup, lrFloor, decay);
+  }
+
+  /** Whether the evaluated and saved surrogate is a moving average of the parameters. */
+  public boolean averaged() {
+    return averaging > 0;
+  }
+
   public ReverseKlOptions withClipNorm(double c) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr, c, seed,
-        latentDim, hidden, activation, warmup, lrFloor);
+        latentDim, hidden, activation, warmup, lrFloor, averaging);
   }
 
   public ReverseKlOptions withSeed(long s) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, s, latentDim, hidden, activation, warmup, lrFloor);
+        clipNorm, s, latentDim, hidden, activation, warmup, lrFloor, averaging);
   }
 
   public ReverseKlOptions withNumSamples(int k) {
     return new ReverseKlOptions(objective, k, minTerms, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor);
+        latentDim, hidden, activation, warmup, lrFloor, averaging);
   }
 
   public ReverseKlOptions withMinTerms(int m) {
     return new ReverseKlOptions(objective, numSamples, m, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor);
+        latentDim, hidden, activation, warmup, lrFloor, averaging);
   }
 
   public ReverseKlOptions withBatchSize(int b) {
     return new ReverseKlOptions(objective, numSamples, minTerms, b, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor);
+        latentDim, hidden, activation, warmup, lrFloor, averaging);
   }
 
   public ReverseKlOptions withArchitecture(int latent, int[] hiddenSizes, Activation act) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, seed, latent, hiddenSizes, act, warmup, lrFloor);
+        clipNorm, seed, latent, hiddenSizes, act, warmup, lrFloor, averaging);
   }
 
   /** The estimator of log q(x). */
@@ -151,6 +169,9 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
     m.put("activation", activation.id());
     m.put("warmup", warmup);
     m.put("lrFloor", lrFloor);
+    if (averaged()) {
+      m.put("averaging", averaging);
+    }
     return m;
   }
 

@@ -85,6 +85,10 @@ final class TargetCommand implements Callable<Integer> {
           + "default: ${DEFAULT-VALUE}).")
   double lrFloor = ReverseKlOptions.DEFAULT_LR_FLOOR;
 
+  @Option(names = "--adam-beta2", paramLabel = "B",
+      description = "Adam's second-moment decay for decoder and encoder (default: ${DEFAULT-VALUE}).")
+  double adamBeta2 = ReverseKlOptions.DEFAULT_ADAM_BETA2;
+
   @Option(names = "--ema", paramLabel = "D",
       description = "Evaluate and save an exponential moving average of the parameters with decay D, e.g. 0.999 "
           + "(0: the last iterate; default: ${DEFAULT-VALUE}).")
@@ -199,7 +203,7 @@ final class TargetCommand implements Callable<Integer> {
     }
     return input(() -> ReverseKlOptions.defaults().withObjective(o).withIterations(iters)
         .withLearningRates(lr, encoderLr == null ? lr : encoderLr).withSchedule(warmup, lrFloor)
-        .withAveraging(ema).withClipNorm(clip).withSeed(seed)
+        .withAveraging(ema).withAdamBeta2(adamBeta2).withClipNorm(clip).withSeed(seed)
         .withBatchSize(batch).withNumSamples(k).withMinTerms(minTerms)
         .withArchitecture(latent, hidden.stream().mapToInt(i -> i).toArray(), Activation.TANH));
   }

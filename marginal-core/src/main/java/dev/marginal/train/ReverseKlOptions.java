@@ -33,10 +33,11 @@ import java.util.Map;
  * @param averaging decay d of a bias-corrected exponential moving average of all parameters, updated after every
  *     step; when positive, evaluations during training and the saved model use the averaged parameters while the
  *     optimizers keep stepping the raw ones (0 = none; see {@link dev.marginal.optim.ParameterAverage})
+ * @param adamBeta2 Adam's second-moment decay β2 for both optimizers (β1 stays 0.9)
  */
 public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSamples, int minTerms, int batchSize,
     long iterations, double decoderLr, double encoderLr, double clipNorm, long seed, int latentDim, int[] hidden,
-    Activation activation, long warmup, double lrFloor, double averaging) {
+    Activation activation, long warmup, double lrFloor, double averaging, double adamBeta2) {
 
   public static final int DEFAULT_LATENT = 8;
   public static final int DEFAULT_HIDDEN = 128;
@@ -48,6 +49,7 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
   public static final long DEFAULT_WARMUP = 0;
   public static final double DEFAULT_LR_FLOOR = 1;
   public static final double DEFAULT_AVERAGING = 0;
+  public static final double DEFAULT_ADAM_BETA2 = dev.marginal.optim.Adam.DEFAULT_BETA2;
 
   public ReverseKlOptions {
     if (numSamples < 1 || minTerms < 1 || batchSize < 1 || latentDim < 1) {
@@ -61,6 +63,9 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
     }
     if (warmup < 0 || !(lrFloor >= 0 && lrFloor <= 1)) {
       throw new IllegalArgumentException("--warmup must be >= 0 and --lr-floor in [0, 1]");
+    }
+    if (!(adamBeta2 > 0 && adamBeta2 < 1)) {
+      throw new IllegalArgumentException("--adam-beta2 must be in (0, 1), got " + adamBeta2);
     }
     if (!(averaging >= 0 && averaging < 1)) {
       throw new IllegalArgumentException("--ema must be in [0, 1) (0 = no averaging), got " + averaging);
@@ -77,28 +82,29 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
   public static ReverseKlOptions defaults() {
     return new ReverseKlOptions(LvmTrainingOptions.Objective.SUMO, DEFAULT_K, DEFAULT_MIN_TERMS, DEFAULT_BATCH,
         DEFAULT_ITERATIONS, DEFAULT_LR, DEFAULT_LR, 0, 0, DEFAULT_LATENT, new int[] {DEFAULT_HIDDEN},
-        Activation.TANH, DEFAULT_WARMUP, DEFAULT_LR_FLOOR, DEFAULT_AVERAGING);
+        Activation.TANH, DEFAULT_WARMUP, DEFAULT_LR_FLOOR, DEFAULT_AVERAGING,
+        DEFAULT_ADAM_BETA2);
   }
 
   public ReverseKlOptions withObjective(LvmTrainingOptions.Objective o) {
     return new ReverseKlOptions(o, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging);
+        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
   }
 
   public ReverseKlOptions withIterations(long n) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, n, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging);
+        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
   }
 
   public ReverseKlOptions withLearningRates(double decoder, double encoder) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoder, encoder, clipNorm,
-        seed, latentDim, hidden, activation, warmup, lrFloor, averaging);
+        seed, latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
   }
 
   /** Linear warm-up over {@code steps}, then cosine decay to {@code floor} times the rates (1 = none). */
   public ReverseKlOptions withSchedule(long steps, double floor) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, seed, latentDim, hidden, activation, steps, floor, averaging);
+        clipNorm, seed, latentDim, hidden, activation, steps, floor, averaging, adamBeta2);
   }
 
   /** Whether the Adam steps change over the run. */
@@ -109,7 +115,13 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
   /** Averages the parameters with decay {@code decay} (0 = none); see {@link #averaging()}. */
   public ReverseKlOptions withAveraging(double decay) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, seed, latentDim, hidden, activation, warmup, lrFloor, decay);
+        clipNorm, seed, latentDim, hidden, activation, warmup, lrFloor, decay, adamBeta2);
+  }
+
+  /** Uses {@code beta2} as Adam's second-moment decay β2 in both optimizers. */
+  public ReverseKlOptions withAdamBeta2(double beta2) {
+    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
+        clipNorm, seed, latentDim, hidden, activation, warmup, lrFloor, averaging, beta2);
   }
 
   /** Whether the evaluated and saved surrogate is a moving average of the parameters. */
@@ -119,32 +131,32 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
 
   public ReverseKlOptions withClipNorm(double c) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr, c, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging);
+        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
   }
 
   public ReverseKlOptions withSeed(long s) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, s, latentDim, hidden, activation, warmup, lrFloor, averaging);
+        clipNorm, s, latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
   }
 
   public ReverseKlOptions withNumSamples(int k) {
     return new ReverseKlOptions(objective, k, minTerms, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging);
+        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
   }
 
   public ReverseKlOptions withMinTerms(int m) {
     return new ReverseKlOptions(objective, numSamples, m, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging);
+        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
   }
 
   public ReverseKlOptions withBatchSize(int b) {
     return new ReverseKlOptions(objective, numSamples, minTerms, b, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging);
+        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
   }
 
   public ReverseKlOptions withArchitecture(int latent, int[] hiddenSizes, Activation act) {
     return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, seed, latent, hiddenSizes, act, warmup, lrFloor, averaging);
+        clipNorm, seed, latent, hiddenSizes, act, warmup, lrFloor, averaging, adamBeta2);
   }
 
   /** The estimator of log q(x). */
@@ -169,9 +181,8 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
     m.put("activation", activation.id());
     m.put("warmup", warmup);
     m.put("lrFloor", lrFloor);
-    if (averaged()) {
-      m.put("averaging", averaging);
-    }
+    m.put("averaging", averaging);
+    m.put("adamBeta2", adamBeta2);
     return m;
   }
 

@@ -63,8 +63,10 @@ public final class ReverseKlTrainer {
     this.estimator = options.estimator();
     this.decoderParams = surrogate.decoderParameters();
     this.encoderParams = surrogate.encoderParameters();
-    this.decoderOpt = new Adam(decoderParams, schedule(options, options.decoderLr()));
-    this.encoderOpt = new Adam(encoderParams, schedule(options, options.encoderLr()));
+    this.decoderOpt = new Adam(decoderParams, schedule(options, options.decoderLr()), Adam.DEFAULT_BETA1,
+        options.adamBeta2(), Adam.DEFAULT_EPSILON);
+    this.encoderOpt = new Adam(encoderParams, schedule(options, options.encoderLr()), Adam.DEFAULT_BETA1,
+        options.adamBeta2(), Adam.DEFAULT_EPSILON);
     this.average = options.averaged() ? new ParameterAverage(surrogate.parameters(), options.averaging()) : null;
   }
 

@@ -95,6 +95,8 @@ final class DemoFunnel {
     long evalEvery = Math.max(1, o.iterations() / DemoSettings.FUNNEL_EVALUATIONS);
     ReverseKlRun.Result result = ReverseKlRun.run(trainer, target, o, evalEvery, 0, s.funnelCurveMetrics(),
         progress, () -> false, t -> { }, m -> { });
+    // The surrogate shown is the one `marginal target` saves: the parameter average when the options average.
+    trainer.finishWithAveragedParametersInPlace();
     // Evaluated afresh: with the full settings, and also after a divergence, when the run stops without a final
     // evaluation (the trainer still holds its last finite surrogate).
     boolean reuse = result.status() == ReverseKlRun.Status.COMPLETED

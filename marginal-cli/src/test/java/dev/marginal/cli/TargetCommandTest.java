@@ -86,8 +86,8 @@ class TargetCommandTest {
     assertArrayEquals(a.get("decoder.w0").toArray(), ckpt.get("average/decoder.w0").toArray());
 
     Path plain = dir.resolve("plain.marginal");
-    assertEquals(0, CliRun.of("target", "--target", "funnel", "--iters", "20", "--eval-samples", "20",
-        "--eval-k", "10", "--quiet", "--out", plain.toString()).code());
+    assertEquals(0, CliRun.of("target", "--target", "funnel", "--iters", "20", "--ema", "0", "--eval-samples",
+        "20", "--eval-k", "10", "--quiet", "--out", plain.toString()).code());
     CliRun bad = CliRun.of(concat(common, "--iters", "40", "--resume", dir.resolve("plain.marginal.ckpt").toString(),
         "--out", dir.resolve("bad.marginal").toString()));
     assertEquals(2, bad.code());

@@ -66,7 +66,8 @@ class TargetCommandTest {
   /** The saved model is the parameter average, and resuming continues it exactly as an uninterrupted run. */
   @Test
   void averagedRunResumedFromItsCheckpointSavesTheSameModel() throws IOException {
-    String[] common = {"target", "--target", "funnel", "--ema", "0.9", "--eval-samples", "20", "--eval-k", "10", "--quiet"};
+    String[] common = {"target", "--target", "funnel", "--ema", "0.9", "--eval-samples", "20", "--eval-k", "10",
+        "--quiet"};
     Path straight = dir.resolve("straight.marginal");
     assertEquals(0, CliRun.of(concat(common, "--iters", "80", "--out", straight.toString())).code());
     Path half = dir.resolve("half.marginal");

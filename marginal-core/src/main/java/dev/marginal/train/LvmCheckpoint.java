@@ -71,7 +71,8 @@ public final class LvmCheckpoint {
       throw new IllegalArgumentException("the model file holds no training state to resume from");
     }
     long step = ((Number) ((Map<String, Object>) training).get("step")).longValue();
-    trainer.resumeFrom(step, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX), takeOptional(file, AVERAGE_PREFIX));
+    trainer.resumeFrom(step, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX),
+        takeOptional(file, AVERAGE_PREFIX));
   }
 
   private static void put(Map<String, Tensor> tensors, String prefix, Map<String, float[]> state) {

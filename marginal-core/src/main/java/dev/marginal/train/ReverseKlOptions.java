@@ -17,9 +17,10 @@ import java.util.Map;
  *       not converged; W1(x1) ≤ 0.08 on one. Warm-up with cosine decay, higher decoder rates and separate encoder
  *       rates found nothing better (an encoder rate above 1e-4 destabilises training; a higher decoder rate
  *       oscillates, or stalls the neck when decayed), so the schedule stays constant: no warm-up, floor 1.</li>
- *   <li>β2 = 0.98 is what closes the gap: with it, the full evaluation of {@code marginal target} gave KL 0.03–0.04
- *       and W1(x1) 0.04–0.08 on all three seeds. SUMO's gradients are heavy-tailed, and with β2 = 0.999 one large
- *       gradient inflates Adam's second moment, so shrinks the steps, for thousands of iterations.</li>
+ *   <li>β2 = 0.98 is what closes the gap: with it, the full evaluation of {@code marginal target} gave KL 0.025–0.040
+ *       and W1(x1) 0.034–0.077 on all three seeds. A likely reason: SUMO's gradients are heavy-tailed, and with
+ *       β2 = 0.999 one large gradient inflates Adam's second moment, so shrinks the steps, for thousands of
+ *       iterations.</li>
  *   <li>Averaging alone did not help at β2 = 0.999 (the average lags a surrogate that is still improving); on top of
  *       β2 = 0.98 it lowered W1(x1) on all three seeds, by less than 0.01.</li>
  * </ul>

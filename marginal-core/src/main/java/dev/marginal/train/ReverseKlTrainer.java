@@ -120,8 +120,8 @@ public final class ReverseKlTrainer {
       Map<String, float[]> averageState) {
     if (average != null) {
       if (averageState.isEmpty()) {
-        throw new IllegalArgumentException("the checkpoint holds no parameter average (it was written without "
-            + "--ema); resume it without --ema");
+        throw new IllegalArgumentException("the checkpoint holds no parameter average (it was written with "
+            + "--ema 0 or by an earlier version); resume it with --ema 0");
       }
       average.restore(averageState);
     }

@@ -95,6 +95,8 @@ final class DemoFunnel {
     long evalEvery = Math.max(1, o.iterations() / DemoSettings.FUNNEL_EVALUATIONS);
     ReverseKlRun.Result result = ReverseKlRun.run(trainer, target, o, evalEvery, 0, s.funnelCurveMetrics(),
         progress, () -> false, t -> { }, m -> { });
+    // The surrogate shown is the one `marginal target` saves: the parameter average when the options average.
+    trainer.finishWithAveragedParametersInPlace();
     // Evaluated afresh: with the full settings, and also after a divergence, when the run stops without a final
     // evaluation (the trainer still holds its last finite surrogate).
     boolean reuse = result.status() == ReverseKlRun.Status.COMPLETED
@@ -176,8 +178,11 @@ final class DemoFunnel {
             + "entropy 3.138 nats and mass 0.0692 in its neck x1 < −2. Two surrogates q(x) = ∫ q(x|z) p(z) dz "
             + "(latent " + opt.latentDim() + ", hidden " + java.util.Arrays.toString(opt.hidden()) + " "
             + opt.activation().id() + ") start from the same initialisation and seed and take " + opt.iterations()
-            + " Adam steps (rate " + String.format(Locale.ROOT, "%.1g", opt.decoderLr()) + ", batch " + opt.batchSize() + ") on the reverse KL "
-            + "E_q[log q(x) − log p(x)]. log q(x) has no closed form, so training estimates it: one surrogate with "
+            + " Adam steps (rate " + String.format(Locale.ROOT, "%.1g", opt.decoderLr()) + ", β2 " + opt.adamBeta2()
+            + ", batch " + opt.batchSize() + ") on the reverse KL E_q[log q(x) − log p(x)]"
+            + (opt.averaged() ? "; each surrogate shown is the moving average of its parameters (decay "
+                + opt.averaging() + ")" : "")
+            + ". log q(x) has no closed form, so training estimates it: one surrogate with "
             + "SUMO (unbiased), the other with IWAE K = " + opt.numSamples() + ", a lower bound. Where the bound "
             + "is loose the KL looks smaller than it is, and the sampler is rewarded for going there.")
         .image("funnel.png", "funnel target density and samples of both surrogates",

@@ -85,6 +85,15 @@ final class TargetCommand implements Callable<Integer> {
           + "default: ${DEFAULT-VALUE}).")
   double lrFloor = ReverseKlOptions.DEFAULT_LR_FLOOR;
 
+  @Option(names = "--adam-beta2", paramLabel = "B",
+      description = "Adam's second-moment decay for decoder and encoder (default: ${DEFAULT-VALUE}).")
+  double adamBeta2 = ReverseKlOptions.DEFAULT_ADAM_BETA2;
+
+  @Option(names = "--ema", paramLabel = "D",
+      description = "Evaluate and save an exponential moving average of the parameters with decay D, e.g. 0.999 "
+          + "(0: the last iterate; default: ${DEFAULT-VALUE}).")
+  double ema = ReverseKlOptions.DEFAULT_AVERAGING;
+
   @Option(names = "--clip", paramLabel = "NORM", description = "Gradient-norm bound per optimizer (0: none).")
   double clip;
 
@@ -163,6 +172,7 @@ final class TargetCommand implements Callable<Integer> {
     if (result.status() == ReverseKlRun.Status.DIVERGED) {
       throw new LvmFitter.TrainingFailedException(result.message());
     }
+    trainer.finishWithAveragedParametersInPlace();
     Commands.writeModel(model.toFile(record), out);
     if (png != null) {
       TargetPictures.write(png, t, model.model(), seed);
@@ -193,7 +203,7 @@ final class TargetCommand implements Callable<Integer> {
     }
     return input(() -> ReverseKlOptions.defaults().withObjective(o).withIterations(iters)
         .withLearningRates(lr, encoderLr == null ? lr : encoderLr).withSchedule(warmup, lrFloor)
-        .withClipNorm(clip).withSeed(seed)
+        .withAveraging(ema).withAdamBeta2(adamBeta2).withClipNorm(clip).withSeed(seed)
         .withBatchSize(batch).withNumSamples(k).withMinTerms(minTerms)
         .withArchitecture(latent, hidden.stream().mapToInt(i -> i).toArray(), Activation.TANH));
   }

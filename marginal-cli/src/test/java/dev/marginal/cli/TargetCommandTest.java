@@ -1,13 +1,18 @@
 package dev.marginal.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.io.Json;
+import dev.marginal.io.ModelFile;
+import dev.marginal.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -56,6 +61,44 @@ class TargetCommandTest {
         "--resume", dir.resolve("f.marginal.ckpt").toString(), "--out", more.toString(), "--json");
     assertEquals(0, r.code(), r.toString());
     assertEquals(80L, ((Number) Json.parseObject(r.out().strip()).get("steps")).longValue());
+  }
+
+  /** The saved model is the parameter average, and resuming continues it exactly as an uninterrupted run. */
+  @Test
+  void averagedRunResumedFromItsCheckpointSavesTheSameModel() throws IOException {
+    String[] common = {"target", "--target", "funnel", "--ema", "0.9", "--eval-samples", "20", "--eval-k", "10",
+        "--quiet"};
+    Path straight = dir.resolve("straight.marginal");
+    assertEquals(0, CliRun.of(concat(common, "--iters", "80", "--out", straight.toString())).code());
+    Path half = dir.resolve("half.marginal");
+    assertEquals(0, CliRun.of(concat(common, "--iters", "40", "--out", half.toString())).code());
+    Path resumed = dir.resolve("resumed.marginal");
+    CliRun r = CliRun.of(concat(common, "--iters", "80", "--resume", dir.resolve("half.marginal.ckpt").toString(),
+        "--out", resumed.toString()));
+    assertEquals(0, r.code(), r.toString());
+    Map<String, Tensor> a = ModelFile.read(straight).tensors();
+    Map<String, Tensor> b = ModelFile.read(resumed).tensors();
+    assertEquals(a.keySet(), b.keySet());
+    a.forEach((name, t) -> assertArrayEquals(t.toArray(), b.get(name).toArray(), name));
+    Map<String, Tensor> ckpt = ModelFile.read(dir.resolve("straight.marginal.ckpt")).tensors();
+    assertTrue(ckpt.keySet().stream().anyMatch(k -> k.startsWith("average/")), ckpt.keySet().toString());
+    assertFalse(Arrays.equals(a.get("decoder.w0").toArray(), ckpt.get("decoder.w0").toArray()),
+        "the model is the average, the checkpoint's model the raw parameters");
+    assertArrayEquals(a.get("decoder.w0").toArray(), ckpt.get("average/decoder.w0").toArray());
+
+    Path plain = dir.resolve("plain.marginal");
+    assertEquals(0, CliRun.of("target", "--target", "funnel", "--iters", "20", "--ema", "0", "--eval-samples",
+        "20", "--eval-k", "10", "--quiet", "--out", plain.toString()).code());
+    CliRun bad = CliRun.of(concat(common, "--iters", "40", "--resume", dir.resolve("plain.marginal.ckpt").toString(),
+        "--out", dir.resolve("bad.marginal").toString()));
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("no parameter average"), bad.err());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
   }
 
   @Test

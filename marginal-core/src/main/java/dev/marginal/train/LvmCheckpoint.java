@@ -23,6 +23,7 @@ public final class LvmCheckpoint {
   static final String DECODER_PREFIX = "opt.decoder/";
   static final String ENCODER_PREFIX = "opt.encoder/";
   static final String LOCAL_PREFIX = "opt.local/";
+  static final String AVERAGE_PREFIX = "average/";
 
   private LvmCheckpoint() {}
 
@@ -43,8 +44,10 @@ public final class LvmCheckpoint {
   /** Writes a reverse-KL trainer's surrogate, optimizer state and step count. */
   public static void write(Path path, LvmDensityModel model, ReverseKlTrainer trainer, Map<String, Object> provenance)
       throws IOException {
+    Map<String, Tensor> extra = new LinkedHashMap<>();
+    put(extra, AVERAGE_PREFIX, trainer.averageState());
     write(path, model, Map.of("step", trainer.steps()), trainer.decoderOptimizerState(),
-        trainer.encoderOptimizerState(), Map.of(), provenance);
+        trainer.encoderOptimizerState(), extra, provenance);
   }
 
   private static void write(Path path, LvmDensityModel model, Map<String, Object> training,
@@ -68,7 +71,8 @@ public final class LvmCheckpoint {
       throw new IllegalArgumentException("the model file holds no training state to resume from");
     }
     long step = ((Number) ((Map<String, Object>) training).get("step")).longValue();
-    trainer.resumeFrom(step, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX));
+    trainer.resumeFrom(step, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX),
+        takeOptional(file, AVERAGE_PREFIX));
   }
 
   private static void put(Map<String, Tensor> tensors, String prefix, Map<String, float[]> state) {
@@ -120,14 +124,19 @@ public final class LvmCheckpoint {
   }
 
   private static Map<String, float[]> take(ModelFile file, String prefix) {
+    Map<String, float[]> s = takeOptional(file, prefix);
+    if (s.isEmpty()) {
+      throw new IllegalArgumentException("the model file holds no optimizer state to resume from");
+    }
+    return s;
+  }
+
+  private static Map<String, float[]> takeOptional(ModelFile file, String prefix) {
     Map<String, float[]> s = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : file.tensors().entrySet()) {
       if (e.getKey().startsWith(prefix)) {
         s.put(e.getKey().substring(prefix.length()), e.getValue().toArray());
       }
-    }
-    if (s.isEmpty()) {
-      throw new IllegalArgumentException("the model file holds no optimizer state to resume from");
     }
     return s;
   }

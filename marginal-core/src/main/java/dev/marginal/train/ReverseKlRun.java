@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 /**
  * A whole reverse-KL run: training steps with periodic evaluation, progress, checkpoints, a stop on divergence
  * (keeping the last good checkpoint) and a warning when a KL estimate on a normalized target goes significantly
- * negative, which can only happen through estimator bias.
+ * negative, which can only happen through estimator bias. With averaging, evaluations see the averaged parameters.
  */
 public final class ReverseKlRun {
   /** How the run ended. */
@@ -45,7 +45,6 @@ public final class ReverseKlRun {
   public static Result run(ReverseKlTrainer trainer, Target target, ReverseKlOptions options, long evalEvery,
       long checkpointEvery, SurrogateMetrics.Settings settings, Progress progress, BooleanSupplier stop,
       CheckpointSink checkpoints, Consumer<SurrogateMetrics> onEvaluation) throws IOException {
-    DeepLvm surrogate = trainer.surrogate();
     RngKey evalKey = RngKey.of(options.seed()).foldIn(0x4556414CL);
     long total = options.iterations();
     float[] losses = new float[(int) Math.max(0, total - trainer.steps())];
@@ -65,7 +64,7 @@ public final class ReverseKlRun {
       long s = trainer.steps();
       progress.update(s, (s - start) * options.batchSize(), loss);
       if (evalEvery > 0 && s % evalEvery == 0 && s < total) {
-        evaluate(surrogate, target, s, settings, evalKey, evals, warnings, onEvaluation);
+        evaluate(trainer, target, s, settings, evalKey, evals, warnings, onEvaluation);
       }
       if (checkpointEvery > 0 && s % checkpointEvery == 0) {
         checkpoints.write(trainer);
@@ -78,14 +77,17 @@ public final class ReverseKlRun {
       }
     }
     progress.finish();
-    evaluate(surrogate, target, trainer.steps(), settings, evalKey, evals, warnings, onEvaluation);
+    evaluate(trainer, target, trainer.steps(), settings, evalKey, evals, warnings, onEvaluation);
     checkpoints.write(trainer);
     return new Result(Status.COMPLETED, "", trainer.steps(), trim(losses, recorded), evals, warnings);
   }
 
-  private static void evaluate(DeepLvm surrogate, Target target, long step, SurrogateMetrics.Settings settings,
-      RngKey key, List<SurrogateMetrics> evals, List<String> warnings, Consumer<SurrogateMetrics> onEvaluation) {
-    SurrogateMetrics m = SurrogateMetrics.evaluate(surrogate, target, step, settings, key);
+  private static void evaluate(ReverseKlTrainer trainer, Target target, long step,
+      SurrogateMetrics.Settings settings, RngKey key, List<SurrogateMetrics> evals, List<String> warnings,
+      Consumer<SurrogateMetrics> onEvaluation) {
+    DeepLvm surrogate = trainer.surrogate();
+    SurrogateMetrics m = trainer.withAveragedParameters(
+        () -> SurrogateMetrics.evaluate(surrogate, target, step, settings, key));
     evals.add(m);
     onEvaluation.accept(m);
     if (m.klNegative(m.klIwae(), m.klIwaeSe())) {

@@ -10,11 +10,13 @@ import dev.marginal.models.DeepLvm;
 import dev.marginal.optim.Adam;
 import dev.marginal.optim.GradientClipping;
 import dev.marginal.optim.LearningRate;
+import dev.marginal.optim.ParameterAverage;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.Target;
 import dev.marginal.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Fits a surrogate q(x) = ∫ q(x|z) p(z) dz to an unnormalized target p̃ by minimizing the reverse KL
@@ -28,6 +30,10 @@ import java.util.Map;
  * <p>Why it matters: IWAE and ELBO under-estimate log q(x), so the decoder is rewarded for regions where the bound
  * is loose and can exploit the bias until training diverges; SUMO is unbiased, so the reverse-KL gradient is
  * unbiased too (Luo et al. 2020, §5.2).
+ *
+ * <p>With {@link ReverseKlOptions#averaged()}, a {@link ParameterAverage} of all parameters (decoder and encoder)
+ * follows every step; the optimizers keep stepping the raw parameters, and {@link #withAveragedParameters} and
+ * {@link #finishWithAveragedParametersInPlace()} give the averaged surrogate for evaluation and saving.
  */
 public final class ReverseKlTrainer {
   private final DeepLvm surrogate;
@@ -39,6 +45,7 @@ public final class ReverseKlTrainer {
   private final List<Parameter> encoderParams;
   private final Adam decoderOpt;
   private final Adam encoderOpt;
+  private final ParameterAverage average;
   private long step;
 
   public ReverseKlTrainer(DeepLvm surrogate, Target target, ReverseKlOptions options) {
@@ -56,8 +63,11 @@ public final class ReverseKlTrainer {
     this.estimator = options.estimator();
     this.decoderParams = surrogate.decoderParameters();
     this.encoderParams = surrogate.encoderParameters();
-    this.decoderOpt = new Adam(decoderParams, schedule(options, options.decoderLr()));
-    this.encoderOpt = new Adam(encoderParams, schedule(options, options.encoderLr()));
+    this.decoderOpt = new Adam(decoderParams, schedule(options, options.decoderLr()), Adam.DEFAULT_BETA1,
+        options.adamBeta2(), Adam.DEFAULT_EPSILON);
+    this.encoderOpt = new Adam(encoderParams, schedule(options, options.encoderLr()), Adam.DEFAULT_BETA1,
+        options.adamBeta2(), Adam.DEFAULT_EPSILON);
+    this.average = options.averaged() ? new ParameterAverage(surrogate.parameters(), options.averaging()) : null;
   }
 
   /** The options' schedule at peak rate {@code rate}; it spans the whole run, so a resumed run follows it too. */
@@ -91,11 +101,56 @@ public final class ReverseKlTrainer {
     return encoderOpt.state();
   }
 
-  /** Restores the step counter and optimizer states from a checkpoint. */
+  /** The parameter average's state for checkpoints (empty without averaging). */
+  public Map<String, float[]> averageState() {
+    return average == null ? Map.of() : average.state();
+  }
+
+  /** Restores the step counter and optimizer states from a checkpoint of a run without averaging. */
   public void resumeFrom(long steps, Map<String, float[]> decoderState, Map<String, float[]> encoderState) {
+    resumeFrom(steps, decoderState, encoderState, Map.of());
+  }
+
+  /**
+   * Restores the step counter, optimizer states and, when averaging, the parameter average from a checkpoint.
+   *
+   * @throws IllegalArgumentException if the options average but {@code averageState} holds no average
+   */
+  public void resumeFrom(long steps, Map<String, float[]> decoderState, Map<String, float[]> encoderState,
+      Map<String, float[]> averageState) {
+    if (average != null) {
+      if (averageState.isEmpty()) {
+        throw new IllegalArgumentException("the checkpoint holds no parameter average (it was written with "
+            + "--ema 0 or by an earlier version); resume it with --ema 0");
+      }
+      average.restore(averageState);
+    }
     this.step = steps;
     decoderOpt.restore(decoderState);
     encoderOpt.restore(encoderState);
+  }
+
+  /**
+   * Runs {@code action} with the averaged parameters in the surrogate and then puts the raw ones back (exactly:
+   * values are exchanged, not recomputed); without averaging, just runs it.
+   */
+  public <T> T withAveragedParameters(Supplier<T> action) {
+    if (average == null) {
+      return action.get();
+    }
+    average.swapInPlace();
+    try {
+      return action.get();
+    } finally {
+      average.swapInPlace();
+    }
+  }
+
+  /** Leaves the averaged parameters in the surrogate for saving; further steps would start from them. */
+  public void finishWithAveragedParametersInPlace() {
+    if (average != null) {
+      average.copyToParametersInPlace();
+    }
   }
 
   /**
@@ -133,6 +188,9 @@ public final class ReverseKlTrainer {
     }
     decoderOpt.step();
     encoderOpt.step();
+    if (average != null) {
+      average.updateInPlace();
+    }
     step++;
     return value;
   }

@@ -85,9 +85,44 @@ class ReverseKlTrainerTest {
 
   @Test
   void runEvaluatesOnScheduleAndResumesBitForBit() throws IOException {
+    resumesBitForBit(ReverseKlOptions.defaults().withIterations(60).withAveraging(0));
+  }
+
+  /** With averaging, the averaged parameters (what is evaluated and saved) also continue exactly on resume. */
+  @Test
+  void averagedRunResumesBitForBit() throws IOException {
+    resumesBitForBit(ReverseKlOptions.defaults().withIterations(60).withAveraging(0.9));
+  }
+
+  /** Averaging changes what is evaluated, not the raw parameters' trajectory. */
+  @Test
+  void averagingLeavesTheRawTrajectoryAndEvaluatesTheAverage() throws IOException {
     Target funnel = Targets.of("funnel");
     SurrogateMetrics.Settings quick = new SurrogateMetrics.Settings(50, 20, 4, 200);
-    ReverseKlOptions o = ReverseKlOptions.defaults().withIterations(60);
+    ReverseKlOptions plain = ReverseKlOptions.defaults().withIterations(40).withAveraging(0);
+    ReverseKlOptions averaged = plain.withAveraging(0.9);
+    ReverseKlTrainer a = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(funnel, plain), funnel, plain);
+    ReverseKlTrainer b = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(funnel, averaged), funnel, averaged);
+    ReverseKlRun.Result ra = ReverseKlRun.run(a, funnel, plain, 20, 0, quick, Progress.silent(), () -> false,
+        t -> { }, m -> { });
+    ReverseKlRun.Result rb = ReverseKlRun.run(b, funnel, averaged, 20, 0, quick, Progress.silent(), () -> false,
+        t -> { }, m -> { });
+    assertArrayEquals(ra.losses(), rb.losses());
+    float[][] raw = values(b.surrogate().parameters());
+    assertArrayEquals(values(a.surrogate().parameters())[0], raw[0]);
+    SurrogateMetrics onAverage = b.withAveragedParameters(() -> SurrogateMetrics.evaluate(b.surrogate(), funnel,
+        40, quick, RngKey.of(averaged.seed()).foldIn(0x4556414CL)));
+    assertEquals(onAverage.klIwae(), rb.evaluations().get(1).klIwae(), 0);
+    assertTrue(ra.evaluations().get(1).klIwae() != rb.evaluations().get(1).klIwae());
+    b.finishWithAveragedParametersInPlace();
+    assertTrue(!java.util.Arrays.equals(raw[0], values(b.surrogate().parameters())[0]));
+    assertEquals(0.9, averaged.toMap().get("averaging"));
+    assertEquals(0.0, plain.toMap().get("averaging"));
+  }
+
+  private static void resumesBitForBit(ReverseKlOptions o) throws IOException {
+    Target funnel = Targets.of("funnel");
+    SurrogateMetrics.Settings quick = new SurrogateMetrics.Settings(50, 20, 4, 200);
     ReverseKlTrainer straight = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(funnel, o), funnel, o);
     ReverseKlRun.Result full = ReverseKlRun.run(straight, funnel, o, 20, 0, quick, Progress.silent(), () -> false,
         t -> { }, m -> { });
@@ -97,12 +132,13 @@ class ReverseKlTrainerTest {
 
     ReverseKlTrainer first = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(funnel, o), funnel, o);
     AtomicInteger calls = new AtomicInteger();
-    java.util.Map<String, float[]>[] saved = new java.util.Map[2];
+    java.util.Map<String, float[]>[] saved = new java.util.Map[3];
     float[][][] params = new float[1][][];
     ReverseKlRun.Result cut = ReverseKlRun.run(first, funnel, o, 0, 0, quick, Progress.silent(),
         () -> calls.incrementAndGet() >= 25, t -> {
           saved[0] = t.decoderOptimizerState();
           saved[1] = t.encoderOptimizerState();
+          saved[2] = t.averageState();
           params[0] = values(t.surrogate().parameters());
         }, m -> { });
     assertEquals(ReverseKlRun.Status.INTERRUPTED, cut.status());
@@ -112,12 +148,22 @@ class ReverseKlTrainerTest {
       System.arraycopy(params[0][i], 0, ps.get(i).value().buffer(), 0, params[0][i].length);
     }
     ReverseKlTrainer resumed = new ReverseKlTrainer(copy, funnel, o);
-    resumed.resumeFrom(25, saved[0], saved[1]);
-    ReverseKlRun.run(resumed, funnel, o, 0, 0, quick, Progress.silent(), () -> false, t -> { }, m -> { });
+    resumed.resumeFrom(25, saved[0], saved[1], saved[2]);
+    ReverseKlRun.Result rest = ReverseKlRun.run(resumed, funnel, o, 0, 0, quick, Progress.silent(), () -> false,
+        t -> { }, m -> { });
     float[][] a = values(straight.surrogate().parameters());
     float[][] b = values(copy.parameters());
     for (int i = 0; i < a.length; i++) {
       assertArrayEquals(a[i], b[i], "parameter " + i);
+    }
+    SurrogateMetrics last = rest.evaluations().get(rest.evaluations().size() - 1);
+    assertEquals(full.evaluations().get(2).klIwae(), last.klIwae(), 0, "final evaluation");
+    straight.finishWithAveragedParametersInPlace();
+    resumed.finishWithAveragedParametersInPlace();
+    a = values(straight.surrogate().parameters());
+    b = values(copy.parameters());
+    for (int i = 0; i < a.length; i++) {
+      assertArrayEquals(a[i], b[i], "saved parameter " + i);
     }
   }
 

@@ -19,9 +19,14 @@ import java.util.Arrays;
  * <p>References: K. Goto and R. van de Geijn, Anatomy of high-performance matrix multiplication, ACM TOMS 34 (2008).
  */
 final class VectorGemm {
-  /** Summation steps per packed block: a {@code KC × NR} panel of B (32 KiB with 512-bit vectors) stays cached. */
-  static final int KC = 256;
-  /** Rows of A packed at a time; the packed {@code MC × KC} block of A (96 KiB) stays in L2. */
+  /**
+   * Most summation steps per packed block (blocks are of near-equal length). Each block passes over its tiles of C
+   * once, loading and storing them, so long blocks save those passes: a {@code KC × NR} panel of B (100 KiB with
+   * 512-bit vectors) streams from L2 as fast as a 32 KiB one read from L1. Measured on a 2-core Zen 5: 256 gave
+   * 235–242 GFLOP/s on 5000 × 200 × 784 and 1024³, 800 gives 273–301 (BENCHMARKS.md).
+   */
+  static final int KC = 800;
+  /** Rows of A packed at a time; the packed {@code MC × KC} block of A (300 KiB) stays in L2. */
   static final int MC = 96;
   /** Problems with at most this many multiply-adds skip packing and threads altogether. */
   static final long SMALL_MACS = 1L << 15;

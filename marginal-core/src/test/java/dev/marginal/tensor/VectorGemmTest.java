@@ -44,7 +44,7 @@ class VectorGemmTest {
     // Shapes that cross the panel, row-block and summation-block edges (MR, NR, MC, KC) and use column blocks;
     // the last two have so few columns that C is computed transposed.
     int[][] shapes = {{97, 33, 257}, {20, 200, 300}, {130, 70, 513}, {9, 65, 600}, {200, 17, 40}, {301, 4, 128},
-        {128, 8, 300}};
+        {128, 8, 300}, {33, 70, 1700}};
     for (int[] s : shapes) {
       for (int t = 0; t < 8; t++) {
         checkAgainstScalar(rng, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, (t & 4) != 0);
@@ -81,9 +81,10 @@ class VectorGemmTest {
   @Test
   void directAndPackedPathsAreTheOrderedFusedChain() {
     SplittableRandom rng = new SplittableRandom(SEED + 3);
-    // The first five use the direct path (funnel surrogate shapes and odd edges), the last two the packed one.
+    // The first five use the direct path (funnel surrogate shapes and odd edges), the last three the packed one,
+    // the last with three summation blocks.
     int[][] shapes = {{531, 128, 8}, {531, 4, 128}, {8, 128, 531}, {37, 21, 70}, {64, 49, 300}, {150, 90, 300},
-        {1200, 4, 900}};
+        {1200, 4, 900}, {33, 70, 1700}};
     for (int[] s : shapes) {
       for (int t = 0; t < 8; t++) {
         boolean transA = (t & 1) != 0;

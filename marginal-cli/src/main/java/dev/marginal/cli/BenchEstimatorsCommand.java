@@ -42,6 +42,9 @@ final class BenchEstimatorsCommand implements Runnable {
         DeepLvm.Decoder.GAUSSIAN), RngKey.of(1), null);
     DeepLvm image = DeepLvm.create(new DeepLvm.Config(784, 50, new int[] {200, 200}, Activation.TANH,
         DeepLvm.Decoder.BERNOULLI), RngKey.of(2), null);
+    // The first workload would otherwise be timed while the JIT is still compiling the shared tape and tensor
+    // code in the background (it measured five times slower than the same workload run later).
+    estimatorRow(new BenchTable(), "warm-up", small, 32, estimators().get(0));
     for (LogMarginalEstimator est : estimators()) {
       estimatorRow(table, "2-128-8", small, 32, est);
     }

@@ -47,8 +47,8 @@ public final class LvmDensityModel implements DensityModel {
   static final long ENCODE_SEED = 0x454EL;
 
   private final DeepLvm model;
-  private final List<String> columns;
-  private final Standardizer standardizer;
+  /** The columns and the optional standardization, shared with the exact models. */
+  private final FeatureSpace space;
   /** How q is fitted for per-datapoint models; null when the encoder gives q. */
   private final LocalPosteriorFit localFit;
 
@@ -66,14 +66,14 @@ public final class LvmDensityModel implements DensityModel {
       throw new IllegalArgumentException(columns.size() + " column names for a " + model.dataDim() + "-D model");
     }
     this.model = model;
-    this.columns = List.copyOf(columns);
-    this.standardizer = standardizer;
+    this.space = new FeatureSpace(columns, standardizer);
     this.localFit = fit;
   }
 
   /** The same model marked per-datapoint: q for new rows is fitted with {@code fit} instead of encoded. */
   public LvmDensityModel withPerDatapointInference(LocalPosteriorFit fit) {
-    return new LvmDensityModel(model, columns, standardizer, java.util.Objects.requireNonNull(fit, "fit"));
+    return new LvmDensityModel(model, space.columns(), space.standardizer(),
+        java.util.Objects.requireNonNull(fit, "fit"));
   }
 
   /** Whether q is fitted per data point (true) or given by the encoder (false). */
@@ -91,7 +91,7 @@ public final class LvmDensityModel implements DensityModel {
   }
 
   public Standardizer standardizer() {
-    return standardizer;
+    return space.standardizer();
   }
 
   @Override
@@ -106,7 +106,7 @@ public final class LvmDensityModel implements DensityModel {
 
   @Override
   public List<String> columns() {
-    return columns;
+    return space.columns();
   }
 
   /** The estimator named by the options. */
@@ -125,7 +125,7 @@ public final class LvmDensityModel implements DensityModel {
 
   @Override
   public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
-    checkDim(data);
+    space.checkDim(data);
     LogMarginalEstimator est = estimator(options);
     float[] x = prepare(data, key.foldIn(-1));
     int d = dim();
@@ -134,7 +134,7 @@ public final class LvmDensityModel implements DensityModel {
     int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(perPoint));
     double[] value = new double[n];
     double[] se = new double[n];
-    double jac = logJacobian();
+    double jac = space.logJacobian();
     for (int start = 0; start < n; start += chunk) {
       int b = Math.min(chunk, n - start);
       Tensor xb = Tensor.wrap(Arrays.copyOfRange(x, start * d, (start + b) * d), b, d);
@@ -154,7 +154,7 @@ public final class LvmDensityModel implements DensityModel {
 
   /** Standardizes and, for Bernoulli decoders, binarizes the rows (once, with {@code key}). */
   float[] prepare(Dataset data, RngKey key) {
-    float[] x = standardizer == null ? data.values().clone() : standardizer.apply(data.values());
+    float[] x = standardized(data.values());
     if (model.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
       for (float v : x) {
         if (!(v >= 0f && v <= 1f)) {
@@ -167,21 +167,10 @@ public final class LvmDensityModel implements DensityModel {
     return x;
   }
 
-  private double logJacobian() {
-    if (standardizer == null) {
-      return 0;
-    }
-    double s = 0;
-    for (double v : standardizer.sd()) {
-      s -= StrictMath.log(v);
-    }
-    return s;
-  }
-
-  private void checkDim(Dataset data) {
-    if (data.cols() != dim()) {
-      throw new IllegalArgumentException(FeatureSpace.dimensionMismatch(data, columns));
-    }
+  /** The rows standardized as in fitting, in a new array (the model works on float tensors). */
+  private float[] standardized(float[] values) {
+    Standardizer s = space.standardizer();
+    return s == null ? values.clone() : s.apply(values);
   }
 
   @Override
@@ -190,19 +179,19 @@ public final class LvmDensityModel implements DensityModel {
       throw new IllegalArgumentException("--n must be >= 0, got " + n);
     }
     float[] x = model.sample(key, n, false).buffer();
-    if (standardizer != null) {
-      x = standardizer.invert(x);
+    if (space.standardized()) {
+      x = space.standardizer().invert(x);
     }
-    return Dataset.of("samples", columns, x);
+    return Dataset.of("samples", space.columns(), x);
   }
 
   @Override
   public Dataset encode(Dataset data) {
-    checkDim(data);
-    float[] x = standardizer == null ? data.values() : standardizer.apply(data.values());
+    space.checkDim(data);
+    float[] x = standardized(data.values());
     int d = model.latentDim();
     Tape tape = Tape.forEvaluation();
-    DiagNormal q = localFit == null ? model.posterior(tape, tape.constant(Tensor.wrap(x.clone(), data.rows(), dim())))
+    DiagNormal q = localFit == null ? model.posterior(tape, tape.constant(Tensor.wrap(x, data.rows(), dim())))
         : fitAll(tape, x, data.rows());
     float[] mean = q.loc().value().buffer();
     float[] var = q.scale().value().square().buffer();
@@ -255,7 +244,7 @@ public final class LvmDensityModel implements DensityModel {
       count += p.size();
     }
     m.put("parameters", count);
-    m.put("standardized", standardizer != null);
+    m.put("standardized", space.standardized());
     m.put("inference", localFit == null ? "amortized" : PER_DATAPOINT);
     return m;
   }
@@ -263,10 +252,10 @@ public final class LvmDensityModel implements DensityModel {
   @Override
   public ModelFile toFile(Map<String, Object> provenance) {
     Map<String, Object> cfg = new LinkedHashMap<>(model.configMap());
-    cfg.put("columns", columns);
-    if (standardizer != null) {
-      cfg.put("standardizeMean", standardizer.mean());
-      cfg.put("standardizeSd", standardizer.sd());
+    cfg.put("columns", space.columns());
+    if (space.standardized()) {
+      cfg.put("standardizeMean", space.standardizer().mean());
+      cfg.put("standardizeSd", space.standardizer().sd());
     }
     if (localFit != null) {
       cfg.put("inference", PER_DATAPOINT);

@@ -22,8 +22,8 @@ final class VectorGemm {
   /**
    * Most summation steps per packed block (blocks are of near-equal length). Each block passes over its tiles of C
    * once, loading and storing them, so long blocks save those passes: a {@code KC × NR} panel of B (100 KiB with
-   * 512-bit vectors) streams from L2 as fast as a 32 KiB one read from L1. Measured on a 2-core Zen 5: 256 gave
-   * 235–242 GFLOP/s on 5000 × 200 × 784 and 1024³, 800 gives 273–301 (BENCHMARKS.md).
+   * 512-bit vectors) streams from L2 as fast as a 32 KiB one read from L1. On two Zen 5 cores, 800 instead of 256
+   * took 5000 × 200 × 784 and 1024³ from about 240 to about 300 GFLOP/s (BENCHMARKS.md, "GEMM summation blocks").
    */
   static final int KC = 800;
   /** Rows of A packed at a time; the packed {@code MC × KC} block of A (300 KiB) stays in L2. */

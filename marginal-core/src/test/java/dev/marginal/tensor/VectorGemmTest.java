@@ -43,8 +43,8 @@ class VectorGemmTest {
     SplittableRandom rng = new SplittableRandom(SEED + 1);
     // Shapes that cross the panel, row-block and summation-block edges (MR, NR, MC, KC) and use column blocks;
     // the last two have so few columns that C is computed transposed.
-    int[][] shapes = {{97, 33, 257}, {20, 200, 300}, {130, 70, 513}, {9, 65, 600}, {200, 17, 40}, {301, 4, 128},
-        {128, 8, 300}, {33, 70, 1700}};
+    int[][] shapes = {{97, 33, 257}, {20, 200, 300}, {130, 70, 513}, {9, 65, 600}, {33, 70, 1700}, {200, 17, 40},
+        {301, 4, 128}, {128, 8, 300}};
     for (int[] s : shapes) {
       for (int t = 0; t < 8; t++) {
         checkAgainstScalar(rng, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, (t & 4) != 0);

@@ -3,6 +3,7 @@ package dev.marginal.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.marginal.io.Json;
 import dev.marginal.plot.HtmlReport;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -47,6 +49,28 @@ class DemoCommandTest {
     for (Path png : files(".png")) {
       assertTrue(html.contains("src=\"" + png.getFileName() + "\""), "page does not show " + png);
     }
+  }
+
+  /** Skipped where no Chromium is installed ({@code .ci/run} installs Debian's). */
+  @Test
+  void browserLoadsEveryPictureOfThePage(@TempDir Path profile) throws IOException, InterruptedException {
+    Optional<HeadlessBrowser> browser = HeadlessBrowser.find();
+    assumeTrue(browser.isPresent(), "no chromium on the PATH");
+    HeadlessBrowser.ImageLoad load = browser.get().loadImages(dir.resolve(DemoReport.PAGE), profile);
+    assertEquals(files(".png").size(), load.images(), "images on the page");
+    assertEquals(List.of(), load.broken(), "images the browser could not load");
+  }
+
+  @Test
+  void browserProbeReportsAMissingPicture(@TempDir Path tmp) throws IOException, InterruptedException {
+    Optional<HeadlessBrowser> browser = HeadlessBrowser.find();
+    assumeTrue(browser.isPresent(), "no chromium on the PATH");
+    Path page = Files.createDirectories(tmp.resolve("site")).resolve("page.html");
+    Files.writeString(page, "<html><body><p>two pictures</p><img src=\"absent.png\"><img src=\"also-absent.png\">"
+        + "</body></html>");
+    HeadlessBrowser.ImageLoad load = browser.get().loadImages(page, Files.createDirectories(tmp.resolve("profile")));
+    assertEquals(2, load.images());
+    assertEquals(List.of("absent.png", "also-absent.png"), load.broken());
   }
 
   @Test

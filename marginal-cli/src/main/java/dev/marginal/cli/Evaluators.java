@@ -6,6 +6,7 @@ import dev.marginal.data.Dataset;
 import dev.marginal.models.DensityModel;
 import dev.marginal.models.GmmDensityModel;
 import dev.marginal.models.PpcaDensityModel;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,18 +86,24 @@ final class Evaluators {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("kind", model.kind());
     r.put("rows", data.rows());
-    DensityModel.LogDensity nll = model.logDensity(data,
-        new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, settings.numSamples(), 1, 1), key);
+    List<DensityModel.ScoreOptions> options = new ArrayList<>();
+    options.add(new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, settings.numSamples(), 1, 1));
+    options.add(new DensityModel.ScoreOptions(DensityModel.Estimator.ELBO, 1, 1, 1));
+    for (int k : LVM_BOUND_K) {
+      if (k != settings.numSamples()) {
+        options.add(new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, k, 1, 1));
+      }
+    }
+    // One call, so that a per-datapoint model fits its posteriors once for all the estimators.
+    List<DensityModel.LogDensity> scores = model.logDensities(data, options, key);
+    DensityModel.LogDensity nll = scores.get(0);
     r.put("nll", -nll.mean());
     r.put("nll_estimator", nll.estimator());
     r.put("std_err", ScoreCommand.standardErrorOfMean(nll.value()));
-    DensityModel.LogDensity elbo = model.logDensity(data,
-        new DensityModel.ScoreOptions(DensityModel.Estimator.ELBO, 1, 1, 1), key);
-    r.put("elbo", elbo.mean());
+    r.put("elbo", scores.get(1).mean());
+    int next = 2;
     for (int k : LVM_BOUND_K) {
-      double v = k == settings.numSamples() ? nll.mean() : model.logDensity(data,
-          new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, k, 1, 1), key).mean();
-      r.put("iwae_" + k, v);
+      r.put("iwae_" + k, k == settings.numSamples() ? nll.mean() : scores.get(next++).mean());
     }
     double[] activity = lvm.latentActivity(data);
     int active = 0;

@@ -29,6 +29,18 @@ public interface DensityModel {
    */
   LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key);
 
+  /**
+   * {@link #logDensity} for several estimators on the same rows and key, each result what that call gives alone.
+   * Models may share work between them: a per-datapoint deep LVM fits its posteriors once for all of them.
+   */
+  default List<LogDensity> logDensities(Dataset data, List<ScoreOptions> options, RngKey key) {
+    List<LogDensity> out = new java.util.ArrayList<>(options.size());
+    for (ScoreOptions o : options) {
+      out.add(logDensity(data, o, key));
+    }
+    return out;
+  }
+
   /** {@code n} draws from the model, with the model's column names. */
   Dataset sample(RngKey key, int n);
 

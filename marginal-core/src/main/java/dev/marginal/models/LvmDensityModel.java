@@ -125,13 +125,32 @@ public final class LvmDensityModel implements DensityModel {
 
   @Override
   public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
+    return logDensities(data, List.of(options), key).get(0);
+  }
+
+  /** For a per-datapoint model, q is fitted once (with {@code key}) and shared by every estimator. */
+  @Override
+  public List<LogDensity> logDensities(Dataset data, List<ScoreOptions> options, RngKey key) {
     space.checkDim(data);
-    LogMarginalEstimator est = estimator(options);
+    List<LogMarginalEstimator> estimators = new ArrayList<>();
+    for (ScoreOptions o : options) {
+      estimators.add(estimator(o));
+    }
     float[] x = prepare(data, key.foldIn(-1));
+    LocalPosteriorFit.Fitted fitted = localFit == null ? null
+        : fitAll(x, data.rows(), key.foldIn(LOCAL_FIT_STREAM));
+    List<LogDensity> out = new ArrayList<>();
+    for (int i = 0; i < options.size(); i++) {
+      out.add(score(x, data.rows(), estimators.get(i), options.get(i), fitted, key));
+    }
+    return out;
+  }
+
+  /** One estimator over prepared rows, in chunks of about {@link #ROWS_PER_PASS} model rows. */
+  private LogDensity score(float[] x, int n, LogMarginalEstimator est, ScoreOptions options,
+      LocalPosteriorFit.Fitted fitted, RngKey key) {
     int d = dim();
-    int n = data.rows();
-    double perPoint = Math.max(est.expectedSamplesPerPoint(), localFit == null ? 1 : localFit.numSamples());
-    int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(perPoint));
+    int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(est.expectedSamplesPerPoint()));
     double[] value = new double[n];
     double[] se = new double[n];
     double jac = space.logJacobian();
@@ -139,8 +158,9 @@ public final class LvmDensityModel implements DensityModel {
       int b = Math.min(chunk, n - start);
       Tensor xb = Tensor.wrap(Arrays.copyOfRange(x, start * d, (start + b) * d), b, d);
       Tape tape = Tape.forEvaluation();
-      DiagNormal q = localFit == null ? model.posterior(tape, tape.constant(xb))
-          : localFit.fit(model, xb, key.foldIn(LOCAL_FIT_STREAM).foldIn(start)).posterior(tape);
+      DiagNormal q = fitted == null ? model.posterior(tape, tape.constant(xb))
+          : new LocalPosteriorFit.Fitted(fitted.loc().slice(0, start, start + b),
+              fitted.logVar().slice(0, start, start + b)).posterior(tape);
       Estimate e = est.estimate(model, xb, q, key.foldIn(start), options.repeats());
       for (int i = 0; i < b; i++) {
         value[start + i] = e.mean()[i] + jac;
@@ -192,7 +212,7 @@ public final class LvmDensityModel implements DensityModel {
     int d = model.latentDim();
     Tape tape = Tape.forEvaluation();
     DiagNormal q = localFit == null ? model.posterior(tape, tape.constant(Tensor.wrap(x, data.rows(), dim())))
-        : fitAll(tape, x, data.rows());
+        : fitAll(x, data.rows(), RngKey.of(ENCODE_SEED)).posterior(tape);
     float[] mean = q.loc().value().buffer();
     float[] var = q.scale().value().square().buffer();
     float[] out = new float[data.rows() * 2 * d];
@@ -211,17 +231,16 @@ public final class LvmDensityModel implements DensityModel {
   }
 
   /**
-   * Local posteriors for all rows, fitted chunk by chunk with keys from {@link #ENCODE_SEED}, so encoding is
-   * deterministic. Data for a Bernoulli decoder are not binarized: the fit maximizes the cross-entropy ELBO of
-   * the values as given, as the encoder would see them.
+   * Local posteriors for all rows, fitted chunk by chunk (chunk {@code start} with {@code key.foldIn(start)}), so
+   * they depend on the rows and the key alone. For encoding, data for a Bernoulli decoder are not binarized: the fit
+   * maximizes the cross-entropy ELBO of the values as given, as the encoder would see them.
    */
-  private DiagNormal fitAll(Tape tape, float[] x, int n) {
+  private LocalPosteriorFit.Fitted fitAll(float[] x, int n, RngKey key) {
     int d = dim();
     int latent = model.latentDim();
     int chunk = Math.max(1, ROWS_PER_PASS / localFit.numSamples());
     float[] loc = new float[n * latent];
     float[] logVar = new float[n * latent];
-    RngKey key = RngKey.of(ENCODE_SEED);
     for (int start = 0; start < n; start += chunk) {
       int b = Math.min(chunk, n - start);
       Tensor xb = Tensor.wrap(Arrays.copyOfRange(x, start * d, (start + b) * d), b, d);
@@ -229,8 +248,7 @@ public final class LvmDensityModel implements DensityModel {
       System.arraycopy(f.loc().buffer(), 0, loc, start * latent, b * latent);
       System.arraycopy(f.logVar().buffer(), 0, logVar, start * latent, b * latent);
     }
-    return new LocalPosteriorFit.Fitted(Tensor.wrap(loc, n, latent), Tensor.wrap(logVar, n, latent))
-        .posterior(tape);
+    return new LocalPosteriorFit.Fitted(Tensor.wrap(loc, n, latent), Tensor.wrap(logVar, n, latent));
   }
 
   @Override

@@ -55,6 +55,26 @@ class PerDatapointDensityModelTest {
   }
 
   @Test
+  void severalEstimatorsInOneCallGiveWhatEachGivesAlone() {
+    // IWAE-5000 scores three rows per pass, so its passes cut the one shared fit into slices.
+    List<DensityModel.ScoreOptions> options = List.of(
+        new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, 5000, 1, 1),
+        new DensityModel.ScoreOptions(DensityModel.Estimator.ELBO, 1, 1, 1),
+        new DensityModel.ScoreOptions(DensityModel.Estimator.SUMO, 1, 4, 2));
+    LvmDensityModel perDatapoint = model();
+    LvmDensityModel amortized = new LvmDensityModel(perDatapoint.model(), perDatapoint.columns(), null);
+    for (LvmDensityModel m : List.of(perDatapoint, amortized)) {
+      List<DensityModel.LogDensity> together = m.logDensities(DATA, options, RngKey.of(5));
+      for (int i = 0; i < options.size(); i++) {
+        DensityModel.LogDensity alone = m.logDensity(DATA, options.get(i), RngKey.of(5));
+        assertArrayEquals(alone.value(), together.get(i).value(), m.perDatapoint() + " " + options.get(i));
+        assertArrayEquals(alone.stdErr(), together.get(i).stdErr(), m.perDatapoint() + " " + options.get(i));
+        assertEquals(alone.estimator(), together.get(i).estimator());
+      }
+    }
+  }
+
+  @Test
   void encodingIsDeterministicAndScoringLeavesTheDecoderAlone() {
     LvmDensityModel m = model();
     float[] before = m.model().decoderParameters().get(0).value().toArray();

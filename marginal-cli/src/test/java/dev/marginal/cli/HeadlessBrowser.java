@@ -1,7 +1,6 @@
 package dev.marginal.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,20 +56,19 @@ final class HeadlessBrowser {
   ImageLoad loadImages(Path page, Path profile) throws IOException, InterruptedException {
     Path probe = page.resolveSibling("browser-probe-" + page.getFileName());
     Files.writeString(probe, Files.readString(page).replace("</body>", PROBE + "</body>"));
+    Path dump = profile.resolve("dom.html");
     try {
       Process p = new ProcessBuilder(executable.toString(), "--headless", "--no-sandbox", "--disable-gpu",
           "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
           "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom",
           probe.toUri().toString())
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      String dom;
-      try (InputStream in = p.getInputStream()) {
-        dom = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
+          .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(dump.toFile()).start();
+      // The DOM goes to a file, so the time limit holds even if the browser hangs without closing its output.
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException(executable + " did not finish in 60 s");
       }
+      String dom = Files.readString(dump, StandardCharsets.UTF_8);
       Matcher m = RESULT.matcher(dom);
       if (!m.find()) {
         throw new IOException(executable + " exited " + p.exitValue() + " without the probe's result; DOM starts: "

@@ -165,6 +165,22 @@ public final class ModelFile {
 
   /** Writes the file atomically. */
   public void write(Path path) throws IOException {
+    AtomicFiles.write(path, this::writeTo);
+  }
+
+  /** The file's bytes, exactly as {@link #write} puts them on disk (for sending a model over a network). */
+  public byte[] toBytes() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      writeTo(out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Writes the zip archive to {@code out}, leaving it open. */
+  private void writeTo(java.io.OutputStream out) throws IOException {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
     meta.put("version", VERSION);
@@ -183,29 +199,27 @@ public final class ModelFile {
       }
       meta.put("float64", shapes64);
     }
-    AtomicFiles.write(path, out -> {
-      ZipOutputStream zip = new ZipOutputStream(out);
-      zip.putNextEntry(new ZipEntry("model.json"));
-      zip.write(Json.write(meta).getBytes(StandardCharsets.UTF_8));
+    ZipOutputStream zip = new ZipOutputStream(out);
+    zip.putNextEntry(new ZipEntry("model.json"));
+    zip.write(Json.write(meta).getBytes(StandardCharsets.UTF_8));
+    zip.closeEntry();
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      zip.putNextEntry(new ZipEntry("tensors/" + e.getKey() + ".f32"));
+      float[] d = e.getValue().buffer();
+      ByteBuffer buf = ByteBuffer.allocate(d.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+      buf.asFloatBuffer().put(d);
+      zip.write(buf.array());
       zip.closeEntry();
-      for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-        zip.putNextEntry(new ZipEntry("tensors/" + e.getKey() + ".f32"));
-        float[] d = e.getValue().buffer();
-        ByteBuffer buf = ByteBuffer.allocate(d.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(d);
-        zip.write(buf.array());
-        zip.closeEntry();
-      }
-      for (Map.Entry<String, Float64> e : float64.entrySet()) {
-        zip.putNextEntry(new ZipEntry("tensors/" + e.getKey() + ".f64"));
-        double[] d = e.getValue().values;
-        ByteBuffer buf = ByteBuffer.allocate(d.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asDoubleBuffer().put(d);
-        zip.write(buf.array());
-        zip.closeEntry();
-      }
-      zip.finish();
-    });
+    }
+    for (Map.Entry<String, Float64> e : float64.entrySet()) {
+      zip.putNextEntry(new ZipEntry("tensors/" + e.getKey() + ".f64"));
+      double[] d = e.getValue().values;
+      ByteBuffer buf = ByteBuffer.allocate(d.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+      buf.asDoubleBuffer().put(d);
+      zip.write(buf.array());
+      zip.closeEntry();
+    }
+    zip.finish();
   }
 
   /**
@@ -213,16 +227,33 @@ public final class ModelFile {
    *
    * @throws IOException whose message is one line naming the file and the problem
    */
-  @SuppressWarnings("unchecked")
   public static ModelFile read(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      return read(in, path.toString());
+    } catch (NoSuchFileException e) {
+      throw new IOException(path + ": no such file");
+    }
+  }
+
+  /**
+   * Reads a model file from its bytes, as {@link #toBytes} gives them.
+   *
+   * @param name what error messages call the source (a path or URI)
+   * @throws IOException whose message is one line naming the source and the problem
+   */
+  public static ModelFile fromBytes(byte[] bytes, String name) throws IOException {
+    return read(new java.io.ByteArrayInputStream(bytes), name);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ModelFile read(InputStream in, String path) throws IOException {
     Map<String, byte[]> entries = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
+    try {
+      ZipInputStream zip = new ZipInputStream(in);
       ZipEntry e;
       while ((e = zip.getNextEntry()) != null) {
         entries.put(e.getName(), readAll(zip));
       }
-    } catch (NoSuchFileException e) {
-      throw new IOException(path + ": no such file");
     } catch (ZipException | java.io.EOFException e) {
       throw new IOException(path + ": not a marginal model file or truncated (" + e.getMessage() + ")");
     }
@@ -268,7 +299,7 @@ public final class ModelFile {
   }
 
   /** The bytes of entry {@code tensors/<name>.<ext>}, checked to be {@code expected} long. */
-  private static byte[] entryBytes(Path path, Map<String, byte[]> entries, String name, String ext,
+  private static byte[] entryBytes(String path, Map<String, byte[]> entries, String name, String ext,
       long expected) throws IOException {
     byte[] bytes = entries.get("tensors/" + name + "." + ext);
     if (bytes == null) {

@@ -2,6 +2,7 @@ package dev.marginal.spark;
 
 import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Parallel;
+import java.util.function.Supplier;
 
 /**
  * What every marginal task does before computing: Spark supplies the parallelism (one task per core), so kernels
@@ -22,7 +23,18 @@ public final class ExecutorRuntime {
   private ExecutorRuntime() {}
 
   /**
-   * Checks the kernels and sets one kernel thread for this JVM; cheap after the first call.
+   * Runs one piece of a task's work with the kernels on the task's own thread ({@link Parallel#withThreads}: other
+   * threads of the JVM, such as a local-mode driver, keep their own setting), after checking the kernels.
+   *
+   * @throws IllegalStateException if this JVM would run the scalar kernels without having asked for them
+   */
+  public static <T> T compute(Supplier<T> work) {
+    prepare();
+    return Parallel.withThreads(1, work);
+  }
+
+  /**
+   * Checks the kernels once per JVM; cheap after the first call.
    *
    * @throws IllegalStateException if this JVM would run the scalar kernels without having asked for them
    */
@@ -33,7 +45,6 @@ public final class ExecutorRuntime {
     synchronized (ExecutorRuntime.class) {
       if (!prepared) {
         checkKernels(kernelName(), System.getProperty("marginal.kernels", "auto"));
-        Parallel.setThreads(1);
         prepared = true;
       }
     }

@@ -45,10 +45,9 @@ public final class KernelProbe {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Integer> ids = IntStream.range(0, tasks).boxed().collect(Collectors.toList());
     return sc.parallelize(ids, tasks).mapPartitionsWithIndex((p, it) -> {
-      ExecutorRuntime.prepare();
       List<Report> out = new ArrayList<>();
-      out.add(new Report(SparkEnv.get().executorId(), p, Kernels.get().name(), Parallel.threads(),
-          checksum(Kernels.get())));
+      out.add(ExecutorRuntime.compute(() -> new Report(SparkEnv.get().executorId(), p, Kernels.get().name(),
+          Parallel.threads(), checksum(Kernels.get()))));
       return out.iterator();
     }, false).collect();
   }

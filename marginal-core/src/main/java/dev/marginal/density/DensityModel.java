@@ -41,6 +41,21 @@ public interface DensityModel {
     return out;
   }
 
+  /**
+   * {@link #logDensities(Dataset, List, RngKey)} for rows that are part of a larger data set, row {@code r} of
+   * {@code data} being row {@code rowIds[r]} of that set: each row's values are bit for bit those that scoring the
+   * whole set at once gives it, however the set is split into calls. This default serves models whose scores use
+   * no randomness and treat rows independently (exact scoring); models whose scores are random override it.
+   *
+   * @param rowIds each row's index in the whole set, ≥ 0
+   */
+  default List<LogDensity> logDensities(Dataset data, long[] rowIds, List<ScoreOptions> options, RngKey key) {
+    if (rowIds.length != data.rows()) {
+      throw new IllegalArgumentException(rowIds.length + " row ids for " + data.rows() + " rows");
+    }
+    return logDensities(data, options, key);
+  }
+
   /** {@code n} draws from the model, with the model's column names. */
   Dataset sample(RngKey key, int n);
 

@@ -41,6 +41,9 @@ public final class ModelFile {
   /** The current format version; readers reject newer ones. */
   public static final int VERSION = 1;
 
+  /** The time stamped on every entry (the earliest a zip file can record). */
+  private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
+
   private final String kind;
   private final Map<String, Object> config;
   private final Map<String, Object> provenance;
@@ -179,6 +182,16 @@ public final class ModelFile {
     return out.toByteArray();
   }
 
+  /**
+   * A zip entry stamped with a fixed time instead of the clock's, so that equal models give equal bytes (a saved
+   * file can be compared with, or hashed as, the model it holds).
+   */
+  private static ZipEntry entry(String name) {
+    ZipEntry e = new ZipEntry(name);
+    e.setTimeLocal(ENTRY_TIME);
+    return e;
+  }
+
   /** Writes the zip archive to {@code out}, leaving it open. */
   private void writeTo(java.io.OutputStream out) throws IOException {
     Map<String, Object> meta = new LinkedHashMap<>();
@@ -200,11 +213,11 @@ public final class ModelFile {
       meta.put("float64", shapes64);
     }
     ZipOutputStream zip = new ZipOutputStream(out);
-    zip.putNextEntry(new ZipEntry("model.json"));
+    zip.putNextEntry(entry("model.json"));
     zip.write(Json.write(meta).getBytes(StandardCharsets.UTF_8));
     zip.closeEntry();
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-      zip.putNextEntry(new ZipEntry("tensors/" + e.getKey() + ".f32"));
+      zip.putNextEntry(entry("tensors/" + e.getKey() + ".f32"));
       float[] d = e.getValue().buffer();
       ByteBuffer buf = ByteBuffer.allocate(d.length * 4).order(ByteOrder.LITTLE_ENDIAN);
       buf.asFloatBuffer().put(d);
@@ -212,7 +225,7 @@ public final class ModelFile {
       zip.closeEntry();
     }
     for (Map.Entry<String, Float64> e : float64.entrySet()) {
-      zip.putNextEntry(new ZipEntry("tensors/" + e.getKey() + ".f64"));
+      zip.putNextEntry(entry("tensors/" + e.getKey() + ".f64"));
       double[] d = e.getValue().values;
       ByteBuffer buf = ByteBuffer.allocate(d.length * 8).order(ByteOrder.LITTLE_ENDIAN);
       buf.asDoubleBuffer().put(d);

@@ -97,6 +97,7 @@ class ModelFileTest {
     m.write(p);
     byte[] bytes = m.toBytes();
     assertArrayEquals(Files.readAllBytes(p), bytes);
+    assertArrayEquals(bytes, sample().toBytes(), "equal models give equal bytes, whenever written");
     ModelFile r = ModelFile.fromBytes(bytes, "broadcast");
     assertEquals(7L, r.provenance().get("seed"));
     for (String name : m.tensorNames()) {

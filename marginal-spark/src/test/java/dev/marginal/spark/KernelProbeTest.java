@@ -17,7 +17,7 @@ class KernelProbeTest {
 
   @BeforeAll
   static void start() {
-    spark = TestSpark.session("local[2]");
+    spark = TestSparkSessions.session("local[2]");
   }
 
   @AfterAll

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class LocalClusterTest {
   @Test
   void executorsWithTheModuleRunTheReferenceKernelsOnOneThread() {
-    SparkSession spark = TestSpark.localCluster(TestSpark.executorFlags(), 2);
+    SparkSession spark = TestSparkSessions.localCluster(TestSparkSessions.executorFlags(), 2);
     try {
       assertEquals("127.0.0.1", spark.sparkContext().getConf().get("spark.driver.host"));
       List<KernelProbe.Report> reports = KernelProbe.run(spark, 4);
@@ -36,9 +36,9 @@ class LocalClusterTest {
 
   @Test
   void executorsWithoutTheModuleFailLoudly() {
-    String flags = TestSpark.executorFlags().replace("--add-modules jdk.incubator.vector", "")
+    String flags = TestSparkSessions.executorFlags().replace("--add-modules jdk.incubator.vector", "")
         .replace("-Dmarginal.kernels=vector", "");
-    SparkSession spark = TestSpark.localCluster(flags, 1);
+    SparkSession spark = TestSparkSessions.localCluster(flags, 1);
     try {
       Exception e = assertThrows(Exception.class, () -> KernelProbe.run(spark, 2));
       assertTrue(e.getMessage().contains("spark.executor.extraJavaOptions"), e.getMessage());

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
 /** Spark sessions for tests: loopback only, no UI, few shuffle partitions, no locality waits. */
-final class TestSpark {
-  private TestSpark() {}
+public final class TestSparkSessions {
+  private TestSparkSessions() {}
 
   /** A session on {@code master} ("local[2]", "local[2,2]" for one retry per task, ...). */
-  static SparkSession session(String master) {
+  public static SparkSession session(String master) {
     return builder(master).getOrCreate();
   }
 
@@ -19,7 +19,7 @@ final class TestSpark {
    * A {@code local-cluster[2,1,1024]} session: a master and two workers in this JVM, each worker starting one
    * executor JVM with one core, started with {@code executorFlags}; a task is tried {@code maxFailures} times.
    */
-  static SparkSession localCluster(String executorFlags, int maxFailures) {
+  public static SparkSession localCluster(String executorFlags, int maxFailures) {
     Path home = Path.of(System.getProperty("spark.test.home", "target/spark-home"));
     try {
       Files.createDirectories(home);
@@ -36,7 +36,7 @@ final class TestSpark {
   }
 
   /** The flags a local-cluster executor needs to run marginal's reference kernels. */
-  static String executorFlags() {
+  public static String executorFlags() {
     return System.getProperty("marginal.test.executorFlags", "") + " -Dmarginal.kernels=vector"
         + " -XX:+UseParallelGC -Xss4m";
   }

@@ -49,6 +49,47 @@ class LinePlotTest {
     assertTrue(Pictures.distinctColours(Pictures.read(png)) > 4);
   }
 
+  /** Mean column of the pixels near {@code colour}, as a share of the span of those columns (0 left, 1 right). */
+  private static double centroidShare(BufferedImage image, Color colour) {
+    double sum = 0;
+    int n = 0;
+    int lo = Integer.MAX_VALUE;
+    int hi = Integer.MIN_VALUE;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        Color c = new Color(image.getRGB(x, y));
+        if (Math.abs(c.getRed() - colour.getRed()) <= 30 && Math.abs(c.getGreen() - colour.getGreen()) <= 30
+            && Math.abs(c.getBlue() - colour.getBlue()) <= 30) {
+          sum += x;
+          n++;
+          lo = Math.min(lo, x);
+          hi = Math.max(hi, x);
+        }
+      }
+    }
+    return (sum / n - lo) / (hi - lo);
+  }
+
+  @Test
+  void logScaleDrawsAnExponentialAsAStraightLine(@TempDir Path dir) throws Exception {
+    double[] xs = new double[61];
+    double[] ys = new double[61];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = i / 10.0;
+      ys[i] = Math.pow(10, xs[i]);
+    }
+    Color blue = new Color(0x1F77B4);
+    Path log = dir.resolve("log.png");
+    LinePlot.titled("").withSeries("exp", xs, ys).withLogY(true).writePng(log);
+    // A straight line has as many pixels on each side of its middle column; y = 10^x on a linear axis (the mutant
+    // that forgets the log) hugs the bottom, so most of its pixels, counted by column, lie to the right.
+    double straight = centroidShare(Pictures.read(log), blue);
+    assertEquals(0.5, straight, 0.03, "log axis");
+    Path linear = dir.resolve("linear.png");
+    LinePlot.titled("").withSeries("exp", xs, ys).writePng(linear);
+    assertTrue(centroidShare(Pictures.read(linear), blue) > 0.6, "linear axis bends the line");
+  }
+
   @Test
   void seriesWithNothingToShowIsNamedButNotDrawn(@TempDir Path dir) throws Exception {
     double[] nan = {Double.NaN, Double.NaN, Double.NaN};

@@ -155,39 +155,59 @@ final class Axes {
   /** How a legend marks each entry: a dot (point sets) or a short line (curves). */
   enum LegendMark { DOT, LINE }
 
+  /** A corner of the frame, where a legend sits. */
+  enum Corner { TOP_RIGHT, TOP_LEFT, BOTTOM_RIGHT, BOTTOM_LEFT }
+
   /** Draws a legend of coloured dots and names in the frame's top-right corner. */
   void drawLegend(Graphics2D g, List<String> names, List<Color> colors) {
-    drawLegend(g, names, colors, LegendMark.DOT);
+    drawLegend(g, names, colors, LegendMark.DOT, Corner.TOP_RIGHT);
   }
 
-  /** Draws a legend of coloured marks and names in the frame's top-right corner. */
-  void drawLegend(Graphics2D g, List<String> names, List<Color> colors, LegendMark mark) {
+  /** The pixel rectangle a legend of {@code names} takes in {@code corner} of the frame. */
+  Rectangle legendBounds(List<String> names, LegendMark mark, Corner corner) {
+    FontMetrics fm = Png.metrics(Png.TICK_FONT);
+    int textWidth = names.stream().mapToInt(fm::stringWidth).max().orElse(0);
+    int w = textWidth + markWidth(mark) + 19;
+    int h = names.size() * legendLineHeight(fm) + 8;
+    boolean right = corner == Corner.TOP_RIGHT || corner == Corner.BOTTOM_RIGHT;
+    boolean top = corner == Corner.TOP_RIGHT || corner == Corner.TOP_LEFT;
+    int x = right ? plot.x + plot.width - w - 6 : plot.x + 6;
+    int y = top ? plot.y + 6 : plot.y + plot.height - h - 6;
+    return new Rectangle(x, y, w, h);
+  }
+
+  /** Draws a legend of coloured marks and names in {@code corner} of the frame. */
+  void drawLegend(Graphics2D g, List<String> names, List<Color> colors, LegendMark mark, Corner corner) {
+    Rectangle r = legendBounds(names, mark, corner);
     g.setFont(Png.TICK_FONT);
     FontMetrics fm = g.getFontMetrics();
-    int textWidth = names.stream().mapToInt(fm::stringWidth).max().orElse(0);
-    int lineHeight = fm.getHeight() + 2;
-    int markWidth = mark == LegendMark.LINE ? 22 : 9;
-    int w = textWidth + markWidth + 19;
-    int h = names.size() * lineHeight + 8;
-    int x = plot.x + plot.width - w - 6;
-    int y = plot.y + 6;
+    int lineHeight = legendLineHeight(fm);
+    int markWidth = markWidth(mark);
     g.setColor(new Color(255, 255, 255, 220));
-    g.fillRect(x, y, w, h);
+    g.fillRect(r.x, r.y, r.width, r.height);
     g.setColor(new Color(0xBB, 0xBB, 0xBB));
-    g.drawRect(x, y, w, h);
+    g.drawRect(r.x, r.y, r.width, r.height);
     for (int i = 0; i < names.size(); i++) {
-      int cy = y + 4 + i * lineHeight + lineHeight / 2;
+      int cy = r.y + 4 + i * lineHeight + lineHeight / 2;
       g.setColor(colors.get(i));
       if (mark == LegendMark.LINE) {
         g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-        g.drawLine(x + 8, cy, x + 8 + markWidth, cy);
+        g.drawLine(r.x + 8, cy, r.x + 8 + markWidth, cy);
         g.setStroke(new BasicStroke(1f));
       } else {
-        g.fillOval(x + 8, cy - 4, 9, 9);
+        g.fillOval(r.x + 8, cy - 4, 9, 9);
       }
       g.setColor(TEXT_COLOR);
-      g.drawString(names.get(i), x + 13 + markWidth, cy + fm.getAscent() / 2 - 1);
+      g.drawString(names.get(i), r.x + 13 + markWidth, cy + fm.getAscent() / 2 - 1);
     }
+  }
+
+  private static int markWidth(LegendMark mark) {
+    return mark == LegendMark.LINE ? 22 : 9;
+  }
+
+  private static int legendLineHeight(FontMetrics fm) {
+    return fm.getHeight() + 2;
   }
 
   static void drawCentred(Graphics2D g, String s, int cx, int baseline) {

@@ -166,8 +166,47 @@ public final class LinePlot implements Panel {
     axes.drawFrame(g, xLabel, yLabel);
     Axes.drawTitle(g, area, title);
     if (series.size() > 1) {
-      axes.drawLegend(g, names, colors, Axes.LegendMark.LINE);
+      axes.drawLegend(g, names, colors, Axes.LegendMark.LINE, legendCorner(axes, names, shown));
     }
+  }
+
+  /**
+   * The corner whose legend would cover the fewest line segments (top right on a tie, then top left, bottom right,
+   * bottom left), so that the legend hides as little of the curves as the corners allow.
+   */
+  private Axes.Corner legendCorner(Axes axes, List<String> names, List<double[]> shown) {
+    Axes.Corner best = Axes.Corner.TOP_RIGHT;
+    int fewest = Integer.MAX_VALUE;
+    for (Axes.Corner corner : Axes.Corner.values()) {
+      Rectangle r = axes.legendBounds(names, Axes.LegendMark.LINE, corner);
+      int covered = 0;
+      for (int i = 0; i < series.size(); i++) {
+        covered += segmentsCrossing(r, axes, series.get(i).xs(), shown.get(i));
+      }
+      if (covered < fewest) {
+        fewest = covered;
+        best = corner;
+      }
+    }
+    return best;
+  }
+
+  /** Number of the drawn segments (and lone dots) of one series that touch {@code r}. */
+  private static int segmentsCrossing(Rectangle r, Axes axes, double[] xs, double[] ys) {
+    int n = 0;
+    for (int k = 0; k < ys.length; k++) {
+      if (Double.isNaN(ys[k])) {
+        continue;
+      }
+      double x0 = axes.px(xs[k]);
+      double y0 = axes.py(ys[k]);
+      if (k + 1 < ys.length && !Double.isNaN(ys[k + 1])) {
+        n += r.intersectsLine(x0, y0, axes.px(xs[k + 1]), axes.py(ys[k + 1])) ? 1 : 0;
+      } else if (r.contains(x0, y0)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**

@@ -90,6 +90,45 @@ class LinePlotTest {
     assertTrue(centroidShare(Pictures.read(linear), blue) > 0.6, "linear axis bends the line");
   }
 
+  /**
+   * Pixels of the legend's frame colour in the left ({@code left}) or right half of the image: grey 0xBB, drawn on
+   * pixel edges with antialiasing, so half of it lands on each of two pixels over white (0xDD).
+   */
+  private static int legendFramePixels(BufferedImage image, boolean left) {
+    int n = 0;
+    int half = image.getWidth() / 2;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = left ? 0 : half; x < (left ? half : image.getWidth()); x++) {
+        int rgb = image.getRGB(x, y);
+        int red = (rgb >> 16) & 0xFF;
+        n += red >= 0xD8 && red <= 0xDE && red == (rgb & 0xFF) && red == ((rgb >> 8) & 0xFF) ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void legendTakesTheCornerTheCurvesLeaveFree(@TempDir Path dir) throws Exception {
+    double[] xs = new double[101];
+    double[] up = new double[101];
+    double[] down = new double[101];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = i / 10.0;
+      up[i] = xs[i];
+      down[i] = 10 - xs[i];
+    }
+    Path rising = dir.resolve("rising.png");
+    LinePlot.titled("").withSeries("a", xs, up).withSeries("b", xs, up.clone()).writePng(rising);
+    Path falling = dir.resolve("falling.png");
+    LinePlot.titled("").withSeries("a", xs, down).withSeries("b", xs, down.clone()).writePng(falling);
+    // Same axes and tick labels in both: only the legend's place differs (top left over a rising line, top right
+    // over a falling one).
+    BufferedImage r = Pictures.read(rising);
+    BufferedImage f = Pictures.read(falling);
+    assertTrue(legendFramePixels(r, true) - legendFramePixels(f, true) > 50, "legend left of a rising line");
+    assertTrue(legendFramePixels(f, false) - legendFramePixels(r, false) > 50, "legend right of a falling line");
+  }
+
   @Test
   void seriesWithNothingToShowIsNamedButNotDrawn(@TempDir Path dir) throws Exception {
     double[] nan = {Double.NaN, Double.NaN, Double.NaN};

@@ -144,7 +144,7 @@ final class TargetCommand implements Callable<Integer> {
     if (png != null) {
       Commands.checkOutput(png);
     }
-    Parallel.setThreads(threads);
+    Parallel.setDefaultThreads(threads);
     List<String> columns = columns(t.dim());
     ReverseKlTrainer trainer;
     LvmDensityModel model;

@@ -29,6 +29,9 @@ class LocalClusterTest {
         assertNotEquals("driver", r.executorId());
       }
       assertEquals(2, executors.size(), reports.toString());
+      // Separate executor JVMs fit the same mixture as this one, with every first task attempt failing.
+      MastersAndRetriesTest.assertSame(MastersAndRetriesTest.reference(MastersAndRetriesTest.options()),
+          MastersAndRetriesTest.fit(spark, 4, true));
     } finally {
       spark.stop();
     }

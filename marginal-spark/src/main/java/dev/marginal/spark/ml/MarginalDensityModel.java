@@ -225,9 +225,13 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
     if ((Integer) $(batchRows) < 1) {
       throw new IllegalArgumentException("batchRows must be >= 1, got " + $(batchRows));
     }
-    StructType out = schema.add($(logPxCol), DataTypes.DoubleType, false)
-        .add($(stdErrCol), DataTypes.DoubleType, false);
-    return encoding() ? out.add($(encodedCol), SQLDataTypes.VectorType(), false) : out;
+    return outputSchema(schema, $(logPxCol), $(stdErrCol), $(encodedCol));
+  }
+
+  /** {@code schema} with the output columns added ({@code encoded} empty for none). */
+  static StructType outputSchema(StructType schema, String logPx, String stdErr, String encoded) {
+    StructType out = schema.add(logPx, DataTypes.DoubleType, false).add(stdErr, DataTypes.DoubleType, false);
+    return encoded.isEmpty() ? out : out.add(encoded, SQLDataTypes.VectorType(), false);
   }
 
   private boolean encoding() {

@@ -41,7 +41,7 @@ final class LvmFitter {
 
   static Fitters.FitResult fit(FitRequest r) {
     LvmArgs.Settings s = r.lvm();
-    Parallel.setThreads(r.threads());
+    Parallel.setDefaultThreads(r.threads());
     Dataset data = r.data();
     if (data.rows() == 0) {
       throw new UserInputException(data.source() + ": no data rows");

@@ -5,7 +5,7 @@ import dev.marginal.io.AtomicFiles;
 import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
-import dev.marginal.models.LvmDensityModel;
+import dev.marginal.density.LvmDensityModel;
 import dev.marginal.nn.Activation;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.Targets;
@@ -155,7 +155,7 @@ final class TargetCommand implements Callable<Integer> {
         .output("checkpoint", out.resolveSibling(out.getFileName() + ".ckpt"), resume)
         .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
     lock = OutputLock.acquire("--out", out);
-    Parallel.setThreads(threads);
+    Parallel.setDefaultThreads(threads);
     List<String> columns = columns(t.dim());
     ReverseKlTrainer trainer;
     LvmDensityModel model;

@@ -23,7 +23,11 @@ final class Cli {
   private Cli() {}
 
   static CommandLine newCommandLine() {
-    CommandLine cl = new CommandLine(new Main());
+    return configure(new CommandLine(new Main()));
+  }
+
+  /** Installs the one-line error handlers on {@code cl}. */
+  static CommandLine configure(CommandLine cl) {
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine cmd = ex.getCommandLine();
       cmd.getErr().println("marginal: " + ex.getMessage().strip() + " (see '" + cmd.getCommandSpec().qualifiedName()

@@ -1,10 +1,11 @@
-package dev.marginal.models;
+package dev.marginal.density;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.io.Json;
+import dev.marginal.models.DeepLvm;
 import dev.marginal.io.ModelFile;
 import dev.marginal.nn.Activation;
 import dev.marginal.random.RngKey;

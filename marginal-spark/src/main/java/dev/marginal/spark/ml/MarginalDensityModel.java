@@ -100,7 +100,7 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
 
   /** Reads a marginal model file (any Hadoop file system path: local, hdfs://, s3a://...). */
   public static MarginalDensityModel fromFile(SparkSession spark, String path) {
-    return new MarginalDensityModel(HadoopFiles.read(spark, path));
+    return new MarginalDensityModel(ModelFiles.read(spark, path));
   }
 
   @Override

@@ -9,7 +9,7 @@ final class ModelFileStageReader extends MLReader<MarginalDensityModel> {
   @Override
   public MarginalDensityModel load(String path) {
     Metadata meta = DefaultParamsReader$.MODULE$.loadMetadata(path, sc(), MarginalDensityModel.class.getName());
-    byte[] bytes = HadoopFiles.read(sparkSession(), path + "/" + ModelFileStageWriter.MODEL_FILE);
+    byte[] bytes = ModelFiles.read(sparkSession(), path + "/" + ModelFileStageWriter.MODEL_FILE);
     MarginalDensityModel model = new MarginalDensityModel(meta.uid(), bytes);
     meta.getAndSetParams(model, scala.Option.empty());
     return model;

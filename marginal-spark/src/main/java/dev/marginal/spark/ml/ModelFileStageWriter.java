@@ -23,6 +23,6 @@ final class ModelFileStageWriter extends MLWriter {
   @Override
   public void saveImpl(String path) {
     DefaultParamsWriter$.MODULE$.saveMetadata(stage, path, sc(), scala.Option.empty(), scala.Option.empty());
-    HadoopFiles.write(sparkSession(), path + "/" + MODEL_FILE, modelBytes);
+    ModelFiles.write(sparkSession(), path + "/" + MODEL_FILE, modelBytes);
   }
 }

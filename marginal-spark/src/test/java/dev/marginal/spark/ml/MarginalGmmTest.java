@@ -8,6 +8,8 @@ import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.GmmDensityModel;
 import dev.marginal.density.Models;
+import dev.marginal.density.PpcaDensityModel;
+import dev.marginal.models.Ppca;
 import dev.marginal.distributions.GaussianMixture;
 import dev.marginal.models.GmmOptions;
 import dev.marginal.random.RngKey;
@@ -111,6 +113,23 @@ class MarginalGmmTest {
     // What Spark saved is a model file the CLI reads as it is.
     Path file = dir.resolve("gmm-pipeline/stages").toFile().listFiles()[0].toPath().resolve("data/model.marginal");
     assertSameMixture(reference.mixture(), ((GmmDensityModel) Models.read(file)).mixture());
+  }
+
+  @Test
+  void ppcaEqualsTheInProcessFitForAnyPartitioningAndOrder() {
+    Dataset data = data();
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data);
+    Ppca reference = PpcaDensityModel.fit(data, 2, false).model().ppca();
+    MarginalPpca ppca = new MarginalPpca().setLatentDim(2);
+    for (org.apache.spark.sql.Dataset<Row> layout : List.of(df.coalesce(1),
+        df.repartition(3).orderBy(rand(2)).repartition(5))) {
+      Ppca fitted = ((PpcaDensityModel) ppca.fit(layout).model()).ppca();
+      assertArrayEquals(reference.mean(), fitted.mean(), 0);
+      assertEquals(reference.noiseVariance(), fitted.noiseVariance(), 0);
+      for (int i = 0; i < 3; i++) {
+        assertArrayEquals(reference.loadings()[i], fitted.loadings()[i], 0);
+      }
+    }
   }
 
   @Test

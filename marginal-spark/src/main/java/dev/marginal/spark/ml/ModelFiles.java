@@ -9,16 +9,16 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** Whole small files (model files) on any Hadoop file system Spark is configured for. */
-final class HadoopFiles {
-  private HadoopFiles() {}
+/** Whole model files on any Hadoop file system Spark is configured for (local, hdfs://, s3a://...). */
+public final class ModelFiles {
+  private ModelFiles() {}
 
   /**
    * The bytes of {@code path}.
    *
    * @throws UncheckedIOException whose message names the path
    */
-  static byte[] read(SparkSession spark, String path) {
+  public static byte[] read(SparkSession spark, String path) {
     Path p = new Path(path);
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -36,7 +36,7 @@ final class HadoopFiles {
    * Writes {@code bytes} to {@code path} through a temporary file renamed into place, so a reader never sees a
    * partial file; refuses to replace an existing file.
    */
-  static void write(SparkSession spark, String path, byte[] bytes) {
+  public static void write(SparkSession spark, String path, byte[] bytes) {
     Path p = new Path(path);
     Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
     try {

@@ -66,12 +66,15 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
   /** Adam's β2 for both optimizers, below Adam's usual 0.999 (evidence in the class doc). */
   public static final double DEFAULT_ADAM_BETA2 = 0.98;
 
+  /** Most iterations: the run keeps one loss per step in an array. */
+  public static final long MAX_ITERATIONS = Integer.MAX_VALUE - 8;
+
   public ReverseKlOptions {
     if (numSamples < 1 || minTerms < 1 || batchSize < 1 || latentDim < 1) {
       throw new IllegalArgumentException("--k, --min-terms, --batch and --latent must be >= 1");
     }
-    if (iterations < 0) {
-      throw new IllegalArgumentException("--iters must be >= 0, got " + iterations);
+    if (iterations < 0 || iterations > MAX_ITERATIONS) {
+      throw new IllegalArgumentException("--iters must be in [0, " + MAX_ITERATIONS + "], got " + iterations);
     }
     if (!(decoderLr > 0) || !(encoderLr > 0) || clipNorm < 0) {
       throw new IllegalArgumentException("learning rates must be positive and --clip >= 0");

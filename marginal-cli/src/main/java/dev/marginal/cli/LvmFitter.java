@@ -93,6 +93,7 @@ final class LvmFitter {
       int latent = s.latent() != null ? s.latent()
           : data.cols() > 20 ? DEFAULT_LATENT_IMAGES : DEFAULT_LATENT_SMALL;
       List<Integer> hidden = s.hidden() != null ? s.hidden() : DEFAULT_HIDDEN;
+      Limits.checkNetwork("--hidden", hidden, data.cols(), latent);
       DeepLvm.Config config = new DeepLvm.Config(data.cols(), latent, hidden.stream().mapToInt(i -> i).toArray(),
           s.activation() == null ? Activation.TANH : parse(() -> Activation.parse(s.activation())), decoder);
       DeepLvm fresh = DeepLvm.create(config, RngKey.of(r.seed()), columnMeans(train));
@@ -106,6 +107,9 @@ final class LvmFitter {
         trainer = parse(() -> new LvmTrainer(fresh, options));
       }
     }
+    long samplesPerStep = (long) options.batchSize() * options.numSamples();
+    Limits.fitsInHeap("--k", options.numSamples(), Limits.activationBytes(model.model().config(), samplesPerStep),
+        "--batch " + options.batchSize() + " rows of K importance samples per step");
     TrainingState state = train(r, model, trainer, options, train, validation);
     return new Fitters.FitResult(model, summary(state, trainer, options));
   }

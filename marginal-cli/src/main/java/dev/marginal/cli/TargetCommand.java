@@ -68,7 +68,7 @@ final class TargetCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "Root seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", paramLabel = "T", description = "Worker threads, at most the number of cores (default: ${DEFAULT-VALUE}).")
   int threads = 1;
 
   @Option(names = "--lr", paramLabel = "RATE", description = "Decoder Adam step (default: ${DEFAULT-VALUE}).")
@@ -145,7 +145,8 @@ final class TargetCommand implements Callable<Integer> {
     Provenance provenance = new Provenance(spec);
     Target t = input(() -> Targets.of(target));
     ReverseKlOptions options = options();
-    Commands.positive("--threads", threads);
+    threads = Limits.threads(Commands.positive("--threads", threads));
+    Limits.checkNetwork("--hidden", hidden, t.dim(), latent);
     Commands.positive("--eval-samples", evalSamples);
     Commands.positive("--eval-k", evalK);
     if (evalEvery < 0 || checkpointEvery < 0) {

@@ -16,6 +16,7 @@ import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
 import dev.marginal.train.ReverseKlTrainer;
+import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.SamplerChecks;
 import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
@@ -163,6 +164,11 @@ final class TargetCommand implements Callable<Integer> {
     LvmDensityModel model;
     if (resume != null) {
       ModelFile file = Commands.readModelFile(resume);
+      try {
+        RunFingerprint.check(file.provenance(), RunFingerprint.of(options, t.name()));
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException(resume + ": " + e.getMessage(), e);
+      }
       model = input(() -> LvmDensityModel.fromFile(file));
       LvmDensityModel m = model;
       trainer = input(() -> new ReverseKlTrainer(m.model(), t, options));
@@ -177,6 +183,7 @@ final class TargetCommand implements Callable<Integer> {
     }
     Map<String, Object> record = provenance.record(seed, t.name());
     record.put("training_options", options.toMap());
+    record.put(RunFingerprint.KEY, RunFingerprint.of(options, t.name()));
     ReverseKlRun.Result result = run(t, options, trainer, model, record);
     PrintWriter err = spec.commandLine().getErr();
     result.warnings().forEach(w -> err.println("marginal: warning: " + w));

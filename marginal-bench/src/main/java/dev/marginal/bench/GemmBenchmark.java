@@ -56,7 +56,7 @@ public class GemmBenchmark {
     n = Integer.parseInt(dims[1]);
     depth = Integer.parseInt(dims[2]);
     k = "scalar".equals(kernels) ? Kernels.scalar() : Kernels.get();
-    Parallel.setThreads(threads);
+    Parallel.setDefaultThreads(threads);
     SplittableRandom rng = new SplittableRandom(1);
     a = new float[m * depth];
     b = new float[depth * n];

@@ -1,9 +1,9 @@
 package dev.marginal.cli;
 
 import dev.marginal.data.Dataset;
-import dev.marginal.models.DensityModel;
-import dev.marginal.models.DensityModel.Estimator;
-import dev.marginal.models.DensityModel.ScoreOptions;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.DensityModel.Estimator;
+import dev.marginal.density.DensityModel.ScoreOptions;
 import dev.marginal.plot.Box;
 import dev.marginal.plot.DensityPlot;
 import dev.marginal.plot.HtmlReport;

@@ -2,7 +2,7 @@ package dev.marginal.cli;
 
 import dev.marginal.data.CsvWriter;
 import dev.marginal.data.Dataset;
-import dev.marginal.models.DensityModel;
+import dev.marginal.density.DensityModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

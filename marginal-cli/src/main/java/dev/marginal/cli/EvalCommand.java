@@ -1,7 +1,7 @@
 package dev.marginal.cli;
 
 import dev.marginal.data.Dataset;
-import dev.marginal.models.DensityModel;
+import dev.marginal.density.DensityModel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;

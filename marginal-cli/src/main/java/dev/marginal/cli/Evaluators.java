@@ -1,11 +1,11 @@
 package dev.marginal.cli;
 
-import dev.marginal.models.LvmDensityModel;
+import dev.marginal.density.LvmDensityModel;
 import dev.marginal.random.RngKey;
 import dev.marginal.data.Dataset;
-import dev.marginal.models.DensityModel;
-import dev.marginal.models.GmmDensityModel;
-import dev.marginal.models.PpcaDensityModel;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.GmmDensityModel;
+import dev.marginal.density.PpcaDensityModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.marginal.cli;
 
-import dev.marginal.models.DensityModel;
-import dev.marginal.models.GmmDensityModel;
-import dev.marginal.models.PpcaDensityModel;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.GmmDensityModel;
+import dev.marginal.density.PpcaDensityModel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;

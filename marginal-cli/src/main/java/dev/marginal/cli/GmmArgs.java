@@ -1,6 +1,6 @@
 package dev.marginal.cli;
 
-import dev.marginal.models.GmmDensityModel;
+import dev.marginal.density.GmmDensityModel;
 import dev.marginal.models.GmmOptions;
 import picocli.CommandLine.Option;
 

@@ -1,8 +1,8 @@
 package dev.marginal.cli;
 
 import dev.marginal.io.ModelFile;
-import dev.marginal.models.DensityModel;
-import dev.marginal.models.Models;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.Models;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

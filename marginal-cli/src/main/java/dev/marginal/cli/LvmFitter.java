@@ -6,9 +6,9 @@ import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
-import dev.marginal.models.LocalPosteriorFit;
+import dev.marginal.density.LocalPosteriorFit;
 import dev.marginal.models.LocalPosteriors;
-import dev.marginal.models.LvmDensityModel;
+import dev.marginal.density.LvmDensityModel;
 import dev.marginal.nn.Activation;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Parallel;
@@ -41,7 +41,7 @@ final class LvmFitter {
 
   static Fitters.FitResult fit(FitRequest r) {
     LvmArgs.Settings s = r.lvm();
-    Parallel.setThreads(r.threads());
+    Parallel.setDefaultThreads(r.threads());
     Dataset data = r.data();
     if (data.rows() == 0) {
       throw new UserInputException(data.source() + ": no data rows");

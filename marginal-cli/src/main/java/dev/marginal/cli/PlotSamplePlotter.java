@@ -1,7 +1,7 @@
 package dev.marginal.cli;
 
 import dev.marginal.data.Dataset;
-import dev.marginal.models.DensityModel;
+import dev.marginal.density.DensityModel;
 import dev.marginal.plot.ImageGrid;
 import dev.marginal.plot.ScatterPlot;
 import java.io.IOException;

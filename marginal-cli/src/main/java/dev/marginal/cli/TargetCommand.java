@@ -5,7 +5,7 @@ import dev.marginal.io.AtomicFiles;
 import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
-import dev.marginal.models.LvmDensityModel;
+import dev.marginal.density.LvmDensityModel;
 import dev.marginal.nn.Activation;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.Targets;
@@ -144,7 +144,7 @@ final class TargetCommand implements Callable<Integer> {
     if (png != null) {
       Commands.checkOutput(png);
     }
-    Parallel.setThreads(threads);
+    Parallel.setDefaultThreads(threads);
     List<String> columns = columns(t.dim());
     ReverseKlTrainer trainer;
     LvmDensityModel model;

@@ -7,8 +7,8 @@ import dev.marginal.data.CsvWriter;
 import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
 import dev.marginal.io.Json;
-import dev.marginal.models.GmmDensityModel;
-import dev.marginal.models.Models;
+import dev.marginal.density.GmmDensityModel;
+import dev.marginal.density.Models;
 import dev.marginal.random.RngKey;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,7 +89,7 @@ class CommandsSmokeTest {
     assertEquals(50L, report.get("rows"));
     double mean = 0;
     for (double v : ((GmmDensityModel) Models.read(model)).logDensity(DataSources.load(MOONS_TEST),
-        dev.marginal.models.DensityModel.ScoreOptions.exact(), RngKey.of(0)).value()) {
+        dev.marginal.density.DensityModel.ScoreOptions.exact(), RngKey.of(0)).value()) {
       mean += v / 50;
     }
     assertEquals(mean, (Double) report.get("mean_log_likelihood"), 1e-12 * Math.abs(mean));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
-import dev.marginal.models.GmmDensityModel;
+import dev.marginal.density.GmmDensityModel;
 import dev.marginal.models.GmmOptions;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

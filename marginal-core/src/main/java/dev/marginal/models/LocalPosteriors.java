@@ -12,7 +12,7 @@ import java.util.List;
  * Per-datapoint (non-amortized) variational posteriors: free parameters q_i(z) = N(μ_i, diag σ²_i) for every
  * training row i, held as two {@code [N, d]} parameters {@code local.loc} (μ) and {@code local.logVar} (log σ²).
  * They take the place of the encoder q_φ(z|x): nothing is shared between rows, so q_i can be as good as the
- * Gaussian family allows for x_i, but a new x has no q until one is fitted ({@link LocalPosteriorFit}).
+ * Gaussian family allows for x_i, but a new x has no q until one is fitted ({@code dev.marginal.density.LocalPosteriorFit}).
  *
  * <p>A step touches only its batch: {@link #watch} gathers the batch rows onto the tape as leaves of their own, and
  * {@link #accumulateGrad} scatters their gradients back into those rows of the parameters' gradient buffers, which

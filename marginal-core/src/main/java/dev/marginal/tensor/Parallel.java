@@ -1,83 +1,136 @@
 package dev.marginal.tensor;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
- * The thread count used by kernels, and a helper that runs independent chunks of work on it. Work is always split
- * into the same chunks for a given problem size, so results never depend on the thread count.
+ * How many threads the kernels called from the current thread may use, and a helper that runs independent chunks of
+ * work on them. Work is always split into the same chunks for a given problem size, so results never depend on the
+ * thread count.
  *
- * <p>The calling thread takes chunks itself alongside {@code threads − 1} resident workers. A worker spins for a
- * short while after each job before parking, so the back-to-back multiplies of a training step hand work over in
- * well under a microsecond instead of paying a thread wake-up each time.
+ * <p>The count is per calling thread: {@link #withThreads(int, Supplier)} sets it for one piece of work, and threads
+ * without such a setting use the process default ({@link #setDefaultThreads}, initially the number of processors).
+ * So one thread can run single-threaded kernels while another thread of the same JVM runs multi-threaded ones, e.g.
+ * Spark tasks at one thread each beside a driver that evaluates on all cores.
+ *
+ * <p>A caller that runs on {@code n > 1} threads borrows a crew of {@code n − 1} resident workers from a pool for the
+ * duration of one {@link #forEach} and takes chunks itself alongside them; concurrent callers borrow different
+ * crews. The pool hands back the most recently returned crew first, so the back-to-back multiplies of one training
+ * step reuse one crew whose workers are still spinning: an idle worker polls for about {@value #SPIN_NANOS} ns
+ * before it parks, which hands work over in well under a microsecond instead of paying a thread wake-up each time.
+ * A chunk that itself calls {@code forEach} runs its inner chunks alone.
  */
 public final class Parallel {
   /** How long an idle worker polls for the next job before parking. */
   private static final long SPIN_NANOS = 200_000;
 
-  private static volatile int threads = Runtime.getRuntime().availableProcessors();
-  private static volatile Crew crew;
-  /** Set while a job runs on the crew; a caller that cannot set it (or a nested call) runs its chunks alone. */
-  private static final AtomicBoolean BUSY = new AtomicBoolean();
+  private static volatile int defaultThreads = Runtime.getRuntime().availableProcessors();
+  /** Idle crews by size (workers per crew), most recently used first. */
+  private static final ConcurrentHashMap<Integer, ConcurrentLinkedDeque<Crew>> IDLE = new ConcurrentHashMap<>();
+  private static final ThreadLocal<Scope> SCOPE = ThreadLocal.withInitial(Scope::new);
 
   private Parallel() {}
 
-  /** The number of threads kernels may use. */
+  /** The current thread's setting: a thread count (0 = the process default) and whether a job of it is running. */
+  private static final class Scope {
+    int threads;
+    boolean inJob;
+  }
+
+  /** The number of threads kernels called from the current thread may use. */
   public static int threads() {
-    return threads;
+    int t = SCOPE.get().threads;
+    return t > 0 ? t : defaultThreads;
+  }
+
+  /** The number of threads kernels may use on threads that have no setting of their own. */
+  public static int defaultThreads() {
+    return defaultThreads;
   }
 
   /**
-   * Sets the number of threads kernels may use.
+   * Sets the process-wide default number of threads, used by every thread outside {@link #withThreads}.
    *
    * @param n at least 1
    */
-  public static synchronized void setThreads(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, got " + n);
-    }
-    if (n != threads) {
-      threads = n;
-      Crew old = crew;
-      crew = null;
-      if (old != null) {
-        old.shutdown();
-      }
-    }
-  }
-
-  private static Crew crew() {
-    Crew c = crew;
-    if (c == null) {
-      synchronized (Parallel.class) {
-        c = crew;
-        if (c == null) {
-          c = new Crew(threads - 1);
-          crew = c;
-        }
-      }
-    }
-    return c;
+  public static void setDefaultThreads(int n) {
+    defaultThreads = checked(n);
   }
 
   /**
-   * Runs {@code body.accept(i)} for every {@code i < chunks}, in parallel when more than one thread is set and the
-   * caller says the work is worth it. Each chunk must write disjoint memory.
+   * Runs {@code work} with kernels called from the current thread using {@code n} threads, then restores the
+   * previous setting. Other threads are unaffected.
+   *
+   * @param n at least 1
+   * @return what {@code work} returns
+   */
+  public static <T> T withThreads(int n, Supplier<T> work) {
+    Scope s = SCOPE.get();
+    int previous = s.threads;
+    s.threads = checked(n);
+    try {
+      return work.get();
+    } finally {
+      s.threads = previous;
+    }
+  }
+
+  /**
+   * Runs {@code work} with kernels called from the current thread using {@code n} threads, then restores the
+   * previous setting. Other threads are unaffected.
+   *
+   * @param n at least 1
+   */
+  public static void withThreads(int n, Runnable work) {
+    withThreads(n, () -> {
+      work.run();
+      return null;
+    });
+  }
+
+  private static int checked(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + n);
+    }
+    return n;
+  }
+
+  /**
+   * Runs {@code body.accept(i)} for every {@code i < chunks}, in parallel when the current thread may use more than
+   * one thread and the caller says the work is worth it. Each chunk must write disjoint memory.
    */
   public static void forEach(int chunks, boolean worthIt, IntConsumer body) {
-    if (chunks <= 1 || threads == 1 || !worthIt || Thread.currentThread() instanceof Worker
-        || !BUSY.compareAndSet(false, true)) {
-      for (int i = 0; i < chunks; i++) {
-        body.accept(i);
-      }
+    if (chunks <= 1 || !worthIt || Thread.currentThread() instanceof Worker) {
+      serial(chunks, body);
       return;
     }
+    Scope s = SCOPE.get();
+    int n = s.threads > 0 ? s.threads : defaultThreads;
+    if (n == 1 || s.inJob) {
+      serial(chunks, body);
+      return;
+    }
+    ConcurrentLinkedDeque<Crew> idle = IDLE.computeIfAbsent(n - 1, k -> new ConcurrentLinkedDeque<>());
+    Crew crew = idle.pollFirst();
+    if (crew == null) {
+      crew = new Crew(n - 1);
+    }
+    s.inJob = true;
     try {
-      crew().run(new Job(chunks, body));
+      crew.run(new Job(chunks, body));
     } finally {
-      BUSY.set(false);
+      s.inJob = false;
+      idle.offerFirst(crew);
+    }
+  }
+
+  private static void serial(int chunks, IntConsumer body) {
+    for (int i = 0; i < chunks; i++) {
+      body.accept(i);
     }
   }
 
@@ -108,11 +161,10 @@ public final class Parallel {
     }
   }
 
-  /** The resident workers. */
+  /** Resident workers that one caller at a time hands jobs to. */
   private static final class Crew {
     final Worker[] workers;
     volatile Job job;
-    volatile boolean stopped;
 
     Crew(int size) {
       workers = new Worker[size];
@@ -145,21 +197,15 @@ public final class Parallel {
         throw new IllegalStateException(t);
       }
     }
-
-    void shutdown() {
-      stopped = true;
-      for (Worker w : workers) {
-        LockSupport.unpark(w);
-      }
-    }
   }
 
   private static final class Worker extends Thread {
+    private static final AtomicInteger CREATED = new AtomicInteger();
     final Crew crew;
     volatile boolean parked;
 
     Worker(Crew crew, int index) {
-      super("marginal-" + index);
+      super("marginal-" + CREATED.getAndIncrement() + "-" + index);
       this.crew = crew;
       setDaemon(true);
     }
@@ -168,7 +214,7 @@ public final class Parallel {
     public void run() {
       Job last = null;
       long idleSince = System.nanoTime();
-      while (!crew.stopped) {
+      while (true) {
         Job j = crew.job;
         if (j != null && j != last) {
           j.work();

@@ -2,7 +2,7 @@ package dev.marginal.train;
 
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.LocalPosteriors;
-import dev.marginal.models.LvmDensityModel;
+import dev.marginal.density.LvmDensityModel;
 import dev.marginal.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -13,7 +13,7 @@ import dev.marginal.gradients.Dreg;
 import dev.marginal.gradients.Vimco;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.models.DeepLvm;
-import dev.marginal.models.LocalPosteriorFit;
+import dev.marginal.density.LocalPosteriorFit;
 import dev.marginal.models.LocalPosteriors;
 import dev.marginal.optim.Adam;
 import dev.marginal.optim.GradientClipping;

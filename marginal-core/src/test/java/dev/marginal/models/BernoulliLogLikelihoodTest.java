@@ -49,21 +49,18 @@ class BernoulliLogLikelihoodTest {
   void iwaeEstimateIsTheSameForAnyThreadCount() {
     DeepLvm m = model(784, new int[] {200, 200});
     Tensor x = Tensor.wrap(Binarization.binarize(RngKey.of(16).uniforms(2 * 784), RngKey.of(17)), 2, 784);
-    int threads = Parallel.threads();
-    try {
-      float[][] results = new float[2][];
-      for (int t = 1; t <= 2; t++) {
-        Parallel.setThreads(t);
+    float[][] results = new float[2][];
+    for (int t = 1; t <= 2; t++) {
+      int index = t - 1;
+      Parallel.withThreads(t, () -> {
         Tape tape = new Tape();
         DiagNormal q = m.posterior(tape, tape.constant(x));
         Var v = Iwae.of(600).logMarginal(m, tape.constant(x), q, RngKey.of(18).foldIn(0));
         double[] e = Iwae.of(600).estimate(m, x, q, RngKey.of(18), 1).mean();
-        results[t - 1] = new float[] {(float) e[0], (float) e[1]};
-        assertArrayEquals(v.value().toArray(), results[t - 1], 0f, "taped and evaluation paths");
-      }
-      assertArrayEquals(results[0], results[1], 0f);
-    } finally {
-      Parallel.setThreads(threads);
+        results[index] = new float[] {(float) e[0], (float) e[1]};
+        assertArrayEquals(v.value().toArray(), results[index], 0f, "taped and evaluation paths");
+      });
     }
+    assertArrayEquals(results[0], results[1], 0f);
   }
 }

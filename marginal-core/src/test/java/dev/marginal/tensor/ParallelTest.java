@@ -1,44 +1,153 @@
 package dev.marginal.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.junit.jupiter.api.AfterEach;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.Test;
 
-/** The chunk runner: every chunk exactly once, nested calls, failures passed back to the caller. */
+/**
+ * The chunk runner: every chunk exactly once, nested calls, failures passed back to the caller, and a thread count
+ * that belongs to the calling thread, so concurrent callers with different counts neither disturb each other nor
+ * change a result.
+ */
 class ParallelTest {
-  @AfterEach
-  void restoreThreads() {
-    Parallel.setThreads(Runtime.getRuntime().availableProcessors());
-  }
-
   @Test
   void runsEveryChunkOnceIncludingNestedCalls() {
-    Parallel.setThreads(3);
-    for (int round = 0; round < 200; round++) {
-      AtomicIntegerArray seen = new AtomicIntegerArray(7 * 5);
-      Parallel.forEach(7, true, i -> Parallel.forEach(5, true, j -> seen.incrementAndGet(i * 5 + j)));
-      for (int c = 0; c < seen.length(); c++) {
-        assertEquals(1, seen.get(c), "chunk " + c + " in round " + round);
+    Parallel.withThreads(3, () -> {
+      for (int round = 0; round < 200; round++) {
+        AtomicIntegerArray seen = new AtomicIntegerArray(7 * 5);
+        Parallel.forEach(7, true, i -> Parallel.forEach(5, true, j -> seen.incrementAndGet(i * 5 + j)));
+        for (int c = 0; c < seen.length(); c++) {
+          assertEquals(1, seen.get(c), "chunk " + c + " in round " + round);
+        }
       }
-    }
+    });
   }
 
   @Test
   void passesAChunksFailureToTheCaller() {
-    Parallel.setThreads(2);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forEach(8, true, i -> {
-      if (i == 5) {
-        throw new IllegalStateException("chunk 5");
+    Parallel.withThreads(2, () -> {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forEach(8, true, i -> {
+        if (i == 5) {
+          throw new IllegalStateException("chunk 5");
+        }
+      }));
+      assertEquals("chunk 5", e.getMessage());
+      AtomicIntegerArray seen = new AtomicIntegerArray(8);
+      Parallel.forEach(8, true, seen::incrementAndGet);
+      for (int c = 0; c < 8; c++) {
+        assertEquals(1, seen.get(c));
       }
+    });
+  }
+
+  @Test
+  void threadCountIsScopedToTheCallingThread() throws Exception {
+    int fallback = Parallel.defaultThreads();
+    assertEquals(fallback, Parallel.threads());
+    Parallel.withThreads(fallback + 2, () -> {
+      assertEquals(fallback + 2, Parallel.threads());
+      Parallel.withThreads(1, () -> assertEquals(1, Parallel.threads()));
+      assertEquals(fallback + 2, Parallel.threads(), "an inner scope restores the outer one");
+      ExecutorService other = Executors.newSingleThreadExecutor();
+      try {
+        assertEquals(fallback, other.submit(Parallel::threads).get(), "another thread keeps the default");
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      } finally {
+        other.shutdown();
+      }
+    });
+    assertEquals(fallback, Parallel.threads());
+    assertThrows(RuntimeException.class, () -> Parallel.withThreads(2, () -> {
+      throw new IllegalStateException("work failed");
     }));
-    assertEquals("chunk 5", e.getMessage());
-    AtomicIntegerArray seen = new AtomicIntegerArray(8);
-    Parallel.forEach(8, true, seen::incrementAndGet);
-    for (int c = 0; c < 8; c++) {
-      assertEquals(1, seen.get(c));
+    assertEquals(fallback, Parallel.threads(), "a failing scope restores the setting");
+    assertThrows(IllegalArgumentException.class, () -> Parallel.withThreads(0, () -> { }));
+    assertThrows(IllegalArgumentException.class, () -> Parallel.setDefaultThreads(0));
+  }
+
+  /**
+   * Two callers at once: one at one thread, one at two. The one-thread caller's chunks never leave its thread; the
+   * two-thread caller's job is shared with a worker (its first chunk waits until another thread has taken the
+   * second); and a matrix multiply each of them repeats gives the bits of a lone single-threaded run.
+   */
+  @Test
+  void concurrentCallersWithDifferentThreadCountsKeepTheirOwnCountAndEveryBit() throws Exception {
+    int m = 150;
+    int n = 90;
+    int k = 300;
+    SplittableRandom rng = new SplittableRandom(7);
+    float[] a = random(rng, m * k);
+    float[] b = random(rng, k * n);
+    Kernels kernels = Kernels.get();
+    float[] expected = new float[m * n];
+    Parallel.withThreads(1, () -> kernels.gemm(false, true, m, n, k, a, 0, b, 0, expected, 0, false));
+    CyclicBarrier start = new CyclicBarrier(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> single = pool.submit(() -> Parallel.withThreads(1, () -> {
+        await(start);
+        for (int round = 0; round < 50; round++) {
+          Thread caller = Thread.currentThread();
+          AtomicReferenceArray<Thread> ran = new AtomicReferenceArray<>(16);
+          Parallel.forEach(16, true, i -> ran.set(i, Thread.currentThread()));
+          for (int i = 0; i < 16; i++) {
+            assertEquals(caller, ran.get(i), "a one-thread caller's chunk " + i + " ran elsewhere");
+          }
+          float[] c = new float[m * n];
+          kernels.gemm(false, true, m, n, k, a, 0, b, 0, c, 0, false);
+          assertArrayEquals(expected, c, "one-thread caller, round " + round);
+        }
+      }));
+      Future<?> dual = pool.submit(() -> Parallel.withThreads(2, () -> {
+        await(start);
+        for (int round = 0; round < 50; round++) {
+          AtomicReferenceArray<Thread> ran = new AtomicReferenceArray<>(2);
+          Parallel.forEach(2, true, i -> {
+            ran.set(i, Thread.currentThread());
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (ran.get(1 - i) == null && System.nanoTime() < deadline) {
+              Thread.onSpinWait();
+            }
+          });
+          assertNotEquals(ran.get(0), ran.get(1), "a two-thread caller ran both chunks on one thread");
+          float[] c = new float[m * n];
+          kernels.gemm(false, true, m, n, k, a, 0, b, 0, c, 0, false);
+          assertArrayEquals(expected, c, "two-thread caller, round " + round);
+        }
+      }));
+      single.get();
+      dual.get();
+    } finally {
+      pool.shutdown();
     }
+    assertTrue(expected[0] != 0f);
+  }
+
+  private static void await(CyclicBarrier barrier) {
+    try {
+      barrier.await();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static float[] random(SplittableRandom rng, int size) {
+    float[] x = new float[size];
+    for (int i = 0; i < size; i++) {
+      x[i] = (float) (rng.nextDouble() * 2 - 1);
+    }
+    return x;
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,11 +20,6 @@ class VectorGemmTest {
 
   private final Kernels vector = VectorKernels.create();
   private final Kernels scalar = Kernels.scalar();
-
-  @AfterEach
-  void restoreThreads() {
-    Parallel.setThreads(Runtime.getRuntime().availableProcessors());
-  }
 
   @Test
   void matchesScalarOnRandomOddShapes() {
@@ -62,12 +56,10 @@ class VectorGemmTest {
         boolean transB = (t & 2) != 0;
         float[] a = random(rng, s[0] * s[2]);
         float[] b = random(rng, s[2] * s[1]);
-        Parallel.setThreads(1);
         float[] one = new float[s[0] * s[1]];
-        vector.gemm(transA, transB, s[0], s[1], s[2], a, 0, b, 0, one, 0, false);
-        Parallel.setThreads(2);
+        Parallel.withThreads(1, () -> vector.gemm(transA, transB, s[0], s[1], s[2], a, 0, b, 0, one, 0, false));
         float[] two = new float[s[0] * s[1]];
-        vector.gemm(transA, transB, s[0], s[1], s[2], a, 0, b, 0, two, 0, false);
+        Parallel.withThreads(2, () -> vector.gemm(transA, transB, s[0], s[1], s[2], a, 0, b, 0, two, 0, false));
         assertArrayEquals(one, two, "threads changed C for shape " + java.util.Arrays.toString(s) + " t=" + t);
       }
     }

@@ -10,7 +10,7 @@ import dev.marginal.data.Dataset;
 import dev.marginal.data.ToyData;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
-import dev.marginal.models.LvmDensityModel;
+import dev.marginal.density.LvmDensityModel;
 import dev.marginal.nn.Activation;
 import dev.marginal.random.RngKey;
 import java.io.IOException;

@@ -1,14 +1,10 @@
-package dev.marginal.models;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package dev.marginal.density;
 
 import dev.marginal.data.DataException;
 import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
 import dev.marginal.distributions.CovarianceType;
+import dev.marginal.models.GmmOptions;
 import dev.marginal.random.RngKey;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GmmDensityModelTest {
   private static final Dataset MOONS = DataSources.load("toy:moons?n=300&seed=1");

@@ -1,10 +1,7 @@
-package dev.marginal.models;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+package dev.marginal.density;
 
 import dev.marginal.data.Dataset;
+import dev.marginal.models.Ppca;
 import dev.marginal.random.RngKey;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PpcaDensityModelTest {
   @TempDir Path dir;

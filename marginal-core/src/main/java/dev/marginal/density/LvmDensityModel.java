@@ -1,4 +1,4 @@
-package dev.marginal.models;
+package dev.marginal.density;
 
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Tape;
@@ -13,6 +13,7 @@ import dev.marginal.estimators.Iwae;
 import dev.marginal.estimators.LogMarginalEstimator;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.io.ModelFile;
+import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
 import java.util.ArrayList;

@@ -1,12 +1,9 @@
-package dev.marginal.models;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package dev.marginal.density;
 
 import dev.marginal.data.Dataset;
 import dev.marginal.data.ToyData;
 import dev.marginal.io.ModelFile;
+import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
 import dev.marginal.random.RngKey;
 import java.io.IOException;
@@ -15,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PerDatapointDensityModelTest {
   @TempDir Path dir;

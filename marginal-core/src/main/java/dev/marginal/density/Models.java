@@ -1,4 +1,4 @@
-package dev.marginal.models;
+package dev.marginal.density;
 
 import dev.marginal.io.ModelFile;
 import java.io.IOException;

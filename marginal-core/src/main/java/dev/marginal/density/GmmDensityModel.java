@@ -1,10 +1,13 @@
-package dev.marginal.models;
+package dev.marginal.density;
 
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.distributions.GaussianMixture;
 import dev.marginal.io.ModelFile;
+import dev.marginal.models.GaussianMixtureModel;
+import dev.marginal.models.GmmFit;
+import dev.marginal.models.GmmOptions;
 import dev.marginal.random.RngKey;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

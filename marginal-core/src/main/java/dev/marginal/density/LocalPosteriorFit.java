@@ -1,4 +1,4 @@
-package dev.marginal.models;
+package dev.marginal.density;
 
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Tape;
@@ -6,6 +6,7 @@ import dev.marginal.autodiff.Var;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.estimators.ImportanceSamples;
 import dev.marginal.estimators.LatentVariableModel;
+import dev.marginal.models.LocalPosteriors;
 import dev.marginal.optim.Adam;
 import dev.marginal.optim.LearningRate;
 import dev.marginal.random.RngKey;

@@ -1,4 +1,4 @@
-package dev.marginal.models;
+package dev.marginal.density;
 
 import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;

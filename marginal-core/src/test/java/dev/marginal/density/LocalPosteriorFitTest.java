@@ -1,7 +1,4 @@
-package dev.marginal.models;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package dev.marginal.density;
 
 import dev.marginal.autodiff.Tape;
 import dev.marginal.estimators.Elbo;
@@ -10,6 +7,8 @@ import dev.marginal.estimators.LinearGaussianModel;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Per-datapoint fits against the linear-Gaussian oracle, whose posterior N(m, Λ⁻¹) is known in closed form. The

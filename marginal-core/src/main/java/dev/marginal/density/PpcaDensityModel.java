@@ -1,8 +1,9 @@
-package dev.marginal.models;
+package dev.marginal.density;
 
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.io.ModelFile;
+import dev.marginal.models.Ppca;
 import dev.marginal.random.RngKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -38,17 +38,16 @@ public final class Main implements Runnable {
     return code;
   }
 
-  /** The version from the jar manifest, or "dev" when run from classes. */
+  /** The running version of marginal, as {@link dev.marginal.io.Version#get()} reports it. */
   static String version() {
-    String v = Main.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return dev.marginal.io.Version.get();
   }
 
   public static void main(String[] args) {
     System.exit(execute(args));
   }
 
-  /** Reports the version from the jar manifest, or "dev" when run from classes. */
+  /** Reports the version the build recorded (see {@link dev.marginal.io.Version}) and the Java version. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {

@@ -23,12 +23,13 @@ import dev.marginal.random.RngKey;
  * converges to log p(x) only in probability (the weak law holds since {@code t·P(|SUMO| > t) → 0}), and its sample
  * standard error is not a reliable error bar: use {@link RobustInterval} or a bound from both sides.
  *
- * <p>Sampling is exact, without a cap on 𝒦: u ~ U(0, 1]; when u &gt; 1/cutoff, 𝒦 = the largest k &lt; cutoff with
- * P(𝒦 ≥ k) ≥ u; otherwise 𝒦 = cutoff + G with G geometric, {@code P(G ≥ g) = ratio^g}, drawn by blocks of
+ * <p>Sampling is exact, without a cap on 𝒦: u ~ U(0, 1]; when u &gt; P(𝒦 ≥ k*), with k* the first k whose
+ * P(𝒦 ≥ k) ≤ 2⁻⁴⁰ ({@link #deepStart()}, 302 with the defaults), 𝒦 = the largest k with P(𝒦 ≥ k) ≥ u (the inverse
+ * CDF); otherwise 𝒦 = k* + G with G geometric, {@code P(G ≥ g) = ratio^g}, drawn by blocks of
  * {@link #geometricBlock()} terms from further uniforms (memorylessness: with probability ratio^B the excess is at
- * least B and the draw continues afresh). Each uniform lies on a 2⁻⁵³ grid, so each comparison carries an absolute
- * error below 2⁻⁵³ in probability; a single inverse-CDF uniform would instead cap 𝒦 at the k where
- * P(𝒦 ≥ k) &lt; 2⁻⁵³ (387 with the defaults), making SUMO unbiased for IWAE_{m+387} rather than log p(x).
+ * least B and the draw continues afresh). Each uniform lies on a 2⁻⁵³ grid, so each P(𝒦 ≥ k) is met up to an absolute
+ * error below 2⁻⁵³. A single inverse-CDF uniform would instead cap 𝒦 at the k where P(𝒦 ≥ k) &lt; 2⁻⁵³ (387 with the
+ * defaults), making SUMO unbiased for IWAE_{m+387} rather than log p(x).
  *
  * <p>References: Luo, Beatson, Norouzi, Zhu, Duvenaud, Adams, Chen, "SUMO: Unbiased Estimation of Log Marginal
  * Probability for Latent Variable Models", ICLR 2020.
@@ -76,15 +77,29 @@ public record SumoTail(int cutoff, double ratio) {
   }
 
   /**
-   * Draws 𝒦 from {@code key}: one uniform in (0, 1] from {@code key}, and for the geometric tail further uniforms
-   * from {@code key.foldIn(1)}, {@code key.foldIn(2)}, …. 𝒦 has no upper limit.
+   * Draws 𝒦 from {@code key}: one uniform in (0, 1] from {@code key}, and beyond {@link #deepStart()} further
+   * uniforms from {@code key.foldIn(1)}, {@code key.foldIn(2)}, …. 𝒦 has no upper limit.
    */
   public int sample(RngKey key) {
     double u = key.uniformOpen();
-    if (u > 1.0 / cutoff) {
+    int deep = deepStart();
+    if (u > survival(deep)) {
       return inverseSurvival(u);
     }
-    return cutoff + geometricExcess(j -> key.foldIn(j).uniformOpen());
+    return deep + geometricExcess(j -> key.foldIn(j).uniformOpen());
+  }
+
+  /** The probability below which {@link #sample} leaves the inverse CDF for the block draw. */
+  static final double DEEP_TAIL = 0x1p-40;
+
+  /** k*: the first k ≥ cutoff with P(𝒦 ≥ k) ≤ 2⁻⁴⁰, where sampling switches to the block draw. */
+  public int deepStart() {
+    int extra = (int) Math.floor(StrictMath.log(DEEP_TAIL * cutoff) / StrictMath.log(ratio));
+    int k = cutoff + Math.max(0, extra - 1);
+    while (survival(k) > DEEP_TAIL) {
+      k++;
+    }
+    return k;
   }
 
   /** Supplies the j-th uniform in (0, 1], j = 1, 2, …. */
@@ -127,7 +142,7 @@ public record SumoTail(int cutoff, double ratio) {
 
   /**
    * The largest k with P(𝒦 ≥ k) ≥ u, for u ∈ (0, 1]: the inverse CDF from one uniform. {@link #sample} uses it
-   * only for u &gt; 1/cutoff, since on a 2⁻⁵³ grid of u it could never exceed the k where P(𝒦 ≥ k) &lt; 2⁻⁵³.
+   * only above 2⁻⁴⁰, since on a 2⁻⁵³ grid of u it could never exceed the k where P(𝒦 ≥ k) &lt; 2⁻⁵³.
    */
   public int inverseSurvival(double u) {
     if (!(u > 0 && u <= 1)) {

@@ -106,7 +106,10 @@ class SumoTailTest {
     int block = TAIL.geometricBlock();
     int g = TAIL.geometricExcess(j -> j <= 4 ? 0x1p-53 : 0.5);
     assertEquals(4 * block + 6, g); // 0.9^6 = 0.531 ≥ 0.5 > 0.9^7
-    assertEquals(true, 80 + g > 387, "K = " + (80 + g));
+    assertEquals(302, TAIL.deepStart());
+    assertEquals(true, TAIL.survival(302) <= 0x1p-40 && TAIL.survival(301) > 0x1p-40);
+    assertEquals(true, TAIL.deepStart() + g > 387, "K = " + (TAIL.deepStart() + g));
+    assertEquals(6, SumoTail.of(2, 0.001).deepStart()); // 0.001³/2 = 5e-10 > 2⁻⁴⁰ = 9.1e-13 ≥ 0.001⁴/2
   }
 
   @Test

@@ -28,8 +28,9 @@ final class Cli {
         ex.printStackTrace(cmd.getErr());
       }
       String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-      cmd.getErr().println("marginal: " + msg);
-      return ex instanceof UserInputException || ex instanceof DataException ? EXIT_USAGE : EXIT_FAILURE;
+      cmd.getErr().println("marginal: " + OptionNames.forUser(ex, msg));
+      return ex instanceof UserInputException || ex instanceof DataException || OptionNames.isParameterError(ex)
+          ? EXIT_USAGE : EXIT_FAILURE;
     });
     return cl;
   }

@@ -190,7 +190,7 @@ final class TargetCommand implements Callable<Integer> {
         SurrogateMetrics.Settings.defaults().w1Samples());
     try (InterruptGuard guard = new InterruptGuard()) {
       return ReverseKlRun.run(trainer, t, options, evalEvery, checkpointEvery, settings,
-          Progress.onTerminal("target " + t.name() + " " + options.objective().id(), options.iterations(),
+          TerminalProgress.onTerminal("target " + t.name() + " " + options.objective().id(), options.iterations(),
               output.quiet), guard::stopRequested, tr -> LvmCheckpoint.write(ckpt, model, tr, record), m -> { });
     } catch (IOException e) {
       throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.marginal.density;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
@@ -170,7 +171,8 @@ final class FeatureSpace {
   static void requireExact(String kind, DensityModel.ScoreOptions options) {
     if (options.estimator() != DensityModel.Estimator.EXACT) {
       String name = options.estimator().name().toLowerCase(java.util.Locale.ROOT);
-      throw new IllegalArgumentException("a " + kind + " model has an exact log density: use --estimator exact"
+      throw ParameterException.about(List.of("estimator"), "a " + kind
+          + " model has an exact log density: use estimator exact"
           + " (" + name + " applies to deep LVMs)");
     }
   }

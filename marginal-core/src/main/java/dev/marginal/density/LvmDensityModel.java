@@ -1,5 +1,6 @@
 package dev.marginal.density;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
@@ -120,7 +121,8 @@ public final class LvmDensityModel implements DensityModel {
       case SUMO:
         return Sumo.of(options.minTerms());
       default:
-        throw new IllegalArgumentException("a deep LVM has no exact log p(x); use --estimator iwae (or elbo, sumo)");
+        throw ParameterException.about(java.util.List.of("estimator"),
+            "a deep LVM has no exact log p(x); use estimator iwae (or elbo, sumo)");
     }
   }
 
@@ -197,7 +199,7 @@ public final class LvmDensityModel implements DensityModel {
   @Override
   public Dataset sample(RngKey key, int n) {
     if (n < 0) {
-      throw new IllegalArgumentException("--n must be >= 0, got " + n);
+      throw ParameterException.of("n", "must be >= 0, got " + n);
     }
     float[] x = model.sample(key, n, false).buffer();
     if (space.standardized()) {

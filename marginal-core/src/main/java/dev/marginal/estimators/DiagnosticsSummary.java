@@ -57,4 +57,26 @@ public record DiagnosticsSummary(int rows, int numSamples, double meanEss, doubl
         + " to be trusted; a better proposal or another estimator (AIS) is needed", WeightDiagnostics.KHAT_THRESHOLD,
         rowsAboveThreshold, rows, maxK);
   }
+
+  /**
+   * The summary as report fields named {@code prefix + "ess_mean"}, {@code "ess_min"}, {@code "pareto_k_median"},
+   * {@code "pareto_k_max"}, {@code "rows_pareto_k_above_0_7"} (NaN as null, for JSON), and {@code "warning"} when
+   * any row is flagged.
+   */
+  public java.util.Map<String, Object> toMap(String prefix) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put(prefix + "ess_mean", finiteOrNull(meanEss));
+    m.put(prefix + "ess_min", finiteOrNull(minEss));
+    m.put(prefix + "pareto_k_median", finiteOrNull(medianK));
+    m.put(prefix + "pareto_k_max", finiteOrNull(maxK));
+    m.put(prefix + "rows_pareto_k_above_0_7", rowsAboveThreshold);
+    if (anyUnreliable()) {
+      m.put("warning", warning());
+    }
+    return m;
+  }
+
+  private static Double finiteOrNull(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
 }

@@ -128,8 +128,20 @@ final class TargetCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output;
 
+  private OutputLock lock;
+
   @Override
   public Integer call() {
+    try {
+      return train();
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
+    }
+  }
+
+  private Integer train() {
     Provenance provenance = new Provenance(spec);
     Target t = input(() -> Targets.of(target));
     ReverseKlOptions options = options();
@@ -139,12 +151,11 @@ final class TargetCommand implements Callable<Integer> {
     if (evalEvery < 0 || checkpointEvery < 0) {
       throw new UserInputException("--eval-every and --checkpoint-every must be >= 0");
     }
-    Commands.checkOutput(out);
     Path metricsPath = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.csv");
-    Commands.checkOutput(metricsPath);
-    if (png != null) {
-      Commands.checkOutput(png);
-    }
+    new OutputGuard().input("--resume", resume).output("--out", out)
+        .output("checkpoint", out.resolveSibling(out.getFileName() + ".ckpt"), resume)
+        .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
+    lock = OutputLock.acquire("--out", out);
     Parallel.setDefaultThreads(threads);
     List<String> columns = columns(t.dim());
     ReverseKlTrainer trainer;

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -pl marginal-core,marginal-spark test-compile dependency:build-classpath \
-  -Dmdep.outputFile=marginal-spark/target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null
+  -Dmdep.outputFile="$PWD/marginal-spark/target/bench-classpath.txt" -Dmdep.includeScope=test >/dev/null
 opens=""
 for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
     java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do

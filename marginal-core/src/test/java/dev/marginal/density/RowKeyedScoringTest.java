@@ -77,6 +77,38 @@ class RowKeyedScoringTest {
   }
 
   @Test
+  void fashionMnistSizedModelScoresRowsAloneAsInTheWholeSet() {
+    // 784-200-200-50, the IWAE paper's architecture: the matrix products' paths depend on their sizes, and a row's
+    // value must not depend on how many rows share its batch.
+    DeepLvm m = DeepLvm.create(new DeepLvm.Config(784, 50, new int[] {200, 200}, Activation.TANH,
+        DeepLvm.Decoder.BERNOULLI), RngKey.of(3), null);
+    List<String> cols = new ArrayList<>();
+    for (int j = 0; j < 784; j++) {
+      cols.add("p" + j);
+    }
+    LvmDensityModel model = new LvmDensityModel(m, cols, null);
+    int n = 64;
+    Dataset all = Dataset.of("fm-sized", cols, RngKey.of(4).uniforms(n * 784));
+    List<DensityModel.ScoreOptions> options = List.of(
+        new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, 5, 1, 2));
+    DensityModel.LogDensity whole = model.logDensities(all, options, RngKey.of(6)).get(0);
+    int[][] pieces = {{63}, {5, 0, 17, 2, 40, 41, 9}, java.util.stream.IntStream.range(0, 56).toArray()};
+    for (int[] which : pieces) {
+      float[] v = new float[which.length * 784];
+      long[] ids = new long[which.length];
+      for (int r = 0; r < which.length; r++) {
+        System.arraycopy(all.values(), which[r] * 784, v, r * 784, 784);
+        ids[r] = which[r];
+      }
+      DensityModel.LogDensity part = model.logDensities(Dataset.of("part", cols, v), ids, options, RngKey.of(6))
+          .get(0);
+      for (int r = 0; r < which.length; r++) {
+        assertEquals(whole.value()[which[r]], part.value()[r], 0, "row " + which[r]);
+      }
+    }
+  }
+
+  @Test
   void aRowsRandomnessFollowsItsIdNotItsPosition() {
     LvmDensityModel m = model();
     Dataset all = data(m);

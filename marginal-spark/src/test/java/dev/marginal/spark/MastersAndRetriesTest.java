@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import dev.marginal.distributions.GaussianMixture;
 import dev.marginal.models.GaussianMixtureModel;
 import dev.marginal.models.GmmOptions;
+import dev.marginal.models.Ppca;
 import dev.marginal.random.RngKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import scala.Tuple2;
 
-/** The same EM fit on every local master, and when every task's first attempt fails. */
+/** The same EM and PPCA fits on every local master, and when every task's first attempt fails. */
 class MastersAndRetriesTest {
   static final int N = 5000;
   static final int D = 3;
@@ -68,6 +69,29 @@ class MastersAndRetriesTest {
     }
   }
 
+  /** PPCA (q = 1) on the same rows equals the in-process fit bit for bit. */
+  static void assertSamePpca(SparkSession spark, int partitions, boolean failFirstAttempts) {
+    double[][] x = new double[N][];
+    for (Tuple2<Long, float[]> r : rows()) {
+      double[] v = new double[D];
+      for (int j = 0; j < D; j++) {
+        v[j] = r._2()[j];
+      }
+      x[(int) (long) r._1()] = v;
+    }
+    Ppca reference = Ppca.fit(x, 1);
+    JavaPairRDD<Long, float[]> rdd = JavaPairRDD.fromJavaRDD(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows(), partitions));
+    try (SparkRowChunks chunks = SparkRowChunks.of(rdd, D, partitions, failFirstAttempts)) {
+      Ppca fitted = Ppca.fit(chunks, 1);
+      assertArrayEquals(reference.mean(), fitted.mean(), 0);
+      assertArrayEquals(new double[] {reference.noiseVariance()}, new double[] {fitted.noiseVariance()}, 0);
+      for (int i = 0; i < D; i++) {
+        assertArrayEquals(reference.loadings()[i], fitted.loadings()[i], 0);
+      }
+    }
+  }
+
   @Test
   void everyLocalMasterAndATaskRetryGiveTheInProcessFit() {
     GaussianMixture reference = reference(options());
@@ -78,6 +102,7 @@ class MastersAndRetriesTest {
       try {
         // local[2,2] allows each task a second attempt, and every first attempt fails.
         assertSame(reference, fit(spark, partitions[m], masters[m].equals("local[2,2]")));
+        assertSamePpca(spark, partitions[m], masters[m].equals("local[2,2]"));
       } finally {
         spark.stop();
       }

@@ -37,7 +37,8 @@ import scala.Tuple2;
  * SparkSession start and input caching excluded: scoring 10,000 Fashion-MNIST test images with IWAE K = 50
  * (784-200-200-50 model), one GMM EM iteration on 1,000,000 × 10 with 10 full components, and PPCA on the 60,000
  * Fashion-MNIST training images. Each workload alternates in-process and Spark runs (after one warm-up each) and
- * reports the medians and their ratio. Run with {@code marginal-spark/bench.sh [scoring|gmm|ppca|all] [repeats]}.
+ * reports the medians and their ratio. Run with {@code marginal-spark/bench.sh [scoring|gmm|ppca|all] [repeats]};
+ * {@code scaling} runs {@link ScalingBench} instead.
  */
 public final class OverheadBench {
   private OverheadBench() {}
@@ -60,6 +61,9 @@ public final class OverheadBench {
       }
       if (which.equals("all") || which.equals("ppca")) {
         ppca(spark, repeats);
+      }
+      if (which.equals("scaling")) {
+        ScalingBench.run(spark, repeats);
       }
     } finally {
       spark.stop();

@@ -20,6 +20,7 @@ class RowKeyedScoringTest {
   private static final List<DensityModel.ScoreOptions> OPTIONS = List.of(
       new DensityModel.ScoreOptions(DensityModel.Estimator.ELBO, 16, 1, 2),
       new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, 8, 1, 3),
+      new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, 8, 1, 1),
       new DensityModel.ScoreOptions(DensityModel.Estimator.SUMO, 1, 2, 2));
 
   private static LvmDensityModel model() {

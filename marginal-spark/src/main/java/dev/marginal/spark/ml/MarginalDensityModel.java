@@ -32,9 +32,9 @@ import org.apache.spark.sql.types.StructType;
  * otherwise).
  *
  * <p>Every row needs a unique id ≥ 0 in {@code idCol}: a row's randomness is keyed by it, so its outputs are bit for
- * bit the same for any partitioning, row order, master or task retry, and equal to what the {@code marginal score}
- * command gives row {@code id} of the same data with the same seed. The model travels to executors once, as the
- * bytes of its model file.
+ * bit the same for any partitioning and row order (a task is a pure function of its rows, so a retry recomputes the
+ * same values), and equal to what the {@code marginal score} command gives row {@code id} of the same data with the
+ * same seed. The model travels to executors once, as the bytes of its model file.
  */
 public final class MarginalDensityModel extends Model<MarginalDensityModel> implements MLWritable {
   private static final long serialVersionUID = 1L;

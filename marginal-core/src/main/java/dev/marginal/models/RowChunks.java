@@ -37,7 +37,7 @@ public interface RowChunks {
   /** {@code task} applied to chunk {@code chunk} alone. */
   <R extends Serializable> R apply(int chunk, Task<R> task);
 
-  /** Row {@code i} (0 ≤ i < n), a copy. */
+  /** Row {@code i} (0 ≤ i &lt; n), a copy. */
   default double[] row(long i) {
     int within = (int) (i % CHUNK_ROWS);
     return apply((int) (i / CHUNK_ROWS), c -> c.row(within));

@@ -87,7 +87,7 @@ def main():
           f"torch.set_num_threads({t}); unset for the references: {', '.join(UNSET_FOR_REFERENCE)}"
           + "".join(f" (was {k}={os.environ[k]})" for k in UNSET_FOR_REFERENCE if k in os.environ))
     print(f"method: {args.rounds} rounds, each a fresh marginal process then a fresh reference process per part; "
-          f"each workload warms up 1 s, then best of {args.repeats} batches of >= 100 ms; ratio = marginal / reference"
+          f"each workload warms up (>= 1 s, until the JIT is done), then best of {args.repeats} batches of >= 100 ms; ratio = marginal / reference"
           " per round, median over rounds")
     if have_numpy:
         info = run_json([args.python, "blas_info.py"], env=reference_env(t), label="blas_info")

@@ -16,13 +16,17 @@ PHASES = [
     ("log-sum-exp (forward and gradient)", ("dev.marginal.tensor.Reductions.logSumExp", "dev.marginal.math.LogSpace",
                                             "dev.marginal.autodiff.Rules.logSumExpGrad",
                                             "dev.marginal.autodiff.Rules.softmaxTimes")),
+    ("Bernoulli log mass (softplus and row sums)", ("dev.marginal.tensor.VectorLogMass", "dev.marginal.tensor.LogMassSum")),
+    ("reductions (column sums, sums)", ("dev.marginal.tensor.VectorColumnSums",)),
     ("elementwise (tanh, softplus, sigmoid, exp, bias, grads)",
      ("dev.marginal.tensor.VectorKernels", "dev.marginal.tensor.VectorMath", "dev.marginal.tensor.FloatMath",
       "dev.marginal.tensor.Elementwise", "dev.marginal.tensor.Broadcast", "dev.marginal.autodiff.Rules.tanhGrad",
-      "dev.marginal.autodiff.Rules.addRowsInPlace", "dev.marginal.autodiff.Rules.mulAffine",
+      "dev.marginal.autodiff.Rules.addRowsInPlace", "dev.marginal.autodiff.Rules.lambda$addRowsInPlace",
+      "dev.marginal.autodiff.Rules.lambda$tanhGrad", "dev.marginal.autodiff.Rules.mulAffine",
       "dev.marginal.autodiff.Rules.sigmoidGrad", "dev.marginal.distributions.Bernoulli",
       "dev.marginal.distributions.DiagNormal")),
-    ("reductions (column sums, sums)", ("dev.marginal.tensor.Reductions", "dev.marginal.autodiff.Rules.columnSums")),
+    ("reductions (column sums, sums)", ("dev.marginal.tensor.Reductions", "dev.marginal.autodiff.Rules.columnSums",
+                                        "dev.marginal.autodiff.Rules.lambda$columnSums")),
     ("copies (gather, slice, scatter, concat)", ("dev.marginal.tensor.Indexing", "dev.marginal.autodiff.Rules.unslice",
                                                  "dev.marginal.autodiff.Rules.scatterAdd", "java.lang.System.arraycopy",
                                                  "java.util.Arrays.copyOf")),
@@ -33,13 +37,18 @@ PHASES = [
 ]
 
 
+def frame_name(f):
+    return f["method"]["type"]["name"].replace("/", ".") + "." + f["method"]["name"]
+
+
 def phase_of(frames):
+    """The phase and the deciding frame (the innermost marginal frame for "JVM / other")."""
     for f in frames:
-        name = f["method"]["type"]["name"].replace("/", ".") + "." + f["method"]["name"]
+        name = frame_name(f)
         for phase, prefixes in PHASES:
             if name.startswith(prefixes):
-                return phase
-    return "JVM / other"
+                return phase, name
+    return "JVM / other", frame_name(frames[0])
 
 
 def events(path, kind):
@@ -53,19 +62,24 @@ def nanos(duration):
     return float(duration.strip("PTS")) * 1e9 if duration else 0.0
 
 
-def main(path):
+def main(path, detail=0):
     counts = collections.Counter()
+    frames_by_phase = collections.defaultdict(collections.Counter)
     threads = collections.Counter()
     for e in events(path, "jdk.ExecutionSample"):
         st = e["values"].get("stackTrace")
         if not st or not st["frames"]:
             continue
-        counts[phase_of(st["frames"])] += 1
+        phase, frame = phase_of(st["frames"])
+        counts[phase] += 1
+        frames_by_phase[phase][frame] += 1
         threads[e["values"]["sampledThread"]["javaName"]] += 1
     total = sum(counts.values())
     print(f"execution samples: {total} (by thread: " + ", ".join(f"{k} {v}" for k, v in threads.most_common(4)) + ")")
     for phase, n in counts.most_common():
         print(f"  {100 * n / total:5.1f}%  {phase}")
+        for frame, m in frames_by_phase[phase].most_common(detail):
+            print(f"           {100 * m / total:5.1f}%  {frame}")
     gcs = events(path, "jdk.GarbageCollection")
     pauses = sum(nanos(g["values"].get("sumOfPauses")) for g in gcs)
     alloc = sum(a["values"].get("weight", 0) for a in events(path, "jdk.ObjectAllocationSample"))
@@ -76,4 +90,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0)

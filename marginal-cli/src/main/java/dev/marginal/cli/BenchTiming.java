@@ -2,6 +2,7 @@ package dev.marginal.cli;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
@@ -31,6 +32,22 @@ final class BenchTiming {
    * @return nanoseconds per call of each batch, sorted ascending
    */
   static double[] nanosPerCall(Runnable body, int repeats) {
+    return timed(body, repeats).wall();
+  }
+
+  /**
+   * Wall-clock and calling-thread CPU nanoseconds per call of each timed batch, both sorted ascending. With one
+   * kernel thread the CPU time is the work itself, which a busy machine's time slicing does not inflate: use it to
+   * compare two builds on a loaded machine.
+   */
+  record Timing(double[] wall, double[] cpu) {
+    double cpuMedian() {
+      return median(cpu);
+    }
+  }
+
+  /** As {@link #nanosPerCall}, with the calling thread's CPU time per call as well. */
+  static Timing timed(Runnable body, int repeats) {
     long calls = 0;
     long start = System.nanoTime();
     while (System.nanoTime() - start < WARMUP_NANOS || calls < 3) {
@@ -52,12 +69,18 @@ final class BenchTiming {
       }
     }
     long batch = Math.max(1, (long) (MIN_BATCH_NANOS / perCall));
-    double[] result = new double[repeats];
+    ThreadMXBean cpuClock = ManagementFactory.getThreadMXBean();
+    boolean cpuTimed = cpuClock.isCurrentThreadCpuTimeSupported();
+    double[] wall = new double[repeats];
+    double[] cpu = new double[repeats];
     for (int r = 0; r < repeats; r++) {
-      result[r] = window(body, batch);
+      long cpu0 = cpuTimed ? cpuClock.getCurrentThreadCpuTime() : 0;
+      wall[r] = window(body, batch);
+      cpu[r] = cpuTimed ? (cpuClock.getCurrentThreadCpuTime() - cpu0) / (double) batch : Double.NaN;
     }
-    Arrays.sort(result);
-    return result;
+    Arrays.sort(wall);
+    Arrays.sort(cpu);
+    return new Timing(wall, cpu);
   }
 
   /** Nanoseconds per call over {@code calls} calls. */

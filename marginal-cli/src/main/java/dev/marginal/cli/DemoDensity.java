@@ -121,7 +121,7 @@ final class DemoDensity {
         DeepLvm.Decoder.GAUSSIAN);
     DeepLvm model = DeepLvm.create(config, RngKey.of(s.seed()).foldIn(MODEL_STREAM), null);
     long steps = (long) o.epochs() * ((train.rows() + o.batchSize() - 1) / o.batchSize());
-    Progress progress = Progress.onTerminal(name + ", deep LVM " + o.objectiveLabel(), steps, s.quiet());
+    Progress progress = TerminalProgress.onTerminal(name + ", deep LVM " + o.objectiveLabel(), steps, s.quiet());
     try {
       new LvmTrainer(model, o).fit(train, null, progress, () -> false, t -> { });
     } catch (IOException e) {

@@ -119,7 +119,7 @@ final class LvmFitter {
     provenance.put("options", options.toMap());
     long perEpoch = (train.rows() + options.batchSize() - 1) / options.batchSize();
     long total = options.maxSteps() > 0 ? options.maxSteps() : perEpoch * options.epochs();
-    Progress progress = Progress.onTerminal("fit lvm " + options.objectiveLabel(), total, r.quiet());
+    Progress progress = TerminalProgress.onTerminal("fit lvm " + options.objectiveLabel(), total, r.quiet());
     try (InterruptGuard guard = new InterruptGuard()) {
       TrainingState state = trainer.fit(train, validation, progress, guard::stopRequested,
           t -> LvmCheckpoint.write(ckpt, model, t, provenance));

@@ -17,6 +17,10 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(names = Cli.DEBUG, scope = CommandLine.ScopeType.INHERIT,
+      description = "Print the stack trace of an error (for reporting a bug).")
+  boolean debug;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -24,7 +28,8 @@ public final class Main implements Runnable {
 
   /** Runs the tool and returns its exit code (for tests). */
   public static int execute(String... args) {
-    return Cli.newCommandLine().execute(args);
+    CommandLine cl = Cli.newCommandLine();
+    return Cli.run(cl, cl.getErr(), args);
   }
 
   /** Runs the tool with the given output and error streams and returns its exit code (for tests). */
@@ -32,23 +37,22 @@ public final class Main implements Runnable {
     CommandLine cl = Cli.newCommandLine();
     cl.setOut(out);
     cl.setErr(err);
-    int code = cl.execute(args);
+    int code = Cli.run(cl, err, args);
     out.flush();
     err.flush();
     return code;
   }
 
-  /** The version from the jar manifest, or "dev" when run from classes. */
+  /** The running version of marginal, as {@link dev.marginal.io.Version#get()} reports it. */
   static String version() {
-    String v = Main.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return dev.marginal.io.Version.get();
   }
 
   public static void main(String[] args) {
     System.exit(execute(args));
   }
 
-  /** Reports the version from the jar manifest, or "dev" when run from classes. */
+  /** Reports the version the build recorded (see {@link dev.marginal.io.Version}) and the Java version. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {

@@ -16,6 +16,7 @@ import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
 import dev.marginal.train.ReverseKlTrainer;
+import dev.marginal.train.SamplerChecks;
 import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -127,8 +128,20 @@ final class TargetCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output;
 
+  private OutputLock lock;
+
   @Override
   public Integer call() {
+    try {
+      return train();
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
+    }
+  }
+
+  private Integer train() {
     Provenance provenance = new Provenance(spec);
     Target t = input(() -> Targets.of(target));
     ReverseKlOptions options = options();
@@ -138,12 +151,11 @@ final class TargetCommand implements Callable<Integer> {
     if (evalEvery < 0 || checkpointEvery < 0) {
       throw new UserInputException("--eval-every and --checkpoint-every must be >= 0");
     }
-    Commands.checkOutput(out);
     Path metricsPath = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.csv");
-    Commands.checkOutput(metricsPath);
-    if (png != null) {
-      Commands.checkOutput(png);
-    }
+    new OutputGuard().input("--resume", resume).output("--out", out)
+        .output("checkpoint", out.resolveSibling(out.getFileName() + ".ckpt"), resume)
+        .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
+    lock = OutputLock.acquire("--out", out);
     Parallel.setDefaultThreads(threads);
     List<String> columns = columns(t.dim());
     ReverseKlTrainer trainer;
@@ -189,7 +201,7 @@ final class TargetCommand implements Callable<Integer> {
         SurrogateMetrics.Settings.defaults().w1Samples());
     try (InterruptGuard guard = new InterruptGuard()) {
       return ReverseKlRun.run(trainer, t, options, evalEvery, checkpointEvery, settings,
-          Progress.onTerminal("target " + t.name() + " " + options.objective().id(), options.iterations(),
+          TerminalProgress.onTerminal("target " + t.name() + " " + options.objective().id(), options.iterations(),
               output.quiet), guard::stopRequested, tr -> LvmCheckpoint.write(ckpt, model, tr, record), m -> { });
     } catch (IOException e) {
       throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
@@ -210,7 +222,9 @@ final class TargetCommand implements Callable<Integer> {
 
   private void writeMetrics(Path path, ReverseKlRun.Result result) {
     List<String> cols = new ArrayList<>(List.of("step", "kl_iwae", "kl_iwae_se", "kl_sumo", "kl_sumo_se",
-        "cross_entropy", "cross_entropy_se", "target_entropy", "hard_mass", "target_hard_mass"));
+        "cross_entropy", "cross_entropy_se", "target_entropy", "hard_mass", "target_hard_mass", "log_z", "log_z_se",
+        "log_z_ess", "target_log_z", "forward_log_q", "forward_log_q_se", "forward_kl", "modes_covered",
+        "outside_support"));
     int dims = result.evaluations().isEmpty() ? 0 : result.evaluations().get(0).w1().length;
     for (int j = 0; j < dims; j++) {
       cols.add("w1_x" + j);
@@ -219,7 +233,9 @@ final class TargetCommand implements Callable<Integer> {
     int at = 0;
     for (SurrogateMetrics m : result.evaluations()) {
       double[] v = {m.step(), m.klIwae(), m.klIwaeSe(), m.klSumo(), m.klSumoSe(), m.crossEntropy(),
-          m.crossEntropySe(), m.targetEntropy(), m.hardMass(), m.targetHardMass()};
+          m.crossEntropySe(), m.targetEntropy(), m.hardMass(), m.targetHardMass(), c(m).logZ().logZ(),
+          c(m).logZ().logZSe(), c(m).logZ().ess(), c(m).targetLogZ(), c(m).forwardLogQ(), c(m).forwardLogQSe(),
+          c(m).forwardKl(), c(m).modesCovered(), c(m).outsideSupport()};
       System.arraycopy(v, 0, rows, at, v.length);
       at += v.length;
       for (double w : m.w1()) {
@@ -242,6 +258,10 @@ final class TargetCommand implements Callable<Integer> {
     }
   }
 
+  private static SamplerChecks c(SurrogateMetrics m) {
+    return m.checks();
+  }
+
   private static Path jsonPath(Path csv) {
     String name = csv.getFileName().toString();
     String base = name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
@@ -251,6 +271,7 @@ final class TargetCommand implements Callable<Integer> {
   private Map<String, Object> report(Target t, ReverseKlOptions o, ReverseKlRun.Result r, Path metricsPath) {
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("target", t.name());
+    rep.put("support", t.support().toString());
     rep.put("objective", o.objective().id());
     rep.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
     rep.put("steps", r.steps());
@@ -265,6 +286,21 @@ final class TargetCommand implements Callable<Integer> {
       }
       if (m.w1().length > 0) {
         rep.put("w1", m.w1());
+      }
+      SamplerChecks c = m.checks();
+      rep.put("log_z", pm(c.logZ().logZ(), c.logZ().logZSe()) + String.format(java.util.Locale.ROOT,
+          " (ESS %.0f of %d)", c.logZ().ess(), c.logZ().size())
+          + (Double.isNaN(c.targetLogZ()) ? "" : String.format(java.util.Locale.ROOT, " (exact %.4f)",
+              c.targetLogZ())));
+      if (!Double.isNaN(c.forwardLogQ())) {
+        rep.put("forward_log_q", pm(c.forwardLogQ(), c.forwardLogQSe()));
+      }
+      if (!Double.isNaN(c.forwardKl())) {
+        rep.put("forward_kl", String.format(java.util.Locale.ROOT, "%.4f", c.forwardKl()));
+      }
+      if (c.modes() > 0) {
+        rep.put("modes_covered", String.format(java.util.Locale.ROOT, "%.0f of %d", c.modesCovered() * c.modes(),
+            c.modes()));
       }
       if (!Double.isNaN(m.hardMass())) {
         rep.put("hard_region_mass", m.hardMass() + " (target " + m.targetHardMass() + ")");

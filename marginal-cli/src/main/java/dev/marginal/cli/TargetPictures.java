@@ -9,6 +9,7 @@ import dev.marginal.plot.ScatterPlot;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.Target;
 import dev.marginal.tensor.Tensor;
+import dev.marginal.train.Surrogates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ final class TargetPictures {
       panels.add(ScatterPlot.of("exact samples", column(exact, 0), column(exact, 1)).withBox(box)
           .withTitle("target " + target.name() + " (first two coordinates)"));
     }
-    Tensor x = surrogate.sample(RngKey.of(seed).foldIn(1), POINTS, false);
+    Tensor x = Surrogates.sample(surrogate, target, RngKey.of(seed).foldIn(1), POINTS);
     panels.add(ScatterPlot.of("surrogate samples", column(x, 0), column(x, 1)).withBox(box)
         .withEqualAspect(true).withTitle("surrogate samples"));
     try {

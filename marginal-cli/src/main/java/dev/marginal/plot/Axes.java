@@ -9,8 +9,9 @@ import java.awt.geom.AffineTransform;
 import java.util.List;
 
 /**
- * A pair of linear axes: maps a data {@link Box} onto a pixel rectangle inside a panel and draws the frame, ticks,
- * tick labels, axis labels and title around it. Layout only; what goes inside the frame is the caller's.
+ * A pair of axes, linear or with a logarithmic y axis: maps a data {@link Box} onto a pixel rectangle inside a panel
+ * and draws the frame, grid, ticks, tick labels, axis labels, legend and title around it. Layout only; what goes
+ * inside the frame is the caller's. With a log y axis the box's y edges are base-10 logarithms of the data.
  */
 final class Axes {
   private static final int MARGIN_TOP_TITLE = 30;
@@ -20,15 +21,20 @@ final class Axes {
   private static final int MARGIN_RIGHT = 16;
   private static final int TICK_LENGTH = 5;
   private static final int TARGET_TICKS = 5;
+  /** Room between the y tick labels and the y axis label. */
+  private static final int Y_LABEL_GAP = 24;
   static final Color FRAME_COLOR = new Color(0x33, 0x33, 0x33);
   static final Color TEXT_COLOR = new Color(0x22, 0x22, 0x22);
+  private static final Color GRID_COLOR = new Color(0xE2, 0xE2, 0xE2);
 
   final Box box;
   final Rectangle plot;
+  private final boolean logY;
 
-  private Axes(Box box, Rectangle plot) {
+  private Axes(Box box, Rectangle plot, boolean logY) {
     this.box = box;
     this.plot = plot;
+    this.logY = logY;
   }
 
   /**
@@ -37,8 +43,17 @@ final class Axes {
    * number of pixels on both axes and the frame is centred in the space left.
    */
   static Axes layout(Rectangle area, Box box, boolean hasTitle, boolean equalAspect, int extraRight) {
+    return layout(area, box, false, hasTitle, equalAspect, extraRight);
+  }
+
+  /**
+   * Lays out axes with a logarithmic y axis when {@code logY}: {@code box.ymin()} and {@code box.ymax()} are then
+   * base-10 logarithms, and {@link #py} takes data values.
+   */
+  static Axes layout(Rectangle area, Box box, boolean logY, boolean hasTitle, boolean equalAspect, int extraRight) {
     int top = area.y + (hasTitle ? MARGIN_TOP_TITLE : MARGIN_TOP);
-    int left = area.x + MARGIN_LEFT;
+    // Wide y tick labels ("0.00125", "-1.5e-4") push the frame right rather than run into the axis label.
+    int left = area.x + Math.max(MARGIN_LEFT, widestLabel(yTicks(box, logY)) + TICK_LENGTH + 3 + Y_LABEL_GAP);
     int w = Math.max(8, area.x + area.width - MARGIN_RIGHT - extraRight - left);
     int h = Math.max(8, area.y + area.height - MARGIN_BOTTOM - top);
     if (equalAspect) {
@@ -50,7 +65,18 @@ final class Axes {
       w = fw;
       h = fh;
     }
-    return new Axes(box, new Rectangle(left, top, w, h));
+    return new Axes(box, new Rectangle(left, top, w, h), logY);
+  }
+
+  /** The y ticks, as data values. */
+  private static List<Double> yTicks(Box box, boolean logY) {
+    return logY ? Ticks.logBetween(box.ymin(), box.ymax(), TARGET_TICKS)
+        : Ticks.between(box.ymin(), box.ymax(), TARGET_TICKS);
+  }
+
+  private static int widestLabel(List<Double> ticks) {
+    FontMetrics fm = Png.metrics(Png.TICK_FONT);
+    return ticks.stream().mapToInt(t -> fm.stringWidth(Ticks.label(t))).max().orElse(0);
   }
 
   /** Pixel column of data coordinate {@code x}. */
@@ -58,9 +84,27 @@ final class Axes {
     return plot.x + (x - box.xmin()) / box.width() * plot.width;
   }
 
-  /** Pixel row of data coordinate {@code y} (y grows upward in data, downward on screen). */
+  /**
+   * Pixel row of data coordinate {@code y} (y grows upward in data, downward on screen); on a log axis, of
+   * {@code log10(y)}, so {@code y} must be positive.
+   */
   double py(double y) {
-    return plot.y + (box.ymax() - y) / box.height() * plot.height;
+    double v = logY ? Math.log10(y) : y;
+    return plot.y + (box.ymax() - v) / box.height() * plot.height;
+  }
+
+  /** Draws light grid lines at the ticks; call before drawing the data so that it lies on top. */
+  void drawGrid(Graphics2D g) {
+    g.setStroke(new BasicStroke(1f));
+    g.setColor(GRID_COLOR);
+    for (double t : Ticks.between(box.xmin(), box.xmax(), TARGET_TICKS)) {
+      int x = (int) Math.round(px(t));
+      g.drawLine(x, plot.y, x, plot.y + plot.height);
+    }
+    for (double t : yTicks(box, logY)) {
+      int y = (int) Math.round(py(t));
+      g.drawLine(plot.x, y, plot.x + plot.width, y);
+    }
   }
 
   /** Draws the frame, ticks with labels, and the axis labels (either may be empty). */
@@ -78,7 +122,7 @@ final class Axes {
       g.setColor(TEXT_COLOR);
       drawCentred(g, Ticks.label(t), x, bottom + TICK_LENGTH + fm.getAscent() + 1);
     }
-    for (double t : Ticks.between(box.ymin(), box.ymax(), TARGET_TICKS)) {
+    for (double t : yTicks(box, logY)) {
       int y = (int) Math.round(py(t));
       g.setColor(FRAME_COLOR);
       g.drawLine(plot.x - TICK_LENGTH, y, plot.x, y);
@@ -92,7 +136,9 @@ final class Axes {
       drawCentred(g, xLabel, plot.x + plot.width / 2, bottom + MARGIN_BOTTOM - 8);
     }
     if (!yLabel.isEmpty()) {
-      drawVertical(g, yLabel, plot.x - MARGIN_LEFT + 16, plot.y + plot.height / 2);
+      int labelsWidth = widestLabel(yTicks(box, logY));
+      int x = Math.min(plot.x - MARGIN_LEFT + 16, plot.x - TICK_LENGTH - 3 - labelsWidth - Y_LABEL_GAP + 16);
+      drawVertical(g, yLabel, x, plot.y + plot.height / 2);
     }
   }
 
@@ -106,27 +152,62 @@ final class Axes {
     drawCentred(g, title, area.x + area.width / 2, area.y + 20);
   }
 
+  /** How a legend marks each entry: a dot (point sets) or a short line (curves). */
+  enum LegendMark { DOT, LINE }
+
+  /** A corner of the frame, where a legend sits. */
+  enum Corner { TOP_RIGHT, TOP_LEFT, BOTTOM_RIGHT, BOTTOM_LEFT }
+
   /** Draws a legend of coloured dots and names in the frame's top-right corner. */
   void drawLegend(Graphics2D g, List<String> names, List<Color> colors) {
+    drawLegend(g, names, colors, LegendMark.DOT, Corner.TOP_RIGHT);
+  }
+
+  /** The pixel rectangle a legend of {@code names} takes in {@code corner} of the frame. */
+  Rectangle legendBounds(List<String> names, LegendMark mark, Corner corner) {
+    FontMetrics fm = Png.metrics(Png.TICK_FONT);
+    int textWidth = names.stream().mapToInt(fm::stringWidth).max().orElse(0);
+    int w = textWidth + markWidth(mark) + 19;
+    int h = names.size() * legendLineHeight(fm) + 8;
+    boolean right = corner == Corner.TOP_RIGHT || corner == Corner.BOTTOM_RIGHT;
+    boolean top = corner == Corner.TOP_RIGHT || corner == Corner.TOP_LEFT;
+    int x = right ? plot.x + plot.width - w - 6 : plot.x + 6;
+    int y = top ? plot.y + 6 : plot.y + plot.height - h - 6;
+    return new Rectangle(x, y, w, h);
+  }
+
+  /** Draws a legend of coloured marks and names in {@code corner} of the frame. */
+  void drawLegend(Graphics2D g, List<String> names, List<Color> colors, LegendMark mark, Corner corner) {
+    Rectangle r = legendBounds(names, mark, corner);
     g.setFont(Png.TICK_FONT);
     FontMetrics fm = g.getFontMetrics();
-    int textWidth = names.stream().mapToInt(fm::stringWidth).max().orElse(0);
-    int lineHeight = fm.getHeight() + 2;
-    int w = textWidth + 28;
-    int h = names.size() * lineHeight + 8;
-    int x = plot.x + plot.width - w - 6;
-    int y = plot.y + 6;
+    int lineHeight = legendLineHeight(fm);
+    int markWidth = markWidth(mark);
     g.setColor(new Color(255, 255, 255, 220));
-    g.fillRect(x, y, w, h);
+    g.fillRect(r.x, r.y, r.width, r.height);
     g.setColor(new Color(0xBB, 0xBB, 0xBB));
-    g.drawRect(x, y, w, h);
+    g.drawRect(r.x, r.y, r.width, r.height);
     for (int i = 0; i < names.size(); i++) {
-      int cy = y + 4 + i * lineHeight + lineHeight / 2;
+      int cy = r.y + 4 + i * lineHeight + lineHeight / 2;
       g.setColor(colors.get(i));
-      g.fillOval(x + 8, cy - 4, 9, 9);
+      if (mark == LegendMark.LINE) {
+        g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        g.drawLine(r.x + 8, cy, r.x + 8 + markWidth, cy);
+        g.setStroke(new BasicStroke(1f));
+      } else {
+        g.fillOval(r.x + 8, cy - 4, 9, 9);
+      }
       g.setColor(TEXT_COLOR);
-      g.drawString(names.get(i), x + 22, cy + fm.getAscent() / 2 - 1);
+      g.drawString(names.get(i), r.x + 13 + markWidth, cy + fm.getAscent() / 2 - 1);
     }
+  }
+
+  private static int markWidth(LegendMark mark) {
+    return mark == LegendMark.LINE ? 22 : 9;
+  }
+
+  private static int legendLineHeight(FontMetrics fm) {
+    return fm.getHeight() + 2;
   }
 
   static void drawCentred(Graphics2D g, String s, int cx, int baseline) {

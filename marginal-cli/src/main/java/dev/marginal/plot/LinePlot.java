@@ -4,37 +4,22 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
+import java.awt.Shape;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.file.Path;
-import java.text.FieldPosition;
-import java.text.NumberFormat;
-import java.text.ParsePosition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.annotations.XYTitleAnnotation;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.ValueAxis;
-import org.jfree.chart.block.BlockBorder;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.LegendTitle;
-import org.jfree.chart.title.TextTitle;
-import org.jfree.chart.ui.RectangleAnchor;
-import org.jfree.chart.ui.RectangleEdge;
-import org.jfree.chart.ui.RectangleInsets;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Line plots of named series against a shared x axis, such as training curves (objective against step or
- * epoch), drawn with JFreeChart. Non-finite values leave gaps in a line; with a log-scale y axis, values that are not
- * positive do too (plot a negated objective, such as the negative ELBO, to use one). Immutable: every
+ * epoch), drawn on the same {@link Axes} as the package's other pictures. Non-finite values leave gaps in a line (a
+ * point with a gap on both sides is drawn as a dot); with a log-scale y axis, values that are not positive do too
+ * (plot a negated objective, such as the negative ELBO, to use one). The x axis spans the data exactly; the y axis
+ * adds 5% of the data's range (of its decades, on a log axis) above and below. Immutable: every
  * {@code withX} returns a new plot.
  *
  * <pre>{@code
@@ -51,6 +36,10 @@ public final class LinePlot implements Panel {
   public static final int DEFAULT_WIDTH = 720;
   public static final int DEFAULT_HEIGHT = 440;
   private static final float LINE_WIDTH = 1.6f;
+  /** Share of the y range added above and below the data. */
+  private static final double Y_MARGIN = 0.05;
+  /** Diameter in pixels of a point drawn alone (both neighbours are gaps). */
+  private static final double DOT_DIAMETER = 4.0;
   /** Series colours: Tableau's "tab10" palette, cycled. */
   private static final Color[] PALETTE = {
       new Color(0x1F77B4), new Color(0xFF7F0E), new Color(0x2CA02C), new Color(0xD62728), new Color(0x9467BD),
@@ -140,127 +129,141 @@ public final class LinePlot implements Panel {
    * @throws IllegalArgumentException if no series has a point that can be shown
    */
   public void writePng(Path target) throws IOException {
-    JFreeChart chart = chart();
     BufferedImage image = Png.newCanvas(width, height);
     Graphics2D g = Png.graphics(image);
     try {
-      chart.draw(g, new Rectangle(0, 0, width, height));
+      renderTo(g, new Rectangle(0, 0, width, height));
     } finally {
       g.dispose();
     }
     Png.write(image, target);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if no series has a point that can be shown
+   */
   @Override
   public void renderTo(Graphics2D g, Rectangle area) {
-    chart().draw(g, area);
+    List<double[]> shown = new ArrayList<>();
+    for (Series s : series) {
+      shown.add(shownValues(s.ys()));
+    }
+    Axes axes = Axes.layout(area, range(shown), logY, !title.isEmpty(), false, 0);
+    axes.drawGrid(g);
+    List<String> names = new ArrayList<>();
+    List<Color> colors = new ArrayList<>();
+    for (int i = 0; i < series.size(); i++) {
+      Color colour = PALETTE[i % PALETTE.length];
+      boolean empty = !hasFinite(shown.get(i));
+      if (!empty) {
+        drawLine(g, axes, series.get(i).xs(), shown.get(i), colour);
+      }
+      names.add(empty ? series.get(i).name() + " (nothing to show)" : series.get(i).name());
+      colors.add(colour);
+    }
+    axes.drawFrame(g, xLabel, yLabel);
+    Axes.drawTitle(g, area, title);
+    if (series.size() > 1) {
+      axes.drawLegend(g, names, colors, Axes.LegendMark.LINE, legendCorner(axes, names, shown));
+    }
   }
 
-  private JFreeChart chart() {
-    XYSeriesCollection data = new XYSeriesCollection();
-    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-    int shown = 0;
-    for (int i = 0; i < series.size(); i++) {
-      Series s = series.get(i);
-      double[] ys = shownValues(s.ys());
-      boolean empty = !hasFinite(ys);
-      // NaN breaks the line: the renderer draws no segment with a NaN end.
-      XYSeries line = new XYSeries(empty ? s.name() + " (nothing to show)" : s.name(), false, true);
-      for (int k = 0; k < ys.length; k++) {
-        line.add(s.xs()[k], ys[k]);
+  /**
+   * The corner whose legend would cover the fewest line segments (top right on a tie, then top left, bottom right,
+   * bottom left), so that the legend hides as little of the curves as the corners allow.
+   */
+  private Axes.Corner legendCorner(Axes axes, List<String> names, List<double[]> shown) {
+    Axes.Corner best = Axes.Corner.TOP_RIGHT;
+    int fewest = Integer.MAX_VALUE;
+    for (Axes.Corner corner : Axes.Corner.values()) {
+      Rectangle r = axes.legendBounds(names, Axes.LegendMark.LINE, corner);
+      int covered = 0;
+      for (int i = 0; i < series.size(); i++) {
+        covered += segmentsCrossing(r, axes, series.get(i).xs(), shown.get(i));
       }
-      data.addSeries(line);
-      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
-      renderer.setSeriesStroke(i, new BasicStroke(LINE_WIDTH, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-      shown += empty ? 0 : 1;
+      if (covered < fewest) {
+        fewest = covered;
+        best = corner;
+      }
     }
-    if (shown == 0) {
+    return best;
+  }
+
+  /** Number of the drawn segments (and lone dots) of one series that touch {@code r}. */
+  private static int segmentsCrossing(Rectangle r, Axes axes, double[] xs, double[] ys) {
+    int n = 0;
+    for (int k = 0; k < ys.length; k++) {
+      if (Double.isNaN(ys[k])) {
+        continue;
+      }
+      double x0 = axes.px(xs[k]);
+      double y0 = axes.py(ys[k]);
+      if (k + 1 < ys.length && !Double.isNaN(ys[k + 1])) {
+        n += r.intersectsLine(x0, y0, axes.px(xs[k + 1]), axes.py(ys[k + 1])) ? 1 : 0;
+      } else if (r.contains(x0, y0)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The region shown: x from the smallest to the largest x of a shown point, y over the shown values plus a margin
+   * (in log10 units on a log axis); a unit wide where all points share a coordinate.
+   */
+  private Box range(List<double[]> shown) {
+    double x0 = Double.POSITIVE_INFINITY;
+    double x1 = Double.NEGATIVE_INFINITY;
+    double y0 = Double.POSITIVE_INFINITY;
+    double y1 = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < series.size(); i++) {
+      double[] xs = series.get(i).xs();
+      double[] ys = shown.get(i);
+      for (int k = 0; k < ys.length; k++) {
+        if (!Double.isNaN(ys[k])) {
+          double y = logY ? Math.log10(ys[k]) : ys[k];
+          x0 = Math.min(x0, xs[k]);
+          x1 = Math.max(x1, xs[k]);
+          y0 = Math.min(y0, y);
+          y1 = Math.max(y1, y);
+        }
+      }
+    }
+    if (x0 > x1) {
       throw new IllegalArgumentException("line plot '" + title + "' has no finite point to show");
     }
-    XYPlot plot = new XYPlot(data, axis(xLabel, false), axis(yLabel, logY), renderer);
-    stylePlot(plot);
-    JFreeChart chart = new JFreeChart(plot);
-    chart.removeLegend();
-    chart.setBackgroundPaint(Color.WHITE);
-    chart.setPadding(new RectangleInsets(6, 6, 6, 12));
-    if (!title.isEmpty()) {
-      chart.setTitle(new TextTitle(title, Png.TITLE_FONT));
-      chart.getTitle().setPaint(Axes.TEXT_COLOR);
-    }
-    if (series.size() > 1) {
-      plot.addAnnotation(legend(plot));
-    }
-    return chart;
+    double my = y1 > y0 ? Y_MARGIN * (y1 - y0) : 0.5;
+    return new Box(x1 > x0 ? x0 : x0 - 0.5, x1 > x0 ? x1 : x1 + 0.5, y0 - my, y1 + my);
   }
 
-  private static ValueAxis axis(String label, boolean log) {
-    ValueAxis axis;
-    if (log) {
-      LogAxis logAxis = new LogAxis(label);
-      logAxis.setSmallestValue(Double.MIN_NORMAL);
-      // Plain values ("112", "0.05") read more easily than JFreeChart's default powers of ten ("10^2.05").
-      logAxis.setNumberFormatOverride(new SignificantFormat());
-      axis = logAxis;
-    } else {
-      NumberAxis numberAxis = new NumberAxis(label);
-      numberAxis.setAutoRangeIncludesZero(false);
-      axis = numberAxis;
+  /** Draws one series as a polyline broken at NaN values, clipped to the frame. */
+  private static void drawLine(Graphics2D g, Axes axes, double[] xs, double[] ys, Color colour) {
+    Shape savedClip = g.getClip();
+    g.clip(axes.plot);
+    g.setColor(colour);
+    g.setStroke(new BasicStroke(LINE_WIDTH, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    Path2D.Double path = new Path2D.Double();
+    for (int k = 0; k < ys.length; k++) {
+      if (Double.isNaN(ys[k])) {
+        continue;
+      }
+      double px = axes.px(xs[k]);
+      double py = axes.py(ys[k]);
+      boolean joinsPrevious = k > 0 && !Double.isNaN(ys[k - 1]);
+      boolean joinsNext = k + 1 < ys.length && !Double.isNaN(ys[k + 1]);
+      if (joinsPrevious) {
+        path.lineTo(px, py);
+      } else if (joinsNext) {
+        path.moveTo(px, py);
+      } else {
+        g.fill(new Ellipse2D.Double(px - DOT_DIAMETER / 2, py - DOT_DIAMETER / 2, DOT_DIAMETER, DOT_DIAMETER));
+      }
     }
-    axis.setLabelFont(Png.LABEL_FONT);
-    axis.setTickLabelFont(Png.TICK_FONT);
-    axis.setLabelPaint(Axes.TEXT_COLOR);
-    axis.setTickLabelPaint(Axes.TEXT_COLOR);
-    axis.setAxisLinePaint(Axes.FRAME_COLOR);
-    axis.setTickMarkPaint(Axes.FRAME_COLOR);
-    return axis;
-  }
-
-  private static void stylePlot(XYPlot plot) {
-    Color grid = new Color(0xE2, 0xE2, 0xE2);
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setOutlinePaint(Axes.FRAME_COLOR);
-    plot.setDomainGridlinePaint(grid);
-    plot.setRangeGridlinePaint(grid);
-    plot.setDomainGridlineStroke(new BasicStroke(1f));
-    plot.setRangeGridlineStroke(new BasicStroke(1f));
-    plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
-  }
-
-  /** The legend, drawn inside the plot's top-right corner so that it takes no room from the lines' area. */
-  private static XYTitleAnnotation legend(XYPlot plot) {
-    LegendTitle legend = new LegendTitle(plot);
-    legend.setItemFont(Png.TICK_FONT);
-    legend.setItemPaint(Axes.TEXT_COLOR);
-    legend.setBackgroundPaint(new Color(255, 255, 255, 225));
-    legend.setFrame(new BlockBorder(new Color(0xBB, 0xBB, 0xBB)));
-    legend.setItemLabelPadding(new RectangleInsets(2, 4, 2, 6));
-    legend.setPosition(RectangleEdge.RIGHT);
-    XYTitleAnnotation annotation = new XYTitleAnnotation(0.99, 0.98, legend, RectangleAnchor.TOP_RIGHT);
-    annotation.setMaxWidth(0.5);
-    return annotation;
-  }
-
-  /** Formats a tick value to {@link #DIGITS} significant digits, as {@link Ticks#label} writes it. */
-  private static final class SignificantFormat extends NumberFormat {
-    private static final long serialVersionUID = 1L;
-    private static final int DIGITS = 3;
-
-    @Override
-    public StringBuffer format(double number, StringBuffer to, FieldPosition pos) {
-      double rounded = number == 0 || !Double.isFinite(number) ? number
-          : new BigDecimal(number).round(new MathContext(DIGITS)).doubleValue();
-      return to.append(Ticks.label(rounded));
-    }
-
-    @Override
-    public StringBuffer format(long number, StringBuffer to, FieldPosition pos) {
-      return format((double) number, to, pos);
-    }
-
-    @Override
-    public Number parse(String source, ParsePosition pos) {
-      throw new UnsupportedOperationException("formatting only");
-    }
+    g.draw(path);
+    g.setStroke(new BasicStroke(1f));
+    g.setClip(savedClip);
   }
 
   /** {@code ys} with every value that cannot be drawn on this y axis replaced by NaN (a gap). */

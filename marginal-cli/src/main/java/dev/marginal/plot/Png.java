@@ -3,6 +3,7 @@ package dev.marginal.plot;
 import dev.marginal.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -29,6 +30,16 @@ final class Png {
 
   /** Forces the class to load, and so headless mode to be chosen, before any AWT class is touched. */
   static void init() {}
+
+  /** Metrics of {@code font} as drawn on this package's canvases, for laying out text before drawing it. */
+  static FontMetrics metrics(Font font) {
+    Graphics2D g = graphics(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB));
+    try {
+      return g.getFontMetrics(font);
+    } finally {
+      g.dispose();
+    }
+  }
 
   /** A white RGB canvas of the given size. */
   static BufferedImage newCanvas(int width, int height) {

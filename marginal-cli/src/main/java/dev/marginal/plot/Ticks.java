@@ -22,6 +22,39 @@ final class Ticks {
     return ticks;
   }
 
+  /**
+   * Ticks for a logarithmic axis spanning {@code [10^lo10, 10^hi10]}, as data values, ascending: powers of ten
+   * (every second or fifth one when there are many decades), with 2 and 5 times them added when fewer than three
+   * powers fall inside; round linear values when the span is less than a decade, where at most one power fits.
+   */
+  static List<Double> logBetween(double lo10, double hi10, int target) {
+    if (!(hi10 > lo10) || !Double.isFinite(hi10 - lo10)) {
+      return new ArrayList<>();
+    }
+    if (hi10 - lo10 < 1) {
+      return between(Math.pow(10, lo10), Math.pow(10, hi10), target);
+    }
+    long first = (long) Math.ceil(lo10 - 1e-9);
+    long last = (long) Math.floor(hi10 + 1e-9);
+    List<Double> ticks = new ArrayList<>();
+    if (last - first + 1 < 3) {
+      for (long k = first - 1; k <= last; k++) {
+        for (double m : new double[] {1, 2, 5}) {
+          double log = k + Math.log10(m);
+          if (log >= lo10 - 1e-9 && log <= hi10 + 1e-9) {
+            ticks.add(m * Math.pow(10, k));
+          }
+        }
+      }
+      return ticks;
+    }
+    long step = Math.max(1, Math.round(niceStep((double) (last - first) / Math.max(1, target))));
+    for (long k = Math.floorDiv(first + step - 1, step) * step; k <= last; k += step) {
+      ticks.add(Math.pow(10, k));
+    }
+    return ticks;
+  }
+
   /** The smallest of 1, 2, 5 times a power of ten that is at least {@code raw}. */
   static double niceStep(double raw) {
     double pow = Math.pow(10, Math.floor(Math.log10(raw)));

@@ -49,6 +49,86 @@ class LinePlotTest {
     assertTrue(Pictures.distinctColours(Pictures.read(png)) > 4);
   }
 
+  /** Mean column of the pixels near {@code colour}, as a share of the span of those columns (0 left, 1 right). */
+  private static double centroidShare(BufferedImage image, Color colour) {
+    double sum = 0;
+    int n = 0;
+    int lo = Integer.MAX_VALUE;
+    int hi = Integer.MIN_VALUE;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        Color c = new Color(image.getRGB(x, y));
+        if (Math.abs(c.getRed() - colour.getRed()) <= 30 && Math.abs(c.getGreen() - colour.getGreen()) <= 30
+            && Math.abs(c.getBlue() - colour.getBlue()) <= 30) {
+          sum += x;
+          n++;
+          lo = Math.min(lo, x);
+          hi = Math.max(hi, x);
+        }
+      }
+    }
+    return (sum / n - lo) / (hi - lo);
+  }
+
+  @Test
+  void logScaleDrawsAnExponentialAsAStraightLine(@TempDir Path dir) throws Exception {
+    double[] xs = new double[61];
+    double[] ys = new double[61];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = i / 10.0;
+      ys[i] = Math.pow(10, xs[i]);
+    }
+    Color blue = new Color(0x1F77B4);
+    Path log = dir.resolve("log.png");
+    LinePlot.titled("").withSeries("exp", xs, ys).withLogY(true).writePng(log);
+    // A straight line has as many pixels on each side of its middle column; y = 10^x on a linear axis (the mutant
+    // that forgets the log) hugs the bottom, so most of its pixels, counted by column, lie to the right.
+    double straight = centroidShare(Pictures.read(log), blue);
+    assertEquals(0.5, straight, 0.03, "log axis");
+    Path linear = dir.resolve("linear.png");
+    LinePlot.titled("").withSeries("exp", xs, ys).writePng(linear);
+    assertTrue(centroidShare(Pictures.read(linear), blue) > 0.6, "linear axis bends the line");
+  }
+
+  /**
+   * Pixels of the legend's frame colour in the left ({@code left}) or right half of the image: grey 0xBB, drawn on
+   * pixel edges with antialiasing, so half of it lands on each of two pixels over white (0xDD).
+   */
+  private static int legendFramePixels(BufferedImage image, boolean left) {
+    int n = 0;
+    int half = image.getWidth() / 2;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = left ? 0 : half; x < (left ? half : image.getWidth()); x++) {
+        int rgb = image.getRGB(x, y);
+        int red = (rgb >> 16) & 0xFF;
+        n += red >= 0xD8 && red <= 0xDE && red == (rgb & 0xFF) && red == ((rgb >> 8) & 0xFF) ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void legendTakesTheCornerTheCurvesLeaveFree(@TempDir Path dir) throws Exception {
+    double[] xs = new double[101];
+    double[] up = new double[101];
+    double[] down = new double[101];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = i / 10.0;
+      up[i] = xs[i];
+      down[i] = 10 - xs[i];
+    }
+    Path rising = dir.resolve("rising.png");
+    LinePlot.titled("").withSeries("a", xs, up).withSeries("b", xs, up.clone()).writePng(rising);
+    Path falling = dir.resolve("falling.png");
+    LinePlot.titled("").withSeries("a", xs, down).withSeries("b", xs, down.clone()).writePng(falling);
+    // Same axes and tick labels in both: only the legend's place differs (top left over a rising line, top right
+    // over a falling one).
+    BufferedImage r = Pictures.read(rising);
+    BufferedImage f = Pictures.read(falling);
+    assertTrue(legendFramePixels(r, true) - legendFramePixels(f, true) > 50, "legend left of a rising line");
+    assertTrue(legendFramePixels(f, false) - legendFramePixels(r, false) > 50, "legend right of a falling line");
+  }
+
   @Test
   void seriesWithNothingToShowIsNamedButNotDrawn(@TempDir Path dir) throws Exception {
     double[] nan = {Double.NaN, Double.NaN, Double.NaN};

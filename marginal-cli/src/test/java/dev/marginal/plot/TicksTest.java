@@ -33,4 +33,16 @@ class TicksTest {
     assertEquals("1.5e-4", Ticks.label(1.5e-4));
     assertEquals("2e6", Ticks.label(2e6));
   }
+
+  @Test
+  void logTicksArePowersOfTenOrRoundValues() {
+    assertEquals(List.of(0.1, 1.0, 10.0, 100.0, 1000.0), Ticks.logBetween(-1.3, 3.01, 5));
+    // Twenty decades: every fifth power.
+    assertEquals(List.of(1e-10, 1e-5, 1.0, 1e5, 1e10), Ticks.logBetween(-10, 10, 5));
+    // Fewer than three powers inside: 2 and 5 times them as well.
+    assertEquals(List.of(2.0, 5.0, 10.0, 20.0), Ticks.logBetween(0.1, 1.5, 5));
+    // Less than a decade (89 to 288): round linear values.
+    assertEquals(List.of(100.0, 150.0, 200.0, 250.0), Ticks.logBetween(Math.log10(89), Math.log10(288), 5));
+    assertTrue(Ticks.logBetween(2, 2, 5).isEmpty());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.marginal.density;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.data.Dataset;
 import dev.marginal.io.ModelFile;
 import dev.marginal.random.RngKey;
@@ -59,15 +60,9 @@ public interface DensityModel {
   /** Which estimator {@link #logDensity} uses and with what settings. */
   record ScoreOptions(Estimator estimator, int numSamples, int minTerms, int repeats) {
     public ScoreOptions {
-      if (numSamples < 1) {
-        throw new IllegalArgumentException("--k must be >= 1, got " + numSamples);
-      }
-      if (minTerms < 1) {
-        throw new IllegalArgumentException("--min-terms must be >= 1, got " + minTerms);
-      }
-      if (repeats < 1) {
-        throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
-      }
+      ParameterException.atLeast("numSamples", numSamples, 1);
+      ParameterException.atLeast("minTerms", minTerms, 1);
+      ParameterException.atLeast("repeats", repeats, 1);
     }
 
     /** Exact scoring (for models that have it) with one repeat. */

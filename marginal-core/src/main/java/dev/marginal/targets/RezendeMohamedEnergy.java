@@ -16,7 +16,9 @@ import java.util.OptionalDouble;
  * </pre>
  *
  * U2–U4 do not decay along z1, so exp(−U) has infinite mass on ℝ². Like the paper's figures, these targets live
- * on the box [−4, 4]²: {@link #logZ()} and {@link #entropy()} are those of exp(−U) restricted to the box, by
+ * on the box [−4, 4]², and they declare it as their {@link #support()}, so a surrogate for them is pushed onto the
+ * box; U1 decays in every direction and keeps ℝ². {@link #logZ()} and {@link #entropy()} are those of exp(−U)
+ * restricted to the box, by
  * Simpson's rule on 2001² and 4001² points (which agree to 1e-11; scipy 1.17.1, script golden/targets.py). U1 puts
  * all but a negligible fraction of its mass inside the box. No exact sampler.
  *
@@ -86,6 +88,12 @@ public final class RezendeMohamedEnergy implements Target {
         Var w3 = z1.affine(1f / 0.3f, -1f / 0.3f).sigmoid().mul(3f);
         return Ops.logAddExp(Ops.halfSquare(offset, 0f, 0.4f), Ops.halfSquare(offset.add(w3), 0f, 0.35f));
     }
+  }
+
+  /** [−4, 4]² for U2–U4, where alone they are integrable; ℝ² for U1. */
+  @Override
+  public Support support() {
+    return kind == Kind.U1 ? Support.real(2) : Support.box(2, -DEFAULT_BOX_HALF_WIDTH, DEFAULT_BOX_HALF_WIDTH);
   }
 
   @Override

@@ -44,7 +44,17 @@ public interface Target {
     return logDensity(new Tape().constant(x)).value();
   }
 
-  /** log Z = log ∫ p̃(x) dx where known (0 for a normalized target). */
+  /**
+   * Where p̃ lives and is integrable; the default is ℝ^dim. A target that is only integrable on a region declares
+   * it here (a box, half-lines per coordinate), and a reverse-KL surrogate for it is pushed onto the region through
+   * {@link Support#bijection()}, so it never samples outside. {@link #logZ()} and {@link #entropy()} are over the
+   * support, and {@link #logDensity(Var)} need only be meaningful inside it.
+   */
+  default Support support() {
+    return Support.real(dim());
+  }
+
+  /** log Z = log ∫ p̃(x) dx over the {@link #support()} where known (0 for a normalized target). */
   default OptionalDouble logZ() {
     return OptionalDouble.empty();
   }
@@ -78,6 +88,11 @@ public interface Target {
   default double[] box() {
     double h = DEFAULT_BOX_HALF_WIDTH;
     return new double[] {-h, h, -h, h};
+  }
+
+  /** The target's modes, for counting how many a sampler covers, where they are defined. */
+  default Optional<Modes> modes() {
+    return Optional.empty();
   }
 
   /** A region of p that samplers tend to miss (a funnel's neck), with its probability, where one is defined. */

@@ -1,5 +1,6 @@
 package dev.marginal.train;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
@@ -13,6 +14,7 @@ import dev.marginal.optim.LearningRate;
 import dev.marginal.optim.ParameterAverage;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.Target;
+import dev.marginal.targets.UnconstrainedTarget;
 import dev.marginal.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,10 @@ import java.util.function.Supplier;
  * is differentiable in the decoder), and estimates log q(x) with importance samples from the encoder r(z|x). The
  * decoder follows the gradient of the loss. The encoder follows its own objective with its own optimizer: for
  * SUMO, E[SUMO²] (SUMO is unbiased for any r, so r only controls variance); for IWAE and ELBO, the bound itself.
+ *
+ * <p>For a target with bounded {@link Target#support()} the LVM lives on ℝ^dim and is trained against the
+ * pulled-back target p̃(T(y))·|det J_T(y)| ({@link UnconstrainedTarget}); its samples are the LVM's mapped through
+ * T ({@link Surrogates#sample}), and the KL is the same in both spaces.
  *
  * <p>Why it matters: IWAE and ELBO under-estimate log q(x), so the decoder is rewarded for regions where the bound
  * is loose and can exploit the bias until training diverges; SUMO is unbiased, so the reverse-KL gradient is
@@ -57,7 +63,8 @@ public final class ReverseKlTrainer {
       throw new IllegalArgumentException("a reverse-KL surrogate needs a Gaussian decoder");
     }
     this.surrogate = surrogate;
-    this.target = target;
+    // A target with bounded support is trained on ℝ^dim through its pull-back, which has the same KL.
+    this.target = UnconstrainedTarget.of(target);
     this.options = options;
     this.root = RngKey.of(options.seed());
     this.estimator = options.estimator();
@@ -120,8 +127,8 @@ public final class ReverseKlTrainer {
       Map<String, float[]> averageState) {
     if (average != null) {
       if (averageState.isEmpty()) {
-        throw new IllegalArgumentException("the checkpoint holds no parameter average (it was written with "
-            + "--ema 0 or by an earlier version); resume it with --ema 0");
+        throw ParameterException.about(List.of("averaging"), "the checkpoint holds no parameter average (it was "
+            + "written with averaging 0 or by an earlier version); resume it with averaging 0");
       }
       average.restore(averageState);
     }

@@ -9,7 +9,9 @@ import dev.marginal.estimators.Sumo;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.HardRegion;
+import dev.marginal.targets.SupportBijection;
 import dev.marginal.targets.Target;
+import dev.marginal.targets.UnconstrainedTarget;
 import dev.marginal.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,16 +29,33 @@ import java.util.Map;
  *       (mean absolute difference of sorted samples); only for targets with an exact sampler.</li>
  *   <li>{@code hardMass}: the surrogate's mass in the target's hard region (the funnels' neck), to compare with the
  *       target's.</li>
+ *   <li>{@code checks}: log Z by importance sampling, forward checks on exact samples, modes covered and the
+ *       fraction outside the support ({@link SamplerChecks}).</li>
  * </ul>
+ *
+ * <p>On a target with bounded {@link Target#support()} the surrogate is the LVM pushed onto the support
+ * ({@link SupportBijection}); the KL values are computed on ℝ^dim against the pulled-back target
+ * ({@link UnconstrainedTarget}), which gives the same KL, and the sample-based values on the support.
  *
  * @param normalized whether log Z was known, so that the KL values are true KL estimates
  */
 public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double klSumo, double klSumoSe,
     double crossEntropy, double crossEntropySe, double targetEntropy, double[] w1, double hardMass,
-    double targetHardMass, boolean normalized) {
+    double targetHardMass, boolean normalized, SamplerChecks checks) {
 
-  /** Settings of an evaluation. */
-  public record Settings(int klSamples, int iwaeK, int sumoMinTerms, int w1Samples) {
+  /**
+   * Settings of an evaluation.
+   *
+   * @param logZSamples surrogate draws for the importance-sampling estimate of log Z
+   * @param forwardSamples exact samples for the forward checks (IWAE with {@code iwaeK} on each)
+   */
+  public record Settings(int klSamples, int iwaeK, int sumoMinTerms, int w1Samples, int logZSamples,
+      int forwardSamples) {
+    /** The default log Z draws and forward samples with the given KL and W1 settings. */
+    public Settings(int klSamples, int iwaeK, int sumoMinTerms, int w1Samples) {
+      this(klSamples, iwaeK, sumoMinTerms, w1Samples, DEFAULT_LOG_Z_SAMPLES, DEFAULT_FORWARD_SAMPLES);
+    }
+
     /** IWAE with K = 5000 and SUMO (m = 4) on 1,000 surrogate samples; W1 on 20,000 samples. */
     public static Settings defaults() {
       return new Settings(1000, 5000, ReverseKlOptions.DEFAULT_MIN_TERMS, 20_000);
@@ -44,9 +63,14 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
 
     /** Small settings for smoke tests. */
     public static Settings quick() {
-      return new Settings(200, 200, ReverseKlOptions.DEFAULT_MIN_TERMS, 2000);
+      return new Settings(200, 200, ReverseKlOptions.DEFAULT_MIN_TERMS, 2000, 2000, 100);
     }
   }
+
+  /** Surrogate draws for the log Z estimate by default. */
+  public static final int DEFAULT_LOG_Z_SAMPLES = 20_000;
+  /** Exact samples for the forward checks by default. */
+  public static final int DEFAULT_FORWARD_SAMPLES = 500;
 
   /** Whether the KL estimate is significantly negative, which on a normalized target proves estimator bias. */
   public boolean klNegative(double kl, double se) {
@@ -56,21 +80,24 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
   /** Evaluates {@code surrogate} against {@code target}. */
   public static SurrogateMetrics evaluate(DeepLvm surrogate, Target target, long step, Settings s, RngKey key) {
     double logZ = target.logZ().orElse(0.0);
-    Tensor x = surrogate.sample(key.foldIn(0), s.klSamples(), false);
-    double[] logP = toDouble(target.logDensity(x));
-    double[] iwae = logQ(surrogate, x, Iwae.of(s.iwaeK()), key.foldIn(1));
-    double[] sumo = logQ(surrogate, x, Sumo.of(s.sumoMinTerms()), key.foldIn(2));
+    SupportBijection onto = target.support().bijection();
+    Target pulled = UnconstrainedTarget.of(target);
+    Tensor y = surrogate.sample(key.foldIn(0), s.klSamples(), false);
+    double[] logPy = toDouble(pulled.logDensity(y));
+    double[] logP = pulled == target ? logPy : toDouble(target.logDensity(onto.forward(y)));
+    double[] iwae = logQ(surrogate, y, Iwae.of(s.iwaeK()), key.foldIn(1));
+    double[] sumo = logQ(surrogate, y, Sumo.of(s.sumoMinTerms()), key.foldIn(2));
     double[] kl1 = new double[logP.length];
     double[] kl2 = new double[logP.length];
     double[] ce = new double[logP.length];
     for (int i = 0; i < logP.length; i++) {
-      kl1[i] = iwae[i] - logP[i] + logZ;
-      kl2[i] = sumo[i] - logP[i] + logZ;
+      kl1[i] = iwae[i] - logPy[i] + logZ;
+      kl2[i] = sumo[i] - logPy[i] + logZ;
       ce[i] = logZ - logP[i];
     }
     double[] w1 = new double[0];
     double hard = Double.NaN;
-    Tensor big = surrogate.sample(key.foldIn(3), s.w1Samples(), false);
+    Tensor big = Surrogates.sample(surrogate, target, key.foldIn(3), s.w1Samples());
     if (target.hasSampler()) {
       w1 = wasserstein1(big, target.sample(key.foldIn(4), s.w1Samples()));
     }
@@ -80,11 +107,13 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
       hard = region.fractionInside(big);
       targetHard = region.mass();
     }
+    SamplerChecks checks = SamplerChecks.evaluate(surrogate, target, big, s.logZSamples(), s.forwardSamples(),
+        s.iwaeK(), key.foldIn(5));
     return new SurrogateMetrics(step, mean(kl1), se(kl1), mean(kl2), se(kl2), mean(ce), se(ce),
-        target.entropy().orElse(Double.NaN), w1, hard, targetHard, target.logZ().isPresent());
+        target.entropy().orElse(Double.NaN), w1, hard, targetHard, target.logZ().isPresent(), checks);
   }
 
-  private static double[] logQ(DeepLvm m, Tensor x, LogMarginalEstimator est, RngKey key) {
+  static double[] logQ(DeepLvm m, Tensor x, LogMarginalEstimator est, RngKey key) {
     int n = x.dim(0);
     int chunk = (int) Math.max(1, (1 << 16) / Math.ceil(est.expectedSamplesPerPoint()));
     double[] out = new double[n];
@@ -164,6 +193,7 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
     m.put("hardMass", Double.isNaN(hardMass) ? null : hardMass);
     m.put("targetHardMass", Double.isNaN(targetHardMass) ? null : targetHardMass);
     m.put("normalized", normalized);
+    m.putAll(checks.toMap());
     return m;
   }
 }

@@ -39,7 +39,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "target", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Fit a surrogate sampler to an unnormalized target density by reverse KL (SUMO, IWAE or ELBO).",
-    footer = {"", "Targets: " + "funnel, neal-funnel[:D], mixture, u1..u4, two-moons, class:<fully.qualified.Name>",
+    footer = {"", "Targets: " + "funnel, neal-funnel[:D], mixture, u1..u4, two-moons, gmm40, many-well[:D],",
+        "  class:<fully.qualified.Name>",
         "", "Example:", "  marginal target --target funnel --objective sumo --iters 20000 --out funnel.marginal"})
 final class TargetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -143,7 +143,8 @@ final class DemoDensity {
     DeepLvm.Config config = new DeepLvm.Config(train.cols(), LVM_LATENT, LVM_HIDDEN, Activation.TANH,
         DeepLvm.Decoder.GAUSSIAN);
     DeepLvm model = DeepLvm.create(config, RngKey.of(s.seed()), null);
-    Progress progress = Progress.onTerminal(name + ", deep LVM " + o.objectiveLabel(), o.maxSteps(), s.quiet());
+    Progress progress = TerminalProgress.onTerminal(name + ", deep LVM " + o.objectiveLabel(), o.maxSteps(),
+        s.quiet());
     try {
       new LvmTrainer(model, o).fit(train, null, progress, () -> false, t -> { });
     } catch (IOException e) {

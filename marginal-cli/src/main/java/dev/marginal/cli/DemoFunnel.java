@@ -91,7 +91,7 @@ final class DemoFunnel {
     String label = label(o);
     long start = System.nanoTime();
     ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(target, o), target, o);
-    Progress progress = Progress.onTerminal("funnel, " + label, o.iterations(), s.quiet());
+    Progress progress = TerminalProgress.onTerminal("funnel, " + label, o.iterations(), s.quiet());
     long evalEvery = Math.max(1, o.iterations() / DemoSettings.FUNNEL_EVALUATIONS);
     ReverseKlRun.Result result = ReverseKlRun.run(trainer, target, o, evalEvery, 0, s.funnelCurveMetrics(),
         progress, () -> false, t -> { }, m -> { });

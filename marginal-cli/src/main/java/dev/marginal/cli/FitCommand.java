@@ -45,7 +45,7 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "Root random seed (default: ${DEFAULT-VALUE}).")
   long seed = GmmOptions.DEFAULT_SEED;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", paramLabel = "T", description = "Worker threads, at most the number of cores (default: ${DEFAULT-VALUE}).")
   int threads = GmmOptions.DEFAULT_THREADS;
 
   @Option(names = "--latent", paramLabel = "Q",
@@ -64,14 +64,20 @@ final class FitCommand implements Callable<Integer> {
     String kind = model.strip().toLowerCase(java.util.Locale.ROOT);
     Fitters.Fitter fitter = Fitters.forKind(kind);
     checkApplicable(kind);
-    Commands.positive("--threads", threads);
+    threads = Limits.threads(Commands.positive("--threads", threads));
     LvmArgs.Settings lvmSettings = lvm.settings(latent);
-    Commands.checkOutput(out);
-    Dataset train = Commands.loadData(data, columns, limit);
-    PrintWriter err = spec.commandLine().getErr();
-    Fitters.FitResult result = fitter.fit(
-        new FitRequest(train, seed, threads, standardize, gmm, latent, lvmSettings, out, err, output.quiet));
-    Commands.writeModel(result.model().toFile(provenance.record(seed, train)), out);
+    new OutputGuard().data("--data", data).data("--validation", lvm.validation).input("--resume", lvm.resume)
+        .output("--out", out).output("checkpoint", kind.equals("lvm") ? LvmFitter.checkpointPath(out) : null,
+            lvm.resume).check();
+    Dataset train;
+    Fitters.FitResult result;
+    try (OutputLock lock = OutputLock.acquire("--out", out)) {
+      train = Commands.loadData(data, columns, limit);
+      PrintWriter err = spec.commandLine().getErr();
+      result = fitter.fit(
+          new FitRequest(train, seed, threads, standardize, gmm, latent, lvmSettings, out, err, output.quiet));
+      Commands.writeModel(result.model().toFile(provenance.record(seed, train)), out);
+    }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("model", kind);
     report.put("data", train.source());

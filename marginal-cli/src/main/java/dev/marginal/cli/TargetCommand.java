@@ -16,6 +16,7 @@ import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
 import dev.marginal.train.ReverseKlTrainer;
+import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.SamplerChecks;
 import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "target", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Fit a surrogate sampler to an unnormalized target density by reverse KL (SUMO, IWAE or ELBO).",
-    footer = {"", "Targets: " + "funnel, neal-funnel[:D], mixture, u1..u4, two-moons, class:<fully.qualified.Name>",
+    footer = {"", "Targets: " + "funnel, neal-funnel[:D], mixture, u1..u4, two-moons, gmm40, many-well[:D],",
+        "  class:<fully.qualified.Name>",
         "", "Example:", "  marginal target --target funnel --objective sumo --iters 20000 --out funnel.marginal"})
 final class TargetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -68,7 +70,7 @@ final class TargetCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "Root seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", paramLabel = "T", description = "Worker threads, at most the number of cores (default: ${DEFAULT-VALUE}).")
   int threads = 1;
 
   @Option(names = "--lr", paramLabel = "RATE", description = "Decoder Adam step (default: ${DEFAULT-VALUE}).")
@@ -128,29 +130,46 @@ final class TargetCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output;
 
+  private OutputLock lock;
+
   @Override
   public Integer call() {
+    try {
+      return train();
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
+    }
+  }
+
+  private Integer train() {
     Provenance provenance = new Provenance(spec);
     Target t = input(() -> Targets.of(target));
     ReverseKlOptions options = options();
-    Commands.positive("--threads", threads);
+    threads = Limits.threads(Commands.positive("--threads", threads));
+    Limits.checkNetwork("--hidden", hidden, t.dim(), latent);
     Commands.positive("--eval-samples", evalSamples);
     Commands.positive("--eval-k", evalK);
     if (evalEvery < 0 || checkpointEvery < 0) {
       throw new UserInputException("--eval-every and --checkpoint-every must be >= 0");
     }
-    Commands.checkOutput(out);
     Path metricsPath = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.csv");
-    Commands.checkOutput(metricsPath);
-    if (png != null) {
-      Commands.checkOutput(png);
-    }
+    new OutputGuard().input("--resume", resume).output("--out", out)
+        .output("checkpoint", out.resolveSibling(out.getFileName() + ".ckpt"), resume)
+        .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
+    lock = OutputLock.acquire("--out", out);
     Parallel.setDefaultThreads(threads);
     List<String> columns = columns(t.dim());
     ReverseKlTrainer trainer;
     LvmDensityModel model;
     if (resume != null) {
       ModelFile file = Commands.readModelFile(resume);
+      try {
+        RunFingerprint.check(file.provenance(), RunFingerprint.of(options, t.name()));
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException(resume + ": " + e.getMessage(), e);
+      }
       model = input(() -> LvmDensityModel.fromFile(file));
       LvmDensityModel m = model;
       trainer = input(() -> new ReverseKlTrainer(m.model(), t, options));
@@ -165,6 +184,7 @@ final class TargetCommand implements Callable<Integer> {
     }
     Map<String, Object> record = provenance.record(seed, t.name());
     record.put("training_options", options.toMap());
+    record.put(RunFingerprint.KEY, RunFingerprint.of(options, t.name()));
     ReverseKlRun.Result result = run(t, options, trainer, model, record);
     PrintWriter err = spec.commandLine().getErr();
     result.warnings().forEach(w -> err.println("marginal: warning: " + w));
@@ -190,7 +210,7 @@ final class TargetCommand implements Callable<Integer> {
         SurrogateMetrics.Settings.defaults().w1Samples());
     try (InterruptGuard guard = new InterruptGuard()) {
       return ReverseKlRun.run(trainer, t, options, evalEvery, checkpointEvery, settings,
-          Progress.onTerminal("target " + t.name() + " " + options.objective().id(), options.iterations(),
+          TerminalProgress.onTerminal("target " + t.name() + " " + options.objective().id(), options.iterations(),
               output.quiet), guard::stopRequested, tr -> LvmCheckpoint.write(ckpt, model, tr, record), m -> { });
     } catch (IOException e) {
       throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
@@ -269,6 +289,12 @@ final class TargetCommand implements Callable<Integer> {
       String what = m.normalized() ? "kl" : "kl_minus_log_z";
       rep.put(what + "_iwae" + evalK, pm(m.klIwae(), m.klIwaeSe()));
       rep.put(what + "_sumo", pm(m.klSumo(), m.klSumoSe()));
+      rep.put("iwae" + evalK + "_weights", String.format(java.util.Locale.ROOT,
+          "ESS mean %.0f of %d, Pareto k̂ max %.2f (%d rows above 0.7)", m.iwaeDiagnostics().meanEss(),
+          m.iwaeDiagnostics().numSamples(), m.iwaeDiagnostics().maxK(), m.iwaeDiagnostics().rowsAboveThreshold()));
+      if (m.iwaeDiagnostics().anyUnreliable()) {
+        spec.commandLine().getErr().println("marginal: warning: " + m.iwaeDiagnostics().warning());
+      }
       rep.put("cross_entropy", pm(m.crossEntropy(), m.crossEntropySe()));
       if (!Double.isNaN(m.targetEntropy())) {
         rep.put("target_entropy", m.targetEntropy());

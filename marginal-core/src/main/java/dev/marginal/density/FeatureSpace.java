@@ -1,5 +1,6 @@
 package dev.marginal.density;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
@@ -170,7 +171,8 @@ final class FeatureSpace {
   static void requireExact(String kind, DensityModel.ScoreOptions options) {
     if (options.estimator() != DensityModel.Estimator.EXACT) {
       String name = options.estimator().name().toLowerCase(java.util.Locale.ROOT);
-      throw new IllegalArgumentException("a " + kind + " model has an exact log density: use --estimator exact"
+      throw ParameterException.about(List.of("estimator"), "a " + kind
+          + " model has an exact log density: use estimator exact"
           + " (" + name + " applies to deep LVMs)");
     }
   }
@@ -178,6 +180,23 @@ final class FeatureSpace {
   /** The standardized flag, for model summaries. */
   boolean standardized() {
     return standardizer != null;
+  }
+
+  /**
+   * The product of sizes read from a file, checked for overflow.
+   *
+   * @throws IllegalArgumentException naming {@code what} if it exceeds an int
+   */
+  static int product(String what, int... sizes) {
+    long n = 1;
+    for (int s : sizes) {
+      n *= s;
+      if (n > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("'" + what + "' would have more than " + Integer.MAX_VALUE
+            + " values (sizes " + java.util.Arrays.toString(sizes) + ")");
+      }
+    }
+    return (int) n;
   }
 
   /** Reads an integer from the config, checked to be at least {@code min}. */

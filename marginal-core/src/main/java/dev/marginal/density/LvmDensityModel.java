@@ -1,5 +1,6 @@
 package dev.marginal.density;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
@@ -12,6 +13,7 @@ import dev.marginal.estimators.Estimate;
 import dev.marginal.estimators.Iwae;
 import dev.marginal.estimators.LogMarginalEstimator;
 import dev.marginal.estimators.Sumo;
+import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
@@ -120,7 +122,8 @@ public final class LvmDensityModel implements DensityModel {
       case SUMO:
         return Sumo.of(options.minTerms());
       default:
-        throw new IllegalArgumentException("a deep LVM has no exact log p(x); use --estimator iwae (or elbo, sumo)");
+        throw ParameterException.about(java.util.List.of("estimator"),
+            "a deep LVM has no exact log p(x); use estimator iwae (or elbo, sumo)");
     }
   }
 
@@ -154,6 +157,8 @@ public final class LvmDensityModel implements DensityModel {
     int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(est.expectedSamplesPerPoint()));
     double[] value = new double[n];
     double[] se = new double[n];
+    // One repeat of IWAE: the same values, with the diagnostics of the weights behind each (see Iwae).
+    WeightDiagnostics[] diagnostics = est instanceof Iwae && options.repeats() == 1 ? new WeightDiagnostics[n] : null;
     double jac = space.logJacobian();
     for (int start = 0; start < n; start += chunk) {
       int b = Math.min(chunk, n - start);
@@ -162,6 +167,15 @@ public final class LvmDensityModel implements DensityModel {
       DiagNormal q = fitted == null ? model.posterior(tape, tape.constant(xb))
           : new LocalPosteriorFit.Fitted(fitted.loc().slice(0, start, start + b),
               fitted.logVar().slice(0, start, start + b)).posterior(tape);
+      if (diagnostics != null) {
+        Iwae.Diagnosed dd = ((Iwae) est).estimateWithDiagnostics(model, xb, q, key.foldIn(start));
+        for (int i = 0; i < b; i++) {
+          value[start + i] = dd.values()[i] + jac;
+          se[start + i] = Double.NaN;
+          diagnostics[start + i] = dd.diagnostics()[i];
+        }
+        continue;
+      }
       Estimate e = est.estimate(model, xb, q, key.foldIn(start), options.repeats());
       for (int i = 0; i < b; i++) {
         value[start + i] = e.mean()[i] + jac;
@@ -170,7 +184,7 @@ public final class LvmDensityModel implements DensityModel {
     }
     String label = options.estimator() == Estimator.SUMO ? "sumo-m" + options.minTerms()
         : options.estimator().name().toLowerCase(java.util.Locale.ROOT) + "-" + options.numSamples();
-    return new LogDensity(value, se, label);
+    return new LogDensity(value, se, label, diagnostics);
   }
 
   /** Standardizes and, for Bernoulli decoders, binarizes the rows (once, with {@code key}). */
@@ -197,7 +211,7 @@ public final class LvmDensityModel implements DensityModel {
   @Override
   public Dataset sample(RngKey key, int n) {
     if (n < 0) {
-      throw new IllegalArgumentException("--n must be >= 0, got " + n);
+      throw ParameterException.of("n", "must be >= 0, got " + n);
     }
     float[] x = model.sample(key, n, false).buffer();
     if (space.standardized()) {
@@ -302,9 +316,9 @@ public final class LvmDensityModel implements DensityModel {
     if (PER_DATAPOINT.equals(inference)) {
       LocalPosteriorFit defaults = LocalPosteriorFit.defaults();
       LocalPosteriorFit fit = new LocalPosteriorFit(
-          ((Number) cfg.getOrDefault("localFitSteps", defaults.steps())).intValue(),
+          intSetting(cfg, "localFitSteps", defaults.steps()),
           ((Number) cfg.getOrDefault("localFitLearningRate", defaults.learningRate())).doubleValue(),
-          ((Number) cfg.getOrDefault("localFitSamples", defaults.numSamples())).intValue());
+          intSetting(cfg, "localFitSamples", defaults.numSamples()));
       return new LvmDensityModel(m, cols, s, fit);
     }
     if (!"amortized".equals(inference)) {
@@ -312,6 +326,16 @@ public final class LvmDensityModel implements DensityModel {
           + PER_DATAPOINT + ")");
     }
     return new LvmDensityModel(m, cols, s);
+  }
+
+  /** An integer setting, its default when absent; a value beyond int is an error, not a wrapped number. */
+  private static int intSetting(Map<String, Object> cfg, String key, int fallback) {
+    Object v = cfg.getOrDefault(key, fallback);
+    if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < Integer.MIN_VALUE
+        || ((Number) v).longValue() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("config '" + key + "' must be an integer, got " + v);
+    }
+    return ((Number) v).intValue();
   }
 
   private static double[] doubles(Object o) {

@@ -4,6 +4,7 @@ import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Var;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.autodiff.Tape;
+import dev.marginal.math.Cholesky;
 import dev.marginal.math.LogSpace;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
@@ -130,7 +131,7 @@ public final class LinearGaussianModel implements LatentVariableModel, ExactLogM
         c[i][j] = s;
       }
     }
-    Cholesky chol = new Cholesky(c);
+    Cholesky chol = Cholesky.of(c);
     double[] out = new double[n];
     for (int r = 0; r < n; r++) {
       double[] y = chol.solveLower(centred(x, r));
@@ -138,14 +139,14 @@ public final class LinearGaussianModel implements LatentVariableModel, ExactLogM
       for (double v : y) {
         quad += v * v;
       }
-      out[r] = -0.5 * (dd * LogSpace.LOG_2PI + chol.logDet() + quad);
+      out[r] = -0.5 * (dd * LogSpace.LOG_2PI + chol.logDeterminant() + quad);
     }
     return out;
   }
 
   /** The exact posterior means M⁻¹Wᵀ(x − b), {@code [N][d]}. */
   public double[][] posteriorMean(Tensor x) {
-    Cholesky m = new Cholesky(posteriorPrecisionTimesNoise());
+    Cholesky m = Cholesky.of(posteriorPrecisionTimesNoise());
     double[][] w = weightMatrix();
     double[][] out = new double[x.dim(0)][];
     for (int r = 0; r < out.length; r++) {
@@ -163,7 +164,7 @@ public final class LinearGaussianModel implements LatentVariableModel, ExactLogM
 
   /** The exact posterior covariance σ² M⁻¹, {@code [d][d]} (the same for every x). */
   public double[][] posteriorCovariance() {
-    double[][] inv = new Cholesky(posteriorPrecisionTimesNoise()).inverse();
+    double[][] inv = Cholesky.of(posteriorPrecisionTimesNoise()).inverse();
     double s2 = noiseVariance();
     for (double[] row : inv) {
       for (int j = 0; j < row.length; j++) {

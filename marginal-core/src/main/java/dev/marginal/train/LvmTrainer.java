@@ -1,28 +1,20 @@
 package dev.marginal.train;
 
-import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Tape;
+import dev.marginal.config.ParameterException;
 import dev.marginal.autodiff.Var;
 import dev.marginal.data.Batches;
 import dev.marginal.data.Dataset;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.estimators.ImportanceSamples;
-import dev.marginal.estimators.Iwae;
-import dev.marginal.estimators.LogMarginalEstimator;
-import dev.marginal.gradients.Dreg;
-import dev.marginal.gradients.Vimco;
-import dev.marginal.estimators.Sumo;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.density.LocalPosteriorFit;
 import dev.marginal.models.LocalPosteriors;
-import dev.marginal.optim.Adam;
-import dev.marginal.optim.GradientClipping;
 import dev.marginal.optim.LearningRate;
 import dev.marginal.optim.RowAdam;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -57,18 +49,16 @@ public final class LvmTrainer {
   private final DeepLvm model;
   private final LvmTrainingOptions options;
   private final RngKey root;
-  private final Adam decoderOpt;
-  private final Adam encoderOpt;
-  private final List<Parameter> encoderParams;
-  private final List<Parameter> decoderParams;
-  private final LogMarginalEstimator estimator;
-  private final GradientEstimator gradient;
+  private final LvmOptimizers optimizers;
+  private final TrainingObjective objective;
+  private final GradientStep gradientStep;
+  private final EarlyStopping earlyStopping;
   /** Per-datapoint posteriors of the training rows, or null for the amortized encoder. */
   private final LocalPosteriors local;
   private final RowAdam localOpt;
   private TrainingState state = TrainingState.start();
-  /** Parameter values of the best validation epoch (kept in memory only). */
-  private List<float[]> best;
+  /** The learning rate and warm-up of the current run; fixed from the data size when {@link #fit} starts. */
+  private LvmSchedule schedule;
 
   /** A trainer with the amortized encoder q_φ(z|x). */
   public LvmTrainer(DeepLvm model, LvmTrainingOptions options) {
@@ -79,41 +69,48 @@ public final class LvmTrainer {
    * A trainer for per-datapoint inference when {@code local} is given (one row per training row, in the order of
    * the training data), or for the amortized encoder when it is null.
    *
-   * @throws IllegalArgumentException for DReG or score-function gradients with local posteriors
+   * @throws dev.marginal.config.ParameterException for DReG or score-function gradients with local posteriors
    */
   public LvmTrainer(DeepLvm model, LocalPosteriors local, LvmTrainingOptions options) {
-    this.model = model;
-    this.local = local;
-    this.options = options;
-    this.root = RngKey.of(options.seed());
-    this.encoderParams = model.encoderParameters();
-    this.decoderParams = model.decoderParameters();
-    LearningRate lr = this::learningRate;
-    this.decoderOpt = new Adam(decoderParams, lr);
-    this.encoderOpt = new Adam(encoderParams, lr);
-    this.estimator = options.estimator();
-    this.gradient = options.gradient();
-    if (gradient != GradientEstimator.REPARAM && options.objective() != LvmTrainingOptions.Objective.IWAE) {
-      throw new IllegalArgumentException("--gradient " + gradient.id() + " needs --objective iwae");
-    }
-    if (gradient == GradientEstimator.SCORE && options.numSamples() < 2) {
-      throw new IllegalArgumentException("--gradient score needs --k >= 2 (VIMCO's leave-one-out baseline)");
-    }
+    GradientEstimator gradient = options.gradient();
     if (local != null && gradient != GradientEstimator.REPARAM) {
-      throw new IllegalArgumentException("--per-datapoint trains the local posteriors with reparameterized "
-          + "gradients only; --gradient " + gradient.id() + " is for the amortized encoder");
+      throw ParameterException.about(List.of("perDatapoint", "gradient"), "perDatapoint inference trains the local "
+          + "posteriors with reparameterized gradients only; gradient " + gradient.id() + " is for the amortized "
+          + "encoder");
     }
     if (local != null && local.latentDim() != model.latentDim()) {
       throw new IllegalArgumentException("local posteriors are " + local.latentDim() + "-D, the model's latent is "
           + model.latentDim() + "-D");
     }
+    this.model = model;
+    this.local = local;
+    this.options = options;
+    this.root = RngKey.of(options.seed());
+    this.schedule = LvmSchedule.constant(options.learningRate());
+    this.optimizers = new LvmOptimizers(model, t -> schedule.learningRate(t), options.clipNorm());
+    this.objective = new TrainingObjective(model, options);
+    this.earlyStopping = new EarlyStopping(model.parameters());
     this.localOpt = local == null ? null
         : new RowAdam(local.parameters(), LearningRate.constant(options.learningRate()));
+    this.gradientStep = local != null ? new LocalPosteriorStep(local, localOpt, objective, optimizers)
+        : gradient == GradientEstimator.DREG ? new DregStep(model, options.numSamples(), optimizers)
+        : gradient == GradientEstimator.SCORE ? new ScoreFunctionStep(model, options.numSamples(), optimizers)
+        : new ReparameterizedStep(model, objective, optimizers);
   }
 
   /** The per-datapoint posteriors of the training rows, or null when the encoder is used. */
   public LocalPosteriors localPosteriors() {
     return local;
+  }
+
+  /** The parameter values of the best validation epoch so far, by name, for checkpoints (empty before one). */
+  public Map<String, float[]> bestEpochState() {
+    return earlyStopping.state();
+  }
+
+  /** Restores the best validation epoch's values from a checkpoint, so early stopping resumes exactly. */
+  public void resumeBestEpochFrom(Map<String, float[]> saved) {
+    earlyStopping.restore(saved);
   }
 
   /** Optimizer state of the local posteriors for checkpoints (empty when the encoder is used). */
@@ -129,40 +126,15 @@ public final class LvmTrainer {
     localOpt.restore(localState);
   }
 
-  /** Steps the learning-rate schedule spans; set from the data size when {@link #fit} starts. */
-  long scheduleSteps;
-  /** Steps of the warm-up; set from the data size when {@link #fit} starts. */
-  long warmupSteps;
-
-  /**
-   * The weight β of {@code log p(z) − log q(z|x)} in the log weights at (zero-based) step t: rising linearly from 0
-   * to 1 over the warm-up, then 1. It depends only on the options and the number of training rows, so a resumed run
-   * follows the same path.
-   */
-  double warmupWeight(long t) {
-    return t >= warmupSteps ? 1.0 : (double) t / warmupSteps;
-  }
-
-  /**
-   * The step size at (zero-based) step t: constant, or a cosine from {@code lr} down to {@code lr·lrFloor} over the
-   * run's step budget. The budget depends only on the options and the number of training rows, so a resumed run
-   * follows the same schedule.
-   */
-  double learningRate(long t) {
-    double rate = options.learningRate();
-    if (options.lrFloor() >= 1 || scheduleSteps <= 0) {
-      return rate;
-    }
-    double progress = Math.min(1.0, (double) t / scheduleSteps);
-    double floor = options.lrFloor();
-    return rate * (floor + (1 - floor) * 0.5 * (1 + StrictMath.cos(Math.PI * progress)));
+  /** The learning rate and warm-up schedule of the current (or last) run. */
+  public LvmSchedule schedule() {
+    return schedule;
   }
 
   /** Continues from a checkpoint's counters and optimizer state (the model's parameters are restored by the caller). */
   public void resumeFrom(TrainingState saved, Map<String, float[]> decoderState, Map<String, float[]> encoderState) {
     this.state = saved;
-    decoderOpt.restore(decoderState);
-    encoderOpt.restore(encoderState);
+    optimizers.restore(decoderState, encoderState);
   }
 
   public DeepLvm model() {
@@ -175,12 +147,12 @@ public final class LvmTrainer {
 
   /** Optimizer state of the decoder (θ) for checkpoints. */
   public Map<String, float[]> decoderOptimizerState() {
-    return decoderOpt.state();
+    return optimizers.decoder.state();
   }
 
   /** Optimizer state of the encoder (φ) for checkpoints. */
   public Map<String, float[]> encoderOptimizerState() {
-    return encoderOpt.state();
+    return optimizers.encoder.state();
   }
 
   /** Receives checkpoints to write; called on the training thread. */
@@ -197,21 +169,9 @@ public final class LvmTrainer {
    */
   public TrainingState fit(Dataset train, Dataset validation, Progress progress, BooleanSupplier stop,
       CheckpointSink checkpoints) throws IOException {
-    int d = model.dataDim();
-    if (train.cols() != d) {
-      throw new IllegalArgumentException(train.source() + ": " + train.cols() + " columns, model expects " + d);
-    }
-    if (train.rows() == 0) {
-      throw new IllegalArgumentException(train.source() + ": no rows to train on");
-    }
-    if (local != null && local.rows() != train.rows()) {
-      throw new IllegalArgumentException(train.source() + ": " + train.rows() + " rows, but there are local "
-          + "posteriors for " + local.rows());
-    }
-    int perEpoch = Batches.count(train.rows(), options.batchSize());
-    long budget = options.maxSteps() > 0 ? options.maxSteps() : (long) perEpoch * options.epochs();
-    scheduleSteps = budget;
-    warmupSteps = (long) perEpoch * options.warmupEpochs();
+    checkTrainingRows(train);
+    schedule = LvmSchedule.of(options, train.rows());
+    long budget = schedule.totalSteps();
     long examples = 0;
     while (state.step() < budget && state.epoch() < epochLimit() && !state.finished()) {
       Batches batches = Batches.shuffled(train.rows(), options.batchSize(), root.foldIn(SHUFFLE_STREAM),
@@ -248,12 +208,7 @@ public final class LvmTrainer {
       if (!batches.hasNext()) {
         double valid = validation == null ? Double.NaN : evaluate(validation);
         state = state.afterEpoch(count == 0 ? Double.NaN : sum / count, valid, options.patience());
-        if (state.lastEpochWasBest()) {
-          best = snapshot(model.parameters());
-        }
-        if (state.status() == TrainingState.Status.EARLY_STOPPED && best != null) {
-          restore(model.parameters(), best);
-        }
+        earlyStopping.afterEpoch(state);
       }
     }
     progress.finish();
@@ -262,132 +217,35 @@ public final class LvmTrainer {
     return state;
   }
 
+  private void checkTrainingRows(Dataset train) {
+    int d = model.dataDim();
+    if (train.cols() != d) {
+      throw new IllegalArgumentException(train.source() + ": " + train.cols() + " columns, model expects " + d);
+    }
+    if (train.rows() == 0) {
+      throw new IllegalArgumentException(train.source() + ": no rows to train on");
+    }
+    if (local != null && local.rows() != train.rows()) {
+      throw new IllegalArgumentException(train.source() + ": " + train.rows() + " rows, but there are local "
+          + "posteriors for " + local.rows());
+    }
+  }
+
   private int epochLimit() {
     return options.maxSteps() > 0 ? Integer.MAX_VALUE : options.epochs();
   }
 
   /** One optimisation step on the given rows; returns the batch-mean objective (nats per example). */
   public double step(Dataset data, int[] rows, RngKey key) {
-    int d = model.dataDim();
     float[] xb = gatherRows(data, rows);
     if (model.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
       // Binarization is part of the Bernoulli likelihood's data model; a Gaussian decoder sees the data as given.
       xb = options.binarization().batch(xb, key.foldIn(0));
     }
     Tape tape = new Tape();
-    Var x = tape.constant(Tensor.wrap(xb, rows.length, d));
+    Var x = tape.constant(Tensor.wrap(xb, rows.length, model.dataDim()));
     RngKey[] pointKeys = ImportanceSamples.pointKeys(key.foldIn(1), rows.length);
-    if (local != null) {
-      return localStep(tape, x, rows, pointKeys);
-    }
-    DiagNormal q = model.posterior(tape, x);
-    if (gradient == GradientEstimator.REPARAM) {
-      Var values = objectiveValues(x, q, pointKeys);
-      Var mean = values.mean();
-      double objective = mean.value().item();
-      if (!Double.isFinite(objective)) {
-        return objective;
-      }
-      if (options.objective() == LvmTrainingOptions.Objective.SUMO) {
-        tape.backward(mean.neg(), decoderParams);
-        tape.backward(Sumo.encoderLoss(values), encoderParams);
-      } else {
-        tape.backward(mean.neg());
-      }
-      applyUpdates();
-      return objective;
-    }
-    Var surrogate;
-    Tensor values;
-    if (gradient == GradientEstimator.DREG) {
-      Dreg.Result r = Dreg.surrogate(model, x, q, options.numSamples(), pointKeys);
-      surrogate = r.surrogate();
-      values = r.iwae();
-    } else {
-      surrogate = scoreFunctionSurrogate(x, q, pointKeys);
-      values = lastScoreValues;
-    }
-    double objective = values.sumDouble() / values.size();
-    if (!Double.isFinite(objective) || !Float.isFinite(surrogate.value().item())) {
-      return Double.NaN;
-    }
-    tape.backward(surrogate.neg());
-    applyUpdates();
-    return objective;
-  }
-
-  /** A per-datapoint step: q from the batch rows' local parameters, which play the encoder's part. */
-  private double localStep(Tape tape, Var x, int[] rows, RngKey[] pointKeys) {
-    LocalPosteriors.Batch batch = local.watch(tape, rows);
-    Var values = objectiveValues(x, batch.q(), pointKeys);
-    Var mean = values.mean();
-    double objective = mean.value().item();
-    if (!Double.isFinite(objective)) {
-      return objective;
-    }
-    if (options.objective() == LvmTrainingOptions.Objective.SUMO) {
-      tape.backward(mean.neg(), decoderParams);
-      // The second sweep reaches only the local leaves: no parameter is listed.
-      tape.backward(Sumo.encoderLoss(values), List.of());
-    } else {
-      tape.backward(mean.neg(), decoderParams);
-    }
-    float scale = 1f;
-    if (options.clipNorm() > 0) {
-      GradientClipping.clipByGlobalNormInPlace(decoderParams, options.clipNorm());
-      double norm = local.gradNorm(batch);
-      scale = norm > options.clipNorm() ? (float) (options.clipNorm() / norm) : 1f;
-    }
-    local.accumulateGrad(batch, scale);
-    decoderOpt.step();
-    localOpt.step(rows);
-    return objective;
-  }
-
-  /**
-   * The per-point objective: the training estimator, or during warm-up the ELBO or IWAE bound built from the
-   * tempered log weights {@code log p(x|z) + β (log p(z) − log q(z|x))} with the same samples.
-   */
-  private Var objectiveValues(Var x, DiagNormal q, RngKey[] pointKeys) {
-    double beta = warmupWeight(state.step());
-    if (beta >= 1) {
-      return estimator.logMarginal(model, x, q, pointKeys);
-    }
-    int b = x.value().dim(0);
-    int k = options.numSamples();
-    ImportanceSamples s = ImportanceSamples.draw(model, x, q, ImportanceSamples.constant(b, k), pointKeys);
-    Var logW = s.logLikelihood().add(s.logPrior().sub(s.logQ()).mul((float) beta)).reshape(b, k);
-    return options.objective() == LvmTrainingOptions.Objective.IWAE ? Iwae.fromLogWeights(logW)
-        : logW.mean(1, false);
-  }
-
-  private Tensor lastScoreValues;
-
-  /**
-   * VIMCO's surrogate (Mnih &amp; Rezende 2016) for the IWAE_K objective with the latents held fixed: the encoder
-   * learns only through log q, as it would for a latent that cannot be reparameterized.
-   */
-  private Var scoreFunctionSurrogate(Var x, DiagNormal q, RngKey[] pointKeys) {
-    int b = x.value().dim(0);
-    int k = options.numSamples();
-    int[] counts = new int[b];
-    java.util.Arrays.fill(counts, k);
-    int[] rows = ImportanceSamples.repeatIndex(counts);
-    DiagNormal qRows = q.gather(rows);
-    Var z = qRows.transform(ImportanceSamples.noise(pointKeys, counts, q.dim())).stopGradient();
-    Var logQ = qRows.logProb(z);
-    Var logW = ImportanceSamples.evaluate(model, x.gather(rows), z, logQ).logWeights().reshape(b, k);
-    lastScoreValues = logW.value().logSumExp(1, false).add((float) -StrictMath.log(k));
-    return Vimco.surrogate(logW, logQ.reshape(b, k));
-  }
-
-  private void applyUpdates() {
-    if (options.clipNorm() > 0) {
-      GradientClipping.clipByGlobalNormInPlace(decoderParams, options.clipNorm());
-      GradientClipping.clipByGlobalNormInPlace(encoderParams, options.clipNorm());
-    }
-    decoderOpt.step();
-    encoderOpt.step();
+    return gradientStep.step(new TrainingBatch(tape, x, rows, pointKeys, schedule.warmupWeight(state.step())));
   }
 
   /** The mean of the training estimator over {@code data}, with a fixed key so epochs are comparable. */
@@ -396,18 +254,13 @@ public final class LvmTrainer {
     double sum = 0;
     for (int start = 0; start < data.rows(); start += VALIDATION_BATCH) {
       int n = Math.min(VALIDATION_BATCH, data.rows() - start);
-      int[] rows = new int[n];
-      for (int i = 0; i < n; i++) {
-        rows[i] = start + i;
-      }
-      Tensor xs = Tensor.wrap(gatherRows(data, rows), n, model.dataDim());
+      Tensor xs = Tensor.wrap(gatherRows(data, range(start, n)), n, model.dataDim());
       Tape tape = new Tape();
       Var x = tape.constant(xs);
       DiagNormal q = local == null ? model.posterior(tape, x)
           : LocalPosteriorFit.defaults().withSteps(VALIDATION_FIT_STEPS).fit(model, xs, key.foldIn(start).foldIn(1))
               .posterior(tape);
-      Var v = estimator.logMarginal(model, x, q, key.foldIn(start));
-      sum += v.value().sumDouble();
+      sum += objective.estimator().logMarginal(model, x, q, key.foldIn(start)).value().sumDouble();
     }
     return sum / data.rows();
   }
@@ -427,15 +280,21 @@ public final class LvmTrainer {
     double sum = 0;
     for (int start = 0; start < train.rows(); start += VALIDATION_BATCH) {
       int n = Math.min(VALIDATION_BATCH, train.rows() - start);
-      int[] rows = new int[n];
-      for (int i = 0; i < n; i++) {
-        rows[i] = start + i;
-      }
+      int[] rows = range(start, n);
       Tape tape = new Tape();
       Var x = tape.constant(Tensor.wrap(gatherRows(train, rows), n, model.dataDim()));
-      sum += estimator.logMarginal(model, x, local.posterior(tape, rows), key.foldIn(start)).value().sumDouble();
+      sum += objective.estimator().logMarginal(model, x, local.posterior(tape, rows), key.foldIn(start)).value()
+          .sumDouble();
     }
     return sum / train.rows();
+  }
+
+  private static int[] range(int start, int n) {
+    int[] rows = new int[n];
+    for (int i = 0; i < n; i++) {
+      rows[i] = start + i;
+    }
+    return rows;
   }
 
   static float[] gatherRows(Dataset data, int[] rows) {
@@ -446,21 +305,5 @@ public final class LvmTrainer {
       System.arraycopy(src, rows[i] * d, out, i * d, d);
     }
     return out;
-  }
-
-  static void restore(List<Parameter> params, List<float[]> values) {
-    for (int i = 0; i < params.size(); i++) {
-      float[] v = values.get(i);
-      System.arraycopy(v, 0, params.get(i).value().buffer(), 0, v.length);
-    }
-  }
-
-  /** Snapshot of every parameter's value (for keeping the best epoch under early stopping). */
-  static List<float[]> snapshot(List<Parameter> params) {
-    List<float[]> s = new ArrayList<>();
-    for (Parameter p : params) {
-      s.add(p.value().buffer().clone());
-    }
-    return s;
   }
 }

@@ -1,5 +1,6 @@
 package dev.marginal.train;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.data.Binarization;
 import dev.marginal.estimators.Elbo;
 import dev.marginal.estimators.Iwae;
@@ -7,45 +8,33 @@ import dev.marginal.estimators.LogMarginalEstimator;
 import dev.marginal.estimators.Sumo;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * How a deep LVM is trained by maximum likelihood: objective, sample counts, optimisation, validation and
- * checkpoints. Immutable; change a copy with the {@code withX} methods.
+ * How a deep LVM is trained by maximum likelihood, grouped by concern: what is maximized ({@link
+ * LvmObjectiveOptions}), how the step size and KL weight move ({@link LvmScheduleOptions}), how long the run lasts
+ * and what it does along the way ({@link LvmRunOptions}), and how Bernoulli-decoded data are binarized. Immutable;
+ * change a copy with the {@code withX} methods (one per setting, so callers need not know the groups).
  *
- * @param objective ELBO, IWAE or SUMO
- * @param numSamples K for ELBO/IWAE
- * @param minTerms m for SUMO
- * @param batchSize minibatch rows
- * @param epochs passes over the training rows
- * @param maxSteps stop after this many steps (0 = no limit)
- * @param learningRate Adam step size (decoder and encoder)
- * @param clipNorm global gradient-norm bound per optimizer (0 = no clipping)
- * @param seed root seed: every key of the run derives from it
+ * @param loss objective, K, m and the encoder gradient
+ * @param schedule learning rate, its floor and the KL warm-up
+ * @param run batch size, length, clipping, seed, early stopping and checkpoints
  * @param binarization how Bernoulli-decoded data are binarized (ignored for Gaussian decoders)
- * @param patience epochs without validation improvement before stopping (0 = never stop early)
- * @param checkpointEvery write a checkpoint every N steps (0 = only at the end and on interruption)
- * @param checkpoint checkpoint file (null = none)
- * @param gradient how the encoder gradient is estimated (IWAE only for DReG and score)
- * @param lrFloor the learning rate decays by a cosine from {@code learningRate} to {@code lrFloor·learningRate}
- *     over the run (1 = constant)
- * @param warmupEpochs epochs over which the weight β of {@code log p(z) − log q(z|x)} in each log weight rises
- *     linearly from 0 to 1 (0 = no warm-up; ELBO and IWAE only). Starting with little pressure towards the prior
- *     keeps more latent dimensions in use (Sønderby et al. 2016, "Ladder variational autoencoders").
  */
-public record LvmTrainingOptions(Objective objective, int numSamples, int minTerms, int batchSize, int epochs,
-    long maxSteps, double learningRate, double clipNorm, long seed, Binarization binarization, int patience,
-    long checkpointEvery, Path checkpoint, GradientEstimator gradient, double lrFloor, int warmupEpochs) {
+public record LvmTrainingOptions(LvmObjectiveOptions loss, LvmScheduleOptions schedule, LvmRunOptions run,
+    Binarization binarization) {
 
   /** Default batch size (as in the IWAE paper). */
-  public static final int DEFAULT_BATCH = 20;
+  public static final int DEFAULT_BATCH = LvmRunOptions.DEFAULT_BATCH;
   /** Default learning rate. */
-  public static final double DEFAULT_LR = 1e-3;
+  public static final double DEFAULT_LR = LvmScheduleOptions.DEFAULT_LR;
   /** Default number of importance samples. */
-  public static final int DEFAULT_K = 5;
+  public static final int DEFAULT_K = LvmObjectiveOptions.DEFAULT_K;
   /** Default epochs. */
-  public static final int DEFAULT_EPOCHS = 10;
+  public static final int DEFAULT_EPOCHS = LvmRunOptions.DEFAULT_EPOCHS;
 
   /** The training objective. */
   public enum Objective {
@@ -79,147 +68,185 @@ public record LvmTrainingOptions(Objective objective, int numSamples, int minTer
   }
 
   public LvmTrainingOptions {
-    if (numSamples < 1) {
-      throw new IllegalArgumentException("--k must be >= 1, got " + numSamples);
+    Objects.requireNonNull(loss, "loss");
+    Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(run, "run");
+    Objects.requireNonNull(binarization, "binarization");
+    if (schedule.warmupEpochs() > 0 && loss.objective() == Objective.SUMO) {
+      throw ParameterException.about(List.of("warmupEpochs"),
+          "warmupEpochs tempers the ELBO or IWAE bound; SUMO is trained untempered");
     }
-    if (minTerms < 1) {
-      throw new IllegalArgumentException("--min-terms must be >= 1, got " + minTerms);
-    }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("--batch must be >= 1, got " + batchSize);
-    }
-    if (epochs < 0 || maxSteps < 0) {
-      throw new IllegalArgumentException("--epochs and --steps must be >= 0");
-    }
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw new IllegalArgumentException("--lr must be positive, got " + learningRate);
-    }
-    if (!(lrFloor > 0 && lrFloor <= 1)) {
-      throw new IllegalArgumentException("--lr-floor must be in (0, 1], got " + lrFloor);
-    }
-    if (warmupEpochs < 0) {
-      throw new IllegalArgumentException("--warmup must be >= 0, got " + warmupEpochs);
-    }
-    if (warmupEpochs > 0 && objective == Objective.SUMO) {
-      throw new IllegalArgumentException("--warmup tempers the ELBO or IWAE bound; SUMO is trained untempered");
-    }
-    if (warmupEpochs > 0 && gradient != GradientEstimator.REPARAM) {
-      throw new IllegalArgumentException("--warmup needs --gradient reparam");
-    }
-    if (clipNorm < 0 || patience < 0 || checkpointEvery < 0) {
-      throw new IllegalArgumentException("--clip, --patience and --checkpoint-every must be >= 0");
+    if (schedule.warmupEpochs() > 0 && loss.gradient() != GradientEstimator.REPARAM) {
+      throw ParameterException.about(List.of("warmupEpochs", "gradient"), "warmupEpochs needs gradient reparam");
     }
   }
 
-  /** Defaults: IWAE with K = 5, batch 20, Adam 1e-3, 10 epochs, dynamic binarization, seed 0. */
+  /** Defaults: IWAE with K = 5, batch 20, Adam 1e-3 (constant), 10 epochs, dynamic binarization, seed 0. */
   public static LvmTrainingOptions defaults() {
-    return new LvmTrainingOptions(Objective.IWAE, DEFAULT_K, Sumo.DEFAULT_MIN_TERMS, DEFAULT_BATCH, DEFAULT_EPOCHS,
-        0, DEFAULT_LR, 0, 0, Binarization.DEFAULT, 0, 0, null, GradientEstimator.REPARAM, 1.0, 0);
+    return new LvmTrainingOptions(LvmObjectiveOptions.defaults(), LvmScheduleOptions.constant(),
+        LvmRunOptions.defaults(), Binarization.DEFAULT);
   }
 
-  public LvmTrainingOptions withObjective(Objective o) {
-    return new LvmTrainingOptions(o, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
+  public LvmTrainingOptions withLoss(LvmObjectiveOptions l) {
+    return new LvmTrainingOptions(l, schedule, run, binarization);
   }
 
-  public LvmTrainingOptions withNumSamples(int k) {
-    return new LvmTrainingOptions(objective, k, minTerms, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
+  public LvmTrainingOptions withSchedule(LvmScheduleOptions s) {
+    return new LvmTrainingOptions(loss, s, run, binarization);
   }
 
-  public LvmTrainingOptions withMinTerms(int m) {
-    return new LvmTrainingOptions(objective, numSamples, m, batchSize, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
-  }
-
-  public LvmTrainingOptions withBatchSize(int b) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, b, epochs, maxSteps, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
-  }
-
-  public LvmTrainingOptions withEpochs(int e) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, e, maxSteps, learningRate, clipNorm,
-        seed, binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
-  }
-
-  public LvmTrainingOptions withMaxSteps(long s) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, s, learningRate, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
-  }
-
-  public LvmTrainingOptions withLearningRate(double lr) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, lr, clipNorm, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
-  }
-
-  public LvmTrainingOptions withClipNorm(double c) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate, c, seed,
-        binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
-  }
-
-  public LvmTrainingOptions withSeed(long s) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, s, binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
+  public LvmTrainingOptions withRun(LvmRunOptions r) {
+    return new LvmTrainingOptions(loss, schedule, r, binarization);
   }
 
   public LvmTrainingOptions withBinarization(Binarization b) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, b, patience, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
+    return new LvmTrainingOptions(loss, schedule, run, b);
   }
 
-  public LvmTrainingOptions withPatience(int p) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, p, checkpointEvery, checkpoint, gradient, lrFloor, warmupEpochs);
+  public LvmTrainingOptions withObjective(Objective o) {
+    return withLoss(loss.withObjective(o));
   }
 
-  public LvmTrainingOptions withCheckpoint(Path path, long every) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, patience, every, path, gradient, lrFloor, warmupEpochs);
+  public LvmTrainingOptions withNumSamples(int k) {
+    return withLoss(loss.withNumSamples(k));
+  }
+
+  public LvmTrainingOptions withMinTerms(int m) {
+    return withLoss(loss.withMinTerms(m));
   }
 
   public LvmTrainingOptions withGradient(GradientEstimator g) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, g, lrFloor, warmupEpochs);
+    return withLoss(loss.withGradient(g));
+  }
+
+  public LvmTrainingOptions withLearningRate(double lr) {
+    return withSchedule(schedule.withLearningRate(lr));
   }
 
   public LvmTrainingOptions withLrFloor(double f) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, gradient, f, warmupEpochs);
+    return withSchedule(schedule.withLrFloor(f));
   }
 
   public LvmTrainingOptions withWarmupEpochs(int e) {
-    return new LvmTrainingOptions(objective, numSamples, minTerms, batchSize, epochs, maxSteps, learningRate,
-        clipNorm, seed, binarization, patience, checkpointEvery, checkpoint, gradient, lrFloor, e);
+    return withSchedule(schedule.withWarmupEpochs(e));
+  }
+
+  public LvmTrainingOptions withBatchSize(int b) {
+    return withRun(run.withBatchSize(b));
+  }
+
+  public LvmTrainingOptions withEpochs(int e) {
+    return withRun(run.withEpochs(e));
+  }
+
+  public LvmTrainingOptions withMaxSteps(long s) {
+    return withRun(run.withMaxSteps(s));
+  }
+
+  public LvmTrainingOptions withClipNorm(double c) {
+    return withRun(run.withClipNorm(c));
+  }
+
+  public LvmTrainingOptions withSeed(long s) {
+    return withRun(run.withSeed(s));
+  }
+
+  public LvmTrainingOptions withPatience(int p) {
+    return withRun(run.withPatience(p));
+  }
+
+  public LvmTrainingOptions withCheckpoint(Path path, long every) {
+    return withRun(run.withCheckpoint(path, every));
+  }
+
+  public Objective objective() {
+    return loss.objective();
+  }
+
+  public int numSamples() {
+    return loss.numSamples();
+  }
+
+  public int minTerms() {
+    return loss.minTerms();
+  }
+
+  public GradientEstimator gradient() {
+    return loss.gradient();
+  }
+
+  public double learningRate() {
+    return schedule.learningRate();
+  }
+
+  public double lrFloor() {
+    return schedule.lrFloor();
+  }
+
+  public int warmupEpochs() {
+    return schedule.warmupEpochs();
+  }
+
+  public int batchSize() {
+    return run.batchSize();
+  }
+
+  public int epochs() {
+    return run.epochs();
+  }
+
+  public long maxSteps() {
+    return run.maxSteps();
+  }
+
+  public double clipNorm() {
+    return run.clipNorm();
+  }
+
+  public long seed() {
+    return run.seed();
+  }
+
+  public int patience() {
+    return run.patience();
+  }
+
+  public long checkpointEvery() {
+    return run.checkpointEvery();
+  }
+
+  public Path checkpoint() {
+    return run.checkpoint();
   }
 
   /** The estimator whose value the decoder maximizes. */
   public LogMarginalEstimator estimator() {
-    return objective.estimator(numSamples, minTerms);
+    return loss.estimator();
   }
 
   /** A short label such as "iwae-5" or "sumo-m4". */
   public String objectiveLabel() {
-    return objective == Objective.SUMO ? "sumo-m" + minTerms : objective.id() + "-" + numSamples;
+    return loss.label();
   }
 
   /** The options as a JSON-ready map, for provenance. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("objective", objective.id());
-    m.put("k", numSamples);
-    m.put("minTerms", minTerms);
-    m.put("batch", batchSize);
-    m.put("epochs", epochs);
-    m.put("maxSteps", maxSteps);
-    m.put("lr", learningRate);
-    m.put("clip", clipNorm);
-    m.put("seed", seed);
+    m.put("objective", objective().id());
+    m.put("k", numSamples());
+    m.put("minTerms", minTerms());
+    m.put("batch", batchSize());
+    m.put("epochs", epochs());
+    m.put("maxSteps", maxSteps());
+    m.put("lr", learningRate());
+    m.put("clip", clipNorm());
+    m.put("seed", seed());
     m.put("binarize", binarization.toString());
-    m.put("patience", patience);
-    m.put("checkpointEvery", checkpointEvery);
-    m.put("gradient", gradient.id());
-    m.put("lrFloor", lrFloor);
-    m.put("warmupEpochs", warmupEpochs);
+    m.put("patience", patience());
+    m.put("checkpointEvery", checkpointEvery());
+    m.put("gradient", gradient().id());
+    m.put("lrFloor", lrFloor());
+    m.put("warmupEpochs", warmupEpochs());
     return m;
   }
 }

@@ -1,89 +1,24 @@
 package dev.marginal.train;
 
-import java.io.PrintStream;
-import java.util.Locale;
-
 /**
- * A one-line progress display for long work: step, objective, examples per second and ETA, redrawn in place on a
- * terminal at most a few times a second. Silent when quiet, when standard error is not a terminal, or under CI
- * (environment variable {@code CI} set).
+ * Receives a training run's progress on the training thread: after every step and once at the end. The library
+ * never prints; a front end draws a progress bar from these calls, a service logs them, a test ignores them.
  */
-public final class Progress {
-  /** Minimum time between redraws. */
-  static final long REDRAW_NANOS = 250_000_000L;
-
-  private final PrintStream out;
-  private final boolean enabled;
-  private final String label;
-  private final long total;
-  private final long start = System.nanoTime();
-  private long lastDraw;
-  private boolean drawn;
-
-  private Progress(PrintStream out, boolean enabled, String label, long total) {
-    this.out = out;
-    this.enabled = enabled;
-    this.label = label;
-    this.total = total;
-  }
-
+public interface Progress {
   /**
-   * A display on standard error, enabled only on an interactive terminal and outside CI.
+   * Called after each optimisation step.
    *
-   * @param total the number of steps expected (0 if unknown)
+   * @param step steps done so far in the run (resumed runs count the earlier steps)
+   * @param examples examples processed since this call sequence started
+   * @param objective the step's batch-mean objective (nats per example)
    */
-  public static Progress onTerminal(String label, long total, boolean quiet) {
-    boolean interactive = System.console() != null && System.getenv("CI") == null;
-    return new Progress(System.err, !quiet && interactive, label, total);
-  }
+  void update(long step, long examples, double objective);
 
-  /** A display that prints nothing. */
-  public static Progress silent() {
-    return new Progress(System.err, false, "", 0);
-  }
+  /** Called once when the run stops, however it stops. */
+  default void finish() {}
 
-  /** A display that always prints to {@code out} (for tests). */
-  public static Progress to(PrintStream out, String label, long total) {
-    return new Progress(out, true, label, total);
-  }
-
-  /**
-   * Reports that {@code step} steps and {@code examples} examples are done, with the latest objective value.
-   */
-  public void update(long step, long examples, double objective) {
-    if (!enabled) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (drawn && now - lastDraw < REDRAW_NANOS && step < total) {
-      return;
-    }
-    lastDraw = now;
-    drawn = true;
-    out.print('\r' + line(step, examples, objective, now - start) + "\u001b[K");
-    out.flush();
-  }
-
-  /** Ends the line (if anything was drawn). */
-  public void finish() {
-    if (enabled && drawn) {
-      out.println();
-      out.flush();
-    }
-  }
-
-  String line(long step, long examples, double objective, long elapsedNanos) {
-    double secs = Math.max(elapsedNanos / 1e9, 1e-9);
-    StringBuilder sb = new StringBuilder(label);
-    sb.append(String.format(Locale.ROOT, "  step %d", step));
-    if (total > 0) {
-      sb.append(String.format(Locale.ROOT, "/%d (%d%%)", total, 100 * step / total));
-    }
-    sb.append(String.format(Locale.ROOT, "  objective %.4f  %,.0f ex/s", objective, examples / secs));
-    if (total > 0 && step > 0) {
-      long eta = Math.round(secs * (total - step) / step);
-      sb.append(String.format(Locale.ROOT, "  ETA %d:%02d", eta / 60, eta % 60));
-    }
-    return sb.toString();
+  /** A listener that ignores everything. */
+  static Progress silent() {
+    return (step, examples, objective) -> {};
   }
 }

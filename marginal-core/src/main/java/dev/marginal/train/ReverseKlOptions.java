@@ -1,10 +1,12 @@
 package dev.marginal.train;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.estimators.LogMarginalEstimator;
 import dev.marginal.nn.Activation;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How a surrogate LVM is fitted to an unnormalized target by reverse KL. Defaults follow the SUMO paper's funnel
@@ -28,29 +30,17 @@ import java.util.Map;
  * <p>The seed's settings remain selectable: {@code withLearningRates(5e-5, 5e-5).withAdamBeta2(0.999)
  * .withAveraging(0)}.
  *
- * @param objective the estimator of log q(x): SUMO (unbiased), IWAE or ELBO (lower bounds)
- * @param numSamples K for IWAE/ELBO
- * @param minTerms m for SUMO
- * @param batchSize surrogate samples per step
- * @param iterations optimisation steps
- * @param decoderLr Adam step size of the decoder (the sampler)
- * @param encoderLr Adam step size of the encoder (the proposal inside the estimator)
- * @param clipNorm global gradient-norm bound per optimizer (0 = none)
- * @param seed root seed
- * @param latentDim d
- * @param hidden hidden widths
- * @param activation hidden nonlinearity
- * @param warmup steps over which both Adam steps rise linearly from 0 to their rates (0 = none)
- * @param lrFloor after the warm-up both rates decay by a cosine to {@code lrFloor} times their value at the last
- *     iteration (1 = constant)
- * @param averaging decay d of a bias-corrected exponential moving average of all parameters, updated after every
- *     step; when positive, evaluations during training and the saved model use the averaged parameters while the
- *     optimizers keep stepping the raw ones (0 = none; see {@link dev.marginal.optim.ParameterAverage})
- * @param adamBeta2 Adam's second-moment decay β2 for both optimizers (β1 stays 0.9)
+ * <p>The settings are grouped by concern: the estimator of log q(x) ({@link Estimator}), the optimizers and their
+ * schedule ({@link Optimization}), the surrogate's architecture ({@link Architecture}) and the run's length, batch
+ * and seed ({@link RunControl}). Each setting also has a {@code withX} method here.
+ *
+ * @param estimation the estimator of log q(x)
+ * @param optimization step sizes, schedule, clipping, Adam's β2 and the parameter average
+ * @param architecture the surrogate's latent dimension, hidden widths and nonlinearity
+ * @param run surrogate samples per step, iterations and seed
  */
-public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSamples, int minTerms, int batchSize,
-    long iterations, double decoderLr, double encoderLr, double clipNorm, long seed, int latentDim, int[] hidden,
-    Activation activation, long warmup, double lrFloor, double averaging, double adamBeta2) {
+public record ReverseKlOptions(Estimator estimation, Optimization optimization, Architecture architecture,
+    RunControl run) {
 
   public static final int DEFAULT_LATENT = 8;
   public static final int DEFAULT_HIDDEN = 128;
@@ -63,151 +53,316 @@ public record ReverseKlOptions(LvmTrainingOptions.Objective objective, int numSa
   public static final double DEFAULT_LR_FLOOR = 1;
   /** Decay of the parameter average that is evaluated and saved (evidence in the class doc). */
   public static final double DEFAULT_AVERAGING = 0.999;
+  /** Most iterations: a run keeps one loss per step in an array. */
+  public static final long MAX_ITERATIONS = Integer.MAX_VALUE - 8;
+
   /** Adam's β2 for both optimizers, below Adam's usual 0.999 (evidence in the class doc). */
   public static final double DEFAULT_ADAM_BETA2 = 0.98;
 
-  public ReverseKlOptions {
-    if (numSamples < 1 || minTerms < 1 || batchSize < 1 || latentDim < 1) {
-      throw new IllegalArgumentException("--k, --min-terms, --batch and --latent must be >= 1");
+  /**
+   * The estimator of log q(x).
+   *
+   * @param objective SUMO (unbiased), IWAE or ELBO (lower bounds)
+   * @param numSamples K for IWAE/ELBO, >= 1
+   * @param minTerms m for SUMO, >= 1
+   */
+  public record Estimator(LvmTrainingOptions.Objective objective, int numSamples, int minTerms) {
+    public Estimator {
+      ParameterException.atLeast("numSamples", numSamples, 1);
+      ParameterException.atLeast("minTerms", minTerms, 1);
     }
-    if (iterations < 0) {
-      throw new IllegalArgumentException("--iters must be >= 0, got " + iterations);
-    }
-    if (!(decoderLr > 0) || !(encoderLr > 0) || clipNorm < 0) {
-      throw new IllegalArgumentException("learning rates must be positive and --clip >= 0");
-    }
-    if (warmup < 0 || !(lrFloor >= 0 && lrFloor <= 1)) {
-      throw new IllegalArgumentException("--warmup must be >= 0 and --lr-floor in [0, 1]");
-    }
-    if (!(adamBeta2 > 0 && adamBeta2 < 1)) {
-      throw new IllegalArgumentException("--adam-beta2 must be in (0, 1), got " + adamBeta2);
-    }
-    if (!(averaging >= 0 && averaging < 1)) {
-      throw new IllegalArgumentException("--ema must be in [0, 1) (0 = no averaging), got " + averaging);
-    }
-    for (int h : hidden) {
-      if (h < 1) {
-        throw new IllegalArgumentException("hidden sizes must be positive, got " + Arrays.toString(hidden));
+  }
+
+  /**
+   * The two Adam optimizers, their schedule and the parameter average.
+   *
+   * @param decoderLr Adam step size of the decoder (the sampler)
+   * @param encoderLr Adam step size of the encoder (the proposal inside the estimator)
+   * @param clipNorm global gradient-norm bound per optimizer (0 = none)
+   * @param warmup steps over which both Adam steps rise linearly from 0 to their rates (0 = none)
+   * @param lrFloor after the warm-up both rates decay by a cosine to {@code lrFloor} times their value at the last
+   *     iteration (1 = constant)
+   * @param averaging decay d of a bias-corrected exponential moving average of all parameters, updated after every
+   *     step; when positive, evaluations during training and the saved model use the averaged parameters while the
+   *     optimizers keep stepping the raw ones (0 = none; see {@link dev.marginal.optim.ParameterAverage})
+   * @param adamBeta2 Adam's second-moment decay β2 for both optimizers (β1 stays 0.9)
+   */
+  public record Optimization(double decoderLr, double encoderLr, double clipNorm, long warmup, double lrFloor,
+      double averaging, double adamBeta2) {
+    public Optimization {
+      if (!(decoderLr > 0) || Double.isInfinite(decoderLr)) {
+        throw ParameterException.of("decoderLr", "must be positive, got " + decoderLr);
+      }
+      if (!(encoderLr > 0) || Double.isInfinite(encoderLr)) {
+        throw ParameterException.of("encoderLr", "must be positive, got " + encoderLr);
+      }
+      if (!(clipNorm >= 0)) {
+        throw ParameterException.of("clipNorm", "must be >= 0, got " + clipNorm);
+      }
+      ParameterException.atLeast("warmup", warmup, 0);
+      if (!(lrFloor >= 0 && lrFloor <= 1)) {
+        throw ParameterException.of("lrFloor", "must be in [0, 1], got " + lrFloor);
+      }
+      if (!(adamBeta2 > 0 && adamBeta2 < 1)) {
+        throw ParameterException.of("adamBeta2", "must be in (0, 1), got " + adamBeta2);
+      }
+      if (!(averaging >= 0 && averaging < 1)) {
+        throw ParameterException.of("averaging", "must be in [0, 1) (0 = no averaging), got " + averaging);
       }
     }
-    hidden = hidden.clone();
+  }
+
+  /**
+   * The surrogate's shape: z ∈ ℝ^latentDim, MLPs with the given hidden widths and nonlinearity.
+   *
+   * @param latentDim d, >= 1
+   * @param hidden hidden widths, each >= 1 (copied in and out)
+   * @param activation hidden nonlinearity
+   */
+  public record Architecture(int latentDim, int[] hidden, Activation activation) {
+    public Architecture {
+      ParameterException.atLeast("latentDim", latentDim, 1);
+      for (int h : hidden) {
+        if (h < 1) {
+          throw ParameterException.of("hidden", "sizes must be positive, got " + Arrays.toString(hidden));
+        }
+      }
+      hidden = hidden.clone();
+    }
+
+    @Override
+    public int[] hidden() {
+      return hidden.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Architecture a && a.latentDim == latentDim && Arrays.equals(a.hidden, hidden)
+          && a.activation == activation;
+    }
+
+    @Override
+    public int hashCode() {
+      return (31 * latentDim + Arrays.hashCode(hidden)) * 31 + activation.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Architecture[latentDim=" + latentDim + ", hidden=" + Arrays.toString(hidden) + ", activation="
+          + activation + "]";
+    }
+  }
+
+  /**
+   * The run's size.
+   *
+   * @param batchSize surrogate samples per step, >= 1
+   * @param iterations optimisation steps, >= 0
+   * @param seed root seed
+   */
+  public record RunControl(int batchSize, long iterations, long seed) {
+    public RunControl {
+      ParameterException.atLeast("batchSize", batchSize, 1);
+      ParameterException.atLeast("iterations", iterations, 0);
+      if (iterations > MAX_ITERATIONS) {
+        throw ParameterException.of("iterations", "must be at most " + MAX_ITERATIONS + ", got " + iterations);
+      }
+    }
+  }
+
+  public ReverseKlOptions {
+    Objects.requireNonNull(estimation, "estimation");
+    Objects.requireNonNull(optimization, "optimization");
+    Objects.requireNonNull(architecture, "architecture");
+    Objects.requireNonNull(run, "run");
   }
 
   /** The seed experiment's architecture with SUMO, Adam 1e-4 with β2 = 0.98 and averaging 0.999 (class doc). */
   public static ReverseKlOptions defaults() {
-    return new ReverseKlOptions(LvmTrainingOptions.Objective.SUMO, DEFAULT_K, DEFAULT_MIN_TERMS, DEFAULT_BATCH,
-        DEFAULT_ITERATIONS, DEFAULT_LR, DEFAULT_LR, 0, 0, DEFAULT_LATENT, new int[] {DEFAULT_HIDDEN},
-        Activation.TANH, DEFAULT_WARMUP, DEFAULT_LR_FLOOR, DEFAULT_AVERAGING,
-        DEFAULT_ADAM_BETA2);
+    return new ReverseKlOptions(
+        new Estimator(LvmTrainingOptions.Objective.SUMO, DEFAULT_K, DEFAULT_MIN_TERMS),
+        new Optimization(DEFAULT_LR, DEFAULT_LR, 0, DEFAULT_WARMUP, DEFAULT_LR_FLOOR, DEFAULT_AVERAGING,
+            DEFAULT_ADAM_BETA2),
+        new Architecture(DEFAULT_LATENT, new int[] {DEFAULT_HIDDEN}, Activation.TANH),
+        new RunControl(DEFAULT_BATCH, DEFAULT_ITERATIONS, 0));
+  }
+
+  public ReverseKlOptions withEstimation(Estimator e) {
+    return new ReverseKlOptions(e, optimization, architecture, run);
+  }
+
+  public ReverseKlOptions withOptimization(Optimization o) {
+    return new ReverseKlOptions(estimation, o, architecture, run);
+  }
+
+  public ReverseKlOptions withArchitecture(Architecture a) {
+    return new ReverseKlOptions(estimation, optimization, a, run);
+  }
+
+  public ReverseKlOptions withRun(RunControl r) {
+    return new ReverseKlOptions(estimation, optimization, architecture, r);
   }
 
   public ReverseKlOptions withObjective(LvmTrainingOptions.Objective o) {
-    return new ReverseKlOptions(o, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
+    return withEstimation(new Estimator(o, numSamples(), minTerms()));
   }
 
-  public ReverseKlOptions withIterations(long n) {
-    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, n, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
+  public ReverseKlOptions withNumSamples(int k) {
+    return withEstimation(new Estimator(objective(), k, minTerms()));
+  }
+
+  public ReverseKlOptions withMinTerms(int m) {
+    return withEstimation(new Estimator(objective(), numSamples(), m));
   }
 
   public ReverseKlOptions withLearningRates(double decoder, double encoder) {
-    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoder, encoder, clipNorm,
-        seed, latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
+    Optimization o = optimization;
+    return withOptimization(new Optimization(decoder, encoder, o.clipNorm(), o.warmup(), o.lrFloor(),
+        o.averaging(), o.adamBeta2()));
   }
 
   /** Linear warm-up over {@code steps}, then cosine decay to {@code floor} times the rates (1 = none). */
   public ReverseKlOptions withSchedule(long steps, double floor) {
-    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, seed, latentDim, hidden, activation, steps, floor, averaging, adamBeta2);
+    Optimization o = optimization;
+    return withOptimization(new Optimization(o.decoderLr(), o.encoderLr(), o.clipNorm(), steps, floor,
+        o.averaging(), o.adamBeta2()));
   }
 
-  /** Whether the Adam steps change over the run. */
-  public boolean scheduled() {
-    return warmup > 0 || lrFloor < 1;
-  }
-
-  /** Averages the parameters with decay {@code decay} (0 = none); see {@link #averaging()}. */
+  /** Averages the parameters with decay {@code decay} (0 = none); see {@link Optimization#averaging()}. */
   public ReverseKlOptions withAveraging(double decay) {
-    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, seed, latentDim, hidden, activation, warmup, lrFloor, decay, adamBeta2);
+    Optimization o = optimization;
+    return withOptimization(new Optimization(o.decoderLr(), o.encoderLr(), o.clipNorm(), o.warmup(), o.lrFloor(),
+        decay, o.adamBeta2()));
   }
 
   /** Uses {@code beta2} as Adam's second-moment decay β2 in both optimizers. */
   public ReverseKlOptions withAdamBeta2(double beta2) {
-    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, seed, latentDim, hidden, activation, warmup, lrFloor, averaging, beta2);
+    Optimization o = optimization;
+    return withOptimization(new Optimization(o.decoderLr(), o.encoderLr(), o.clipNorm(), o.warmup(), o.lrFloor(),
+        o.averaging(), beta2));
+  }
+
+  public ReverseKlOptions withClipNorm(double c) {
+    Optimization o = optimization;
+    return withOptimization(new Optimization(o.decoderLr(), o.encoderLr(), c, o.warmup(), o.lrFloor(),
+        o.averaging(), o.adamBeta2()));
+  }
+
+  public ReverseKlOptions withSeed(long s) {
+    return withRun(new RunControl(run.batchSize(), run.iterations(), s));
+  }
+
+  public ReverseKlOptions withIterations(long n) {
+    return withRun(new RunControl(run.batchSize(), n, run.seed()));
+  }
+
+  public ReverseKlOptions withBatchSize(int b) {
+    return withRun(new RunControl(b, run.iterations(), run.seed()));
+  }
+
+  public ReverseKlOptions withArchitecture(int latent, int[] hiddenSizes, Activation act) {
+    return withArchitecture(new Architecture(latent, hiddenSizes, act));
+  }
+
+  /** Whether the Adam steps change over the run. */
+  public boolean scheduled() {
+    return warmup() > 0 || lrFloor() < 1;
   }
 
   /** Whether the evaluated and saved surrogate is a moving average of the parameters. */
   public boolean averaged() {
-    return averaging > 0;
+    return averaging() > 0;
   }
 
-  public ReverseKlOptions withClipNorm(double c) {
-    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr, c, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
+  public LvmTrainingOptions.Objective objective() {
+    return estimation.objective();
   }
 
-  public ReverseKlOptions withSeed(long s) {
-    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, s, latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
+  public int numSamples() {
+    return estimation.numSamples();
   }
 
-  public ReverseKlOptions withNumSamples(int k) {
-    return new ReverseKlOptions(objective, k, minTerms, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
+  public int minTerms() {
+    return estimation.minTerms();
   }
 
-  public ReverseKlOptions withMinTerms(int m) {
-    return new ReverseKlOptions(objective, numSamples, m, batchSize, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
+  public double decoderLr() {
+    return optimization.decoderLr();
   }
 
-  public ReverseKlOptions withBatchSize(int b) {
-    return new ReverseKlOptions(objective, numSamples, minTerms, b, iterations, decoderLr, encoderLr, clipNorm, seed,
-        latentDim, hidden, activation, warmup, lrFloor, averaging, adamBeta2);
+  public double encoderLr() {
+    return optimization.encoderLr();
   }
 
-  public ReverseKlOptions withArchitecture(int latent, int[] hiddenSizes, Activation act) {
-    return new ReverseKlOptions(objective, numSamples, minTerms, batchSize, iterations, decoderLr, encoderLr,
-        clipNorm, seed, latent, hiddenSizes, act, warmup, lrFloor, averaging, adamBeta2);
+  public double clipNorm() {
+    return optimization.clipNorm();
+  }
+
+  public long warmup() {
+    return optimization.warmup();
+  }
+
+  public double lrFloor() {
+    return optimization.lrFloor();
+  }
+
+  public double averaging() {
+    return optimization.averaging();
+  }
+
+  public double adamBeta2() {
+    return optimization.adamBeta2();
+  }
+
+  public int latentDim() {
+    return architecture.latentDim();
+  }
+
+  /** The hidden widths (a copy). */
+  public int[] hidden() {
+    return architecture.hidden();
+  }
+
+  public Activation activation() {
+    return architecture.activation();
+  }
+
+  public int batchSize() {
+    return run.batchSize();
+  }
+
+  public long iterations() {
+    return run.iterations();
+  }
+
+  public long seed() {
+    return run.seed();
   }
 
   /** The estimator of log q(x). */
   public LogMarginalEstimator estimator() {
-    return objective.estimator(numSamples, minTerms);
+    return objective().estimator(numSamples(), minTerms());
   }
 
   /** As a JSON-ready map, for provenance. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("objective", objective.id());
-    m.put("k", numSamples);
-    m.put("minTerms", minTerms);
-    m.put("batch", batchSize);
-    m.put("iterations", iterations);
-    m.put("decoderLr", decoderLr);
-    m.put("encoderLr", encoderLr);
-    m.put("clip", clipNorm);
-    m.put("seed", seed);
-    m.put("latent", latentDim);
-    m.put("hidden", hidden);
-    m.put("activation", activation.id());
-    m.put("warmup", warmup);
-    m.put("lrFloor", lrFloor);
-    m.put("averaging", averaging);
-    m.put("adamBeta2", adamBeta2);
+    m.put("objective", objective().id());
+    m.put("k", numSamples());
+    m.put("minTerms", minTerms());
+    m.put("batch", batchSize());
+    m.put("iterations", iterations());
+    m.put("decoderLr", decoderLr());
+    m.put("encoderLr", encoderLr());
+    m.put("clip", clipNorm());
+    m.put("seed", seed());
+    m.put("latent", latentDim());
+    m.put("hidden", hidden());
+    m.put("activation", activation().id());
+    m.put("warmup", warmup());
+    m.put("lrFloor", lrFloor());
+    m.put("averaging", averaging());
+    m.put("adamBeta2", adamBeta2());
     return m;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ReverseKlOptions r && r.toMap().equals(toMap());
-  }
-
-  @Override
-  public int hashCode() {
-    return toMap().hashCode();
   }
 }

@@ -1,5 +1,6 @@
 package dev.marginal.train;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
@@ -126,8 +127,8 @@ public final class ReverseKlTrainer {
       Map<String, float[]> averageState) {
     if (average != null) {
       if (averageState.isEmpty()) {
-        throw new IllegalArgumentException("the checkpoint holds no parameter average (it was written with "
-            + "--ema 0 or by an earlier version); resume it with --ema 0");
+        throw ParameterException.about(List.of("averaging"), "the checkpoint holds no parameter average (it was "
+            + "written with averaging 0 or by an earlier version); resume it with averaging 0");
       }
       average.restore(averageState);
     }

@@ -86,7 +86,7 @@ class GmmDensityModelTest {
     DensityModel.ScoreOptions iwae = new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, 5, 1, 1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> model.logDensity(MOONS, iwae, RngKey.of(0)));
-    assertTrue(e.getMessage().contains("--estimator exact"), e.getMessage());
+    assertTrue(e.getMessage().contains("use estimator exact"), e.getMessage());
   }
 
   @Test

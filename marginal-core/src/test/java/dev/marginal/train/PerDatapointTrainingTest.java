@@ -101,7 +101,7 @@ class PerDatapointTrainingTest {
     for (GradientEstimator g : new GradientEstimator[] {GradientEstimator.DREG, GradientEstimator.SCORE}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LvmTrainer(model(1),
           LocalPosteriors.atPrior(10, 2), options(LvmTrainingOptions.Objective.IWAE).withGradient(g)));
-      assertTrue(e.getMessage().contains("--per-datapoint"), e.getMessage());
+      assertTrue(e.getMessage().contains("perDatapoint"), e.getMessage());
     }
   }
 

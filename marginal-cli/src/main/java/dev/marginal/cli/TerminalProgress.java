@@ -1,0 +1,88 @@
+package dev.marginal.cli;
+
+import dev.marginal.train.Progress;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * A one-line progress display for long work: step, objective, examples per second and ETA, redrawn in place on a
+ * terminal at most a few times a second. Silent when quiet, when standard error is not a terminal, or under CI
+ * (environment variable {@code CI} set).
+ */
+final class TerminalProgress implements Progress {
+  /** Minimum time between redraws. */
+  static final long REDRAW_NANOS = 250_000_000L;
+
+  private final PrintStream out;
+  private final boolean enabled;
+  private final String label;
+  private final long total;
+  private final long start = System.nanoTime();
+  private long lastDraw;
+  private boolean drawn;
+
+  private TerminalProgress(PrintStream out, boolean enabled, String label, long total) {
+    this.out = out;
+    this.enabled = enabled;
+    this.label = label;
+    this.total = total;
+  }
+
+  /**
+   * A display on standard error, enabled only on an interactive terminal and outside CI.
+   *
+   * @param total the number of steps expected (0 if unknown)
+   */
+  static TerminalProgress onTerminal(String label, long total, boolean quiet) {
+    boolean interactive = System.console() != null && System.getenv("CI") == null;
+    return new TerminalProgress(System.err, !quiet && interactive, label, total);
+  }
+
+  /** A display that always prints to {@code out} (for tests). */
+  static TerminalProgress to(PrintStream out, String label, long total) {
+    return new TerminalProgress(out, true, label, total);
+  }
+
+  /**
+   * Reports that {@code step} steps and {@code examples} examples are done, with the latest objective value.
+   */
+  @Override
+  public void update(long step, long examples, double objective) {
+    if (!enabled) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (drawn && now - lastDraw < REDRAW_NANOS && step < total) {
+      return;
+    }
+    lastDraw = now;
+    drawn = true;
+    out.print('\r' + line(step, examples, objective, now - start) + "\u001b[K");
+    out.flush();
+  }
+
+  /** Ends the line (if anything was drawn). */
+  @Override
+  public void finish() {
+    if (enabled && drawn) {
+      out.println();
+      out.flush();
+    }
+  }
+
+  String line(long step, long examples, double objective, long elapsedNanos) {
+    double secs = Math.max(elapsedNanos / 1e9, 1e-9);
+    StringBuilder sb = new StringBuilder(label);
+    sb.append(String.format(Locale.ROOT, "  step %d", step));
+    if (total > 0) {
+      sb.append(String.format(Locale.ROOT, "/%d (%d%%)", total, 100 * step / total));
+    }
+    sb.append(String.format(Locale.ROOT, "  objective %.4f  %,.0f ex/s", objective, examples / secs));
+    if (total > 0 && step > 0) {
+      long eta = Math.round(secs * (total - step) / step);
+      sb.append(String.format(Locale.ROOT, "  ETA %d:%02d", eta / 60, eta % 60));
+    }
+    return sb.toString();
+  }
+}

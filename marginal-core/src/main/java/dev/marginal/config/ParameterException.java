@@ -1,0 +1,51 @@
+package dev.marginal.config;
+
+import java.util.List;
+
+/**
+ * A setting out of its range, or settings that do not go together. The message names the parameters by their
+ * Java names ("numSamples must be >= 1, got 0"); {@link #parameters()} lists those names so that a front end can
+ * put its own option names in their place without parsing prose.
+ */
+public final class ParameterException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> parameters;
+
+  private ParameterException(List<String> parameters, String message) {
+    super(message);
+    this.parameters = List.copyOf(parameters);
+  }
+
+  /**
+   * The error "{@code parameter problem}", e.g. {@code of("numSamples", "must be >= 1, got 0")}.
+   *
+   * @param parameter the Java name of the offending parameter
+   * @param problem what is wrong, without the name
+   */
+  public static ParameterException of(String parameter, String problem) {
+    return new ParameterException(List.of(parameter), parameter + " " + problem);
+  }
+
+  /**
+   * An error about several parameters; {@code message} names each of them as a whole word.
+   *
+   * @param parameters the Java names of the parameters, each appearing in {@code message}
+   */
+  public static ParameterException about(List<String> parameters, String message) {
+    return new ParameterException(parameters, message);
+  }
+
+  /** Throws {@code of(parameter, "must be >= " + min + ", got " + value)} unless {@code value >= min}. */
+  public static long atLeast(String parameter, long value, long min) {
+    if (value < min) {
+      throw of(parameter, "must be >= " + min + ", got " + value);
+    }
+    return value;
+  }
+
+  /** The Java names of the parameters the message is about, in the order given. */
+  public List<String> parameters() {
+    return parameters;
+  }
+}

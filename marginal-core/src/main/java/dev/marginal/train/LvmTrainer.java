@@ -191,6 +191,10 @@ public final class LvmTrainer {
     while (state.step() < budget && state.epoch() < epochLimit() && !state.finished()) {
       Batches batches = Batches.shuffled(train.rows(), options.batchSize(), root.foldIn(SHUFFLE_STREAM),
           state.epoch());
+      if (state.stepInEpoch() > Batches.count(train.rows(), options.batchSize())) {
+        throw new IllegalArgumentException("the checkpoint is at batch " + state.stepInEpoch() + " of an epoch, but "
+            + "an epoch has " + Batches.count(train.rows(), options.batchSize()) + " batches here");
+      }
       for (int skip = 0; skip < state.stepInEpoch(); skip++) {
         batches.next();
       }

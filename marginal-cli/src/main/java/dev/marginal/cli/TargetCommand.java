@@ -172,7 +172,7 @@ final class TargetCommand implements Callable<Integer> {
       });
     } else {
       DeepLvm surrogate = ReverseKlTrainer.newSurrogate(t, options);
-      model = new LvmDensityModel(surrogate, columns, null);
+      model = new LvmDensityModel(surrogate, columns, null).withSupport(t.support());
       trainer = new ReverseKlTrainer(surrogate, t, options);
     }
     Map<String, Object> record = provenance.record(seed, t.name());

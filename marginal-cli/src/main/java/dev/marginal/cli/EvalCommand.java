@@ -37,6 +37,7 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     Commands.positive("--k", k);
     DensityModel m = Commands.readModel(model);
+    Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
     Map<String, Object> report = Evaluators.forKind(m.kind()).evaluate(m, x, new Evaluators.Settings(k, seed));
     Commands.print(spec.commandLine().getOut(), output, "eval " + model + " on " + x.source(), report);

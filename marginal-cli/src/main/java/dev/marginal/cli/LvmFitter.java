@@ -17,6 +17,7 @@ import dev.marginal.train.LvmCheckpoint;
 import dev.marginal.train.LvmTrainer;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
+import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.TrainingState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,11 +70,20 @@ final class LvmFitter {
       validation = split[1];
     }
     train = options.binarization().prepare(train, RngKey.of(r.seed()).foldIn(0x42));
+    int latent = s.latent() != null ? s.latent()
+        : data.cols() > 20 ? DEFAULT_LATENT_IMAGES : DEFAULT_LATENT_SMALL;
+    List<Integer> hidden = s.hidden() != null ? s.hidden() : DEFAULT_HIDDEN;
+    Limits.checkNetwork("--hidden", hidden, data.cols(), latent);
+    DeepLvm.Config config = new DeepLvm.Config(data.cols(), latent, hidden.stream().mapToInt(i -> i).toArray(),
+        s.activation() == null ? Activation.TANH : parse(() -> Activation.parse(s.activation())), decoder);
+    Map<String, Object> fingerprint =
+        RunFingerprint.of(options, data, s.validation(), r.standardize(), config, s.perDatapoint());
     LvmDensityModel model;
     LvmTrainer trainer;
     if (s.resume() != null) {
       ModelFile file = Commands.readModelFile(s.resume());
       try {
+        RunFingerprint.check(file.provenance(), fingerprint);
         model = LvmDensityModel.fromFile(file);
         if (s.perDatapoint() && !model.perDatapoint()) {
           throw new UserInputException(s.resume() + ": --per-datapoint given, but the checkpoint is of a run with "
@@ -90,11 +100,6 @@ final class LvmFitter {
             + " has " + data.cols() + " columns");
       }
     } else {
-      int latent = s.latent() != null ? s.latent()
-          : data.cols() > 20 ? DEFAULT_LATENT_IMAGES : DEFAULT_LATENT_SMALL;
-      List<Integer> hidden = s.hidden() != null ? s.hidden() : DEFAULT_HIDDEN;
-      DeepLvm.Config config = new DeepLvm.Config(data.cols(), latent, hidden.stream().mapToInt(i -> i).toArray(),
-          s.activation() == null ? Activation.TANH : parse(() -> Activation.parse(s.activation())), decoder);
       DeepLvm fresh = DeepLvm.create(config, RngKey.of(r.seed()), columnMeans(train));
       LvmDensityModel amortized = new LvmDensityModel(fresh, data.columns(), standardizer);
       if (s.perDatapoint()) {
@@ -106,17 +111,21 @@ final class LvmFitter {
         trainer = parse(() -> new LvmTrainer(fresh, options));
       }
     }
-    TrainingState state = train(r, model, trainer, options, train, validation);
+    long samplesPerStep = (long) options.batchSize() * options.numSamples();
+    Limits.fitsInHeap("--k", options.numSamples(), Limits.activationBytes(model.model().config(), samplesPerStep),
+        "--batch " + options.batchSize() + " rows of K importance samples per step");
+    TrainingState state = train(r, model, trainer, options, train, validation, fingerprint);
     return new Fitters.FitResult(model, summary(state, trainer, options));
   }
 
   private static TrainingState train(FitRequest r, LvmDensityModel model, LvmTrainer trainer,
-      LvmTrainingOptions options, Dataset train, Dataset validation) {
+      LvmTrainingOptions options, Dataset train, Dataset validation, Map<String, Object> fingerprint) {
     Path ckpt = checkpointPath(r.out());
     Map<String, Object> provenance = new LinkedHashMap<>();
     provenance.put("seed", r.seed());
     provenance.put("data", r.data().source());
     provenance.put("options", options.toMap());
+    provenance.put(RunFingerprint.KEY, fingerprint);
     long perEpoch = (train.rows() + options.batchSize() - 1) / options.batchSize();
     long total = options.maxSteps() > 0 ? options.maxSteps() : perEpoch * options.epochs();
     Progress progress = TerminalProgress.onTerminal("fit lvm " + options.objectiveLabel(), total, r.quiet());

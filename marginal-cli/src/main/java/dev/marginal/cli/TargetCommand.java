@@ -16,6 +16,7 @@ import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
 import dev.marginal.train.ReverseKlTrainer;
+import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.SamplerChecks;
 import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
@@ -69,7 +70,7 @@ final class TargetCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "Root seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", paramLabel = "T", description = "Worker threads, at most the number of cores (default: ${DEFAULT-VALUE}).")
   int threads = 1;
 
   @Option(names = "--lr", paramLabel = "RATE", description = "Decoder Adam step (default: ${DEFAULT-VALUE}).")
@@ -146,7 +147,8 @@ final class TargetCommand implements Callable<Integer> {
     Provenance provenance = new Provenance(spec);
     Target t = input(() -> Targets.of(target));
     ReverseKlOptions options = options();
-    Commands.positive("--threads", threads);
+    threads = Limits.threads(Commands.positive("--threads", threads));
+    Limits.checkNetwork("--hidden", hidden, t.dim(), latent);
     Commands.positive("--eval-samples", evalSamples);
     Commands.positive("--eval-k", evalK);
     if (evalEvery < 0 || checkpointEvery < 0) {
@@ -163,6 +165,11 @@ final class TargetCommand implements Callable<Integer> {
     LvmDensityModel model;
     if (resume != null) {
       ModelFile file = Commands.readModelFile(resume);
+      try {
+        RunFingerprint.check(file.provenance(), RunFingerprint.of(options, t.name()));
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException(resume + ": " + e.getMessage(), e);
+      }
       model = input(() -> LvmDensityModel.fromFile(file));
       LvmDensityModel m = model;
       trainer = input(() -> new ReverseKlTrainer(m.model(), t, options));
@@ -177,6 +184,7 @@ final class TargetCommand implements Callable<Integer> {
     }
     Map<String, Object> record = provenance.record(seed, t.name());
     record.put("training_options", options.toMap());
+    record.put(RunFingerprint.KEY, RunFingerprint.of(options, t.name()));
     ReverseKlRun.Result result = run(t, options, trainer, model, record);
     PrintWriter err = spec.commandLine().getErr();
     result.warnings().forEach(w -> err.println("marginal: warning: " + w));

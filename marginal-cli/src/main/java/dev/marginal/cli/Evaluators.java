@@ -100,6 +100,9 @@ final class Evaluators {
     r.put("nll", -nll.mean());
     r.put("nll_estimator", nll.estimator());
     r.put("std_err", ScoreCommand.standardErrorOfMean(nll.value()));
+    if (nll.diagnostics() != null) {
+      r.putAll(nll.diagnosticsSummary().toMap("nll_"));
+    }
     r.put("elbo", scores.get(1).mean());
     int next = 2;
     for (int k : LVM_BOUND_K) {

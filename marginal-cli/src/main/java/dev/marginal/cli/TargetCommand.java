@@ -289,6 +289,12 @@ final class TargetCommand implements Callable<Integer> {
       String what = m.normalized() ? "kl" : "kl_minus_log_z";
       rep.put(what + "_iwae" + evalK, pm(m.klIwae(), m.klIwaeSe()));
       rep.put(what + "_sumo", pm(m.klSumo(), m.klSumoSe()));
+      rep.put("iwae" + evalK + "_weights", String.format(java.util.Locale.ROOT,
+          "ESS mean %.0f of %d, Pareto k̂ max %.2f (%d rows above 0.7)", m.iwaeDiagnostics().meanEss(),
+          m.iwaeDiagnostics().numSamples(), m.iwaeDiagnostics().maxK(), m.iwaeDiagnostics().rowsAboveThreshold()));
+      if (m.iwaeDiagnostics().anyUnreliable()) {
+        spec.commandLine().getErr().println("marginal: warning: " + m.iwaeDiagnostics().warning());
+      }
       rep.put("cross_entropy", pm(m.crossEntropy(), m.crossEntropySe()));
       if (!Double.isNaN(m.targetEntropy())) {
         rep.put("target_entropy", m.targetEntropy());

@@ -2,6 +2,8 @@ package dev.marginal.density;
 
 import dev.marginal.config.ParameterException;
 import dev.marginal.data.Dataset;
+import dev.marginal.estimators.DiagnosticsSummary;
+import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
 import dev.marginal.random.RngKey;
 import java.util.List;
@@ -88,8 +90,15 @@ public interface DensityModel {
    * Per-row log-densities in nats and their standard errors.
    *
    * @param estimator what produced the values ("exact", "iwae-5000", ...)
+   * @param diagnostics per-row importance-weight diagnostics (effective sample size, Pareto k̂) of an
+   *     importance-weighted estimate with one repeat, or null
    */
-  record LogDensity(double[] value, double[] stdErr, String estimator) {
+  record LogDensity(double[] value, double[] stdErr, String estimator, WeightDiagnostics[] diagnostics) {
+    /** Values without weight diagnostics. */
+    public LogDensity(double[] value, double[] stdErr, String estimator) {
+      this(value, stdErr, estimator, null);
+    }
+
     /** The mean over rows. */
     public double mean() {
       double s = 0;
@@ -97,6 +106,11 @@ public interface DensityModel {
         s += v;
       }
       return s / value.length;
+    }
+
+    /** The per-run summary of {@link #diagnostics()}, or null when there are none. */
+    public DiagnosticsSummary diagnosticsSummary() {
+      return diagnostics == null ? null : DiagnosticsSummary.of(java.util.List.of(diagnostics));
     }
   }
 }

@@ -195,6 +195,10 @@ public final class LvmDensityModel implements DensityModel {
     double jac = space.logJacobian();
     for (int start = 0; start < n; start += chunk) {
       int b = Math.min(chunk, n - start);
+      double[] rowJac = new double[b];
+      for (int i = 0; i < b && rowLogJacobian != null; i++) {
+        rowJac[i] = rowLogJacobian[start + i];
+      }
       Tensor xb = Tensor.wrap(Arrays.copyOfRange(x, start * d, (start + b) * d), b, d);
       Tape tape = Tape.forEvaluation();
       DiagNormal q = fitted == null ? model.posterior(tape, tape.constant(xb))
@@ -203,7 +207,7 @@ public final class LvmDensityModel implements DensityModel {
       if (diagnostics != null) {
         Iwae.Diagnosed dd = ((Iwae) est).estimateWithDiagnostics(model, xb, q, key.foldIn(start));
         for (int i = 0; i < b; i++) {
-          value[start + i] = dd.values()[i] + jac;
+          value[start + i] = dd.values()[i] + jac + rowJac[i];
           se[start + i] = Double.NaN;
           diagnostics[start + i] = dd.diagnostics()[i];
         }
@@ -211,7 +215,7 @@ public final class LvmDensityModel implements DensityModel {
       }
       Estimate e = est.estimate(model, xb, q, key.foldIn(start), options.repeats());
       for (int i = 0; i < b; i++) {
-        value[start + i] = e.mean()[i] + jac + (rowLogJacobian == null ? 0 : rowLogJacobian[start + i]);
+        value[start + i] = e.mean()[i] + jac + rowJac[i];
         se[start + i] = options.repeats() > 1 ? e.stdErr()[i] : Double.NaN;
       }
     }

@@ -28,6 +28,7 @@ class LogZEstimateTest {
     assertTrue(Math.abs(zScore) <= 4, "log Z " + z.logZ() + " ± " + z.logZSe() + " vs " + exact + ", z = " + zScore);
     assertTrue(z.logZSe() < 0.1, "se " + z.logZSe());
     assertEquals(40_000, z.size());
+    assertTrue(z.paretoK() < 0.7, "Pareto k " + z.paretoK());
   }
 
   /** Scaling p̃ by e^c moves log Ẑ by exactly c (to float rounding of the weights). */

@@ -1,6 +1,9 @@
 package dev.marginal.cli;
 
 import dev.marginal.density.LvmDensityModel;
+import dev.marginal.estimators.Ais;
+import dev.marginal.estimators.BidirectionalMonteCarlo;
+import dev.marginal.estimators.Sumo;
 import dev.marginal.random.RngKey;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
@@ -30,8 +33,15 @@ final class Evaluators {
    *
    * @param numSamples K for the test log-likelihood of models without an exact one
    * @param seed root seed of the estimators
+   * @param bdmcPoints points simulated from a deep LVM for bidirectional Monte Carlo (0: none)
+   * @param aisSteps the AIS intermediate distributions of bidirectional Monte Carlo and of {@code aisOnData}
+   * @param aisOnData whether a deep LVM also reports forward AIS on the data, beside IWAE
    */
-  record Settings(int numSamples, long seed) {}
+  record Settings(int numSamples, long seed, int bdmcPoints, int aisSteps, boolean aisOnData) {
+    Settings(int numSamples, long seed) {
+      this(numSamples, seed, 0, BidirectionalMonteCarlo.DEFAULT_STEPS, false);
+    }
+  }
 
   /** The K of the bounds a deep LVM reports (Burda et al. 2016, SCIENCE.md §6). */
   static final List<Integer> LVM_BOUND_K = List.of(1, 5, 50, 500, 5000);
@@ -117,8 +127,20 @@ final class Evaluators {
     }
     r.put("active_units", active);
     r.put("latent_dim", activity.length);
+    if (settings.aisOnData()) {
+      DensityModel.LogDensity ais = lvm.aisLogDensity(data, Ais.of(settings.aisSteps()), key);
+      r.put("ais_" + settings.aisSteps(), ais.mean());
+      r.put("nll_ais", -ais.mean());
+    }
+    if (settings.bdmcPoints() > 0) {
+      r.putAll(lvm.bidirectionalMonteCarlo(settings.bdmcPoints(), Ais.of(settings.aisSteps()),
+          settings.numSamples(), Sumo.DEFAULT_MIN_TERMS, key.foldIn(BDMC_STREAM)).toMap());
+    }
     return r;
   }
+
+  /** The key stream of the bidirectional Monte Carlo simulation. */
+  static final long BDMC_STREAM = 77;
 
   /** A latent unit is active when Var_x(E_q[z_d | x]) exceeds this (Burda et al. 2016). */
   static final double ACTIVE_UNIT_THRESHOLD = 0.01;

@@ -3,6 +3,7 @@ package dev.marginal.density;
 import dev.marginal.config.ParameterException;
 import dev.marginal.data.Dataset;
 import dev.marginal.estimators.DiagnosticsSummary;
+import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
 import dev.marginal.random.RngKey;
@@ -107,11 +108,19 @@ public interface DensityModel {
    * @param estimator what produced the values ("exact", "iwae-5000", ...)
    * @param diagnostics per-row importance-weight diagnostics (effective sample size, Pareto k̂) of an
    *     importance-weighted estimate with one repeat, or null
+   * @param intervals per-row median-of-means intervals over the repeats of SUMO (at least
+   *     {@link RobustInterval#MIN_REPEATS} repeats), or null
    */
-  record LogDensity(double[] value, double[] stdErr, String estimator, WeightDiagnostics[] diagnostics) {
-    /** Values without weight diagnostics. */
+  record LogDensity(double[] value, double[] stdErr, String estimator, WeightDiagnostics[] diagnostics,
+      RobustInterval[] intervals) {
+    /** Values without weight diagnostics or intervals. */
     public LogDensity(double[] value, double[] stdErr, String estimator) {
-      this(value, stdErr, estimator, null);
+      this(value, stdErr, estimator, null, null);
+    }
+
+    /** Values with weight diagnostics (or null), without intervals. */
+    public LogDensity(double[] value, double[] stdErr, String estimator, WeightDiagnostics[] diagnostics) {
+      this(value, stdErr, estimator, diagnostics, null);
     }
 
     /** The mean over rows. */

@@ -213,7 +213,7 @@ final class TargetCommand implements Callable<Integer> {
           TerminalProgress.onTerminal("target " + t.name() + " " + options.objective().id(), options.iterations(),
               output.quiet), guard::stopRequested, tr -> LvmCheckpoint.write(ckpt, model, tr, record), m -> { });
     } catch (IOException e) {
-      throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
+      throw Commands.rescued(ckpt, "the checkpoint", e, p -> LvmCheckpoint.write(p, model, trainer, record));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.api.Evaluation;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ final class EvalCommand implements Callable<Integer> {
     Commands.positive("--k", k);
     DensityModel m = Commands.readModel(model);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
-    Map<String, Object> report = Evaluators.forKind(m.kind()).evaluate(m, x, new Evaluators.Settings(k, seed));
+    Map<String, Object> report = Evaluation.evaluate(m, x, new Evaluation.Settings(k, seed)).toMap();
     Commands.print(spec.commandLine().getOut(), output, "eval " + model + " on " + x.source(), report);
     return 0;
   }

@@ -1,0 +1,153 @@
+package dev.marginal.api;
+
+import dev.marginal.config.ParameterException;
+import dev.marginal.data.Dataset;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.LvmDensityModel;
+import dev.marginal.math.MeanEstimate;
+import dev.marginal.random.RngKey;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The evaluation protocol of Burda et al. (2016, "Importance weighted autoencoders"), for any fitted model.
+ * Models with an exact density report their exact mean log-likelihood. A deep LVM reports the test NLL as
+ * −IWAE_K with K = {@code numSamples} (5000 by default), the ELBO, the IWAE bounds for K in {@link #BOUND_K}, and
+ * its active units: latent dimensions d with Var_x(E_q[z_d | x]) > {@value #ACTIVE_UNIT_THRESHOLD}. Every
+ * standard error is over rows ({@link MeanEstimate}).
+ *
+ * <pre>{@code
+ * Evaluation.Report r = Evaluation.evaluate(model, test, Evaluation.Settings.defaults());
+ * double nll = r.nll().mean(), se = r.nll().stdErr();
+ * }</pre>
+ */
+public final class Evaluation {
+  /** The K of the bounds a deep LVM reports (Burda et al. 2016, SCIENCE.md §6). */
+  public static final List<Integer> BOUND_K = List.of(1, 5, 50, 500, 5000);
+  /** A latent unit is active when Var_x(E_q[z_d | x]) exceeds this (Burda et al. 2016). */
+  public static final double ACTIVE_UNIT_THRESHOLD = 0.01;
+  /** K of the test log-likelihood by default. */
+  public static final int DEFAULT_K = 5000;
+
+  private Evaluation() {}
+
+  /**
+   * Settings of an evaluation.
+   *
+   * @param numSamples K of the test log-likelihood of models without an exact one, >= 1
+   * @param seed root seed of the estimators
+   */
+  public record Settings(int numSamples, long seed) {
+    public Settings {
+      ParameterException.atLeast("numSamples", numSamples, 1);
+    }
+
+    /** K = 5000, seed 0. */
+    public static Settings defaults() {
+      return new Settings(DEFAULT_K, 0);
+    }
+
+    public Settings withNumSamples(int k) {
+      return new Settings(k, seed);
+    }
+
+    public Settings withSeed(long s) {
+      return new Settings(numSamples, s);
+    }
+  }
+
+  /**
+   * What an evaluation found.
+   *
+   * @param kind the model kind ("gmm", "ppca", "lvm")
+   * @param rows rows evaluated
+   * @param logLikelihood the mean log p(x) over rows (exact, or IWAE_K for a deep LVM) and its standard error
+   * @param estimator what produced it ("exact", "iwae-5000")
+   * @param elbo the mean ELBO (NaN for exact models)
+   * @param iwae the mean IWAE_K bound for each K in {@link #BOUND_K} (empty for exact models)
+   * @param activeUnits active latent units (−1 for exact models)
+   * @param latentDim the latent dimension (0 for exact models)
+   */
+  public record Report(String kind, int rows, MeanEstimate logLikelihood, String estimator, double elbo,
+      Map<Integer, Double> iwae, int activeUnits, int latentDim) {
+    public Report {
+      iwae = Collections.unmodifiableMap(new LinkedHashMap<>(iwae));
+    }
+
+    /** The negative log-likelihood −mean log p(x), nats, with the same standard error. */
+    public MeanEstimate nll() {
+      return logLikelihood.negate();
+    }
+
+    /** Whether the log-likelihood is exact (a GMM or PPCA) rather than a bound. */
+    public boolean exact() {
+      return latentDim == 0;
+    }
+
+    /**
+     * As a JSON-ready map (docs/json.md): {@code kind}, {@code rows}, {@code nll}, {@code std_err} and, for exact
+     * models, {@code mean_log_likelihood}; for deep LVMs {@code nll_estimator}, {@code elbo}, {@code iwae_K} for
+     * each K, {@code active_units}, {@code latent_dim}.
+     */
+    public Map<String, Object> toMap() {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("kind", kind);
+      r.put("rows", rows);
+      if (exact()) {
+        r.put("mean_log_likelihood", logLikelihood.mean());
+        r.put("nll", nll().mean());
+        r.put("std_err", logLikelihood.stdErr());
+        return r;
+      }
+      r.put("nll", nll().mean());
+      r.put("nll_estimator", estimator);
+      r.put("std_err", logLikelihood.stdErr());
+      r.put("elbo", elbo);
+      iwae.forEach((k, v) -> r.put("iwae_" + k, v));
+      r.put("active_units", activeUnits);
+      r.put("latent_dim", latentDim);
+      return r;
+    }
+  }
+
+  /** Evaluates {@code model} on {@code data}. */
+  public static Report evaluate(DensityModel model, Dataset data, Settings settings) {
+    if (model instanceof LvmDensityModel lvm) {
+      return lvm(lvm, data, settings);
+    }
+    DensityModel.LogDensity lp = model.logDensity(data, DensityModel.ScoreOptions.exact(), RngKey.of(settings.seed()));
+    return new Report(model.kind(), data.rows(), MeanEstimate.of(lp.value()), lp.estimator(), Double.NaN, Map.of(),
+        -1, 0);
+  }
+
+  private static Report lvm(LvmDensityModel model, Dataset data, Settings settings) {
+    List<DensityModel.ScoreOptions> options = new ArrayList<>();
+    options.add(DensityModel.ScoreOptions.iwae(settings.numSamples()));
+    options.add(DensityModel.ScoreOptions.elbo(1));
+    for (int k : BOUND_K) {
+      if (k != settings.numSamples()) {
+        options.add(DensityModel.ScoreOptions.iwae(k));
+      }
+    }
+    // One call, so that a per-datapoint model fits its posteriors once for all the estimators.
+    List<DensityModel.LogDensity> scores = model.logDensities(data, options, RngKey.of(settings.seed()));
+    DensityModel.LogDensity test = scores.get(0);
+    Map<Integer, Double> iwae = new LinkedHashMap<>();
+    int next = 2;
+    for (int k : BOUND_K) {
+      iwae.put(k, k == settings.numSamples() ? test.mean() : scores.get(next++).mean());
+    }
+    double[] activity = model.latentActivity(data);
+    int active = 0;
+    for (double a : activity) {
+      if (a > ACTIVE_UNIT_THRESHOLD) {
+        active++;
+      }
+    }
+    return new Report(model.kind(), data.rows(), MeanEstimate.of(test.value()), test.estimator(),
+        scores.get(1).mean(), iwae, active, activity.length);
+  }
+}

@@ -1,22 +1,33 @@
 package dev.marginal.cli;
 
 import dev.marginal.data.DataException;
+import java.io.PrintWriter;
+import java.util.Arrays;
 import picocli.CommandLine;
 
 /**
- * Builds the command line with marginal's error handling: a bad option or bad input prints one line naming the
- * problem and exits non-zero, never a stack trace (set {@code MARGINAL_DEBUG=1} to see one).
+ * Builds and runs the command line with marginal's error handling: a bad option or bad input prints one line naming
+ * the problem and exits non-zero, never a stack trace (give {@code --debug}, or set {@code MARGINAL_DEBUG=1}, to see
+ * one). The JVM running out of heap or stack is reported the same way, with what to change.
  */
 final class Cli {
   /** Exit code for invalid usage or input ({@link UserInputException}, {@link DataException}). */
   static final int EXIT_USAGE = 2;
   /** Exit code for a failure while running. */
   static final int EXIT_FAILURE = 1;
+  /** Exit code when the JVM ran out of memory or stack. */
+  static final int EXIT_RESOURCES = 3;
+  /** The option that prints stack traces. */
+  static final String DEBUG = "--debug";
 
   private Cli() {}
 
   static CommandLine newCommandLine() {
-    CommandLine cl = new CommandLine(new Main());
+    return configure(new CommandLine(new Main()));
+  }
+
+  /** Installs the one-line error handlers on {@code cl}. */
+  static CommandLine configure(CommandLine cl) {
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine cmd = ex.getCommandLine();
       cmd.getErr().println("marginal: " + ex.getMessage().strip() + " (see '" + cmd.getCommandSpec().qualifiedName()
@@ -24,8 +35,13 @@ final class Cli {
       return EXIT_USAGE;
     });
     cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-      if (System.getenv("MARGINAL_DEBUG") != null) {
+      if (debug(parseResult.originalArgs().toArray(String[]::new))) {
         ex.printStackTrace(cmd.getErr());
+      }
+      VirtualMachineError vm = resourceError(ex);
+      if (vm != null) {
+        cmd.getErr().println("marginal: " + advice(vm));
+        return EXIT_RESOURCES;
       }
       String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
       cmd.getErr().println("marginal: " + OptionNames.forUser(ex, msg));
@@ -33,5 +49,49 @@ final class Cli {
           ? EXIT_USAGE : EXIT_FAILURE;
     });
     return cl;
+  }
+
+  /**
+   * Runs {@code args}; an {@link OutOfMemoryError} or {@link StackOverflowError} that escapes the command is one line
+   * on {@code err} saying what to do, and exit code {@value #EXIT_RESOURCES}.
+   */
+  static int run(CommandLine cl, PrintWriter err, String... args) {
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      if (debug(args)) {
+        e.printStackTrace(err);
+      }
+      err.println("marginal: " + advice(e));
+      err.flush();
+      return EXIT_RESOURCES;
+    }
+  }
+
+  /** The one-line report of a JVM resource error. */
+  static String advice(VirtualMachineError e) {
+    long mib = Runtime.getRuntime().maxMemory() >> 20;
+    if (e instanceof StackOverflowError) {
+      return "ran out of stack (input nested too deeply?); if the input is sound, give the JVM a larger stack, "
+          + "e.g. MARGINAL_JAVA_OPTS=-Xss64m";
+    }
+    return "out of memory (" + (e.getMessage() == null ? "heap" : e.getMessage()) + ", heap limit " + mib
+        + " MiB); use smaller sizes (--limit, --batch, --k, --n, --hidden) or give the JVM more, e.g. "
+        + "MARGINAL_JAVA_OPTS=-Xmx" + Math.max(2, 2 * Math.round(Math.ceil(mib / 1024.0))) + "g";
+  }
+
+  /** An out-of-memory or stack-overflow error among the causes of {@code t} (from a worker thread), or null. */
+  private static VirtualMachineError resourceError(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof OutOfMemoryError || c instanceof StackOverflowError) {
+        return (VirtualMachineError) c;
+      }
+    }
+    return null;
+  }
+
+  /** Whether stack traces were asked for: {@code --debug} among the arguments, or {@code MARGINAL_DEBUG} set. */
+  static boolean debug(String[] args) {
+    return System.getenv("MARGINAL_DEBUG") != null || Arrays.asList(args).contains(DEBUG);
   }
 }

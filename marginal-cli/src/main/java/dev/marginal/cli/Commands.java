@@ -8,15 +8,13 @@ import dev.marginal.density.DensityModel;
 import dev.marginal.density.Models;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the commands share: reading models and data with one-line errors, checking output paths before any work is
- * done, validating option values, and printing reports as text or JSON.
+ * What the commands share: reading models and data with one-line errors, validating option values, and printing reports as text or JSON.
  */
 final class Commands {
   private Commands() {}
@@ -48,8 +46,7 @@ final class Commands {
     if (limit != null) {
       positive("--limit", limit);
     }
-    Dataset data = DataSources.load(spec, columns == null ? List.of() : columns);
-    return limit == null ? data : data.head(limit);
+    return DataSources.load(spec, columns == null ? List.of() : columns, limit == null ? Integer.MAX_VALUE : limit);
   }
 
   /**
@@ -65,21 +62,6 @@ final class Commands {
           + " has " + model.dim() + " (" + abbreviate(model.columns()) + "); choose columns with --columns");
     }
     return data;
-  }
-
-  /**
-   * Checks, before any work, that {@code out} can be written: its directory exists and it is not a directory.
-   * The file itself is only replaced once the result is complete.
-   */
-  static void checkOutput(Path out) {
-    Path dir = out.toAbsolutePath().getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      Path shown = out.getParent() == null ? dir : out.getParent();
-      throw new UserInputException(out + ": directory " + shown + " does not exist");
-    }
-    if (Files.isDirectory(out)) {
-      throw new UserInputException(out + ": is a directory, expected a file name");
-    }
   }
 
   /** Returns {@code value} if it is at least 1, else a {@link UserInputException} naming the option. */

@@ -66,12 +66,18 @@ final class FitCommand implements Callable<Integer> {
     checkApplicable(kind);
     Commands.positive("--threads", threads);
     LvmArgs.Settings lvmSettings = lvm.settings(latent);
-    Commands.checkOutput(out);
-    Dataset train = Commands.loadData(data, columns, limit);
-    PrintWriter err = spec.commandLine().getErr();
-    Fitters.FitResult result = fitter.fit(
-        new FitRequest(train, seed, threads, standardize, gmm, latent, lvmSettings, out, err, output.quiet));
-    Commands.writeModel(result.model().toFile(provenance.record(seed, train)), out);
+    new OutputGuard().data("--data", data).data("--validation", lvm.validation).input("--resume", lvm.resume)
+        .output("--out", out).output("checkpoint", kind.equals("lvm") ? LvmFitter.checkpointPath(out) : null,
+            lvm.resume).check();
+    Dataset train;
+    Fitters.FitResult result;
+    try (OutputLock lock = OutputLock.acquire("--out", out)) {
+      train = Commands.loadData(data, columns, limit);
+      PrintWriter err = spec.commandLine().getErr();
+      result = fitter.fit(
+          new FitRequest(train, seed, threads, standardize, gmm, latent, lvmSettings, out, err, output.quiet));
+      Commands.writeModel(result.model().toFile(provenance.record(seed, train)), out);
+    }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("model", kind);
     report.put("data", train.source());

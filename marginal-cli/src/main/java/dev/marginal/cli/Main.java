@@ -17,6 +17,10 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(names = Cli.DEBUG, scope = CommandLine.ScopeType.INHERIT,
+      description = "Print the stack trace of an error (for reporting a bug).")
+  boolean debug;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -24,7 +28,8 @@ public final class Main implements Runnable {
 
   /** Runs the tool and returns its exit code (for tests). */
   public static int execute(String... args) {
-    return Cli.newCommandLine().execute(args);
+    CommandLine cl = Cli.newCommandLine();
+    return Cli.run(cl, cl.getErr(), args);
   }
 
   /** Runs the tool with the given output and error streams and returns its exit code (for tests). */
@@ -32,7 +37,7 @@ public final class Main implements Runnable {
     CommandLine cl = Cli.newCommandLine();
     cl.setOut(out);
     cl.setErr(err);
-    int code = cl.execute(args);
+    int code = Cli.run(cl, err, args);
     out.flush();
     err.flush();
     return code;

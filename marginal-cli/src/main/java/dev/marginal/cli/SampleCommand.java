@@ -42,10 +42,9 @@ final class SampleCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Commands.positive("--n", n);
-    Commands.checkOutput(out);
+    new OutputGuard().input("--model", model).output("--out", out).output("--png", png).check();
     SamplePlotter plotter = null;
     if (png != null) {
-      Commands.checkOutput(png);
       plotter = SamplePlotter.find().orElseThrow(
           () -> new UserInputException("--png: plotting is not available in this build"));
     }

@@ -62,7 +62,7 @@ final class ScoreCommand implements Callable<Integer> {
     Commands.positive("--min-terms", minTerms);
     Commands.positive("--repeats", repeats);
     DensityModel.Estimator requested = estimator == null ? null : parse(estimator);
-    Commands.checkOutput(out);
+    new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).check();
     DensityModel m = Commands.readModel(model);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
     DensityModel.Estimator est = requested == null ? defaultEstimator(m) : requested;

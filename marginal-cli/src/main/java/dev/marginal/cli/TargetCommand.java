@@ -35,7 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "target", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Fit a surrogate sampler to an unnormalized target density by reverse KL (SUMO, IWAE or ELBO).",
-    footer = {"", "Targets: " + "funnel, neal-funnel[:D], mixture, u1..u4, two-moons, class:<fully.qualified.Name>",
+    footer = {"", "Targets: " + "funnel, neal-funnel[:D], mixture, u1..u4, two-moons, gmm40, many-well[:D],",
+        "  class:<fully.qualified.Name>",
         "", "Example:", "  marginal target --target funnel --objective sumo --iters 20000 --out funnel.marginal"})
 final class TargetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -124,8 +125,20 @@ final class TargetCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output;
 
+  private OutputLock lock;
+
   @Override
   public Integer call() {
+    try {
+      return train();
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
+    }
+  }
+
+  private Integer train() {
     Provenance provenance = new Provenance(spec);
     Target t = input(() -> Targets.of(target));
     ReverseKlOptions options = options();
@@ -135,12 +148,11 @@ final class TargetCommand implements Callable<Integer> {
     if (evalEvery < 0 || checkpointEvery < 0) {
       throw new UserInputException("--eval-every and --checkpoint-every must be >= 0");
     }
-    Commands.checkOutput(out);
     Path metricsPath = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.csv");
-    Commands.checkOutput(metricsPath);
-    if (png != null) {
-      Commands.checkOutput(png);
-    }
+    new OutputGuard().input("--resume", resume).output("--out", out)
+        .output("checkpoint", out.resolveSibling(out.getFileName() + ".ckpt"), resume)
+        .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
+    lock = OutputLock.acquire("--out", out);
     Parallel.setDefaultThreads(threads);
     Map<String, Object> record = provenance.record(seed, t.name());
     record.put("training_options", options.toMap());

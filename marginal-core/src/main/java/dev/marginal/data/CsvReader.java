@@ -48,9 +48,22 @@ public final class CsvReader {
    *     available columns)
    */
   public static Dataset read(Path path, List<String> columns) {
+    return read(path, columns, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Reads the named columns of the first {@code limit} data rows of {@code path}; the rest of the file is not read.
+   *
+   * @throws DataException as {@link #read(Path, List)}
+   */
+  public static Dataset read(Path path, List<String> columns, int limit) {
     String name = path.toString();
-    try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      return read(in, name, columns);
+    // Bad bytes decode to U+FFFD, found line by line below: a strict decoder would fail a whole block ahead.
+    java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
+    try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(path), utf8))) {
+      return read(in, name, columns, limit);
     } catch (NoSuchFileException e) {
       throw new DataException(name + ": no such file", e);
     } catch (AccessDeniedException e) {
@@ -63,7 +76,11 @@ public final class CsvReader {
 
   /** Reads CSV text from {@code in}; {@code name} is the source used in messages. */
   static Dataset read(BufferedReader in, String name, List<String> columns) throws IOException {
-    String headerLine = in.readLine();
+    return read(in, name, columns, Integer.MAX_VALUE);
+  }
+
+  private static Dataset read(BufferedReader in, String name, List<String> columns, int limit) throws IOException {
+    String headerLine = readLine(in, name, 1);
     if (headerLine != null && headerLine.startsWith("\uFEFF")) {
       headerLine = headerLine.substring(1);
     }
@@ -82,7 +99,7 @@ public final class CsvReader {
     int firstBlank = 0;
     int rows = 0;
     String line;
-    while ((line = in.readLine()) != null) {
+    while (rows < limit && (line = readLine(in, name, lineNo + 1)) != null) {
       lineNo++;
       if (line.isBlank()) {
         firstBlank = firstBlank == 0 ? lineNo : firstBlank;
@@ -105,6 +122,15 @@ public final class CsvReader {
       throw new DataException(name + ": no data rows");
     }
     return Dataset.of(name, names, values.toArray());
+  }
+
+  /** The next line; bytes that are not UTF-8 (read as U+FFFD) are an error naming the line. */
+  private static String readLine(BufferedReader in, String name, int lineNo) throws IOException {
+    String line = in.readLine();
+    if (line != null && line.indexOf('\uFFFD') >= 0) {
+      throw new DataException(name + ":" + lineNo + ": not valid UTF-8 text (save the file as UTF-8)");
+    }
+    return line;
   }
 
   private static List<String> parseHeader(String name, String line) {

@@ -44,6 +44,25 @@ public final class DataSources {
    * @throws DataException if the spec, the file or a column name is wrong
    */
   public static Dataset load(String spec, List<String> columns) {
+    return load(spec, columns, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Loads the first {@code limit} rows of the data named by {@code spec}, keeping the named columns. Files are read
+   * no further than those rows (generated data is generated whole and then cut).
+   *
+   * @param limit the most rows to keep, at least 1
+   * @throws DataException if the spec, the file or a column name is wrong
+   */
+  public static Dataset load(String spec, List<String> columns, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+    }
+    Dataset data = loadUpTo(spec, columns, limit);
+    return data.rows() > limit ? data.head(limit) : data;
+  }
+
+  private static Dataset loadUpTo(String spec, List<String> columns, int limit) {
     if (spec == null || spec.isBlank()) {
       throw new DataException("no data source given (expected " + forms() + ")");
     }
@@ -53,16 +72,46 @@ public final class DataSources {
       return keep(toy(s), columns);
     }
     if (lower.startsWith(FASHION_MNIST)) {
-      return keep(FashionMnist.load(s.substring(FASHION_MNIST.length())), columns);
+      return keep(FashionMnist.load(FashionMnist.Split.parse(s.substring(FASHION_MNIST.length())),
+          FashionMnist.directory(), limit), columns);
     }
     if (lower.endsWith(".csv")) {
-      return CsvReader.read(Path.of(s), columns);
+      return CsvReader.read(Path.of(s), columns, limit);
     }
     if (IDX_NAME.matcher(lower).matches()) {
-      return keep(idx(Path.of(s)), columns);
+      return keep(idx(Path.of(s), limit), columns);
     }
     String what = SCHEME.matcher(s).matches() ? "unknown data source" : "unknown kind of file";
     throw new DataException(s + ": " + what + " (expected " + forms() + ")");
+  }
+
+  /**
+   * The files that {@link #load(String, List)} reads for {@code spec}: the CSV file, or the IDX images file and its
+   * labels file when one lies beside it; none for generated data ({@code toy:}) and for Fashion-MNIST (read from
+   * its package directory). The spec is not checked here.
+   */
+  public static List<Path> files(String spec) {
+    if (spec == null || spec.isBlank()) {
+      return List.of();
+    }
+    String s = spec.strip();
+    String lower = s.toLowerCase(Locale.ROOT);
+    if (lower.startsWith(TOY) || lower.startsWith(FASHION_MNIST)) {
+      return List.of();
+    }
+    try {
+      if (lower.endsWith(".csv")) {
+        return List.of(Path.of(s));
+      }
+      if (IDX_NAME.matcher(lower).matches()) {
+        Path images = Path.of(s);
+        Path labels = labelsBeside(images);
+        return labels == null ? List.of(images) : List.of(images, labels);
+      }
+    } catch (java.nio.file.InvalidPathException e) {
+      return List.of();
+    }
+    return List.of();
   }
 
   /** A toy dataset from {@code toy:NAME[?n=N&seed=S]}; its source is the spec with every option spelled out. */
@@ -114,14 +163,17 @@ public final class DataSources {
   }
 
   /** An IDX images file, with its labels file attached when one lies beside it. */
-  private static Dataset idx(Path images) {
+  private static Dataset idx(Path images, int limit) {
+    Path labels = labelsBeside(images);
+    return labels != null ? IdxReader.read(images, labels, limit) : IdxReader.readImages(images, limit);
+  }
+
+  /** The labels file beside an images file ("images" → "labels", "idx3" → "idx1"), or null if there is none. */
+  private static Path labelsBeside(Path images) {
     String file = images.getFileName().toString();
     String labelsFile = file.replace("images", "labels").replace("idx3", "idx1");
     Path labels = images.resolveSibling(labelsFile);
-    if (!labelsFile.equals(file) && Files.isRegularFile(labels)) {
-      return IdxReader.read(images, labels);
-    }
-    return IdxReader.readImages(images);
+    return !labelsFile.equals(file) && Files.isRegularFile(labels) ? labels : null;
   }
 
   private static Dataset keep(Dataset data, List<String> columns) {

@@ -77,9 +77,17 @@ public final class FashionMnist {
    * @throws DataException saying how to install the package if the files are missing
    */
   public static Dataset load(Split split, Path dir) {
+    return load(split, dir, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Loads the first {@code limit} images of a split from {@code dir}, decoding no further (see
+   * {@link #load(Split, Path)}).
+   */
+  public static Dataset load(Split split, Path dir, int limit) {
     Path images = find(dir, split.filePrefix + "-images-idx3-ubyte");
     Path labels = find(dir, split.filePrefix + "-labels-idx1-ubyte");
-    Dataset data = IdxReader.read(images, labels).withSource("fashion-mnist:" + split);
+    Dataset data = IdxReader.read(images, labels, limit).withSource("fashion-mnist:" + split);
     if (data.imageShape().orElseThrow().height() != SIDE || data.imageShape().orElseThrow().width() != SIDE) {
       throw new DataException(images + ": expected " + SIDE + "x" + SIDE + " images");
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -35,20 +36,33 @@ public final class IdxReader {
    * @return {@code [n, height·width]} values in [0, 1], with the image shape set; the source is the path
    */
   public static Dataset readImages(Path path) {
+    return readImages(path, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Reads the first {@code limit} images of a file (all if it holds fewer), decoding no further.
+   *
+   * <p>Memory follows the data actually present, never the header alone: a plain file's header is checked against
+   * the file's length before anything is allocated, and a gzipped body is read into storage that grows as bytes
+   * arrive, so a short file claiming billions of pixels fails fast with a message instead of a huge allocation.
+   *
+   * @param limit the most images to read, at least 1
+   */
+  public static Dataset readImages(Path path, int limit) {
     String name = path.toString();
     try (InputStream in = open(path)) {
       int[] dims = readHeader(in, name, IMAGES_MAGIC);
-      long total = (long) dims[0] * dims[1] * dims[2];
+      long pixels = (long) dims[1] * dims[2];
+      long rows = Math.min(dims[0], Math.max(1, limit));
+      long total = rows * pixels;
       if (total > Integer.MAX_VALUE - 8) {
-        throw new DataException(name + ": " + dims[0] + " images of " + dims[1] + "x" + dims[2] + " is too large");
+        throw new DataException(name + ": " + rows + " images of " + dims[1] + "x" + dims[2] + " is too large"
+            + " (use fewer rows)");
       }
       String what = dims[0] + " images of " + dims[1] + "x" + dims[2];
-      byte[] bytes = readBody(in, name, (int) total, 16, what);
-      float[] values = new float[bytes.length];
-      for (int i = 0; i < bytes.length; i++) {
-        values[i] = (bytes[i] & 0xFF) / 255f;
-      }
-      return Dataset.of(name, pixelNames(dims[1] * dims[2]), values).withImageShape(dims[1], dims[2]);
+      checkPlainLength(path, in, 16 + (long) dims[0] * pixels, what);
+      float[] values = readBody(in, name, total, 16, what, rows == dims[0]);
+      return Dataset.of(name, pixelNames((int) pixels), values).withImageShape(dims[1], dims[2]);
     } catch (IOException e) {
       throw ioError(path, e);
     }
@@ -56,13 +70,20 @@ public final class IdxReader {
 
   /** Reads a labels file: one unsigned byte (0..255) per example. */
   public static int[] readLabels(Path path) {
+    return readLabels(path, Integer.MAX_VALUE);
+  }
+
+  /** Reads the first {@code limit} labels of a file (all if it holds fewer). */
+  public static int[] readLabels(Path path, int limit) {
     String name = path.toString();
     try (InputStream in = open(path)) {
       int[] dims = readHeader(in, name, LABELS_MAGIC);
-      byte[] bytes = readBody(in, name, dims[0], 8, dims[0] + " labels");
-      int[] labels = new int[bytes.length];
-      for (int i = 0; i < bytes.length; i++) {
-        labels[i] = bytes[i] & 0xFF;
+      int rows = Math.min(dims[0], Math.max(1, limit));
+      checkPlainLength(path, in, 8 + (long) dims[0], dims[0] + " labels");
+      float[] v = readBody(in, name, rows, 8, dims[0] + " labels", rows == dims[0]);
+      int[] labels = new int[v.length];
+      for (int i = 0; i < v.length; i++) {
+        labels[i] = Math.round(v[i] * 255f);
       }
       return labels;
     } catch (IOException e) {
@@ -76,8 +97,17 @@ public final class IdxReader {
    * @throws DataException if the counts differ
    */
   public static Dataset read(Path images, Path labels) {
-    Dataset data = readImages(images);
-    int[] y = readLabels(labels);
+    return read(images, labels, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Reads the first {@code limit} images and their labels.
+   *
+   * @throws DataException if the counts differ
+   */
+  public static Dataset read(Path images, Path labels, int limit) {
+    Dataset data = readImages(images, limit);
+    int[] y = readLabels(labels, limit);
     if (y.length != data.rows()) {
       throw new DataException(
           labels + ": " + y.length + " labels, but " + images + " has " + data.rows() + " images");
@@ -137,17 +167,45 @@ public final class IdxReader {
     return dims;
   }
 
-  /** Reads exactly {@code n} data bytes and checks that nothing follows them. */
-  private static byte[] readBody(InputStream in, String name, int n, int headerBytes, String what)
+  /**
+   * Refuses, before anything is allocated, a plain (not gzipped) file whose length differs from what its header
+   * declares. Gzipped files are checked as their body is read.
+   */
+  private static void checkPlainLength(Path path, InputStream in, long expected, String what) throws IOException {
+    if (in instanceof GZIPInputStream) {
+      return;
+    }
+    long size = Files.size(path);
+    if (size < expected) {
+      throw new DataException(path + ": truncated: expected " + expected + " bytes (" + what + "), found " + size);
+    }
+    if (size > expected) {
+      throw new DataException(path + ": longer than its header says (expected " + expected + " bytes: " + what
+          + ")");
+    }
+  }
+
+  /**
+   * Reads {@code n} data bytes as intensities / 255, into storage that grows with what arrives; with {@code whole},
+   * checks that nothing follows them.
+   */
+  private static float[] readBody(InputStream in, String name, long n, int headerBytes, String what, boolean whole)
       throws IOException {
-    byte[] body = new byte[n];
+    float[] values = new float[(int) Math.min(n, 1 << 20)];
+    byte[] chunk = new byte[1 << 16];
     int got = 0;
     String cut = "";
     try {
       while (got < n) {
-        int r = in.read(body, got, Math.min(n - got, 1 << 16));
+        int r = in.read(chunk, 0, (int) Math.min(n - got, chunk.length));
         if (r < 0) {
           break;
+        }
+        if (got + r > values.length) {
+          values = Arrays.copyOf(values, (int) Math.min(n, Math.max(got + r, 2L * values.length)));
+        }
+        for (int i = 0; i < r; i++) {
+          values[got + i] = (chunk[i] & 0xFF) / 255f;
         }
         got += r;
       }
@@ -155,14 +213,14 @@ public final class IdxReader {
       cut = " before the gzip stream broke off";
     }
     if (got < n) {
-      throw new DataException(name + ": truncated: expected " + (headerBytes + (long) n) + " bytes ("
+      throw new DataException(name + ": truncated: expected " + (headerBytes + n) + " bytes ("
           + what + "), found " + (headerBytes + (long) got) + cut);
     }
-    if (in.read() >= 0) {
-      throw new DataException(name + ": longer than its header says (expected " + (headerBytes + (long) n)
+    if (whole && in.read() >= 0) {
+      throw new DataException(name + ": longer than its header says (expected " + (headerBytes + n)
           + " bytes: " + what + ")");
     }
-    return body;
+    return values;
   }
 
   /** Reads up to {@code n} bytes, fewer only at the end of the stream. */

@@ -182,6 +182,23 @@ final class FeatureSpace {
     return standardizer != null;
   }
 
+  /**
+   * The product of sizes read from a file, checked for overflow.
+   *
+   * @throws IllegalArgumentException naming {@code what} if it exceeds an int
+   */
+  static int product(String what, int... sizes) {
+    long n = 1;
+    for (int s : sizes) {
+      n *= s;
+      if (n > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("'" + what + "' would have more than " + Integer.MAX_VALUE
+            + " values (sizes " + java.util.Arrays.toString(sizes) + ")");
+      }
+    }
+    return (int) n;
+  }
+
   /** Reads an integer from the config, checked to be at least {@code min}. */
   static int configInt(ModelFile file, String key, int min) {
     Object v = file.config().get(key);

@@ -172,9 +172,10 @@ public final class GmmDensityModel implements DensityModel {
     int d = FeatureSpace.configInt(file, "dim", 1);
     CovarianceType type = parseCovariance(String.valueOf(file.config().get("covariance")));
     double[] weights = checked(file, "weights", k).values();
-    double[][] means = rows(checked(file, "means", k * d).values(), k, d);
-    int perComponent = type == CovarianceType.FULL ? d * d : type == CovarianceType.DIAG ? d : 1;
-    double[] cov = checked(file, "covariances", k * perComponent).values();
+    double[][] means = rows(checked(file, "means", FeatureSpace.product("means", k, d)).values(), k, d);
+    int perComponent = type == CovarianceType.FULL ? FeatureSpace.product("covariances", d, d)
+        : type == CovarianceType.DIAG ? d : 1;
+    double[] cov = checked(file, "covariances", FeatureSpace.product("covariances", k, perComponent)).values();
     GaussianMixture mixture = switch (type) {
       case FULL -> {
         double[][][] full = new double[k][][];

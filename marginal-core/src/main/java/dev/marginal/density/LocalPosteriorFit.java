@@ -46,16 +46,21 @@ public record LocalPosteriorFit(int steps, double learningRate, int numSamples) 
   public static final int DEFAULT_SAMPLES = 4;
   /** The cosine schedule ends at this fraction of the initial step size. */
   public static final double FINAL_RATE_FRACTION = 0.01;
+  /** Most steps accepted (500 times the default): a model file cannot make scoring run without end. */
+  public static final int MAX_STEPS = 100_000;
+  /** Most samples per row and step accepted. */
+  public static final int MAX_SAMPLES = 10_000;
 
   public LocalPosteriorFit {
-    if (steps < 0) {
-      throw new IllegalArgumentException("local fit steps must be >= 0, got " + steps);
+    if (steps < 0 || steps > MAX_STEPS) {
+      throw new IllegalArgumentException("local fit steps must be in [0, " + MAX_STEPS + "], got " + steps);
     }
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException("local fit learning rate must be positive, got " + learningRate);
     }
-    if (numSamples < 1) {
-      throw new IllegalArgumentException("local fit samples must be >= 1, got " + numSamples);
+    if (numSamples < 1 || numSamples > MAX_SAMPLES) {
+      throw new IllegalArgumentException("local fit samples must be in [1, " + MAX_SAMPLES + "], got "
+          + numSamples);
     }
   }
 

@@ -304,9 +304,9 @@ public final class LvmDensityModel implements DensityModel {
     if (PER_DATAPOINT.equals(inference)) {
       LocalPosteriorFit defaults = LocalPosteriorFit.defaults();
       LocalPosteriorFit fit = new LocalPosteriorFit(
-          ((Number) cfg.getOrDefault("localFitSteps", defaults.steps())).intValue(),
+          intSetting(cfg, "localFitSteps", defaults.steps()),
           ((Number) cfg.getOrDefault("localFitLearningRate", defaults.learningRate())).doubleValue(),
-          ((Number) cfg.getOrDefault("localFitSamples", defaults.numSamples())).intValue());
+          intSetting(cfg, "localFitSamples", defaults.numSamples()));
       return new LvmDensityModel(m, cols, s, fit);
     }
     if (!"amortized".equals(inference)) {
@@ -314,6 +314,16 @@ public final class LvmDensityModel implements DensityModel {
           + PER_DATAPOINT + ")");
     }
     return new LvmDensityModel(m, cols, s);
+  }
+
+  /** An integer setting, its default when absent; a value beyond int is an error, not a wrapped number. */
+  private static int intSetting(Map<String, Object> cfg, String key, int fallback) {
+    Object v = cfg.getOrDefault(key, fallback);
+    if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < Integer.MIN_VALUE
+        || ((Number) v).longValue() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("config '" + key + "' must be an integer, got " + v);
+    }
+    return ((Number) v).intValue();
   }
 
   private static double[] doubles(Object o) {

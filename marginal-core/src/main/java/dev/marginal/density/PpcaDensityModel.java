@@ -172,7 +172,8 @@ public final class PpcaDensityModel implements DensityModel {
     double[] mean = file.float64("mean").values();
     ModelFile.Float64 loadings = file.float64("loadings");
     double[] noise = file.float64("noise_variance").values();
-    if (mean.length != d || loadings.values().length != d * q || noise.length != 1) {
+    if (mean.length != d || loadings.values().length != FeatureSpace.product("loadings", d, q)
+        || noise.length != 1) {
       throw new IllegalArgumentException("PPCA tensors do not match dim " + d + " and latent " + q);
     }
     double[][] w = new double[d][q];

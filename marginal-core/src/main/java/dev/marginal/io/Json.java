@@ -9,9 +9,13 @@ import java.util.Map;
  * A minimal JSON reader and writer for model metadata, reports and run records, so that the core library needs no
  * dependencies. Values map to Java as: object → {@code Map<String, Object>} (insertion-ordered), array →
  * {@code List<Object>}, string → {@code String}, number → {@code Double} (or {@code Long} when integral and
- * written without a fraction or exponent), true/false → {@code Boolean}, null → {@code null}.
+ * written without a fraction or exponent), true/false → {@code Boolean}, null → {@code null}. The parser refuses
+ * text nested deeper than {@link #MAX_DEPTH} arrays and objects, so hostile input cannot exhaust the stack.
  */
 public final class Json {
+  /** The deepest nesting of arrays and objects that {@link #parse} accepts. */
+  public static final int MAX_DEPTH = 256;
+
   private Json() {}
 
   /** Serialises a value (maps, lists, strings, numbers, booleans, null, and double/float/int/long arrays). */
@@ -155,6 +159,7 @@ public final class Json {
   private static final class Parser {
     private final String s;
     private int pos;
+    private int depth;
 
     Parser(String s) {
       this.s = s;
@@ -176,14 +181,23 @@ public final class Json {
       }
       char c = s.charAt(pos);
       switch (c) {
-        case '{': return object();
-        case '[': return array();
+        case '{': return nested(true);
+        case '[': return nested(false);
         case '"': return string();
         case 't': return literal("true", Boolean.TRUE);
         case 'f': return literal("false", Boolean.FALSE);
         case 'n': return literal("null", null);
         default: return number();
       }
+    }
+
+    private Object nested(boolean isObject) {
+      if (++depth > MAX_DEPTH) {
+        throw error("nested deeper than " + MAX_DEPTH + " levels");
+      }
+      Object v = isObject ? object() : array();
+      depth--;
+      return v;
     }
 
     private Object literal(String word, Object v) {
@@ -272,7 +286,11 @@ public final class Json {
             if (pos + 4 > s.length()) {
               throw error("bad unicode escape");
             }
-            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+            try {
+              sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+            } catch (NumberFormatException ex) {
+              throw error("bad unicode escape");
+            }
             pos += 4;
             break;
           default: sb.append(e);

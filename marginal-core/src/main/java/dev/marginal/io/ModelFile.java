@@ -2,14 +2,10 @@ package dev.marginal.io;
 
 import dev.marginal.tensor.Shape;
 import dev.marginal.tensor.Tensor;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -209,94 +203,23 @@ public final class ModelFile {
   }
 
   /**
-   * Reads a model file.
+   * Reads a model file, trusting nothing in it: sizes are checked against the declared shapes and the heap before
+   * anything is inflated, shapes against overflow, JSON against deep nesting, and values must be finite (see
+   * {@link ModelFileReader}).
    *
    * @throws IOException whose message is one line naming the file and the problem
    */
-  @SuppressWarnings("unchecked")
   public static ModelFile read(Path path) throws IOException {
-    Map<String, byte[]> entries = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
-      ZipEntry e;
-      while ((e = zip.getNextEntry()) != null) {
-        entries.put(e.getName(), readAll(zip));
-      }
-    } catch (NoSuchFileException e) {
-      throw new IOException(path + ": no such file");
-    } catch (ZipException | java.io.EOFException e) {
-      throw new IOException(path + ": not a marginal model file or truncated (" + e.getMessage() + ")");
-    }
-    byte[] metaBytes = entries.get("model.json");
-    if (metaBytes == null) {
-      throw new IOException(path + ": not a marginal model file (no model.json inside)");
-    }
-    Map<String, Object> meta;
-    try {
-      meta = Json.parseObject(new String(metaBytes, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
-      throw new IOException(path + ": model.json is corrupt (" + e.getMessage() + ")");
-    }
-    if (!FORMAT.equals(meta.get("format"))) {
-      throw new IOException(path + ": not a marginal model file (format is " + meta.get("format") + ")");
-    }
-    Object version = meta.get("version");
-    if (!(version instanceof Long) || (Long) version > VERSION || (Long) version < 1) {
-      throw new IOException(path + ": unsupported model format version " + version + " (this build reads 1.."
-          + VERSION + ")");
-    }
-    Map<String, Object> shapes = (Map<String, Object>) meta.getOrDefault("tensors", Map.of());
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> s : shapes.entrySet()) {
-      int[] shape = toShape((List<Object>) s.getValue());
-      byte[] bytes = entryBytes(path, entries, s.getKey(), "f32", 4L * Shape.size(shape));
-      float[] d = new float[bytes.length / 4];
-      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(d);
-      tensors.put(s.getKey(), Tensor.wrap(d, shape));
-    }
-    Map<String, Object> shapes64 = (Map<String, Object>) meta.getOrDefault("float64", Map.of());
-    Map<String, Float64> float64 = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> s : shapes64.entrySet()) {
-      int[] shape = toShape((List<Object>) s.getValue());
-      byte[] bytes = entryBytes(path, entries, s.getKey(), "f64", 8L * Shape.size(shape));
-      double[] d = new double[bytes.length / 8];
-      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d);
-      float64.put(s.getKey(), new Float64(d, shape));
-    }
-    return new ModelFile(String.valueOf(meta.get("kind")),
-        (Map<String, Object>) meta.getOrDefault("config", Map.of()),
-        (Map<String, Object>) meta.getOrDefault("provenance", Map.of()), tensors, float64);
+    return new ModelFileReader(path, ModelFileReader.heapHeadroom()).read();
   }
 
-  /** The bytes of entry {@code tensors/<name>.<ext>}, checked to be {@code expected} long. */
-  private static byte[] entryBytes(Path path, Map<String, byte[]> entries, String name, String ext,
-      long expected) throws IOException {
-    byte[] bytes = entries.get("tensors/" + name + "." + ext);
-    if (bytes == null) {
-      throw new IOException(path + ": tensor '" + name + "' is missing");
-    }
-    if (bytes.length != expected) {
-      throw new IOException(path + ": tensor '" + name + "' has " + bytes.length + " bytes, expected " + expected
-          + " (file truncated or corrupt)");
-    }
-    return bytes;
-  }
-
-  private static int[] toShape(List<Object> dims) {
-    int[] shape = new int[dims.size()];
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = ((Number) dims.get(i)).intValue();
-    }
-    return shape;
-  }
-
-  private static byte[] readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[1 << 16];
-    int r;
-    while ((r = in.read(buf)) > 0) {
-      out.write(buf, 0, r);
-    }
-    return out.toByteArray();
+  /**
+   * Reads a model file whose tensors may declare at most {@code maxTensorBytes} bytes in all.
+   *
+   * @throws IOException whose message is one line naming the file and the problem
+   */
+  public static ModelFile read(Path path, long maxTensorBytes) throws IOException {
+    return new ModelFileReader(path, maxTensorBytes).read();
   }
 
   /** Names of the tensors, in file order. */

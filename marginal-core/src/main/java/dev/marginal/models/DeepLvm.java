@@ -303,11 +303,7 @@ public final class DeepLvm implements LatentVariableModel {
   }
 
   private static int intOf(java.util.Map<String, Object> cfg, String key) {
-    Object v = cfg.get(key);
-    if (!(v instanceof Number)) {
-      throw new IllegalArgumentException("model config has no integer '" + key + "'");
-    }
-    return ((Number) v).intValue();
+    return checkedInt(key, cfg.get(key));
   }
 
   private static int[] intsOf(java.util.Map<String, Object> cfg, String key) {
@@ -318,9 +314,19 @@ public final class DeepLvm implements LatentVariableModel {
     List<?> l = (List<?>) v;
     int[] out = new int[l.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = ((Number) l.get(i)).intValue();
+      out[i] = checkedInt(key, l.get(i));
     }
     return out;
+  }
+
+  /** A size from a model file: an integer in [1, 2³¹−1], never a wrapped or truncated number. */
+  private static int checkedInt(String key, Object v) {
+    if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < 1
+        || ((Number) v).longValue() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("model config '" + key + "' must be an integer from 1 to "
+          + Integer.MAX_VALUE + ", got " + v);
+    }
+    return ((Number) v).intValue();
   }
 
   /** Encoder parameters (φ). */

@@ -3,6 +3,7 @@ package dev.marginal.targets;
 import dev.marginal.autodiff.Var;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -79,6 +80,12 @@ public final class GaussianMixtureTarget implements Target {
       e[2 * i + 1] = sd * e[2 * i + 1];
     }
     return Tensor.wrap(e, n, 2);
+  }
+
+  /** The two component means, each with weight ½. */
+  @Override
+  public Optional<Modes> modes() {
+    return Optional.of(new Modes(new float[][] {{-OFFSET, 0}, {OFFSET, 0}}, new double[] {0.5, 0.5}));
   }
 
   /** [−8, 10] × [−7, 7]: both components to beyond three standard deviations. */

@@ -12,6 +12,8 @@ import java.util.Locale;
  *   mixture              {@link GaussianMixtureTarget}
  *   u1, u2, u3, u4       {@link RezendeMohamedEnergy}
  *   two-moons            {@link TwoMoons}
+ *   gmm40                {@link ManyModeMixture}: 40 unit Gaussians with means in [−40, 40]²
+ *   many-well[:D]        {@link ManyWell} in D dimensions (default 32)
  *   class:NAME           a user class, see {@link UserTarget}
  * </pre>
  *
@@ -22,9 +24,11 @@ public final class Targets {
   public static final String CLASS_PREFIX = "class:";
   /** The built-in specifications, as listed in error messages. */
   public static final List<String> BUILT_IN =
-      List.of("funnel", "neal-funnel[:D]", "mixture", "u1", "u2", "u3", "u4", "two-moons");
+      List.of("funnel", "neal-funnel[:D]", "mixture", "u1", "u2", "u3", "u4", "two-moons", "gmm40",
+          "many-well[:D]");
 
   private static final String NEAL = "neal-funnel";
+  private static final String MANY_WELL = "many-well";
 
   private Targets() {}
 
@@ -59,20 +63,28 @@ public final class Targets {
         return RezendeMohamedEnergy.of(RezendeMohamedEnergy.Kind.U4);
       case "two-moons":
         return new TwoMoons();
+      case "gmm40":
+        return new ManyModeMixture();
+      case MANY_WELL:
+        return ManyWell.of(ManyWell.DEFAULT_DIM);
       default:
         if (name.startsWith(NEAL + ":")) {
-          return NealFunnel.of(parseDim(name.substring(NEAL.length() + 1), trimmed));
+          return NealFunnel.of(parseDim(name.substring(NEAL.length() + 1), trimmed,
+              "neal-funnel:D with D an integer >= 2"));
+        }
+        if (name.startsWith(MANY_WELL + ":")) {
+          return ManyWell.of(parseDim(name.substring(MANY_WELL.length() + 1), trimmed,
+              "many-well:D with D an even integer >= 2"));
         }
         throw new IllegalArgumentException("unknown target '" + trimmed + "'; " + validNames());
     }
   }
 
-  private static int parseDim(String text, String spec) {
+  private static int parseDim(String text, String spec, String expected) {
     try {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "bad dimension in '" + spec + "': expected neal-funnel:D with D an integer >= 2");
+      throw new IllegalArgumentException("bad dimension in '" + spec + "': expected " + expected);
     }
   }
 

@@ -1,11 +1,13 @@
 package dev.marginal.targets;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.RezendeMohamedEnergy.Kind;
+import dev.marginal.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 class RezendeMohamedEnergyTest {
@@ -41,11 +43,15 @@ class RezendeMohamedEnergyTest {
     }
   }
 
+  /** The grid sampler's draws are checked in GridSamplerTest; here: its shape, its key, and bad sizes. */
   @Test
-  void hasNoSampler() {
+  void samplesOnTheBoxReproducibly() {
     RezendeMohamedEnergy u = RezendeMohamedEnergy.of(Kind.U3);
-    assertFalse(u.hasSampler());
-    assertThrows(UnsupportedOperationException.class, () -> u.sample(RngKey.of(1), 3));
+    assertTrue(u.hasSampler());
+    Tensor a = u.sample(RngKey.of(1), 3);
+    assertArrayEquals(new int[] {3, 2}, a.shape());
+    assertArrayEquals(a.buffer(), u.sample(RngKey.of(1), 3).buffer());
+    assertThrows(IllegalArgumentException.class, () -> u.sample(RngKey.of(1), 0));
     assertEquals("u3", u.name());
   }
 }

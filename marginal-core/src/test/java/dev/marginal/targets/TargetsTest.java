@@ -31,7 +31,7 @@ class TargetsTest {
   void unknownNameListsTheValidOnes() {
     String m = assertThrows(IllegalArgumentException.class, () -> Targets.of("banana")).getMessage();
     assertEquals("unknown target 'banana'; valid targets: funnel, neal-funnel[:D], mixture, u1, u2, u3, u4, "
-        + "two-moons, class:<fully.qualified.ClassName>", m);
+        + "two-moons, gmm40, many-well[:D], class:<fully.qualified.ClassName>", m);
   }
 
   @Test

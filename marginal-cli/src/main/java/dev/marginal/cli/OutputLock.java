@@ -1,0 +1,85 @@
+package dev.marginal.cli;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An exclusive lock on an output file for the length of a run, so that two runs writing the same model (and the
+ * same checkpoint beside it) cannot mix their files: the second is refused at once. The lock is an operating-system
+ * lock on the hidden file {@code .NAME.lock} beside the output; the system releases it when the process ends, even
+ * when it is killed, so a lock file left behind by a killed run is simply reused. The lock file is removed when the
+ * run ends normally.
+ */
+final class OutputLock implements AutoCloseable {
+  private final Path lockFile;
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private OutputLock(Path lockFile, FileChannel channel, FileLock lock) {
+    this.lockFile = lockFile;
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /**
+   * Takes the lock for {@code out}.
+   *
+   * @param option the option that named {@code out}, for the message
+   * @throws UserInputException if another run holds it, or the lock file cannot be created
+   */
+  static OutputLock acquire(String option, Path out) {
+    Path lockFile = lockFileOf(out);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new UserInputException(out + ": cannot create the lock file " + lockFile + " (" + e.getMessage() + ")");
+    }
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new UserInputException(out + ": cannot lock " + lockFile + " (" + e.getMessage() + ")");
+    }
+    if (lock == null) {
+      closeQuietly(channel);
+      throw new UserInputException(option + " " + out + " is being written by another marginal run (lock "
+          + lockFile + "); wait for it to finish or choose another output file");
+    }
+    return new OutputLock(lockFile, channel, lock);
+  }
+
+  /** The lock file of {@code out}: {@code .NAME.lock} in the same directory. */
+  static Path lockFileOf(Path out) {
+    return out.resolveSibling("." + out.getFileName() + ".lock");
+  }
+
+  /** Removes the lock file and releases the lock. */
+  @Override
+  public void close() {
+    try {
+      Files.deleteIfExists(lockFile);
+      lock.release();
+    } catch (IOException e) {
+      // The system releases the lock when the channel closes or the process ends.
+    } finally {
+      closeQuietly(channel);
+    }
+  }
+
+  private static void closeQuietly(FileChannel c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // nothing more to release
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * No command may destroy what it reads or what it wrote before: an output that is an input (however spelled: a
+ * symbolic or hard link, a path through "..") is refused before any work, as are outputs that cannot be written and
+ * a second run on an output another run holds. Each case checks the exit code, a single line without a stack trace,
+ * and that every file in the directory is byte for byte as before, with nothing added.
+ */
+class DataLossTest {
+  @TempDir Path dir;
+  private Path csv;
+  private Path model;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    csv = dir.resolve("in.csv");
+    Files.writeString(csv, "x0,x1\n0.1,0.2\n0.3,-0.1\n1.0,0.5\n-0.4,0.9\n0.0,0.0\n");
+    model = dir.resolve("m.marginal");
+    CliRun r = CliRun.of("fit", "--data", csv.toString(), "--model", "gmm", "--components", "1", "--out",
+        model.toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+  }
+
+  /** Every file under {@code dir}: name → SHA-256 of its bytes (links by name → their target). */
+  private Map<String, String> snapshot() throws IOException {
+    Map<String, String> m = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String key = dir.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          m.put(key, "-> " + Files.readSymbolicLink(p));
+        } else if (Files.isRegularFile(p)) {
+          m.put(key, sha256(Files.readAllBytes(p)));
+        } else {
+          m.put(key, "dir");
+        }
+      }
+    }
+    return m;
+  }
+
+  private static String sha256(byte[] b) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Expects exit 2, one line holding every part, no trace, and the directory exactly as it was. */
+  private void assertRefused(String[] args, String... parts) throws IOException {
+    Map<String, String> before = snapshot();
+    CliRun r = CliRun.of(args);
+    assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());
+    assertEquals(1, r.errLines().size(), r.toString());
+    String line = r.errLines().get(0);
+    for (String part : parts) {
+      assertTrue(line.contains(part), "'" + part + "' missing from: " + line);
+    }
+    assertFalse(line.contains("Exception") || line.contains("\tat "), line);
+    assertEquals(before, snapshot(), "files changed");
+  }
+
+  private static String[] args(String... a) {
+    return a;
+  }
+
+  @Test
+  void fitOutputOnItsDataIsRefused() throws IOException {
+    assertRefused(args("fit", "--data", csv.toString(), "--model", "gmm", "--out", csv.toString()),
+        "--out " + csv + " is the input --data", "choose another output file");
+    Files.createDirectory(dir.resolve("sub"));
+    assertRefused(args("fit", "--data", csv.toString(), "--model", "gmm", "--out",
+        dir.resolve("sub/../in.csv").toString()), "is the input --data");
+  }
+
+  @Test
+  void linksToAnInputAreTheInput() throws IOException {
+    Path symlink = Files.createSymbolicLink(dir.resolve("link.csv"), csv.getFileName());
+    assertRefused(args("fit", "--data", csv.toString(), "--model", "gmm", "--out", symlink.toString()),
+        "is the input --data");
+    Path hard = Files.createLink(dir.resolve("hard.csv"), csv);
+    assertRefused(args("score", "--model", model.toString(), "--data", hard.toString(), "--out", csv.toString()),
+        "is the input --data");
+  }
+
+  @Test
+  void everyCommandRefusesToOverwriteItsInputs() throws IOException {
+    assertRefused(args("score", "--model", model.toString(), "--data", csv.toString(), "--out", csv.toString()),
+        "is the input --data");
+    assertRefused(args("score", "--model", model.toString(), "--data", csv.toString(), "--out",
+        model.toString()), "is the input --model");
+    assertRefused(args("encode", "--model", model.toString(), "--data", csv.toString(), "--out",
+        model.toString()), "is the input --model");
+    assertRefused(args("sample", "--model", model.toString(), "--n", "5", "--out", model.toString()),
+        "is the input --model");
+    Path s = dir.resolve("s.csv");
+    assertRefused(args("sample", "--model", model.toString(), "--n", "5", "--out", s.toString(), "--png",
+        s.toString()), "--png " + s + " is the same file as --out");
+    Path t = dir.resolve("t.marginal");
+    assertRefused(args("target", "--target", "mixture", "--iters", "2", "--out", t.toString(), "--metrics",
+        t.toString()), "--metrics " + t + " is the same file as --out");
+    assertRefused(args("target", "--target", "mixture", "--iters", "2", "--out", t.toString(), "--resume",
+        t.toString()), "is the input --resume");
+  }
+
+  @Test
+  void resumeCheckpointCannotBeTheNewModel() throws IOException {
+    Path ckpt = dir.resolve("q.ckpt");
+    Files.copy(model, ckpt);
+    assertRefused(args("fit", "--data", csv.toString(), "--model", "lvm", "--steps", "2", "--resume",
+        ckpt.toString(), "--out", ckpt.toString()), "--out " + ckpt + " is the input --resume");
+  }
+
+  @Test
+  void checkpointPlaceTakenByADirectoryIsFoundBeforeTraining() throws IOException {
+    Path out = dir.resolve("lvm.marginal");
+    Files.createDirectory(dir.resolve("lvm.marginal.ckpt"));
+    assertRefused(args("fit", "--data", csv.toString(), "--model", "lvm", "--steps", "2", "--out",
+        out.toString()), "lvm.marginal.ckpt: is a directory", "(checkpoint)");
+  }
+
+  @Test
+  void specialFilesAreNotReplaced() throws IOException {
+    Path devNull = Path.of("/dev/null");
+    if (Files.exists(devNull)) {
+      assertRefused(args("score", "--model", model.toString(), "--data", csv.toString(), "--out",
+          devNull.toString()), "/dev/null: is not a regular file");
+    }
+  }
+
+  @Test
+  void aSecondRunOnTheSameOutputIsRefused() throws Exception {
+    Path out = dir.resolve("busy.marginal");
+    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), out.toString())
+        .redirectErrorStream(true).start();
+    try (BufferedReader from = new BufferedReader(
+        new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+      assertEquals("locked", from.readLine());
+      assertRefused(args("fit", "--data", csv.toString(), "--model", "gmm", "--components", "1", "--out",
+          out.toString()), "--out " + out + " is being written by another marginal run");
+      assertRefused(args("target", "--target", "mixture", "--iters", "2", "--out", out.toString()),
+          "being written by another marginal run");
+    } finally {
+      holder.destroyForcibly();
+      holder.waitFor();
+    }
+    assertTrue(Files.exists(OutputLock.lockFileOf(out)), "a killed run leaves its lock file");
+    CliRun r = CliRun.of("fit", "--data", csv.toString(), "--model", "gmm", "--components", "1", "--out",
+        out.toString(), "--quiet");
+    assertEquals(0, r.code(), "the lock file of a killed run is reused: " + r);
+    assertFalse(Files.exists(OutputLock.lockFileOf(out)), "a normal run removes its lock file");
+  }
+
+  /** Holds the lock on an output, as a running fit would, until its standard input closes. */
+  public static final class LockHolder {
+    public static void main(String[] a) throws IOException {
+      try (OutputLock lock = OutputLock.acquire("--out", Path.of(a[0]))) {
+        System.out.println("locked");
+        System.out.flush();
+        while (System.in.read() >= 0) {
+          // wait
+        }
+      }
+    }
+  }
+}

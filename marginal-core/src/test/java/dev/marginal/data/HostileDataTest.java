@@ -1,0 +1,105 @@
+package dev.marginal.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Data files whose headers lie or whose bytes are not text: refused with one line naming the file (and line), with
+ * memory that follows the bytes present rather than the sizes claimed; {@code limit} reads no further than needed.
+ */
+class HostileDataTest {
+  @TempDir Path dir;
+
+  private Path file(String name, byte[] content) throws IOException {
+    Path p = dir.resolve(name);
+    Files.write(p, content);
+    return p;
+  }
+
+  private static String refused(Runnable r) {
+    DataException e = assertThrows(DataException.class, r::run);
+    assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+    return e.getMessage();
+  }
+
+  @Test
+  void headerClaimingGigabytesInASmallPlainFileIsRefusedByLength() throws IOException {
+    // 16 bytes that declare 2,700,000 images of 28x28 (2.1 GB).
+    Path p = file("huge-images.idx", IdxReaderTest.idx(IdxReader.IMAGES_MAGIC, new int[] {2_700_000, 28, 28},
+        new byte[0]));
+    String m = refused(() -> IdxReader.readImages(p));
+    assertTrue(m.startsWith(p + ": truncated: expected 2116800016 bytes"), m);
+    assertTrue(m.endsWith("found 16"), m);
+  }
+
+  @Test
+  void headerClaimingGigabytesInASmallGzipFileFailsOnTheBytesPresent() throws IOException {
+    byte[] raw = IdxReaderTest.idx(IdxReader.IMAGES_MAGIC, new int[] {2_700_000, 28, 28},
+        IdxReaderTest.pixels(1000, 1));
+    Path p = file("huge-images.gz", IdxReaderTest.gzip(raw));
+    String m = refused(() -> IdxReader.readImages(p));
+    assertTrue(m.contains("truncated: expected 2116800016 bytes") && m.contains("found 1016"), m);
+  }
+
+  @Test
+  void tooLargeForOneArrayIsRefusedBeforeReading() throws IOException {
+    Path p = file("wide.idx", IdxReaderTest.idx(IdxReader.IMAGES_MAGIC, new int[] {100_000, 200, 200},
+        new byte[0]));
+    assertTrue(refused(() -> IdxReader.readImages(p)).contains("is too large"));
+  }
+
+  @Test
+  void limitStopsDecodingEarly() throws IOException {
+    // Ten images declared, but the gzip stream breaks off inside the fourth: the first three still read.
+    byte[] body = IdxReaderTest.pixels(10 * 16, 2);
+    byte[] gz = IdxReaderTest.gzip(IdxReaderTest.idx(IdxReader.IMAGES_MAGIC, new int[] {10, 4, 4}, body));
+    Path p = file("cut-images.gz", Arrays.copyOf(gz, gz.length - 60));
+    assertTrue(refused(() -> IdxReader.readImages(p)).contains("truncated"));
+    Dataset three = IdxReader.readImages(p, 3);
+    assertEquals(3, three.rows());
+    for (int i = 0; i < 48; i++) {
+      assertEquals((body[i] & 0xFF) / 255f, three.values()[i]);
+    }
+  }
+
+  @Test
+  void limitAppliesToLabelsAndThroughDataSources() throws IOException {
+    byte[] body = IdxReaderTest.pixels(5 * 4, 3);
+    file("t-images-idx3-ubyte", IdxReaderTest.idx(IdxReader.IMAGES_MAGIC, new int[] {5, 2, 2}, body));
+    file("t-labels-idx1-ubyte", IdxReaderTest.idx(IdxReader.LABELS_MAGIC, new int[] {5},
+        new byte[] {9, 8, 7, 6, 5}));
+    Dataset d = DataSources.load(dir.resolve("t-images-idx3-ubyte").toString(), List.of(), 2);
+    assertEquals(2, d.rows());
+    assertArrayEquals(new int[] {9, 8}, d.labels());
+    assertEquals(List.of(dir.resolve("t-images-idx3-ubyte"), dir.resolve("t-labels-idx1-ubyte")),
+        DataSources.files(dir.resolve("t-images-idx3-ubyte").toString()));
+  }
+
+  @Test
+  void nonUtf8CsvNamesFileAndLine() throws IOException {
+    byte[] text = "x0,x1\n1,2\n3,4\n".getBytes(StandardCharsets.UTF_8);
+    byte[] bad = {'5', ',', (byte) 0xE9, '\n'};
+    byte[] all = Arrays.copyOf(text, text.length + bad.length);
+    System.arraycopy(bad, 0, all, text.length, bad.length);
+    Path p = file("latin1.csv", all);
+    assertEquals(p + ":4: not valid UTF-8 text (save the file as UTF-8)", refused(() -> CsvReader.read(p)));
+  }
+
+  @Test
+  void csvLimitReadsNoFurther() throws IOException {
+    Path p = file("tail.csv", "x0,x1\n1,2\n3,4\n5,oops\n".getBytes(StandardCharsets.UTF_8));
+    assertTrue(refused(() -> CsvReader.read(p)).startsWith(p + ":4:"));
+    assertEquals(2, DataSources.load(p.toString(), List.of(), 2).rows());
+  }
+}

@@ -90,13 +90,30 @@ final class Commands {
     return v;
   }
 
-  /** Writes a model file; a failure to write is an error of the system, not of the input. */
+  /**
+   * Writes a model file. Its place was checked before the work, so a failure here is of the system (a full disk, a
+   * directory removed meanwhile); the model is then saved to {@link #rescuePath} instead, and the error says where.
+   */
   static void writeModel(ModelFile file, Path out) {
     try {
       file.write(out);
     } catch (IOException e) {
-      throw new IllegalStateException(out + ": cannot write (" + e.getMessage() + ")", e);
+      Path rescue = rescuePath(out);
+      try {
+        file.write(rescue);
+      } catch (IOException again) {
+        throw new IllegalStateException(out + ": cannot write (" + e.getMessage() + "), nor " + rescue + " ("
+            + again.getMessage() + "); the model is lost", e);
+      }
+      throw new IllegalStateException(out + ": cannot write (" + e.getMessage() + "); the model was saved to "
+          + rescue + " instead", e);
     }
+  }
+
+  /** Where a model goes when its own place fails: {@code marginal-rescued-PID-NAME} in the temporary directory. */
+  static Path rescuePath(Path out) {
+    return Path.of(System.getProperty("java.io.tmpdir"))
+        .resolve("marginal-rescued-" + ProcessHandle.current().pid() + "-" + out.getFileName());
   }
 
   /** The suffix of a report entry holding the standard error of the entry without it ("kl_sumo_se"). */

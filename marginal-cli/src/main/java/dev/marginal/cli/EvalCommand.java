@@ -38,6 +38,7 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     Commands.positive("--k", k);
     DensityModel m = Commands.readModel(model);
+    Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
     Map<String, Object> report = Evaluation.evaluate(m, x, new Evaluation.Settings(k, seed)).toMap();
     Commands.print(spec.commandLine().getOut(), output, "eval " + model + " on " + x.source(), report);

@@ -45,7 +45,7 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "Root random seed (default: ${DEFAULT-VALUE}).")
   long seed = GmmOptions.DEFAULT_SEED;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", paramLabel = "T", description = "Worker threads, at most the number of cores (default: ${DEFAULT-VALUE}).")
   int threads = GmmOptions.DEFAULT_THREADS;
 
   @Option(names = "--latent", paramLabel = "Q",
@@ -64,7 +64,7 @@ final class FitCommand implements Callable<Integer> {
     String kind = model.strip().toLowerCase(java.util.Locale.ROOT);
     Fitters.Fitter fitter = Fitters.forKind(kind);
     checkApplicable(kind);
-    Commands.positive("--threads", threads);
+    threads = Limits.threads(Commands.positive("--threads", threads));
     LvmArgs.Settings lvmSettings = lvm.settings(latent);
     new OutputGuard().data("--data", data).data("--validation", lvm.validation).input("--resume", lvm.resume)
         .output("--out", out).output("checkpoint", kind.equals("lvm") ? LvmFitter.checkpointPath(out) : null,

@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.density.LocalPosteriorFit;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -118,6 +119,10 @@ final class LvmArgs {
     positiveIfSet("--local-steps", localSteps);
     if (warmup != null && warmup < 0) {
       throw new UserInputException("--warmup must be >= 0, got " + warmup);
+    }
+    if (localSteps != null && localSteps > LocalPosteriorFit.MAX_STEPS) {
+      throw new UserInputException("--local-steps must be at most " + LocalPosteriorFit.MAX_STEPS + ", got "
+          + localSteps);
     }
     if (localSteps != null && !perDatapoint) {
       throw new UserInputException("--local-steps applies to --per-datapoint models only");

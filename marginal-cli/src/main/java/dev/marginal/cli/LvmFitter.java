@@ -41,6 +41,7 @@ final class LvmFitter {
       }
     }
     LvmTrainingOptions training = options.resolvedTraining();
+    checkLimits(data, options, training);
     long perEpoch = (data.rows() + training.batchSize() - 1) / training.batchSize();
     long total = training.maxSteps() > 0 ? training.maxSteps() : perEpoch * training.epochs();
     DeepLvmFit.Result result;
@@ -125,6 +126,19 @@ final class LvmFitter {
       }
       return o;
     });
+  }
+
+  /** The network and one step's activations must fit the machine (the heap), checked before any work. */
+  private static void checkLimits(Dataset data, DeepLvmOptions options, LvmTrainingOptions training) {
+    if (data.rows() == 0) {
+      return;
+    }
+    DeepLvm.Config config = input(data.source(), () -> DeepLvmFit.config(data, options));
+    Limits.checkNetwork("--hidden", java.util.Arrays.stream(config.hidden()).boxed().toList(), data.cols(),
+        config.latentDim());
+    long samplesPerStep = (long) training.batchSize() * training.numSamples();
+    Limits.fitsInHeap("--k", training.numSamples(), Limits.activationBytes(config, samplesPerStep),
+        "--batch " + training.batchSize() + " rows of K importance samples per step");
   }
 
   /** The validation fraction of {@code spec}, or null when it names a data source. */

@@ -1,6 +1,5 @@
 package dev.marginal.cli;
 
-import dev.marginal.data.CsvWriter;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.random.RngKey;
@@ -34,7 +33,8 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "CSV", description = "CSV file to write.")
   Path out;
 
-  @Option(names = "--png", paramLabel = "FILE", description = "Also draw the samples into this PNG file.")
+  @Option(names = "--png", paramLabel = "FILE", description = "Also draw the samples (the first "
+      + SampleStream.CHUNK_ROWS + ") into this PNG file.")
   Path png;
 
   @Mixin OutputOptions output;
@@ -49,8 +49,7 @@ final class SampleCommand implements Callable<Integer> {
           () -> new UserInputException("--png: plotting is not available in this build"));
     }
     DensityModel m = Commands.readModel(model);
-    Dataset samples = m.sample(RngKey.of(seed), n);
-    CsvWriter.write(out, samples);
+    Dataset samples = SampleStream.write(m, RngKey.of(seed), n, out);
     if (plotter != null) {
       try {
         plotter.plot(samples, m, png);
@@ -59,7 +58,7 @@ final class SampleCommand implements Callable<Integer> {
       }
     }
     Map<String, Object> report = new LinkedHashMap<>();
-    report.put("rows", samples.rows());
+    report.put("rows", n);
     report.put("columns", samples.columns());
     report.put("seed", seed);
     report.put("out", out.toString());
@@ -67,7 +66,7 @@ final class SampleCommand implements Callable<Integer> {
       report.put("png", png.toString());
     }
     Commands.print(spec.commandLine().getOut(), output,
-        "sampled " + samples.rows() + " rows from " + model + " into " + out, output.json ? report : Map.of());
+        "sampled " + n + " rows from " + model + " into " + out, output.json ? report : Map.of());
     return 0;
   }
 }

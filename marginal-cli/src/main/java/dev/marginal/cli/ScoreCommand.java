@@ -64,6 +64,7 @@ final class ScoreCommand implements Callable<Integer> {
     DensityModel.Estimator requested = estimator == null ? null : parse(estimator);
     new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).check();
     DensityModel m = Commands.readModel(model);
+    Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
     DensityModel.Estimator est = requested == null ? defaultEstimator(m) : requested;
     DensityModel.LogDensity lp = score(m, x, new DensityModel.ScoreOptions(est, k, minTerms, repeats),

@@ -12,6 +12,7 @@ import dev.marginal.tensor.Parallel;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
+import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.SamplerChecks;
 import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
@@ -65,7 +66,7 @@ final class TargetCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "Root seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", paramLabel = "T", description = "Worker threads, at most the number of cores (default: ${DEFAULT-VALUE}).")
   int threads = 1;
 
   @Option(names = "--lr", paramLabel = "RATE", description = "Decoder Adam step (default: ${DEFAULT-VALUE}).")
@@ -142,7 +143,8 @@ final class TargetCommand implements Callable<Integer> {
     Provenance provenance = new Provenance(spec);
     Target t = input(() -> Targets.of(target));
     ReverseKlOptions options = options();
-    Commands.positive("--threads", threads);
+    threads = Limits.threads(Commands.positive("--threads", threads));
+    Limits.checkNetwork("--hidden", hidden, t.dim(), latent);
     Commands.positive("--eval-samples", evalSamples);
     Commands.positive("--eval-k", evalK);
     if (evalEvery < 0 || checkpointEvery < 0) {
@@ -156,6 +158,7 @@ final class TargetCommand implements Callable<Integer> {
     Parallel.setDefaultThreads(threads);
     Map<String, Object> record = provenance.record(seed, t.name());
     record.put("training_options", options.toMap());
+    record.put(RunFingerprint.KEY, RunFingerprint.of(options, t.name()));
     SurrogateTraining.Result result = run(t, options, record);
     PrintWriter err = spec.commandLine().getErr();
     result.warnings().forEach(w -> err.println("marginal: warning: " + w));
@@ -186,7 +189,11 @@ final class TargetCommand implements Callable<Integer> {
     try (InterruptGuard guard = new InterruptGuard()) {
       SurrogateTraining.Control c = control.withStop(guard::stopRequested).withProgress(TerminalProgress.onTerminal(
           "target " + t.name() + " " + options.objective().id(), options.iterations(), output.quiet));
-      return input(() -> SurrogateTraining.train(t, options, c));
+      try {
+        return SurrogateTraining.train(t, options, c);
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException((resume != null ? resume + ": " : "") + e.getMessage(), e);
+      }
     }
   }
 

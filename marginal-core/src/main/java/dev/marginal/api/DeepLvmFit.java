@@ -14,6 +14,7 @@ import dev.marginal.train.LvmCheckpoint;
 import dev.marginal.train.LvmTrainer;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
+import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.TrainingState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -177,9 +178,15 @@ public final class DeepLvmFit {
       validation = split.validation();
     }
     train = training.binarization().prepare(train, RngKey.of(training.seed()).foldIn(0x42));
+    DeepLvm.Config config = config(data, options);
+    String validationSetting = control.validation() != null ? control.validation().source()
+        : options.validationFraction() > 0 ? String.valueOf(options.validationFraction()) : null;
+    Map<String, Object> fingerprint = RunFingerprint.of(training, data, validationSetting, options.standardize(),
+        config, options.inference().perDatapoint());
     LvmDensityModel model;
     LvmTrainer trainer;
     if (control.resume() != null) {
+      RunFingerprint.check(control.resume().provenance(), fingerprint);
       model = LvmDensityModel.fromFile(control.resume());
       if (options.inference().perDatapoint() && !model.perDatapoint()) {
         throw ParameterException.about(List.of("perDatapoint"), "perDatapoint inference asked for, but the "
@@ -193,9 +200,7 @@ public final class DeepLvmFit {
       trainer = new LvmTrainer(model.model(), local, training);
       LvmCheckpoint.restore(control.resume(), trainer);
     } else {
-      DeepLvmOptions.Architecture a = options.architecture();
-      int latent = a.latentDimFor(data.cols());
-      DeepLvm.Config config = new DeepLvm.Config(data.cols(), latent, a.hidden(), a.activation(), decoder);
+      int latent = config.latentDim();
       DeepLvm fresh = DeepLvm.create(config, RngKey.of(training.seed()), columnMeans(train));
       LvmDensityModel amortized = new LvmDensityModel(fresh, data.columns(), standardizer);
       if (options.inference().perDatapoint()) {
@@ -210,6 +215,7 @@ public final class DeepLvmFit {
     checkpointProvenance.put("seed", training.seed());
     checkpointProvenance.put("data", data.source());
     checkpointProvenance.put("options", training.toMap());
+    checkpointProvenance.put(RunFingerprint.KEY, fingerprint);
     checkpointProvenance.putAll(control.provenanceExtras());
     TrainingState state = train(trainer, model, train, validation, control, checkpointProvenance);
     Provenance provenance = clock.stop(training.seed(), data.source(), data.rows(), data.columns(), training.toMap());
@@ -229,6 +235,16 @@ public final class DeepLvmFit {
     } catch (IOException e) {
       throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The network a fit of {@code data} with {@code options} builds: the latent size and decoder resolved from the
+   * data where the options leave them open.
+   */
+  public static DeepLvm.Config config(Dataset data, DeepLvmOptions options) {
+    DeepLvmOptions.Architecture a = options.architecture();
+    return new DeepLvm.Config(data.cols(), a.latentDimFor(data.cols()), a.hidden(), a.activation(),
+        decoder(data, options));
   }
 
   /** The decoder asked for, or Bernoulli for unstandardized data in [0, 1] and Gaussian otherwise. */

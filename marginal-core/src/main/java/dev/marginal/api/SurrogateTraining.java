@@ -9,6 +9,7 @@ import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
 import dev.marginal.train.ReverseKlTrainer;
+import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -156,7 +157,9 @@ public final class SurrogateTraining {
     Provenance.Clock clock = Provenance.startClock();
     LvmDensityModel model;
     ReverseKlTrainer trainer;
+    Map<String, Object> fingerprint = RunFingerprint.of(options, target.name());
     if (control.resume() != null) {
+      RunFingerprint.check(control.resume().provenance(), fingerprint);
       model = LvmDensityModel.fromFile(control.resume());
       trainer = new ReverseKlTrainer(model.model(), target, options);
       LvmCheckpoint.restore(control.resume(), trainer);
@@ -169,6 +172,7 @@ public final class SurrogateTraining {
     record.put("seed", options.seed());
     record.put("target", target.name());
     record.put("training_options", options.toMap());
+    record.put(RunFingerprint.KEY, fingerprint);
     record.putAll(control.provenanceExtras());
     Path ckpt = control.checkpoint();
     ReverseKlRun.Result run;

@@ -46,6 +46,52 @@ public final class CsvWriter {
     writeRows(path, columns, values.length, (w, i) -> w.write(Double.toString(values[i])));
   }
 
+  /** The rows of a file written in pieces: piece {@code c} = 0, 1, ..., or null after the last. */
+  @FunctionalInterface
+  public interface Chunks {
+    /** Piece {@code c}, with the same columns as piece 0; null when there are no more. */
+    Dataset chunk(int c);
+  }
+
+  /**
+   * Writes a file piece by piece, so that it may be far larger than memory: only one piece is held at a time. The
+   * header is piece 0's columns; the file appears complete or not at all.
+   *
+   * @throws IllegalArgumentException if there is no piece 0 or a piece's columns differ from it
+   */
+  public static void write(Path path, Chunks chunks) {
+    try {
+      AtomicFiles.write(path, (OutputStream out) -> {
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        List<String> columns = null;
+        for (int c = 0; ; c++) {
+          Dataset d = chunks.chunk(c);
+          if (d == null) {
+            break;
+          }
+          if (columns == null) {
+            columns = d.columns();
+            writeHeader(w, columns);
+          } else if (!columns.equals(d.columns())) {
+            throw new IllegalArgumentException(path + ": piece " + c + " has other columns than piece 0");
+          }
+          float[] v = d.values();
+          int cols = columns.size();
+          for (int i = 0; i < v.length; i++) {
+            w.write(Float.toString(v[i]));
+            w.write((i + 1) % cols == 0 ? '\n' : ',');
+          }
+        }
+        if (columns == null) {
+          throw new IllegalArgumentException(path + ": nothing to write");
+        }
+        w.flush();
+      });
+    } catch (IOException e) {
+      throw new DataException(path + ": cannot write (" + e.getMessage() + ")", e);
+    }
+  }
+
   /** Writes value {@code i} of the row-major array. */
   @FunctionalInterface
   private interface ValueWriter {

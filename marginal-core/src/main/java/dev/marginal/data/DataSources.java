@@ -59,6 +59,9 @@ public final class DataSources {
       throw new IllegalArgumentException("limit must be >= 1, got " + limit);
     }
     Dataset data = loadUpTo(spec, columns, limit);
+    if (data.rows() == 0) {
+      throw new DataException(data.source() + ": no data rows");
+    }
     return data.rows() > limit ? data.head(limit) : data;
   }
 

@@ -44,6 +44,7 @@ public final class ToyData {
     if (n < 1) {
       throw new DataException("toy:" + name + ": n must be at least 1, got " + n);
     }
+    checkMemory(name, n);
     Points p =
         switch (name) {
           case "moons" -> moons(n, key);
@@ -59,6 +60,19 @@ public final class ToyData {
         };
     Dataset data = Dataset.of("toy:" + name + "?n=" + n, COLUMNS, p.xy);
     return p.labels == null ? data : data.withLabels(p.labels);
+  }
+
+  /** Bytes held per point while generating: two doubles, two floats and a label. */
+  static final long BYTES_PER_POINT = 2 * 8 + 2 * 4 + 4;
+
+  /** Refuses, before allocating, more points than one array or the heap can hold. */
+  private static void checkMemory(String name, int n) {
+    long max = Runtime.getRuntime().maxMemory();
+    long bytes = n * BYTES_PER_POINT;
+    if (2L * n > Integer.MAX_VALUE - 8 || bytes > max) {
+      throw new DataException("toy:" + name + ": n=" + n + " points would need about " + (bytes >> 20)
+          + " MiB, more than the " + (max >> 20) + " MiB heap; use a smaller n");
+    }
   }
 
   /** Points {@code [n, 2]} row-major and optional group labels. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -18,6 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * flushed to disk, and is then renamed over the target with {@code ATOMIC_MOVE} (falling back to
  * {@code REPLACE_EXISTING} where the file system cannot rename atomically). If writing fails, the old file, if
  * any, is left untouched and the temporary file is removed. For results, model files and checkpoints alike.
+ *
+ * <p>A process killed in the middle of a write leaves its temporary file {@code .NAME.PID-N.tmp} behind; the next
+ * write of the same target removes such files whose process is no longer running.
  */
 public final class AtomicFiles {
   /** An action on a value that may fail with an {@link IOException}. */
@@ -41,6 +45,7 @@ public final class AtomicFiles {
   public static void write(Path target, IOConsumer<OutputStream> body) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    removeStaleTemps(dir, target.getFileName().toString());
     Path tmp = createTemp(dir, target.getFileName().toString());
     boolean moved = false;
     try {
@@ -77,6 +82,33 @@ public final class AtomicFiles {
       } catch (FileAlreadyExistsException e) {
         // Left over from an earlier process with the same id: try the next number.
       }
+    }
+  }
+
+  /** Deletes {@code .NAME.PID-N.tmp} files in {@code dir} left by processes that are no longer running. */
+  static void removeStaleTemps(Path dir, String name) {
+    String prefix = "." + name + ".";
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir,
+        p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp"))) {
+      for (Path t : temps) {
+        String middle = t.getFileName().toString();
+        middle = middle.substring(prefix.length(), middle.length() - ".tmp".length());
+        int dash = middle.indexOf('-');
+        if (dash <= 0 || !middle.substring(dash + 1).chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          long pid = Long.parseLong(middle.substring(0, dash));
+          if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            continue;
+          }
+          Files.deleteIfExists(t);
+        } catch (NumberFormatException | IOException e) {
+          // Not one of ours, or already gone: leave it.
+        }
+      }
+    } catch (IOException e) {
+      // Cleaning up is a courtesy; the write itself does not depend on it.
     }
   }
 

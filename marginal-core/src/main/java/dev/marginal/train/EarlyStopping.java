@@ -2,11 +2,14 @@ package dev.marginal.train;
 
 import dev.marginal.autodiff.Parameter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keeps the parameter values of the best validation epoch and puts them back when training stops early. The values
- * live in memory only.
+ * are saved in checkpoints ({@link #state()}, {@link #restore(Map)}), so that a resumed run that stops early keeps
+ * the same epoch's values as an uninterrupted one.
  */
 final class EarlyStopping {
   private final List<Parameter> parameters;
@@ -25,6 +28,39 @@ final class EarlyStopping {
     if (state.status() == TrainingState.Status.EARLY_STOPPED && best != null) {
       restore(parameters, best);
     }
+  }
+
+  /** The best epoch's values by parameter name, or an empty map before the first validated epoch. */
+  Map<String, float[]> state() {
+    Map<String, float[]> m = new LinkedHashMap<>();
+    if (best != null) {
+      for (int i = 0; i < parameters.size(); i++) {
+        m.put(parameters.get(i).name(), best.get(i).clone());
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Restores the best epoch's values saved by {@link #state()}; an empty map means none yet.
+   *
+   * @throws IllegalArgumentException if a parameter is missing or has another size
+   */
+  void restore(Map<String, float[]> saved) {
+    if (saved.isEmpty()) {
+      best = null;
+      return;
+    }
+    List<float[]> values = new ArrayList<>();
+    for (Parameter p : parameters) {
+      float[] v = saved.get(p.name());
+      if (v == null || v.length != p.value().size()) {
+        throw new IllegalArgumentException("the checkpoint's best-epoch values of '" + p.name() + "' are "
+            + (v == null ? "missing" : v.length + " numbers, expected " + p.value().size()));
+      }
+      values.add(v.clone());
+    }
+    best = values;
   }
 
   static void restore(List<Parameter> params, List<float[]> values) {

@@ -17,13 +17,15 @@ import java.util.Map;
  *
  * <p>A per-datapoint run also stores its training rows' posteriors ({@value LocalPosteriors#LOC},
  * {@value LocalPosteriors#LOG_VAR}) and their row-sparse Adam state ({@code opt.local/...}), so that a resumed run
- * continues exactly; finished model files leave them out.
+ * continues exactly; finished model files leave them out. Under early stopping the best validation epoch's
+ * parameter values are kept too ({@code best/...}), so that a resumed run that stops early restores the same ones.
  */
 public final class LvmCheckpoint {
   static final String DECODER_PREFIX = "opt.decoder/";
   static final String ENCODER_PREFIX = "opt.encoder/";
   static final String LOCAL_PREFIX = "opt.local/";
   static final String AVERAGE_PREFIX = "average/";
+  static final String BEST_PREFIX = "best/";
 
   private LvmCheckpoint() {}
 
@@ -37,6 +39,7 @@ public final class LvmCheckpoint {
       extra.put(LocalPosteriors.LOG_VAR, local.logVar().value());
       put(extra, LOCAL_PREFIX, trainer.localOptimizerState());
     }
+    put(extra, BEST_PREFIX, trainer.bestEpochState());
     write(path, model, trainer.state().toMap(), trainer.decoderOptimizerState(), trainer.encoderOptimizerState(),
         extra, provenance);
   }
@@ -95,6 +98,7 @@ public final class LvmCheckpoint {
     }
     TrainingState state = TrainingState.fromMap((Map<String, Object>) training).resumed();
     trainer.resumeFrom(state, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX));
+    trainer.resumeBestEpochFrom(takeOptional(file, BEST_PREFIX));
     LocalPosteriors local = trainer.localPosteriors();
     if (local != null) {
       LocalPosteriors saved = localPosteriors(file);

@@ -103,6 +103,16 @@ public final class LvmTrainer {
     return local;
   }
 
+  /** The parameter values of the best validation epoch so far, by name, for checkpoints (empty before one). */
+  public Map<String, float[]> bestEpochState() {
+    return earlyStopping.state();
+  }
+
+  /** Restores the best validation epoch's values from a checkpoint, so early stopping resumes exactly. */
+  public void resumeBestEpochFrom(Map<String, float[]> saved) {
+    earlyStopping.restore(saved);
+  }
+
   /** Optimizer state of the local posteriors for checkpoints (empty when the encoder is used). */
   public Map<String, float[]> localOptimizerState() {
     return localOpt == null ? Map.of() : localOpt.state();

@@ -53,6 +53,9 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
   public static final double DEFAULT_LR_FLOOR = 1;
   /** Decay of the parameter average that is evaluated and saved (evidence in the class doc). */
   public static final double DEFAULT_AVERAGING = 0.999;
+  /** Most iterations: a run keeps one loss per step in an array. */
+  public static final long MAX_ITERATIONS = Integer.MAX_VALUE - 8;
+
   /** Adam's β2 for both optimizers, below Adam's usual 0.999 (evidence in the class doc). */
   public static final double DEFAULT_ADAM_BETA2 = 0.98;
 
@@ -161,6 +164,9 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
     public RunControl {
       ParameterException.atLeast("batchSize", batchSize, 1);
       ParameterException.atLeast("iterations", iterations, 0);
+      if (iterations > MAX_ITERATIONS) {
+        throw ParameterException.of("iterations", "must be at most " + MAX_ITERATIONS + ", got " + iterations);
+      }
     }
   }
 

@@ -47,7 +47,8 @@ public final class ReverseKlRun {
       CheckpointSink checkpoints, Consumer<SurrogateMetrics> onEvaluation) throws IOException {
     RngKey evalKey = RngKey.of(options.seed()).foldIn(0x4556414CL);
     long total = options.iterations();
-    float[] losses = new float[(int) Math.max(0, total - trainer.steps())];
+    // Grown as steps are done: memory follows the steps run, not the steps asked for.
+    float[] losses = new float[(int) Math.min(Math.max(0, total - trainer.steps()), 1 << 16)];
     int recorded = 0;
     List<SurrogateMetrics> evals = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
@@ -59,6 +60,10 @@ public final class ReverseKlRun {
         String why = "training diverged at step " + trainer.steps() + " (loss " + loss
             + "); the last checkpoint holds the last good surrogate";
         return new Result(Status.DIVERGED, why, trainer.steps(), trim(losses, recorded), evals, warnings);
+      }
+      if (recorded == losses.length) {
+        losses = java.util.Arrays.copyOf(losses,
+            (int) Math.min(2L * losses.length + 1, ReverseKlOptions.MAX_ITERATIONS));
       }
       losses[recorded++] = (float) loss;
       long s = trainer.steps();

@@ -63,4 +63,17 @@ class AtomicFilesTest {
     }));
     assertEquals(List.of(), listing());
   }
+
+  @Test
+  void temporaryFilesOfKilledWritersAreRemovedByTheNextWrite() throws IOException {
+    // Linux process ids stay below 2^22, so 999999999 is never running; this process is.
+    Path dead = Files.writeString(dir.resolve(".m.bin.999999999-3.tmp"), "half a file");
+    Path live = Files.writeString(dir.resolve(".m.bin." + ProcessHandle.current().pid() + "-77.tmp"), "busy");
+    Path other = Files.writeString(dir.resolve(".other.bin.999999999-1.tmp"), "another target's");
+    Path odd = Files.writeString(dir.resolve(".m.bin.notes.tmp"), "not ours");
+    AtomicFiles.writeString(dir.resolve("m.bin"), "done");
+    assertEquals(false, Files.exists(dead));
+    assertEquals(true, Files.exists(live) && Files.exists(other) && Files.exists(odd));
+    assertEquals("done", Files.readString(dir.resolve("m.bin")));
+  }
 }

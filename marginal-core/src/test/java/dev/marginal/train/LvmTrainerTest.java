@@ -196,6 +196,42 @@ class LvmTrainerTest {
   }
 
   @Test
+  void resumeUnderEarlyStoppingKeepsTheSameBestEpochBitForBit() throws IOException {
+    LvmTrainingOptions opts = options(LvmTrainingOptions.Objective.ELBO).withEpochs(200).withPatience(2)
+        .withLearningRate(2e-2);
+    Dataset train = MOONS.head(80);
+    Dataset valid = ToyData.generate("moons", 100, RngKey.of(9));
+    DeepLvm straight = model(4);
+    TrainingState s = new LvmTrainer(straight, opts).fit(train, valid, Progress.silent(), () -> false, t -> {});
+    assertEquals(TrainingState.Status.EARLY_STOPPED, s.status());
+    int epochs = s.history().size();
+    assertTrue(epochs >= 4, "ran " + epochs + " epochs");
+
+    // Interrupt in the middle of the last epoch: the best epoch lies behind, the early stop ahead.
+    int stopAt = 2 * (epochs - 1) + 1;
+    Path ckpt = dir.resolve("early.ckpt");
+    DeepLvm first = model(4);
+    LvmDensityModel firstModel = new LvmDensityModel(first, List.of("x0", "x1"), null);
+    AtomicInteger steps = new AtomicInteger();
+    TrainingState s1 = new LvmTrainer(first, opts).fit(train, valid, Progress.silent(),
+        () -> steps.incrementAndGet() >= stopAt, t -> LvmCheckpoint.write(ckpt, firstModel, t, Map.of()));
+    assertEquals(TrainingState.Status.INTERRUPTED, s1.status());
+
+    ModelFile file = ModelFile.read(ckpt);
+    DeepLvm resumed = LvmDensityModel.fromFile(file).model();
+    LvmTrainer t2 = new LvmTrainer(resumed, opts);
+    LvmCheckpoint.restore(file, t2);
+    TrainingState s2 = t2.fit(train, valid, Progress.silent(), () -> false, t -> {});
+    assertEquals(TrainingState.Status.EARLY_STOPPED, s2.status());
+    assertEquals(epochs, s2.history().size());
+    float[][] va = values(straight);
+    float[][] vb = values(resumed);
+    for (int i = 0; i < va.length; i++) {
+      assertArrayEquals(va[i], vb[i], "parameter " + i);
+    }
+  }
+
+  @Test
   void learningRateFloorGivesACosineFromTheRateToTheFloorOverTheRun() throws IOException {
     LvmTrainer constant = new LvmTrainer(model(1), options(LvmTrainingOptions.Objective.ELBO).withEpochs(1));
     LvmTrainer decaying = new LvmTrainer(model(1), options(LvmTrainingOptions.Objective.ELBO).withEpochs(1)

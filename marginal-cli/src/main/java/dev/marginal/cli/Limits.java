@@ -1,0 +1,142 @@
+package dev.marginal.cli;
+
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.LvmDensityModel;
+import dev.marginal.models.DeepLvm;
+import java.util.List;
+
+/**
+ * Bounds on size options, checked before anything is allocated: a size whose memory estimate exceeds the heap is
+ * refused in one line that names the option, the estimate and the heap, and says what to change; a thread count
+ * beyond the machine's cores is capped.
+ *
+ * <p>Estimates are deliberately rough (within a small factor) and err on the large side only for sizes that could
+ * not possibly fit; they are for refusing a command that would die minutes later, not for tuning.
+ */
+final class Limits {
+  /** Bytes per float. */
+  private static final long FLOAT = 4;
+  /**
+   * Live copies of each activation while a batch passes through an MLP (pre-activation, activation, gradient or
+   * sample noise): a generous factor so that an estimate under the heap still leaves room for the rest.
+   */
+  private static final long ACTIVATION_COPIES = 4;
+  /** Copies of each parameter while training: the value, its gradient and Adam's two moments. */
+  private static final long PARAMETER_COPIES = 4;
+
+  private Limits() {}
+
+  /** The heap this JVM may grow to, in bytes. */
+  static long heapBytes() {
+    return Runtime.getRuntime().maxMemory();
+  }
+
+  /**
+   * Refuses {@code bytes} of work that cannot fit in the heap.
+   *
+   * @param option the option to change, named in the message (e.g. {@code --k})
+   * @param value the value given, as typed
+   * @param what what is allocated, e.g. "importance samples"
+   */
+  static void fitsInHeap(String option, Object value, long bytes, String what) {
+    if (bytes < 0 || bytes > heapBytes()) {
+      throw new UserInputException(option + " " + value + ": " + what + " would need about " + human(bytes)
+          + " of memory, more than the " + human(heapBytes()) + " heap; lower " + option + " or give the JVM more"
+          + " memory, e.g. MARGINAL_JAVA_OPTS=-Xmx" + suggestedGiB(bytes) + "g");
+    }
+  }
+
+  /** {@code requested} threads, capped at the number of cores (results do not depend on the thread count). */
+  static int threads(int requested) {
+    return Math.min(requested, Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * Refuses a number of importance samples per row whose pass through a deep LVM cannot fit (models with an exact
+   * density draw none). Rows are scored in passes of at least one row's K samples.
+   */
+  static void checkImportanceSamples(String option, int k, DensityModel model) {
+    if (model instanceof LvmDensityModel lvm) {
+      long rows = Math.max(k, 1 << 14);
+      fitsInHeap(option, k, activationBytes(lvm.model().config(), rows), "K importance samples of one row");
+    }
+  }
+
+  /** Floats in the activations of one row passing through the encoder and decoder of {@code c}. */
+  static long activationsPerRow(DeepLvm.Config c) {
+    long sum = c.dataDim() + 2L * c.latentDim() + 2L * c.dataDim();
+    for (int h : c.hidden()) {
+      sum += 2L * h;
+    }
+    return sum;
+  }
+
+  /** Bytes for {@code rows} rows (samples) through {@code c} at once. */
+  static long activationBytes(DeepLvm.Config c, long rows) {
+    return saturatingMultiply(saturatingMultiply(rows, activationsPerRow(c)), FLOAT * ACTIVATION_COPIES);
+  }
+
+  /**
+   * Refuses hidden widths whose weights (with gradients and Adam moments) cannot fit: widths 100000,100000 hold
+   * 10¹⁰ weights.
+   *
+   * @param option the option that set the widths
+   */
+  static void checkNetwork(String option, List<Integer> hidden, int dataDim, int latentDim) {
+    long params = 0;
+    long largest = 0;
+    long previous = dataDim;
+    for (long width : hiddenThenLatent(hidden, latentDim)) {
+      long matrix = saturatingMultiply(previous, width);
+      params = saturatingAdd(params, matrix);
+      largest = Math.max(largest, matrix);
+      previous = width;
+    }
+    long bytes = saturatingMultiply(saturatingMultiply(2, params), FLOAT * PARAMETER_COPIES);
+    String widths = String.join(",", hidden.stream().map(String::valueOf).toList());
+    fitsInHeap(option, widths, bytes, "the encoder and decoder weights");
+    if (largest > Integer.MAX_VALUE - 8) {
+      throw new UserInputException(option + " " + widths + ": a weight matrix would exceed 2^31 entries");
+    }
+  }
+
+  private static long[] hiddenThenLatent(List<Integer> hidden, int latentDim) {
+    long[] w = new long[hidden.size() + 1];
+    for (int i = 0; i < hidden.size(); i++) {
+      w[i] = hidden.get(i);
+    }
+    w[hidden.size()] = 2L * latentDim;
+    return w;
+  }
+
+  static long saturatingMultiply(long a, long b) {
+    long r = a * b;
+    return a != 0 && (r / a != b || r < 0) ? Long.MAX_VALUE : r;
+  }
+
+  private static long saturatingAdd(long a, long b) {
+    long r = a + b;
+    return r < 0 ? Long.MAX_VALUE : r;
+  }
+
+  /** Bytes as MiB, GiB or TiB, rounded up. */
+  static String human(long bytes) {
+    if (bytes < 0 || bytes == Long.MAX_VALUE) {
+      return "more than 8 EiB";
+    }
+    String[] units = {"MiB", "GiB", "TiB", "PiB"};
+    double v = bytes / (double) (1 << 20);
+    int u = 0;
+    while (v >= 1024 && u + 1 < units.length) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  /** A heap size in GiB that would hold {@code bytes} with room to spare. */
+  private static long suggestedGiB(long bytes) {
+    long gib = (Math.min(bytes, 1L << 50) >> 30) + 1;
+    return Math.max(2, 2 * gib);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.marginal.cli;
+
+import dev.marginal.data.CsvWriter;
+import dev.marginal.data.Dataset;
+import dev.marginal.density.DensityModel;
+import dev.marginal.random.RngKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes N samples of a model to CSV in pieces of {@value #CHUNK_ROWS} rows, so that the number of samples is
+ * bounded by the disk, not the heap. Piece 0 is drawn with the seed's key itself, so up to {@value #CHUNK_ROWS}
+ * samples are exactly {@code model.sample(key, n)}; piece c ≥ 1 uses {@code key.foldIn(c)}. The output depends only
+ * on the model, the key and N.
+ */
+final class SampleStream {
+  /** Rows per piece. */
+  static final int CHUNK_ROWS = 1 << 16;
+
+  private SampleStream() {}
+
+  /**
+   * Draws and writes {@code n} samples.
+   *
+   * @return piece 0 (at most {@value #CHUNK_ROWS} rows), for a picture
+   */
+  static Dataset write(DensityModel model, RngKey key, long n, Path out) {
+    checkDiskSpace(n, model.dim(), out);
+    Dataset[] first = new Dataset[1];
+    CsvWriter.write(out, c -> {
+      long start = (long) c * CHUNK_ROWS;
+      if (start >= n) {
+        return null;
+      }
+      Dataset piece = model.sample(c == 0 ? key : key.foldIn(c), (int) Math.min(CHUNK_ROWS, n - start));
+      if (c == 0) {
+        first[0] = piece;
+      }
+      return piece;
+    });
+    return first[0];
+  }
+
+  /** Bytes per value written, about: a float's shortest decimal form and its separator. */
+  private static final long BYTES_PER_VALUE = 13;
+
+  /** Refuses, before drawing anything, a file that would not fit on the output's disk. */
+  private static void checkDiskSpace(long n, int dim, Path out) {
+    long bytes = Limits.saturatingMultiply(Limits.saturatingMultiply(n, dim), BYTES_PER_VALUE);
+    try {
+      long free = Files.getFileStore(out.toAbsolutePath().getParent()).getUsableSpace();
+      if (bytes > free) {
+        throw new UserInputException("--n " + n + ": the CSV would take about " + Limits.human(bytes) + ", more than"
+            + " the " + Limits.human(free) + " free on the disk of " + out + "; lower --n");
+      }
+    } catch (IOException e) {
+      // The space is unknown: write, and let a full disk fail the atomic write without touching the old file.
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.data.CsvReader;
+import dev.marginal.data.Dataset;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.Models;
+import dev.marginal.io.ModelFile;
+import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Parallel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sizes that cannot fit are refused before anything is allocated, in one line naming the option, the estimate and
+ * what to change; samples stream to disk; thread counts are capped; no file in the directory changes.
+ */
+class OptionBoundsTest {
+  @TempDir static Path dir;
+  private static Path lvm;
+  private static Path gmm;
+
+  @BeforeAll
+  static void fitModels() {
+    lvm = dir.resolve("lvm.marginal");
+    CliRun r = CliRun.of("fit", "--data", "toy:moons?n=60", "--model", "lvm", "--hidden", "8", "--steps", "2",
+        "--out", lvm.toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+    gmm = dir.resolve("gmm.marginal");
+    r = CliRun.of("fit", "--data", "toy:moons?n=60", "--model", "gmm", "--components", "2", "--out",
+        gmm.toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+  }
+
+  private static List<String> listing() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName() + ":" + p.toFile().length()).sorted().toList();
+    }
+  }
+
+  private static String refused(String... args) throws IOException {
+    List<String> before = listing();
+    CliRun r = CliRun.of(args);
+    assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());
+    assertEquals(1, r.errLines().size(), r.toString());
+    String line = r.errLines().get(0);
+    assertFalse(line.contains("Exception") || line.contains("\tat "), line);
+    assertEquals(before, listing(), "files changed");
+    return line;
+  }
+
+  private static String out(String name) {
+    return dir.resolve(name).toString();
+  }
+
+  @Test
+  void importanceSamplesBeyondTheHeapNameTheOption() throws IOException {
+    String line = refused("score", "--model", lvm.toString(), "--data", "toy:moons?n=5", "--estimator", "iwae",
+        "--k", "1000000000", "--out", out("s.csv"));
+    assertTrue(line.startsWith("marginal: --k 1000000000: K importance samples of one row would need about"), line);
+    assertTrue(line.contains("lower --k") && line.contains("MARGINAL_JAVA_OPTS=-Xmx"), line);
+    assertTrue(refused("eval", "--model", lvm.toString(), "--data", "toy:moons?n=5", "--k", "1000000000")
+        .contains("--k 1000000000"));
+    assertTrue(refused("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--k", "100000000", "--out",
+        out("f.marginal")).contains("--k 100000000: --batch 20 rows of K importance samples"));
+  }
+
+  @Test
+  void networksBeyondTheHeapAreRefusedBeforeAllocation() throws IOException {
+    assertTrue(refused("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--hidden", "100000,100000", "--out",
+        out("f.marginal")).contains("--hidden 100000,100000: the encoder and decoder weights would need about"));
+    assertTrue(refused("target", "--target", "mixture", "--hidden", "100000,100000", "--out", out("t.marginal"))
+        .contains("--hidden 100000,100000"));
+  }
+
+  @Test
+  void countsThatOverflowAreRefused() throws IOException {
+    assertTrue(refused("fit", "--data", "toy:moons?n=2000000000", "--model", "gmm", "--out", out("f.marginal"))
+        .contains("toy:moons: n=2000000000 points would need about"));
+    assertTrue(refused("target", "--target", "mixture", "--iters", "3000000000", "--out", out("t.marginal"))
+        .contains("--iters must be at most 2147483639, got 3000000000"));
+    assertTrue(refused("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--per-datapoint", "--local-steps",
+        "1000000000", "--out", out("f.marginal")).contains("--local-steps must be at most"));
+  }
+
+  @Test
+  void samplesBeyondTheDiskAreRefused() throws IOException {
+    StringBuilder csv = new StringBuilder();
+    for (int j = 0; j < 300; j++) {
+      csv.append(j == 0 ? "" : ",").append("c").append(j);
+    }
+    csv.append('\n');
+    for (int i = 0; i < 4; i++) {
+      for (int j = 0; j < 300; j++) {
+        csv.append(j == 0 ? "" : ",").append((i * 7 + j * 3) % 11);
+      }
+      csv.append('\n');
+    }
+    Path wide = dir.resolve("wide.csv");
+    Files.writeString(wide, csv);
+    Path wideModel = dir.resolve("wide.marginal");
+    assertEquals(0, CliRun.of("fit", "--data", wide.toString(), "--model", "gmm", "--components", "1",
+        "--covariance", "diag", "--out", wideModel.toString(), "--quiet").code());
+    // 2e9 rows of 300 values: terabytes of text.
+    assertTrue(refused("sample", "--model", wideModel.toString(), "--n", "2000000000", "--out", out("big.csv"))
+        .contains("--n 2000000000: the CSV would take about"));
+  }
+
+  @Test
+  void samplesStreamInPiecesAndTheFirstPieceIsTheModelsOwnDraw() throws IOException {
+    Path s = dir.resolve("stream.csv");
+    int n = SampleStream.CHUNK_ROWS + 1000;
+    CliRun r = CliRun.of("sample", "--model", gmm.toString(), "--n", String.valueOf(n), "--seed", "4", "--out",
+        s.toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+    Dataset written = CsvReader.read(s);
+    assertEquals(n, written.rows());
+    DensityModel m = Models.read(gmm);
+    float[] direct = m.sample(RngKey.of(4), SampleStream.CHUNK_ROWS).values();
+    float[] head = Arrays.copyOf(written.values(), direct.length);
+    assertArrayEquals(direct, head);
+    float[] tail = Arrays.copyOfRange(written.values(), direct.length, written.values().length);
+    assertArrayEquals(m.sample(RngKey.of(4).foldIn(1), 1000).values(), tail);
+    Files.delete(s);
+  }
+
+  @Test
+  void threadsAreCappedAtTheCores() {
+    CliRun r = CliRun.of("fit", "--data", "toy:moons?n=60", "--model", "lvm", "--hidden", "4", "--steps", "1",
+        "--threads", "1000", "--out", out("t.marginal"), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+    assertEquals(Runtime.getRuntime().availableProcessors(), Parallel.defaultThreads());
+    assertEquals(Runtime.getRuntime().availableProcessors(), Limits.threads(1000));
+    assertEquals(1, Limits.threads(1));
+  }
+
+  @Test
+  void emptyIdxDataIsAnError() throws IOException {
+    Path empty = dir.resolve("empty-images.idx");
+    Files.write(empty, ByteBuffer.allocate(16).putInt(0x803).putInt(0).putInt(1).putInt(2).array());
+    String line = refused("score", "--model", gmm.toString(), "--data", empty.toString(), "--out", out("e.csv"));
+    assertTrue(line.contains(empty + ": no data rows"), line);
+  }
+
+  @Test
+  void aModelThatCannotBeWrittenIsSavedElsewhereAndTheMessageSaysWhere() throws IOException {
+    Path blocker = dir.resolve("blocker");
+    Files.writeString(blocker, "a file where a directory is expected");
+    Path out = blocker.resolve("m.marginal");
+    ModelFile file = ModelFile.read(gmm);
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> Commands.writeModel(file, out));
+    Path rescue = Commands.rescuePath(out);
+    try {
+      assertTrue(e.getMessage().contains("the model was saved to " + rescue + " instead"), e.getMessage());
+      assertArrayEquals(file.float64("covariances").values(), ModelFile.read(rescue).float64("covariances").values());
+    } finally {
+      Files.deleteIfExists(rescue);
+      Files.delete(blocker);
+    }
+  }
+}

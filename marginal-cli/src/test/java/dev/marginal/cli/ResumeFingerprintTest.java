@@ -1,0 +1,101 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.io.ModelFile;
+import dev.marginal.train.RunFingerprint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Resuming checks the checkpoint's fingerprint against the run asked for: a different data set, objective,
+ * architecture, seed or target is refused in one line naming the differing options, before any work and with every
+ * file left as it was; the run's length may change.
+ */
+class ResumeFingerprintTest {
+  @TempDir Path dir;
+
+  private List<String> lvm(String data, String... more) {
+    List<String> a = new ArrayList<>(List.of("fit", "--data", data, "--model", "lvm", "--batch", "20", "--quiet"));
+    a.addAll(List.of(more));
+    return a;
+  }
+
+  private Map<String, Long> snapshot() throws IOException {
+    Map<String, Long> m = new TreeMap<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        m.put(p.getFileName().toString(), Files.getLastModifiedTime(p).toMillis() * 31 + Files.size(p));
+      }
+    }
+    return m;
+  }
+
+  private String refused(List<String> args, String... parts) throws IOException {
+    Map<String, Long> before = snapshot();
+    CliRun r = CliRun.of(args.toArray(String[]::new));
+    assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());
+    assertEquals(1, r.errLines().size(), r.toString());
+    String line = r.errLines().get(0);
+    for (String p : parts) {
+      assertTrue(line.contains(p), "'" + p + "' missing from: " + line);
+    }
+    assertFalse(line.contains("Exception") || line.contains("\tat "), line);
+    assertEquals(before, snapshot(), "files changed");
+    return line;
+  }
+
+  private static List<String> with(List<String> a, String... more) {
+    List<String> b = new ArrayList<>(a);
+    b.addAll(List.of(more));
+    return b;
+  }
+
+  @Test
+  void lvmResumeRefusesAnotherRunAndAcceptsAnotherLength() throws IOException {
+    Path first = dir.resolve("first.marginal");
+    Path ckpt = dir.resolve("first.marginal.ckpt");
+    assertEquals(0, CliRun.of(with(lvm("toy:moons?n=60"), "--hidden", "8", "--steps", "3", "--out", first.toString())
+        .toArray(String[]::new)).code());
+    assertTrue(ModelFile.read(ckpt).provenance().get(RunFingerprint.KEY) instanceof Map);
+    String next = dir.resolve("next.marginal").toString();
+
+    String line = refused(with(lvm("toy:moons?n=60"), "--steps", "6", "--objective", "sumo", "--hidden", "16",
+        "--resume", ckpt.toString(), "--out", next), ckpt + ": the checkpoint is of a different run",
+        "--objective sumo (the checkpoint's run had ", "--hidden [16] (the checkpoint's run had [8])");
+    assertFalse(line.contains("--batch"), "only the differing settings are named: " + line);
+    refused(with(lvm("toy:moons?n=50"), "--hidden", "8", "--steps", "6", "--resume", ckpt.toString(), "--out", next),
+        "data 50 rows of 2 columns");
+    refused(with(lvm("toy:moons?n=60&seed=1"), "--hidden", "8", "--steps", "6", "--resume", ckpt.toString(), "--out", next),
+        "data 60 rows of 2 columns with sha256");
+    refused(with(lvm("toy:moons?n=60"), "--hidden", "8", "--steps", "6", "--seed", "5", "--resume", ckpt.toString(), "--out", next),
+        "--seed 5 (the checkpoint's run had 0)");
+
+    CliRun ok = CliRun.of(with(lvm("toy:moons?n=60"), "--hidden", "8", "--steps", "6", "--threads", "2", "--checkpoint-every", "2",
+        "--resume", ckpt.toString(), "--out", next).toArray(String[]::new));
+    assertEquals(0, ok.code(), ok.toString());
+  }
+
+  @Test
+  void targetResumeRefusesAnotherTarget() throws IOException {
+    Path first = dir.resolve("t.marginal");
+    List<String> base = List.of("target", "--eval-samples", "10", "--eval-k", "5", "--quiet");
+    assertEquals(0, CliRun.of(with(base, "--target", "funnel", "--iters", "20", "--out", first.toString()).toArray(String[]::new))
+        .code());
+    Path ckpt = dir.resolve("t.marginal.ckpt");
+    refused(with(base, "--target", "mixture", "--iters", "40", "--resume", ckpt.toString(), "--out",
+        dir.resolve("u.marginal").toString()), "target mixture (the checkpoint's run had funnel)");
+    refused(with(base, "--target", "funnel", "--iters", "40", "--objective", "iwae", "--resume", ckpt.toString(), "--out",
+        dir.resolve("u.marginal").toString()), "--objective iwae (the checkpoint's run had sumo)");
+  }
+}

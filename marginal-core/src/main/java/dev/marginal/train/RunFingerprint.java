@@ -1,0 +1,148 @@
+package dev.marginal.train;
+
+import dev.marginal.config.ParameterException;
+import dev.marginal.data.Dataset;
+import dev.marginal.models.DeepLvm;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What defines a training run, stored in its checkpoints so that resuming cannot silently continue a different run:
+ * the data (by content, not by name), the objective, the optimizer settings, the architecture and the seed. Only the
+ * length of the run (epochs, steps, iterations) and how often it is checkpointed may change on resume; the thread
+ * count is not part of a run, since results do not depend on it.
+ *
+ * <p>Keys are the library's parameter names ({@code numSamples}, {@code batchSize}, ...), so that a mismatch is a
+ * {@link ParameterException} about exactly the settings that differ.
+ */
+public final class RunFingerprint {
+  /** Where checkpoints keep the fingerprint: under this key of their provenance. */
+  public static final String KEY = "fingerprint";
+
+  private RunFingerprint() {}
+
+  /**
+   * The fingerprint of a density-estimation run.
+   *
+   * @param data the training rows as given (after row and column selection, before standardization)
+   * @param validation the validation setting as given (a fraction or a source), or null
+   * @param standardize whether the model is fitted to standardized columns
+   * @param architecture the deep LVM's configuration
+   * @param perDatapoint whether q is per data point rather than an encoder
+   */
+  public static Map<String, Object> of(LvmTrainingOptions o, Dataset data, String validation, boolean standardize,
+      DeepLvm.Config architecture, boolean perDatapoint) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("data", data.rows() + " rows of " + data.cols() + " columns with sha256 " + digest(data));
+    m.put("validation", String.valueOf(validation));
+    m.put("standardize", standardize);
+    m.put("objective", o.objective().id());
+    m.put("numSamples", o.numSamples());
+    m.put("minTerms", o.minTerms());
+    m.put("gradient", o.gradient().id());
+    m.put("batchSize", o.batchSize());
+    m.put("learningRate", o.learningRate());
+    m.put("lrFloor", o.lrFloor());
+    m.put("warmupEpochs", o.warmupEpochs());
+    m.put("clipNorm", o.clipNorm());
+    m.put("patience", o.patience());
+    m.put("binarization", o.binarization().toString());
+    m.put("seed", o.seed());
+    putArchitecture(m, architecture);
+    m.put("perDatapoint", perDatapoint);
+    return m;
+  }
+
+  /** The fingerprint of a reverse-KL run on the target called {@code target}. */
+  public static Map<String, Object> of(ReverseKlOptions o, String target) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("target", target);
+    m.put("objective", o.objective().id());
+    m.put("numSamples", o.numSamples());
+    m.put("minTerms", o.minTerms());
+    m.put("batchSize", o.batchSize());
+    m.put("decoderLr", o.decoderLr());
+    m.put("encoderLr", o.encoderLr());
+    m.put("clipNorm", o.clipNorm());
+    m.put("warmup", o.warmup());
+    m.put("lrFloor", o.lrFloor());
+    m.put("averaging", o.averaging());
+    m.put("adamBeta2", o.adamBeta2());
+    m.put("seed", o.seed());
+    m.put("latentDim", o.latentDim());
+    m.put("hidden", Arrays.toString(o.hidden()));
+    m.put("activation", o.activation().id());
+    return m;
+  }
+
+  private static void putArchitecture(Map<String, Object> m, DeepLvm.Config c) {
+    m.put("latentDim", c.latentDim());
+    m.put("hidden", Arrays.toString(c.hidden()));
+    m.put("activation", c.activation().id());
+    m.put("decoder", c.decoder().id());
+  }
+
+  /**
+   * Refuses to resume a run whose fingerprint differs from the checkpoint's. A checkpoint without a fingerprint
+   * (written before fingerprints existed) is accepted as it is.
+   *
+   * @param checkpointProvenance the checkpoint's provenance, holding {@link #KEY}
+   * @param now the fingerprint of the run being started
+   * @throws ParameterException naming each differing setting, its value in the checkpoint and now
+   */
+  public static void check(Map<String, Object> checkpointProvenance, Map<String, Object> now) {
+    if (!(checkpointProvenance.get(KEY) instanceof Map<?, ?> saved)) {
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, Object> e : now.entrySet()) {
+      Object before = saved.get(e.getKey());
+      if (!same(before, e.getValue())) {
+        names.add(e.getKey());
+        parts.add(e.getKey() + " " + e.getValue() + " (the checkpoint's run had " + before + ")");
+      }
+    }
+    if (!names.isEmpty()) {
+      throw ParameterException.about(names, "the checkpoint is of a different run: " + String.join("; ", parts)
+          + "; resume with the run's own settings (only its length, checkpoint frequency and threads may change)");
+    }
+  }
+
+  /** Equality after a round trip through JSON: whole numbers come back as longs, others as doubles. */
+  private static boolean same(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      return x.doubleValue() == y.doubleValue();
+    }
+    return Objects.equals(a == null ? null : String.valueOf(a), b == null ? null : String.valueOf(b));
+  }
+
+  /** SHA-256 of the rows' float bits, the first 16 hex digits. */
+  static String digest(Dataset data) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      float[] v = data.values();
+      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+      for (float f : v) {
+        if (buf.remaining() < 4) {
+          md.update(buf.array(), 0, buf.position());
+          buf.clear();
+        }
+        buf.putInt(Float.floatToIntBits(f));
+      }
+      md.update(buf.array(), 0, buf.position());
+      md.update(String.join(",", data.columns()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

@@ -155,7 +155,7 @@ public final class DeepLvmFit {
       throw new IllegalArgumentException(data.source() + ": no data rows");
     }
     DeepLvm.Decoder decoder = decoder(data, options);
-    LvmTrainingOptions training = options.resolvedTraining();
+    LvmTrainingOptions training = resumedWarmup(options.resolvedTraining(), options, control.resume());
     if (decoder == DeepLvm.Decoder.GAUSSIAN) {
       training = training.withBinarization(Binarization.NONE);
     }
@@ -235,6 +235,22 @@ public final class DeepLvmFit {
     } catch (IOException e) {
       throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A resumed run keeps the warm-up its checkpoint was trained with unless one is set explicitly: the default
+   * scales with the run's length, and only the length may change on resume.
+   */
+  private static LvmTrainingOptions resumedWarmup(LvmTrainingOptions training, DeepLvmOptions options,
+      ModelFile resume) {
+    if (resume == null || Double.isNaN(options.warmupFraction())
+        || !(resume.provenance().get("options") instanceof Map<?, ?> saved)
+        || !(saved.get("warmupEpochs") instanceof Number epochs)
+        || training.objective() == LvmTrainingOptions.Objective.SUMO
+        || training.gradient() != dev.marginal.train.GradientEstimator.REPARAM) {
+      return training;
+    }
+    return training.withWarmupEpochs(epochs.intValue());
   }
 
   /**

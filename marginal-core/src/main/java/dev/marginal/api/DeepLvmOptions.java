@@ -20,7 +20,8 @@ import java.util.Objects;
  * warm-up over the first {@value #DEFAULT_WARMUP_FRACTION} of the epochs. Both scale with the run's length: a
  * 100-epoch fit resolves to a floor of 0.1 and a 40-epoch warm-up, a 10-epoch fit to a 4-epoch warm-up. An explicit
  * {@link #withWarmupEpochs} or {@link #withLrFloor} overrides them; objectives that cannot be tempered (SUMO, DReG,
- * score function) resolve to no warm-up.
+ * score function) resolve to no warm-up. A resumed run keeps its checkpoint's warm-up unless one is set explicitly
+ * ({@link DeepLvmFit}), so that lengthening a run does not change its path.
  *
  * @param architecture the networks (with "auto" latent size and decoder)
  * @param training objective, schedule and run control; its warm-up is replaced by the scaled default unless

@@ -69,18 +69,31 @@ final class ScoreCommand implements Callable<Integer> {
     DensityModel.Estimator est = requested == null ? defaultEstimator(m) : requested;
     DensityModel.LogDensity lp = score(m, x, new DensityModel.ScoreOptions(est, k, minTerms, repeats),
         RngKey.of(seed));
-    double[] rows = new double[2 * lp.value().length];
+    boolean diagnosed = lp.diagnostics() != null;
+    int cols = diagnosed ? 4 : 2;
+    double[] rows = new double[cols * lp.value().length];
     for (int i = 0; i < lp.value().length; i++) {
-      rows[2 * i] = lp.value()[i];
-      rows[2 * i + 1] = lp.stdErr()[i];
+      rows[cols * i] = lp.value()[i];
+      rows[cols * i + 1] = lp.stdErr()[i];
+      if (diagnosed) {
+        rows[cols * i + 2] = lp.diagnostics()[i].ess();
+        rows[cols * i + 3] = lp.diagnostics()[i].paretoK();
+      }
     }
-    CsvWriter.write(out, List.of("log_px", "std_err"), rows);
+    CsvWriter.write(out, diagnosed ? List.of("log_px", "std_err", "ess", "pareto_k") : List.of("log_px", "std_err"),
+        rows);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("rows", x.rows());
     report.put("estimator", lp.estimator());
     report.put("mean_log_px", lp.mean());
     report.put("std_err", standardErrorOfMean(lp.value()));
     report.put("out", out.toString());
+    if (diagnosed) {
+      report.putAll(lp.diagnosticsSummary().toMap(""));
+      if (report.containsKey("warning") && !output.quiet) {
+        spec.commandLine().getErr().println("warning: " + report.get("warning"));
+      }
+    }
     Commands.print(spec.commandLine().getOut(), output,
         String.format("mean log p(x) = %.6g ± %.2g nats over %d rows (%s)", lp.mean(),
             standardErrorOfMean(lp.value()), x.rows(), lp.estimator()), output.json ? report : Map.of());

@@ -269,6 +269,11 @@ final class TargetCommand implements Callable<Integer> {
       String what = m.normalized() ? "kl" : "kl_minus_log_z";
       withSe(rep, what + "_iwae" + evalK, m.klIwae(), m.klIwaeSe());
       withSe(rep, what + "_sumo", m.klSumo(), m.klSumoSe());
+      rep.put("iwae" + evalK + "_weight_samples", m.iwaeDiagnostics().numSamples());
+      rep.putAll(m.iwaeDiagnostics().toMap("iwae" + evalK + "_weights_"));
+      if (m.iwaeDiagnostics().anyUnreliable()) {
+        spec.commandLine().getErr().println("marginal: warning: " + m.iwaeDiagnostics().warning());
+      }
       withSe(rep, "cross_entropy", m.crossEntropy(), m.crossEntropySe());
       if (!Double.isNaN(m.targetEntropy())) {
         rep.put("target_entropy", m.targetEntropy());

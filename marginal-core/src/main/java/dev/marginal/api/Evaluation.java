@@ -4,6 +4,7 @@ import dev.marginal.config.ParameterException;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.LvmDensityModel;
+import dev.marginal.estimators.DiagnosticsSummary;
 import dev.marginal.math.MeanEstimate;
 import dev.marginal.random.RngKey;
 import java.util.ArrayList;
@@ -70,9 +71,11 @@ public final class Evaluation {
    * @param iwae the mean IWAE_K bound for each K in {@link #BOUND_K} (empty for exact models)
    * @param activeUnits active latent units (−1 for exact models)
    * @param latentDim the latent dimension (0 for exact models)
+   * @param nllDiagnostics importance-weight diagnostics (ESS, Pareto k̂) of the test log-likelihood's estimate, or
+   *     null (exact models)
    */
   public record Report(String kind, int rows, MeanEstimate logLikelihood, String estimator, double elbo,
-      Map<Integer, Double> iwae, int activeUnits, int latentDim) {
+      Map<Integer, Double> iwae, int activeUnits, int latentDim, DiagnosticsSummary nllDiagnostics) {
     public Report {
       iwae = Collections.unmodifiableMap(new LinkedHashMap<>(iwae));
     }
@@ -89,8 +92,8 @@ public final class Evaluation {
 
     /**
      * As a JSON-ready map (docs/json.md): {@code kind}, {@code rows}, {@code nll}, {@code std_err} and, for exact
-     * models, {@code mean_log_likelihood}; for deep LVMs {@code nll_estimator}, {@code elbo}, {@code iwae_K} for
-     * each K, {@code active_units}, {@code latent_dim}.
+     * models, {@code mean_log_likelihood}; for deep LVMs {@code nll_estimator}, the weight diagnostics
+     * ({@code nll_ess_mean}, ...), {@code elbo}, {@code iwae_K} for each K, {@code active_units}, {@code latent_dim}.
      */
     public Map<String, Object> toMap() {
       Map<String, Object> r = new LinkedHashMap<>();
@@ -105,6 +108,9 @@ public final class Evaluation {
       r.put("nll", nll().mean());
       r.put("nll_estimator", estimator);
       r.put("std_err", logLikelihood.stdErr());
+      if (nllDiagnostics != null) {
+        r.putAll(nllDiagnostics.toMap("nll_"));
+      }
       r.put("elbo", elbo);
       iwae.forEach((k, v) -> r.put("iwae_" + k, v));
       r.put("active_units", activeUnits);
@@ -120,7 +126,7 @@ public final class Evaluation {
     }
     DensityModel.LogDensity lp = model.logDensity(data, DensityModel.ScoreOptions.exact(), RngKey.of(settings.seed()));
     return new Report(model.kind(), data.rows(), MeanEstimate.of(lp.value()), lp.estimator(), Double.NaN, Map.of(),
-        -1, 0);
+        -1, 0, null);
   }
 
   private static Report lvm(LvmDensityModel model, Dataset data, Settings settings) {
@@ -148,6 +154,6 @@ public final class Evaluation {
       }
     }
     return new Report(model.kind(), data.rows(), MeanEstimate.of(test.value()), test.estimator(),
-        scores.get(1).mean(), iwae, active, activity.length);
+        scores.get(1).mean(), iwae, active, activity.length, test.diagnosticsSummary());
   }
 }

@@ -2,6 +2,8 @@ package dev.marginal.density;
 
 import dev.marginal.config.ParameterException;
 import dev.marginal.data.Dataset;
+import dev.marginal.estimators.DiagnosticsSummary;
+import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
 import dev.marginal.math.MeanEstimate;
 import dev.marginal.random.RngKey;
@@ -119,14 +121,22 @@ public interface DensityModel {
    * Per-row log-densities in nats and their standard errors.
    *
    * @param estimator what produced the values ("exact", "iwae-5000", ...)
+   * @param diagnostics per-row importance-weight diagnostics (effective sample size, Pareto k̂) of an
+   *     importance-weighted estimate with one repeat, or null
    */
-  record LogDensity(double[] value, double[] stdErr, String estimator) {
+  record LogDensity(double[] value, double[] stdErr, String estimator, WeightDiagnostics[] diagnostics) {
     public LogDensity {
       if (value.length != stdErr.length) {
         throw new IllegalArgumentException(value.length + " values but " + stdErr.length + " standard errors");
       }
       value = value.clone();
       stdErr = stdErr.clone();
+      diagnostics = diagnostics == null ? null : diagnostics.clone();
+    }
+
+    /** Values without weight diagnostics. */
+    public LogDensity(double[] value, double[] stdErr, String estimator) {
+      this(value, stdErr, estimator, null);
     }
 
     /** The per-row log-densities (a copy). */
@@ -139,6 +149,12 @@ public interface DensityModel {
     @Override
     public double[] stdErr() {
       return stdErr.clone();
+    }
+
+    /** The per-row weight diagnostics (a copy), or null. */
+    @Override
+    public WeightDiagnostics[] diagnostics() {
+      return diagnostics == null ? null : diagnostics.clone();
     }
 
     /** The number of rows. */
@@ -159,7 +175,7 @@ public interface DensityModel {
     @Override
     public boolean equals(Object o) {
       return o instanceof LogDensity l && Arrays.equals(l.value, value) && Arrays.equals(l.stdErr, stdErr)
-          && l.estimator.equals(estimator);
+          && l.estimator.equals(estimator) && Arrays.equals(l.diagnostics, diagnostics);
     }
 
     @Override
@@ -170,6 +186,11 @@ public interface DensityModel {
     @Override
     public String toString() {
       return "LogDensity[" + estimator + ", " + value.length + " rows, mean " + meanEstimate() + "]";
+    }
+
+    /** The per-run summary of {@link #diagnostics()}, or null when there are none. */
+    public DiagnosticsSummary diagnosticsSummary() {
+      return diagnostics == null ? null : DiagnosticsSummary.of(java.util.List.of(diagnostics));
     }
   }
 }

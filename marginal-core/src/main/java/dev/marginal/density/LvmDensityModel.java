@@ -13,6 +13,7 @@ import dev.marginal.estimators.Estimate;
 import dev.marginal.estimators.Iwae;
 import dev.marginal.estimators.LogMarginalEstimator;
 import dev.marginal.estimators.Sumo;
+import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
@@ -156,6 +157,8 @@ public final class LvmDensityModel implements DensityModel {
     int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(est.expectedSamplesPerPoint()));
     double[] value = new double[n];
     double[] se = new double[n];
+    // One repeat of IWAE: the same values, with the diagnostics of the weights behind each (see Iwae).
+    WeightDiagnostics[] diagnostics = est instanceof Iwae && options.repeats() == 1 ? new WeightDiagnostics[n] : null;
     double jac = space.logJacobian();
     for (int start = 0; start < n; start += chunk) {
       int b = Math.min(chunk, n - start);
@@ -164,6 +167,15 @@ public final class LvmDensityModel implements DensityModel {
       DiagNormal q = fitted == null ? model.posterior(tape, tape.constant(xb))
           : new LocalPosteriorFit.Fitted(fitted.loc().slice(0, start, start + b),
               fitted.logVar().slice(0, start, start + b)).posterior(tape);
+      if (diagnostics != null) {
+        Iwae.Diagnosed dd = ((Iwae) est).estimateWithDiagnostics(model, xb, q, key.foldIn(start));
+        for (int i = 0; i < b; i++) {
+          value[start + i] = dd.values()[i] + jac;
+          se[start + i] = Double.NaN;
+          diagnostics[start + i] = dd.diagnostics()[i];
+        }
+        continue;
+      }
       Estimate e = est.estimate(model, xb, q, key.foldIn(start), options.repeats());
       for (int i = 0; i < b; i++) {
         value[start + i] = e.mean()[i] + jac;
@@ -172,7 +184,7 @@ public final class LvmDensityModel implements DensityModel {
     }
     String label = options.estimator() == Estimator.SUMO ? "sumo-m" + options.minTerms()
         : options.estimator().name().toLowerCase(java.util.Locale.ROOT) + "-" + options.numSamples();
-    return new LogDensity(value, se, label);
+    return new LogDensity(value, se, label, diagnostics);
   }
 
   /** Standardizes and, for Bernoulli decoders, binarizes the rows (once, with {@code key}). */

@@ -1,8 +1,10 @@
 package dev.marginal.estimators;
 
+import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Tensor;
 
 /**
  * The importance-weighted bound with K samples z_k ~ q(z|x):
@@ -51,6 +53,49 @@ public final class Iwae implements LogMarginalEstimator {
   /** {@code logsumexp(log w) − log K} over the last axis of {@code [B, K]} log-weights; shape {@code [B]}. */
   public static Var fromLogWeights(Var logWeights) {
     return logWeights.logMeanExp(-1, false);
+  }
+
+  /**
+   * One repeat of IWAE per point with the {@link WeightDiagnostics} of each point's K importance weights. The values
+   * equal {@code estimate(model, x, q, key, 1).mean()} bit for bit (point keys {@code key.foldIn(0).foldIn(i)}),
+   * so the diagnostics describe exactly the weights behind the reported estimate. All points go through the
+   * model in one pass: the caller chunks large batches.
+   *
+   * @param x shape {@code [B, D]}
+   * @param q proposal, shape {@code [B, d]} (its values are copied)
+   */
+  public Diagnosed estimateWithDiagnostics(LatentVariableModel model, Tensor x, DiagNormal q, RngKey key) {
+    int b = x.dim(0);
+    RngKey repeatKey = key.foldIn(0);
+    RngKey[] keys = new RngKey[b];
+    for (int i = 0; i < b; i++) {
+      keys[i] = repeatKey.foldIn(i);
+    }
+    Tape tape = Tape.forEvaluation();
+    ImportanceSamples s = ImportanceSamples.draw(model, tape.constant(x), q.constantOn(tape),
+        ImportanceSamples.constant(b, numSamples), keys);
+    float[] v = fromLogWeights(s.logWeights().reshape(b, numSamples)).value().buffer();
+    float[] lw = s.logWeights().value().buffer();
+    double[] values = new double[b];
+    WeightDiagnostics[] diagnostics = new WeightDiagnostics[b];
+    for (int i = 0; i < b; i++) {
+      values[i] = v[i];
+      diagnostics[i] = WeightDiagnostics.of(lw, i * numSamples, (i + 1) * numSamples);
+    }
+    return new Diagnosed(values, diagnostics);
+  }
+
+  /**
+   * IWAE values with the diagnostics of their weights.
+   *
+   * @param values per-point IWAE_K, shape {@code [B]}
+   * @param diagnostics per-point weight diagnostics
+   */
+  public record Diagnosed(double[] values, WeightDiagnostics[] diagnostics) {
+    /** The per-run summary of {@link #diagnostics()}. */
+    public DiagnosticsSummary summary() {
+      return DiagnosticsSummary.of(java.util.List.of(diagnostics));
+    }
   }
 
   @Override

@@ -39,15 +39,28 @@ public interface LogMarginalEstimator {
   }
 
   /**
-   * Mean and standard error over {@code repeats} independent draws, without gradients. Repeat r equals
-   * {@code logMarginal(model, x, q, key.foldIn(r))}; repeats are stacked and evaluated as a few large batches on
-   * fresh tapes {@link Tape#forEvaluation() for evaluation}.
+   * Mean and standard error over {@code repeats} independent draws, without gradients: {@link Estimate#fromDraws}
+   * of {@link #draws}.
    *
    * @param x shape {@code [B, D]}
    * @param q proposal, shape {@code [B, d]} (its values are copied)
    * @param repeats R ≥ 1
    */
   default Estimate estimate(LatentVariableModel model, Tensor x, DiagNormal q, RngKey key, int repeats) {
+    return Estimate.fromDraws(draws(model, x, q, key, repeats));
+  }
+
+  /**
+   * {@code repeats} independent draws per point, without gradients: {@code draws[r][i]} equals point i of
+   * {@code logMarginal(model, x, q, key.foldIn(r))}. Repeats are stacked and evaluated as a few large batches on
+   * fresh tapes {@link Tape#forEvaluation() for evaluation}.
+   *
+   * @param x shape {@code [B, D]}
+   * @param q proposal, shape {@code [B, d]} (its values are copied)
+   * @param repeats R ≥ 1
+   * @return shape {@code [R][B]}
+   */
+  default double[][] draws(LatentVariableModel model, Tensor x, DiagNormal q, RngKey key, int repeats) {
     if (repeats < 1) {
       throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
     }
@@ -75,6 +88,6 @@ public interface LogMarginalEstimator {
         }
       }
     }
-    return Estimate.fromDraws(values);
+    return values;
   }
 }

@@ -29,7 +29,9 @@ final class Segments {
    * {@code γ_L = a_{L−1}}, and {@code ∂c_j/∂x_i = exp(x_i − c_j)} for i ≤ j. So
    * {@code ∂out/∂x_i = exp(x_i − c_i) A_i} with {@code A_j = γ_j + exp(c_j − c_{j+1}) A_{j+1}}, evaluated right to
    * left; every exponent is ≤ 0 (prefix sums grow), so nothing overflows however negative the log-weights are.
-   * Positions whose prefix is still −∞ get gradient 0.
+   * Positions whose prefix is still −∞ get gradient 0. In the forward pass a leading run of −∞ log-weights (zero
+   * weights) enters through {@code γ_j I_j}: terms with γ_j = 0 vanish (the limit as those log-weights tend to −∞),
+   * others give ±∞; all −∞ gives −∞, as for IWAE.
    *
    * @param logWeights x, shape {@code [T]}
    * @param starts segment boundaries, length {@code B + 1}
@@ -54,10 +56,26 @@ final class Segments {
   }
 
   private static double forward(float[] x, int from, int to, double[] a, double[] prefix) {
-    double c = x[from];
-    prefix[from] = c;
-    double value = c;
-    for (int i = from + 1; i < to; i++) {
+    int first = from;
+    while (first < to && x[first] == Float.NEGATIVE_INFINITY) {
+      prefix[first++] = Double.NEGATIVE_INFINITY;
+    }
+    if (first == to) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    // Leading zero weights: I_j = −∞ for positions before the first finite log-weight f, so the output is
+    // Σ_{j<f} γ_j I_j + a_{f−1} I_f + Σ_{j≥f} a_j Δ_j (a_0 = 1), and the −∞ terms with γ_j = 0 drop out (their limit).
+    double value = 0;
+    for (int i = from; i < first; i++) {
+      double gamma = (i == from ? 1.0 : a[i - 1]) - a[i];
+      if (gamma != 0) {
+        value += -gamma * Double.POSITIVE_INFINITY;
+      }
+    }
+    double c = x[first];
+    prefix[first] = c;
+    value += (first == from ? 1.0 : a[first - 1]) * (c - StrictMath.log(first - from + 1));
+    for (int i = first + 1; i < to; i++) {
       int j = i - from;
       double next = logAddExp(c, x[i]);
       // In double the difference of consecutive prefix sums keeps ~1e-15 absolute accuracy.

@@ -15,12 +15,18 @@ import dev.marginal.random.RngKey;
  * </pre>
  *
  * <p>Bias and variance: {@code E[SUMO] = IWAE_m + Σ_k E[Δ_{m+k−1}] = lim_j E[IWAE_j] = log p(x)}, exactly unbiased
- * because each term is weighted by the inverse probability that it is included. The cost is random (E = m + 5.08
- * model evaluations with the default tail) and the estimator is heavy-tailed: a rare large 𝒦 multiplies a small
- * Δ by a large weight. With the default tail the weights reach ~10⁴ near 𝒦 ≈ 130, so a run of 10⁵ draws is
- * typically dominated by one or two such terms and its sample standard error is itself noisy; a larger m, a better
- * q, or a later cutoff reduces this. Clip gradients when training on it.
- * {@code exp(SUMO)} is not unbiased for p(x), and SUMO is not a bound: single draws can exceed log p(x).
+ * because each term is weighted by the inverse probability that it is included and 𝒦 is drawn without a cap
+ * ({@link SumoTail#sample}). The cost is random (E = m + 5.08 model evaluations with the default tail). The
+ * variance is infinite with the paper's tail, and with any tail of finite E[𝒦] ({@link SumoTail} explains why): a
+ * rare large 𝒦 multiplies a small Δ by a weight 1/P(𝒦 ≥ k) that grows geometrically, so a run of draws is
+ * typically dominated by one or two such terms and its sample standard error has no stable scale. Report a
+ * {@link RobustInterval} instead; a larger m or a better q shrinks the increments (E[Δ_j²] ~ Var(w/p)/j²) and
+ * with them the spread. Clip gradients when training on it. {@code exp(SUMO)} is not unbiased for p(x), and SUMO
+ * is not a bound: single draws can exceed log p(x).
+ *
+ * <p>Zero weights: a log-weight of −∞ (w = 0) contributes nothing, as in {@link Iwae}. When every log-weight of a
+ * point is −∞ SUMO is −∞; when only the first r ≤ m are, the value is finite (the limit as those log-weights tend
+ * to −∞); when the leading run of zero weights reaches past m, the limit of the formula is +∞, and that is returned.
  *
  * <p>Implementation: 𝒦 is drawn per point from {@code pointKeys[i].foldIn(ImportanceSamples.CHOICE_STREAM)}, every
  * point's samples go through the model as one matrix of Σ_i (m + 𝒦_i) rows, and the ragged prefix series is

@@ -12,10 +12,24 @@ import dev.marginal.random.RngKey;
  * </pre>
  *
  * With the defaults (cutoff 80, ratio 0.9, as in Luo et al. 2020) E[𝒦] = H₇₉ + (1/80)/(1 − 0.9) ≈ 5.078: the
- * harmonic part keeps the SUMO estimator's variance finite, the geometric tail keeps the expected cost finite.
+ * geometric tail keeps the expected cost finite.
  *
- * <p>Sampling is by inverse CDF from exactly this survival function: u ~ U(0, 1], 𝒦 = the largest k with
- * P(𝒦 ≥ k) ≥ u, so P(𝒦 ≥ k) = P(u ≤ P(𝒦 ≥ k)) holds exactly.
+ * <p>Variance: the cost of a finite E[𝒦] is an estimator with infinite variance. SUMO's variance is
+ * {@code Σ_k E[Δ_k²] / P(𝒦 ≥ k)} (the increments are nearly uncorrelated), and along one nested sequence
+ * {@code E[Δ_k²] ≈ Var(w/p(x)) / (k(k+1))}: the harmonic part contributes {@code ≈ Var(w/p)·Σ 1/(k+1)}, which grows
+ * like log(cutoff), and the geometric part {@code Σ ratio^(cutoff−k)/k²}, which diverges. By Cauchy–Schwarz no
+ * survival function gives both a finite variance and a finite E[𝒦] when E[Δ_k²] ~ 1/k². Even E|SUMO| diverges
+ * with a geometric tail (like log log t in the size t of the largest value), so a sample mean of SUMO draws
+ * converges to log p(x) only in probability (the weak law holds since {@code t·P(|SUMO| > t) → 0}), and its sample
+ * standard error is not a reliable error bar: use {@link RobustInterval} or a bound from both sides.
+ *
+ * <p>Sampling is exact, without a cap on 𝒦: u ~ U(0, 1]; when u &gt; P(𝒦 ≥ k*), with k* the first k whose
+ * P(𝒦 ≥ k) ≤ 2⁻⁴⁰ ({@link #deepStart()}, 302 with the defaults), 𝒦 = the largest k with P(𝒦 ≥ k) ≥ u (the inverse
+ * CDF); otherwise 𝒦 = k* + G with G geometric, {@code P(G ≥ g) = ratio^g}, drawn by blocks of
+ * {@link #geometricBlock()} terms from further uniforms (memorylessness: with probability ratio^B the excess is at
+ * least B and the draw continues afresh). Each uniform lies on a 2⁻⁵³ grid, so each P(𝒦 ≥ k) is met up to an absolute
+ * error below 2⁻⁵³. A single inverse-CDF uniform would instead cap 𝒦 at the k where P(𝒦 ≥ k) &lt; 2⁻⁵³ (387 with the
+ * defaults), making SUMO unbiased for IWAE_{m+387} rather than log p(x).
  *
  * <p>References: Luo, Beatson, Norouzi, Zhu, Duvenaud, Adams, Chen, "SUMO: Unbiased Estimation of Log Marginal
  * Probability for Latent Variable Models", ICLR 2020.
@@ -62,12 +76,74 @@ public record SumoTail(int cutoff, double ratio) {
     return 1.0 / survival(k);
   }
 
-  /** Draws 𝒦 from {@code key} (one uniform in (0, 1]). */
+  /**
+   * Draws 𝒦 from {@code key}: one uniform in (0, 1] from {@code key}, and beyond {@link #deepStart()} further
+   * uniforms from {@code key.foldIn(1)}, {@code key.foldIn(2)}, …. 𝒦 has no upper limit.
+   */
   public int sample(RngKey key) {
-    return inverseSurvival(key.uniformOpen());
+    double u = key.uniformOpen();
+    int deep = deepStart();
+    if (u > survival(deep)) {
+      return inverseSurvival(u);
+    }
+    return deep + geometricExcess(j -> key.foldIn(j).uniformOpen());
   }
 
-  /** The largest k with P(𝒦 ≥ k) ≥ u, for u ∈ (0, 1]. */
+  /** The probability below which {@link #sample} leaves the inverse CDF for the block draw. */
+  static final double DEEP_TAIL = 0x1p-40;
+
+  /** k*: the first k ≥ cutoff with P(𝒦 ≥ k) ≤ 2⁻⁴⁰, where sampling switches to the block draw. */
+  public int deepStart() {
+    int extra = (int) Math.floor(StrictMath.log(DEEP_TAIL * cutoff) / StrictMath.log(ratio));
+    int k = cutoff + Math.max(0, extra - 1);
+    while (survival(k) > DEEP_TAIL) {
+      k++;
+    }
+    return k;
+  }
+
+  /** Supplies the j-th uniform in (0, 1], j = 1, 2, …. */
+  @FunctionalInterface
+  interface Uniforms {
+    double get(long j);
+  }
+
+  /** The block length B of the geometric draw: ratio^B ≈ 2⁻²⁰, far above the 2⁻⁵³ grid of the uniforms. */
+  int geometricBlock() {
+    return (int) Math.max(1, Math.floor(-20 * StrictMath.log(2) / StrictMath.log(ratio)));
+  }
+
+  /** G ≥ 0 with P(G ≥ g) = ratio^g, from uniforms u_1, u_2, … (one per block of {@link #geometricBlock()}). */
+  int geometricExcess(Uniforms uniforms) {
+    return geometricExcess(uniforms, geometricBlock());
+  }
+
+  /** As {@link #geometricExcess(Uniforms)} with blocks of {@code block} terms (any block ≥ 1 gives the same law). */
+  int geometricExcess(Uniforms uniforms, int block) {
+    double blockSurvival = StrictMath.pow(ratio, block);
+    int g = 0;
+    for (long j = 1;; j++) {
+      double u = uniforms.get(j);
+      if (u <= blockSurvival) {
+        g = Math.addExact(g, block);
+        continue;
+      }
+      // The largest e < B with ratio^e ≥ u; the closed form settled on the definition.
+      int e = (int) Math.min(block - 1, Math.floor(StrictMath.log(u) / StrictMath.log(ratio)));
+      while (e > 0 && StrictMath.pow(ratio, e) < u) {
+        e--;
+      }
+      while (e + 1 < block && StrictMath.pow(ratio, e + 1) >= u) {
+        e++;
+      }
+      return g + e;
+    }
+  }
+
+  /**
+   * The largest k with P(𝒦 ≥ k) ≥ u, for u ∈ (0, 1]: the inverse CDF from one uniform. {@link #sample} uses it
+   * only above 2⁻⁴⁰, since on a 2⁻⁵³ grid of u it could never exceed the k where P(𝒦 ≥ k) &lt; 2⁻⁵³.
+   */
   public int inverseSurvival(double u) {
     if (!(u > 0 && u <= 1)) {
       throw new IllegalArgumentException("u must lie in (0, 1], got " + u);

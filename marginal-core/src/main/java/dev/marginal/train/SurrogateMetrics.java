@@ -2,10 +2,12 @@ package dev.marginal.train;
 
 import dev.marginal.autodiff.Tape;
 import dev.marginal.distributions.DiagNormal;
+import dev.marginal.estimators.DiagnosticsSummary;
 import dev.marginal.estimators.Estimate;
 import dev.marginal.estimators.Iwae;
 import dev.marginal.estimators.LogMarginalEstimator;
 import dev.marginal.estimators.Sumo;
+import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.math.MeanEstimate;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
@@ -14,8 +16,10 @@ import dev.marginal.targets.SupportBijection;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.UnconstrainedTarget;
 import dev.marginal.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,11 +42,14 @@ import java.util.Map;
  * ({@link SupportBijection}); the KL values are computed on ℝ^dim against the pulled-back target
  * ({@link UnconstrainedTarget}), which gives the same KL, and the sample-based values on the support.
  *
+ * <p>{@code iwaeDiagnostics}: the effective sample size and Pareto k̂ of the IWAE weights behind {@code klIwae}, per
+ * surrogate sample, summarized; k̂ above 0.7 means those log q(x) estimates are not to be trusted.
+ *
  * @param normalized whether log Z was known, so that the KL values are true KL estimates
  */
 public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double klSumo, double klSumoSe,
     double crossEntropy, double crossEntropySe, double targetEntropy, double[] w1, double hardMass,
-    double targetHardMass, boolean normalized, SamplerChecks checks) {
+    double targetHardMass, boolean normalized, SamplerChecks checks, DiagnosticsSummary iwaeDiagnostics) {
 
   /**
    * Settings of an evaluation.
@@ -86,7 +93,8 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
     Tensor y = surrogate.sample(key.foldIn(0), s.klSamples(), false);
     double[] logPy = toDouble(pulled.logDensity(y));
     double[] logP = pulled == target ? logPy : toDouble(target.logDensity(onto.forward(y)));
-    double[] iwae = logQ(surrogate, y, Iwae.of(s.iwaeK()), key.foldIn(1));
+    List<WeightDiagnostics> weights = new ArrayList<>();
+    double[] iwae = logQ(surrogate, y, Iwae.of(s.iwaeK()), key.foldIn(1), weights);
     double[] sumo = logQ(surrogate, y, Sumo.of(s.sumoMinTerms()), key.foldIn(2));
     double[] kl1 = new double[logP.length];
     double[] kl2 = new double[logP.length];
@@ -111,10 +119,17 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
     SamplerChecks checks = SamplerChecks.evaluate(surrogate, target, big, s.logZSamples(), s.forwardSamples(),
         s.iwaeK(), key.foldIn(5));
     return new SurrogateMetrics(step, mean(kl1), se(kl1), mean(kl2), se(kl2), mean(ce), se(ce),
-        target.entropy().orElse(Double.NaN), w1, hard, targetHard, target.logZ().isPresent(), checks);
+        target.entropy().orElse(Double.NaN), w1, hard, targetHard, target.logZ().isPresent(), checks,
+        DiagnosticsSummary.of(weights));
   }
 
   static double[] logQ(DeepLvm m, Tensor x, LogMarginalEstimator est, RngKey key) {
+    return logQ(m, x, est, key, null);
+  }
+
+  /** log q(x) per row; for IWAE with {@code diagnostics} given, also each row's weight diagnostics (same values). */
+  static double[] logQ(DeepLvm m, Tensor x, LogMarginalEstimator est, RngKey key,
+      List<WeightDiagnostics> diagnostics) {
     int n = x.dim(0);
     int chunk = (int) Math.max(1, (1 << 16) / Math.ceil(est.expectedSamplesPerPoint()));
     double[] out = new double[n];
@@ -123,6 +138,12 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
       Tensor xb = x.slice(0, start, start + b);
       Tape tape = new Tape();
       DiagNormal q = m.posterior(tape, tape.constant(xb));
+      if (diagnostics != null && est instanceof Iwae iwae) {
+        Iwae.Diagnosed d = iwae.estimateWithDiagnostics(m, xb, q, key.foldIn(start));
+        System.arraycopy(d.values(), 0, out, start, b);
+        diagnostics.addAll(List.of(d.diagnostics()));
+        continue;
+      }
       Estimate e = est.estimate(m, xb, q, key.foldIn(start), 1);
       System.arraycopy(e.mean(), 0, out, start, b);
     }
@@ -186,6 +207,9 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
     m.put("targetHardMass", Double.isNaN(targetHardMass) ? null : targetHardMass);
     m.put("normalized", normalized);
     m.putAll(checks.toMap());
+    m.put("iwaeEssMean", iwaeDiagnostics.meanEss());
+    m.put("iwaeParetoKMax", Double.isNaN(iwaeDiagnostics.maxK()) ? null : iwaeDiagnostics.maxK());
+    m.put("iwaeRowsParetoKAbove07", iwaeDiagnostics.rowsAboveThreshold());
     return m;
   }
 }

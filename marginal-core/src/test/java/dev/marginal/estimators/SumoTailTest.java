@@ -97,4 +97,39 @@ class SumoTailTest {
     assertThrows(IllegalArgumentException.class, () -> SumoTail.of(1, 0.9));
     assertThrows(IllegalArgumentException.class, () -> SumoTail.of(80, 1.0));
   }
+
+  @Test
+  void samplingHasNoCapOnK() {
+    // A single inverse-CDF uniform on the 2⁻⁵³ grid never gives more than 387 terms.
+    assertEquals(387, TAIL.inverseSurvival(0x1p-53));
+    // The block draw keeps going while the uniforms say "at least B more": four full blocks, then 0.5.
+    int block = TAIL.geometricBlock();
+    int g = TAIL.geometricExcess(j -> j <= 4 ? 0x1p-53 : 0.5);
+    assertEquals(4 * block + 6, g); // 0.9^6 = 0.531 ≥ 0.5 > 0.9^7
+    assertEquals(302, TAIL.deepStart());
+    assertEquals(true, TAIL.survival(302) <= 0x1p-40 && TAIL.survival(301) > 0x1p-40);
+    assertEquals(true, TAIL.deepStart() + g > 387, "K = " + (TAIL.deepStart() + g));
+    assertEquals(6, SumoTail.of(2, 0.001).deepStart()); // 0.001³/2 = 5e-10 > 2⁻⁴⁰ = 9.1e-13 ≥ 0.001⁴/2
+  }
+
+  @Test
+  void geometricExcessHasTheGeometricSurvivalFunction() {
+    SumoTail fast = SumoTail.of(2, 0.5);
+    assertEquals(20, fast.geometricBlock());
+    // Blocks of 3 terms, so that the draw crosses several block boundaries at testable probabilities.
+    int n = 400_000;
+    int[] g = new int[n];
+    for (int i = 0; i < n; i++) {
+      RngKey key = RngKey.of(33).foldIn(i);
+      g[i] = fast.geometricExcess(j -> key.foldIn(j).uniformOpen(), 3);
+    }
+    for (int at : new int[] {1, 2, 3, 4, 5, 6, 7, 9, 11}) {
+      int count = 0;
+      for (int x : g) {
+        count += x >= at ? 1 : 0;
+      }
+      double p = Math.pow(0.5, at);
+      Fixtures.assertWithinFourSe("P(G >= " + at + ")", (double) count / n, Math.sqrt(p * (1 - p) / n), p);
+    }
+  }
 }

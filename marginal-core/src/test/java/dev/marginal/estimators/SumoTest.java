@@ -53,11 +53,19 @@ class SumoTest {
   }
 
   @Test
-  void sumoIsUnbiasedWithAFiniteVarianceTail() {
+  void sumoIsUnbiasedWithALateCutoff() {
     // The default tail's geometric part multiplies late increments by weights up to ~10⁴–10⁵, so rare draws with
-    // K ≈ 130 dominate the standard error above. Pushing the cutoff to 2000 keeps the harmonic tail (finite
-    // variance for increments decaying like 1/j²) at a cost of E[K] ≈ 8.2, and tightens the same check.
+    // K ≈ 130 dominate the standard error above. Pushing the cutoff to 2000 delays the geometric part (the variance
+    // is still infinite, but the divergence starts where draws are rare) at a cost of E[K] ≈ 8.2, and tightens the
+    // same check.
     assertUnbiased(Sumo.of(1).withTail(SumoTail.of(2000, 0.9)), 43);
+  }
+
+  @Test
+  void sumoIsUnbiasedWithAnEarlyGeometricTail() {
+    // With the geometric part from k = 2 on (P(K ≥ k) = ½·0.6^(k−2)), most of E[SUMO] − IWAE_m sits in terms
+    // weighted by the geometric tail, so an estimator that weights them as 1/k, or drops them, fails this check.
+    assertUnbiased(Sumo.of(1).withTail(SumoTail.of(2, 0.6)), 44);
   }
 
   /** Log-weights for {@code DRAWS} repeats of every point, with the given number of samples per repeat and point. */
@@ -223,5 +231,38 @@ class SumoTest {
     tape.backward(v.mean());
     assertTrue(tape.grad(loc).allFinite());
     assertTrue(model.weight().grad().abs().sum() > 0);
+  }
+
+  @Test
+  void leadingZeroWeightsGiveTheLimitNotNaN() {
+    Sumo sumo = Sumo.of(2);
+    float inf = Float.NEGATIVE_INFINITY;
+    int[] counts = {5};
+    // A zero weight inside the first m terms: the limit of the formula as that log-weight tends to −∞. At −1000 the
+    // weight is already 0 in double, so the finite formula gives the limit.
+    float[] zeroFirst = {inf, -1.0f, -0.5f, -2.0f, -0.7f};
+    float[] veryNegative = {-1000f, -1.0f, -0.5f, -2.0f, -0.7f};
+    double limit = value(sumo, veryNegative, counts);
+    assertTrue(Double.isFinite(limit));
+    assertEquals(limit, value(sumo, zeroFirst, counts), 1e-9 * Math.abs(limit) + 1e-6);
+    // All weights zero: −∞, as for IWAE.
+    assertEquals(Double.NEGATIVE_INFINITY, value(sumo, new float[] {inf, inf, inf, inf, inf}, counts));
+    assertEquals(Double.NEGATIVE_INFINITY, Iwae.fromLogWeights(new Tape().constant(
+        Tensor.of(new float[] {inf, inf}, 1, 2))).value().buffer()[0]);
+    // A run of zero weights past m: the formula's limit is +∞ (a Δ weighted by 1/P(K ≥ k) > 1 starts from −∞).
+    assertEquals(Double.POSITIVE_INFINITY, value(sumo, new float[] {inf, inf, inf, -2.0f, -0.7f}, counts));
+    // The gradient is finite and zero at the −∞ positions.
+    Tape tape = new Tape();
+    Var lw = tape.variable(Tensor.of(zeroFirst, 5));
+    tape.backward(sumo.fromLogWeights(lw, counts).sum());
+    float[] g = tape.grad(lw).buffer();
+    assertEquals(0f, g[0]);
+    for (float v : g) {
+      assertTrue(Float.isFinite(v), java.util.Arrays.toString(g));
+    }
+  }
+
+  private static double value(Sumo sumo, float[] lw, int[] counts) {
+    return sumo.fromLogWeights(new Tape().constant(Tensor.of(lw, lw.length)), counts).value().buffer()[0];
   }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure kernel and training-step speed on this machine.",
-    subcommands = {BenchGemmCommand.class, BenchMlpCommand.class, BenchEstimatorsCommand.class})
+    subcommands = {BenchGemmCommand.class, BenchMlpCommand.class, BenchEstimatorsCommand.class,
+        BenchIwaeCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

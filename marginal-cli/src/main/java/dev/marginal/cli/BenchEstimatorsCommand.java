@@ -2,8 +2,6 @@ package dev.marginal.cli;
 
 import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
-import dev.marginal.data.Binarization;
-import dev.marginal.data.Dataset;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.estimators.Elbo;
 import dev.marginal.estimators.Iwae;
@@ -15,8 +13,6 @@ import dev.marginal.random.RngKey;
 import dev.marginal.targets.Targets;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
-import dev.marginal.train.LvmTrainer;
-import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlTrainer;
 import java.util.ArrayList;
@@ -40,8 +36,7 @@ final class BenchEstimatorsCommand implements Runnable {
     BenchTable table = new BenchTable();
     DeepLvm small = DeepLvm.create(new DeepLvm.Config(2, 8, new int[] {128}, Activation.TANH,
         DeepLvm.Decoder.GAUSSIAN), RngKey.of(1), null);
-    DeepLvm image = DeepLvm.create(new DeepLvm.Config(784, 50, new int[] {200, 200}, Activation.TANH,
-        DeepLvm.Decoder.BERNOULLI), RngKey.of(2), null);
+    DeepLvm image = IwaeWorkloads.imageModel();
     // The first workload would otherwise be timed while the JIT is still compiling the shared tape and tensor
     // code in the background (it measured five times slower than the same workload run later).
     estimatorRow(new BenchTable(), "warm-up", small, 32, estimators().get(0));
@@ -51,9 +46,9 @@ final class BenchEstimatorsCommand implements Runnable {
     for (LogMarginalEstimator est : estimators()) {
       estimatorRow(table, "784-200-200-50", image, 20, est);
     }
-    trainingRow(table, image, 5);
-    trainingRow(table, image, 50);
-    evaluationRow(table, image, 5000);
+    IwaeWorkloads.trainingRow(table, image, 5, options.repeats);
+    IwaeWorkloads.trainingRow(table, image, 50, options.repeats);
+    IwaeWorkloads.evaluationRow(table, image, 5000, Math.max(1, options.repeats / 3));
     reverseKlRow(table);
     table.print(System.out, options.json);
   }
@@ -68,16 +63,8 @@ final class BenchEstimatorsCommand implements Runnable {
     return l;
   }
 
-  private static Tensor data(DeepLvm m, int rows, RngKey key) {
-    float[] x = key.uniforms(rows * m.dataDim());
-    if (m.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
-      x = Binarization.binarize(x, key.foldIn(1));
-    }
-    return Tensor.wrap(x, rows, m.dataDim());
-  }
-
   private void estimatorRow(BenchTable table, String name, DeepLvm m, int batch, LogMarginalEstimator est) {
-    Tensor x = data(m, batch, RngKey.of(3));
+    Tensor x = IwaeWorkloads.data(m, batch, RngKey.of(3));
     long[] step = {0};
     double[] nanos = BenchTiming.nanosPerCall(() -> {
       Tape tape = new Tape();
@@ -95,43 +82,6 @@ final class BenchEstimatorsCommand implements Runnable {
     row.put("median_ms", BenchTiming.median(nanos) / 1e6);
   }
 
-  private void trainingRow(BenchTable table, DeepLvm m, int k) {
-    int rows = 2000;
-    Dataset d = Dataset.of("bench", columns(m.dataDim()), data(m, rows, RngKey.of(5)).buffer());
-    LvmTrainingOptions o = LvmTrainingOptions.defaults().withNumSamples(k).withBatchSize(20)
-        .withBinarization(Binarization.NONE);
-    LvmTrainer trainer = new LvmTrainer(m, o);
-    int[] idx = new int[20];
-    long[] step = {0};
-    double[] nanos = BenchTiming.nanosPerCall(() -> {
-      int start = (int) (step[0] * 20 % rows);
-      for (int i = 0; i < 20; i++) {
-        idx[i] = start + i;
-      }
-      trainer.step(d, idx, RngKey.of(6).foldIn(step[0]++));
-    }, options.repeats);
-    var row = table.row("training");
-    row.put("workload", "784-200-200-50 Bernoulli, IWAE K=" + k + ", batch 20, Adam");
-    row.put("threads", Parallel.threads());
-    row.put("best_examples_per_s", 20 / (nanos[0] / 1e9));
-    row.put("median_examples_per_s", 20 / (BenchTiming.median(nanos) / 1e9));
-  }
-
-  private void evaluationRow(BenchTable table, DeepLvm m, int k) {
-    Tensor x = data(m, 1, RngKey.of(7));
-    LogMarginalEstimator est = Iwae.of(k);
-    double[] nanos = BenchTiming.nanosPerCall(() -> {
-      Tape tape = new Tape();
-      DiagNormal q = m.posterior(tape, tape.constant(x));
-      est.estimate(m, x, q, RngKey.of(8), 1);
-    }, Math.max(1, options.repeats / 3));
-    var row = table.row("evaluation");
-    row.put("workload", "784-200-200-50 Bernoulli, IWAE K=" + k + ", one image per pass");
-    row.put("threads", Parallel.threads());
-    row.put("best_images_per_s", 1 / (nanos[0] / 1e9));
-    row.put("median_images_per_s", 1 / (BenchTiming.median(nanos) / 1e9));
-  }
-
   private void reverseKlRow(BenchTable table) {
     var target = Targets.of("funnel");
     ReverseKlOptions o = ReverseKlOptions.defaults();
@@ -144,11 +94,4 @@ final class BenchEstimatorsCommand implements Runnable {
     row.put("median_ms_per_iter", BenchTiming.median(nanos) / 1e6);
   }
 
-  private static List<String> columns(int d) {
-    List<String> c = new ArrayList<>();
-    for (int j = 0; j < d; j++) {
-      c.add("px" + j);
-    }
-    return c;
-  }
 }

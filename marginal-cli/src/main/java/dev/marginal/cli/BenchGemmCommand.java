@@ -4,7 +4,9 @@ import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Parallel;
 import picocli.CommandLine.Command;
+import java.util.List;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code marginal bench gemm}: matrix-multiply speed on the shapes a deep latent variable model meets (a 784-pixel
@@ -15,6 +17,8 @@ import picocli.CommandLine.Mixin;
 final class BenchGemmCommand implements Runnable {
   /** {m, n, k} of each timed multiply. */
   static final int[][] SHAPES = {{5000, 200, 784}, {1024, 1024, 1024}, {128, 784, 200}};
+  /** Largest dimension {@code --shapes} accepts (a 8192² float matrix is 256 MiB). */
+  static final int MAX_DIM = 8192;
   /** Length of the elementwise input. */
   static final int ELEMENTS = 1 << 20;
   /** Elementwise inputs are uniform on [-RANGE, RANGE] (absolute values for log). */
@@ -22,6 +26,13 @@ final class BenchGemmCommand implements Runnable {
   private static final long SEED = 0x6E6D6D;
 
   @Mixin BenchOptions options;
+
+  @Option(names = "--shapes", split = ",", paramLabel = "MxNxK",
+      description = "Multiply shapes to time instead of the defaults, comma-separated, e.g. 128x784x200.")
+  List<String> shapes;
+
+  @Option(names = "--gemm-only", description = "Skip the elementwise kernels.")
+  boolean gemmOnly;
 
   /** An elementwise kernel, by name. */
   private interface Unary {
@@ -33,8 +44,12 @@ final class BenchGemmCommand implements Runnable {
     options.apply();
     BenchTable table = new BenchTable();
     Kernels kernels = Kernels.get();
-    for (int[] s : SHAPES) {
+    for (int[] s : shapes == null ? SHAPES : parseShapes(shapes)) {
       gemmRow(table, kernels, s[0], s[1], s[2]);
+    }
+    if (gemmOnly) {
+      table.print(System.out, options.json);
+      return;
     }
     elementwiseRow(table, "tanh", (k, x, y) -> k.tanh(x, 0, y, 0, x.length), false);
     elementwiseRow(table, "exp", (k, x, y) -> k.exp(x, 0, y, 0, x.length), false);
@@ -42,6 +57,29 @@ final class BenchGemmCommand implements Runnable {
     elementwiseRow(table, "sigmoid", (k, x, y) -> k.sigmoid(x, 0, y, 0, x.length), false);
     elementwiseRow(table, "softplus", (k, x, y) -> k.softplus(x, 0, y, 0, x.length), false);
     table.print(System.out, options.json);
+  }
+
+  /** {@code MxNxK} strings as {m, n, k}. */
+  static int[][] parseShapes(List<String> specs) {
+    int[][] out = new int[specs.size()][];
+    for (int i = 0; i < out.length; i++) {
+      String[] parts = specs.get(i).trim().split("x");
+      try {
+        if (parts.length != 3) {
+          throw new NumberFormatException();
+        }
+        out[i] = new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2])};
+      } catch (NumberFormatException e) {
+        throw new UserInputException("--shapes: expected MxNxK with positive integers, got '" + specs.get(i) + "'");
+      }
+      for (int v : out[i]) {
+        if (v < 1 || v > MAX_DIM) {
+          throw new UserInputException("--shapes: each dimension must be in [1, " + MAX_DIM + "], got '"
+              + specs.get(i) + "'");
+        }
+      }
+    }
+    return out;
   }
 
   private void gemmRow(BenchTable table, Kernels kernels, int m, int n, int k) {

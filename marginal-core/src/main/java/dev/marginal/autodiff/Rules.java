@@ -128,17 +128,7 @@ final class Rules {
     int chunks = (width + COLUMN_CHUNK - 1) / COLUMN_CHUNK;
     Parallel.forEach(chunks, gd.length >= 2 * ROW_CHUNK_ELEMENTS, c -> {
       int j0 = c * COLUMN_CHUNK;
-      int j1 = Math.min(width, j0 + COLUMN_CHUNK);
-      double[] acc = new double[j1 - j0];
-      for (int r = 0; r < rows; r++) {
-        int base = r * width;
-        for (int j = j0; j < j1; j++) {
-          acc[j - j0] += gd[base + j];
-        }
-      }
-      for (int j = j0; j < j1; j++) {
-        out[j] = (float) acc[j - j0];
-      }
+      Kernels.get().columnSums(gd, rows, width, j0, Math.min(width, j0 + COLUMN_CHUNK), out);
     });
     return Tensor.wrap(out, width);
   }

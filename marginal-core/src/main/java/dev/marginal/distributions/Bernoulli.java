@@ -77,8 +77,8 @@ public final class Bernoulli {
   }
 
   /**
-   * The same-shape case as one primitive: a single pass forward (softplus on the vector kernels, row sums in
-   * double; see {@link BernoulliRows}) and a single pass backward, {@code ∂/∂l = g·(x − σ(l))} and {@code ∂/∂x = g·l}. Decoders of image
+   * The same-shape case as one primitive: a single pass forward (softplus and the row sums in double in one kernel,
+   * {@link Kernels#bernoulliLogMass}) and a single pass backward, {@code ∂/∂l = g·(x − σ(l))} and {@code ∂/∂x = g·l}. Decoders of image
    * models spend much of their time here, so the four separate primitives are fused.
    */
   private Var fusedLogProb(Var x) {
@@ -92,11 +92,15 @@ public final class Bernoulli {
     float[] out = new float[rows];
     int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / d);
     int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
-    float[] sp = l.softplus().buffer();
+    int[] xOffsets = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      xOffsets[r] = r * d;
+    }
     Parallel.forEach(chunks, chunks > 1, c -> {
-      for (int r = c * rowsPerChunk, end = Math.min(rows, r + rowsPerChunk); r < end; r++) {
-        out[r] = BernoulliRows.sum(xd, r * d, ld, r * d, sp, r * d, d);
-      }
+      int r0 = c * rowsPerChunk;
+      int count = Math.min(rows, r0 + rowsPerChunk) - r0;
+      Kernels.get().bernoulliLogMass(xd, java.util.Arrays.copyOfRange(xOffsets, r0, r0 + count), ld, r0 * d, d,
+          count, out, r0);
     });
     int[] outShape = java.util.Arrays.copyOf(shape, shape.length - 1);
     return logits.tape().record(Tensor.wrap(out, outShape), g -> {
@@ -139,11 +143,10 @@ public final class Bernoulli {
    * @param x observations, row i starting at {@code xOffsets[i]}
    * @param logits {@code count} consecutive rows of length {@code d} from {@code lOff}
    * @param out written at {@code [outOff, outOff + count)}
-   * @param scratch at least {@code count·d} floats, overwritten
    */
   public static void logProbOfRows(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
-      float[] out, int outOff, float[] scratch) {
-    BernoulliRows.logProbs(x, xOffsets, logits, lOff, d, count, out, outOff, scratch);
+      float[] out, int outOff) {
+    Kernels.get().bernoulliLogMass(x, xOffsets, logits, lOff, d, count, out, outOff);
   }
 
   /** A sample in {0, 1} with the logits' shape: {@code x = 1[u < σ(l)]}, u ~ U[0, 1) from {@code key}. */

@@ -40,14 +40,14 @@ final class BernoulliLogLikelihood {
     int d = decoder.outputSize();
     int blocks = (n + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK;
     float[] out = new float[n];
-    // Logit and softplus buffers are handed from block to block rather than allocated per block.
+    // Logit buffers are handed from block to block rather than allocated per block.
     ConcurrentLinkedDeque<float[][]> buffers = new ConcurrentLinkedDeque<>();
     Parallel.forEach(blocks, blocks > 1, blk -> {
       int r0 = blk * ROWS_PER_BLOCK;
       int m = Math.min(ROWS_PER_BLOCK, n - r0);
       float[][] buf = buffers.poll();
       if (buf == null) {
-        buf = new float[2][ROWS_PER_BLOCK * d];
+        buf = new float[1][ROWS_PER_BLOCK * d];
       }
       block(decoder, x.buffer(), rows, z, r0, m, buf, out);
       buffers.push(buf);
@@ -75,6 +75,6 @@ final class BernoulliLogLikelihood {
       }
       xOffsets[i] = rows[r0 + i] * d;
     }
-    Bernoulli.logProbOfRows(x, xOffsets, logits, 0, d, m, out, r0, buf[1]);
+    Bernoulli.logProbOfRows(x, xOffsets, logits, 0, d, m, out, r0);
   }
 }

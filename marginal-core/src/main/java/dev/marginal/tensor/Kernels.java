@@ -43,6 +43,29 @@ public interface Kernels {
    */
   void softplus(float[] x, int xOff, float[] y, int yOff, int n);
 
+  /**
+   * Column sums of a row-major {@code [rows, width]} block for the columns {@code [from, to)}:
+   * {@code out[j] = (float) Σ_r x[r·width + j]}, each column summed over the rows in order in double (so every
+   * implementation gives the same bits).
+   */
+  void columnSums(float[] x, int rows, int width, int from, int to, float[] out);
+
+  /** Partial sums of {@link #bernoulliLogMass}: term j goes to partial sum {@code j mod 16}. */
+  int LOG_MASS_PARTIALS = 16;
+
+  /**
+   * The Bernoulli log mass of {@code count} rows, {@code out[outOff + r] = Σ_j [x_j·l_j − softplus(l_j)]} over the
+   * {@code d} entries of row r: each term formed in float ({@link #softplus} of the logit, then
+   * {@code x·l − sp} rounded twice), then summed in double in {@value #LOG_MASS_PARTIALS} partial sums by
+   * {@code j mod 16} (a row whose length is not a multiple of 16 is padded with {@code +0} terms), which are then
+   * added in order of their index. The order is fixed, so results do not depend on the vector width or threads.
+   *
+   * @param x observations, row r starting at {@code xOffsets[r]}
+   * @param logits {@code count} consecutive rows of length {@code d} from {@code lOff}
+   */
+  void bernoulliLogMass(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count, float[] out,
+      int outOff);
+
   /** A short name for reports ("vector-512", "scalar"). */
   String name();
 

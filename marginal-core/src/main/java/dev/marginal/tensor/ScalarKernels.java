@@ -82,6 +82,31 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void columnSums(float[] x, int rows, int width, int from, int to, float[] out) {
+    double[] acc = new double[to - from];
+    for (int r = 0; r < rows; r++) {
+      int base = r * width;
+      for (int j = from; j < to; j++) {
+        acc[j - from] += x[base + j];
+      }
+    }
+    for (int j = from; j < to; j++) {
+      out[j] = (float) acc[j - from];
+    }
+  }
+
+  @Override
+  public void bernoulliLogMass(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count, float[] out,
+      int outOff) {
+    float[] sp = new float[d];
+    for (int r = 0; r < count; r++) {
+      int lo = lOff + r * d;
+      softplus(logits, lo, sp, 0, d);
+      out[outOff + r] = LogMassSum.ofTerms(x, xOffsets[r], logits, lo, sp, 0, d);
+    }
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

@@ -134,6 +134,17 @@ final class VectorKernels implements Kernels {
     }
   }
 
+  @Override
+  public void columnSums(float[] x, int rows, int width, int from, int to, float[] out) {
+    VectorColumnSums.columnSums(x, rows, width, from, to, out);
+  }
+
+  @Override
+  public void bernoulliLogMass(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count, float[] out,
+      int outOff) {
+    VectorLogMass.logMass(x, xOffsets, logits, lOff, d, count, out, outOff);
+  }
+
   /** The last {@code count < L} inputs in a vector-sized array; the padding lanes are computed and discarded. */
   private static float[] padded(float[] x, int from, int count) {
     float[] t = new float[L];

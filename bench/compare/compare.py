@@ -1,0 +1,172 @@
+"""Runs `marginal bench` and the references (numpy/OpenBLAS GEMM, the same IWAE model in PyTorch) alternately, one
+process at a time, and prints each ratio with the CPU model and the thread settings. See README.md."""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+MARGINAL = os.path.join(ROOT, "bin", "marginal")
+SHAPES = "5000x200x784,1024x1024x1024,1000x200x784,256x784x200,128x784x200,20x784x200,20x200x784"
+LARGE = {"5000x200x784", "1024x1024x1024"}
+# Targets as ratios (marginal / reference, or two threads / one).
+TARGETS = {"gemm_large": 1.0, "gemm_small": 0.9, "train_5": 2.5, "train_50": 2.0, "eval_5000": 2.0, "scaling": 1.85}
+# Environment settings that can slow OpenBLAS down (a wrong core type halves it); unset for the references.
+UNSET_FOR_REFERENCE = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def run_json(cmd, env=None, label=""):
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=HERE)
+    if res.returncode != 0:
+        sys.exit(f"compare: {label or cmd[0]} failed (exit {res.returncode}):\n{res.stderr.strip()[-2000:]}")
+    start = res.stdout.find("{")
+    return json.loads(res.stdout[start:])
+
+
+def has_module(python, module):
+    return subprocess.run([python, "-c", f"import {module}"], capture_output=True).returncode == 0
+
+
+def reference_env(threads):
+    env = {k: v for k, v in os.environ.items() if k not in UNSET_FOR_REFERENCE}
+    for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[k] = str(threads)
+    return env
+
+
+def marginal(args, threads, *bench):
+    env = dict(os.environ)
+    if args.jar:
+        env["MARGINAL_JAR"] = args.jar
+    return run_json([MARGINAL, "bench", *bench, "--threads", str(threads), "--repeats", str(args.repeats), "--json"],
+                    env=env, label="marginal bench " + bench[0])
+
+
+def ratios_line(name, ours, theirs, target, unit):
+    rs = [a / b for a, b in zip(ours, theirs)]
+    med = statistics.median(rs)
+    flag = "meets" if min(rs) >= target else ("median meets" if med >= target else "BELOW")
+    per = " ".join(f"{r:.2f}" for r in rs)
+    print(f"  {name:<34} {statistics.median(ours):>9.1f} {statistics.median(theirs):>9.1f} {unit:<8}"
+          f" ratio {med:5.2f}  (per process: {per})  target >= {target:.2f}: {flag}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--threads", type=int, default=2, help="threads for marginal and the references (default 2)")
+    p.add_argument("--rounds", type=int, default=3, help="alternating rounds, one fresh process each (default 3)")
+    p.add_argument("--repeats", type=int, default=5, help="timed batches per workload and process (default 5)")
+    p.add_argument("--python", default="/usr/bin/python3", help="interpreter with numpy and torch")
+    p.add_argument("--jar", help="run this marginal jar instead of building the worktree's")
+    p.add_argument("--skip", default="", help="comma-separated parts to skip: gemm,iwae,scaling")
+    args = p.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    t = args.threads
+    have_numpy = os.path.exists(args.python) and has_module(args.python, "numpy")
+    have_torch = os.path.exists(args.python) and has_module(args.python, "torch")
+    print(f"marginal against references, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    print(f"CPU: {cpu_model()}; {os.cpu_count()} logical processors; load average now "
+          f"{os.getloadavg()[0]:.1f}")
+    print(f"threads: marginal --threads {t}; references OPENBLAS_NUM_THREADS={t}, OMP_NUM_THREADS={t}, "
+          f"torch.set_num_threads({t}); unset for the references: {', '.join(UNSET_FOR_REFERENCE)}"
+          + "".join(f" (was {k}={os.environ[k]})" for k in UNSET_FOR_REFERENCE if k in os.environ))
+    print(f"method: {args.rounds} rounds, each a fresh marginal process then a fresh reference process per part; "
+          f"each workload warms up (>= 1 s, until the JIT is done), then best of {args.repeats} batches of >= 100 ms; ratio = marginal / reference"
+          " per round, median over rounds")
+    if have_numpy:
+        info = run_json([args.python, "blas_info.py"], env=reference_env(t), label="blas_info")
+        print(f"numpy {info['numpy']}: BLAS {info['blas']} {info.get('config')}, kernel {info['corename']}, "
+              f"{info['threads']} threads [{info['source']}]")
+    else:
+        print(f"numpy: not found for {args.python}; the GEMM comparison is skipped (apt-get install python3-numpy)")
+    if not have_torch:
+        print(f"torch: not found for {args.python}; the IWAE comparison is skipped (apt-get install python3-torch)")
+    sys.stdout.flush()
+
+    g_ours, g_ref, tr_ours, tr_ref, ev_ours, ev_ref, one, two = {}, {}, {}, {}, {}, {}, {}, {}
+    torch_info = None
+    for r in range(args.rounds):
+        if "gemm" not in skip:
+            rows = marginal(args, t, "gemm", "--shapes", SHAPES, "--gemm-only")["gemm"]
+            for row in rows:
+                g_ours.setdefault(row["shape"], []).append(row["best_gflops"])
+            if have_numpy:
+                ref = run_json([args.python, "gemm_numpy.py", "--shapes", SHAPES, "--repeats", str(args.repeats)],
+                               env=reference_env(t), label="gemm_numpy.py")
+                for row in ref["gemm"]:
+                    g_ref.setdefault(row["shape"], []).append(row["best_gflops"])
+        if "iwae" not in skip:
+            res = marginal(args, t, "iwae", "--train-k", "5,50", "--eval-k", "5000")
+            for row in res["training"]:
+                tr_ours.setdefault(row["k"], []).append(row["best_examples_per_s"])
+            for row in res["evaluation"]:
+                ev_ours.setdefault(row["k"], []).append(row["best_images_per_s"])
+            if have_torch:
+                ref = run_json([args.python, "iwae_torch.py", "--threads", str(t), "--train-k", "5,50",
+                                "--eval-k", "5000", "--repeats", str(args.repeats)],
+                               env=reference_env(t), label="iwae_torch.py")
+                torch_info = ref["torch"]
+                for row in ref["training"]:
+                    tr_ref.setdefault(row["k"], []).append(row["best_examples_per_s"])
+                for row in ref["evaluation"]:
+                    ev_ref.setdefault(row["k"], []).append(row["best_images_per_s"])
+        if "scaling" not in skip and t > 1:
+            for threads, into in ((1, one), (t, two)):
+                res = marginal(args, threads, "iwae", "--train-k", "50", "--eval-k", "5000")
+                into.setdefault("train_50", []).append(res["training"][0]["best_examples_per_s"])
+                into.setdefault("eval_5000", []).append(res["evaluation"][0]["best_images_per_s"])
+        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+
+    print()
+    if g_ours:
+        print(f"GEMM, float32 C = A·B, GFLOP/s (best per process), marginal vs numpy/OpenBLAS, {t} threads:")
+        for shape, ours in g_ours.items():
+            if shape in g_ref:
+                ratios_line(shape, ours, g_ref[shape], TARGETS["gemm_large" if shape in LARGE else "gemm_small"],
+                            "GFLOP/s")
+            else:
+                print(f"  {shape:<34} {statistics.median(ours):>9.1f}   (no reference)  per process: "
+                      + " ".join(f"{v:.1f}" for v in ours))
+    if tr_ours:
+        if torch_info:
+            print(f"IWAE 784-200-200-50, marginal vs PyTorch {torch_info['version']} "
+                  f"(set_num_threads({torch_info['threads']}), interop {torch_info['interop_threads']}), "
+                  f"{t} threads:")
+        else:
+            print(f"IWAE 784-200-200-50, marginal only, {t} threads:")
+        for k, ours in tr_ours.items():
+            name = f"training K={k}, batch 20 (examples/s)"
+            if k in tr_ref:
+                ratios_line(name, ours, tr_ref[k], TARGETS[f"train_{k}"], "ex/s")
+            else:
+                print(f"  {name:<34} {statistics.median(ours):>9.1f}")
+        for k, ours in ev_ours.items():
+            name = f"evaluation K={k} (images/s)"
+            if k in ev_ref:
+                ratios_line(name, ours, ev_ref[k], TARGETS[f"eval_{k}"], "img/s")
+            else:
+                print(f"  {name:<34} {statistics.median(ours):>9.1f}")
+    if one:
+        print(f"marginal, {t} threads against 1 (same round, consecutive processes):")
+        ratios_line("training K=50 (examples/s)", two["train_50"], one["train_50"], TARGETS["scaling"], "ex/s")
+        ratios_line("evaluation K=5000 (images/s)", two["eval_5000"], one["eval_5000"], TARGETS["scaling"], "img/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -115,7 +115,7 @@ final class DemoFunnel {
   /** Headers of {@link #shownRows}. */
   static List<String> shownHeader(Outcome o) {
     return List.of("trained with", "KL(q‖p), IWAE-" + o.metrics().iwaeK() + " est.", "KL(q‖p), SUMO est.",
-        "E_q[−log p(x)]", "W1 of x0", "W1 of x1", "P(x1 < −2)");
+        "E_q[−log p(x)]", "W1 of x0", "W1 of x1", "P(x1 < −2)", "IWAE weights: mean ESS, max Pareto k̂");
   }
 
   /** The final metrics as text, one row per surrogate and one for the target itself. */
@@ -125,12 +125,20 @@ final class DemoFunnel {
       SurrogateMetrics m = r.last();
       String status = r.result().status() == ReverseKlRun.Status.COMPLETED ? "" : " [" + r.result().status() + "]";
       rows.add(List.of(r.label() + status, pm(m.klIwae(), m.klIwaeSe()), pm(m.klSumo(), m.klSumoSe()),
-          pm(m.crossEntropy(), m.crossEntropySe()), f3(w1(m, 0)), f3(w1(m, 1)), f4(m.hardMass())));
+          pm(m.crossEntropy(), m.crossEntropySe()), f3(w1(m, 0)), f3(w1(m, 1)), f4(m.hardMass()),
+          weights(m)));
     }
     SurrogateMetrics any = o.runs().get(0).last();
     rows.add(List.of("target (exact)", "0", "0", f3(any.targetEntropy()) + " (entropy)", "0", "0",
-        f4(any.targetHardMass())));
+        f4(any.targetHardMass()), "—"));
     return rows;
+  }
+
+  /** Mean ESS of the IWAE weights behind the KL estimate and their largest Pareto k̂, flagged above 0.7. */
+  static String weights(SurrogateMetrics m) {
+    var d = m.iwaeDiagnostics();
+    return String.format(java.util.Locale.ROOT, "%.0f of %d, %.2f%s", d.meanEss(), d.numSamples(), d.maxK(),
+        d.anyUnreliable() ? " (k̂ > 0.7: IWAE unreliable)" : "");
   }
 
   /** The final metrics as numbers. */

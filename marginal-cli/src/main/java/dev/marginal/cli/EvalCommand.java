@@ -32,15 +32,33 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "Random seed for estimators (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--bdmc", paramLabel = "N",
+      description = {"lvm: also simulate N points from the model and bracket their log p(x) by forward and reverse",
+          "AIS (bidirectional Monte Carlo), with IWAE-K and SUMO on the same points (default: 0, off)."})
+  int bdmc;
+
+  @Option(names = "--ais", description = {"lvm: also estimate the NLL by forward AIS with HMC (a lower bound on",
+      "log p(x) like IWAE, tighter with more steps), reported beside the IWAE NLL."})
+  boolean ais;
+
+  @Option(names = "--ais-steps", paramLabel = "T",
+      description = "AIS intermediate distributions for --ais and --bdmc (default: ${DEFAULT-VALUE}).")
+  int aisSteps = dev.marginal.estimators.BidirectionalMonteCarlo.DEFAULT_STEPS;
+
   @Mixin OutputOptions output;
 
   @Override
   public Integer call() {
     Commands.positive("--k", k);
+    Commands.positive("--ais-steps", aisSteps);
+    if (bdmc < 0) {
+      throw new UserInputException("--bdmc must be >= 0, got " + bdmc);
+    }
     DensityModel m = Commands.readModel(model);
     Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
-    Map<String, Object> report = Evaluation.evaluate(m, x, new Evaluation.Settings(k, seed)).toMap();
+    Map<String, Object> report = Evaluation.evaluate(m, x,
+        new Evaluation.Settings(k, seed, bdmc, aisSteps, ais)).toMap();
     Commands.print(spec.commandLine().getOut(), output, "eval " + model + " on " + x.source(), report);
     return 0;
   }

@@ -63,6 +63,28 @@ class LvmCommandsTest {
   }
 
   @Test
+  void scoreAndEvalReportWeightDiagnosticsAndEvalBracketsSimulatedData() throws IOException {
+    Path model = fit(2);
+    Path scores = dir.resolve("diagnosed.csv");
+    CliRun s = CliRun.of("score", "--model", model.toString(), "--data", MOONS_TEST, "--estimator", "iwae",
+        "--k", "50", "--out", scores.toString(), "--json");
+    assertEquals(0, s.code(), s.toString());
+    assertEquals(List.of("log_px", "std_err", "ess", "pareto_k"), CliRun.csvHeader(scores));
+    CliRun.csvRows(scores).forEach(r -> assertTrue(r[2] >= 1 && r[2] <= 50 && Double.isFinite(r[3]),
+        "ESS in [1, K] and a Pareto k̂ per row"));
+    assertTrue(s.out().contains("\"pareto_k_max\""), s.out());
+
+    CliRun e = CliRun.of("eval", "--model", model.toString(), "--data", MOONS_TEST, "--k", "50", "--bdmc", "6",
+        "--ais", "--ais-steps", "20");
+    assertEquals(0, e.code(), e.toString());
+    for (String key : List.of("nll_ess_mean", "nll_pareto_k_max", "ais_20", "nll_ais", "bdmc_ais_lower", "bdmc_ais_upper",
+        "bdmc_iwae_50", "bdmc_sumo")) {
+      assertTrue(e.out().contains(key), key + " missing from " + e.out());
+    }
+    assertEquals(2, CliRun.of("eval", "--model", model.toString(), "--data", MOONS_TEST, "--bdmc", "-1").code());
+  }
+
+  @Test
   void resumeContinuesFromTheCheckpoint() throws IOException {
     Path model = fit(1);
     Path ckpt = dir.resolve("lvm.marginal.ckpt");

@@ -4,7 +4,10 @@ import dev.marginal.config.ParameterException;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.LvmDensityModel;
+import dev.marginal.estimators.Ais;
+import dev.marginal.estimators.BidirectionalMonteCarlo;
 import dev.marginal.estimators.DiagnosticsSummary;
+import dev.marginal.estimators.Sumo;
 import dev.marginal.math.MeanEstimate;
 import dev.marginal.random.RngKey;
 import java.util.ArrayList;
@@ -35,28 +38,46 @@ public final class Evaluation {
 
   private Evaluation() {}
 
+  /** The key stream of the bidirectional Monte Carlo simulation. */
+  static final long BDMC_STREAM = 77;
+
   /**
    * Settings of an evaluation.
    *
    * @param numSamples K of the test log-likelihood of models without an exact one, >= 1
    * @param seed root seed of the estimators
+   * @param bdmcPoints points simulated from a deep LVM for bidirectional Monte Carlo (0: none)
+   * @param aisSteps the AIS intermediate distributions of bidirectional Monte Carlo and of {@code aisOnData}
+   * @param aisOnData whether a deep LVM also reports forward AIS on the data, beside IWAE
    */
-  public record Settings(int numSamples, long seed) {
+  public record Settings(int numSamples, long seed, int bdmcPoints, int aisSteps, boolean aisOnData) {
     public Settings {
       ParameterException.atLeast("numSamples", numSamples, 1);
+      ParameterException.atLeast("bdmcPoints", bdmcPoints, 0);
+      ParameterException.atLeast("aisSteps", aisSteps, 1);
     }
 
-    /** K = 5000, seed 0. */
+    /** The test NLL with K and no AIS. */
+    public Settings(int numSamples, long seed) {
+      this(numSamples, seed, 0, BidirectionalMonteCarlo.DEFAULT_STEPS, false);
+    }
+
+    /** K = 5000, seed 0, no AIS. */
     public static Settings defaults() {
       return new Settings(DEFAULT_K, 0);
     }
 
     public Settings withNumSamples(int k) {
-      return new Settings(k, seed);
+      return new Settings(k, seed, bdmcPoints, aisSteps, aisOnData);
     }
 
     public Settings withSeed(long s) {
-      return new Settings(numSamples, s);
+      return new Settings(numSamples, s, bdmcPoints, aisSteps, aisOnData);
+    }
+
+    /** Also forward AIS with {@code steps} distributions on the data, and BDMC on {@code points} simulated points. */
+    public Settings withAis(boolean onData, int points, int steps) {
+      return new Settings(numSamples, seed, points, steps, onData);
     }
   }
 
@@ -73,9 +94,13 @@ public final class Evaluation {
    * @param latentDim the latent dimension (0 for exact models)
    * @param nllDiagnostics importance-weight diagnostics (ESS, Pareto k̂) of the test log-likelihood's estimate, or
    *     null (exact models)
+   * @param ais the mean forward-AIS log-likelihood on the data (NaN unless asked for)
+   * @param aisSteps AIS's intermediate distributions
+   * @param bdmc the bidirectional Monte Carlo bracket on simulated points, or null
    */
   public record Report(String kind, int rows, MeanEstimate logLikelihood, String estimator, double elbo,
-      Map<Integer, Double> iwae, int activeUnits, int latentDim, DiagnosticsSummary nllDiagnostics) {
+      Map<Integer, Double> iwae, int activeUnits, int latentDim, DiagnosticsSummary nllDiagnostics, double ais,
+      int aisSteps, BidirectionalMonteCarlo.Report bdmc) {
     public Report {
       iwae = Collections.unmodifiableMap(new LinkedHashMap<>(iwae));
     }
@@ -115,6 +140,13 @@ public final class Evaluation {
       iwae.forEach((k, v) -> r.put("iwae_" + k, v));
       r.put("active_units", activeUnits);
       r.put("latent_dim", latentDim);
+      if (!Double.isNaN(ais)) {
+        r.put("ais_" + aisSteps, ais);
+        r.put("nll_ais", -ais);
+      }
+      if (bdmc != null) {
+        r.putAll(bdmc.toMap());
+      }
       return r;
     }
   }
@@ -126,7 +158,7 @@ public final class Evaluation {
     }
     DensityModel.LogDensity lp = model.logDensity(data, DensityModel.ScoreOptions.exact(), RngKey.of(settings.seed()));
     return new Report(model.kind(), data.rows(), MeanEstimate.of(lp.value()), lp.estimator(), Double.NaN, Map.of(),
-        -1, 0, null);
+        -1, 0, null, Double.NaN, 0, null);
   }
 
   private static Report lvm(LvmDensityModel model, Dataset data, Settings settings) {
@@ -153,7 +185,14 @@ public final class Evaluation {
         active++;
       }
     }
+    RngKey key = RngKey.of(settings.seed());
+    double ais = settings.aisOnData()
+        ? model.aisLogDensity(data, Ais.of(settings.aisSteps()), key).mean() : Double.NaN;
+    BidirectionalMonteCarlo.Report bdmc = settings.bdmcPoints() == 0 ? null
+        : model.bidirectionalMonteCarlo(settings.bdmcPoints(), Ais.of(settings.aisSteps()), settings.numSamples(),
+            Sumo.DEFAULT_MIN_TERMS, key.foldIn(BDMC_STREAM));
     return new Report(model.kind(), data.rows(), MeanEstimate.of(test.value()), test.estimator(),
-        scores.get(1).mean(), iwae, active, activity.length, test.diagnosticsSummary());
+        scores.get(1).mean(), iwae, active, activity.length, test.diagnosticsSummary(), ais, settings.aisSteps(),
+        bdmc);
   }
 }

@@ -8,6 +8,8 @@ import dev.marginal.data.Binarization;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.distributions.DiagNormal;
+import dev.marginal.estimators.Ais;
+import dev.marginal.estimators.BidirectionalMonteCarlo;
 import dev.marginal.estimators.Elbo;
 import dev.marginal.estimators.Estimate;
 import dev.marginal.estimators.Iwae;
@@ -42,6 +44,8 @@ import java.util.Map;
 public final class LvmDensityModel implements DensityModel {
   /** Model rows (data points × samples) pushed through the decoder at once when scoring. */
   static final int ROWS_PER_PASS = 1 << 14;
+  /** The key stream of {@link #aisLogDensity}. */
+  static final long AIS_STREAM = -3;
   /** The value of the model file's {@code "inference"} entry for per-datapoint models. */
   public static final String PER_DATAPOINT = "per-datapoint";
   /** Stream of the scoring key that drives the local fits (the estimator uses {@code key.foldIn(start)}). */
@@ -185,6 +189,62 @@ public final class LvmDensityModel implements DensityModel {
     String label = options.estimator() == Estimator.SUMO ? "sumo-m" + options.minTerms()
         : options.estimator().name().toLowerCase(java.util.Locale.ROOT) + "-" + options.numSamples();
     return new LogDensity(value, se, label, diagnostics);
+  }
+
+  /**
+   * Forward AIS estimates of log p(x) per row ({@link Ais}: a stochastic lower bound that tightens as the number
+   * of steps grows), from the model's q(z|x) to the posterior, on the rows exactly as {@link #logDensities} with the
+   * same key sees them (standardized, binarized, per-datapoint posteriors fitted), plus the standardization's
+   * log-Jacobian; in chunks of about {@link #ROWS_PER_PASS} chains.
+   */
+  public LogDensity aisLogDensity(Dataset data, Ais ais, RngKey key) {
+    space.checkDim(data);
+    float[] x = prepare(data, key.foldIn(-1));
+    int n = data.rows();
+    LocalPosteriorFit.Fitted fitted = localFit == null ? null : fitAll(x, n, key.foldIn(LOCAL_FIT_STREAM));
+    int d = dim();
+    int chunk = Math.max(1, ROWS_PER_PASS / ais.chains());
+    double[] value = new double[n];
+    double[] se = new double[n];
+    double jac = space.logJacobian();
+    for (int start = 0; start < n; start += chunk) {
+      int b = Math.min(chunk, n - start);
+      Tensor xb = Tensor.wrap(Arrays.copyOfRange(x, start * d, (start + b) * d), b, d);
+      Tape tape = Tape.forEvaluation();
+      DiagNormal q = fitted == null ? model.posterior(tape, tape.constant(xb))
+          : new LocalPosteriorFit.Fitted(fitted.loc().slice(0, start, start + b),
+              fitted.logVar().slice(0, start, start + b)).posterior(tape);
+      double[] v = ais.forward(model, xb, q, key.foldIn(AIS_STREAM).foldIn(start)).logMarginal();
+      for (int i = 0; i < b; i++) {
+        value[start + i] = v[i] + jac;
+        se[start + i] = Double.NaN;
+      }
+    }
+    return new LogDensity(value, se, "ais-" + ais.steps());
+  }
+
+  /**
+   * Bidirectional Monte Carlo on {@code n} points simulated from this model ({@link BidirectionalMonteCarlo}): AIS
+   * bounds from both sides with IWAE_K and SUMO beside them, the amortized encoder as proposal, in the model's own
+   * (standardized) space.
+   *
+   * @throws IllegalArgumentException for a per-datapoint model (no encoder for new points) or n &lt; 1
+   */
+  public BidirectionalMonteCarlo.Report bidirectionalMonteCarlo(int n, Ais ais, int iwaeK, int sumoMinTerms,
+      RngKey key) {
+    if (localFit != null) {
+      throw new IllegalArgumentException("bidirectional Monte Carlo needs an amortized encoder; this model is "
+          + "per-datapoint");
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException("the number of simulated points must be >= 1, got " + n);
+    }
+    // DeepLvm.sample decodes exactly these latents (it draws them from key.foldIn(0)).
+    Tensor z = model.samplePrior(key.foldIn(0), n);
+    Tensor x = model.sample(key, n, false);
+    Tape tape = Tape.forEvaluation();
+    DiagNormal q = model.posterior(tape, tape.constant(x));
+    return BidirectionalMonteCarlo.run(model, x, z, q, ais, iwaeK, sumoMinTerms, key.foldIn(1));
   }
 
   /** Standardizes and, for Bernoulli decoders, binarizes the rows (once, with {@code key}). */

@@ -37,6 +37,16 @@ final class DemoDensity {
   static final int PPCA_LATENT = 1;
   static final int LVM_LATENT = 2;
   static final int[] LVM_HIDDEN = {64, 64};
+  /**
+   * The deep LVMs' training recipe, the same for every objective: minibatches of {@value #LVM_BATCH} rows, K =
+   * {@value #LVM_K} samples per row for ELBO and IWAE, Adam from {@value #LVM_LR} decayed by a cosine to
+   * {@value #LVM_LR_FLOOR} of it over {@link DemoSettings#LVM_STEPS} steps. Chosen over several seeds in
+   * BENCHMARKS.md ("The demo's deep LVM against the GMM"); {@code bench/demo-density.sh} reruns the comparison.
+   */
+  static final int LVM_BATCH = 50;
+  static final int LVM_K = 20;
+  static final double LVM_LR = 1e-2;
+  static final double LVM_LR_FLOOR = 0.01;
   /** m of the SUMO-trained LVM: with m = 1 its gradients are too noisy for the shared step size. */
   static final int LVM_SUMO_MIN_TERMS = 4;
   /** Global gradient-norm bound of every LVM's optimizers: keeps SUMO's heavy-tailed gradients in check. */
@@ -44,7 +54,6 @@ final class DemoDensity {
   /** The data set on which the IWAE bound is shown tightening with K. */
   static final String BOUND_DATASET = "moons";
   private static final long SCORE_STREAM = 0x53434F52L;
-  private static final long MODEL_STREAM = 0x4D4F444CL;
   private static final List<Objective> LVM_OBJECTIVES = List.of(Objective.ELBO, Objective.IWAE, Objective.SUMO);
 
   /**
@@ -65,6 +74,11 @@ final class DemoDensity {
 
   /** The models of one data set. */
   record DataResult(String name, Dataset train, Dataset heldOut, List<Fitted> models) {
+    /** The Gaussian mixture, fitted first. */
+    Fitted gmm() {
+      return models.get(0);
+    }
+
     Fitted lvm(Objective objective) {
       return models.stream().filter(f -> f.lvmObjective() == objective).findFirst().orElseThrow();
     }
@@ -105,9 +119,7 @@ final class DemoDensity {
         ppca.logDensity(heldOut, ScoreOptions.exact(), null), seconds(start)));
     for (Objective objective : LVM_OBJECTIVES) {
       start = System.nanoTime();
-      LvmTrainingOptions o = LvmTrainingOptions.defaults().withObjective(objective).withSeed(s.seed())
-          .withEpochs(s.lvmEpochs()).withBinarization(Binarization.NONE).withMinTerms(LVM_SUMO_MIN_TERMS)
-          .withClipNorm(LVM_CLIP_NORM);
+      LvmTrainingOptions o = lvmOptions(objective, s);
       LvmDensityModel lvm = trainLvm(name, train, o, s);
       models.add(new Fitted("deep LVM, " + label(o), lvm, objective,
           lvm.logDensity(heldOut, score, scoreKey), seconds(start)));
@@ -115,13 +127,24 @@ final class DemoDensity {
     return new DataResult(name, train, heldOut, models);
   }
 
-  /** A deep LVM with a Gaussian decoder, trained on {@code train}; every objective starts from the same weights. */
+  /** The training options of the deep LVM with the given objective (see {@link #LVM_BATCH}). */
+  static LvmTrainingOptions lvmOptions(Objective objective, DemoSettings s) {
+    return LvmTrainingOptions.defaults().withObjective(objective).withSeed(s.seed()).withMaxSteps(s.lvmSteps())
+        .withBatchSize(LVM_BATCH).withNumSamples(LVM_K).withLearningRate(LVM_LR).withLrFloor(LVM_LR_FLOOR)
+        .withBinarization(Binarization.NONE).withMinTerms(LVM_SUMO_MIN_TERMS).withClipNorm(LVM_CLIP_NORM);
+  }
+
+  /**
+   * A deep LVM with a Gaussian decoder, trained on {@code train}; every objective starts from the same weights. The
+   * weights and the run derive from the seed as in {@code marginal fit --model lvm}, so that command with the same
+   * settings (see {@code bench/demo-density.sh}) reproduces these models.
+   */
   private static LvmDensityModel trainLvm(String name, Dataset train, LvmTrainingOptions o, DemoSettings s) {
     DeepLvm.Config config = new DeepLvm.Config(train.cols(), LVM_LATENT, LVM_HIDDEN, Activation.TANH,
         DeepLvm.Decoder.GAUSSIAN);
-    DeepLvm model = DeepLvm.create(config, RngKey.of(s.seed()).foldIn(MODEL_STREAM), null);
-    long steps = (long) o.epochs() * ((train.rows() + o.batchSize() - 1) / o.batchSize());
-    Progress progress = TerminalProgress.onTerminal(name + ", deep LVM " + o.objectiveLabel(), steps, s.quiet());
+    DeepLvm model = DeepLvm.create(config, RngKey.of(s.seed()), null);
+    Progress progress = TerminalProgress.onTerminal(name + ", deep LVM " + o.objectiveLabel(), o.maxSteps(),
+        s.quiet());
     try {
       new LvmTrainer(model, o).fit(train, null, progress, () -> false, t -> { });
     } catch (IOException e) {

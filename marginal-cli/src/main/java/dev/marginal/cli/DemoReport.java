@@ -84,6 +84,8 @@ final class DemoReport {
     out.println();
     out.println("2. Held-out mean log p(x), nats per point");
     out.print(render(DemoDensityReport.shownHeader(density), DemoDensityReport.shownRows(density)));
+    out.println("   IWAE-trained deep LVM − GMM, paired over held-out points: "
+        + String.join(", ", DemoDensityReport.pairedComparisons(density)));
     out.println();
     out.println("3. IWAE bound on held-out " + DemoDensity.BOUND_DATASET + " (IWAE-trained deep LVM)");
     out.print(render(List.of("estimator", "mean log p(x)"), DemoDensityReport.boundRows(density)));

@@ -8,6 +8,7 @@ import dev.marginal.data.Dataset;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
 import dev.marginal.tensor.Parallel;
+import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.GradientEstimator;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.TrainingState;
@@ -51,6 +52,8 @@ final class LvmFitter {
       DeepLvmFit.Control c = control.withProgress(progress).withStop(guard::stopRequested);
       DeepLvmOptions o = options;
       result = input(s.resume() != null ? s.resume().toString() : data.source(), () -> DeepLvmFit.fit(data, o, c));
+    } catch (CheckpointWriteException e) {
+      throw Commands.rescued(e.path(), "the checkpoint", e.getCause(), e::writeTo);
     }
     TrainingState state = result.state();
     if (state.status() == TrainingState.Status.DIVERGED) {

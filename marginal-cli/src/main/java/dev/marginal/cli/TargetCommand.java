@@ -9,6 +9,7 @@ import dev.marginal.nn.Activation;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.Targets;
 import dev.marginal.tensor.Parallel;
+import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
@@ -191,6 +192,8 @@ final class TargetCommand implements Callable<Integer> {
           "target " + t.name() + " " + options.objective().id(), options.iterations(), output.quiet));
       try {
         return SurrogateTraining.train(t, options, c);
+      } catch (CheckpointWriteException e) {
+        throw Commands.rescued(e.path(), "the checkpoint", e.getCause(), e::writeTo);
       } catch (IllegalArgumentException e) {
         throw new UserInputException((resume != null ? resume + ": " : "") + e.getMessage(), e);
       }
@@ -212,7 +215,7 @@ final class TargetCommand implements Callable<Integer> {
   private void writeMetrics(Path path, SurrogateTraining.Result result) {
     List<String> cols = new ArrayList<>(List.of("step", "kl_iwae", "kl_iwae_se", "kl_sumo", "kl_sumo_se",
         "cross_entropy", "cross_entropy_se", "target_entropy", "hard_mass", "target_hard_mass", "log_z", "log_z_se",
-        "log_z_ess", "target_log_z", "forward_log_q", "forward_log_q_se", "forward_kl", "modes_covered",
+        "log_z_ess", "log_z_pareto_k", "target_log_z", "forward_log_q", "forward_log_q_se", "forward_kl", "modes_covered",
         "outside_support"));
     int dims = result.evaluations().isEmpty() ? 0 : result.evaluations().get(0).w1().length;
     for (int j = 0; j < dims; j++) {
@@ -223,7 +226,7 @@ final class TargetCommand implements Callable<Integer> {
     for (SurrogateMetrics m : result.evaluations()) {
       double[] v = {m.step(), m.klIwae(), m.klIwaeSe(), m.klSumo(), m.klSumoSe(), m.crossEntropy(),
           m.crossEntropySe(), m.targetEntropy(), m.hardMass(), m.targetHardMass(), c(m).logZ().logZ(),
-          c(m).logZ().logZSe(), c(m).logZ().ess(), c(m).targetLogZ(), c(m).forwardLogQ(), c(m).forwardLogQSe(),
+          c(m).logZ().logZSe(), c(m).logZ().ess(), c(m).logZ().paretoK(), c(m).targetLogZ(), c(m).forwardLogQ(), c(m).forwardLogQSe(),
           c(m).forwardKl(), c(m).modesCovered(), c(m).outsideSupport()};
       System.arraycopy(v, 0, rows, at, v.length);
       at += v.length;

@@ -10,6 +10,7 @@ import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.models.LocalPosteriors;
 import dev.marginal.random.RngKey;
+import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.LvmCheckpoint;
 import dev.marginal.train.LvmTrainer;
 import dev.marginal.train.LvmTrainingOptions;
@@ -17,7 +18,6 @@ import dev.marginal.train.Progress;
 import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.TrainingState;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,7 +147,7 @@ public final class DeepLvmFit {
    *
    * @throws ParameterException for options that do not fit the data (a Bernoulli decoder for data outside [0, 1],
    *     a checkpoint of another dimension or inference)
-   * @throws UncheckedIOException if a checkpoint cannot be written
+   * @throws CheckpointWriteException if a checkpoint cannot be written (it can still be written elsewhere)
    */
   public static Result fit(Dataset data, DeepLvmOptions options, Control control) {
     Provenance.Clock clock = Provenance.startClock();
@@ -233,7 +233,7 @@ public final class DeepLvmFit {
             }
           });
     } catch (IOException e) {
-      throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
+      throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, model, trainer, provenance));
     }
   }
 

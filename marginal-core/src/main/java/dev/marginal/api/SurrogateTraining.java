@@ -4,6 +4,7 @@ import dev.marginal.density.LvmDensityModel;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.targets.Target;
+import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.LvmCheckpoint;
 import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
@@ -12,7 +13,6 @@ import dev.marginal.train.ReverseKlTrainer;
 import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -151,7 +151,7 @@ public final class SurrogateTraining {
    * Trains under {@code control}.
    *
    * @throws IllegalArgumentException if a checkpoint to resume does not fit the target or options
-   * @throws UncheckedIOException if a checkpoint cannot be written
+   * @throws CheckpointWriteException if a checkpoint cannot be written (it can still be written elsewhere)
    */
   public static Result train(Target target, ReverseKlOptions options, Control control) {
     Provenance.Clock clock = Provenance.startClock();
@@ -165,7 +165,7 @@ public final class SurrogateTraining {
       LvmCheckpoint.restore(control.resume(), trainer);
     } else {
       DeepLvm surrogate = ReverseKlTrainer.newSurrogate(target, options);
-      model = new LvmDensityModel(surrogate, columns(target.dim()), null);
+      model = new LvmDensityModel(surrogate, columns(target.dim()), null).withSupport(target.support());
       trainer = new ReverseKlTrainer(surrogate, target, options);
     }
     Map<String, Object> record = new LinkedHashMap<>();
@@ -185,7 +185,9 @@ public final class SurrogateTraining {
             }
           }, control.onEvaluation());
     } catch (IOException e) {
-      throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
+      ReverseKlTrainer t = trainer;
+      LvmDensityModel m = model;
+      throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, m, t, record));
     }
     if (run.status() != ReverseKlRun.Status.DIVERGED) {
       trainer.finishWithAveragedParametersInPlace();

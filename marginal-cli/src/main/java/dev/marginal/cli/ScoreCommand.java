@@ -48,7 +48,9 @@ final class ScoreCommand implements Callable<Integer> {
   int minTerms = DEFAULT_MIN_TERMS;
 
   @Option(names = "--repeats", paramLabel = "R",
-      description = "Independent estimates per row, averaged; their spread gives std_err (default: ${DEFAULT-VALUE}).")
+      description = {"Independent estimates per row, averaged; their spread gives std_err (default: ${DEFAULT-VALUE}).",
+          "With --estimator sumo and R >= 6 also a median-of-means interval per row (mom_log_px, mom_lower,",
+          "mom_upper): SUMO's variance is infinite, so its std_err is not a reliable error bar."})
   int repeats = 1;
 
   @Option(names = "--seed", paramLabel = "S", description = "Random seed for estimators (default: ${DEFAULT-VALUE}).")
@@ -70,7 +72,15 @@ final class ScoreCommand implements Callable<Integer> {
     DensityModel.LogDensity lp = score(m, x, new DensityModel.ScoreOptions(est, k, minTerms, repeats),
         RngKey.of(seed));
     boolean diagnosed = lp.diagnostics() != null;
-    int cols = diagnosed ? 4 : 2;
+    boolean robust = lp.intervals() != null;
+    List<String> header = new java.util.ArrayList<>(List.of("log_px", "std_err"));
+    if (diagnosed) {
+      header.addAll(List.of("ess", "pareto_k"));
+    }
+    if (robust) {
+      header.addAll(List.of("mom_log_px", "mom_lower", "mom_upper"));
+    }
+    int cols = header.size();
     double[] rows = new double[cols * lp.value().length];
     for (int i = 0; i < lp.value().length; i++) {
       rows[cols * i] = lp.value()[i];
@@ -79,9 +89,13 @@ final class ScoreCommand implements Callable<Integer> {
         rows[cols * i + 2] = lp.diagnostics()[i].ess();
         rows[cols * i + 3] = lp.diagnostics()[i].paretoK();
       }
+      if (robust) {
+        rows[cols * i + 2] = lp.intervals()[i].estimate();
+        rows[cols * i + 3] = lp.intervals()[i].lower();
+        rows[cols * i + 4] = lp.intervals()[i].upper();
+      }
     }
-    CsvWriter.write(out, diagnosed ? List.of("log_px", "std_err", "ess", "pareto_k") : List.of("log_px", "std_err"),
-        rows);
+    CsvWriter.write(out, header, rows);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("rows", x.rows());
     report.put("estimator", lp.estimator());

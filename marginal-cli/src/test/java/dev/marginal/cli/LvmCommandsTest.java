@@ -74,6 +74,12 @@ class LvmCommandsTest {
         "ESS in [1, K] and a Pareto k̂ per row"));
     assertTrue(s.out().contains("\"pareto_k_max\""), s.out());
 
+    Path sumo = dir.resolve("sumo.csv");
+    assertEquals(0, CliRun.of("score", "--model", model.toString(), "--data", MOONS_TEST, "--estimator", "sumo",
+        "--repeats", "20", "--out", sumo.toString()).code());
+    assertEquals(List.of("log_px", "std_err", "mom_log_px", "mom_lower", "mom_upper"), CliRun.csvHeader(sumo));
+    CliRun.csvRows(sumo).forEach(r -> assertTrue(r[3] <= r[2] && r[2] <= r[4], "median of means inside its interval"));
+
     CliRun e = CliRun.of("eval", "--model", model.toString(), "--data", MOONS_TEST, "--k", "50", "--bdmc", "6",
         "--ais", "--ais-steps", "20");
     assertEquals(0, e.code(), e.toString());

@@ -3,6 +3,7 @@ package dev.marginal.density;
 import dev.marginal.config.ParameterException;
 import dev.marginal.data.Dataset;
 import dev.marginal.estimators.DiagnosticsSummary;
+import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
 import dev.marginal.math.MeanEstimate;
@@ -123,8 +124,11 @@ public interface DensityModel {
    * @param estimator what produced the values ("exact", "iwae-5000", ...)
    * @param diagnostics per-row importance-weight diagnostics (effective sample size, Pareto k̂) of an
    *     importance-weighted estimate with one repeat, or null
+   * @param intervals per-row median-of-means intervals over the repeats of SUMO (at least
+   *     {@link RobustInterval#MIN_REPEATS} repeats), or null
    */
-  record LogDensity(double[] value, double[] stdErr, String estimator, WeightDiagnostics[] diagnostics) {
+  record LogDensity(double[] value, double[] stdErr, String estimator, WeightDiagnostics[] diagnostics,
+      RobustInterval[] intervals) {
     public LogDensity {
       if (value.length != stdErr.length) {
         throw new IllegalArgumentException(value.length + " values but " + stdErr.length + " standard errors");
@@ -132,11 +136,17 @@ public interface DensityModel {
       value = value.clone();
       stdErr = stdErr.clone();
       diagnostics = diagnostics == null ? null : diagnostics.clone();
+      intervals = intervals == null ? null : intervals.clone();
     }
 
-    /** Values without weight diagnostics. */
+    /** Values without weight diagnostics or intervals. */
     public LogDensity(double[] value, double[] stdErr, String estimator) {
-      this(value, stdErr, estimator, null);
+      this(value, stdErr, estimator, null, null);
+    }
+
+    /** Values with weight diagnostics (or null), without intervals. */
+    public LogDensity(double[] value, double[] stdErr, String estimator, WeightDiagnostics[] diagnostics) {
+      this(value, stdErr, estimator, diagnostics, null);
     }
 
     /** The per-row log-densities (a copy). */
@@ -149,6 +159,12 @@ public interface DensityModel {
     @Override
     public double[] stdErr() {
       return stdErr.clone();
+    }
+
+    /** The per-row median-of-means intervals (a copy), or null. */
+    @Override
+    public RobustInterval[] intervals() {
+      return intervals == null ? null : intervals.clone();
     }
 
     /** The per-row weight diagnostics (a copy), or null. */
@@ -175,7 +191,8 @@ public interface DensityModel {
     @Override
     public boolean equals(Object o) {
       return o instanceof LogDensity l && Arrays.equals(l.value, value) && Arrays.equals(l.stdErr, stdErr)
-          && l.estimator.equals(estimator) && Arrays.equals(l.diagnostics, diagnostics);
+          && l.estimator.equals(estimator) && Arrays.equals(l.diagnostics, diagnostics)
+          && Arrays.equals(l.intervals, intervals);
     }
 
     @Override

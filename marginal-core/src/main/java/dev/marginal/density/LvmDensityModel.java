@@ -14,6 +14,7 @@ import dev.marginal.estimators.Elbo;
 import dev.marginal.estimators.Estimate;
 import dev.marginal.estimators.Iwae;
 import dev.marginal.estimators.LogMarginalEstimator;
+import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
@@ -196,6 +197,9 @@ public final class LvmDensityModel implements DensityModel {
     double[] se = new double[n];
     // One repeat of IWAE: the same values, with the diagnostics of the weights behind each (see Iwae).
     WeightDiagnostics[] diagnostics = est instanceof Iwae && options.repeats() == 1 ? new WeightDiagnostics[n] : null;
+    // SUMO's variance is infinite, so its repeats also give a median-of-means interval per row (see RobustInterval).
+    RobustInterval[] intervals = est instanceof Sumo && options.repeats() >= RobustInterval.MIN_REPEATS
+        ? new RobustInterval[n] : null;
     double jac = space.logJacobian();
     for (int start = 0; start < n; start += chunk) {
       int b = Math.min(chunk, n - start);
@@ -217,15 +221,19 @@ public final class LvmDensityModel implements DensityModel {
         }
         continue;
       }
-      Estimate e = est.estimate(model, xb, q, key.foldIn(start), options.repeats());
+      double[][] draws = est.draws(model, xb, q, key.foldIn(start), options.repeats());
+      Estimate e = Estimate.fromDraws(draws);
       for (int i = 0; i < b; i++) {
         value[start + i] = e.mean()[i] + jac + rowJac[i];
         se[start + i] = options.repeats() > 1 ? e.stdErr()[i] : Double.NaN;
+        if (intervals != null) {
+          intervals[start + i] = RobustInterval.of(column(draws, i, jac));
+        }
       }
     }
     String label = options.estimator() == Estimator.SUMO ? "sumo-m" + options.minTerms()
         : options.estimator().name().toLowerCase(java.util.Locale.ROOT) + "-" + options.numSamples();
-    return new LogDensity(value, se, label, diagnostics);
+    return new LogDensity(value, se, label, diagnostics, intervals);
   }
 
   /**
@@ -314,6 +322,15 @@ public final class LvmDensityModel implements DensityModel {
     Tape tape = Tape.forEvaluation();
     DiagNormal q = model.posterior(tape, tape.constant(x));
     return BidirectionalMonteCarlo.run(model, x, z, q, ais, iwaeK, sumoMinTerms, key.foldIn(1));
+  }
+
+  /** Column i of per-repeat draws, shifted by {@code shift}. */
+  private static double[] column(double[][] draws, int i, double shift) {
+    double[] c = new double[draws.length];
+    for (int r = 0; r < c.length; r++) {
+      c[r] = draws[r][i] + shift;
+    }
+    return c;
   }
 
   /** Standardizes and, for Bernoulli decoders, binarizes the rows (once, with {@code key}). */

@@ -28,6 +28,8 @@ import java.util.Arrays;
 public record RobustInterval(double estimate, double lower, double upper, int groups, double level) {
   /** The default number of groups. */
   public static final int DEFAULT_GROUPS = 20;
+  /** The fewest draws for which a 95 % interval exists (2^(1−G) ≤ 0.05 needs G ≥ 6 groups). */
+  public static final int MIN_REPEATS = 6;
   /** The default requested coverage. */
   public static final double DEFAULT_LEVEL = 0.95;
 

@@ -71,6 +71,8 @@ class RobustIntervalTest {
     Tensor x = Fixtures.data(model);
     double target = Fixtures.mean(model.exactLogMarginal(x));
     int repeats = 100;
+    double[] logPx = model.exactLogMarginal(x);
+    int coveredPerPoint = 0;
     int covered = 0;
     int coveredByT = 0;
     double level = 0;
@@ -82,6 +84,13 @@ class RobustIntervalTest {
       double[] perRepeat = new double[repeats];
       for (int r = 0; r < repeats; r++) {
         perRepeat[r] = Fixtures.mean(d[r]);
+      }
+      for (int i = 0; i < x.dim(0); i++) {
+        double[] column = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+          column[r] = d[r][i];
+        }
+        coveredPerPoint += RobustInterval.of(column).covers(logPx[i]) ? 1 : 0;
       }
       RobustInterval ri = RobustInterval.of(perRepeat);
       covered += ri.covers(target) ? 1 : 0;
@@ -97,5 +106,11 @@ class RobustIntervalTest {
         + " mean ± 1.96·SE covers %.3f (mean half-width %.4f)%n", SHIFT, REPLICATES, rate, level, width,
         (double) coveredByT / REPLICATES, widthT);
     Fixtures.assertWithinFourSe("coverage of the median-of-means interval", rate, se, level);
+    // Per point, as `marginal score --estimator sumo --repeats R` prints it.
+    int trials = REPLICATES * x.dim(0);
+    double perPoint = (double) coveredPerPoint / trials;
+    System.out.printf("per point: covers %.3f over %d intervals%n", perPoint, trials);
+    Fixtures.assertWithinFourSe("coverage of the per-point interval", perPoint,
+        Math.sqrt(level * (1 - level) / trials), level);
   }
 }

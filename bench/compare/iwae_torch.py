@@ -85,9 +85,9 @@ def main():
                      "interop_threads": torch.get_num_interop_threads(),
                      "capability": torch.backends.cpu.get_cpu_capability()
                      if hasattr(torch.backends, "cpu") and hasattr(torch.backends.cpu, "get_cpu_capability") else None}}
-    for k in [int(v) for v in args.train_k.split(",") if v]:
+    for k in [int(v) for v in args.train_k.split(",") if v and int(v) > 0]:
         out["training"].append(training(model, data, k, args.repeats))
-    for k in [int(v) for v in args.eval_k.split(",") if v]:
+    for k in [int(v) for v in args.eval_k.split(",") if v and int(v) > 0]:
         out["evaluation"].append(evaluation(model, data[:1], k, args.repeats))
     json.dump(out, sys.stdout)
     print()

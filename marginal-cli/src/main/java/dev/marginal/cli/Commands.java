@@ -2,6 +2,7 @@ package dev.marginal.cli;
 
 import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
+import dev.marginal.io.AtomicFiles;
 import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
 import dev.marginal.density.DensityModel;
@@ -98,16 +99,25 @@ final class Commands {
     try {
       file.write(out);
     } catch (IOException e) {
-      Path rescue = rescuePath(out);
-      try {
-        file.write(rescue);
-      } catch (IOException again) {
-        throw new IllegalStateException(out + ": cannot write (" + e.getMessage() + "), nor " + rescue + " ("
-            + again.getMessage() + "); the model is lost", e);
-      }
-      throw new IllegalStateException(out + ": cannot write (" + e.getMessage() + "); the model was saved to "
-          + rescue + " instead", e);
+      throw rescued(out, "the model", e, file::write);
     }
+  }
+
+  /**
+   * After {@code target} could not be written: writes the same content to {@link #rescuePath} and returns the error
+   * to throw, saying where {@code what} went (or that it is lost, if that write fails too).
+   */
+  static IllegalStateException rescued(Path target, String what, IOException failure,
+      AtomicFiles.IOConsumer<Path> write) {
+    Path rescue = rescuePath(target);
+    try {
+      write.accept(rescue);
+    } catch (IOException again) {
+      return new IllegalStateException(target + ": cannot write (" + failure.getMessage() + "), nor " + rescue
+          + " (" + again.getMessage() + "); " + what + " is lost", failure);
+    }
+    return new IllegalStateException(target + ": cannot write (" + failure.getMessage() + "); " + what
+        + " was saved to " + rescue + " instead", failure);
   }
 
   /** Where a model goes when its own place fails: {@code marginal-rescued-PID-NAME} in the temporary directory. */

@@ -20,7 +20,6 @@ import dev.marginal.train.Progress;
 import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.TrainingState;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,7 +140,7 @@ final class LvmFitter {
       }
       return state;
     } catch (IOException e) {
-      throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
+      throw Commands.rescued(ckpt, "the checkpoint", e, p -> LvmCheckpoint.write(p, model, trainer, provenance));
     } catch (IllegalArgumentException e) {
       throw new UserInputException(r.data().source() + ": " + e.getMessage(), e);
     }

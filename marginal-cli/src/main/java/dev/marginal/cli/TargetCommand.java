@@ -179,7 +179,7 @@ final class TargetCommand implements Callable<Integer> {
       });
     } else {
       DeepLvm surrogate = ReverseKlTrainer.newSurrogate(t, options);
-      model = new LvmDensityModel(surrogate, columns, null);
+      model = new LvmDensityModel(surrogate, columns, null).withSupport(t.support());
       trainer = new ReverseKlTrainer(surrogate, t, options);
     }
     Map<String, Object> record = provenance.record(seed, t.name());
@@ -213,7 +213,7 @@ final class TargetCommand implements Callable<Integer> {
           TerminalProgress.onTerminal("target " + t.name() + " " + options.objective().id(), options.iterations(),
               output.quiet), guard::stopRequested, tr -> LvmCheckpoint.write(ckpt, model, tr, record), m -> { });
     } catch (IOException e) {
-      throw new UncheckedIOException(ckpt + ": cannot write checkpoint: " + e.getMessage(), e);
+      throw Commands.rescued(ckpt, "the checkpoint", e, p -> LvmCheckpoint.write(p, model, trainer, record));
     }
   }
 
@@ -232,7 +232,7 @@ final class TargetCommand implements Callable<Integer> {
   private void writeMetrics(Path path, ReverseKlRun.Result result) {
     List<String> cols = new ArrayList<>(List.of("step", "kl_iwae", "kl_iwae_se", "kl_sumo", "kl_sumo_se",
         "cross_entropy", "cross_entropy_se", "target_entropy", "hard_mass", "target_hard_mass", "log_z", "log_z_se",
-        "log_z_ess", "target_log_z", "forward_log_q", "forward_log_q_se", "forward_kl", "modes_covered",
+        "log_z_ess", "log_z_pareto_k", "target_log_z", "forward_log_q", "forward_log_q_se", "forward_kl", "modes_covered",
         "outside_support"));
     int dims = result.evaluations().isEmpty() ? 0 : result.evaluations().get(0).w1().length;
     for (int j = 0; j < dims; j++) {
@@ -243,7 +243,7 @@ final class TargetCommand implements Callable<Integer> {
     for (SurrogateMetrics m : result.evaluations()) {
       double[] v = {m.step(), m.klIwae(), m.klIwaeSe(), m.klSumo(), m.klSumoSe(), m.crossEntropy(),
           m.crossEntropySe(), m.targetEntropy(), m.hardMass(), m.targetHardMass(), c(m).logZ().logZ(),
-          c(m).logZ().logZSe(), c(m).logZ().ess(), c(m).targetLogZ(), c(m).forwardLogQ(), c(m).forwardLogQSe(),
+          c(m).logZ().logZSe(), c(m).logZ().ess(), c(m).logZ().paretoK(), c(m).targetLogZ(), c(m).forwardLogQ(), c(m).forwardLogQSe(),
           c(m).forwardKl(), c(m).modesCovered(), c(m).outsideSupport()};
       System.arraycopy(v, 0, rows, at, v.length);
       at += v.length;
@@ -304,7 +304,7 @@ final class TargetCommand implements Callable<Integer> {
       }
       SamplerChecks c = m.checks();
       rep.put("log_z", pm(c.logZ().logZ(), c.logZ().logZSe()) + String.format(java.util.Locale.ROOT,
-          " (ESS %.0f of %d)", c.logZ().ess(), c.logZ().size())
+          " (ESS %.0f of %d, Pareto k %.2f)", c.logZ().ess(), c.logZ().size(), c.logZ().paretoK())
           + (Double.isNaN(c.targetLogZ()) ? "" : String.format(java.util.Locale.ROOT, " (exact %.4f)",
               c.targetLogZ())));
       if (!Double.isNaN(c.forwardLogQ())) {

@@ -173,6 +173,26 @@ class DataLossTest {
     assertFalse(Files.exists(OutputLock.lockFileOf(out)), "a normal run removes its lock file");
   }
 
+  @Test
+  void aCheckpointThatCannotBeWrittenIsRescuedOrDeclaredLost() throws IOException {
+    Path ckpt = dir.resolve("run.marginal.ckpt");
+    Path rescue = Commands.rescuePath(ckpt);
+    try {
+      IllegalStateException e = Commands.rescued(ckpt, "the checkpoint", new IOException("No space left on device"),
+          p -> Files.writeString(p, "state"));
+      assertEquals(ckpt + ": cannot write (No space left on device); the checkpoint was saved to " + rescue
+          + " instead", e.getMessage());
+      assertEquals("state", Files.readString(rescue));
+    } finally {
+      Files.deleteIfExists(rescue);
+    }
+    IllegalStateException lost = Commands.rescued(ckpt, "the checkpoint", new IOException("No space left on device"),
+        p -> {
+          throw new IOException("read-only file system");
+        });
+    assertTrue(lost.getMessage().endsWith("(read-only file system); the checkpoint is lost"), lost.getMessage());
+  }
+
   /** Holds the lock on an output, as a running fit would, until its standard input closes. */
   public static final class LockHolder {
     public static void main(String[] a) throws IOException {

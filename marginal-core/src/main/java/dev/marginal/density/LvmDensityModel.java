@@ -20,6 +20,8 @@ import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
+import dev.marginal.targets.Support;
+import dev.marginal.targets.SupportBijection;
 import dev.marginal.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,6 +61,8 @@ public final class LvmDensityModel implements DensityModel {
   private final FeatureSpace space;
   /** How q is fitted for per-datapoint models; null when the encoder gives q. */
   private final LocalPosteriorFit localFit;
+  /** The support the LVM's output is pushed onto (a reverse-KL surrogate of a bounded target); null for ℝ^d. */
+  private final Support support;
 
   /**
    * A model whose q comes from the amortized encoder.
@@ -70,18 +74,46 @@ public final class LvmDensityModel implements DensityModel {
   }
 
   private LvmDensityModel(DeepLvm model, List<String> columns, Standardizer standardizer, LocalPosteriorFit fit) {
+    this(model, columns, standardizer, fit, null);
+  }
+
+  private LvmDensityModel(DeepLvm model, List<String> columns, Standardizer standardizer, LocalPosteriorFit fit,
+      Support support) {
     if (columns.size() != model.dataDim()) {
       throw new IllegalArgumentException(columns.size() + " column names for a " + model.dataDim() + "-D model");
     }
     this.model = model;
     this.space = new FeatureSpace(columns, standardizer);
     this.localFit = fit;
+    this.support = support == null || support.isReal() ? null : support;
+  }
+
+  /**
+   * The same model with its output pushed onto {@code support} through {@link Support#bijection()} (a reverse-KL
+   * surrogate of a bounded target): samples are T(y) for y from the LVM, and log q(x) = log q_Y(T⁻¹(x)) −
+   * log |det J_T(T⁻¹(x))|, −∞ outside the support.
+   *
+   * @throws IllegalArgumentException if the dimensions differ, or the model is standardized
+   */
+  public LvmDensityModel withSupport(Support support) {
+    if (support.dim() != dim()) {
+      throw new IllegalArgumentException("a " + support.dim() + "-D support for a " + dim() + "-D model");
+    }
+    if (space.standardized() && !support.isReal()) {
+      throw new IllegalArgumentException("a standardized model cannot also have a bounded support");
+    }
+    return new LvmDensityModel(model, space.columns(), space.standardizer(), localFit, support);
+  }
+
+  /** The support of the model's density (ℝ^d unless {@link #withSupport} set one). */
+  public Support support() {
+    return support == null ? Support.real(dim()) : support;
   }
 
   /** The same model marked per-datapoint: q for new rows is fitted with {@code fit} instead of encoded. */
   public LvmDensityModel withPerDatapointInference(LocalPosteriorFit fit) {
     return new LvmDensityModel(model, space.columns(), space.standardizer(),
-        java.util.Objects.requireNonNull(fit, "fit"));
+        java.util.Objects.requireNonNull(fit, "fit"), support);
   }
 
   /** Whether q is fitted per data point (true) or given by the encoder (false). */
@@ -146,18 +178,19 @@ public final class LvmDensityModel implements DensityModel {
       estimators.add(estimator(o));
     }
     float[] x = prepare(data, key.foldIn(-1));
+    double[] rowLogJacobian = support == null ? null : pullBackInPlace(x, data.rows());
     LocalPosteriorFit.Fitted fitted = localFit == null ? null
         : fitAll(x, data.rows(), key.foldIn(LOCAL_FIT_STREAM));
     List<LogDensity> out = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {
-      out.add(score(x, data.rows(), estimators.get(i), options.get(i), fitted, key));
+      out.add(score(x, data.rows(), estimators.get(i), options.get(i), fitted, key, rowLogJacobian));
     }
     return out;
   }
 
   /** One estimator over prepared rows, in chunks of about {@link #ROWS_PER_PASS} model rows. */
   private LogDensity score(float[] x, int n, LogMarginalEstimator est, ScoreOptions options,
-      LocalPosteriorFit.Fitted fitted, RngKey key) {
+      LocalPosteriorFit.Fitted fitted, RngKey key, double[] rowLogJacobian) {
     int d = dim();
     int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(est.expectedSamplesPerPoint()));
     double[] value = new double[n];
@@ -170,6 +203,10 @@ public final class LvmDensityModel implements DensityModel {
     double jac = space.logJacobian();
     for (int start = 0; start < n; start += chunk) {
       int b = Math.min(chunk, n - start);
+      double[] rowJac = new double[b];
+      for (int i = 0; i < b && rowLogJacobian != null; i++) {
+        rowJac[i] = rowLogJacobian[start + i];
+      }
       Tensor xb = Tensor.wrap(Arrays.copyOfRange(x, start * d, (start + b) * d), b, d);
       Tape tape = Tape.forEvaluation();
       DiagNormal q = fitted == null ? model.posterior(tape, tape.constant(xb))
@@ -178,7 +215,7 @@ public final class LvmDensityModel implements DensityModel {
       if (diagnostics != null) {
         Iwae.Diagnosed dd = ((Iwae) est).estimateWithDiagnostics(model, xb, q, key.foldIn(start));
         for (int i = 0; i < b; i++) {
-          value[start + i] = dd.values()[i] + jac;
+          value[start + i] = dd.values()[i] + jac + rowJac[i];
           se[start + i] = Double.NaN;
           diagnostics[start + i] = dd.diagnostics()[i];
         }
@@ -187,7 +224,7 @@ public final class LvmDensityModel implements DensityModel {
       double[][] draws = est.draws(model, xb, q, key.foldIn(start), options.repeats());
       Estimate e = Estimate.fromDraws(draws);
       for (int i = 0; i < b; i++) {
-        value[start + i] = e.mean()[i] + jac;
+        value[start + i] = e.mean()[i] + jac + rowJac[i];
         se[start + i] = options.repeats() > 1 ? e.stdErr()[i] : Double.NaN;
         if (intervals != null) {
           intervals[start + i] = RobustInterval.of(column(draws, i, jac));
@@ -200,6 +237,37 @@ public final class LvmDensityModel implements DensityModel {
   }
 
   /**
+   * Replaces the rows of {@code x} ({@code [n, d]}) on the support by y = T⁻¹(x), and returns per row the term
+   * −log |det J_T(y)| to add to log q_Y(y); rows outside the support become 0 (so the estimator stays finite) and
+   * get −∞.
+   */
+  private double[] pullBackInPlace(float[] x, int n) {
+    int d = dim();
+    SupportBijection t = support.bijection();
+    float[] y = t.inverse(Tensor.wrap(x.clone(), n, d)).buffer();
+    float[] row = new float[d];
+    boolean[] outside = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(x, i * d, row, 0, d);
+      boolean inside = support.contains(row);
+      for (int j = 0; j < d && inside; j++) {
+        inside = Float.isFinite(y[i * d + j]);
+      }
+      outside[i] = !inside;
+      if (outside[i]) {
+        Arrays.fill(y, i * d, (i + 1) * d, 0f);
+      }
+    }
+    System.arraycopy(y, 0, x, 0, y.length);
+    float[] logDet = t.logAbsDetJacobian(Tape.forEvaluation().constant(Tensor.wrap(y, n, d))).value().buffer();
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = outside[i] ? Double.NEGATIVE_INFINITY : -logDet[i];
+    }
+    return out;
+  }
+
+  /**
    * Forward AIS estimates of log p(x) per row ({@link Ais}: a stochastic lower bound that tightens as the number
    * of steps grows), from the model's q(z|x) to the posterior, on the rows exactly as {@link #logDensities} with the
    * same key sees them (standardized, binarized, per-datapoint posteriors fitted), plus the standardization's
@@ -209,6 +277,7 @@ public final class LvmDensityModel implements DensityModel {
     space.checkDim(data);
     float[] x = prepare(data, key.foldIn(-1));
     int n = data.rows();
+    double[] rowLogJacobian = support == null ? null : pullBackInPlace(x, n);
     LocalPosteriorFit.Fitted fitted = localFit == null ? null : fitAll(x, n, key.foldIn(LOCAL_FIT_STREAM));
     int d = dim();
     int chunk = Math.max(1, ROWS_PER_PASS / ais.chains());
@@ -224,7 +293,7 @@ public final class LvmDensityModel implements DensityModel {
               fitted.logVar().slice(0, start, start + b)).posterior(tape);
       double[] v = ais.forward(model, xb, q, key.foldIn(AIS_STREAM).foldIn(start)).logMarginal();
       for (int i = 0; i < b; i++) {
-        value[start + i] = v[i] + jac;
+        value[start + i] = v[i] + jac + (rowLogJacobian == null ? 0 : rowLogJacobian[start + i]);
         se[start + i] = Double.NaN;
       }
     }
@@ -290,7 +359,8 @@ public final class LvmDensityModel implements DensityModel {
     if (n < 0) {
       throw ParameterException.of("n", "must be >= 0, got " + n);
     }
-    float[] x = model.sample(key, n, false).buffer();
+    Tensor y = model.sample(key, n, false);
+    float[] x = support == null ? y.buffer() : support.bijection().forward(y).buffer();
     if (space.standardized()) {
       x = space.standardizer().invert(x);
     }
@@ -301,6 +371,15 @@ public final class LvmDensityModel implements DensityModel {
   public Dataset encode(Dataset data) {
     space.checkDim(data);
     float[] x = standardized(data.values());
+    if (support != null) {
+      double[] logJ = pullBackInPlace(x, data.rows());
+      for (int i = 0; i < logJ.length; i++) {
+        if (logJ[i] == Double.NEGATIVE_INFINITY) {
+          throw new IllegalArgumentException(data.source() + ": row " + (i + 1) + " lies outside the model's support "
+              + support);
+        }
+      }
+    }
     int d = model.latentDim();
     Tape tape = Tape.forEvaluation();
     DiagNormal q = localFit == null ? model.posterior(tape, tape.constant(Tensor.wrap(x, data.rows(), dim())))
@@ -355,6 +434,9 @@ public final class LvmDensityModel implements DensityModel {
     }
     m.put("parameters", count);
     m.put("standardized", space.standardized());
+    if (support != null) {
+      m.put("support", support.toString());
+    }
     m.put("inference", localFit == null ? "amortized" : PER_DATAPOINT);
     return m;
   }
@@ -373,6 +455,10 @@ public final class LvmDensityModel implements DensityModel {
       cfg.put("localFitLearningRate", localFit.learningRate());
       cfg.put("localFitSamples", localFit.numSamples());
     }
+    if (support != null) {
+      cfg.put("supportLower", bounds(support, true));
+      cfg.put("supportUpper", bounds(support, false));
+    }
     return new ModelFile(kind(), cfg, provenance, model.tensors());
   }
 
@@ -389,6 +475,8 @@ public final class LvmDensityModel implements DensityModel {
     if (cfg.containsKey("standardizeMean")) {
       s = new Standardizer(doubles(cfg.get("standardizeMean")), doubles(cfg.get("standardizeSd")));
     }
+    Support sup = cfg.containsKey("supportLower") ? Support.of(boundsOf(cfg.get("supportLower")),
+        boundsOf(cfg.get("supportUpper"))) : null;
     Object inference = cfg.getOrDefault("inference", "amortized");
     if (PER_DATAPOINT.equals(inference)) {
       LocalPosteriorFit defaults = LocalPosteriorFit.defaults();
@@ -396,13 +484,13 @@ public final class LvmDensityModel implements DensityModel {
           intSetting(cfg, "localFitSteps", defaults.steps()),
           ((Number) cfg.getOrDefault("localFitLearningRate", defaults.learningRate())).doubleValue(),
           intSetting(cfg, "localFitSamples", defaults.numSamples()));
-      return new LvmDensityModel(m, cols, s, fit);
+      return new LvmDensityModel(m, cols, s, fit, null).withSupport(sup == null ? Support.real(m.dataDim()) : sup);
     }
     if (!"amortized".equals(inference)) {
       throw new IllegalArgumentException("unknown inference '" + inference + "' (expected amortized or "
           + PER_DATAPOINT + ")");
     }
-    return new LvmDensityModel(m, cols, s);
+    return new LvmDensityModel(m, cols, s).withSupport(sup == null ? Support.real(m.dataDim()) : sup);
   }
 
   /** An integer setting, its default when absent; a value beyond int is an error, not a wrapped number. */
@@ -413,6 +501,34 @@ public final class LvmDensityModel implements DensityModel {
       throw new IllegalArgumentException("config '" + key + "' must be an integer, got " + v);
     }
     return ((Number) v).intValue();
+  }
+
+  /** Support bounds for the model file: numbers, and "-inf" / "inf" for unbounded ends (JSON has no infinity). */
+  private static List<Object> bounds(Support s, boolean lower) {
+    List<Object> out = new ArrayList<>();
+    for (int i = 0; i < s.dim(); i++) {
+      double v = lower ? s.lower(i) : s.upper(i);
+      out.add(v == Double.NEGATIVE_INFINITY ? "-inf" : v == Double.POSITIVE_INFINITY ? "inf" : (Object) v);
+    }
+    return out;
+  }
+
+  private static double[] boundsOf(Object o) {
+    if (!(o instanceof List<?> l)) {
+      throw new IllegalArgumentException("config 'supportLower' and 'supportUpper' must be lists, got " + o);
+    }
+    double[] d = new double[l.size()];
+    for (int i = 0; i < d.length; i++) {
+      Object v = l.get(i);
+      if ("-inf".equals(v) || "inf".equals(v)) {
+        d[i] = "inf".equals(v) ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+      } else if (v instanceof Number n) {
+        d[i] = n.doubleValue();
+      } else {
+        throw new IllegalArgumentException("support bound must be a number, \"-inf\" or \"inf\", got " + v);
+      }
+    }
+    return d;
   }
 
   private static double[] doubles(Object o) {

@@ -3,6 +3,7 @@ package dev.marginal.train;
 import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
 import dev.marginal.distributions.DiagNormal;
+import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.Target;
@@ -23,9 +24,10 @@ import dev.marginal.tensor.Tensor;
  *
  * <p>Reported: log Ẑ; its standard error by the delta method, se(log Ẑ) = sd(w) / (√n · w̄), which is only as good
  * as the weights' variance is finite; the effective sample size (Σw)² / Σw² (Kong 1992), whose fraction of n is a
- * quick check: a small ESS means a few weights dominate and the error bar is not to be trusted. The log weights are
- * kept ({@link #logWeights()}) so that a tail diagnostic such as the Pareto k̂ of Vehtari et al. (2024) can be
- * computed from them.
+ * quick check: a small ESS means a few weights dominate and the error bar is not to be trusted; and the PSIS Pareto
+ * k̂ of the weights' upper tail ({@link WeightDiagnostics}, Vehtari et al. 2024): above 0.7 the variance of w is
+ * likely infinite and neither Ẑ nor its error bar can be trusted. The log weights are kept
+ * ({@link #logWeights()}).
  *
  * <p>References: Burda et al. (2016) §3 (the same weights in IWAE); Vehtari et al. (2024), Pareto smoothed
  * importance sampling, JMLR.
@@ -33,9 +35,10 @@ import dev.marginal.tensor.Tensor;
  * @param logZ log Ẑ = log mean w
  * @param logZSe the delta-method standard error of log Ẑ
  * @param ess the effective sample size (Σw)² / Σw², in [1, n]
+ * @param paretoK the Pareto k̂ of the weights' upper tail (NaN when it cannot be fitted)
  * @param logWeights log w for each draw, length n
  */
-public record LogZEstimate(double logZ, double logZSe, double ess, double[] logWeights) {
+public record LogZEstimate(double logZ, double logZSe, double ess, double paretoK, double[] logWeights) {
   /** Draws per evaluation chunk, to bound memory. */
   static final int CHUNK = 4096;
 
@@ -73,7 +76,7 @@ public record LogZEstimate(double logZ, double logZSe, double ess, double[] logW
       max = Math.max(max, v);
     }
     if (!Double.isFinite(max)) {
-      return new LogZEstimate(max, Double.NaN, Double.NaN, logW.clone());
+      return new LogZEstimate(max, Double.NaN, Double.NaN, Double.NaN, logW.clone());
     }
     double sum = 0;
     double sumSq = 0;
@@ -85,7 +88,8 @@ public record LogZEstimate(double logZ, double logZSe, double ess, double[] logW
     double mean = sum / n;
     double var = Math.max(0, (sumSq - n * mean * mean) / (n - 1));
     double se = Math.sqrt(var / n) / mean;
-    return new LogZEstimate(max + StrictMath.log(mean), se, sum * sum / sumSq, logW.clone());
+    double k = WeightDiagnostics.of(logW).paretoK();
+    return new LogZEstimate(max + StrictMath.log(mean), se, sum * sum / sumSq, k, logW.clone());
   }
 
   /** log w for {@code n} draws (z, y) of the surrogate's joint against a target on ℝ^dim. */

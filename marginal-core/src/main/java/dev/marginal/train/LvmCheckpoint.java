@@ -26,6 +26,9 @@ public final class LvmCheckpoint {
   static final String LOCAL_PREFIX = "opt.local/";
   static final String AVERAGE_PREFIX = "average/";
   static final String BEST_PREFIX = "best/";
+  /** Keys of the current epoch's running objective in {@code provenance.training}. */
+  static final String EPOCH_SUM = "epochObjectiveSum";
+  static final String EPOCH_COUNT = "epochObjectiveCount";
 
   private LvmCheckpoint() {}
 
@@ -40,7 +43,10 @@ public final class LvmCheckpoint {
       put(extra, LOCAL_PREFIX, trainer.localOptimizerState());
     }
     put(extra, BEST_PREFIX, trainer.bestEpochState());
-    write(path, model, trainer.state().toMap(), trainer.decoderOptimizerState(), trainer.encoderOptimizerState(),
+    Map<String, Object> training = new LinkedHashMap<>(trainer.state().toMap());
+    training.put(EPOCH_SUM, trainer.epochProgress()[0]);
+    training.put(EPOCH_COUNT, (long) trainer.epochProgress()[1]);
+    write(path, model, training, trainer.decoderOptimizerState(), trainer.encoderOptimizerState(),
         extra, provenance);
   }
 
@@ -99,6 +105,10 @@ public final class LvmCheckpoint {
     TrainingState state = TrainingState.fromMap((Map<String, Object>) training).resumed();
     trainer.resumeFrom(state, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX));
     trainer.resumeBestEpochFrom(takeOptional(file, BEST_PREFIX));
+    Map<String, Object> t = (Map<String, Object>) training;
+    if (t.get(EPOCH_SUM) instanceof Number sum && t.get(EPOCH_COUNT) instanceof Number count) {
+      trainer.resumeEpochProgress(sum.doubleValue(), count.intValue());
+    }
     LocalPosteriors local = trainer.localPosteriors();
     if (local != null) {
       LocalPosteriors saved = localPosteriors(file);

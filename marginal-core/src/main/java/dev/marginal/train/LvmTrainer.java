@@ -103,6 +103,21 @@ public final class LvmTrainer {
     return local;
   }
 
+  /** Sum and count of the current epoch's batch objectives, so far: checkpointed, so its mean resumes exactly. */
+  private double epochSum;
+  private int epochCount;
+
+  /** The current epoch's running objective: {@code {sum, count}} of its batch objectives so far. */
+  public double[] epochProgress() {
+    return new double[] {epochSum, epochCount};
+  }
+
+  /** Restores the current epoch's running objective saved by {@link #epochProgress()}. */
+  public void resumeEpochProgress(double sum, int count) {
+    this.epochSum = sum;
+    this.epochCount = count;
+  }
+
   /** The parameter values of the best validation epoch so far, by name, for checkpoints (empty before one). */
   public Map<String, float[]> bestEpochState() {
     return earlyStopping.state();
@@ -176,11 +191,17 @@ public final class LvmTrainer {
     while (state.step() < budget && state.epoch() < epochLimit() && !state.finished()) {
       Batches batches = Batches.shuffled(train.rows(), options.batchSize(), root.foldIn(SHUFFLE_STREAM),
           state.epoch());
+      if (state.stepInEpoch() > Batches.count(train.rows(), options.batchSize())) {
+        throw new IllegalArgumentException("the checkpoint is at batch " + state.stepInEpoch() + " of an epoch, but "
+            + "an epoch has " + Batches.count(train.rows(), options.batchSize()) + " batches here");
+      }
       for (int skip = 0; skip < state.stepInEpoch(); skip++) {
         batches.next();
       }
-      double sum = 0;
-      int count = 0;
+      if (state.stepInEpoch() == 0) {
+        epochSum = 0;
+        epochCount = 0;
+      }
       while (batches.hasNext() && state.step() < budget) {
         int[] rows = batches.next();
         double value = step(train, rows, root.foldIn(state.epoch()).foldIn(state.stepInEpoch()));
@@ -190,8 +211,8 @@ public final class LvmTrainer {
           progress.finish();
           return state;
         }
-        sum += value;
-        count++;
+        epochSum += value;
+        epochCount++;
         examples += rows.length;
         state = state.afterStep();
         progress.update(state.step(), examples, value);
@@ -207,7 +228,7 @@ public final class LvmTrainer {
       }
       if (!batches.hasNext()) {
         double valid = validation == null ? Double.NaN : evaluate(validation);
-        state = state.afterEpoch(count == 0 ? Double.NaN : sum / count, valid, options.patience());
+        state = state.afterEpoch(epochCount == 0 ? Double.NaN : epochSum / epochCount, valid, options.patience());
         earlyStopping.afterEpoch(state);
       }
     }

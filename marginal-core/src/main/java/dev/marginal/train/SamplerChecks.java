@@ -93,6 +93,7 @@ public record SamplerChecks(LogZEstimate logZ, double targetLogZ, double forward
     m.put("logZ", orNull(logZ.logZ()));
     m.put("logZSe", orNull(logZ.logZSe()));
     m.put("logZEss", orNull(logZ.ess()));
+    m.put("logZParetoK", orNull(logZ.paretoK()));
     m.put("logZDraws", logZ.size());
     m.put("targetLogZ", orNull(targetLogZ));
     m.put("forwardLogQ", orNull(forwardLogQ));

@@ -111,20 +111,29 @@ public record TrainingState(int epoch, int stepInEpoch, long step, List<EpochRec
     List<EpochRecord> h = new ArrayList<>();
     for (Object o : (List<Object>) m.getOrDefault("history", List.of())) {
       Map<String, Object> e = (Map<String, Object>) o;
-      h.add(new EpochRecord(num(e, "epoch").intValue(), num(e, "step").longValue(), dbl(e.get("train")),
+      h.add(new EpochRecord(count(e, "epoch"), num(e, "step").longValue(), dbl(e.get("train")),
           dbl(e.get("validation"))));
     }
-    return new TrainingState(num(m, "epoch").intValue(), num(m, "stepInEpoch").intValue(), num(m, "step").longValue(),
-        h, dbl(m.get("bestValidation")), num(m, "epochsSinceBest").intValue(),
+    return new TrainingState(count(m, "epoch"), count(m, "stepInEpoch"), num(m, "step").longValue(),
+        h, dbl(m.get("bestValidation")), count(m, "epochsSinceBest"),
         Status.valueOf(String.valueOf(m.get("status"))), String.valueOf(m.getOrDefault("message", "")));
   }
 
+  /** A counter from a file: a whole number >= 0 (never a wrapped or fractional one). */
   private static Number num(Map<String, Object> m, String k) {
     Object v = m.get(k);
-    if (!(v instanceof Number)) {
-      throw new IllegalArgumentException("training state has no number '" + k + "'");
+    if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < 0) {
+      throw new IllegalArgumentException("training state '" + k + "' must be a whole number >= 0, got " + v);
     }
     return (Number) v;
+  }
+
+  private static int count(Map<String, Object> m, String k) {
+    long v = num(m, k).longValue();
+    if (v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("training state '" + k + "' is out of range: " + v);
+    }
+    return (int) v;
   }
 
   private static double dbl(Object v) {

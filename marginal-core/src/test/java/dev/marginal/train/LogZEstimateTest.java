@@ -59,6 +59,59 @@ class LogZEstimateTest {
     assertEquals(Math.log(1.0 / 3), dominated.logZ(), 1e-12);
   }
 
+  /**
+   * Pareto k̂ separates a proposal wider than the target (light-tailed weights, k̂ well below 0.7) from one much
+   * narrower (weights with infinite variance, k̂ above 0.7).
+   */
+  @Test
+  void paretoKFlagsAProposalNarrowerThanTheTarget() {
+    ReverseKlOptions o = ReverseKlOptions.defaults();
+    DeepLvm surrogate = ReverseKlTrainer.newSurrogate(new Normal(0.3f), o);
+    double spread = surrogateSd(surrogate);
+    LogZEstimate narrowTarget = LogZEstimate.of(surrogate, new Normal((float) (0.5 * spread)), 20_000, RngKey.of(9));
+    LogZEstimate wideTarget = LogZEstimate.of(surrogate, new Normal((float) (4 * spread)), 20_000, RngKey.of(9));
+    assertTrue(narrowTarget.paretoK() < 0.5, "target narrower than q: k " + narrowTarget.paretoK());
+    assertTrue(wideTarget.paretoK() > 0.7, "target wider than q: k " + wideTarget.paretoK());
+  }
+
+  /** The standard deviation of the untrained surrogate's first coordinate, from 20,000 draws. */
+  private static double surrogateSd(DeepLvm surrogate) {
+    float[] x = surrogate.sample(RngKey.of(10), 20_000, false).buffer();
+    double s1 = 0;
+    double s2 = 0;
+    for (int i = 0; i < x.length; i += 2) {
+      s1 += x[i];
+      s2 += x[i] * x[i];
+    }
+    double m = s1 / (x.length / 2);
+    return Math.sqrt(s2 / (x.length / 2) - m * m);
+  }
+
+  /** N(0, sd² I) in two dimensions, normalized. */
+  static final class Normal implements Target {
+    private final float sd;
+
+    Normal(float sd) {
+      this.sd = sd;
+    }
+
+    @Override
+    public String name() {
+      return "normal";
+    }
+
+    @Override
+    public int dim() {
+      return 2;
+    }
+
+    @Override
+    public Var logDensity(Var x) {
+      return x.mul(1f / sd).square().sum(1, false).mul(-0.5f)
+          .add((float) (-Math.log(2 * Math.PI) - 2 * Math.log(sd)));
+    }
+  }
+
   /** log p̃ + c. */
   static final class Shifted implements Target {
     private final Target t;

@@ -1,0 +1,77 @@
+package dev.marginal.train;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.data.Dataset;
+import dev.marginal.data.ToyData;
+import dev.marginal.io.Json;
+import dev.marginal.io.ModelFile;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.nn.Activation;
+import dev.marginal.random.RngKey;
+import dev.marginal.density.LvmDensityModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A checkpoint's training counters are checked when it is restored: no wrapped, negative or impossible position. */
+class HostileCheckpointTest {
+  @TempDir Path dir;
+
+  private static final Dataset DATA = ToyData.generate("moons", 40, RngKey.of(1));
+
+  private static DeepLvm model() {
+    return DeepLvm.create(new DeepLvm.Config(2, 2, new int[] {4}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN),
+        RngKey.of(2), null);
+  }
+
+  private static LvmTrainingOptions options() {
+    return LvmTrainingOptions.defaults().withBatchSize(10).withEpochs(3).withSeed(3);
+  }
+
+  /** A checkpoint after 3 steps, its training state changed by {@code key = value}, through JSON. */
+  @SuppressWarnings("unchecked")
+  private ModelFile checkpoint(String key, Object value) throws IOException {
+    Path ckpt = dir.resolve("c.ckpt");
+    DeepLvm m = model();
+    LvmDensityModel lm = new LvmDensityModel(m, List.of("x0", "x1"), null);
+    AtomicInteger steps = new AtomicInteger();
+    new LvmTrainer(m, options()).fit(DATA, null, Progress.silent(), () -> steps.incrementAndGet() >= 3,
+        t -> LvmCheckpoint.write(ckpt, lm, t, Map.of()));
+    ModelFile f = ModelFile.read(ckpt);
+    Map<String, Object> p = new LinkedHashMap<>(f.provenance());
+    Map<String, Object> training = new LinkedHashMap<>((Map<String, Object>) p.get("training"));
+    training.put(key, value);
+    p.put("training", training);
+    return new ModelFile(f.kind(), f.config(), Json.parseObject(Json.write(p)), f.tensors(), f.float64Tensors());
+  }
+
+  private String refused(ModelFile f) {
+    DeepLvm m = LvmDensityModel.fromFile(f).model();
+    LvmTrainer t = new LvmTrainer(m, options());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+      LvmCheckpoint.restore(f, t);
+      t.fit(DATA, null, Progress.silent(), () -> false, tr -> { });
+    });
+    return e.getMessage();
+  }
+
+  @Test
+  void wrappedOrNegativeCountersAreRefused() throws IOException {
+    assertTrue(refused(checkpoint("stepInEpoch", 4294967298L)).contains("'stepInEpoch' is out of range"));
+    assertTrue(refused(checkpoint("step", -1L)).contains("'step' must be a whole number >= 0, got -1"));
+    assertTrue(refused(checkpoint("epoch", 1.5)).contains("'epoch' must be a whole number"));
+  }
+
+  @Test
+  void positionBeyondTheEpochIsRefused() throws IOException {
+    String m = refused(checkpoint("stepInEpoch", 9L));
+    assertTrue(m.contains("at batch 9 of an epoch, but an epoch has 4 batches"), m);
+  }
+}

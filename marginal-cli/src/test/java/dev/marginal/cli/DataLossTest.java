@@ -141,6 +141,20 @@ class DataLossTest {
   }
 
   @Test
+  void readOnlyDirectoryIsFoundBeforeTraining() throws IOException {
+    // Root writes anywhere, so the probe can only be refused for another user.
+    org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")));
+    Path ro = Files.createDirectory(dir.resolve("ro"));
+    Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      assertRefused(args("fit", "--data", csv.toString(), "--model", "lvm", "--steps", "2", "--out",
+          ro.resolve("m.marginal").toString()), "cannot write in directory");
+    } finally {
+      Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
   void specialFilesAreNotReplaced() throws IOException {
     Path devNull = Path.of("/dev/null");
     if (Files.exists(devNull)) {

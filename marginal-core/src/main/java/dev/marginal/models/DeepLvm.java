@@ -67,6 +67,12 @@ public final class DeepLvm implements LatentVariableModel {
       hidden = hidden.clone();
     }
 
+    /** The hidden widths (a copy). */
+    @Override
+    public int[] hidden() {
+      return hidden.clone();
+    }
+
     int[] encoderSizes() {
       int[] s = new int[hidden.length + 2];
       s[0] = dataDim;

@@ -26,7 +26,32 @@ public final class ReverseKlRun {
    * @param warnings human-readable warnings raised during the run
    */
   public record Result(Status status, String message, long steps, float[] losses, List<SurrogateMetrics> evaluations,
-      List<String> warnings) {}
+      List<String> warnings) {
+    public Result {
+      losses = losses.clone();
+      evaluations = List.copyOf(evaluations);
+      warnings = List.copyOf(warnings);
+    }
+
+    /** The loss at every step (a copy). */
+    @Override
+    public float[] losses() {
+      return losses.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Result r && r.status == status && r.message.equals(message) && r.steps == steps
+          && java.util.Arrays.equals(r.losses, losses) && r.evaluations.equals(evaluations)
+          && r.warnings.equals(warnings);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(status, message, steps, java.util.Arrays.hashCode(losses), evaluations,
+          warnings);
+    }
+  }
 
   /** Receives checkpoints (the trainer's current, finite state). */
   public interface CheckpointSink {

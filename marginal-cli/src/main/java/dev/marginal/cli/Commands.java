@@ -126,13 +126,20 @@ final class Commands {
         .resolve("marginal-rescued-" + ProcessHandle.current().pid() + "-" + out.getFileName());
   }
 
-  /** Prints a report as JSON, or as aligned {@code name  value} lines under a heading. */
+  /** The suffix of a report entry holding the standard error of the entry without it ("kl_sumo_se"). */
+  static final String SE_SUFFIX = "_se";
+
+  /**
+   * Prints a report as one JSON object (with {@code --json}, even under {@code --quiet}: asking for JSON is asking
+   * for output), or as aligned {@code name  value} lines under a heading, an entry {@code x} followed by its
+   * standard error {@code x_se} shown as {@code x ± se}; nothing under {@code --quiet}.
+   */
   static void print(PrintWriter out, OutputOptions options, String heading, Map<String, Object> report) {
-    if (options.quiet) {
-      return;
-    }
     if (options.json) {
       out.println(Json.writeCompact(report));
+      return;
+    }
+    if (options.quiet) {
       return;
     }
     if (heading != null) {
@@ -143,7 +150,14 @@ final class Commands {
       width = Math.max(width, k.length());
     }
     for (Map.Entry<String, Object> e : report.entrySet()) {
-      out.printf("  %-" + width + "s  %s%n", e.getKey(), text(e.getValue()));
+      String key = e.getKey();
+      if (key.endsWith(SE_SUFFIX) && report.containsKey(key.substring(0, key.length() - SE_SUFFIX.length()))) {
+        continue;
+      }
+      Object se = report.get(key + SE_SUFFIX);
+      String value = se instanceof Number s && e.getValue() instanceof Number v
+          ? String.format(Locale.ROOT, "%.4f ± %.4f", v.doubleValue(), s.doubleValue()) : text(e.getValue());
+      out.printf("  %-" + width + "s  %s%n", key, value);
     }
   }
 

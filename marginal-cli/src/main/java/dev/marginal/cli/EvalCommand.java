@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.api.Evaluation;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import java.nio.file.Path;
@@ -56,7 +57,8 @@ final class EvalCommand implements Callable<Integer> {
     DensityModel m = Commands.readModel(model);
     Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
-    Map<String, Object> report = Evaluators.forKind(m.kind()).evaluate(m, x, new Evaluators.Settings(k, seed, bdmc, aisSteps, ais));
+    Map<String, Object> report = Evaluation.evaluate(m, x,
+        new Evaluation.Settings(k, seed, bdmc, aisSteps, ais)).toMap();
     Commands.print(spec.commandLine().getOut(), output, "eval " + model + " on " + x.source(), report);
     return 0;
   }

@@ -95,12 +95,12 @@ final class LvmArgs {
   Double clip;
 
   @Option(names = "--lr-floor", paramLabel = "F",
-      description = "LVM: decay the learning rate by a cosine to F times --lr over the run (default 1: constant).")
+      description = "LVM: decay the learning rate by a cosine to F times --lr over the run (default 0.1; 1: constant).")
   Double lrFloor;
 
   @Option(names = "--warmup", paramLabel = "EPOCHS",
       description = "LVM, ELBO or IWAE: raise the weight of log p(z) - log q(z|x) from 0 to 1 over the first EPOCHS "
-          + "epochs, which keeps more latent dimensions in use (default 0: none).")
+          + "epochs, which keeps more latent dimensions in use (default: 40% of --epochs; 0: none).")
   Integer warmup;
 
   /** The settings, checked: sizes positive, names known, rates positive. */

@@ -2,6 +2,8 @@ package dev.marginal.cli;
 
 import dev.marginal.data.CsvWriter;
 import dev.marginal.data.Dataset;
+import dev.marginal.density.LvmDensityModel;
+import dev.marginal.math.MeanEstimate;
 import dev.marginal.density.DensityModel;
 import dev.marginal.random.RngKey;
 import java.nio.file.Path;
@@ -66,7 +68,7 @@ final class ScoreCommand implements Callable<Integer> {
     DensityModel m = Commands.readModel(model);
     Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
-    DensityModel.Estimator est = requested == null ? Evaluators.defaultEstimator(m.kind()) : requested;
+    DensityModel.Estimator est = requested == null ? defaultEstimator(m) : requested;
     DensityModel.LogDensity lp = score(m, x, new DensityModel.ScoreOptions(est, k, minTerms, repeats),
         RngKey.of(seed));
     boolean diagnosed = lp.diagnostics() != null;
@@ -130,20 +132,13 @@ final class ScoreCommand implements Callable<Integer> {
     }
   }
 
-  /** sd / √n over rows (zero for one row): how precisely the mean is known. */
+  /** sd / √n over rows (zero for one row): how precisely the mean is known ({@link MeanEstimate}). */
   static double standardErrorOfMean(double[] v) {
-    int n = v.length;
-    if (n < 2) {
-      return 0;
-    }
-    double mean = 0;
-    for (double x : v) {
-      mean += x / n;
-    }
-    double ss = 0;
-    for (double x : v) {
-      ss += (x - mean) * (x - mean);
-    }
-    return Math.sqrt(ss / (n - 1) / n);
+    return MeanEstimate.standardError(v);
+  }
+
+  /** EXACT for models with an exact density, IWAE for deep LVMs. */
+  static DensityModel.Estimator defaultEstimator(DensityModel m) {
+    return m instanceof LvmDensityModel ? DensityModel.Estimator.IWAE : DensityModel.Estimator.EXACT;
   }
 }

@@ -1,22 +1,19 @@
 package dev.marginal.cli;
 
+import dev.marginal.api.SurrogateTraining;
 import dev.marginal.data.CsvWriter;
 import dev.marginal.io.AtomicFiles;
 import dev.marginal.io.Json;
-import dev.marginal.io.ModelFile;
-import dev.marginal.models.DeepLvm;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.nn.Activation;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.Targets;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.train.Annealing;
-import dev.marginal.train.LvmCheckpoint;
+import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.LvmTrainingOptions;
-import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
-import dev.marginal.train.ReverseKlTrainer;
 import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.SamplerChecks;
 import dev.marginal.train.SurrogateMetrics;
@@ -172,32 +169,10 @@ final class TargetCommand implements Callable<Integer> {
         .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
     lock = OutputLock.acquire("--out", out);
     Parallel.setDefaultThreads(threads);
-    List<String> columns = columns(t.dim());
-    ReverseKlTrainer trainer;
-    LvmDensityModel model;
-    if (resume != null) {
-      ModelFile file = Commands.readModelFile(resume);
-      try {
-        RunFingerprint.check(file.provenance(), RunFingerprint.of(options, t.name()));
-      } catch (IllegalArgumentException e) {
-        throw new UserInputException(resume + ": " + e.getMessage(), e);
-      }
-      model = input(() -> LvmDensityModel.fromFile(file));
-      LvmDensityModel m = model;
-      trainer = input(() -> new ReverseKlTrainer(m.model(), t, options));
-      input(() -> {
-        LvmCheckpoint.restore(file, trainer);
-        return null;
-      });
-    } else {
-      DeepLvm surrogate = ReverseKlTrainer.newSurrogate(t, options);
-      model = new LvmDensityModel(surrogate, columns, null).withSupport(t.support());
-      trainer = new ReverseKlTrainer(surrogate, t, options);
-    }
     Map<String, Object> record = provenance.record(seed, t.name());
     record.put("training_options", options.toMap());
     record.put(RunFingerprint.KEY, RunFingerprint.of(options, t.name()));
-    ReverseKlRun.Result result = run(t, options, trainer, model, record);
+    SurrogateTraining.Result result = run(t, options, record);
     PrintWriter err = spec.commandLine().getErr();
     result.warnings().forEach(w -> err.println("marginal: warning: " + w));
     err.flush();
@@ -205,7 +180,7 @@ final class TargetCommand implements Callable<Integer> {
     if (result.status() == ReverseKlRun.Status.DIVERGED) {
       throw new LvmFitter.TrainingFailedException(result.message());
     }
-    trainer.finishWithAveragedParametersInPlace();
+    LvmDensityModel model = result.model();
     Commands.writeModel(model.toFile(record), out);
     if (png != null) {
       TargetPictures.write(png, t, model.model(), seed);
@@ -215,17 +190,25 @@ final class TargetCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ReverseKlRun.Result run(Target t, ReverseKlOptions options, ReverseKlTrainer trainer,
-      LvmDensityModel model, Map<String, Object> record) {
+  private SurrogateTraining.Result run(Target t, ReverseKlOptions options, Map<String, Object> record) {
     Path ckpt = out.resolveSibling(out.getFileName() + ".ckpt");
     SurrogateMetrics.Settings settings = new SurrogateMetrics.Settings(evalSamples, evalK, minTerms,
         SurrogateMetrics.Settings.defaults().w1Samples());
+    SurrogateTraining.Control control = SurrogateTraining.Control.none().withEvaluation(evalEvery, settings)
+        .withCheckpoint(ckpt, checkpointEvery).withProvenanceExtras(record);
+    if (resume != null) {
+      control = control.withResume(Commands.readModelFile(resume));
+    }
     try (InterruptGuard guard = new InterruptGuard()) {
-      return ReverseKlRun.run(trainer, t, options, evalEvery, checkpointEvery, settings,
-          TerminalProgress.onTerminal("target " + t.name() + " " + options.objective().id(), options.iterations(),
-              output.quiet), guard::stopRequested, tr -> LvmCheckpoint.write(ckpt, model, tr, record), m -> { });
-    } catch (IOException e) {
-      throw Commands.rescued(ckpt, "the checkpoint", e, p -> LvmCheckpoint.write(p, model, trainer, record));
+      SurrogateTraining.Control c = control.withStop(guard::stopRequested).withProgress(TerminalProgress.onTerminal(
+          "target " + t.name() + " " + options.objective().id(), options.iterations(), output.quiet));
+      try {
+        return SurrogateTraining.train(t, options, c);
+      } catch (CheckpointWriteException e) {
+        throw Commands.rescued(e.path(), "the checkpoint", e.getCause(), e::writeTo);
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException((resume != null ? resume + ": " : "") + e.getMessage(), e);
+      }
     }
   }
 
@@ -237,12 +220,13 @@ final class TargetCommand implements Callable<Integer> {
     return input(() -> ReverseKlOptions.defaults().withObjective(o).withIterations(iters)
         .withLearningRates(lr, encoderLr == null ? lr : encoderLr).withSchedule(warmup, lrFloor)
         .withAveraging(ema).withAdamBeta2(adamBeta2)
-        .withAnnealing(new Annealing(anneal, Annealing.DEFAULT_START_BETA, annealScale)).withClipNorm(clip).withSeed(seed)
+        .withAnnealing(new Annealing(anneal, Annealing.DEFAULT_START_BETA, annealScale))
+        .withClipNorm(clip).withSeed(seed)
         .withBatchSize(batch).withNumSamples(k).withMinTerms(minTerms)
         .withArchitecture(latent, hidden.stream().mapToInt(i -> i).toArray(), Activation.TANH));
   }
 
-  private void writeMetrics(Path path, ReverseKlRun.Result result) {
+  private void writeMetrics(Path path, SurrogateTraining.Result result) {
     List<String> cols = new ArrayList<>(List.of("step", "kl_iwae", "kl_iwae_se", "kl_sumo", "kl_sumo_se",
         "cross_entropy", "cross_entropy_se", "target_entropy", "hard_mass", "target_hard_mass", "log_z", "log_z_se",
         "log_z_ess", "log_z_pareto_k", "target_log_z", "forward_log_q", "forward_log_q_se", "forward_kl", "modes_covered",
@@ -290,7 +274,7 @@ final class TargetCommand implements Callable<Integer> {
     return csv.resolveSibling(base + ".json");
   }
 
-  private Map<String, Object> report(Target t, ReverseKlOptions o, ReverseKlRun.Result r, Path metricsPath) {
+  private Map<String, Object> report(Target t, ReverseKlOptions o, SurrogateTraining.Result r, Path metricsPath) {
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("target", t.name());
     rep.put("support", t.support().toString());
@@ -305,15 +289,14 @@ final class TargetCommand implements Callable<Integer> {
     if (!r.evaluations().isEmpty()) {
       SurrogateMetrics m = r.evaluations().get(r.evaluations().size() - 1);
       String what = m.normalized() ? "kl" : "kl_minus_log_z";
-      rep.put(what + "_iwae" + evalK, pm(m.klIwae(), m.klIwaeSe()));
-      rep.put(what + "_sumo", pm(m.klSumo(), m.klSumoSe()));
-      rep.put("iwae" + evalK + "_weights", String.format(java.util.Locale.ROOT,
-          "ESS mean %.0f of %d, Pareto k̂ max %.2f (%d rows above 0.7)", m.iwaeDiagnostics().meanEss(),
-          m.iwaeDiagnostics().numSamples(), m.iwaeDiagnostics().maxK(), m.iwaeDiagnostics().rowsAboveThreshold()));
+      withSe(rep, what + "_iwae" + evalK, m.klIwae(), m.klIwaeSe());
+      withSe(rep, what + "_sumo", m.klSumo(), m.klSumoSe());
+      rep.put("iwae" + evalK + "_weight_samples", m.iwaeDiagnostics().numSamples());
+      rep.putAll(m.iwaeDiagnostics().toMap("iwae" + evalK + "_weights_"));
       if (m.iwaeDiagnostics().anyUnreliable()) {
         spec.commandLine().getErr().println("marginal: warning: " + m.iwaeDiagnostics().warning());
       }
-      rep.put("cross_entropy", pm(m.crossEntropy(), m.crossEntropySe()));
+      withSe(rep, "cross_entropy", m.crossEntropy(), m.crossEntropySe());
       if (!Double.isNaN(m.targetEntropy())) {
         rep.put("target_entropy", m.targetEntropy());
       }
@@ -321,22 +304,25 @@ final class TargetCommand implements Callable<Integer> {
         rep.put("w1", m.w1());
       }
       SamplerChecks c = m.checks();
-      rep.put("log_z", pm(c.logZ().logZ(), c.logZ().logZSe()) + String.format(java.util.Locale.ROOT,
-          " (ESS %.0f of %d, Pareto k %.2f)", c.logZ().ess(), c.logZ().size(), c.logZ().paretoK())
-          + (Double.isNaN(c.targetLogZ()) ? "" : String.format(java.util.Locale.ROOT, " (exact %.4f)",
-              c.targetLogZ())));
+      withSe(rep, "log_z", c.logZ().logZ(), c.logZ().logZSe());
+      rep.put("log_z_ess", c.logZ().ess());
+      rep.put("log_z_samples", c.logZ().size());
+      if (!Double.isNaN(c.targetLogZ())) {
+        rep.put("target_log_z", c.targetLogZ());
+      }
       if (!Double.isNaN(c.forwardLogQ())) {
-        rep.put("forward_log_q", pm(c.forwardLogQ(), c.forwardLogQSe()));
+        withSe(rep, "forward_log_q", c.forwardLogQ(), c.forwardLogQSe());
       }
       if (!Double.isNaN(c.forwardKl())) {
-        rep.put("forward_kl", String.format(java.util.Locale.ROOT, "%.4f", c.forwardKl()));
+        rep.put("forward_kl", c.forwardKl());
       }
       if (c.modes() > 0) {
-        rep.put("modes_covered", String.format(java.util.Locale.ROOT, "%.0f of %d", c.modesCovered() * c.modes(),
-            c.modes()));
+        rep.put("modes_covered", Math.round(c.modesCovered() * c.modes()));
+        rep.put("modes", c.modes());
       }
       if (!Double.isNaN(m.hardMass())) {
-        rep.put("hard_region_mass", m.hardMass() + " (target " + m.targetHardMass() + ")");
+        rep.put("hard_region_mass", m.hardMass());
+        rep.put("target_hard_region_mass", m.targetHardMass());
       }
     }
     rep.put("warnings", r.warnings().size());
@@ -345,16 +331,10 @@ final class TargetCommand implements Callable<Integer> {
     return rep;
   }
 
-  private static String pm(double v, double se) {
-    return String.format(java.util.Locale.ROOT, "%.4f ± %.4f", v, se);
-  }
-
-  private static List<String> columns(int d) {
-    List<String> c = new ArrayList<>();
-    for (int j = 0; j < d; j++) {
-      c.add("x" + j);
-    }
-    return c;
+  /** A value and its standard error as two numbers, {@code name} and {@code name_se} (docs/json.md). */
+  private static void withSe(Map<String, Object> rep, String name, double value, double se) {
+    rep.put(name, value);
+    rep.put(name + Commands.SE_SUFFIX, se);
   }
 
   private static <T> T input(java.util.function.Supplier<T> s) {

@@ -84,6 +84,32 @@ public enum Binarization {
     return u;
   }
 
+  /**
+   * {@link #binarize(float[], RngKey)} of rows that are part of a larger data set: row {@code r} of {@code p} is
+   * row {@code rowIds[r]} of that set and uses stream values {@code rowIds[r]·d .. rowIds[r]·d + d − 1}, so every
+   * row gets the draw it gets when the whole set is binarized at once, wherever and in whatever company it is.
+   *
+   * @param p probabilities {@code [rowIds.length, d]}, row-major
+   * @param rowIds each row's index in the whole set, ≥ 0
+   */
+  public static float[] binarizeRows(float[] p, int d, long[] rowIds, RngKey key) {
+    if (p.length != (long) rowIds.length * d) {
+      throw new IllegalArgumentException(p.length + " values for " + rowIds.length + " rows of " + d);
+    }
+    float[] u = new float[p.length];
+    for (int r = 0; r < rowIds.length; r++) {
+      if (rowIds[r] < 0) {
+        throw new IllegalArgumentException("row ids must be >= 0, got " + rowIds[r]);
+      }
+      Samplers.uniforms(key, rowIds[r] * d, u, r * d, d);
+    }
+    for (int i = 0; i < p.length; i++) {
+      checkIntensity(p, i);
+      u[i] = u[i] < p[i] ? 1f : 0f;
+    }
+    return u;
+  }
+
   /** {@link #binarize(float[], RngKey)} applied to every value of a dataset. */
   public static Dataset binarize(Dataset data, RngKey key) {
     return data.withValues(binarize(data.values(), key));

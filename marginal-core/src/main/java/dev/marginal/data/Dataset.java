@@ -77,6 +77,41 @@ public final class Dataset {
     return new Dataset(source, columns, values, null, null);
   }
 
+  /**
+   * A dataset of the rows {@code rows[i]} (copied), with columns named {@code x0, x1, ...} and source
+   * {@code "float[n][d]"}.
+   *
+   * @param rows {@code [n][d]}, every row of the same length d >= 1
+   * @throws IllegalArgumentException for ragged or empty rows
+   */
+  public static Dataset ofRows(float[][] rows) {
+    int d = rows.length == 0 ? 0 : rows[0].length;
+    if (rows.length > 0 && d == 0) {
+      throw new IllegalArgumentException("rows must have at least one column");
+    }
+    float[] values = new float[rows.length * d];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i].length != d) {
+        throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " values, row 0 has " + d);
+      }
+      System.arraycopy(rows[i], 0, values, i * d, d);
+    }
+    List<String> names = new java.util.ArrayList<>();
+    for (int j = 0; j < Math.max(d, 1); j++) {
+      names.add("x" + j);
+    }
+    return of("float[" + rows.length + "][" + d + "]", names, values);
+  }
+
+  /** The rows as {@code float[rows()][cols()]} (a copy). */
+  public float[][] toRows() {
+    float[][] out = new float[rows()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = row(i);
+    }
+    return out;
+  }
+
   /** This dataset with integer labels, one per row (the array is kept, not copied). */
   public Dataset withLabels(int[] labels) {
     return new Dataset(source, columns, values, Objects.requireNonNull(labels, "labels"), imageShape);

@@ -6,7 +6,9 @@ import dev.marginal.estimators.DiagnosticsSummary;
 import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
+import dev.marginal.math.MeanEstimate;
 import dev.marginal.random.RngKey;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +47,30 @@ public interface DensityModel {
     return out;
   }
 
+  /**
+   * {@link #logDensities(Dataset, List, RngKey)} for rows that are part of a larger data set, row {@code r} of
+   * {@code data} being row {@code rowIds[r]} of that set: each row's values are bit for bit those that scoring the
+   * whole set at once gives it, however the set is split into calls. This default serves models whose scores use
+   * no randomness and treat rows independently (exact scoring); models whose scores are random override it.
+   *
+   * @param rowIds each row's index in the whole set, ≥ 0
+   */
+  default List<LogDensity> logDensities(Dataset data, long[] rowIds, List<ScoreOptions> options, RngKey key) {
+    if (rowIds.length != data.rows()) {
+      throw new IllegalArgumentException(rowIds.length + " row ids for " + data.rows() + " rows");
+    }
+    return logDensities(data, options, key);
+  }
+
+  /**
+   * {@link #logDensity} of rows given as {@code float[n][dim()]}.
+   *
+   * @param estimator e.g. {@link ScoreOptions#exact()} or {@link ScoreOptions#iwae(int)}
+   */
+  default LogDensity logDensities(float[][] rows, ScoreOptions estimator, RngKey key) {
+    return logDensity(Dataset.ofRows(rows).withSource("rows"), estimator, key);
+  }
+
   /** {@code n} draws from the model, with the model's column names. */
   Dataset sample(RngKey key, int n);
 
@@ -72,6 +98,26 @@ public interface DensityModel {
     public static ScoreOptions exact() {
       return new ScoreOptions(Estimator.EXACT, 1, 1, 1);
     }
+
+    /** IWAE_K (Burda et al. 2016), a lower bound that tightens as K grows; one repeat. */
+    public static ScoreOptions iwae(int numSamples) {
+      return new ScoreOptions(Estimator.IWAE, numSamples, 1, 1);
+    }
+
+    /** ELBO_K, the K-sample evidence lower bound; one repeat. */
+    public static ScoreOptions elbo(int numSamples) {
+      return new ScoreOptions(Estimator.ELBO, numSamples, 1, 1);
+    }
+
+    /** SUMO with m minimum terms (Luo et al. 2020), unbiased for log p(x); one repeat. */
+    public static ScoreOptions sumo(int minTerms) {
+      return new ScoreOptions(Estimator.SUMO, 1, minTerms, 1);
+    }
+
+    /** The same estimator repeated {@code r} times with independent draws, for per-row standard errors. */
+    public ScoreOptions withRepeats(int r) {
+      return new ScoreOptions(estimator, numSamples, minTerms, r);
+    }
   }
 
   /** The log p(x) estimators a user can ask for. */
@@ -98,6 +144,16 @@ public interface DensityModel {
    */
   record LogDensity(double[] value, double[] stdErr, String estimator, WeightDiagnostics[] diagnostics,
       RobustInterval[] intervals) {
+    public LogDensity {
+      if (value.length != stdErr.length) {
+        throw new IllegalArgumentException(value.length + " values but " + stdErr.length + " standard errors");
+      }
+      value = value.clone();
+      stdErr = stdErr.clone();
+      diagnostics = diagnostics == null ? null : diagnostics.clone();
+      intervals = intervals == null ? null : intervals.clone();
+    }
+
     /** Values without weight diagnostics or intervals. */
     public LogDensity(double[] value, double[] stdErr, String estimator) {
       this(value, stdErr, estimator, null, null);
@@ -108,13 +164,60 @@ public interface DensityModel {
       this(value, stdErr, estimator, diagnostics, null);
     }
 
+    /** The per-row log-densities (a copy). */
+    @Override
+    public double[] value() {
+      return value.clone();
+    }
+
+    /** The per-row standard errors over repeated draws (a copy; zero when exact, NaN with one repeat). */
+    @Override
+    public double[] stdErr() {
+      return stdErr.clone();
+    }
+
+    /** The per-row median-of-means intervals (a copy), or null. */
+    @Override
+    public RobustInterval[] intervals() {
+      return intervals == null ? null : intervals.clone();
+    }
+
+    /** The per-row weight diagnostics (a copy), or null. */
+    @Override
+    public WeightDiagnostics[] diagnostics() {
+      return diagnostics == null ? null : diagnostics.clone();
+    }
+
+    /** The number of rows. */
+    public int rows() {
+      return value.length;
+    }
+
     /** The mean over rows. */
     public double mean() {
-      double s = 0;
-      for (double v : value) {
-        s += v;
-      }
-      return s / value.length;
+      return MeanEstimate.mean(value);
+    }
+
+    /** The mean over rows with its standard error over rows. */
+    public MeanEstimate meanEstimate() {
+      return MeanEstimate.of(value);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof LogDensity l && Arrays.equals(l.value, value) && Arrays.equals(l.stdErr, stdErr)
+          && l.estimator.equals(estimator) && Arrays.equals(l.diagnostics, diagnostics)
+          && Arrays.equals(l.intervals, intervals);
+    }
+
+    @Override
+    public int hashCode() {
+      return (31 * Arrays.hashCode(value) + Arrays.hashCode(stdErr)) * 31 + estimator.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "LogDensity[" + estimator + ", " + value.length + " rows, mean " + meanEstimate() + "]";
     }
 
     /** The per-run summary of {@link #diagnostics()}, or null when there are none. */

@@ -181,17 +181,56 @@ public final class LvmDensityModel implements DensityModel {
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(x, data.rows());
     LocalPosteriorFit.Fitted fitted = localFit == null ? null
         : fitAll(x, data.rows(), key.foldIn(LOCAL_FIT_STREAM));
+    long[] ids = new long[data.rows()];
+    Arrays.setAll(ids, i -> i);
     List<LogDensity> out = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {
-      out.add(score(x, data.rows(), estimators.get(i), options.get(i), fitted, key, rowLogJacobian));
+      out.add(score(x, ids, estimators.get(i), options.get(i), fitted, key, rowLogJacobian));
     }
     return out;
   }
 
-  /** One estimator over prepared rows, in chunks of about {@link #ROWS_PER_PASS} model rows. */
-  private LogDensity score(float[] x, int n, LogMarginalEstimator est, ScoreOptions options,
+  /**
+   * {@link #logDensities(Dataset, List, RngKey)} for rows that are part of a larger data set, row {@code r} of
+   * {@code data} being row {@code rowIds[r]} of that set: every row's value is bit for bit what scoring the whole
+   * set gives it, however the set is split into calls and in whatever order. Row g's randomness is that of row g of
+   * a whole set: binarization from stream values g·D.. of {@code key.foldIn(-1)}, and for repeat r the point key
+   * {@code key.foldIn(c·⌊g/c⌋).foldIn(r).foldIn(g mod c)}, c the estimator's chunk size.
+   *
+   * @param rowIds each row's index in the whole set, ≥ 0
+   * @throws IllegalArgumentException for a per-datapoint model, whose local fits depend on which rows are fitted
+   *     together
+   */
+  public List<LogDensity> logDensities(Dataset data, long[] rowIds, List<ScoreOptions> options, RngKey key) {
+    space.checkDim(data);
+    if (rowIds.length != data.rows()) {
+      throw new IllegalArgumentException(rowIds.length + " row ids for " + data.rows() + " rows");
+    }
+    if (localFit != null) {
+      throw new IllegalArgumentException("a per-datapoint model is scored only on a whole data set at once (its"
+          + " posteriors are fitted chunk by chunk)");
+    }
+    float[] x = standardized(data.values());
+    if (model.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
+      checkUnitInterval(data, x);
+      x = Binarization.binarizeRows(x, dim(), rowIds, key.foldIn(-1));
+    }
+    double[] rowLogJacobian = support == null ? null : pullBackInPlace(x, data.rows());
+    List<LogDensity> out = new ArrayList<>();
+    for (ScoreOptions o : options) {
+      out.add(score(x, rowIds, estimator(o), o, null, key, rowLogJacobian));
+    }
+    return out;
+  }
+
+  /**
+   * One estimator over prepared rows, in chunks of about {@link #ROWS_PER_PASS} model rows; row g's point keys are
+   * {@code key.foldIn(c·⌊g/c⌋).foldIn(r).foldIn(g mod c)} for repeat r, c the chunk size.
+   */
+  private LogDensity score(float[] x, long[] ids, LogMarginalEstimator est, ScoreOptions options,
       LocalPosteriorFit.Fitted fitted, RngKey key, double[] rowLogJacobian) {
     int d = dim();
+    int n = ids.length;
     int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(est.expectedSamplesPerPoint()));
     double[] value = new double[n];
     double[] se = new double[n];
@@ -212,8 +251,18 @@ public final class LvmDensityModel implements DensityModel {
       DiagNormal q = fitted == null ? model.posterior(tape, tape.constant(xb))
           : new LocalPosteriorFit.Fitted(fitted.loc().slice(0, start, start + b),
               fitted.logVar().slice(0, start, start + b)).posterior(tape);
+      int first = start;
+      long c = chunk;
+      LogMarginalEstimator.PointKeys pointKeys = (r, i) -> {
+        long g = ids[first + i];
+        return key.foldIn(g - g % c).foldIn(r).foldIn(g % c);
+      };
       if (diagnostics != null) {
-        Iwae.Diagnosed dd = ((Iwae) est).estimateWithDiagnostics(model, xb, q, key.foldIn(start));
+        RngKey[] keys = new RngKey[b];
+        for (int i = 0; i < b; i++) {
+          keys[i] = pointKeys.key(0, i);
+        }
+        Iwae.Diagnosed dd = ((Iwae) est).estimateWithDiagnostics(model, xb, q, keys);
         for (int i = 0; i < b; i++) {
           value[start + i] = dd.values()[i] + jac + rowJac[i];
           se[start + i] = Double.NaN;
@@ -221,7 +270,7 @@ public final class LvmDensityModel implements DensityModel {
         }
         continue;
       }
-      double[][] draws = est.draws(model, xb, q, key.foldIn(start), options.repeats());
+      double[][] draws = est.draws(model, xb, q, pointKeys, options.repeats());
       Estimate e = Estimate.fromDraws(draws);
       for (int i = 0; i < b; i++) {
         value[start + i] = e.mean()[i] + jac + rowJac[i];
@@ -337,15 +386,19 @@ public final class LvmDensityModel implements DensityModel {
   float[] prepare(Dataset data, RngKey key) {
     float[] x = standardized(data.values());
     if (model.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
-      for (float v : x) {
-        if (!(v >= 0f && v <= 1f)) {
-          throw new IllegalArgumentException(data.source() + ": a Bernoulli decoder needs values in [0, 1], found "
-              + v);
-        }
-      }
+      checkUnitInterval(data, x);
       x = Binarization.binarize(x, key);
     }
     return x;
+  }
+
+  private static void checkUnitInterval(Dataset data, float[] x) {
+    for (float v : x) {
+      if (!(v >= 0f && v <= 1f)) {
+        throw new IllegalArgumentException(data.source() + ": a Bernoulli decoder needs values in [0, 1], found "
+            + v);
+      }
+    }
   }
 
   /** The rows standardized as in fitting, in a new array (the model works on float tensors). */

@@ -15,7 +15,8 @@ import dev.marginal.random.Samplers;
  *
  * <p>Immutable; every array going in or out is copied.
  */
-public final class GaussianMixture {
+public final class GaussianMixture implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private static final double LOG_2PI = StrictMath.log(2 * Math.PI);
   /** Relative tolerance on the weights summing to one, and on full covariances being symmetric. */
   private static final double INPUT_TOLERANCE = 1e-8;

@@ -71,6 +71,16 @@ public final class Iwae implements LogMarginalEstimator {
     for (int i = 0; i < b; i++) {
       keys[i] = repeatKey.foldIn(i);
     }
+    return estimateWithDiagnostics(model, x, q, keys);
+  }
+
+  /**
+   * {@link #estimateWithDiagnostics(LatentVariableModel, Tensor, DiagNormal, RngKey)} with every point's key given
+   * ({@code pointKeys[i]} in place of {@code key.foldIn(0).foldIn(i)}).
+   */
+  public Diagnosed estimateWithDiagnostics(LatentVariableModel model, Tensor x, DiagNormal q, RngKey[] pointKeys) {
+    int b = x.dim(0);
+    RngKey[] keys = pointKeys;
     Tape tape = Tape.forEvaluation();
     ImportanceSamples s = ImportanceSamples.draw(model, tape.constant(x), q.constantOn(tape),
         ImportanceSamples.constant(b, numSamples), keys);

@@ -61,6 +61,31 @@ public interface LogMarginalEstimator {
    * @return shape {@code [R][B]}
    */
   default double[][] draws(LatentVariableModel model, Tensor x, DiagNormal q, RngKey key, int repeats) {
+    return draws(model, x, q, (r, i) -> key.foldIn(r).foldIn(i), repeats);
+  }
+
+  /** The key of repeat {@code r} of point {@code i} of a batch. */
+  @FunctionalInterface
+  interface PointKeys {
+    /** The key for repeat {@code repeat} of point {@code point}. */
+    RngKey key(int repeat, int point);
+  }
+
+  /**
+   * {@link #estimate(LatentVariableModel, Tensor, DiagNormal, RngKey, int)} with every point's key given: repeat r
+   * of point i equals {@code logMarginal} with key {@code pointKeys.key(r, i)}, whatever the other points are.
+   */
+  default Estimate estimate(LatentVariableModel model, Tensor x, DiagNormal q, PointKeys pointKeys, int repeats) {
+    return Estimate.fromDraws(draws(model, x, q, pointKeys, repeats));
+  }
+
+  /**
+   * {@link #draws(LatentVariableModel, Tensor, DiagNormal, RngKey, int)} with every point's key given:
+   * {@code draws[r][i]} equals point i of {@code logMarginal} with key {@code pointKeys.key(r, i)}.
+   *
+   * @return shape {@code [R][B]}
+   */
+  default double[][] draws(LatentVariableModel model, Tensor x, DiagNormal q, PointKeys pointKeys, int repeats) {
     if (repeats < 1) {
       throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
     }
@@ -72,10 +97,9 @@ public interface LogMarginalEstimator {
       int[] rows = new int[n * b];
       RngKey[] keys = new RngKey[n * b];
       for (int r = 0; r < n; r++) {
-        RngKey repeatKey = key.foldIn(r0 + r);
         for (int i = 0; i < b; i++) {
           rows[r * b + i] = i;
-          keys[r * b + i] = repeatKey.foldIn(i);
+          keys[r * b + i] = pointKeys.key(r0 + r, i);
         }
       }
       Tape tape = Tape.forEvaluation();

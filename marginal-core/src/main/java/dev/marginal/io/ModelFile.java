@@ -2,10 +2,12 @@ package dev.marginal.io;
 
 import dev.marginal.tensor.Shape;
 import dev.marginal.tensor.Tensor;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +36,9 @@ public final class ModelFile {
   public static final String FORMAT = "marginal-model";
   /** The current format version; readers reject newer ones. */
   public static final int VERSION = 1;
+
+  /** The time stamped on every entry (the earliest a zip file can record). */
+  private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
 
   private final String kind;
   private final Map<String, Object> config;
@@ -159,6 +164,32 @@ public final class ModelFile {
 
   /** Writes the file atomically. */
   public void write(Path path) throws IOException {
+    AtomicFiles.write(path, this::writeTo);
+  }
+
+  /** The file's bytes, exactly as {@link #write} puts them on disk (for sending a model over a network). */
+  public byte[] toBytes() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      writeTo(out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * A zip entry stamped with a fixed time instead of the clock's, so that equal models give equal bytes (a saved
+   * file can be compared with, or hashed as, the model it holds).
+   */
+  private static ZipEntry entry(String name) {
+    ZipEntry e = new ZipEntry(name);
+    e.setTimeLocal(ENTRY_TIME);
+    return e;
+  }
+
+  /** Writes the zip archive to {@code out}, leaving it open. */
+  private void writeTo(java.io.OutputStream out) throws IOException {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
     meta.put("version", VERSION);
@@ -177,29 +208,27 @@ public final class ModelFile {
       }
       meta.put("float64", shapes64);
     }
-    AtomicFiles.write(path, out -> {
-      ZipOutputStream zip = new ZipOutputStream(out);
-      zip.putNextEntry(new ZipEntry("model.json"));
-      zip.write(Json.write(meta).getBytes(StandardCharsets.UTF_8));
+    ZipOutputStream zip = new ZipOutputStream(out);
+    zip.putNextEntry(entry("model.json"));
+    zip.write(Json.write(meta).getBytes(StandardCharsets.UTF_8));
+    zip.closeEntry();
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      zip.putNextEntry(entry("tensors/" + e.getKey() + ".f32"));
+      float[] d = e.getValue().buffer();
+      ByteBuffer buf = ByteBuffer.allocate(d.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+      buf.asFloatBuffer().put(d);
+      zip.write(buf.array());
       zip.closeEntry();
-      for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-        zip.putNextEntry(new ZipEntry("tensors/" + e.getKey() + ".f32"));
-        float[] d = e.getValue().buffer();
-        ByteBuffer buf = ByteBuffer.allocate(d.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(d);
-        zip.write(buf.array());
-        zip.closeEntry();
-      }
-      for (Map.Entry<String, Float64> e : float64.entrySet()) {
-        zip.putNextEntry(new ZipEntry("tensors/" + e.getKey() + ".f64"));
-        double[] d = e.getValue().values;
-        ByteBuffer buf = ByteBuffer.allocate(d.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asDoubleBuffer().put(d);
-        zip.write(buf.array());
-        zip.closeEntry();
-      }
-      zip.finish();
-    });
+    }
+    for (Map.Entry<String, Float64> e : float64.entrySet()) {
+      zip.putNextEntry(entry("tensors/" + e.getKey() + ".f64"));
+      double[] d = e.getValue().values;
+      ByteBuffer buf = ByteBuffer.allocate(d.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+      buf.asDoubleBuffer().put(d);
+      zip.write(buf.array());
+      zip.closeEntry();
+    }
+    zip.finish();
   }
 
   /**
@@ -220,6 +249,25 @@ public final class ModelFile {
    */
   public static ModelFile read(Path path, long maxTensorBytes) throws IOException {
     return new ModelFileReader(path, maxTensorBytes).read();
+  }
+
+  /**
+   * Reads a model file from its bytes, as {@link #toBytes} gives them, with every check {@link #read(Path)} makes.
+   *
+   * @param name what error messages call the source (a path or URI)
+   * @throws IOException whose message is one line naming the source and the problem
+   */
+  public static ModelFile fromBytes(byte[] bytes, String name) throws IOException {
+    // The reader needs random access to the zip's directory: a private temporary file gives it.
+    Path tmp = Files.createTempFile("marginal-", ".marginal");
+    try {
+      Files.write(tmp, bytes);
+      return read(tmp);
+    } catch (IOException e) {
+      throw new IOException(String.valueOf(e.getMessage()).replace(tmp.toString(), name), e);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /** Names of the tensors, in file order. */

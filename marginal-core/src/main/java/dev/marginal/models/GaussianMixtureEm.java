@@ -2,10 +2,11 @@ package dev.marginal.models;
 
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.distributions.GaussianMixture;
+import java.util.List;
 
 /**
- * Expectation–maximisation iterations of a Gaussian mixture on one data set. Holds the data (copied once into a
- * flat row-major array), the n × C responsibilities and a small thread pool, so it is stateful: close it when done.
+ * Expectation–maximisation iterations of a Gaussian mixture on one data set. An engine made from arrays holds the
+ * data in chunks, their responsibilities and a small thread pool, so it is stateful: close it when done.
  *
  * <p>One {@link #step(GaussianMixture)} is an E-step, r_ic = π_c N(x_i; μ_c, Σ_c) / p(x_i), then an M-step as in
  * scikit-learn: N_c = Σ_i r_ic + 10ε, π_c = N_c / Σ N_c, μ_c = Σ_i r_ic x_i / N_c,
@@ -13,12 +14,14 @@ import dev.marginal.distributions.GaussianMixture;
  * the diagonal). The scatter is accumulated about the new means in a second pass rather than as raw second
  * moments, which would cancel catastrophically when the data sit far from the origin.
  *
- * <p>Points are split into fixed chunks of {@value #CHUNK_ROWS} rows with one accumulator each, summed in chunk
- * order, so results are bit-identical for any thread count.
+ * <p>The data are {@link RowChunks}: each pass computes one accumulator per fixed chunk of rows, and the accumulators
+ * are summed in chunk order, so results are bit-identical for any thread count, and wherever the chunks are computed
+ * (in this JVM or on a cluster), in whatever order. Responsibilities stay with their chunk between the E-step and the
+ * scatter pass ({@link RowChunk} memos) and are recomputed, to the same bits, when they are not there.
  */
 public final class GaussianMixtureEm implements AutoCloseable {
   /** Rows per work chunk. */
-  static final int CHUNK_ROWS = 2048;
+  static final int CHUNK_ROWS = RowChunks.CHUNK_ROWS;
   /** scikit-learn's floor on component masses, 10ε, so that no weight or division is exactly zero. */
   static final double MASS_FLOOR = 10 * Math.ulp(1.0);
   /**
@@ -36,64 +39,50 @@ public final class GaussianMixtureEm implements AutoCloseable {
    */
   public record Step(GaussianMixture mixture, double meanLogLikelihood) {}
 
-  private final double[] x;
-  private final int n;
+  private final RowChunks data;
+  /** The chunks this engine made and must close, or null when the caller owns them. */
+  private final InMemoryChunks owned;
+  private final long n;
   private final int d;
   private final int k;
   private final CovarianceType type;
   private final double regCovar;
-  private final double[] resp;
-  private final int numChunks;
-  private final double[][] mass;
-  private final double[][] sums;
-  private final double[][] scatter;
-  private final double[] logLik;
-  private final Chunks chunks;
 
-  private GaussianMixtureEm(double[] x, int n, int d, GmmOptions options) {
-    this.x = x;
-    this.n = n;
-    this.d = d;
+  private GaussianMixtureEm(RowChunks data, InMemoryChunks owned, GmmOptions options) {
+    this.data = data;
+    this.owned = owned;
+    this.n = data.rows();
+    this.d = data.dim();
     this.k = options.components();
     this.type = options.covarianceType();
     this.regCovar = options.regCovar();
-    this.resp = new double[n * k];
-    this.numChunks = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
-    this.mass = new double[numChunks][k];
-    this.sums = new double[numChunks][k * d];
-    this.scatter = new double[numChunks][type == CovarianceType.FULL ? k * d * d : k * d];
-    this.logLik = new double[numChunks];
-    this.chunks = new Chunks(options.threads());
   }
 
   /**
-   * Prepares EM on a data set.
+   * Prepares EM on a data set held in this JVM.
    *
    * @param data points {@code [n][d]}, n ≥ 1, finite
    * @param options supplies components, covarianceType, regCovar and threads
    */
   public static GaussianMixtureEm on(double[][] data, GmmOptions options) {
-    if (data.length == 0) {
+    InMemoryChunks chunks = InMemoryChunks.of(data, options.threads());
+    return new GaussianMixtureEm(chunks, chunks, options);
+  }
+
+  /**
+   * Prepares EM on chunked data held anywhere; the caller keeps ownership of {@code data}.
+   *
+   * @param options supplies components, covarianceType and regCovar
+   */
+  public static GaussianMixtureEm on(RowChunks data, GmmOptions options) {
+    if (data.rows() < 1) {
       throw new IllegalArgumentException("need at least one point");
     }
-    int d = data[0].length;
-    double[] flat = new double[data.length * d];
-    for (int i = 0; i < data.length; i++) {
-      if (data[i].length != d) {
-        throw new IllegalArgumentException("point " + i + " has " + data[i].length + " coordinates, expected " + d);
-      }
-      for (int j = 0; j < d; j++) {
-        if (!Double.isFinite(data[i][j])) {
-          throw new IllegalArgumentException("point " + i + " has a non-finite coordinate " + data[i][j]);
-        }
-        flat[i * d + j] = data[i][j];
-      }
-    }
-    return new GaussianMixtureEm(flat, data.length, d, options);
+    return new GaussianMixtureEm(data, null, options);
   }
 
   /** The number of points n. */
-  public int size() {
+  public long size() {
     return n;
   }
 
@@ -102,9 +91,9 @@ public final class GaussianMixtureEm implements AutoCloseable {
     return d;
   }
 
-  /** The flat row-major data, shared with package code; not to be modified. */
-  double[] data() {
-    return x;
+  /** The chunked data. */
+  RowChunks data() {
+    return data;
   }
 
   /**
@@ -117,125 +106,38 @@ public final class GaussianMixtureEm implements AutoCloseable {
       throw new IllegalArgumentException("mixture does not match the EM settings (" + k + " " + type
           + " components in " + d + " dimensions)");
     }
-    chunks.run(numChunks, c -> expectChunk(current, c));
+    EmChunkKernels.Source source = EmChunkKernels.Source.posterior(current);
+    List<EmChunkKernels.Moments> moments = data.map(c -> EmChunkKernels.expect(c, source));
     double total = 0;
-    for (int c = 0; c < numChunks; c++) {
-      total += logLik[c];
+    for (EmChunkKernels.Moments m : moments) {
+      total += m.logLik();
     }
-    return new Step(maximize(current), total / n);
+    return new Step(maximize(moments, source, current), total / n);
   }
 
   /**
-   * The M-step from hard assignments, as scikit-learn initialises from k-means labels.
+   * The M-step from hard assignments to the nearest of {@code centres}, as scikit-learn initialises from k-means
+   * labels.
    *
-   * @param labels component of each point {@code [n]}
+   * @param centres row-major {@code [k·d]}
    * @param fallback supplies the parameters of components that receive no point
    */
-  GaussianMixture fromLabels(int[] labels, GaussianMixture fallback) {
-    java.util.Arrays.fill(resp, 0);
-    for (int i = 0; i < n; i++) {
-      resp[i * k + labels[i]] = 1;
-    }
-    chunks.run(numChunks, this::momentsChunk);
-    return maximize(fallback);
-  }
-
-  /** E-step on one chunk, fused with the zeroth and first moments. */
-  private void expectChunk(GaussianMixture m, int chunk) {
-    double[] lj = new double[k];
-    double[] ms = mass[chunk];
-    double[] sm = sums[chunk];
-    java.util.Arrays.fill(ms, 0);
-    java.util.Arrays.fill(sm, 0);
-    double ll = 0;
-    int end = Math.min(n, (chunk + 1) * CHUNK_ROWS);
-    for (int i = chunk * CHUNK_ROWS; i < end; i++) {
-      m.logJoint(x, i * d, lj);
-      double max = Double.NEGATIVE_INFINITY;
-      for (int c = 0; c < k; c++) {
-        max = Math.max(max, lj[c]);
-      }
-      double s = 0;
-      for (int c = 0; c < k; c++) {
-        lj[c] = StrictMath.exp(lj[c] - max);
-        s += lj[c];
-      }
-      ll += max + StrictMath.log(s);
-      double inv = 1 / s;
-      for (int c = 0; c < k; c++) {
-        double r = lj[c] * inv;
-        resp[i * k + c] = r;
-        ms[c] += r;
-        int base = c * d;
-        for (int j = 0; j < d; j++) {
-          sm[base + j] += r * x[i * d + j];
-        }
-      }
-    }
-    logLik[chunk] = ll;
-  }
-
-  /** Zeroth and first moments of the stored responsibilities on one chunk. */
-  private void momentsChunk(int chunk) {
-    double[] ms = mass[chunk];
-    double[] sm = sums[chunk];
-    java.util.Arrays.fill(ms, 0);
-    java.util.Arrays.fill(sm, 0);
-    int end = Math.min(n, (chunk + 1) * CHUNK_ROWS);
-    for (int i = chunk * CHUNK_ROWS; i < end; i++) {
-      for (int c = 0; c < k; c++) {
-        double r = resp[i * k + c];
-        ms[c] += r;
-        for (int j = 0; j < d; j++) {
-          sm[c * d + j] += r * x[i * d + j];
-        }
-      }
-    }
-  }
-
-  /** Weighted scatter about {@code means} on one chunk: upper triangles for FULL, diagonals otherwise. */
-  private void scatterChunk(double[] means, int chunk) {
-    double[] sc = scatter[chunk];
-    java.util.Arrays.fill(sc, 0);
-    double[] diff = new double[d];
-    int end = Math.min(n, (chunk + 1) * CHUNK_ROWS);
-    boolean full = type == CovarianceType.FULL;
-    for (int i = chunk * CHUNK_ROWS; i < end; i++) {
-      for (int c = 0; c < k; c++) {
-        double r = resp[i * k + c];
-        if (r == 0) {
-          continue;
-        }
-        for (int a = 0; a < d; a++) {
-          diff[a] = x[i * d + a] - means[c * d + a];
-        }
-        if (full) {
-          for (int a = 0; a < d; a++) {
-            double ra = r * diff[a];
-            int row = (c * d + a) * d;
-            for (int b = a; b < d; b++) {
-              sc[row + b] += ra * diff[b];
-            }
-          }
-        } else {
-          for (int a = 0; a < d; a++) {
-            sc[c * d + a] += r * diff[a] * diff[a];
-          }
-        }
-      }
-    }
+  GaussianMixture fromNearest(double[] centres, GaussianMixture fallback) {
+    EmChunkKernels.Source source = EmChunkKernels.Source.nearest(centres, k);
+    return maximize(data.map(c -> EmChunkKernels.moments(c, source)), source, fallback);
   }
 
   /** Combines the chunk moments in order and builds the new mixture; empty components keep {@code previous}. */
-  private GaussianMixture maximize(GaussianMixture previous) {
+  private GaussianMixture maximize(List<EmChunkKernels.Moments> moments, EmChunkKernels.Source source,
+      GaussianMixture previous) {
     double[] nk = new double[k];
     double[] means = new double[k * d];
-    for (int ch = 0; ch < numChunks; ch++) {
+    for (EmChunkKernels.Moments m : moments) {
       for (int c = 0; c < k; c++) {
-        nk[c] += mass[ch][c];
+        nk[c] += m.mass()[c];
       }
       for (int j = 0; j < k * d; j++) {
-        means[j] += sums[ch][j];
+        means[j] += m.sums()[j];
       }
     }
     boolean[] empty = new boolean[k];
@@ -249,11 +151,12 @@ public final class GaussianMixtureEm implements AutoCloseable {
         means[c * d + j] = empty[c] ? prev[j] : means[c * d + j] / nk[c];
       }
     }
-    chunks.run(numChunks, ch -> scatterChunk(means, ch));
-    double[] sc = new double[scatter[0].length];
-    for (int ch = 0; ch < numChunks; ch++) {
+    CovarianceType t = type;
+    List<double[]> scatters = data.map(ch -> EmChunkKernels.scatter(ch, source, means, t));
+    double[] sc = new double[scatters.get(0).length];
+    for (double[] part : scatters) {
       for (int j = 0; j < sc.length; j++) {
-        sc[j] += scatter[ch][j];
+        sc[j] += part[j];
       }
     }
     double[] weights = new double[k];
@@ -319,9 +222,11 @@ public final class GaussianMixtureEm implements AutoCloseable {
     }
   }
 
-  /** Stops the worker threads. */
+  /** Stops the worker threads of chunks this engine made. */
   @Override
   public void close() {
-    chunks.close();
+    if (owned != null) {
+      owned.close();
+    }
   }
 }

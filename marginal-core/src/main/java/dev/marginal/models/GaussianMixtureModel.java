@@ -3,6 +3,7 @@ package dev.marginal.models;
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.distributions.GaussianMixture;
 import dev.marginal.random.RngKey;
+import java.util.List;
 
 /**
  * Fits a {@link GaussianMixture} by maximum likelihood with EM, following scikit-learn's {@code GaussianMixture}:
@@ -25,13 +26,35 @@ public final class GaussianMixtureModel {
     if (x.length < options.components()) {
       throw new IllegalArgumentException("need at least " + options.components() + " points, got " + x.length);
     }
+    try (InMemoryChunks chunks = InMemoryChunks.of(x, options.threads())) {
+      return fit(chunks, options);
+    }
+  }
+
+  /**
+   * Fits a mixture to chunked data held anywhere: the same fit, bit for bit, as {@link #fit(double[][],
+   * GmmOptions)} on the same rows in the same order, however the chunks are computed.
+   *
+   * @param x at least {@code components} finite points
+   * @param options settings ({@code threads} is the data's business here)
+   */
+  public static GmmFit fit(RowChunks x, GmmOptions options) {
+    if (x.rows() < options.components()) {
+      throw new IllegalArgumentException("need at least " + options.components() + " points, got " + x.rows());
+    }
     try (GaussianMixtureEm em = GaussianMixtureEm.on(x, options)) {
       if (options.initialMixture() != null) {
         return iterate(em, options.initialMixture(), options);
       }
       GmmFit best = null;
+      GaussianMixture broad = null;
       for (int r = 0; r < options.nInit(); r++) {
-        GaussianMixture start = kMeansStart(em, options, options.key().split(options.nInit(), r));
+        RngKey key = options.key().split(options.nInit(), r);
+        double[] centres = KMeans.fit(x, options.components(), key, options.lloydIterations());
+        if (broad == null) {
+          broad = broadFallback(x, options);
+        }
+        GaussianMixture start = em.fromNearest(centres, withMeans(broad, centres, options));
         GmmFit fit = iterate(em, start, options);
         if (best == null || fit.lowerBound() > best.lowerBound()) {
           best = fit;
@@ -58,28 +81,57 @@ public final class GaussianMixtureModel {
     return new GmmFit(current, converged, it, lowerBound, java.util.Arrays.copyOf(history, it), options);
   }
 
-  /** The M-step of a k-means partition; clusters left empty get the k-means centre and the data's variance. */
-  private static GaussianMixture kMeansStart(GaussianMixtureEm em, GmmOptions options, RngKey key) {
-    int n = em.size();
-    int d = em.dim();
-    int k = options.components();
-    KMeans.Result km = KMeans.fit(em.data(), n, d, k, key, options.lloydIterations());
-    return em.fromLabels(km.labels(), broadFallback(em.data(), n, d, k, km.centres(), options));
+  /** Column sums of a chunk. */
+  private static double[] columnSums(RowChunk chunk) {
+    int d = chunk.dim();
+    double[] x = chunk.values();
+    double[] s = new double[d];
+    for (int i = 0; i < chunk.rows(); i++) {
+      for (int j = 0; j < d; j++) {
+        s[j] += x[i * d + j];
+      }
+    }
+    return s;
   }
 
-  private static GaussianMixture broadFallback(double[] x, int n, int d, int k, double[] centres,
-      GmmOptions options) {
-    double[] var = new double[d];
+  /** Column sums of squared deviations from {@code mean} over a chunk. */
+  private static double[] columnScatter(RowChunk chunk, double[] mean) {
+    int d = chunk.dim();
+    double[] x = chunk.values();
+    double[] s = new double[d];
+    for (int i = 0; i < chunk.rows(); i++) {
+      for (int j = 0; j < d; j++) {
+        s[j] += (x[i * d + j] - mean[j]) * (x[i * d + j] - mean[j]);
+      }
+    }
+    return s;
+  }
+
+  private static double[] sumInOrder(List<double[]> parts, int d) {
+    double[] total = new double[d];
+    for (double[] p : parts) {
+      for (int j = 0; j < d; j++) {
+        total[j] += p[j];
+      }
+    }
+    return total;
+  }
+
+  /**
+   * Equal weights, the data's per-column variance (plus regCovar) as every covariance, and zero means: what a
+   * component left empty by k-means starts from ({@link #withMeans} puts the centres in).
+   */
+  private static GaussianMixture broadFallback(RowChunks data, GmmOptions options) {
+    int d = data.dim();
+    long n = data.rows();
+    int k = options.components();
+    double[] mean = sumInOrder(data.map(GaussianMixtureModel::columnSums), d);
+    for (int j = 0; j < d; j++) {
+      mean[j] /= n;
+    }
+    double[] var = sumInOrder(data.map(c -> columnScatter(c, mean)), d);
     double meanVar = 0;
     for (int j = 0; j < d; j++) {
-      double m = 0;
-      for (int i = 0; i < n; i++) {
-        m += x[i * d + j];
-      }
-      m /= n;
-      for (int i = 0; i < n; i++) {
-        var[j] += (x[i * d + j] - m) * (x[i * d + j] - m);
-      }
       var[j] = var[j] / n + options.regCovar();
       if (!(var[j] > 0)) {
         var[j] = 1;
@@ -93,7 +145,6 @@ public final class GaussianMixtureModel {
     double[] sph = new double[k];
     for (int c = 0; c < k; c++) {
       w[c] = 1.0 / k;
-      System.arraycopy(centres, c * d, mu[c], 0, d);
       diag[c] = var.clone();
       sph[c] = meanVar;
       for (int j = 0; j < d; j++) {
@@ -106,5 +157,36 @@ public final class GaussianMixtureModel {
     }
     return options.covarianceType() == CovarianceType.DIAG ? GaussianMixture.ofDiagonal(w, mu, diag)
         : GaussianMixture.ofSpherical(w, mu, sph);
+  }
+
+  /** {@code broad} with the k-means centres as means: the parameters of clusters that k-means left empty. */
+  private static GaussianMixture withMeans(GaussianMixture broad, double[] centres, GmmOptions options) {
+    int k = broad.components();
+    int d = broad.dim();
+    double[][] mu = new double[k][d];
+    for (int c = 0; c < k; c++) {
+      System.arraycopy(centres, c * d, mu[c], 0, d);
+    }
+    double[] w = broad.weights();
+    switch (options.covarianceType()) {
+      case FULL:
+        return GaussianMixture.ofFull(w, mu, broad.covariances());
+      case DIAG: {
+        double[][] diag = new double[k][d];
+        for (int c = 0; c < k; c++) {
+          for (int j = 0; j < d; j++) {
+            diag[c][j] = broad.covariance(c)[j][j];
+          }
+        }
+        return GaussianMixture.ofDiagonal(w, mu, diag);
+      }
+      default: {
+        double[] sph = new double[k];
+        for (int c = 0; c < k; c++) {
+          sph[c] = broad.covariance(c)[0][0];
+        }
+        return GaussianMixture.ofSpherical(w, mu, sph);
+      }
+    }
   }
 }

@@ -102,10 +102,29 @@ public final class Ppca {
       throw new IllegalArgumentException("need n >= 1 points and 1 <= latentDim < d, got n = " + n + ", d = " + d
           + ", latentDim = " + latentDim);
     }
+    try (InMemoryChunks chunks = InMemoryChunks.of(x, 1)) {
+      return fit(chunks, latentDim);
+    }
+  }
+
+  /**
+   * The maximum-likelihood fit on chunked data held anywhere: the mean and the scatter are summed per chunk (rows
+   * in order) and then over chunks in order, so the fit is the same bit for bit however the chunks are computed.
+   *
+   * @param x n ≥ 1 finite points
+   * @param latentDim q, with 1 ≤ q &lt; d
+   */
+  public static Ppca fit(RowChunks x, int latentDim) {
+    long n = x.rows();
+    int d = x.dim();
+    if (n == 0 || latentDim < 1 || latentDim >= d) {
+      throw new IllegalArgumentException("need n >= 1 points and 1 <= latentDim < d, got n = " + n + ", d = " + d
+          + ", latentDim = " + latentDim);
+    }
     double[] b = new double[d];
-    for (double[] row : x) {
+    for (double[] part : x.map(c -> meanPart(c, n))) {
       for (int j = 0; j < d; j++) {
-        b[j] += requireFinite(row[j]) / n;
+        b[j] += part[j];
       }
     }
     SymmetricEigen eig = SymmetricEigen.of(sampleCovariance(x, b));
@@ -130,23 +149,50 @@ public final class Ppca {
     return new Ppca(b, w, latentDim, sigma2);
   }
 
-  private static double[][] sampleCovariance(double[][] x, double[] b) {
-    int d = b.length;
-    double[][] s = new double[d][d];
-    double[] e = new double[d];
-    for (double[] row : x) {
+  /** Σ x_i / n over the rows of a chunk, in row order. */
+  private static double[] meanPart(RowChunk chunk, long n) {
+    int d = chunk.dim();
+    double[] x = chunk.values();
+    double[] s = new double[d];
+    for (int i = 0; i < chunk.rows(); i++) {
       for (int j = 0; j < d; j++) {
-        e[j] = row[j] - b[j];
+        s[j] += x[i * d + j] / n;
       }
-      for (int i = 0; i < d; i++) {
-        for (int j = 0; j <= i; j++) {
-          s[i][j] += e[i] * e[j];
+    }
+    return s;
+  }
+
+  /** The packed lower triangle of Σ (x_i − b)(x_i − b)ᵀ over a chunk: entry (i, j ≤ i) at i(i+1)/2 + j. */
+  private static double[] scatterPart(RowChunk chunk, double[] b) {
+    int d = b.length;
+    double[] x = chunk.values();
+    double[] s = new double[d * (d + 1) / 2];
+    double[] e = new double[d];
+    for (int r = 0; r < chunk.rows(); r++) {
+      for (int j = 0; j < d; j++) {
+        e[j] = x[r * d + j] - b[j];
+      }
+      for (int i = 0, at = 0; i < d; i++) {
+        for (int j = 0; j <= i; j++, at++) {
+          s[at] += e[i] * e[j];
         }
       }
     }
-    for (int i = 0; i < d; i++) {
-      for (int j = 0; j <= i; j++) {
-        s[i][j] /= x.length;
+    return s;
+  }
+
+  private static double[][] sampleCovariance(RowChunks x, double[] b) {
+    int d = b.length;
+    double[] packed = new double[d * (d + 1) / 2];
+    for (double[] part : x.map(c -> scatterPart(c, b))) {
+      for (int j = 0; j < packed.length; j++) {
+        packed[j] += part[j];
+      }
+    }
+    double[][] s = new double[d][d];
+    for (int i = 0, at = 0; i < d; i++) {
+      for (int j = 0; j <= i; j++, at++) {
+        s[i][j] = packed[at] / x.rows();
         s[j][i] = s[i][j];
       }
     }

@@ -11,10 +11,18 @@ public final class Samplers {
 
   /** Fills {@code out[off .. off+n)} with uniforms in [0, 1) (stream values 0..n-1). */
   public static void uniforms(RngKey key, float[] out, int off, int n) {
+    uniforms(key, 0, out, off, n);
+  }
+
+  /**
+   * Fills {@code out[off .. off+n)} with stream values {@code first .. first+n-1} of the float uniforms: any slice
+   * of the stream, computed without the values before it.
+   */
+  public static void uniforms(RngKey key, long first, float[] out, int off, int n) {
     long s = RngKey.mix(key.state());
     for (int i = 0; i < n; i++) {
       // Float from the top 24 bits: exactly representable, strictly below 1.
-      out[off + i] = (RngKey.mix(s + (i + 1) * RngKey.GAMMA) >>> 40) * 0x1.0p-24f;
+      out[off + i] = (RngKey.mix(s + (first + i + 1) * RngKey.GAMMA) >>> 40) * 0x1.0p-24f;
     }
   }
 

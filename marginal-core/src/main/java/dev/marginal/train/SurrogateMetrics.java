@@ -8,6 +8,7 @@ import dev.marginal.estimators.Iwae;
 import dev.marginal.estimators.LogMarginalEstimator;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.estimators.WeightDiagnostics;
+import dev.marginal.math.MeanEstimate;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.HardRegion;
@@ -183,20 +184,11 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
   }
 
   static double mean(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return s / v.length;
+    return MeanEstimate.mean(v);
   }
 
   static double se(double[] v) {
-    double m = mean(v);
-    double ss = 0;
-    for (double x : v) {
-      ss += (x - m) * (x - m);
-    }
-    return Math.sqrt(ss / (v.length - 1) / v.length);
+    return MeanEstimate.standardError(v);
   }
 
   /** As a JSON-ready map. */

@@ -89,4 +89,26 @@ class ModelFileTest {
     }
     assertTrue(r.tensors().isEmpty());
   }
+
+  @Test
+  void bytesAreTheFileAndRoundTripBitExact() throws IOException {
+    Path p = dir.resolve("m.marginal");
+    ModelFile m = sample();
+    m.write(p);
+    byte[] bytes = m.toBytes();
+    assertArrayEquals(Files.readAllBytes(p), bytes);
+    assertArrayEquals(bytes, sample().toBytes(), "equal models give equal bytes, whenever written");
+    ModelFile r = ModelFile.fromBytes(bytes, "broadcast");
+    assertEquals(7L, r.provenance().get("seed"));
+    for (String name : m.tensorNames()) {
+      float[] a = m.tensor(name).buffer();
+      float[] b = r.tensor(name).buffer();
+      for (int i = 0; i < a.length; i++) {
+        assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]));
+      }
+    }
+    IOException e = assertThrows(IOException.class,
+        () -> ModelFile.fromBytes(Arrays.copyOf(bytes, bytes.length / 2), "hdfs:///m.marginal"));
+    assertTrue(e.getMessage().startsWith("hdfs:///m.marginal: "), e.getMessage());
+  }
 }

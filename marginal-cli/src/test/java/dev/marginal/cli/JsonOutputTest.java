@@ -1,0 +1,80 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.io.Json;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --json} as docs/json.md promises: one JSON object on standard output, numbers as numbers (a value and
+ * its standard error as two fields, never "0.0252 ± 0.0080"), and printed even under {@code --quiet}.
+ */
+class JsonOutputTest {
+  @TempDir Path dir;
+
+  private static Map<String, Object> json(CliRun r) {
+    assertEquals(0, r.code(), r.toString());
+    assertEquals(1, r.out().strip().lines().count(), "one line of JSON: " + r.out());
+    return Json.parseObject(r.out());
+  }
+
+  /** No value in the report is a string holding a ± (recursively through lists and objects). */
+  private static void assertNoPlusMinus(Object v, String where) {
+    if (v instanceof String s) {
+      assertFalse(s.contains("±"), where + " is text with ±: " + s);
+    } else if (v instanceof Map<?, ?> m) {
+      m.forEach((k, x) -> assertNoPlusMinus(x, where + "." + k));
+    } else if (v instanceof Iterable<?> l) {
+      l.forEach(x -> assertNoPlusMinus(x, where + "[]"));
+    }
+  }
+
+  @Test
+  void targetReportsValuesAndStandardErrorsAsNumbersEvenWhenQuiet() {
+    Path out = dir.resolve("f.marginal");
+    Map<String, Object> r = json(CliRun.of("target", "--target", "funnel", "--iters", "20", "--eval-samples", "20",
+        "--eval-k", "10", "--json", "--quiet", "--out", out.toString()));
+    assertNoPlusMinus(r, "target");
+    for (String key : new String[] {"kl_sumo", "kl_sumo_se", "kl_iwae10", "kl_iwae10_se", "cross_entropy",
+        "cross_entropy_se", "log_z", "log_z_se", "log_z_ess"}) {
+      assertInstanceOf(Number.class, r.get(key), key + " in " + r);
+    }
+    assertEquals(20L, ((Number) r.get("steps")).longValue());
+  }
+
+  @Test
+  void fitScoreAndEvalPrintJsonUnderQuiet() {
+    Path model = dir.resolve("g.marginal");
+    Map<String, Object> fit = json(CliRun.of("fit", "--data", "toy:moons?n=200", "--model", "gmm", "--components",
+        "2", "--json", "-q", "--out", model.toString()));
+    assertInstanceOf(Number.class, fit.get("mean_log_likelihood"), fit.toString());
+    Map<String, Object> score = json(CliRun.of("score", "--model", model.toString(), "--data", "toy:moons?n=50",
+        "--json", "--quiet", "--out", dir.resolve("s.csv").toString()));
+    assertInstanceOf(Number.class, score.get("mean_log_px"), score.toString());
+    assertInstanceOf(Number.class, score.get("std_err"), score.toString());
+    Map<String, Object> eval = json(CliRun.of("eval", "--model", model.toString(), "--data", "toy:moons?n=50",
+        "--json", "--quiet"));
+    assertInstanceOf(Number.class, eval.get("nll"), eval.toString());
+    assertInstanceOf(Number.class, eval.get("std_err"), eval.toString());
+    assertNoPlusMinus(eval, "eval");
+  }
+
+  @Test
+  void quietWithoutJsonPrintsNothingAndTextShowsValuePlusMinusError() {
+    Path model = dir.resolve("q.marginal");
+    CliRun quiet = CliRun.of("target", "--target", "funnel", "--iters", "10", "--eval-samples", "20", "--eval-k",
+        "10", "--quiet", "--out", model.toString());
+    assertEquals(0, quiet.code(), quiet.toString());
+    assertTrue(quiet.out().isEmpty(), quiet.out());
+    CliRun text = CliRun.of("target", "--target", "funnel", "--iters", "10", "--eval-samples", "20", "--eval-k",
+        "10", "--out", dir.resolve("t.marginal").toString());
+    assertTrue(text.out().matches("(?s).*kl_sumo\\s+-?\\d+\\.\\d{4} ± \\d+\\.\\d{4}.*"), text.out());
+    assertFalse(text.out().contains("kl_sumo_se"), "the text report folds the _se entry into its value");
+  }
+}

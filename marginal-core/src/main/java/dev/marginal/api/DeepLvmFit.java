@@ -1,0 +1,308 @@
+package dev.marginal.api;
+
+import dev.marginal.config.ParameterException;
+import dev.marginal.data.Binarization;
+import dev.marginal.data.Dataset;
+import dev.marginal.data.Standardizer;
+import dev.marginal.density.LocalPosteriorFit;
+import dev.marginal.density.LvmDensityModel;
+import dev.marginal.io.ModelFile;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.models.LocalPosteriors;
+import dev.marginal.random.RngKey;
+import dev.marginal.train.CheckpointWriteException;
+import dev.marginal.train.LvmCheckpoint;
+import dev.marginal.train.LvmTrainer;
+import dev.marginal.train.LvmTrainingOptions;
+import dev.marginal.train.Progress;
+import dev.marginal.train.RunFingerprint;
+import dev.marginal.train.TrainingState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Fits a deep LVM to data in one call: chooses the decoder and latent size from the data (unless given),
+ * standardizes and splits off validation rows when asked, binarizes Bernoulli-decoded data, builds the model
+ * (decoder bias at the column means), trains it with {@link LvmTrainer} and returns it as a {@link LvmDensityModel}
+ * with its training record and {@link Provenance}.
+ *
+ * <pre>{@code
+ * DeepLvmFit.Result fit = DeepLvmFit.fit(data, DeepLvmOptions.defaults().withEpochs(20));
+ * LvmDensityModel model = fit.model();
+ * }</pre>
+ *
+ * <p>Randomness: the initial weights come from {@code RngKey.of(seed)}, a fixed binarization from its stream
+ * {@code 0x42}, the validation split from its stream {@code 0x56}; training's keys are {@link LvmTrainer}'s.
+ */
+public final class DeepLvmFit {
+  private DeepLvmFit() {}
+
+  /**
+   * A fitted model and how it was made.
+   *
+   * @param model the trained model (per-datapoint models fit q for new rows on the spot)
+   * @param state the run's counters, per-epoch objectives and how it ended (completed, early-stopped,
+   *     interrupted or diverged)
+   * @param options the options as resolved for this run
+   * @param provenance seed, data, options, versions and wall time
+   */
+  public record Result(LvmDensityModel model, TrainingState state, LvmTrainingOptions options,
+      Provenance provenance) {
+    /** Whether the run ended with a usable model (not diverged). */
+    public boolean usable() {
+      return state.status() != TrainingState.Status.DIVERGED;
+    }
+
+    /** What a report shows: architecture, objective, gradient, inference, status, steps, epochs, last objectives. */
+    public Map<String, Object> summary() {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("architecture", model.model().config().toString());
+      s.put("objective", options.objectiveLabel());
+      s.put("gradient", options.gradient().id());
+      s.put("inference", model.perDatapoint() ? LvmDensityModel.PER_DATAPOINT : "amortized");
+      s.put("status", state.status().name().toLowerCase(Locale.ROOT));
+      s.put("steps", state.step());
+      s.put("epochs", state.history().size());
+      if (!state.history().isEmpty()) {
+        TrainingState.EpochRecord last = state.history().get(state.history().size() - 1);
+        s.put("train_objective", last.train());
+        if (!Double.isNaN(last.validation())) {
+          s.put("validation_objective", last.validation());
+        }
+      }
+      if (!state.message().isEmpty()) {
+        s.put("message", state.message());
+      }
+      return s;
+    }
+  }
+
+  /**
+   * How a fit is watched and controlled; every part is optional.
+   *
+   * @param progress receives every step (and the end of the run)
+   * @param stop polled after every step: when it returns true the run checkpoints and stops (INTERRUPTED)
+   * @param checkpoint file the run checkpoints to (every {@code checkpointEvery} steps, at the end and when
+   *     stopped), or null
+   * @param resume a checkpoint to continue from, or null
+   * @param validation held-out rows (in the data's own units) instead of a validation fraction, or null
+   * @param provenanceExtras entries added to the provenance stored in checkpoints (a command line, say)
+   */
+  public record Control(Progress progress, BooleanSupplier stop, Path checkpoint, ModelFile resume,
+      Dataset validation, Map<String, Object> provenanceExtras) {
+    public Control {
+      Objects.requireNonNull(progress, "progress");
+      Objects.requireNonNull(stop, "stop");
+      provenanceExtras = Map.copyOf(provenanceExtras);
+    }
+
+    /** No listener, no checkpoints, runs to the end. */
+    public static Control none() {
+      return new Control(Progress.silent(), () -> false, null, null, null, Map.of());
+    }
+
+    public Control withProgress(Progress p) {
+      return new Control(p, stop, checkpoint, resume, validation, provenanceExtras);
+    }
+
+    public Control withStop(BooleanSupplier s) {
+      return new Control(progress, s, checkpoint, resume, validation, provenanceExtras);
+    }
+
+    public Control withCheckpoint(Path path) {
+      return new Control(progress, stop, path, resume, validation, provenanceExtras);
+    }
+
+    public Control withResume(ModelFile file) {
+      return new Control(progress, stop, checkpoint, file, validation, provenanceExtras);
+    }
+
+    public Control withValidation(Dataset rows) {
+      return new Control(progress, stop, checkpoint, resume, rows, provenanceExtras);
+    }
+
+    public Control withProvenanceExtras(Map<String, Object> extras) {
+      return new Control(progress, stop, checkpoint, resume, validation, extras);
+    }
+  }
+
+  /** Fits rows given as {@code float[n][d]} (columns named x0, x1, ...). */
+  public static Result fit(float[][] rows, DeepLvmOptions options) {
+    return fit(Dataset.ofRows(rows), options);
+  }
+
+  /** Fits {@code data} with no listener and no checkpoints. */
+  public static Result fit(Dataset data, DeepLvmOptions options) {
+    return fit(data, options, Control.none());
+  }
+
+  /**
+   * Fits {@code data} under {@code control}.
+   *
+   * @throws ParameterException for options that do not fit the data (a Bernoulli decoder for data outside [0, 1],
+   *     a checkpoint of another dimension or inference)
+   * @throws CheckpointWriteException if a checkpoint cannot be written (it can still be written elsewhere)
+   */
+  public static Result fit(Dataset data, DeepLvmOptions options, Control control) {
+    Provenance.Clock clock = Provenance.startClock();
+    if (data.rows() == 0) {
+      throw new IllegalArgumentException(data.source() + ": no data rows");
+    }
+    DeepLvm.Decoder decoder = decoder(data, options);
+    LvmTrainingOptions training = resumedWarmup(options.resolvedTraining(), options, control.resume());
+    if (decoder == DeepLvm.Decoder.GAUSSIAN) {
+      training = training.withBinarization(Binarization.NONE);
+    }
+    Standardizer standardizer = options.standardize() ? Standardizer.fit(data) : null;
+    Dataset train = standardizer == null ? data : standardizer.apply(data);
+    Dataset validation = null;
+    if (control.validation() != null) {
+      if (control.validation().cols() != data.cols()) {
+        throw new IllegalArgumentException(control.validation().source() + ": " + control.validation().cols()
+            + " columns, training data has " + data.cols());
+      }
+      validation = standardizer == null ? control.validation() : standardizer.apply(control.validation());
+    } else if (options.validationFraction() > 0) {
+      Dataset.Split split = train.split(1 - options.validationFraction(), RngKey.of(training.seed()).foldIn(0x56));
+      if (split.validation().rows() == 0 || split.train().rows() == 0) {
+        throw ParameterException.of("validationFraction", options.validationFraction() + " leaves no rows in one "
+            + "part of " + data.source());
+      }
+      train = split.train();
+      validation = split.validation();
+    }
+    train = training.binarization().prepare(train, RngKey.of(training.seed()).foldIn(0x42));
+    DeepLvm.Config config = config(data, options);
+    String validationSetting = control.validation() != null ? control.validation().source()
+        : options.validationFraction() > 0 ? String.valueOf(options.validationFraction()) : null;
+    Map<String, Object> fingerprint = RunFingerprint.of(training, data, validationSetting, options.standardize(),
+        config, options.inference().perDatapoint());
+    LvmDensityModel model;
+    LvmTrainer trainer;
+    if (control.resume() != null) {
+      RunFingerprint.check(control.resume().provenance(), fingerprint);
+      model = LvmDensityModel.fromFile(control.resume());
+      if (options.inference().perDatapoint() && !model.perDatapoint()) {
+        throw ParameterException.about(List.of("perDatapoint"), "perDatapoint inference asked for, but the "
+            + "checkpoint is of a run with the amortized encoder");
+      }
+      if (model.dim() != data.cols()) {
+        throw new IllegalArgumentException("checkpoint is " + model.dim() + "-D but " + data.source() + " has "
+            + data.cols() + " columns");
+      }
+      LocalPosteriors local = model.perDatapoint() ? LvmCheckpoint.localPosteriors(control.resume()) : null;
+      trainer = new LvmTrainer(model.model(), local, training);
+      LvmCheckpoint.restore(control.resume(), trainer);
+    } else {
+      int latent = config.latentDim();
+      DeepLvm fresh = DeepLvm.create(config, RngKey.of(training.seed()), columnMeans(train));
+      LvmDensityModel amortized = new LvmDensityModel(fresh, data.columns(), standardizer);
+      if (options.inference().perDatapoint()) {
+        model = amortized.withPerDatapointInference(localFit(options.inference()));
+        trainer = new LvmTrainer(fresh, LocalPosteriors.atPrior(train.rows(), latent), training);
+      } else {
+        model = amortized;
+        trainer = new LvmTrainer(fresh, training);
+      }
+    }
+    Map<String, Object> checkpointProvenance = new LinkedHashMap<>();
+    checkpointProvenance.put("seed", training.seed());
+    checkpointProvenance.put("data", data.source());
+    checkpointProvenance.put("options", training.toMap());
+    checkpointProvenance.put(RunFingerprint.KEY, fingerprint);
+    checkpointProvenance.putAll(control.provenanceExtras());
+    TrainingState state = train(trainer, model, train, validation, control, checkpointProvenance);
+    Provenance provenance = clock.stop(training.seed(), data.source(), data.rows(), data.columns(), training.toMap());
+    return new Result(model, state, training, provenance);
+  }
+
+  private static TrainingState train(LvmTrainer trainer, LvmDensityModel model, Dataset train, Dataset validation,
+      Control control, Map<String, Object> provenance) {
+    Path ckpt = control.checkpoint();
+    try {
+      return trainer.fit(train, validation, control.progress(), control.stop(),
+          t -> {
+            if (ckpt != null) {
+              LvmCheckpoint.write(ckpt, model, t, provenance);
+            }
+          });
+    } catch (IOException e) {
+      throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, model, trainer, provenance));
+    }
+  }
+
+  /**
+   * A resumed run keeps the warm-up its checkpoint was trained with unless one is set explicitly: the default
+   * scales with the run's length, and only the length may change on resume.
+   */
+  private static LvmTrainingOptions resumedWarmup(LvmTrainingOptions training, DeepLvmOptions options,
+      ModelFile resume) {
+    if (resume == null || Double.isNaN(options.warmupFraction())
+        || !(resume.provenance().get("options") instanceof Map<?, ?> saved)
+        || !(saved.get("warmupEpochs") instanceof Number epochs)
+        || training.objective() == LvmTrainingOptions.Objective.SUMO
+        || training.gradient() != dev.marginal.train.GradientEstimator.REPARAM) {
+      return training;
+    }
+    return training.withWarmupEpochs(epochs.intValue());
+  }
+
+  /**
+   * The network a fit of {@code data} with {@code options} builds: the latent size and decoder resolved from the
+   * data where the options leave them open.
+   */
+  public static DeepLvm.Config config(Dataset data, DeepLvmOptions options) {
+    DeepLvmOptions.Architecture a = options.architecture();
+    return new DeepLvm.Config(data.cols(), a.latentDimFor(data.cols()), a.hidden(), a.activation(),
+        decoder(data, options));
+  }
+
+  /** The decoder asked for, or Bernoulli for unstandardized data in [0, 1] and Gaussian otherwise. */
+  static DeepLvm.Decoder decoder(Dataset data, DeepLvmOptions options) {
+    DeepLvm.Decoder asked = options.architecture().decoder();
+    boolean unit = inUnitInterval(data);
+    if (asked == DeepLvm.Decoder.BERNOULLI && !unit) {
+      throw ParameterException.about(List.of("decoder"), data.source() + ": decoder bernoulli needs values in "
+          + "[0, 1]");
+    }
+    if (asked != null) {
+      return asked;
+    }
+    return unit && !options.standardize() ? DeepLvm.Decoder.BERNOULLI : DeepLvm.Decoder.GAUSSIAN;
+  }
+
+  private static LocalPosteriorFit localFit(DeepLvmOptions.Inference inference) {
+    LocalPosteriorFit fit = LocalPosteriorFit.defaults();
+    return inference.localSteps() == 0 ? fit : fit.withSteps(inference.localSteps());
+  }
+
+  private static boolean inUnitInterval(Dataset d) {
+    for (float v : d.values()) {
+      if (!(v >= 0f && v <= 1f)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static float[] columnMeans(Dataset d) {
+    double[] m = new double[d.cols()];
+    float[] v = d.values();
+    for (int i = 0; i < d.rows(); i++) {
+      for (int j = 0; j < d.cols(); j++) {
+        m[j] += v[i * d.cols() + j];
+      }
+    }
+    float[] out = new float[d.cols()];
+    for (int j = 0; j < out.length; j++) {
+      out[j] = (float) (m[j] / d.rows());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,198 @@
+package dev.marginal.api;
+
+import dev.marginal.config.ParameterException;
+import dev.marginal.data.Dataset;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.LvmDensityModel;
+import dev.marginal.estimators.Ais;
+import dev.marginal.estimators.BidirectionalMonteCarlo;
+import dev.marginal.estimators.DiagnosticsSummary;
+import dev.marginal.estimators.Sumo;
+import dev.marginal.math.MeanEstimate;
+import dev.marginal.random.RngKey;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The evaluation protocol of Burda et al. (2016, "Importance weighted autoencoders"), for any fitted model.
+ * Models with an exact density report their exact mean log-likelihood. A deep LVM reports the test NLL as
+ * −IWAE_K with K = {@code numSamples} (5000 by default), the ELBO, the IWAE bounds for K in {@link #BOUND_K}, and
+ * its active units: latent dimensions d with Var_x(E_q[z_d | x]) > {@value #ACTIVE_UNIT_THRESHOLD}. Every
+ * standard error is over rows ({@link MeanEstimate}).
+ *
+ * <pre>{@code
+ * Evaluation.Report r = Evaluation.evaluate(model, test, Evaluation.Settings.defaults());
+ * double nll = r.nll().mean(), se = r.nll().stdErr();
+ * }</pre>
+ */
+public final class Evaluation {
+  /** The K of the bounds a deep LVM reports (Burda et al. 2016, SCIENCE.md §6). */
+  public static final List<Integer> BOUND_K = List.of(1, 5, 50, 500, 5000);
+  /** A latent unit is active when Var_x(E_q[z_d | x]) exceeds this (Burda et al. 2016). */
+  public static final double ACTIVE_UNIT_THRESHOLD = 0.01;
+  /** K of the test log-likelihood by default. */
+  public static final int DEFAULT_K = 5000;
+
+  private Evaluation() {}
+
+  /** The key stream of the bidirectional Monte Carlo simulation. */
+  static final long BDMC_STREAM = 77;
+
+  /**
+   * Settings of an evaluation.
+   *
+   * @param numSamples K of the test log-likelihood of models without an exact one, >= 1
+   * @param seed root seed of the estimators
+   * @param bdmcPoints points simulated from a deep LVM for bidirectional Monte Carlo (0: none)
+   * @param aisSteps the AIS intermediate distributions of bidirectional Monte Carlo and of {@code aisOnData}
+   * @param aisOnData whether a deep LVM also reports forward AIS on the data, beside IWAE
+   */
+  public record Settings(int numSamples, long seed, int bdmcPoints, int aisSteps, boolean aisOnData) {
+    public Settings {
+      ParameterException.atLeast("numSamples", numSamples, 1);
+      ParameterException.atLeast("bdmcPoints", bdmcPoints, 0);
+      ParameterException.atLeast("aisSteps", aisSteps, 1);
+    }
+
+    /** The test NLL with K and no AIS. */
+    public Settings(int numSamples, long seed) {
+      this(numSamples, seed, 0, BidirectionalMonteCarlo.DEFAULT_STEPS, false);
+    }
+
+    /** K = 5000, seed 0, no AIS. */
+    public static Settings defaults() {
+      return new Settings(DEFAULT_K, 0);
+    }
+
+    public Settings withNumSamples(int k) {
+      return new Settings(k, seed, bdmcPoints, aisSteps, aisOnData);
+    }
+
+    public Settings withSeed(long s) {
+      return new Settings(numSamples, s, bdmcPoints, aisSteps, aisOnData);
+    }
+
+    /** Also forward AIS with {@code steps} distributions on the data, and BDMC on {@code points} simulated points. */
+    public Settings withAis(boolean onData, int points, int steps) {
+      return new Settings(numSamples, seed, points, steps, onData);
+    }
+  }
+
+  /**
+   * What an evaluation found.
+   *
+   * @param kind the model kind ("gmm", "ppca", "lvm")
+   * @param rows rows evaluated
+   * @param logLikelihood the mean log p(x) over rows (exact, or IWAE_K for a deep LVM) and its standard error
+   * @param estimator what produced it ("exact", "iwae-5000")
+   * @param elbo the mean ELBO (NaN for exact models)
+   * @param iwae the mean IWAE_K bound for each K in {@link #BOUND_K} (empty for exact models)
+   * @param activeUnits active latent units (−1 for exact models)
+   * @param latentDim the latent dimension (0 for exact models)
+   * @param nllDiagnostics importance-weight diagnostics (ESS, Pareto k̂) of the test log-likelihood's estimate, or
+   *     null (exact models)
+   * @param ais the mean forward-AIS log-likelihood on the data (NaN unless asked for)
+   * @param aisSteps AIS's intermediate distributions
+   * @param bdmc the bidirectional Monte Carlo bracket on simulated points, or null
+   */
+  public record Report(String kind, int rows, MeanEstimate logLikelihood, String estimator, double elbo,
+      Map<Integer, Double> iwae, int activeUnits, int latentDim, DiagnosticsSummary nllDiagnostics, double ais,
+      int aisSteps, BidirectionalMonteCarlo.Report bdmc) {
+    public Report {
+      iwae = Collections.unmodifiableMap(new LinkedHashMap<>(iwae));
+    }
+
+    /** The negative log-likelihood −mean log p(x), nats, with the same standard error. */
+    public MeanEstimate nll() {
+      return logLikelihood.negate();
+    }
+
+    /** Whether the log-likelihood is exact (a GMM or PPCA) rather than a bound. */
+    public boolean exact() {
+      return latentDim == 0;
+    }
+
+    /**
+     * As a JSON-ready map (docs/json.md): {@code kind}, {@code rows}, {@code nll}, {@code std_err} and, for exact
+     * models, {@code mean_log_likelihood}; for deep LVMs {@code nll_estimator}, the weight diagnostics
+     * ({@code nll_ess_mean}, ...), {@code elbo}, {@code iwae_K} for each K, {@code active_units}, {@code latent_dim}.
+     */
+    public Map<String, Object> toMap() {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("kind", kind);
+      r.put("rows", rows);
+      if (exact()) {
+        r.put("mean_log_likelihood", logLikelihood.mean());
+        r.put("nll", nll().mean());
+        r.put("std_err", logLikelihood.stdErr());
+        return r;
+      }
+      r.put("nll", nll().mean());
+      r.put("nll_estimator", estimator);
+      r.put("std_err", logLikelihood.stdErr());
+      if (nllDiagnostics != null) {
+        r.putAll(nllDiagnostics.toMap("nll_"));
+      }
+      r.put("elbo", elbo);
+      iwae.forEach((k, v) -> r.put("iwae_" + k, v));
+      r.put("active_units", activeUnits);
+      r.put("latent_dim", latentDim);
+      if (!Double.isNaN(ais)) {
+        r.put("ais_" + aisSteps, ais);
+        r.put("nll_ais", -ais);
+      }
+      if (bdmc != null) {
+        r.putAll(bdmc.toMap());
+      }
+      return r;
+    }
+  }
+
+  /** Evaluates {@code model} on {@code data}. */
+  public static Report evaluate(DensityModel model, Dataset data, Settings settings) {
+    if (model instanceof LvmDensityModel lvm) {
+      return lvm(lvm, data, settings);
+    }
+    DensityModel.LogDensity lp = model.logDensity(data, DensityModel.ScoreOptions.exact(), RngKey.of(settings.seed()));
+    return new Report(model.kind(), data.rows(), MeanEstimate.of(lp.value()), lp.estimator(), Double.NaN, Map.of(),
+        -1, 0, null, Double.NaN, 0, null);
+  }
+
+  private static Report lvm(LvmDensityModel model, Dataset data, Settings settings) {
+    List<DensityModel.ScoreOptions> options = new ArrayList<>();
+    options.add(DensityModel.ScoreOptions.iwae(settings.numSamples()));
+    options.add(DensityModel.ScoreOptions.elbo(1));
+    for (int k : BOUND_K) {
+      if (k != settings.numSamples()) {
+        options.add(DensityModel.ScoreOptions.iwae(k));
+      }
+    }
+    // One call, so that a per-datapoint model fits its posteriors once for all the estimators.
+    List<DensityModel.LogDensity> scores = model.logDensities(data, options, RngKey.of(settings.seed()));
+    DensityModel.LogDensity test = scores.get(0);
+    Map<Integer, Double> iwae = new LinkedHashMap<>();
+    int next = 2;
+    for (int k : BOUND_K) {
+      iwae.put(k, k == settings.numSamples() ? test.mean() : scores.get(next++).mean());
+    }
+    double[] activity = model.latentActivity(data);
+    int active = 0;
+    for (double a : activity) {
+      if (a > ACTIVE_UNIT_THRESHOLD) {
+        active++;
+      }
+    }
+    RngKey key = RngKey.of(settings.seed());
+    double ais = settings.aisOnData()
+        ? model.aisLogDensity(data, Ais.of(settings.aisSteps()), key).mean() : Double.NaN;
+    BidirectionalMonteCarlo.Report bdmc = settings.bdmcPoints() == 0 ? null
+        : model.bidirectionalMonteCarlo(settings.bdmcPoints(), Ais.of(settings.aisSteps()), settings.numSamples(),
+            Sumo.DEFAULT_MIN_TERMS, key.foldIn(BDMC_STREAM));
+    return new Report(model.kind(), data.rows(), MeanEstimate.of(test.value()), test.estimator(),
+        scores.get(1).mean(), iwae, active, activity.length, test.diagnosticsSummary(), ais, settings.aisSteps(),
+        bdmc);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.marginal.math;
+
+/**
+ * A mean and its standard error, such as a mean log p(x) ± SE in nats: the value a report shows and the
+ * uncertainty that goes with it, as numbers rather than a formatted string.
+ *
+ * <p>For values v_1..v_n: mean = (1/n) Σ v_i and stdErr = s / √n with s² = Σ (v_i − mean)² / (n − 1), the sample
+ * standard deviation; accumulated in double. The standard error describes the spread of the values, so for
+ * lower bounds (ELBO, IWAE) it covers the noise over rows or draws, not the bound's bias.
+ *
+ * @param mean the mean
+ * @param stdErr its standard error (0 when there are fewer than two values)
+ */
+public record MeanEstimate(double mean, double stdErr) {
+  /** The mean of {@code values} and its standard error. */
+  public static MeanEstimate of(double[] values) {
+    return new MeanEstimate(mean(values), standardError(values));
+  }
+
+  /** (1/n) Σ v_i, summed left to right in double. */
+  public static double mean(double[] values) {
+    double s = 0;
+    for (double v : values) {
+      s += v;
+    }
+    return s / values.length;
+  }
+
+  /** s / √n over {@code values}; 0 when there are fewer than two. */
+  public static double standardError(double[] values) {
+    int n = values.length;
+    if (n < 2) {
+      return 0;
+    }
+    double m = mean(values);
+    double ss = 0;
+    for (double v : values) {
+      ss += (v - m) * (v - m);
+    }
+    return Math.sqrt(ss / (n - 1) / n);
+  }
+
+  /** This estimate negated (a mean log-likelihood as a negative log-likelihood): same standard error. */
+  public MeanEstimate negate() {
+    return new MeanEstimate(-mean, stdErr);
+  }
+
+  @Override
+  public String toString() {
+    return String.format(java.util.Locale.ROOT, "%.4f ± %.4f", mean, stdErr);
+  }
+}

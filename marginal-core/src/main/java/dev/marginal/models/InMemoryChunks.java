@@ -1,0 +1,94 @@
+package dev.marginal.models;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@link RowChunks} held in this JVM, computed on a small private thread pool; close it when done. */
+public final class InMemoryChunks implements RowChunks, AutoCloseable {
+  private final RowChunk[] chunks;
+  private final long rows;
+  private final int dim;
+  private final Chunks pool;
+
+  private InMemoryChunks(RowChunk[] chunks, long rows, int dim, int threads) {
+    this.chunks = chunks;
+    this.rows = rows;
+    this.dim = dim;
+    this.pool = new Chunks(threads);
+  }
+
+  /**
+   * The rows of {@code data}, copied into chunks.
+   *
+   * @param data points {@code [n][d]}, n ≥ 1, finite
+   * @param threads threads that compute chunks (results do not depend on it)
+   */
+  public static InMemoryChunks of(double[][] data, int threads) {
+    if (data.length == 0) {
+      throw new IllegalArgumentException("need at least one point");
+    }
+    int d = data[0].length;
+    int n = data.length;
+    RowChunk[] chunks = new RowChunk[(n + CHUNK_ROWS - 1) / CHUNK_ROWS];
+    for (int c = 0; c < chunks.length; c++) {
+      int start = c * CHUNK_ROWS;
+      int b = Math.min(CHUNK_ROWS, n - start);
+      double[] flat = new double[b * d];
+      for (int i = 0; i < b; i++) {
+        double[] row = data[start + i];
+        if (row.length != d) {
+          throw new IllegalArgumentException("point " + (start + i) + " has " + row.length + " coordinates, expected "
+              + d);
+        }
+        for (int j = 0; j < d; j++) {
+          if (!Double.isFinite(row[j])) {
+            throw new IllegalArgumentException("point " + (start + i) + " has a non-finite coordinate " + row[j]);
+          }
+        }
+        System.arraycopy(row, 0, flat, i * d, d);
+      }
+      chunks[c] = new RowChunk(c, b, d, flat);
+    }
+    return new InMemoryChunks(chunks, n, d, threads);
+  }
+
+  @Override
+  public long rows() {
+    return rows;
+  }
+
+  @Override
+  public int dim() {
+    return dim;
+  }
+
+  @Override
+  public <R extends Serializable> List<R> map(Task<R> task) {
+    Object[] out = new Object[chunks.length];
+    pool.run(chunks.length, c -> out[c] = task.apply(chunks[c]));
+    List<R> list = new ArrayList<>(out.length);
+    for (Object o : out) {
+      @SuppressWarnings("unchecked")
+      R r = (R) o;
+      list.add(r);
+    }
+    return list;
+  }
+
+  @Override
+  public <R extends Serializable> R apply(int chunk, Task<R> task) {
+    return task.apply(chunks[chunk]);
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryChunks" + Arrays.asList(rows, dim, chunks.length);
+  }
+}

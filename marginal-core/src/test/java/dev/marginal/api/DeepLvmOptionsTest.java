@@ -1,0 +1,70 @@
+package dev.marginal.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.config.ParameterException;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.train.GradientEstimator;
+import dev.marginal.train.LvmTrainingOptions;
+import org.junit.jupiter.api.Test;
+
+class DeepLvmOptionsTest {
+  @Test
+  void defaultsAtOneHundredEpochsResolveToTheRecipeThatMetTheTargets() {
+    LvmTrainingOptions t = DeepLvmOptions.defaults().withEpochs(100).resolvedTraining();
+    assertEquals(0.1, t.lrFloor(), 0.0);
+    assertEquals(40, t.warmupEpochs());
+    assertEquals(LvmTrainingOptions.Objective.IWAE, t.objective());
+    assertEquals(5, t.numSamples());
+    assertEquals(1e-3, t.learningRate(), 0.0);
+    assertEquals(20, t.batchSize());
+  }
+
+  @Test
+  void theWarmUpScalesWithTheRunAndExplicitValuesWin() {
+    assertEquals(4, DeepLvmOptions.defaults().resolvedTraining().warmupEpochs(), "10 epochs by default");
+    assertEquals(12, DeepLvmOptions.defaults().withEpochs(30).resolvedTraining().warmupEpochs());
+    assertEquals(7, DeepLvmOptions.defaults().withWarmupEpochs(7).withEpochs(100).resolvedTraining()
+        .warmupEpochs());
+    assertEquals(0, DeepLvmOptions.defaults().withWarmupEpochs(0).resolvedTraining().warmupEpochs());
+    assertEquals(1.0, DeepLvmOptions.defaults().withLrFloor(1).resolvedTraining().lrFloor(), 0.0);
+    assertEquals(20, DeepLvmOptions.defaults().withWarmupFraction(0.2).withEpochs(100).resolvedTraining()
+        .warmupEpochs());
+  }
+
+  @Test
+  void objectivesThatCannotBeTemperedResolveToNoWarmUp() {
+    assertEquals(0, DeepLvmOptions.defaults().withObjective(LvmTrainingOptions.Objective.SUMO).withEpochs(100)
+        .resolvedTraining().warmupEpochs());
+    DeepLvmOptions dreg = DeepLvmOptions.defaults().withTraining(DeepLvmOptions.defaults().training()
+        .withGradient(GradientEstimator.DREG));
+    assertEquals(0, dreg.resolvedTraining().warmupEpochs());
+  }
+
+  @Test
+  void badSettingsNameTheirParameter() {
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> DeepLvmOptions.defaults().withNumSamples(0));
+    assertTrue(e.getMessage().startsWith("numSamples must be >= 1"), e.getMessage());
+    assertEquals(java.util.List.of("numSamples"), e.parameters());
+    e = assertThrows(ParameterException.class,
+        () -> DeepLvmOptions.defaults().withStandardize(true).withDecoder(DeepLvm.Decoder.BERNOULLI));
+    assertEquals(java.util.List.of("standardize", "decoder"), e.parameters());
+  }
+
+  @Test
+  void architecturesCopyTheirArraysAndCompareByValue() {
+    int[] hidden = {8, 8};
+    DeepLvmOptions.Architecture a = new DeepLvmOptions.Architecture(2, hidden, dev.marginal.nn.Activation.TANH,
+        null);
+    hidden[0] = 99;
+    assertEquals(8, a.hidden()[0], "the record kept its own copy");
+    a.hidden()[1] = 99;
+    assertEquals(8, a.hidden()[1], "the accessor returns a copy");
+    assertEquals(a, new DeepLvmOptions.Architecture(2, new int[] {8, 8}, dev.marginal.nn.Activation.TANH, null));
+    assertEquals(a.hashCode(), new DeepLvmOptions.Architecture(2, new int[] {8, 8}, dev.marginal.nn.Activation.TANH,
+        null).hashCode());
+  }
+}

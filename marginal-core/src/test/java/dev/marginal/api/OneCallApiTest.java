@@ -1,0 +1,133 @@
+package dev.marginal.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.autodiff.Parameter;
+import dev.marginal.data.Binarization;
+import dev.marginal.data.Dataset;
+import dev.marginal.data.ToyData;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.GmmDensityModel;
+import dev.marginal.math.MeanEstimate;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.models.GmmOptions;
+import dev.marginal.nn.Activation;
+import dev.marginal.random.RngKey;
+import dev.marginal.targets.Target;
+import dev.marginal.targets.Targets;
+import dev.marginal.train.LvmTrainer;
+import dev.marginal.train.Progress;
+import dev.marginal.train.ReverseKlOptions;
+import dev.marginal.train.ReverseKlRun;
+import dev.marginal.train.ReverseKlTrainer;
+import dev.marginal.train.SurrogateMetrics;
+import dev.marginal.train.TrainingState;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The one-call API does exactly what the hand-written recipe does, and reports what it did. */
+class OneCallApiTest {
+  private static final Dataset MOONS = ToyData.generate("moons", 200, RngKey.of(3));
+  private static final DeepLvmOptions.Architecture SMALL =
+      new DeepLvmOptions.Architecture(2, new int[] {16}, Activation.TANH, null);
+
+  private static float[][] values(DeepLvm m) {
+    List<Parameter> ps = m.parameters();
+    float[][] v = new float[ps.size()][];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = ps.get(i).value().toArray();
+    }
+    return v;
+  }
+
+  private static void assertSameParameters(DeepLvm expected, DeepLvm actual) {
+    float[][] a = values(expected);
+    float[][] b = values(actual);
+    for (int i = 0; i < a.length; i++) {
+      assertArrayEquals(a[i], b[i], "parameter " + i);
+    }
+  }
+
+  @Test
+  void deepLvmFitEqualsTheManualRecipeBitForBit() throws Exception {
+    DeepLvmOptions o = DeepLvmOptions.defaults().withEpochs(3).withArchitecture(SMALL).withSeed(7);
+    DeepLvmFit.Result fit = DeepLvmFit.fit(MOONS, o);
+    // By hand: a Gaussian decoder (moons leave [0, 1]) with its bias at the column means, the resolved options.
+    double[] m = new double[2];
+    for (int i = 0; i < MOONS.rows(); i++) {
+      m[0] += MOONS.get(i, 0);
+      m[1] += MOONS.get(i, 1);
+    }
+    float[] means = {(float) (m[0] / MOONS.rows()), (float) (m[1] / MOONS.rows())};
+    DeepLvm manual = DeepLvm.create(new DeepLvm.Config(2, 2, new int[] {16}, Activation.TANH,
+        DeepLvm.Decoder.GAUSSIAN), RngKey.of(7), means);
+    new LvmTrainer(manual, o.resolvedTraining().withBinarization(Binarization.NONE))
+        .fit(MOONS, null, Progress.silent(), () -> false, t -> { });
+    assertSameParameters(manual, fit.model().model());
+    assertEquals(TrainingState.Status.COMPLETED, fit.state().status());
+    assertEquals("completed", fit.summary().get("status"));
+    assertEquals(7L, fit.provenance().seed());
+    assertEquals(MOONS.source(), fit.provenance().source());
+    assertEquals(1, fit.provenance().options().get("warmupEpochs"), "40% of 3 epochs, rounded");
+  }
+
+  @Test
+  void surrogateTrainingReturnsTheAveragedModel() throws Exception {
+    Target funnel = Targets.of("funnel");
+    ReverseKlOptions o = ReverseKlOptions.defaults().withIterations(30).withAveraging(0.9)
+        .withArchitecture(2, new int[] {16}, Activation.TANH);
+    SurrogateMetrics.Settings quick = new SurrogateMetrics.Settings(20, 10, 4, 100);
+    SurrogateTraining.Result r = SurrogateTraining.train(funnel, o,
+        SurrogateTraining.Control.none().withEvaluation(0, quick));
+    DeepLvm raw = ReverseKlTrainer.newSurrogate(funnel, o);
+    ReverseKlTrainer trainer = new ReverseKlTrainer(raw, funnel, o);
+    ReverseKlRun.run(trainer, funnel, o, 0, 0, quick, Progress.silent(), () -> false, t -> { }, x -> { });
+    float[][] last = values(raw);
+    trainer.finishWithAveragedParametersInPlace();
+    assertSameParameters(raw, r.model().model());
+    assertFalse(java.util.Arrays.equals(last[0], values(r.model().model())[0]),
+        "the returned model is the average, not the last iterate");
+    assertEquals(30, r.steps());
+    assertEquals(30, r.losses().length);
+    assertEquals(ReverseKlRun.Status.COMPLETED, r.status());
+    assertEquals(30, r.finalMetrics().step());
+    assertEquals("funnel", r.provenance().source());
+  }
+
+  @Test
+  void evaluatingAGmmGivesItsExactMeanLogLikelihoodAndItsStandardError() {
+    GmmDensityModel gmm = GmmDensityModel.fit(MOONS, GmmOptions.of(3), false).model();
+    Evaluation.Report r = Evaluation.evaluate(gmm, MOONS, Evaluation.Settings.defaults());
+    double[] lp = gmm.logDensity(MOONS, DensityModel.ScoreOptions.exact(), RngKey.of(0)).value();
+    assertEquals(-MeanEstimate.mean(lp), r.nll().mean(), 0.0);
+    assertEquals(MeanEstimate.standardError(lp), r.nll().stdErr(), 0.0);
+    assertTrue(r.exact());
+    assertEquals(-r.nll().mean(), (double) r.toMap().get("mean_log_likelihood"), 0.0);
+  }
+
+  @Test
+  void evaluatingADeepLvmReportsEveryBoundAndIwaeOneIsTheElbo() {
+    DeepLvmFit.Result fit = DeepLvmFit.fit(MOONS, DeepLvmOptions.defaults().withEpochs(1).withArchitecture(SMALL));
+    Evaluation.Report r = Evaluation.evaluate(fit.model(), MOONS.head(10), Evaluation.Settings.defaults()
+        .withNumSamples(50));
+    assertEquals(Evaluation.BOUND_K, List.copyOf(r.iwae().keySet()));
+    assertEquals(r.elbo(), r.iwae().get(1), 0.0, "IWAE_1 with the ELBO's draws is the ELBO");
+    assertEquals(-r.nll().mean(), r.iwae().get(50), 0.0, "the test NLL is −IWAE_50 here");
+    assertTrue(r.iwae().get(5000) >= r.elbo(), "IWAE_5000 " + r.iwae().get(5000) + " below the ELBO " + r.elbo());
+    assertTrue(r.activeUnits() >= 0 && r.activeUnits() <= 2);
+    assertEquals(2, r.latentDim());
+  }
+
+  @Test
+  void floatRowsWorkWherever() {
+    float[][] rows = MOONS.toRows();
+    Dataset back = Dataset.ofRows(rows);
+    assertArrayEquals(MOONS.values(), back.values());
+    GmmDensityModel gmm = GmmDensityModel.fit(back, GmmOptions.of(2), false).model();
+    assertEquals(gmm.logDensity(MOONS, DensityModel.ScoreOptions.exact(), RngKey.of(0)),
+        gmm.logDensities(rows, DensityModel.ScoreOptions.exact(), RngKey.of(0)), "records compare by value");
+  }
+}

@@ -1,0 +1,231 @@
+package dev.marginal.spark.ml;
+
+import dev.marginal.density.GmmDensityModel;
+import dev.marginal.distributions.CovarianceType;
+import dev.marginal.models.GaussianMixtureModel;
+import dev.marginal.models.GmmFit;
+import dev.marginal.models.GmmOptions;
+import dev.marginal.spark.SparkRowChunks;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A Gaussian mixture fitted by EM on Spark, as {@link GaussianMixtureModel} fits one in process (k-means++ seeding,
+ * Lloyd iterations, restarts, scikit-learn's M-step): the fitted parameters are bit for bit those of the in-process
+ * fit of the same rows sorted by {@code idCol}, for any number of partitions, row order, master or task retry.
+ * Rows are cut into chunks of 2048 by id rank and cached; each pass computes per-chunk sums on the executors and
+ * the driver adds them in chunk order. The result is a {@link MarginalDensityModel} holding the ordinary model file
+ * (kind {@code gmm}), which {@code marginal score} reads. Standardization is not offered here: standardize the
+ * columns first if needed.
+ */
+public final class MarginalGmm extends Estimator<MarginalDensityModel> implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final Param<String> featuresCol;
+  private final StringArrayParam inputCols;
+  private final Param<String> idCol;
+  private final IntParam components;
+  private final Param<String> covarianceType;
+  private final DoubleParam regCovar;
+  private final DoubleParam tol;
+  private final IntParam maxIter;
+  private final IntParam nInit;
+  private final IntParam lloydIterations;
+  private final LongParam seed;
+
+  public MarginalGmm(String uid) {
+    this.uid = uid;
+    featuresCol = new Param<>(this, "featuresCol", "features: a vector or an array of numbers");
+    inputCols = new StringArrayParam(this, "inputCols", "numeric feature columns (instead of featuresCol)");
+    idCol = new Param<>(this, "idCol", "unique row id (long or int): rows are ordered by it");
+    components = new IntParam(this, "components", "mixture components (>= 1)");
+    covarianceType = new Param<>(this, "covarianceType", "full, diag or spherical");
+    regCovar = new DoubleParam(this, "regCovar", "covariance floor added to the diagonal (>= 0)");
+    tol = new DoubleParam(this, "tol", "convergence threshold on the mean log-likelihood (>= 0)");
+    maxIter = new IntParam(this, "maxIter", "EM iterations per restart (>= 1)");
+    nInit = new IntParam(this, "nInit", "restarts (>= 1); the best lower bound is kept");
+    lloydIterations = new IntParam(this, "lloydIterations", "Lloyd iterations after k-means++ seeding (>= 0)");
+    seed = new LongParam(this, "seed", "root seed of the k-means++ draws");
+    setDefault(featuresCol, "features");
+    setDefault(inputCols, new String[0]);
+    setDefault(idCol, "id");
+    setDefault(components, 1);
+    setDefault(covarianceType, "full");
+    setDefault(regCovar, GmmOptions.DEFAULT_REG_COVAR);
+    setDefault(tol, GmmOptions.DEFAULT_TOL);
+    setDefault(maxIter, GmmOptions.DEFAULT_MAX_ITER);
+    setDefault(nInit, GmmOptions.DEFAULT_N_INIT);
+    setDefault(lloydIterations, GmmOptions.DEFAULT_LLOYD_ITERATIONS);
+    setDefault(seed, GmmOptions.DEFAULT_SEED);
+  }
+
+  public MarginalGmm() {
+    this(Identifiable$.MODULE$.randomUID("marginalGmm"));
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  public StringArrayParam inputCols() {
+    return inputCols;
+  }
+
+  public Param<String> idCol() {
+    return idCol;
+  }
+
+  public IntParam components() {
+    return components;
+  }
+
+  public Param<String> covarianceType() {
+    return covarianceType;
+  }
+
+  public DoubleParam regCovar() {
+    return regCovar;
+  }
+
+  public DoubleParam tol() {
+    return tol;
+  }
+
+  public IntParam maxIter() {
+    return maxIter;
+  }
+
+  public IntParam nInit() {
+    return nInit;
+  }
+
+  public IntParam lloydIterations() {
+    return lloydIterations;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public MarginalGmm setFeaturesCol(String v) {
+    return (MarginalGmm) set(featuresCol, v);
+  }
+
+  public MarginalGmm setInputCols(String[] v) {
+    return (MarginalGmm) set(inputCols, v);
+  }
+
+  public MarginalGmm setIdCol(String v) {
+    return (MarginalGmm) set(idCol, v);
+  }
+
+  public MarginalGmm setComponents(int v) {
+    return (MarginalGmm) set(components, v);
+  }
+
+  public MarginalGmm setCovarianceType(String v) {
+    return (MarginalGmm) set(covarianceType, v);
+  }
+
+  public MarginalGmm setRegCovar(double v) {
+    return (MarginalGmm) set(regCovar, v);
+  }
+
+  public MarginalGmm setTol(double v) {
+    return (MarginalGmm) set(tol, v);
+  }
+
+  public MarginalGmm setMaxIter(int v) {
+    return (MarginalGmm) set(maxIter, v);
+  }
+
+  public MarginalGmm setNInit(int v) {
+    return (MarginalGmm) set(nInit, v);
+  }
+
+  public MarginalGmm setLloydIterations(int v) {
+    return (MarginalGmm) set(lloydIterations, v);
+  }
+
+  public MarginalGmm setSeed(long v) {
+    return (MarginalGmm) set(seed, v);
+  }
+
+  /** The in-process options these parameters stand for. */
+  public GmmOptions options() {
+    CovarianceType type;
+    try {
+      type = CovarianceType.valueOf($(covarianceType).trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("covarianceType must be full, diag or spherical, got '"
+          + $(covarianceType) + "'");
+    }
+    return GmmOptions.of((Integer) $(components)).withCovarianceType(type).withRegCovar((Double) $(regCovar))
+        .withTol((Double) $(tol)).withMaxIter((Integer) $(maxIter)).withNInit((Integer) $(nInit))
+        .withLloydIterations((Integer) $(lloydIterations)).withSeed((Long) $(seed));
+  }
+
+  @Override
+  public MarginalDensityModel fit(Dataset<?> dataset) {
+    GmmOptions options = options();
+    int dim = TrainingRows.dim(dataset, $(featuresCol), $(inputCols));
+    GmmFit fit;
+    long rows;
+    try (SparkRowChunks chunks = TrainingRows.chunks(dataset, $(idCol), $(featuresCol), $(inputCols), dim)) {
+      rows = chunks.rows();
+      fit = GaussianMixtureModel.fit(chunks, options);
+    }
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    provenance.put("engine", "spark");
+    provenance.put("seed", (Long) $(seed));
+    provenance.put("rows", rows);
+    provenance.put("converged", fit.converged());
+    provenance.put("iterations", (long) fit.nIter());
+    provenance.put("lowerBound", fit.lowerBound());
+    GmmDensityModel model = GmmDensityModel.of(fit.mixture(), TrainingRows.columns($(inputCols), dim), null);
+    MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),
+        model.toFile(provenance).toBytes());
+    return out.setFeaturesCol($(featuresCol)).setInputCols($(inputCols)).setIdCol($(idCol)).setParent(this);
+  }
+
+  /** The schema of the fitted model's output: {@code log_px} and {@code std_err} added. */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    options();
+    return MarginalDensityModel.outputSchema(schema, "log_px", "std_err", "");
+  }
+
+  /** Reads a stage saved with {@code write()}. */
+  public static MLReader<MarginalGmm> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static MarginalGmm load(String path) {
+    return read().load(path);
+  }
+
+  @Override
+  public MarginalGmm copy(ParamMap extra) {
+    return (MarginalGmm) defaultCopy(extra);
+  }
+}

@@ -1,0 +1,128 @@
+package dev.marginal.spark.ml;
+
+import dev.marginal.density.PpcaDensityModel;
+import dev.marginal.models.Ppca;
+import dev.marginal.spark.SparkRowChunks;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Probabilistic PCA fitted on Spark in closed form (Tipping &amp; Bishop 1999), as {@link Ppca#fit} fits it in
+ * process: one pass for the mean and one for the scatter about it, each summed per chunk of 2048 rows (ordered by
+ * {@code idCol}) on the executors and over chunks in order on the driver, then the eigen-decomposition on the
+ * driver. The parameters are bit for bit those of the in-process fit of the rows sorted by id, for any
+ * partitioning, row order, master or task retry. Each chunk sends a packed d(d+1)/2 scatter to the driver (2.5 MB
+ * for d = 784). The result is a {@link MarginalDensityModel} of kind {@code ppca}.
+ */
+public final class MarginalPpca extends Estimator<MarginalDensityModel> implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final Param<String> featuresCol;
+  private final StringArrayParam inputCols;
+  private final Param<String> idCol;
+  private final IntParam latentDim;
+
+  public MarginalPpca(String uid) {
+    this.uid = uid;
+    featuresCol = new Param<>(this, "featuresCol", "features: a vector or an array of numbers");
+    inputCols = new StringArrayParam(this, "inputCols", "numeric feature columns (instead of featuresCol)");
+    idCol = new Param<>(this, "idCol", "unique row id (long or int): rows are ordered by it");
+    latentDim = new IntParam(this, "latentDim", "latent dimension q, 1 <= q < d");
+    setDefault(featuresCol, "features");
+    setDefault(inputCols, new String[0]);
+    setDefault(idCol, "id");
+    setDefault(latentDim, 2);
+  }
+
+  public MarginalPpca() {
+    this(Identifiable$.MODULE$.randomUID("marginalPpca"));
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  public StringArrayParam inputCols() {
+    return inputCols;
+  }
+
+  public Param<String> idCol() {
+    return idCol;
+  }
+
+  public IntParam latentDim() {
+    return latentDim;
+  }
+
+  public MarginalPpca setFeaturesCol(String v) {
+    return (MarginalPpca) set(featuresCol, v);
+  }
+
+  public MarginalPpca setInputCols(String[] v) {
+    return (MarginalPpca) set(inputCols, v);
+  }
+
+  public MarginalPpca setIdCol(String v) {
+    return (MarginalPpca) set(idCol, v);
+  }
+
+  public MarginalPpca setLatentDim(int v) {
+    return (MarginalPpca) set(latentDim, v);
+  }
+
+  @Override
+  public MarginalDensityModel fit(Dataset<?> dataset) {
+    int dim = TrainingRows.dim(dataset, $(featuresCol), $(inputCols));
+    int q = (Integer) $(latentDim);
+    Ppca ppca;
+    long rows;
+    try (SparkRowChunks chunks = TrainingRows.chunks(dataset, $(idCol), $(featuresCol), $(inputCols), dim)) {
+      rows = chunks.rows();
+      ppca = Ppca.fit(chunks, q);
+    }
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    provenance.put("engine", "spark");
+    provenance.put("rows", rows);
+    PpcaDensityModel model = PpcaDensityModel.of(ppca, TrainingRows.columns($(inputCols), dim), null);
+    MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),
+        model.toFile(provenance).toBytes());
+    return out.setFeaturesCol($(featuresCol)).setInputCols($(inputCols)).setIdCol($(idCol)).setParent(this);
+  }
+
+  /** The schema of the fitted model's output: {@code log_px} and {@code std_err} added. */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return MarginalDensityModel.outputSchema(schema, "log_px", "std_err", "");
+  }
+
+  /** Reads a stage saved with {@code write()}. */
+  public static MLReader<MarginalPpca> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static MarginalPpca load(String path) {
+    return read().load(path);
+  }
+
+  @Override
+  public MarginalPpca copy(ParamMap extra) {
+    return (MarginalPpca) defaultCopy(extra);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.marginal.spark.ml;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** Whole model files on any Hadoop file system Spark is configured for (local, hdfs://, s3a://...). */
+public final class ModelFiles {
+  private ModelFiles() {}
+
+  /**
+   * The bytes of {@code path}.
+   *
+   * @throws UncheckedIOException whose message names the path
+   */
+  public static byte[] read(SparkSession spark, String path) {
+    Path p = new Path(path);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (InputStream in = fs.open(p)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toByteArray();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(path + ": cannot read (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * Writes {@code bytes} to {@code path} through a temporary file renamed into place, so a reader never sees a
+   * partial file; refuses to replace an existing file.
+   */
+  public static void write(SparkSession spark, String path, byte[] bytes) {
+    Path p = new Path(path);
+    Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(p)) {
+        throw new IOException("exists already");
+      }
+      try (OutputStream out = fs.create(tmp, true)) {
+        out.write(bytes);
+      }
+      if (!fs.rename(tmp, p)) {
+        fs.delete(tmp, false);
+        throw new IOException("rename of " + tmp + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(path + ": cannot write (" + e.getMessage() + ")", e);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.marginal.spark.ml;
+
+import dev.marginal.spark.SparkRowChunks;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import scala.Tuple2;
+
+/** The training rows of an estimator: ids, features and column names, turned into chunks. */
+final class TrainingRows {
+  private TrainingRows() {}
+
+  /** The feature dimension: the number of input columns, or the length of the first row's features. */
+  static int dim(Dataset<?> df, String featuresCol, String[] inputCols) {
+    if (inputCols.length > 0) {
+      return inputCols.length;
+    }
+    List<Row> first = df.toDF().select(featuresCol).limit(1).collectAsList();
+    if (first.isEmpty()) {
+      throw new IllegalArgumentException("no rows to fit");
+    }
+    Object v = first.get(0).get(0);
+    return v instanceof Vector ? ((Vector) v).size() : first.get(0).getList(0).size();
+  }
+
+  /** Column names: the input columns, or x0, x1, ... for a features column. */
+  static List<String> columns(String[] inputCols, int dim) {
+    List<String> names = new ArrayList<>();
+    for (int j = 0; j < dim; j++) {
+      names.add(inputCols.length > 0 ? inputCols[j] : "x" + j);
+    }
+    return names;
+  }
+
+  /** The rows as chunks ordered by id, in as many partitions as {@code df} has. */
+  static SparkRowChunks chunks(Dataset<?> df, String idCol, String featuresCol, String[] inputCols, int dim) {
+    RowFeatures features = RowFeatures.locate(df.schema(), idCol, featuresCol, inputCols, dim);
+    JavaPairRDD<Long, float[]> rows = df.toDF().javaRDD().mapToPair(r -> {
+      float[] x = new float[dim];
+      features.read(r, x, 0);
+      return new Tuple2<>(features.id(r), x);
+    });
+    return SparkRowChunks.of(rows, dim, Math.max(1, df.rdd().getNumPartitions()));
+  }
+}

@@ -1,0 +1,111 @@
+package dev.marginal.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.data.DataSources;
+import dev.marginal.data.Dataset;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.GmmDensityModel;
+import dev.marginal.density.Models;
+import dev.marginal.models.GmmOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spark-submit entry point, run with the README's own arguments. */
+class SparkMainTest {
+  private static SparkSession spark;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = TestSparkSessions.session("local[2]");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** The arguments after {@code $J} of each README line that runs {@code SparkMain}, /tmp/ moved to {@code dir}. */
+  private List<String[]> readmeCommands() throws Exception {
+    List<String[]> out = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("..", "README.md"))) {
+      int at = line.indexOf("SparkMain $J ");
+      if (at >= 0) {
+        out.add(split(line.substring(at + "SparkMain $J ".length()).replace("/tmp/", dir + "/")));
+      }
+    }
+    return out;
+  }
+
+  /** Splits on spaces, keeping single-quoted words whole (as the shell does for these lines). */
+  private static String[] split(String s) {
+    List<String> words = new ArrayList<>();
+    StringBuilder w = new StringBuilder();
+    boolean quoted = false;
+    for (char c : s.toCharArray()) {
+      if (c == '\'') {
+        quoted = !quoted;
+      } else if (c == ' ' && !quoted) {
+        if (w.length() > 0) {
+          words.add(w.toString());
+          w.setLength(0);
+        }
+      } else {
+        w.append(c);
+      }
+    }
+    if (w.length() > 0) {
+      words.add(w.toString());
+    }
+    return words.toArray(new String[0]);
+  }
+
+  @Test
+  void readmeExampleFitsAndScoresAsTheCommandDoes() throws Exception {
+    List<String[]> commands = readmeCommands();
+    assertEquals(2, commands.size(), "the README shows a fit and a score");
+    for (String[] args : commands) {
+      SparkMain.run(spark, args);
+    }
+    Dataset data = DataSources.load("toy:moons?n=2000");
+    GmmDensityModel reference = GmmDensityModel.fit(data, GmmOptions.of(8), false).model();
+    DensityModel written = Models.read(dir.resolve("moons.marginal"));
+    assertArrayEquals(reference.mixture().weights(), ((GmmDensityModel) written).mixture().weights(), 0);
+    double[] expected = reference.logDensity(data, DensityModel.ScoreOptions.exact(), null).value();
+    double[] actual = new double[expected.length];
+    List<Row> rows = spark.read().parquet(dir.resolve("moons-scores.parquet").toString()).collectAsList();
+    assertEquals(expected.length, rows.size());
+    for (Row r : rows) {
+      actual[(int) r.getLong(0)] = r.getDouble(1);
+    }
+    assertArrayEquals(expected, actual, 0);
+    String eval = SparkMain.run(spark, new String[] {"eval", "--model", dir.resolve("moons.marginal").toString(),
+        "--data", "toy:moons?n=2000"});
+    assertTrue(eval.contains("\"rows\": 2000,") && eval.contains("\"nll\""), eval);
+  }
+
+  @Test
+  void badArgumentsAreOneLineErrors() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SparkMain.run(spark, new String[] {"score", "--model"}));
+    assertEquals("expected --option value pairs, got '--model' without a value", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark, new String[] {"sample"}));
+    assertTrue(e.getMessage().startsWith("unknown verb 'sample'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark,
+        new String[] {"fit", "--kind", "lvm", "--data", "toy:moons?n=10", "--out", "x"}));
+    assertTrue(e.getMessage().contains("gmm or ppca"), e.getMessage());
+  }
+}

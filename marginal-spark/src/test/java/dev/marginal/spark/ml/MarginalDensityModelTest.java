@@ -1,0 +1,177 @@
+package dev.marginal.spark.ml;
+
+import static org.apache.spark.sql.functions.rand;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.data.Dataset;
+import dev.marginal.data.ToyData;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.GmmDensityModel;
+import dev.marginal.density.LvmDensityModel;
+import dev.marginal.density.Models;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.models.GmmOptions;
+import dev.marginal.nn.Activation;
+import dev.marginal.random.RngKey;
+import dev.marginal.spark.TestSparkSessions;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scoring on Spark gives every row the bits in-process scoring gives it, for any partitioning and row order. */
+class MarginalDensityModelTest {
+  private static final int N = 600;
+  private static final int D = 20;
+  private static SparkSession spark;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = TestSparkSessions.session("local[2]");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static LvmDensityModel lvm() {
+    DeepLvm m = DeepLvm.create(new DeepLvm.Config(D, 4, new int[] {32}, Activation.TANH,
+        DeepLvm.Decoder.BERNOULLI), RngKey.of(1), null);
+    List<String> cols = new ArrayList<>();
+    for (int j = 0; j < D; j++) {
+      cols.add("x" + j);
+    }
+    return new LvmDensityModel(m, cols, null);
+  }
+
+  /** The same rows in 1 partition in order, and in 7 partitions in a shuffled order. */
+  private static List<org.apache.spark.sql.Dataset<Row>> layouts(org.apache.spark.sql.Dataset<Row> df) {
+    return List.of(df.coalesce(1), df.repartition(7).orderBy(rand(3)).repartition(7));
+  }
+
+  @Test
+  void lvmScoresEqualInProcessScoresForAnyPartitioning() {
+    LvmDensityModel lvm = lvm();
+    Dataset data = Dataset.of("test", lvm.columns(), RngKey.of(2).uniforms(N * D));
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data);
+    MarginalDensityModel stage = new MarginalDensityModel(lvm.toFile(Map.of()).toBytes()).setSeed(5)
+        .setBatchRows(100);
+    List<DensityModel.ScoreOptions> options = List.of(
+        new DensityModel.ScoreOptions(DensityModel.Estimator.ELBO, 3, 1, 2),
+        new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, 8, 1, 3),
+        new DensityModel.ScoreOptions(DensityModel.Estimator.SUMO, 1, 2, 2));
+    for (DensityModel.ScoreOptions o : options) {
+      DensityModel.LogDensity reference = lvm.logDensity(data, o, RngKey.of(5));
+      stage.setEstimator(o.estimator().name().toLowerCase()).setNumSamples(o.numSamples())
+          .setMinTerms(o.minTerms()).setRepeats(o.repeats());
+      for (org.apache.spark.sql.Dataset<Row> layout : layouts(df)) {
+        org.apache.spark.sql.Dataset<Row> scored = stage.transform(layout);
+        assertArrayEquals(reference.value(), SparkRows.byId(scored, "log_px", N), 0, o.toString());
+        assertArrayEquals(reference.stdErr(), SparkRows.byId(scored, "std_err", N), 0, o.toString());
+      }
+    }
+  }
+
+  @Test
+  void mixtureScoresEncodingsAndEvaluationEqualInProcess() {
+    Dataset data = ToyData.generate("moons", 300, RngKey.of(4));
+    GmmDensityModel gmm = GmmDensityModel.fit(data, GmmOptions.of(3), true).model();
+    DensityModel.LogDensity reference = gmm.logDensity(data, DensityModel.ScoreOptions.exact(), null);
+    Dataset encoded = gmm.encode(data);
+    MarginalDensityModel stage = new MarginalDensityModel(gmm.toFile(Map.of()).toBytes())
+        .setInputCols(data.columns().toArray(new String[0])).setEncodedCol("resp");
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data).drop("features");
+    BigDecimal exactSum = BigDecimal.ZERO;
+    for (double v : reference.value()) {
+      exactSum = exactSum.add(new BigDecimal(v));
+    }
+    double exactMean = exactSum.divide(BigDecimal.valueOf(300), MathContext.DECIMAL128).doubleValue();
+    for (org.apache.spark.sql.Dataset<Row> layout : layouts(df)) {
+      org.apache.spark.sql.Dataset<Row> scored = stage.transform(layout);
+      assertArrayEquals(reference.value(), SparkRows.byId(scored, "log_px", 300), 0);
+      for (Row r : scored.select("id", "resp").collectAsList()) {
+        Vector v = (Vector) r.get(1);
+        for (int c = 0; c < 3; c++) {
+          assertEquals(encoded.get((int) r.getLong(0), c), (float) v.apply(c), 0);
+        }
+      }
+      Evaluation e = stage.evaluate(layout);
+      assertEquals(300, e.rows());
+      assertEquals(exactMean, e.mean(), 0);
+      assertEquals(standardErrorOfMean(reference.value()), e.stdErr(), 1e-12 * e.stdErr());
+    }
+  }
+
+  private static double standardErrorOfMean(double[] v) {
+    double m = 0;
+    for (double x : v) {
+      m += x;
+    }
+    m /= v.length;
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - m) * (x - m);
+    }
+    return Math.sqrt(ss / (v.length - 1) / v.length);
+  }
+
+  @Test
+  void savedStageEmbedsTheModelFileAndLoadsInAPipeline() throws Exception {
+    LvmDensityModel lvm = lvm();
+    Dataset data = Dataset.of("test", lvm.columns(), RngKey.of(2).uniforms(50 * D));
+    MarginalDensityModel stage = new MarginalDensityModel(lvm.toFile(Map.of()).toBytes()).setSeed(9)
+        .setNumSamples(4).setRepeats(2);
+    PipelineModel pipeline = new Pipeline().setStages(new PipelineStage[] {stage}).fit(SparkRows.frame(spark, data));
+    String path = dir.resolve("pipeline").toString();
+    pipeline.write().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    double[] before = SparkRows.byId(pipeline.transform(SparkRows.frame(spark, data)), "log_px", 50);
+    double[] after = SparkRows.byId(loaded.transform(SparkRows.frame(spark, data)), "log_px", 50);
+    assertArrayEquals(before, after, 0);
+    MarginalDensityModel back = (MarginalDensityModel) loaded.stages()[0];
+    assertEquals(9L, back.getOrDefault(back.seed()));
+    assertArrayEquals(stage.modelBytes(), back.modelBytes());
+    // The embedded file is the ordinary model file: the CLI's reader takes it as it is.
+    Path file = dir.resolve("pipeline/stages").toFile().listFiles()[0].toPath().resolve("data/model.marginal");
+    DensityModel read = Models.read(file);
+    assertEquals("lvm", read.kind());
+    double[] cli = read.logDensity(data, new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, 4, 1, 2),
+        RngKey.of(9)).value();
+    assertArrayEquals(cli, after, 0);
+    // And a file written by marginal loads into Spark.
+    lvm.toFile(Map.of()).write(dir.resolve("m.marginal"));
+    assertArrayEquals(stage.modelBytes(),
+        MarginalDensityModel.fromFile(spark, dir.resolve("m.marginal").toString()).modelBytes());
+  }
+
+  @Test
+  void badParametersAreOneLineErrors() {
+    LvmDensityModel lvm = lvm();
+    MarginalDensityModel stage = new MarginalDensityModel(lvm.toFile(Map.of()).toBytes());
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, Dataset.of("t", lvm.columns(), new float[D]));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> stage.setEstimator("exact").transform(df));
+    assertTrue(e.getMessage().contains("no exact log p(x)"), e.getMessage());
+    assertTrue(!e.getMessage().contains("\n"));
+    e = assertThrows(IllegalArgumentException.class, () -> stage.setEstimator("iwae").setIdCol("row").transform(df));
+    assertTrue(e.getMessage().startsWith("idCol: no column 'row'"), e.getMessage());
+  }
+}

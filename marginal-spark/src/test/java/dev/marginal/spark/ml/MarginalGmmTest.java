@@ -1,0 +1,146 @@
+package dev.marginal.spark.ml;
+
+import static org.apache.spark.sql.functions.rand;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.marginal.data.Dataset;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.GmmDensityModel;
+import dev.marginal.density.Models;
+import dev.marginal.density.PpcaDensityModel;
+import dev.marginal.models.Ppca;
+import dev.marginal.distributions.GaussianMixture;
+import dev.marginal.models.GmmOptions;
+import dev.marginal.random.RngKey;
+import dev.marginal.spark.TestSparkSessions;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** EM on Spark fits the parameters the in-process fit gives, bit for bit, for any partitioning and row order. */
+class MarginalGmmTest {
+  /** Three chunks of 2048 rows, the last one partial. */
+  static final int N = 5000;
+  private static SparkSession spark;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = TestSparkSessions.session("local[2]");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** Three clusters in 3-D. */
+  static Dataset data() {
+    float[] x = new float[N * 3];
+    for (int i = 0; i < N; i++) {
+      float[] e = RngKey.of(11).foldIn(i).normals(3);
+      for (int j = 0; j < 3; j++) {
+        x[i * 3 + j] = e[j] + (j == i % 3 ? 4f * (i % 3) : 0f);
+      }
+    }
+    return Dataset.of("clusters", List.of("a", "b", "c"), x);
+  }
+
+  static MarginalGmm estimator(String type) {
+    return new MarginalGmm().setInputCols(new String[] {"a", "b", "c"}).setComponents(3).setCovarianceType(type)
+        .setNInit(2).setMaxIter(15).setSeed(7);
+  }
+
+  static void assertSameMixture(GaussianMixture expected, GaussianMixture actual) {
+    assertArrayEquals(expected.weights(), actual.weights(), 0);
+    for (int c = 0; c < expected.components(); c++) {
+      assertArrayEquals(expected.mean(c), actual.mean(c), 0);
+      for (int j = 0; j < expected.dim(); j++) {
+        assertArrayEquals(expected.covariance(c)[j], actual.covariance(c)[j], 0);
+      }
+    }
+  }
+
+  static GaussianMixture mixture(MarginalDensityModel m) {
+    return ((GmmDensityModel) m.model()).mixture();
+  }
+
+  static GaussianMixture inProcess(Dataset data, MarginalGmm estimator) {
+    return GmmDensityModel.fit(data, estimator.options(), false).model().mixture();
+  }
+
+  @Test
+  void fittedParametersEqualTheInProcessFitForAnyPartitioningAndOrder() {
+    Dataset data = data();
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data);
+    for (String type : List.of("full", "diag", "spherical")) {
+      MarginalGmm gmm = estimator(type);
+      GaussianMixture reference = inProcess(data, gmm);
+      for (org.apache.spark.sql.Dataset<Row> layout : List.of(df.coalesce(1),
+          df.repartition(3).orderBy(rand(1)).repartition(7))) {
+        assertSameMixture(reference, mixture(gmm.fit(layout)));
+      }
+    }
+  }
+
+  @Test
+  void pipelineFitTransformSaveLoadRoundTrip() throws Exception {
+    Dataset data = data();
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data);
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {estimator("full")});
+    PipelineModel fitted = pipeline.fit(df);
+    String path = dir.resolve("gmm-pipeline").toString();
+    fitted.write().save(path);
+    pipeline.write().save(dir.resolve("unfitted").toString());
+    MarginalGmm unfitted = (MarginalGmm) Pipeline.load(dir.resolve("unfitted").toString()).getStages()[0];
+    assertEquals(estimator("full").options(), unfitted.options());
+    PipelineModel loaded = PipelineModel.load(path);
+    double[] before = SparkRows.byId(fitted.transform(df), "log_px", N);
+    double[] after = SparkRows.byId(loaded.transform(df), "log_px", N);
+    assertArrayEquals(before, after, 0);
+    GmmDensityModel reference = GmmDensityModel.fit(data, estimator("full").options(), false).model();
+    assertArrayEquals(reference.logDensity(data, DensityModel.ScoreOptions.exact(), null).value(), after, 0);
+    // What Spark saved is a model file the CLI reads as it is.
+    Path file = dir.resolve("gmm-pipeline/stages").toFile().listFiles()[0].toPath().resolve("data/model.marginal");
+    assertSameMixture(reference.mixture(), ((GmmDensityModel) Models.read(file)).mixture());
+  }
+
+  @Test
+  void ppcaEqualsTheInProcessFitForAnyPartitioningAndOrder() {
+    Dataset data = data();
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data);
+    Ppca reference = PpcaDensityModel.fit(data, 2, false).model().ppca();
+    MarginalPpca ppca = new MarginalPpca().setLatentDim(2);
+    for (org.apache.spark.sql.Dataset<Row> layout : List.of(df.coalesce(1),
+        df.repartition(3).orderBy(rand(2)).repartition(5))) {
+      Ppca fitted = ((PpcaDensityModel) ppca.fit(layout).model()).ppca();
+      assertArrayEquals(reference.mean(), fitted.mean(), 0);
+      assertEquals(reference.noiseVariance(), fitted.noiseVariance(), 0);
+      for (int i = 0; i < 3; i++) {
+        assertArrayEquals(reference.loadings()[i], fitted.loadings()[i], 0);
+      }
+    }
+  }
+
+  @Test
+  void optionsMirrorTheInProcessDefaults() {
+    GmmOptions o = new MarginalGmm().options();
+    GmmOptions d = GmmOptions.of(1);
+    assertEquals(d.regCovar(), o.regCovar(), 0);
+    assertEquals(d.tol(), o.tol(), 0);
+    assertEquals(d.maxIter(), o.maxIter());
+    assertEquals(d.nInit(), o.nInit());
+    assertEquals(d.lloydIterations(), o.lloydIterations());
+    assertEquals(d.key(), o.key());
+  }
+}

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code marginal demo}: a tour of what marginal does, on embedded defaults, written as a static HTML page with
  * pictures and the raw numbers of every table and curve. The sections live in {@link DemoFunnel},
- * {@link DemoDensity} and {@link DemoReport}.
+ * {@link DemoDensity}, {@link DemoTargets} and {@link DemoReport}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run a showcase of marginal on built-in data and targets (1-2 minutes on 2 cores) and write "
@@ -52,12 +52,14 @@ final class DemoCommand implements Callable<Integer> {
       DemoFunnel.Outcome funnel = DemoFunnel.run(s);
       long funnelDone = System.nanoTime();
       DemoDensity.Outcome density = DemoDensity.run(s);
+      long densityDone = System.nanoTime();
+      DemoTargets.Outcome targets = DemoTargets.run(s);
       long end = System.nanoTime();
-      DemoReport.Timing timing = new DemoReport.Timing((funnelDone - start) / 1e9, (end - funnelDone) / 1e9,
-          (end - start) / 1e9);
-      Path index = DemoReport.write(s, funnel, density, timing);
+      DemoReport.Timing timing = new DemoReport.Timing((funnelDone - start) / 1e9,
+          (densityDone - funnelDone) / 1e9, (end - densityDone) / 1e9, (end - start) / 1e9);
+      Path index = DemoReport.write(s, funnel, density, targets, timing);
       if (!quiet) {
-        DemoReport.print(spec.commandLine().getOut(), funnel, density, timing, index);
+        DemoReport.print(spec.commandLine().getOut(), funnel, density, targets, timing, index);
       }
       return 0;
     } catch (IOException e) {

@@ -25,13 +25,13 @@ final class DemoReport {
    *
    * @param total the whole run up to writing the page
    */
-  record Timing(double funnel, double density, double total) {}
+  record Timing(double funnel, double density, double targets, double total) {}
 
   private DemoReport() {}
 
   /** Writes the pictures, tables, page and summary into the output directory; returns the page. */
-  static Path write(DemoSettings s, DemoFunnel.Outcome funnel, DemoDensity.Outcome density, Timing timing)
-      throws IOException {
+  static Path write(DemoSettings s, DemoFunnel.Outcome funnel, DemoDensity.Outcome density,
+      DemoTargets.Outcome targets, Timing timing) throws IOException {
     Path dir = s.out();
     HtmlReport page = HtmlReport.titled("marginal demo")
         .paragraph("A tour of marginal on built-in data and targets: sampling from an unnormalized density by "
@@ -40,10 +40,12 @@ final class DemoReport {
             + "); the numbers behind every table and curve sit beside it as CSV and JSON.");
     page = DemoFunnel.report(funnel, s, dir, page);
     page = DemoDensityReport.report(density, s, dir, page);
+    page = DemoTargets.report(targets, s, dir, page);
     page = page.section("About this run").preformatted(runText(s, timing));
     Path index = dir.resolve(PAGE);
     page.write(index);
-    AtomicFiles.writeString(dir.resolve(SUMMARY), Json.write(summary(s, funnel, density, timing)) + "\n");
+    AtomicFiles.writeString(dir.resolve(SUMMARY), Json.write(summary(s, funnel, density, targets, timing))
+        + "\n");
     return index;
   }
 
@@ -51,12 +53,12 @@ final class DemoReport {
     return String.join("\n",
         "command   marginal demo" + (s.quick() ? " --quick" : "") + " --seed " + s.seed() + " --threads " + s.threads(),
         "version   marginal " + Main.version() + ", Java " + Runtime.version() + ", kernels " + Kernels.get().name(),
-        String.format(Locale.ROOT, "time      %.0f s (funnel %.0f s, density estimation %.0f s)", t.total(),
-            t.funnel(), t.density()));
+          String.format(Locale.ROOT, "time      %.0f s (funnel %.0f s, density estimation %.0f s, targets %.0f s)",
+            t.total(), t.funnel(), t.density(), t.targets()));
   }
 
   private static Map<String, Object> summary(DemoSettings s, DemoFunnel.Outcome funnel,
-      DemoDensity.Outcome density, Timing t) {
+      DemoDensity.Outcome density, DemoTargets.Outcome targets, Timing t) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", Main.version());
     m.put("mode", s.mode());
@@ -67,12 +69,13 @@ final class DemoReport {
     m.put("funnel_warnings", funnel.warnings());
     m.put("density", DemoDensityReport.heldOutTable(density).toMaps());
     m.put("iwae_bound", DemoDensityReport.boundTable(density).toMaps());
+    m.put("targets", DemoTargets.summaryTable(targets).toMaps());
     return m;
   }
 
   /** The compact summary printed when the demo finishes. */
-  static void print(PrintWriter out, DemoFunnel.Outcome funnel, DemoDensity.Outcome density, Timing t,
-      Path index) {
+  static void print(PrintWriter out, DemoFunnel.Outcome funnel, DemoDensity.Outcome density,
+      DemoTargets.Outcome targets, Timing t, Path index) {
     out.printf(Locale.ROOT, "marginal demo: done in %.0f s%n%n", t.total());
     out.println("1. Seed funnel by reverse KL, " + funnel.runs().get(0).options().iterations()
         + " steps each (final evaluation)");
@@ -89,6 +92,10 @@ final class DemoReport {
     out.println();
     out.println("3. IWAE bound on held-out " + DemoDensity.BOUND_DATASET + " (IWAE-trained deep LVM)");
     out.print(render(List.of("estimator", "mean log p(x)"), DemoDensityReport.boundRows(density)));
+    out.println();
+    out.println("4. Beyond the funnel by reverse KL, " + targets.runs().get(0).options().iterations()
+        + " steps each (final evaluation)");
+    out.print(render(DemoTargets.shownHeader(targets), DemoTargets.shownRows(targets)));
     out.println();
     out.println("report: " + index.toAbsolutePath().normalize());
     out.flush();

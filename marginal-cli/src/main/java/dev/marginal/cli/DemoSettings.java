@@ -18,6 +18,9 @@ record DemoSettings(boolean quick, Path out, long seed, int threads, boolean qui
   /** Reverse-KL steps of each funnel surrogate. */
   static final long FUNNEL_STEPS = 15_000;
   static final long FUNNEL_STEPS_QUICK = 1_500;
+  /** Reverse-KL steps of each surrogate in the section beyond the funnel (U2 and the 40-mode mixture). */
+  static final long TARGET_STEPS = 2_000;
+  static final long TARGET_STEPS_QUICK = 300;
   /** Evaluations of each funnel run, evenly spaced, the last at the final step. */
   static final int FUNNEL_EVALUATIONS = 5;
   /** K of the IWAE estimate of log q(x) during training; the final evaluation uses the full settings. */
@@ -65,6 +68,19 @@ record DemoSettings(boolean quick, Path out, long seed, int threads, boolean qui
   SurrogateMetrics.Settings funnelCurveMetrics() {
     SurrogateMetrics.Settings f = funnelMetrics();
     return quick ? f : new SurrogateMetrics.Settings(f.klSamples(), FUNNEL_CURVE_K, f.sumoMinTerms(), f.w1Samples());
+  }
+
+  long targetSteps() {
+    return quick ? TARGET_STEPS_QUICK : TARGET_STEPS;
+  }
+
+  /**
+   * How the surrogates beyond the funnel are evaluated: IWAE K = 500 on 500 samples, log Z on 5,000 draws, 200
+   * exact samples for the forward check; the quick settings in {@code --quick}.
+   */
+  SurrogateMetrics.Settings targetMetrics() {
+    return quick ? SurrogateMetrics.Settings.quick() : new SurrogateMetrics.Settings(500, 500,
+        dev.marginal.train.ReverseKlOptions.DEFAULT_MIN_TERMS, 2_000, 5_000, 200);
   }
 
   long lvmSteps() {

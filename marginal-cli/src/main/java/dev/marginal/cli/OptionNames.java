@@ -12,6 +12,8 @@ final class OptionNames {
   static final Map<String, String> FLAGS = Map.ofEntries(
       Map.entry("numSamples", "--k"),
       Map.entry("minTerms", "--min-terms"),
+      Map.entry("annealFraction", "--anneal"),
+      Map.entry("annealScale", "--anneal-scale"),
       Map.entry("repeats", "--repeats"),
       Map.entry("objective", "--objective"),
       Map.entry("gradient", "--gradient"),

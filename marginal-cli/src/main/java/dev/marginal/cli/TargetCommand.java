@@ -9,6 +9,7 @@ import dev.marginal.nn.Activation;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.Targets;
 import dev.marginal.tensor.Parallel;
+import dev.marginal.train.Annealing;
 import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.ReverseKlOptions;
@@ -93,6 +94,17 @@ final class TargetCommand implements Callable<Integer> {
       description = "Evaluate and save an exponential moving average of the parameters with decay D, e.g. 0.999 "
           + "(0: the last iterate; default: ${DEFAULT-VALUE}).")
   double ema = ReverseKlOptions.DEFAULT_AVERAGING;
+
+  @Option(names = "--anneal", paramLabel = "F",
+      description = "Against mode collapse: fit the target tempered towards a broad Gaussian, "
+          + "β·log p + (1−β)·log N(0, s²I), with β rising linearly from 0.01 to 1 over the first F of the "
+          + "iterations (0: off; default: ${DEFAULT-VALUE}).")
+  double anneal;
+
+  @Option(names = "--anneal-scale", paramLabel = "S",
+      description = "The tempering Gaussian's standard deviation (0: half the target box's half-width, or 1 on a "
+          + "bounded target's unconstrained coordinates; default: ${DEFAULT-VALUE}).")
+  double annealScale;
 
   @Option(names = "--clip", paramLabel = "NORM", description = "Gradient-norm bound per optimizer (0: none).")
   double clip;
@@ -207,7 +219,9 @@ final class TargetCommand implements Callable<Integer> {
     }
     return input(() -> ReverseKlOptions.defaults().withObjective(o).withIterations(iters)
         .withLearningRates(lr, encoderLr == null ? lr : encoderLr).withSchedule(warmup, lrFloor)
-        .withAveraging(ema).withAdamBeta2(adamBeta2).withClipNorm(clip).withSeed(seed)
+        .withAveraging(ema).withAdamBeta2(adamBeta2)
+        .withAnnealing(new Annealing(anneal, Annealing.DEFAULT_START_BETA, annealScale))
+        .withClipNorm(clip).withSeed(seed)
         .withBatchSize(batch).withNumSamples(k).withMinTerms(minTerms)
         .withArchitecture(latent, hidden.stream().mapToInt(i -> i).toArray(), Activation.TANH));
   }
@@ -265,6 +279,11 @@ final class TargetCommand implements Callable<Integer> {
     rep.put("target", t.name());
     rep.put("support", t.support().toString());
     rep.put("objective", o.objective().id());
+    if (o.annealing().active()) {
+      rep.put("annealing", String.format(java.util.Locale.ROOT, "β from %.2f to 1 over the first %.0f%% of "
+          + "the iterations, reference N(0, %.3g²I)", o.annealing().startBeta(), 100 * o.annealing().fraction(),
+          o.annealing().scaleFor(t)));
+    }
     rep.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
     rep.put("steps", r.steps());
     if (!r.evaluations().isEmpty()) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Runs {@code marginal demo --quick} once and checks the page, its pictures and its tables. */
 class DemoCommandTest {
-  private static final List<String> TABLES = List.of("funnel", "funnel-evaluations", "density", "iwae-bound");
+  private static final List<String> TABLES = List.of("funnel", "funnel-evaluations", "density", "iwae-bound",
+      "targets");
 
   @TempDir static Path dir;
   private static CliRun run;
@@ -99,7 +100,7 @@ class DemoCommandTest {
     }
     Map<String, Object> summary = Json.parseObject(Files.readString(dir.resolve(DemoReport.SUMMARY)));
     assertEquals("quick", summary.get("mode"));
-    for (String key : List.of("funnel", "funnel_warnings", "density", "iwae_bound")) {
+    for (String key : List.of("funnel", "funnel_warnings", "density", "iwae_bound", "targets")) {
       assertTrue(summary.containsKey(key), "summary.json lacks " + key);
     }
   }
@@ -131,6 +132,44 @@ class DemoCommandTest {
       Map<String, Object> row = (Map<String, Object>) o;
       assertTrue(row.get("mean_log_likelihood") instanceof Number n && Double.isFinite(n.doubleValue()),
           row.toString());
+    }
+  }
+
+  /**
+   * The section beyond the funnel: the bounded target's surrogate never samples outside its box, and both rows
+   * carry finite KL and log Z figures beside the exact log Z; the mixture's row counts its modes.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void targetsTableShowsTheBoundedTargetInsideItsBoxAndTheMixturesModes() throws IOException {
+    List<Object> rows = (List<Object>) Json.parse(Files.readString(dir.resolve("targets.json")));
+    assertEquals(DemoTargets.TARGETS.size(), rows.size());
+    for (Object o : rows) {
+      Map<String, Object> row = (Map<String, Object>) o;
+      assertEquals(DemoSettings.TARGET_STEPS_QUICK, ((Number) row.get("steps")).longValue(), row.toString());
+      for (String key : List.of("kl_iwae", "log_z", "log_z_se", "target_log_z", "forward_log_q")) {
+        assertTrue(row.get(key) instanceof Number n && Double.isFinite(n.doubleValue()), key + " in " + row);
+      }
+    }
+    Map<String, Object> u2 = (Map<String, Object>) rows.get(0);
+    assertEquals("u2", u2.get("target"));
+    assertEquals(0.0, ((Number) u2.get("outside_support")).doubleValue(), 0, u2.toString());
+    Map<String, Object> gmm = (Map<String, Object>) rows.get(1);
+    assertEquals("gmm40", gmm.get("target"));
+    assertEquals(40, ((Number) gmm.get("modes")).intValue());
+    double covered = ((Number) gmm.get("modes_covered")).doubleValue();
+    assertTrue(covered > 0 && covered <= 1, gmm.toString());
+  }
+
+  @Test
+  void supportOutlineRunsAlongTheBoxBoundary() {
+    float[][] outline = DemoTargets.outline(dev.marginal.targets.Support.box(2, -4, 4));
+    assertEquals(outline[0].length, outline[1].length);
+    for (int i = 0; i < outline[0].length; i++) {
+      float x = outline[0][i];
+      float y = outline[1][i];
+      assertTrue(Math.abs(x) <= 4 && Math.abs(y) <= 4 && (Math.abs(x) == 4 || Math.abs(y) == 4),
+          "point " + x + ", " + y + " is not on the boundary");
     }
   }
 

@@ -38,9 +38,10 @@ import java.util.Objects;
  * @param optimization step sizes, schedule, clipping, Adam's β2 and the parameter average
  * @param architecture the surrogate's latent dimension, hidden widths and nonlinearity
  * @param run surrogate samples per step, iterations and seed
+ * @param annealing tempering of the target early in the run ({@link Annealing#NONE} by default)
  */
 public record ReverseKlOptions(Estimator estimation, Optimization optimization, Architecture architecture,
-    RunControl run) {
+    RunControl run, Annealing annealing) {
 
   public static final int DEFAULT_LATENT = 8;
   public static final int DEFAULT_HIDDEN = 128;
@@ -175,6 +176,7 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
     Objects.requireNonNull(optimization, "optimization");
     Objects.requireNonNull(architecture, "architecture");
     Objects.requireNonNull(run, "run");
+    Objects.requireNonNull(annealing, "annealing");
   }
 
   /** The seed experiment's architecture with SUMO, Adam 1e-4 with β2 = 0.98 and averaging 0.999 (class doc). */
@@ -184,23 +186,33 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
         new Optimization(DEFAULT_LR, DEFAULT_LR, 0, DEFAULT_WARMUP, DEFAULT_LR_FLOOR, DEFAULT_AVERAGING,
             DEFAULT_ADAM_BETA2),
         new Architecture(DEFAULT_LATENT, new int[] {DEFAULT_HIDDEN}, Activation.TANH),
-        new RunControl(DEFAULT_BATCH, DEFAULT_ITERATIONS, 0));
+        new RunControl(DEFAULT_BATCH, DEFAULT_ITERATIONS, 0), Annealing.NONE);
   }
 
   public ReverseKlOptions withEstimation(Estimator e) {
-    return new ReverseKlOptions(e, optimization, architecture, run);
+    return new ReverseKlOptions(e, optimization, architecture, run, annealing);
   }
 
   public ReverseKlOptions withOptimization(Optimization o) {
-    return new ReverseKlOptions(estimation, o, architecture, run);
+    return new ReverseKlOptions(estimation, o, architecture, run, annealing);
   }
 
   public ReverseKlOptions withArchitecture(Architecture a) {
-    return new ReverseKlOptions(estimation, optimization, a, run);
+    return new ReverseKlOptions(estimation, optimization, a, run, annealing);
   }
 
   public ReverseKlOptions withRun(RunControl r) {
-    return new ReverseKlOptions(estimation, optimization, architecture, r);
+    return new ReverseKlOptions(estimation, optimization, architecture, r, annealing);
+  }
+
+  /** Trains against the target tempered by {@code a} early in the run ({@link Annealing}). */
+  public ReverseKlOptions withAnnealing(Annealing a) {
+    return new ReverseKlOptions(estimation, optimization, architecture, run, a);
+  }
+
+  /** Anneals over {@code fraction} of the iterations from β = 0.01 ({@link Annealing#over}); 0 = none. */
+  public ReverseKlOptions withAnnealing(double fraction) {
+    return withAnnealing(new Annealing(fraction, annealing.startBeta(), annealing.scale()));
   }
 
   public ReverseKlOptions withObjective(LvmTrainingOptions.Objective o) {
@@ -363,6 +375,9 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
     m.put("lrFloor", lrFloor());
     m.put("averaging", averaging());
     m.put("adamBeta2", adamBeta2());
+    m.put("annealFraction", annealing.fraction());
+    m.put("annealStartBeta", annealing.startBeta());
+    m.put("annealScale", annealing.scale());
     return m;
   }
 }

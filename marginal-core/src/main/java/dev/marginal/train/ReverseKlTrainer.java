@@ -13,6 +13,7 @@ import dev.marginal.optim.GradientClipping;
 import dev.marginal.optim.LearningRate;
 import dev.marginal.optim.ParameterAverage;
 import dev.marginal.random.RngKey;
+import dev.marginal.targets.AnnealedTarget;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.UnconstrainedTarget;
 import dev.marginal.tensor.Tensor;
@@ -37,6 +38,9 @@ import java.util.function.Supplier;
  * is loose and can exploit the bias until training diverges; SUMO is unbiased, so the reverse-KL gradient is
  * unbiased too (Luo et al. 2020, §5.2).
  *
+ * <p>With {@link ReverseKlOptions#annealing()} active, step t fits the tempered target p̃_β(t) ({@link Annealing},
+ * {@link AnnealedTarget}) instead, a counter to collapse onto few modes; β reaches 1 before the run ends.
+ *
  * <p>With {@link ReverseKlOptions#averaged()}, a {@link ParameterAverage} of all parameters (decoder and encoder)
  * follows every step; the optimizers keep stepping the raw parameters, and {@link #withAveragedParameters} and
  * {@link #finishWithAveragedParametersInPlace()} give the averaged surrogate for evaluation and saving.
@@ -52,6 +56,7 @@ public final class ReverseKlTrainer {
   private final Adam decoderOpt;
   private final Adam encoderOpt;
   private final ParameterAverage average;
+  private final double annealScale;
   private long step;
 
   public ReverseKlTrainer(DeepLvm surrogate, Target target, ReverseKlOptions options) {
@@ -75,6 +80,18 @@ public final class ReverseKlTrainer {
     this.encoderOpt = new Adam(encoderParams, schedule(options, options.encoderLr()), Adam.DEFAULT_BETA1,
         options.adamBeta2(), Adam.DEFAULT_EPSILON);
     this.average = options.averaged() ? new ParameterAverage(surrogate.parameters(), options.averaging()) : null;
+    this.annealScale = options.annealing().scaleFor(target);
+  }
+
+  /** β of the tempered target at the next step (1 without annealing; see {@link Annealing}). */
+  public double beta() {
+    return options.annealing().beta(step, options.iterations());
+  }
+
+  /** The density the next step fits: the (pulled-back) target, tempered while annealing. */
+  Target trainingTarget() {
+    double beta = beta();
+    return beta == 1 ? target : AnnealedTarget.of(target, beta, annealScale);
   }
 
   /** The options' schedule at peak rate {@code rate}; it spans the whole run, so a resumed run follows it too. */
@@ -163,8 +180,8 @@ public final class ReverseKlTrainer {
   /**
    * One step on both optimizers.
    *
-   * @return the batch mean of {@code log q̂(x) − log p̃(x)} (a reverse-KL estimate up to log Z); non-finite values
-   *     mean divergence, and no update is applied
+   * @return the batch mean of {@code log q̂(x) − log p̃(x)} (a reverse-KL estimate up to log Z; while annealing,
+   *     against the tempered p̃_β); non-finite values mean divergence, and no update is applied
    */
   public double step() {
     RngKey key = root.foldIn(step);
@@ -179,7 +196,7 @@ public final class ReverseKlTrainer {
     Var x = mean.add(logVar.mul(0.5f).exp().mul(eps));
     DiagNormal r = surrogate.posterior(tape, x);
     Var logQ = estimator.logMarginal(surrogate, x, r, key.foldIn(2));
-    Var gap = logQ.sub(target.logDensity(x));
+    Var gap = logQ.sub(trainingTarget().logDensity(x));
     Var loss = gap.mean();
     double value = loss.value().item();
     if (!Double.isFinite(value)) {

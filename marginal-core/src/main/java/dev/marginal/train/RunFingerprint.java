@@ -80,6 +80,12 @@ public final class RunFingerprint {
     m.put("latentDim", o.latentDim());
     m.put("hidden", Arrays.toString(o.hidden()));
     m.put("activation", o.activation().id());
+    if (o.annealing().active()) {
+      // Only when annealing, so that checkpoints written before annealing existed still resume.
+      m.put("annealFraction", o.annealing().fraction());
+      m.put("annealStartBeta", o.annealing().startBeta());
+      m.put("annealScale", o.annealing().scale());
+    }
     return m;
   }
 

@@ -95,6 +95,12 @@ class ReverseKlTrainerTest {
     resumesBitForBit(ReverseKlOptions.defaults().withIterations(60).withAveraging(0.9));
   }
 
+  /** Annealing depends only on the step counter and the options, so an annealed run resumes bit for bit too. */
+  @Test
+  void annealedRunResumesBitForBit() throws IOException {
+    resumesBitForBit(ReverseKlOptions.defaults().withIterations(60).withAveraging(0).withAnnealing(0.8));
+  }
+
   /** Averaging changes what is evaluated, not the raw parameters' trajectory. */
   @Test
   void averagingLeavesTheRawTrajectoryAndEvaluatesTheAverage() throws IOException {

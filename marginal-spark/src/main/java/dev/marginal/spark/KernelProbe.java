@@ -36,10 +36,8 @@ public final class KernelProbe {
   private KernelProbe() {}
 
   /**
-   * Runs {@code tasks} probe tasks.
-   *
-   * @throws org.apache.spark.SparkException if an executor runs kernels other than the reference (see
-   *     {@link ExecutorRuntime})
+   * Runs {@code tasks} probe tasks. The job fails (Spark rethrows an undeclared {@code SparkException}) if an
+   * executor runs kernels other than the reference (see {@link ExecutorRuntime}).
    */
   public static List<Report> run(SparkSession spark, int tasks) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -100,7 +100,7 @@ final class LvmArgs {
 
   @Option(names = "--warmup", paramLabel = "EPOCHS",
       description = "LVM, ELBO or IWAE: raise the weight of log p(z) - log q(z|x) from 0 to 1 over the first EPOCHS "
-          + "epochs, which keeps more latent dimensions in use (default: 40% of --epochs; 0: none).")
+          + "epochs, which keeps more latent dimensions in use (default: 40%% of --epochs; 0: none).")
   Integer warmup;
 
   /** The settings, checked: sizes positive, names known, rates positive. */

@@ -100,7 +100,7 @@ final class ScoreCommand implements Callable<Integer> {
     report.put("rows", x.rows());
     report.put("estimator", lp.estimator());
     report.put("mean_log_px", lp.mean());
-    report.put("std_err", standardErrorOfMean(lp.value()));
+    report.put("mean_log_px_se", standardErrorOfMean(lp.value()));
     report.put("out", out.toString());
     if (diagnosed) {
       report.putAll(lp.diagnosticsSummary().toMap(""));

@@ -54,15 +54,53 @@ class JsonOutputTest {
     Map<String, Object> fit = json(CliRun.of("fit", "--data", "toy:moons?n=200", "--model", "gmm", "--components",
         "2", "--json", "-q", "--out", model.toString()));
     assertInstanceOf(Number.class, fit.get("mean_log_likelihood"), fit.toString());
+    Path csv = dir.resolve("s.csv");
     Map<String, Object> score = json(CliRun.of("score", "--model", model.toString(), "--data", "toy:moons?n=50",
-        "--json", "--quiet", "--out", dir.resolve("s.csv").toString()));
-    assertInstanceOf(Number.class, score.get("mean_log_px"), score.toString());
-    assertInstanceOf(Number.class, score.get("std_err"), score.toString());
+        "--json", "--quiet", "--out", csv.toString()));
+    assertNoPlusMinus(score, "score");
+    assertNumbers(score, "mean_log_px", "mean_log_px_se", "rows");
+    assertInstanceOf(String.class, score.get("estimator"), score.toString());
+    assertFalse(score.containsKey("std_err"), "the x / x_se convention: " + score);
+    // mean_log_px_se is the standard error over rows of the per-row log_px the CSV holds: s/sqrt(n), s with n-1.
+    double[] logPx = CliRun.csvRows(csv).stream().mapToDouble(r -> r[0]).toArray();
+    double n = logPx.length;
+    double mean = java.util.Arrays.stream(logPx).sum() / n;
+    double ss = java.util.Arrays.stream(logPx).map(v -> (v - mean) * (v - mean)).sum();
+    double se = Math.sqrt(ss / (n - 1) / n);
+    assertEquals(50, logPx.length);
+    assertEquals(mean, number(score, "mean_log_px"), 1e-9 * Math.abs(mean));
+    assertEquals(se, number(score, "mean_log_px_se"), 1e-9 * se);
+
     Map<String, Object> eval = json(CliRun.of("eval", "--model", model.toString(), "--data", "toy:moons?n=50",
         "--json", "--quiet"));
-    assertInstanceOf(Number.class, eval.get("nll"), eval.toString());
-    assertInstanceOf(Number.class, eval.get("std_err"), eval.toString());
     assertNoPlusMinus(eval, "eval");
+    assertNumbers(eval, "nll", "nll_se", "mean_log_likelihood", "mean_log_likelihood_se", "rows");
+    assertFalse(eval.containsKey("std_err"), "the x / x_se convention: " + eval);
+    // An exact model on the same rows: eval's nll is -score's mean, with the same standard error.
+    assertEquals(-mean, number(eval, "nll"), 1e-9 * Math.abs(mean));
+    assertEquals(se, number(eval, "nll_se"), 1e-9 * se);
+    assertEquals(se, number(eval, "mean_log_likelihood_se"), 1e-9 * se);
+  }
+
+  @Test
+  void evalTextFoldsTheStandardErrorIntoItsValue() {
+    Path model = dir.resolve("h.marginal");
+    assertEquals(0, CliRun.of("fit", "--data", "toy:moons?n=200", "--model", "gmm", "--components", "2", "-q",
+        "--out", model.toString()).code());
+    CliRun text = CliRun.of("eval", "--model", model.toString(), "--data", "toy:moons?n=50");
+    assertEquals(0, text.code(), text.toString());
+    assertTrue(text.out().matches("(?s).*\\bnll\\s+-?\\d+\\.\\d{4} ± \\d+\\.\\d{4}.*"), text.out());
+    assertFalse(text.out().contains("nll_se"), text.out());
+  }
+
+  private static void assertNumbers(Map<String, Object> report, String... keys) {
+    for (String key : keys) {
+      assertInstanceOf(Number.class, report.get(key), key + " in " + report);
+    }
+  }
+
+  private static double number(Map<String, Object> report, String key) {
+    return ((Number) report.get(key)).doubleValue();
   }
 
   @Test

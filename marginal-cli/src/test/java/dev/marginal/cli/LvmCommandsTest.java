@@ -52,14 +52,23 @@ class LvmCommandsTest {
         codes.toString()).code());
     assertEquals(List.of("z0", "z1", "var_z0", "var_z1"), CliRun.csvHeader(codes));
 
-    CliRun e = CliRun.of("eval", "--model", model.toString(), "--data", MOONS_TEST, "--k", "50");
+    CliRun e = CliRun.of("eval", "--model", model.toString(), "--data", MOONS_TEST, "--k", "50", "--json");
     assertEquals(0, e.code(), e.toString());
-    for (String key : List.of("nll", "elbo", "iwae_1", "iwae_5", "iwae_50", "iwae_500", "active_units")) {
-      assertTrue(e.out().contains(key), key + " missing from " + e.out());
+    java.util.Map<String, Object> report = dev.marginal.io.Json.parseObject(e.out());
+    for (String key : List.of("nll", "nll_se", "elbo", "iwae_1", "iwae_5", "iwae_50", "iwae_500", "active_units")) {
+      assertTrue(report.get(key) instanceof Number, key + " not a number in " + e.out());
     }
+    assertTrue(report.get("nll_estimator") instanceof String, e.out());
+    assertTrue(!report.containsKey("std_err"), "the x / x_se convention: " + e.out());
     CliRun i = CliRun.of("info", "--model", model.toString());
     assertEquals(0, i.code(), i.toString());
     assertTrue(i.out().contains("gaussian decoder"), i.out());
+    CliRun ij = CliRun.of("info", "--model", model.toString(), "--json");
+    assertEquals(0, ij.code(), ij.toString());
+    java.util.Map<String, Object> about = dev.marginal.io.Json.parseObject(ij.out());
+    assertEquals("lvm", about.get("kind"), "the kind eval and the model file use: " + ij.out());
+    assertEquals("deep latent variable model", about.get("model"), ij.out());
+    assertTrue(about.get("latent_dim") instanceof Number, "snake_case like every report: " + ij.out());
   }
 
   @Test

@@ -116,9 +116,10 @@ public final class Evaluation {
     }
 
     /**
-     * As a JSON-ready map (docs/json.md): {@code kind}, {@code rows}, {@code nll}, {@code std_err} and, for exact
-     * models, {@code mean_log_likelihood}; for deep LVMs {@code nll_estimator}, the weight diagnostics
-     * ({@code nll_ess_mean}, ...), {@code elbo}, {@code iwae_K} for each K, {@code active_units}, {@code latent_dim}.
+     * As a JSON-ready map (docs/json.md): {@code kind}, {@code rows}, {@code nll} and its standard error over rows
+     * {@code nll_se}; for exact models also {@code mean_log_likelihood} and {@code mean_log_likelihood_se} (the same
+     * standard error); for deep LVMs {@code nll_estimator}, the weight diagnostics ({@code nll_ess_mean}, ...),
+     * {@code elbo}, {@code iwae_K} for each K, {@code active_units}, {@code latent_dim}.
      */
     public Map<String, Object> toMap() {
       Map<String, Object> r = new LinkedHashMap<>();
@@ -126,13 +127,14 @@ public final class Evaluation {
       r.put("rows", rows);
       if (exact()) {
         r.put("mean_log_likelihood", logLikelihood.mean());
+        r.put("mean_log_likelihood_se", logLikelihood.stdErr());
         r.put("nll", nll().mean());
-        r.put("std_err", logLikelihood.stdErr());
+        r.put("nll_se", nll().stdErr());
         return r;
       }
       r.put("nll", nll().mean());
+      r.put("nll_se", nll().stdErr());
       r.put("nll_estimator", estimator);
-      r.put("std_err", logLikelihood.stdErr());
       if (nllDiagnostics != null) {
         r.putAll(nllDiagnostics.toMap("nll_"));
       }

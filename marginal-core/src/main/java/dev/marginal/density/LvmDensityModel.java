@@ -478,9 +478,9 @@ public final class LvmDensityModel implements DensityModel {
   @Override
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("kind", "deep latent variable model");
+    m.put("model", "deep latent variable model");
     m.put("architecture", model.config().toString());
-    m.put("latentDim", model.latentDim());
+    m.put("latent_dim", model.latentDim());
     long count = 0;
     for (Parameter p : model.parameters()) {
       count += p.size();

@@ -38,4 +38,17 @@ class JsonTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": [1, 2"));
     assertTrue(e.getMessage().startsWith("invalid JSON at offset"), e.getMessage());
   }
+
+  @Test
+  void nonFiniteNumbersAreWrittenAsNullNeverAsInvalidJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("nan", Double.NaN);
+    m.put("inf", Double.POSITIVE_INFINITY);
+    m.put("ninf", Float.NEGATIVE_INFINITY);
+    m.put("x", 1.5);
+    String text = Json.writeCompact(m);
+    assertEquals("{\"nan\":null,\"inf\":null,\"ninf\":null,\"x\":1.5}", text);
+    Map<String, Object> back = Json.parseObject(text);
+    assertTrue(back.containsKey("nan") && back.get("nan") == null, text);
+  }
 }

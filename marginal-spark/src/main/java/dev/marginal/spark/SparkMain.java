@@ -130,8 +130,9 @@ public final class SparkMain {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("rows", e.rows());
     r.put("mean_log_likelihood", e.mean());
+    r.put("mean_log_likelihood_se", e.stdErr());
     r.put("nll", -e.mean());
-    r.put("std_err", e.stdErr());
+    r.put("nll_se", e.stdErr());
     return dev.marginal.io.Json.write(r);
   }
 

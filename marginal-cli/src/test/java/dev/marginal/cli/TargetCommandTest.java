@@ -96,6 +96,28 @@ class TargetCommandTest {
     assertTrue(bad.err().contains("--ema 0.9 (the checkpoint's run had 0.0)"), bad.err());
   }
 
+  /**
+   * An annealed run states its schedule and records it in the model's provenance, and a resume with another
+   * --anneal is refused, naming the option (exact resume of an annealed run: ReverseKlTrainerTest).
+   */
+  @Test
+  void annealedRunIsRecordedAndAResumeWithAnotherScheduleIsRefused() throws IOException {
+    String[] common = {"target", "--target", "u2", "--anneal", "0.8", "--ema", "0", "--eval-samples", "20",
+        "--eval-k", "10"};
+    Path straight = dir.resolve("annealed.marginal");
+    CliRun full = CliRun.of(concat(common, "--iters", "40", "--out", straight.toString()));
+    assertEquals(0, full.code(), full.toString());
+    assertTrue(full.out().contains("β from 0.01 to 1 over the first 80% of the iterations"), full.out());
+    Object options = ModelFile.read(straight).provenance().get("training_options");
+    assertTrue(options instanceof Map<?, ?> m && ((Number) m.get("annealFraction")).doubleValue() == 0.8,
+        String.valueOf(options));
+    CliRun bad = CliRun.of("target", "--target", "u2", "--anneal", "0.5", "--ema", "0", "--iters", "40",
+        "--resume", dir.resolve("annealed.marginal.ckpt").toString(), "--out",
+        dir.resolve("annealed-bad.marginal").toString());
+    assertEquals(2, bad.code(), bad.toString());
+    assertTrue(bad.err().contains("--anneal 0.5 (the checkpoint's run had 0.8)"), bad.err());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] c = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);

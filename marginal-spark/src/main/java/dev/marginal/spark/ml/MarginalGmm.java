@@ -1,5 +1,6 @@
 package dev.marginal.spark.ml;
 
+import dev.marginal.io.Version;
 import dev.marginal.density.GmmDensityModel;
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.models.GaussianMixtureModel;
@@ -197,6 +198,7 @@ public final class MarginalGmm extends Estimator<MarginalDensityModel> implement
     }
     Map<String, Object> provenance = new LinkedHashMap<>();
     provenance.put("engine", "spark");
+    provenance.put("marginal_version", Version.get());
     provenance.put("seed", (Long) $(seed));
     provenance.put("rows", rows);
     provenance.put("converged", fit.converged());

@@ -1,5 +1,6 @@
 package dev.marginal.spark.ml;
 
+import dev.marginal.io.Version;
 import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.models.Ppca;
 import dev.marginal.spark.SparkRowChunks;
@@ -99,6 +100,7 @@ public final class MarginalPpca extends Estimator<MarginalDensityModel> implemen
     }
     Map<String, Object> provenance = new LinkedHashMap<>();
     provenance.put("engine", "spark");
+    provenance.put("marginal_version", Version.get());
     provenance.put("rows", rows);
     PpcaDensityModel model = PpcaDensityModel.of(ppca, TrainingRows.columns($(inputCols), dim), null);
     MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),

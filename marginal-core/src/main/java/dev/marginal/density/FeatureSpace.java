@@ -177,6 +177,20 @@ final class FeatureSpace {
     }
   }
 
+  /**
+   * Exact log densities in the user's space: the model-space log densities plus this space's log-Jacobian, with zero
+   * standard errors.
+   *
+   * @param modelLogProb log densities of the rows in the model's (standardized) space; adjusted in place
+   */
+  DensityModel.LogDensity exactLogDensity(double[] modelLogProb) {
+    double logJacobian = logJacobian();
+    for (int i = 0; i < modelLogProb.length; i++) {
+      modelLogProb[i] += logJacobian;
+    }
+    return new DensityModel.LogDensity(modelLogProb, new double[modelLogProb.length], "exact");
+  }
+
   /** The standardized flag, for model summaries. */
   boolean standardized() {
     return standardizer != null;

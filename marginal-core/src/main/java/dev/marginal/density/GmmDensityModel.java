@@ -107,11 +107,7 @@ public final class GmmDensityModel implements DensityModel {
   @Override
   public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
     FeatureSpace.requireExact(KIND, options);
-    double[] lp = mixture.logProb(space.toModel(data));
-    for (int i = 0; i < lp.length; i++) {
-      lp[i] += space.logJacobian();
-    }
-    return new LogDensity(lp, new double[lp.length], "exact");
+    return space.exactLogDensity(mixture.logProb(space.toModel(data)));
   }
 
   /** Draws as scikit-learn does: multinomial component counts, rows grouped by component in order. */

@@ -107,11 +107,7 @@ public final class PpcaDensityModel implements DensityModel {
   @Override
   public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
     FeatureSpace.requireExact(KIND, options);
-    double[] lp = ppca.logProb(space.toModel(data));
-    for (int i = 0; i < lp.length; i++) {
-      lp[i] += space.logJacobian();
-    }
-    return new LogDensity(lp, new double[lp.length], "exact");
+    return space.exactLogDensity(ppca.logProb(space.toModel(data)));
   }
 
   @Override

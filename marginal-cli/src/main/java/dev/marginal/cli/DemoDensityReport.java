@@ -3,6 +3,7 @@ package dev.marginal.cli;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.DensityModel.Estimator;
+import dev.marginal.math.MeanEstimate;
 import dev.marginal.density.DensityModel.ScoreOptions;
 import dev.marginal.plot.Box;
 import dev.marginal.plot.DensityPlot;
@@ -95,7 +96,7 @@ final class DemoDensityReport {
       double[] diff = pairedDifference(d.lvm(Objective.IWAE), d.gmm());
       double mean = java.util.Arrays.stream(diff).average().orElse(Double.NaN);
       out.add(String.format(java.util.Locale.ROOT, "%s %+.3f ± %.3f", d.name(), mean,
-          ScoreCommand.standardErrorOfMean(diff)));
+          MeanEstimate.standardError(diff)));
     }
     return out;
   }

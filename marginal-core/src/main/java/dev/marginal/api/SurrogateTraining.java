@@ -82,63 +82,56 @@ public final class SurrogateTraining {
   /**
    * How a run is watched and controlled; every part is optional.
    *
-   * @param progress receives every step
-   * @param onEvaluation receives the metrics of every evaluation
-   * @param stop polled after every step; true checkpoints and stops (INTERRUPTED)
-   * @param evalEvery evaluate every this many steps (0 = only at the end)
-   * @param metrics how evaluations are done
+   * @param run evaluations (when, with which settings, who hears), checkpoint interval, progress and stop
+   *     ({@link ReverseKlRun.Control}); with a {@code checkpoint} file its checkpoint sink writes that file
    * @param checkpoint checkpoint file, or null
-   * @param checkpointEvery checkpoint every this many steps (0 = only at the end and when stopped)
    * @param resume a checkpoint to continue from, or null
    * @param provenanceExtras entries added to the provenance stored in checkpoints
    */
-  public record Control(Progress progress, Consumer<SurrogateMetrics> onEvaluation, BooleanSupplier stop,
-      long evalEvery, SurrogateMetrics.Settings metrics, Path checkpoint, long checkpointEvery, ModelFile resume,
+  public record Control(ReverseKlRun.Control run, Path checkpoint, ModelFile resume,
       Map<String, Object> provenanceExtras) {
     public Control {
-      dev.marginal.config.ParameterException.atLeast("evalEvery", evalEvery, 0);
-      dev.marginal.config.ParameterException.atLeast("checkpointEvery", checkpointEvery, 0);
+      Objects.requireNonNull(run, "run");
       provenanceExtras = Map.copyOf(provenanceExtras);
     }
 
     /** Silent, evaluated once at the end with the default metric settings, no checkpoints. */
     public static Control none() {
-      return new Control(Progress.silent(), m -> { }, () -> false, 0, SurrogateMetrics.Settings.defaults(), null,
-          0, null, Map.of());
+      return new Control(ReverseKlRun.Control.defaults(), null, null, Map.of());
     }
 
     public Control withProgress(Progress p) {
-      return new Control(p, onEvaluation, stop, evalEvery, metrics, checkpoint, checkpointEvery, resume,
-          provenanceExtras);
+      return withRun(run.withProgress(p));
     }
 
     public Control withOnEvaluation(Consumer<SurrogateMetrics> c) {
-      return new Control(progress, c, stop, evalEvery, metrics, checkpoint, checkpointEvery, resume,
-          provenanceExtras);
+      return withRun(run.withOnEvaluation(c));
     }
 
     public Control withStop(BooleanSupplier s) {
-      return new Control(progress, onEvaluation, s, evalEvery, metrics, checkpoint, checkpointEvery, resume,
-          provenanceExtras);
+      return withRun(run.withStop(s));
     }
 
+    /** Evaluates every {@code every} steps (0 = only at the end) with {@code settings}. */
     public Control withEvaluation(long every, SurrogateMetrics.Settings settings) {
-      return new Control(progress, onEvaluation, stop, every, settings, checkpoint, checkpointEvery, resume,
-          provenanceExtras);
+      return withRun(run.withEvaluation(every, settings));
     }
 
+    /** Checkpoints to {@code path} every {@code every} steps (0 = only at the end and when stopped). */
     public Control withCheckpoint(Path path, long every) {
-      return new Control(progress, onEvaluation, stop, evalEvery, metrics, path, every, resume, provenanceExtras);
+      return new Control(run.withCheckpoints(every, run.checkpoints().sink()), path, resume, provenanceExtras);
     }
 
     public Control withResume(ModelFile file) {
-      return new Control(progress, onEvaluation, stop, evalEvery, metrics, checkpoint, checkpointEvery, file,
-          provenanceExtras);
+      return new Control(run, checkpoint, file, provenanceExtras);
     }
 
     public Control withProvenanceExtras(Map<String, Object> extras) {
-      return new Control(progress, onEvaluation, stop, evalEvery, metrics, checkpoint, checkpointEvery, resume,
-          extras);
+      return new Control(run, checkpoint, resume, extras);
+    }
+
+    public Control withRun(ReverseKlRun.Control r) {
+      return new Control(r, checkpoint, resume, provenanceExtras);
     }
   }
 
@@ -177,14 +170,14 @@ public final class SurrogateTraining {
     Path ckpt = control.checkpoint();
     ReverseKlRun.Result run;
     try {
-      run = ReverseKlRun.run(trainer, target, options, control.evalEvery(), control.checkpointEvery(),
-          control.metrics(), control.progress(), control.stop(),
-          t -> {
-            if (ckpt != null) {
-              LvmCheckpoint.write(ckpt, model, t, record);
-            }
-          }, control.onEvaluation());
+      ReverseKlRun.Control runControl = ckpt == null ? control.run()
+          : control.run().withCheckpoints(control.run().checkpoints().every(),
+              t -> LvmCheckpoint.write(ckpt, model, t, record));
+      run = ReverseKlRun.run(trainer, target, options, runControl);
     } catch (IOException e) {
+      if (ckpt == null) {
+        throw new java.io.UncheckedIOException("checkpoint sink failed: " + e.getMessage(), e);
+      }
       ReverseKlTrainer t = trainer;
       LvmDensityModel m = model;
       throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, m, t, record));

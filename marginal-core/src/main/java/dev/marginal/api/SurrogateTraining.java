@@ -2,6 +2,7 @@ package dev.marginal.api;
 
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Provenance;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.targets.Target;
 import dev.marginal.train.CheckpointWriteException;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Trains a reverse-KL surrogate q(x) for an unnormalized target in one call and returns the model to use: with
@@ -86,7 +88,8 @@ public final class SurrogateTraining {
    *     ({@link ReverseKlRun.Control}); with a {@code checkpoint} file its checkpoint sink writes that file
    * @param checkpoint checkpoint file, or null
    * @param resume a checkpoint to continue from, or null
-   * @param provenanceExtras entries added to the provenance stored in checkpoints
+   * @param provenanceExtras entries added to the provenance stored in checkpoints (beside {@link Provenance#toMap()}
+   *     and the run's fingerprint)
    */
   public record Control(ReverseKlRun.Control run, Path checkpoint, ModelFile resume,
       Map<String, Object> provenanceExtras) {
@@ -161,18 +164,20 @@ public final class SurrogateTraining {
       model = new LvmDensityModel(surrogate, columns(target.dim()), null).withSupport(target.support());
       trainer = new ReverseKlTrainer(surrogate, target, options);
     }
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("seed", options.seed());
-    record.put("target", target.name());
-    record.put("training_options", options.toMap());
-    record.put(RunFingerprint.KEY, fingerprint);
-    record.putAll(control.provenanceExtras());
+    Map<String, Object> extras = new LinkedHashMap<>();
+    extras.put(RunFingerprint.KEY, fingerprint);
+    extras.putAll(control.provenanceExtras());
+    Supplier<Map<String, Object>> record = () -> {
+      Map<String, Object> p = clock.stop(options.seed(), target.name(), 0, List.of(), options.toMap()).toMap();
+      p.putAll(extras);
+      return p;
+    };
     Path ckpt = control.checkpoint();
     ReverseKlRun.Result run;
     try {
       ReverseKlRun.Control runControl = ckpt == null ? control.run()
           : control.run().withCheckpoints(control.run().checkpoints().every(),
-              t -> LvmCheckpoint.write(ckpt, model, t, record));
+              t -> LvmCheckpoint.write(ckpt, model, t, record.get()));
       run = ReverseKlRun.run(trainer, target, options, runControl);
     } catch (IOException e) {
       if (ckpt == null) {
@@ -180,7 +185,7 @@ public final class SurrogateTraining {
       }
       ReverseKlTrainer t = trainer;
       LvmDensityModel m = model;
-      throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, m, t, record));
+      throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, m, t, record.get()));
     }
     if (run.status() != ReverseKlRun.Status.DIVERGED) {
       trainer.finishWithAveragedParametersInPlace();

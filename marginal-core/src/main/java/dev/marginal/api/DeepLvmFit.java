@@ -253,7 +253,7 @@ public final class DeepLvmFit {
       DeepLvmOptions options, String validation) {
     Map<String, Object> m = new LinkedHashMap<>(training.toMap());
     m.put("latent", config.latentDim());
-    m.put("hidden", config.hidden());
+    m.put("hidden", java.util.Arrays.stream(config.hidden()).boxed().toList());
     m.put("activation", config.activation().id());
     m.put("decoder", config.decoder().id());
     m.put("inference", options.inference().perDatapoint() ? LvmDensityModel.PER_DATAPOINT : "amortized");

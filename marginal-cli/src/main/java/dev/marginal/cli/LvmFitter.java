@@ -44,8 +44,7 @@ final class LvmFitter {
     }
     LvmTrainingOptions training = options.resolvedTraining();
     checkLimits(data, options, training);
-    long perEpoch = (data.rows() + training.batchSize() - 1) / training.batchSize();
-    long total = training.maxSteps() > 0 ? training.maxSteps() : perEpoch * training.epochs();
+    long total = DeepLvmFit.plannedSteps(data, options);
     DeepLvmFit.Result result;
     try (InterruptGuard guard = new InterruptGuard()) {
       TerminalProgress progress = TerminalProgress.onTerminal("fit lvm " + training.objectiveLabel(), total,

@@ -1,6 +1,7 @@
 package dev.marginal.api;
 
 import dev.marginal.config.ParameterException;
+import dev.marginal.data.Batches;
 import dev.marginal.data.Binarization;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
@@ -281,6 +282,22 @@ public final class DeepLvmFit {
       return training;
     }
     return training.withWarmupEpochs(epochs.intValue());
+  }
+
+  /**
+   * The optimisation steps a fit of {@code data} with {@code options} plans (a progress bar's total): the step budget
+   * when one is set, otherwise the epochs times the minibatches of an epoch over the training rows, counted after a
+   * validation fraction is split off. Early stopping or divergence can end a run sooner.
+   */
+  public static long plannedSteps(Dataset data, DeepLvmOptions options) {
+    LvmTrainingOptions training = options.resolvedTraining();
+    if (training.maxSteps() > 0) {
+      return training.maxSteps();
+    }
+    double f = options.validationFraction();
+    // As Dataset.split rounds the training share.
+    int rows = f > 0 ? (int) Math.round((1 - f) * data.rows()) : data.rows();
+    return (long) Batches.count(rows, training.batchSize()) * training.epochs();
   }
 
   /**

@@ -166,7 +166,7 @@ final class TargetCommand implements Callable<Integer> {
         .output("checkpoint", out.resolveSibling(out.getFileName() + ".ckpt"), resume)
         .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
     lock = OutputLock.acquire("--out", out);
-    Parallel.setDefaultThreads(threads);
+    Parallel.setThreads(threads);
     String commandLine = Commands.commandLine(spec);
     SurrogateTraining.Result result = run(t, options, Map.of("command_line", commandLine));
     PrintWriter err = spec.commandLine().getErr();

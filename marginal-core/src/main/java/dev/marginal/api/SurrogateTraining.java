@@ -92,7 +92,8 @@ public final class SurrogateTraining {
    * How a run is watched and controlled; every part is optional.
    *
    * @param run evaluations (when, with which settings, who hears), checkpoint interval, progress and stop
-   *     ({@link ReverseKlRun.Control}); with a {@code checkpoint} file its checkpoint sink writes that file
+   *     ({@link ReverseKlRun.Control}); its progress also receives a {@link dev.marginal.train.SurrogateReport} at
+   *     every evaluation; with a {@code checkpoint} file its checkpoint sink writes that file
    * @param checkpoint checkpoint file, or null
    * @param resume a checkpoint to continue from, or null
    * @param provenanceExtras entries added to the provenance stored in checkpoints (beside {@link Provenance#toMap()}
@@ -181,10 +182,14 @@ public final class SurrogateTraining {
     };
     Path ckpt = control.checkpoint();
     ReverseKlRun.Result run;
+    ReportingProgress reporting = new ReportingProgress(control.run().progress(),
+        control.run().evaluations().listener(), trainer);
     try {
-      ReverseKlRun.Control runControl = ckpt == null ? control.run()
-          : control.run().withCheckpoints(control.run().checkpoints().every(),
-              t -> LvmCheckpoint.write(ckpt, model, t, record.get()));
+      ReverseKlRun.Control runControl = control.run().withProgress(reporting).withOnEvaluation(reporting);
+      if (ckpt != null) {
+        runControl = runControl.withCheckpoints(runControl.checkpoints().every(),
+            t -> LvmCheckpoint.write(ckpt, model, t, record.get()));
+      }
       run = ReverseKlRun.run(trainer, target, options, runControl);
     } catch (IOException e) {
       if (ckpt == null) {
@@ -193,6 +198,8 @@ public final class SurrogateTraining {
       ReverseKlTrainer t = trainer;
       LvmDensityModel m = model;
       throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, m, t, record.get()));
+    } finally {
+      reporting.close();
     }
     if (run.status() != ReverseKlRun.Status.DIVERGED) {
       trainer.finishWithAveragedParametersInPlace();

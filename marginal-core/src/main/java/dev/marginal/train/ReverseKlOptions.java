@@ -66,11 +66,20 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
    * @param objective SUMO (unbiased), IWAE or ELBO (lower bounds)
    * @param numSamples K for IWAE/ELBO, >= 1
    * @param minTerms m for SUMO, >= 1
+   * @param pathGradient whether the decoder's gradient flows only through the samples x (the "sticking the
+   *     landing" estimator of Roeder et al. 2017, see {@link ReverseKlTrainer}) rather than also through the
+   *     decoder parameters inside the log q(x) estimate, whose contribution has expectation zero
    */
-  public record Estimator(LvmTrainingOptions.Objective objective, int numSamples, int minTerms) {
+  public record Estimator(LvmTrainingOptions.Objective objective, int numSamples, int minTerms,
+      boolean pathGradient) {
     public Estimator {
       ParameterException.atLeast("numSamples", numSamples, 1);
       ParameterException.atLeast("minTerms", minTerms, 1);
+    }
+
+    /** With the total gradient (no path-gradient estimator). */
+    public Estimator(LvmTrainingOptions.Objective objective, int numSamples, int minTerms) {
+      this(objective, numSamples, minTerms, false);
     }
   }
 
@@ -216,15 +225,24 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
   }
 
   public ReverseKlOptions withObjective(LvmTrainingOptions.Objective o) {
-    return withEstimation(new Estimator(o, numSamples(), minTerms()));
+    return withEstimation(new Estimator(o, numSamples(), minTerms(), pathGradient()));
   }
 
   public ReverseKlOptions withNumSamples(int k) {
-    return withEstimation(new Estimator(objective(), k, minTerms()));
+    return withEstimation(new Estimator(objective(), k, minTerms(), pathGradient()));
   }
 
   public ReverseKlOptions withMinTerms(int m) {
-    return withEstimation(new Estimator(objective(), numSamples(), m));
+    return withEstimation(new Estimator(objective(), numSamples(), m, pathGradient()));
+  }
+
+  /** Whether the decoder follows the path gradient only ({@link Estimator#pathGradient()}). */
+  public ReverseKlOptions withPathGradient(boolean on) {
+    return withEstimation(new Estimator(objective(), numSamples(), minTerms(), on));
+  }
+
+  public boolean pathGradient() {
+    return estimation.pathGradient();
   }
 
   public ReverseKlOptions withLearningRates(double decoder, double encoder) {
@@ -362,6 +380,7 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
     m.put("objective", objective().id());
     m.put("k", numSamples());
     m.put("minTerms", minTerms());
+    m.put("pathGradient", pathGradient());
     m.put("batch", batchSize());
     m.put("iterations", iterations());
     m.put("decoderLr", decoderLr());

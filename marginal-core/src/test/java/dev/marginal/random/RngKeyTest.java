@@ -45,6 +45,19 @@ class RngKeyTest {
   // ---------------------------------------------------------------- derivation
 
   @Test
+  void seedRecoversTheSeedOfARootKeyAndNamesEveryOtherKey() {
+    for (long seed : new long[] {0, 1, -1, 42, Long.MIN_VALUE, Long.MAX_VALUE, 0x5DEECE66DL}) {
+      assertEquals(seed, RngKey.of(seed).seed(), "seed " + seed);
+    }
+    RngKey derived = RngKey.of(7).foldIn(3).split(5, 2);
+    assertEquals(derived, RngKey.of(derived.seed()));
+    for (long z : new long[] {0, 1, 0x8C55A664B07B23A1L, -12345}) {
+      assertEquals(z, RngKey.unmix(RngKey.mix(z)), "unmix after mix of " + z);
+      assertEquals(z, RngKey.mix(RngKey.unmix(z)), "mix after unmix of " + z);
+    }
+  }
+
+  @Test
   void splitKeysAreDistinctFromEachOtherAndFromTheParent() {
     RngKey key = RngKey.of(42);
     Set<Long> states = new HashSet<>();

@@ -27,6 +27,11 @@ import java.util.Objects;
  *       β2 = 0.98 it lowered W1(x1) on all three seeds, by less than 0.01.</li>
  * </ul>
  *
+ * <p>The decoder's path gradient ({@link Estimator#pathGradient()}) is off by default: at 20,000 iterations it
+ * lowered the funnel's KL (0.015 against 0.025–0.031) but not its W1(x1), was within noise on the 2-D mixture, and
+ * left U1–U4 at 0.8–1.25 nats, where mode collapse (U1) and a band that misses the sine ridge (U2–U4) hold every
+ * setting of rate, latent size, width and batch screened (BENCHMARKS.md).
+ *
  * <p>The seed's settings remain selectable: {@code withLearningRates(5e-5, 5e-5).withAdamBeta2(0.999)
  * .withAveraging(0)}.
  *

@@ -128,7 +128,7 @@ class TargetCommandTest {
     CliRun run = CliRun.of("target", "--target", "mixture", "--decoder-gradient", "path", "--ema", "0",
         "--eval-samples", "20", "--eval-k", "10", "--iters", "30", "--out", model.toString());
     assertEquals(0, run.code(), run.toString());
-    Object options = ModelFile.read(model).provenance().get("training_options");
+    Object options = ModelFile.read(model).provenance().get("options");
     assertTrue(options instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("pathGradient")), String.valueOf(options));
     CliRun other = CliRun.of("target", "--target", "mixture", "--decoder-gradient", "total", "--ema", "0",
         "--iters", "40", "--resume", dir.resolve("path.marginal.ckpt").toString(), "--out",

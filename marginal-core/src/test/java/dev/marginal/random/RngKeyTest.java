@@ -122,6 +122,22 @@ class RngKeyTest {
   }
 
   @Test
+  void normalSlicesAreTheWholeStreamsValuesIncludingHalfPairs() {
+    RngKey key = RngKey.of(7);
+    float[] whole = key.normals(23);
+    for (int first = 0; first <= 23; first++) {
+      for (int n = 0; first + n <= 23; n++) {
+        float[] slice = new float[n + 2];
+        Samplers.normals(key, first, slice, 1, n);
+        assertArrayEquals(Arrays.copyOfRange(whole, first, first + n), Arrays.copyOfRange(slice, 1, n + 1),
+            "slice from " + first + " of " + n);
+        assertEquals(0f, slice[0]);
+        assertEquals(0f, slice[n + 1]);
+      }
+    }
+  }
+
+  @Test
   void floatAndDoubleStreamsAgree() {
     RngKey key = RngKey.of(8);
     double[] nd = new double[11];

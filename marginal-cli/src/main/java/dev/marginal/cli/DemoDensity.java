@@ -134,14 +134,19 @@ final class DemoDensity {
         .withBinarization(Binarization.NONE).withMinTerms(LVM_SUMO_MIN_TERMS).withClipNorm(LVM_CLIP_NORM);
   }
 
+  /** The library's options for the deep LVM trained with {@code o}: latent 2, hidden 64-64 tanh, Gaussian decoder. */
+  static DeepLvmOptions fitOptions(LvmTrainingOptions o) {
+    return DeepLvmOptions.defaults().withArchitecture(new DeepLvmOptions.Architecture(LVM_LATENT, LVM_HIDDEN,
+        Activation.TANH, DeepLvm.Decoder.GAUSSIAN)).withTraining(o).withWarmupEpochs(o.warmupEpochs());
+  }
+
   /**
    * A deep LVM with a Gaussian decoder, fitted to {@code train} by {@link DeepLvmFit} with the demo's training
    * options and no KL warm-up; every objective starts from the same weights. {@code marginal fit --model lvm} with
    * the same settings (see {@code bench/demo-density.sh}) makes the same call, so reproduces these models.
    */
   private static LvmDensityModel trainLvm(String name, Dataset train, LvmTrainingOptions o, DemoSettings s) {
-    DeepLvmOptions options = DeepLvmOptions.defaults().withArchitecture(new DeepLvmOptions.Architecture(LVM_LATENT,
-        LVM_HIDDEN, Activation.TANH, DeepLvm.Decoder.GAUSSIAN)).withTraining(o).withWarmupEpochs(o.warmupEpochs());
+    DeepLvmOptions options = fitOptions(o);
     Progress progress = TerminalProgress.onTerminal(name + ", deep LVM " + o.objectiveLabel(), o.maxSteps(),
         s.quiet());
     return DeepLvmFit.fit(train, options, DeepLvmFit.Control.none().withProgress(progress)).model();

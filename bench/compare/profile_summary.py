@@ -66,6 +66,7 @@ def main(path, detail=0):
     counts = collections.Counter()
     frames_by_phase = collections.defaultdict(collections.Counter)
     threads = collections.Counter()
+    on_caller = collections.Counter()
     for e in events(path, "jdk.ExecutionSample"):
         st = e["values"].get("stackTrace")
         if not st or not st["frames"]:
@@ -73,11 +74,15 @@ def main(path, detail=0):
         phase, frame = phase_of(st["frames"])
         counts[phase] += 1
         frames_by_phase[phase][frame] += 1
-        threads[e["values"]["sampledThread"]["javaName"]] += 1
+        thread = e["values"]["sampledThread"]["javaName"]
+        threads[thread] += 1
+        if thread == "main":
+            on_caller[phase] += 1
     total = sum(counts.values())
     print(f"execution samples: {total} (by thread: " + ", ".join(f"{k} {v}" for k, v in threads.most_common(4)) + ")")
     for phase, n in counts.most_common():
-        print(f"  {100 * n / total:5.1f}%  {phase}")
+        # With several kernel threads, a phase whose samples are nearly all on the calling thread runs serially.
+        print(f"  {100 * n / total:5.1f}%  {phase}  ({100 * on_caller[phase] / n:.0f}% on the calling thread)")
         for frame, m in frames_by_phase[phase].most_common(detail):
             print(f"           {100 * m / total:5.1f}%  {frame}")
     gcs = events(path, "jdk.GarbageCollection")

@@ -76,26 +76,57 @@ public final class Bernoulli {
     return fusedLogProb(x);
   }
 
-  /**
-   * The same-shape case as one primitive: a single pass forward (softplus and the row sums in double in one kernel,
-   * {@link Kernels#bernoulliLogMass}) and a single pass backward, {@code ∂/∂l = g·(x − σ(l))} and {@code ∂/∂x = g·l}. Decoders of image
-   * models spend much of their time here, so the four separate primitives are fused.
-   */
+  /** The same-shape case as one primitive, {@link #fused}. */
   private Var fusedLogProb(Var x) {
-    Tensor l = logits.value();
-    Tensor xv = x.value();
-    int[] shape = l.shape();
-    int d = shape[shape.length - 1];
-    int rows = l.size() / d;
-    float[] ld = l.buffer();
-    float[] xd = xv.buffer();
-    float[] out = new float[rows];
-    int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / d);
-    int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+    int d = logits.value().dim(-1);
+    int rows = logits.value().size() / d;
     int[] xOffsets = new int[rows];
     for (int r = 0; r < rows; r++) {
       xOffsets[r] = r * d;
     }
+    return fused(x.value().buffer(), xOffsets, x);
+  }
+
+  /**
+   * The log mass of rows of {@code x} chosen by index: row t of the result is {@code Σ_j [x_{rows[t], j}·l_{t,j} −
+   * softplus(l_{t,j})]}, with x held constant. The rows of x are read in place, so a batch that repeats each data
+   * point K times needs no {@code [N, D]} copy of them; values and logit gradients are bit for bit those of
+   * {@code logProb(constant(x.gather(rows)))}.
+   *
+   * @param x observations {@code [B, D]}, D the logits' last axis
+   * @param rows for each row of the logits, in row-major order over their leading axes, its row of x
+   * @return the logits' shape without the last axis
+   */
+  public Var logProbOfRows(Tensor x, int[] rows) {
+    Tensor l = logits.value();
+    int d = l.dim(-1);
+    if (x.rank() != 2 || x.dim(1) != d || rows.length * d != l.size()) {
+      throw new IllegalArgumentException("x must be [B, " + d + "] with one row index per row of logits "
+          + Arrays.toString(l.shape()) + ", got x " + Arrays.toString(x.shape()) + " and " + rows.length
+          + " rows");
+    }
+    int[] xOffsets = new int[rows.length];
+    for (int t = 0; t < rows.length; t++) {
+      xOffsets[t] = Objects.checkIndex(rows[t], x.dim(0)) * d;
+    }
+    return fused(x.buffer(), xOffsets, null);
+  }
+
+  /**
+   * One pass forward (softplus and the row sums in double in one kernel, {@link Kernels#bernoulliLogMass}) and one
+   * pass backward, {@code ∂/∂l = g·(x − σ(l))} and, when {@code x} is a variable, {@code ∂/∂x = g·l}; row r of the
+   * observations starts at {@code xd[xOffsets[r]]}. Decoders of image models spend much of their time here, so the
+   * four separate primitives are fused.
+   */
+  private Var fused(float[] xd, int[] xOffsets, Var x) {
+    Tensor l = logits.value();
+    int[] shape = l.shape();
+    int d = shape[shape.length - 1];
+    int rows = l.size() / d;
+    float[] ld = l.buffer();
+    float[] out = new float[rows];
+    int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / d);
+    int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
     Parallel.forEach(chunks, chunks > 1, c -> {
       int r0 = c * rowsPerChunk;
       int count = Math.min(rows, r0 + rowsPerChunk) - r0;
@@ -103,6 +134,7 @@ public final class Bernoulli {
           count, out, r0);
     });
     int[] outShape = java.util.Arrays.copyOf(shape, shape.length - 1);
+    Var[] inputs = x == null ? new Var[] {logits} : new Var[] {logits, x};
     return logits.tape().record(Tensor.wrap(out, outShape), g -> {
       float[] gd = g.buffer();
       if (logits.requiresGrad()) {
@@ -115,14 +147,15 @@ public final class Bernoulli {
           for (int r = r0; r < end; r++) {
             float gr = gd[r];
             int base = r * d;
+            int xb = xOffsets[r];
             for (int j = 0; j < d; j++) {
-              sig[base + j] = gr * (xd[base + j] - sig[base + j]);
+              sig[base + j] = gr * (xd[xb + j] - sig[base + j]);
             }
           }
         });
         logits.accumulateFresh(Tensor.wrap(sig, shape));
       }
-      if (x.requiresGrad()) {
+      if (x != null && x.requiresGrad()) {
         float[] dx = new float[ld.length];
         for (int r = 0; r < rows; r++) {
           float gr = gd[r];
@@ -133,7 +166,7 @@ public final class Bernoulli {
         }
         x.accumulateFresh(Tensor.wrap(dx, shape));
       }
-    }, logits, x);
+    }, inputs);
   }
 
   /**

@@ -193,17 +193,23 @@ public final class DeepLvm implements LatentVariableModel {
   }
 
   /**
-   * As the default, and on a tape {@link Tape#forEvaluation() for evaluation} a Bernoulli decoder takes a path that
-   * records nothing, reads the rows of x in place and never holds the whole logit matrix
-   * ({@link BernoulliLogLikelihood}); the values are bit-identical.
+   * As the default, without the {@code [N, D]} copy of the rows of x for a Bernoulli decoder: on a tape
+   * {@link Tape#forEvaluation() for evaluation} it takes a path that records nothing, reads the rows of x in place
+   * and never holds the whole logit matrix ({@link BernoulliLogLikelihood}); on a recording tape, with x constant,
+   * the log mass reads the rows of x in place ({@link Bernoulli#logProbOfRows}). Values and gradients are
+   * bit-identical to the default.
    */
   @Override
   public Var logLikelihood(Var x, int[] rows, Var z) {
     Tape tape = z.tape();
-    if (config.decoder() == Decoder.BERNOULLI && !tape.watchesParameters() && x.tape() == tape
-        && !x.requiresGrad() && !z.requiresGrad() && x.value().rank() == 2 && x.value().dim(1) == dataDim()
-        && z.value().rank() == 2 && z.value().dim(0) == rows.length && z.value().dim(1) == latentDim()) {
+    boolean rowsOfX = config.decoder() == Decoder.BERNOULLI && x.tape() == tape && !x.requiresGrad()
+        && x.value().rank() == 2 && x.value().dim(1) == dataDim() && z.value().rank() == 2
+        && z.value().dim(0) == rows.length && z.value().dim(1) == latentDim();
+    if (rowsOfX && !tape.watchesParameters() && !z.requiresGrad()) {
       return tape.constant(BernoulliLogLikelihood.evaluate(decoder, x.value(), rows, z.value()));
+    }
+    if (rowsOfX) {
+      return Bernoulli.ofLogits(decoder.apply(tape, z)).logProbOfRows(x.value(), rows);
     }
     return LatentVariableModel.super.logLikelihood(x, rows, z);
   }

@@ -157,16 +157,18 @@ public final class SparkDataShards implements DataShards, AutoCloseable {
   }
 
   private static <R extends Serializable> R run(Task<R> task, Block b, int shards, int dim, boolean failFirst) {
-    TaskContext tc = TaskContext.get();
-    if (failFirst && tc != null && tc.attemptNumber() == 0) {
-      throw new IllegalStateException("injected failure of a first task attempt (testing retries)");
-    }
     List<String> columns = new ArrayList<>();
     for (int j = 0; j < dim; j++) {
       columns.add("x" + j);
     }
     Dataset rows = Dataset.of("shard " + b.index() + "/" + shards, columns, b.values());
-    return ExecutorRuntime.compute(() -> task.apply(new Shard(b.index(), shards, rows)));
+    R result = ExecutorRuntime.compute(() -> task.apply(new Shard(b.index(), shards, rows)));
+    TaskContext tc = TaskContext.get();
+    if (failFirst && tc != null && tc.attemptNumber() == 0) {
+      // After the work, as when a speculative copy loses: the attempt computed everything, its result is dropped.
+      throw new IllegalStateException("injected failure of a first task attempt (testing retries)");
+    }
+    return result;
   }
 
   /** Drops the cached shards. */

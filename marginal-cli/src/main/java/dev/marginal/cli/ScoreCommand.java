@@ -3,6 +3,8 @@ package dev.marginal.cli;
 import dev.marginal.data.CsvWriter;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.LvmDensityModel;
+import dev.marginal.estimators.RobustInterval;
+import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.math.MeanEstimate;
 import dev.marginal.density.DensityModel;
 import dev.marginal.random.RngKey;
@@ -81,18 +83,22 @@ final class ScoreCommand implements Callable<Integer> {
       header.addAll(List.of("mom_log_px", "mom_lower", "mom_upper"));
     }
     int cols = header.size();
-    double[] rows = new double[cols * lp.value().length];
-    for (int i = 0; i < lp.value().length; i++) {
-      rows[cols * i] = lp.value()[i];
-      rows[cols * i + 1] = lp.stdErr()[i];
+    double[] value = lp.value();
+    double[] stdErr = lp.stdErr();
+    WeightDiagnostics[] diagnostics = lp.diagnostics();
+    RobustInterval[] intervals = lp.intervals();
+    double[] rows = new double[cols * value.length];
+    for (int i = 0; i < value.length; i++) {
+      rows[cols * i] = value[i];
+      rows[cols * i + 1] = stdErr[i];
       if (diagnosed) {
-        rows[cols * i + 2] = lp.diagnostics()[i].ess();
-        rows[cols * i + 3] = lp.diagnostics()[i].paretoK();
+        rows[cols * i + 2] = diagnostics[i].ess();
+        rows[cols * i + 3] = diagnostics[i].paretoK();
       }
       if (robust) {
-        rows[cols * i + 2] = lp.intervals()[i].estimate();
-        rows[cols * i + 3] = lp.intervals()[i].lower();
-        rows[cols * i + 4] = lp.intervals()[i].upper();
+        rows[cols * i + 2] = intervals[i].estimate();
+        rows[cols * i + 3] = intervals[i].lower();
+        rows[cols * i + 4] = intervals[i].upper();
       }
     }
     CsvWriter.write(out, header, rows);

@@ -77,6 +77,13 @@ public final class SurrogateTraining {
     public int hashCode() {
       return Objects.hash(status, message, steps, java.util.Arrays.hashCode(losses), evaluations, warnings);
     }
+
+    @Override
+    public String toString() {
+      return "Result[model=" + model + ", status=" + status + ", message=" + message + ", steps=" + steps + ", "
+          + losses.length + " losses, evaluations=" + evaluations + ", warnings=" + warnings + ", provenance="
+          + provenance + "]";
+    }
   }
 
   /**

@@ -123,9 +123,10 @@ public final class PpcaDensityModel implements DensityModel {
     float[] out = new float[x.length * 2 * q];
     for (int i = 0; i < x.length; i++) {
       Ppca.Posterior post = ppca.posterior(x[i]);
+      double[] mean = post.mean();
       for (int a = 0; a < q; a++) {
-        out[i * 2 * q + a] = (float) post.mean()[a];
-        out[i * 2 * q + q + a] = (float) post.covariance()[a][a];
+        out[i * 2 * q + a] = (float) mean[a];
+        out[i * 2 * q + q + a] = (float) post.variance(a);
       }
     }
     List<String> names = new ArrayList<>(FeatureSpace.numbered("z", q));

@@ -3,6 +3,7 @@ package dev.marginal.distributions;
 import dev.marginal.math.Cholesky;
 import dev.marginal.random.RngKey;
 import dev.marginal.random.Samplers;
+import java.util.Arrays;
 
 /**
  * A finite mixture of multivariate Gaussians, p(x) = Σ_c π_c N(x; μ_c, Σ_c), with full, diagonal or spherical
@@ -21,8 +22,51 @@ public final class GaussianMixture implements java.io.Serializable {
   /** Relative tolerance on the weights summing to one, and on full covariances being symmetric. */
   private static final double INPUT_TOLERANCE = 1e-8;
 
-  /** Points drawn from the mixture and the component that produced each one. */
-  public record Draws(double[][] points, int[] labels) {}
+  /**
+   * Points drawn from the mixture and the component that produced each one. Immutable: the arrays are copied
+   * (deeply) in and out, and equality compares their elements.
+   *
+   * @param points the draws {@code [n][d]}
+   * @param labels the component of each draw {@code [n]}
+   */
+  public record Draws(double[][] points, int[] labels) {
+    /** Validates the lengths and copies both arrays. */
+    public Draws {
+      if (points.length != labels.length) {
+        throw new IllegalArgumentException(points.length + " points but " + labels.length + " labels");
+      }
+      points = Arrays.stream(points).map(double[]::clone).toArray(double[][]::new);
+      labels = labels.clone();
+    }
+
+    /** The draws {@code [n][d]}, a copy. */
+    @Override
+    public double[][] points() {
+      return Arrays.stream(points).map(double[]::clone).toArray(double[][]::new);
+    }
+
+    /** The component of each draw {@code [n]}, a copy. */
+    @Override
+    public int[] labels() {
+      return labels.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Draws other && Arrays.deepEquals(other.points, points)
+          && Arrays.equals(other.labels, labels);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.deepHashCode(points) + Arrays.hashCode(labels);
+    }
+
+    @Override
+    public String toString() {
+      return "Draws[points=" + Arrays.deepToString(points) + ", labels=" + Arrays.toString(labels) + "]";
+    }
+  }
 
   private final int k;
   private final int d;
@@ -314,6 +358,28 @@ public final class GaussianMixture implements java.io.Serializable {
       }
     }
     return new Draws(points, labels);
+  }
+
+  /**
+   * Whether {@code o} is a mixture with the same covariance type and the same weights, means and covariances (as
+   * stored, bit for bit); the derived factors follow from these.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GaussianMixture m && m.type == type && m.d == d && Arrays.equals(m.weights, weights)
+        && Arrays.equals(m.means, means) && Arrays.equals(m.covariances, covariances);
+  }
+
+  @Override
+  public int hashCode() {
+    return ((type.hashCode() * 31 + Arrays.hashCode(weights)) * 31 + Arrays.hashCode(means)) * 31
+        + Arrays.hashCode(covariances);
+  }
+
+  @Override
+  public String toString() {
+    return "GaussianMixture[" + k + " " + type.name().toLowerCase(java.util.Locale.ROOT) + " components in " + d
+        + " dimensions, weights=" + Arrays.toString(weights) + "]";
   }
 
   /** Component counts from n categorical draws by inverse CDF on one uniform each. */

@@ -5,6 +5,7 @@ import dev.marginal.autodiff.Var;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -80,12 +81,58 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
   /**
    * Per-point AIS results.
    *
+   * <p>Immutable: the arrays are copied (deeply) in and out, and equality compares their elements.
+   *
    * @param logMarginal the estimate per point: forward, {@code log mean_c w_c} (a lower bound in expectation);
    *     reverse, {@code −log mean_c w_c} (an upper bound in expectation)
    * @param logWeights per chain, {@code [B][C]}
    * @param acceptance the mean HMC acceptance rate over all transitions
    */
-  public record Result(double[] logMarginal, double[][] logWeights, double acceptance) {}
+  public record Result(double[] logMarginal, double[][] logWeights, double acceptance) {
+    /** Validates the lengths and copies both arrays. */
+    public Result {
+      if (logMarginal.length != logWeights.length) {
+        throw new IllegalArgumentException(logMarginal.length + " estimates but " + logWeights.length
+            + " rows of weights");
+      }
+      logMarginal = logMarginal.clone();
+      logWeights = deepCopy(logWeights);
+    }
+
+    /** The estimate per point, a copy. */
+    @Override
+    public double[] logMarginal() {
+      return logMarginal.clone();
+    }
+
+    /** The log weights per point and chain {@code [B][C]}, a copy. */
+    @Override
+    public double[][] logWeights() {
+      return deepCopy(logWeights);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Result r && Double.compare(r.acceptance, acceptance) == 0
+          && Arrays.equals(r.logMarginal, logMarginal) && Arrays.deepEquals(r.logWeights, logWeights);
+    }
+
+    @Override
+    public int hashCode() {
+      return (31 * Arrays.hashCode(logMarginal) + Arrays.deepHashCode(logWeights)) * 31
+          + Double.hashCode(acceptance);
+    }
+
+    @Override
+    public String toString() {
+      return "Result[logMarginal=" + Arrays.toString(logMarginal) + ", logWeights="
+          + Arrays.deepToString(logWeights) + ", acceptance=" + acceptance + "]";
+    }
+
+    private static double[][] deepCopy(double[][] a) {
+      return Arrays.stream(a).map(double[]::clone).toArray(double[][]::new);
+    }
+  }
 
   /** β_0..β_T of the sigmoid schedule. */
   double[] schedule() {

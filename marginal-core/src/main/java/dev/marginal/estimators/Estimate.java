@@ -1,15 +1,29 @@
 package dev.marginal.estimators;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * A per-point estimate of log p(x) with its Monte Carlo standard error, from R independent repeats of an
  * estimator: {@code mean[i] = (1/R) Σ_r v_{ir}}, {@code stdErr[i] = s_i / √R} with s_i the sample standard deviation.
  * For a lower bound (ELBO, IWAE) the standard error covers only the noise, not the bias.
+ *
+ * <p>Immutable: the arrays are copied in and out, and two estimates are equal when their values are.
  *
  * @param mean per-point means, nats
  * @param stdErr per-point standard errors of the means (NaN when R = 1)
  * @param repeats R
  */
 public record Estimate(double[] mean, double[] stdErr, int repeats) {
+  /** Validates the lengths and copies both arrays. */
+  public Estimate {
+    if (mean.length != stdErr.length) {
+      throw new IllegalArgumentException(mean.length + " means but " + stdErr.length + " standard errors");
+    }
+    mean = mean.clone();
+    stdErr = stdErr.clone();
+  }
+
   /** Builds an estimate from draws {@code values[r][i]} (repeat r, point i), accumulated in double. */
   public static Estimate fromDraws(double[][] values) {
     int r = values.length;
@@ -55,8 +69,31 @@ public record Estimate(double[] mean, double[] stdErr, int repeats) {
     return Math.sqrt(s) / mean.length;
   }
 
+  /** The per-point means, a copy. */
+  @Override
+  public double[] mean() {
+    return mean.clone();
+  }
+
+  /** The per-point standard errors, a copy. */
+  @Override
+  public double[] stdErr() {
+    return stdErr.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Estimate e && e.repeats == repeats && Arrays.equals(e.mean, mean)
+        && Arrays.equals(e.stdErr, stdErr);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(Arrays.hashCode(mean), Arrays.hashCode(stdErr), repeats);
+  }
+
   @Override
   public String toString() {
-    return String.format("%.4f ± %.4f nats (%d points, %d repeats)", overallMean(), overallStdErr(), size(), repeats);
+    return String.format(java.util.Locale.ROOT, "%.4f ± %.4f nats (%d points, %d repeats)", overallMean(), overallStdErr(), size(), repeats);
   }
 }

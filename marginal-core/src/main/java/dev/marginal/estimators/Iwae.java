@@ -5,6 +5,7 @@ import dev.marginal.autodiff.Var;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * The importance-weighted bound with K samples z_k ~ q(z|x):
@@ -98,13 +99,51 @@ public final class Iwae implements LogMarginalEstimator {
   /**
    * IWAE values with the diagnostics of their weights.
    *
+   * <p>Immutable: the arrays are copied in and out, and equality compares their elements.
+   *
    * @param values per-point IWAE_K, shape {@code [B]}
-   * @param diagnostics per-point weight diagnostics
+   * @param diagnostics per-point weight diagnostics {@code [B]}
    */
   public record Diagnosed(double[] values, WeightDiagnostics[] diagnostics) {
+    /** Validates the lengths and copies both arrays. */
+    public Diagnosed {
+      if (values.length != diagnostics.length) {
+        throw new IllegalArgumentException(values.length + " values but " + diagnostics.length + " diagnostics");
+      }
+      values = values.clone();
+      diagnostics = diagnostics.clone();
+    }
+
+    /** The per-point IWAE_K values, a copy. */
+    @Override
+    public double[] values() {
+      return values.clone();
+    }
+
+    /** The per-point weight diagnostics, a copy. */
+    @Override
+    public WeightDiagnostics[] diagnostics() {
+      return diagnostics.clone();
+    }
+
     /** The per-run summary of {@link #diagnostics()}. */
     public DiagnosticsSummary summary() {
       return DiagnosticsSummary.of(java.util.List.of(diagnostics));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Diagnosed d && Arrays.equals(d.values, values) && Arrays.equals(d.diagnostics, diagnostics);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.hashCode(values) + Arrays.hashCode(diagnostics);
+    }
+
+    @Override
+    public String toString() {
+      return "Diagnosed[values=" + Arrays.toString(values) + ", diagnostics=" + Arrays.toString(diagnostics) + "]";
     }
   }
 

@@ -47,7 +47,8 @@ public final class ModelFile {
   private final Map<String, Float64> float64;
 
   /**
-   * A double-precision array stored without rounding.
+   * A double-precision array stored without rounding. Immutable: the arrays are copied in and out, and equality
+   * compares their elements.
    *
    * @param values row-major elements, as many as the product of {@code shape}
    * @param shape the dimensions, each at least 0
@@ -88,6 +89,21 @@ public final class ModelFile {
     @Override
     public int[] shape() {
       return shape.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Float64 f && Arrays.equals(f.shape, shape) && Arrays.equals(f.values, values);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.hashCode(shape) + Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+      return "Float64[shape=" + Arrays.toString(shape) + ", values=" + Arrays.toString(values) + "]";
     }
   }
 

@@ -1,9 +1,12 @@
 package dev.marginal.models;
 
 import dev.marginal.distributions.GaussianMixture;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * A Gaussian mixture fitted by EM, with its convergence record.
+ * A Gaussian mixture fitted by EM, with its convergence record. Immutable: the history is copied in and out, and
+ * equality compares values (the mixture's parameters, the history's elements).
  *
  * @param mixture the fitted parameters
  * @param converged whether the best restart stopped because the lower bound changed by less than {@code tol}
@@ -29,6 +32,24 @@ public record GmmFit(
   @Override
   public double[] lowerBoundHistory() {
     return lowerBoundHistory.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GmmFit f && f.mixture.equals(mixture) && f.converged == converged && f.nIter == nIter
+        && Double.compare(f.lowerBound, lowerBound) == 0 && Arrays.equals(f.lowerBoundHistory, lowerBoundHistory)
+        && Objects.equals(f.options, options);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(mixture, converged, nIter, lowerBound, Arrays.hashCode(lowerBoundHistory), options);
+  }
+
+  @Override
+  public String toString() {
+    return "GmmFit[mixture=" + mixture + ", converged=" + converged + ", nIter=" + nIter + ", lowerBound="
+        + lowerBound + ", lowerBoundHistory=" + Arrays.toString(lowerBoundHistory) + ", options=" + options + "]";
   }
 
   /**

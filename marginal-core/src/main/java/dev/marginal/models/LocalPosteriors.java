@@ -6,6 +6,7 @@ import dev.marginal.autodiff.Var;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -98,9 +99,36 @@ public final class LocalPosteriors {
   /**
    * The batch rows on a tape: {@code q} is N(μ_rows, diag exp(logVar_rows)) with log σ² clamped by
    * {@link DiagNormal#ofLogVar}; {@code loc} and {@code logVar} are leaves whose gradients {@link #accumulateGrad}
-   * adds back into the parameters.
+   * adds back into the parameters. The rows are copied in and out; equality compares them by value and the
+   * tape variables by identity.
    */
-  public record Batch(int[] rows, Var loc, Var logVar, DiagNormal q) {}
+  public record Batch(int[] rows, Var loc, Var logVar, DiagNormal q) {
+    /** Copies the rows. */
+    public Batch {
+      rows = rows.clone();
+    }
+
+    /** The batch's row indices, a copy. */
+    @Override
+    public int[] rows() {
+      return rows.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Batch b && Arrays.equals(b.rows, rows) && b.loc == loc && b.logVar == logVar && b.q == q;
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(rows) * 31 + System.identityHashCode(loc);
+    }
+
+    @Override
+    public String toString() {
+      return "Batch[rows=" + Arrays.toString(rows) + "]";
+    }
+  }
 
   /**
    * Watches rows {@code rows} on {@code tape}.
@@ -110,7 +138,7 @@ public final class LocalPosteriors {
   public Batch watch(Tape tape, int[] rows) {
     Var mu = tape.variable(loc.value().gather(rows));
     Var lv = tape.variable(logVar.value().gather(rows));
-    return new Batch(rows.clone(), mu, lv, DiagNormal.ofLogVar(mu, lv));
+    return new Batch(rows, mu, lv, DiagNormal.ofLogVar(mu, lv));
   }
 
   /** q for rows {@code rows}, {@code [rows.length, d]}, as constants on {@code tape}. */
@@ -124,8 +152,8 @@ public final class LocalPosteriors {
    */
   public void accumulateGrad(Batch batch, float scale) {
     Tape tape = batch.loc().tape();
-    scatterAdd(loc.gradBuffer(), tape.grad(batch.loc()).buffer(), batch.rows(), scale);
-    scatterAdd(logVar.gradBuffer(), tape.grad(batch.logVar()).buffer(), batch.rows(), scale);
+    scatterAdd(loc.gradBuffer(), tape.grad(batch.loc()).buffer(), batch.rows, scale);
+    scatterAdd(logVar.gradBuffer(), tape.grad(batch.logVar()).buffer(), batch.rows, scale);
   }
 
   /** The Euclidean norm of the batch's gradient from the last backward pass, over both parameters. */

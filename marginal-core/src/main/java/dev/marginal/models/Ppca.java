@@ -4,6 +4,7 @@ import dev.marginal.math.Cholesky;
 import dev.marginal.math.SymmetricEigen;
 import dev.marginal.random.RngKey;
 import dev.marginal.random.Samplers;
+import java.util.Arrays;
 
 /**
  * Probabilistic PCA: z ~ N(0, I_q), x | z ~ N(W z + b, σ² I_d), so that x ~ N(b, C) with C = W Wᵀ + σ² I.
@@ -24,10 +25,62 @@ public final class Ppca {
   /**
    * A Gaussian posterior over the latent code.
    *
+   * <p>Immutable: the arrays are copied (deeply) in and out, and equality compares their elements.
+   *
    * @param mean {@code [q]}
    * @param covariance {@code [q][q]}
    */
-  public record Posterior(double[] mean, double[][] covariance) {}
+  public record Posterior(double[] mean, double[][] covariance) {
+    /** Validates the shapes and copies both arrays. */
+    public Posterior {
+      for (double[] row : covariance) {
+        if (row.length != mean.length) {
+          throw new IllegalArgumentException("a covariance row of " + row.length + " for a mean of " + mean.length);
+        }
+      }
+      if (covariance.length != mean.length) {
+        throw new IllegalArgumentException(covariance.length + " covariance rows for a mean of " + mean.length);
+      }
+      mean = mean.clone();
+      covariance = deepCopy(covariance);
+    }
+
+    /** The posterior mean {@code [q]}, a copy. */
+    @Override
+    public double[] mean() {
+      return mean.clone();
+    }
+
+    /** The posterior covariance {@code [q][q]}, a copy. */
+    @Override
+    public double[][] covariance() {
+      return deepCopy(covariance);
+    }
+
+    /** The posterior variance of latent coordinate {@code a}, without copying the matrix. */
+    public double variance(int a) {
+      return covariance[a][a];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Posterior p && Arrays.equals(p.mean, mean) && Arrays.deepEquals(p.covariance, covariance);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.hashCode(mean) + Arrays.deepHashCode(covariance);
+    }
+
+    @Override
+    public String toString() {
+      return "Posterior[mean=" + Arrays.toString(mean) + ", covariance=" + Arrays.deepToString(covariance) + "]";
+    }
+
+    private static double[][] deepCopy(double[][] a) {
+      return Arrays.stream(a).map(double[]::clone).toArray(double[][]::new);
+    }
+  }
 
   private final int d;
   private final int q;

@@ -1,6 +1,7 @@
 package dev.marginal.targets;
 
 import dev.marginal.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * The modes of a multimodal target, for judging whether a sampler covers them: each point is assigned to the
@@ -12,6 +13,8 @@ import dev.marginal.tensor.Tensor;
  * @param weights the target's weight of each mode (a mixture's component weights), summing to 1; a component that
  *     overlaps its neighbours can own a slightly different share of the nearest-centre cells, which the default
  *     threshold of a quarter of the weight absorbs
+ *
+ * <p>Immutable: the arrays are copied (deeply) in and out, and equality compares their elements.
  */
 public record Modes(float[][] centres, double[] weights) {
   /** The default covered threshold: a mode holds at least this fraction of its own target share. */
@@ -22,8 +25,35 @@ public record Modes(float[][] centres, double[] weights) {
     if (centres.length == 0 || centres.length != weights.length) {
       throw new IllegalArgumentException("modes need as many weights as centres, at least one");
     }
-    centres = centres.clone();
+    centres = Arrays.stream(centres).map(float[]::clone).toArray(float[][]::new);
     weights = weights.clone();
+  }
+
+  /** The mode centres {@code [modes][dim]}, a copy. */
+  @Override
+  public float[][] centres() {
+    return Arrays.stream(centres).map(float[]::clone).toArray(float[][]::new);
+  }
+
+  /** The target's weight of each mode, a copy. */
+  @Override
+  public double[] weights() {
+    return weights.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Modes m && Arrays.deepEquals(m.centres, centres) && Arrays.equals(m.weights, weights);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.deepHashCode(centres) + Arrays.hashCode(weights);
+  }
+
+  @Override
+  public String toString() {
+    return "Modes[centres=" + Arrays.deepToString(centres) + ", weights=" + Arrays.toString(weights) + "]";
   }
 
   /** The number of modes. */

@@ -9,6 +9,9 @@ import dev.marginal.random.RngKey;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.UnconstrainedTarget;
 import dev.marginal.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
  * An importance-sampling estimate of the target's normalizing constant Z = ∫ p̃(x) dx with a surrogate LVM as the
@@ -27,7 +30,7 @@ import dev.marginal.tensor.Tensor;
  * quick check: a small ESS means a few weights dominate and the error bar is not to be trusted; and the PSIS Pareto
  * k̂ of the weights' upper tail ({@link WeightDiagnostics}, Vehtari et al. 2024): above 0.7 the variance of w is
  * likely infinite and neither Ẑ nor its error bar can be trusted. The log weights are kept
- * ({@link #logWeights()}).
+ * ({@link #logWeights()}). Immutable: the log weights are copied in and out, and equality compares them.
  *
  * <p>References: Burda et al. (2016) §3 (the same weights in IWAE); Vehtari et al. (2024), Pareto smoothed
  * importance sampling, JMLR.
@@ -39,6 +42,35 @@ import dev.marginal.tensor.Tensor;
  * @param logWeights log w for each draw, length n
  */
 public record LogZEstimate(double logZ, double logZSe, double ess, double paretoK, double[] logWeights) {
+  /** Copies the log weights. */
+  public LogZEstimate {
+    logWeights = logWeights.clone();
+  }
+
+  /** log w for each draw, a copy. */
+  @Override
+  public double[] logWeights() {
+    return logWeights.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LogZEstimate e && Double.compare(e.logZ, logZ) == 0 && Double.compare(e.logZSe, logZSe) == 0
+        && Double.compare(e.ess, ess) == 0 && Double.compare(e.paretoK, paretoK) == 0
+        && Arrays.equals(e.logWeights, logWeights);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(logZ, logZSe, ess, paretoK, Arrays.hashCode(logWeights));
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "LogZEstimate[logZ=%s, logZSe=%s, ess=%s, paretoK=%s, %d draws]", logZ, logZSe,
+        ess, paretoK, logWeights.length);
+  }
+
   /** Draws per evaluation chunk, to bound memory. */
   static final int CHUNK = 4096;
 
@@ -76,7 +108,7 @@ public record LogZEstimate(double logZ, double logZSe, double ess, double pareto
       max = Math.max(max, v);
     }
     if (!Double.isFinite(max)) {
-      return new LogZEstimate(max, Double.NaN, Double.NaN, Double.NaN, logW.clone());
+      return new LogZEstimate(max, Double.NaN, Double.NaN, Double.NaN, logW);
     }
     double sum = 0;
     double sumSq = 0;
@@ -89,7 +121,7 @@ public record LogZEstimate(double logZ, double logZSe, double ess, double pareto
     double var = Math.max(0, (sumSq - n * mean * mean) / (n - 1));
     double se = Math.sqrt(var / n) / mean;
     double k = WeightDiagnostics.of(logW).paretoK();
-    return new LogZEstimate(max + StrictMath.log(mean), se, sum * sum / sumSq, k, logW.clone());
+    return new LogZEstimate(max + StrictMath.log(mean), se, sum * sum / sumSq, k, logW);
   }
 
   /** log w for {@code n} draws (z, y) of the surrogate's joint against a target on ℝ^dim. */

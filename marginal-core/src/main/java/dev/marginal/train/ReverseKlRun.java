@@ -51,6 +51,12 @@ public final class ReverseKlRun {
       return java.util.Objects.hash(status, message, steps, java.util.Arrays.hashCode(losses), evaluations,
           warnings);
     }
+
+    @Override
+    public String toString() {
+      return "Result[status=" + status + ", message=" + message + ", steps=" + steps + ", " + losses.length
+          + " losses, evaluations=" + evaluations + ", warnings=" + warnings + "]";
+    }
   }
 
   /** Receives checkpoints (the trainer's current, finite state). */

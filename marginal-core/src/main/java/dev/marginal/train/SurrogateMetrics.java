@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How well a surrogate q matches a target p = p̃/Z, each with a standard error over the surrogate's samples.
@@ -50,6 +51,44 @@ import java.util.Map;
 public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double klSumo, double klSumoSe,
     double crossEntropy, double crossEntropySe, double targetEntropy, double[] w1, double hardMass,
     double targetHardMass, boolean normalized, SamplerChecks checks, DiagnosticsSummary iwaeDiagnostics) {
+
+  /** Copies {@code w1}, so that the record stays immutable. */
+  public SurrogateMetrics {
+    w1 = w1.clone();
+  }
+
+  /** The per-coordinate Wasserstein-1 distances to exact samples (a copy; empty without a target sampler). */
+  @Override
+  public double[] w1() {
+    return w1.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SurrogateMetrics m && m.step == step && Double.compare(m.klIwae, klIwae) == 0
+        && Double.compare(m.klIwaeSe, klIwaeSe) == 0 && Double.compare(m.klSumo, klSumo) == 0
+        && Double.compare(m.klSumoSe, klSumoSe) == 0 && Double.compare(m.crossEntropy, crossEntropy) == 0
+        && Double.compare(m.crossEntropySe, crossEntropySe) == 0
+        && Double.compare(m.targetEntropy, targetEntropy) == 0 && Arrays.equals(m.w1, w1)
+        && Double.compare(m.hardMass, hardMass) == 0 && Double.compare(m.targetHardMass, targetHardMass) == 0
+        && m.normalized == normalized && Objects.equals(m.checks, checks)
+        && Objects.equals(m.iwaeDiagnostics, iwaeDiagnostics);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(step, klIwae, klIwaeSe, klSumo, klSumoSe, crossEntropy, crossEntropySe, targetEntropy,
+        Arrays.hashCode(w1), hardMass, targetHardMass, normalized, checks, iwaeDiagnostics);
+  }
+
+  @Override
+  public String toString() {
+    return "SurrogateMetrics[step=" + step + ", klIwae=" + klIwae + ", klIwaeSe=" + klIwaeSe + ", klSumo=" + klSumo
+        + ", klSumoSe=" + klSumoSe + ", crossEntropy=" + crossEntropy + ", crossEntropySe=" + crossEntropySe
+        + ", targetEntropy=" + targetEntropy + ", w1=" + Arrays.toString(w1) + ", hardMass=" + hardMass
+        + ", targetHardMass=" + targetHardMass + ", normalized=" + normalized + ", checks=" + checks
+        + ", iwaeDiagnostics=" + iwaeDiagnostics + "]";
+  }
 
   /**
    * Settings of an evaluation.

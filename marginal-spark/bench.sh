@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Spark local[2] against in-process work on two threads (see OverheadBench). Usage, from the repository root:
 #   marginal-spark/bench.sh [scoring|gmm|ppca|all] [repeats]
-#   marginal-spark/bench.sh scaling [repeats]            # per-job constants for docs/spark-cost-model.md
+#   marginal-spark/bench.sh scaling|rounds [repeats]     # per-job and per-round constants (docs/spark-cost-model.md)
 #   MASTER=local[2] marginal-spark/bench.sh main VERB ... # SparkMain (fit, score, encode, eval) on MASTER
 # Needs Fashion-MNIST (apt-get install dataset-fashion-mnist) and about 6 GB of heap.
 set -euo pipefail

@@ -56,7 +56,8 @@ public class GemmBenchmark {
     n = Integer.parseInt(dims[1]);
     depth = Integer.parseInt(dims[2]);
     k = "scalar".equals(kernels) ? Kernels.scalar() : Kernels.get();
-    Parallel.setDefaultThreads(threads);
+    // JMH runs @Setup on the benchmark's own worker thread (one thread here), so the count reaches gemm().
+    Parallel.setThreads(threads);
     SplittableRandom rng = new SplittableRandom(1);
     a = new float[m * depth];
     b = new float[depth * n];

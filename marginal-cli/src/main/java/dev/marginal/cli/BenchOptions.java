@@ -25,7 +25,7 @@ final class BenchOptions {
       if (threads < 1) {
         throw new UserInputException("--threads must be at least 1, got " + threads);
       }
-      Parallel.setDefaultThreads(threads);
+      Parallel.setThreads(threads);
     }
     if (repeats < 1) {
       throw new UserInputException("--repeats must be at least 1, got " + repeats);

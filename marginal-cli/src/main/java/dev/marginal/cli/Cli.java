@@ -1,6 +1,7 @@
 package dev.marginal.cli;
 
 import dev.marginal.data.DataException;
+import dev.marginal.tensor.Parallel;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -57,7 +58,8 @@ final class Cli {
    */
   static int run(CommandLine cl, PrintWriter err, String... args) {
     try {
-      return cl.execute(args);
+      // A command's --threads (Parallel.setThreads on this thread) ends with the command.
+      return Parallel.withThreads(Parallel.threads(), () -> cl.execute(args));
     } catch (OutOfMemoryError | StackOverflowError e) {
       if (debug(args)) {
         e.printStackTrace(err);

@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     DemoSettings s = new DemoSettings(quick, out, seed, threads, quiet);
     createDirectory(out);
-    Parallel.setDefaultThreads(threads);
+    Parallel.setThreads(threads);
     try {
       long start = System.nanoTime();
       DemoFunnel.Outcome funnel = DemoFunnel.run(s);

@@ -26,7 +26,7 @@ final class LvmFitter {
 
   static Fitters.FitResult fit(FitRequest r) {
     LvmArgs.Settings s = r.lvm();
-    Parallel.setDefaultThreads(r.threads());
+    Parallel.setThreads(r.threads());
     Dataset data = r.data();
     DeepLvmOptions options = options(s, r.seed(), r.standardize());
     DeepLvmFit.Control control = DeepLvmFit.Control.none().withCheckpoint(checkpointPath(r.out()));

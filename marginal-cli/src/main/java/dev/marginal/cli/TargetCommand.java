@@ -168,7 +168,7 @@ final class TargetCommand implements Callable<Integer> {
         .output("checkpoint", out.resolveSibling(out.getFileName() + ".ckpt"), resume)
         .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
     lock = OutputLock.acquire("--out", out);
-    Parallel.setDefaultThreads(threads);
+    Parallel.setThreads(threads);
     Map<String, Object> record = provenance.record(seed, t.name());
     record.put("training_options", options.toMap());
     record.put(RunFingerprint.KEY, RunFingerprint.of(options, t.name()));

@@ -1,14 +1,16 @@
 package dev.marginal.cli;
 
+import dev.marginal.train.EpochMetrics;
 import dev.marginal.train.Progress;
-
+import dev.marginal.train.SurrogateReport;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
  * A one-line progress display for long work: step, objective, examples per second and ETA, redrawn in place on a
- * terminal at most a few times a second. Silent when quiet, when standard error is not a terminal, or under CI
- * (environment variable {@code CI} set).
+ * terminal at most a few times a second, followed by the latest epoch's objectives (a density fit) or the latest
+ * evaluation's KL estimate (a reverse-KL run), all as the library's {@link Progress} listener reports them. Silent
+ * when quiet, when standard error is not a terminal, or under CI (environment variable {@code CI} set).
  */
 final class TerminalProgress implements Progress {
   /** Minimum time between redraws. */
@@ -21,6 +23,11 @@ final class TerminalProgress implements Progress {
   private final long start = System.nanoTime();
   private long lastDraw;
   private boolean drawn;
+  /** The latest epoch or evaluation, as shown after the step counters ("" before the first). */
+  private String latest = "";
+  private long lastStep;
+  private long lastExamples;
+  private double lastObjective;
 
   private TerminalProgress(PrintStream out, boolean enabled, String label, long total) {
     this.out = out;
@@ -52,6 +59,9 @@ final class TerminalProgress implements Progress {
     if (!enabled) {
       return;
     }
+    lastStep = step;
+    lastExamples = examples;
+    lastObjective = objective;
     long now = System.nanoTime();
     if (drawn && now - lastDraw < REDRAW_NANOS && step < total) {
       return;
@@ -62,10 +72,25 @@ final class TerminalProgress implements Progress {
     out.flush();
   }
 
-  /** Ends the line (if anything was drawn). */
+  /** Shows the closed epoch's training and validation objectives from the next redraw on. */
+  @Override
+  public void epoch(EpochMetrics m) {
+    latest = String.format(Locale.ROOT, "  epoch %d: train %.4f", m.epoch() + 1, m.trainingObjective())
+        + (m.hasValidation() ? String.format(Locale.ROOT, ", validation %.4f", m.validationObjective()) : "");
+  }
+
+  /** Shows the evaluation's KL estimate from the next redraw on. */
+  @Override
+  public void report(SurrogateReport r) {
+    latest = String.format(Locale.ROOT, "  KL(IWAE) %.4f ± %.4f at step %d", r.evaluation().klIwae(),
+        r.evaluation().klIwaeSe(), r.step());
+  }
+
+  /** Redraws the line with the last step and the latest epoch or evaluation, and ends it (if anything was drawn). */
   @Override
   public void finish() {
     if (enabled && drawn) {
+      out.print('\r' + line(lastStep, lastExamples, lastObjective, System.nanoTime() - start) + "\u001b[K");
       out.println();
       out.flush();
     }
@@ -83,6 +108,6 @@ final class TerminalProgress implements Progress {
       long eta = Math.round(secs * (total - step) / step);
       sb.append(String.format(Locale.ROOT, "  ETA %d:%02d", eta / 60, eta % 60));
     }
-    return sb.toString();
+    return sb.append(latest).toString();
   }
 }

@@ -86,7 +86,8 @@ public final class DeepLvmFit {
   /**
    * How a fit is watched and controlled; every part is optional.
    *
-   * @param progress receives every step (and the end of the run)
+   * @param progress receives every step, an {@link dev.marginal.train.EpochMetrics} at the end of every epoch, and
+   *     the end of the run
    * @param stop polled after every step: when it returns true the run checkpoints and stops (INTERRUPTED)
    * @param checkpoint file the run checkpoints to (every {@code checkpointEvery} steps, at the end and when
    *     stopped), or null

@@ -89,7 +89,8 @@ public final class SurrogateTraining {
   /**
    * How a run is watched and controlled; every part is optional.
    *
-   * @param progress receives every step
+   * @param progress receives every step, a {@link dev.marginal.train.SurrogateReport} at every evaluation, and the
+   *     end of the run
    * @param onEvaluation receives the metrics of every evaluation
    * @param stop polled after every step; true checkpoints and stops (INTERRUPTED)
    * @param evalEvery evaluate every this many steps (0 = only at the end)
@@ -183,18 +184,21 @@ public final class SurrogateTraining {
     record.putAll(control.provenanceExtras());
     Path ckpt = control.checkpoint();
     ReverseKlRun.Result run;
+    ReportingProgress reporting = new ReportingProgress(control.progress(), control.onEvaluation(), trainer);
     try {
       run = ReverseKlRun.run(trainer, target, options, control.evalEvery(), control.checkpointEvery(),
-          control.metrics(), control.progress(), control.stop(),
+          control.metrics(), reporting, control.stop(),
           t -> {
             if (ckpt != null) {
               LvmCheckpoint.write(ckpt, model, t, record);
             }
-          }, control.onEvaluation());
+          }, reporting);
     } catch (IOException e) {
       ReverseKlTrainer t = trainer;
       LvmDensityModel m = model;
       throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, m, t, record));
+    } finally {
+      reporting.close();
     }
     if (run.status() != ReverseKlRun.Status.DIVERGED) {
       trainer.finishWithAveragedParametersInPlace();

@@ -2,6 +2,7 @@ package dev.marginal.estimators;
 
 import dev.marginal.autodiff.Tape;
 import dev.marginal.distributions.DiagNormal;
+import dev.marginal.math.MeanEstimate;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
 
@@ -82,22 +83,11 @@ public final class BidirectionalMonteCarlo {
   }
 
   private static double mean(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return s / v.length;
+    return MeanEstimate.mean(v);
   }
 
+  /** The standard error of the mean over points; NaN for a single point (no spread to measure). */
   private static double se(double[] v) {
-    if (v.length < 2) {
-      return Double.NaN;
-    }
-    double m = mean(v);
-    double ss = 0;
-    for (double x : v) {
-      ss += (x - m) * (x - m);
-    }
-    return Math.sqrt(ss / (v.length - 1) / v.length);
+    return v.length < 2 ? Double.NaN : MeanEstimate.standardError(v);
   }
 }

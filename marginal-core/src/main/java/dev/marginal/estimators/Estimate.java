@@ -1,5 +1,6 @@
 package dev.marginal.estimators;
 
+import dev.marginal.math.MeanEstimate;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -30,18 +31,13 @@ public record Estimate(double[] mean, double[] stdErr, int repeats) {
     int n = values[0].length;
     double[] mean = new double[n];
     double[] se = new double[n];
+    double[] draws = new double[r];
     for (int i = 0; i < n; i++) {
-      double m = 0;
-      for (double[] row : values) {
-        m += row[i];
+      for (int j = 0; j < r; j++) {
+        draws[j] = values[j][i];
       }
-      m /= r;
-      double ss = 0;
-      for (double[] row : values) {
-        ss += (row[i] - m) * (row[i] - m);
-      }
-      mean[i] = m;
-      se[i] = r > 1 ? Math.sqrt(ss / (r - 1) / r) : Double.NaN;
+      mean[i] = MeanEstimate.mean(draws);
+      se[i] = r > 1 ? MeanEstimate.standardError(draws) : Double.NaN;
     }
     return new Estimate(mean, se, r);
   }

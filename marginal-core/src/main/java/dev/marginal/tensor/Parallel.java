@@ -12,10 +12,11 @@ import java.util.function.Supplier;
  * work on them. Work is always split into the same chunks for a given problem size, so results never depend on the
  * thread count.
  *
- * <p>The count is per calling thread: {@link #withThreads(int, Supplier)} sets it for one piece of work, and threads
- * without such a setting use the process default ({@link #setDefaultThreads}, initially the number of processors).
- * So one thread can run single-threaded kernels while another thread of the same JVM runs multi-threaded ones, e.g.
- * Spark tasks at one thread each beside a driver that evaluates on all cores.
+ * <p>The count belongs to the calling thread; there is no process-wide setting. {@link #withThreads(int, Supplier)}
+ * sets it for one piece of work, {@link #setThreads} for the rest of the current scope on a thread the caller owns
+ * (a command's main thread), and a thread with neither uses all processors ({@link #defaultThreads()}). So one
+ * thread can run single-threaded kernels while another thread of the same JVM runs multi-threaded ones, e.g. Spark
+ * tasks at one thread each beside a driver that evaluates on all cores.
  *
  * <p>A caller that runs on {@code n > 1} threads borrows a crew of {@code n − 1} resident workers from a pool for the
  * duration of one {@link #forEach} and takes chunks itself alongside them; concurrent callers borrow different
@@ -28,7 +29,8 @@ public final class Parallel {
   /** How long an idle worker polls for the next job before parking. */
   private static final long SPIN_NANOS = 200_000;
 
-  private static volatile int defaultThreads = Runtime.getRuntime().availableProcessors();
+  /** The count of a thread without a setting of its own: every processor, fixed for the life of the JVM. */
+  private static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
   /** Idle crews by size (workers per crew), most recently used first. */
   private static final ConcurrentHashMap<Integer, ConcurrentLinkedDeque<Crew>> IDLE = new ConcurrentHashMap<>();
   private static final ThreadLocal<Scope> SCOPE = ThreadLocal.withInitial(Scope::new);
@@ -44,21 +46,24 @@ public final class Parallel {
   /** The number of threads kernels called from the current thread may use. */
   public static int threads() {
     int t = SCOPE.get().threads;
-    return t > 0 ? t : defaultThreads;
+    return t > 0 ? t : DEFAULT_THREADS;
   }
 
-  /** The number of threads kernels may use on threads that have no setting of their own. */
+  /** The number of threads kernels may use on threads that have no setting of their own: the processor count. */
   public static int defaultThreads() {
-    return defaultThreads;
+    return DEFAULT_THREADS;
   }
 
   /**
-   * Sets the process-wide default number of threads, used by every thread outside {@link #withThreads}.
+   * Sets the number of threads kernels called from the current thread may use, until the enclosing
+   * {@link #withThreads} ends (which restores the count it replaced), or for the thread's life outside any. Other
+   * threads are unaffected. Meant for a thread the caller owns, such as a command's main thread; pooled threads
+   * should use {@link #withThreads}, which always restores.
    *
    * @param n at least 1
    */
-  public static void setDefaultThreads(int n) {
-    defaultThreads = checked(n);
+  public static void setThreads(int n) {
+    SCOPE.get().threads = checked(n);
   }
 
   /**
@@ -109,7 +114,7 @@ public final class Parallel {
       return;
     }
     Scope s = SCOPE.get();
-    int n = s.threads > 0 ? s.threads : defaultThreads;
+    int n = s.threads > 0 ? s.threads : DEFAULT_THREADS;
     if (n == 1 || s.inJob) {
       serial(chunks, body);
       return;

@@ -188,6 +188,7 @@ public final class LvmTrainer {
     schedule = LvmSchedule.of(options, train.rows());
     long budget = schedule.totalSteps();
     long examples = 0;
+    EpochClock clock = new EpochClock();
     while (state.step() < budget && state.epoch() < epochLimit() && !state.finished()) {
       Batches batches = Batches.shuffled(train.rows(), options.batchSize(), root.foldIn(SHUFFLE_STREAM),
           state.epoch());
@@ -202,6 +203,7 @@ public final class LvmTrainer {
         epochSum = 0;
         epochCount = 0;
       }
+      clock.start();
       while (batches.hasNext() && state.step() < budget) {
         int[] rows = batches.next();
         double value = step(train, rows, root.foldIn(state.epoch()).foldIn(state.stepInEpoch()));
@@ -214,6 +216,7 @@ public final class LvmTrainer {
         epochSum += value;
         epochCount++;
         examples += rows.length;
+        clock.add(rows.length);
         state = state.afterStep();
         progress.update(state.step(), examples, value);
         if (options.checkpointEvery() > 0 && state.step() % options.checkpointEvery() == 0) {
@@ -227,15 +230,39 @@ public final class LvmTrainer {
         }
       }
       if (!batches.hasNext()) {
+        double perSecond = clock.examplesPerSecond();
         double valid = validation == null ? Double.NaN : evaluate(validation);
-        state = state.afterEpoch(epochCount == 0 ? Double.NaN : epochSum / epochCount, valid, options.patience());
+        double objective = epochCount == 0 ? Double.NaN : epochSum / epochCount;
+        int closing = state.epoch();
+        state = state.afterEpoch(objective, valid, options.patience());
         earlyStopping.afterEpoch(state);
+        progress.epoch(new EpochMetrics(closing, state.step(), objective, valid,
+            schedule.learningRate(Math.max(0, state.step() - 1)), perSecond));
       }
     }
     progress.finish();
     state = state.completed();
     checkpoints.write(this);
     return state;
+  }
+
+  /** Wall-clock time and examples of the current epoch's steps, for {@link EpochMetrics#examplesPerSecond()}. */
+  private static final class EpochClock {
+    private long startNanos;
+    private long examples;
+
+    void start() {
+      startNanos = System.nanoTime();
+      examples = 0;
+    }
+
+    void add(int n) {
+      examples += n;
+    }
+
+    double examplesPerSecond() {
+      return examples / Math.max((System.nanoTime() - startNanos) / 1e9, 1e-9);
+    }
   }
 
   private void checkTrainingRows(Dataset train) {

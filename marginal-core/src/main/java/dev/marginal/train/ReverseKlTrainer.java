@@ -102,6 +102,16 @@ public final class ReverseKlTrainer {
     return LearningRate.cosine(rate, options.warmup(), Math.max(1, options.iterations()), options.lrFloor());
   }
 
+  /** The decoder's learning rate at the last step taken (at the first step before any). */
+  public double decoderLearningRate() {
+    return schedule(options, options.decoderLr()).at(Math.max(0, step - 1));
+  }
+
+  /** The encoder's learning rate at the last step taken (at the first step before any). */
+  public double encoderLearningRate() {
+    return schedule(options, options.encoderLr()).at(Math.max(0, step - 1));
+  }
+
   /** A fresh surrogate of the options' architecture for {@code target}. */
   public static DeepLvm newSurrogate(Target target, ReverseKlOptions options) {
     return DeepLvm.create(new DeepLvm.Config(target.dim(), options.latentDim(), options.hidden(),

@@ -74,7 +74,31 @@ class ParallelTest {
     }));
     assertEquals(fallback, Parallel.threads(), "a failing scope restores the setting");
     assertThrows(IllegalArgumentException.class, () -> Parallel.withThreads(0, () -> { }));
-    assertThrows(IllegalArgumentException.class, () -> Parallel.setDefaultThreads(0));
+    assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+  }
+
+  @Test
+  void settingTheCountChangesOnlyTheCurrentThreadAndEndsWithItsScope() throws Exception {
+    int fallback = Parallel.defaultThreads();
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      Parallel.withThreads(fallback, () -> {
+        Parallel.setThreads(1);
+        assertEquals(1, Parallel.threads());
+        try {
+          assertEquals(fallback, other.submit(Parallel::threads).get(), "another thread is not affected");
+          other.submit(() -> Parallel.setThreads(fallback + 3)).get();
+          assertEquals(fallback + 3, other.submit(Parallel::threads).get(), "a thread keeps its own setting");
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+        assertEquals(1, Parallel.threads(), "the other thread's setting does not reach this one");
+      });
+      assertEquals(fallback, Parallel.threads(), "the enclosing scope restores the count it replaced");
+      assertEquals(fallback, Parallel.defaultThreads(), "there is no process-wide setting to change");
+    } finally {
+      other.shutdown();
+    }
   }
 
   /**

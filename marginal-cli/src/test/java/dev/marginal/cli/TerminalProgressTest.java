@@ -1,0 +1,41 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.api.DeepLvmFit;
+import dev.marginal.api.DeepLvmOptions;
+import dev.marginal.data.ToyData;
+import dev.marginal.nn.Activation;
+import dev.marginal.random.RngKey;
+import dev.marginal.train.EpochMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The terminal progress line shows what the library's listener reports. */
+class TerminalProgressTest {
+  @Test
+  void theLineShowsTheLatestEpochFromTheListener() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TerminalProgress p = TerminalProgress.to(new PrintStream(bytes, true, StandardCharsets.UTF_8), "fit", 10);
+    p.epoch(new EpochMetrics(0, 5, -1.25, -1.5, 1e-3, 100));
+    String line = p.line(5, 50, -1.25, 1_000_000_000L);
+    assertTrue(line.endsWith("epoch 1: train -1.2500, validation -1.5000"), line);
+    p.epoch(new EpochMetrics(1, 10, -1.0, Double.NaN, 1e-3, 100));
+    line = p.line(10, 100, -1.0, 1_000_000_000L);
+    assertTrue(line.endsWith("epoch 2: train -1.0000"), line);
+  }
+
+  @Test
+  void aFitDrivesTheLineThroughTheListenerUpToItsLastEpoch() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TerminalProgress p = TerminalProgress.to(new PrintStream(bytes, true, StandardCharsets.UTF_8), "fit", 0);
+    DeepLvmOptions o = DeepLvmOptions.defaults().withEpochs(3).withValidationFraction(0.2).withArchitecture(
+        new DeepLvmOptions.Architecture(2, new int[] {8}, Activation.TANH, null));
+    DeepLvmFit.fit(ToyData.generate("moons", 100, RngKey.of(1)), o, DeepLvmFit.Control.none().withProgress(p));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    String last = out.substring(out.lastIndexOf('\r') + 1);
+    assertTrue(last.contains("epoch 3: train ") && last.contains(", validation "), last);
+  }
+}

@@ -35,10 +35,11 @@ import org.apache.spark.sql.SparkSession;
  * eval   --model MODEL --data SRC [--estimator E] [--k K] [--min-terms M] [--repeats R] [--seed S]
  * </pre>
  *
- * Every verb takes {@code --id-col} (default {@code id}; toy data get ids 0..n−1) and either {@code --columns a,b,..}
- * (numeric columns) or {@code --features-col} (a vector or array column; default {@code features}). Outputs ending
- * in {@code .csv} are written as CSV directories, others as Parquet, holding the id and the new columns. A bad
- * argument is one line on standard error and exit status 2.
+ * Every verb takes {@code --id-col} (default {@code id}; built-in data get ids 0..n−1) and either
+ * {@code --columns a,b,..} (numeric columns) or {@code --features-col} (a vector or array column; default
+ * {@code features}); built-in data sets take {@code --limit N} (their first N rows). Outputs ending in {@code .csv}
+ * are written as CSV directories, others as Parquet, holding the id and the new columns. A bad argument is one line
+ * on standard error and exit status 2.
  */
 public final class SparkMain {
   private SparkMain() {}
@@ -86,7 +87,7 @@ public final class SparkMain {
   }
 
   private static String fit(SparkSession spark, Options o) {
-    Dataset<Row> df = read(spark, o.required("--data"));
+    Dataset<Row> df = read(spark, o.required("--data"), limit(o));
     String kind = o.required("--kind").toLowerCase(Locale.ROOT);
     String[] cols = columns(o, df);
     MarginalDensityModel model;
@@ -145,7 +146,7 @@ public final class SparkMain {
   }
 
   private static String transform(SparkSession spark, Options o, boolean encode) {
-    Dataset<Row> df = read(spark, o.required("--data"));
+    Dataset<Row> df = read(spark, o.required("--data"), limit(o));
     MarginalDensityModel m = model(spark, o, df);
     String out = o.required("--out");
     String id = o.get("--id-col", "id");
@@ -160,7 +161,7 @@ public final class SparkMain {
   }
 
   private static String eval(SparkSession spark, Options o) {
-    Dataset<Row> df = read(spark, o.required("--data"));
+    Dataset<Row> df = read(spark, o.required("--data"), limit(o));
     Evaluation e = model(spark, o, df).evaluate(df);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("rows", e.rows());
@@ -176,8 +177,26 @@ public final class SparkMain {
    * column per feature, or a {@code features} vector column for more than {@value #MAX_NAMED_COLUMNS} features).
    */
   static Dataset<Row> read(SparkSession spark, String source) {
+    return read(spark, source, Integer.MAX_VALUE);
+  }
+
+  /** {@code --limit N}: the first N rows of a built-in data set (files have no order to take them in). */
+  private static int limit(Options o) {
+    int limit = o.integer("--limit", Integer.MAX_VALUE);
+    if (limit < 1) {
+      throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
+    }
+    if (limit != Integer.MAX_VALUE && !builtIn(o.required("--data"))) {
+      throw new IllegalArgumentException("--limit applies to toy: and fashion-mnist: data only");
+    }
+    return limit;
+  }
+
+  /** As {@link #read(SparkSession, String)}, keeping the first {@code limit} rows of a built-in data set. */
+  static Dataset<Row> read(SparkSession spark, String source, int limit) {
     if (builtIn(source)) {
-      dev.marginal.data.Dataset data = DataSources.load(source);
+      dev.marginal.data.Dataset all = DataSources.load(source);
+      dev.marginal.data.Dataset data = all.rows() > limit ? all.head(limit) : all;
       if (data.cols() > MAX_NAMED_COLUMNS) {
         return vectors(spark, data);
       }

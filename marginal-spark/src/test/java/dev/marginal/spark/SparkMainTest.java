@@ -122,5 +122,8 @@ class SparkMainTest {
     e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark,
         new String[] {"fit", "--kind", "lvm", "--data", "toy:moons?n=10", "--shards", "11", "--out", "x"}));
     assertTrue(e.getMessage().contains("cannot fill 11 shards"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark,
+        new String[] {"eval", "--model", "m", "--data", "rows.parquet", "--limit", "5"}));
+    assertEquals("--limit applies to toy: and fashion-mnist: data only", e.getMessage());
   }
 }

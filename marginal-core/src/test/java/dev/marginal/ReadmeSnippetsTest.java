@@ -69,7 +69,8 @@ class ReadmeSnippetsTest {
   @Test
   void everySnippetCompilesAndRuns() throws Exception {
     List<String> blocks = snippets();
-    assertTrue(blocks.size() >= 5, "GMM, PPCA, amortized and per-datapoint LVM, funnel: found " + blocks.size());
+    assertTrue(blocks.size() >= 6, "GMM, PPCA, amortized and per-datapoint LVM, evaluation, funnel: found "
+        + blocks.size());
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     Path classes = Path.of("target", "classes").toAbsolutePath();
     List<Path> sources = new ArrayList<>();
@@ -92,6 +93,32 @@ class ReadmeSnippetsTest {
         Method main = loader.loadClass("Snippet" + i).getMethod("main", String[].class);
         main.invoke(null, (Object) new String[0]);
       }
+    }
+  }
+
+  /**
+   * Each model kind is fitted, scored, sampled and encoded in a block of its own; one block evaluates all four kinds;
+   * one trains a funnel surrogate and reads back its model, metrics and per-step log.
+   */
+  @Test
+  void everyJobOfEveryModelKindIsShown() throws IOException {
+    List<String> blocks = snippets();
+    for (String fit : List.of("GmmDensityModel.fit(", "PpcaDensityModel.fit(", "DeepLvmOptions.defaults().withEpochs(5))",
+        "withPerDatapointInference())")) {
+      String block = blocks.stream().filter(b -> b.contains(fit) && !b.contains("Evaluation.evaluate")).findFirst()
+          .orElseThrow(() -> new AssertionError("no block fits with " + fit));
+      for (String job : List.of(".logDensit", ".sample(", ".encode(")) {
+        assertTrue(block.contains(job), "the block fitting with " + fit + " does not call " + job + ":\n" + block);
+      }
+    }
+    String evaluation = blocks.stream().filter(b -> b.contains("Evaluation.evaluate")).findFirst().orElseThrow();
+    for (String kind : List.of("GmmDensityModel.fit(", "PpcaDensityModel.fit(", "DeepLvmOptions.defaults().withEpochs(2))",
+        "withPerDatapointInference())")) {
+      assertTrue(evaluation.contains(kind), "evaluation block lacks " + kind + ":\n" + evaluation);
+    }
+    String funnel = blocks.stream().filter(b -> b.contains("SurrogateTraining.train(")).findFirst().orElseThrow();
+    for (String part : List.of(".model().sample(", ".finalMetrics()", ".losses()")) {
+      assertTrue(funnel.contains(part), "funnel block lacks " + part + ":\n" + funnel);
     }
   }
 

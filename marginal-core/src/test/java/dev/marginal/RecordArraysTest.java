@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.api.DeepLvmOptions;
-import dev.marginal.api.Provenance;
 import dev.marginal.api.SurrogateTraining;
 import dev.marginal.data.Standardizer;
 import dev.marginal.density.DensityModel;
@@ -18,6 +17,7 @@ import dev.marginal.estimators.Iwae;
 import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Provenance;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.models.GmmFit;
 import dev.marginal.models.GmmOptions;
@@ -61,7 +61,7 @@ class RecordArraysTest {
   private static final GaussianMixture MIXTURE = GaussianMixture.ofSpherical(new double[] {0.5, 0.5},
       new double[][] {{0, 0}, {1, 1}}, new double[] {1, 2});
   private static final Provenance PROVENANCE = new Provenance(7, "funnel", 0, List.of(), Map.of(), "test", "17",
-      Instant.EPOCH, 1.0);
+      Instant.EPOCH, 1.0, null);
   private static final Map<Class<?>, Supplier<Record>> SAMPLES = new LinkedHashMap<>();
 
   static {

@@ -176,6 +176,14 @@ final class Commands {
         : String.join(", ", names.subList(0, shown)) + ", ... " + names.size() + " in all";
   }
 
+  /**
+   * The command line as typed, {@code marginal ARGS...}: the one part of a model's provenance only the command
+   * knows ({@link dev.marginal.io.Provenance#withCommandLine}).
+   */
+  static String commandLine(picocli.CommandLine.Model.CommandSpec spec) {
+    return "marginal " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
+  }
+
   /** A value as JSON-friendly data: strings for paths and other objects, lists for lists. */
   static Object plain(Object v) {
     if (v == null || v instanceof Number || v instanceof Boolean || v instanceof String) {

@@ -1,5 +1,7 @@
 package dev.marginal.cli;
 
+import dev.marginal.api.DeepLvmFit;
+import dev.marginal.api.DeepLvmOptions;
 import dev.marginal.data.Binarization;
 import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
@@ -14,11 +16,9 @@ import dev.marginal.density.LvmDensityModel;
 import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.nn.Activation;
 import dev.marginal.random.RngKey;
-import dev.marginal.train.LvmTrainer;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.LvmTrainingOptions.Objective;
 import dev.marginal.train.Progress;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,7 +68,7 @@ final class DemoDensity {
     }
 
     double standardError() {
-      return ScoreCommand.standardErrorOfMean(heldOut.value());
+      return heldOut.meanEstimate().stdErr();
     }
   }
 
@@ -135,22 +135,16 @@ final class DemoDensity {
   }
 
   /**
-   * A deep LVM with a Gaussian decoder, trained on {@code train}; every objective starts from the same weights. The
-   * weights and the run derive from the seed as in {@code marginal fit --model lvm}, so that command with the same
-   * settings (see {@code bench/demo-density.sh}) reproduces these models.
+   * A deep LVM with a Gaussian decoder, fitted to {@code train} by {@link DeepLvmFit} with the demo's training
+   * options and no KL warm-up; every objective starts from the same weights. {@code marginal fit --model lvm} with
+   * the same settings (see {@code bench/demo-density.sh}) makes the same call, so reproduces these models.
    */
   private static LvmDensityModel trainLvm(String name, Dataset train, LvmTrainingOptions o, DemoSettings s) {
-    DeepLvm.Config config = new DeepLvm.Config(train.cols(), LVM_LATENT, LVM_HIDDEN, Activation.TANH,
-        DeepLvm.Decoder.GAUSSIAN);
-    DeepLvm model = DeepLvm.create(config, RngKey.of(s.seed()), null);
+    DeepLvmOptions options = DeepLvmOptions.defaults().withArchitecture(new DeepLvmOptions.Architecture(LVM_LATENT,
+        LVM_HIDDEN, Activation.TANH, DeepLvm.Decoder.GAUSSIAN)).withTraining(o).withWarmupEpochs(o.warmupEpochs());
     Progress progress = TerminalProgress.onTerminal(name + ", deep LVM " + o.objectiveLabel(), o.maxSteps(),
         s.quiet());
-    try {
-      new LvmTrainer(model, o).fit(train, null, progress, () -> false, t -> { });
-    } catch (IOException e) {
-      throw new AssertionError("no checkpoints are written", e);
-    }
-    return new LvmDensityModel(model, train.columns(), null);
+    return DeepLvmFit.fit(train, options, DeepLvmFit.Control.none().withProgress(progress)).model();
   }
 
   /** IWAE_K on the held-out rows for each K of the settings, and SUMO for reference, all with one key. */
@@ -166,7 +160,7 @@ final class DemoDensity {
   }
 
   private static Bound bound(String estimator, int k, LogDensity d) {
-    return new Bound(estimator, k, d.mean(), ScoreCommand.standardErrorOfMean(d.value()));
+    return new Bound(estimator, k, d.mean(), d.meanEstimate().stdErr());
   }
 
   /** "ELBO (K=5)", "IWAE (K=5)" or "SUMO (m=4)". */

@@ -3,6 +3,7 @@ package dev.marginal.cli;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.DensityModel.Estimator;
+import dev.marginal.math.MeanEstimate;
 import dev.marginal.density.DensityModel.ScoreOptions;
 import dev.marginal.plot.Box;
 import dev.marginal.plot.DensityPlot;
@@ -92,23 +93,11 @@ final class DemoDensityReport {
   static List<String> pairedComparisons(DemoDensity.Outcome o) {
     List<String> out = new ArrayList<>();
     for (DemoDensity.DataResult d : o.data()) {
-      double[] diff = pairedDifference(d.lvm(Objective.IWAE), d.gmm());
-      double mean = java.util.Arrays.stream(diff).average().orElse(Double.NaN);
-      out.add(String.format(java.util.Locale.ROOT, "%s %+.3f ± %.3f", d.name(), mean,
-          ScoreCommand.standardErrorOfMean(diff)));
+      MeanEstimate diff = MeanEstimate.ofDifferences(d.lvm(Objective.IWAE).heldOut().value(),
+          d.gmm().heldOut().value());
+      out.add(String.format(java.util.Locale.ROOT, "%s %+.3f ± %.3f", d.name(), diff.mean(), diff.stdErr()));
     }
     return out;
-  }
-
-  /** Per held-out point, log p(x) under {@code a} minus log p(x) under {@code b}. */
-  static double[] pairedDifference(DemoDensity.Fitted a, DemoDensity.Fitted b) {
-    double[] x = a.heldOut().value();
-    double[] y = b.heldOut().value();
-    double[] d = new double[x.length];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = x[i] - y[i];
-    }
-    return d;
   }
 
   /** Header of {@link #shownRows}: the model, then one column per data set. */

@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.api.SurrogateTraining;
 import dev.marginal.plot.Box;
 import dev.marginal.plot.DensityPlot;
 import dev.marginal.plot.HtmlReport;
@@ -14,7 +15,6 @@ import dev.marginal.train.LvmTrainingOptions.Objective;
 import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
-import dev.marginal.train.ReverseKlTrainer;
 import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ final class DemoFunnel {
    * @param last metrics of the final surrogate
    * @param samples {@link #SHOWN_SAMPLES} draws of the final surrogate, row-major {@code [n, 2]}
    */
-  record Run(String label, ReverseKlOptions options, ReverseKlRun.Result result, SurrogateMetrics last,
+  record Run(String label, ReverseKlOptions options, SurrogateTraining.Result result, SurrogateMetrics last,
       float[] samples, double seconds) {}
 
   /**
@@ -76,7 +76,7 @@ final class DemoFunnel {
   private DemoFunnel() {}
 
   /** Trains and evaluates both surrogates. */
-  static Outcome run(DemoSettings s) throws IOException {
+  static Outcome run(DemoSettings s) {
     Target target = Targets.of(TARGET);
     ReverseKlOptions base = ReverseKlOptions.defaults().withLearningRates(LEARNING_RATE, LEARNING_RATE)
         .withSeed(s.seed()).withIterations(s.funnelSteps());
@@ -87,25 +87,23 @@ final class DemoFunnel {
     return new Outcome(target, s.funnelMetrics(), s.funnelCurveMetrics(), runs);
   }
 
-  private static Run train(Target target, ReverseKlOptions o, DemoSettings s) throws IOException {
+  private static Run train(Target target, ReverseKlOptions o, DemoSettings s) {
     String label = label(o);
     long start = System.nanoTime();
-    ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(target, o), target, o);
     Progress progress = TerminalProgress.onTerminal("funnel, " + label, o.iterations(), s.quiet());
     long evalEvery = Math.max(1, o.iterations() / DemoSettings.FUNNEL_EVALUATIONS);
-    ReverseKlRun.Result result = ReverseKlRun.run(trainer, target, o, evalEvery, 0, s.funnelCurveMetrics(),
-        progress, () -> false, t -> { }, m -> { });
-    // The surrogate shown is the one `marginal target` saves: the parameter average when the options average.
-    trainer.finishWithAveragedParametersInPlace();
+    // The surrogate returned is the one `marginal target` saves: the parameter average when the options average.
+    SurrogateTraining.Result result = SurrogateTraining.train(target, o,
+        SurrogateTraining.Control.none().withEvaluation(evalEvery, s.funnelCurveMetrics()).withProgress(progress));
     // Evaluated afresh: with the full settings, and also after a divergence, when the run stops without a final
-    // evaluation (the trainer still holds its last finite surrogate).
+    // evaluation (the model is then the last finite surrogate).
     boolean reuse = result.status() == ReverseKlRun.Status.COMPLETED
         && s.funnelCurveMetrics().equals(s.funnelMetrics());
-    SurrogateMetrics last = reuse ? result.evaluations().get(result.evaluations().size() - 1)
-        : SurrogateMetrics.evaluate(trainer.surrogate(), target, trainer.steps(), s.funnelMetrics(),
+    SurrogateMetrics last = reuse ? result.finalMetrics()
+        : SurrogateMetrics.evaluate(result.model().model(), target, result.steps(), s.funnelMetrics(),
             RngKey.of(o.seed()).foldIn(SAMPLE_STREAM).foldIn(1));
-    Tensor samples = trainer.surrogate().sample(RngKey.of(o.seed()).foldIn(SAMPLE_STREAM), SHOWN_SAMPLES, false);
-    return new Run(label, o, result, last, samples.buffer(), (System.nanoTime() - start) / 1e9);
+    float[] samples = result.model().sample(RngKey.of(o.seed()).foldIn(SAMPLE_STREAM), SHOWN_SAMPLES).values();
+    return new Run(label, o, result, last, samples, (System.nanoTime() - start) / 1e9);
   }
 
   static String label(ReverseKlOptions o) {

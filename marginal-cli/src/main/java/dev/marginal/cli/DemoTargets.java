@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.api.SurrogateTraining;
 import dev.marginal.plot.Box;
 import dev.marginal.plot.DensityPlot;
 import dev.marginal.plot.HtmlReport;
@@ -13,9 +14,7 @@ import dev.marginal.tensor.Tensor;
 import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
-import dev.marginal.train.ReverseKlTrainer;
 import dev.marginal.train.SamplerChecks;
-import dev.marginal.train.Surrogates;
 import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,7 +47,7 @@ final class DemoTargets {
    * @param samples {@link #SHOWN_SAMPLES} draws on the target's support, row-major {@code [n, 2]}
    * @param exact {@link #SHOWN_EXACT} exact draws, or empty
    */
-  record Run(Target target, ReverseKlOptions options, ReverseKlRun.Result result, SurrogateMetrics last,
+  record Run(Target target, ReverseKlOptions options, SurrogateTraining.Result result, SurrogateMetrics last,
       float[] samples, float[] exact, double seconds) {}
 
   /** Every run and how it was evaluated. */
@@ -57,7 +56,7 @@ final class DemoTargets {
   private DemoTargets() {}
 
   /** Trains and evaluates one surrogate per target. */
-  static Outcome run(DemoSettings s) throws IOException {
+  static Outcome run(DemoSettings s) {
     List<Run> runs = new ArrayList<>();
     for (String name : TARGETS) {
       runs.add(train(Targets.of(name), ReverseKlOptions.defaults().withSeed(s.seed())
@@ -66,18 +65,17 @@ final class DemoTargets {
     return new Outcome(s.targetMetrics(), runs);
   }
 
-  private static Run train(Target target, ReverseKlOptions o, DemoSettings s) throws IOException {
+  private static Run train(Target target, ReverseKlOptions o, DemoSettings s) {
     long start = System.nanoTime();
-    ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(target, o), target, o);
     Progress progress = TerminalProgress.onTerminal(target.name(), o.iterations(), s.quiet());
-    ReverseKlRun.Result result = ReverseKlRun.run(trainer, target, o, 0, 0, s.targetMetrics(), progress,
-        () -> false, t -> { }, m -> { });
-    trainer.finishWithAveragedParametersInPlace();
+    SurrogateTraining.Result result = SurrogateTraining.train(target, o,
+        SurrogateTraining.Control.none().withEvaluation(0, s.targetMetrics()).withProgress(progress));
     RngKey key = RngKey.of(o.seed()).foldIn(SAMPLE_STREAM);
-    SurrogateMetrics last = result.status() == ReverseKlRun.Status.COMPLETED
-        ? result.evaluations().get(result.evaluations().size() - 1)
-        : SurrogateMetrics.evaluate(trainer.surrogate(), target, trainer.steps(), s.targetMetrics(), key.foldIn(1));
-    float[] samples = Surrogates.sample(trainer.surrogate(), target, key, SHOWN_SAMPLES).buffer();
+    SurrogateMetrics last = result.status() == ReverseKlRun.Status.COMPLETED ? result.finalMetrics()
+        : SurrogateMetrics.evaluate(result.model().model(), target, result.steps(), s.targetMetrics(),
+            key.foldIn(1));
+    // On the target's support: the model maps its draws through the support's bijection.
+    float[] samples = result.model().sample(key, SHOWN_SAMPLES).values();
     float[] exact = target.hasSampler() ? target.sample(key.foldIn(2), SHOWN_EXACT).buffer() : new float[0];
     return new Run(target, o, result, last, samples, exact, (System.nanoTime() - start) / 1e9);
   }

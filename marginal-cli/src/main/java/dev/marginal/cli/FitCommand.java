@@ -60,7 +60,6 @@ final class FitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Provenance provenance = new Provenance(spec);
     String kind = model.strip().toLowerCase(java.util.Locale.ROOT);
     Fitters.Fitter fitter = Fitters.forKind(kind);
     checkApplicable(kind);
@@ -75,8 +74,10 @@ final class FitCommand implements Callable<Integer> {
       train = Commands.loadData(data, columns, limit);
       PrintWriter err = spec.commandLine().getErr();
       result = fitter.fit(
-          new FitRequest(train, seed, threads, standardize, gmm, latent, lvmSettings, out, err, output.quiet));
-      Commands.writeModel(result.model().toFile(provenance.record(seed, train)), out);
+          new FitRequest(train, seed, threads, standardize, gmm, latent, lvmSettings, out, err, output.quiet,
+          Commands.commandLine(spec)));
+      Commands.writeModel(result.model().toFile(result.provenance().withCommandLine(Commands.commandLine(spec))),
+          out);
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("model", kind);

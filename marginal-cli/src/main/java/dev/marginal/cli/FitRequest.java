@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * @param lvm the deep LVM options, checked
  * @param out the model file to write (checkpoints go beside it)
  * @param log where progress goes (standard error), unless {@code quiet}
+ * @param commandLine the command line, for checkpoints' provenance
  */
 record FitRequest(Dataset data, long seed, int threads, boolean standardize, GmmArgs gmm, Integer latent,
-    LvmArgs.Settings lvm, Path out, PrintWriter log, boolean quiet) {}
+    LvmArgs.Settings lvm, Path out, PrintWriter log, boolean quiet,
+    String commandLine) {}

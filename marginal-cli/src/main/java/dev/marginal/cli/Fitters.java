@@ -3,6 +3,7 @@ package dev.marginal.cli;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.GmmDensityModel;
 import dev.marginal.density.PpcaDensityModel;
+import dev.marginal.io.Provenance;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +24,9 @@ final class Fitters {
    * A fitted model and what {@code fit} reports about it.
    *
    * @param summary named results in print order (convergence, mean log-likelihood, criteria, ...)
+   * @param provenance how the library made the model
    */
-  record FitResult(DensityModel model, Map<String, Object> summary) {}
+  record FitResult(DensityModel model, Map<String, Object> summary, Provenance provenance) {}
 
   /** PPCA's latent dimension when {@code --latent} is not given. */
   static final int DEFAULT_PPCA_LATENT = 2;
@@ -63,7 +65,7 @@ final class Fitters {
     s.put("mean_log_likelihood", f.meanLogLikelihood());
     s.put("bic", f.bic());
     s.put("aic", f.aic());
-    return new FitResult(f.model(), s);
+    return new FitResult(f.model(), s, f.provenance());
   }
 
   private static FitResult ppca(FitRequest r) {
@@ -79,7 +81,7 @@ final class Fitters {
     s.put("mean_log_likelihood", f.meanLogLikelihood());
     s.put("bic", f.bic());
     s.put("aic", f.aic());
-    return new FitResult(f.model(), s);
+    return new FitResult(f.model(), s, f.provenance());
   }
 
   /**

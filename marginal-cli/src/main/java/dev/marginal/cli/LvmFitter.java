@@ -29,7 +29,8 @@ final class LvmFitter {
     Parallel.setThreads(r.threads());
     Dataset data = r.data();
     DeepLvmOptions options = options(s, r.seed(), r.standardize());
-    DeepLvmFit.Control control = DeepLvmFit.Control.none().withCheckpoint(checkpointPath(r.out()));
+    DeepLvmFit.Control control = DeepLvmFit.Control.none().withCheckpoint(checkpointPath(r.out()))
+        .withProvenanceExtras(Map.of("command_line", r.commandLine()));
     if (s.resume() != null) {
       control = control.withResume(Commands.readModelFile(s.resume()));
     }
@@ -43,8 +44,7 @@ final class LvmFitter {
     }
     LvmTrainingOptions training = options.resolvedTraining();
     checkLimits(data, options, training);
-    long perEpoch = (data.rows() + training.batchSize() - 1) / training.batchSize();
-    long total = training.maxSteps() > 0 ? training.maxSteps() : perEpoch * training.epochs();
+    long total = DeepLvmFit.plannedSteps(data, options);
     DeepLvmFit.Result result;
     try (InterruptGuard guard = new InterruptGuard()) {
       TerminalProgress progress = TerminalProgress.onTerminal("fit lvm " + training.objectiveLabel(), total,
@@ -64,7 +64,7 @@ final class LvmFitter {
       r.log().flush();
     }
     Map<String, Object> summary = result.summary();
-    return new Fitters.FitResult(result.model(), summary);
+    return new Fitters.FitResult(result.model(), summary, result.provenance());
   }
 
   /** The library's options from the flags; a flag left out keeps the library's default. */

@@ -5,7 +5,6 @@ import dev.marginal.data.Dataset;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.WeightDiagnostics;
-import dev.marginal.math.MeanEstimate;
 import dev.marginal.density.DensityModel;
 import dev.marginal.random.RngKey;
 import java.nio.file.Path;
@@ -106,7 +105,7 @@ final class ScoreCommand implements Callable<Integer> {
     report.put("rows", x.rows());
     report.put("estimator", lp.estimator());
     report.put("mean_log_px", lp.mean());
-    report.put("mean_log_px_se", standardErrorOfMean(lp.value()));
+    report.put("mean_log_px_se", lp.meanEstimate().stdErr());
     report.put("out", out.toString());
     if (diagnosed) {
       report.putAll(lp.diagnosticsSummary().toMap(""));
@@ -116,7 +115,7 @@ final class ScoreCommand implements Callable<Integer> {
     }
     Commands.print(spec.commandLine().getOut(), output,
         String.format("mean log p(x) = %.6g ± %.2g nats over %d rows (%s)", lp.mean(),
-            standardErrorOfMean(lp.value()), x.rows(), lp.estimator()), output.json ? report : Map.of());
+            lp.meanEstimate().stdErr(), x.rows(), lp.estimator()), output.json ? report : Map.of());
     return 0;
   }
 
@@ -136,11 +135,6 @@ final class ScoreCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserInputException("--estimator: " + e.getMessage(), e);
     }
-  }
-
-  /** sd / √n over rows (zero for one row): how precisely the mean is known ({@link MeanEstimate}). */
-  static double standardErrorOfMean(double[] v) {
-    return MeanEstimate.standardError(v);
   }
 
   /** EXACT for models with an exact density, IWAE for deep LVMs. */

@@ -14,7 +14,6 @@ import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
-import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.SamplerChecks;
 import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
@@ -153,7 +152,6 @@ final class TargetCommand implements Callable<Integer> {
   }
 
   private Integer train() {
-    Provenance provenance = new Provenance(spec);
     Target t = input(() -> Targets.of(target));
     ReverseKlOptions options = options();
     threads = Limits.threads(Commands.positive("--threads", threads));
@@ -169,10 +167,8 @@ final class TargetCommand implements Callable<Integer> {
         .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
     lock = OutputLock.acquire("--out", out);
     Parallel.setThreads(threads);
-    Map<String, Object> record = provenance.record(seed, t.name());
-    record.put("training_options", options.toMap());
-    record.put(RunFingerprint.KEY, RunFingerprint.of(options, t.name()));
-    SurrogateTraining.Result result = run(t, options, record);
+    String commandLine = Commands.commandLine(spec);
+    SurrogateTraining.Result result = run(t, options, Map.of("command_line", commandLine));
     PrintWriter err = spec.commandLine().getErr();
     result.warnings().forEach(w -> err.println("marginal: warning: " + w));
     err.flush();
@@ -181,7 +177,7 @@ final class TargetCommand implements Callable<Integer> {
       throw new LvmFitter.TrainingFailedException(result.message());
     }
     LvmDensityModel model = result.model();
-    Commands.writeModel(model.toFile(record), out);
+    Commands.writeModel(model.toFile(result.provenance().withCommandLine(commandLine)), out);
     if (png != null) {
       TargetPictures.write(png, t, model.model(), seed);
     }

@@ -108,7 +108,7 @@ class TargetCommandTest {
     CliRun full = CliRun.of(concat(common, "--iters", "40", "--out", straight.toString()));
     assertEquals(0, full.code(), full.toString());
     assertTrue(full.out().contains("β from 0.01 to 1 over the first 80% of the iterations"), full.out());
-    Object options = ModelFile.read(straight).provenance().get("training_options");
+    Object options = ModelFile.read(straight).provenance().get("options");
     assertTrue(options instanceof Map<?, ?> m && ((Number) m.get("annealFraction")).doubleValue() == 0.8,
         String.valueOf(options));
     CliRun bad = CliRun.of("target", "--target", "u2", "--anneal", "0.5", "--ema", "0", "--iters", "40",

@@ -1,12 +1,14 @@
 package dev.marginal.api;
 
 import dev.marginal.config.ParameterException;
+import dev.marginal.data.Batches;
 import dev.marginal.data.Binarization;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.density.LocalPosteriorFit;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Provenance;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.models.LocalPosteriors;
 import dev.marginal.random.RngKey;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Fits a deep LVM to data in one call: chooses the decoder and latent size from the data (unless given),
@@ -212,30 +215,58 @@ public final class DeepLvmFit {
         trainer = new LvmTrainer(fresh, training);
       }
     }
-    Map<String, Object> checkpointProvenance = new LinkedHashMap<>();
-    checkpointProvenance.put("seed", training.seed());
-    checkpointProvenance.put("data", data.source());
-    checkpointProvenance.put("options", training.toMap());
-    checkpointProvenance.put(RunFingerprint.KEY, fingerprint);
-    checkpointProvenance.putAll(control.provenanceExtras());
+    Map<String, Object> settings = settings(training, config, options, validationSetting);
+    Map<String, Object> extras = new LinkedHashMap<>();
+    extras.put(RunFingerprint.KEY, fingerprint);
+    extras.putAll(control.provenanceExtras());
+    long seed = training.seed();
+    Supplier<Map<String, Object>> checkpointProvenance = () -> {
+      Map<String, Object> p = clock.stop(seed, data.source(), data.rows(), data.columns(), settings).toMap();
+      p.putAll(extras);
+      return p;
+    };
     TrainingState state = train(trainer, model, train, validation, control, checkpointProvenance);
-    Provenance provenance = clock.stop(training.seed(), data.source(), data.rows(), data.columns(), training.toMap());
+    Provenance provenance = clock.stop(seed, data.source(), data.rows(), data.columns(), settings);
     return new Result(model, state, training, provenance);
   }
 
   private static TrainingState train(LvmTrainer trainer, LvmDensityModel model, Dataset train, Dataset validation,
-      Control control, Map<String, Object> provenance) {
+      Control control, Supplier<Map<String, Object>> provenance) {
     Path ckpt = control.checkpoint();
     try {
       return trainer.fit(train, validation, control.progress(), control.stop(),
           t -> {
             if (ckpt != null) {
-              LvmCheckpoint.write(ckpt, model, t, provenance);
+              LvmCheckpoint.write(ckpt, model, t, provenance.get());
             }
           });
     } catch (IOException e) {
-      throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, model, trainer, provenance));
+      throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, model, trainer, provenance.get()));
     }
+  }
+
+  /**
+   * The options this run was made with, for its provenance: the training options ({@link LvmTrainingOptions#toMap()}),
+   * the network as built ({@code latent}, {@code hidden}, {@code activation}, {@code decoder}), {@code inference}
+   * (with {@code localSteps} for per-datapoint models), {@code standardize} and, when set, {@code validation} (a
+   * fraction or a data source).
+   */
+  private static Map<String, Object> settings(LvmTrainingOptions training, DeepLvm.Config config,
+      DeepLvmOptions options, String validation) {
+    Map<String, Object> m = new LinkedHashMap<>(training.toMap());
+    m.put("latent", config.latentDim());
+    m.put("hidden", java.util.Arrays.stream(config.hidden()).boxed().toList());
+    m.put("activation", config.activation().id());
+    m.put("decoder", config.decoder().id());
+    m.put("inference", options.inference().perDatapoint() ? LvmDensityModel.PER_DATAPOINT : "amortized");
+    if (options.inference().perDatapoint()) {
+      m.put("localSteps", options.inference().localSteps());
+    }
+    m.put("standardize", options.standardize());
+    if (validation != null) {
+      m.put("validation", validation);
+    }
+    return m;
   }
 
   /**
@@ -252,6 +283,22 @@ public final class DeepLvmFit {
       return training;
     }
     return training.withWarmupEpochs(epochs.intValue());
+  }
+
+  /**
+   * The optimisation steps a fit of {@code data} with {@code options} plans (a progress bar's total): the step budget
+   * when one is set, otherwise the epochs times the minibatches of an epoch over the training rows, counted after a
+   * validation fraction is split off. Early stopping or divergence can end a run sooner.
+   */
+  public static long plannedSteps(Dataset data, DeepLvmOptions options) {
+    LvmTrainingOptions training = options.resolvedTraining();
+    if (training.maxSteps() > 0) {
+      return training.maxSteps();
+    }
+    double f = options.validationFraction();
+    // As Dataset.split rounds the training share.
+    int rows = f > 0 ? (int) Math.round((1 - f) * data.rows()) : data.rows();
+    return (long) Batches.count(rows, training.batchSize()) * training.epochs();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.marginal.api;
 
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Provenance;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.targets.Target;
 import dev.marginal.train.CheckpointWriteException;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Trains a reverse-KL surrogate q(x) for an unnormalized target in one call and returns the model to use: with
@@ -89,64 +91,58 @@ public final class SurrogateTraining {
   /**
    * How a run is watched and controlled; every part is optional.
    *
-   * @param progress receives every step, a {@link dev.marginal.train.SurrogateReport} at every evaluation, and the
-   *     end of the run
-   * @param onEvaluation receives the metrics of every evaluation
-   * @param stop polled after every step; true checkpoints and stops (INTERRUPTED)
-   * @param evalEvery evaluate every this many steps (0 = only at the end)
-   * @param metrics how evaluations are done
+   * @param run evaluations (when, with which settings, who hears), checkpoint interval, progress and stop
+   *     ({@link ReverseKlRun.Control}); its progress also receives a {@link dev.marginal.train.SurrogateReport} at
+   *     every evaluation; with a {@code checkpoint} file its checkpoint sink writes that file
    * @param checkpoint checkpoint file, or null
-   * @param checkpointEvery checkpoint every this many steps (0 = only at the end and when stopped)
    * @param resume a checkpoint to continue from, or null
-   * @param provenanceExtras entries added to the provenance stored in checkpoints
+   * @param provenanceExtras entries added to the provenance stored in checkpoints (beside {@link Provenance#toMap()}
+   *     and the run's fingerprint)
    */
-  public record Control(Progress progress, Consumer<SurrogateMetrics> onEvaluation, BooleanSupplier stop,
-      long evalEvery, SurrogateMetrics.Settings metrics, Path checkpoint, long checkpointEvery, ModelFile resume,
+  public record Control(ReverseKlRun.Control run, Path checkpoint, ModelFile resume,
       Map<String, Object> provenanceExtras) {
     public Control {
-      dev.marginal.config.ParameterException.atLeast("evalEvery", evalEvery, 0);
-      dev.marginal.config.ParameterException.atLeast("checkpointEvery", checkpointEvery, 0);
+      Objects.requireNonNull(run, "run");
       provenanceExtras = Map.copyOf(provenanceExtras);
     }
 
     /** Silent, evaluated once at the end with the default metric settings, no checkpoints. */
     public static Control none() {
-      return new Control(Progress.silent(), m -> { }, () -> false, 0, SurrogateMetrics.Settings.defaults(), null,
-          0, null, Map.of());
+      return new Control(ReverseKlRun.Control.defaults(), null, null, Map.of());
     }
 
     public Control withProgress(Progress p) {
-      return new Control(p, onEvaluation, stop, evalEvery, metrics, checkpoint, checkpointEvery, resume,
-          provenanceExtras);
+      return withRun(run.withProgress(p));
     }
 
     public Control withOnEvaluation(Consumer<SurrogateMetrics> c) {
-      return new Control(progress, c, stop, evalEvery, metrics, checkpoint, checkpointEvery, resume,
-          provenanceExtras);
+      return withRun(run.withOnEvaluation(c));
     }
 
     public Control withStop(BooleanSupplier s) {
-      return new Control(progress, onEvaluation, s, evalEvery, metrics, checkpoint, checkpointEvery, resume,
-          provenanceExtras);
+      return withRun(run.withStop(s));
     }
 
+    /** Evaluates every {@code every} steps (0 = only at the end) with {@code settings}. */
     public Control withEvaluation(long every, SurrogateMetrics.Settings settings) {
-      return new Control(progress, onEvaluation, stop, every, settings, checkpoint, checkpointEvery, resume,
-          provenanceExtras);
+      return withRun(run.withEvaluation(every, settings));
     }
 
+    /** Checkpoints to {@code path} every {@code every} steps (0 = only at the end and when stopped). */
     public Control withCheckpoint(Path path, long every) {
-      return new Control(progress, onEvaluation, stop, evalEvery, metrics, path, every, resume, provenanceExtras);
+      return new Control(run.withCheckpoints(every, run.checkpoints().sink()), path, resume, provenanceExtras);
     }
 
     public Control withResume(ModelFile file) {
-      return new Control(progress, onEvaluation, stop, evalEvery, metrics, checkpoint, checkpointEvery, file,
-          provenanceExtras);
+      return new Control(run, checkpoint, file, provenanceExtras);
     }
 
     public Control withProvenanceExtras(Map<String, Object> extras) {
-      return new Control(progress, onEvaluation, stop, evalEvery, metrics, checkpoint, checkpointEvery, resume,
-          extras);
+      return new Control(run, checkpoint, resume, extras);
+    }
+
+    public Control withRun(ReverseKlRun.Control r) {
+      return new Control(r, checkpoint, resume, provenanceExtras);
     }
   }
 
@@ -176,27 +172,32 @@ public final class SurrogateTraining {
       model = new LvmDensityModel(surrogate, columns(target.dim()), null).withSupport(target.support());
       trainer = new ReverseKlTrainer(surrogate, target, options);
     }
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("seed", options.seed());
-    record.put("target", target.name());
-    record.put("training_options", options.toMap());
-    record.put(RunFingerprint.KEY, fingerprint);
-    record.putAll(control.provenanceExtras());
+    Map<String, Object> extras = new LinkedHashMap<>();
+    extras.put(RunFingerprint.KEY, fingerprint);
+    extras.putAll(control.provenanceExtras());
+    Supplier<Map<String, Object>> record = () -> {
+      Map<String, Object> p = clock.stop(options.seed(), target.name(), 0, List.of(), options.toMap()).toMap();
+      p.putAll(extras);
+      return p;
+    };
     Path ckpt = control.checkpoint();
     ReverseKlRun.Result run;
-    ReportingProgress reporting = new ReportingProgress(control.progress(), control.onEvaluation(), trainer);
+    ReportingProgress reporting = new ReportingProgress(control.run().progress(),
+        control.run().evaluations().listener(), trainer);
     try {
-      run = ReverseKlRun.run(trainer, target, options, control.evalEvery(), control.checkpointEvery(),
-          control.metrics(), reporting, control.stop(),
-          t -> {
-            if (ckpt != null) {
-              LvmCheckpoint.write(ckpt, model, t, record);
-            }
-          }, reporting);
+      ReverseKlRun.Control runControl = control.run().withProgress(reporting).withOnEvaluation(reporting);
+      if (ckpt != null) {
+        runControl = runControl.withCheckpoints(runControl.checkpoints().every(),
+            t -> LvmCheckpoint.write(ckpt, model, t, record.get()));
+      }
+      run = ReverseKlRun.run(trainer, target, options, runControl);
     } catch (IOException e) {
+      if (ckpt == null) {
+        throw new java.io.UncheckedIOException("checkpoint sink failed: " + e.getMessage(), e);
+      }
       ReverseKlTrainer t = trainer;
       LvmDensityModel m = model;
-      throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, m, t, record));
+      throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, m, t, record.get()));
     } finally {
       reporting.close();
     }

@@ -6,6 +6,7 @@ import dev.marginal.estimators.DiagnosticsSummary;
 import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Provenance;
 import dev.marginal.math.MeanEstimate;
 import dev.marginal.random.RngKey;
 import java.util.Arrays;
@@ -85,6 +86,14 @@ public interface DensityModel {
 
   /** The model as a file, with the given provenance (seed, data, objective, steps, versions). */
   ModelFile toFile(Map<String, Object> provenance);
+
+  /**
+   * The model as a file recording how it was made: the provenance a fit returned ({@link Provenance#toMap()}), the
+   * same fields whether the model was fitted from Java or by the {@code marginal} command.
+   */
+  default ModelFile toFile(Provenance provenance) {
+    return toFile(provenance.toMap());
+  }
 
   /** Which estimator {@link #logDensity} uses and with what settings. */
   record ScoreOptions(Estimator estimator, int numSamples, int minTerms, int repeats) {

@@ -5,6 +5,7 @@ import dev.marginal.data.Standardizer;
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.distributions.GaussianMixture;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Provenance;
 import dev.marginal.models.GaussianMixtureModel;
 import dev.marginal.models.GmmFit;
 import dev.marginal.models.GmmOptions;
@@ -35,8 +36,10 @@ public final class GmmDensityModel implements DensityModel {
    * @param meanLogLikelihood (1/n) Σ log p(x_i) over the training rows, nats
    * @param bic −2 Σ log p(x_i) + p ln n, p the mixture's free parameters (the standardizer is not counted)
    * @param aic −2 Σ log p(x_i) + 2p
+   * @param provenance seed, data, options, versions and wall time, for {@link #toFile(Provenance)}
    */
-  public record Fitted(GmmDensityModel model, GmmFit fit, double meanLogLikelihood, double bic, double aic) {}
+  public record Fitted(GmmDensityModel model, GmmFit fit, double meanLogLikelihood, double bic, double aic,
+      Provenance provenance) {}
 
   private final GaussianMixture mixture;
   private final FeatureSpace space;
@@ -66,6 +69,7 @@ public final class GmmDensityModel implements DensityModel {
    * @throws IllegalArgumentException if there are fewer rows than components
    */
   public static Fitted fit(Dataset data, GmmOptions options, boolean standardize) {
+    Provenance.Clock clock = Provenance.startClock();
     FeatureSpace space = FeatureSpace.fit(data, standardize);
     double[][] x = space.toModel(data);
     GmmFit fit = GaussianMixtureModel.fit(x, options);
@@ -75,7 +79,10 @@ public final class GmmDensityModel implements DensityModel {
     int p = fit.mixture().freeParameterCount();
     double bic = -2 * meanLogLikelihood * n + p * StrictMath.log(n);
     double aic = -2 * meanLogLikelihood * n + 2.0 * p;
-    return new Fitted(model, fit, meanLogLikelihood, bic, aic);
+    Map<String, Object> settings = options.toMap();
+    settings.put("standardize", standardize);
+    return new Fitted(model, fit, meanLogLikelihood, bic, aic,
+        clock.stop(options.key().seed(), data.source(), data.rows(), data.columns(), settings));
   }
 
   /** The mixture, in the standardized space when {@link #standardizer()} is present. */

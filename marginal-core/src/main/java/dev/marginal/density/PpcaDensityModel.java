@@ -3,6 +3,7 @@ package dev.marginal.density;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Provenance;
 import dev.marginal.models.Ppca;
 import dev.marginal.random.RngKey;
 import java.util.ArrayList;
@@ -29,8 +30,10 @@ public final class PpcaDensityModel implements DensityModel {
    * @param meanLogLikelihood (1/n) Σ log p(x_i) over the training rows, nats
    * @param bic −2 Σ log p(x_i) + p ln n with p = d + dq − q(q − 1)/2 + 1 free parameters (Minka 2000)
    * @param aic −2 Σ log p(x_i) + 2p
+   * @param provenance seed, data, options, versions and wall time, for {@link #toFile(Provenance)}
    */
-  public record Fitted(PpcaDensityModel model, double meanLogLikelihood, double bic, double aic) {}
+  public record Fitted(PpcaDensityModel model, double meanLogLikelihood, double bic, double aic,
+      Provenance provenance) {}
 
   private final Ppca ppca;
   private final FeatureSpace space;
@@ -59,6 +62,7 @@ public final class PpcaDensityModel implements DensityModel {
    * @param standardize fit to (x − mean) / sd of each column, remembering the map
    */
   public static Fitted fit(Dataset data, int latentDim, boolean standardize) {
+    Provenance.Clock clock = Provenance.startClock();
     FeatureSpace space = FeatureSpace.fit(data, standardize);
     double[][] x = space.toModel(data);
     PpcaDensityModel model = new PpcaDensityModel(Ppca.fit(x, latentDim), space);
@@ -68,7 +72,12 @@ public final class PpcaDensityModel implements DensityModel {
     }
     int n = x.length;
     double p = model.freeParameterCount();
-    return new Fitted(model, mean, -2 * mean * n + p * StrictMath.log(n), -2 * mean * n + 2 * p);
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("latent", latentDim);
+    settings.put("standardize", standardize);
+    // The closed-form fit draws no random numbers: seed 0 stands for "none".
+    return new Fitted(model, mean, -2 * mean * n + p * StrictMath.log(n), -2 * mean * n + 2 * p,
+        clock.stop(0, data.source(), data.rows(), data.columns(), settings));
   }
 
   /** d + dq − q(q − 1)/2 + 1: the mean, the loadings up to rotation, and the noise variance. */

@@ -11,7 +11,9 @@ import dev.marginal.tensor.Tensor;
  *
  * <p>Point i gets {@code counts[i]} consecutive rows (point-major order), built by gathering row i of x and of q
  * with a repeat index. Its noise comes from its own key ({@code pointKeys[i].foldIn(NOISE_STREAM)}), so a point's
- * samples depend only on its key, never on which other points share the batch.
+ * samples depend only on its key, never on which other points share the batch. When nothing needs a gradient the
+ * draw runs in blocks on the kernel threads without the gathered copies ({@link EvaluationSamples}), with the same
+ * values bit for bit.
  *
  * @param z the samples, shape {@code [T, d]} with T = Σ counts
  * @param logLikelihood log p(x|z), shape {@code [T]}
@@ -47,6 +49,9 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
       RngKey[] pointKeys, boolean stopQ) {
     checkBatch(x, q, counts, pointKeys);
     int[] rows = repeatIndex(counts);
+    if (EvaluationSamples.applies(x, q)) {
+      return EvaluationSamples.draw(model, x, q, rows, counts, pointKeys);
+    }
     DiagNormal qRows = q.gather(rows);
     Tensor eps = noise(pointKeys, counts, q.dim());
     Var z;

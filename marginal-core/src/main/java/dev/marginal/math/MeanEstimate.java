@@ -17,6 +17,24 @@ public record MeanEstimate(double mean, double stdErr) {
     return new MeanEstimate(mean(values), standardError(values));
   }
 
+  /**
+   * The mean of the paired differences a_i − b_i and its standard error: two scores of the same points (two models'
+   * log p(x) on the same held-out rows, say) compared point by point. Pairing removes the spread of the points
+   * themselves, so the difference is known far better than either mean alone.
+   *
+   * @throws IllegalArgumentException if the arrays differ in length
+   */
+  public static MeanEstimate ofDifferences(double[] a, double[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException(a.length + " values paired with " + b.length);
+    }
+    double[] d = new double[a.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = a[i] - b[i];
+    }
+    return of(d);
+  }
+
   /** (1/n) Σ v_i, summed left to right in double. */
   public static double mean(double[] values) {
     double s = 0;

@@ -2,11 +2,11 @@ package dev.marginal.models;
 
 import dev.marginal.autodiff.Tape;
 import dev.marginal.distributions.Bernoulli;
+import dev.marginal.nn.Activation;
 import dev.marginal.nn.Mlp;
 import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
-import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * log p(x|z) of a Bernoulli MLP decoder for evaluation, without gradients, a block of {@value #ROWS_PER_BLOCK}
@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * of its logits while they are still in cache, so the {@code [N, D]} logits are never held whole. Blocks are the
  * unit of parallel work (each thread takes whole blocks, whose products then run on that thread alone), which
  * replaces the many hand-overs of layer-by-layer parallel products with one. The observation rows are read in
- * place by index rather than gathered into an {@code [N, D]} copy.
+ * place by index rather than gathered into an {@code [N, D]} copy, and each thread keeps its block's layer outputs
+ * from call to call instead of allocating them (tanh hidden layers run without a tape).
  *
  * <p>Every value is the same sequence of operations as {@code Bernoulli.ofLogits(decoder.apply(z)).logProb(x)}
  * (each element of a product is summed in the same order whatever the number of rows), so results are
@@ -37,44 +38,81 @@ final class BernoulliLogLikelihood {
    */
   static Tensor evaluate(Mlp decoder, Tensor x, int[] rows, Tensor z) {
     int n = rows.length;
-    int d = decoder.outputSize();
     int blocks = (n + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK;
     float[] out = new float[n];
-    // Logit buffers are handed from block to block rather than allocated per block.
-    ConcurrentLinkedDeque<float[][]> buffers = new ConcurrentLinkedDeque<>();
     Parallel.forEach(blocks, blocks > 1, blk -> {
       int r0 = blk * ROWS_PER_BLOCK;
       int m = Math.min(ROWS_PER_BLOCK, n - r0);
-      float[][] buf = buffers.poll();
-      if (buf == null) {
-        buf = new float[1][ROWS_PER_BLOCK * d];
-      }
-      block(decoder, x.buffer(), rows, z, r0, m, buf, out);
-      buffers.push(buf);
+      block(decoder, x.buffer(), rows, z, r0, m, out);
     });
     return Tensor.wrap(out, n);
   }
 
   /** Rows {@code [r0, r0 + m)}: the whole decoder on their latents, then the log mass of each. */
-  private static void block(Mlp decoder, float[] x, int[] rows, Tensor z, int r0, int m, float[][] buf,
-      float[] out) {
-    float[] logits = buf[0];
-    Tape tape = Tape.forEvaluation();
-    float[] h = decoder.hidden(tape, tape.constant(z.slice(0, r0, r0 + m))).value().buffer();
-    int last = decoder.weights().size() - 1;
-    float[] w = decoder.weights().get(last).value().buffer();
-    float[] bias = decoder.biases().get(last).value().buffer();
-    int in = decoder.sizes()[last];
-    int d = bias.length;
-    Kernels.get().gemm(false, false, m, d, in, h, 0, w, 0, logits, 0, false);
+  private static void block(Mlp decoder, float[] x, int[] rows, Tensor z, int r0, int m, float[] out) {
+    int[] sizes = decoder.sizes();
+    int last = sizes.length - 2;
+    float[][] layers = layerBuffers(sizes);
+    float[] h;
+    int hOff;
+    if (decoder.activation() == Activation.TANH) {
+      h = z.buffer();
+      hOff = r0 * sizes[0];
+      for (int l = 0; l < last; l++) {
+        layer(decoder, l, m, h, hOff, layers[l], true);
+        h = layers[l];
+        hOff = 0;
+      }
+    } else {
+      Tape tape = Tape.forEvaluation();
+      h = decoder.hidden(tape, tape.constant(z.slice(0, r0, r0 + m))).value().buffer();
+      hOff = 0;
+    }
+    float[] logits = layers[last];
+    layer(decoder, last, m, h, hOff, logits, false);
+    int d = sizes[last + 1];
     int[] xOffsets = new int[m];
     for (int i = 0; i < m; i++) {
-      int base = i * d;
-      for (int j = 0; j < d; j++) {
-        logits[base + j] += bias[j];
-      }
       xOffsets[i] = rows[r0 + i] * d;
     }
     Bernoulli.logProbOfRows(x, xOffsets, logits, 0, d, m, out, r0);
   }
+
+  /**
+   * Layer {@code l} on {@code m} rows of {@code h} into {@code y}: the product, then the bias added row by row, then
+   * tanh in place when asked, the operations of {@code Var.linear} and {@code Var.linearTanh}.
+   */
+  private static void layer(Mlp decoder, int l, int m, float[] h, int hOff, float[] y, boolean tanh) {
+    float[] w = decoder.weights().get(l).value().buffer();
+    float[] bias = decoder.biases().get(l).value().buffer();
+    int width = bias.length;
+    int in = w.length / width;
+    Kernels.get().gemm(false, false, m, width, in, h, hOff, w, 0, y, 0, false);
+    for (int base = 0; base < m * width; base += width) {
+      for (int j = 0; j < width; j++) {
+        y[base + j] += bias[j];
+      }
+    }
+    if (tanh) {
+      Kernels.get().tanh(y, 0, y, 0, m * width);
+    }
+  }
+
+  /** This thread's output buffers of each layer for one block, kept from call to call. */
+  private static float[][] layerBuffers(int[] sizes) {
+    float[][] bufs = BUFFERS.get();
+    if (bufs.length < sizes.length - 1) {
+      bufs = java.util.Arrays.copyOf(bufs, sizes.length - 1);
+      BUFFERS.set(bufs);
+    }
+    for (int l = 0; l + 1 < sizes.length; l++) {
+      int size = ROWS_PER_BLOCK * sizes[l + 1];
+      if (bufs[l] == null || bufs[l].length < size) {
+        bufs[l] = new float[size];
+      }
+    }
+    return bufs;
+  }
+
+  private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[0][]);
 }

@@ -131,4 +131,24 @@ public record GmmOptions(
     return new GmmOptions(m.components(), m.covarianceType(), regCovar, tol, maxIter, nInit, lloydIterations, key,
         threads, m);
   }
+
+  /**
+   * The settings that shape the fit, as a JSON-ready map for provenance: {@code components}, {@code covariance},
+   * {@code regCovar}, {@code tol}, {@code maxIter}, {@code nInit}, {@code lloydIterations}, {@code seed} (the
+   * {@link RngKey#seed()} of the key) and {@code initialMixture} (whether EM started from a given mixture). The
+   * thread count is left out: results do not depend on it.
+   */
+  public java.util.Map<String, Object> toMap() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("components", components);
+    m.put("covariance", covarianceType.name().toLowerCase(java.util.Locale.ROOT));
+    m.put("regCovar", regCovar);
+    m.put("tol", tol);
+    m.put("maxIter", maxIter);
+    m.put("nInit", nInit);
+    m.put("lloydIterations", lloydIterations);
+    m.put("seed", key.seed());
+    m.put("initialMixture", initialMixture != null);
+    return m;
+  }
 }

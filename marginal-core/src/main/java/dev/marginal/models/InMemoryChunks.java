@@ -1,22 +1,30 @@
 package dev.marginal.models;
 
+import dev.marginal.tensor.Parallel;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@link RowChunks} held in this JVM, computed on a small private thread pool; close it when done. */
+/**
+ * {@link RowChunks} held in this JVM. Chunks are computed on {@code threads} threads of the kernels' own mechanism
+ * ({@link Parallel#withThreads}, {@link Parallel#forEach}: the calling thread takes part, other threads of the JVM
+ * keep their own counts); a chunk's own kernel calls then run on its thread.
+ */
 public final class InMemoryChunks implements RowChunks, AutoCloseable {
   private final RowChunk[] chunks;
   private final long rows;
   private final int dim;
-  private final Chunks pool;
+  private final int threads;
 
   private InMemoryChunks(RowChunk[] chunks, long rows, int dim, int threads) {
     this.chunks = chunks;
     this.rows = rows;
     this.dim = dim;
-    this.pool = new Chunks(threads);
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    this.threads = threads;
   }
 
   /**
@@ -67,7 +75,7 @@ public final class InMemoryChunks implements RowChunks, AutoCloseable {
   @Override
   public <R extends Serializable> List<R> map(Task<R> task) {
     Object[] out = new Object[chunks.length];
-    pool.run(chunks.length, c -> out[c] = task.apply(chunks[c]));
+    Parallel.withThreads(threads, () -> Parallel.forEach(chunks.length, true, c -> out[c] = task.apply(chunks[c])));
     List<R> list = new ArrayList<>(out.length);
     for (Object o : out) {
       @SuppressWarnings("unchecked")
@@ -82,10 +90,9 @@ public final class InMemoryChunks implements RowChunks, AutoCloseable {
     return task.apply(chunks[chunk]);
   }
 
+  /** Nothing to release: the threads are the kernels' pooled workers. */
   @Override
-  public void close() {
-    pool.close();
-  }
+  public void close() {}
 
   @Override
   public String toString() {

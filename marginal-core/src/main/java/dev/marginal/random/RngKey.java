@@ -29,6 +29,21 @@ public final class RngKey {
     return new RngKey(mix(seed ^ 0x5DEECE66DL));
   }
 
+  /**
+   * The seed s with {@code RngKey.of(s).equals(this)}: for a root key, the seed it was made from (for a provenance
+   * record). Every key has exactly one, since {@link #mix} is a bijection of the 64-bit integers.
+   */
+  public long seed() {
+    return unmix(state) ^ 0x5DEECE66DL;
+  }
+
+  /** The inverse of {@link #mix}: each xor-shift undone by repeated shifts, each product by the inverse mod 2^64. */
+  static long unmix(long z) {
+    z = (z ^ (z >>> 31) ^ (z >>> 62)) * 0x319642B2D24D8EC3L;
+    z = (z ^ (z >>> 27) ^ (z >>> 54)) * 0x96DE1B173F119089L;
+    return z ^ (z >>> 30) ^ (z >>> 60);
+  }
+
   /** The key's 64-bit state, for saving in model provenance. */
   public long state() {
     return state;

@@ -38,15 +38,27 @@ public final class Samplers {
    * {@code 2j+1} come from stream values {@code 2j} and {@code 2j+1}. {@code 1 − u} keeps the log finite.
    */
   public static void normals(RngKey key, float[] out, int off, int n) {
+    normals(key, 0, out, off, n);
+  }
+
+  /**
+   * Fills {@code out[off .. off+n)} with normals {@code first .. first+n-1} of the stream of
+   * {@link #normals(RngKey, float[], int, int)}: any slice, bit for bit the values a whole draw puts there, computed
+   * without the pairs before it (a slice may start or end in the middle of a Box–Muller pair).
+   */
+  public static void normals(RngKey key, long first, float[] out, int off, int n) {
     long s = RngKey.mix(key.state());
-    for (int j = 0; 2 * j < n; j++) {
+    long end = first + n;
+    for (long j = first >> 1; 2 * j < end; j++) {
       double u1 = 1.0 - RngKey.toUnit(RngKey.mix(s + (2L * j + 1) * RngKey.GAMMA));
       double u2 = RngKey.toUnit(RngKey.mix(s + (2L * j + 2) * RngKey.GAMMA));
       double r = Math.sqrt(-2.0 * StrictMath.log(u1));
       double t = TWO_PI * u2;
-      out[off + 2 * j] = (float) (r * StrictMath.cos(t));
-      if (2 * j + 1 < n) {
-        out[off + 2 * j + 1] = (float) (r * StrictMath.sin(t));
+      if (2 * j >= first) {
+        out[off + (int) (2 * j - first)] = (float) (r * StrictMath.cos(t));
+      }
+      if (2 * j + 1 < end) {
+        out[off + (int) (2 * j + 1 - first)] = (float) (r * StrictMath.sin(t));
       }
     }
   }

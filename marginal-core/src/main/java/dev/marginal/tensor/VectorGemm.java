@@ -217,10 +217,9 @@ final class VectorGemm {
       int q0 = (int) ((long) colPanels * cc / colChunks);
       int q1 = (int) ((long) colPanels * (cc + 1) / colChunks);
       Workspace ws = WORKSPACE.get();
-      if (!accumulate) {
-        clearBlock(ip0 * MR, Math.min(m, ip1 * MR), q0, q1);
-      }
       for (int kb = 0; kb < kBlocks; kb++) {
+        // The first block starts each sum from zero unless accumulating, so C needs no clearing pass.
+        boolean fromZero = kb == 0 && !accumulate;
         int p0 = kStart(kb);
         int kc = kStart(kb + 1) - p0;
         for (int i0 = ip0 * MR; i0 < ip1 * MR && i0 < m; i0 += MC) {
@@ -241,40 +240,34 @@ final class VectorGemm {
           for (int q = q0; q < q1; q++) {
             int bBase = q * k * NR + p0 * NR;
             for (int ip = 0; ip < blockPanels; ip++) {
-              tile(ws, kc, pa, aBase + ip * aStride, packedB, bBase, i0 + ip * MR, q * NR);
+              tile(ws, kc, pa, aBase + ip * aStride, packedB, bBase, i0 + ip * MR, q * NR, fromZero);
             }
           }
         }
       }
     }
 
-    /** Sets rows {@code [i0, i1)} of this chunk's columns of C to zero, so every tile can simply add its products. */
-    void clearBlock(int i0, int i1, int q0, int q1) {
-      int j0 = q0 * NR;
-      int j1 = Math.min(n, q1 * NR);
-      for (int i = i0; i < i1; i++) {
-        Arrays.fill(c, cOff + i * n + j0, cOff + i * n + j1, 0f);
-      }
-    }
-
     /**
-     * Adds the products of one tile to C at row {@code i}, column {@code j}. An edge tile is copied into a zero-padded
-     * scratch tile, updated there by the same kernel and copied back, so it sees exactly the same arithmetic.
+     * Adds the products of one tile to C at row {@code i}, column {@code j} (or, {@code fromZero}, writes them over
+     * what C held). An edge tile is copied into a zero-padded scratch tile, updated there by the same kernel and copied
+     * back, so it sees exactly the same arithmetic.
      */
-    void tile(Workspace ws, int kc, float[] pa, int ai, float[] pb, int bi, int i, int j) {
+    void tile(Workspace ws, int kc, float[] pa, int ai, float[] pb, int bi, int i, int j, boolean fromZero) {
       int rows = Math.min(MR, m - i);
       int cols = Math.min(NR, n - j);
       int ci = cOff + i * n + j;
       if (rows == MR && cols == NR) {
-        GemmMicroKernel.addTile(kc, pa, ai, pb, bi, c, ci, n);
+        GemmMicroKernel.tile(kc, pa, ai, pb, bi, c, ci, n, fromZero);
         return;
       }
       float[] t = ws.tile;
-      Arrays.fill(t, 0f);
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(c, ci + r * n, t, r * NR, cols);
+      if (!fromZero) {
+        Arrays.fill(t, 0f);
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(c, ci + r * n, t, r * NR, cols);
+        }
       }
-      GemmMicroKernel.addTile(kc, pa, ai, pb, bi, t, 0, NR);
+      GemmMicroKernel.tile(kc, pa, ai, pb, bi, t, 0, NR, fromZero);
       for (int r = 0; r < rows; r++) {
         System.arraycopy(t, r * NR, c, ci + r * n, cols);
       }

@@ -1,11 +1,13 @@
 package dev.marginal.train;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.Target;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -64,18 +66,98 @@ public final class ReverseKlRun {
     void write(ReverseKlTrainer trainer) throws IOException;
   }
 
+  /**
+   * How a run is watched and controlled, grouped by concern. {@link #defaults()}: evaluate once at the end with the
+   * default metric settings, write no checkpoints, report no progress, run to the end; each part changes with a
+   * {@code withX} method.
+   *
+   * @param evaluations when and how the surrogate is evaluated, and who hears of it
+   * @param checkpoints when checkpoints are taken, and where they go
+   * @param progress receives every step and the end of the run
+   * @param stop polled after every step; true checkpoints and stops the run ({@link Status#INTERRUPTED})
+   */
+  public record Control(Evaluations evaluations, Checkpoints checkpoints, Progress progress, BooleanSupplier stop) {
+    public Control {
+      Objects.requireNonNull(evaluations, "evaluations");
+      Objects.requireNonNull(checkpoints, "checkpoints");
+      Objects.requireNonNull(progress, "progress");
+      Objects.requireNonNull(stop, "stop");
+    }
+
+    /** Evaluated once at the end with {@link SurrogateMetrics.Settings#defaults()}, silent, no checkpoints. */
+    public static Control defaults() {
+      return new Control(new Evaluations(0, SurrogateMetrics.Settings.defaults(), m -> { }),
+          new Checkpoints(0, t -> { }), Progress.silent(), () -> false);
+    }
+
+    /** Evaluates every {@code every} steps (0 = only at the end) with {@code settings}. */
+    public Control withEvaluation(long every, SurrogateMetrics.Settings settings) {
+      return new Control(new Evaluations(every, settings, evaluations.listener()), checkpoints, progress, stop);
+    }
+
+    /** Hands every evaluation to {@code listener} (for logs). */
+    public Control withOnEvaluation(Consumer<SurrogateMetrics> listener) {
+      return new Control(new Evaluations(evaluations.every(), evaluations.settings(), listener), checkpoints,
+          progress, stop);
+    }
+
+    /** Checkpoints into {@code sink} every {@code every} steps (0 = only at the end and when stopped). */
+    public Control withCheckpoints(long every, CheckpointSink sink) {
+      return new Control(evaluations, new Checkpoints(every, sink), progress, stop);
+    }
+
+    public Control withProgress(Progress p) {
+      return new Control(evaluations, checkpoints, p, stop);
+    }
+
+    public Control withStop(BooleanSupplier s) {
+      return new Control(evaluations, checkpoints, progress, s);
+    }
+  }
+
+  /**
+   * Evaluations during the run; the last is always at the final step of a run that completes.
+   *
+   * @param every evaluate every this many steps, >= 0 (0 = only at the end)
+   * @param settings how each evaluation is done
+   * @param listener receives each evaluation's metrics
+   */
+  public record Evaluations(long every, SurrogateMetrics.Settings settings, Consumer<SurrogateMetrics> listener) {
+    public Evaluations {
+      ParameterException.atLeast("evalEvery", every, 0);
+      Objects.requireNonNull(settings, "settings");
+      Objects.requireNonNull(listener, "listener");
+    }
+  }
+
+  /**
+   * Checkpoints: always at the end and when stopped, and every {@code every} steps.
+   *
+   * @param every checkpoint every this many steps, >= 0 (0 = only at the end and when stopped)
+   * @param sink where they go
+   */
+  public record Checkpoints(long every, CheckpointSink sink) {
+    public Checkpoints {
+      ParameterException.atLeast("checkpointEvery", every, 0);
+      Objects.requireNonNull(sink, "sink");
+    }
+  }
+
   private ReverseKlRun() {}
 
   /**
-   * Trains for {@code options.iterations()} steps in total (counting steps a resumed trainer already did).
-   *
-   * @param evalEvery evaluate every this many steps (0 = only at the end)
-   * @param checkpointEvery checkpoint every this many steps (0 = only at the end and on interruption)
-   * @param onEvaluation called with each evaluation (for logs)
+   * Trains for {@code options.iterations()} steps in total (counting steps a resumed trainer already did), under
+   * {@code control}.
    */
-  public static Result run(ReverseKlTrainer trainer, Target target, ReverseKlOptions options, long evalEvery,
-      long checkpointEvery, SurrogateMetrics.Settings settings, Progress progress, BooleanSupplier stop,
-      CheckpointSink checkpoints, Consumer<SurrogateMetrics> onEvaluation) throws IOException {
+  public static Result run(ReverseKlTrainer trainer, Target target, ReverseKlOptions options, Control control)
+      throws IOException {
+    long evalEvery = control.evaluations().every();
+    long checkpointEvery = control.checkpoints().every();
+    SurrogateMetrics.Settings settings = control.evaluations().settings();
+    Consumer<SurrogateMetrics> onEvaluation = control.evaluations().listener();
+    CheckpointSink checkpoints = control.checkpoints().sink();
+    Progress progress = control.progress();
+    BooleanSupplier stop = control.stop();
     RngKey evalKey = RngKey.of(options.seed()).foldIn(0x4556414CL);
     long total = options.iterations();
     // Grown as steps are done: memory follows the steps run, not the steps asked for.

@@ -84,7 +84,7 @@ class OneCallApiTest {
         SurrogateTraining.Control.none().withEvaluation(0, quick));
     DeepLvm raw = ReverseKlTrainer.newSurrogate(funnel, o);
     ReverseKlTrainer trainer = new ReverseKlTrainer(raw, funnel, o);
-    ReverseKlRun.run(trainer, funnel, o, 0, 0, quick, Progress.silent(), () -> false, t -> { }, x -> { });
+    ReverseKlRun.run(trainer, funnel, o, ReverseKlRun.Control.defaults().withEvaluation(0, quick));
     float[][] last = values(raw);
     trainer.finishWithAveragedParametersInPlace();
     assertSameParameters(raw, r.model().model());

@@ -17,16 +17,24 @@ import org.junit.jupiter.api.Test;
 /** The evaluation path of a Bernoulli decoder gives the taped path's values bit for bit. */
 class BernoulliLogLikelihoodTest {
   private static DeepLvm model(int dataDim, int[] hidden) {
+    return model(dataDim, hidden, Activation.TANH);
+  }
+
+  private static DeepLvm model(int dataDim, int[] hidden, Activation activation) {
     float[] mean = RngKey.of(11).uniforms(dataDim);
-    return DeepLvm.create(new DeepLvm.Config(dataDim, 3, hidden, Activation.TANH, DeepLvm.Decoder.BERNOULLI),
+    return DeepLvm.create(new DeepLvm.Config(dataDim, 3, hidden, activation, DeepLvm.Decoder.BERNOULLI),
         RngKey.of(12), mean);
   }
 
-  /** Rows that cross several blocks, with a partial last block, on a small and an image-sized decoder. */
+  /**
+   * Rows that cross several blocks, with a partial last block, on a small and an image-sized decoder with tanh
+   * (layers without a tape) and ReLU (layers on an evaluation tape), two hidden layers in the last case.
+   */
   @Test
   void evaluationPathMatchesTheTapedPathBitForBit() {
-    for (int[] shape : new int[][] {{2, 4}, {37, 16}, {784, 200}}) {
-      DeepLvm m = model(shape[0], new int[] {shape[1]});
+    for (int[] shape : new int[][] {{2, 4, 0}, {37, 16, 0}, {784, 200, 0}, {37, 16, 1}, {784, 200, 2}}) {
+      Activation act = shape[2] == 1 ? Activation.RELU : Activation.TANH;
+      DeepLvm m = model(shape[0], shape[2] == 2 ? new int[] {shape[1], 64} : new int[] {shape[1]}, act);
       int b = 3;
       int n = 2 * BernoulliLogLikelihood.ROWS_PER_BLOCK + 7;
       Tensor x = Tensor.wrap(Binarization.binarize(RngKey.of(13).uniforms(b * shape[0]), RngKey.of(14)), b,
@@ -41,7 +49,7 @@ class BernoulliLogLikelihoodTest {
       Tape eval = Tape.forEvaluation();
       float[] actual = m.logLikelihood(eval.constant(x), rows, eval.constant(z)).value().toArray();
       assertEquals(0, eval.size());
-      assertArrayEquals(expected, actual, 0f, "data dimension " + shape[0]);
+      assertArrayEquals(expected, actual, 0f, "data dimension " + shape[0] + ", " + act);
     }
   }
 

@@ -45,6 +45,19 @@ class RngKeyTest {
   // ---------------------------------------------------------------- derivation
 
   @Test
+  void seedRecoversTheSeedOfARootKeyAndNamesEveryOtherKey() {
+    for (long seed : new long[] {0, 1, -1, 42, Long.MIN_VALUE, Long.MAX_VALUE, 0x5DEECE66DL}) {
+      assertEquals(seed, RngKey.of(seed).seed(), "seed " + seed);
+    }
+    RngKey derived = RngKey.of(7).foldIn(3).split(5, 2);
+    assertEquals(derived, RngKey.of(derived.seed()));
+    for (long z : new long[] {0, 1, 0x8C55A664B07B23A1L, -12345}) {
+      assertEquals(z, RngKey.unmix(RngKey.mix(z)), "unmix after mix of " + z);
+      assertEquals(z, RngKey.mix(RngKey.unmix(z)), "mix after unmix of " + z);
+    }
+  }
+
+  @Test
   void splitKeysAreDistinctFromEachOtherAndFromTheParent() {
     RngKey key = RngKey.of(42);
     Set<Long> states = new HashSet<>();
@@ -106,6 +119,22 @@ class RngKeyTest {
     float[] u = new float[12];
     Samplers.uniforms(key, u, 2, 10);
     assertArrayEquals(key.uniforms(10), Arrays.copyOfRange(u, 2, 12));
+  }
+
+  @Test
+  void normalSlicesAreTheWholeStreamsValuesIncludingHalfPairs() {
+    RngKey key = RngKey.of(7);
+    float[] whole = key.normals(23);
+    for (int first = 0; first <= 23; first++) {
+      for (int n = 0; first + n <= 23; n++) {
+        float[] slice = new float[n + 2];
+        Samplers.normals(key, first, slice, 1, n);
+        assertArrayEquals(Arrays.copyOfRange(whole, first, first + n), Arrays.copyOfRange(slice, 1, n + 1),
+            "slice from " + first + " of " + n);
+        assertEquals(0f, slice[0]);
+        assertEquals(0f, slice[n + 1]);
+      }
+    }
   }
 
   @Test

@@ -76,8 +76,8 @@ class ReverseKlTrainerTest {
     ReverseKlOptions o = ReverseKlOptions.defaults().withIterations(50);
     ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(t, o), t, o);
     AtomicInteger written = new AtomicInteger();
-    ReverseKlRun.Result r = ReverseKlRun.run(trainer, t, o, 0, 10, EVAL, Progress.silent(), () -> false,
-        tr -> written.incrementAndGet(), m -> { });
+    ReverseKlRun.Result r = ReverseKlRun.run(trainer, t, o, ReverseKlRun.Control.defaults()
+        .withEvaluation(0, EVAL).withCheckpoints(10, tr -> written.incrementAndGet()));
     assertEquals(ReverseKlRun.Status.DIVERGED, r.status());
     assertTrue(r.message().contains("diverged") && r.message().contains("last checkpoint"), r.message());
     assertEquals(0, written.get());
@@ -110,10 +110,10 @@ class ReverseKlTrainerTest {
     ReverseKlOptions averaged = plain.withAveraging(0.9);
     ReverseKlTrainer a = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(funnel, plain), funnel, plain);
     ReverseKlTrainer b = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(funnel, averaged), funnel, averaged);
-    ReverseKlRun.Result ra = ReverseKlRun.run(a, funnel, plain, 20, 0, quick, Progress.silent(), () -> false,
-        t -> { }, m -> { });
-    ReverseKlRun.Result rb = ReverseKlRun.run(b, funnel, averaged, 20, 0, quick, Progress.silent(), () -> false,
-        t -> { }, m -> { });
+    ReverseKlRun.Result ra = ReverseKlRun.run(a, funnel, plain,
+        ReverseKlRun.Control.defaults().withEvaluation(20, quick));
+    ReverseKlRun.Result rb = ReverseKlRun.run(b, funnel, averaged,
+        ReverseKlRun.Control.defaults().withEvaluation(20, quick));
     assertArrayEquals(ra.losses(), rb.losses());
     float[][] raw = values(b.surrogate().parameters());
     assertArrayEquals(values(a.surrogate().parameters())[0], raw[0]);
@@ -131,8 +131,8 @@ class ReverseKlTrainerTest {
     Target funnel = Targets.of("funnel");
     SurrogateMetrics.Settings quick = new SurrogateMetrics.Settings(50, 20, 4, 200);
     ReverseKlTrainer straight = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(funnel, o), funnel, o);
-    ReverseKlRun.Result full = ReverseKlRun.run(straight, funnel, o, 20, 0, quick, Progress.silent(), () -> false,
-        t -> { }, m -> { });
+    ReverseKlRun.Result full = ReverseKlRun.run(straight, funnel, o,
+        ReverseKlRun.Control.defaults().withEvaluation(20, quick));
     assertEquals(ReverseKlRun.Status.COMPLETED, full.status());
     assertEquals(List.of(20L, 40L, 60L), full.evaluations().stream().map(SurrogateMetrics::step).toList());
     assertEquals(60, full.losses().length);
@@ -141,13 +141,13 @@ class ReverseKlTrainerTest {
     AtomicInteger calls = new AtomicInteger();
     java.util.Map<String, float[]>[] saved = new java.util.Map[3];
     float[][][] params = new float[1][][];
-    ReverseKlRun.Result cut = ReverseKlRun.run(first, funnel, o, 0, 0, quick, Progress.silent(),
-        () -> calls.incrementAndGet() >= 25, t -> {
+    ReverseKlRun.Result cut = ReverseKlRun.run(first, funnel, o, ReverseKlRun.Control.defaults()
+        .withEvaluation(0, quick).withStop(() -> calls.incrementAndGet() >= 25).withCheckpoints(0, t -> {
           saved[0] = t.decoderOptimizerState();
           saved[1] = t.encoderOptimizerState();
           saved[2] = t.averageState();
           params[0] = values(t.surrogate().parameters());
-        }, m -> { });
+        }));
     assertEquals(ReverseKlRun.Status.INTERRUPTED, cut.status());
     DeepLvm copy = ReverseKlTrainer.newSurrogate(funnel, o.withSeed(99));
     List<Parameter> ps = copy.parameters();
@@ -156,8 +156,8 @@ class ReverseKlTrainerTest {
     }
     ReverseKlTrainer resumed = new ReverseKlTrainer(copy, funnel, o);
     resumed.resumeFrom(25, saved[0], saved[1], saved[2]);
-    ReverseKlRun.Result rest = ReverseKlRun.run(resumed, funnel, o, 0, 0, quick, Progress.silent(), () -> false,
-        t -> { }, m -> { });
+    ReverseKlRun.Result rest = ReverseKlRun.run(resumed, funnel, o,
+        ReverseKlRun.Control.defaults().withEvaluation(0, quick));
     float[][] a = values(straight.surrogate().parameters());
     float[][] b = values(copy.parameters());
     for (int i = 0; i < a.length; i++) {

@@ -5,6 +5,7 @@ import dev.marginal.data.Binarization;
 import dev.marginal.data.DataShards;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.LvmDensityModel;
+import dev.marginal.io.Provenance;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
 import dev.marginal.train.LocalSgd;

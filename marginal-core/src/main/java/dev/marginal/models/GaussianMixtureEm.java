@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Expectation–maximisation iterations of a Gaussian mixture on one data set. An engine made from arrays holds the
- * data in chunks, their responsibilities and a small thread pool, so it is stateful: close it when done.
+ * data in chunks and their responsibilities (computed on {@code threads} threads of {@code Parallel}), so it is
+ * stateful: close it when done.
  *
  * <p>One {@link #step(GaussianMixture)} is an E-step, r_ic = π_c N(x_i; μ_c, Σ_c) / p(x_i), then an M-step as in
  * scikit-learn: N_c = Σ_i r_ic + 10ε, π_c = N_c / Σ N_c, μ_c = Σ_i r_ic x_i / N_c,

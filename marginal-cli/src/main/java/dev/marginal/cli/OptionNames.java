@@ -33,6 +33,7 @@ final class OptionNames {
       Map.entry("iterations", "--iters"),
       Map.entry("averaging", "--ema"),
       Map.entry("adamBeta2", "--adam-beta2"),
+      Map.entry("decoderGradient", "--decoder-gradient"),
       Map.entry("latentDim", "--latent"),
       Map.entry("hidden", "--hidden"),
       Map.entry("activation", "--activation"),

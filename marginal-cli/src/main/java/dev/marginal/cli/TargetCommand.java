@@ -105,6 +105,11 @@ final class TargetCommand implements Callable<Integer> {
           + "bounded target's unconstrained coordinates; default: ${DEFAULT-VALUE}).")
   double annealScale;
 
+  @Option(names = "--decoder-gradient", paramLabel = "G",
+      description = "path: the decoder's gradient reaches the log q(x) estimate only through x (sticking the landing); "
+          + "total: also through the decoder inside the estimate (default: ${DEFAULT-VALUE}).")
+  String decoderGradient = ReverseKlOptions.defaults().pathGradient() ? "path" : "total";
+
   @Option(names = "--clip", paramLabel = "NORM", description = "Gradient-norm bound per optimizer (0: none).")
   double clip;
 
@@ -217,9 +222,17 @@ final class TargetCommand implements Callable<Integer> {
         .withLearningRates(lr, encoderLr == null ? lr : encoderLr).withSchedule(warmup, lrFloor)
         .withAveraging(ema).withAdamBeta2(adamBeta2)
         .withAnnealing(new Annealing(anneal, Annealing.DEFAULT_START_BETA, annealScale))
-        .withClipNorm(clip).withSeed(seed)
+        .withClipNorm(clip).withSeed(seed).withPathGradient(pathGradient())
         .withBatchSize(batch).withNumSamples(k).withMinTerms(minTerms)
         .withArchitecture(latent, hidden.stream().mapToInt(i -> i).toArray(), Activation.TANH));
+  }
+
+  private boolean pathGradient() {
+    String g = decoderGradient.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!g.equals("path") && !g.equals("total")) {
+      throw new UserInputException("--decoder-gradient must be path or total, got '" + decoderGradient + "'");
+    }
+    return g.equals("path");
   }
 
   private void writeMetrics(Path path, SurrogateTraining.Result result) {

@@ -118,6 +118,30 @@ class TargetCommandTest {
     assertTrue(bad.err().contains("--anneal 0.5 (the checkpoint's run had 0.8)"), bad.err());
   }
 
+  /**
+   * The decoder's gradient is recorded in the provenance, a resume with the other one is refused naming
+   * --decoder-gradient, and an unknown value is a one-line error.
+   */
+  @Test
+  void decoderGradientIsRecordedAndAResumeWithTheOtherIsRefused() throws IOException {
+    Path model = dir.resolve("path.marginal");
+    CliRun run = CliRun.of("target", "--target", "mixture", "--decoder-gradient", "path", "--ema", "0",
+        "--eval-samples", "20", "--eval-k", "10", "--iters", "30", "--out", model.toString());
+    assertEquals(0, run.code(), run.toString());
+    Object options = ModelFile.read(model).provenance().get("options");
+    assertTrue(options instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("pathGradient")), String.valueOf(options));
+    CliRun other = CliRun.of("target", "--target", "mixture", "--decoder-gradient", "total", "--ema", "0",
+        "--iters", "40", "--resume", dir.resolve("path.marginal.ckpt").toString(), "--out",
+        dir.resolve("path-bad.marginal").toString());
+    assertEquals(2, other.code(), other.toString());
+    assertTrue(other.err().contains("--decoder-gradient"), other.err());
+    CliRun bad = CliRun.of("target", "--target", "mixture", "--decoder-gradient", "score", "--out",
+        dir.resolve("bad.marginal").toString());
+    assertEquals(2, bad.code(), bad.toString());
+    assertTrue(bad.err().contains("--decoder-gradient must be path or total, got 'score'"), bad.err());
+    assertEquals(1, bad.err().strip().lines().count(), bad.err());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] c = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);

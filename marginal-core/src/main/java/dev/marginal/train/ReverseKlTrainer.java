@@ -8,6 +8,7 @@ import dev.marginal.distributions.DiagNormal;
 import dev.marginal.estimators.LogMarginalEstimator;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.models.DeepLvm;
+import dev.marginal.nn.Mlp;
 import dev.marginal.optim.Adam;
 import dev.marginal.optim.GradientClipping;
 import dev.marginal.optim.LearningRate;
@@ -33,6 +34,13 @@ import java.util.function.Supplier;
  * <p>For a target with bounded {@link Target#support()} the LVM lives on ℝ^dim and is trained against the
  * pulled-back target p̃(T(y))·|det J_T(y)| ({@link UnconstrainedTarget}); its samples are the LVM's mapped through
  * T ({@link Surrogates#sample}), and the KL is the same in both spaces.
+ *
+ * <p>With {@link ReverseKlOptions#pathGradient()} the decoder follows the path gradient only: the log q(x)
+ * estimate reads a snapshot of the decoder's parameters, so ∇_θ reaches it only through x = x_θ(z, ε). The dropped
+ * part, the decoder's score E_q[∇_θ log q_θ(x)] at fixed x, has expectation zero, so the gradient stays unbiased
+ * (for SUMO, which is unbiased for log q at every x) while losing a noise term that does not vanish as q → p; at
+ * q = p the path gradient is zero (Roeder, Wu &amp; Duvenaud 2017, "sticking the landing"). The encoder's
+ * objective is unchanged.
  *
  * <p>Why it matters: IWAE and ELBO under-estimate log q(x), so the decoder is rewarded for regions where the bound
  * is loose and can exploit the bias until training diverges; SUMO is unbiased, so the reverse-KL gradient is
@@ -188,12 +196,55 @@ public final class ReverseKlTrainer {
   }
 
   /**
+   * The surrogate with its decoder replaced by a snapshot: parameters with the same values that the decoder's
+   * optimizer does not own, so a backward pass restricted to the decoder's parameters leaves out their path.
+   */
+  static DeepLvm withDecoderSnapshot(DeepLvm m) {
+    Mlp d = m.decoder();
+    return DeepLvm.of(m.config(), m.encoder(), Mlp.of(d.sizes(), d.activation(), snapshot(d.weights()),
+        snapshot(d.biases())));
+  }
+
+  private static List<Parameter> snapshot(List<Parameter> ps) {
+    List<Parameter> out = new java.util.ArrayList<>(ps.size());
+    for (Parameter p : ps) {
+      out.add(new Parameter(p.name(), p.value()));
+    }
+    return out;
+  }
+
+  /**
    * One step on both optimizers.
    *
    * @return the batch mean of {@code log q̂(x) − log p̃(x)} (a reverse-KL estimate up to log Z; while annealing,
    *     against the tempered p̃_β); non-finite values mean divergence, and no update is applied
    */
   public double step() {
+    double value = accumulateGradients();
+    if (!Double.isFinite(value)) {
+      return value;
+    }
+    if (options.clipNorm() > 0) {
+      GradientClipping.clipByGlobalNormInPlace(decoderParams, options.clipNorm());
+      GradientClipping.clipByGlobalNormInPlace(encoderParams, options.clipNorm());
+    }
+    decoderOpt.step();
+    encoderOpt.step();
+    if (average != null) {
+      average.updateInPlace();
+    }
+    step++;
+    return value;
+  }
+
+  /**
+   * The forward pass of the next step and its gradients, added into the decoder's parameters (the reverse-KL loss)
+   * and the encoder's (its own objective); nothing is stepped. With {@link ReverseKlOptions#pathGradient()} the
+   * log q(x) estimate reads a snapshot of the decoder, so the decoder's gradient reaches it only through x.
+   *
+   * @return the loss; when it is not finite no gradient is added
+   */
+  double accumulateGradients() {
     RngKey key = root.foldIn(step);
     int b = options.batchSize();
     int dim = surrogate.dataDim();
@@ -205,7 +256,8 @@ public final class ReverseKlTrainer {
     Var eps = tape.constant(Tensor.wrap(key.foldIn(1).normals(b * dim), b, dim));
     Var x = mean.add(logVar.mul(0.5f).exp().mul(eps));
     DiagNormal r = surrogate.posterior(tape, x);
-    Var logQ = estimator.logMarginal(surrogate, x, r, key.foldIn(2));
+    Var logQ = estimator.logMarginal(options.pathGradient() ? withDecoderSnapshot(surrogate) : surrogate, x, r,
+        key.foldIn(2));
     Var gap = logQ.sub(trainingTarget().logDensity(x));
     Var loss = gap.mean();
     double value = loss.value().item();
@@ -216,16 +268,6 @@ public final class ReverseKlTrainer {
     Var encoderLoss = options.objective() == LvmTrainingOptions.Objective.SUMO
         ? Sumo.encoderLoss(logQ) : logQ.mean().neg();
     tape.backward(encoderLoss, encoderParams);
-    if (options.clipNorm() > 0) {
-      GradientClipping.clipByGlobalNormInPlace(decoderParams, options.clipNorm());
-      GradientClipping.clipByGlobalNormInPlace(encoderParams, options.clipNorm());
-    }
-    decoderOpt.step();
-    encoderOpt.step();
-    if (average != null) {
-      average.updateInPlace();
-    }
-    step++;
     return value;
   }
 }

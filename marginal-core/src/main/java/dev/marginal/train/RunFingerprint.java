@@ -80,6 +80,10 @@ public final class RunFingerprint {
     m.put("latentDim", o.latentDim());
     m.put("hidden", Arrays.toString(o.hidden()));
     m.put("activation", o.activation().id());
+    if (o.pathGradient()) {
+      // Only when on, so that checkpoints written before the option existed still resume with it off.
+      m.put("decoderGradient", "path");
+    }
     if (o.annealing().active()) {
       // Only when annealing, so that checkpoints written before annealing existed still resume.
       m.put("annealFraction", o.annealing().fraction());
@@ -115,6 +119,13 @@ public final class RunFingerprint {
       if (!same(before, e.getValue())) {
         names.add(e.getKey());
         parts.add(e.getKey() + " " + e.getValue() + " (the checkpoint's run had " + before + ")");
+      }
+    }
+    for (Map.Entry<?, ?> e : saved.entrySet()) {
+      // A setting recorded only when on (annealing, the path gradient) and off now.
+      if (!now.containsKey(String.valueOf(e.getKey()))) {
+        names.add(String.valueOf(e.getKey()));
+        parts.add(e.getKey() + " off (the checkpoint's run had " + e.getValue() + ")");
       }
     }
     if (!names.isEmpty()) {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Spark local[2] against in-process work on two threads (see OverheadBench). Usage, from the repository root:
 #   marginal-spark/bench.sh [scoring|gmm|ppca|all] [repeats]
+#   marginal-spark/bench.sh scaling|rounds [repeats]     # per-job and per-round constants (docs/spark-cost-model.md)
+#   MASTER=local[2] marginal-spark/bench.sh main VERB ... # SparkMain (fit, score, encode, eval) on MASTER
 # Needs Fashion-MNIST (apt-get install dataset-fashion-mnist) and about 6 GB of heap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,10 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
   opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
 done
 export SPARK_LOCAL_IP=127.0.0.1
-exec java -Xmx6g -Xmn1g -XX:+UseParallelGC --add-modules jdk.incubator.vector -Dmarginal.kernels=vector $opens \
+main=dev.marginal.spark.bench.OverheadBench
+if [ "${1:-}" = main ]; then
+  main=dev.marginal.spark.SparkMain; shift
+fi
+exec java -Dspark.master="${MASTER:-local[2]}" -Dspark.driver.host=127.0.0.1 -Dspark.ui.enabled=false -Xmx6g -Xmn1g -XX:+UseParallelGC --add-modules jdk.incubator.vector -Dmarginal.kernels=vector $opens \
   -cp "marginal-spark/target/test-classes:marginal-spark/target/classes:$(cat marginal-spark/target/bench-classpath.txt)" \
-  dev.marginal.spark.bench.OverheadBench "$@"
+  "$main" "$@"

@@ -54,7 +54,8 @@ public final class DeepLvm implements LatentVariableModel {
    * @param latentDim d
    * @param hidden hidden widths, used for the encoder and (reversed) the decoder
    */
-  public record Config(int dataDim, int latentDim, int[] hidden, Activation activation, Decoder decoder) {
+  public record Config(int dataDim, int latentDim, int[] hidden, Activation activation, Decoder decoder)
+      implements java.io.Serializable {
     public Config {
       if (dataDim < 1 || latentDim < 1) {
         throw new IllegalArgumentException("data and latent dimensions must be positive");

@@ -15,7 +15,7 @@ import java.util.List;
  *     function needs K >= 2)
  */
 public record LvmObjectiveOptions(LvmTrainingOptions.Objective objective, int numSamples, int minTerms,
-    GradientEstimator gradient) {
+    GradientEstimator gradient) implements java.io.Serializable {
   /** Default number of importance samples K. */
   public static final int DEFAULT_K = 5;
 

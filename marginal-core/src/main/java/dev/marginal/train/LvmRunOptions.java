@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * @param checkpoint checkpoint file (null = none)
  */
 public record LvmRunOptions(int batchSize, int epochs, long maxSteps, double clipNorm, long seed, int patience,
-    long checkpointEvery, Path checkpoint) {
+    long checkpointEvery, Path checkpoint) implements java.io.Serializable {
   /** Default batch size (as in the IWAE paper). */
   public static final int DEFAULT_BATCH = 20;
   /** Default epochs. */

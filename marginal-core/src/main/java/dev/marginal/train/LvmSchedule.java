@@ -14,7 +14,7 @@ import dev.marginal.optim.LearningRate;
  * @param totalSteps steps the decay spans (the run's step budget)
  * @param warmupSteps steps of the KL warm-up (0 = none)
  */
-public record LvmSchedule(double rate, double floor, long totalSteps, long warmupSteps) {
+public record LvmSchedule(double rate, double floor, long totalSteps, long warmupSteps) implements java.io.Serializable {
   /** The schedule of a run with {@code options} over {@code trainRows} rows. */
   public static LvmSchedule of(LvmTrainingOptions options, int trainRows) {
     long perEpoch = dev.marginal.data.Batches.count(trainRows, options.batchSize());

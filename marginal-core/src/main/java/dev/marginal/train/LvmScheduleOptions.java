@@ -12,7 +12,7 @@ import dev.marginal.config.ParameterException;
  *     linearly from 0 to 1, >= 0 (0 = none; ELBO and IWAE with reparameterized gradients only). Starting with
  *     little pressure towards the prior keeps more latent dimensions in use (Sønderby et al. 2016).
  */
-public record LvmScheduleOptions(double learningRate, double lrFloor, int warmupEpochs) {
+public record LvmScheduleOptions(double learningRate, double lrFloor, int warmupEpochs) implements java.io.Serializable {
   /** Default learning rate. */
   public static final double DEFAULT_LR = 1e-3;
 

@@ -283,6 +283,21 @@ public final class LvmTrainer {
     return options.maxSteps() > 0 ? Integer.MAX_VALUE : options.epochs();
   }
 
+  /**
+   * Drives this trainer step by step from outside {@link #fit} (a {@link LocalSgd} replica): the schedule to follow
+   * and the counters to start from; the optimizers' state is restored with {@link #resumeFrom}.
+   */
+  void drive(LvmSchedule schedule) {
+    this.schedule = schedule;
+  }
+
+  /** {@link #step} that also advances the step counter (the warm-up weight's clock), for {@link #drive}n runs. */
+  double advance(Dataset data, int[] rows, RngKey key) {
+    double value = step(data, rows, key);
+    state = state.afterStep();
+    return value;
+  }
+
   /** One optimisation step on the given rows; returns the batch-mean objective (nats per example). */
   public double step(Dataset data, int[] rows, RngKey key) {
     float[] xb = gatherRows(data, rows);

@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param binarization how Bernoulli-decoded data are binarized (ignored for Gaussian decoders)
  */
 public record LvmTrainingOptions(LvmObjectiveOptions loss, LvmScheduleOptions schedule, LvmRunOptions run,
-    Binarization binarization) {
+    Binarization binarization) implements java.io.Serializable {
 
   /** Default batch size (as in the IWAE paper). */
   public static final int DEFAULT_BATCH = LvmRunOptions.DEFAULT_BATCH;

@@ -4,6 +4,7 @@ import dev.marginal.data.DataSources;
 import dev.marginal.spark.ml.Evaluation;
 import dev.marginal.spark.ml.MarginalDensityModel;
 import dev.marginal.spark.ml.MarginalGmm;
+import dev.marginal.spark.ml.MarginalLvm;
 import dev.marginal.spark.ml.MarginalPpca;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,20 +20,26 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The {@code spark-submit} entry point: the {@code marginal} command's verbs over Parquet or CSV paths (any Hadoop
- * file system) or {@code toy:} data sets.
+ * file system) or {@code toy:} and {@code fashion-mnist:} data sets. {@code fit --kind lvm} trains by local SGD
+ * over {@code --shards} logical shards, averaging every {@code --round-steps} local steps ({@link MarginalLvm}).
  *
  * <pre>
- * fit    --kind gmm|ppca --data SRC --out MODEL [--components C] [--covariance full|diag|spherical]
- *        [--n-init R] [--max-iter I] [--tol T] [--reg-covar V] [--latent-dim Q] [--seed S]
+ * fit    --kind gmm|ppca|lvm --data SRC --out MODEL [--seed S]
+ *        gmm:  [--components C] [--covariance full|diag|spherical] [--n-init R] [--max-iter I] [--tol T]
+ *              [--reg-covar V]
+ *        ppca: [--latent-dim Q]
+ *        lvm:  [--hidden W,W] [--latent-dim Q] [--decoder bernoulli|gaussian|auto] [--objective elbo|iwae|sumo]
+ *              [--k K] [--batch B] [--lr RATE] [--epochs E] [--shards S] [--round-steps H]
  * score  --model MODEL --data SRC --out DIR [--estimator E] [--k K] [--min-terms M] [--repeats R] [--seed S]
  * encode --model MODEL --data SRC --out DIR
  * eval   --model MODEL --data SRC [--estimator E] [--k K] [--min-terms M] [--repeats R] [--seed S]
  * </pre>
  *
- * Every verb takes {@code --id-col} (default {@code id}; toy data get ids 0..n−1) and either {@code --columns a,b,..}
- * (numeric columns) or {@code --features-col} (a vector or array column; default {@code features}). Outputs ending
- * in {@code .csv} are written as CSV directories, others as Parquet, holding the id and the new columns. A bad
- * argument is one line on standard error and exit status 2.
+ * Every verb takes {@code --id-col} (default {@code id}; built-in data get ids 0..n−1) and either
+ * {@code --columns a,b,..} (numeric columns) or {@code --features-col} (a vector or array column; default
+ * {@code features}); built-in data sets take {@code --limit N} (their first N rows). Outputs ending in {@code .csv}
+ * are written as CSV directories, others as Parquet, holding the id and the new columns. A bad argument is one line
+ * on standard error and exit status 2.
  */
 public final class SparkMain {
   private SparkMain() {}
@@ -80,7 +87,7 @@ public final class SparkMain {
   }
 
   private static String fit(SparkSession spark, Options o) {
-    Dataset<Row> df = read(spark, o.required("--data"));
+    Dataset<Row> df = read(spark, o.required("--data"), limit(o));
     String kind = o.required("--kind").toLowerCase(Locale.ROOT);
     String[] cols = columns(o, df);
     MarginalDensityModel model;
@@ -93,12 +100,41 @@ public final class SparkMain {
     } else if ("ppca".equals(kind)) {
       model = new MarginalPpca().setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
           .setIdCol(o.get("--id-col", "id")).setLatentDim(o.integer("--latent-dim", 2)).fit(df);
+    } else if ("lvm".equals(kind)) {
+      model = lvm(o).setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
+          .setIdCol(o.get("--id-col", "id")).fit(df);
     } else {
-      throw new IllegalArgumentException("--kind must be gmm or ppca on Spark, got '" + kind + "'");
+      throw new IllegalArgumentException("--kind must be gmm, ppca or lvm on Spark, got '" + kind + "'");
     }
     String out = o.required("--out");
     dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
     return "wrote " + kind + " model " + out;
+  }
+
+  /** A deep LVM trained by local SGD; options not given keep {@link MarginalLvm}'s defaults. */
+  private static MarginalLvm lvm(Options o) {
+    MarginalLvm lvm = new MarginalLvm();
+    String hidden = o.get("--hidden", null);
+    if (hidden != null) {
+      String[] parts = hidden.split(",");
+      int[] widths = new int[parts.length];
+      for (int i = 0; i < parts.length; i++) {
+        try {
+          widths[i] = Integer.parseInt(parts[i].trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("--hidden must be comma-separated integers, got '" + hidden + "'");
+        }
+      }
+      lvm.setHidden(widths);
+    }
+    return lvm.setLatentDim(o.integer("--latent-dim", 0)).setDecoder(o.get("--decoder", "auto"))
+        .setObjective(o.get("--objective", "iwae")).setNumSamples(o.integer("--k", (Integer) lvm.getOrDefault(lvm.numSamples())))
+        .setBatchSize(o.integer("--batch", (Integer) lvm.getOrDefault(lvm.batchSize())))
+        .setLearningRate(o.number("--lr", (Double) lvm.getOrDefault(lvm.learningRate())))
+        .setEpochs(o.integer("--epochs", (Integer) lvm.getOrDefault(lvm.epochs())))
+        .setShards(o.integer("--shards", MarginalLvm.DEFAULT_SHARDS))
+        .setRoundSteps(o.integer("--round-steps", MarginalLvm.DEFAULT_ROUND_STEPS))
+        .setSeed(o.longInteger("--seed", 0));
   }
 
   private static MarginalDensityModel model(SparkSession spark, Options o, Dataset<Row> df) {
@@ -110,7 +146,7 @@ public final class SparkMain {
   }
 
   private static String transform(SparkSession spark, Options o, boolean encode) {
-    Dataset<Row> df = read(spark, o.required("--data"));
+    Dataset<Row> df = read(spark, o.required("--data"), limit(o));
     MarginalDensityModel m = model(spark, o, df);
     String out = o.required("--out");
     String id = o.get("--id-col", "id");
@@ -125,7 +161,7 @@ public final class SparkMain {
   }
 
   private static String eval(SparkSession spark, Options o) {
-    Dataset<Row> df = read(spark, o.required("--data"));
+    Dataset<Row> df = read(spark, o.required("--data"), limit(o));
     Evaluation e = model(spark, o, df).evaluate(df);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("rows", e.rows());
@@ -136,10 +172,34 @@ public final class SparkMain {
     return dev.marginal.io.Json.write(r);
   }
 
-  /** Parquet, CSV (with a header) or a {@code toy:} data set with ids 0..n−1. */
+  /**
+   * Parquet, CSV (with a header), or a {@code toy:} or {@code fashion-mnist:} data set with ids 0..n−1 (one double
+   * column per feature, or a {@code features} vector column for more than {@value #MAX_NAMED_COLUMNS} features).
+   */
   static Dataset<Row> read(SparkSession spark, String source) {
-    if (source.startsWith("toy:")) {
-      dev.marginal.data.Dataset data = DataSources.load(source);
+    return read(spark, source, Integer.MAX_VALUE);
+  }
+
+  /** {@code --limit N}: the first N rows of a built-in data set (files have no order to take them in). */
+  private static int limit(Options o) {
+    int limit = o.integer("--limit", Integer.MAX_VALUE);
+    if (limit < 1) {
+      throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
+    }
+    if (limit != Integer.MAX_VALUE && !builtIn(o.required("--data"))) {
+      throw new IllegalArgumentException("--limit applies to toy: and fashion-mnist: data only");
+    }
+    return limit;
+  }
+
+  /** As {@link #read(SparkSession, String)}, keeping the first {@code limit} rows of a built-in data set. */
+  static Dataset<Row> read(SparkSession spark, String source, int limit) {
+    if (builtIn(source)) {
+      dev.marginal.data.Dataset all = DataSources.load(source);
+      dev.marginal.data.Dataset data = all.rows() > limit ? all.head(limit) : all;
+      if (data.cols() > MAX_NAMED_COLUMNS) {
+        return vectors(spark, data);
+      }
       List<Row> rows = new ArrayList<>();
       for (int i = 0; i < data.rows(); i++) {
         Object[] v = new Object[data.cols() + 1];
@@ -162,6 +222,29 @@ public final class SparkMain {
     return spark.read().parquet(source);
   }
 
+  /** Built-in data sets wider than this become one vector column. */
+  static final int MAX_NAMED_COLUMNS = 20;
+
+  private static boolean builtIn(String source) {
+    String lower = source.toLowerCase(Locale.ROOT);
+    return lower.startsWith("toy:") || lower.startsWith("fashion-mnist:");
+  }
+
+  private static Dataset<Row> vectors(SparkSession spark, dev.marginal.data.Dataset data) {
+    List<Row> rows = new ArrayList<>(data.rows());
+    for (int i = 0; i < data.rows(); i++) {
+      double[] x = new double[data.cols()];
+      for (int j = 0; j < x.length; j++) {
+        x[j] = data.get(i, j);
+      }
+      rows.add(org.apache.spark.sql.RowFactory.create((long) i, org.apache.spark.ml.linalg.Vectors.dense(x)));
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("id", org.apache.spark.sql.types.DataTypes.LongType, false)
+        .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false);
+    return spark.createDataFrame(rows, schema);
+  }
+
   private static void write(Dataset<Row> result, String out) {
     if (out.endsWith(".csv")) {
       result.write().mode(SaveMode.ErrorIfExists).option("header", true).csv(out);
@@ -176,8 +259,9 @@ public final class SparkMain {
     if (cols != null) {
       return cols.split(",");
     }
-    if (o.required("--data").startsWith("toy:")) {
-      return Arrays.stream(df.columns()).filter(c -> !c.equals("id")).toArray(String[]::new);
+    if (builtIn(o.required("--data"))) {
+      return Arrays.stream(df.columns()).filter(c -> !c.equals("id") && !c.equals("features"))
+          .toArray(String[]::new);
     }
     return new String[0];
   }

@@ -126,11 +126,13 @@ public final class SparkRowChunks implements RowChunks, AutoCloseable {
   }
 
   private static <R extends Serializable> R run(Task<R> task, RowChunk chunk, boolean failFirstAttempt) {
+    R result = ExecutorRuntime.compute(() -> task.apply(chunk));
     TaskContext tc = TaskContext.get();
     if (failFirstAttempt && tc != null && tc.attemptNumber() == 0) {
+      // After the work, as when a speculative copy loses: the attempt computed everything, its result is dropped.
       throw new IllegalStateException("injected failure of a first task attempt (testing retries)");
     }
-    return ExecutorRuntime.compute(() -> task.apply(chunk));
+    return result;
   }
 
   /** Drops the cached chunks. */

@@ -32,6 +32,7 @@ class LocalClusterTest {
       // Separate executor JVMs fit the same mixture as this one, with every first task attempt failing.
       MastersAndRetriesTest.assertSame(MastersAndRetriesTest.reference(MastersAndRetriesTest.options()),
           MastersAndRetriesTest.fit(spark, 4, true));
+      LvmShardsCheck.assertSameAsInProcess(spark, 4, true);
     } finally {
       spark.stop();
     }

@@ -15,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import scala.Tuple2;
 
-/** The same EM and PPCA fits on every local master, and when every task's first attempt fails. */
+/** The same EM, PPCA and local-SGD fits on every local master, and when every task's first attempt fails. */
 class MastersAndRetriesTest {
   static final int N = 5000;
   static final int D = 3;
@@ -103,6 +103,7 @@ class MastersAndRetriesTest {
         // local[2,2] allows each task a second attempt, and every first attempt fails.
         assertSame(reference, fit(spark, partitions[m], masters[m].equals("local[2,2]")));
         assertSamePpca(spark, partitions[m], masters[m].equals("local[2,2]"));
+        LvmShardsCheck.assertSameAsInProcess(spark, partitions[m], masters[m].equals("local[2,2]"));
       } finally {
         spark.stop();
       }

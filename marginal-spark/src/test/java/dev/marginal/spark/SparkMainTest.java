@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.marginal.api.DataParallelFit;
 import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.GmmDensityModel;
+import dev.marginal.density.LvmDensityModel;
 import dev.marginal.density.Models;
+import dev.marginal.models.DeepLvm;
 import dev.marginal.models.GmmOptions;
+import dev.marginal.spark.ml.MarginalLvm;
+import dev.marginal.train.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +81,7 @@ class SparkMainTest {
   @Test
   void readmeExampleFitsAndScoresAsTheCommandDoes() throws Exception {
     List<String[]> commands = readmeCommands();
-    assertEquals(2, commands.size(), "the README shows a fit and a score");
+    assertEquals(3, commands.size(), "the README shows a fit, a score and a deep LVM fit");
     for (String[] args : commands) {
       SparkMain.run(spark, args);
     }
@@ -92,6 +97,13 @@ class SparkMainTest {
       actual[(int) r.getLong(0)] = r.getDouble(1);
     }
     assertArrayEquals(expected, actual, 0);
+    // The deep LVM: 4 shards, 20 local steps a round, as the README line says, equals the in-process run.
+    DeepLvm lvm = DataParallelFit.fit(data, 4, new MarginalLvm().setHidden(new int[] {32, 32}).setEpochs(2).options(),
+        20, Progress.silent()).model().model();
+    DeepLvm writtenLvm = ((LvmDensityModel) Models.read(dir.resolve("moons-lvm.marginal"))).model();
+    for (int i = 0; i < lvm.parameters().size(); i++) {
+      assertArrayEquals(lvm.parameters().get(i).value().toArray(), writtenLvm.parameters().get(i).value().toArray(), 0f);
+    }
     String eval = SparkMain.run(spark, new String[] {"eval", "--model", dir.resolve("moons.marginal").toString(),
         "--data", "toy:moons?n=2000"});
     assertTrue(eval.contains("\"rows\": 2000,") && eval.contains("\"nll\""), eval);
@@ -105,7 +117,13 @@ class SparkMainTest {
     e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark, new String[] {"sample"}));
     assertTrue(e.getMessage().startsWith("unknown verb 'sample'"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark,
-        new String[] {"fit", "--kind", "lvm", "--data", "toy:moons?n=10", "--out", "x"}));
-    assertTrue(e.getMessage().contains("gmm or ppca"), e.getMessage());
+        new String[] {"fit", "--kind", "vae", "--data", "toy:moons?n=10", "--out", "x"}));
+    assertTrue(e.getMessage().contains("gmm, ppca or lvm"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark,
+        new String[] {"fit", "--kind", "lvm", "--data", "toy:moons?n=10", "--shards", "11", "--out", "x"}));
+    assertTrue(e.getMessage().contains("cannot fill 11 shards"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark,
+        new String[] {"eval", "--model", "m", "--data", "rows.parquet", "--limit", "5"}));
+    assertEquals("--limit applies to toy: and fashion-mnist: data only", e.getMessage());
   }
 }

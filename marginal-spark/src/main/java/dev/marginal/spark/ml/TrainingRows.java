@@ -1,5 +1,6 @@
 package dev.marginal.spark.ml;
 
+import dev.marginal.spark.SparkDataShards;
 import dev.marginal.spark.SparkRowChunks;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,5 +45,22 @@ final class TrainingRows {
       return new Tuple2<>(features.id(r), x);
     });
     return SparkRowChunks.of(rows, dim, Math.max(1, df.rdd().getNumPartitions()));
+  }
+
+  /** The rows in {@code shards} logical shards by id rank, in as many partitions as {@code df} has. */
+  static SparkDataShards shards(Dataset<?> df, String idCol, String featuresCol, String[] inputCols, int dim,
+      int shards) {
+    return SparkDataShards.of(pairs(df, idCol, featuresCol, inputCols, dim), dim, shards,
+        Math.max(1, df.rdd().getNumPartitions()));
+  }
+
+  private static JavaPairRDD<Long, float[]> pairs(Dataset<?> df, String idCol, String featuresCol,
+      String[] inputCols, int dim) {
+    RowFeatures features = RowFeatures.locate(df.schema(), idCol, featuresCol, inputCols, dim);
+    return df.toDF().javaRDD().mapToPair(r -> {
+      float[] x = new float[dim];
+      features.read(r, x, 0);
+      return new Tuple2<>(features.id(r), x);
+    });
   }
 }

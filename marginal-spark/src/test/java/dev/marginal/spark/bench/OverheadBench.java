@@ -38,7 +38,7 @@ import scala.Tuple2;
  * (784-200-200-50 model), one GMM EM iteration on 1,000,000 × 10 with 10 full components, and PPCA on the 60,000
  * Fashion-MNIST training images. Each workload alternates in-process and Spark runs (after one warm-up each) and
  * reports the medians and their ratio. Run with {@code marginal-spark/bench.sh [scoring|gmm|ppca|all] [repeats]};
- * {@code scaling} runs {@link ScalingBench} instead.
+ * {@code scaling} runs {@link ScalingBench} and {@link RoundBench} instead, {@code rounds} the latter alone.
  */
 public final class OverheadBench {
   private OverheadBench() {}
@@ -64,6 +64,9 @@ public final class OverheadBench {
       }
       if (which.equals("scaling")) {
         ScalingBench.run(spark, repeats);
+      }
+      if (which.equals("scaling") || which.equals("rounds")) {
+        RoundBench.run(spark, repeats);
       }
     } finally {
       spark.stop();

@@ -1,0 +1,146 @@
+package dev.marginal.train;
+
+import dev.marginal.config.ParameterException;
+import dev.marginal.data.DataShards;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.random.RngKey;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Data-parallel training of a {@link DeepLvm} by local SGD with parameter averaging: the rows lie in S fixed
+ * logical shards ({@link DataShards}), each shard trains its own replica, and every H steps the replicas are
+ * averaged.
+ *
+ * <p>A round: every replica starts from the global state (parameters and both Adam optimizers' moments and step
+ * count), takes H minibatch Adam steps of {@link LvmTrainer} on its own shard, and returns its state; the new
+ * global state is the mean of the S replica states, summed in double in shard order and rounded to float (moments
+ * included, so the optimizer state stays one state). Shard s keeps its own epochs: its epoch e visits its rows in
+ * the order {@code Batches.permutation(m_s, k_s.foldIn(SHUFFLE).foldIn(e))} and its step j of epoch e uses the key
+ * {@code k_s.foldIn(e).foldIn(j)}, with {@code k_0 = RngKey.of(seed)} (so one shard is exactly an
+ * {@link LvmTrainer} run) and {@code k_s = RngKey.of(seed).foldIn(SHARD_STREAM).foldIn(s)} for s ≥ 1. A run lasts
+ * {@code epochs · ⌈⌈n/S⌉ / B⌉} local steps per shard (or {@code maxSteps}); the learning-rate schedule and the KL
+ * warm-up run on that local step count. With S shards, each local step is a batch of B rows per shard, so a run of
+ * E epochs takes about 1/S of the sequential steps of a one-machine run of E epochs.
+ *
+ * <p>Every replica round is a pure function of (global state, shard, round), and the average is taken in shard
+ * order, so the result is bit for bit the same wherever the shards are computed (in this JVM, on any Spark
+ * partitioning or master, with retried or speculative tasks).
+ *
+ * <p>Not supported: per-datapoint posteriors, early stopping (no validation rows), checkpoints.
+ *
+ * <p>References: Stich, "Local SGD converges fast and communicates little", ICLR 2019 (arXiv:1805.09767); Lin et
+ * al., "Don't use large mini-batches, use local SGD", ICLR 2020 (arXiv:1808.07217).
+ */
+public final class LocalSgd {
+  /** Key stream of the shards other than shard 0. */
+  static final long SHARD_STREAM = 0x5348415244L;
+
+  private final DeepLvm.Config config;
+  private final LvmTrainingOptions options;
+  private final int roundSteps;
+
+  /**
+   * @param config the networks
+   * @param options objective, schedule, batch size, epochs (or maxSteps), seed and binarization of every replica
+   * @param roundSteps H, the local steps between averages, at least 1
+   * @throws ParameterException for early stopping, checkpoints or a non-positive {@code roundSteps}
+   */
+  public LocalSgd(DeepLvm.Config config, LvmTrainingOptions options, int roundSteps) {
+    ParameterException.atLeast("roundSteps", roundSteps, 1);
+    if (options.patience() > 0) {
+      throw ParameterException.of("patience", "local SGD has no validation rows to stop early on");
+    }
+    if (options.checkpoint() != null || options.checkpointEvery() > 0) {
+      throw ParameterException.of("checkpoint", "local SGD runs do not write checkpoints");
+    }
+    this.config = config;
+    this.options = options;
+    this.roundSteps = roundSteps;
+  }
+
+  /**
+   * How a run ended.
+   *
+   * @param model the averaged model after the last round (the last good one if a replica diverged)
+   * @param rounds rounds completed
+   * @param steps local steps per shard completed
+   * @param examples rows processed by all replicas together
+   * @param roundObjectives per round, the mean over shards of each replica's mean batch objective (nats per row)
+   * @param diverged whether a replica's objective became non-finite (the run then stopped)
+   * @param message why it stopped early, or empty
+   */
+  public record Result(DeepLvm model, long rounds, long steps, long examples, List<Double> roundObjectives,
+      boolean diverged, String message) {
+    public Result {
+      roundObjectives = List.copyOf(roundObjectives);
+    }
+  }
+
+  /** The local steps per shard of a run on {@code shards}: epochs of the largest shard, or maxSteps. */
+  public long totalSteps(DataShards shards) {
+    return options.maxSteps() > 0 ? options.maxSteps() : (long) stepsPerEpoch(shards) * options.epochs();
+  }
+
+  private int stepsPerEpoch(DataShards shards) {
+    return dev.marginal.data.Batches.count(DataShards.shardRows(shards.rows(), shards.shards(), 0),
+        options.batchSize());
+  }
+
+  /**
+   * Trains from {@code initial} (not modified) on {@code shards}.
+   *
+   * @param progress receives the global local-step count, the examples so far and the round's mean objective after
+   *     every round
+   */
+  public Result fit(DataShards shards, DeepLvm initial, Progress progress) {
+    if (shards.dim() != config.dataDim()) {
+      throw new IllegalArgumentException(shards.dim() + " columns, the model expects " + config.dataDim());
+    }
+    long total = totalSteps(shards);
+    LvmSchedule schedule = new LvmSchedule(options.learningRate(), options.lrFloor(), total,
+        (long) stepsPerEpoch(shards) * options.warmupEpochs());
+    ReplicaState global = ReplicaState.initial(initial);
+    List<Double> objectives = new ArrayList<>();
+    long examples = 0;
+    long rounds = 0;
+    while (global.step() < total) {
+      int steps = (int) Math.min(roundSteps, total - global.step());
+      ReplicaRound round = new ReplicaRound(config, options, schedule, global, steps);
+      List<ReplicaState> replicas = shards.map(round);
+      double objective = 0;
+      for (ReplicaState r : replicas) {
+        if (!r.finite()) {
+          progress.finish();
+          return new Result(global.toModel(config), rounds, global.step(), examples, objectives, true,
+              "training diverged: a replica's objective became non-finite in round " + rounds
+                  + "; the model is the last average");
+        }
+        objective += r.objectiveSum() / steps;
+        examples += r.examples();
+      }
+      global = ReplicaState.average(replicas);
+      objectives.add(objective / replicas.size());
+      rounds++;
+      progress.update(global.step(), examples, objective / replicas.size());
+    }
+    progress.finish();
+    return new Result(global.toModel(config), rounds, global.step(), examples, objectives, false, "");
+  }
+
+  /** The key root of shard {@code s}: the run's own root for shard 0, a stream of it for the others. */
+  static RngKey shardRoot(long seed, int s) {
+    RngKey root = RngKey.of(seed);
+    return s == 0 ? root : root.foldIn(SHARD_STREAM).foldIn(s);
+  }
+
+  /** One round of one replica, as a task that can travel to where the shard is. */
+  record ReplicaRound(DeepLvm.Config config, LvmTrainingOptions options, LvmSchedule schedule, ReplicaState start,
+      int steps) implements DataShards.Task<ReplicaState>, Serializable {
+    @Override
+    public ReplicaState apply(DataShards.Shard shard) {
+      return ReplicaState.runRound(this, shard);
+    }
+  }
+}

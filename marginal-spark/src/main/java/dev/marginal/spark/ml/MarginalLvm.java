@@ -1,0 +1,267 @@
+package dev.marginal.spark.ml;
+
+import dev.marginal.api.DataParallelFit;
+import dev.marginal.api.DeepLvmOptions;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.nn.Activation;
+import dev.marginal.spark.SparkDataShards;
+import dev.marginal.train.LvmTrainingOptions;
+import dev.marginal.train.Progress;
+import java.util.Locale;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A deep LVM trained data-parallel on Spark by local SGD ({@link DataParallelFit}): the rows, ranked by
+ * {@code idCol}, lie in {@code shards} fixed logical shards (rank mod S) cached on the executors; every round
+ * broadcasts the global parameters and Adam state, each shard's task takes {@code roundSteps} minibatch Adam steps
+ * on its own rows, and the driver averages the S replica states in shard order. The fitted parameters are bit for
+ * bit those of {@code DataParallelFit.fit} in one JVM on the rows sorted by id, for any number of input
+ * partitions, row order, master, task retry or speculative copy. Each round moves 3 floats per model parameter to
+ * every shard and back (5.1 MB per shard for the 784-200-200-50 model). The defaults are {@link DeepLvmOptions}'s
+ * (IWAE K = 5, batch 20, Adam 1e-3 with a cosine decay to a tenth and a KL warm-up over 40% of the epochs), so
+ * with one shard the fit is the one-machine fit. The result is a {@link MarginalDensityModel} of kind {@code lvm}
+ * holding the ordinary model file, which {@code marginal score} and {@code marginal eval} read.
+ */
+public final class MarginalLvm extends Estimator<MarginalDensityModel> implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+  /** Default number of logical shards. */
+  public static final int DEFAULT_SHARDS = 4;
+  /** Default local steps between averages. */
+  public static final int DEFAULT_ROUND_STEPS = 100;
+
+  private final String uid;
+  private final Param<String> featuresCol;
+  private final StringArrayParam inputCols;
+  private final Param<String> idCol;
+  private final IntArrayParam hidden;
+  private final IntParam latentDim;
+  private final Param<String> decoder;
+  private final Param<String> objective;
+  private final IntParam numSamples;
+  private final IntParam batchSize;
+  private final DoubleParam learningRate;
+  private final IntParam epochs;
+  private final IntParam shards;
+  private final IntParam roundSteps;
+  private final LongParam seed;
+
+  public MarginalLvm(String uid) {
+    this.uid = uid;
+    featuresCol = new Param<>(this, "featuresCol", "features: a vector or an array of numbers");
+    inputCols = new StringArrayParam(this, "inputCols", "numeric feature columns (instead of featuresCol)");
+    idCol = new Param<>(this, "idCol", "unique row id (long or int): rows are ranked by it");
+    hidden = new IntArrayParam(this, "hidden", "hidden widths of encoder and decoder");
+    latentDim = new IntParam(this, "latentDim", "latent size (0 = 50 for data with more than 20 columns, else 2)");
+    decoder = new Param<>(this, "decoder", "bernoulli, gaussian or auto (Bernoulli for data in [0, 1])");
+    objective = new Param<>(this, "objective", "elbo, iwae or sumo");
+    numSamples = new IntParam(this, "numSamples", "importance samples K of the objective (>= 1)");
+    batchSize = new IntParam(this, "batchSize", "rows per local step of each shard (>= 1)");
+    learningRate = new DoubleParam(this, "learningRate", "peak Adam learning rate (> 0)");
+    epochs = new IntParam(this, "epochs", "passes over each shard (>= 1)");
+    shards = new IntParam(this, "shards", "logical shards S, fixed by row rank, independent of the partitioning (>= 1)");
+    roundSteps = new IntParam(this, "roundSteps", "local steps H of every shard between parameter averages (>= 1)");
+    seed = new LongParam(this, "seed", "root seed of the initial weights and every training key");
+    setDefault(featuresCol, "features");
+    setDefault(inputCols, new String[0]);
+    setDefault(idCol, "id");
+    setDefault(hidden, new int[] {200, 200});
+    setDefault(latentDim, 0);
+    setDefault(decoder, "auto");
+    setDefault(objective, "iwae");
+    setDefault(numSamples, LvmTrainingOptions.DEFAULT_K);
+    setDefault(batchSize, LvmTrainingOptions.DEFAULT_BATCH);
+    setDefault(learningRate, LvmTrainingOptions.DEFAULT_LR);
+    setDefault(epochs, LvmTrainingOptions.DEFAULT_EPOCHS);
+    setDefault(shards, DEFAULT_SHARDS);
+    setDefault(roundSteps, DEFAULT_ROUND_STEPS);
+    setDefault(seed, 0L);
+  }
+
+  public MarginalLvm() {
+    this(Identifiable$.MODULE$.randomUID("marginalLvm"));
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  public StringArrayParam inputCols() {
+    return inputCols;
+  }
+
+  public Param<String> idCol() {
+    return idCol;
+  }
+
+  public IntArrayParam hidden() {
+    return hidden;
+  }
+
+  public IntParam latentDim() {
+    return latentDim;
+  }
+
+  public Param<String> decoder() {
+    return decoder;
+  }
+
+  public Param<String> objective() {
+    return objective;
+  }
+
+  public IntParam numSamples() {
+    return numSamples;
+  }
+
+  public IntParam batchSize() {
+    return batchSize;
+  }
+
+  public DoubleParam learningRate() {
+    return learningRate;
+  }
+
+  public IntParam epochs() {
+    return epochs;
+  }
+
+  public IntParam shards() {
+    return shards;
+  }
+
+  public IntParam roundSteps() {
+    return roundSteps;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public MarginalLvm setFeaturesCol(String v) {
+    return (MarginalLvm) set(featuresCol, v);
+  }
+
+  public MarginalLvm setInputCols(String[] v) {
+    return (MarginalLvm) set(inputCols, v);
+  }
+
+  public MarginalLvm setIdCol(String v) {
+    return (MarginalLvm) set(idCol, v);
+  }
+
+  public MarginalLvm setHidden(int[] v) {
+    return (MarginalLvm) set(hidden, v);
+  }
+
+  public MarginalLvm setLatentDim(int v) {
+    return (MarginalLvm) set(latentDim, v);
+  }
+
+  public MarginalLvm setDecoder(String v) {
+    return (MarginalLvm) set(decoder, v);
+  }
+
+  public MarginalLvm setObjective(String v) {
+    return (MarginalLvm) set(objective, v);
+  }
+
+  public MarginalLvm setNumSamples(int v) {
+    return (MarginalLvm) set(numSamples, v);
+  }
+
+  public MarginalLvm setBatchSize(int v) {
+    return (MarginalLvm) set(batchSize, v);
+  }
+
+  public MarginalLvm setLearningRate(double v) {
+    return (MarginalLvm) set(learningRate, v);
+  }
+
+  public MarginalLvm setEpochs(int v) {
+    return (MarginalLvm) set(epochs, v);
+  }
+
+  public MarginalLvm setShards(int v) {
+    return (MarginalLvm) set(shards, v);
+  }
+
+  public MarginalLvm setRoundSteps(int v) {
+    return (MarginalLvm) set(roundSteps, v);
+  }
+
+  public MarginalLvm setSeed(long v) {
+    return (MarginalLvm) set(seed, v);
+  }
+
+  /**
+   * The in-process options these parameters stand for.
+   *
+   * @throws IllegalArgumentException for an unknown decoder or objective
+   */
+  public DeepLvmOptions options() {
+    String d = $(decoder).trim().toLowerCase(Locale.ROOT);
+    DeepLvm.Decoder dec = d.equals("auto") ? null : DeepLvm.Decoder.parse(d);
+    return DeepLvmOptions.defaults()
+        .withArchitecture(new DeepLvmOptions.Architecture((Integer) $(latentDim), $(hidden), Activation.TANH, dec))
+        .withObjective(LvmTrainingOptions.Objective.parse($(objective))).withNumSamples((Integer) $(numSamples))
+        .withBatchSize((Integer) $(batchSize)).withLearningRate((Double) $(learningRate))
+        .withEpochs((Integer) $(epochs)).withSeed((Long) $(seed));
+  }
+
+  @Override
+  public MarginalDensityModel fit(Dataset<?> dataset) {
+    DeepLvmOptions options = options();
+    int dim = TrainingRows.dim(dataset, $(featuresCol), $(inputCols));
+    DataParallelFit.Result fit;
+    try (SparkDataShards rows = TrainingRows.shards(dataset, $(idCol), $(featuresCol), $(inputCols), dim,
+        (Integer) $(shards))) {
+      fit = DataParallelFit.fit(rows, "spark", TrainingRows.columns($(inputCols), dim), options,
+          (Integer) $(roundSteps), Progress.silent());
+    }
+    if (fit.run().diverged()) {
+      throw new IllegalStateException(fit.run().message());
+    }
+    MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),
+        fit.model().toFile(fit.fileProvenance("spark")).toBytes());
+    return out.setFeaturesCol($(featuresCol)).setInputCols($(inputCols)).setIdCol($(idCol)).setParent(this);
+  }
+
+  /** The schema of the fitted model's output: {@code log_px} and {@code std_err} added. */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    options();
+    return MarginalDensityModel.outputSchema(schema, "log_px", "std_err", "");
+  }
+
+  /** Reads a stage saved with {@code write()}. */
+  public static MLReader<MarginalLvm> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static MarginalLvm load(String path) {
+    return read().load(path);
+  }
+
+  @Override
+  public MarginalLvm copy(ParamMap extra) {
+    return (MarginalLvm) defaultCopy(extra);
+  }
+}

@@ -1,0 +1,117 @@
+package dev.marginal.spark.ml;
+
+import static org.apache.spark.sql.functions.rand;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.api.DataParallelFit;
+import dev.marginal.autodiff.Parameter;
+import dev.marginal.data.Dataset;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.LvmDensityModel;
+import dev.marginal.density.Models;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.random.RngKey;
+import dev.marginal.random.Samplers;
+import dev.marginal.spark.TestSparkSessions;
+import dev.marginal.train.Progress;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Local SGD on Spark trains the parameters the in-process run trains, bit for bit, for any partitioning. */
+class MarginalLvmTest {
+  static final int N = 300;
+  private static SparkSession spark;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = TestSparkSessions.session("local[2]");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** Grey values in [0, 1]: the Bernoulli decoder with dynamic binarization, the image default. */
+  static Dataset data() {
+    float[] u = new float[N * 6];
+    Samplers.uniforms(RngKey.of(8), u, 0, u.length);
+    return Dataset.of("grey", List.of("a", "b", "c", "d", "e", "f"), u);
+  }
+
+  static MarginalLvm estimator() {
+    return new MarginalLvm().setInputCols(new String[] {"a", "b", "c", "d", "e", "f"}).setHidden(new int[] {8})
+        .setLatentDim(2).setEpochs(2).setBatchSize(20).setShards(3).setRoundSteps(3).setSeed(4);
+  }
+
+  static DeepLvm reference() {
+    // Three shards, three local steps per round: as the estimator is set.
+    return DataParallelFit.fit(data(), 3, estimator().options(), 3, Progress.silent()).model().model();
+  }
+
+  static void assertSameParameters(DeepLvm a, DeepLvm b) {
+    List<Parameter> pa = a.parameters();
+    List<Parameter> pb = b.parameters();
+    assertEquals(pa.size(), pb.size());
+    for (int i = 0; i < pa.size(); i++) {
+      assertArrayEquals(pa.get(i).value().toArray(), pb.get(i).value().toArray(), 0f, pa.get(i).name());
+    }
+  }
+
+  static DeepLvm fitted(MarginalDensityModel m) {
+    return ((LvmDensityModel) m.model()).model();
+  }
+
+  @Test
+  void equalsTheInProcessRunForAnyPartitioningAndRowOrder() {
+    DeepLvm reference = reference();
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data());
+    for (org.apache.spark.sql.Dataset<Row> layout : List.of(df.coalesce(1), df.repartition(2),
+        df.repartition(3).orderBy(rand(2)).repartition(4))) {
+      assertSameParameters(reference, fitted(estimator().fit(layout)));
+    }
+  }
+
+  @Test
+  void savesInAPipelineAsAModelFileTheCommandReads() throws Exception {
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data());
+    PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {estimator()}).fit(df);
+    ((MarginalDensityModel) fitted.stages()[0]).setNumSamples(50);
+    String path = dir.resolve("lvm-pipeline").toString();
+    fitted.write().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    assertEquals(50, ((MarginalDensityModel) loaded.stages()[0]).getOrDefault(
+        ((MarginalDensityModel) loaded.stages()[0]).numSamples()));
+    double[] before = SparkRows.byId(fitted.transform(df), "log_px", N);
+    double[] after = SparkRows.byId(loaded.transform(df), "log_px", N);
+    assertArrayEquals(before, after, 0);
+    Path file = dir.resolve("lvm-pipeline/stages").toFile().listFiles()[0].toPath().resolve("data/model.marginal");
+    DensityModel read = Models.read(file);
+    assertEquals("lvm", read.kind());
+    assertSameParameters(reference(), ((LvmDensityModel) read).model());
+    for (double v : after) {
+      assertTrue(Double.isFinite(v) && v < 0, "log p(x) of binary 6-D rows is negative, got " + v);
+    }
+  }
+
+  @Test
+  void tooManyShardsIsAClearError() {
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data()).limit(2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> estimator().fit(df));
+    assertTrue(e.getMessage().contains("cannot fill 3 shards"), e.getMessage());
+  }
+}

@@ -2,6 +2,7 @@ package dev.marginal.cli;
 
 import dev.marginal.data.Dataset;
 import dev.marginal.models.GmmOptions;
+import dev.marginal.models.Ppca;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,7 +50,7 @@ final class FitCommand implements Callable<Integer> {
   int threads = GmmOptions.DEFAULT_THREADS;
 
   @Option(names = "--latent", paramLabel = "Q",
-      description = "Latent dimension (ppca: default " + Fitters.DEFAULT_PPCA_LATENT + "; lvm).")
+      description = "Latent dimension (ppca: default " + Ppca.DEFAULT_LATENT_DIM + "; lvm).")
   Integer latent;
 
   @Mixin(name = "gmm") GmmArgs gmm;

@@ -4,6 +4,7 @@ import dev.marginal.density.DensityModel;
 import dev.marginal.density.GmmDensityModel;
 import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.io.Provenance;
+import dev.marginal.models.Ppca;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -27,9 +28,6 @@ final class Fitters {
    * @param provenance how the library made the model
    */
   record FitResult(DensityModel model, Map<String, Object> summary, Provenance provenance) {}
-
-  /** PPCA's latent dimension when {@code --latent} is not given. */
-  static final int DEFAULT_PPCA_LATENT = 2;
 
   private static final Map<String, Fitter> FITTERS = new LinkedHashMap<>();
 
@@ -69,7 +67,7 @@ final class Fitters {
   }
 
   private static FitResult ppca(FitRequest r) {
-    int latent = r.latent() == null ? DEFAULT_PPCA_LATENT : Commands.positive("--latent", r.latent());
+    int latent = r.latent() == null ? Ppca.DEFAULT_LATENT_DIM : Commands.positive("--latent", r.latent());
     if (latent >= r.data().cols()) {
       throw new UserInputException("--latent " + latent + " must be less than the data dimension "
           + r.data().cols() + " (" + r.data().source() + ")");

@@ -140,6 +140,9 @@ public final class Ppca {
     return new Ppca(mean.clone(), w, q, noiseVariance);
   }
 
+  /** The latent dimension a fit uses when the caller gives none: two, so the latent space can be drawn. */
+  public static final int DEFAULT_LATENT_DIM = 2;
+
   /**
    * The maximum-likelihood fit.
    *

@@ -2,6 +2,7 @@ package dev.marginal.tensor;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,10 +15,19 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorColumnSums {
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-  /** Floats with as many lanes as {@link #D}, for the exact conversion to double. */
-  private static final VectorSpecies<Float> F =
-      VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+  /**
+   * Whether the floats are read as the preferred (512-bit) float shape under a mask of the first {@link #L} lanes
+   * rather than as a half-width shape. Code that touches a second float shape makes the Vector API's shared call
+   * sites see two receiver classes, and C2 then compiles the GEMM kernel without its intrinsics: measured on AVX-512,
+   * an IWAE K = 50 step after K = 5 steps in one JVM ran 3.5 times slower (BENCHMARKS.md). Narrower machines, where
+   * masked memory access has not been measured, keep the half-width shape.
+   */
+  private static final boolean MASKED = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+  /** Floats for the exact conversion to double: see {@link #MASKED}. */
+  private static final VectorSpecies<Float> F = MASKED ? FloatVector.SPECIES_PREFERRED
+      : VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
   private static final int L = D.length();
+  private static final VectorMask<Float> FIRST_L = F.indexInRange(0, L);
 
   private VectorColumnSums() {}
 
@@ -73,10 +83,16 @@ final class VectorColumnSums {
   }
 
   private static DoubleVector widen(float[] x, int at) {
-    return (DoubleVector) FloatVector.fromArray(F, x, at).convertShape(VectorOperators.F2D, D, 0);
+    FloatVector f = MASKED ? FloatVector.fromArray(F, x, at, FIRST_L) : FloatVector.fromArray(F, x, at);
+    return (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
   }
 
   private static void store(DoubleVector a, float[] out, int at) {
-    ((FloatVector) a.convertShape(VectorOperators.D2F, F, 0)).intoArray(out, at);
+    FloatVector f = (FloatVector) a.convertShape(VectorOperators.D2F, F, 0);
+    if (MASKED) {
+      f.intoArray(out, at, FIRST_L);
+    } else {
+      f.intoArray(out, at);
+    }
   }
 }

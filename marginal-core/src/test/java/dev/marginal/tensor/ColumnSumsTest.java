@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Column sums: the Vector API kernel gives the bits of the plain loop (each column summed over the rows in order in
- * double) for every width, range and row count, including the partial vectors at the end of a range.
+ * double) for every width, range and row count, including the partial vectors at the end of a range, and leaves
+ * the columns outside the range untouched.
  */
 class ColumnSumsTest {
   @Test
@@ -26,10 +27,13 @@ class ColumnSumsTest {
       }
       float[] fromVector = new float[width];
       float[] fromScalar = new float[width];
+      // Columns outside the range must keep what they held: no store may spill past the range.
+      java.util.Arrays.fill(fromVector, 7f);
+      java.util.Arrays.fill(fromScalar, 7f);
       vector.columnSums(x, rows, width, from, to, fromVector);
       Kernels.scalar().columnSums(x, rows, width, from, to, fromScalar);
       for (int j = 0; j < width; j++) {
-        double expected = 0;
+        double expected = j >= from && j < to ? 0 : 7f;
         if (j >= from && j < to) {
           for (int r = 0; r < rows; r++) {
             expected += x[r * width + j];

@@ -10,13 +10,11 @@ import dev.marginal.spark.SparkRowChunks;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
@@ -33,13 +31,9 @@ import org.apache.spark.sql.types.StructType;
  * (kind {@code gmm}), which {@code marginal score} reads. Standardization is not offered here: standardize the
  * columns first if needed.
  */
-public final class MarginalGmm extends Estimator<MarginalDensityModel> implements DefaultParamsWritable {
+public final class MarginalGmm extends RowEstimator<MarginalGmm> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final Param<String> featuresCol;
-  private final StringArrayParam inputCols;
-  private final Param<String> idCol;
   private final IntParam components;
   private final Param<String> covarianceType;
   private final DoubleParam regCovar;
@@ -50,10 +44,7 @@ public final class MarginalGmm extends Estimator<MarginalDensityModel> implement
   private final LongParam seed;
 
   public MarginalGmm(String uid) {
-    this.uid = uid;
-    featuresCol = new Param<>(this, "featuresCol", "features: a vector or an array of numbers");
-    inputCols = new StringArrayParam(this, "inputCols", "numeric feature columns (instead of featuresCol)");
-    idCol = new Param<>(this, "idCol", "unique row id (long or int): rows are ordered by it");
+    super(uid, "rows are ordered by it");
     components = new IntParam(this, "components", "mixture components (>= 1)");
     covarianceType = new Param<>(this, "covarianceType", "full, diag or spherical");
     regCovar = new DoubleParam(this, "regCovar", "covariance floor added to the diagonal (>= 0)");
@@ -62,9 +53,6 @@ public final class MarginalGmm extends Estimator<MarginalDensityModel> implement
     nInit = new IntParam(this, "nInit", "restarts (>= 1); the best lower bound is kept");
     lloydIterations = new IntParam(this, "lloydIterations", "Lloyd iterations after k-means++ seeding (>= 0)");
     seed = new LongParam(this, "seed", "root seed of the k-means++ draws");
-    setDefault(featuresCol, "features");
-    setDefault(inputCols, new String[0]);
-    setDefault(idCol, "id");
     setDefault(components, 1);
     setDefault(covarianceType, "full");
     setDefault(regCovar, GmmOptions.DEFAULT_REG_COVAR);
@@ -77,23 +65,6 @@ public final class MarginalGmm extends Estimator<MarginalDensityModel> implement
 
   public MarginalGmm() {
     this(Identifiable$.MODULE$.randomUID("marginalGmm"));
-  }
-
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public StringArrayParam inputCols() {
-    return inputCols;
-  }
-
-  public Param<String> idCol() {
-    return idCol;
   }
 
   public IntParam components() {
@@ -126,18 +97,6 @@ public final class MarginalGmm extends Estimator<MarginalDensityModel> implement
 
   public LongParam seed() {
     return seed;
-  }
-
-  public MarginalGmm setFeaturesCol(String v) {
-    return (MarginalGmm) set(featuresCol, v);
-  }
-
-  public MarginalGmm setInputCols(String[] v) {
-    return (MarginalGmm) set(inputCols, v);
-  }
-
-  public MarginalGmm setIdCol(String v) {
-    return (MarginalGmm) set(idCol, v);
   }
 
   public MarginalGmm setComponents(int v) {
@@ -207,7 +166,7 @@ public final class MarginalGmm extends Estimator<MarginalDensityModel> implement
     GmmDensityModel model = GmmDensityModel.of(fit.mixture(), TrainingRows.columns($(inputCols), dim), null);
     MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),
         model.toFile(provenance).toBytes());
-    return out.setFeaturesCol($(featuresCol)).setInputCols($(inputCols)).setIdCol($(idCol)).setParent(this);
+    return withRowColumns(out);
   }
 
   /** The schema of the fitted model's output: {@code log_px} and {@code std_err} added. */

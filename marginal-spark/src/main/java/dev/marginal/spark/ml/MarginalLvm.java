@@ -8,14 +8,12 @@ import dev.marginal.spark.SparkDataShards;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
 import java.util.Locale;
-import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
@@ -35,17 +33,13 @@ import org.apache.spark.sql.types.StructType;
  * with one shard the fit is the one-machine fit. The result is a {@link MarginalDensityModel} of kind {@code lvm}
  * holding the ordinary model file, which {@code marginal score} and {@code marginal eval} read.
  */
-public final class MarginalLvm extends Estimator<MarginalDensityModel> implements DefaultParamsWritable {
+public final class MarginalLvm extends RowEstimator<MarginalLvm> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
   /** Default number of logical shards. */
   public static final int DEFAULT_SHARDS = 4;
   /** Default local steps between averages. */
   public static final int DEFAULT_ROUND_STEPS = 100;
 
-  private final String uid;
-  private final Param<String> featuresCol;
-  private final StringArrayParam inputCols;
-  private final Param<String> idCol;
   private final IntArrayParam hidden;
   private final IntParam latentDim;
   private final Param<String> decoder;
@@ -59,10 +53,7 @@ public final class MarginalLvm extends Estimator<MarginalDensityModel> implement
   private final LongParam seed;
 
   public MarginalLvm(String uid) {
-    this.uid = uid;
-    featuresCol = new Param<>(this, "featuresCol", "features: a vector or an array of numbers");
-    inputCols = new StringArrayParam(this, "inputCols", "numeric feature columns (instead of featuresCol)");
-    idCol = new Param<>(this, "idCol", "unique row id (long or int): rows are ranked by it");
+    super(uid, "rows are ranked by it");
     hidden = new IntArrayParam(this, "hidden", "hidden widths of encoder and decoder");
     latentDim = new IntParam(this, "latentDim", "latent size (0 = 50 for data with more than 20 columns, else 2)");
     decoder = new Param<>(this, "decoder", "bernoulli, gaussian or auto (Bernoulli for data in [0, 1])");
@@ -74,9 +65,6 @@ public final class MarginalLvm extends Estimator<MarginalDensityModel> implement
     shards = new IntParam(this, "shards", "logical shards S, fixed by row rank, independent of the partitioning (>= 1)");
     roundSteps = new IntParam(this, "roundSteps", "local steps H of every shard between parameter averages (>= 1)");
     seed = new LongParam(this, "seed", "root seed of the initial weights and every training key");
-    setDefault(featuresCol, "features");
-    setDefault(inputCols, new String[0]);
-    setDefault(idCol, "id");
     setDefault(hidden, new int[] {200, 200});
     setDefault(latentDim, 0);
     setDefault(decoder, "auto");
@@ -92,23 +80,6 @@ public final class MarginalLvm extends Estimator<MarginalDensityModel> implement
 
   public MarginalLvm() {
     this(Identifiable$.MODULE$.randomUID("marginalLvm"));
-  }
-
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public StringArrayParam inputCols() {
-    return inputCols;
-  }
-
-  public Param<String> idCol() {
-    return idCol;
   }
 
   public IntArrayParam hidden() {
@@ -153,18 +124,6 @@ public final class MarginalLvm extends Estimator<MarginalDensityModel> implement
 
   public LongParam seed() {
     return seed;
-  }
-
-  public MarginalLvm setFeaturesCol(String v) {
-    return (MarginalLvm) set(featuresCol, v);
-  }
-
-  public MarginalLvm setInputCols(String[] v) {
-    return (MarginalLvm) set(inputCols, v);
-  }
-
-  public MarginalLvm setIdCol(String v) {
-    return (MarginalLvm) set(idCol, v);
   }
 
   public MarginalLvm setHidden(int[] v) {
@@ -241,7 +200,7 @@ public final class MarginalLvm extends Estimator<MarginalDensityModel> implement
     }
     MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),
         fit.model().toFile(fit.fileProvenance("spark")).toBytes());
-    return out.setFeaturesCol($(featuresCol)).setInputCols($(inputCols)).setIdCol($(idCol)).setParent(this);
+    return withRowColumns(out);
   }
 
   /** The schema of the fitted model's output: {@code log_px} and {@code std_err} added. */

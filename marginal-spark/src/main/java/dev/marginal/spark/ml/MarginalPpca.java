@@ -6,11 +6,8 @@ import dev.marginal.models.Ppca;
 import dev.marginal.spark.SparkRowChunks;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
@@ -26,24 +23,14 @@ import org.apache.spark.sql.types.StructType;
  * partitioning, row order, master or task retry. Each chunk sends a packed d(d+1)/2 scatter to the driver (2.5 MB
  * for d = 784). The result is a {@link MarginalDensityModel} of kind {@code ppca}.
  */
-public final class MarginalPpca extends Estimator<MarginalDensityModel> implements DefaultParamsWritable {
+public final class MarginalPpca extends RowEstimator<MarginalPpca> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final Param<String> featuresCol;
-  private final StringArrayParam inputCols;
-  private final Param<String> idCol;
   private final IntParam latentDim;
 
   public MarginalPpca(String uid) {
-    this.uid = uid;
-    featuresCol = new Param<>(this, "featuresCol", "features: a vector or an array of numbers");
-    inputCols = new StringArrayParam(this, "inputCols", "numeric feature columns (instead of featuresCol)");
-    idCol = new Param<>(this, "idCol", "unique row id (long or int): rows are ordered by it");
+    super(uid, "rows are ordered by it");
     latentDim = new IntParam(this, "latentDim", "latent dimension q, 1 <= q < d");
-    setDefault(featuresCol, "features");
-    setDefault(inputCols, new String[0]);
-    setDefault(idCol, "id");
     setDefault(latentDim, 2);
   }
 
@@ -51,37 +38,8 @@ public final class MarginalPpca extends Estimator<MarginalDensityModel> implemen
     this(Identifiable$.MODULE$.randomUID("marginalPpca"));
   }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public StringArrayParam inputCols() {
-    return inputCols;
-  }
-
-  public Param<String> idCol() {
-    return idCol;
-  }
-
   public IntParam latentDim() {
     return latentDim;
-  }
-
-  public MarginalPpca setFeaturesCol(String v) {
-    return (MarginalPpca) set(featuresCol, v);
-  }
-
-  public MarginalPpca setInputCols(String[] v) {
-    return (MarginalPpca) set(inputCols, v);
-  }
-
-  public MarginalPpca setIdCol(String v) {
-    return (MarginalPpca) set(idCol, v);
   }
 
   public MarginalPpca setLatentDim(int v) {
@@ -105,7 +63,7 @@ public final class MarginalPpca extends Estimator<MarginalDensityModel> implemen
     PpcaDensityModel model = PpcaDensityModel.of(ppca, TrainingRows.columns($(inputCols), dim), null);
     MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),
         model.toFile(provenance).toBytes());
-    return out.setFeaturesCol($(featuresCol)).setInputCols($(inputCols)).setIdCol($(idCol)).setParent(this);
+    return withRowColumns(out);
   }
 
   /** The schema of the fitted model's output: {@code log_px} and {@code std_err} added. */

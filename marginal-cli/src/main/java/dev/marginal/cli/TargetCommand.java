@@ -11,6 +11,7 @@ import dev.marginal.targets.Targets;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.train.Annealing;
 import dev.marginal.train.CheckpointWriteException;
+import dev.marginal.train.ForwardKl;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
@@ -45,6 +46,13 @@ final class TargetCommand implements Callable<Integer> {
 
   @Option(names = "--target", required = true, paramLabel = "T", description = "The target density (see below).")
   String target;
+
+  @Option(names = "--recipe", paramLabel = "NAME",
+      description = {"reverse: the reverse-KL defaults below; forward: the importance-weighted forward KL for the",
+          "whole run, for targets of a few dimensions (--forward 1 --lr 1e-2 --lr-floor 0.01 --clip 5 --ema 0",
+          "--batch 50 --k 20 --latent 2 --hidden 64,64); options given explicitly override the recipe's",
+          "(default: reverse)."})
+  String recipe = "reverse";
 
   @Option(names = "--objective", paramLabel = "NAME", description = "sumo, iwae or elbo (default: sumo).")
   String objective = "sumo";
@@ -104,6 +112,21 @@ final class TargetCommand implements Callable<Integer> {
       description = "The tempering Gaussian's standard deviation (0: half the target box's half-width, or 1 on a "
           + "bounded target's unconstrained coordinates; default: ${DEFAULT-VALUE}).")
   double annealScale;
+
+  @Option(names = "--forward", paramLabel = "F",
+      description = "Against mode collapse: fit the first F of the iterations by the forward KL, maximum likelihood "
+          + "on --batch points resampled from importance-weighted draws of a broad Gaussian, IWAE with --k "
+          + "samples (0: off; default: ${DEFAULT-VALUE}).")
+  double forward;
+
+  @Option(names = "--forward-proposals", paramLabel = "N",
+      description = "Gaussian draws per forward step (default: ${DEFAULT-VALUE}).")
+  int forwardProposals = ForwardKl.DEFAULT_PROPOSALS;
+
+  @Option(names = "--forward-scale", paramLabel = "S",
+      description = "The forward proposal's standard deviation (0: 3/4 of the target box's half-widths around its "
+          + "centre, or 3 on a bounded target's unconstrained coordinates; default: ${DEFAULT-VALUE}).")
+  double forwardScale;
 
   @Option(names = "--decoder-gradient", paramLabel = "G",
       description = "path: the decoder's gradient reaches the log q(x) estimate only through x (sticking the landing); "
@@ -218,13 +241,57 @@ final class TargetCommand implements Callable<Integer> {
     for (int h : hidden) {
       Commands.positive("--hidden", h);
     }
-    return input(() -> ReverseKlOptions.defaults().withObjective(o).withIterations(iters)
-        .withLearningRates(lr, encoderLr == null ? lr : encoderLr).withSchedule(warmup, lrFloor)
-        .withAveraging(ema).withAdamBeta2(adamBeta2)
-        .withAnnealing(new Annealing(anneal, Annealing.DEFAULT_START_BETA, annealScale))
-        .withClipNorm(clip).withSeed(seed).withPathGradient(pathGradient())
-        .withBatchSize(batch).withNumSamples(k).withMinTerms(minTerms)
-        .withArchitecture(latent, hidden.stream().mapToInt(i -> i).toArray(), Activation.TANH));
+    String r = recipe.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!r.equals("reverse") && !r.equals("forward")) {
+      throw new UserInputException("--recipe must be reverse or forward, got '" + recipe + "'");
+    }
+    boolean forwardRecipe = r.equals("forward");
+    boolean path = pathGradient();
+    return input(() -> {
+      ReverseKlOptions base = forwardRecipe ? ReverseKlOptions.importanceForward() : ReverseKlOptions.defaults();
+      ReverseKlOptions opts = base.withObjective(o).withIterations(iters).withSeed(seed).withPathGradient(path);
+      // Under the forward recipe only the options given on the command line replace the recipe's settings.
+      java.util.function.Predicate<String> set = name -> !forwardRecipe || given(name);
+      if (set.test("--lr") || set.test("--encoder-lr")) {
+        double dec = set.test("--lr") ? lr : opts.decoderLr();
+        opts = opts.withLearningRates(dec, encoderLr == null ? dec : encoderLr);
+      }
+      if (set.test("--warmup") || set.test("--lr-floor")) {
+        opts = opts.withSchedule(set.test("--warmup") ? warmup : opts.warmup(),
+            set.test("--lr-floor") ? lrFloor : opts.lrFloor());
+      }
+      if (set.test("--ema")) {
+        opts = opts.withAveraging(ema);
+      }
+      if (set.test("--adam-beta2")) {
+        opts = opts.withAdamBeta2(adamBeta2);
+      }
+      if (set.test("--clip")) {
+        opts = opts.withClipNorm(clip);
+      }
+      if (set.test("--batch")) {
+        opts = opts.withBatchSize(batch);
+      }
+      if (set.test("--k")) {
+        opts = opts.withNumSamples(k);
+      }
+      if (set.test("--min-terms")) {
+        opts = opts.withMinTerms(minTerms);
+      }
+      if (set.test("--latent") || set.test("--hidden")) {
+        opts = opts.withArchitecture(set.test("--latent") ? latent : opts.latentDim(),
+            set.test("--hidden") ? hidden.stream().mapToInt(i -> i).toArray() : opts.hidden(), Activation.TANH);
+      }
+      double fraction = set.test("--forward") ? forward : opts.forward().fraction();
+      return opts.withAnnealing(new Annealing(anneal, Annealing.DEFAULT_START_BETA, annealScale))
+          .withForward(new ForwardKl(fraction, forwardProposals, forwardScale));
+    });
+  }
+
+  /** Whether option {@code name} was given on the command line. */
+  private boolean given(String name) {
+    return spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption(name);
   }
 
   private boolean pathGradient() {

@@ -23,7 +23,8 @@ public final class ReverseKlRun {
   /**
    * The outcome.
    *
-   * @param losses the training loss (batch mean of log q̂ − log p̃) at every step
+   * @param losses the training loss at every step: the batch mean of log q̂ − log p̃, or in a forward-KL step
+   *     ({@link ForwardKl}) of −log q̂ over the resampled batch
    * @param evaluations metrics at every evaluation, the last one at the final step
    * @param warnings human-readable warnings raised during the run
    */
@@ -167,11 +168,15 @@ public final class ReverseKlRun {
     List<String> warnings = new ArrayList<>();
     long start = trainer.steps();
     while (trainer.steps() < total) {
+      boolean forward = trainer.inForwardPhase();
       double loss = trainer.step();
       if (!Double.isFinite(loss)) {
         progress.finish();
-        String why = "training diverged at step " + trainer.steps() + " (loss " + loss
-            + "); the last checkpoint holds the last good surrogate";
+        String why = forward && trainer.lastForwardEss() == 0
+            ? "the forward KL's proposals missed the target at step " + trainer.steps() + " (no proposal had a "
+                + "finite, positive density); set forwardScale (--forward-scale) to cover where its mass lies"
+            : "training diverged at step " + trainer.steps() + " (loss " + loss
+                + "); the last checkpoint holds the last good surrogate";
         return new Result(Status.DIVERGED, why, trainer.steps(), trim(losses, recorded), evals, warnings);
       }
       if (recorded == losses.length) {

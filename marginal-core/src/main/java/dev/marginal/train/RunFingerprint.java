@@ -90,6 +90,12 @@ public final class RunFingerprint {
       m.put("annealStartBeta", o.annealing().startBeta());
       m.put("annealScale", o.annealing().scale());
     }
+    if (o.forward().active()) {
+      // Only when on, so that checkpoints written before the forward KL existed still resume.
+      m.put("forwardFraction", o.forward().fraction());
+      m.put("forwardProposals", o.forward().proposals());
+      m.put("forwardScale", o.forward().scale());
+    }
     return m;
   }
 

@@ -101,6 +101,15 @@ class ReverseKlTrainerTest {
     resumesBitForBit(ReverseKlOptions.defaults().withIterations(60).withAveraging(0).withAnnealing(0.8));
   }
 
+  /**
+   * The forward KL's phase, proposals and resampling depend only on the step counter, the options and the key, so
+   * a run cut inside the forward phase resumes bit for bit across the switch to reverse KL.
+   */
+  @Test
+  void forwardThenReverseRunResumesBitForBit() throws IOException {
+    resumesBitForBit(ReverseKlOptions.defaults().withIterations(60).withAveraging(0).withForward(ForwardKl.over(0.5)));
+  }
+
   /** Averaging changes what is evaluated, not the raw parameters' trajectory. */
   @Test
   void averagingLeavesTheRawTrajectoryAndEvaluatesTheAverage() throws IOException {

@@ -22,6 +22,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -359,6 +360,12 @@ final class TargetCommand implements Callable<Integer> {
       rep.put("annealing", String.format(java.util.Locale.ROOT, "β from %.2f to 1 over the first %.0f%% of "
           + "the iterations, reference N(0, %.3g²I)", o.annealing().startBeta(), 100 * o.annealing().fraction(),
           o.annealing().scaleFor(t)));
+    }
+    if (o.forward().active()) {
+      rep.put("forward", String.format(java.util.Locale.ROOT, "importance-weighted forward KL over the first %.0f%% "
+          + "of the iterations, %d proposals per step from N(%s, diag(%s²))", 100 * o.forward().fraction(),
+          o.forward().proposals(), Arrays.toString(o.forward().centresFor(t)),
+          Arrays.toString(o.forward().scalesFor(t))));
     }
     rep.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
     rep.put("steps", r.steps());

@@ -142,6 +142,39 @@ class TargetCommandTest {
     assertEquals(1, bad.err().strip().lines().count(), bad.err());
   }
 
+  /**
+   * The forward recipe sets its options, explicit options override them, the run states its proposal and
+   * records the forward KL in the provenance, and a resume without it is refused naming --forward.
+   */
+  @Test
+  void forwardRecipeIsRecordedExplicitOptionsWinAndAResumeWithoutItIsRefused() throws IOException {
+    Path model = dir.resolve("forward.marginal");
+    CliRun run = CliRun.of("target", "--target", "u1", "--recipe", "forward", "--lr", "0.005", "--iters", "30",
+        "--eval-samples", "20", "--eval-k", "10", "--out", model.toString());
+    assertEquals(0, run.code(), run.toString());
+    assertTrue(run.out().contains("forward KL over the first 100% of the iterations, 1024 proposals per step "
+        + "from N([0.0, 0.0], diag([3.0, 3.0]²))"), run.out());
+    Object options = ModelFile.read(model).provenance().get("options");
+    assertTrue(options instanceof Map<?, ?> m && ((Number) m.get("forwardFraction")).doubleValue() == 1
+        && ((Number) m.get("decoderLr")).doubleValue() == 0.005 && ((Number) m.get("batch")).intValue() == 50
+        && ((Number) m.get("latent")).intValue() == 2 && ((Number) m.get("averaging")).doubleValue() == 0,
+        String.valueOf(options));
+    CliRun without = CliRun.of("target", "--target", "u1", "--recipe", "forward", "--forward", "0", "--lr",
+        "0.005", "--iters", "40", "--resume", dir.resolve("forward.marginal.ckpt").toString(), "--out",
+        dir.resolve("forward-bad.marginal").toString());
+    assertEquals(2, without.code(), without.toString());
+    assertTrue(without.err().contains("--forward"), without.err());
+    CliRun badRecipe = CliRun.of("target", "--target", "u1", "--recipe", "sideways", "--out",
+        dir.resolve("bad.marginal").toString());
+    assertEquals(2, badRecipe.code(), badRecipe.toString());
+    assertTrue(badRecipe.err().contains("--recipe must be reverse or forward, got 'sideways'"), badRecipe.err());
+    assertEquals(1, badRecipe.err().strip().lines().count(), badRecipe.err());
+    CliRun badFraction = CliRun.of("target", "--target", "u1", "--forward", "1.5", "--out",
+        dir.resolve("bad.marginal").toString());
+    assertEquals(2, badFraction.code(), badFraction.toString());
+    assertTrue(badFraction.err().contains("--forward must be in [0, 1]"), badFraction.err());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] c = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);

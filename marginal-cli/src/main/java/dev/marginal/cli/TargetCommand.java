@@ -208,7 +208,8 @@ final class TargetCommand implements Callable<Integer> {
     LvmDensityModel model = result.model();
     Commands.writeModel(model.toFile(result.provenance().withCommandLine(commandLine)), out);
     if (png != null) {
-      TargetPictures.write(png, t, model.model(), seed);
+      TargetPictures.write(png, t, model.model(), seed, options.forward().fraction() == 1 ? "forward-KL"
+          : options.forward().active() ? "forward-then-reverse-KL" : "reverse-KL");
     }
     Commands.print(spec.commandLine().getOut(), output, "target " + t.name() + ": wrote " + out,
         report(t, options, result, metricsPath));

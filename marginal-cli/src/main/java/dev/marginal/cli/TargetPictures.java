@@ -28,7 +28,13 @@ final class TargetPictures {
 
   private TargetPictures() {}
 
+  /** As {@link #write(Path, Target, DeepLvm, long, String)} for a reverse-KL fit. */
   static void write(Path png, Target target, DeepLvm surrogate, long seed) {
+    write(png, target, surrogate, seed, "reverse-KL");
+  }
+
+  /** The picture, titled "{@code how} fit to" the target ("reverse-KL", "forward-KL"). */
+  static void write(Path png, Target target, DeepLvm surrogate, long seed, String how) {
     double[] b = target.box();
     Box box = new Box(b[0], b[1], b[2], b[3]);
     List<Panel> panels = new ArrayList<>();
@@ -43,7 +49,7 @@ final class TargetPictures {
     panels.add(ScatterPlot.of("surrogate samples", column(x, 0), column(x, 1)).withBox(box)
         .withEqualAspect(true).withTitle("surrogate samples"));
     try {
-      PanelRow.of(panels).withTitle("reverse-KL fit to " + target.name()).writePng(png);
+      PanelRow.of(panels).withTitle(how + " fit to " + target.name()).writePng(png);
     } catch (IOException e) {
       throw new UncheckedIOException(png + ": cannot write (" + e.getMessage() + ")", e);
     }

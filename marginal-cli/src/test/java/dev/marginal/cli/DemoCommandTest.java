@@ -136,8 +136,9 @@ class DemoCommandTest {
   }
 
   /**
-   * The section beyond the funnel: the bounded target's surrogate never samples outside its box, and both rows
-   * carry finite KL and log Z figures beside the exact log Z; the mixture's row counts its modes.
+   * The section beyond the funnel: the bounded target's surrogate never samples outside its box, and every row
+   * carries finite KL and log Z figures beside the exact log Z; the mixture's rows count its modes, and the
+   * forward recipe covers more of them than reverse KL in the same number of steps.
    */
   @Test
   @SuppressWarnings("unchecked")
@@ -159,6 +160,11 @@ class DemoCommandTest {
     assertEquals(40, ((Number) gmm.get("modes")).intValue());
     double covered = ((Number) gmm.get("modes_covered")).doubleValue();
     assertTrue(covered > 0 && covered <= 1, gmm.toString());
+    assertEquals("reverse", gmm.get("recipe"));
+    Map<String, Object> forward = (Map<String, Object>) rows.get(2);
+    assertEquals("forward", forward.get("recipe"));
+    double forwardCovered = ((Number) forward.get("modes_covered")).doubleValue();
+    assertTrue(forwardCovered > covered, "forward " + forward + " against reverse " + gmm);
   }
 
   @Test

@@ -16,8 +16,8 @@ import dev.marginal.targets.Target;
  * proposals grows; at a finite number they are biased towards g, and the forward KL needs g to cover p, which a
  * fixed Gaussian does only in few dimensions: the effective sample size of the weights falls exponentially with
  * the dimension (the weights' ESS is reported by {@link ImportanceResampling}). Forward KL covers every mode that g
- * reaches, where reverse KL, mode-seeking, collapses (the 40-mode mixture: BENCHMARKS.md); its fits leak some mass
- * between modes, which reverse KL would penalize. Related: the α = 2 divergence with AIS of Midgley et al. (2023,
+ * reaches, where reverse KL, mode-seeking, collapses (all 40 modes of the 40-mode mixture against 3 or 4:
+ * BENCHMARKS.md); its fits leak some mass between modes, which reverse KL would penalize. Related: the α = 2 divergence with AIS of Midgley et al. (2023,
  * "Flow annealed importance sampling bootstrap") and the importance-weighted forward objectives of Bornschein
  * &amp; Bengio (2015, reweighted wake-sleep).
  *

@@ -203,7 +203,8 @@ final class TargetCommand implements Callable<Integer> {
     err.flush();
     writeMetrics(metricsPath, result);
     if (result.status() == ReverseKlRun.Status.DIVERGED) {
-      throw new LvmFitter.TrainingFailedException(result.message());
+      throw new LvmFitter.TrainingFailedException(
+          result.message().replace("forwardScale", OptionNames.FLAGS.get("forwardScale")));
     }
     LvmDensityModel model = result.model();
     Commands.writeModel(model.toFile(result.provenance().withCommandLine(commandLine)), out);

@@ -174,7 +174,7 @@ public final class ReverseKlRun {
         progress.finish();
         String why = forward && trainer.lastForwardEss() == 0
             ? "the forward KL's proposals missed the target at step " + trainer.steps() + " (no proposal had a "
-                + "finite, positive density); set forwardScale (--forward-scale) to cover where its mass lies"
+                + "finite, positive density); set forwardScale to cover where its mass lies"
             : "training diverged at step " + trainer.steps() + " (loss " + loss
                 + "); the last checkpoint holds the last good surrogate";
         return new Result(Status.DIVERGED, why, trainer.steps(), trim(losses, recorded), evals, warnings);

@@ -3,6 +3,8 @@ package dev.marginal.cli;
 import dev.marginal.api.DeepLvmFit;
 import dev.marginal.api.DeepLvmOptions;
 import dev.marginal.data.Binarization;
+import dev.marginal.estimators.Ais;
+import dev.marginal.estimators.BidirectionalMonteCarlo;
 import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
 import dev.marginal.models.DeepLvm;
@@ -51,6 +53,8 @@ final class DemoDensity {
   static final int LVM_SUMO_MIN_TERMS = 4;
   /** Global gradient-norm bound of every LVM's optimizers: keeps SUMO's heavy-tailed gradients in check. */
   static final double LVM_CLIP_NORM = 5;
+  /** Stream of the demo's key for bidirectional Monte Carlo. */
+  private static final long BDMC_STREAM = 0x42444D43L;
   /** The data set on which the IWAE bound is shown tightening with K. */
   static final String BOUND_DATASET = "moons";
   private static final long SCORE_STREAM = 0x53434F52L;
@@ -87,7 +91,13 @@ final class DemoDensity {
   /** One estimate of the held-out mean log-likelihood, ± standard error over points. */
   record Bound(String estimator, int k, double mean, double standardError) {}
 
-  record Outcome(List<DataResult> data, List<Bound> bounds, ScoreOptions score) {}
+  /**
+   * @param bdmc bidirectional Monte Carlo on points simulated from the moons LVM: AIS bounds from both sides with
+   *     IWAE and SUMO beside them
+   * @param bdmcSteps AIS's intermediate distributions in each direction
+   */
+  record Outcome(List<DataResult> data, List<Bound> bounds, ScoreOptions score, BidirectionalMonteCarlo.Report bdmc,
+      int bdmcSteps) {}
 
   private DemoDensity() {}
 
@@ -99,8 +109,11 @@ final class DemoDensity {
       results.add(fitAll(name, s, score));
     }
     DataResult moons = results.get(DATASETS.indexOf(BOUND_DATASET));
-    List<Bound> bounds = bounds(moons.lvm(Objective.IWAE).model(), moons.heldOut(), s);
-    return new Outcome(results, bounds, score);
+    LvmDensityModel lvm = (LvmDensityModel) moons.lvm(Objective.IWAE).model();
+    List<Bound> bounds = bounds(lvm, moons.heldOut(), s);
+    BidirectionalMonteCarlo.Report bdmc = lvm.bidirectionalMonteCarlo(s.bdmcPoints(), Ais.of(s.bdmcSteps()),
+        DemoSettings.SCORE_K, LVM_SUMO_MIN_TERMS, RngKey.of(s.seed()).foldIn(BDMC_STREAM));
+    return new Outcome(results, bounds, score, bdmc, s.bdmcSteps());
   }
 
   private static DataResult fitAll(String name, DemoSettings s, ScoreOptions score) {

@@ -69,6 +69,7 @@ final class DemoReport {
     m.put("funnel_warnings", funnel.warnings());
     m.put("density", DemoDensityReport.heldOutTable(density).toMaps());
     m.put("iwae_bound", DemoDensityReport.boundTable(density).toMaps());
+    m.put("bdmc", density.bdmc().toMap());
     m.put("targets", DemoTargets.summaryTable(targets).toMaps());
     return m;
   }

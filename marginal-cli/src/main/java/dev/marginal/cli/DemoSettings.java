@@ -45,11 +45,24 @@ record DemoSettings(boolean quick, Path out, long seed, int threads, boolean qui
   /** K at which the IWAE bound is shown tightening. */
   static final List<Integer> BOUND_K = List.of(1, 5, 50, 500, 5000);
   static final List<Integer> BOUND_K_QUICK = List.of(1, 5, 50, 500);
+  /** Points simulated from the moons LVM for bidirectional Monte Carlo, and AIS steps each way. */
+  static final int BDMC_POINTS = 200;
+  static final int BDMC_POINTS_QUICK = 50;
+  static final int BDMC_STEPS = 200;
+  static final int BDMC_STEPS_QUICK = 30;
 
   DemoSettings {
     if (threads < 1) {
       throw new UserInputException("--threads must be >= 1, got " + threads);
     }
+  }
+
+  int bdmcPoints() {
+    return quick ? BDMC_POINTS_QUICK : BDMC_POINTS;
+  }
+
+  int bdmcSteps() {
+    return quick ? BDMC_STEPS_QUICK : BDMC_STEPS;
   }
 
   long funnelSteps() {

@@ -100,9 +100,33 @@ class DemoCommandTest {
     }
     Map<String, Object> summary = Json.parseObject(Files.readString(dir.resolve(DemoReport.SUMMARY)));
     assertEquals("quick", summary.get("mode"));
-    for (String key : List.of("funnel", "funnel_warnings", "density", "iwae_bound", "targets")) {
+    for (String key : List.of("funnel", "funnel_warnings", "density", "iwae_bound", "bdmc", "targets")) {
       assertTrue(summary.containsKey(key), "summary.json lacks " + key);
     }
+  }
+
+  /**
+   * Bidirectional Monte Carlo on points simulated from the moons LVM: the forward-AIS lower bound lies below the
+   * reverse-AIS upper bound, and IWAE (a lower bound in expectation) does not rise above the upper bound, each
+   * beyond four standard errors.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void bidirectionalMonteCarloBracketsTheSimulatedPoints() throws IOException {
+    Map<String, Object> summary = Json.parseObject(Files.readString(dir.resolve(DemoReport.SUMMARY)));
+    Map<String, Object> b = (Map<String, Object>) summary.get("bdmc");
+    assertEquals(DemoSettings.BDMC_POINTS_QUICK, ((Number) b.get("bdmc_points")).intValue(), b.toString());
+    double lower = ((Number) b.get("bdmc_ais_lower")).doubleValue();
+    double upper = ((Number) b.get("bdmc_ais_upper")).doubleValue();
+    double iwae = ((Number) b.get("bdmc_iwae_" + DemoSettings.SCORE_K)).doubleValue();
+    assertTrue(Double.isFinite(lower) && Double.isFinite(upper) && Double.isFinite(iwae), b.toString());
+    double lowerSe = ((Number) b.get("bdmc_ais_lower_se")).doubleValue();
+    double upperSe = ((Number) b.get("bdmc_ais_upper_se")).doubleValue();
+    double iwaeSe = ((Number) b.get("bdmc_iwae_se")).doubleValue();
+    assertTrue(lower <= upper + 4 * Math.hypot(lowerSe, upperSe), "lower " + b);
+    assertTrue(iwae <= upper + 4 * Math.hypot(iwaeSe, upperSe), "IWAE above the upper bound: " + b);
+    String html = Files.readString(dir.resolve("index.html"));
+    assertTrue(html.contains("reverse AIS from the true latent"), "the page shows the bracket");
   }
 
   @Test

@@ -18,7 +18,7 @@ class DemoDensityReportTest {
     double[] elbo = {-9, -9, -9, -9};
     DemoDensity.DataResult moons = new DemoDensity.DataResult("moons", null, null, List.of(
         fitted("GMM", null, gmm), fitted("ELBO", Objective.ELBO, elbo), fitted("IWAE", Objective.IWAE, iwae)));
-    DemoDensity.Outcome o = new DemoDensity.Outcome(List.of(moons), List.of(), null);
+    DemoDensity.Outcome o = new DemoDensity.Outcome(List.of(moons), List.of(), null, null, 0);
     assertEquals(List.of("moons +0.075 ± 0.085"), DemoDensityReport.pairedComparisons(o));
     assertTrue(DemoDensityReport.comparison(o).contains("moons +0.075 ± 0.085"), DemoDensityReport.comparison(o));
   }
@@ -28,7 +28,7 @@ class DemoDensityReportTest {
     DemoDensity.DataResult d = new DemoDensity.DataResult("8gaussians", null, null, List.of(
         fitted("GMM", null, new double[] {-1, -2}), fitted("IWAE", Objective.IWAE, new double[] {-1.5, -2.5})));
     assertEquals(List.of("8gaussians -0.500 ± 0.000"),
-        DemoDensityReport.pairedComparisons(new DemoDensity.Outcome(List.of(d), List.of(), null)));
+        DemoDensityReport.pairedComparisons(new DemoDensity.Outcome(List.of(d), List.of(), null, null, 0)));
   }
 
   private static DemoDensity.Fitted fitted(String label, Objective objective, double[] logPx) {

@@ -40,9 +40,13 @@ public final class BidirectionalMonteCarlo {
       java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("bdmc_points", points);
       m.put("bdmc_ais_lower", aisLower);
+      m.put("bdmc_ais_lower_se", aisLowerSe);
       m.put("bdmc_ais_upper", aisUpper);
+      m.put("bdmc_ais_upper_se", aisUpperSe);
       m.put("bdmc_iwae_" + iwaeK, iwae);
+      m.put("bdmc_iwae_se", iwaeSe);
       m.put("bdmc_sumo", sumo);
+      m.put("bdmc_sumo_se", sumoSe);
       m.put("bdmc_iwae_below_ais_lower", aisLower - iwae);
       m.put("bdmc_sumo_minus_midpoint", sumo - 0.5 * (aisLower + aisUpper));
       return m;

@@ -51,7 +51,7 @@ final class TargetCommand implements Callable<Integer> {
   @Option(names = "--recipe", paramLabel = "NAME",
       description = {"reverse: the reverse-KL defaults below; forward: the importance-weighted forward KL for the",
           "whole run, for targets of a few dimensions (--forward 1 --lr 1e-2 --lr-floor 0.01 --clip 5 --ema 0",
-          "--batch 50 --k 20 --latent 2 --hidden 64,64); options given explicitly override the recipe's",
+          "--batch 50 --k 50 --latent 2 --hidden 64,64); options given explicitly override the recipe's",
           "(default: reverse)."})
   String recipe = "reverse";
 

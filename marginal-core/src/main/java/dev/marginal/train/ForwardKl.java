@@ -16,10 +16,10 @@ import dev.marginal.targets.Target;
  * proposals grows; at a finite number they are biased towards g, and the forward KL needs g to cover p, which a
  * fixed Gaussian does only in few dimensions: the effective sample size of the weights falls exponentially with
  * the dimension (the weights' ESS is reported by {@link ImportanceResampling}). Forward KL covers every mode that g
- * reaches, where reverse KL, mode-seeking, collapses (all 40 modes of the 40-mode mixture against 3 or 4:
- * BENCHMARKS.md); its fits leak some mass between modes, which reverse KL would penalize. Related: the α = 2 divergence with AIS of Midgley et al. (2023,
- * "Flow annealed importance sampling bootstrap") and the importance-weighted forward objectives of Bornschein
- * &amp; Bengio (2015, reweighted wake-sleep).
+ * reaches, where reverse KL, mode-seeking, collapses (39 or 40 of the 40-mode mixture's modes against 3 or 4:
+ * BENCHMARKS.md); its fits leak some mass between modes, which reverse KL would penalize. Related: the α = 2
+ * divergence with AIS of Midgley et al. (2023, "Flow annealed importance sampling bootstrap") and the
+ * importance-weighted forward objectives of Bornschein &amp; Bengio (2015, reweighted wake-sleep).
  *
  * <p>The batch size and K of the step are the run's {@link ReverseKlOptions#batchSize()} and
  * {@link ReverseKlOptions#numSamples()}; the optimizers and their schedule are the run's. After the forward

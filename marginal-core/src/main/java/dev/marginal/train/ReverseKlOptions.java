@@ -214,13 +214,14 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
 
   /**
    * The importance-weighted forward KL for the whole run ({@link ForwardKl}), for targets of one to a few
-   * dimensions whose mass a broad Gaussian reaches: 20,000 steps of batch 50 with IWAE K = 20, Adam 1e-2 with β2 =
+   * dimensions whose mass a broad Gaussian reaches: 20,000 steps of batch 50 with IWAE K = 50, Adam 1e-2 with β2 =
    * 0.98 decayed by a cosine to 1e-4, gradient norms clipped at 5, no parameter average, latent 2 and two hidden
    * layers of 64 tanh units (the deep LVM of {@code marginal demo}'s density fits). Measured at 20,000 iterations
-   * on three seeds (BENCHMARKS.md): reverse KL ≤ 0.05 nats on U4 and the 2-D mixture every time, on U1 twice and on
-   * U2 and U3 once (the misses 0.13–0.28), where the reverse-KL defaults stay 0.8–1.2 nats off U1–U4; 0.001–0.003
-   * on the seed funnel; all 40 modes of the 40-mode mixture covered where reverse KL covers 3 or 4, with mass
-   * between them (reverse KL 16–21 nats). In 10 or 32 dimensions the proposal's weights degenerate and it fails.
+   * on three seeds (BENCHMARKS.md): reverse KL ≤ 0.05 nats on U4 and the 2-D mixture every time and on U1, U2 and
+   * U3 on two seeds of three (the misses 0.08–0.30), where the reverse-KL defaults stay 0.8–1.2 nats off U1–U4;
+   * 0.006 on the seed funnel, but with W1 of x1 above the defaults'; 39 of the 40-mode mixture's modes covered
+   * where reverse KL covers 3 or 4, with mass between them (reverse KL 17 nats). In 10 or 32 dimensions the
+   * proposal's weights degenerate and it fails.
    */
   public static ReverseKlOptions importanceForward() {
     return defaults().withForward(ForwardKl.over(1)).withLearningRates(IMPORTANCE_FORWARD_LR, IMPORTANCE_FORWARD_LR)
@@ -238,7 +239,7 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
   /** The forward recipe's resampled points per step. */
   public static final int IMPORTANCE_FORWARD_BATCH = 50;
   /** The forward recipe's IWAE K. */
-  public static final int IMPORTANCE_FORWARD_K = 20;
+  public static final int IMPORTANCE_FORWARD_K = 50;
 
   /** Fits the importance-weighted forward KL over the first part of the run ({@link ForwardKl}). */
   public ReverseKlOptions withForward(ForwardKl f) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.marginal.autodiff.Var;
 import dev.marginal.config.ParameterException;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.Target;
@@ -116,29 +115,11 @@ class ForwardKlTest {
   /** A target that the proposal never reaches stops the run with a message that says what to change. */
   @Test
   void proposalsThatMissTheTargetStopTheRunSayingWhy() throws java.io.IOException {
-    Target nowhere = new Target() {
-      @Override
-      public String name() {
-        return "nowhere";
-      }
-
-      @Override
-      public int dim() {
-        return 2;
-      }
-
-      @Override
-      public Var logDensity(Var x) {
-        return x.tape().constant(logDensity(x.value()));
-      }
-
-      @Override
-      public Tensor logDensity(Tensor x) {
-        float[] out = new float[x.shape()[0]];
-        java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
-        return Tensor.wrap(out, out.length);
-      }
-    };
+    Target nowhere = ValueTargets.of("nowhere", 2, x -> {
+      float[] out = new float[x.shape()[0]];
+      java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
+      return Tensor.wrap(out, out.length);
+    });
     ReverseKlOptions o = ReverseKlOptions.importanceForward().withIterations(5);
     ReverseKlTrainer t = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(nowhere, o), nowhere, o);
     ReverseKlRun.Result r = ReverseKlRun.run(t, nowhere, o, QUICK);

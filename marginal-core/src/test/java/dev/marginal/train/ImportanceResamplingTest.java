@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.marginal.autodiff.Var;
 import dev.marginal.config.ParameterException;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.Target;
@@ -16,39 +15,21 @@ import org.junit.jupiter.api.Test;
 class ImportanceResamplingTest {
   /** An unnormalized diagonal Gaussian N(mu, diag(sd²)) times e^7, computed without a tape. */
   private static Target gaussian(double[] mu, double[] sd) {
-    return new Target() {
-      @Override
-      public String name() {
-        return "gaussian";
-      }
-
-      @Override
-      public int dim() {
-        return mu.length;
-      }
-
-      @Override
-      public Var logDensity(Var x) {
-        return x.tape().constant(logDensity(x.value()));
-      }
-
-      @Override
-      public Tensor logDensity(Tensor x) {
-        int n = x.shape()[0];
-        int d = mu.length;
-        float[] v = x.buffer();
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-          double s = 7;
-          for (int j = 0; j < d; j++) {
-            double u = (v[i * d + j] - mu[j]) / sd[j];
-            s -= 0.5 * u * u;
-          }
-          out[i] = (float) s;
+    return ValueTargets.of("gaussian", mu.length, x -> {
+      int n = x.shape()[0];
+      int d = mu.length;
+      float[] v = x.buffer();
+      float[] out = new float[n];
+      for (int i = 0; i < n; i++) {
+        double s = 7;
+        for (int j = 0; j < d; j++) {
+          double u = (v[i * d + j] - mu[j]) / sd[j];
+          s -= 0.5 * u * u;
         }
-        return Tensor.wrap(out, n);
+        out[i] = (float) s;
       }
-    };
+      return Tensor.wrap(out, n);
+    });
   }
 
   /**
@@ -104,32 +85,14 @@ class ImportanceResamplingTest {
   /** Proposals where p̃ is zero are never resampled; when it is zero at every proposal there are no points. */
   @Test
   void pointsOutsideTheTargetAreNeverChosenAndNoneWhenAllMiss() {
-    Target half = new Target() {
-      @Override
-      public String name() {
-        return "half";
+    Target half = ValueTargets.of("half", 1, x -> {
+      float[] v = x.buffer();
+      float[] out = new float[v.length];
+      for (int i = 0; i < v.length; i++) {
+        out[i] = v[i] > 0 ? 0 : Float.NEGATIVE_INFINITY;
       }
-
-      @Override
-      public int dim() {
-        return 1;
-      }
-
-      @Override
-      public Var logDensity(Var x) {
-        return x.tape().constant(logDensity(x.value()));
-      }
-
-      @Override
-      public Tensor logDensity(Tensor x) {
-        float[] v = x.buffer();
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-          out[i] = v[i] > 0 ? 0 : Float.NEGATIVE_INFINITY;
-        }
-        return Tensor.wrap(out, v.length);
-      }
-    };
+      return Tensor.wrap(out, v.length);
+    });
     ImportanceResampling.Draws d = ImportanceResampling.resample(half, new double[] {0}, new double[] {1}, 1000,
         500, RngKey.of(1));
     for (float v : d.points().buffer()) {

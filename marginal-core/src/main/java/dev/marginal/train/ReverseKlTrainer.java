@@ -274,9 +274,12 @@ public final class ReverseKlTrainer {
     if (!Double.isFinite(logQ.mean().value().item())) {
       return;
     }
-    Var encoderLoss = options.objective() == LvmTrainingOptions.Objective.SUMO
-        ? Sumo.encoderLoss(logQ) : logQ.mean().neg();
-    tape.backward(encoderLoss, encoderParams);
+    tape.backward(encoderLoss(logQ), encoderParams);
+  }
+
+  /** The encoder's own objective on log q(x) estimates: E[SUMO²] for SUMO, the bound itself for IWAE and ELBO. */
+  private Var encoderLoss(Var logQ) {
+    return options.objective() == LvmTrainingOptions.Objective.SUMO ? Sumo.encoderLoss(logQ) : logQ.mean().neg();
   }
 
   /**
@@ -334,9 +337,7 @@ public final class ReverseKlTrainer {
       return value;
     }
     tape.backward(loss, decoderParams);
-    Var encoderLoss = options.objective() == LvmTrainingOptions.Objective.SUMO
-        ? Sumo.encoderLoss(logQ) : logQ.mean().neg();
-    tape.backward(encoderLoss, encoderParams);
+    tape.backward(encoderLoss(logQ), encoderParams);
     return value;
   }
 }

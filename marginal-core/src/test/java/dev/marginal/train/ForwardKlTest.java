@@ -110,6 +110,13 @@ class ForwardKlTest {
     }
     assertTrue(right > 0.3 * 4000 && left > 0.3 * 4000, "x0 > 1: " + right + ", x0 < -1: " + left);
     assertTrue(onRing > 0.8 * 4000, "within 0.8 of the ring: " + onRing);
+    // log Z: the plain joint weight (K = 1) misses the tail that carries its mean, here by many standard errors;
+    // with the encoder's draws beside the joint's latent (K = 100) the estimate lands on the exact value.
+    double exact = u1.logZ().orElseThrow();
+    LogZEstimate plain = LogZEstimate.of(t.surrogate(), u1, 20_000, 1, RngKey.of(5));
+    LogZEstimate inner = LogZEstimate.of(t.surrogate(), u1, 20_000, RngKey.of(5));
+    assertTrue(exact - plain.logZ() > 10 * plain.logZSe(), "K = 1: " + plain + " vs " + exact);
+    assertTrue(Math.abs(inner.logZ() - exact) <= 4 * inner.logZSe(), "K = 100: " + inner + " vs " + exact);
   }
 
   /** A target that the proposal never reaches stops the run with a message that says what to change. */

@@ -1,6 +1,7 @@
 package dev.marginal.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.autodiff.Var;
@@ -28,6 +29,26 @@ class LogZEstimateTest {
     assertTrue(Math.abs(zScore) <= 4, "log Z " + z.logZ() + " ± " + z.logZSe() + " vs " + exact + ", z = " + zScore);
     assertTrue(z.logZSe() < 0.1, "se " + z.logZSe());
     assertEquals(40_000, z.size());
+  }
+
+  /**
+   * Every number of latents per draw gives an unbiased Ẑ: with 1 (the plain joint weight), 2 and 10 the estimate on
+   * the mixture is within four standard errors of log 2π, and out-of-range counts are refused.
+   */
+  @Test
+  void everyInnerKIsUnbiasedOnTheMixture() {
+    Target mixture = Targets.of("mixture");
+    ReverseKlOptions o = ReverseKlOptions.defaults().withArchitecture(2, new int[] {32},
+        ReverseKlOptions.defaults().activation());
+    DeepLvm surrogate = ReverseKlTrainer.newSurrogate(mixture, o);
+    double exact = Math.log(2 * Math.PI);
+    for (int k : new int[] {1, 2, 10}) {
+      LogZEstimate z = LogZEstimate.of(surrogate, mixture, 20_000, k, RngKey.of(11));
+      assertTrue(Math.abs(z.logZ() - exact) <= 4 * z.logZSe(), "K = " + k + ": " + z + " vs " + exact);
+    }
+    assertThrows(IllegalArgumentException.class, () -> LogZEstimate.of(surrogate, mixture, 10, 0, RngKey.of(1)));
+    assertThrows(IllegalArgumentException.class,
+        () -> LogZEstimate.of(surrogate, mixture, 10, LogZEstimate.MAX_INNER_K + 1, RngKey.of(1)));
   }
 
   /** Scaling p̃ by e^c moves log Ẑ by exactly c (to float rounding of the weights). */

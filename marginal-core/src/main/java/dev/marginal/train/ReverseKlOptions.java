@@ -3,6 +3,7 @@ package dev.marginal.train;
 import dev.marginal.config.ParameterException;
 import dev.marginal.estimators.LogMarginalEstimator;
 import dev.marginal.nn.Activation;
+import dev.marginal.targets.Target;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,6 +35,10 @@ import java.util.Objects;
  *
  * <p>The seed's settings remain selectable: {@code withLearningRates(5e-5, 5e-5).withAdamBeta2(0.999)
  * .withAveraging(0)}.
+ *
+ * <p>These defaults leave U1–U4 0.8–1.2 nats off, where the importance-weighted forward KL of
+ * {@link #importanceForward()} gets within 0.03 on every seed tried; {@link #forTarget} chooses between the two by
+ * the target's dimension, and {@code marginal target} follows it unless {@code --recipe} says otherwise.
  *
  * <p>The settings are grouped by concern: the estimator of log q(x) ({@link Estimator}), the optimizers and their
  * schedule ({@link Optimization}), the surrogate's architecture ({@link Architecture}) and the run's length, batch
@@ -215,20 +220,34 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
   /**
    * The importance-weighted forward KL for the whole run ({@link ForwardKl}), for targets of one to a few
    * dimensions whose mass a broad Gaussian reaches: 20,000 steps of batch 50 with IWAE K = 50, Adam 1e-2 with β2 =
-   * 0.98 decayed by a cosine to 1e-4, gradient norms clipped at 5, no parameter average, latent 2 and two hidden
-   * layers of 64 tanh units (the deep LVM of {@code marginal demo}'s density fits). Measured at 20,000 iterations
-   * on three seeds (BENCHMARKS.md): reverse KL ≤ 0.05 nats on U4 and the 2-D mixture every time and on U1, U2 and
-   * U3 on two seeds of three (the misses 0.08–0.30), where the reverse-KL defaults stay 0.8–1.2 nats off U1–U4;
-   * 0.006 on the seed funnel, but with W1 of x1 above the defaults'; 39 of the 40-mode mixture's modes covered
-   * where reverse KL covers 3 or 4, with mass between them (reverse KL 17 nats). In 10 or 32 dimensions the
-   * proposal's weights degenerate and it fails.
+   * 0.98 decayed by a cosine to 1e-4, gradient norms clipped at 5, no parameter average, latent 4 and two hidden
+   * layers of 64 tanh units. Measured at 20,000 iterations on five seeds (BENCHMARKS.md): reverse KL ≤ 0.05 nats on
+   * every run on U1–U4 and the 2-D mixture, where the reverse-KL defaults stay 0.8–1.2 nats off U1–U4 and 0.1 off
+   * the mixture; below the defaults' KL on the seed funnel too; 39 of the 40-mode mixture's modes covered where
+   * reverse KL covers 3 or 4, with mass between them, which the reverse KL charges for. Latent 4 rather than 2 is
+   * what made every seed work: with latent 2, three runs in fifteen ended 0.08–0.30 nats off. In 10 or 32
+   * dimensions the proposal's weights degenerate and it fails ({@link #forTarget} picks it in two dimensions).
    */
   public static ReverseKlOptions importanceForward() {
     return defaults().withForward(ForwardKl.over(1)).withLearningRates(IMPORTANCE_FORWARD_LR, IMPORTANCE_FORWARD_LR)
         .withSchedule(0, IMPORTANCE_FORWARD_LR_FLOOR).withClipNorm(IMPORTANCE_FORWARD_CLIP).withAveraging(0)
         .withBatchSize(IMPORTANCE_FORWARD_BATCH).withNumSamples(IMPORTANCE_FORWARD_K)
-        .withArchitecture(2, new int[] {64, 64}, Activation.TANH);
+        .withArchitecture(IMPORTANCE_FORWARD_LATENT, new int[] {64, 64}, Activation.TANH);
   }
+
+  /**
+   * The recipe for {@code target}: {@link #importanceForward()} for a target of at most {@value #FORWARD_MAX_DIM}
+   * dimensions, {@link #defaults()} (reverse KL with SUMO) beyond. The forward KL needs the broad Gaussian proposal's
+   * importance weights to keep an effective sample size, which falls with the dimension: of 1,024 proposals, 34–159
+   * on every built-in 2-D target, 17–18 on Neal's funnel in 3 and 10 dimensions and 1 on the 8- and 32-D many-well
+   * targets (BENCHMARKS.md), where the forward fits fail and reverse KL does better.
+   */
+  public static ReverseKlOptions forTarget(Target target) {
+    return target.dim() <= FORWARD_MAX_DIM ? importanceForward() : defaults();
+  }
+
+  /** The most dimensions for which {@link #forTarget} picks the forward recipe. */
+  public static final int FORWARD_MAX_DIM = 2;
 
   /** The forward recipe's Adam step ({@link #importanceForward()}). */
   public static final double IMPORTANCE_FORWARD_LR = 1e-2;
@@ -240,6 +259,8 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
   public static final int IMPORTANCE_FORWARD_BATCH = 50;
   /** The forward recipe's IWAE K. */
   public static final int IMPORTANCE_FORWARD_K = 50;
+  /** The forward recipe's latent dimension. */
+  public static final int IMPORTANCE_FORWARD_LATENT = 4;
 
   /** Fits the importance-weighted forward KL over the first part of the run ({@link ForwardKl}). */
   public ReverseKlOptions withForward(ForwardKl f) {

@@ -92,6 +92,17 @@ class ForwardKlTest {
    * p 96%; the untrained surrogate, about N(0, I), puts 16% and 47% there). The bounds allow the fit's error,
    * not sampling noise (its SE is below 0.008).
    */
+  /** The forward recipe in up to two dimensions, where its proposal keeps weight; reverse KL beyond. */
+  @Test
+  void recipeForATargetFollowsItsDimension() {
+    for (String name : new String[] {"u1", "u2", "funnel", "gmm40", "mixture"}) {
+      assertEquals(ReverseKlOptions.importanceForward(), ReverseKlOptions.forTarget(Targets.of(name)), name);
+    }
+    for (String name : new String[] {"neal-funnel:3", "neal-funnel:10", "many-well:32"}) {
+      assertEquals(ReverseKlOptions.defaults(), ReverseKlOptions.forTarget(Targets.of(name)), name);
+    }
+  }
+
   @Test
   void recipeCoversBothModesOfU1() throws java.io.IOException {
     Target u1 = Targets.of("u1");

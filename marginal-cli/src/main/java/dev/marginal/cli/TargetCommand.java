@@ -4,6 +4,7 @@ import dev.marginal.api.SurrogateTraining;
 import dev.marginal.data.CsvWriter;
 import dev.marginal.io.AtomicFiles;
 import dev.marginal.io.Json;
+import dev.marginal.io.ModelFile;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.nn.Activation;
 import dev.marginal.targets.Target;
@@ -15,6 +16,7 @@ import dev.marginal.train.ForwardKl;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
+import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.SamplerChecks;
 import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
@@ -38,7 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * model, a metrics log (CSV and JSON) and, with {@code --png}, pictures of the target beside the surrogate.
  */
 @Command(name = "target", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Fit a surrogate sampler to an unnormalized target density by reverse KL (SUMO, IWAE or ELBO).",
+    description = "Fit a surrogate sampler to an unnormalized target density by reverse KL (SUMO, IWAE or ELBO) or, "
+        + "in few dimensions, by an importance-weighted forward KL.",
     footer = {"", "Targets: " + "funnel, neal-funnel[:D], mixture, u1..u4, two-moons, gmm40, many-well[:D],",
         "  class:<fully.qualified.Name>",
         "", "Example:", "  marginal target --target funnel --objective sumo --iters 20000 --out funnel.marginal"})
@@ -49,11 +52,12 @@ final class TargetCommand implements Callable<Integer> {
   String target;
 
   @Option(names = "--recipe", paramLabel = "NAME",
-      description = {"reverse: the reverse-KL defaults below; forward: the importance-weighted forward KL for the",
-          "whole run, for targets of a few dimensions (--forward 1 --lr 1e-2 --lr-floor 0.01 --clip 5 --ema 0",
-          "--batch 50 --k 50 --latent 2 --hidden 64,64); options given explicitly override the recipe's",
-          "(default: reverse)."})
-  String recipe = "reverse";
+      description = {"auto: forward for targets of up to " + ReverseKlOptions.FORWARD_MAX_DIM + " dimensions, reverse beyond,",
+          "and with --resume the checkpoint's recipe;",
+          "reverse: the reverse-KL defaults below; forward: the importance-weighted forward KL for the whole run",
+          "(--forward 1 --lr 1e-2 --lr-floor 0.01 --clip 5 --ema 0 --batch 50 --k 50 --latent 4 --hidden 64,64);",
+          "options given explicitly override the recipe's (default: auto)."})
+  String recipe = "auto";
 
   @Option(names = "--objective", paramLabel = "NAME", description = "sumo, iwae or elbo (default: sumo).")
   String objective = "sumo";
@@ -168,6 +172,10 @@ final class TargetCommand implements Callable<Integer> {
   @Mixin OutputOptions output;
 
   private OutputLock lock;
+  /** The recipe the run follows, with auto resolved. */
+  private String resolvedRecipe;
+  /** The checkpoint given with --resume, or null. */
+  private ModelFile resumed;
 
   @Override
   public Integer call() {
@@ -182,9 +190,10 @@ final class TargetCommand implements Callable<Integer> {
 
   private Integer train() {
     Target t = input(() -> Targets.of(target));
-    ReverseKlOptions options = options();
+    resumed = resume == null ? null : Commands.readModelFile(resume);
+    ReverseKlOptions options = options(t);
     threads = Limits.threads(Commands.positive("--threads", threads));
-    Limits.checkNetwork("--hidden", hidden, t.dim(), latent);
+    Limits.checkNetwork("--hidden", Arrays.stream(options.hidden()).boxed().toList(), t.dim(), options.latentDim());
     Commands.positive("--eval-samples", evalSamples);
     Commands.positive("--eval-k", evalK);
     if (evalEvery < 0 || checkpointEvery < 0) {
@@ -224,7 +233,7 @@ final class TargetCommand implements Callable<Integer> {
     SurrogateTraining.Control control = SurrogateTraining.Control.none().withEvaluation(evalEvery, settings)
         .withCheckpoint(ckpt, checkpointEvery).withProvenanceExtras(record);
     if (resume != null) {
-      control = control.withResume(Commands.readModelFile(resume));
+      control = control.withResume(resumed);
     }
     try (InterruptGuard guard = new InterruptGuard()) {
       SurrogateTraining.Control c = control.withStop(guard::stopRequested).withProgress(TerminalProgress.onTerminal(
@@ -239,16 +248,17 @@ final class TargetCommand implements Callable<Integer> {
     }
   }
 
-  private ReverseKlOptions options() {
+  private ReverseKlOptions options(Target t) {
     LvmTrainingOptions.Objective o = input(() -> LvmTrainingOptions.Objective.parse(objective));
     for (int h : hidden) {
       Commands.positive("--hidden", h);
     }
     String r = recipe.trim().toLowerCase(java.util.Locale.ROOT);
-    if (!r.equals("reverse") && !r.equals("forward")) {
-      throw new UserInputException("--recipe must be reverse or forward, got '" + recipe + "'");
+    if (!r.equals("auto") && !r.equals("reverse") && !r.equals("forward")) {
+      throw new UserInputException("--recipe must be auto, reverse or forward, got '" + recipe + "'");
     }
-    boolean forwardRecipe = r.equals("forward");
+    boolean forwardRecipe = r.equals("auto") ? autoIsForward(t) : r.equals("forward");
+    resolvedRecipe = forwardRecipe ? "forward" : "reverse";
     boolean path = pathGradient();
     return input(() -> {
       ReverseKlOptions base = forwardRecipe ? ReverseKlOptions.importanceForward() : ReverseKlOptions.defaults();
@@ -289,6 +299,20 @@ final class TargetCommand implements Callable<Integer> {
       return opts.withAnnealing(new Annealing(anneal, Annealing.DEFAULT_START_BETA, annealScale))
           .withForward(new ForwardKl(fraction, forwardProposals, forwardScale));
     });
+  }
+
+  /**
+   * Whether --recipe auto means forward: for a resumed run, whether the checkpoint's run fitted the forward KL
+   * throughout (so a run started under the earlier reverse default resumes without --recipe); otherwise whether the target has
+   * at most {@link ReverseKlOptions#FORWARD_MAX_DIM} dimensions ({@link ReverseKlOptions#forTarget}).
+   */
+  private boolean autoIsForward(Target t) {
+    if (resumed != null) {
+      // A checkpoint without a fingerprint predates the forward KL.
+      return resumed.provenance().get(RunFingerprint.KEY) instanceof Map<?, ?> f
+          && f.get("forwardFraction") instanceof Number n && n.doubleValue() == 1;
+    }
+    return t.dim() <= ReverseKlOptions.FORWARD_MAX_DIM;
   }
 
   /** Whether option {@code name} was given on the command line. */
@@ -357,6 +381,7 @@ final class TargetCommand implements Callable<Integer> {
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("target", t.name());
     rep.put("support", t.support().toString());
+    rep.put("recipe", resolvedRecipe);
     rep.put("objective", o.objective().id());
     if (o.annealing().active()) {
       rep.put("annealing", String.format(java.util.Locale.ROOT, "β from %.2f to 1 over the first %.0f%% of "

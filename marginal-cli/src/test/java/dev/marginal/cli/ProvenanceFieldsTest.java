@@ -86,7 +86,7 @@ class ProvenanceFieldsTest {
   void surrogateFileFromTheCommandCarriesTheLibrarysProvenance() throws Exception {
     String[] target = {"target", "--target", "funnel", "--iters", "4", "--seed", "2", "--eval-samples", "20",
         "--eval-k", "5"};
-    ReverseKlOptions o = ReverseKlOptions.defaults().withIterations(4).withSeed(2);
+    ReverseKlOptions o = ReverseKlOptions.forTarget(Targets.of("funnel")).withIterations(4).withSeed(2);
     SurrogateTraining.Result r = SurrogateTraining.train(Targets.of("funnel"), o,
         SurrogateTraining.Control.none().withEvaluation(0, SurrogateMetrics.Settings.quick()));
     Provenance p = r.provenance();

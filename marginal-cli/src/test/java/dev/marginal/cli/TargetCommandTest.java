@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
 import dev.marginal.tensor.Tensor;
+import dev.marginal.train.ReverseKlOptions;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,10 +64,13 @@ class TargetCommandTest {
     assertEquals(80L, ((Number) Json.parseObject(r.out().strip()).get("steps")).longValue());
   }
 
-  /** The saved model is the parameter average, and resuming continues it exactly as an uninterrupted run. */
+  /**
+   * The saved model is the parameter average, and resuming continues it exactly as an uninterrupted run (under the
+   * reverse recipe's constant step: a decaying schedule spans each run's own length).
+   */
   @Test
   void averagedRunResumedFromItsCheckpointSavesTheSameModel() throws IOException {
-    String[] common = {"target", "--target", "funnel", "--ema", "0.9", "--eval-samples", "20", "--eval-k", "10",
+    String[] common = {"target", "--target", "funnel", "--recipe", "reverse", "--ema", "0.9", "--eval-samples", "20", "--eval-k", "10",
         "--quiet"};
     Path straight = dir.resolve("straight.marginal");
     assertEquals(0, CliRun.of(concat(common, "--iters", "80", "--out", straight.toString())).code());
@@ -87,7 +91,8 @@ class TargetCommandTest {
     assertArrayEquals(a.get("decoder.w0").toArray(), ckpt.get("average/decoder.w0").toArray());
 
     Path plain = dir.resolve("plain.marginal");
-    assertEquals(0, CliRun.of("target", "--target", "funnel", "--iters", "20", "--ema", "0", "--eval-samples",
+    assertEquals(0, CliRun.of("target", "--target", "funnel", "--recipe", "reverse", "--iters", "20", "--ema", "0",
+        "--eval-samples",
         "20", "--eval-k", "10", "--quiet", "--out", plain.toString()).code());
     CliRun bad = CliRun.of(concat(common, "--iters", "40", "--resume", dir.resolve("plain.marginal.ckpt").toString(),
         "--out", dir.resolve("bad.marginal").toString()));
@@ -157,7 +162,7 @@ class TargetCommandTest {
     Object options = ModelFile.read(model).provenance().get("options");
     assertTrue(options instanceof Map<?, ?> m && ((Number) m.get("forwardFraction")).doubleValue() == 1
         && ((Number) m.get("decoderLr")).doubleValue() == 0.005 && ((Number) m.get("batch")).intValue() == 50
-        && ((Number) m.get("latent")).intValue() == 2 && ((Number) m.get("averaging")).doubleValue() == 0,
+        && ((Number) m.get("latent")).intValue() == 4 && ((Number) m.get("averaging")).doubleValue() == 0,
         String.valueOf(options));
     CliRun without = CliRun.of("target", "--target", "u1", "--recipe", "forward", "--forward", "0", "--lr",
         "0.005", "--iters", "40", "--resume", dir.resolve("forward.marginal.ckpt").toString(), "--out",
@@ -167,12 +172,50 @@ class TargetCommandTest {
     CliRun badRecipe = CliRun.of("target", "--target", "u1", "--recipe", "sideways", "--out",
         dir.resolve("bad.marginal").toString());
     assertEquals(2, badRecipe.code(), badRecipe.toString());
-    assertTrue(badRecipe.err().contains("--recipe must be reverse or forward, got 'sideways'"), badRecipe.err());
+    assertTrue(badRecipe.err().contains("--recipe must be auto, reverse or forward, got 'sideways'"), badRecipe.err());
     assertEquals(1, badRecipe.err().strip().lines().count(), badRecipe.err());
     CliRun badFraction = CliRun.of("target", "--target", "u1", "--forward", "1.5", "--out",
         dir.resolve("bad.marginal").toString());
     assertEquals(2, badFraction.code(), badFraction.toString());
     assertTrue(badFraction.err().contains("--forward must be in [0, 1]"), badFraction.err());
+  }
+
+  /**
+   * Without --recipe a 2-D target gets the forward recipe and a 3-D one the reverse-KL defaults; each run says which,
+   * --recipe reverse restores the reverse defaults in two dimensions, and a resume follows its checkpoint's recipe.
+   */
+  @Test
+  void autoRecipeFollowsTheTargetsDimension() throws IOException {
+    String[][] cases = {{"u1", "auto", "forward", "1"}, {"neal-funnel:3", "auto", "reverse", "0"},
+        {"u1", "reverse", "reverse", "0"}};
+    for (String[] c : cases) {
+      Path model = dir.resolve("auto-" + c[1] + "-" + c[0].replace(':', '-') + ".marginal");
+      List<String> args = new java.util.ArrayList<>(List.of("target", "--target", c[0], "--iters", "6",
+          "--eval-samples", "20", "--eval-k", "10", "--json", "--quiet", "--out", model.toString()));
+      if (!c[1].equals("auto")) {
+        args.addAll(List.of("--recipe", c[1]));
+      }
+      CliRun run = CliRun.of(args.toArray(String[]::new));
+      assertEquals(0, run.code(), run.toString());
+      Map<String, Object> report = Json.parseObject(run.out().strip());
+      assertEquals(c[2], report.get("recipe"), String.join(" ", c));
+      Object options = ModelFile.read(model).provenance().get("options");
+      assertTrue(options instanceof Map<?, ?> m
+          && ((Number) m.get("forwardFraction")).doubleValue() == Double.parseDouble(c[3])
+          && ((Number) m.get("latent")).intValue() == (c[2].equals("forward") ? 4 : ReverseKlOptions.DEFAULT_LATENT),
+          String.join(" ", c) + ": " + options);
+    }
+    // Without --recipe, a resumed run follows the recipe of the run it came from, whatever the target's dimension.
+    Path more = dir.resolve("auto-resumed.marginal");
+    CliRun resumed = CliRun.of("target", "--target", "u1", "--iters", "8", "--eval-samples", "20", "--eval-k", "10",
+        "--json", "--quiet", "--resume", dir.resolve("auto-reverse-u1.marginal.ckpt").toString(), "--out",
+        more.toString());
+    assertEquals(0, resumed.code(), resumed.toString());
+    assertEquals("reverse", Json.parseObject(resumed.out().strip()).get("recipe"));
+    CliRun forced = CliRun.of("target", "--target", "u1", "--recipe", "forward", "--iters", "8", "--resume",
+        dir.resolve("auto-reverse-u1.marginal.ckpt").toString(), "--out", dir.resolve("forced.marginal").toString());
+    assertEquals(2, forced.code(), forced.toString());
+    assertTrue(forced.err().contains("the checkpoint is of a different run"), forced.err());
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -179,6 +179,7 @@ class DemoCommandTest {
     Map<String, Object> u2 = (Map<String, Object>) rows.get(0);
     assertEquals("u2", u2.get("target"));
     assertEquals(0.0, ((Number) u2.get("outside_support")).doubleValue(), 0, u2.toString());
+    assertEquals("forward", u2.get("recipe"), "U2 gets the recipe marginal target picks in two dimensions");
     Map<String, Object> gmm = (Map<String, Object>) rows.get(1);
     assertEquals("gmm40", gmm.get("target"));
     assertEquals(40, ((Number) gmm.get("modes")).intValue());

@@ -52,7 +52,8 @@ final class TargetCommand implements Callable<Integer> {
   String target;
 
   @Option(names = "--recipe", paramLabel = "NAME",
-      description = {"auto: forward for targets of up to " + ReverseKlOptions.FORWARD_MAX_DIM + " dimensions, reverse beyond,",
+      description = {"auto: forward for targets of up to " + ReverseKlOptions.FORWARD_MAX_DIM
+          + " dimensions, reverse beyond,",
           "and with --resume the checkpoint's recipe;",
           "reverse: the reverse-KL defaults below; forward: the importance-weighted forward KL for the whole run",
           "(--forward 1 --lr 1e-2 --lr-floor 0.01 --clip 5 --ema 0 --batch 50 --k 50 --latent 4 --hidden 64,64);",
@@ -190,6 +191,11 @@ final class TargetCommand implements Callable<Integer> {
 
   private Integer train() {
     Target t = input(() -> Targets.of(target));
+    Path metricsPath = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.csv");
+    new OutputGuard().input("--resume", resume).output("--out", out)
+        .output("checkpoint", out.resolveSibling(out.getFileName() + ".ckpt"), resume)
+        .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
+    // Read after the guard, which refuses a --resume that is also an output before anything opens it.
     resumed = resume == null ? null : Commands.readModelFile(resume);
     ReverseKlOptions options = options(t);
     threads = Limits.threads(Commands.positive("--threads", threads));
@@ -199,10 +205,6 @@ final class TargetCommand implements Callable<Integer> {
     if (evalEvery < 0 || checkpointEvery < 0) {
       throw new UserInputException("--eval-every and --checkpoint-every must be >= 0");
     }
-    Path metricsPath = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.csv");
-    new OutputGuard().input("--resume", resume).output("--out", out)
-        .output("checkpoint", out.resolveSibling(out.getFileName() + ".ckpt"), resume)
-        .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
     lock = OutputLock.acquire("--out", out);
     Parallel.setThreads(threads);
     String commandLine = Commands.commandLine(spec);
@@ -303,8 +305,8 @@ final class TargetCommand implements Callable<Integer> {
 
   /**
    * Whether --recipe auto means forward: for a resumed run, whether the checkpoint's run fitted the forward KL
-   * throughout (so a run started under the earlier reverse default resumes without --recipe); otherwise whether the target has
-   * at most {@link ReverseKlOptions#FORWARD_MAX_DIM} dimensions ({@link ReverseKlOptions#forTarget}).
+   * throughout (so a run started under the earlier reverse default resumes without --recipe); otherwise whether
+   * the target has at most {@link ReverseKlOptions#FORWARD_MAX_DIM} dimensions ({@link ReverseKlOptions#forTarget}).
    */
   private boolean autoIsForward(Target t) {
     if (resumed != null) {

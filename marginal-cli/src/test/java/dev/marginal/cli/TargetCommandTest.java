@@ -70,8 +70,8 @@ class TargetCommandTest {
    */
   @Test
   void averagedRunResumedFromItsCheckpointSavesTheSameModel() throws IOException {
-    String[] common = {"target", "--target", "funnel", "--recipe", "reverse", "--ema", "0.9", "--eval-samples", "20", "--eval-k", "10",
-        "--quiet"};
+    String[] common = {"target", "--target", "funnel", "--recipe", "reverse", "--ema", "0.9", "--eval-samples", "20",
+        "--eval-k", "10", "--quiet"};
     Path straight = dir.resolve("straight.marginal");
     assertEquals(0, CliRun.of(concat(common, "--iters", "80", "--out", straight.toString())).code());
     Path half = dir.resolve("half.marginal");

@@ -44,7 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
         + "in few dimensions, by an importance-weighted forward KL.",
     footer = {"", "Targets: " + "funnel, neal-funnel[:D], mixture, u1..u4, two-moons, gmm40, many-well[:D],",
         "  class:<fully.qualified.Name>",
-        "", "Example:", "  marginal target --target funnel --objective sumo --iters 20000 --out funnel.marginal"})
+        "", "Examples:", "  marginal target --target u1 --out u1.marginal",
+        "  marginal target --target funnel --recipe reverse --objective sumo --iters 20000 --out funnel.marginal"})
 final class TargetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -52,12 +53,11 @@ final class TargetCommand implements Callable<Integer> {
   String target;
 
   @Option(names = "--recipe", paramLabel = "NAME",
-      description = {"auto: forward for targets of up to " + ReverseKlOptions.FORWARD_MAX_DIM
-          + " dimensions, reverse beyond,",
-          "and with --resume the checkpoint's recipe;",
-          "reverse: the reverse-KL defaults below; forward: the importance-weighted forward KL for the whole run",
-          "(--forward 1 --lr 1e-2 --lr-floor 0.01 --clip 5 --ema 0 --batch 50 --k 50 --latent 4 --hidden 64,64);",
-          "options given explicitly override the recipe's (default: auto)."})
+      description = "auto: forward for targets of up to " + ReverseKlOptions.FORWARD_MAX_DIM + " dimensions, reverse "
+          + "beyond, and with --resume the checkpoint's recipe; reverse: the reverse-KL defaults below; forward: the "
+          + "importance-weighted forward KL for the whole run (--forward 1 --lr 1e-2 --lr-floor 0.01 --clip 5 --ema 0 "
+          + "--batch 50 --k 50 --latent 4 --hidden 64,64). Options given explicitly override the recipe's "
+          + "(default: auto).")
   String recipe = "auto";
 
   @Option(names = "--objective", paramLabel = "NAME", description = "sumo, iwae or elbo (default: sumo).")

@@ -174,8 +174,8 @@ final class DemoTargets {
                 + " surrogate samples (orange).");
     page = page.paragraph("The same mixture with the forward recipe, `marginal target`'s choice for it: its price "
         + "is mass leaking between modes, which the reverse KL charges for. At this short budget the fit is still a "
-        + "broad cloud that reaches every mode and resolves few; after 20,000 steps it holds 39 of them with mass "
-        + "still between them (BENCHMARKS.md). It needs a proposal that covers the target, so it is meant for "
+        + "broad cloud that reaches every mode and resolves few; after 20,000 steps it holds 39 or 40 of them with "
+        + "mass still between them (BENCHMARKS.md). It needs a proposal that covers the target, so it is meant for "
         + "targets of a few dimensions.")
         .image(images.get(2), "40-mode mixture density, exact and forward-KL surrogate samples",
             "Left: the mixture's log density. Right: " + SHOWN_EXACT + " exact samples (blue) and "

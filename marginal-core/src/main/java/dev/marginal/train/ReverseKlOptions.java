@@ -223,7 +223,7 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
    * 0.98 decayed by a cosine to 1e-4, gradient norms clipped at 5, no parameter average, latent 4 and two hidden
    * layers of 64 tanh units. Measured at 20,000 iterations on five seeds (BENCHMARKS.md): reverse KL ≤ 0.05 nats on
    * every run on U1–U4 and the 2-D mixture, where the reverse-KL defaults stay 0.8–1.2 nats off U1–U4 and 0.1 off
-   * the mixture; below the defaults' KL on the seed funnel too; 39 of the 40-mode mixture's modes covered where
+   * the mixture; below the defaults' KL on the seed funnel too; 39 or 40 of the 40-mode mixture's modes covered where
    * reverse KL covers 3 or 4, with mass between them, which the reverse KL charges for. Latent 4 rather than 2 is
    * what made every seed work: with latent 2, three runs in fifteen ended 0.08–0.30 nats off. In 10 or 32
    * dimensions the proposal's weights degenerate and it fails ({@link #forTarget} picks it in two dimensions).

@@ -14,15 +14,13 @@ import org.junit.jupiter.api.Test;
 class LogZEstimateTest {
   /**
    * With an untrained surrogate as proposal, log Ẑ on the two-Gaussian mixture (Z = 2π exactly) is within four
-   * delta-method standard errors of log 2π. Dropping r(z|x) or p(z) from the weight (the careless mutants) moves it
-   * by several nats.
+   * delta-method standard errors of log 2π. Dropping p(z) from the weight moves it by several nats; dropping r(z|x),
+   * or the joint's own latent from q̂_K, is caught by {@link #everyInnerKIsUnbiasedOnTheMixture}.
    */
   @Test
   void logZOfTheMixtureMatchesTheExactValue() {
     Target mixture = Targets.of("mixture");
-    ReverseKlOptions o = ReverseKlOptions.defaults().withArchitecture(2, new int[] {32},
-        ReverseKlOptions.defaults().activation());
-    DeepLvm surrogate = ReverseKlTrainer.newSurrogate(mixture, o);
+    DeepLvm surrogate = untrainedSurrogate(mixture);
     LogZEstimate z = LogZEstimate.of(surrogate, mixture, 40_000, RngKey.of(7));
     double exact = Math.log(2 * Math.PI);
     double zScore = (z.logZ() - exact) / z.logZSe();
@@ -38,9 +36,7 @@ class LogZEstimateTest {
   @Test
   void everyInnerKIsUnbiasedOnTheMixture() {
     Target mixture = Targets.of("mixture");
-    ReverseKlOptions o = ReverseKlOptions.defaults().withArchitecture(2, new int[] {32},
-        ReverseKlOptions.defaults().activation());
-    DeepLvm surrogate = ReverseKlTrainer.newSurrogate(mixture, o);
+    DeepLvm surrogate = untrainedSurrogate(mixture);
     double exact = Math.log(2 * Math.PI);
     for (int k : new int[] {1, 2, 10}) {
       LogZEstimate z = LogZEstimate.of(surrogate, mixture, 20_000, k, RngKey.of(11));
@@ -49,6 +45,13 @@ class LogZEstimateTest {
     assertThrows(IllegalArgumentException.class, () -> LogZEstimate.of(surrogate, mixture, 10, 0, RngKey.of(1)));
     assertThrows(IllegalArgumentException.class,
         () -> LogZEstimate.of(surrogate, mixture, 10, LogZEstimate.MAX_INNER_K + 1, RngKey.of(1)));
+  }
+
+  /** An untrained surrogate with latent 2 and one hidden layer of 32 units. */
+  private static DeepLvm untrainedSurrogate(Target target) {
+    ReverseKlOptions o = ReverseKlOptions.defaults().withArchitecture(2, new int[] {32},
+        ReverseKlOptions.defaults().activation());
+    return ReverseKlTrainer.newSurrogate(target, o);
   }
 
   /** Scaling p̃ by e^c moves log Ẑ by exactly c (to float rounding of the weights). */

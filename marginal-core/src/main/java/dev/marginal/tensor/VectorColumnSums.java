@@ -2,9 +2,8 @@ package dev.marginal.tensor;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,47 +11,74 @@ import jdk.incubator.vector.VectorSpecies;
  * summed over the rows in order in double (a float converts to double exactly and lanewise addition is IEEE
  * addition), bit for bit as the scalar loop, but {@code 8·L} columns advance per row at once instead of one. The
  * bias gradient of every dense layer is such a sum over the batch rows.
+ *
+ * <p>Floats are read only as whole vectors of the preferred shape, the one every other kernel uses, and widened as
+ * two halves: the lower half by a part-0 conversion, the upper half by a constant lane rotation followed by another
+ * (as in {@link VectorLogMass}). No masked load or store is used: on JDK 17 a masked load from a float array is a
+ * blend that C2 did not intrinsify here, and the boxed fallback allocated 16 GiB in four seconds of K = 50 training
+ * (BENCHMARKS.md); a second float shape, the earlier way around masks, makes C2 compile the GEMM kernel without its
+ * intrinsics.
  */
 final class VectorColumnSums {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-  /**
-   * Whether the floats are read as the preferred (512-bit) float shape under a mask of the first {@link #L} lanes
-   * rather than as a half-width shape. Code that touches a second float shape makes the Vector API's shared call
-   * sites see two receiver classes, and C2 then compiles the GEMM kernel without its intrinsics: measured on AVX-512,
-   * an IWAE K = 50 step after K = 5 steps in one JVM ran 3.5 times slower (BENCHMARKS.md). Narrower machines, where
-   * masked memory access has not been measured, keep the half-width shape.
-   */
-  private static final boolean MASKED = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
-  /** Floats for the exact conversion to double: see {@link #MASKED}. */
-  private static final VectorSpecies<Float> F = MASKED ? FloatVector.SPECIES_PREFERRED
-      : VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+  /** Doubles per vector: half the floats of a vector of the same size. */
   private static final int L = D.length();
-  private static final VectorMask<Float> FIRST_L = F.indexInRange(0, L);
+  /** Floats per vector. */
+  private static final int P = F.length();
+  /** Moves the upper half of a float vector to its lower half, so that half widens as part 0. */
+  private static final VectorShuffle<Float> UPPER_HALF = VectorShuffle.fromOp(F, i -> (i + L) % P);
 
   private VectorColumnSums() {}
 
   static void columnSums(float[] x, int rows, int width, int from, int to, float[] out) {
+    if (P != 2 * L) {
+      // Float and double vectors of different sizes: no such machine is known; the plain loop is exact anyway.
+      scalar(x, rows, width, from, to, out);
+      return;
+    }
     int j = from;
-    for (; j + 8 * L <= to; j += 8 * L) {
+    for (; j + 4 * P <= to; j += 4 * P) {
       eight(x, rows, width, j, out);
     }
-    for (; j + L <= to; j += L) {
-      DoubleVector a = DoubleVector.zero(D);
+    for (; j + P <= to; j += P) {
+      DoubleVector a0 = DoubleVector.zero(D);
+      DoubleVector a1 = a0;
       for (int r = 0, base = j; r < rows; r++, base += width) {
-        a = a.add(widen(x, base));
+        FloatVector f = FloatVector.fromArray(F, x, base);
+        a0 = a0.add(lower(f));
+        a1 = a1.add(upper(f));
       }
-      store(a, out, j);
+      double[] sums = new double[P];
+      a0.intoArray(sums, 0);
+      a1.intoArray(sums, L);
+      store(sums, P, out, j);
     }
-    for (; j < to; j++) {
-      double a = 0;
-      for (int r = 0, at = j; r < rows; r++, at += width) {
-        a += x[at];
+    if (j + L <= to) {
+      // L to P - 1 columns left: a whole float vector is read, and used in part, from every row whose vector lies
+      // inside the array; the rows at the very end of it, if any, are added afterwards one by one, still in order.
+      int safeRows = 0;
+      while (safeRows < rows && (long) safeRows * width + j + P <= x.length) {
+        safeRows++;
       }
-      out[j] = (float) a;
+      DoubleVector a = DoubleVector.zero(D);
+      for (int r = 0, base = j; r < safeRows; r++, base += width) {
+        a = a.add(lower(FloatVector.fromArray(F, x, base)));
+      }
+      double[] sums = new double[L];
+      a.intoArray(sums, 0);
+      for (int r = safeRows, base = safeRows * width + j; r < rows; r++, base += width) {
+        for (int c = 0; c < L; c++) {
+          sums[c] += x[base + c];
+        }
+      }
+      store(sums, L, out, j);
+      j += L;
     }
+    scalar(x, rows, width, j, to, out);
   }
 
-  /** Columns {@code [j, j + 8L)}: eight accumulators, one pass over the rows. */
+  /** Columns {@code [j, j + 4P)}: eight accumulators, one pass over the rows. */
   private static void eight(float[] x, int rows, int width, int j, float[] out) {
     DoubleVector a0 = DoubleVector.zero(D);
     DoubleVector a1 = a0;
@@ -63,36 +89,52 @@ final class VectorColumnSums {
     DoubleVector a6 = a0;
     DoubleVector a7 = a0;
     for (int r = 0, base = j; r < rows; r++, base += width) {
-      a0 = a0.add(widen(x, base));
-      a1 = a1.add(widen(x, base + L));
-      a2 = a2.add(widen(x, base + 2 * L));
-      a3 = a3.add(widen(x, base + 3 * L));
-      a4 = a4.add(widen(x, base + 4 * L));
-      a5 = a5.add(widen(x, base + 5 * L));
-      a6 = a6.add(widen(x, base + 6 * L));
-      a7 = a7.add(widen(x, base + 7 * L));
+      FloatVector f0 = FloatVector.fromArray(F, x, base);
+      FloatVector f1 = FloatVector.fromArray(F, x, base + P);
+      FloatVector f2 = FloatVector.fromArray(F, x, base + 2 * P);
+      FloatVector f3 = FloatVector.fromArray(F, x, base + 3 * P);
+      a0 = a0.add(lower(f0));
+      a1 = a1.add(upper(f0));
+      a2 = a2.add(lower(f1));
+      a3 = a3.add(upper(f1));
+      a4 = a4.add(lower(f2));
+      a5 = a5.add(upper(f2));
+      a6 = a6.add(lower(f3));
+      a7 = a7.add(upper(f3));
     }
-    store(a0, out, j);
-    store(a1, out, j + L);
-    store(a2, out, j + 2 * L);
-    store(a3, out, j + 3 * L);
-    store(a4, out, j + 4 * L);
-    store(a5, out, j + 5 * L);
-    store(a6, out, j + 6 * L);
-    store(a7, out, j + 7 * L);
+    double[] sums = new double[4 * P];
+    a0.intoArray(sums, 0);
+    a1.intoArray(sums, L);
+    a2.intoArray(sums, 2 * L);
+    a3.intoArray(sums, 3 * L);
+    a4.intoArray(sums, 4 * L);
+    a5.intoArray(sums, 5 * L);
+    a6.intoArray(sums, 6 * L);
+    a7.intoArray(sums, 7 * L);
+    store(sums, 4 * P, out, j);
   }
 
-  private static DoubleVector widen(float[] x, int at) {
-    FloatVector f = MASKED ? FloatVector.fromArray(F, x, at, FIRST_L) : FloatVector.fromArray(F, x, at);
+  private static DoubleVector lower(FloatVector f) {
     return (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
   }
 
-  private static void store(DoubleVector a, float[] out, int at) {
-    FloatVector f = (FloatVector) a.convertShape(VectorOperators.D2F, F, 0);
-    if (MASKED) {
-      f.intoArray(out, at, FIRST_L);
-    } else {
-      f.intoArray(out, at);
+  private static DoubleVector upper(FloatVector f) {
+    return (DoubleVector) f.rearrange(UPPER_HALF).convertShape(VectorOperators.F2D, D, 0);
+  }
+
+  private static void store(double[] sums, int n, float[] out, int at) {
+    for (int c = 0; c < n; c++) {
+      out[at + c] = (float) sums[c];
+    }
+  }
+
+  private static void scalar(float[] x, int rows, int width, int from, int to, float[] out) {
+    for (int j = from; j < to; j++) {
+      double a = 0;
+      for (int r = 0, at = j; r < rows; r++, at += width) {
+        a += x[at];
+      }
+      out[j] = (float) a;
     }
   }
 }

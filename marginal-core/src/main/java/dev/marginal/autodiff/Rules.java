@@ -1,5 +1,6 @@
 package dev.marginal.autodiff;
 
+import dev.marginal.tensor.BufferPool;
 import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
@@ -12,7 +13,7 @@ final class Rules {
   static Tensor mulAffine(Tensor g, Tensor x, float a, float b) {
     float[] gd = g.buffer();
     float[] xd = x.buffer();
-    float[] out = new float[gd.length];
+    float[] out = BufferPool.uninitialized(gd.length);
     for (int i = 0; i < out.length; i++) {
       out[i] = gd[i] * (a * xd[i] + b);
     }
@@ -23,7 +24,7 @@ final class Rules {
   static Tensor tanhGrad(Tensor g, Tensor y) {
     float[] gd = g.buffer();
     float[] yd = y.buffer();
-    float[] out = new float[gd.length];
+    float[] out = BufferPool.uninitialized(gd.length);
     int chunks = (out.length + ROW_CHUNK_ELEMENTS - 1) / ROW_CHUNK_ELEMENTS;
     Parallel.forEach(chunks, chunks > 1, c -> {
       for (int i = c * ROW_CHUNK_ELEMENTS, end = Math.min(out.length, i + ROW_CHUNK_ELEMENTS); i < end; i++) {

@@ -2,6 +2,7 @@ package dev.marginal.distributions;
 
 import dev.marginal.autodiff.Var;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.BufferPool;
 import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
@@ -138,7 +139,7 @@ public final class Bernoulli {
     return logits.tape().record(Tensor.wrap(out, outShape), g -> {
       float[] gd = g.buffer();
       if (logits.requiresGrad()) {
-        float[] sig = new float[ld.length];
+        float[] sig = BufferPool.uninitialized(ld.length);
         Parallel.forEach(chunks, chunks > 1, c -> {
           int r0 = c * rowsPerChunk;
           int end = Math.min(rows, r0 + rowsPerChunk);

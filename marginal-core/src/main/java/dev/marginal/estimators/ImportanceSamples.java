@@ -3,6 +3,7 @@ package dev.marginal.estimators;
 import dev.marginal.autodiff.Var;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.BufferPool;
 import dev.marginal.tensor.Tensor;
 
 /**
@@ -101,7 +102,7 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
     for (int c : counts) {
       total += c;
     }
-    float[] out = new float[total * d];
+    float[] out = BufferPool.uninitialized(total * d);
     int at = 0;
     for (int i = 0; i < counts.length; i++) {
       float[] e = pointKeys[i].foldIn(NOISE_STREAM).normals(counts[i] * d);

@@ -13,12 +13,12 @@ final class Broadcast {
 
   static Tensor apply(Op op, Tensor a, Tensor b) {
     if (Arrays.equals(a.shape, b.shape)) {
-      float[] out = new float[a.data.length];
+      float[] out = BufferPool.uninitialized(a.data.length);
       run(op, a.data, 0, 1, b.data, 0, 1, out, 0, out.length);
       return new Tensor(out, a.shape);
     }
     int[] shape = Shape.broadcast(a.shape, b.shape);
-    float[] out = new float[Shape.size(shape)];
+    float[] out = BufferPool.uninitialized(Shape.size(shape));
     int[] sa = strides(a.shape, shape);
     int[] sb = strides(b.shape, shape);
     iterate(shape, sa, sb, (ao, as, bo, bs, oo, n) -> run(op, a.data, ao, as, b.data, bo, bs, out, oo, n));
@@ -30,7 +30,7 @@ final class Broadcast {
     if (!Arrays.equals(shape, target)) {
       throw new IllegalArgumentException("cannot broadcast " + Shape.str(x.shape) + " to " + Shape.str(target));
     }
-    float[] out = new float[Shape.size(shape)];
+    float[] out = BufferPool.uninitialized(Shape.size(shape));
     int[] sx = strides(x.shape, shape);
     iterate(shape, sx, new int[shape.length], (ao, as, bo, bs, oo, n) -> {
       if (as == 1) {

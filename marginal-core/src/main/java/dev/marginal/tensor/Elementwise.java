@@ -11,7 +11,7 @@ final class Elementwise {
 
   static Tensor map(Fn fn, Tensor x) {
     float[] in = x.data;
-    float[] out = new float[in.length];
+    float[] out = BufferPool.uninitialized(in.length);
     int n = in.length;
     int chunks = (n + CHUNK - 1) / CHUNK;
     if (chunks <= 1) {

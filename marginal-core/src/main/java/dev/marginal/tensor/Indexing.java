@@ -60,7 +60,7 @@ final class Indexing {
     }
     int rows = x.shape[0];
     int inner = x.data.length / Math.max(rows, 1);
-    float[] out = new float[index.length * inner];
+    float[] out = BufferPool.uninitialized(index.length * inner);
     for (int i = 0; i < index.length; i++) {
       int r = index[i];
       if (r < 0 || r >= rows) {

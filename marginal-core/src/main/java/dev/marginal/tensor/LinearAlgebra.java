@@ -19,7 +19,8 @@ final class LinearAlgebra {
       throw new IllegalArgumentException("matmul inner dimensions differ: " + Shape.str(a.shape)
           + (transA ? "ᵀ" : "") + " · " + Shape.str(b.shape) + (transB ? "ᵀ" : ""));
     }
-    float[] c = new float[m * n];
+    // Every element is written by the multiply; with no summation index, C is zero.
+    float[] c = k > 0 ? BufferPool.uninitialized(m * n) : new float[m * n];
     if (k > 0) {
       Kernels.get().gemm(transA, transB, m, n, k, a.data, 0, b.data, 0, c, 0, false);
     }

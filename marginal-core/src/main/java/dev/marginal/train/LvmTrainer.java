@@ -13,6 +13,7 @@ import dev.marginal.models.LocalPosteriors;
 import dev.marginal.optim.LearningRate;
 import dev.marginal.optim.RowAdam;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.BufferPool;
 import dev.marginal.tensor.Tensor;
 import java.io.IOException;
 import java.util.List;
@@ -52,6 +53,8 @@ public final class LvmTrainer {
   private final LvmOptimizers optimizers;
   private final TrainingObjective objective;
   private final GradientStep gradientStep;
+  /** The large arrays of one step, reused by the next: nothing a step creates outlives it. */
+  private BufferPool buffers = new BufferPool();
   private final EarlyStopping earlyStopping;
   /** Per-datapoint posteriors of the training rows, or null for the amortized encoder. */
   private final LocalPosteriors local;
@@ -298,8 +301,20 @@ public final class LvmTrainer {
     return value;
   }
 
-  /** One optimisation step on the given rows; returns the batch-mean objective (nats per example). */
+  /**
+   * One optimisation step on the given rows; returns the batch-mean objective (nats per example). The step's large
+   * arrays come from this trainer's {@link BufferPool} and are reused by the next step.
+   */
   public double step(Dataset data, int[] rows, RngKey key) {
+    return buffers.recycling(() -> stepWith(data, rows, key));
+  }
+
+  /** Replaces the pool the steps draw their arrays from (tests compare against a pool that keeps nothing). */
+  void useBuffers(BufferPool pool) {
+    buffers = pool;
+  }
+
+  private double stepWith(Dataset data, int[] rows, RngKey key) {
     float[] xb = gatherRows(data, rows);
     if (model.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
       // Binarization is part of the Bernoulli likelihood's data model; a Gaussian decoder sees the data as given.

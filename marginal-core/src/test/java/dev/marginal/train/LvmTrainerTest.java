@@ -253,4 +253,56 @@ class LvmTrainerTest {
     TrainingState s = t.fit(MOONS, null, Progress.silent(), () -> false, tr -> {});
     assertEquals(TrainingState.Status.COMPLETED, s.status(), s.message());
   }
+
+  /**
+   * Steps draw their large arrays from a pool and reuse them in the next step; nothing a step leaves behind may still
+   * be read then. Training with the pool gives the parameters of training with fresh arrays, bit for bit, for every
+   * gradient estimator and objective, on a model large enough for the pool to serve its products and gradients.
+   */
+  @Test
+  void reusingAStepsArraysInTheNextChangesNoBit() {
+    float[] x = RngKey.of(4).uniforms(200 * 64);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = x[i] < 0.3f ? 1f : 0f;
+    }
+    List<String> columns = new java.util.ArrayList<>();
+    for (int j = 0; j < 64; j++) {
+      columns.add("c" + j);
+    }
+    Dataset images = Dataset.of("images", columns, x);
+    LvmTrainingOptions base = LvmTrainingOptions.defaults().withBatchSize(20).withNumSamples(50)
+        .withBinarization(Binarization.NONE).withLearningRate(1e-2).withSeed(5);
+    List<LvmTrainingOptions> variants = List.of(base, base.withObjective(LvmTrainingOptions.Objective.SUMO),
+        base.withObjective(LvmTrainingOptions.Objective.ELBO), base.withGradient(GradientEstimator.DREG),
+        base.withGradient(GradientEstimator.SCORE));
+    for (LvmTrainingOptions o : variants) {
+      DeepLvm pooled = imageModel();
+      DeepLvm fresh = imageModel();
+      LvmTrainer withPool = new LvmTrainer(pooled, o);
+      LvmTrainer withoutPool = new LvmTrainer(fresh, o);
+      dev.marginal.tensor.BufferPool pool = new dev.marginal.tensor.BufferPool();
+      withPool.useBuffers(pool);
+      withoutPool.useBuffers(new dev.marginal.tensor.BufferPool(0));
+      int[] rows = new int[20];
+      for (int step = 0; step < 12; step++) {
+        for (int i = 0; i < rows.length; i++) {
+          rows[i] = (step * 20 + i) % 200;
+        }
+        double a = withPool.step(images, rows, RngKey.of(9).foldIn(step));
+        double b = withoutPool.step(images, rows, RngKey.of(9).foldIn(step));
+        assertEquals(Double.doubleToRawLongBits(b), Double.doubleToRawLongBits(a), o + ", step " + step);
+      }
+      assertTrue(pool.keptFloats() > 0, "the pool served the steps");
+      float[][] va = values(pooled);
+      float[][] vb = values(fresh);
+      for (int i = 0; i < va.length; i++) {
+        assertArrayEquals(vb[i], va[i], o + ", parameter " + i);
+      }
+    }
+  }
+
+  private static DeepLvm imageModel() {
+    return DeepLvm.create(new DeepLvm.Config(64, 8, new int[] {128}, Activation.TANH, DeepLvm.Decoder.BERNOULLI),
+        RngKey.of(2), null);
+  }
 }

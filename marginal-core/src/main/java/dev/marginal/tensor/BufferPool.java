@@ -24,7 +24,7 @@ public final class BufferPool {
   /** Arrays shorter than this are always allocated fresh: the young generation's own buffers serve them well. */
   static final int MIN_FLOATS = 1 << 14;
   /** The most floats a pool keeps between pieces of work (256 MiB). */
-  static final long MAX_FLOATS = 1L << 26;
+  public static final long MAX_FLOATS = 1L << 26;
 
   private static final ThreadLocal<BufferPool> ACTIVE = new ThreadLocal<>();
 

@@ -32,6 +32,8 @@ public final class BufferPool {
   private final ArrayList<float[]> lent = new ArrayList<>();
   private final long maxFloats;
   private long kept;
+  /** Calls of {@link #recycling} on this pool now running (nested ones hand back with the outermost). */
+  private int depth;
 
   /** A pool that keeps up to {@link #MAX_FLOATS} floats between pieces of work. */
   public BufferPool() {
@@ -53,22 +55,30 @@ public final class BufferPool {
 
   /**
    * Runs {@code work} with this pool serving {@link #uninitialized} on the current thread, then takes back every
-   * array it handed out.
+   * array it handed out; these, up to the bound, are what the pool keeps for the next piece of work (arrays it kept
+   * before and the work did not ask for are dropped, so a batch of another size does not leave a second set behind).
+   * Work nested in work of the same pool hands its arrays back with the outer work's.
    */
   public <T> T recycling(Supplier<T> work) {
     BufferPool previous = ACTIVE.get();
     ACTIVE.set(this);
+    depth++;
     try {
       return work.get();
     } finally {
+      depth--;
       ACTIVE.set(previous);
-      for (float[] a : lent) {
-        if (kept + a.length <= maxFloats) {
-          free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).push(a);
-          kept += a.length;
+      if (depth == 0) {
+        free.clear();
+        kept = 0;
+        for (float[] a : lent) {
+          if (kept + a.length <= maxFloats) {
+            free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).push(a);
+            kept += a.length;
+          }
         }
+        lent.clear();
       }
-      lent.clear();
     }
   }
 

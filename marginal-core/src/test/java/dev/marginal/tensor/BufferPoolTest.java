@@ -38,7 +38,24 @@ class BufferPoolTest {
     List<float[]> second = pool.recycling(() -> List.of(BufferPool.uninitialized(2 * N), BufferPool.uninitialized(N)));
     assertSame(first.get(3), second.get(0), "the next piece of work reuses an array of the same length");
     assertTrue(first.subList(0, 3).stream().anyMatch(a -> a == second.get(1)));
-    assertEquals(5L * N, pool.keptFloats());
+    assertEquals(3L * N, pool.keptFloats(), "only the last piece of work's arrays are kept");
+    float[] third = pool.recycling(() -> BufferPool.uninitialized(N));
+    assertSame(second.get(1), third);
+  }
+
+  @Test
+  void workNestedInWorkOfTheSamePoolNeverGetsAnArrayTheOuterWorkHolds() {
+    BufferPool pool = new BufferPool();
+    pool.recycling(() -> List.of(BufferPool.uninitialized(N), BufferPool.uninitialized(N)));
+    Set<float[]> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    pool.recycling(() -> {
+      seen.add(BufferPool.uninitialized(N));
+      pool.recycling(() -> seen.add(BufferPool.uninitialized(N)));
+      seen.add(BufferPool.uninitialized(N));
+      return null;
+    });
+    assertEquals(3, seen.size(), "the inner work's end hands nothing back before the outer work ends");
+    assertEquals(3L * N, pool.keptFloats());
   }
 
   @Test

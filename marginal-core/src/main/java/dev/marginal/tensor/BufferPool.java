@@ -32,6 +32,7 @@ public final class BufferPool {
   private final ArrayList<float[]> lent = new ArrayList<>();
   private final long maxFloats;
   private long kept;
+  private long reused;
   /** Calls of {@link #recycling} on this pool now running (nested ones hand back with the outermost). */
   private int depth;
 
@@ -51,6 +52,11 @@ public final class BufferPool {
   /** Floats kept for the next piece of work. */
   public long keptFloats() {
     return kept;
+  }
+
+  /** Arrays handed out again instead of allocated, over the pool's life. */
+  public long reusedArrays() {
+    return reused;
   }
 
   /**
@@ -101,6 +107,7 @@ public final class BufferPool {
       a = new float[n];
     } else {
       kept -= n;
+      reused++;
     }
     lent.add(a);
     return a;

@@ -39,6 +39,7 @@ class BufferPoolTest {
     assertSame(first.get(3), second.get(0), "the next piece of work reuses an array of the same length");
     assertTrue(first.subList(0, 3).stream().anyMatch(a -> a == second.get(1)));
     assertEquals(3L * N, pool.keptFloats(), "only the last piece of work's arrays are kept");
+    assertEquals(2, pool.reusedArrays());
     float[] third = pool.recycling(() -> BufferPool.uninitialized(N));
     assertSame(second.get(1), third);
   }

@@ -56,18 +56,20 @@ final class GemmPacking {
     }
   }
 
-  /** Column panel from B stored {@code [n, k]}: each source row (stride {@code k}) is contiguous in {@code p}. */
+  /**
+   * Column panel from B stored {@code [n, k]}: each source row (stride {@code k}) is contiguous in {@code p}. The
+   * panel is written in order, one step {@code p} at a time, reading that step from each of the {@code cols} rows:
+   * the rows' current cache lines serve sixteen steps, where writing one column at a time would revisit every line
+   * of the panel once per column.
+   */
   private static void packTransposedPanel(int kc, float[] b, int src, int k, int cols, int nr, float[] dst,
       int base) {
-    for (int jj = 0; jj < cols; jj++) {
-      int s = src + jj * k;
-      for (int p = 0, d = base + jj; p < kc; p++, d += nr) {
-        dst[d] = b[s + p];
+    for (int p = 0, d = base; p < kc; p++, d += nr) {
+      for (int jj = 0, s = src + p; jj < cols; jj++, s += k) {
+        dst[d + jj] = b[s];
       }
-    }
-    if (cols < nr) {
-      for (int p = 0; p < kc; p++) {
-        Arrays.fill(dst, base + p * nr + cols, base + (p + 1) * nr, 0f);
+      if (cols < nr) {
+        Arrays.fill(dst, d + cols, d + nr, 0f);
       }
     }
   }
@@ -103,15 +105,12 @@ final class GemmPacking {
 
   /** Row panel from A stored {@code [m, k]}: interleaves {@code rows} contiguous rows, zero rows after them. */
   private static void packRowMajorPanel(int k, float[] a, int src, int rows, int mr, int kc, float[] dst, int d) {
-    for (int r = 0; r < rows; r++) {
-      int s = src + r * k;
-      for (int p = 0, o = d + r; p < kc; p++, o += mr) {
-        dst[o] = a[s + p];
+    for (int p = 0, o = d; p < kc; p++, o += mr) {
+      for (int r = 0, s = src + p; r < rows; r++, s += k) {
+        dst[o + r] = a[s];
       }
-    }
-    for (int r = rows; r < mr; r++) {
-      for (int p = 0, o = d + r; p < kc; p++, o += mr) {
-        dst[o] = 0f;
+      for (int r = rows; r < mr; r++) {
+        dst[o + r] = 0f;
       }
     }
   }

@@ -8,10 +8,12 @@ import static dev.marginal.tensor.GemmMicroKernel.S;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Matrix multiply for problems that one thread computes (too small to split into chunks) but too large for
- * {@link GemmSmall}: the micro-kernel's register tiles, reading A and B where they lie instead of packing them.
- * B is copied only when stored transposed (into row-major order) and for a last block of fewer than {@code L}
- * columns (zero-padded to one vector); that block's C goes through a padded scratch too.
+ * Matrix multiply for problems too small for {@link VectorGemm}'s packed chunks but too large for {@link GemmSmall}:
+ * the micro-kernel's register tiles, reading A and B where they lie instead of packing them. B is copied only when
+ * stored transposed (into row-major order) and for a last block of fewer than {@code L} columns (zero-padded to one
+ * vector); that block's C goes through a padded scratch too. From {@link #SPLIT_MACS} multiply-adds on, the columns
+ * are computed in two parts, which two threads share: the 100-row products of IWAE K = 5 training at
+ * {@code 100 × 200 × 50} are of this size, and a single thread left the other idle.
  *
  * <p>Every element of C is one chain of fused multiply-adds over the summation index in increasing order, starting
  * from zero (or from C when accumulating), exactly as in {@link VectorGemm}'s packed path, so the two give
@@ -45,15 +47,32 @@ final class GemmDirect {
     // A(i, p) = a[aOff + i·rowStep + p·sumStep]
     int rowStep = transA ? 1 : k;
     int sumStep = transA ? m : 1;
-    int j = 0;
-    for (; j + NR <= n; j += NR) {
+    float[] fb = rb;
+    int fbOff = rbOff;
+    // Two parts split at a whole number of NR-column blocks when the product is worth sharing: each column of C is
+    // computed by the same calls whichever part it falls in, so the split changes no bit.
+    int blocks = n / NR;
+    int parts = (long) m * n * k >= SPLIT_MACS && blocks >= 2 ? 2 : 1;
+    int mid = parts == 2 ? (blocks + 1) / 2 * NR : n;
+    Parallel.forEach(parts, parts > 1, part -> columnRange(part == 0 ? 0 : mid, part == 0 ? mid : n, m, n, k, a,
+        aOff, rowStep, sumStep, fb, fbOff, c, cOff, accumulate));
+  }
+
+  /** Products of at least this many multiply-adds are computed in two parts, on two threads where there are two. */
+  static final long SPLIT_MACS = 1L << 18;
+
+  /** Columns {@code [j0, j1)} of C; {@code j0} is a multiple of {@code NR}, and only the last range ends at {@code n}. */
+  private static void columnRange(int j0, int j1, int m, int n, int k, float[] a, int aOff, int rowStep, int sumStep,
+      float[] rb, int rbOff, float[] c, int cOff, boolean accumulate) {
+    int j = j0;
+    for (; j + NR <= j1; j += NR) {
       columns(2, m, k, a, aOff, rowStep, sumStep, rb, rbOff + j, n, c, cOff + j, n, accumulate);
     }
-    for (; j + L <= n; j += L) {
+    for (; j + L <= j1; j += L) {
       columns(1, m, k, a, aOff, rowStep, sumStep, rb, rbOff + j, n, c, cOff + j, n, accumulate);
     }
-    if (j < n) {
-      padded(m, n, k, j, a, aOff, rowStep, sumStep, rb, rbOff, c, cOff, accumulate, s);
+    if (j < j1) {
+      padded(m, n, k, j, a, aOff, rowStep, sumStep, rb, rbOff, c, cOff, accumulate, SCRATCH.get());
     }
   }
 

@@ -20,6 +20,8 @@ import jdk.incubator.vector.FloatVector;
  * bit-identical results.
  */
 final class GemmDirect {
+  /** Products of at least this many multiply-adds are computed in two parts, on two threads where there are two. */
+  static final long SPLIT_MACS = 1L << 18;
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private GemmDirect() {}
@@ -27,39 +29,39 @@ final class GemmDirect {
   /** See {@link Kernels#gemm}. */
   static void gemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
-    Scratch s = SCRATCH.get();
-    float[] rb = b;
-    int rbOff = bOff;
-    if (transB) {
-      rb = s.rowMajorB = Scratch.atLeast(s.rowMajorB, k * n);
-      rbOff = 0;
-      // Sixteen rows of the stored B at a time, one summation step after another: the writes run in order and the
-      // sixteen rows' cache lines serve sixteen steps each.
-      for (int j0 = 0; j0 < n; j0 += 16) {
-        int j1 = Math.min(n, j0 + 16);
-        for (int p = 0; p < k; p++) {
-          for (int j = j0, at = bOff + j0 * k + p; j < j1; j++, at += k) {
-            rb[p * n + j] = b[at];
-          }
-        }
-      }
-    }
+    // B in row-major order: as it lies, or a copy of the transposed one.
+    float[] rb = transB ? rowMajorCopy(n, k, b, bOff) : b;
+    int rbOff = transB ? 0 : bOff;
     // A(i, p) = a[aOff + i·rowStep + p·sumStep]
     int rowStep = transA ? 1 : k;
     int sumStep = transA ? m : 1;
-    float[] fb = rb;
-    int fbOff = rbOff;
     // Two parts split at a whole number of NR-column blocks when the product is worth sharing: each column of C is
     // computed by the same calls whichever part it falls in, so the split changes no bit.
     int blocks = n / NR;
     int parts = (long) m * n * k >= SPLIT_MACS && blocks >= 2 ? 2 : 1;
     int mid = parts == 2 ? (blocks + 1) / 2 * NR : n;
     Parallel.forEach(parts, parts > 1, part -> columnRange(part == 0 ? 0 : mid, part == 0 ? mid : n, m, n, k, a,
-        aOff, rowStep, sumStep, fb, fbOff, c, cOff, accumulate));
+        aOff, rowStep, sumStep, rb, rbOff, c, cOff, accumulate));
   }
 
-  /** Products of at least this many multiply-adds are computed in two parts, on two threads where there are two. */
-  static final long SPLIT_MACS = 1L << 18;
+  /**
+   * {@code [k, n]} row-major, in this thread's scratch, from B stored {@code [n, k]}: sixteen rows of the stored B at
+   * a time, one summation step after another, so the writes run in order and the sixteen rows' cache lines serve
+   * sixteen steps each.
+   */
+  private static float[] rowMajorCopy(int n, int k, float[] b, int bOff) {
+    Scratch s = SCRATCH.get();
+    float[] rb = s.rowMajorB = Scratch.atLeast(s.rowMajorB, k * n);
+    for (int j0 = 0; j0 < n; j0 += 16) {
+      int j1 = Math.min(n, j0 + 16);
+      for (int p = 0; p < k; p++) {
+        for (int j = j0, at = bOff + j0 * k + p; j < j1; j++, at += k) {
+          rb[p * n + j] = b[at];
+        }
+      }
+    }
+    return rb;
+  }
 
   /** Columns {@code [j0, j1)} of C; {@code j0} is a multiple of {@code NR}, and only the last range ends at {@code n}. */
   private static void columnRange(int j0, int j1, int m, int n, int k, float[] a, int aOff, int rowStep, int sumStep,

@@ -12,8 +12,9 @@ import jdk.incubator.vector.FloatVector;
  * the micro-kernel's register tiles, reading A and B where they lie instead of packing them. B is copied only when
  * stored transposed (into row-major order) and for a last block of fewer than {@code L} columns (zero-padded to one
  * vector); that block's C goes through a padded scratch too. From {@link #SPLIT_MACS} multiply-adds on, the columns
- * are computed in two parts, which two threads share: the 100-row products of IWAE K = 5 training at
- * {@code 100 × 200 × 50} are of this size, and a single thread left the other idle.
+ * are computed in two parts, which two threads share, each copying the part of a transposed B it reads; a product
+ * with fewer than {@code 2·NR} columns is split into two parts of rows instead. The 100-row products of IWAE K = 5
+ * training at {@code 100 × 200 × 50} are of this size, and a single thread left the other idle.
  *
  * <p>Every element of C is one chain of fused multiply-adds over the summation index in increasing order, starting
  * from zero (or from C when accumulating), exactly as in {@link VectorGemm}'s packed path, so the two give
@@ -29,31 +30,51 @@ final class GemmDirect {
   /** See {@link Kernels#gemm}. */
   static void gemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
-    // B in row-major order: as it lies, or a copy of the transposed one.
-    float[] rb = transB ? rowMajorCopy(n, k, b, bOff) : b;
-    int rbOff = transB ? 0 : bOff;
     // A(i, p) = a[aOff + i·rowStep + p·sumStep]
     int rowStep = transA ? 1 : k;
     int sumStep = transA ? m : 1;
-    // Two parts split at a whole number of NR-column blocks when the product is worth sharing: each column of C is
-    // computed by the same calls whichever part it falls in, so the split changes no bit.
+    // B in row-major order: as it lies, or a copy of the transposed one (rbOff 0).
+    int rbOff = transB ? 0 : bOff;
+    boolean shared = (long) m * n * k >= SPLIT_MACS;
     int blocks = n / NR;
-    int parts = (long) m * n * k >= SPLIT_MACS && blocks >= 2 ? 2 : 1;
-    int mid = parts == 2 ? (blocks + 1) / 2 * NR : n;
-    Parallel.forEach(parts, parts > 1, part -> columnRange(part == 0 ? 0 : mid, part == 0 ? mid : n, m, n, k, a,
-        aOff, rowStep, sumStep, rb, rbOff, c, cOff, accumulate));
+    if (shared && blocks >= 2) {
+      // Two parts split at a whole number of NR-column blocks, each copying the columns of B it reads: each column of
+      // C is computed by the same calls whichever part it falls in, so the split changes no bit.
+      int mid = (blocks + 1) / 2 * NR;
+      Parallel.forEach(2, true, part -> {
+        int j0 = part == 0 ? 0 : mid;
+        int j1 = part == 0 ? mid : n;
+        float[] rb = transB ? rowMajorCopy(n, k, b, bOff, j0, j1) : b;
+        columnRange(j0, j1, m, n, k, a, aOff, rowStep, sumStep, rb, rbOff, c, cOff, accumulate);
+      });
+      return;
+    }
+    float[] rb = transB ? rowMajorCopy(n, k, b, bOff, 0, n) : b;
+    if (shared && m >= 2 * MR) {
+      // Too few columns to split (a product with fewer than 2·NR outputs): two parts of whole MR-row tiles instead.
+      // Every element of C is the same chain of fused multiply-adds whichever rows a part holds.
+      int mid = (m / MR + 1) / 2 * MR;
+      Parallel.forEach(2, true, part -> {
+        int i0 = part == 0 ? 0 : mid;
+        int rows = part == 0 ? mid : m - mid;
+        columnRange(0, n, rows, n, k, a, aOff + i0 * rowStep, rowStep, sumStep, rb, rbOff, c, cOff + i0 * n,
+            accumulate);
+      });
+      return;
+    }
+    columnRange(0, n, m, n, k, a, aOff, rowStep, sumStep, rb, rbOff, c, cOff, accumulate);
   }
 
   /**
-   * {@code [k, n]} row-major, in this thread's scratch, from B stored {@code [n, k]}: sixteen rows of the stored B at
-   * a time, one summation step after another, so the writes run in order and the sixteen rows' cache lines serve
-   * sixteen steps each.
+   * Columns {@code [from, to)} of {@code [k, n]} row-major, in this thread's scratch, from B stored {@code [n, k]}:
+   * sixteen rows of the stored B at a time, one summation step after another, so the writes run in order and the
+   * sixteen rows' cache lines serve sixteen steps each. The scratch's other columns are left as they were.
    */
-  private static float[] rowMajorCopy(int n, int k, float[] b, int bOff) {
+  private static float[] rowMajorCopy(int n, int k, float[] b, int bOff, int from, int to) {
     Scratch s = SCRATCH.get();
     float[] rb = s.rowMajorB = Scratch.atLeast(s.rowMajorB, k * n);
-    for (int j0 = 0; j0 < n; j0 += 16) {
-      int j1 = Math.min(n, j0 + 16);
+    for (int j0 = from; j0 < to; j0 += 16) {
+      int j1 = Math.min(to, j0 + 16);
       for (int p = 0; p < k; p++) {
         for (int j = j0, at = bOff + j0 * k + p; j < j1; j++, at += k) {
           rb[p * n + j] = b[at];

@@ -86,7 +86,7 @@ final class Rules {
   }
 
   /** Elements per chunk of row-wise work; whole rows, fixed by shape, so results never depend on threads. */
-  static final int ROW_CHUNK_ELEMENTS = 1 << 15;
+  static final int ROW_CHUNK_ELEMENTS = 1 << 13;
 
   /**
    * {@code y[r, j] = y[r, j] + b[j]} over the rows of {@code y}, then {@code y = tanh(y)} when asked, in place: the

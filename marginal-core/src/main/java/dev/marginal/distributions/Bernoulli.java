@@ -21,7 +21,7 @@ public final class Bernoulli {
   public static final float PROB_EPS = 1e-6f;
 
   /** Elements per chunk of the row sums; whole rows, fixed by shape, so results never depend on threads. */
-  private static final int ROW_CHUNK_ELEMENTS = 1 << 15;
+  private static final int ROW_CHUNK_ELEMENTS = 1 << 13;
 
   private final Var logits;
 

@@ -3,7 +3,7 @@ package dev.marginal.tensor;
 /** Unary elementwise maps. Large tensors are split into fixed chunks run in parallel. */
 final class Elementwise {
   /** Chunk size for parallel maps; fixed so results never depend on the thread count. */
-  static final int CHUNK = 1 << 15;
+  static final int CHUNK = 1 << 13;
 
   enum Fn { EXP, LOG, LOG1P, EXPM1, TANH, SIGMOID, SOFTPLUS, RELU, SQUARE, SQRT, ABS, STEP }
 

@@ -249,8 +249,9 @@ final class VectorGemm {
 
     /**
      * Adds the products of one tile to C at row {@code i}, column {@code j} (or, {@code fromZero}, writes them over
-     * what C held). An edge tile is copied into a zero-padded scratch tile, updated there by the same kernel and copied
-     * back, so it sees exactly the same arithmetic.
+     * what C held). An edge tile is copied into a zero-padded scratch tile, updated there by the same kernel (or, when
+     * its columns fit in one vector, by the kernel one vector wide) and copied back, so it sees exactly the same
+     * arithmetic.
      */
     void tile(Workspace ws, int kc, float[] pa, int ai, float[] pb, int bi, int i, int j, boolean fromZero) {
       int rows = Math.min(MR, m - i);
@@ -261,13 +262,21 @@ final class VectorGemm {
         return;
       }
       float[] t = ws.tile;
-      if (!fromZero) {
+      boolean oneVector = cols <= GemmMicroKernel.L;
+      if (!fromZero || oneVector) {
         Arrays.fill(t, 0f);
+      }
+      if (!fromZero) {
         for (int r = 0; r < rows; r++) {
           System.arraycopy(c, ci + r * n, t, r * NR, cols);
         }
       }
-      GemmMicroKernel.tile(kc, pa, ai, pb, bi, t, 0, NR, fromZero);
+      if (oneVector) {
+        // The panel's second vector is all padding: half the work, and a sum from +0 has the bits of one from zero.
+        GemmMicroKernel.addTileOneVector(kc, pa, ai, pb, bi, t, 0, NR);
+      } else {
+        GemmMicroKernel.tile(kc, pa, ai, pb, bi, t, 0, NR, fromZero);
+      }
       for (int r = 0; r < rows; r++) {
         System.arraycopy(t, r * NR, c, ci + r * n, cols);
       }

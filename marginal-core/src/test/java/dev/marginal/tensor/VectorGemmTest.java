@@ -52,7 +52,7 @@ class VectorGemmTest {
     // {40, 200, 100} and {24, 90, 300} take the direct path in two column parts (a last part with a vector block and a
     // padded tail); {100, 50, 200} and {99, 40, 300} have too few columns for that and are split into two row parts.
     int[][] shapes = {{150, 90, 300}, {300, 40, 128}, {16, 300, 520}, {1200, 4, 900}, {40, 200, 100}, {24, 90, 300},
-        {100, 50, 200}, {99, 40, 300}};
+        {100, 50, 200}, {99, 40, 300}, {256, 200, 300}};
     for (int[] s : shapes) {
       for (int t = 0; t < 4; t++) {
         boolean transA = (t & 1) != 0;
@@ -78,9 +78,11 @@ class VectorGemmTest {
     SplittableRandom rng = new SplittableRandom(SEED + 3);
     // The first nine use the direct path (funnel surrogate shapes and odd edges; {531, 128, 8}, {8, 128, 531},
     // {40, 200, 100} and {24, 90, 300} in two column parts, {531, 4, 128}, {100, 50, 200} and {99, 40, 300} in two row
-    // parts), the last three the packed one, the last with three summation blocks.
+    // parts), the last four the packed one ({256, 200, 300} and {33, 70, 1700} with a last column panel one vector
+    // wide), the last with three summation blocks.
     int[][] shapes = {{531, 128, 8}, {531, 4, 128}, {8, 128, 531}, {37, 21, 70}, {64, 49, 300}, {40, 200, 100},
-        {24, 90, 300}, {100, 50, 200}, {99, 40, 300}, {150, 90, 300}, {1200, 4, 900}, {33, 70, 1700}};
+        {24, 90, 300}, {100, 50, 200}, {99, 40, 300}, {150, 90, 300}, {1200, 4, 900}, {256, 200, 300},
+        {33, 70, 1700}};
     for (int[] s : shapes) {
       for (int t = 0; t < 8; t++) {
         boolean transA = (t & 1) != 0;

@@ -9,14 +9,17 @@ import dev.marginal.tensor.Tensor;
 final class Rules {
   private Rules() {}
 
-  /** {@code g ⊙ (a·x + b)}. */
+  /** {@code g ⊙ (a·x + b)}; large tensors in fixed chunks on the kernel threads. */
   static Tensor mulAffine(Tensor g, Tensor x, float a, float b) {
     float[] gd = g.buffer();
     float[] xd = x.buffer();
     float[] out = BufferPool.uninitialized(gd.length);
-    for (int i = 0; i < out.length; i++) {
-      out[i] = gd[i] * (a * xd[i] + b);
-    }
+    int chunks = (out.length + ROW_CHUNK_ELEMENTS - 1) / ROW_CHUNK_ELEMENTS;
+    Parallel.forEach(chunks, chunks > 1, c -> {
+      for (int i = c * ROW_CHUNK_ELEMENTS, end = Math.min(out.length, i + ROW_CHUNK_ELEMENTS); i < end; i++) {
+        out[i] = gd[i] * (a * xd[i] + b);
+      }
+    });
     return Tensor.wrapLike(out, x);
   }
 
@@ -277,12 +280,24 @@ final class Rules {
     float[] out = new float[prod(shape, 0, shape.length)];
     int inner = index.length == 0 ? 0 : g.size() / index.length;
     float[] gd = g.buffer();
-    for (int i = 0; i < index.length; i++) {
-      int base = index[i] * inner;
-      for (int j = 0; j < inner; j++) {
-        out[base + j] += gd[i * inner + j];
+    // Chunks own ranges of output rows and each adds its rows' gradients in order of the index, so every sum is
+    // taken in the same order on any number of threads.
+    int outRows = shape.length == 0 ? 1 : shape[0];
+    int chunks = Math.max(1, Math.min(outRows, gd.length / ROW_CHUNK_ELEMENTS));
+    Parallel.forEach(chunks, chunks > 1, c -> {
+      int r0 = (int) ((long) outRows * c / chunks);
+      int r1 = (int) ((long) outRows * (c + 1) / chunks);
+      for (int i = 0; i < index.length; i++) {
+        int r = index[i];
+        if (r < r0 || r >= r1) {
+          continue;
+        }
+        int base = r * inner;
+        for (int j = 0; j < inner; j++) {
+          out[base + j] += gd[i * inner + j];
+        }
       }
-    }
+    });
     return Tensor.wrap(out, shape);
   }
 

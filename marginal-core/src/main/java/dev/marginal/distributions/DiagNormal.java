@@ -4,6 +4,7 @@ import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
 import dev.marginal.math.LogSpace;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Shape;
 import dev.marginal.tensor.Tensor;
 import java.util.Arrays;
@@ -31,6 +32,9 @@ public final class DiagNormal {
   public static final float MAX_LOG_VAR = 20f;
 
   private static final float HALF_LOG_2PI = (float) (0.5 * LogSpace.LOG_2PI);
+
+  /** Noise values per parallel chunk of the log density in {@link #sampleAndLogProb(Tensor)}: whole rows. */
+  private static final int QUAD_CHUNK = 1 << 13;
 
   private final Var loc;
   private final Var logScale;
@@ -176,13 +180,18 @@ public final class DiagNormal {
     int d = dim();
     int rows = e.length / d;
     float[] quad = new float[rows];
-    for (int r = 0; r < rows; r++) {
-      double s = 0;
-      for (int j = 0; j < d; j++) {
-        s += (double) e[r * d + j] * e[r * d + j];
+    // Rows in fixed chunks on the kernel threads; each row's sum is taken alone, so threads change no bit.
+    int rowsPerChunk = Math.max(1, QUAD_CHUNK / Math.max(d, 1));
+    int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+    Parallel.forEach(chunks, chunks > 1, c -> {
+      for (int r = c * rowsPerChunk, end = Math.min(rows, r + rowsPerChunk); r < end; r++) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+          s += (double) e[r * d + j] * e[r * d + j];
+        }
+        quad[r] = (float) (-0.5 * s - d * 0.5 * LogSpace.LOG_2PI);
       }
-      quad[r] = (float) (-0.5 * s - d * 0.5 * LogSpace.LOG_2PI);
-    }
+    });
     int[] outer = Arrays.copyOf(shape(), shape().length - 1);
     Var logProb = logScale.sum(-1, false).neg().add(tape().constant(Tensor.wrap(quad, outer)));
     return new Sample(z, logProb);

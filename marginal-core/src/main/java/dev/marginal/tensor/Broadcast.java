@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Binary elementwise operations with NumPy broadcasting. The loop runs over the output with an odometer on the
- * outer dimensions and a tight inner loop whose operand strides are each 0 or 1.
+ * outer dimensions and a tight inner loop whose operand strides are each 0 or 1. Operands of one shape are split into
+ * the fixed chunks of {@link Elementwise} on the kernel threads.
  */
 final class Broadcast {
   enum Op { ADD, SUB, MUL, DIV, MAX }
@@ -14,7 +15,13 @@ final class Broadcast {
   static Tensor apply(Op op, Tensor a, Tensor b) {
     if (Arrays.equals(a.shape, b.shape)) {
       float[] out = BufferPool.uninitialized(a.data.length);
-      run(op, a.data, 0, 1, b.data, 0, 1, out, 0, out.length);
+      int n = out.length;
+      // Fixed chunks of independent elements, so the thread count changes no bit.
+      int chunks = (n + Elementwise.CHUNK - 1) / Elementwise.CHUNK;
+      Parallel.forEach(chunks, chunks > 1, c -> {
+        int lo = c * Elementwise.CHUNK;
+        run(op, a.data, lo, 1, b.data, lo, 1, out, lo, Math.min(n, lo + Elementwise.CHUNK) - lo);
+      });
       return new Tensor(out, a.shape);
     }
     int[] shape = Shape.broadcast(a.shape, b.shape);

@@ -60,14 +60,20 @@ final class Indexing {
     }
     int rows = x.shape[0];
     int inner = x.data.length / Math.max(rows, 1);
-    float[] out = BufferPool.uninitialized(index.length * inner);
-    for (int i = 0; i < index.length; i++) {
-      int r = index[i];
+    for (int r : index) {
       if (r < 0 || r >= rows) {
         throw new IndexOutOfBoundsException("gather index " + r + " out of [0, " + rows + ")");
       }
-      System.arraycopy(x.data, r * inner, out, i * inner, inner);
     }
+    float[] out = BufferPool.uninitialized(index.length * inner);
+    // Whole output rows in fixed chunks on the kernel threads (a copy: threads change no bit).
+    int rowsPerChunk = Math.max(1, Elementwise.CHUNK / Math.max(inner, 1));
+    int chunks = (index.length + rowsPerChunk - 1) / rowsPerChunk;
+    Parallel.forEach(chunks, chunks > 1, c -> {
+      for (int i = c * rowsPerChunk, end = Math.min(index.length, i + rowsPerChunk); i < end; i++) {
+        System.arraycopy(x.data, index[i] * inner, out, i * inner, inner);
+      }
+    });
     int[] shape = x.shape.clone();
     shape[0] = index.length;
     return new Tensor(out, shape);

@@ -41,9 +41,14 @@ final class Reductions {
     int inner = Shape.prod(x.shape, axis + 1, x.shape.length);
     float[] out = new float[outer * inner];
     if (inner == 1) {
-      for (int o = 0; o < outer; o++) {
-        out[o] = (float) sumRun(x.data, o * len, len);
-      }
+      // Whole runs in fixed chunks on the kernel threads: each run is summed alone, so threads change no bit.
+      int runsPerChunk = Math.max(1, Elementwise.CHUNK / Math.max(len, 1));
+      int chunks = (outer + runsPerChunk - 1) / runsPerChunk;
+      Parallel.forEach(chunks, chunks > 1, c -> {
+        for (int o = c * runsPerChunk, end = Math.min(outer, o + runsPerChunk); o < end; o++) {
+          out[o] = (float) sumRun(x.data, o * len, len);
+        }
+      });
       return new Tensor(out, Shape.reduce(x.shape, axis, keepDims));
     }
     double[] acc = new double[inner];

@@ -10,6 +10,7 @@ import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
 import dev.marginal.math.LogSpace;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,35 @@ class DistributionsTest {
     DiagNormal.Sample s = normal.sampleAndLogProb(RngKey.of(1));
     assertArrayEquals(normal.logProb(s.value()).value().buffer(), s.logProb().value().buffer(), 1e-5f);
     assertArrayEquals(normal.rsample(RngKey.of(1)).value().buffer(), s.value().value().buffer(), 0f);
+  }
+
+  /**
+   * A batch large enough for several chunks of the log density: the same bits on every thread count, and the value
+   * of the formula.
+   */
+  @Test
+  void sampleAndLogProbOfALargeBatchIsTheSameOnAnyThreadCount() {
+    int n = 1003;
+    int d = 27;
+    float[] eps = RngKey.of(3).normals(n * d);
+    Tape t = new Tape();
+    DiagNormal wide = DiagNormal.ofLogScale(t.constant(Tensor.wrap(new float[n * d], n, d)),
+        t.constant(Tensor.wrap(RngKey.of(4).normals(n * d), n, d)));
+    float[] one = Parallel.withThreads(1,
+        () -> wide.sampleAndLogProb(Tensor.wrap(eps, n, d)).logProb().value().buffer());
+    float[] ls = wide.logScale().value().buffer();
+    for (int r = 0; r < n; r++) {
+      double expected = 0;
+      for (int j = 0; j < d; j++) {
+        expected += -0.5 * eps[r * d + j] * eps[r * d + j] - ls[r * d + j] - 0.5 * LogSpace.LOG_2PI;
+      }
+      assertEquals(expected, one[r], 1e-4 * Math.max(1, Math.abs(expected)));
+    }
+    for (int threads : new int[] {2, 3}) {
+      float[] lp = Parallel.withThreads(threads,
+          () -> wide.sampleAndLogProb(Tensor.wrap(eps, n, d)).logProb().value().buffer());
+      assertArrayEquals(one, lp, 0f, "threads " + threads);
+    }
   }
 
   @Test

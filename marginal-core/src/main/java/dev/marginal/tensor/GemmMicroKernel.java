@@ -172,39 +172,4 @@ final class GemmMicroKernel {
     c70.intoArray(c, ci + 7 * ldc);
     c71.intoArray(c, ci + 7 * ldc + L);
   }
-
-  /**
-   * As {@link #addTile} for a tile of C one vector wide: the first {@code L} of the {@code NR} columns of each packed
-   * step of B, for a last column panel with at most {@code L} columns (the second vector of the full tile would be
-   * zero padding). Eight accumulators; each sum is the same chain of fused multiply-adds as in the full tile.
-   */
-  static void addTileOneVector(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc) {
-    FloatVector c0 = FloatVector.fromArray(S, c, ci);
-    FloatVector c1 = FloatVector.fromArray(S, c, ci + ldc);
-    FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * ldc);
-    FloatVector c3 = FloatVector.fromArray(S, c, ci + 3 * ldc);
-    FloatVector c4 = FloatVector.fromArray(S, c, ci + 4 * ldc);
-    FloatVector c5 = FloatVector.fromArray(S, c, ci + 5 * ldc);
-    FloatVector c6 = FloatVector.fromArray(S, c, ci + 6 * ldc);
-    FloatVector c7 = FloatVector.fromArray(S, c, ci + 7 * ldc);
-    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, pb, bi);
-      c0 = FloatVector.broadcast(S, pa[ai]).fma(b0, c0);
-      c1 = FloatVector.broadcast(S, pa[ai + 1]).fma(b0, c1);
-      c2 = FloatVector.broadcast(S, pa[ai + 2]).fma(b0, c2);
-      c3 = FloatVector.broadcast(S, pa[ai + 3]).fma(b0, c3);
-      c4 = FloatVector.broadcast(S, pa[ai + 4]).fma(b0, c4);
-      c5 = FloatVector.broadcast(S, pa[ai + 5]).fma(b0, c5);
-      c6 = FloatVector.broadcast(S, pa[ai + 6]).fma(b0, c6);
-      c7 = FloatVector.broadcast(S, pa[ai + 7]).fma(b0, c7);
-    }
-    c0.intoArray(c, ci);
-    c1.intoArray(c, ci + ldc);
-    c2.intoArray(c, ci + 2 * ldc);
-    c3.intoArray(c, ci + 3 * ldc);
-    c4.intoArray(c, ci + 4 * ldc);
-    c5.intoArray(c, ci + 5 * ldc);
-    c6.intoArray(c, ci + 6 * ldc);
-    c7.intoArray(c, ci + 7 * ldc);
-  }
 }

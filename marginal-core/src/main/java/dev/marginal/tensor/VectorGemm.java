@@ -273,7 +273,7 @@ final class VectorGemm {
       }
       if (oneVector) {
         // The panel's second vector is all padding: half the work, and a sum from +0 has the bits of one from zero.
-        GemmMicroKernel.addTileOneVector(kc, pa, ai, pb, bi, t, 0, NR);
+        GemmDirect.tile8x1(kc, pa, ai, 1, MR, pb, bi, NR, t, 0, NR, true);
       } else {
         GemmMicroKernel.tile(kc, pa, ai, pb, bi, t, 0, NR, fromZero);
       }

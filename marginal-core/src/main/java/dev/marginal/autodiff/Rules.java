@@ -14,9 +14,8 @@ final class Rules {
     float[] gd = g.buffer();
     float[] xd = x.buffer();
     float[] out = BufferPool.uninitialized(gd.length);
-    int chunks = (out.length + ROW_CHUNK_ELEMENTS - 1) / ROW_CHUNK_ELEMENTS;
-    Parallel.forEach(chunks, chunks > 1, c -> {
-      for (int i = c * ROW_CHUNK_ELEMENTS, end = Math.min(out.length, i + ROW_CHUNK_ELEMENTS); i < end; i++) {
+    Parallel.forRanges(out.length, ROW_CHUNK_ELEMENTS, (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
         out[i] = gd[i] * (a * xd[i] + b);
       }
     });
@@ -28,9 +27,8 @@ final class Rules {
     float[] gd = g.buffer();
     float[] yd = y.buffer();
     float[] out = BufferPool.uninitialized(gd.length);
-    int chunks = (out.length + ROW_CHUNK_ELEMENTS - 1) / ROW_CHUNK_ELEMENTS;
-    Parallel.forEach(chunks, chunks > 1, c -> {
-      for (int i = c * ROW_CHUNK_ELEMENTS, end = Math.min(out.length, i + ROW_CHUNK_ELEMENTS); i < end; i++) {
+    Parallel.forRanges(out.length, ROW_CHUNK_ELEMENTS, (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
         out[i] = gd[i] * (1f - yd[i] * yd[i]);
       }
     });
@@ -100,11 +98,9 @@ final class Rules {
     float[] bd = b.buffer();
     int width = bd.length;
     int rows = yd.length / width;
-    int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / width);
-    int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
-    Parallel.forEach(chunks, chunks > 1, c -> {
-      int from = c * rowsPerChunk * width;
-      int to = Math.min(rows, (c + 1) * rowsPerChunk) * width;
+    Parallel.forRanges(rows, Math.max(1, ROW_CHUNK_ELEMENTS / width), (r0, r1) -> {
+      int from = r0 * width;
+      int to = r1 * width;
       for (int base = from; base < to; base += width) {
         for (int j = 0; j < width; j++) {
           yd[base + j] += bd[j];

@@ -127,22 +127,15 @@ public final class Bernoulli {
     float[] ld = l.buffer();
     float[] out = new float[rows];
     int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / d);
-    int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
-    Parallel.forEach(chunks, chunks > 1, c -> {
-      int r0 = c * rowsPerChunk;
-      int count = Math.min(rows, r0 + rowsPerChunk) - r0;
-      Kernels.get().bernoulliLogMass(xd, java.util.Arrays.copyOfRange(xOffsets, r0, r0 + count), ld, r0 * d, d,
-          count, out, r0);
-    });
+    Parallel.forRanges(rows, rowsPerChunk, (r0, r1) -> Kernels.get().bernoulliLogMass(xd,
+        java.util.Arrays.copyOfRange(xOffsets, r0, r1), ld, r0 * d, d, r1 - r0, out, r0));
     int[] outShape = java.util.Arrays.copyOf(shape, shape.length - 1);
     Var[] inputs = x == null ? new Var[] {logits} : new Var[] {logits, x};
     return logits.tape().record(Tensor.wrap(out, outShape), g -> {
       float[] gd = g.buffer();
       if (logits.requiresGrad()) {
         float[] sig = BufferPool.uninitialized(ld.length);
-        Parallel.forEach(chunks, chunks > 1, c -> {
-          int r0 = c * rowsPerChunk;
-          int end = Math.min(rows, r0 + rowsPerChunk);
+        Parallel.forRanges(rows, rowsPerChunk, (r0, end) -> {
           // σ(l) of the chunk's rows, then overwritten in place by the gradient while still in cache.
           Kernels.get().sigmoid(ld, r0 * d, sig, r0 * d, (end - r0) * d);
           for (int r = r0; r < end; r++) {

@@ -180,11 +180,9 @@ public final class DiagNormal {
     int d = dim();
     int rows = e.length / d;
     float[] quad = new float[rows];
-    // Rows in fixed chunks on the kernel threads; each row's sum is taken alone, so threads change no bit.
-    int rowsPerChunk = Math.max(1, QUAD_CHUNK / Math.max(d, 1));
-    int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
-    Parallel.forEach(chunks, chunks > 1, c -> {
-      for (int r = c * rowsPerChunk, end = Math.min(rows, r + rowsPerChunk); r < end; r++) {
+    // Rows in fixed ranges on the kernel threads; each row's sum is taken alone, so threads change no bit.
+    Parallel.forRanges(rows, Math.max(1, QUAD_CHUNK / Math.max(d, 1)), (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
         double s = 0;
         for (int j = 0; j < d; j++) {
           s += (double) e[r * d + j] * e[r * d + j];

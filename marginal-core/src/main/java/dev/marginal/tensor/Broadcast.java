@@ -15,13 +15,8 @@ final class Broadcast {
   static Tensor apply(Op op, Tensor a, Tensor b) {
     if (Arrays.equals(a.shape, b.shape)) {
       float[] out = BufferPool.uninitialized(a.data.length);
-      int n = out.length;
-      // Fixed chunks of independent elements, so the thread count changes no bit.
-      int chunks = (n + Elementwise.CHUNK - 1) / Elementwise.CHUNK;
-      Parallel.forEach(chunks, chunks > 1, c -> {
-        int lo = c * Elementwise.CHUNK;
-        run(op, a.data, lo, 1, b.data, lo, 1, out, lo, Math.min(n, lo + Elementwise.CHUNK) - lo);
-      });
+      Parallel.forRanges(out.length, Elementwise.CHUNK,
+          (lo, hi) -> run(op, a.data, lo, 1, b.data, lo, 1, out, lo, hi - lo));
       return new Tensor(out, a.shape);
     }
     int[] shape = Shape.broadcast(a.shape, b.shape);

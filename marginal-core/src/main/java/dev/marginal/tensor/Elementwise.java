@@ -12,16 +12,7 @@ final class Elementwise {
   static Tensor map(Fn fn, Tensor x) {
     float[] in = x.data;
     float[] out = BufferPool.uninitialized(in.length);
-    int n = in.length;
-    int chunks = (n + CHUNK - 1) / CHUNK;
-    if (chunks <= 1) {
-      apply(fn, in, out, 0, n);
-      return new Tensor(out, x.shape);
-    }
-    Parallel.forEach(chunks, chunks > 1, c -> {
-      int lo = c * CHUNK;
-      apply(fn, in, out, lo, Math.min(n, lo + CHUNK) - lo);
-    });
+    Parallel.forRanges(in.length, CHUNK, (lo, hi) -> apply(fn, in, out, lo, hi - lo));
     return new Tensor(out, x.shape);
   }
 

@@ -66,11 +66,9 @@ final class Indexing {
       }
     }
     float[] out = BufferPool.uninitialized(index.length * inner);
-    // Whole output rows in fixed chunks on the kernel threads (a copy: threads change no bit).
-    int rowsPerChunk = Math.max(1, Elementwise.CHUNK / Math.max(inner, 1));
-    int chunks = (index.length + rowsPerChunk - 1) / rowsPerChunk;
-    Parallel.forEach(chunks, chunks > 1, c -> {
-      for (int i = c * rowsPerChunk, end = Math.min(index.length, i + rowsPerChunk); i < end; i++) {
+    // Whole output rows in fixed ranges on the kernel threads (a copy: threads change no bit).
+    Parallel.forRanges(index.length, Math.max(1, Elementwise.CHUNK / Math.max(inner, 1)), (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
         System.arraycopy(x.data, index[i] * inner, out, i * inner, inner);
       }
     });

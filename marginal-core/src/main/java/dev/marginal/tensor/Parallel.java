@@ -133,6 +133,36 @@ public final class Parallel {
     }
   }
 
+  /** Work on the half-open range {@code [from, to)} of some index. */
+  @FunctionalInterface
+  public interface RangeBody {
+    void run(int from, int to);
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, n)} in fixed ranges of {@code grain} (the last one shorter), in parallel as
+   * {@link #forEach} when there is more than one. The ranges depend on {@code n} and {@code grain} alone, so work whose
+   * every index is computed on its own gives the same bits on any number of threads.
+   *
+   * @param grain at least 1
+   */
+  public static void forRanges(int n, int grain, RangeBody body) {
+    if (grain < 1) {
+      throw new IllegalArgumentException("grain must be >= 1, got " + grain);
+    }
+    int chunks = (int) (((long) n + grain - 1) / grain);
+    if (chunks <= 1) {
+      if (n > 0) {
+        body.run(0, n);
+      }
+      return;
+    }
+    forEach(chunks, true, c -> {
+      int from = c * grain;
+      body.run(from, Math.min(n, from + grain));
+    });
+  }
+
   private static void serial(int chunks, IntConsumer body) {
     for (int i = 0; i < chunks; i++) {
       body.accept(i);

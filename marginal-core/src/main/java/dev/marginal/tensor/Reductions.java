@@ -41,11 +41,9 @@ final class Reductions {
     int inner = Shape.prod(x.shape, axis + 1, x.shape.length);
     float[] out = new float[outer * inner];
     if (inner == 1) {
-      // Whole runs in fixed chunks on the kernel threads: each run is summed alone, so threads change no bit.
-      int runsPerChunk = Math.max(1, Elementwise.CHUNK / Math.max(len, 1));
-      int chunks = (outer + runsPerChunk - 1) / runsPerChunk;
-      Parallel.forEach(chunks, chunks > 1, c -> {
-        for (int o = c * runsPerChunk, end = Math.min(outer, o + runsPerChunk); o < end; o++) {
+      // Whole runs in fixed ranges on the kernel threads: each run is summed alone, so threads change no bit.
+      Parallel.forRanges(outer, Math.max(1, Elementwise.CHUNK / Math.max(len, 1)), (lo, hi) -> {
+        for (int o = lo; o < hi; o++) {
           out[o] = (float) sumRun(x.data, o * len, len);
         }
       });

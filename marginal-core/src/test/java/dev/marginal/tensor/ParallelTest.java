@@ -21,6 +21,33 @@ import org.junit.jupiter.api.Test;
  * change a result.
  */
 class ParallelTest {
+  /** Ranges of the given grain, the last shorter, covering every index once, whatever the thread count. */
+  @Test
+  void forRangesCoversEachIndexOnceInRangesOfTheGrain() {
+    for (int threads : new int[] {1, 3}) {
+      for (int[] c : new int[][] {{0, 4}, {1, 4}, {4, 4}, {5, 4}, {1003, 64}, {1003, 1}}) {
+        int n = c[0];
+        int grain = c[1];
+        AtomicIntegerArray seen = new AtomicIntegerArray(n + 1);
+        AtomicReferenceArray<int[]> ranges = new AtomicReferenceArray<>(n / grain + 2);
+        Parallel.withThreads(threads, () -> Parallel.forRanges(n, grain, (from, to) -> {
+          assertTrue(from < to, from + ".." + to);
+          ranges.set(from / grain, new int[] {from, to});
+          for (int i = from; i < to; i++) {
+            seen.incrementAndGet(i);
+          }
+        }));
+        for (int i = 0; i < n; i++) {
+          assertEquals(1, seen.get(i), "index " + i + " of " + n);
+        }
+        for (int r = 0; r * grain < n; r++) {
+          assertArrayEquals(new int[] {r * grain, Math.min(n, (r + 1) * grain)}, ranges.get(r), "range " + r);
+        }
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> Parallel.forRanges(10, 0, (from, to) -> { }));
+  }
+
   @Test
   void runsEveryChunkOnceIncludingNestedCalls() {
     Parallel.withThreads(3, () -> {

@@ -75,6 +75,10 @@ final class GemmDirect {
     float[] rb = s.rowMajorB = Scratch.atLeast(s.rowMajorB, k * n);
     for (int j0 = from; j0 < to; j0 += 16) {
       int j1 = Math.min(to, j0 + 16);
+      if (j1 - j0 == 16) {
+        GemmPacking.copyTransposed(k, b, bOff + j0 * k, k, 16, rb, j0, n);
+        continue;
+      }
       for (int p = 0; p < k; p++) {
         for (int j = j0, at = bOff + j0 * k + p; j < j1; j++, at += k) {
           rb[p * n + j] = b[at];

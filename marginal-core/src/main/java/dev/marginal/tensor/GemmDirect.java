@@ -124,7 +124,12 @@ final class GemmDirect {
     }
   }
 
-  /** One block of {@code vectors · L} columns of C, all rows: {@code MR} rows at a time, then row by row. */
+  /**
+   * One block of {@code vectors · L} columns of C, all rows: {@code MR} rows at a time, then four, then row by row.
+   * A single row is one chain of fused multiply-adds per vector, each waiting for the last; the four-row tile keeps
+   * four or eight chains in flight, so the last four rows of a 20- or 100-row product (the IWAE batches) no longer
+   * take longer than the sixteen or ninety-six before them.
+   */
   private static void columns(int vectors, int m, int k, float[] a, int aOff, int rowStep, int sumStep,
       float[] b, int bi, int ldb, float[] c, int ci, int ldc, boolean accumulate) {
     int i = 0;
@@ -134,6 +139,14 @@ final class GemmDirect {
       } else {
         tile8x1(k, a, aOff + i * rowStep, rowStep, sumStep, b, bi, ldb, c, ci + i * ldc, ldc, accumulate);
       }
+    }
+    if (i + 4 <= m) {
+      if (vectors == 2) {
+        tile4x2(k, a, aOff + i * rowStep, rowStep, sumStep, b, bi, ldb, c, ci + i * ldc, ldc, accumulate);
+      } else {
+        tile4x1(k, a, aOff + i * rowStep, rowStep, sumStep, b, bi, ldb, c, ci + i * ldc, ldc, accumulate);
+      }
+      i += 4;
     }
     for (; i < m; i++) {
       for (int v = 0; v < vectors; v++) {
@@ -251,6 +264,63 @@ final class GemmDirect {
     c61.intoArray(c, ci + 6 * ldc + L);
     c70.intoArray(c, ci + 7 * ldc);
     c71.intoArray(c, ci + 7 * ldc + L);
+  }
+
+  /** Four rows of C, one vector wide (four accumulators): {@link #tile8x1}'s arithmetic for the rows it has. */
+  static void tile4x1(int k, float[] a, int ai, int rs, int sumStep, float[] b, int bi, int ldb,
+      float[] c, int ci, int ldc, boolean accumulate) {
+    FloatVector c0 = init(c, ci, accumulate);
+    FloatVector c1 = init(c, ci + ldc, accumulate);
+    FloatVector c2 = init(c, ci + 2 * ldc, accumulate);
+    FloatVector c3 = init(c, ci + 3 * ldc, accumulate);
+    for (int p = 0; p < k; p++, ai += sumStep, bi += ldb) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+      c1 = FloatVector.broadcast(S, a[ai + rs]).fma(b0, c1);
+      c2 = FloatVector.broadcast(S, a[ai + 2 * rs]).fma(b0, c2);
+      c3 = FloatVector.broadcast(S, a[ai + 3 * rs]).fma(b0, c3);
+    }
+    c0.intoArray(c, ci);
+    c1.intoArray(c, ci + ldc);
+    c2.intoArray(c, ci + 2 * ldc);
+    c3.intoArray(c, ci + 3 * ldc);
+  }
+
+  /** Four rows of C, two vectors wide (eight accumulators): {@link #tile8x2}'s arithmetic for the rows it has. */
+  static void tile4x2(int k, float[] a, int ai, int rs, int sumStep, float[] b, int bi, int ldb,
+      float[] c, int ci, int ldc, boolean accumulate) {
+    FloatVector c00 = init(c, ci, accumulate);
+    FloatVector c01 = init(c, ci + L, accumulate);
+    FloatVector c10 = init(c, ci + ldc, accumulate);
+    FloatVector c11 = init(c, ci + ldc + L, accumulate);
+    FloatVector c20 = init(c, ci + 2 * ldc, accumulate);
+    FloatVector c21 = init(c, ci + 2 * ldc + L, accumulate);
+    FloatVector c30 = init(c, ci + 3 * ldc, accumulate);
+    FloatVector c31 = init(c, ci + 3 * ldc + L, accumulate);
+    for (int p = 0; p < k; p++, ai += sumStep, bi += ldb) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector x = FloatVector.broadcast(S, a[ai]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[ai + rs]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[ai + 2 * rs]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[ai + 3 * rs]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+    }
+    c00.intoArray(c, ci);
+    c01.intoArray(c, ci + L);
+    c10.intoArray(c, ci + ldc);
+    c11.intoArray(c, ci + ldc + L);
+    c20.intoArray(c, ci + 2 * ldc);
+    c21.intoArray(c, ci + 2 * ldc + L);
+    c30.intoArray(c, ci + 3 * ldc);
+    c31.intoArray(c, ci + 3 * ldc + L);
   }
 
   private static FloatVector init(float[] c, int ci, boolean accumulate) {

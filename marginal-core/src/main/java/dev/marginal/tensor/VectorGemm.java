@@ -30,6 +30,13 @@ final class VectorGemm {
   static final int MC = 96;
   /** Problems with at most this many multiply-adds skip packing and threads altogether. */
   static final long SMALL_MACS = 1L << 15;
+  /**
+   * Products with fewer rows than this run on the direct path when there are at most two threads, whatever their
+   * size: packing B costs as much as a few rows of products per value, and the direct path reads B where it lies.
+   * Two threads on the Intel Xeon of BENCHMARKS.md: 20 × 784 × 200 and 64 × 784 × 200 run 30% faster, 100 × 200 ×
+   * 200 20%; from 128 rows the two paths are even, and at 256 the packed one is faster. Both give the same bits.
+   */
+  static final int DIRECT_ROWS = 128;
   /** Multiply-adds a chunk must have: below this the hand-off to another thread costs more than it saves. */
   static final long CHUNK_MACS = 1L << 20;
   /** The most chunks one multiply is split into. */
@@ -55,7 +62,7 @@ final class VectorGemm {
       GemmSmall.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
       return;
     }
-    if (Blocked.chunkCount((long) m * n * k) == 1) {
+    if (Blocked.chunkCount((long) m * n * k) == 1 || (m < DIRECT_ROWS && Parallel.threads() <= 2)) {
       GemmDirect.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
       return;
     }

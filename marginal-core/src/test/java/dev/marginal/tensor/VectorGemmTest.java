@@ -78,8 +78,10 @@ class VectorGemmTest {
     SplittableRandom rng = new SplittableRandom(SEED + 3);
     // The first nine use the direct path (funnel surrogate shapes and odd edges; {531, 128, 8}, {8, 128, 531},
     // {40, 200, 100} and {24, 90, 300} in two column parts, {531, 4, 128}, {100, 50, 200} and {99, 40, 300} in two row
-    // parts), the last four the packed one ({256, 200, 300} and {33, 70, 1700} with a last column panel one vector
-    // wide), the last with three summation blocks.
+    // parts; {100, 50, 200} and {37, 21, 70} end in a four-row tile), the last four the packed one on four threads
+    // ({256, 200, 300} and {33, 70, 1700} with a last column panel one vector wide), the last with three summation
+    // blocks. On two threads products of fewer than VectorGemm.DIRECT_ROWS rows, {33, 70, 1700} among them, take the
+    // direct path whatever their size.
     int[][] shapes = {{531, 128, 8}, {531, 4, 128}, {8, 128, 531}, {37, 21, 70}, {64, 49, 300}, {40, 200, 100},
         {24, 90, 300}, {100, 50, 200}, {99, 40, 300}, {150, 90, 300}, {1200, 4, 900}, {256, 200, 300},
         {33, 70, 1700}};
@@ -104,8 +106,11 @@ class VectorGemmTest {
             expected[i * n + j] = acc;
           }
         }
-        vector.gemm(transA, transB, m, n, k, a, 0, b, 0, c, 0, accumulate);
-        assertArrayEquals(expected, c, java.util.Arrays.toString(s) + " t=" + t);
+        for (int threads : new int[] {2, 4}) {
+          float[] got = c.clone();
+          Parallel.withThreads(threads, () -> vector.gemm(transA, transB, m, n, k, a, 0, b, 0, got, 0, accumulate));
+          assertArrayEquals(expected, got, java.util.Arrays.toString(s) + " t=" + t + " threads=" + threads);
+        }
       }
     }
   }

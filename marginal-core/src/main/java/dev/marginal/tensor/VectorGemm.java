@@ -10,10 +10,12 @@ import java.util.Arrays;
  * {@value #KC} summation steps, B is packed into column panels and A into row panels of at most {@value #MC} rows,
  * and {@link GemmMicroKernel} computes {@code MR × NR} tiles of C from them.
  *
- * <p>Work is split into a grid of chunks over rows and columns of C, never over the summation index. B is packed
- * whole first (and A too when several column chunks would each need it), in parallel, then the chunks run; the
- * number of chunks grows with the multiply-adds (at least {@value #CHUNK_MACS} per chunk) and the grid is chosen
- * from the shape alone. Every element of C is summed in the same order whatever the grid, so C is bit-identical
+ * <p>Work is split into a grid of chunks over rows and columns of C, never over the summation index. When several
+ * chunks share a column of panels, B is packed whole first (and A too when several column chunks would each need
+ * it), in parallel, then the chunks run; a grid of one row of chunks (always for at most
+ * {@value #COLUMN_SPLIT_ROWS} rows) leaves each chunk to pack its own panels of B block by block. The number of
+ * chunks grows with the multiply-adds (at least {@value #CHUNK_MACS} per chunk) and the grid is chosen from the shape
+ * alone. Every element of C is summed in the same order whatever the grid, so C is bit-identical
  * for any thread count.
  *
  * <p>References: K. Goto and R. van de Geijn, Anatomy of high-performance matrix multiplication, ACM TOMS 34 (2008).
@@ -37,6 +39,13 @@ final class VectorGemm {
    * 200 20%; from 128 rows the two paths are even, and at 256 the packed one is faster. Both give the same bits.
    */
   static final int DIRECT_ROWS = 128;
+  /**
+   * Products with at most this many rows are split by columns only, so that each chunk packs its own panels of B,
+   * block by block, just before its tiles read them (from L1 or L2) instead of all of B being packed first. Two
+   * threads on the Intel Xeon of BENCHMARKS.md: 128 × 784 × 200 runs 18% faster, 256 × 784 × 200 and the
+   * 200 × 784 × 1000 weight gradient 5–10%.
+   */
+  static final int COLUMN_SPLIT_ROWS = 256;
   /** Multiply-adds a chunk must have: below this the hand-off to another thread costs more than it saves. */
   static final long CHUNK_MACS = 1L << 20;
   /** The most chunks one multiply is split into. */
@@ -108,6 +117,7 @@ final class VectorGemm {
     float[] packedA = new float[0];
     float[] transposedC = new float[0];
     float[] blockA = new float[MC * KC];
+    float[] chunkB = new float[0];
     final float[] tile = new float[MR * NR];
 
     static float[] atLeast(float[] buf, int size) {
@@ -135,6 +145,7 @@ final class VectorGemm {
     /** Chunks along rows and along columns of C. */
     final int rowChunks;
     final int colChunks;
+    /** The whole of B packed (when several row chunks read each panel), else null: each chunk packs its own. */
     float[] packedB;
     /** The whole of A packed (when several column chunks would otherwise each pack it), else null. */
     float[] packedA;
@@ -170,6 +181,9 @@ final class VectorGemm {
           bestRows = r;
         }
       }
+      if (m <= COLUMN_SPLIT_ROWS && chunks <= colPanels) {
+        bestRows = 1;
+      }
       rowChunks = bestRows;
       colChunks = chunks / bestRows;
     }
@@ -188,12 +202,16 @@ final class VectorGemm {
     void run() {
       int chunks = rowChunks * colChunks;
       Workspace ws = WORKSPACE.get();
-      packedB = ws.packedB = Workspace.atLeast(ws.packedB, colPanels * k * NR);
+      if (rowChunks > 1) {
+        packedB = ws.packedB = Workspace.atLeast(ws.packedB, colPanels * k * NR);
+      }
       if (colChunks > 1) {
         packedA = ws.packedA = Workspace.atLeast(ws.packedA, rowPanels * k * MR);
       }
-      int groups = packedA == null ? 1 : chunks;
-      Parallel.forEach(chunks + groups, chunks > 1, this::pack);
+      if (packedB != null || packedA != null) {
+        int groups = packedA == null ? 1 : chunks;
+        Parallel.forEach(chunks + groups, chunks > 1, this::pack);
+      }
       Parallel.forEach(chunks, chunks > 1, this::chunk);
     }
 
@@ -201,6 +219,9 @@ final class VectorGemm {
     void pack(int g) {
       int chunks = rowChunks * colChunks;
       if (g < chunks) {
+        if (packedB == null) {
+          return;
+        }
         int q0 = colPanels * g / chunks;
         GemmPacking.packB(transB, k, n, b, bOff, NR, q0, colPanels * (g + 1) / chunks, 0, k, packedB, q0 * k * NR);
       } else if (packedA != null) {
@@ -229,6 +250,16 @@ final class VectorGemm {
         boolean fromZero = kb == 0 && !accumulate;
         int p0 = kStart(kb);
         int kc = kStart(kb + 1) - p0;
+        float[] pb = packedB;
+        int bFirst = p0 * NR;
+        int bStride = k * NR;
+        if (pb == null) {
+          // The only chunk on these columns: it packs their block of B itself, just before its tiles read it.
+          pb = ws.chunkB = Workspace.atLeast(ws.chunkB, (q1 - q0) * kc * NR);
+          GemmPacking.packB(transB, k, n, b, bOff, NR, q0, q1, p0, kc, pb, 0);
+          bFirst = -q0 * kc * NR;
+          bStride = kc * NR;
+        }
         for (int i0 = ip0 * MR; i0 < ip1 * MR && i0 < m; i0 += MC) {
           int blockPanels = Math.min(MC / MR, ip1 - i0 / MR);
           float[] pa;
@@ -245,9 +276,9 @@ final class VectorGemm {
             aStride = kc * MR;
           }
           for (int q = q0; q < q1; q++) {
-            int bBase = q * k * NR + p0 * NR;
+            int bBase = bFirst + q * bStride;
             for (int ip = 0; ip < blockPanels; ip++) {
-              tile(ws, kc, pa, aBase + ip * aStride, packedB, bBase, i0 + ip * MR, q * NR, fromZero);
+              tile(ws, kc, pa, aBase + ip * aStride, pb, bBase, i0 + ip * MR, q * NR, fromZero);
             }
           }
         }

@@ -12,11 +12,11 @@ import java.util.Arrays;
  *
  * <p>Work is split into a grid of chunks over rows and columns of C, never over the summation index. When several
  * chunks share a column of panels, B is packed whole first (and A too when several column chunks would each need
- * it), in parallel, then the chunks run; a grid of one row of chunks (always for at most
- * {@value #COLUMN_SPLIT_ROWS} rows) leaves each chunk to pack its own panels of B block by block. The number of
- * chunks grows with the multiply-adds (at least {@value #CHUNK_MACS} per chunk) and the grid is chosen from the shape
- * alone. Every element of C is summed in the same order whatever the grid, so C is bit-identical
- * for any thread count.
+ * it), in parallel, then the chunks run; a grid of one row of chunks (the grid of every product of at most
+ * {@value #COLUMN_SPLIT_ROWS} rows with a column panel per chunk) leaves each chunk to pack its own panels of B
+ * block by block. The number of chunks grows with the multiply-adds (at least {@value #CHUNK_MACS} per chunk) and
+ * the grid is chosen from the shape alone. Every element of C is summed in the same order whatever the grid, so C is
+ * bit-identical for any thread count.
  *
  * <p>References: K. Goto and R. van de Geijn, Anatomy of high-performance matrix multiplication, ACM TOMS 34 (2008).
  */
@@ -42,8 +42,8 @@ final class VectorGemm {
   /**
    * Products with at most this many rows are split by columns only, so that each chunk packs its own panels of B,
    * block by block, just before its tiles read them (from L1 or L2) instead of all of B being packed first. Two
-   * threads on the Intel Xeon of BENCHMARKS.md: 128 × 784 × 200 runs 18% faster, 256 × 784 × 200 and the
-   * 200 × 784 × 1000 weight gradient 5–10%.
+   * threads on the Intel Xeon of BENCHMARKS.md: 128 × 784 × 200 runs 17–30% faster, 256 × 784 × 200 and the
+   * 200 × 784 × 1000 weight gradient 5–20%.
    */
   static final int COLUMN_SPLIT_ROWS = 256;
   /** Multiply-adds a chunk must have: below this the hand-off to another thread costs more than it saves. */
@@ -208,24 +208,30 @@ final class VectorGemm {
       if (colChunks > 1) {
         packedA = ws.packedA = Workspace.atLeast(ws.packedA, rowPanels * k * MR);
       }
-      if (packedB != null || packedA != null) {
-        int groups = packedA == null ? 1 : chunks;
-        Parallel.forEach(chunks + groups, chunks > 1, this::pack);
+      int parts = packParts() + (packedA == null ? 0 : chunks);
+      if (parts > 0) {
+        Parallel.forEach(parts, chunks > 1, this::pack);
       }
       Parallel.forEach(chunks, chunks > 1, this::chunk);
     }
 
-    /** Packs part {@code g} of B (the first {@code chunks} parts) or of A (the rest), so packing runs in parallel. */
+    /** Parts B is packed in before the chunks run: one per chunk when B is packed whole, else none. */
+    int packParts() {
+      return packedB == null ? 0 : rowChunks * colChunks;
+    }
+
+    /**
+     * Packs part {@code g} of B (the first {@link #packParts} parts) or of A (the {@code chunks} after them), so
+     * packing runs in parallel.
+     */
     void pack(int g) {
       int chunks = rowChunks * colChunks;
-      if (g < chunks) {
-        if (packedB == null) {
-          return;
-        }
+      int bParts = packParts();
+      if (g < bParts) {
         int q0 = colPanels * g / chunks;
         GemmPacking.packB(transB, k, n, b, bOff, NR, q0, colPanels * (g + 1) / chunks, 0, k, packedB, q0 * k * NR);
       } else if (packedA != null) {
-        int h = g - chunks;
+        int h = g - bParts;
         GemmPacking.packA(transA, m, k, a, aOff, MR, 0, rowPanels * h / chunks, rowPanels * (h + 1) / chunks, 0, k,
             packedA, 0, k * MR);
       }

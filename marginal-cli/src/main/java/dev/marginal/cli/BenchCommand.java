@@ -10,12 +10,12 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure kernel and training-step speed on this machine.",
     subcommands = {BenchGemmCommand.class, BenchMlpCommand.class, BenchEstimatorsCommand.class,
-        BenchIwaeCommand.class})
+        BenchIwaeCommand.class, BenchReverseKlCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 }

@@ -6,7 +6,9 @@ import dev.marginal.tensor.Parallel;
 import picocli.CommandLine.Command;
 import java.util.List;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code marginal bench gemm}: matrix-multiply speed on the shapes a deep latent variable model meets (a 784-pixel
@@ -26,6 +28,7 @@ final class BenchGemmCommand implements Runnable {
   private static final long SEED = 0x6E6D6D;
 
   @Mixin BenchOptions options;
+  @Spec CommandSpec spec;
 
   @Option(names = "--shapes", split = ",", paramLabel = "MxNxK",
       description = "Multiply shapes to time instead of the defaults, comma-separated, e.g. 128x784x200.")
@@ -48,7 +51,7 @@ final class BenchGemmCommand implements Runnable {
       gemmRow(table, kernels, s[0], s[1], s[2]);
     }
     if (gemmOnly) {
-      table.print(System.out, options.json);
+      table.print(spec.commandLine().getOut(), options.json);
       return;
     }
     elementwiseRow(table, "tanh", (k, x, y) -> k.tanh(x, 0, y, 0, x.length), false);
@@ -56,7 +59,7 @@ final class BenchGemmCommand implements Runnable {
     elementwiseRow(table, "log", (k, x, y) -> k.log(x, 0, y, 0, x.length), true);
     elementwiseRow(table, "sigmoid", (k, x, y) -> k.sigmoid(x, 0, y, 0, x.length), false);
     elementwiseRow(table, "softplus", (k, x, y) -> k.softplus(x, 0, y, 0, x.length), false);
-    table.print(System.out, options.json);
+    table.print(spec.commandLine().getOut(), options.json);
   }
 
   /** {@code MxNxK} strings as {m, n, k}. */

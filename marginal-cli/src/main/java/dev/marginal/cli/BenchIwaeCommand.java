@@ -4,7 +4,9 @@ import dev.marginal.models.DeepLvm;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code marginal bench iwae}: deep-LVM training throughput (examples/s) with IWAE K at batch 20 and evaluation
@@ -15,6 +17,7 @@ import picocli.CommandLine.Option;
     description = "Time IWAE training (batch 20) and evaluation (one image) on the 784-200-200-50 model.")
 final class BenchIwaeCommand implements Runnable {
   @Mixin BenchOptions options;
+  @Spec CommandSpec spec;
 
   @Option(names = "--train-k", split = ",", paramLabel = "K", defaultValue = "5,50",
       description = "IWAE sample counts of the training workloads, comma-separated; 0 for none (default: ${DEFAULT-VALUE}).")
@@ -42,6 +45,6 @@ final class BenchIwaeCommand implements Runnable {
     for (int k : evalK.stream().filter(v -> v > 0).toList()) {
       IwaeWorkloads.evaluationRow(table, image, k, options.repeats);
     }
-    table.print(System.out, options.json);
+    table.print(spec.commandLine().getOut(), options.json);
   }
 }

@@ -10,6 +10,8 @@ import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code marginal bench mlp}: one forward and backward pass of a 784-200-200-50 encoder and a 50-200-200-784 decoder
@@ -24,6 +26,7 @@ final class BenchMlpCommand implements Runnable {
   static final int[] DECODER = {50, 200, 200, 784};
 
   @Mixin BenchOptions options;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -56,7 +59,7 @@ final class BenchMlpCommand implements Runnable {
     row.put("median_ms", BenchTiming.median(nanos) / 1e6);
     row.put("gemm_gflops", 6.0 * macs / nanos[0]);
     overhead(table);
-    table.print(System.out, options.json);
+    table.print(spec.commandLine().getOut(), options.json);
   }
 
   /** Forward and backward of {@code tanh(a·b)} on two [32, 8] variables: two primitives per call. */

@@ -1,6 +1,6 @@
 package dev.marginal.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +23,7 @@ final class BenchTable {
     return row;
   }
 
-  void print(PrintStream out, boolean json) {
+  void print(PrintWriter out, boolean json) {
     if (json) {
       printJson(out);
     } else {
@@ -38,7 +38,7 @@ final class BenchTable {
     return String.valueOf(v);
   }
 
-  private static void printTable(PrintStream out, String name, List<Map<String, Object>> rows) {
+  private static void printTable(PrintWriter out, String name, List<Map<String, Object>> rows) {
     List<String> cols = new ArrayList<>(rows.get(0).keySet());
     int[] width = new int[cols.size()];
     for (int c = 0; c < cols.size(); c++) {
@@ -63,7 +63,7 @@ final class BenchTable {
     out.println();
   }
 
-  private void printJson(PrintStream out) {
+  private void printJson(PrintWriter out) {
     StringBuilder sb = new StringBuilder("{");
     String sectionSep = "";
     for (Map.Entry<String, List<Map<String, Object>>> section : sections.entrySet()) {

@@ -15,7 +15,8 @@ MARGINAL = os.path.join(ROOT, "bin", "marginal")
 SHAPES = "5000x200x784,1024x1024x1024,1000x200x784,256x784x200,128x784x200,20x784x200,20x200x784"
 LARGE = {"5000x200x784", "1024x1024x1024"}
 # Targets as ratios (marginal / reference, or two threads / one).
-TARGETS = {"gemm_large": 1.0, "gemm_small": 0.9, "train_5": 2.5, "train_50": 2.0, "eval_5000": 2.0, "scaling": 1.85}
+TARGETS = {"gemm_large": 1.0, "gemm_small": 0.9, "train_5": 2.5, "train_50": 2.0, "eval_5000": 2.0, "scaling": 1.85,
+           "reverse_kl": 1.0}
 # Environment settings that can slow OpenBLAS down (a wrong core type halves it); unset for the references.
 UNSET_FOR_REFERENCE = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
@@ -89,7 +90,7 @@ def main():
     p.add_argument("--repeats", type=int, default=5, help="timed batches per workload and process (default 5)")
     p.add_argument("--python", default="/usr/bin/python3", help="interpreter with numpy and torch")
     p.add_argument("--jar", help="run this marginal jar instead of building the worktree's")
-    p.add_argument("--skip", default="", help="comma-separated parts to skip: gemm,iwae,scaling")
+    p.add_argument("--skip", default="", help="comma-separated parts to skip: gemm,iwae,funnel,scaling")
     args = p.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     t = args.threads
@@ -113,10 +114,12 @@ def main():
     else:
         print(f"numpy: not found for {args.python}; the GEMM comparison is skipped (apt-get install python3-numpy)")
     if not have_torch:
-        print(f"torch: not found for {args.python}; the IWAE comparison is skipped (apt-get install python3-torch)")
+        print(f"torch: not found for {args.python}; the IWAE and funnel comparisons are skipped "
+              "(apt-get install python3-torch)")
     sys.stdout.flush()
 
     g_ours, g_ref, tr_ours, tr_ref, ev_ours, ev_ref, one, two = {}, {}, {}, {}, {}, {}, {}, {}
+    rk_ours, rk_ref = [], []
     torch_info = None
     winners = {}
     for r in range(args.rounds):
@@ -158,6 +161,18 @@ def main():
                 for (kind, k), (v, label) in best.items():
                     (tr_ref if kind == "train" else ev_ref).setdefault(k, []).append(v)
                     winners.setdefault((kind, k), []).append(label)
+        if "funnel" not in skip:
+            rk_ours.append(marginal(args, t, "reverse-kl")["reverse-kl"][0]["best_ms_per_iter"])
+            if have_torch:
+                best = (float("inf"), "")
+                for label, threads, passive in reference_settings(t):
+                    ref = run_json([args.python, "funnel_torch.py", "--threads", str(threads), "--repeats",
+                                    str(args.repeats)], env=reference_env(threads, passive), label="funnel_torch.py")
+                    ms = ref["reverse-kl"][0]["best_ms_per_iter"]
+                    if ms < best[0]:
+                        best = (ms, label)
+                rk_ref.append(best[0])
+                winners.setdefault(("reverse-kl", 0), []).append(best[1])
         if "scaling" not in skip and t > 1:
             for threads, into in ((1, one), (t, two)):
                 res = marginal(args, threads, "iwae", "--train-k", "50", "--eval-k", "5000")
@@ -195,6 +210,19 @@ def main():
                 ratios_line(name, ours, ev_ref[k], TARGETS[f"eval_{k}"], "img/s", winners.get(("eval", k)))
             else:
                 print(f"  {name:<34} {statistics.median(ours):>9.1f}")
+    if rk_ours:
+        # Iterations per second, so that a ratio above 1 means marginal is faster here too.
+        ours = [1e3 / ms for ms in rk_ours]
+        name = "reverse-KL iteration (iter/s)"
+        if rk_ref:
+            print(f"Reverse KL on the funnel (2-128-8 surrogate, SUMO m = 4, batch 32, both optimizers), marginal "
+                  f"({t} threads) vs the same iteration in PyTorch (funnel_torch.py), the best of "
+                  + "; ".join(label for label, _, _ in reference_settings(t)) + ":")
+            ratios_line(name, ours, [1e3 / ms for ms in rk_ref], TARGETS["reverse_kl"], "iter/s",
+                        winners.get(("reverse-kl", 0)))
+        else:
+            print(f"Reverse KL on the funnel, marginal only, {t} threads:")
+            print(f"  {name:<34} {statistics.median(ours):>9.1f}")
     if one:
         print(f"marginal, {t} threads against 1 (same round, consecutive processes):")
         ratios_line("training K=50 (examples/s)", two["train_50"], one["train_50"], TARGETS["scaling"], "ex/s")

@@ -10,15 +10,14 @@ import dev.marginal.estimators.Sumo;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
 import dev.marginal.random.RngKey;
-import dev.marginal.targets.Targets;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
-import dev.marginal.train.ReverseKlOptions;
-import dev.marginal.train.ReverseKlTrainer;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code marginal bench estimators}: time per batch of each log p(x) estimator with gradients on the funnel-sized
@@ -29,6 +28,7 @@ import picocli.CommandLine.Mixin;
     description = "Time ELBO/IWAE/SUMO with gradients, LVM training and evaluation, and a reverse-KL step.")
 final class BenchEstimatorsCommand implements Runnable {
   @Mixin BenchOptions options;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -49,8 +49,8 @@ final class BenchEstimatorsCommand implements Runnable {
     IwaeWorkloads.trainingRow(table, image, 5, options.repeats);
     IwaeWorkloads.trainingRow(table, image, 50, options.repeats);
     IwaeWorkloads.evaluationRow(table, image, 5000, Math.max(1, options.repeats / 3));
-    reverseKlRow(table);
-    table.print(System.out, options.json);
+    BenchReverseKlCommand.row(table, options.repeats);
+    table.print(spec.commandLine().getOut(), options.json);
   }
 
   private static List<LogMarginalEstimator> estimators() {
@@ -81,17 +81,4 @@ final class BenchEstimatorsCommand implements Runnable {
     row.put("best_ms", nanos[0] / 1e6);
     row.put("median_ms", BenchTiming.median(nanos) / 1e6);
   }
-
-  private void reverseKlRow(BenchTable table) {
-    var target = Targets.of("funnel");
-    ReverseKlOptions o = ReverseKlOptions.defaults();
-    ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(target, o), target, o);
-    double[] nanos = BenchTiming.nanosPerCall(trainer::step, options.repeats);
-    var row = table.row("reverse-kl");
-    row.put("workload", "funnel, 2-128-8 surrogate, SUMO m=4, batch 32, decoder+encoder steps");
-    row.put("threads", Parallel.threads());
-    row.put("best_ms_per_iter", nanos[0] / 1e6);
-    row.put("median_ms_per_iter", BenchTiming.median(nanos) / 1e6);
-  }
-
 }

@@ -15,9 +15,6 @@ import dev.marginal.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code marginal bench estimators}: time per batch of each log p(x) estimator with gradients on the funnel-sized
@@ -26,14 +23,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "estimators", mixinStandardHelpOptions = true,
     description = "Time ELBO/IWAE/SUMO with gradients, LVM training and evaluation, and a reverse-KL step.")
-final class BenchEstimatorsCommand implements Runnable {
-  @Mixin BenchOptions options;
-  @Spec CommandSpec spec;
-
+final class BenchEstimatorsCommand extends BenchWorkload {
   @Override
-  public void run() {
-    options.apply();
-    BenchTable table = new BenchTable();
+  void fill(BenchTable table) {
     DeepLvm small = DeepLvm.create(new DeepLvm.Config(2, 8, new int[] {128}, Activation.TANH,
         DeepLvm.Decoder.GAUSSIAN), RngKey.of(1), null);
     DeepLvm image = IwaeWorkloads.imageModel();
@@ -50,7 +42,6 @@ final class BenchEstimatorsCommand implements Runnable {
     IwaeWorkloads.trainingRow(table, image, 50, options.repeats);
     IwaeWorkloads.evaluationRow(table, image, 5000, Math.max(1, options.repeats / 3));
     BenchReverseKlCommand.row(table, options.repeats);
-    table.print(spec.commandLine().getOut(), options.json);
   }
 
   private static List<LogMarginalEstimator> estimators() {

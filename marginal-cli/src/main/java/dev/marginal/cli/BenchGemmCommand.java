@@ -3,12 +3,9 @@ package dev.marginal.cli;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Parallel;
-import picocli.CommandLine.Command;
 import java.util.List;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code marginal bench gemm}: matrix-multiply speed on the shapes a deep latent variable model meets (a 784-pixel
@@ -16,7 +13,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "gemm", mixinStandardHelpOptions = true,
     description = "Time matrix multiply (GFLOP/s) and tanh/exp/log/sigmoid/softplus (ns per element).")
-final class BenchGemmCommand implements Runnable {
+final class BenchGemmCommand extends BenchWorkload {
   /** {m, n, k} of each timed multiply. */
   static final int[][] SHAPES = {{5000, 200, 784}, {1024, 1024, 1024}, {128, 784, 200}};
   /** Largest dimension {@code --shapes} accepts (a 8192² float matrix is 256 MiB). */
@@ -26,9 +23,6 @@ final class BenchGemmCommand implements Runnable {
   /** Elementwise inputs are uniform on [-RANGE, RANGE] (absolute values for log). */
   static final float RANGE = 8f;
   private static final long SEED = 0x6E6D6D;
-
-  @Mixin BenchOptions options;
-  @Spec CommandSpec spec;
 
   @Option(names = "--shapes", split = ",", paramLabel = "MxNxK",
       description = "Multiply shapes to time instead of the defaults, comma-separated, e.g. 128x784x200.")
@@ -43,15 +37,12 @@ final class BenchGemmCommand implements Runnable {
   }
 
   @Override
-  public void run() {
-    options.apply();
-    BenchTable table = new BenchTable();
+  void fill(BenchTable table) {
     Kernels kernels = Kernels.get();
     for (int[] s : shapes == null ? SHAPES : parseShapes(shapes)) {
       gemmRow(table, kernels, s[0], s[1], s[2]);
     }
     if (gemmOnly) {
-      table.print(spec.commandLine().getOut(), options.json);
       return;
     }
     elementwiseRow(table, "tanh", (k, x, y) -> k.tanh(x, 0, y, 0, x.length), false);
@@ -59,7 +50,6 @@ final class BenchGemmCommand implements Runnable {
     elementwiseRow(table, "log", (k, x, y) -> k.log(x, 0, y, 0, x.length), true);
     elementwiseRow(table, "sigmoid", (k, x, y) -> k.sigmoid(x, 0, y, 0, x.length), false);
     elementwiseRow(table, "softplus", (k, x, y) -> k.softplus(x, 0, y, 0, x.length), false);
-    table.print(spec.commandLine().getOut(), options.json);
   }
 
   /** {@code MxNxK} strings as {m, n, k}. */

@@ -3,10 +3,7 @@ package dev.marginal.cli;
 import dev.marginal.models.DeepLvm;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code marginal bench iwae}: deep-LVM training throughput (examples/s) with IWAE K at batch 20 and evaluation
@@ -15,10 +12,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "iwae", mixinStandardHelpOptions = true,
     description = "Time IWAE training (batch 20) and evaluation (one image) on the 784-200-200-50 model.")
-final class BenchIwaeCommand implements Runnable {
-  @Mixin BenchOptions options;
-  @Spec CommandSpec spec;
-
+final class BenchIwaeCommand extends BenchWorkload {
   @Option(names = "--train-k", split = ",", paramLabel = "K", defaultValue = "5,50",
       description = "IWAE sample counts of the training workloads, comma-separated; 0 for none (default: ${DEFAULT-VALUE}).")
   List<Integer> trainK;
@@ -28,8 +22,7 @@ final class BenchIwaeCommand implements Runnable {
   List<Integer> evalK;
 
   @Override
-  public void run() {
-    options.apply();
+  void fill(BenchTable table) {
     for (List<Integer> ks : List.of(trainK, evalK)) {
       for (int k : ks) {
         if (k < 0) {
@@ -37,7 +30,6 @@ final class BenchIwaeCommand implements Runnable {
         }
       }
     }
-    BenchTable table = new BenchTable();
     DeepLvm image = IwaeWorkloads.imageModel();
     for (int k : trainK.stream().filter(v -> v > 0).toList()) {
       IwaeWorkloads.trainingRow(table, image, k, options.repeats);
@@ -45,6 +37,5 @@ final class BenchIwaeCommand implements Runnable {
     for (int k : evalK.stream().filter(v -> v > 0).toList()) {
       IwaeWorkloads.evaluationRow(table, image, k, options.repeats);
     }
-    table.print(spec.commandLine().getOut(), options.json);
   }
 }

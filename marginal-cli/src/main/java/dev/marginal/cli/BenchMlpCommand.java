@@ -9,9 +9,6 @@ import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code marginal bench mlp}: one forward and backward pass of a 784-200-200-50 encoder and a 50-200-200-784 decoder
@@ -20,18 +17,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "mlp", mixinStandardHelpOptions = true,
     description = "Time an MLP forward+backward step (ms) and the autodiff per-op overhead (ns).")
-final class BenchMlpCommand implements Runnable {
+final class BenchMlpCommand extends BenchWorkload {
   static final int ROWS = 5000;
   static final int[] ENCODER = {784, 200, 200, 50};
   static final int[] DECODER = {50, 200, 200, 784};
 
-  @Mixin BenchOptions options;
-  @Spec CommandSpec spec;
-
   @Override
-  public void run() {
-    options.apply();
-    BenchTable table = new BenchTable();
+  void fill(BenchTable table) {
     RngKey key = RngKey.of(7);
     Mlp enc = Mlp.create("encoder", ENCODER, Activation.TANH, key.foldIn(1));
     Mlp dec = Mlp.create("decoder", DECODER, Activation.TANH, key.foldIn(2));
@@ -59,7 +51,6 @@ final class BenchMlpCommand implements Runnable {
     row.put("median_ms", BenchTiming.median(nanos) / 1e6);
     row.put("gemm_gflops", 6.0 * macs / nanos[0]);
     overhead(table);
-    table.print(spec.commandLine().getOut(), options.json);
   }
 
   /** Forward and backward of {@code tanh(a·b)} on two [32, 8] variables: two primitives per call. */

@@ -5,9 +5,6 @@ import dev.marginal.tensor.Parallel;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlTrainer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code marginal bench reverse-kl}: milliseconds per reverse-KL iteration on the funnel with the default options
@@ -16,16 +13,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "reverse-kl", mixinStandardHelpOptions = true,
     description = "Time one reverse-KL iteration on the funnel (2-128-8 surrogate, SUMO m = 4, batch 32).")
-final class BenchReverseKlCommand implements Runnable {
-  @Mixin BenchOptions options;
-  @Spec CommandSpec spec;
-
+final class BenchReverseKlCommand extends BenchWorkload {
   @Override
-  public void run() {
-    options.apply();
-    BenchTable table = new BenchTable();
+  void fill(BenchTable table) {
     row(table, options.repeats);
-    table.print(spec.commandLine().getOut(), options.json);
   }
 
   /** Adds the row {@code reverse-kl}: best and median milliseconds per iteration of a fresh funnel run. */

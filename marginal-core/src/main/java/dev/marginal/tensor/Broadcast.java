@@ -33,6 +33,16 @@ final class Broadcast {
       throw new IllegalArgumentException("cannot broadcast " + Shape.str(x.shape) + " to " + Shape.str(target));
     }
     float[] out = BufferPool.uninitialized(Shape.size(shape));
+    if (repeatsAlongLastAxis(x.shape, shape)) {
+      // One value per row, repeated along the last axis (the gradient of a row sum): rows in fixed chunks.
+      int width = shape[shape.length - 1];
+      Parallel.forRanges(x.data.length, Math.max(1, Elementwise.CHUNK / Math.max(1, width)), (r0, r1) -> {
+        for (int r = r0; r < r1; r++) {
+          Arrays.fill(out, r * width, (r + 1) * width, x.data[r]);
+        }
+      });
+      return new Tensor(out, shape.clone());
+    }
     int[] sx = strides(x.shape, shape);
     iterate(shape, sx, new int[shape.length], (ao, as, bo, bs, oo, n) -> {
       if (as == 1) {
@@ -54,6 +64,20 @@ final class Broadcast {
       out[i] = m.data[i] != 0f ? x.data[i] : y.data[i];
     }
     return new Tensor(out, shape);
+  }
+
+  /** Whether {@code s} is {@code target} with its last axis, of more than one element, reduced to 1. */
+  private static boolean repeatsAlongLastAxis(int[] s, int[] target) {
+    int last = target.length - 1;
+    if (s.length != target.length || last < 0 || s[last] != 1 || target[last] <= 1) {
+      return false;
+    }
+    for (int i = 0; i < last; i++) {
+      if (s[i] != target[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Strides of {@code s} (right-aligned) in the coordinates of {@code out}; 0 where broadcast. */

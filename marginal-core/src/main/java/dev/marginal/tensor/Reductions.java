@@ -136,6 +136,9 @@ final class Reductions {
     return arg;
   }
 
+  /** Exponentials (tens of nanoseconds each) per parallel chunk of a log-sum-exp. */
+  static final int LOG_SUM_EXP_CHUNK = 512;
+
   /**
    * log Σ exp over an axis. The max is subtracted first (and not differentiated); when every input is −∞ the
    * result is −∞, not NaN; +∞ anywhere gives +∞.
@@ -145,24 +148,25 @@ final class Reductions {
     int len = x.shape[axis];
     int inner = Shape.prod(x.shape, axis + 1, x.shape.length);
     float[] out = new float[outer * inner];
-    for (int o = 0; o < outer; o++) {
-      for (int i = 0; i < inner; i++) {
-        int base = o * len * inner + i;
+    // Each line is independent: lines in fixed groups of about LOG_SUM_EXP_CHUNK exponentials on the kernel threads.
+    Parallel.forRanges(outer * inner, Math.max(1, LOG_SUM_EXP_CHUNK / Math.max(1, len)), (t0, t1) -> {
+      for (int t = t0; t < t1; t++) {
+        int base = t / inner * len * inner + t % inner;
         double m = Double.NEGATIVE_INFINITY;
         for (int l = 0; l < len; l++) {
           m = Math.max(m, x.data[base + l * inner]);
         }
         if (m == Double.NEGATIVE_INFINITY || m == Double.POSITIVE_INFINITY || Double.isNaN(m)) {
-          out[o * inner + i] = (float) m;
+          out[t] = (float) m;
           continue;
         }
         double s = 0;
         for (int l = 0; l < len; l++) {
           s += StrictMath.exp(x.data[base + l * inner] - m);
         }
-        out[o * inner + i] = (float) (m + StrictMath.log(s));
+        out[t] = (float) (m + StrictMath.log(s));
       }
-    }
+    });
     return new Tensor(out, Shape.reduce(x.shape, axis, keepDims));
   }
 

@@ -50,6 +50,39 @@ class ChunkedRulesTest {
     onEveryThreadCount(expected, () -> Rules.scatterAdd(g, index, new int[] {outRows, COLS}));
   }
 
+  /** The softmax-weighted gradient of each line's log-sum-exp, contiguous lines and strided ones. */
+  @Test
+  void logSumExpGradIsEachLinesOwnSoftmax() {
+    float[] xd = x.buffer();
+    float[] gRows = java.util.Arrays.copyOf(g.buffer(), ROWS);
+    float[] rows = new float[ROWS * COLS];
+    for (int r = 0; r < ROWS; r++) {
+      softmaxTimes(gRows[r], xd, r * COLS, 1, COLS, rows);
+    }
+    onEveryThreadCount(rows, () -> Rules.logSumExpGrad(Tensor.wrap(gRows, ROWS), x, -1));
+    Tensor tall = Tensor.wrap(xd, COLS, ROWS);
+    float[] columns = new float[ROWS * COLS];
+    for (int c = 0; c < ROWS; c++) {
+      softmaxTimes(gRows[c], xd, c, ROWS, COLS, columns);
+    }
+    onEveryThreadCount(columns, () -> Rules.logSumExpGrad(Tensor.wrap(gRows, ROWS), tall, 0));
+  }
+
+  /** {@code gi · softmax} of one line, each exponential computed where it is used. */
+  private static void softmaxTimes(float gi, float[] v, int base, int stride, int len, float[] out) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (int l = 0; l < len; l++) {
+      m = Math.max(m, v[base + l * stride]);
+    }
+    double s = 0;
+    for (int l = 0; l < len; l++) {
+      s += StrictMath.exp(v[base + l * stride] - m);
+    }
+    for (int l = 0; l < len; l++) {
+      out[base + l * stride] = (float) (gi / s * StrictMath.exp(v[base + l * stride] - m));
+    }
+  }
+
   private static void onEveryThreadCount(float[] expected, Supplier<Tensor> op) {
     for (int threads : new int[] {1, 2, 3}) {
       Tensor out = Parallel.withThreads(threads, op);

@@ -71,6 +71,50 @@ class ChunkedKernelsTest {
     assertThrows(IndexOutOfBoundsException.class, () -> Parallel.withThreads(2, () -> a.gather(bad)));
   }
 
+  /** Log-sum-exp of each line, along the rows' axis (contiguous lines) and down the columns (strided ones). */
+  @Test
+  void logSumExpIsEachLinesOwn() {
+    float[] x = a.buffer();
+    assertTrue(ROWS > 2 * Reductions.LOG_SUM_EXP_CHUNK / COLS, "several chunks of lines");
+    float[] rows = new float[ROWS];
+    for (int r = 0; r < ROWS; r++) {
+      rows[r] = logSumExp(x, r * COLS, 1, COLS);
+    }
+    onEveryThreadCount(rows, () -> a.logSumExp(-1, false));
+    Tensor tall = Tensor.wrap(x, COLS, ROWS);
+    float[] columns = new float[ROWS];
+    for (int c = 0; c < ROWS; c++) {
+      columns[c] = logSumExp(x, c, ROWS, COLS);
+    }
+    onEveryThreadCount(columns, () -> tall.logSumExp(0, false));
+  }
+
+  private static float logSumExp(float[] x, int base, int stride, int len) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (int l = 0; l < len; l++) {
+      m = Math.max(m, x[base + l * stride]);
+    }
+    double s = 0;
+    for (int l = 0; l < len; l++) {
+      s += StrictMath.exp(x[base + l * stride] - m);
+    }
+    return (float) (m + StrictMath.log(s));
+  }
+
+  /** One value per row repeated along the last axis (a row sum's gradient). */
+  @Test
+  void broadcastAlongTheLastAxisRepeatsEachRow() {
+    float[] x = a.buffer();
+    Tensor column = Tensor.wrap(java.util.Arrays.copyOf(x, ROWS), ROWS, 1);
+    float[] expected = new float[ROWS * COLS];
+    for (int r = 0; r < ROWS; r++) {
+      for (int c = 0; c < COLS; c++) {
+        expected[r * COLS + c] = x[r];
+      }
+    }
+    onEveryThreadCount(expected, () -> column.broadcastTo(ROWS, COLS));
+  }
+
   private static void onEveryThreadCount(float[] expected, Supplier<Tensor> op) {
     for (int threads : new int[] {1, 2, 3}) {
       Tensor out = Parallel.withThreads(threads, op);

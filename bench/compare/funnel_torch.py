@@ -16,7 +16,7 @@ import sys
 
 import torch
 
-from timing import median, seconds_per_call
+from timing import median, positive_int, seconds_per_call
 
 LOG_2PI = math.log(2 * math.pi)
 LOG_VAR_BOUND = 20.0
@@ -171,8 +171,8 @@ def check():
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--threads", type=positive_int, default=1)
+    p.add_argument("--repeats", type=positive_int, default=5)
     p.add_argument("--check", action="store_true", help="check the SUMO estimator against IWAE and exit")
     args = p.parse_args()
     torch.set_num_threads(args.threads)

@@ -7,13 +7,13 @@ import sys
 import numpy as np
 
 import blas_info
-from timing import median, seconds_per_call
+from timing import median, positive_int, seconds_per_call
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--shapes", required=True, help="MxNxK,...")
-    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--repeats", type=positive_int, default=5)
     args = p.parse_args()
     rng = np.random.default_rng(1)
     rows = []

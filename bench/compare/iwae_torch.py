@@ -9,7 +9,7 @@ import sys
 import torch
 import torch.nn.functional as F
 
-from timing import median, seconds_per_call
+from timing import median, positive_int, seconds_per_call
 
 LOG_2PI = math.log(2 * math.pi)
 BATCH = 20
@@ -71,10 +71,10 @@ def evaluation(model, x, k, repeats):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--threads", type=positive_int, required=True)
     p.add_argument("--train-k", default="5,50")
     p.add_argument("--eval-k", default="5000")
-    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--repeats", type=positive_int, default=5)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)

@@ -1,6 +1,7 @@
 """The timing method of `marginal bench` (BenchTiming.java), for the reference workloads: a warm-up of at least one
 second and three calls, continued in 100 ms windows while a window is still more than 5% faster than the best before
 it (at most 15 s), then `repeats` timed batches of at least 100 ms each; seconds per call, sorted."""
+import argparse
 import time
 
 WARMUP_S = 1.0
@@ -38,3 +39,14 @@ def seconds_per_call(body, repeats):
 def median(xs):
     n = len(xs)
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def positive_int(text):
+    """An argparse type: a whole number of at least 1, or a one-line usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value

@@ -54,11 +54,19 @@ final class EvaluationSamples {
     Parallel.forEach(blocks, blocks > 1, blk -> {
       int t0 = blk * ROWS;
       int t1 = Math.min(total, t0 + ROWS);
-      float[] eps = new float[d];
-      for (int t = t0; t < t1; t++) {
+      float[] eps = new float[(t1 - t0) * d];
+      for (int t = t0; t < t1; ) {
+        // A run of rows of one point is one slice of its stream: drawn in one call.
         int i = rows[t];
-        Samplers.normals(noiseKeys[i], (long) (t - start[i]) * d, eps, 0, d);
-        logQ[t] = row(loc, scale, i * d, eps, d, z, t * d, logScaleSums[i]);
+        int end = t + 1;
+        while (end < t1 && rows[end] == i) {
+          end++;
+        }
+        Samplers.normals(noiseKeys[i], (long) (t - start[i]) * d, eps, 0, (end - t) * d);
+        for (int u = t; u < end; u++) {
+          logQ[u] = row(loc, scale, i * d, eps, (u - t) * d, d, z, u * d, logScaleSums[i]);
+        }
+        t = end;
       }
     });
     Var zv = tape.constant(Tensor.wrap(z, total, d));
@@ -69,12 +77,13 @@ final class EvaluationSamples {
   }
 
   /** One sample row: writes z and returns log q, exactly as {@code DiagNormal.sampleAndLogProb} computes them. */
-  private static float row(float[] loc, float[] scale, int q0, float[] eps, int d, float[] z, int z0,
+  private static float row(float[] loc, float[] scale, int q0, float[] eps, int e0, int d, float[] z, int z0,
       float logScaleSum) {
     double s = 0;
     for (int j = 0; j < d; j++) {
-      z[z0 + j] = loc[q0 + j] + scale[q0 + j] * eps[j];
-      s += (double) eps[j] * eps[j];
+      float e = eps[e0 + j];
+      z[z0 + j] = loc[q0 + j] + scale[q0 + j] * e;
+      s += (double) e * e;
     }
     float quad = (float) (-0.5 * s - d * 0.5 * LogSpace.LOG_2PI);
     return -logScaleSum + quad;

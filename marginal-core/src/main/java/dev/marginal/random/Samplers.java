@@ -1,11 +1,14 @@
 package dev.marginal.random;
 
+import dev.marginal.tensor.Kernels;
+
 /**
  * Counter-based bulk samplers over a key's stream. Element {@code i} depends only on the key and {@code i}, so
  * results are identical however the work is split.
  */
 public final class Samplers {
-  private static final double TWO_PI = 2 * Math.PI;
+  /** Box–Muller pairs transformed per call of the kernel. */
+  private static final int PAIRS_PER_BLOCK = 256;
 
   private Samplers() {}
 
@@ -35,7 +38,8 @@ public final class Samplers {
 
   /**
    * Fills {@code out[off .. off+n)} with standard normals by the Box–Muller transform: normals {@code 2j} and
-   * {@code 2j+1} come from stream values {@code 2j} and {@code 2j+1}. {@code 1 − u} keeps the log finite.
+   * {@code 2j+1} come from stream values {@code 2j} and {@code 2j+1}. {@code 1 − u} keeps the log finite. The
+   * logarithm, cosine and sine are {@link StrictMath}'s, bit for bit ({@link Kernels#boxMuller}), on every processor.
    */
   public static void normals(RngKey key, float[] out, int off, int n) {
     normals(key, 0, out, off, n);
@@ -49,31 +53,44 @@ public final class Samplers {
   public static void normals(RngKey key, long first, float[] out, int off, int n) {
     long s = RngKey.mix(key.state());
     long end = first + n;
-    for (long j = first >> 1; 2 * j < end; j++) {
-      double u1 = 1.0 - RngKey.toUnit(RngKey.mix(s + (2L * j + 1) * RngKey.GAMMA));
-      double u2 = RngKey.toUnit(RngKey.mix(s + (2L * j + 2) * RngKey.GAMMA));
-      double r = Math.sqrt(-2.0 * StrictMath.log(u1));
-      double t = TWO_PI * u2;
-      if (2 * j >= first) {
-        out[off + (int) (2 * j - first)] = (float) (r * StrictMath.cos(t));
+    int block = (int) Math.min(PAIRS_PER_BLOCK, (end + 1) / 2 - (first >> 1));
+    if (block <= 0) {
+      return;
+    }
+    double[] u1 = new double[block];
+    double[] u2 = new double[block];
+    double[] z = new double[2 * block];
+    for (long j0 = first >> 1; 2 * j0 < end; j0 += block) {
+      int pairs = (int) Math.min(block, (end + 1) / 2 - j0);
+      for (int q = 0; q < pairs; q++) {
+        long j = j0 + q;
+        u1[q] = 1.0 - RngKey.toUnit(RngKey.mix(s + (2L * j + 1) * RngKey.GAMMA));
+        u2[q] = RngKey.toUnit(RngKey.mix(s + (2L * j + 2) * RngKey.GAMMA));
       }
-      if (2 * j + 1 < end) {
-        out[off + (int) (2 * j + 1 - first)] = (float) (r * StrictMath.sin(t));
+      Kernels.get().boxMuller(u1, u2, pairs, z);
+      // Normals 2·j0 … of the block, less those before first or from end on.
+      long from = Math.max(2 * j0, first);
+      long to = Math.min(2 * (j0 + pairs), end);
+      for (long v = from; v < to; v++) {
+        out[off + (int) (v - first)] = (float) z[(int) (v - 2 * j0)];
       }
     }
   }
 
   /** Double-precision variant of {@link #normals(RngKey, float[], int, int)}; the same stream. */
   public static void normals(RngKey key, double[] out, int off, int n) {
-    for (int j = 0; 2 * j < n; j++) {
-      double u1 = 1.0 - RngKey.toUnit(key.bits(2L * j));
-      double u2 = RngKey.toUnit(key.bits(2L * j + 1));
-      double r = Math.sqrt(-2.0 * StrictMath.log(u1));
-      double t = TWO_PI * u2;
-      out[off + 2 * j] = r * StrictMath.cos(t);
-      if (2 * j + 1 < n) {
-        out[off + 2 * j + 1] = r * StrictMath.sin(t);
+    int block = Math.min(PAIRS_PER_BLOCK, (n + 1) / 2);
+    double[] u1 = new double[block];
+    double[] u2 = new double[block];
+    double[] z = new double[2 * block];
+    for (int j0 = 0; 2 * j0 < n; j0 += block) {
+      int pairs = Math.min(block, (n + 1) / 2 - j0);
+      for (int q = 0; q < pairs; q++) {
+        u1[q] = 1.0 - RngKey.toUnit(key.bits(2L * (j0 + q)));
+        u2[q] = RngKey.toUnit(key.bits(2L * (j0 + q) + 1));
       }
+      Kernels.get().boxMuller(u1, u2, pairs, z);
+      System.arraycopy(z, 0, out, off + 2 * j0, Math.min(2 * pairs, n - 2 * j0));
     }
   }
 

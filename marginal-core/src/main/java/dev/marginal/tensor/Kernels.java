@@ -44,6 +44,17 @@ public interface Kernels {
   void softplus(float[] x, int xOff, float[] y, int yOff, int n);
 
   /**
+   * The Box–Muller transform of {@code pairs} pairs of uniforms: with {@code r = sqrt(−2·log u1[i])} and
+   * {@code t = 2π·u2[i]} (the product rounded to double), {@code z[2i] = r·cos t} and {@code z[2i+1] = r·sin t}, the
+   * logarithm, cosine and sine being {@link StrictMath}'s bit for bit, so every implementation gives the same bits.
+   *
+   * @param u1 in {@code (0, 1]}
+   * @param u2 in {@code [0, 1)}
+   * @param z at least {@code 2·pairs} long
+   */
+  void boxMuller(double[] u1, double[] u2, int pairs, double[] z);
+
+  /**
    * Column sums of a row-major {@code [rows, width]} block for the columns {@code [from, to)}:
    * {@code out[j] = (float) Σ_r x[r·width + j]}, each column summed over the rows in order in double (so every
    * implementation gives the same bits).

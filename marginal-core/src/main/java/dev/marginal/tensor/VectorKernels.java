@@ -40,6 +40,11 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void boxMuller(double[] u1, double[] u2, int pairs, double[] z) {
+    VectorBoxMuller.boxMuller(u1, u2, pairs, z);
+  }
+
+  @Override
   public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
     for (int i = 0; i < n; i += BLOCK) {
       tanhBlock(x, xOff + i, y, yOff + i, Math.min(BLOCK, n - i));

@@ -122,6 +122,23 @@ class RngKeyTest {
   }
 
   @Test
+  void longNormalSlicesAcrossTheSamplersBlocksAreTheWholeStreamsValues() {
+    // Normals are transformed 512 at a time, eight or sixteen to a vector: slices that start and end anywhere in
+    // and across those blocks.
+    RngKey key = RngKey.of(8);
+    float[] whole = key.normals(3000);
+    int[] firsts = {0, 1, 7, 15, 17, 255, 510, 511, 512, 513, 1023, 1024, 1500};
+    int[] lengths = {1, 2, 15, 16, 17, 33, 511, 512, 513, 1024, 1025, 1400};
+    for (int first : firsts) {
+      for (int n : lengths) {
+        float[] slice = new float[n];
+        Samplers.normals(key, first, slice, 0, n);
+        assertArrayEquals(Arrays.copyOfRange(whole, first, first + n), slice, "slice from " + first + " of " + n);
+      }
+    }
+  }
+
+  @Test
   void normalSlicesAreTheWholeStreamsValuesIncludingHalfPairs() {
     RngKey key = RngKey.of(7);
     float[] whole = key.normals(23);

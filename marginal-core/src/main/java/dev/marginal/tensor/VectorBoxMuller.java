@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A lane whose argument takes a path of the scalar code not written out here (the logarithm near 1, the sine and
  * cosine near π/2, π, 3π/2 and 2π, and anything outside {@code (0, 1]} and {@code [0, 2π)}) is recomputed by
- * {@link Fdlibm} itself: about one lane in half a million.
+ * {@link Fdlibm} itself: about one lane in half a million. fdlibm's coefficients and notice: see {@link Fdlibm}.
  */
 final class VectorBoxMuller {
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;

@@ -70,9 +70,10 @@ public final class Parameter {
     }
   }
 
-  void accumulateGrad(float[] g) {
+  /** Adds elements {@code [from, to)} of {@code g} into the gradient. */
+  void accumulateGrad(float[] g, int from, int to) {
     float[] acc = gradBuffer();
-    for (int i = 0; i < acc.length; i++) {
+    for (int i = from; i < to; i++) {
       acc[i] += g[i];
     }
   }

@@ -3,6 +3,7 @@ package dev.marginal.autodiff;
 import dev.marginal.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Records primitives for reverse-mode differentiation. Nodes are appended in creation order, which is already a
@@ -144,6 +145,7 @@ public final class Tape {
       return;
     }
     out.accumulate(seed);
+    List<Var> leaves = new ArrayList<>();
     for (int i = out.index; i >= 0; i--) {
       Var v = nodes.get(i);
       if (v.grad == null) {
@@ -152,10 +154,46 @@ public final class Tape {
       if (v.rule != null) {
         v.rule.apply(Tensor.wrapLike(v.grad, v.value()));
       } else if (v.parameter != null && (only == null || only.contains(v.parameter))) {
-        v.parameter.accumulateGrad(v.grad);
+        leaves.add(v);
       }
     }
+    addIntoParameters(leaves);
   }
+
+  /** Elements of a parameter's gradient added per unit of parallel work. */
+  static final int ADD_CHUNK = 1 << 14;
+  /** Below this many elements in all, the gradients are added on the calling thread alone. */
+  static final long PARALLEL_ADD = 1 << 16;
+
+  /**
+   * Adds each watched leaf's gradient into its parameter, in chunks of elements on the kernel threads: a deep LVM's
+   * 424,000 parameters took about 0.1 ms of every training step on one thread. A parameter watched by several leaves
+   * gets their gradients in the order of the sweep, element by element as before, so the sums are the same bits.
+   */
+  private static void addIntoParameters(List<Var> leaves) {
+    java.util.Map<Parameter, List<float[]>> byParameter = new java.util.LinkedHashMap<>();
+    long total = 0;
+    for (Var v : leaves) {
+      byParameter.computeIfAbsent(v.parameter, p -> new ArrayList<>()).add(v.grad);
+      total += v.grad.length;
+    }
+    List<AddChunk> chunks = new ArrayList<>();
+    for (java.util.Map.Entry<Parameter, List<float[]>> e : byParameter.entrySet()) {
+      int n = e.getKey().size();
+      for (int from = 0; from < n; from += ADD_CHUNK) {
+        chunks.add(new AddChunk(e.getKey(), e.getValue(), from, Math.min(n, from + ADD_CHUNK)));
+      }
+    }
+    dev.marginal.tensor.Parallel.forEach(chunks.size(), total >= PARALLEL_ADD, c -> {
+      AddChunk chunk = chunks.get(c);
+      for (float[] g : chunk.grads()) {
+        chunk.parameter().accumulateGrad(g, chunk.from(), chunk.to());
+      }
+    });
+  }
+
+  /** Elements {@code [from, to)} of one parameter, and the gradients to add into them in order. */
+  private record AddChunk(Parameter parameter, List<float[]> grads, int from, int to) {}
 
   /**
    * Whether a sweep restricted to {@code only} needs the gradient of {@code v}: the inputs come earlier on the tape,

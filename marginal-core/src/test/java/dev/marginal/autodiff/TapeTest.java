@@ -96,6 +96,43 @@ class TapeTest {
   }
 
   @Test
+  void largeParametersAddTheirLeavesInSweepOrderOnAnyThreadCount() {
+    // 75,000 elements in chunks of 16,384 on the kernel threads: each element must still be
+    // ((earlier sweeps + later leaf) + earlier leaf), in that order, which rounding tells apart from any other.
+    int n = 75_000;
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    float[] c1 = new float[n];
+    float[] c2 = new float[n];
+    float[] before = new float[n];
+    for (int i = 0; i < n; i++) {
+      c1[i] = (float) r.nextDouble(-1, 1);
+      c2[i] = (float) r.nextDouble(-1e3, 1e3);
+      before[i] = (float) r.nextDouble(-1e-3, 1e-3);
+    }
+    float[] expected = new float[n];
+    int orderMatters = 0;
+    for (int i = 0; i < n; i++) {
+      expected[i] = (before[i] + c2[i]) + c1[i];
+      if (expected[i] != (before[i] + c1[i]) + c2[i]) {
+        orderMatters++;
+      }
+    }
+    assertTrue(orderMatters > 1000, "the test needs sums whose order shows: " + orderMatters);
+    for (int threads = 1; threads <= 3; threads++) {
+      Parameter w = new Parameter("w", Tensor.zeros(n));
+      System.arraycopy(before, 0, w.gradBuffer(), 0, n);
+      dev.marginal.tensor.Parallel.withThreads(threads, () -> {
+        Tape tape = new Tape();
+        Var first = tape.param(w);
+        Var second = tape.param(w);
+        tape.backward(first.mul(tape.constant(Tensor.of(c1, n))).sum()
+            .add(second.mul(tape.constant(Tensor.of(c2, n))).sum()));
+      });
+      assertArrayEquals(expected, w.grad().toArray(), 0f, threads + " thread(s)");
+    }
+  }
+
+  @Test
   void sweepingDoesNotChangeForwardValues() {
     Tape tape = new Tape();
     Var x = tape.variable(X);

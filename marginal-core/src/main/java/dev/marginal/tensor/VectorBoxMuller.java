@@ -1,5 +1,30 @@
 package dev.marginal.tensor;
 
+import static dev.marginal.tensor.Fdlibm.C1;
+import static dev.marginal.tensor.Fdlibm.C2;
+import static dev.marginal.tensor.Fdlibm.C3;
+import static dev.marginal.tensor.Fdlibm.C4;
+import static dev.marginal.tensor.Fdlibm.C5;
+import static dev.marginal.tensor.Fdlibm.C6;
+import static dev.marginal.tensor.Fdlibm.INV_PIO2;
+import static dev.marginal.tensor.Fdlibm.LG1;
+import static dev.marginal.tensor.Fdlibm.LG2;
+import static dev.marginal.tensor.Fdlibm.LG3;
+import static dev.marginal.tensor.Fdlibm.LG4;
+import static dev.marginal.tensor.Fdlibm.LG5;
+import static dev.marginal.tensor.Fdlibm.LG6;
+import static dev.marginal.tensor.Fdlibm.LG7;
+import static dev.marginal.tensor.Fdlibm.LN2_HI;
+import static dev.marginal.tensor.Fdlibm.LN2_LO;
+import static dev.marginal.tensor.Fdlibm.PIO2_1;
+import static dev.marginal.tensor.Fdlibm.PIO2_1T;
+import static dev.marginal.tensor.Fdlibm.S1;
+import static dev.marginal.tensor.Fdlibm.S2;
+import static dev.marginal.tensor.Fdlibm.S3;
+import static dev.marginal.tensor.Fdlibm.S4;
+import static dev.marginal.tensor.Fdlibm.S5;
+import static dev.marginal.tensor.Fdlibm.S6;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
@@ -21,34 +46,6 @@ final class VectorBoxMuller {
   private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
   private static final int L = D.length();
   private static final double TWO_PI = 2 * Math.PI;
-
-  private static final double LN2_HI = 6.93147180369123816490e-01;
-  private static final double LN2_LO = 1.90821492927058770002e-10;
-  private static final double LG1 = 6.666666666666735130e-01;
-  private static final double LG2 = 3.999999999940941908e-01;
-  private static final double LG3 = 2.857142874366239149e-01;
-  private static final double LG4 = 2.222219843214978396e-01;
-  private static final double LG5 = 1.818357216161805012e-01;
-  private static final double LG6 = 1.531383769920937332e-01;
-  private static final double LG7 = 1.479819860511658591e-01;
-
-  private static final double S1 = -1.66666666666666324348e-01;
-  private static final double S2 = 8.33333333332248946124e-03;
-  private static final double S3 = -1.98412698298579493134e-04;
-  private static final double S4 = 2.75573137070700676789e-06;
-  private static final double S5 = -2.50507602534068634195e-08;
-  private static final double S6 = 1.58969099521155010221e-10;
-
-  private static final double C1 = 4.16666666666666019037e-02;
-  private static final double C2 = -1.38888888888741095749e-03;
-  private static final double C3 = 2.48015872894767294178e-05;
-  private static final double C4 = -2.75573143513906633035e-07;
-  private static final double C5 = 2.08757232129817482790e-09;
-  private static final double C6 = -1.13596475577881948265e-11;
-
-  private static final double INV_PIO2 = 6.36619772367581382433e-01;
-  private static final double PIO2_1 = 1.57079632673412561417e+00;
-  private static final double PIO2_1T = 6.07710050650619224932e-11;
 
   /** {@code 2^52 + 2^11}: a small integer k in the low bits of its pattern reads as this plus k. */
   private static final double INT_BIAS = 0x1.0p52 + 2048;

@@ -28,8 +28,9 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
   /** The stream of a point key that supplies its Gaussian noise. */
   public static final long NOISE_STREAM = 0;
   /**
-   * Fewest noise values drawn per parallel group: Box–Muller through {@code StrictMath} takes tens of nanoseconds a
-   * value, so a group of this size outweighs handing it to another thread. IWAE K = 50 with batch 20 draws 50,000.
+   * Fewest noise values drawn per parallel group: Box–Muller takes about 6 ns a value ({@code Kernels.boxMuller}),
+   * so a group of this size (about 6 µs) still outweighs handing it to another thread. IWAE K = 50 with batch 20
+   * draws 50,000.
    */
   static final int NOISE_CHUNK = 1024;
   /** The stream of a point key that supplies its other random choices (for example SUMO's number of terms). */

@@ -56,7 +56,21 @@ final class Fdlibm {
       0x4043A28C, 0x40446B9C, 0x404534AC, 0x4045FDBB, 0x4046C6CB, 0x40478FDB, 0x404858EB, 0x404921FB,
   };
 
+  /** 2π as Box–Muller's angle uses it: {@code t = TWO_PI · u}, the product rounded to double. */
+  static final double TWO_PI = 2 * Math.PI;
+
   private Fdlibm() {}
+
+  /** {@link Kernels#boxMuller} for pairs {@code [from, to)}, one at a time. */
+  static void boxMuller(double[] u1, double[] u2, int from, int to, double[] z) {
+    double[] cosSin = new double[2];
+    for (int i = from; i < to; i++) {
+      double r = Math.sqrt(-2.0 * log(u1[i]));
+      sinCos(TWO_PI * u2[i], cosSin);
+      z[2 * i] = r * cosSin[0];
+      z[2 * i + 1] = r * cosSin[1];
+    }
+  }
 
   private static int high(double x) {
     return (int) (Double.doubleToRawLongBits(x) >>> 32);

@@ -83,13 +83,7 @@ final class ScalarKernels implements Kernels {
 
   @Override
   public void boxMuller(double[] u1, double[] u2, int pairs, double[] z) {
-    double[] cosSin = new double[2];
-    for (int i = 0; i < pairs; i++) {
-      double r = Math.sqrt(-2.0 * Fdlibm.log(u1[i]));
-      Fdlibm.sinCos(2 * Math.PI * u2[i], cosSin);
-      z[2 * i] = r * cosSin[0];
-      z[2 * i + 1] = r * cosSin[1];
-    }
+    Fdlibm.boxMuller(u1, u2, 0, pairs, z);
   }
 
   @Override

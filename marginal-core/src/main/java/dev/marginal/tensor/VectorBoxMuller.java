@@ -45,7 +45,6 @@ final class VectorBoxMuller {
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
   private static final int L = D.length();
-  private static final double TWO_PI = 2 * Math.PI;
 
   /** {@code 2^52 + 2^11}: a small integer k in the low bits of its pattern reads as this plus k. */
   private static final double INT_BIAS = 0x1.0p52 + 2048;
@@ -81,41 +80,30 @@ final class VectorBoxMuller {
 
   /** See {@link Kernels#boxMuller}. */
   static void boxMuller(double[] u1, double[] u2, int pairs, double[] z) {
-    double[] cs = new double[2];
     int whole = pairs - pairs % L;
     if (whole > 0) {
       Scratch scratch = SCRATCH.get().atLeast(whole);
       double[] r = scratch.r;
       double[] c = scratch.c;
       double[] s = scratch.s;
-      double[] y0 = scratch.y0;
-      double[] y1 = scratch.y1;
-      long[] quadrant = scratch.quadrant;
       long[] rare = scratch.rare;
-      java.util.Arrays.fill(rare, 0, whole, 0L);
       // Three loops, each small enough for C2 to inline all of its vector operations (one loop for all three
       // exceeds its inlining budget, and the operations left as calls box every vector); they meet in arrays.
       boolean anyRare = logLanes(u1, whole, r, rare);
-      anyRare |= reduceLanes(u2, whole, y0, y1, quadrant, rare);
-      kernelLanes(y0, y1, quadrant, whole, c, s);
+      anyRare |= reduceLanes(u2, whole, scratch.y0, scratch.y1, scratch.quadrant, rare);
+      kernelLanes(scratch.y0, scratch.y1, scratch.quadrant, whole, c, s);
       for (int i = 0; i < whole; i++) {
-        if (anyRare && rare[i] != 0) {
-          // A path the vector code leaves out: the scalar code, which every lane would have run.
-          r[i] = Math.sqrt(-2.0 * Fdlibm.log(u1[i]));
-          Fdlibm.sinCos(TWO_PI * u2[i], cs);
-          c[i] = cs[0];
-          s[i] = cs[1];
-        }
         z[2 * i] = r[i] * c[i];
         z[2 * i + 1] = r[i] * s[i];
       }
+      for (int i = 0; anyRare && i < whole; i++) {
+        if (rare[i] != 0) {
+          // A path the vector code leaves out: the scalar code, which every lane would have run.
+          Fdlibm.boxMuller(u1, u2, i, i + 1, z);
+        }
+      }
     }
-    for (int i = whole; i < pairs; i++) {
-      double rr = Math.sqrt(-2.0 * Fdlibm.log(u1[i]));
-      Fdlibm.sinCos(TWO_PI * u2[i], cs);
-      z[2 * i] = rr * cs[0];
-      z[2 * i + 1] = rr * cs[1];
-    }
+    Fdlibm.boxMuller(u1, u2, whole, pairs, z);
   }
 
   /**
@@ -179,7 +167,7 @@ final class VectorBoxMuller {
       long[] rare) {
     boolean any = false;
     for (int i = 0; i < n; i += L) {
-      DoubleVector t = DoubleVector.fromArray(D, u2, i).mul(TWO_PI);
+      DoubleVector t = DoubleVector.fromArray(D, u2, i).mul(Fdlibm.TWO_PI);
       LongVector ix = t.reinterpretAsLongs().lanewise(VectorOperators.ASHR, 32);
       // Negative, 2π and beyond, NaN; and the high words of π/2, π and 3π/2, where the reduction takes more care.
       VectorMask<Long> rareTrig = ix.compare(VectorOperators.LT, 0L)

@@ -70,7 +70,10 @@ public final class Parameter {
     }
   }
 
-  /** Adds elements {@code [from, to)} of {@code g} into the gradient. */
+  /**
+   * Adds elements {@code [from, to)} of {@code g} into the gradient. Calls for disjoint ranges may run on several
+   * threads at once only once the buffer exists ({@link #gradBuffer()}), since creating it is not synchronized.
+   */
   void accumulateGrad(float[] g, int from, int to) {
     float[] acc = gradBuffer();
     for (int i = from; i < to; i++) {

@@ -179,6 +179,9 @@ public final class Tape {
     }
     List<AddChunk> chunks = new ArrayList<>();
     for (java.util.Map.Entry<Parameter, List<float[]>> e : byParameter.entrySet()) {
+      // The gradient buffer is created here, on the calling thread: chunks that each found it missing would each
+      // create one, and all but one buffer's additions would be lost.
+      e.getKey().gradBuffer();
       int n = e.getKey().size();
       for (int from = 0; from < n; from += ADD_CHUNK) {
         chunks.add(new AddChunk(e.getKey(), e.getValue(), from, Math.min(n, from + ADD_CHUNK)));

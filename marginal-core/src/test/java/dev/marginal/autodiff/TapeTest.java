@@ -133,6 +133,27 @@ class TapeTest {
   }
 
   @Test
+  void aFirstSweepOnSeveralThreadsAddsEveryChunkOfAFreshParameter() {
+    // A parameter without a gradient buffer yet, large enough for its chunks to be added on several threads at once:
+    // every chunk must land in one buffer. (When each thread created the buffer it found missing, the chunks added
+    // into the buffers that lost the race were dropped, and the first step's gradient differed from run to run.)
+    int n = 8 * 16_384;
+    float[] c = new float[n];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    for (int i = 0; i < n; i++) {
+      c[i] = (float) r.nextDouble(-1, 1);
+    }
+    for (int round = 0; round < 40; round++) {
+      Parameter w = new Parameter("w", Tensor.zeros(n));
+      dev.marginal.tensor.Parallel.withThreads(4, () -> {
+        Tape tape = new Tape();
+        tape.backward(tape.param(w).mul(tape.constant(Tensor.of(c, n))).sum());
+      });
+      assertArrayEquals(c, w.grad().toArray(), 0f, "round " + round);
+    }
+  }
+
+  @Test
   void sweepingDoesNotChangeForwardValues() {
     Tape tape = new Tape();
     Var x = tape.variable(X);

@@ -116,6 +116,20 @@ class VectorGemmTest {
   }
 
   @Test
+  void theDirectSplitLeavesBothPartsWorkAndTheWorkerNoMoreThanHalf() {
+    int nr = GemmMicroKernel.NR;
+    int l = GemmMicroKernel.L;
+    for (int n = 2 * nr; n <= 3000; n++) {
+      int blocks = GemmDirect.firstPartBlocks(n);
+      int vectors = (n + l - 1) / l;
+      int workerVectors = blocks * nr / l;
+      assertTrue(blocks >= 1 && blocks * nr < n, "n=" + n + ": " + blocks + " blocks");
+      assertTrue(2 * workerVectors <= vectors + 1, "n=" + n + ": worker has " + workerVectors + " of " + vectors);
+      assertTrue(2 * (workerVectors + nr / l) > vectors, "n=" + n + ": one more block would still be at most half");
+    }
+  }
+
+  @Test
   void zeroSummationLengthClearsOrKeepsC() {
     float[] c = {1f, 2f, 3f, 4f};
     vector.gemm(false, false, 2, 2, 0, new float[0], 0, new float[0], 0, c, 0, true);

@@ -15,8 +15,13 @@ import java.util.function.Supplier;
  * the scalar kernels everywhere says so with {@code -Dmarginal.kernels=scalar} on the driver and the executors.
  */
 public final class ExecutorRuntime {
-  /** The JVM options executors need (Spark adds its own {@code --add-opens} flags itself). */
-  public static final String EXECUTOR_FLAGS = "--add-modules jdk.incubator.vector -Dmarginal.kernels=vector";
+  /**
+   * The JVM options executors need (Spark adds its own {@code --add-opens} flags itself). The trap limit lets the JIT
+   * compile the larger vector kernels without boxing their vectors (BENCHMARKS.md, "Processes that run several times
+   * slower"); it changes no result.
+   */
+  public static final String EXECUTOR_FLAGS =
+      "--add-modules jdk.incubator.vector -XX:PerMethodTrapLimit=10000 -Dmarginal.kernels=vector";
 
   private static volatile boolean prepared;
 

@@ -67,11 +67,11 @@ final class GemmDirect {
 
   /**
    * Blocks of {@code NR} columns in the part of a two-part split that holds the first columns and goes to a worker;
-   * the calling thread takes the other part (a job's chunk 0, which the caller starts on at once while the worker is
-   * still picking the job up, 5–40 µs into a product of an IWAE K = 5 step), with the last, narrower columns that
-   * are copied through zero-padded scratch. Counting work in vectors of columns, such a last block as one, the
-   * worker's part is the whole number of blocks nearest to half, rounding down. Before, the worker took the last
-   * columns: in a K = 5 step, the 100 × 784 × 200 product with B stored transposed kept the caller waiting about
+   * the calling thread takes the other part (a job's chunk 0, which the caller starts on at once; the worker picks
+   * the job up within a microsecond as a rule, but now and then 100 µs or more later), with the last, narrower
+   * columns that are copied through zero-padded scratch. Counting work in vectors of columns, such a last block as
+   * one, the worker's part is the whole number of blocks nearest to half, rounding down. Before, the worker took the
+   * last columns: in a K = 5 step, the 100 × 784 × 200 product with B stored transposed kept the caller waiting about
    * 120 µs (its worker copies eight more columns of B, one at a time, then pads them).
    *
    * @param n columns, at least {@code 2·NR}

@@ -18,7 +18,7 @@ public final class ExecutorRuntime {
   /**
    * The JVM options executors need (Spark adds its own {@code --add-opens} flags itself). The trap limit lets the JIT
    * compile the larger vector kernels without boxing their vectors (BENCHMARKS.md, "Processes that run several times
-   * slower"); it changes no result.
+   * slower"); it changes how the kernels are compiled, not what they compute.
    */
   public static final String EXECUTOR_FLAGS =
       "--add-modules jdk.incubator.vector -XX:PerMethodTrapLimit=10000 -Dmarginal.kernels=vector";

@@ -120,6 +120,8 @@ def main():
 
     g_ours, g_ref, tr_ours, tr_ref, ev_ours, ev_ref, one, two = {}, {}, {}, {}, {}, {}, {}, {}
     rk_ours, rk_ref = [], []
+    # Round trips of a value between marginal's two threads, measured in each process right after each workload.
+    trips = {}
     torch_info = None
     winners = {}
     for r in range(args.rounds):
@@ -144,8 +146,10 @@ def main():
             res = marginal(args, t, "iwae", "--train-k", "5,50", "--eval-k", "5000")
             for row in res["training"]:
                 tr_ours.setdefault(row["k"], []).append(row["best_examples_per_s"])
+                trips.setdefault(f"training K={row['k']}", []).append(row.get("round_trip_ns", 0))
             for row in res["evaluation"]:
                 ev_ours.setdefault(row["k"], []).append(row["best_images_per_s"])
+                trips.setdefault(f"evaluation K={row['k']}", []).append(row.get("round_trip_ns", 0))
             if have_torch:
                 best = {}
                 for label, threads, passive in reference_settings(t):
@@ -176,6 +180,9 @@ def main():
         if "scaling" not in skip and t > 1:
             for threads, into in ((1, one), (t, two)):
                 res = marginal(args, threads, "iwae", "--train-k", "50", "--eval-k", "5000")
+                if threads > 1:
+                    trips.setdefault("scaling, training K=50", []).append(
+                        res["training"][0].get("round_trip_ns", 0))
                 into.setdefault("train_50", []).append(res["training"][0]["best_examples_per_s"])
                 into.setdefault("eval_5000", []).append(res["evaluation"][0]["best_images_per_s"])
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
@@ -227,6 +234,12 @@ def main():
         print(f"marginal, {t} threads against 1 (same round, consecutive processes):")
         ratios_line("training K=50 (examples/s)", two["train_50"], one["train_50"], TARGETS["scaling"], "ex/s")
         ratios_line("evaluation K=5000 (images/s)", two["eval_5000"], one["eval_5000"], TARGETS["scaling"], "img/s")
+    if any(v for vs in trips.values() for v in vs):
+        print(f"round trip of a value between marginal's {t} threads, measured right after each workload in the same "
+              "process (`marginal bench threads`; about 55 ns where the host runs both processors on cores that share "
+              "a cache, several times that where it does not, which slows every multi-threaded step):")
+        for name, vs in trips.items():
+            print(f"  {name:<34} " + " ".join(f"{v:.0f}" for v in vs) + " ns")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure kernel and training-step speed on this machine.",
     subcommands = {BenchGemmCommand.class, BenchMlpCommand.class, BenchEstimatorsCommand.class,
-        BenchIwaeCommand.class, BenchReverseKlCommand.class})
+        BenchIwaeCommand.class, BenchReverseKlCommand.class, BenchThreadsCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -67,6 +67,16 @@ final class IwaeWorkloads {
     row.put("best_examples_per_s", BATCH / (nanos[0] / 1e9));
     row.put("median_examples_per_s", BATCH / (BenchTiming.median(nanos) / 1e9));
     row.put("caller_cpu_ms_per_step", t.cpuMedian() / 1e6);
+    row.put("round_trip_ns", roundTripNanos());
+  }
+
+  /**
+   * The median round trip of a value between two threads, measured right after a workload's timing on more than
+   * one thread ({@link BenchThreadsCommand}), else 0: about 55 ns where the host runs the two processors on cores
+   * that share a cache, several times that where it does not.
+   */
+  static double roundTripNanos() {
+    return Parallel.threads() > 1 ? BenchTiming.median(BenchThreadsCommand.roundTrips(20)) : 0;
   }
 
   /** Times IWAE K evaluation of one image per pass (encoder once, K decoder passes); adds images per second. */
@@ -86,6 +96,7 @@ final class IwaeWorkloads {
     row.put("best_images_per_s", 1 / (nanos[0] / 1e9));
     row.put("median_images_per_s", 1 / (BenchTiming.median(nanos) / 1e9));
     row.put("caller_cpu_ms_per_image", t.cpuMedian() / 1e6);
+    row.put("round_trip_ns", roundTripNanos());
   }
 
   private static List<String> columns(int d) {

@@ -1,0 +1,58 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.marginal.io.Json;
+import dev.marginal.tensor.Parallel;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code marginal bench threads}: the round trip between two threads, and its column in {@code bench iwae}. */
+class BenchThreadsCommandTest {
+  @Test
+  void printsOneRowOfRoundTrips() {
+    CliRun r = CliRun.of("bench", "threads", "--repeats", "1", "--json");
+    assertEquals(0, r.code(), r.toString());
+    Map<String, Object> out = Json.parseObject(r.out());
+    List<?> rows = (List<?>) out.get("threads");
+    assertEquals(1, rows.size(), r.out());
+    Map<?, ?> row = (Map<?, ?>) rows.get(0);
+    int windows = ((Number) row.get("windows")).intValue();
+    assertTrue(windows >= 1 && windows <= 10, r.out());
+    double best = ((Number) row.get("best_ns")).doubleValue();
+    double median = ((Number) row.get("median_ns")).doubleValue();
+    // A value that crosses between two threads and back moves a cache line twice: not under a nanosecond.
+    assertTrue(best >= 1 && best <= median, r.out());
+  }
+
+  @Test
+  void roundTripsAreSortedAndTheSecondThreadEnds() throws InterruptedException {
+    int before = echoThreads();
+    double[] nanos = BenchThreadsCommand.roundTrips(5);
+    assertTrue(nanos.length >= 1 && nanos.length <= 5);
+    for (int i = 1; i < nanos.length; i++) {
+      assertTrue(nanos[i - 1] <= nanos[i]);
+    }
+    for (int tries = 0; tries < 200 && echoThreads() > before; tries++) {
+      Thread.sleep(10);
+    }
+    assertEquals(before, echoThreads(), "the answering thread is still running");
+  }
+
+  @Test
+  void theIwaeRowsHaveNoRoundTripOnOneThread() {
+    assertEquals(0.0, Parallel.withThreads(1, IwaeWorkloads::roundTripNanos));
+  }
+
+  private static int echoThreads() {
+    int n = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("marginal-bench-echo")) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -71,6 +71,11 @@ def marginal(args, threads, *bench):
                     env=env, label="marginal bench " + bench[0])
 
 
+def round_trips(row):
+    """The round trips (before, after) of a `bench iwae` row, zeros where it has none."""
+    return (row.get("round_trip_before_ns", 0), row.get("round_trip_after_ns", 0))
+
+
 def ratios_line(name, ours, theirs, target, unit, winners=None):
     rs = [a / b for a, b in zip(ours, theirs)]
     med = statistics.median(rs)
@@ -146,10 +151,10 @@ def main():
             res = marginal(args, t, "iwae", "--train-k", "5,50", "--eval-k", "5000")
             for row in res["training"]:
                 tr_ours.setdefault(row["k"], []).append(row["best_examples_per_s"])
-                trips.setdefault(f"training K={row['k']}", []).append(row.get("round_trip_ns", 0))
+                trips.setdefault(f"training K={row['k']}", []).append(round_trips(row))
             for row in res["evaluation"]:
                 ev_ours.setdefault(row["k"], []).append(row["best_images_per_s"])
-                trips.setdefault(f"evaluation K={row['k']}", []).append(row.get("round_trip_ns", 0))
+                trips.setdefault(f"evaluation K={row['k']}", []).append(round_trips(row))
             if have_torch:
                 best = {}
                 for label, threads, passive in reference_settings(t):
@@ -181,8 +186,7 @@ def main():
             for threads, into in ((1, one), (t, two)):
                 res = marginal(args, threads, "iwae", "--train-k", "50", "--eval-k", "5000")
                 if threads > 1:
-                    trips.setdefault("scaling, training K=50", []).append(
-                        res["training"][0].get("round_trip_ns", 0))
+                    trips.setdefault("scaling, training K=50", []).append(round_trips(res["training"][0]))
                 into.setdefault("train_50", []).append(res["training"][0]["best_examples_per_s"])
                 into.setdefault("eval_5000", []).append(res["evaluation"][0]["best_images_per_s"])
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
@@ -234,12 +238,13 @@ def main():
         print(f"marginal, {t} threads against 1 (same round, consecutive processes):")
         ratios_line("training K=50 (examples/s)", two["train_50"], one["train_50"], TARGETS["scaling"], "ex/s")
         ratios_line("evaluation K=5000 (images/s)", two["eval_5000"], one["eval_5000"], TARGETS["scaling"], "img/s")
-    if any(v for vs in trips.values() for v in vs):
-        print(f"round trip of a value between marginal's {t} threads, measured right after each workload in the same "
-              "process (`marginal bench threads`; about 55 ns where the host runs both processors on cores that share "
-              "a cache, several times that where it does not, which slows every multi-threaded step):")
+    if any(v for vs in trips.values() for pair in vs for v in pair):
+        print(f"round trip of a value between marginal's {t} threads, just before / just after each workload's timed "
+              "batches, per process (`marginal bench threads`): about 55 ns where the host runs both processors on "
+              "cores that share a cache, several times that where it does not, which slows every multi-threaded step; "
+              "the host can move them within seconds, so a figure is a hint, not proof:")
         for name, vs in trips.items():
-            print(f"  {name:<34} " + " ".join(f"{v:.0f}" for v in vs) + " ns")
+            print(f"  {name:<34} " + "  ".join(f"{a:.0f}/{b:.0f}" for a, b in vs) + " ns")
 
 
 if __name__ == "__main__":

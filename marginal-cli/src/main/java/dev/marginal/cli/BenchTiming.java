@@ -48,6 +48,11 @@ final class BenchTiming {
 
   /** As {@link #nanosPerCall}, with the calling thread's CPU time per call as well. */
   static Timing timed(Runnable body, int repeats) {
+    return timed(body, repeats, () -> { });
+  }
+
+  /** As {@link #timed(Runnable, int)}, running {@code afterWarmup} once between the warm-up and the timed batches. */
+  static Timing timed(Runnable body, int repeats, Runnable afterWarmup) {
     long calls = 0;
     long start = System.nanoTime();
     while (System.nanoTime() - start < WARMUP_NANOS || calls < 3) {
@@ -68,6 +73,7 @@ final class BenchTiming {
         break;
       }
     }
+    afterWarmup.run();
     long batch = Math.max(1, (long) (MIN_BATCH_NANOS / perCall));
     ThreadMXBean cpuClock = ManagementFactory.getThreadMXBean();
     boolean cpuTimed = cpuClock.isCurrentThreadCpuTimeSupported();

@@ -52,13 +52,14 @@ final class IwaeWorkloads {
     LvmTrainer trainer = new LvmTrainer(m, o);
     int[] idx = new int[BATCH];
     long[] step = {0};
+    double[] before = {0};
     BenchTiming.Timing t = BenchTiming.timed(() -> {
       int start = (int) (step[0] * BATCH % TRAINING_ROWS);
       for (int i = 0; i < BATCH; i++) {
         idx[i] = start + i;
       }
       trainer.step(d, idx, RngKey.of(6).foldIn(step[0]++));
-    }, repeats);
+    }, repeats, () -> before[0] = roundTripNanos());
     double[] nanos = t.wall();
     var row = table.row("training");
     row.put("workload", "784-200-200-50 Bernoulli, IWAE K=" + k + ", batch " + BATCH + ", Adam");
@@ -67,13 +68,15 @@ final class IwaeWorkloads {
     row.put("best_examples_per_s", BATCH / (nanos[0] / 1e9));
     row.put("median_examples_per_s", BATCH / (BenchTiming.median(nanos) / 1e9));
     row.put("caller_cpu_ms_per_step", t.cpuMedian() / 1e6);
-    row.put("round_trip_ns", roundTripNanos());
+    row.put("round_trip_before_ns", before[0]);
+    row.put("round_trip_after_ns", roundTripNanos());
   }
 
   /**
-   * The median round trip of a value between two threads, measured right after a workload's timing on more than
-   * one thread ({@link BenchThreadsCommand}), else 0: about 55 ns where the host runs the two processors on cores
-   * that share a cache, several times that where it does not.
+   * The median round trip of a value between two threads ({@link BenchThreadsCommand}) when the kernels run on more
+   * than one, else 0: about 55 ns where the host runs the two processors on cores that share a cache, several times
+   * that where it does not. Measured just before and just after a workload's timed batches; the host can move the
+   * processors within seconds, so the two figures hint at the state the batches ran in rather than prove it.
    */
   static double roundTripNanos() {
     return Parallel.threads() > 1 ? BenchTiming.median(BenchThreadsCommand.roundTrips(20)) : 0;
@@ -83,11 +86,12 @@ final class IwaeWorkloads {
   static void evaluationRow(BenchTable table, DeepLvm m, int k, int repeats) {
     Tensor x = data(m, 1, RngKey.of(7));
     LogMarginalEstimator est = Iwae.of(k);
+    double[] before = {0};
     BenchTiming.Timing t = BenchTiming.timed(() -> {
       Tape tape = Tape.forEvaluation();
       DiagNormal q = m.posterior(tape, tape.constant(x));
       est.estimate(m, x, q, RngKey.of(8), 1);
-    }, repeats);
+    }, repeats, () -> before[0] = roundTripNanos());
     double[] nanos = t.wall();
     var row = table.row("evaluation");
     row.put("workload", "784-200-200-50 Bernoulli, IWAE K=" + k + ", one image per pass");
@@ -96,7 +100,8 @@ final class IwaeWorkloads {
     row.put("best_images_per_s", 1 / (nanos[0] / 1e9));
     row.put("median_images_per_s", 1 / (BenchTiming.median(nanos) / 1e9));
     row.put("caller_cpu_ms_per_image", t.cpuMedian() / 1e6);
-    row.put("round_trip_ns", roundTripNanos());
+    row.put("round_trip_before_ns", before[0]);
+    row.put("round_trip_after_ns", roundTripNanos());
   }
 
   private static List<String> columns(int d) {

@@ -42,6 +42,18 @@ class BenchThreadsCommandTest {
   }
 
   @Test
+  void aTwoThreadIwaeRowHasRoundTripsBeforeAndAfterItsBatches() {
+    CliRun r = CliRun.of("bench", "iwae", "--threads", "2", "--train-k", "5", "--eval-k", "0", "--repeats", "1",
+        "--json");
+    assertEquals(0, r.code(), r.toString());
+    List<?> rows = (List<?>) Json.parseObject(r.out()).get("training");
+    assertEquals(1, rows.size(), r.out());
+    Map<?, ?> row = (Map<?, ?>) rows.get(0);
+    assertTrue(((Number) row.get("round_trip_before_ns")).doubleValue() >= 1, r.out());
+    assertTrue(((Number) row.get("round_trip_after_ns")).doubleValue() >= 1, r.out());
+  }
+
+  @Test
   void theIwaeRowsHaveNoRoundTripOnOneThread() {
     assertEquals(0.0, Parallel.withThreads(1, IwaeWorkloads::roundTripNanos));
   }

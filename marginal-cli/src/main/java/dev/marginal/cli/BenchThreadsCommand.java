@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
  * {@code marginal bench threads}: the time a value takes to go from one thread to another and back, the cost of
  * every hand-over between the kernels' threads. On a virtual machine the host may run two virtual processors on
  * cores that share a cache or on cores that do not, and may move them between the two while a process runs; the
- * round trip tells which (on the 2-core AMD EPYC of BENCHMARKS.md about 55 ns against about 330 ns). The reference
- * comparison ({@code bench/compare/run}) prints it after each marginal process.
+ * round trip tells which (on the 2-core AMD EPYC of BENCHMARKS.md about 55 ns against about 330 ns). {@code bench
+ * iwae} measures it just before and just after each workload's timed batches, and the reference comparison
+ * ({@code bench/compare/run}) prints those figures per process.
  */
 @Command(name = "threads", mixinStandardHelpOptions = true,
     description = "Time a round trip of one value between two threads (nanoseconds).")

@@ -137,7 +137,7 @@ def main():
 
     g_ours, g_ref, tr_ours, tr_ref, ev_ours, ev_ref, one, two = {}, {}, {}, {}, {}, {}, {}, {}
     rk_ours, rk_ref = [], []
-    # Round trips of a value between marginal's two threads, measured in each process right after each workload.
+    # Round trips (before, after) of a value between marginal's threads, around each workload's timed batches.
     trips = {}
     torch_info = None
     winners = {}
@@ -262,7 +262,7 @@ def main():
               "the host can move them within seconds, so a figure is a hint, not proof:")
         for name, vs in trips.items():
             print(f"  {name:<34} " + "  ".join(f"{a:.0f}/{b:.0f}" for a, b in vs) + " ns")
-        if any(split_marks(vs).count(True) for vs in trips.values()):
+        if any(any(split_marks(vs)) for vs in trips.values()):
             print(f"  * after a ratio: that process measured a round trip over {SPLIT_NS} ns before or after its timed "
                   "batches")
 

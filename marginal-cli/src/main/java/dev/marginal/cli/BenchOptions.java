@@ -7,6 +7,8 @@ import picocli.CommandLine.Option;
 final class BenchOptions {
   /** Timed repeats per measurement unless {@code --repeats} says otherwise. */
   static final int DEFAULT_REPEATS = 10;
+  /** Most timed repeats: the timings are kept in arrays of this length (and {@code bench threads} times ten windows each). */
+  static final int MAX_REPEATS = 10_000;
 
   @Option(names = "--threads", paramLabel = "N",
       description = "Threads the kernels may use (default: all processors).")
@@ -27,8 +29,8 @@ final class BenchOptions {
       }
       Parallel.setThreads(threads);
     }
-    if (repeats < 1) {
-      throw new UserInputException("--repeats must be at least 1, got " + repeats);
+    if (repeats < 1 || repeats > MAX_REPEATS) {
+      throw new UserInputException("--repeats must be between 1 and " + MAX_REPEATS + ", got " + repeats);
     }
   }
 }

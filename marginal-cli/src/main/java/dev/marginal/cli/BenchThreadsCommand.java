@@ -24,15 +24,9 @@ final class BenchThreadsCommand extends BenchWorkload {
    * processor, and each trip waits for the scheduler.
    */
   static final long SLOW_WINDOW_NANOS = 100_000_000L;
-  /** Most {@code --repeats}: ten windows each, 10,000 windows take 15 s at 330 ns a trip. */
-  static final int MAX_REPEATS = 1_000;
 
   @Override
   void fill(BenchTable table) {
-    if (options.repeats > MAX_REPEATS) {
-      throw new UserInputException("--repeats must be at most " + MAX_REPEATS + " for bench threads, got "
-          + options.repeats);
-    }
     double[] nanos = roundTrips(options.repeats * 10);
     var row = table.row("threads");
     row.put("workload", "round trip of one value between two threads");

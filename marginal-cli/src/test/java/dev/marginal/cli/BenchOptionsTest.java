@@ -28,6 +28,13 @@ class BenchOptionsTest {
     assertRejected(new String[] {"bench", "iwae", "--eval-k", "5,-3"}, "--eval-k", "-3");
   }
 
+  @Test
+  void repeatCountsOutsideTheirRangeAreRejected() {
+    assertRejected(new String[] {"bench", "iwae", "--repeats", "0"}, "--repeats", "between 1 and 10000", "0");
+    assertRejected(new String[] {"bench", "iwae", "--repeats", "2000000000"}, "--repeats", "2000000000");
+    assertRejected(new String[] {"bench", "threads", "--repeats", "300000000"}, "--repeats", "300000000");
+  }
+
   private static void assertRejected(String[] args, String... expected) {
     CliRun r = CliRun.of(args);
     assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());

@@ -28,14 +28,6 @@ class BenchThreadsCommandTest {
   }
 
   @Test
-  void tooManyRepeatsAreAOneLineUsageError() {
-    CliRun r = CliRun.of("bench", "threads", "--repeats", "300000000");
-    assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());
-    assertEquals(1, r.errLines().size(), r.toString());
-    assertTrue(r.errLines().get(0).contains("--repeats must be at most 1000"), r.toString());
-  }
-
-  @Test
   void roundTripsAreSortedAndTheSecondThreadEnds() throws InterruptedException {
     int before = echoThreads();
     double[] nanos = BenchThreadsCommand.roundTrips(5);

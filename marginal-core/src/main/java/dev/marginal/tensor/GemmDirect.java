@@ -10,11 +10,13 @@ import jdk.incubator.vector.FloatVector;
 /**
  * Matrix multiply for problems too small for {@link VectorGemm}'s packed chunks but too large for {@link GemmSmall}:
  * the micro-kernel's register tiles, reading A and B where they lie instead of packing them. B is copied only when
- * stored transposed (into row-major order) and for a last block of fewer than {@code L} columns (zero-padded to one
- * vector); that block's C goes through a padded scratch too. From {@link #SPLIT_MACS} multiply-adds on, the columns
- * are computed in two parts, which two threads share, each copying the part of a transposed B it reads; a product
- * with fewer than {@code 2·NR} columns is split into two parts of rows instead. The 100-row products of IWAE K = 5
- * training at {@code 100 × 200 × 50} are of this size, and a single thread left the other idle.
+ * stored transposed (into row-major order). A last block of fewer than {@code L} columns is computed as the one-vector
+ * block that ends with the last column, overlapping the block before it, in place; where that cannot be (a sum added
+ * to C, or fewer than {@code L} columns in all) it goes through zero-padded copies of its columns of B and C. From
+ * {@link #SPLIT_MACS} multiply-adds on, the columns are computed in two parts, which two threads share, each copying
+ * the part of a transposed B it reads; a product with fewer than {@code 2·NR} columns is split into two parts of rows
+ * instead. The 100-row products of IWAE K = 5 training at {@code 100 × 200 × 50} are of this size, and a single
+ * thread left the other idle.
  *
  * <p>Every element of C is one chain of fused multiply-adds over the summation index in increasing order, starting
  * from zero (or from C when accumulating), exactly as in {@link VectorGemm}'s packed path, so the two give
@@ -69,10 +71,11 @@ final class GemmDirect {
    * Blocks of {@code NR} columns in the part of a two-part split that holds the first columns and goes to a worker;
    * the calling thread takes the other part (a job's chunk 0, which the caller starts on at once; the worker picks
    * the job up within a microsecond as a rule, but now and then 100 µs or more later), with the last, narrower
-   * columns that are copied through zero-padded scratch. Counting work in vectors of columns, such a last block as
-   * one, the worker's part is the whole number of blocks nearest to half, rounding down. Before, the worker took the
-   * last columns: in a K = 5 step, the 100 × 784 × 200 product with B stored transposed kept the caller waiting about
-   * 120 µs (its worker copies eight more columns of B, one at a time, then pads them).
+   * columns (a one-vector block overlapping the one before, or a zero-padded copy). Counting work in vectors of
+   * columns, such a last block as one, the worker's part is the whole number of blocks nearest to half, rounding
+   * down. Before, the worker took the last columns: in a K = 5 step, the 100 × 784 × 200 product with B stored
+   * transposed kept the caller waiting about 120 µs (its worker copied eight more columns of B, one at a time, then
+   * padded them).
    *
    * @param n columns, at least {@code 2·NR}
    */
@@ -91,8 +94,8 @@ final class GemmDirect {
     float[] rb = s.rowMajorB = Scratch.atLeast(s.rowMajorB, k * n);
     for (int j0 = from; j0 < to; j0 += 16) {
       int j1 = Math.min(to, j0 + 16);
-      if (j1 - j0 == 16) {
-        GemmPacking.copyTransposed(k, b, bOff + j0 * k, k, 16, rb, j0, n);
+      if (j1 - j0 == 16 || j1 - j0 == 8) {
+        GemmPacking.copyTransposed(k, b, bOff + j0 * k, k, j1 - j0, rb, j0, n);
         continue;
       }
       for (int p = 0; p < k; p++) {
@@ -114,7 +117,11 @@ final class GemmDirect {
     for (; j + L <= j1; j += L) {
       columns(1, m, k, a, aOff, rowStep, sumStep, rb, rbOff + j, n, c, cOff + j, n, accumulate);
     }
-    if (j < j1) {
+    if (j < j1 && !accumulate && j1 - L >= j0) {
+      // The last one-vector block ends at j1 and overlaps the block before: its first columns get the values they
+      // already hold again (the same chains of multiply-adds, so the same bits), and no padded copy is needed.
+      columns(1, m, k, a, aOff, rowStep, sumStep, rb, rbOff + j1 - L, n, c, cOff + j1 - L, n, false);
+    } else if (j < j1) {
       padded(m, n, k, j, a, aOff, rowStep, sumStep, rb, rbOff, c, cOff, accumulate, SCRATCH.get());
     }
   }

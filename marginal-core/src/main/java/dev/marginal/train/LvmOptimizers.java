@@ -46,8 +46,7 @@ final class LvmOptimizers {
       GradientClipping.clipByGlobalNormInPlace(decoderParams, clipNorm);
       GradientClipping.clipByGlobalNormInPlace(encoderParams, clipNorm);
     }
-    decoder.step();
-    encoder.step();
+    Adam.stepTogether(decoder, encoder);
   }
 
   void restore(Map<String, float[]> decoderState, Map<String, float[]> encoderState) {

@@ -83,9 +83,28 @@ final class GemmPacking {
    * row-major rows of {@code dst} ({@code kc} rows from {@code d}, {@code ldd} apart): as {@link #packTransposedPanel},
    * with the source rows taken eight at a time from eight running offsets, so that every read is a fixed offset from
    * the summation index and the JIT keeps no bounds check or inner loop per value (a 784 × 256 operand packs about
-   * a fifth faster than by the general loop). Also the direct multiply's copy of a transposed B.
+   * a fifth faster than by the general loop). Also the direct multiply's copy of a transposed B. Where the vectors
+   * have sixteen lanes, whole 16 × 16 blocks go through {@link VectorTranspose} instead, about 1.8 times as fast.
    */
   static void copyTransposed(int kc, float[] b, int src, int k, int cols, float[] dst, int d, int ldd) {
+    if (VectorTranspose.AVAILABLE && cols >= 16 && kc >= 16) {
+      // Whole 16 × 16 blocks through vector registers, the rest value by value.
+      int cols16 = cols & ~15;
+      int kc16 = kc & ~15;
+      for (int g = 0; g < cols16; g += 16) {
+        for (int p = 0; p < kc16; p += 16) {
+          VectorTranspose.t16(b, src + g * k + p, k, dst, d + p * ldd + g, ldd);
+        }
+      }
+      copyTransposedScalar(kc - kc16, b, src + kc16, k, cols, dst, d + kc16 * ldd, ldd);
+      copyTransposedScalar(kc16, b, src + cols16 * k, k, cols - cols16, dst, d + cols16, ldd);
+      return;
+    }
+    copyTransposedScalar(kc, b, src, k, cols, dst, d, ldd);
+  }
+
+  /** {@link #copyTransposed} value by value. */
+  private static void copyTransposedScalar(int kc, float[] b, int src, int k, int cols, float[] dst, int d, int ldd) {
     int k8 = 8 * k;
     int s0 = src;
     int s1 = src + k;

@@ -129,6 +129,34 @@ class VectorGemmTest {
     }
   }
 
+  /**
+   * The copy of a transposed operand, through 16 × 16 blocks of vector registers where it can, moves every value to
+   * its place: any number of summation steps (whole blocks and a remainder), columns in multiples of eight, offsets
+   * into both arrays, and nothing written outside the rows and columns asked for.
+   */
+  @Test
+  void transposedCopyMovesEveryValueToItsPlace() {
+    SplittableRandom rng = new SplittableRandom(SEED + 6);
+    for (int kc : new int[] {1, 5, 16, 37, 200, 784}) {
+      for (int cols : new int[] {8, 16, 24, 32, 200}) {
+        int k = kc + 3;
+        int src = 2 + k;
+        int ldd = cols + 5;
+        int d = 7;
+        float[] b = random(rng, src + cols * k + 1);
+        float[] dst = random(rng, d + kc * ldd + 1);
+        float[] expected = dst.clone();
+        for (int p = 0; p < kc; p++) {
+          for (int g = 0; g < cols; g++) {
+            expected[d + p * ldd + g] = b[src + g * k + p];
+          }
+        }
+        GemmPacking.copyTransposed(kc, b, src, k, cols, dst, d, ldd);
+        assertArrayEquals(expected, dst, "kc=" + kc + " cols=" + cols);
+      }
+    }
+  }
+
   @Test
   void zeroSummationLengthClearsOrKeepsC() {
     float[] c = {1f, 2f, 3f, 4f};

@@ -86,22 +86,17 @@ final class GemmDirect {
 
   /**
    * Columns {@code [from, to)} of {@code [k, n]} row-major, in this thread's scratch, from B stored {@code [n, k]}:
-   * sixteen rows of the stored B at a time, one summation step after another, so the writes run in order and the
-   * sixteen rows' cache lines serve sixteen steps each. The scratch's other columns are left as they were.
+   * {@link GemmPacking#copyTransposed} for the columns in whole groups of eight, the last few value by value. The
+   * scratch's other columns are left as they were.
    */
   private static float[] rowMajorCopy(int n, int k, float[] b, int bOff, int from, int to) {
     Scratch s = SCRATCH.get();
     float[] rb = s.rowMajorB = Scratch.atLeast(s.rowMajorB, k * n);
-    for (int j0 = from; j0 < to; j0 += 16) {
-      int j1 = Math.min(to, j0 + 16);
-      if (j1 - j0 == 16 || j1 - j0 == 8) {
-        GemmPacking.copyTransposed(k, b, bOff + j0 * k, k, j1 - j0, rb, j0, n);
-        continue;
-      }
-      for (int p = 0; p < k; p++) {
-        for (int j = j0, at = bOff + j0 * k + p; j < j1; j++, at += k) {
-          rb[p * n + j] = b[at];
-        }
+    int grouped = from + ((to - from) & ~7);
+    GemmPacking.copyTransposed(k, b, bOff + from * k, k, grouped - from, rb, from, n);
+    for (int p = 0; p < k; p++) {
+      for (int j = grouped, at = bOff + grouped * k + p; j < to; j++, at += k) {
+        rb[p * n + j] = b[at];
       }
     }
     return rb;

@@ -126,7 +126,7 @@ public final class Parallel {
     }
     s.inJob = true;
     try {
-      crew.run(new Job(chunks, body));
+      crew.run(new Job(chunks, body, n));
     } finally {
       s.inJob = false;
       idle.offerFirst(crew);
@@ -169,28 +169,49 @@ public final class Parallel {
     }
   }
 
-  /** One call's chunks, claimed one at a time by whichever thread is free. */
+  /**
+   * One call's chunks, cut into one contiguous part per thread. Each thread claims the chunks of its own part in
+   * order, then helps with the parts of the others. With threads of equal speed a chunk index lands on the same thread
+   * call after call, so work on the same data (the same rows of C, the same parameters of an optimizer) tends to stay
+   * in that processor's caches; where the two processors share no cache, this made IWAE K = 50 training about 8%
+   * faster than claiming chunks from one counter (BENCHMARKS.md).
+   */
   private static final class Job {
     final int chunks;
     final IntConsumer body;
-    final AtomicInteger next = new AtomicInteger();
+    /** Next unclaimed chunk of each part; part {@code p} is {@code [start(p), start(p + 1))}. */
+    final AtomicInteger[] next;
     final AtomicInteger done = new AtomicInteger();
     volatile Throwable failure;
 
-    Job(int chunks, IntConsumer body) {
+    Job(int chunks, IntConsumer body, int threads) {
       this.chunks = chunks;
       this.body = body;
+      this.next = new AtomicInteger[Math.min(threads, chunks)];
+      for (int p = 0; p < next.length; p++) {
+        next[p] = new AtomicInteger(start(p));
+      }
     }
 
-    /** Claims and runs chunks until none is left. */
-    void work() {
-      for (int i; (i = next.getAndIncrement()) < chunks; ) {
-        try {
-          body.accept(i);
-        } catch (Throwable t) {
-          failure = t;
-        } finally {
-          done.incrementAndGet();
+    /** First chunk of part {@code p}. */
+    int start(int p) {
+      return (int) ((long) chunks * p / next.length);
+    }
+
+    /** Claims and runs the chunks of part {@code home} until none is left, then those of the parts after it. */
+    void work(int home) {
+      for (int q = 0; q < next.length; q++) {
+        int p = (home + q) % next.length;
+        AtomicInteger claim = next[p];
+        int end = start(p + 1);
+        for (int i; (i = claim.getAndIncrement()) < end; ) {
+          try {
+            body.accept(i);
+          } catch (Throwable t) {
+            failure = t;
+          } finally {
+            done.incrementAndGet();
+          }
         }
       }
     }
@@ -216,7 +237,7 @@ public final class Parallel {
           LockSupport.unpark(w);
         }
       }
-      j.work();
+      j.work(0);
       while (j.done.get() < j.chunks) {
         Thread.onSpinWait();
       }
@@ -237,11 +258,14 @@ public final class Parallel {
   private static final class Worker extends Thread {
     private static final AtomicInteger CREATED = new AtomicInteger();
     final Crew crew;
+    /** This worker's place in its crew; the caller is 0, so worker {@code i}'s own part of a job is {@code i + 1}. */
+    final int index;
     volatile boolean parked;
 
     Worker(Crew crew, int index) {
       super("marginal-" + CREATED.getAndIncrement() + "-" + index);
       this.crew = crew;
+      this.index = index;
       setDaemon(true);
     }
 
@@ -252,7 +276,7 @@ public final class Parallel {
       while (true) {
         Job j = crew.job;
         if (j != null && j != last) {
-          j.work();
+          j.work(index + 1);
           last = j;
           idleSince = System.nanoTime();
         } else if (System.nanoTime() - idleSince < SPIN_NANOS) {

@@ -61,6 +61,48 @@ class ParallelTest {
     });
   }
 
+  /** Any number of chunks, fewer or more than the threads, runs each chunk exactly once. */
+  @Test
+  void runsEveryChunkOnceForAnyCountOfChunksAndThreads() {
+    for (int threads : new int[] {2, 3, 4}) {
+      Parallel.withThreads(threads, () -> {
+        for (int chunks = 2; chunks <= 19; chunks++) {
+          AtomicIntegerArray seen = new AtomicIntegerArray(chunks);
+          Parallel.forEach(chunks, true, seen::incrementAndGet);
+          for (int c = 0; c < chunks; c++) {
+            assertEquals(1, seen.get(c), "chunk " + c + " of " + chunks + " on " + threads + " threads");
+          }
+        }
+      });
+    }
+  }
+
+  /**
+   * A worker starts on its own part of the chunks (the second half, with two threads), not on the caller's next
+   * chunk: chunk 0 holds the caller until a worker has started one, and that chunk must be the first of part 1.
+   */
+  @Test
+  void aWorkerStartsWithTheFirstChunkOfItsOwnPart() throws Exception {
+    Thread caller = Thread.currentThread();
+    for (int round = 0; round < 20; round++) {
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger(-1);
+      Parallel.withThreads(2, () -> Parallel.forEach(8, true, i -> {
+        if (Thread.currentThread() != caller) {
+          first.compareAndSet(-1, i);
+          started.countDown();
+        } else if (i == 0) {
+          try {
+            assertTrue(started.await(30, java.util.concurrent.TimeUnit.SECONDS), "no worker started a chunk");
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }));
+      assertEquals(4, first.get(), "first chunk a worker ran, round " + round);
+    }
+  }
+
   @Test
   void passesAChunksFailureToTheCaller() {
     Parallel.withThreads(2, () -> {

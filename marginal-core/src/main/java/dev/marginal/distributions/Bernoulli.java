@@ -117,7 +117,9 @@ public final class Bernoulli {
    * One pass forward (softplus and the row sums in double in one kernel, {@link Kernels#bernoulliLogMass}) and one
    * pass backward, {@code ∂/∂l = g·(x − σ(l))} and, when {@code x} is a variable, {@code ∂/∂x = g·l}; row r of the
    * observations starts at {@code xd[xOffsets[r]]}. Decoders of image models spend much of their time here, so the
-   * four separate primitives are fused.
+   * four separate primitives are fused. When the logits need a gradient, the forward pass also keeps σ(l), computed
+   * from the {@code e^{−|l|}} that softplus needs anyway ({@link Kernels#bernoulliLogMassAndSigmoid}), so the
+   * backward pass computes no exponential.
    */
   private Var fused(float[] xd, int[] xOffsets, Var x) {
     Tensor l = logits.value();
@@ -127,27 +129,33 @@ public final class Bernoulli {
     float[] ld = l.buffer();
     float[] out = new float[rows];
     int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / d);
-    Parallel.forRanges(rows, rowsPerChunk, (r0, r1) -> Kernels.get().bernoulliLogMass(xd,
-        java.util.Arrays.copyOfRange(xOffsets, r0, r1), ld, r0 * d, d, r1 - r0, out, r0));
+    float[] sig = logits.requiresGrad() ? BufferPool.uninitialized(ld.length) : null;
+    Parallel.forRanges(rows, rowsPerChunk, (r0, r1) -> {
+      int[] offsets = java.util.Arrays.copyOfRange(xOffsets, r0, r1);
+      if (sig == null) {
+        Kernels.get().bernoulliLogMass(xd, offsets, ld, r0 * d, d, r1 - r0, out, r0);
+      } else {
+        Kernels.get().bernoulliLogMassAndSigmoid(xd, offsets, ld, r0 * d, d, r1 - r0, out, r0, sig);
+      }
+    });
     int[] outShape = java.util.Arrays.copyOf(shape, shape.length - 1);
     Var[] inputs = x == null ? new Var[] {logits} : new Var[] {logits, x};
     return logits.tape().record(Tensor.wrap(out, outShape), g -> {
       float[] gd = g.buffer();
-      if (logits.requiresGrad()) {
-        float[] sig = BufferPool.uninitialized(ld.length);
+      if (sig != null) {
+        // A new array, not σ overwritten: a tape may be swept more than once (Tape#backward).
+        float[] dl = BufferPool.uninitialized(ld.length);
         Parallel.forRanges(rows, rowsPerChunk, (r0, end) -> {
-          // σ(l) of the chunk's rows, then overwritten in place by the gradient while still in cache.
-          Kernels.get().sigmoid(ld, r0 * d, sig, r0 * d, (end - r0) * d);
           for (int r = r0; r < end; r++) {
             float gr = gd[r];
             int base = r * d;
             int xb = xOffsets[r];
             for (int j = 0; j < d; j++) {
-              sig[base + j] = gr * (xd[xb + j] - sig[base + j]);
+              dl[base + j] = gr * (xd[xb + j] - sig[base + j]);
             }
           }
         });
-        logits.accumulateFresh(Tensor.wrap(sig, shape));
+        logits.accumulateFresh(Tensor.wrap(dl, shape));
       }
       if (x != null && x.requiresGrad()) {
         float[] dx = new float[ld.length];

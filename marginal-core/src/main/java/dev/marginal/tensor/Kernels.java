@@ -77,6 +77,14 @@ public interface Kernels {
   void bernoulliLogMass(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count, float[] out,
       int outOff);
 
+  /**
+   * {@link #bernoulliLogMass}, and σ of every logit written to {@code sigmoid} at the logit's own index: the bits
+   * of {@link #sigmoid} on the same logits. For a pass whose gradient needs σ(l): where softplus and σ share
+   * {@code e^{−|l|}}, it is computed once.
+   */
+  void bernoulliLogMassAndSigmoid(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
+      float[] out, int outOff, float[] sigmoid);
+
   /** A short name for reports ("vector-512", "scalar"). */
   String name();
 

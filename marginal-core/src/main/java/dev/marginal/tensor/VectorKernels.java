@@ -147,7 +147,13 @@ final class VectorKernels implements Kernels {
   @Override
   public void bernoulliLogMass(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count, float[] out,
       int outOff) {
-    VectorLogMass.logMass(x, xOffsets, logits, lOff, d, count, out, outOff);
+    VectorLogMass.logMass(x, xOffsets, logits, lOff, d, count, out, outOff, null);
+  }
+
+  @Override
+  public void bernoulliLogMassAndSigmoid(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
+      float[] out, int outOff, float[] sigmoid) {
+    VectorLogMass.logMass(x, xOffsets, logits, lOff, d, count, out, outOff, sigmoid);
   }
 
   /** The last {@code count < L} inputs in a vector-sized array; the padding lanes are computed and discarded. */

@@ -30,8 +30,9 @@ final class VectorLogMass {
 
   private VectorLogMass() {}
 
+  /** See {@link Kernels#bernoulliLogMassAndSigmoid}; {@code sigmoid} may be null (the log mass alone). */
   static void logMass(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count, float[] out,
-      int outOff) {
+      int outOff, float[] sigmoid) {
     if (!FUSED) {
       float[] sp = new float[d];
       for (int r = 0; r < count; r++) {
@@ -39,13 +40,23 @@ final class VectorLogMass {
         Kernels.get().softplus(logits, lo, sp, 0, d);
         out[outOff + r] = LogMassSum.ofTerms(x, xOffsets[r], logits, lo, sp, 0, d);
       }
+      if (sigmoid != null) {
+        Kernels.get().sigmoid(logits, lOff, sigmoid, lOff, count * d);
+      }
       return;
     }
     float[] padX = new float[P];
     float[] padL = new float[P];
     double[] acc = new double[P];
+    float[] padE = sigmoid == null ? null : new float[P];
     for (int r = 0; r < count; r++) {
-      out[outOff + r] = row(x, xOffsets[r], logits, lOff + r * d, d, padX, padL, acc);
+      int lo = lOff + r * d;
+      if (sigmoid == null) {
+        out[outOff + r] = row(x, xOffsets[r], logits, lo, d, padX, padL, acc);
+      } else {
+        expNegAbs(logits, lo, d, padL, sigmoid);
+        out[outOff + r] = rowAndSigmoid(x, xOffsets[r], logits, lo, d, padX, padL, acc, padE, sigmoid);
+      }
     }
   }
 
@@ -78,6 +89,62 @@ final class VectorLogMass {
     a0.intoArray(acc, 0);
     a1.intoArray(acc, P / 2);
     return LogMassSum.total(acc);
+  }
+
+  /**
+   * {@link #row}, turning the row's {@code e^{−|l|}}, which {@link #expNegAbs} has left in {@code sig} at the
+   * logits' indices, into σ(l) there, and using them for softplus. The exponentials are computed by a call of their
+   * own from the caller: inside this method, or in this loop, they took C2 past its inlining node budget
+   * ({@code NodeCountInliningCutoff}), and the pass ran 3–4 times slower with its vectors boxed.
+   */
+  private static float rowAndSigmoid(float[] x, int xo, float[] l, int lo, int d, float[] padX, float[] padL,
+      double[] acc, float[] padE, float[] sig) {
+    DoubleVector a0 = DoubleVector.zero(D);
+    DoubleVector a1 = a0;
+    for (int j = 0; j < d; j += P) {
+      int rest = Math.min(P, d - j);
+      boolean tail = rest < P;
+      if (tail) {
+        java.util.Arrays.fill(padX, 0f);
+        java.util.Arrays.fill(padL, 0f);
+        System.arraycopy(x, xo + j, padX, 0, rest);
+        System.arraycopy(l, lo + j, padL, 0, rest);
+        System.arraycopy(sig, lo + j, padE, 0, rest);
+        java.util.Arrays.fill(padE, rest, P, 1f); // e^{-|0|}, as the padding logits give
+      }
+      FloatVector lv = FloatVector.fromArray(S, tail ? padL : l, tail ? 0 : lo + j);
+      FloatVector e = FloatVector.fromArray(S, tail ? padE : sig, tail ? 0 : lo + j);
+      FloatVector t = FloatVector.fromArray(S, tail ? padX : x, tail ? 0 : xo + j).mul(lv)
+          .sub(VectorMath.softplus(lv, e));
+      FloatVector s = VectorMath.sigmoid(lv, e);
+      if (tail) {
+        s.intoArray(padE, 0);
+        System.arraycopy(padE, 0, sig, lo + j, rest);
+        t = ZERO.blend(t, S.indexInRange(0, rest));
+      } else {
+        s.intoArray(sig, lo + j);
+      }
+      a0 = a0.add(t.convertShape(VectorOperators.F2D, D, 0));
+      a1 = a1.add(t.rearrange(UPPER_HALF).convertShape(VectorOperators.F2D, D, 0));
+    }
+    a0.intoArray(acc, 0);
+    a1.intoArray(acc, P / 2);
+    return LogMassSum.total(acc);
+  }
+
+  /** {@code e^{−|l|}} of {@code d} logits from {@code lo} into {@code e} at the same indices; pad is scratch. */
+  private static void expNegAbs(float[] l, int lo, int d, float[] pad, float[] e) {
+    for (int j = 0; j < d; j += P) {
+      int rest = Math.min(P, d - j);
+      if (rest < P) {
+        java.util.Arrays.fill(pad, 0f);
+        System.arraycopy(l, lo + j, pad, 0, rest);
+        VectorMath.expNegAbs(FloatVector.fromArray(S, pad, 0)).intoArray(pad, 0);
+        System.arraycopy(pad, 0, e, lo + j, rest);
+      } else {
+        VectorMath.expNegAbs(FloatVector.fromArray(S, l, lo + j)).intoArray(e, lo + j);
+      }
+    }
   }
 
   /** {@code x·l − softplus(l)}: a product and a difference, each rounded to float (no fused multiply-add). */

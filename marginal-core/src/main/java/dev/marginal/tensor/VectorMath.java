@@ -212,14 +212,28 @@ final class VectorMath {
 
   /** The logistic function lanewise; see {@link FloatMath#sigmoid}. */
   static FloatVector sigmoid(FloatVector x) {
-    FloatVector e = exp(x.abs().neg());
-    FloatVector n = ONE.blend(e, x.compare(LT, ZERO));
-    return n.div(e.add(ONE));
+    return sigmoid(x, expNegAbs(x));
   }
 
   /** log(1 + e^x) lanewise; see {@link FloatMath#softplus}. */
   static FloatVector softplus(FloatVector x) {
+    return softplus(x, expNegAbs(x));
+  }
+
+  /** {@code e^{−|x|}} lanewise, the term {@link #softplus} and {@link #sigmoid} share. */
+  static FloatVector expNegAbs(FloatVector x) {
+    return exp(x.abs().neg());
+  }
+
+  /** {@link #sigmoid} of x from {@code e = expNegAbs(x)}. */
+  static FloatVector sigmoid(FloatVector x, FloatVector e) {
+    FloatVector n = ONE.blend(e, x.compare(LT, ZERO));
+    return n.div(e.add(ONE));
+  }
+
+  /** {@link #softplus} of x from {@code e = expNegAbs(x)}. */
+  static FloatVector softplus(FloatVector x, FloatVector e) {
     FloatVector pos = ZERO.blend(x, x.compare(GT, ZERO));
-    return pos.add(log1pUnit(exp(x.abs().neg())));
+    return pos.add(log1pUnit(e));
   }
 }

@@ -231,6 +231,14 @@ class DistributionsTest {
     indexed.backward(actual.mul(indexed.constant(Tensor.wrap(new float[] {1f, -2f, 0.5f, 3f, -1f}, 5))).sum());
     assertArrayEquals(expected.value().toArray(), actual.value().toArray(), 0f);
     assertArrayEquals(gathered.grad(lg).toArray(), indexed.grad(li).toArray(), 0f);
+    // A second sweep of the same tape (the forward pass keeps σ(l) for the backward pass) gives the gradient a fresh
+    // tape gives.
+    Tensor other = Tensor.wrap(new float[] {-1f, 0.25f, 2f, 0f, 1.5f}, 5);
+    indexed.backward(actual.mul(indexed.constant(other)).sum());
+    Tape fresh = new Tape();
+    Var lf = fresh.variable(logits);
+    fresh.backward(Bernoulli.ofLogits(lf).logProbOfRows(x, rows).mul(fresh.constant(other)).sum());
+    assertArrayEquals(fresh.grad(lf).toArray(), indexed.grad(li).toArray(), 0f);
     GradCheck.Result r = GradCheck.check(v -> Bernoulli.ofLogits(v[0]).logProbOfRows(x, rows), RngKey.of(47),
         logits);
     assertTrue(r.passed(), r::toString);

@@ -37,6 +37,46 @@ class BernoulliLogMassTest {
     }
   }
 
+  /**
+   * The pass that also writes σ: the log masses are the bits of {@link Kernels#bernoulliLogMass}, σ the bits of
+   * {@link Kernels#sigmoid}, for every row length (tails included), on both implementations; nothing outside the
+   * rows is written.
+   */
+  @Test
+  void logMassAndSigmoidGiveTheBitsOfTheSeparateKernels() {
+    SplittableRandom rng = new SplittableRandom(20261206L);
+    for (Kernels k : new Kernels[] {vector, Kernels.scalar()}) {
+      for (int trial = 0; trial < 150; trial++) {
+        int d = 1 + rng.nextInt(120);
+        int count = 1 + rng.nextInt(5);
+        int lOff = rng.nextInt(3);
+        float[] logits = logits(rng, lOff + count * d + 2);
+        float[] x = binary(rng, (count + 2) * d);
+        int[] offsets = new int[count];
+        for (int r = 0; r < count; r++) {
+          offsets[r] = rng.nextInt(3) * d;
+        }
+        float[] expected = new float[count + 1];
+        k.bernoulliLogMass(x, offsets, logits, lOff, d, count, expected, 1);
+        float[] sigma = new float[logits.length];
+        k.sigmoid(logits, lOff, sigma, lOff, count * d);
+        float[] out = new float[count + 1];
+        float[] sig = new float[logits.length];
+        java.util.Arrays.fill(sig, Float.NaN);
+        k.bernoulliLogMassAndSigmoid(x, offsets, logits, lOff, d, count, out, 1, sig);
+        for (int r = 0; r <= count; r++) {
+          assertEquals(Float.floatToRawIntBits(expected[r]), Float.floatToRawIntBits(out[r]),
+              k.name() + ": log mass " + r + " of rows of " + d);
+        }
+        for (int i = 0; i < sig.length; i++) {
+          boolean inside = i >= lOff && i < lOff + count * d;
+          assertEquals(inside ? Float.floatToRawIntBits(sigma[i]) : Float.floatToRawIntBits(Float.NaN),
+              Float.floatToRawIntBits(sig[i]), k.name() + ": sigma " + i + " of rows of " + d + " from " + lOff);
+        }
+      }
+    }
+  }
+
   @Test
   void bothImplementationsMatchADoublePrecisionSum() {
     SplittableRandom rng = new SplittableRandom(7);

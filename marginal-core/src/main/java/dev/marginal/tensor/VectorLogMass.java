@@ -73,10 +73,7 @@ final class VectorLogMass {
       int rest = Math.min(P, d - j);
       boolean tail = rest < P;
       if (tail) {
-        java.util.Arrays.fill(padX, 0f);
-        java.util.Arrays.fill(padL, 0f);
-        System.arraycopy(x, xo + j, padX, 0, rest);
-        System.arraycopy(l, lo + j, padL, 0, rest);
+        padTail(x, xo + j, l, lo + j, rest, padX, padL);
       }
       FloatVector t = term(FloatVector.fromArray(S, tail ? padX : x, tail ? 0 : xo + j),
           FloatVector.fromArray(S, tail ? padL : l, tail ? 0 : lo + j));
@@ -105,10 +102,7 @@ final class VectorLogMass {
       int rest = Math.min(P, d - j);
       boolean tail = rest < P;
       if (tail) {
-        java.util.Arrays.fill(padX, 0f);
-        java.util.Arrays.fill(padL, 0f);
-        System.arraycopy(x, xo + j, padX, 0, rest);
-        System.arraycopy(l, lo + j, padL, 0, rest);
+        padTail(x, xo + j, l, lo + j, rest, padX, padL);
         System.arraycopy(sig, lo + j, padE, 0, rest);
         java.util.Arrays.fill(padE, rest, P, 1f); // e^{-|0|}, as the padding logits give
       }
@@ -130,6 +124,14 @@ final class VectorLogMass {
     a0.intoArray(acc, 0);
     a1.intoArray(acc, P / 2);
     return LogMassSum.total(acc);
+  }
+
+  /** The last {@code rest < 16} observations and logits of a row, zero-padded to a group. */
+  private static void padTail(float[] x, int xFrom, float[] l, int lFrom, int rest, float[] padX, float[] padL) {
+    java.util.Arrays.fill(padX, 0f);
+    java.util.Arrays.fill(padL, 0f);
+    System.arraycopy(x, xFrom, padX, 0, rest);
+    System.arraycopy(l, lFrom, padL, 0, rest);
   }
 
   /** {@code e^{−|l|}} of {@code d} logits from {@code lo} into {@code e} at the same indices; pad is scratch. */

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * halves of blocks of 16, 8, 4 and 2 rows with a lane permutation and a blend, then the rows stored as columns.
  * A 192 × 784 operand copies in 48 µs this way against 85 value by value (one load and one store per value; one
  * core of a Zen 4, BENCHMARKS.md); {@link GemmPacking} uses it for transposed operands where the vectors have sixteen
- * lanes. Values are only moved, so the bits are those of the copy. The rounds are written out register by register:
+ * lanes, and {@link #panel8}, the same rounds on eight registers, to pack row panels of A. Values are only moved, so the bits are those of the copy. The rounds are written out register by register:
  * the same rounds as a loop over an array of sixteen vectors left the vectors boxed and ran eight to ten times slower.
  */
 final class VectorTranspose {
@@ -238,5 +238,100 @@ final class VectorTranspose {
     v13.intoArray(d, dst + 13 * ldd);
     v14.intoArray(d, dst + 14 * ldd);
     v15.intoArray(d, dst + 15 * ldd);
+  }
+
+  /**
+   * Lane order of a panel step pair: lane {@code 8h + r} takes lane {@code 2r + h}, turning a register that holds, row
+   * by row, the values of two summation steps into one that holds the first step's eight rows, then the second's.
+   */
+  private static final VectorShuffle<Float> STEP_PAIR = AVAILABLE
+      ? VectorShuffle.fromOp(V, i -> 2 * (i % 8) + i / 8) : null;
+
+  /**
+   * Writes the 8 × 16 block of {@code a} whose row r starts at {@code src + r·lda} as sixteen steps of eight:
+   * value (r, c) goes to {@code d[dst + 8c + r]}, the layout of a packed eight-row panel of A. The pairs of columns
+   * are transposed as 8 × 8 elements of two floats (the first three rounds of {@link #t16}, between registers 4, 2
+   * and 1 apart), then each register's lanes are put in step order.
+   */
+  static void panel8(float[] a, int src, int lda, float[] d, int dst) {
+    FloatVector v0 = FloatVector.fromArray(V, a, src);
+    FloatVector v1 = FloatVector.fromArray(V, a, src + lda);
+    FloatVector v2 = FloatVector.fromArray(V, a, src + 2 * lda);
+    FloatVector v3 = FloatVector.fromArray(V, a, src + 3 * lda);
+    FloatVector v4 = FloatVector.fromArray(V, a, src + 4 * lda);
+    FloatVector v5 = FloatVector.fromArray(V, a, src + 5 * lda);
+    FloatVector v6 = FloatVector.fromArray(V, a, src + 6 * lda);
+    FloatVector v7 = FloatVector.fromArray(V, a, src + 7 * lda);
+    FloatVector x;
+    FloatVector y;
+    VectorShuffle<Float> p = P[0];
+    VectorShuffle<Float> q = Q[0];
+    VectorMask<Float> m = M[0];
+    VectorMask<Float> nm = m.not();
+    x = v0.blend(v4.rearrange(p), m);
+    y = v4.blend(v0.rearrange(q), nm);
+    v0 = x;
+    v4 = y;
+    x = v1.blend(v5.rearrange(p), m);
+    y = v5.blend(v1.rearrange(q), nm);
+    v1 = x;
+    v5 = y;
+    x = v2.blend(v6.rearrange(p), m);
+    y = v6.blend(v2.rearrange(q), nm);
+    v2 = x;
+    v6 = y;
+    x = v3.blend(v7.rearrange(p), m);
+    y = v7.blend(v3.rearrange(q), nm);
+    v3 = x;
+    v7 = y;
+    p = P[1];
+    q = Q[1];
+    m = M[1];
+    nm = m.not();
+    x = v0.blend(v2.rearrange(p), m);
+    y = v2.blend(v0.rearrange(q), nm);
+    v0 = x;
+    v2 = y;
+    x = v1.blend(v3.rearrange(p), m);
+    y = v3.blend(v1.rearrange(q), nm);
+    v1 = x;
+    v3 = y;
+    x = v4.blend(v6.rearrange(p), m);
+    y = v6.blend(v4.rearrange(q), nm);
+    v4 = x;
+    v6 = y;
+    x = v5.blend(v7.rearrange(p), m);
+    y = v7.blend(v5.rearrange(q), nm);
+    v5 = x;
+    v7 = y;
+    p = P[2];
+    q = Q[2];
+    m = M[2];
+    nm = m.not();
+    x = v0.blend(v1.rearrange(p), m);
+    y = v1.blend(v0.rearrange(q), nm);
+    v0 = x;
+    v1 = y;
+    x = v2.blend(v3.rearrange(p), m);
+    y = v3.blend(v2.rearrange(q), nm);
+    v2 = x;
+    v3 = y;
+    x = v4.blend(v5.rearrange(p), m);
+    y = v5.blend(v4.rearrange(q), nm);
+    v4 = x;
+    v5 = y;
+    x = v6.blend(v7.rearrange(p), m);
+    y = v7.blend(v6.rearrange(q), nm);
+    v6 = x;
+    v7 = y;
+    VectorShuffle<Float> order = STEP_PAIR;
+    v0.rearrange(order).intoArray(d, dst);
+    v1.rearrange(order).intoArray(d, dst + 16);
+    v2.rearrange(order).intoArray(d, dst + 32);
+    v3.rearrange(order).intoArray(d, dst + 48);
+    v4.rearrange(order).intoArray(d, dst + 64);
+    v5.rearrange(order).intoArray(d, dst + 80);
+    v6.rearrange(order).intoArray(d, dst + 96);
+    v7.rearrange(order).intoArray(d, dst + 112);
   }
 }

@@ -157,6 +157,39 @@ class VectorGemmTest {
     }
   }
 
+  /**
+   * Row panels of A stored {@code [m, k]}: every value at {@code dst[base + panel·stride + 8p + r]}, for summation
+   * blocks that start anywhere and are shorter or longer than the sixteen steps the vector path moves at a time, and
+   * for a last panel with fewer than eight rows (zero-padded); nothing else is written.
+   */
+  @Test
+  void rowPanelsOfAHoldEveryValueInItsPlace() {
+    SplittableRandom rng = new SplittableRandom(SEED + 7);
+    for (int kc : new int[] {1, 15, 16, 17, 40, 200, 784}) {
+      for (int m : new int[] {8, 16, 21}) {
+        int k = kc + 5;
+        int p0 = 3;
+        int aOff = 2;
+        int panels = (m + 7) / 8;
+        int stride = kc * 8 + 3;
+        int base = 4;
+        float[] a = random(rng, aOff + m * k + 1);
+        float[] dst = random(rng, base + panels * stride + 2);
+        float[] expected = dst.clone();
+        for (int ip = 0; ip < panels; ip++) {
+          for (int p = 0; p < kc; p++) {
+            for (int r = 0; r < 8; r++) {
+              int i = ip * 8 + r;
+              expected[base + ip * stride + 8 * p + r] = i < m ? a[aOff + i * k + p0 + p] : 0f;
+            }
+          }
+        }
+        GemmPacking.packA(false, m, k, a, aOff, 8, 0, 0, panels, p0, kc, dst, base, stride);
+        assertArrayEquals(expected, dst, "kc=" + kc + " m=" + m);
+      }
+    }
+  }
+
   @Test
   void zeroSummationLengthClearsOrKeepsC() {
     float[] c = {1f, 2f, 3f, 4f};

@@ -79,11 +79,14 @@ public interface Kernels {
 
   /**
    * {@link #bernoulliLogMass}, and σ of every logit written to {@code sigmoid} at the logit's own index: the bits
-   * of {@link #sigmoid} on the same logits. For a pass whose gradient needs σ(l): where softplus and σ share
-   * {@code e^{−|l|}}, it is computed once.
+   * of {@link #sigmoid} on the same logits. For a pass whose gradient needs σ(l). This default runs the two kernels
+   * one after the other; an implementation may compute {@code e^{−|l|}}, which softplus and σ share, once.
    */
-  void bernoulliLogMassAndSigmoid(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
-      float[] out, int outOff, float[] sigmoid);
+  default void bernoulliLogMassAndSigmoid(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
+      float[] out, int outOff, float[] sigmoid) {
+    bernoulliLogMass(x, xOffsets, logits, lOff, d, count, out, outOff);
+    sigmoid(logits, lOff, sigmoid, lOff, count * d);
+  }
 
   /** A short name for reports ("vector-512", "scalar"). */
   String name();

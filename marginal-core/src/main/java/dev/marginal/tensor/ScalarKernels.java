@@ -112,13 +112,6 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void bernoulliLogMassAndSigmoid(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
-      float[] out, int outOff, float[] sigmoid) {
-    bernoulliLogMass(x, xOffsets, logits, lOff, d, count, out, outOff);
-    sigmoid(logits, lOff, sigmoid, lOff, count * d);
-  }
-
-  @Override
   public String name() {
     return "scalar";
   }

@@ -179,24 +179,29 @@ public final class Tape {
     }
     List<AddChunk> chunks = new ArrayList<>();
     for (java.util.Map.Entry<Parameter, List<float[]>> e : byParameter.entrySet()) {
-      // The gradient buffer is created here, on the calling thread: chunks that each found it missing would each
-      // create one, and all but one buffer's additions would be lost.
-      e.getKey().gradBuffer();
+      // Made ready here, on the calling thread: chunks that each found the buffer missing would each create one, and
+      // all but one buffer's additions would be lost.
+      boolean overwrite = e.getKey().beginAdd();
       int n = e.getKey().size();
       for (int from = 0; from < n; from += ADD_CHUNK) {
-        chunks.add(new AddChunk(e.getKey(), e.getValue(), from, Math.min(n, from + ADD_CHUNK)));
+        chunks.add(new AddChunk(e.getKey(), e.getValue(), from, Math.min(n, from + ADD_CHUNK), overwrite));
       }
     }
     dev.marginal.tensor.Parallel.forEach(chunks.size(), total >= PARALLEL_ADD, c -> {
       AddChunk chunk = chunks.get(c);
+      boolean overwrite = chunk.overwrite();
       for (float[] g : chunk.grads()) {
-        chunk.parameter().accumulateGrad(g, chunk.from(), chunk.to());
+        chunk.parameter().addGrad(g, chunk.from(), chunk.to(), overwrite);
+        overwrite = false;
       }
     });
   }
 
-  /** Elements {@code [from, to)} of one parameter, and the gradients to add into them in order. */
-  private record AddChunk(Parameter parameter, List<float[]> grads, int from, int to) {}
+  /**
+   * Elements {@code [from, to)} of one parameter, the gradients to add into them in order, and whether the first is
+   * written over a discarded gradient ({@link Parameter#discardGrad}).
+   */
+  private record AddChunk(Parameter parameter, List<float[]> grads, int from, int to, boolean overwrite) {}
 
   /**
    * Whether a sweep restricted to {@code only} needs the gradient of {@code v}: the inputs come earlier on the tape,

@@ -72,6 +72,14 @@ public final class Adam implements Optimizer {
   public void step() {
     Update u = begin();
     Parallel.forEach(chunks.length, size >= PARALLEL_SIZE, u::run);
+    discardGrads();
+  }
+
+  /** The gradients are consumed: zero from now on, the buffers left for the next backward pass to write over. */
+  private void discardGrads() {
+    for (Parameter p : params) {
+      p.discardGrad();
+    }
   }
 
   /**
@@ -95,6 +103,9 @@ public final class Adam implements Optimizer {
       }
       updates[i].run(c - first[i]);
     });
+    for (Adam o : optimizers) {
+      o.discardGrads();
+    }
   }
 
   /** Advances the step count and fixes this step's constants; the returned update then runs chunk by chunk. */
@@ -110,7 +121,7 @@ public final class Adam implements Optimizer {
     return new Update(grads, (float) (rate / c1), (float) beta1, (float) beta2, (float) Math.sqrt(c2), (float) eps);
   }
 
-  /** One step's update with its constants fixed; {@link #run} updates one chunk and clears its gradients. */
+  /** One step's update with its constants fixed; {@link #run} updates one chunk. */
   private final class Update {
     final float[][] grads;
     final float stepSize;
@@ -139,7 +150,6 @@ public final class Adam implements Optimizer {
         mi[j] = b1 * mi[j] + (1 - b1) * gj;
         vi[j] = b2 * vi[j] + (1 - b2) * gj * gj;
         w[j] -= stepSize * mi[j] / ((float) Math.sqrt(vi[j]) / sqrtC2 + e);
-        g[j] = 0f;
       }
     }
   }

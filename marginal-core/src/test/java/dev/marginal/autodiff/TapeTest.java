@@ -207,4 +207,61 @@ class TapeTest {
     assertTrue(!out.requiresGrad());
     assertEquals(new Tape().param(w).square().sum().value().item(), out.value().item(), 0f);
   }
+
+  @Test
+  void aDiscardedGradientReadsAsZero() {
+    Parameter w = new Parameter("w", W);
+    float[] g = w.gradBuffer();
+    g[0] = 5f;
+    g[2] = -1f;
+    w.discardGrad();
+    assertArrayEquals(new float[3], w.grad().toArray(), 0f);
+    g[1] = 4f;
+    w.discardGrad();
+    assertArrayEquals(new float[3], w.gradBuffer(), 0f);
+  }
+
+  @Test
+  void aSweepOverADiscardedGradientHasTheBitsOfOneOverACleared() {
+    // Large enough that the gradients are added in parallel chunks. The parameter enters the tape twice, so the first
+    // leaf's gradient is written over the old values and the second's added; the first carries −0s, which adding to
+    // a cleared buffer turns into +0, and so must writing over a discarded one.
+    int n = 70_000;
+    float[] c = new float[n];
+    float[] d = new float[n];
+    for (int i = 0; i < n; i++) {
+      c[i] = i % 3 == 0 ? -0f : (i % 7) - 3.5f;
+      d[i] = i % 6 == 0 ? -0f : i % 5 == 0 ? 0f : 0.25f * (i % 11);
+    }
+    Tensor value = Tensor.full(0.5f, n);
+    Parameter cleared = new Parameter("w", value);
+    Parameter discarded = new Parameter("w", value);
+    Parameter once = new Parameter("w", value);
+    for (Parameter p : new Parameter[] {cleared, discarded, once}) {
+      java.util.Arrays.fill(p.gradBuffer(), 7f);
+    }
+    cleared.zeroGrad();
+    discarded.discardGrad();
+    once.discardGrad();
+    for (Parameter p : new Parameter[] {cleared, discarded}) {
+      dev.marginal.tensor.Parallel.withThreads(2, () -> {
+        Tape tape = new Tape();
+        Var loss = tape.param(p).mul(tape.constant(Tensor.wrap(c, n))).sum()
+            .add(tape.param(p).mul(tape.constant(Tensor.wrap(d, n))).sum());
+        tape.backward(loss);
+      });
+    }
+    dev.marginal.tensor.Parallel.withThreads(2, () -> {
+      Tape tape = new Tape();
+      tape.backward(tape.param(once).mul(tape.constant(Tensor.wrap(c, n))).sum());
+    });
+    float[] expected = cleared.grad().toArray();
+    float[] got = discarded.grad().toArray();
+    float[] single = once.grad().toArray();
+    for (int i = 0; i < n; i++) {
+      assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), "element " + i);
+      assertEquals(Float.floatToRawIntBits(c[i] == 0f ? 0f : c[i]), Float.floatToRawIntBits(single[i]),
+          "one leaf, element " + i);
+    }
+  }
 }

@@ -4,7 +4,8 @@ import dev.marginal.tensor.Tensor;
 
 /**
  * A trainable tensor that outlives tapes: its value is read when a tape watches it ({@link Tape#param}), and
- * gradients from every backward pass that reaches it are added into {@link #grad()} until {@link #zeroGrad()}.
+ * gradients from every backward pass that reaches it are added into {@link #grad()} until {@link #zeroGrad()} (or
+ * {@link #discardGrad()}, as optimizers do once they have used the gradient).
  * Parameters are the only mutable state of a model: a parameter owns its value's buffer, and optimizers update it
  * in place between steps, so values read through a tape are valid only until the next optimizer step.
  */

@@ -16,7 +16,10 @@ public interface Optimizer {
   /** The parameters this optimizer updates. */
   List<Parameter> parameters();
 
-  /** Applies one update from the parameters' gradients, then zeroes the gradients. */
+  /**
+   * Applies one update from the parameters' gradients, then zeroes the gradients (perhaps by
+   * {@link Parameter#discardGrad}: read through the parameter, they are zero).
+   */
   void step();
 
   /** The number of steps taken. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -121,7 +122,7 @@ class TapeTest {
     for (int threads = 1; threads <= 3; threads++) {
       Parameter w = new Parameter("w", Tensor.zeros(n));
       System.arraycopy(before, 0, w.gradBuffer(), 0, n);
-      dev.marginal.tensor.Parallel.withThreads(threads, () -> {
+      Parallel.withThreads(threads, () -> {
         Tape tape = new Tape();
         Var first = tape.param(w);
         Var second = tape.param(w);
@@ -145,7 +146,7 @@ class TapeTest {
     }
     for (int round = 0; round < 40; round++) {
       Parameter w = new Parameter("w", Tensor.zeros(n));
-      dev.marginal.tensor.Parallel.withThreads(4, () -> {
+      Parallel.withThreads(4, () -> {
         Tape tape = new Tape();
         tape.backward(tape.param(w).mul(tape.constant(Tensor.of(c, n))).sum());
       });
@@ -244,14 +245,14 @@ class TapeTest {
     discarded.discardGrad();
     once.discardGrad();
     for (Parameter p : new Parameter[] {cleared, discarded}) {
-      dev.marginal.tensor.Parallel.withThreads(2, () -> {
+      Parallel.withThreads(2, () -> {
         Tape tape = new Tape();
         Var loss = tape.param(p).mul(tape.constant(Tensor.wrap(c, n))).sum()
             .add(tape.param(p).mul(tape.constant(Tensor.wrap(d, n))).sum());
         tape.backward(loss);
       });
     }
-    dev.marginal.tensor.Parallel.withThreads(2, () -> {
+    Parallel.withThreads(2, () -> {
       Tape tape = new Tape();
       tape.backward(tape.param(once).mul(tape.constant(Tensor.wrap(c, n))).sum());
     });

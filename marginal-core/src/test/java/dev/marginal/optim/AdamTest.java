@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.marginal.autodiff.Parameter;
+import dev.marginal.autodiff.Tape;
+import dev.marginal.autodiff.Var;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
@@ -82,12 +84,12 @@ class AdamTest {
     Adam b = new Adam(eager, LearningRate.constant(0.01));
     for (int s = 0; s < 5; s++) {
       for (List<Parameter> ps : List.of(lazy, eager)) {
-        dev.marginal.autodiff.Tape tape = new dev.marginal.autodiff.Tape();
-        dev.marginal.autodiff.Var loss = tape.constant(0f);
+        Tape tape = new Tape();
+        Var loss = tape.constant(0f);
         for (Parameter p : ps) {
           loss = loss.add(tape.param(p).tanh().square().sum());
         }
-        dev.marginal.autodiff.Var total = loss;
+        Var total = loss;
         Parallel.withThreads(2, () -> tape.backward(total));
       }
       Parallel.withThreads(2, a::step);

@@ -50,6 +50,15 @@ public final class Var {
   }
 
   /**
+   * Whether the backward sweep now running wants this value's gradient: it requires gradients and, when the sweep is
+   * restricted to some parameters, depends on one of them. A backward rule may skip the work of an input's gradient
+   * when this is false ({@link #accumulate} would drop it anyway).
+   */
+  public boolean wantsGradient() {
+    return live;
+  }
+
+  /**
    * Adds {@code g} (the shape of this value) into this node's gradient. Called by backward rules; a no-op for
    * constants.
    */

@@ -22,6 +22,8 @@ public final class Bernoulli {
 
   /** Elements per chunk of the row sums; whole rows, fixed by shape, so results never depend on threads. */
   private static final int ROW_CHUNK_ELEMENTS = 1 << 13;
+  /** Columns per chunk of the bias gradient's sums, as for a dense layer's. */
+  private static final int COLUMN_CHUNK = 64;
 
   private final Var logits;
 
@@ -100,26 +102,98 @@ public final class Bernoulli {
    */
   public Var logProbOfRows(Tensor x, int[] rows) {
     Tensor l = logits.value();
-    int d = l.dim(-1);
-    if (x.rank() != 2 || x.dim(1) != d || rows.length * d != l.size()) {
+    return fused(x.buffer(), rowOffsets(x, rows, l.dim(-1), l.shape()), null);
+  }
+
+  /** Where each chosen row of x starts, after checking x against logits of {@code shape} with last axis d. */
+  private static int[] rowOffsets(Tensor x, int[] rows, int d, int[] shape) {
+    long size = 1;
+    for (int s : shape) {
+      size *= s;
+    }
+    if (x.rank() != 2 || x.dim(1) != d || (long) rows.length * d != size) {
       throw new IllegalArgumentException("x must be [B, " + d + "] with one row index per row of logits "
-          + Arrays.toString(l.shape()) + ", got x " + Arrays.toString(x.shape()) + " and " + rows.length
+          + Arrays.toString(shape) + ", got x " + Arrays.toString(x.shape()) + " and " + rows.length
           + " rows");
     }
     int[] xOffsets = new int[rows.length];
     for (int t = 0; t < rows.length; t++) {
       xOffsets[t] = Objects.checkIndex(rows[t], x.dim(0)) * d;
     }
-    return fused(x.buffer(), xOffsets, null);
+    return xOffsets;
+  }
+
+  /**
+   * {@link #logProbOfRows} of {@code ofLogits(h.linear(w, b))} as one primitive, for the output layer of a decoder.
+   * Values and every gradient have the bits of the two primitives, but two passes over the {@code [N, D]} logits are
+   * saved: the bias is added inside the log-mass pass, row by row while the row is in cache, and the logits'
+   * gradient {@code diag(g)·(x − σ(l))} is never written out. The two products of the backward pass scale its rows
+   * as they pack them ({@link Kernels#gemmRowScaled}), and the bias gradient scales them as it sums them
+   * ({@link Kernels#columnSumsRowScaled}). Shapes other than those below, a single output, or inputs that need no
+   * gradient take the two primitives.
+   *
+   * @param h inputs {@code [N, H]}
+   * @param w weights {@code [H, D]}
+   * @param b bias {@code [D]}
+   * @param x observations {@code [B, D]}, read in place
+   * @param rows for each of the N rows, its row of x
+   * @return {@code [N]}
+   */
+  public static Var linearLogProbOfRows(Var h, Var w, Var b, Tensor x, int[] rows) {
+    Tensor hv = h.value();
+    Tensor wv = w.value();
+    Tensor bv = b.value();
+    boolean fusable = hv.rank() == 2 && wv.rank() == 2 && bv.rank() == 1 && wv.dim(0) == hv.dim(1)
+        && bv.dim(0) == wv.dim(1) && wv.dim(1) > 1 && hv.dim(1) > 0
+        && (h.requiresGrad() || w.requiresGrad() || b.requiresGrad());
+    if (!fusable) {
+      return ofLogits(h.linear(w, b)).logProbOfRows(x, rows);
+    }
+    int n = hv.dim(0);
+    int hidden = hv.dim(1);
+    int d = wv.dim(1);
+    int[] xOffsets = rowOffsets(x, rows, d, new int[] {n, d});
+    float[] xd = x.buffer();
+    float[] ld = hv.matmul(wv).buffer();
+    float[] bias = bv.buffer();
+    float[] out = new float[n];
+    float[] res = BufferPool.uninitialized(n * d);
+    Parallel.forRanges(n, Math.max(1, ROW_CHUNK_ELEMENTS / d), (r0, r1) -> {
+      int[] offsets = java.util.Arrays.copyOfRange(xOffsets, r0, r1);
+      Kernels.get().bernoulliLogMassAndResidual(xd, offsets, ld, r0 * d, d, r1 - r0, bias, out, r0, res);
+    });
+    return h.tape().record(Tensor.wrap(out, n), g -> {
+      float[] gd = g.buffer();
+      Kernels k = Kernels.get();
+      if (h.wantsGradient()) {
+        float[] dh = BufferPool.uninitialized(n * hidden);
+        k.gemmRowScaled(false, true, n, hidden, d, res, 0, gd, wv.buffer(), 0, null, dh, 0, false);
+        h.accumulateFresh(Tensor.wrap(dh, n, hidden));
+      }
+      if (w.wantsGradient()) {
+        float[] dw = BufferPool.uninitialized(hidden * d);
+        k.gemmRowScaled(true, false, hidden, d, n, hv.buffer(), 0, null, res, 0, gd, dw, 0, false);
+        w.accumulateFresh(Tensor.wrap(dw, hidden, d));
+      }
+      if (b.wantsGradient()) {
+        float[] db = new float[d];
+        int chunks = (d + COLUMN_CHUNK - 1) / COLUMN_CHUNK;
+        Parallel.forEach(chunks, n * d >= 2 * ROW_CHUNK_ELEMENTS, c -> {
+          int j0 = c * COLUMN_CHUNK;
+          k.columnSumsRowScaled(res, gd, n, d, j0, Math.min(d, j0 + COLUMN_CHUNK), db);
+        });
+        b.accumulateFresh(Tensor.wrap(db, d));
+      }
+    }, h, w, b);
   }
 
   /**
    * One pass forward (softplus and the row sums in double in one kernel, {@link Kernels#bernoulliLogMass}) and one
    * pass backward, {@code ∂/∂l = g·(x − σ(l))} and, when {@code x} is a variable, {@code ∂/∂x = g·l}; row r of the
    * observations starts at {@code xd[xOffsets[r]]}. Decoders of image models spend much of their time here, so the
-   * four separate primitives are fused. When the logits need a gradient, the forward pass also keeps σ(l), computed
-   * from the {@code e^{−|l|}} that softplus needs anyway ({@link Kernels#bernoulliLogMassAndSigmoid}), so the
-   * backward pass computes no exponential.
+   * four separate primitives are fused. When the logits need a gradient, the forward pass also keeps the residuals
+   * {@code x − σ(l)}, σ computed from the {@code e^{−|l|}} that softplus needs anyway
+   * ({@link Kernels#bernoulliLogMassAndResidual}), so the backward pass computes no exponential.
    */
   private Var fused(float[] xd, int[] xOffsets, Var x) {
     Tensor l = logits.value();
@@ -129,29 +203,28 @@ public final class Bernoulli {
     float[] ld = l.buffer();
     float[] out = new float[rows];
     int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / d);
-    float[] sig = logits.requiresGrad() ? BufferPool.uninitialized(ld.length) : null;
+    float[] res = logits.requiresGrad() ? BufferPool.uninitialized(ld.length) : null;
     Parallel.forRanges(rows, rowsPerChunk, (r0, r1) -> {
       int[] offsets = java.util.Arrays.copyOfRange(xOffsets, r0, r1);
-      if (sig == null) {
+      if (res == null) {
         Kernels.get().bernoulliLogMass(xd, offsets, ld, r0 * d, d, r1 - r0, out, r0);
       } else {
-        Kernels.get().bernoulliLogMassAndSigmoid(xd, offsets, ld, r0 * d, d, r1 - r0, out, r0, sig);
+        Kernels.get().bernoulliLogMassAndResidual(xd, offsets, ld, r0 * d, d, r1 - r0, null, out, r0, res);
       }
     });
     int[] outShape = java.util.Arrays.copyOf(shape, shape.length - 1);
     Var[] inputs = x == null ? new Var[] {logits} : new Var[] {logits, x};
     return logits.tape().record(Tensor.wrap(out, outShape), g -> {
       float[] gd = g.buffer();
-      if (sig != null) {
-        // A new array, not σ overwritten: a tape may be swept more than once (Tape#backward).
+      if (res != null) {
+        // A new array, not the residuals overwritten: a tape may be swept more than once (Tape#backward).
         float[] dl = BufferPool.uninitialized(ld.length);
         Parallel.forRanges(rows, rowsPerChunk, (r0, end) -> {
           for (int r = r0; r < end; r++) {
             float gr = gd[r];
             int base = r * d;
-            int xb = xOffsets[r];
             for (int j = 0; j < d; j++) {
-              dl[base + j] = gr * (xd[xb + j] - sig[base + j]);
+              dl[base + j] = gr * res[base + j];
             }
           }
         });

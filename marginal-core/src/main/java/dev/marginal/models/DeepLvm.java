@@ -197,8 +197,8 @@ public final class DeepLvm implements LatentVariableModel {
    * As the default, without the {@code [N, D]} copy of the rows of x for a Bernoulli decoder: on a tape
    * {@link Tape#forEvaluation() for evaluation} it takes a path that records nothing, reads the rows of x in place
    * and never holds the whole logit matrix ({@link BernoulliLogLikelihood}); on a recording tape, with x constant,
-   * the log mass reads the rows of x in place ({@link Bernoulli#logProbOfRows}). Values and gradients are
-   * bit-identical to the default.
+   * the output layer and the log mass are one primitive that reads the rows of x in place
+   * ({@link Bernoulli#linearLogProbOfRows}). Values and gradients are bit-identical to the default.
    */
   @Override
   public Var logLikelihood(Var x, int[] rows, Var z) {
@@ -210,7 +210,9 @@ public final class DeepLvm implements LatentVariableModel {
       return tape.constant(BernoulliLogLikelihood.evaluate(decoder, x.value(), rows, z.value()));
     }
     if (rowsOfX) {
-      return Bernoulli.ofLogits(decoder.apply(tape, z)).logProbOfRows(x.value(), rows);
+      int last = decoder.weights().size() - 1;
+      return Bernoulli.linearLogProbOfRows(decoder.hidden(tape, z), tape.param(decoder.weights().get(last)),
+          tape.param(decoder.biases().get(last)), x.value(), rows);
     }
     return LatentVariableModel.super.logLikelihood(x, rows, z);
   }

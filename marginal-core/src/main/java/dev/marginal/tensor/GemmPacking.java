@@ -30,15 +30,34 @@ final class GemmPacking {
    * Packs column panels {@code [q0, q1)} of {@code op(B)} ({@code [k, n]}) restricted to {@code [p0, p0 + kc)}.
    *
    * @param transB whether B is stored {@code [n, k]}
+   * @param rowScale null, or (B stored {@code [k, n]}) a scale per row of B: row p is packed as
+   *     {@code rowScale[p]·B[p, ·]}, each product rounded to float
    */
-  static void packB(boolean transB, int k, int n, float[] b, int bOff, int nr, int q0, int q1, int p0, int kc,
-      float[] dst, int dstBase) {
+  static void packB(boolean transB, int k, int n, float[] b, int bOff, float[] rowScale, int nr, int q0, int q1,
+      int p0, int kc, float[] dst, int dstBase) {
     for (int q = q0; q < q1; q++) {
       int j0 = q * nr;
       int cols = Math.min(nr, n - j0);
       int base = dstBase + (q - q0) * kc * nr;
       if (transB) {
         packTransposedPanel(kc, b, bOff + j0 * k + p0, k, cols, nr, dst, base);
+      } else if (rowScale != null) {
+        for (int p = 0; p < kc; p++) {
+          int d = base + p * nr;
+          int src = bOff + (p0 + p) * n + j0;
+          float sp = rowScale[p0 + p];
+          if (cols == nr && nr == 2 * L) {
+            FloatVector.fromArray(S, b, src).mul(sp).intoArray(dst, d);
+            FloatVector.fromArray(S, b, src + L).mul(sp).intoArray(dst, d + L);
+            continue;
+          }
+          for (int jj = 0; jj < cols; jj++) {
+            dst[d + jj] = sp * b[src + jj];
+          }
+          if (cols < nr) {
+            Arrays.fill(dst, d + cols, d + nr, 0f);
+          }
+        }
       } else if (cols == nr && nr == 2 * L) {
         for (int p = 0, s = bOff + p0 * n + j0, d = base; p < kc; p++, s += n, d += nr) {
           FloatVector.fromArray(S, b, s).intoArray(dst, d);
@@ -134,14 +153,18 @@ final class GemmPacking {
    * @param transA whether A is stored {@code [k, m]}
    * @param firstRow row of {@code op(A)} that panel 0 of {@code dst} starts at
    * @param stride distance in {@code dst} between consecutive panels (at least {@code kc·mr})
+   * @param rowScale null, or (A stored {@code [m, k]}) a scale per row of A: row i is packed as
+   *     {@code rowScale[i]·A[i, ·]}, each product rounded to float
    */
-  static void packA(boolean transA, int m, int k, float[] a, int aOff, int mr, int firstRow, int ip0, int ip1,
-      int p0, int kc, float[] dst, int base, int stride) {
+  static void packA(boolean transA, int m, int k, float[] a, int aOff, float[] rowScale, int mr, int firstRow,
+      int ip0, int ip1, int p0, int kc, float[] dst, int base, int stride) {
     for (int ip = ip0; ip < ip1; ip++) {
       int i0 = firstRow + ip * mr;
       int rows = Math.min(mr, m - i0);
       int d = base + ip * stride;
-      if (transA && rows == 8 && mr == 8) {
+      if (rowScale != null) {
+        packScaledRowMajorPanel(k, a, aOff + i0 * k + p0, rowScale, i0, rows, mr, kc, dst, d);
+      } else if (transA && rows == 8 && mr == 8) {
         packColumnMajorPanel8(m, a, aOff + p0 * m + i0, kc, dst, d);
       } else if (transA) {
         for (int p = 0; p < kc; p++, d += mr) {
@@ -173,6 +196,28 @@ final class GemmPacking {
       dst[d + 5] = a[s + 5];
       dst[d + 6] = a[s + 6];
       dst[d + 7] = a[s + 7];
+    }
+  }
+
+  /**
+   * {@link #packRowMajorPanel} of the rows scaled, row r of the panel by {@code scale[i0 + r]}: full eight-row panels
+   * sixteen summation steps at a time through {@link VectorTranspose#panel8Scaled}, the rest value by value.
+   */
+  private static void packScaledRowMajorPanel(int k, float[] a, int src, float[] scale, int i0, int rows, int mr,
+      int kc, float[] dst, int d) {
+    int p0 = 0;
+    if (VectorTranspose.AVAILABLE && rows == 8 && mr == 8) {
+      for (; p0 + 16 <= kc; p0 += 16) {
+        VectorTranspose.panel8Scaled(a, src + p0, k, scale, i0, dst, d + 8 * p0);
+      }
+    }
+    for (int p = p0, o = d + p0 * mr; p < kc; p++, o += mr) {
+      for (int r = 0, s = src + p; r < rows; r++, s += k) {
+        dst[o + r] = scale[i0 + r] * a[s];
+      }
+      for (int r = rows; r < mr; r++) {
+        dst[o + r] = 0f;
+      }
     }
   }
 

@@ -22,6 +22,23 @@ public interface Kernels {
   void gemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate);
 
+  /**
+   * {@link #gemm} with each row of one or both operands multiplied by a scale first: where {@code aRowScale} is not
+   * null, A is stored {@code [m, k]} (so {@code transA} is false) and its row i is used as
+   * {@code aRowScale[i]·A[i, ·]}; where {@code bRowScale} is not null, B is stored {@code [k, n]} ({@code transB}
+   * false) and its row p is used as {@code bRowScale[p]·B[p, ·]}. Each scaled value is the float product, and C has
+   * the bits of {@link #gemm} on the scaled copies. This default writes those copies; an implementation may scale
+   * while it packs the operands instead. A gradient {@code diag(g)·R} with a weight per row is such an operand.
+   */
+  default void gemmRowScaled(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+      float[] aRowScale, float[] b, int bOff, float[] bRowScale, float[] c, int cOff, boolean accumulate) {
+    RowScaling.check(transA, transB, m, k, aRowScale, bRowScale);
+    float[] as = aRowScale == null ? a : RowScaling.scaledRows(a, aOff, aRowScale, m, k);
+    float[] bs = bRowScale == null ? b : RowScaling.scaledRows(b, bOff, bRowScale, k, n);
+    gemm(transA, transB, m, n, k, as, aRowScale == null ? aOff : 0, bs, bRowScale == null ? bOff : 0, c, cOff,
+        accumulate);
+  }
+
   /** {@code y[i] = tanh(x[i])} for {@code i < n}; {@code x} and {@code y} may be the same array. */
   void tanh(float[] x, int xOff, float[] y, int yOff, int n);
 
@@ -61,6 +78,25 @@ public interface Kernels {
    */
   void columnSums(float[] x, int rows, int width, int from, int to, float[] out);
 
+  /**
+   * {@link #columnSums} of the rows scaled: {@code out[j] = (float) Σ_r (scale[r]·x[r·width + j])}, each product
+   * rounded to float and the sum taken over the rows in order in double, so the bits are those of
+   * {@link #columnSums} on a scaled copy. This default is the plain loop.
+   */
+  default void columnSumsRowScaled(float[] x, float[] scale, int rows, int width, int from, int to, float[] out) {
+    double[] acc = new double[to - from];
+    for (int r = 0; r < rows; r++) {
+      int base = r * width;
+      float s = scale[r];
+      for (int j = from; j < to; j++) {
+        acc[j - from] += s * x[base + j];
+      }
+    }
+    for (int j = from; j < to; j++) {
+      out[j] = (float) acc[j - from];
+    }
+  }
+
   /** Partial sums of {@link #bernoulliLogMass}: term j goes to partial sum {@code j mod 16}. */
   int LOG_MASS_PARTIALS = 16;
 
@@ -78,14 +114,16 @@ public interface Kernels {
       int outOff);
 
   /**
-   * {@link #bernoulliLogMass}, and σ of every logit written to {@code sigmoid} at the logit's own index: the bits
-   * of {@link #sigmoid} on the same logits. For a pass whose gradient needs σ(l). This default runs the two kernels
-   * one after the other; an implementation may compute {@code e^{−|l|}}, which softplus and σ share, once.
+   * {@link #bernoulliLogMass}, and the residual {@code x − σ(l)} of every logit written to {@code residual} at the
+   * logit's own index: {@code x} minus the bits of {@link #sigmoid} on the same logit, rounded to float. The gradient
+   * of the log mass with respect to the logit is this residual. When {@code bias} is not null, {@code bias[j]} is first
+   * added to logit j of every row, in place, as a separate pass would ({@code l + b}, rounded to float), and the log
+   * mass and residuals are those of the sums. This default runs the separate kernels one after the other; an
+   * implementation may compute {@code e^{−|l|}}, which softplus and σ share, once.
    */
-  default void bernoulliLogMassAndSigmoid(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
-      float[] out, int outOff, float[] sigmoid) {
-    bernoulliLogMass(x, xOffsets, logits, lOff, d, count, out, outOff);
-    sigmoid(logits, lOff, sigmoid, lOff, count * d);
+  default void bernoulliLogMassAndResidual(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
+      float[] bias, float[] out, int outOff, float[] residual) {
+    LogMassSum.withResidual(this, x, xOffsets, logits, lOff, d, count, bias, out, outOff, residual);
   }
 
   /** A short name for reports ("vector-512", "scalar"). */

@@ -35,4 +35,27 @@ final class LogMassSum {
     }
     return (float) s;
   }
+
+  /**
+   * {@link Kernels#bernoulliLogMassAndResidual} from separate kernels of {@code k}: the bias pass, the log mass,
+   * σ, then the residuals.
+   */
+  static void withResidual(Kernels k, float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
+      float[] bias, float[] out, int outOff, float[] residual) {
+    if (bias != null) {
+      for (int r = 0; r < count; r++) {
+        for (int j = 0; j < d; j++) {
+          logits[lOff + r * d + j] += bias[j];
+        }
+      }
+    }
+    k.bernoulliLogMass(x, xOffsets, logits, lOff, d, count, out, outOff);
+    k.sigmoid(logits, lOff, residual, lOff, count * d);
+    for (int r = 0; r < count; r++) {
+      int base = lOff + r * d;
+      for (int j = 0; j < d; j++) {
+        residual[base + j] = x[xOffsets[r] + j] - residual[base + j];
+      }
+    }
+  }
 }

@@ -32,20 +32,28 @@ final class VectorColumnSums {
   private VectorColumnSums() {}
 
   static void columnSums(float[] x, int rows, int width, int from, int to, float[] out) {
+    columnSums(x, null, rows, width, from, to, out);
+  }
+
+  /**
+   * {@link Kernels#columnSumsRowScaled}, or {@link Kernels#columnSums} when {@code scale} is null: row r is multiplied
+   * by {@code scale[r]} as it is read, in float, before it widens.
+   */
+  static void columnSums(float[] x, float[] scale, int rows, int width, int from, int to, float[] out) {
     if (P != 2 * L) {
       // Float and double vectors of different sizes: no such machine is known; the plain loop is exact anyway.
-      scalar(x, rows, width, from, to, out);
+      scalar(x, scale, rows, width, from, to, out);
       return;
     }
     int j = from;
     for (; j + 4 * P <= to; j += 4 * P) {
-      eight(x, rows, width, j, out);
+      eight(x, scale, rows, width, j, out);
     }
     for (; j + P <= to; j += P) {
       DoubleVector a0 = DoubleVector.zero(D);
       DoubleVector a1 = a0;
       for (int r = 0, base = j; r < rows; r++, base += width) {
-        FloatVector f = FloatVector.fromArray(F, x, base);
+        FloatVector f = scaled(FloatVector.fromArray(F, x, base), scale, r);
         a0 = a0.add(lower(f));
         a1 = a1.add(upper(f));
       }
@@ -63,23 +71,23 @@ final class VectorColumnSums {
       }
       DoubleVector a = DoubleVector.zero(D);
       for (int r = 0, base = j; r < safeRows; r++, base += width) {
-        a = a.add(lower(FloatVector.fromArray(F, x, base)));
+        a = a.add(lower(scaled(FloatVector.fromArray(F, x, base), scale, r)));
       }
       double[] sums = new double[L];
       a.intoArray(sums, 0);
       for (int r = safeRows, base = safeRows * width + j; r < rows; r++, base += width) {
         for (int c = 0; c < L; c++) {
-          sums[c] += x[base + c];
+          sums[c] += scale == null ? x[base + c] : scale[r] * x[base + c];
         }
       }
       store(sums, L, out, j);
       j += L;
     }
-    scalar(x, rows, width, j, to, out);
+    scalar(x, scale, rows, width, j, to, out);
   }
 
   /** Columns {@code [j, j + 4P)}: eight accumulators, one pass over the rows. */
-  private static void eight(float[] x, int rows, int width, int j, float[] out) {
+  private static void eight(float[] x, float[] scale, int rows, int width, int j, float[] out) {
     DoubleVector a0 = DoubleVector.zero(D);
     DoubleVector a1 = a0;
     DoubleVector a2 = a0;
@@ -93,6 +101,13 @@ final class VectorColumnSums {
       FloatVector f1 = FloatVector.fromArray(F, x, base + P);
       FloatVector f2 = FloatVector.fromArray(F, x, base + 2 * P);
       FloatVector f3 = FloatVector.fromArray(F, x, base + 3 * P);
+      if (scale != null) {
+        float s = scale[r];
+        f0 = f0.mul(s);
+        f1 = f1.mul(s);
+        f2 = f2.mul(s);
+        f3 = f3.mul(s);
+      }
       a0 = a0.add(lower(f0));
       a1 = a1.add(upper(f0));
       a2 = a2.add(lower(f1));
@@ -114,6 +129,11 @@ final class VectorColumnSums {
     store(sums, 4 * P, out, j);
   }
 
+  /** Row r's values times {@code scale[r]}, or as they are when {@code scale} is null. */
+  private static FloatVector scaled(FloatVector f, float[] scale, int r) {
+    return scale == null ? f : f.mul(scale[r]);
+  }
+
   private static DoubleVector lower(FloatVector f) {
     return (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
   }
@@ -128,11 +148,11 @@ final class VectorColumnSums {
     }
   }
 
-  private static void scalar(float[] x, int rows, int width, int from, int to, float[] out) {
+  private static void scalar(float[] x, float[] scale, int rows, int width, int from, int to, float[] out) {
     for (int j = from; j < to; j++) {
       double a = 0;
       for (int r = 0, at = j; r < rows; r++, at += width) {
-        a += x[at];
+        a += scale == null ? x[at] : scale[r] * x[at];
       }
       out[j] = (float) a;
     }

@@ -58,6 +58,16 @@ final class VectorGemm {
   /** See {@link Kernels#gemm}. */
   static void gemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+    gemmRowScaled(transA, transB, m, n, k, a, aOff, null, b, bOff, null, c, cOff, accumulate);
+  }
+
+  /**
+   * See {@link Kernels#gemmRowScaled}. The blocked path scales rows as it packs them; the others (small, direct and
+   * transposed products) multiply scaled copies of the operands.
+   */
+  static void gemmRowScaled(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+      float[] aRowScale, float[] b, int bOff, float[] bRowScale, float[] c, int cOff, boolean accumulate) {
+    RowScaling.check(transA, transB, m, k, aRowScale, bRowScale);
     if (m == 0 || n == 0) {
       return;
     }
@@ -67,19 +77,26 @@ final class VectorGemm {
       }
       return;
     }
-    if ((long) m * n * k <= SMALL_MACS) {
+    boolean small = (long) m * n * k <= SMALL_MACS;
+    boolean direct = !small
+        && (Blocked.chunkCount((long) m * n * k) == 1 || (m < DIRECT_ROWS && Parallel.threads() <= 2));
+    boolean transposed = !small && !direct && paddedWork(n, m) * 4 < paddedWork(m, n) * 3;
+    if ((small || direct || transposed) && (aRowScale != null || bRowScale != null)) {
+      float[] as = aRowScale == null ? a : RowScaling.scaledRows(a, aOff, aRowScale, m, k);
+      float[] bs = bRowScale == null ? b : RowScaling.scaledRows(b, bOff, bRowScale, k, n);
+      gemm(transA, transB, m, n, k, as, aRowScale == null ? aOff : 0, bs, bRowScale == null ? bOff : 0, c, cOff,
+          accumulate);
+      return;
+    }
+    if (small) {
       GemmSmall.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
-      return;
-    }
-    if (Blocked.chunkCount((long) m * n * k) == 1 || (m < DIRECT_ROWS && Parallel.threads() <= 2)) {
+    } else if (direct) {
       GemmDirect.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
-      return;
-    }
-    if (paddedWork(n, m) * 4 < paddedWork(m, n) * 3) {
+    } else if (transposed) {
       transposed(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
-      return;
+    } else {
+      new Blocked(transA, transB, m, n, k, a, aOff, aRowScale, b, bOff, bRowScale, c, cOff, accumulate).run();
     }
-    new Blocked(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate).run();
   }
 
   /** Rows times columns of C that the micro-kernel computes, tiles padded to {@code MR × NR}. */
@@ -103,7 +120,7 @@ final class VectorGemm {
         }
       }
     }
-    new Blocked(!transB, !transA, n, m, k, b, bOff, a, aOff, t, 0, accumulate).run();
+    new Blocked(!transB, !transA, n, m, k, b, bOff, null, a, aOff, null, t, 0, accumulate).run();
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < n; j++) {
         c[cOff + i * n + j] = t[j * m + i];
@@ -136,6 +153,9 @@ final class VectorGemm {
     final int aOff;
     final float[] b;
     final int bOff;
+    /** Scales of the rows of A and of B ({@link Kernels#gemmRowScaled}), or null. */
+    final float[] aRowScale;
+    final float[] bRowScale;
     final float[] c;
     final int cOff;
     final boolean accumulate;
@@ -150,8 +170,10 @@ final class VectorGemm {
     /** The whole of A packed (when several column chunks would otherwise each pack it), else null. */
     float[] packedA;
 
-    Blocked(boolean transA, boolean transB, int m, int n, int k,
-        float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+    Blocked(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] aRowScale,
+        float[] b, int bOff, float[] bRowScale, float[] c, int cOff, boolean accumulate) {
+      this.aRowScale = aRowScale;
+      this.bRowScale = bRowScale;
       this.transA = transA;
       this.transB = transB;
       this.m = m;
@@ -229,11 +251,12 @@ final class VectorGemm {
       int bParts = packParts();
       if (g < bParts) {
         int q0 = colPanels * g / chunks;
-        GemmPacking.packB(transB, k, n, b, bOff, NR, q0, colPanels * (g + 1) / chunks, 0, k, packedB, q0 * k * NR);
+        GemmPacking.packB(transB, k, n, b, bOff, bRowScale, NR, q0, colPanels * (g + 1) / chunks, 0, k, packedB,
+            q0 * k * NR);
       } else if (packedA != null) {
         int h = g - bParts;
-        GemmPacking.packA(transA, m, k, a, aOff, MR, 0, rowPanels * h / chunks, rowPanels * (h + 1) / chunks, 0, k,
-            packedA, 0, k * MR);
+        GemmPacking.packA(transA, m, k, a, aOff, aRowScale, MR, 0, rowPanels * h / chunks,
+            rowPanels * (h + 1) / chunks, 0, k, packedA, 0, k * MR);
       }
     }
 
@@ -262,7 +285,7 @@ final class VectorGemm {
         if (pb == null) {
           // The only chunk on these columns: it packs their block of B itself, just before its tiles read it.
           pb = ws.chunkB = Workspace.atLeast(ws.chunkB, (q1 - q0) * kc * NR);
-          GemmPacking.packB(transB, k, n, b, bOff, NR, q0, q1, p0, kc, pb, 0);
+          GemmPacking.packB(transB, k, n, b, bOff, bRowScale, NR, q0, q1, p0, kc, pb, 0);
           bFirst = -q0 * kc * NR;
           bStride = kc * NR;
         }
@@ -277,7 +300,7 @@ final class VectorGemm {
             aStride = k * MR;
           } else {
             pa = ws.blockA = Workspace.atLeast(ws.blockA, blockPanels * kc * MR);
-            GemmPacking.packA(transA, m, k, a, aOff, MR, i0, 0, blockPanels, p0, kc, pa, 0, kc * MR);
+            GemmPacking.packA(transA, m, k, a, aOff, aRowScale, MR, i0, 0, blockPanels, p0, kc, pa, 0, kc * MR);
             aBase = 0;
             aStride = kc * MR;
           }

@@ -40,6 +40,12 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void gemmRowScaled(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+      float[] aRowScale, float[] b, int bOff, float[] bRowScale, float[] c, int cOff, boolean accumulate) {
+    VectorGemm.gemmRowScaled(transA, transB, m, n, k, a, aOff, aRowScale, b, bOff, bRowScale, c, cOff, accumulate);
+  }
+
+  @Override
   public void boxMuller(double[] u1, double[] u2, int pairs, double[] z) {
     VectorBoxMuller.boxMuller(u1, u2, pairs, z);
   }
@@ -145,15 +151,20 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
-  public void bernoulliLogMass(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count, float[] out,
-      int outOff) {
-    VectorLogMass.logMass(x, xOffsets, logits, lOff, d, count, out, outOff, null);
+  public void columnSumsRowScaled(float[] x, float[] scale, int rows, int width, int from, int to, float[] out) {
+    VectorColumnSums.columnSums(x, scale, rows, width, from, to, out);
   }
 
   @Override
-  public void bernoulliLogMassAndSigmoid(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
-      float[] out, int outOff, float[] sigmoid) {
-    VectorLogMass.logMass(x, xOffsets, logits, lOff, d, count, out, outOff, sigmoid);
+  public void bernoulliLogMass(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count, float[] out,
+      int outOff) {
+    VectorLogMass.logMass(x, xOffsets, logits, lOff, d, count, null, out, outOff, null);
+  }
+
+  @Override
+  public void bernoulliLogMassAndResidual(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
+      float[] bias, float[] out, int outOff, float[] residual) {
+    VectorLogMass.logMass(x, xOffsets, logits, lOff, d, count, bias, out, outOff, residual);
   }
 
   /** The last {@code count < L} inputs in a vector-sized array; the padding lanes are computed and discarded. */

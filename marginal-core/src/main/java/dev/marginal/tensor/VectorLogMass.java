@@ -30,32 +30,37 @@ final class VectorLogMass {
 
   private VectorLogMass() {}
 
-  /** See {@link Kernels#bernoulliLogMassAndSigmoid}; {@code sigmoid} may be null (the log mass alone). */
-  static void logMass(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count, float[] out,
-      int outOff, float[] sigmoid) {
+  /**
+   * See {@link Kernels#bernoulliLogMassAndResidual}; {@code residual} may be null (the log mass alone, and then
+   * {@code bias} is null too).
+   */
+  static void logMass(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count, float[] bias,
+      float[] out, int outOff, float[] residual) {
     if (!FUSED) {
+      if (residual != null) {
+        LogMassSum.withResidual(Kernels.get(), x, xOffsets, logits, lOff, d, count, bias, out,
+            outOff, residual);
+        return;
+      }
       float[] sp = new float[d];
       for (int r = 0; r < count; r++) {
         int lo = lOff + r * d;
         Kernels.get().softplus(logits, lo, sp, 0, d);
         out[outOff + r] = LogMassSum.ofTerms(x, xOffsets[r], logits, lo, sp, 0, d);
       }
-      if (sigmoid != null) {
-        Kernels.get().sigmoid(logits, lOff, sigmoid, lOff, count * d);
-      }
       return;
     }
     float[] padX = new float[P];
     float[] padL = new float[P];
     double[] acc = new double[P];
-    float[] padE = sigmoid == null ? null : new float[P];
+    float[] padE = residual == null ? null : new float[P];
     for (int r = 0; r < count; r++) {
       int lo = lOff + r * d;
-      if (sigmoid == null) {
+      if (residual == null) {
         out[outOff + r] = row(x, xOffsets[r], logits, lo, d, padX, padL, acc);
       } else {
-        expNegAbs(logits, lo, d, padL, sigmoid);
-        out[outOff + r] = rowAndSigmoid(x, xOffsets[r], logits, lo, d, padX, padL, acc, padE, sigmoid);
+        expNegAbs(logits, lo, d, bias, padL, residual);
+        out[outOff + r] = rowAndResidual(x, xOffsets[r], logits, lo, d, padX, padL, acc, padE, residual);
       }
     }
   }
@@ -89,13 +94,13 @@ final class VectorLogMass {
   }
 
   /**
-   * {@link #row}, turning the row's {@code e^{−|l|}}, which {@link #expNegAbs} has left in {@code sig} at the
-   * logits' indices, into σ(l) there, and using them for softplus. The exponentials are computed by a call of their
+   * {@link #row}, turning the row's {@code e^{−|l|}}, which {@link #expNegAbs} has left in {@code res} at the
+   * logits' indices, into the residuals {@code x − σ(l)} there, and using them for softplus. The exponentials are computed by a call of their
    * own from the caller: inside this method, or in this loop, they took C2 past its inlining node budget
    * ({@code NodeCountInliningCutoff}), and the pass ran 3–4 times slower with its vectors boxed.
    */
-  private static float rowAndSigmoid(float[] x, int xo, float[] l, int lo, int d, float[] padX, float[] padL,
-      double[] acc, float[] padE, float[] sig) {
+  private static float rowAndResidual(float[] x, int xo, float[] l, int lo, int d, float[] padX, float[] padL,
+      double[] acc, float[] padE, float[] res) {
     DoubleVector a0 = DoubleVector.zero(D);
     DoubleVector a1 = a0;
     for (int j = 0; j < d; j += P) {
@@ -103,20 +108,20 @@ final class VectorLogMass {
       boolean tail = rest < P;
       if (tail) {
         padTail(x, xo + j, l, lo + j, rest, padX, padL);
-        System.arraycopy(sig, lo + j, padE, 0, rest);
+        System.arraycopy(res, lo + j, padE, 0, rest);
         java.util.Arrays.fill(padE, rest, P, 1f); // e^{-|0|}, as the padding logits give
       }
       FloatVector lv = FloatVector.fromArray(S, tail ? padL : l, tail ? 0 : lo + j);
-      FloatVector e = FloatVector.fromArray(S, tail ? padE : sig, tail ? 0 : lo + j);
-      FloatVector t = FloatVector.fromArray(S, tail ? padX : x, tail ? 0 : xo + j).mul(lv)
-          .sub(VectorMath.softplus(lv, e));
-      FloatVector s = VectorMath.sigmoid(lv, e);
+      FloatVector e = FloatVector.fromArray(S, tail ? padE : res, tail ? 0 : lo + j);
+      FloatVector xv = FloatVector.fromArray(S, tail ? padX : x, tail ? 0 : xo + j);
+      FloatVector t = xv.mul(lv).sub(VectorMath.softplus(lv, e));
+      FloatVector s = xv.sub(VectorMath.sigmoid(lv, e));
       if (tail) {
         s.intoArray(padE, 0);
-        System.arraycopy(padE, 0, sig, lo + j, rest);
+        System.arraycopy(padE, 0, res, lo + j, rest);
         t = ZERO.blend(t, S.indexInRange(0, rest));
       } else {
-        s.intoArray(sig, lo + j);
+        s.intoArray(res, lo + j);
       }
       a0 = a0.add(t.convertShape(VectorOperators.F2D, D, 0));
       a1 = a1.add(t.rearrange(UPPER_HALF).convertShape(VectorOperators.F2D, D, 0));
@@ -134,17 +139,31 @@ final class VectorLogMass {
     System.arraycopy(l, lFrom, padL, 0, rest);
   }
 
-  /** {@code e^{−|l|}} of {@code d} logits from {@code lo} into {@code e} at the same indices; pad is scratch. */
-  private static void expNegAbs(float[] l, int lo, int d, float[] pad, float[] e) {
+  /**
+   * {@code e^{−|l|}} of {@code d} logits from {@code lo} into {@code e} at the same indices, after adding
+   * {@code bias} (when not null) to the logits in place; pad is scratch. The row is then in cache for
+   * {@link #rowAndResidual}, where a separate pass over all rows for the bias would read and write it once more.
+   */
+  private static void expNegAbs(float[] l, int lo, int d, float[] bias, float[] pad, float[] e) {
     for (int j = 0; j < d; j += P) {
       int rest = Math.min(P, d - j);
       if (rest < P) {
+        if (bias != null) {
+          for (int c = 0; c < rest; c++) {
+            l[lo + j + c] += bias[j + c];
+          }
+        }
         java.util.Arrays.fill(pad, 0f);
         System.arraycopy(l, lo + j, pad, 0, rest);
         VectorMath.expNegAbs(FloatVector.fromArray(S, pad, 0)).intoArray(pad, 0);
         System.arraycopy(pad, 0, e, lo + j, rest);
       } else {
-        VectorMath.expNegAbs(FloatVector.fromArray(S, l, lo + j)).intoArray(e, lo + j);
+        FloatVector lv = FloatVector.fromArray(S, l, lo + j);
+        if (bias != null) {
+          lv = lv.add(FloatVector.fromArray(S, bias, j));
+          lv.intoArray(l, lo + j);
+        }
+        VectorMath.expNegAbs(lv).intoArray(e, lo + j);
       }
     }
   }

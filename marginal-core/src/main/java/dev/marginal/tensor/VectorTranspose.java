@@ -254,6 +254,15 @@ final class VectorTranspose {
    * and 1 apart), then each register's lanes are put in step order.
    */
   static void panel8(float[] a, int src, int lda, float[] d, int dst) {
+    panel8Scaled(a, src, lda, null, 0, d, dst);
+  }
+
+  /**
+   * {@link #panel8}, row r multiplied by {@code scale[s0 + r]} as it is read (each product rounded to float), or not
+   * at all when {@code scale} is null. One method for both, so that the transposition is compiled once, with its
+   * vectors in registers.
+   */
+  static void panel8Scaled(float[] a, int src, int lda, float[] scale, int s0, float[] d, int dst) {
     FloatVector v0 = FloatVector.fromArray(V, a, src);
     FloatVector v1 = FloatVector.fromArray(V, a, src + lda);
     FloatVector v2 = FloatVector.fromArray(V, a, src + 2 * lda);
@@ -262,6 +271,16 @@ final class VectorTranspose {
     FloatVector v5 = FloatVector.fromArray(V, a, src + 5 * lda);
     FloatVector v6 = FloatVector.fromArray(V, a, src + 6 * lda);
     FloatVector v7 = FloatVector.fromArray(V, a, src + 7 * lda);
+    if (scale != null) {
+      v0 = v0.mul(scale[s0]);
+      v1 = v1.mul(scale[s0 + 1]);
+      v2 = v2.mul(scale[s0 + 2]);
+      v3 = v3.mul(scale[s0 + 3]);
+      v4 = v4.mul(scale[s0 + 4]);
+      v5 = v5.mul(scale[s0 + 5]);
+      v6 = v6.mul(scale[s0 + 6]);
+      v7 = v7.mul(scale[s0 + 7]);
+    }
     FloatVector x;
     FloatVector y;
     VectorShuffle<Float> p = P[0];

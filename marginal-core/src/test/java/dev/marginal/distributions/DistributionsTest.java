@@ -245,4 +245,74 @@ class DistributionsTest {
     assertThrows(IllegalArgumentException.class,
         () -> Bernoulli.ofLogits(new Tape().constant(logits)).logProbOfRows(x, new int[] {0, 1}));
   }
+
+  /**
+   * The output layer and the log mass as one primitive: the value and the gradients of h, W and b have the bits of
+   * {@code ofLogits(h.linear(w, b)).logProbOfRows(x, rows)} on one and two threads, at a small shape and at one whose
+   * backward products take the blocked path (their rows scaled as they are packed); a second sweep of the same tape
+   * gives what a fresh tape gives; finite differences agree; bad shapes are refused.
+   */
+  @Test
+  void bernoulliLinearLogProbOfRowsHasTheBitsOfTheTwoPrimitives() {
+    int[][] shapes = {{5, 3, 7, 3}, {300, 136, 100, 30}};
+    for (int[] s : shapes) {
+      int n = s[0];
+      int hidden = s[1];
+      int d = s[2];
+      Tensor h = Tensor.wrap(RngKey.of(51).normals(n * hidden), n, hidden);
+      Tensor w = Tensor.wrap(RngKey.of(52).normals(hidden * d), hidden, d).mul(0.3f);
+      Tensor b = Tensor.wrap(RngKey.of(53).normals(d), d);
+      Tensor x = Tensor.wrap(dev.marginal.data.Binarization.binarize(RngKey.of(54).uniforms(s[3] * d),
+          RngKey.of(55)), s[3], d);
+      int[] rows = new int[n];
+      for (int t = 0; t < n; t++) {
+        rows[t] = (t * 7 + 3) % s[3];
+      }
+      Tensor weights = Tensor.wrap(RngKey.of(56).normals(n), n);
+      for (int threads : new int[] {1, 2}) {
+        Parallel.withThreads(threads, () -> {
+          Tape two = new Tape();
+          Var h2 = two.variable(h);
+          Var w2 = two.variable(w);
+          Var b2 = two.variable(b);
+          Var expected = Bernoulli.ofLogits(h2.linear(w2, b2)).logProbOfRows(x, rows);
+          two.backward(expected.mul(two.constant(weights)).sum());
+          Tape one = new Tape();
+          Var h1 = one.variable(h);
+          Var w1 = one.variable(w);
+          Var b1 = one.variable(b);
+          Var actual = Bernoulli.linearLogProbOfRows(h1, w1, b1, x, rows);
+          one.backward(actual.mul(one.constant(weights)).sum());
+          String where = java.util.Arrays.toString(s) + " on " + threads + " threads";
+          assertArrayEquals(expected.value().toArray(), actual.value().toArray(), 0f, where);
+          assertArrayEquals(two.grad(h2).toArray(), one.grad(h1).toArray(), 0f, where);
+          assertArrayEquals(two.grad(w2).toArray(), one.grad(w1).toArray(), 0f, where);
+          assertArrayEquals(two.grad(b2).toArray(), one.grad(b1).toArray(), 0f, where);
+          Tensor other = Tensor.wrap(RngKey.of(57).normals(n), n);
+          one.backward(actual.mul(one.constant(other)).sum());
+          Tape fresh = new Tape();
+          Var hf = fresh.variable(h);
+          Var wf = fresh.variable(w);
+          Var bf = fresh.variable(b);
+          fresh.backward(Bernoulli.linearLogProbOfRows(hf, wf, bf, x, rows).mul(fresh.constant(other)).sum());
+          assertArrayEquals(fresh.grad(wf).toArray(), one.grad(w1).toArray(), 0f, where + ", second sweep");
+          assertArrayEquals(fresh.grad(bf).toArray(), one.grad(b1).toArray(), 0f, where + ", second sweep");
+          return null;
+        });
+      }
+    }
+    Tensor x = Tensor.wrap(RngKey.of(58).uniforms(3 * 7), 3, 7);
+    int[] rows = {2, 0, 0, 1, 2};
+    GradCheck.Result r = GradCheck.check(v -> Bernoulli.linearLogProbOfRows(v[0], v[1], v[2], x, rows),
+        RngKey.of(59), Tensor.wrap(RngKey.of(60).normals(5 * 4), 5, 4),
+        Tensor.wrap(RngKey.of(61).normals(4 * 7), 4, 7), Tensor.wrap(RngKey.of(62).normals(7), 7));
+    assertTrue(r.passed(), r::toString);
+    Tape tape = new Tape();
+    Var h = tape.variable(Tensor.wrap(new float[5 * 4], 5, 4));
+    Var w = tape.variable(Tensor.wrap(new float[4 * 7], 4, 7));
+    Var b = tape.variable(Tensor.wrap(new float[7], 7));
+    assertThrows(IllegalArgumentException.class, () -> Bernoulli.linearLogProbOfRows(h, w, b, x, new int[] {0, 1}));
+    assertThrows(IndexOutOfBoundsException.class,
+        () -> Bernoulli.linearLogProbOfRows(h, w, b, x, new int[] {0, 1, 2, 3, 4}));
+  }
 }

@@ -38,40 +38,50 @@ class BernoulliLogMassTest {
   }
 
   /**
-   * The pass that also writes σ: the log masses are the bits of {@link Kernels#bernoulliLogMass}, σ the bits of
-   * {@link Kernels#sigmoid}, for every row length (tails included), on both implementations; nothing outside the
-   * rows is written.
+   * The pass that also writes the residuals {@code x − σ(l)}, with and without a bias added first: the log masses
+   * are the bits of {@link Kernels#bernoulliLogMass} on the logits plus the bias, the residuals x minus the bits of
+   * {@link Kernels#sigmoid} on them, and the logits are left holding the sums, for every row length (tails
+   * included), on both implementations; nothing outside the rows is written.
    */
   @Test
-  void logMassAndSigmoidGiveTheBitsOfTheSeparateKernels() {
+  void logMassAndResidualGiveTheBitsOfTheSeparateKernels() {
     SplittableRandom rng = new SplittableRandom(20261206L);
     for (Kernels k : new Kernels[] {vector, Kernels.scalar()}) {
-      for (int trial = 0; trial < 150; trial++) {
+      for (int trial = 0; trial < 300; trial++) {
         int d = 1 + rng.nextInt(120);
         int count = 1 + rng.nextInt(5);
         int lOff = rng.nextInt(3);
         float[] logits = logits(rng, lOff + count * d + 2);
+        float[] bias = trial % 2 == 0 ? null : logits(rng, d);
         float[] x = binary(rng, (count + 2) * d);
         int[] offsets = new int[count];
         for (int r = 0; r < count; r++) {
           offsets[r] = rng.nextInt(3) * d;
         }
+        float[] summed = logits.clone();
+        for (int r = 0; bias != null && r < count; r++) {
+          for (int j = 0; j < d; j++) {
+            summed[lOff + r * d + j] = logits[lOff + r * d + j] + bias[j];
+          }
+        }
         float[] expected = new float[count + 1];
-        k.bernoulliLogMass(x, offsets, logits, lOff, d, count, expected, 1);
+        k.bernoulliLogMass(x, offsets, summed, lOff, d, count, expected, 1);
         float[] sigma = new float[logits.length];
-        k.sigmoid(logits, lOff, sigma, lOff, count * d);
+        k.sigmoid(summed, lOff, sigma, lOff, count * d);
         float[] out = new float[count + 1];
-        float[] sig = new float[logits.length];
-        java.util.Arrays.fill(sig, Float.NaN);
-        k.bernoulliLogMassAndSigmoid(x, offsets, logits, lOff, d, count, out, 1, sig);
+        float[] res = new float[logits.length];
+        java.util.Arrays.fill(res, Float.NaN);
+        k.bernoulliLogMassAndResidual(x, offsets, logits, lOff, d, count, bias, out, 1, res);
+        String where = k.name() + ", rows of " + d + " from " + lOff + (bias == null ? "" : " with a bias");
         for (int r = 0; r <= count; r++) {
           assertEquals(Float.floatToRawIntBits(expected[r]), Float.floatToRawIntBits(out[r]),
-              k.name() + ": log mass " + r + " of rows of " + d);
+              where + ": log mass " + r);
         }
-        for (int i = 0; i < sig.length; i++) {
+        for (int i = 0; i < res.length; i++) {
           boolean inside = i >= lOff && i < lOff + count * d;
-          assertEquals(inside ? Float.floatToRawIntBits(sigma[i]) : Float.floatToRawIntBits(Float.NaN),
-              Float.floatToRawIntBits(sig[i]), k.name() + ": sigma " + i + " of rows of " + d + " from " + lOff);
+          float want = inside ? x[offsets[(i - lOff) / d] + (i - lOff) % d] - sigma[i] : Float.NaN;
+          assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(res[i]), where + ": residual " + i);
+          assertEquals(Float.floatToRawIntBits(summed[i]), Float.floatToRawIntBits(logits[i]), where + ": logit " + i);
         }
       }
     }

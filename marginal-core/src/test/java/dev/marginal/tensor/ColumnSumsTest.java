@@ -45,4 +45,42 @@ class ColumnSumsTest {
       }
     }
   }
+
+  /**
+   * Column sums of rows scaled by a weight each: both kernels give the bits of the plain column sums of a copy whose
+   * rows were multiplied first (each product rounded to float).
+   */
+  @Test
+  void rowScaledSumsHaveTheBitsOfTheSumsOfAScaledCopy() {
+    SplittableRandom rng = new SplittableRandom(20261207L);
+    Kernels vector = VectorKernels.create();
+    for (int trial = 0; trial < 300; trial++) {
+      int rows = rng.nextInt(60);
+      int width = 1 + rng.nextInt(180);
+      int from = rng.nextInt(width);
+      int to = from + 1 + rng.nextInt(width - from);
+      float[] x = new float[rows * width];
+      float[] scale = new float[rows];
+      float[] scaled = new float[rows * width];
+      for (int r = 0; r < rows; r++) {
+        scale[r] = (float) ((rng.nextDouble() - 0.5) * Math.pow(2, rng.nextInt(10) - 5));
+        for (int j = 0; j < width; j++) {
+          x[r * width + j] = (float) ((rng.nextDouble() - 0.5) * Math.pow(2, rng.nextInt(40) - 20));
+          scaled[r * width + j] = scale[r] * x[r * width + j];
+        }
+      }
+      float[] expected = new float[width];
+      java.util.Arrays.fill(expected, 7f);
+      Kernels.scalar().columnSums(scaled, rows, width, from, to, expected);
+      for (Kernels k : new Kernels[] {vector, Kernels.scalar()}) {
+        float[] got = new float[width];
+        java.util.Arrays.fill(got, 7f);
+        k.columnSumsRowScaled(x, scale, rows, width, from, to, got);
+        for (int j = 0; j < width; j++) {
+          assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(got[j]),
+              k.name() + ": column " + j + " of [" + rows + ", " + width + "], range [" + from + ", " + to + ")");
+        }
+      }
+    }
+  }
 }

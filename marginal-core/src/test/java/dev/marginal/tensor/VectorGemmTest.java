@@ -1,6 +1,7 @@
 package dev.marginal.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -184,10 +185,77 @@ class VectorGemmTest {
             }
           }
         }
-        GemmPacking.packA(false, m, k, a, aOff, 8, 0, 0, panels, p0, kc, dst, base, stride);
+        GemmPacking.packA(false, m, k, a, aOff, null, 8, 0, 0, panels, p0, kc, dst, base, stride);
         assertArrayEquals(expected, dst, "kc=" + kc + " m=" + m);
       }
     }
+  }
+
+  /**
+   * Products with rows of an operand scaled give the bits of the plain product of scaled copies, whichever path the
+   * shape takes (small, direct, transposed, blocked with B packed whole or per chunk, A packed whole or per block)
+   * and on one, two and four threads; the scales are applied to A, to B or to both.
+   */
+  @Test
+  void rowScaledProductsHaveTheBitsOfProductsOfScaledCopies() {
+    SplittableRandom rng = new SplittableRandom(SEED + 4);
+    int[][] shapes = {{5, 6, 7}, {20, 200, 784}, {100, 200, 784}, {1200, 4, 900}, {200, 784, 100}, {1000, 200, 96},
+        {300, 136, 100}, {256, 200, 300}, {1000, 50, 200}, {37, 70, 1700}};
+    for (int[] s : shapes) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      for (int t = 0; t < 12; t++) {
+        boolean scaleA = t % 3 != 1;
+        boolean scaleB = t % 3 != 0;
+        boolean transA = !scaleA && (t & 4) != 0;
+        boolean transB = !scaleB && (t & 4) != 0;
+        boolean accumulate = t >= 6;
+        float[] a = random(rng, m * k + 3);
+        float[] b = random(rng, k * n + 2);
+        float[] aScale = scaleA ? random(rng, m) : null;
+        float[] bScale = scaleB ? random(rng, k) : null;
+        float[] as = a.clone();
+        for (int i = 0; scaleA && i < m; i++) {
+          for (int p = 0; p < k; p++) {
+            as[3 + i * k + p] = aScale[i] * a[3 + i * k + p];
+          }
+        }
+        float[] bs = b.clone();
+        for (int p = 0; scaleB && p < k; p++) {
+          for (int j = 0; j < n; j++) {
+            bs[2 + p * n + j] = bScale[p] * b[2 + p * n + j];
+          }
+        }
+        float[] c = random(rng, m * n);
+        for (int threads : new int[] {1, 2, 4}) {
+          float[] expected = c.clone();
+          Parallel.withThreads(threads, () -> vector.gemm(transA, transB, m, n, k, as, 3, bs, 2, expected, 0,
+              accumulate));
+          for (Kernels kernels : new Kernels[] {vector, scalar}) {
+            if (kernels == scalar && (threads > 1 || (long) m * n * k > 1_000_000)) {
+              continue;
+            }
+            float[] want = expected;
+            if (kernels == scalar) {
+              want = c.clone();
+              scalar.gemm(transA, transB, m, n, k, as, 3, bs, 2, want, 0, accumulate);
+            }
+            float[] got = c.clone();
+            Parallel.withThreads(threads, () -> kernels.gemmRowScaled(transA, transB, m, n, k, a, 3, aScale, b, 2,
+                bScale, got, 0, accumulate));
+            assertArrayEquals(want, got, kernels.name() + " " + java.util.Arrays.toString(s) + " t=" + t
+                + " threads=" + threads);
+          }
+        }
+      }
+    }
+    float[] none = new float[4];
+    assertThrows(IllegalArgumentException.class,
+        () -> vector.gemmRowScaled(true, false, 2, 2, 2, none, 0, none, none, 0, null, none, 0, false));
+    assertThrows(IllegalArgumentException.class,
+        () -> vector.gemmRowScaled(false, false, 2, 2, 3, new float[6], 0, null, new float[6], 0, new float[2],
+            none, 0, false));
   }
 
   @Test

@@ -41,16 +41,23 @@ final class GemmPacking {
       int base = dstBase + (q - q0) * kc * nr;
       if (transB) {
         packTransposedPanel(kc, b, bOff + j0 * k + p0, k, cols, nr, dst, base);
+      } else if (rowScale != null && cols == nr && nr == 2 * L) {
+        for (int p = 0, s = bOff + p0 * n + j0, d = base; p < kc; p++, s += n, d += nr) {
+          FloatVector sv = FloatVector.broadcast(S, rowScale[p0 + p]);
+          FloatVector.fromArray(S, b, s).mul(sv).intoArray(dst, d);
+          FloatVector.fromArray(S, b, s + L).mul(sv).intoArray(dst, d + L);
+        }
+      } else if (rowScale != null && cols == L && nr == 2 * L) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int p = 0, s = bOff + p0 * n + j0, d = base; p < kc; p++, s += n, d += nr) {
+          FloatVector.fromArray(S, b, s).mul(FloatVector.broadcast(S, rowScale[p0 + p])).intoArray(dst, d);
+          zero.intoArray(dst, d + L);
+        }
       } else if (rowScale != null) {
         for (int p = 0; p < kc; p++) {
           int d = base + p * nr;
           int src = bOff + (p0 + p) * n + j0;
           float sp = rowScale[p0 + p];
-          if (cols == nr && nr == 2 * L) {
-            FloatVector.fromArray(S, b, src).mul(sp).intoArray(dst, d);
-            FloatVector.fromArray(S, b, src + L).mul(sp).intoArray(dst, d + L);
-            continue;
-          }
           for (int jj = 0; jj < cols; jj++) {
             dst[d + jj] = sp * b[src + jj];
           }

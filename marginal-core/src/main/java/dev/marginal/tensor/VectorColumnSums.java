@@ -102,7 +102,7 @@ final class VectorColumnSums {
       FloatVector f2 = FloatVector.fromArray(F, x, base + 2 * P);
       FloatVector f3 = FloatVector.fromArray(F, x, base + 3 * P);
       if (scale != null) {
-        float s = scale[r];
+        FloatVector s = FloatVector.broadcast(F, scale[r]);
         f0 = f0.mul(s);
         f1 = f1.mul(s);
         f2 = f2.mul(s);
@@ -131,7 +131,7 @@ final class VectorColumnSums {
 
   /** Row r's values times {@code scale[r]}, or as they are when {@code scale} is null. */
   private static FloatVector scaled(FloatVector f, float[] scale, int r) {
-    return scale == null ? f : f.mul(scale[r]);
+    return scale == null ? f : f.mul(FloatVector.broadcast(F, scale[r]));
   }
 
   private static DoubleVector lower(FloatVector f) {

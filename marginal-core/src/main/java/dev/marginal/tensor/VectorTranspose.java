@@ -272,14 +272,14 @@ final class VectorTranspose {
     FloatVector v6 = FloatVector.fromArray(V, a, src + 6 * lda);
     FloatVector v7 = FloatVector.fromArray(V, a, src + 7 * lda);
     if (scale != null) {
-      v0 = v0.mul(scale[s0]);
-      v1 = v1.mul(scale[s0 + 1]);
-      v2 = v2.mul(scale[s0 + 2]);
-      v3 = v3.mul(scale[s0 + 3]);
-      v4 = v4.mul(scale[s0 + 4]);
-      v5 = v5.mul(scale[s0 + 5]);
-      v6 = v6.mul(scale[s0 + 6]);
-      v7 = v7.mul(scale[s0 + 7]);
+      v0 = v0.mul(FloatVector.broadcast(V, scale[s0]));
+      v1 = v1.mul(FloatVector.broadcast(V, scale[s0 + 1]));
+      v2 = v2.mul(FloatVector.broadcast(V, scale[s0 + 2]));
+      v3 = v3.mul(FloatVector.broadcast(V, scale[s0 + 3]));
+      v4 = v4.mul(FloatVector.broadcast(V, scale[s0 + 4]));
+      v5 = v5.mul(FloatVector.broadcast(V, scale[s0 + 5]));
+      v6 = v6.mul(FloatVector.broadcast(V, scale[s0 + 6]));
+      v7 = v7.mul(FloatVector.broadcast(V, scale[s0 + 7]));
     }
     FloatVector x;
     FloatVector y;

@@ -95,6 +95,9 @@ def ratios_line(name, ours, theirs, target, unit, winners=None, marks=None):
     per = " ".join(f"{r:.2f}" + ("*" if m else "") for r, m in zip(rs, marks))
     print(f"  {name:<34} {statistics.median(ours):>9.1f} {statistics.median(theirs):>9.1f} {unit:<8}"
           f" ratio {med:5.2f}  (per process: {per})  target >= {target:.2f}: {flag}")
+    # The absolute figures of each round, so that a spread of the ratios can be traced to either side.
+    fig = lambda v: f"{v:.0f}" if v >= 100 else f"{v:.1f}"
+    print(f"  {'':<34} per process, {unit}: " + "  ".join(f"{fig(a)}/{fig(b)}" for a, b in zip(ours, theirs)))
     if winners:
         counts = {w: winners.count(w) for w in winners}
         print(f"  {'':<34} reference's best setting: " + ", ".join(f"{w} ({n}x)" for w, n in counts.items()))

@@ -1,5 +1,8 @@
 package dev.marginal.autodiff;
 
+import dev.marginal.tensor.BufferPool;
+import dev.marginal.tensor.Kernels;
+import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
 
 /**
@@ -370,6 +373,67 @@ public final class Var {
   public Var gather(int[] index) {
     int[] idx = index.clone();
     return tape.record(value.gather(idx), g -> accumulateFresh(Rules.scatterAdd(g, idx, value.shape())), this);
+  }
+
+  /**
+   * {@code gather(rows).add(logScale.exp().mul(noise))}, noise constant, as one primitive with the same values and
+   * gradients bit for bit: the reparameterized sample {@code z = μ[rows] + σ ⊙ ε} of a batch that draws several
+   * samples per point. It writes no gathered copy of μ and no intermediate product; its backward pass writes the
+   * gradient of log σ, {@code (g ⊙ ε) ⊙ σ}, in one pass and scatters g into this value's rows.
+   *
+   * @param rows for each row of the result, its row of this {@code [B, d]} value
+   * @param logScale log σ, {@code [N, d]} with {@code N = rows.length}
+   * @param noise ε, {@code [N, d]}
+   * @return {@code [N, d]}
+   */
+  public Var gatherAddExpMul(int[] rows, Var logScale, Tensor noise) {
+    Tensor ls = on(logScale).value;
+    if (value.rank() != 2 || ls.rank() != 2 || ls.dim(0) != rows.length || ls.dim(1) != value.dim(1)
+        || !noise.sameShape(ls)) {
+      throw new IllegalArgumentException("gatherAddExpMul needs a [B, d] value and [N, d] log scales and noise with"
+          + " N = " + rows.length + " rows, got " + java.util.Arrays.toString(value.shape()) + ", "
+          + java.util.Arrays.toString(ls.shape()) + " and " + java.util.Arrays.toString(noise.shape()));
+    }
+    int[] idx = rows.clone();
+    int b = value.dim(0);
+    for (int r : idx) {
+      if (r < 0 || r >= b) {
+        throw new IndexOutOfBoundsException("gather index " + r + " out of [0, " + b + ")");
+      }
+    }
+    int n = idx.length;
+    int d = ls.dim(1);
+    float[] mu = value.buffer();
+    float[] lsd = ls.buffer();
+    float[] e = noise.buffer();
+    float[] sigma = BufferPool.uninitialized(n * d);
+    float[] z = BufferPool.uninitialized(n * d);
+    int grain = Math.max(1, Rules.ROW_CHUNK_ELEMENTS / Math.max(1, d));
+    Parallel.forRanges(n, grain, (r0, r1) -> {
+      Kernels.get().exp(lsd, r0 * d, sigma, r0 * d, (r1 - r0) * d);
+      for (int r = r0; r < r1; r++) {
+        int src = idx[r] * d;
+        int o = r * d;
+        for (int j = 0; j < d; j++) {
+          z[o + j] = mu[src + j] + sigma[o + j] * e[o + j];
+        }
+      }
+    });
+    return tape.record(Tensor.wrap(z, n, d), g -> {
+      if (live) {
+        accumulateFresh(Rules.scatterAdd(g, idx, value.shape()));
+      }
+      if (logScale.live) {
+        float[] gd = g.buffer();
+        float[] gl = BufferPool.uninitialized(n * d);
+        Parallel.forRanges(n, grain, (r0, r1) -> {
+          for (int i = r0 * d; i < r1 * d; i++) {
+            gl[i] = gd[i] * e[i] * sigma[i];
+          }
+        });
+        logScale.accumulateFresh(Tensor.wrap(gl, n, d));
+      }
+    }, this, logScale);
   }
 
   public Var broadcastTo(int... shape) {

@@ -176,8 +176,13 @@ public final class DiagNormal {
   public Sample sampleAndLogProb(Tensor eps) {
     requireShape(eps);
     Var z = transform(eps);
+    return new Sample(z, logProbOfNoise(logScale, eps));
+  }
+
+  /** {@code Σ[−½ε² − log σ − ½ log 2π]} over the last axis, for log σ of the noise's shape. */
+  private Var logProbOfNoise(Var logScale, Tensor eps) {
     float[] e = eps.buffer();
-    int d = dim();
+    int d = eps.dim(-1);
     int rows = e.length / d;
     float[] quad = new float[rows];
     // Rows in fixed ranges on the kernel threads; each row's sum is taken alone, so threads change no bit.
@@ -190,9 +195,25 @@ public final class DiagNormal {
         quad[r] = (float) (-0.5 * s - d * 0.5 * LogSpace.LOG_2PI);
       }
     });
-    int[] outer = Arrays.copyOf(shape(), shape().length - 1);
-    Var logProb = logScale.sum(-1, false).neg().add(tape().constant(Tensor.wrap(quad, outer)));
-    return new Sample(z, logProb);
+    int[] outer = Arrays.copyOf(eps.shape(), eps.rank() - 1);
+    return logScale.sum(-1, false).neg().add(logScale.tape().constant(Tensor.wrap(quad, outer)));
+  }
+
+  /**
+   * {@code gather(rows).sampleAndLogProb(eps)} with the same values and gradients bit for bit, the sample taken as one
+   * primitive ({@link Var#gatherAddExpMul}): no gathered copy of μ, no intermediate products. For drawing several
+   * samples per point of a {@code [B, d]} batch.
+   *
+   * @param rows for each sample, its row of this distribution
+   * @param eps noise {@code [rows.length, d]}
+   */
+  public Sample sampleRowsAndLogProb(int[] rows, Tensor eps) {
+    if (loc.value().rank() != 2 || logScale.value().rank() != 2) {
+      throw new IllegalStateException("gather needs a [batch, d] distribution, shape is " + Arrays.toString(shape()));
+    }
+    Var ls = logScale.gather(rows);
+    Var z = loc.gatherAddExpMul(rows, ls, eps);
+    return new Sample(z, logProbOfNoise(ls, eps));
   }
 
   /** A sample and its log density: {@code value} has shape {@code [..., d]}, {@code logProb} shape {@code [...]}. */

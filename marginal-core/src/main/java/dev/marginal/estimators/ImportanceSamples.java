@@ -61,15 +61,15 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
     if (EvaluationSamples.applies(x, q)) {
       return EvaluationSamples.draw(model, x, q, rows, counts, pointKeys);
     }
-    DiagNormal qRows = q.gather(rows);
     Tensor eps = noise(pointKeys, counts, q.dim());
     Var z;
     Var logQ;
     if (stopQ) {
+      DiagNormal qRows = q.gather(rows);
       z = qRows.transform(eps);
       logQ = qRows.stopGradient().logProb(z);
     } else {
-      DiagNormal.Sample s = qRows.sampleAndLogProb(eps);
+      DiagNormal.Sample s = q.sampleRowsAndLogProb(rows, eps);
       z = s.value();
       logQ = s.logProb();
     }

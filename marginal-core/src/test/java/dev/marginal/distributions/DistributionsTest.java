@@ -315,4 +315,65 @@ class DistributionsTest {
     assertThrows(IndexOutOfBoundsException.class,
         () -> Bernoulli.linearLogProbOfRows(h, w, b, x, new int[] {0, 1, 2, 3, 4}));
   }
+
+  /**
+   * Samples of chosen rows as one primitive: z, log q and the gradients of the encoder's μ and log σ² (through
+   * {@link DiagNormal#ofLogVar}) have the bits of {@code gather(rows).sampleAndLogProb(eps)} on one and two threads,
+   * for a batch whose rows run in parallel chunks and for a small one; a second sweep gives what a fresh tape gives;
+   * finite differences agree with the primitive's gradient; bad shapes and rows are refused.
+   */
+  @Test
+  void sampleRowsAndLogProbHasTheBitsOfGatherThenSample() {
+    int[][] shapes = {{20, 50, 50}, {3, 2, 4}};
+    for (int[] s : shapes) {
+      int b = s[0];
+      int k = s[1];
+      int d = s[2];
+      Tensor mu = Tensor.wrap(RngKey.of(71).normals(b * d), b, d);
+      Tensor logVar = Tensor.wrap(RngKey.of(72).normals(b * d), b, d).mul(2f);
+      int[] rows = new int[b * k];
+      for (int t = 0; t < rows.length; t++) {
+        rows[t] = t / k;
+      }
+      Tensor eps = Tensor.wrap(RngKey.of(73).normals(b * k * d), b * k, d);
+      Tensor wz = Tensor.wrap(RngKey.of(74).normals(b * k * d), b * k, d);
+      Tensor wq = Tensor.wrap(RngKey.of(75).normals(b * k), b * k);
+      for (int threads : new int[] {1, 2}) {
+        Parallel.withThreads(threads, () -> {
+          Tape two = new Tape();
+          Var m2 = two.variable(mu);
+          Var v2 = two.variable(logVar);
+          DiagNormal.Sample expected = DiagNormal.ofLogVar(m2, v2).gather(rows).sampleAndLogProb(eps);
+          two.backward(expected.value().mul(two.constant(wz)).sum().add(expected.logProb().mul(two.constant(wq))
+              .sum()));
+          Tape one = new Tape();
+          Var m1 = one.variable(mu);
+          Var v1 = one.variable(logVar);
+          DiagNormal.Sample actual = DiagNormal.ofLogVar(m1, v1).sampleRowsAndLogProb(rows, eps);
+          Var loss = actual.value().mul(one.constant(wz)).sum().add(actual.logProb().mul(one.constant(wq)).sum());
+          one.backward(loss);
+          String where = java.util.Arrays.toString(s) + " on " + threads + " threads";
+          assertArrayEquals(expected.value().value().toArray(), actual.value().value().toArray(), 0f, where);
+          assertArrayEquals(expected.logProb().value().toArray(), actual.logProb().value().toArray(), 0f, where);
+          assertArrayEquals(two.grad(m2).toArray(), one.grad(m1).toArray(), 0f, where);
+          assertArrayEquals(two.grad(v2).toArray(), one.grad(v1).toArray(), 0f, where);
+          one.backward(loss);
+          assertArrayEquals(two.grad(v2).toArray(), one.grad(v1).toArray(), 0f, where + ", second sweep");
+          return null;
+        });
+      }
+    }
+    int[] rows = {1, 0, 1, 2, 2};
+    Tensor eps = Tensor.wrap(RngKey.of(76).normals(5 * 4), 5, 4);
+    GradCheck.Result r = GradCheck.check(v -> v[0].gatherAddExpMul(rows, v[1], eps), RngKey.of(77),
+        Tensor.wrap(RngKey.of(78).normals(3 * 4), 3, 4), Tensor.wrap(RngKey.of(79).normals(5 * 4), 5, 4));
+    assertTrue(r.passed(), r::toString);
+    Tape tape = new Tape();
+    Var m = tape.variable(Tensor.wrap(new float[3 * 4], 3, 4));
+    Var ls = tape.variable(Tensor.wrap(new float[5 * 4], 5, 4));
+    assertThrows(IllegalArgumentException.class, () -> m.gatherAddExpMul(new int[] {0, 1}, ls, eps));
+    assertThrows(IllegalArgumentException.class,
+        () -> m.gatherAddExpMul(rows, ls, Tensor.wrap(new float[5 * 3], 5, 3)));
+    assertThrows(IndexOutOfBoundsException.class, () -> m.gatherAddExpMul(new int[] {0, 1, 3, 0, 0}, ls, eps));
+  }
 }

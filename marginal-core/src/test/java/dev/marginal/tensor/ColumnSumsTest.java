@@ -1,5 +1,6 @@
 package dev.marginal.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
@@ -16,10 +17,11 @@ class ColumnSumsTest {
     SplittableRandom rng = new SplittableRandom(20261204L);
     Kernels vector = VectorKernels.create();
     for (int trial = 0; trial < 300; trial++) {
-      int rows = rng.nextInt(60);
-      int width = 1 + rng.nextInt(180);
-      int from = rng.nextInt(width);
-      int to = from + 1 + rng.nextInt(width - from);
+      int[] c = randomCase(rng);
+      int rows = c[0];
+      int width = c[1];
+      int from = c[2];
+      int to = c[3];
       float[] x = new float[rows * width];
       for (int i = 0; i < x.length; i++) {
         // Magnitudes spread over many binades, so float and double accumulation would differ.
@@ -55,32 +57,36 @@ class ColumnSumsTest {
     SplittableRandom rng = new SplittableRandom(20261207L);
     Kernels vector = VectorKernels.create();
     for (int trial = 0; trial < 300; trial++) {
-      int rows = rng.nextInt(60);
-      int width = 1 + rng.nextInt(180);
-      int from = rng.nextInt(width);
-      int to = from + 1 + rng.nextInt(width - from);
-      float[] x = new float[rows * width];
-      float[] scale = new float[rows];
-      float[] scaled = new float[rows * width];
-      for (int r = 0; r < rows; r++) {
-        scale[r] = (float) ((rng.nextDouble() - 0.5) * Math.pow(2, rng.nextInt(10) - 5));
-        for (int j = 0; j < width; j++) {
-          x[r * width + j] = (float) ((rng.nextDouble() - 0.5) * Math.pow(2, rng.nextInt(40) - 20));
-          scaled[r * width + j] = scale[r] * x[r * width + j];
+      int[] c = randomCase(rng);
+      int width = c[1];
+      float[] scale = new float[c[0]];
+      float[] x = new float[c[0] * width];
+      float[] scaled = new float[x.length];
+      for (int i = 0; i < x.length; i++) {
+        if (i % width == 0) {
+          scale[i / width] = (float) ((rng.nextDouble() - 0.5) * Math.pow(2, rng.nextInt(10) - 5));
         }
+        x[i] = (float) ((rng.nextDouble() - 0.5) * Math.pow(2, rng.nextInt(40) - 20));
+        scaled[i] = scale[i / width] * x[i];
       }
       float[] expected = new float[width];
       java.util.Arrays.fill(expected, 7f);
-      Kernels.scalar().columnSums(scaled, rows, width, from, to, expected);
+      Kernels.scalar().columnSums(scaled, c[0], width, c[2], c[3], expected);
       for (Kernels k : new Kernels[] {vector, Kernels.scalar()}) {
         float[] got = new float[width];
         java.util.Arrays.fill(got, 7f);
-        k.columnSumsRowScaled(x, scale, rows, width, from, to, got);
-        for (int j = 0; j < width; j++) {
-          assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(got[j]),
-              k.name() + ": column " + j + " of [" + rows + ", " + width + "], range [" + from + ", " + to + ")");
-        }
+        k.columnSumsRowScaled(x, scale, c[0], width, c[2], c[3], got);
+        String where = k.name() + ": [" + c[0] + ", " + width + "], range [" + c[2] + ", " + c[3] + ")";
+        assertArrayEquals(expected, got, where);
       }
     }
+  }
+
+  /** Rows (0–59), a width (1–180) and a non-empty range {@code [from, to)} of its columns. */
+  private static int[] randomCase(SplittableRandom rng) {
+    int rows = rng.nextInt(60);
+    int width = 1 + rng.nextInt(180);
+    int from = rng.nextInt(width);
+    return new int[] {rows, width, from, from + 1 + rng.nextInt(width - from)};
   }
 }

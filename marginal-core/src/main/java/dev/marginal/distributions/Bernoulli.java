@@ -158,10 +158,7 @@ public final class Bernoulli {
     float[] bias = bv.buffer();
     float[] out = new float[n];
     float[] res = BufferPool.uninitialized(n * d);
-    Parallel.forRanges(n, Math.max(1, ROW_CHUNK_ELEMENTS / d), (r0, r1) -> {
-      int[] offsets = java.util.Arrays.copyOfRange(xOffsets, r0, r1);
-      Kernels.get().bernoulliLogMassAndResidual(xd, offsets, ld, r0 * d, d, r1 - r0, bias, out, r0, res);
-    });
+    logMassOfRows(xd, xOffsets, ld, d, bias, out, res);
     return h.tape().record(Tensor.wrap(out, n), g -> {
       float[] gd = g.buffer();
       Kernels k = Kernels.get();
@@ -188,6 +185,23 @@ public final class Bernoulli {
   }
 
   /**
+   * The log mass of every row of the logits {@code ld} (rows of length d) into {@code out}, in fixed chunks of whole
+   * rows on the kernel threads; with {@code res} not null also the residuals, after adding {@code bias} (when not
+   * null) to the logits ({@link Kernels#bernoulliLogMassAndResidual}).
+   */
+  private static void logMassOfRows(float[] xd, int[] xOffsets, float[] ld, int d, float[] bias, float[] out,
+      float[] res) {
+    Parallel.forRanges(out.length, Math.max(1, ROW_CHUNK_ELEMENTS / d), (r0, r1) -> {
+      int[] offsets = java.util.Arrays.copyOfRange(xOffsets, r0, r1);
+      if (res == null) {
+        Kernels.get().bernoulliLogMass(xd, offsets, ld, r0 * d, d, r1 - r0, out, r0);
+      } else {
+        Kernels.get().bernoulliLogMassAndResidual(xd, offsets, ld, r0 * d, d, r1 - r0, bias, out, r0, res);
+      }
+    });
+  }
+
+  /**
    * One pass forward (softplus and the row sums in double in one kernel, {@link Kernels#bernoulliLogMass}) and one
    * pass backward, {@code ∂/∂l = g·(x − σ(l))} and, when {@code x} is a variable, {@code ∂/∂x = g·l}; row r of the
    * observations starts at {@code xd[xOffsets[r]]}. Decoders of image models spend much of their time here, so the
@@ -204,14 +218,7 @@ public final class Bernoulli {
     float[] out = new float[rows];
     int rowsPerChunk = Math.max(1, ROW_CHUNK_ELEMENTS / d);
     float[] res = logits.requiresGrad() ? BufferPool.uninitialized(ld.length) : null;
-    Parallel.forRanges(rows, rowsPerChunk, (r0, r1) -> {
-      int[] offsets = java.util.Arrays.copyOfRange(xOffsets, r0, r1);
-      if (res == null) {
-        Kernels.get().bernoulliLogMass(xd, offsets, ld, r0 * d, d, r1 - r0, out, r0);
-      } else {
-        Kernels.get().bernoulliLogMassAndResidual(xd, offsets, ld, r0 * d, d, r1 - r0, null, out, r0, res);
-      }
-    });
+    logMassOfRows(xd, xOffsets, ld, d, null, out, res);
     int[] outShape = java.util.Arrays.copyOf(shape, shape.length - 1);
     Var[] inputs = x == null ? new Var[] {logits} : new Var[] {logits, x};
     return logits.tape().record(Tensor.wrap(out, outShape), g -> {

@@ -208,9 +208,7 @@ public final class DiagNormal {
    * @param eps noise {@code [rows.length, d]}
    */
   public Sample sampleRowsAndLogProb(int[] rows, Tensor eps) {
-    if (loc.value().rank() != 2 || logScale.value().rank() != 2) {
-      throw new IllegalStateException("gather needs a [batch, d] distribution, shape is " + Arrays.toString(shape()));
-    }
+    requireBatch();
     Var ls = logScale.gather(rows);
     Var z = loc.gatherAddExpMul(rows, ls, eps);
     return new Sample(z, logProbOfNoise(ls, eps));
@@ -224,10 +222,15 @@ public final class DiagNormal {
    * one matrix; gradients scatter back to the original rows.
    */
   public DiagNormal gather(int[] rows) {
+    requireBatch();
+    return new DiagNormal(loc.gather(rows), logScale.gather(rows));
+  }
+
+  /** Rejects a distribution that is not a {@code [batch, d]} matrix, whose rows could not be chosen. */
+  private void requireBatch() {
     if (loc.value().rank() != 2) {
       throw new IllegalStateException("gather needs a [batch, d] distribution, shape is " + Arrays.toString(shape()));
     }
-    return new DiagNormal(loc.gather(rows), logScale.gather(rows));
   }
 
   /** The same distribution with gradients stopped at its parameters (for DReG and sticking-the-landing). */

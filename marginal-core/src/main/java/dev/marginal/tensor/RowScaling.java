@@ -20,7 +20,7 @@ final class RowScaling {
    */
   static float[] scaledRows(float[] x, int off, float[] scale, int rows, int width) {
     float[] out = BufferPool.uninitialized(rows * width);
-    Parallel.forRanges(rows, Math.max(1, (1 << 13) / Math.max(1, width)), (r0, r1) -> {
+    Parallel.forRanges(rows, Math.max(1, Elementwise.CHUNK / Math.max(1, width)), (r0, r1) -> {
       for (int r = r0; r < r1; r++) {
         float s = scale[r];
         int src = off + r * width;

@@ -95,9 +95,9 @@ final class VectorLogMass {
 
   /**
    * {@link #row}, turning the row's {@code e^{−|l|}}, which {@link #expNegAbs} has left in {@code res} at the
-   * logits' indices, into the residuals {@code x − σ(l)} there, and using them for softplus. The exponentials are computed by a call of their
-   * own from the caller: inside this method, or in this loop, they took C2 past its inlining node budget
-   * ({@code NodeCountInliningCutoff}), and the pass ran 3–4 times slower with its vectors boxed.
+   * logits' indices, into the residuals {@code x − σ(l)} there, and using them for softplus. The exponentials are
+   * computed by a call of their own from the caller: inside this method, or in this loop, they took C2 past its
+   * inlining node budget ({@code NodeCountInliningCutoff}), and the pass ran 3–4 times slower with its vectors boxed.
    */
   private static float rowAndResidual(float[] x, int xo, float[] l, int lo, int d, float[] padX, float[] padL,
       double[] acc, float[] padE, float[] res) {

@@ -65,10 +65,18 @@ public final class Sgd implements Optimizer {
   @Override
   public void restore(Map<String, float[]> state) {
     float[] ts = state.get("t");
-    t = ((long) Float.floatToRawIntBits(ts[0]) << 32) | (Float.floatToRawIntBits(ts[1]) & 0xFFFFFFFFL);
+    if (ts == null || ts.length != 2) {
+      throw new IllegalArgumentException("SGD state has no step count");
+    }
     for (int i = 0; i < params.size(); i++) {
       float[] u = state.get("u/" + params.get(i).name());
-      System.arraycopy(u, 0, velocity[i], 0, u.length);
+      if (u == null || u.length != velocity[i].length) {
+        throw new IllegalArgumentException("SGD state does not match parameter " + params.get(i).name());
+      }
+    }
+    t = ((long) Float.floatToRawIntBits(ts[0]) << 32) | (Float.floatToRawIntBits(ts[1]) & 0xFFFFFFFFL);
+    for (int i = 0; i < params.size(); i++) {
+      System.arraycopy(state.get("u/" + params.get(i).name()), 0, velocity[i], 0, velocity[i].length);
     }
   }
 }

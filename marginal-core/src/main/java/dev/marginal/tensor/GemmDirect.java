@@ -185,10 +185,9 @@ final class GemmDirect {
 
   /**
    * Eight rows of C, one vector wide (eight accumulators): row r of A at {@code ai + r·rs}, summation step p at
-   * {@code p·sumStep} further, B's step p at {@code bi + p·ldb}. Also the packed multiply's tile for a last column panel
-   * of at most one vector (packed A: {@code rs = 1}, {@code sumStep = MR}; packed B: {@code ldb = NR}).
+   * {@code p·sumStep} further, B's step p at {@code bi + p·ldb}.
    */
-  static void tile8x1(int k, float[] a, int ai, int rs, int sumStep, float[] b, int bi, int ldb,
+  private static void tile8x1(int k, float[] a, int ai, int rs, int sumStep, float[] b, int bi, int ldb,
       float[] c, int ci, int ldc, boolean accumulate) {
     FloatVector c0 = init(c, ci, accumulate);
     FloatVector c1 = init(c, ci + ldc, accumulate);

@@ -1,6 +1,8 @@
 package dev.marginal.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,6 +20,26 @@ final class GemmMicroKernel {
   static final int MR = 8;
   /** Columns of C per tile: two vectors. */
   static final int NR = 2 * L;
+  /** Columns of a row pair's half vector in {@link #rowPairTile}. */
+  static final int HALF = L / 2;
+  /** Whether a tile of at most {@link #HALF} columns runs as row pairs: vectors of sixteen lanes. */
+  static final boolean ROW_PAIRS = L == 16;
+  /** B's first eight values in both halves of a vector. */
+  private static final VectorShuffle<Float> LOW_HALF_TWICE = pairShuffle(-1, -1);
+  /**
+   * Two steps of packed A in one vector (lanes 0–7 step p, 8–15 step p + 1) spread to row pairs: {@code STEP_h_Q}
+   * puts row 2q of step p + h in lanes 0–7 and row 2q + 1 in lanes 8–15.
+   */
+  private static final VectorShuffle<Float> STEP0_0 = pairShuffle(0, 0);
+  private static final VectorShuffle<Float> STEP0_1 = pairShuffle(0, 1);
+  private static final VectorShuffle<Float> STEP0_2 = pairShuffle(0, 2);
+  private static final VectorShuffle<Float> STEP0_3 = pairShuffle(0, 3);
+  private static final VectorShuffle<Float> STEP1_0 = pairShuffle(1, 0);
+  private static final VectorShuffle<Float> STEP1_1 = pairShuffle(1, 1);
+  private static final VectorShuffle<Float> STEP1_2 = pairShuffle(1, 2);
+  private static final VectorShuffle<Float> STEP1_3 = pairShuffle(1, 3);
+  /** Lanes 8–15: the odd row of each pair. */
+  private static final VectorMask<Float> ODD_ROWS = ROW_PAIRS ? VectorMask.fromLong(S, 0xFF00L) : null;
 
   private GemmMicroKernel() {}
 
@@ -107,6 +129,91 @@ final class GemmMicroKernel {
     } else {
       addTile(kc, pa, ai, pb, bi, c, ci, ldc);
     }
+  }
+
+  /**
+   * Eight rows by at most {@link #HALF} columns of C, the tile of a last column panel at most half a vector wide
+   * (only where {@link #ROW_PAIRS}): accumulator q holds row 2q in lanes 0–7 and row 2q + 1 in lanes 8–15, so a step
+   * takes four fused multiply-adds where {@link #oneVectorTile} takes eight, each with half its lanes padding. Every
+   * element of C is the same chain of fused multiply-adds, in order of {@code p}, as in {@link #tile}. C is read from
+   * (unless {@code fromZero}) and written to {@code t} in pairs: row r at {@code (r / 2)·L + (r % 2)·HALF}.
+   */
+  static void rowPairTile(int kc, float[] pa, int ai, float[] pb, int bi, float[] t, boolean fromZero) {
+    FloatVector c0 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 0);
+    FloatVector c1 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, L);
+    FloatVector c2 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 2 * L);
+    FloatVector c3 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 3 * L);
+    int p = 0;
+    for (; p + 2 <= kc; p += 2, ai += 2 * MR, bi += 2 * NR) {
+      FloatVector a = FloatVector.fromArray(S, pa, ai);
+      FloatVector b = FloatVector.fromArray(S, pb, bi).rearrange(LOW_HALF_TWICE);
+      c0 = a.rearrange(STEP0_0).fma(b, c0);
+      c1 = a.rearrange(STEP0_1).fma(b, c1);
+      c2 = a.rearrange(STEP0_2).fma(b, c2);
+      c3 = a.rearrange(STEP0_3).fma(b, c3);
+      b = FloatVector.fromArray(S, pb, bi + NR).rearrange(LOW_HALF_TWICE);
+      c0 = a.rearrange(STEP1_0).fma(b, c0);
+      c1 = a.rearrange(STEP1_1).fma(b, c1);
+      c2 = a.rearrange(STEP1_2).fma(b, c2);
+      c3 = a.rearrange(STEP1_3).fma(b, c3);
+    }
+    if (p < kc) {
+      FloatVector b = FloatVector.fromArray(S, pb, bi).rearrange(LOW_HALF_TWICE);
+      c0 = FloatVector.broadcast(S, pa[ai]).blend(FloatVector.broadcast(S, pa[ai + 1]), ODD_ROWS).fma(b, c0);
+      c1 = FloatVector.broadcast(S, pa[ai + 2]).blend(FloatVector.broadcast(S, pa[ai + 3]), ODD_ROWS).fma(b, c1);
+      c2 = FloatVector.broadcast(S, pa[ai + 4]).blend(FloatVector.broadcast(S, pa[ai + 5]), ODD_ROWS).fma(b, c2);
+      c3 = FloatVector.broadcast(S, pa[ai + 6]).blend(FloatVector.broadcast(S, pa[ai + 7]), ODD_ROWS).fma(b, c3);
+    }
+    c0.intoArray(t, 0);
+    c1.intoArray(t, L);
+    c2.intoArray(t, 2 * L);
+    c3.intoArray(t, 3 * L);
+  }
+
+  /**
+   * Eight rows by one vector of C from packed panels, the tile of a last column panel at most one vector wide: the
+   * first vector of {@link #tile}, read from and written to {@code t} (row stride {@link #NR}). Its offsets are fixed,
+   * so the JIT keeps no bounds check per value, unlike the direct path's general {@code GemmDirect.tile8x1}.
+   */
+  static void oneVectorTile(int kc, float[] pa, int ai, float[] pb, int bi, float[] t, boolean fromZero) {
+    FloatVector c0 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 0);
+    FloatVector c1 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, NR);
+    FloatVector c2 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 2 * NR);
+    FloatVector c3 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 3 * NR);
+    FloatVector c4 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 4 * NR);
+    FloatVector c5 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 5 * NR);
+    FloatVector c6 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 6 * NR);
+    FloatVector c7 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 7 * NR);
+    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+      FloatVector b = FloatVector.fromArray(S, pb, bi);
+      c0 = FloatVector.broadcast(S, pa[ai]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, pa[ai + 1]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, pa[ai + 2]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, pa[ai + 3]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, pa[ai + 4]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, pa[ai + 5]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, pa[ai + 6]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, pa[ai + 7]).fma(b, c7);
+    }
+    c0.intoArray(t, 0);
+    c1.intoArray(t, NR);
+    c2.intoArray(t, 2 * NR);
+    c3.intoArray(t, 3 * NR);
+    c4.intoArray(t, 4 * NR);
+    c5.intoArray(t, 5 * NR);
+    c6.intoArray(t, 6 * NR);
+    c7.intoArray(t, 7 * NR);
+  }
+
+  /**
+   * Lanes 0–7 from {@code step·MR + 2·pair} and lanes 8–15 from the next value; {@code step < 0}: lane i from i mod 8.
+   * Null unless {@link #ROW_PAIRS}.
+   */
+  private static VectorShuffle<Float> pairShuffle(int step, int pair) {
+    if (!ROW_PAIRS) {
+      return null;
+    }
+    return VectorShuffle.fromOp(S, i -> step < 0 ? i % HALF : step * MR + 2 * pair + i / HALF);
   }
 
   /** The tile with every sum starting from zero; C is only written. One method for the JIT, like {@link #addTile}. */

@@ -316,9 +316,10 @@ final class VectorGemm {
 
     /**
      * Adds the products of one tile to C at row {@code i}, column {@code j} (or, {@code fromZero}, writes them over
-     * what C held). An edge tile is copied into a zero-padded scratch tile, updated there by the same kernel (or, when
-     * its columns fit in one vector, by the kernel one vector wide) and copied back, so it sees exactly the same
-     * arithmetic.
+     * what C held). An edge tile is copied into a scratch tile, updated there and copied back: by the same kernel, by
+     * the kernel one vector wide when its columns fit in one vector, or, when they fit in half of one, by the kernel of
+     * row pairs (the 8 columns left of 200 take half the time they took one vector wide). Each element of C is the same
+     * chain of fused multiply-adds in every case, so it sees exactly the same arithmetic.
      */
     void tile(Workspace ws, int kc, float[] pa, int ai, float[] pb, int bi, int i, int j, boolean fromZero) {
       int rows = Math.min(MR, m - i);
@@ -329,24 +330,30 @@ final class VectorGemm {
         return;
       }
       float[] t = ws.tile;
-      boolean oneVector = cols <= GemmMicroKernel.L;
-      if (!fromZero || oneVector) {
-        Arrays.fill(t, 0f);
-      }
+      // Row r of the scratch tile: in pairs of rows for a panel at most half a vector wide, else at r·NR.
+      boolean pairs = GemmMicroKernel.ROW_PAIRS && cols <= GemmMicroKernel.HALF;
       if (!fromZero) {
+        Arrays.fill(t, 0f);
         for (int r = 0; r < rows; r++) {
-          System.arraycopy(c, ci + r * n, t, r * NR, cols);
+          System.arraycopy(c, ci + r * n, t, pairs ? scratchRow(r) : r * NR, cols);
         }
       }
-      if (oneVector) {
-        // The panel's second vector is all padding: half the work, and a sum from +0 has the bits of one from zero.
-        GemmDirect.tile8x1(kc, pa, ai, 1, MR, pb, bi, NR, t, 0, NR, true);
+      if (pairs) {
+        GemmMicroKernel.rowPairTile(kc, pa, ai, pb, bi, t, fromZero);
+      } else if (cols <= GemmMicroKernel.L) {
+        // The panel's second vector is all padding: half the work.
+        GemmMicroKernel.oneVectorTile(kc, pa, ai, pb, bi, t, fromZero);
       } else {
         GemmMicroKernel.tile(kc, pa, ai, pb, bi, t, 0, NR, fromZero);
       }
       for (int r = 0; r < rows; r++) {
-        System.arraycopy(t, r * NR, c, ci + r * n, cols);
+        System.arraycopy(t, pairs ? scratchRow(r) : r * NR, c, ci + r * n, cols);
       }
+    }
+
+    /** Where row r of a tile of row pairs starts in the scratch tile ({@link GemmMicroKernel#rowPairTile}). */
+    private static int scratchRow(int r) {
+      return (r / 2) * GemmMicroKernel.L + (r % 2) * GemmMicroKernel.HALF;
     }
   }
 }

@@ -80,13 +80,14 @@ class VectorGemmTest {
     // The first nine use the direct path (funnel surrogate shapes and odd edges; {531, 128, 8}, {8, 128, 531},
     // {40, 200, 100} and {24, 90, 300} in two column parts, {531, 4, 128}, {100, 50, 200} and {99, 40, 300} in two row
     // parts; {100, 50, 200} and {37, 21, 70} end in a four-row tile), the last five the packed one on four threads
-    // ({256, 200, 300} and {33, 70, 1700} with a last column panel of at most half a vector, run as row pairs;
-    // {1200, 4, 900}, transposed, and {45, 75, 1601} with one of 16 and 11 columns), {33, 70, 1700} and {45, 75, 1601}
-    // with summation blocks of odd length, ending in a row panel of fewer than eight rows. On two threads products of fewer than VectorGemm.DIRECT_ROWS rows, {33, 70, 1700} among them, take the
-    // direct path whatever their size.
+    // ({256, 200, 300} and {33, 70, 1701} with a last column panel of at most half a vector, run as row pairs;
+    // {1200, 4, 900}, transposed, and {45, 75, 1601} with one of 16 and 11 columns); {33, 70, 1701} and
+    // {45, 75, 1601} have summation blocks of odd length (three of 567; 800 and 801) and end in a row panel of fewer
+    // than eight rows. On two threads products of fewer than VectorGemm.DIRECT_ROWS rows, {33, 70, 1701} among them,
+    // take the direct path whatever their size.
     int[][] shapes = {{531, 128, 8}, {531, 4, 128}, {8, 128, 531}, {37, 21, 70}, {64, 49, 300}, {40, 200, 100},
         {24, 90, 300}, {100, 50, 200}, {99, 40, 300}, {150, 90, 300}, {1200, 4, 900}, {256, 200, 300},
-        {33, 70, 1700}, {45, 75, 1601}};
+        {33, 70, 1701}, {45, 75, 1601}};
     for (int[] s : shapes) {
       for (int t = 0; t < 8; t++) {
         boolean transA = (t & 1) != 0;

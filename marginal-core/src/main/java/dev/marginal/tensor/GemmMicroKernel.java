@@ -27,7 +27,7 @@ final class GemmMicroKernel {
   /** B's first eight values in both halves of a vector. */
   private static final VectorShuffle<Float> LOW_HALF_TWICE = pairShuffle(-1, -1);
   /**
-   * Two steps of packed A in one vector (lanes 0–7 step p, 8–15 step p + 1) spread to row pairs: {@code STEP_h_Q}
+   * Two steps of packed A in one vector (lanes 0–7 step p, 8–15 step p + 1) spread to row pairs: {@code STEPh_q}
    * puts row 2q of step p + h in lanes 0–7 and row 2q + 1 in lanes 8–15.
    */
   private static final VectorShuffle<Float> STEP0_0 = pairShuffle(0, 0);

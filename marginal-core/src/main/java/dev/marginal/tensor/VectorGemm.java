@@ -318,8 +318,8 @@ final class VectorGemm {
      * Adds the products of one tile to C at row {@code i}, column {@code j} (or, {@code fromZero}, writes them over
      * what C held). An edge tile is copied into a scratch tile, updated there and copied back: by the same kernel, by
      * the kernel one vector wide when its columns fit in one vector, or, when they fit in half of one, by the kernel of
-     * row pairs (the 8 columns left of 200 take half the time they took one vector wide). Each element of C is the same
-     * chain of fused multiply-adds in every case, so it sees exactly the same arithmetic.
+     * row pairs (the 8 columns left of 200 take about half the time they took one vector wide). Each element of C is
+     * the same chain of fused multiply-adds in every case, so it sees exactly the same arithmetic.
      */
     void tile(Workspace ws, int kc, float[] pa, int ai, float[] pb, int bi, int i, int j, boolean fromZero) {
       int rows = Math.min(MR, m - i);

@@ -36,14 +36,15 @@ public final class Sgd implements Optimizer {
     float rate = (float) lr.at(t);
     t++;
     for (int i = 0; i < params.size(); i++) {
-      float[] w = params.get(i).value().buffer();
-      float[] g = params.get(i).gradBuffer();
+      Parameter p = params.get(i);
+      float[] w = p.value().buffer();
+      float[] g = p.gradBuffer();
       float[] u = velocity[i];
       for (int j = 0; j < w.length; j++) {
         u[j] = momentum * u[j] + g[j];
         w[j] -= rate * u[j];
-        g[j] = 0f;
       }
+      p.discardGrad();
     }
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.marginal.autodiff.Parameter;
+import dev.marginal.autodiff.Tape;
+import dev.marginal.autodiff.Var;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
 import java.util.List;
@@ -39,6 +41,25 @@ class SgdTest {
       assertEquals(w0[j] - 0.1f * g[j], w1[j], 0f, "element " + j);
     }
     assertArrayEquals(new float[g.length], ps.get(0).gradBuffer(), "gradients are cleared");
+  }
+
+  @Test
+  void theNextSweepSeesNoneOfTheGradientAStepConsumed() {
+    // The step discards the gradient; a sweep after it must leave the sweep's own gradient, d(Σ 3θ)/dθ = 3.
+    List<Parameter> ps = params(10);
+    gradients(ps, 11, 0);
+    new Sgd(ps, LearningRate.constant(0.1), 0.9).step();
+    Tape tape = new Tape();
+    Var loss = tape.constant(0f);
+    for (Parameter p : ps) {
+      loss = loss.add(tape.param(p).sum().mul(3f));
+    }
+    tape.backward(loss);
+    for (Parameter p : ps) {
+      float[] expected = new float[p.size()];
+      java.util.Arrays.fill(expected, 3f);
+      assertArrayEquals(expected, p.gradBuffer(), p.name());
+    }
   }
 
   @Test

@@ -97,6 +97,27 @@ public interface Kernels {
     }
   }
 
+  /** Partial sums of {@link #sumOfSquares}: element i of the run goes to partial sum {@code i mod 16}. */
+  int SQUARE_PARTIALS = 16;
+
+  /**
+   * {@code Σ x[j]²} over {@code [from, to)} in double. Each square is exact in double; element {@code from + i} is
+   * added to partial sum {@code i mod 16} ({@value #SQUARE_PARTIALS} partial sums, each taking its elements in
+   * order), and the partial sums are then added in order of their index. The order is fixed, so results do not
+   * depend on the vector width. This default is the plain loop.
+   */
+  default double sumOfSquares(float[] x, int from, int to) {
+    double[] acc = new double[SQUARE_PARTIALS];
+    for (int j = from; j < to; j++) {
+      acc[(j - from) % SQUARE_PARTIALS] += (double) x[j] * x[j];
+    }
+    double s = acc[0];
+    for (int m = 1; m < SQUARE_PARTIALS; m++) {
+      s += acc[m];
+    }
+    return s;
+  }
+
   /** Partial sums of {@link #bernoulliLogMass}: term j goes to partial sum {@code j mod 16}. */
   int LOG_MASS_PARTIALS = 16;
 

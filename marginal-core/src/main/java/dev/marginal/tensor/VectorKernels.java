@@ -146,6 +146,11 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public double sumOfSquares(float[] x, int from, int to) {
+    return VectorSumOfSquares.sumOfSquares(x, from, to, Kernels.scalar());
+  }
+
+  @Override
   public void columnSums(float[] x, int rows, int width, int from, int to, float[] out) {
     VectorColumnSums.columnSums(x, rows, width, from, to, out);
   }

@@ -33,9 +33,10 @@ mean_se() {
     m = s / n; v = (q - n * m * m) / (n - 1); printf "%.3f ± %.3f", m, sqrt(v / n) }' "$1"
 }
 
-# Paired difference of two such CSVs, row by row: mean ± standard error.
+# Paired difference of column 1 of two such CSVs, row by row: mean ± standard error. (The files may have
+# different columns: an LVM's IWAE scores add the importance-weight diagnostics ess and pareto_k.)
 diff_se() {
-  paste -d, "$1" "$2" | awk -F, 'NR > 1 { d = $1 - $3; n++; s += d; q += d * d } END {
+  paste -d, <(cut -d, -f1 "$1") <(cut -d, -f1 "$2") | awk -F, 'NR > 1 { d = $1 - $2; n++; s += d; q += d * d } END {
     m = s / n; v = (q - n * m * m) / (n - 1); printf "%+.3f ± %.3f", m, sqrt(v / n) }'
 }
 

@@ -3,7 +3,8 @@
 #
 #   bench/demo-density.sh [CONFIG_FILE]        (default: bench/demo-density.configs)
 #
-# Environment: SEEDS (default "0 1 2"), DATASETS (default "moons 8gaussians"), SCORE_K (default 5000),
+# Environment: SEEDS (default "0 1 2"), DATASETS (default "moons 8gaussians"), SCORE_K (default 5000), HELD_SEED
+# (the generator seed of the held-out points, default 2; another seed gives a fresh test set),
 # THREADS (default 2), NAMES (only the configurations whose names are listed; default all), MARGINAL (the command to
 # run; default bin/marginal).
 #
@@ -44,7 +45,7 @@ echo "| data | configuration | seed | steps | LVM, IWAE K=$score_k | GMM (8, ful
 echo "|---|---|---|---|---|---|---|---|"
 for d in $datasets; do
   train="toy:$d?n=2000&seed=1"
-  held="toy:$d?n=1000&seed=2"
+  held="toy:$d?n=1000&seed=${HELD_SEED:-2}"
   for s in $seeds; do
     "$marginal" fit --data "$train" --model gmm --components 8 --seed "$s" --threads "$threads" --quiet \
       --out "$work/gmm.marginal" 2>/dev/null

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  */
 final class LvmArgs {
   /** Decoder likelihoods. */
-  static final List<String> DECODERS = List.of("bernoulli", "gaussian");
+  static final List<String> DECODERS = List.of("bernoulli", "gaussian", "gaussian-tied");
   /** Training objectives. */
   static final List<String> OBJECTIVES = List.of("elbo", "iwae", "sumo");
   /** Binarization of [0, 1] data. */
@@ -39,7 +39,8 @@ final class LvmArgs {
   @Option(names = "--activation", paramLabel = "NAME", description = "LVM hidden activation, e.g. tanh.")
   String activation;
 
-  @Option(names = "--decoder", paramLabel = "TYPE", description = "LVM decoder: bernoulli or gaussian.")
+  @Option(names = "--decoder", paramLabel = "TYPE", description = {"LVM decoder: bernoulli, gaussian (mean and variance",
+      "functions of z) or gaussian-tied (mean a function of z, one variance per column shared by all z)."})
   String decoder;
 
   @Option(names = "--objective", paramLabel = "NAME", description = "LVM objective: elbo, iwae or sumo.")

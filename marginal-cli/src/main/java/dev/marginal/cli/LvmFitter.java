@@ -115,7 +115,7 @@ final class LvmFitter {
       }
       if (s.binarize() != null) {
         Binarization b = Binarization.parse(s.binarize());
-        if (b != Binarization.NONE && "gaussian".equals(s.decoder())) {
+        if (b != Binarization.NONE && s.decoder() != null && DeepLvm.Decoder.parse(s.decoder()).gaussian()) {
           throw new UserInputException("--binarize " + b + " applies to --decoder bernoulli only");
         }
         t = t.withBinarization(b);

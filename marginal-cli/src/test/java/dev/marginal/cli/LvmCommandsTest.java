@@ -151,6 +151,31 @@ class LvmCommandsTest {
   }
 
   @Test
+  void aTiedGaussianDecoderFitsScoresSamplesAndIsRecorded() throws IOException {
+    Path model = fit(2, "--decoder", "gaussian-tied", "--objective", "iwae", "--k", "5");
+    CliRun i = CliRun.of("info", "--model", model.toString());
+    assertEquals(0, i.code(), i.toString());
+    assertTrue(i.out().contains("gaussian-tied decoder [2, 16, 2]"), i.out());
+    Path scores = dir.resolve("tied.csv");
+    CliRun s = CliRun.of("score", "--model", model.toString(), "--data", MOONS_TEST, "--estimator", "iwae",
+        "--k", "20", "--repeats", "2", "--out", scores.toString());
+    assertEquals(0, s.code(), s.toString());
+    CliRun.csvRows(scores).forEach(r -> assertTrue(Double.isFinite(r[0]) && r[1] > 0, "finite with an error bar"));
+    Path samples = dir.resolve("tied-samples.csv");
+    assertEquals(0, CliRun.of("sample", "--model", model.toString(), "--n", "25", "--out", samples.toString())
+        .code());
+    assertEquals(25, CliRun.csvRows(samples).size());
+    CliRun b = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--decoder", "gaussian-tied", "--binarize",
+        "threshold", "--out", dir.resolve("b.marginal").toString());
+    assertEquals(2, b.code(), b.toString());
+    assertTrue(b.err().contains("applies to --decoder bernoulli only"), b.err());
+    CliRun u = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--decoder", "gaussian_tied",
+        "--out", dir.resolve("u.marginal").toString());
+    assertEquals(2, u.code(), u.toString());
+    assertTrue(u.err().contains("gaussian-tied"), u.err());
+  }
+
+  @Test
   void warmUpIsRecordedInTheModelsProvenance() throws IOException {
     Path model = fit(2, "--warmup", "1");
     CliRun i = CliRun.of("info", "--model", model.toString(), "--json");

@@ -79,7 +79,7 @@ public final class DataParallelFit {
     ColumnStats stats = ColumnStats.combine(shards.map(s -> ColumnStats.of(s.rows())));
     DeepLvm.Decoder decoder = decoder(options, stats.unit(), source);
     LvmTrainingOptions training = options.resolvedTraining();
-    if (decoder == DeepLvm.Decoder.GAUSSIAN) {
+    if (decoder.gaussian()) {
       training = training.withBinarization(Binarization.NONE);
     }
     DeepLvmOptions.Architecture a = options.architecture();

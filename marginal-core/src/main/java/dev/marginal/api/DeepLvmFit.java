@@ -160,7 +160,7 @@ public final class DeepLvmFit {
     }
     DeepLvm.Decoder decoder = decoder(data, options);
     LvmTrainingOptions training = resumedWarmup(options.resolvedTraining(), options, control.resume());
-    if (decoder == DeepLvm.Decoder.GAUSSIAN) {
+    if (decoder.gaussian()) {
       training = training.withBinarization(Binarization.NONE);
     }
     Standardizer standardizer = options.standardize() ? Standardizer.fit(data) : null;

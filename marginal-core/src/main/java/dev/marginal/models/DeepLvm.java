@@ -19,7 +19,9 @@ import java.util.Locale;
 /**
  * A deep latent variable model ("VAE"): z ~ N(0, I_d), x | z ~ p_θ(x|z) with an MLP decoder giving Bernoulli
  * logits or a diagonal Gaussian (mean, log-variance bounded to [−{@value #LOG_VAR_BOUND}, {@value #LOG_VAR_BOUND}]
- * by {@code b·tanh(raw/b)}), and an amortized MLP encoder q_φ(z|x) = N(μ_φ(x), diag σ²_φ(x)).
+ * by {@code b·tanh(raw/b)}), and an amortized MLP encoder q_φ(z|x) = N(μ_φ(x), diag σ²_φ(x)). The Gaussian's
+ * log-variance is either an output of the decoder ({@link Decoder#GAUSSIAN}) or one parameter per dimension shared
+ * by every z ({@link Decoder#GAUSSIAN_TIED}).
  *
  * <p>log p(x) is intractable; the estimators (ELBO, IWAE, SUMO) bound or estimate it from importance samples of
  * the encoder. Reference: Kingma &amp; Welling 2014; Burda et al. 2016.
@@ -32,18 +34,36 @@ public final class DeepLvm implements LatentVariableModel {
 
   /** The observation model. */
   public enum Decoder {
-    BERNOULLI, GAUSSIAN;
+    /** Independent Bernoulli pixels; the decoder gives their logits. */
+    BERNOULLI,
+    /** A diagonal Gaussian; the decoder gives its mean and its log-variance, both functions of z. */
+    GAUSSIAN,
+    /**
+     * A diagonal Gaussian whose mean the decoder gives and whose log-variance is one parameter per dimension, the
+     * same for every z (homoscedastic noise; "tied" as in a Gaussian mixture whose components share a covariance).
+     * Where the data's noise does not depend on where it lies, this is the smaller and truer model.
+     */
+    GAUSSIAN_TIED;
 
+    /** Parses an {@link #id()}: {@code bernoulli}, {@code gaussian} or {@code gaussian-tied}. */
     public static Decoder parse(String s) {
-      try {
-        return valueOf(s.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown decoder '" + s + "' (expected bernoulli or gaussian)");
+      for (Decoder d : values()) {
+        if (d.id().equals(s.trim().toLowerCase(Locale.ROOT))) {
+          return d;
+        }
       }
+      throw new IllegalArgumentException("unknown decoder '" + s + "' (expected bernoulli, gaussian or "
+          + "gaussian-tied)");
     }
 
+    /** The name in files and on the command line: {@code bernoulli}, {@code gaussian}, {@code gaussian-tied}. */
     public String id() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether observations are Gaussian (real-valued) rather than binary. */
+    public boolean gaussian() {
+      return this != BERNOULLI;
     }
   }
 
@@ -92,6 +112,11 @@ public final class DeepLvm implements LatentVariableModel {
       return s;
     }
 
+    /** The shape of the shared log-variance parameter: {@code [D]} for {@link Decoder#GAUSSIAN_TIED}, else none. */
+    int[] logVarShape() {
+      return decoder == Decoder.GAUSSIAN_TIED ? new int[] {dataDim} : null;
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Config c && c.dataDim == dataDim && c.latentDim == latentDim
@@ -110,14 +135,27 @@ public final class DeepLvm implements LatentVariableModel {
     }
   }
 
+  /** Name of the {@link Decoder#GAUSSIAN_TIED} decoder's log-variance parameter (before the soft bound). */
+  public static final String TIED_LOG_VAR = "decoder.logVar";
+
   private final Config config;
   private final Mlp encoder;
   private final Mlp decoder;
+  /** The shared raw log-variance {@code [D]} of a {@link Decoder#GAUSSIAN_TIED} decoder, else null. */
+  private final Parameter logVar;
 
-  DeepLvm(Config config, Mlp encoder, Mlp decoder) {
+  DeepLvm(Config config, Mlp encoder, Mlp decoder, Parameter logVar) {
+    if ((logVar == null) != (config.logVarShape() == null)
+        || logVar != null && !Arrays.equals(logVar.shape(), config.logVarShape())) {
+      throw new IllegalArgumentException(config.decoder().id() + " decoder of " + config.dataDim()
+          + " dimensions needs " + (config.logVarShape() == null ? "no log-variance parameter"
+          : "a log-variance parameter of shape [" + config.dataDim() + "]") + ", got "
+          + (logVar == null ? "none" : Arrays.toString(logVar.shape())));
+    }
     this.config = config;
     this.encoder = encoder;
     this.decoder = decoder;
+    this.logVar = logVar;
   }
 
   /**
@@ -136,16 +174,19 @@ public final class DeepLvm implements LatentVariableModel {
         b[j] = (float) StrictMath.log(p / (1 - p));
       }
     }
-    return new DeepLvm(config, enc, dec);
+    // A tied log-variance starts at 0: unit variance, as a Gaussian decoder's zero-initialised output bias gives.
+    Parameter logVar = config.logVarShape() == null ? null
+        : new Parameter(TIED_LOG_VAR, Tensor.zeros(config.logVarShape()));
+    return new DeepLvm(config, enc, dec, logVar);
   }
 
-  /** A model from existing networks (as read from a file). */
+  /** A model from existing networks (as read from a file); not for {@link Decoder#GAUSSIAN_TIED}, which has more. */
   public static DeepLvm of(Config config, Mlp encoder, Mlp decoder) {
     if (!Arrays.equals(encoder.sizes(), config.encoderSizes())
         || !Arrays.equals(decoder.sizes(), config.decoderSizes())) {
       throw new IllegalArgumentException("networks do not match " + config);
     }
-    return new DeepLvm(config, encoder, decoder);
+    return new DeepLvm(config, encoder, decoder, null);
   }
 
   public Config config() {
@@ -186,6 +227,9 @@ public final class DeepLvm implements LatentVariableModel {
     Var out = decoder.apply(z.tape(), z);
     if (config.decoder() == Decoder.BERNOULLI) {
       return Bernoulli.ofLogits(out).logProb(x);
+    }
+    if (config.decoder() == Decoder.GAUSSIAN_TIED) {
+      return DiagNormal.ofLogVar(out, boundLogVar(z.tape().param(logVar))).logProb(x);
     }
     int dim = config.dataDim();
     Var mean = out.slice(-1, 0, dim);
@@ -243,6 +287,9 @@ public final class DeepLvm implements LatentVariableModel {
     if (config.decoder() == Decoder.BERNOULLI) {
       return out.value().sigmoid();
     }
+    if (config.decoder() == Decoder.GAUSSIAN_TIED) {
+      return out.value();
+    }
     return out.value().slice(-1, 0, config.dataDim());
   }
 
@@ -261,8 +308,10 @@ public final class DeepLvm implements LatentVariableModel {
       return Bernoulli.ofLogits(out).sample(key.foldIn(1));
     }
     int dim = config.dataDim();
-    Tensor m = out.value().slice(-1, 0, dim);
-    Tensor sd = out.value().slice(-1, dim, 2 * dim).mul(1f / LOG_VAR_BOUND).tanh().mul(LOG_VAR_BOUND / 2).exp();
+    boolean tied = config.decoder() == Decoder.GAUSSIAN_TIED;
+    Tensor m = tied ? out.value() : out.value().slice(-1, 0, dim);
+    Tensor raw = tied ? logVar.value().broadcastTo(m.shape()) : out.value().slice(-1, dim, 2 * dim);
+    Tensor sd = raw.mul(1f / LOG_VAR_BOUND).tanh().mul(LOG_VAR_BOUND / 2).exp();
     Tensor eps = Tensor.wrap(key.foldIn(1).normals(m.size()), m.shape());
     return m.add(sd.mul(eps));
   }
@@ -295,8 +344,17 @@ public final class DeepLvm implements LatentVariableModel {
   public static DeepLvm fromMaps(java.util.Map<String, Object> cfg, java.util.Map<String, Tensor> tensors) {
     Config c = new Config(intOf(cfg, "dataDim"), intOf(cfg, "latentDim"), intsOf(cfg, "hidden"),
         Activation.parse(String.valueOf(cfg.get("activation"))), Decoder.parse(String.valueOf(cfg.get("decoder"))));
+    Parameter logVar = null;
+    if (c.logVarShape() != null) {
+      Tensor t = required(tensors, TIED_LOG_VAR);
+      if (!Arrays.equals(t.shape(), c.logVarShape())) {
+        throw new IllegalArgumentException("model tensor '" + TIED_LOG_VAR + "' has shape "
+            + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(c.logVarShape()));
+      }
+      logVar = new Parameter(TIED_LOG_VAR, t);
+    }
     return new DeepLvm(c, mlpFrom("encoder", c.encoderSizes(), c.activation(), tensors),
-        mlpFrom("decoder", c.decoderSizes(), c.activation(), tensors));
+        mlpFrom("decoder", c.decoderSizes(), c.activation(), tensors), logVar);
   }
 
   private static Mlp mlpFrom(String name, int[] sizes, Activation act, java.util.Map<String, Tensor> tensors) {
@@ -349,15 +407,20 @@ public final class DeepLvm implements LatentVariableModel {
     return encoder.parameters();
   }
 
-  /** Decoder parameters (θ). */
+  /** Decoder parameters (θ): the network's, then a {@link Decoder#GAUSSIAN_TIED} decoder's log-variance. */
   public List<Parameter> decoderParameters() {
-    return decoder.parameters();
+    if (logVar == null) {
+      return decoder.parameters();
+    }
+    List<Parameter> all = new ArrayList<>(decoder.parameters());
+    all.add(logVar);
+    return all;
   }
 
   /** All parameters, encoder first. */
   public List<Parameter> parameters() {
     List<Parameter> all = new ArrayList<>(encoder.parameters());
-    all.addAll(decoder.parameters());
+    all.addAll(decoderParameters());
     return all;
   }
 }

@@ -56,7 +56,8 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     super(uid, "rows are ranked by it");
     hidden = new IntArrayParam(this, "hidden", "hidden widths of encoder and decoder");
     latentDim = new IntParam(this, "latentDim", "latent size (0 = 50 for data with more than 20 columns, else 2)");
-    decoder = new Param<>(this, "decoder", "bernoulli, gaussian or auto (Bernoulli for data in [0, 1])");
+    decoder = new Param<>(this, "decoder",
+        "bernoulli, gaussian, gaussian-tied or auto (Bernoulli for data in [0, 1])");
     objective = new Param<>(this, "objective", "elbo, iwae or sumo");
     numSamples = new IntParam(this, "numSamples", "importance samples K of the objective (>= 1)");
     batchSize = new IntParam(this, "batchSize", "rows per local step of each shard (>= 1)");

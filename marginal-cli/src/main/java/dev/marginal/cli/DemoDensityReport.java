@@ -45,7 +45,9 @@ final class DemoDensityReport {
         .paragraph("Each model is fitted to " + first.train().rows() + " points of a toy data set (generator seed "
             + DemoDensity.TRAIN_DATA_SEED + ") and scored on " + first.heldOut().rows() + " independent held-out "
             + "points (seed " + DemoDensity.HELD_OUT_DATA_SEED + "). The deep LVMs (latent " + DemoDensity.LVM_LATENT
-            + ", hidden " + java.util.Arrays.toString(DemoDensity.LVM_HIDDEN) + " tanh, Gaussian decoder) start "
+            + ", hidden " + java.util.Arrays.toString(DemoDensity.LVM_HIDDEN) + " tanh, Gaussian decoder; on "
+            + "8gaussians, whose blobs share one noise, its variance is one parameter per coordinate shared by "
+            + "every z) start "
             + "from the same weights and take " + s.lvmSteps() + " Adam steps on minibatches of "
             + DemoDensity.LVM_BATCH + " points (K = " + DemoDensity.LVM_K + " samples per point for ELBO and IWAE; "
             + "step size " + DemoDensity.LVM_LR + " decayed by a cosine to "

@@ -30,7 +30,8 @@ class DemoRecipeTest {
     DemoSettings s = new DemoSettings(true, dir, 0, 1, true);
     String train = "toy:moons?n=" + DemoDensity.TRAIN_ROWS + "&seed=" + DemoDensity.TRAIN_DATA_SEED;
     LvmDensityModel demo = DeepLvmFit.fit(DataSources.load(train),
-        DemoDensity.fitOptions(DemoDensity.lvmOptions(Objective.IWAE, s).withMaxSteps(STEPS))).model();
+        DemoDensity.fitOptions(DemoDensity.lvmOptions(Objective.IWAE, s).withMaxSteps(STEPS),
+            DemoDensity.decoder("moons"))).model();
     String config = Files.readAllLines(Path.of("..", "bench", "demo-density.configs")).stream()
         .filter(l -> l.startsWith("iwae20-b50-lr1e-2 ")).findFirst().orElseThrow();
     List<String> args = new ArrayList<>(List.of("fit", "--data", train, "--model", "lvm", "--seed", "0"));

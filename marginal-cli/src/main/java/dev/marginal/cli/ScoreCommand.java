@@ -49,7 +49,8 @@ final class ScoreCommand implements Callable<Integer> {
   int minTerms = DEFAULT_MIN_TERMS;
 
   @Option(names = "--repeats", paramLabel = "R",
-      description = {"Independent estimates per row, averaged; their spread gives std_err (default: ${DEFAULT-VALUE}).",
+      description = {"Independent estimates per row, averaged; their spread gives std_err (default: ${DEFAULT-VALUE};",
+          "with 1, an estimated log p(x) has no per-row std_err and the column holds NaN).",
           "With --estimator sumo and R >= 6 also a median-of-means interval per row (mom_log_px, mom_lower,",
           "mom_upper): SUMO's variance is infinite, so its std_err is not a reliable error bar."})
   int repeats = 1;
@@ -58,6 +59,15 @@ final class ScoreCommand implements Callable<Integer> {
   long seed;
 
   @Mixin OutputOptions output;
+
+  private static boolean hasNaN(double[] v) {
+    for (double x : v) {
+      if (Double.isNaN(x)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   @Override
   public Integer call() {
@@ -101,6 +111,10 @@ final class ScoreCommand implements Callable<Integer> {
       }
     }
     CsvWriter.write(out, header, rows);
+    if (repeats == 1 && lp.estimator() != null && !output.quiet && hasNaN(stdErr)) {
+      spec.commandLine().getErr().println("note: std_err is NaN in " + out + ": one " + lp.estimator()
+          + " estimate per row has no spread; --repeats 2 or more gives a per-row standard error");
+    }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("rows", x.rows());
     report.put("estimator", lp.estimator());

@@ -176,6 +176,26 @@ class LvmCommandsTest {
   }
 
   @Test
+  void oneRepeatSaysWhyItsStdErrIsNaN() throws IOException {
+    Path model = fit(1);
+    Path scores = dir.resolve("one.csv");
+    CliRun s = CliRun.of("score", "--model", model.toString(), "--data", MOONS_TEST, "--estimator", "iwae",
+        "--k", "10", "--out", scores.toString());
+    assertEquals(0, s.code(), s.toString());
+    CliRun.csvRows(scores).forEach(r -> assertTrue(Double.isNaN(r[1]), "no spread from one estimate"));
+    assertTrue(s.err().contains("note: std_err is NaN in " + scores + ": one iwae-10 estimate per row"), s.err());
+    assertEquals(1, s.err().lines().filter(l -> l.startsWith("note:")).count(), s.err());
+    CliRun q = CliRun.of("score", "--model", model.toString(), "--data", MOONS_TEST, "--estimator", "iwae",
+        "--k", "10", "--quiet", "--out", dir.resolve("q.csv").toString());
+    assertEquals(0, q.code(), q.toString());
+    assertTrue(!q.err().contains("note:"), q.err());
+    CliRun r = CliRun.of("score", "--model", model.toString(), "--data", MOONS_TEST, "--estimator", "iwae",
+        "--k", "10", "--repeats", "2", "--out", dir.resolve("r.csv").toString());
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(!r.err().contains("note:"), r.err());
+  }
+
+  @Test
   void warmUpIsRecordedInTheModelsProvenance() throws IOException {
     Path model = fit(2, "--warmup", "1");
     CliRun i = CliRun.of("info", "--model", model.toString(), "--json");

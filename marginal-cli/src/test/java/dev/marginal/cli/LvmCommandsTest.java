@@ -131,23 +131,23 @@ class LvmCommandsTest {
 
   @Test
   void badLvmOptionsAreOneLineUsageErrors() {
-    CliRun r = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--gradient", "dreg", "--objective", "sumo",
-        "--out", dir.resolve("x.marginal").toString());
-    assertEquals(2, r.code(), r.toString());
-    assertTrue(r.err().contains("--gradient dreg needs --objective iwae"), r.err());
-    CliRun b = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--decoder", "bernoulli",
+    refused("--gradient dreg needs --objective iwae", "fit", "--data", MOONS, "--model", "lvm", "--gradient", "dreg",
+        "--objective", "sumo", "--out", dir.resolve("x.marginal").toString());
+    refused("needs values in [0, 1]", "fit", "--data", MOONS, "--model", "lvm", "--decoder", "bernoulli",
         "--out", dir.resolve("y.marginal").toString());
-    assertEquals(2, b.code(), b.toString());
-    assertTrue(b.err().contains("needs values in [0, 1]"), b.err());
-    CliRun w = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--objective", "sumo", "--warmup", "2",
-        "--out", dir.resolve("z.marginal").toString());
-    assertEquals(2, w.code(), w.toString());
-    assertTrue(w.err().contains("--warmup tempers the ELBO or IWAE bound"), w.err());
+    CliRun w = refused("--warmup tempers the ELBO or IWAE bound", "fit", "--data", MOONS, "--model", "lvm",
+        "--objective", "sumo", "--warmup", "2", "--out", dir.resolve("z.marginal").toString());
     assertEquals(1, w.err().strip().lines().count(), w.err());
-    CliRun n = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--warmup", "-1",
+    refused("--warmup must be >= 0", "fit", "--data", MOONS, "--model", "lvm", "--warmup", "-1",
         "--out", dir.resolve("z.marginal").toString());
-    assertEquals(2, n.code(), n.toString());
-    assertTrue(n.err().contains("--warmup must be >= 0"), n.err());
+  }
+
+  /** Runs a command that must be refused as a usage error (exit code 2) whose message contains {@code expected}. */
+  private static CliRun refused(String expected, String... args) {
+    CliRun r = CliRun.of(args);
+    assertEquals(2, r.code(), r.toString());
+    assertTrue(r.err().contains(expected), r.err());
+    return r;
   }
 
   @Test
@@ -165,14 +165,10 @@ class LvmCommandsTest {
     assertEquals(0, CliRun.of("sample", "--model", model.toString(), "--n", "25", "--out", samples.toString())
         .code());
     assertEquals(25, CliRun.csvRows(samples).size());
-    CliRun b = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--decoder", "gaussian-tied", "--binarize",
-        "threshold", "--out", dir.resolve("b.marginal").toString());
-    assertEquals(2, b.code(), b.toString());
-    assertTrue(b.err().contains("applies to --decoder bernoulli only"), b.err());
-    CliRun u = CliRun.of("fit", "--data", MOONS, "--model", "lvm", "--decoder", "gaussian_tied",
+    refused("applies to --decoder bernoulli only", "fit", "--data", MOONS, "--model", "lvm", "--decoder",
+        "gaussian-tied", "--binarize", "threshold", "--out", dir.resolve("b.marginal").toString());
+    refused("gaussian-tied", "fit", "--data", MOONS, "--model", "lvm", "--decoder", "gaussian_tied",
         "--out", dir.resolve("u.marginal").toString());
-    assertEquals(2, u.code(), u.toString());
-    assertTrue(u.err().contains("gaussian-tied"), u.err());
   }
 
   @Test

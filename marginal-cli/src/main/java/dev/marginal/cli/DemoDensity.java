@@ -151,7 +151,7 @@ final class DemoDensity {
    * The deep LVM's decoder for a data set: on 8gaussians, whose eight blobs share one isotropic noise, a Gaussian
    * whose variance is shared by every z ({@link DeepLvm.Decoder#GAUSSIAN_TIED}); on moons one whose variance is a
    * function of z too, which scored higher there. Chosen over twelve seeds and two held-out sets (BENCHMARKS.md): on
-   * 8gaussians the tied variance scored 0.004–0.007 nats higher on every seed where both trained, and in two of
+   * 8gaussians the tied variance scored 0.003–0.008 nats higher on every seed where both trained, and in two of
    * twelve seeds the other decoder's training fell into a state 0.8–0.9 nats worse, which the tied one never did.
    */
   static DeepLvm.Decoder decoder(String dataset) {
@@ -166,8 +166,9 @@ final class DemoDensity {
 
   /**
    * A deep LVM with the data set's Gaussian {@link #decoder}, fitted to {@code train} by {@link DeepLvmFit} with the
-   * demo's training options and no KL warm-up; every objective starts from the same weights. {@code marginal fit --model lvm} with
-   * the same settings (see {@code bench/demo-density.sh}) makes the same call, so reproduces these models.
+   * demo's training options and no KL warm-up; every objective starts from the same weights.
+   * {@code marginal fit --model lvm} with the same settings (see {@code bench/demo-density.sh}) makes the same call,
+   * so reproduces these models.
    */
   private static LvmDensityModel trainLvm(String name, Dataset train, LvmTrainingOptions o, DemoSettings s) {
     DeepLvmOptions options = fitOptions(o, decoder(name));

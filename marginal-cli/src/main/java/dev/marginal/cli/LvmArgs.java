@@ -39,8 +39,9 @@ final class LvmArgs {
   @Option(names = "--activation", paramLabel = "NAME", description = "LVM hidden activation, e.g. tanh.")
   String activation;
 
-  @Option(names = "--decoder", paramLabel = "TYPE", description = {"LVM decoder: bernoulli, gaussian (mean and variance",
-      "functions of z) or gaussian-tied (mean a function of z, one variance per column shared by all z)."})
+  @Option(names = "--decoder", paramLabel = "TYPE", description = {
+      "LVM decoder: bernoulli, gaussian (mean and variance functions of z) or gaussian-tied (mean a function of z,",
+      "one variance per column shared by all z)."})
   String decoder;
 
   @Option(names = "--objective", paramLabel = "NAME", description = "LVM objective: elbo, iwae or sumo.")

@@ -18,8 +18,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code gaussian-tied} decoder: x | z ~ N(μ_θ(z), diag σ²) with one log-variance parameter per dimension, checked
- * against the density and its gradient written out by hand in double.
+ * The {@code gaussian-tied} decoder: x | z ~ N(μ_θ(z), diag σ²) with one log-variance parameter per dimension,
+ * checked against the density and its gradient written out by hand in double.
  */
 class TiedGaussianDecoderTest {
   private static final int D = 3;

@@ -36,6 +36,11 @@ final class DemoDensity {
   static final long HELD_OUT_DATA_SEED = 2;
   static final int TRAIN_ROWS = 2_000;
   static final int GMM_COMPONENTS = 8;
+  /**
+   * EM restarts of the GMM, the best kept: with one, EM stopped 0.09–0.18 nats short on 8gaussians for three seeds
+   * of twelve (BENCHMARKS.md), which would make the baseline the LVM is compared with weaker than it is.
+   */
+  static final int GMM_RESTARTS = 5;
   static final int PPCA_LATENT = 1;
   static final int LVM_LATENT = 2;
   static final int[] LVM_HIDDEN = {64, 64};
@@ -123,7 +128,8 @@ final class DemoDensity {
     List<Fitted> models = new ArrayList<>();
     long start = System.nanoTime();
     GmmDensityModel gmm = GmmDensityModel.fit(train,
-        GmmOptions.of(GMM_COMPONENTS).withSeed(s.seed()).withThreads(s.threads()), false).model();
+        GmmOptions.of(GMM_COMPONENTS).withNInit(GMM_RESTARTS).withSeed(s.seed()).withThreads(s.threads()), false)
+        .model();
     models.add(new Fitted("GMM (" + GMM_COMPONENTS + " components, full covariance)", gmm, null,
         gmm.logDensity(heldOut, ScoreOptions.exact(), null), seconds(start)));
     start = System.nanoTime();

@@ -44,7 +44,8 @@ final class DemoDensityReport {
     page = page.section("2. Density estimation on two toy data sets")
         .paragraph("Each model is fitted to " + first.train().rows() + " points of a toy data set (generator seed "
             + DemoDensity.TRAIN_DATA_SEED + ") and scored on " + first.heldOut().rows() + " independent held-out "
-            + "points (seed " + DemoDensity.HELD_OUT_DATA_SEED + "). The deep LVMs (latent " + DemoDensity.LVM_LATENT
+            + "points (seed " + DemoDensity.HELD_OUT_DATA_SEED + "). The GMM is the best of "
+            + DemoDensity.GMM_RESTARTS + " EM runs from k-means++ starts. The deep LVMs (latent " + DemoDensity.LVM_LATENT
             + ", hidden " + java.util.Arrays.toString(DemoDensity.LVM_HIDDEN) + " tanh, Gaussian decoder; on "
             + "8gaussians, whose blobs share one noise, its variance is one parameter per coordinate shared by "
             + "every z) start "

@@ -87,6 +87,18 @@ class MarginalLvmTest {
   }
 
   @Test
+  void aTiedGaussianDecoderEqualsTheInProcessRunToo() {
+    MarginalLvm tied = estimator().setDecoder("gaussian-tied");
+    DeepLvm reference = DataParallelFit.fit(data(), 3, tied.options(), 3, Progress.silent()).model().model();
+    assertEquals(DeepLvm.Decoder.GAUSSIAN_TIED, reference.config().decoder());
+    List<Parameter> params = reference.parameters();
+    Parameter logVar = params.get(params.size() - 1);
+    assertEquals(DeepLvm.TIED_LOG_VAR, logVar.name());
+    assertTrue(logVar.value().get(0) != 0f, "the shared log-variance was trained");
+    assertSameParameters(reference, fitted(tied.fit(SparkRows.frame(spark, data()).repartition(2))));
+  }
+
+  @Test
   void savesInAPipelineAsAModelFileTheCommandReads() throws Exception {
     org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data());
     PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {estimator()}).fit(df);

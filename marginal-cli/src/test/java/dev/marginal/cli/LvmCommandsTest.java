@@ -156,6 +156,11 @@ class LvmCommandsTest {
     CliRun i = CliRun.of("info", "--model", model.toString());
     assertEquals(0, i.code(), i.toString());
     assertTrue(i.out().contains("gaussian-tied decoder [2, 16, 2]"), i.out());
+    CliRun ij = CliRun.of("info", "--model", model.toString(), "--json");
+    assertEquals(0, ij.code(), ij.toString());
+    List<?> noiseSd = (List<?>) dev.marginal.io.Json.parseObject(ij.out().strip()).get("noise_sd");
+    assertEquals(2, noiseSd.size(), ij.out());
+    noiseSd.forEach(v -> assertTrue(((Number) v).doubleValue() > 0, "a positive noise sd, got " + v));
     Path scores = dir.resolve("tied.csv");
     CliRun s = CliRun.of("score", "--model", model.toString(), "--data", MOONS_TEST, "--estimator", "iwae",
         "--k", "20", "--repeats", "2", "--out", scores.toString());

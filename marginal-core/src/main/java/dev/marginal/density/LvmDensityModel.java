@@ -487,6 +487,15 @@ public final class LvmDensityModel implements DensityModel {
     }
     m.put("parameters", count);
     m.put("standardized", space.standardized());
+    double[] noiseSd = model.tiedNoiseSd();
+    if (noiseSd != null) {
+      // Per column, in the model's space: standardized units when the data were standardized.
+      List<Double> sd = new ArrayList<>();
+      for (double v : noiseSd) {
+        sd.add(v);
+      }
+      m.put("noise_sd", sd);
+    }
     if (support != null) {
       m.put("support", support.toString());
     }

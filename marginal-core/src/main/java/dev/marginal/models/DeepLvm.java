@@ -402,6 +402,21 @@ public final class DeepLvm implements LatentVariableModel {
     return ((Number) v).intValue();
   }
 
+  /**
+   * The noise standard deviation of each column, {@code exp(b·tanh(v/b) / 2)} of the shared raw log-variance v, for
+   * a {@link Decoder#GAUSSIAN_TIED} decoder; null for the others, whose noise depends on z or which have none.
+   */
+  public double[] tiedNoiseSd() {
+    if (logVar == null) {
+      return null;
+    }
+    double[] sd = new double[config.dataDim()];
+    for (int j = 0; j < sd.length; j++) {
+      sd[j] = Math.exp(LOG_VAR_BOUND * Math.tanh((double) logVar.value().get(j) / LOG_VAR_BOUND) / 2);
+    }
+    return sd;
+  }
+
   /** Encoder parameters (φ). */
   public List<Parameter> encoderParameters() {
     return encoder.parameters();

@@ -84,6 +84,18 @@ class TiedGaussianDecoderTest {
   }
 
   @Test
+  void theNoiseStandardDeviationIsTheBoundedSharedVariancesRoot() {
+    double[] sd = model().tiedNoiseSd();
+    assertEquals(D, sd.length);
+    for (int j = 0; j < D; j++) {
+      assertEquals(Math.exp(bounded(RAW_LOG_VAR[j]) / 2), sd[j], 1e-12);
+    }
+    DeepLvm heteroscedastic = DeepLvm.create(new DeepLvm.Config(D, 2, new int[] {6}, Activation.TANH,
+        DeepLvm.Decoder.GAUSSIAN), RngKey.of(3), null);
+    assertEquals(null, heteroscedastic.tiedNoiseSd());
+  }
+
+  @Test
   void samplesAreTheMeanPlusTheSharedScaleTimesTheirNormals() {
     DeepLvm m = model();
     RngKey key = RngKey.of(9);

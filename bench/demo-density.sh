@@ -26,6 +26,13 @@ seeds="${SEEDS:-0 1 2}"
 datasets="${DATASETS:-moons 8gaussians}"
 score_k="${SCORE_K:-5000}"
 threads="${THREADS:-2}"
+held_seed="${HELD_SEED:-2}"
+for v in "SCORE_K=$score_k" "THREADS=$threads" "HELD_SEED=$held_seed"; do
+  if ! [[ "${v#*=}" =~ ^[0-9]+$ ]]; then
+    echo "demo-density.sh: ${v%%=*} must be a non-negative integer, got '${v#*=}'" >&2
+    exit 2
+  fi
+done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -46,7 +53,7 @@ echo "| data | configuration | seed | steps | LVM, IWAE K=$score_k | GMM (8, ful
 echo "|---|---|---|---|---|---|---|---|"
 for d in $datasets; do
   train="toy:$d?n=2000&seed=1"
-  held="toy:$d?n=1000&seed=${HELD_SEED:-2}"
+  held="toy:$d?n=1000&seed=$held_seed"
   for s in $seeds; do
     "$marginal" fit --data "$train" --model gmm --components 8 --n-init 5 --seed "$s" --threads "$threads" --quiet \
       --out "$work/gmm.marginal" 2>/dev/null

@@ -27,7 +27,10 @@ public final class GradientClipping {
    * parameter and position.
    */
   public static double globalNorm(List<Parameter> params) {
-    Chunks c = new Chunks(params);
+    return norm(new Chunks(params));
+  }
+
+  private static double norm(Chunks c) {
     double[] partial = new double[c.count()];
     Kernels k = Kernels.get();
     Parallel.forEach(c.count(), c.total >= PARALLEL_SIZE, i -> {
@@ -51,10 +54,10 @@ public final class GradientClipping {
     if (!(maxNorm > 0)) {
       throw new IllegalArgumentException("maxNorm must be positive, got " + maxNorm);
     }
-    double norm = globalNorm(params);
+    Chunks c = new Chunks(params);
+    double norm = norm(c);
     if (Double.isFinite(norm) && norm > maxNorm) {
       float scale = (float) (maxNorm / norm);
-      Chunks c = new Chunks(params);
       Parallel.forEach(c.count(), c.total >= PARALLEL_SIZE, i -> {
         float[] g = c.buffer(i);
         int to = Math.min(g.length, c.from(i) + CHUNK);

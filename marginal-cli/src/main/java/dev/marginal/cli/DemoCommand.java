@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * {@link DemoDensity}, {@link DemoTargets} and {@link DemoReport}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Run a showcase of marginal on built-in data and targets (about 4 minutes on 2 cores) and write "
+    description = {"Run a showcase of marginal on built-in data and targets (about 2 minutes on 2 cores) and write "
         + "an HTML report with pictures and tables."},
     footer = {"", "Examples:", "  marginal demo", "  marginal demo --quick --out /tmp/demo"})
 final class DemoCommand implements Callable<Integer> {

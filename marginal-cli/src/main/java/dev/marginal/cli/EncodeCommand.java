@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code marginal encode}: posterior summaries of every row, written as CSV. */
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Write posterior summaries of every row as CSV: component responsibilities p0.. for a mixture,",
-        "posterior means z0.. then variances var_z0.. for continuous latents."},
+    description = {"Write posterior summaries of every row as CSV: component responsibilities p0.. for a mixture, "
+        + "posterior means z0.. then variances var_z0.. for continuous latents."},
     footer = {"", "Example:", "  marginal encode --model moons.marginal --data toy:moons --out codes.csv"})
 final class EncodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

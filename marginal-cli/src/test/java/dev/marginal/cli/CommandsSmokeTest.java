@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs every command with tiny settings and checks exit codes, files and their contents. */
@@ -41,6 +42,28 @@ class CommandsSmokeTest {
       assertTrue(r.out().contains("Usage: marginal " + cmd), r.toString());
     }
     assertTrue(CliRun.of("fit", "--help").out().contains("--components"));
+  }
+
+  /**
+   * A list of commands ({@code marginal --help}, {@code marginal bench --help}) shows the first element of each
+   * command's description alone, so that element must be a whole sentence, not the first line of one.
+   */
+  @Test
+  void everyCommandsSummaryInAListIsAWholeSentence() {
+    List<CommandLine> pending = new java.util.ArrayList<>(List.of(Cli.newCommandLine()));
+    int seen = 0;
+    while (!pending.isEmpty()) {
+      CommandLine cl = pending.remove(pending.size() - 1);
+      for (CommandLine sub : cl.getSubcommands().values()) {
+        pending.add(sub);
+        String[] description = sub.getCommandSpec().usageMessage().description();
+        assertTrue(description.length >= 1, sub.getCommandName());
+        String first = description[0].strip();
+        assertTrue(first.endsWith("."), sub.getCommandName() + ": '" + first + "'");
+        seen++;
+      }
+    }
+    assertTrue(seen >= 15, "commands seen: " + seen);
   }
 
   @Test

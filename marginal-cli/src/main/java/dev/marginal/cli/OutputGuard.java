@@ -58,8 +58,9 @@ final class OutputGuard {
   }
 
   /**
-   * Refuses, with a one-line {@link UserInputException}, an output that is an input or another output, and an
-   * output that cannot be written: a missing or read-only directory, a directory or a special file in its place.
+   * Refuses, with a one-line {@link UserInputException}, an output that is an input or another output, an output
+   * that cannot be written (a missing or read-only directory, a directory or a special file in its place), and the
+   * name {@code -}, which many tools read as standard output.
    */
   void check() {
     for (int i = 0; i < outputs.size(); i++) {
@@ -85,6 +86,11 @@ final class OutputGuard {
   /** The directory exists and takes new files, and the name is free or an ordinary file. */
   private static void checkWritable(Named out) {
     Path path = out.path();
+    if (path.toString().equals("-")) {
+      // Many tools read "-" as standard output; written as a file here, it would surprise.
+      throw new UserInputException(out.what() + " -: writing to standard output is not supported; give a file name"
+          + " (./- for a file named '-')");
+    }
     Path dir = path.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       Path shown = path.getParent() == null ? dir : path.getParent();

@@ -125,6 +125,21 @@ class DataLossTest {
   }
 
   @Test
+  void aDashIsNotTakenForAFileName() throws IOException {
+    assertRefused(args("sample", "--model", model.toString(), "--n", "5", "--out", "-"),
+        "--out -: writing to standard output is not supported", "./- for a file named '-'");
+    assertRefused(args("score", "--model", model.toString(), "--data", csv.toString(), "--out", "-"),
+        "--out -: writing to standard output is not supported");
+    assertRefused(args("fit", "--data", csv.toString(), "--model", "gmm", "--out", "-"),
+        "--out -: writing to standard output is not supported");
+    // A file named "-" given with a directory is an ordinary output.
+    Path dash = dir.resolve("-");
+    CliRun r = CliRun.of("sample", "--model", model.toString(), "--n", "5", "--out", dash.toString());
+    assertEquals(0, r.code(), r.toString());
+    assertEquals(6, Files.readAllLines(dash).size());
+  }
+
+  @Test
   void resumeCheckpointCannotBeTheNewModel() throws IOException {
     Path ckpt = dir.resolve("q.ckpt");
     Files.copy(model, ckpt);

@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.api.DeepLvmOptions;
 import dev.marginal.data.Dataset;
 import dev.marginal.models.GmmOptions;
 import dev.marginal.models.Ppca;
@@ -50,7 +51,9 @@ final class FitCommand implements Callable<Integer> {
   int threads = GmmOptions.DEFAULT_THREADS;
 
   @Option(names = "--latent", paramLabel = "Q",
-      description = "Latent dimension (ppca: default " + Ppca.DEFAULT_LATENT_DIM + "; lvm).")
+      description = "Latent dimension (ppca: default " + Ppca.DEFAULT_LATENT_DIM + "; lvm: default "
+          + DeepLvmOptions.Architecture.LATENT_IMAGES + " for data of more than " + DeepLvmOptions.Architecture.WIDE_DATA
+          + " columns, else " + DeepLvmOptions.Architecture.LATENT_SMALL + ").")
   Integer latent;
 
   @Mixin(name = "gmm") GmmArgs gmm;

@@ -1,6 +1,8 @@
 package dev.marginal.cli;
 
 import dev.marginal.density.LocalPosteriorFit;
+import dev.marginal.estimators.Sumo;
+import dev.marginal.train.LvmTrainingOptions;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -33,43 +35,49 @@ final class LvmArgs {
       Path resume, Double clip, Double lrFloor, Integer localSteps, Integer warmup) {}
 
   @Option(names = "--hidden", split = ",", paramLabel = "W,W",
-      description = "LVM hidden layer widths, comma separated, e.g. 200,200.")
+      description = "LVM hidden layer widths of encoder and decoder, comma separated (default: 200,200).")
   List<Integer> hidden;
 
-  @Option(names = "--activation", paramLabel = "NAME", description = "LVM hidden activation, e.g. tanh.")
+  @Option(names = "--activation", paramLabel = "NAME", description = "LVM hidden activation: tanh, relu or softplus (default: tanh).")
   String activation;
 
   @Option(names = "--decoder", paramLabel = "TYPE", description = {
-      "LVM decoder: bernoulli, gaussian (mean and variance functions of z) or gaussian-tied (mean a function of z,",
-      "one variance per column shared by all z)."})
+      "LVM decoder: bernoulli, gaussian (mean and variance functions of z) or gaussian-tied (mean a function of z, "
+          + "one variance per column shared by all z). Default: bernoulli for data in [0, 1] (unless --standardize), "
+          + "else gaussian."})
   String decoder;
 
-  @Option(names = "--objective", paramLabel = "NAME", description = "LVM objective: elbo, iwae or sumo.")
+  @Option(names = "--objective", paramLabel = "NAME", description = "LVM objective: elbo, iwae or sumo (default: iwae).")
   String objective;
 
-  @Option(names = "--k", paramLabel = "K", description = "LVM importance samples per data point (IWAE, SUMO).")
+  @Option(names = "--k", paramLabel = "K", description = "LVM importance samples per data point (IWAE, SUMO; default: "
+      + LvmTrainingOptions.DEFAULT_K + ").")
   Integer k;
 
-  @Option(names = "--min-terms", paramLabel = "M", description = "LVM SUMO minimum number of terms m.")
+  @Option(names = "--min-terms", paramLabel = "M", description = "LVM SUMO minimum number of terms m (default: "
+      + Sumo.DEFAULT_MIN_TERMS + ").")
   Integer minTerms;
 
-  @Option(names = "--epochs", paramLabel = "N", description = "LVM passes over the training data.")
+  @Option(names = "--epochs", paramLabel = "N", description = "LVM passes over the training data (default: "
+      + LvmTrainingOptions.DEFAULT_EPOCHS + ").")
   Integer epochs;
 
   @Option(names = "--steps", paramLabel = "N", description = "LVM optimizer steps (instead of --epochs).")
   Integer steps;
 
-  @Option(names = "--batch", paramLabel = "B", description = "LVM minibatch size.")
+  @Option(names = "--batch", paramLabel = "B", description = "LVM minibatch size (default: " + LvmTrainingOptions.DEFAULT_BATCH
+      + ").")
   Integer batch;
 
-  @Option(names = "--lr", paramLabel = "RATE", description = "LVM Adam learning rate.")
+  @Option(names = "--lr", paramLabel = "RATE", description = "LVM Adam learning rate (default: " + LvmTrainingOptions.DEFAULT_LR
+      + ").")
   Double lr;
 
   @Option(names = "--binarize", paramLabel = "HOW",
-      description = "LVM binarization of [0,1] data: dynamic, fixed, threshold or none.")
+      description = "LVM binarization of [0,1] data: dynamic, fixed, threshold or none (default: dynamic).")
   String binarize;
 
-  @Option(names = "--gradient", paramLabel = "NAME", description = "LVM gradient estimator: reparam, score or dreg.")
+  @Option(names = "--gradient", paramLabel = "NAME", description = "LVM gradient estimator: reparam, score or dreg (default: reparam).")
   String gradient;
 
   @Option(names = "--per-datapoint", description = "LVM: fit a variational posterior per data point, no encoder.")
@@ -84,7 +92,8 @@ final class LvmArgs {
       description = "LVM held-out data: a fraction of the rows (e.g. 0.1) or a data source.")
   String validation;
 
-  @Option(names = "--patience", paramLabel = "N", description = "LVM early stopping after N epochs without gain.")
+  @Option(names = "--patience", paramLabel = "N", description = "LVM early stopping after N epochs without gain "
+      + "(default: none).")
   Integer patience;
 
   @Option(names = "--checkpoint-every", paramLabel = "N", description = "LVM checkpoint (to OUT.ckpt) every N steps.")
@@ -93,7 +102,7 @@ final class LvmArgs {
   @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "LVM: continue from a checkpoint.")
   Path resume;
 
-  @Option(names = "--clip", paramLabel = "NORM", description = "LVM gradient norm clipping threshold.")
+  @Option(names = "--clip", paramLabel = "NORM", description = "LVM gradient norm clipping threshold (default: none).")
   Double clip;
 
   @Option(names = "--lr-floor", paramLabel = "F",

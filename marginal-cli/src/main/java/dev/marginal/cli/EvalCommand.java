@@ -33,12 +33,12 @@ final class EvalCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--bdmc", paramLabel = "N",
-      description = {"lvm: also simulate N points from the model and bracket their log p(x) by forward and reverse",
-          "AIS (bidirectional Monte Carlo), with IWAE-K and SUMO on the same points (default: 0, off)."})
+      description = {"lvm: also simulate N points from the model and bracket their log p(x) by forward and reverse "
+          + "AIS (bidirectional Monte Carlo), with IWAE-K and SUMO on the same points (default: 0, off)."})
   int bdmc;
 
-  @Option(names = "--ais", description = {"lvm: also estimate the NLL by forward AIS with HMC (a lower bound on",
-      "log p(x) like IWAE, tighter with more steps), reported beside the IWAE NLL."})
+  @Option(names = "--ais", description = {"lvm: also estimate the NLL by forward AIS with HMC (a lower bound on "
+      + "log p(x) like IWAE, tighter with more steps), reported beside the IWAE NLL."})
   boolean ais;
 
   @Option(names = "--ais-steps", paramLabel = "T",

@@ -49,10 +49,10 @@ final class ScoreCommand implements Callable<Integer> {
   int minTerms = DEFAULT_MIN_TERMS;
 
   @Option(names = "--repeats", paramLabel = "R",
-      description = {"Independent estimates per row, averaged; their spread gives std_err (default: ${DEFAULT-VALUE};",
-          "with 1, an estimated log p(x) has no per-row std_err and the column holds NaN).",
-          "With --estimator sumo and R >= 6 also a median-of-means interval per row (mom_log_px, mom_lower,",
-          "mom_upper): SUMO's variance is infinite, so its std_err is not a reliable error bar."})
+      description = {"Independent estimates per row, averaged; their spread gives std_err (default: ${DEFAULT-VALUE}; "
+          + "with 1, an estimated log p(x) has no per-row std_err and the column holds NaN).",
+          "With --estimator sumo and R >= 6 also a median-of-means interval per row (mom_log_px, mom_lower, "
+          + "mom_upper): SUMO's variance is infinite, so its std_err is not a reliable error bar."})
   int repeats = 1;
 
   @Option(names = "--seed", paramLabel = "S", description = "Random seed for estimators (default: ${DEFAULT-VALUE}).")

@@ -66,6 +66,35 @@ class CommandsSmokeTest {
     assertTrue(seen >= 15, "commands seen: " + seen);
   }
 
+  /**
+   * Each element of a description is printed on lines of its own, so an element that stops mid-sentence leaves a
+   * ragged break in the help (as {@code score --repeats} once did): every element of every command's and option's
+   * description ends a sentence or a parenthesis.
+   */
+  @Test
+  void everyDescriptionLineEndsASentence() {
+    List<CommandLine> pending = new java.util.ArrayList<>(List.of(Cli.newCommandLine()));
+    int options = 0;
+    while (!pending.isEmpty()) {
+      CommandLine cl = pending.remove(pending.size() - 1);
+      pending.addAll(cl.getSubcommands().values());
+      CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+      List<String[]> texts = new java.util.ArrayList<>();
+      texts.add(spec.usageMessage().description());
+      for (CommandLine.Model.OptionSpec o : spec.options()) {
+        texts.add(o.description());
+        options++;
+      }
+      for (String[] text : texts) {
+        for (String line : text) {
+          String t = line.replace("%n", "").strip();
+          assertTrue(t.isEmpty() || t.matches("(?s).*[.):!?]$"), spec.qualifiedName() + ": '" + t + "'");
+        }
+      }
+    }
+    assertTrue(options >= 100, "options seen: " + options);
+  }
+
   @Test
   void gmmScoreEqualsTheMixtureLogProb() throws IOException {
     Path model = fitGmm();

@@ -4,6 +4,7 @@ import dev.marginal.data.DataException;
 import dev.marginal.tensor.Parallel;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -31,8 +32,8 @@ final class Cli {
   static CommandLine configure(CommandLine cl) {
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine cmd = ex.getCommandLine();
-      cmd.getErr().println("marginal: " + ex.getMessage().strip() + " (see '" + cmd.getCommandSpec().qualifiedName()
-          + " --help')");
+      cmd.getErr().println("marginal: " + ex.getMessage().strip() + suggestion(ex) + " (see '"
+          + cmd.getCommandSpec().qualifiedName() + " --help')");
       return EXIT_USAGE;
     });
     cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
@@ -50,6 +51,42 @@ final class Cli {
           ? EXIT_USAGE : EXIT_FAILURE;
     });
     return cl;
+  }
+
+  /** For an unknown option or command close to known ones ({@code --iterations}): "; did you mean --iters?". */
+  static String suggestion(CommandLine.ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException)) {
+      return "";
+    }
+    CommandLine.UnmatchedArgumentException u = (CommandLine.UnmatchedArgumentException) ex;
+    List<String> close = new java.util.ArrayList<>(u.getSuggestions());
+    if (close.isEmpty() || u.getUnmatched().isEmpty()) {
+      return "";
+    }
+    String given = u.getUnmatched().get(0).split("=", 2)[0];
+    // Nearest first: picocli lists them in declaration order.
+    close.sort(java.util.Comparator.comparingInt((String c) -> editDistance(given, c)));
+    return "; did you mean " + String.join(" or ", close.subList(0, Math.min(3, close.size()))) + "?";
+  }
+
+  /** The number of single-character insertions, deletions and substitutions that turn {@code a} into {@code b}. */
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   /**

@@ -205,6 +205,28 @@ class BadInputTest {
   }
 
   @Test
+  void aMisspeltOptionOrCommandGetsTheNearestNames() throws IOException {
+    assertRejected(new String[] {"target", "--target", "funnel", "--iterations", "300", "--out", out.toString()},
+        "Unknown options: '--iterations', '300'; did you mean --iters? (see 'marginal target --help')");
+    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "gmm", "--component", "3", "--out",
+        out.toString()}, "did you mean --components or ");
+    assertRejected(new String[] {"scroe", "--model", model.toString()}, "did you mean score?");
+    // Nothing near: no suggestion.
+    CliRun r = CliRun.of("score", "--model", model.toString(), "--data", "toy:moons", "--out", out.toString(),
+        "--bogus");
+    assertFalse(r.err().contains("did you mean"), r.toString());
+  }
+
+  @Test
+  void editDistanceCountsSingleCharacterEdits() {
+    assertEquals(3, Cli.editDistance("kitten", "sitting"));
+    assertEquals(0, Cli.editDistance("--iters", "--iters"));
+    assertEquals(1, Cli.editDistance("--component", "--components"));
+    assertEquals(7, Cli.editDistance("", "--iters"));
+    assertEquals(Cli.editDistance("--lr", "--k"), Cli.editDistance("--k", "--lr"));
+  }
+
+  @Test
   void pngInAMissingDirectoryIsRefusedBeforeWriting() throws IOException {
     assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "3", "--out", out.toString(),
         "--png", dir.resolve("none").resolve("s.png").toString()}, "does not exist");

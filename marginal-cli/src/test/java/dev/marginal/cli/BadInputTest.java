@@ -43,6 +43,7 @@ class BadInputTest {
     for (String part : expected) {
       assertTrue(line.contains(part), "'" + part + "' missing from: " + line);
     }
+    assertTrue(line.chars().noneMatch(Character::isISOControl), line);
     assertFalse(line.contains("Exception") || line.contains("\tat "), line);
     assertEquals(OLD, Files.readString(out));
     try (var files = Files.list(dir)) {
@@ -185,6 +186,25 @@ class BadInputTest {
     new dev.marginal.io.ModelFile("flow", config, file.provenance(), file.tensors(), file.float64Tensors())
         .write(bad);
     assertRejected(new String[] {"info", "--model", bad.toString()}, "unknown model kind 'flow'");
+    // A kind that would drive the terminal is shown escaped, and short.
+    new dev.marginal.io.ModelFile("\u001b[2J" + "k".repeat(500), config, file.provenance(), file.tensors(),
+        file.float64Tensors()).write(bad);
+    assertRejected(new String[] {"info", "--model", bad.toString()},
+        "unknown model kind '\\u001B[2J" + "k".repeat(36) + "...(504 characters)'");
+  }
+
+  @Test
+  void controlCharactersInAnyErrorAreEscaped() throws IOException {
+    // From a data file.
+    Path csv = dir.resolve("esc.csv");
+    Files.writeString(csv, "a,b\n1,\u001b[31mred\n");
+    assertRejected(new String[] {"score", "--model", model.toString(), "--data", csv.toString(), "--out",
+        out.toString()}, "'\\u001B[31mred' is not a number");
+    // From the command line.
+    assertRejected(new String[] {"score", "--model", model.toString(), "--data", "toy:moons", "--out",
+        out.toString(), "--bogus\u0007"}, "Unknown option: '--bogus\\u0007'");
+    assertEquals("a\\u001Bb\\u0000", Cli.printable("a\u001bb\u0000"));
+    assertEquals("plain é", Cli.printable("plain é"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.marginal.data;
 
+import dev.marginal.io.Untrusted;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -114,7 +115,8 @@ public final class CsvReader {
             name + ":" + lineNo + ": expected " + header.size() + " values, found " + fields.size());
       }
       for (int j : picked) {
-        values.add(parseValue(name + ":" + lineNo + ": column '" + header.get(j) + "': ", fields.get(j)));
+        values.add(parseValue(name + ":" + lineNo + ": column " + Untrusted.quoted(header.get(j)) + ": ",
+            fields.get(j)));
       }
       rows++;
     }
@@ -143,7 +145,7 @@ public final class CsvReader {
         throw new DataException(name + ":1: column " + (j + 1) + " has no name");
       }
       if (!seen.add(h)) {
-        throw new DataException(name + ":1: duplicate column '" + h + "'");
+        throw new DataException(name + ":1: duplicate column " + Untrusted.quoted(h));
       }
       allNumbers &= NUMBER.matcher(h).matches();
     }
@@ -166,10 +168,10 @@ public final class CsvReader {
       picked[c] = header.indexOf(want);
       if (picked[c] < 0) {
         throw new DataException(
-            name + ": no column '" + want + "' (columns: " + Dataset.describe(header) + ")");
+            name + ": no column " + Untrusted.quoted(want) + " (columns: " + Dataset.describe(header) + ")");
       }
       if (!seen.add(want)) {
-        throw new DataException(name + ": column '" + want + "' chosen twice");
+        throw new DataException(name + ": column " + Untrusted.quoted(want) + " chosen twice");
       }
     }
     return picked;
@@ -188,11 +190,11 @@ public final class CsvReader {
       if (INFINITY_TEXTS.contains(lower)) {
         throw new DataException(where + "infinity is not allowed");
       }
-      throw new DataException(where + "'" + field + "' is not a number");
+      throw new DataException(where + Untrusted.quoted(field) + " is not a number");
     }
     float v = (float) Double.parseDouble(field);
     if (Float.isInfinite(v)) {
-      throw new DataException(where + "'" + field + "' is out of float range");
+      throw new DataException(where + Untrusted.quoted(field) + " is out of float range");
     }
     return v;
   }

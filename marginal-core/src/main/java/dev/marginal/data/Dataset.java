@@ -1,5 +1,6 @@
 package dev.marginal.data;
 
+import dev.marginal.io.Untrusted;
 import dev.marginal.random.RngKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -291,11 +292,11 @@ public final class Dataset {
   static String describe(List<String> names) {
     final int shown = 8;
     if (names.size() <= shown + 2) {
-      return String.join(", ", names);
+      return String.join(", ", names.stream().map(Untrusted::shown).toList());
     }
-    List<String> parts = new ArrayList<>(names.subList(0, shown));
+    List<String> parts = new ArrayList<>(names.subList(0, shown).stream().map(Untrusted::shown).toList());
     parts.add("...");
-    parts.add(names.get(names.size() - 1));
+    parts.add(Untrusted.shown(names.get(names.size() - 1)));
     return String.join(", ", parts) + "; " + names.size() + " in all";
   }
 
@@ -312,7 +313,7 @@ public final class Dataset {
     Map<String, Integer> seen = new HashMap<>();
     for (String c : columns) {
       if (seen.put(Objects.requireNonNull(c, "column name"), 0) != null) {
-        throw new DataException(source + ": duplicate column '" + c + "'");
+        throw new DataException(source + ": duplicate column " + Untrusted.quoted(c));
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.marginal.density;
 
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Untrusted;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -57,8 +58,8 @@ public final class Models {
   public static DensityModel fromFile(ModelFile file) {
     Function<ModelFile, DensityModel> reader = READERS.get(file.kind());
     if (reader == null) {
-      throw new IllegalArgumentException("unknown model kind '" + file.kind() + "' (this build reads "
-          + String.join(", ", READERS.keySet()) + ")");
+      throw new IllegalArgumentException("unknown model kind " + Untrusted.quoted(file.kind())
+          + " (this build reads " + String.join(", ", READERS.keySet()) + ")");
     }
     try {
       return reader.apply(file);

@@ -132,13 +132,13 @@ final class ModelFileReader {
     Map<String, int[]> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> s : object(meta, key).entrySet()) {
       if (!(s.getValue() instanceof List<?> dims)) {
-        throw error("shape of tensor '" + s.getKey() + "' is not a list");
+        throw error("shape of tensor " + Untrusted.quoted(s.getKey()) + " is not a list");
       }
       int[] shape = new int[dims.size()];
       for (int i = 0; i < shape.length; i++) {
         Object d = dims.get(i);
         if (!(d instanceof Long) || (Long) d < 0 || (Long) d > Integer.MAX_VALUE) {
-          throw error("shape of tensor '" + s.getKey() + "' has dimension " + d
+          throw error("shape of tensor " + Untrusted.quoted(s.getKey()) + " has dimension " + d
               + " (expected an integer from 0 to " + Integer.MAX_VALUE + ")");
         }
         shape[i] = ((Long) d).intValue();
@@ -155,7 +155,7 @@ final class ModelFileReader {
     for (int d : shape) {
       n *= d;
       if (n > MAX_ELEMENTS) {
-        throw error("tensor '" + name + "' has shape " + Arrays.toString(shape) + ", too many elements");
+        throw error("tensor " + Untrusted.quoted(name) + " has shape " + Arrays.toString(shape) + ", too many elements");
       }
     }
     return n;
@@ -179,7 +179,7 @@ final class ModelFileReader {
   private void readExactly(ZipFile zip, String name, String ext, long expected, Sink sink) throws IOException {
     ZipEntry e = zip.getEntry("tensors/" + name + "." + ext);
     if (e == null) {
-      throw error("tensor '" + name + "' is missing");
+      throw error("tensor " + Untrusted.quoted(name) + " is missing");
     }
     byte[] chunk = new byte[1 << 16];
     long got = 0;
@@ -188,14 +188,14 @@ final class ModelFileReader {
         int want = (int) Math.min(chunk.length, expected - got);
         int n = in.readNBytes(chunk, 0, want);
         if (n < want) {
-          throw error("tensor '" + name + "' has " + (got + n) + " bytes, expected " + expected
+          throw error("tensor " + Untrusted.quoted(name) + " has " + (got + n) + " bytes, expected " + expected
               + " (file truncated or corrupt)");
         }
         sink.put(ByteBuffer.wrap(chunk, 0, n), got, n);
         got += n;
       }
       if (in.read() >= 0) {
-        throw error("tensor '" + name + "' has more than the " + expected + " bytes its shape declares"
+        throw error("tensor " + Untrusted.quoted(name) + " has more than the " + expected + " bytes its shape declares"
             + " (file corrupt)");
       }
     }
@@ -204,7 +204,7 @@ final class ModelFileReader {
   private void checkFinite(String name, float[] d) throws IOException {
     for (int i = 0; i < d.length; i++) {
       if (!Float.isFinite(d[i])) {
-        throw error("tensor '" + name + "' holds " + d[i] + " at element " + i + " (weights must be finite)");
+        throw error("tensor " + Untrusted.quoted(name) + " holds " + d[i] + " at element " + i + " (weights must be finite)");
       }
     }
   }
@@ -212,7 +212,7 @@ final class ModelFileReader {
   private void checkFinite(String name, double[] d) throws IOException {
     for (int i = 0; i < d.length; i++) {
       if (!Double.isFinite(d[i])) {
-        throw error("tensor '" + name + "' holds " + d[i] + " at element " + i + " (weights must be finite)");
+        throw error("tensor " + Untrusted.quoted(name) + " holds " + d[i] + " at element " + i + " (weights must be finite)");
       }
     }
   }
@@ -221,7 +221,7 @@ final class ModelFileReader {
   private Map<String, Object> object(Map<String, Object> meta, String key) throws IOException {
     Object v = meta.getOrDefault(key, Map.of());
     if (!(v instanceof Map)) {
-      throw error("model.json: '" + key + "' is not an object");
+      throw error("model.json: " + Untrusted.quoted(key) + " is not an object");
     }
     return (Map<String, Object>) v;
   }

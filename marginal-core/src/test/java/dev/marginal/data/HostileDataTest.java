@@ -34,6 +34,22 @@ class HostileDataTest {
   }
 
   @Test
+  void aCsvValueOrNameIsShownShortAndWithoutControlCharacters() throws IOException {
+    Path longValue = file("long.csv", ("a\n" + "1".repeat(100_000) + "x\n").getBytes(StandardCharsets.UTF_8));
+    String m = refused(() -> CsvReader.read(longValue));
+    assertEquals(longValue + ":2: column 'a': '" + "1".repeat(40) + "...(100001 characters)' is not a number", m);
+    Path escape = file("escape.csv", "a,b\n1,\u001b[2J\u0007\n".getBytes(StandardCharsets.UTF_8));
+    m = refused(() -> CsvReader.read(escape));
+    assertEquals(escape + ":2: column 'b': '\\u001B[2J\\u0007' is not a number", m);
+    Path name = file("name.csv", "a\u001b]0;pwned\u0007,a\u001b]0;pwned\u0007\n1,2\n".getBytes(StandardCharsets.UTF_8));
+    m = refused(() -> CsvReader.read(name));
+    assertEquals(name + ":1: duplicate column 'a\\u001B]0;pwned\\u0007'", m);
+    for (char c : m.toCharArray()) {
+      assertTrue(!Character.isISOControl(c), m);
+    }
+  }
+
+  @Test
   void headerClaimingGigabytesInASmallPlainFileIsRefusedByLength() throws IOException {
     // 16 bytes that declare 2,700,000 images of 28x28 (2.1 GB).
     Path p = file("huge-images.idx", IdxReaderTest.idx(IdxReader.IMAGES_MAGIC, new int[] {2_700_000, 28, 28},

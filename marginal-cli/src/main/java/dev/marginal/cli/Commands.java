@@ -143,7 +143,7 @@ final class Commands {
       return;
     }
     if (heading != null) {
-      out.println(heading);
+      out.println(Cli.printable(heading));
     }
     int width = 0;
     for (String k : report.keySet()) {
@@ -157,7 +157,8 @@ final class Commands {
       Object se = report.get(key + SE_SUFFIX);
       String value = se instanceof Number s && e.getValue() instanceof Number v
           ? String.format(Locale.ROOT, "%.4f ± %.4f", v.doubleValue(), s.doubleValue()) : text(e.getValue());
-      out.printf("  %-" + width + "s  %s%n", key, value);
+      // Values may come from files (column names, a model's provenance): control characters are shown escaped.
+      out.printf("  %-" + width + "s  %s%n", key, Cli.printable(value));
     }
   }
 

@@ -44,6 +44,23 @@ class CommandsSmokeTest {
     assertTrue(CliRun.of("fit", "--help").out().contains("--components"));
   }
 
+  @Test
+  void columnNamesFromAFileAreShownEscapedInTextReports() throws IOException {
+    Path csv = dir.resolve("esc.csv");
+    Files.writeString(csv, "a\u001b[31m,b\n0,1\n1,0\n2,2\n0.5,1.5\n");
+    Path model = dir.resolve("esc.marginal");
+    CliRun fit = CliRun.of("fit", "--data", csv.toString(), "--model", "gmm", "--out", model.toString());
+    assertEquals(0, fit.code(), fit.toString());
+    CliRun info = CliRun.of("info", "--model", model.toString());
+    for (CliRun r : List.of(fit, info)) {
+      assertTrue(r.out().chars().noneMatch(c -> Character.isISOControl(c) && c != '\n'), r.out());
+    }
+    assertTrue(info.out().contains("columns          a\\u001B[31m, b"), info.out());
+    // JSON keeps the name exactly, escaped as JSON does.
+    CliRun json = CliRun.of("info", "--model", model.toString(), "--json");
+    assertTrue(json.out().contains("a\\u001b[31m") || json.out().contains("a\\u001B[31m"), json.out());
+  }
+
   /**
    * A list of commands ({@code marginal --help}, {@code marginal bench --help}) shows the first element of each
    * command's description alone, so that element must be a whole sentence, not the first line of one.

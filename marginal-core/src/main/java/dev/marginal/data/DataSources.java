@@ -125,10 +125,14 @@ public final class DataSources {
     int n = DEFAULT_TOY_ROWS;
     long seed = DEFAULT_TOY_SEED;
     if (q >= 0 && q + 1 < rest.length()) {
+      java.util.Set<String> given = new java.util.HashSet<>();
       for (String option : rest.substring(q + 1).split("&", -1)) {
         int eq = option.indexOf('=');
         String key = eq < 0 ? option : option.substring(0, eq);
         String value = eq < 0 ? "" : option.substring(eq + 1);
+        if (!given.add(key) && (key.equals("n") || key.equals("seed"))) {
+          throw new DataException(spec + ": " + key + " given twice");
+        }
         switch (key) {
           case "n" -> n = parseRows(spec, value);
           case "seed" -> seed = parseSeed(spec, value);

@@ -49,6 +49,9 @@ class DataSourcesTest {
     assertMessage("toy:moons?size=3: unknown option 'size' (expected n=ROWS or seed=SEED)", "toy:moons?size=3");
     assertMessage("toy:moons?n=-3: n must be a positive integer, got '-3'", "toy:moons?n=-3");
     assertMessage("toy:moons?seed=x: seed must be an integer, got 'x'", "toy:moons?seed=x");
+    // The last of two would win unseen: refused instead.
+    assertMessage("toy:moons?seed=1&seed=2: seed given twice", "toy:moons?seed=1&seed=2");
+    assertMessage("toy:moons?n=5&seed=1&n=6: n given twice", "toy:moons?n=5&seed=1&n=6");
   }
 
   @Test

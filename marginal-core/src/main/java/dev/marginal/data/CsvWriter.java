@@ -55,13 +55,15 @@ public final class CsvWriter {
 
   /**
    * Writes a file piece by piece, so that it may be far larger than memory: only one piece is held at a time. The
-   * header is piece 0's columns; the file appears complete or not at all.
+   * header is piece 0's columns; the file appears complete or not at all, and a JVM that shuts down in the middle
+   * (Ctrl-C) deletes the partial file ({@link AtomicFiles#writeDiscardedOnExit}).
    *
    * @throws IllegalArgumentException if there is no piece 0 or a piece's columns differ from it
    */
   public static void write(Path path, Chunks chunks) {
     try {
-      AtomicFiles.write(path, (OutputStream out) -> {
+      // A stream of pieces may run to gigabytes: a Ctrl-C must not leave them behind in a hidden file.
+      AtomicFiles.writeDiscardedOnExit(path, (OutputStream out) -> {
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         List<String> columns = null;
         for (int c = 0; ; c++) {

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * any, is left untouched and the temporary file is removed. For results, model files and checkpoints alike.
  *
  * <p>A process killed in the middle of a write leaves its temporary file {@code .NAME.PID-N.tmp} behind; the next
- * write of the same target removes such files whose process is no longer running.
+ * write of the same target removes such files whose process is no longer running. A write made with
+ * {@link #writeDiscardedOnExit} deletes its own when the JVM shuts down in the middle of it.
  */
 public final class AtomicFiles {
   /** An action on a value that may fail with an {@link IOException}. */
@@ -43,10 +44,49 @@ public final class AtomicFiles {
    * @throws IOException if {@code body} or the file system fails; {@code target} is then unchanged
    */
   public static void write(Path target, IOConsumer<OutputStream> body) throws IOException {
+    write(target, body, false);
+  }
+
+  /**
+   * {@link #write}, for output that may run to gigabytes (a stream of samples): if the JVM begins to shut down (Ctrl-C,
+   * {@code kill}) while it is being written, its temporary file is deleted then, instead of staying behind as a hidden
+   * file until the next write of the same target. The write itself then fails and {@code target} is unchanged. Not for
+   * files that a command saves on its way out, such as a checkpoint on Ctrl-C.
+   */
+  public static void writeDiscardedOnExit(Path target, IOConsumer<OutputStream> body) throws IOException {
+    write(target, body, true);
+  }
+
+  /** Temporary files of writes in progress that a shutdown deletes. */
+  private static final java.util.Set<Path> DISCARDED_ON_EXIT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static volatile boolean hookInstalled;
+
+  private static synchronized void installHook() {
+    if (!hookInstalled) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        for (Path p : DISCARDED_ON_EXIT) {
+          try {
+            Files.deleteIfExists(p);
+          } catch (IOException e) {
+            // The next write of the same target removes it.
+          }
+        }
+      }, "marginal-discard-partial-output"));
+      hookInstalled = true;
+    }
+  }
+
+  private static void write(Path target, IOConsumer<OutputStream> body, boolean discardOnExit) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     removeStaleTemps(dir, target.getFileName().toString());
+    if (discardOnExit) {
+      installHook();
+    }
     Path tmp = createTemp(dir, target.getFileName().toString());
+    if (discardOnExit) {
+      DISCARDED_ON_EXIT.add(tmp);
+    }
     boolean moved = false;
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
@@ -58,6 +98,7 @@ public final class AtomicFiles {
       move(tmp, target);
       moved = true;
     } finally {
+      DISCARDED_ON_EXIT.remove(tmp);
       if (!moved) {
         Files.deleteIfExists(tmp);
       }

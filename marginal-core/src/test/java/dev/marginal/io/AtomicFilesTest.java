@@ -76,4 +76,40 @@ class AtomicFilesTest {
     assertEquals(true, Files.exists(live) && Files.exists(other) && Files.exists(odd));
     assertEquals("done", Files.readString(dir.resolve("m.bin")));
   }
+  /** Starts {@link EndlessWriter} on {@code target}, waits until it has written some, then stops it as kill does. */
+  private static void writeThenTerminate(Path target, String mode) throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), EndlessWriter.class.getName(), target.toString(), mode)
+        .redirectErrorStream(true).start();
+    try (java.io.BufferedReader from = new java.io.BufferedReader(
+        new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      assertEquals("writing", from.readLine());
+    } finally {
+      p.destroy();
+      p.waitFor();
+    }
+  }
+
+  private List<Path> temps() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList();
+    }
+  }
+
+  @Test
+  void aWriteDiscardedOnExitLeavesNothingWhenTheProcessIsStopped() throws Exception {
+    Path target = dir.resolve("samples.csv");
+    writeThenTerminate(target, "discard");
+    assertEquals(List.of(), temps());
+    assertEquals(false, Files.exists(target));
+  }
+
+  @Test
+  void anOrdinaryWriteLeavesItsTemporaryFileForTheNextWriteToRemove() throws Exception {
+    Path target = dir.resolve("model.marginal");
+    writeThenTerminate(target, "keep");
+    assertEquals(1, temps().size(), "an ordinary write is not cut short by a shutdown");
+    AtomicFiles.writeString(target, "x");
+    assertEquals(List.of(), temps());
+  }
 }

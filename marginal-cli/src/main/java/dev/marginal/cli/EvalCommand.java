@@ -55,6 +55,10 @@ final class EvalCommand implements Callable<Integer> {
       throw new UserInputException("--bdmc must be >= 0, got " + bdmc);
     }
     DensityModel m = Commands.readModel(model);
+    if (!(m instanceof dev.marginal.density.LvmDensityModel) && (bdmc > 0 || ais)) {
+      throw new UserInputException((ais ? "--ais" : "--bdmc") + " applies to lvm models; the log-likelihood of a "
+          + m.kind() + " model is exact");
+    }
     Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
     Map<String, Object> report = Evaluation.evaluate(m, x,

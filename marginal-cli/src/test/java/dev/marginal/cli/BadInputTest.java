@@ -238,6 +238,14 @@ class BadInputTest {
   }
 
   @Test
+  void lvmOnlyEvaluationsOfAnExactModelAreRefused() throws IOException {
+    assertRejected(new String[] {"eval", "--model", model.toString(), "--data", "toy:moons", "--bdmc", "10"},
+        "--bdmc applies to lvm models; the log-likelihood of a gmm model is exact");
+    assertRejected(new String[] {"eval", "--model", model.toString(), "--data", "toy:moons", "--ais"},
+        "--ais applies to lvm models");
+  }
+
+  @Test
   void editDistanceCountsSingleCharacterEdits() {
     assertEquals(3, Cli.editDistance("kitten", "sitting"));
     assertEquals(0, Cli.editDistance("--iters", "--iters"));

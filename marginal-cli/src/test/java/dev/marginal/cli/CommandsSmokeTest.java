@@ -61,26 +61,32 @@ class CommandsSmokeTest {
     assertTrue(json.out().contains("a\\u001b[31m") || json.out().contains("a\\u001B[31m"), json.out());
   }
 
+  /** The top-level command and every command under it, at any depth. */
+  private static List<CommandLine> allCommands() {
+    List<CommandLine> all = new java.util.ArrayList<>();
+    java.util.ArrayDeque<CommandLine> pending = new java.util.ArrayDeque<>(List.of(Cli.newCommandLine()));
+    while (!pending.isEmpty()) {
+      CommandLine cl = pending.pop();
+      all.add(cl);
+      pending.addAll(cl.getSubcommands().values());
+    }
+    return all;
+  }
+
   /**
    * A list of commands ({@code marginal --help}, {@code marginal bench --help}) shows the first element of each
    * command's description alone, so that element must be a whole sentence, not the first line of one.
    */
   @Test
   void everyCommandsSummaryInAListIsAWholeSentence() {
-    List<CommandLine> pending = new java.util.ArrayList<>(List.of(Cli.newCommandLine()));
-    int seen = 0;
-    while (!pending.isEmpty()) {
-      CommandLine cl = pending.remove(pending.size() - 1);
-      for (CommandLine sub : cl.getSubcommands().values()) {
-        pending.add(sub);
-        String[] description = sub.getCommandSpec().usageMessage().description();
-        assertTrue(description.length >= 1, sub.getCommandName());
-        String first = description[0].strip();
-        assertTrue(first.endsWith("."), sub.getCommandName() + ": '" + first + "'");
-        seen++;
-      }
+    List<CommandLine> subcommands = allCommands().subList(1, allCommands().size());
+    for (CommandLine sub : subcommands) {
+      String[] description = sub.getCommandSpec().usageMessage().description();
+      assertTrue(description.length >= 1, sub.getCommandName());
+      String first = description[0].strip();
+      assertTrue(first.endsWith("."), sub.getCommandName() + ": '" + first + "'");
     }
-    assertTrue(seen >= 15, "commands seen: " + seen);
+    assertTrue(subcommands.size() >= 15, "commands seen: " + subcommands.size());
   }
 
   /**
@@ -90,11 +96,8 @@ class CommandsSmokeTest {
    */
   @Test
   void everyDescriptionLineEndsASentence() {
-    List<CommandLine> pending = new java.util.ArrayList<>(List.of(Cli.newCommandLine()));
     int options = 0;
-    while (!pending.isEmpty()) {
-      CommandLine cl = pending.remove(pending.size() - 1);
-      pending.addAll(cl.getSubcommands().values());
+    for (CommandLine cl : allCommands()) {
       CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
       List<String[]> texts = new java.util.ArrayList<>();
       texts.add(spec.usageMessage().description());

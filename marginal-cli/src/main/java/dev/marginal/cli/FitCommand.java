@@ -52,8 +52,9 @@ final class FitCommand implements Callable<Integer> {
 
   @Option(names = "--latent", paramLabel = "Q",
       description = "Latent dimension (ppca: default " + Ppca.DEFAULT_LATENT_DIM + "; lvm: default "
-          + DeepLvmOptions.Architecture.LATENT_IMAGES + " for data of more than " + DeepLvmOptions.Architecture.WIDE_DATA
-          + " columns, else " + DeepLvmOptions.Architecture.LATENT_SMALL + ").")
+          + DeepLvmOptions.Architecture.LATENT_IMAGES + " for data of more than "
+          + DeepLvmOptions.Architecture.WIDE_DATA + " columns, else " + DeepLvmOptions.Architecture.LATENT_SMALL
+          + ").")
   Integer latent;
 
   @Mixin(name = "gmm") GmmArgs gmm;

@@ -38,7 +38,8 @@ final class LvmArgs {
       description = "LVM hidden layer widths of encoder and decoder, comma separated (default: 200,200).")
   List<Integer> hidden;
 
-  @Option(names = "--activation", paramLabel = "NAME", description = "LVM hidden activation: tanh, relu or softplus (default: tanh).")
+  @Option(names = "--activation", paramLabel = "NAME",
+      description = "LVM hidden activation: tanh, relu or softplus (default: tanh).")
   String activation;
 
   @Option(names = "--decoder", paramLabel = "TYPE", description = {
@@ -47,7 +48,8 @@ final class LvmArgs {
           + "else gaussian."})
   String decoder;
 
-  @Option(names = "--objective", paramLabel = "NAME", description = "LVM objective: elbo, iwae or sumo (default: iwae).")
+  @Option(names = "--objective", paramLabel = "NAME",
+      description = "LVM objective: elbo, iwae or sumo (default: iwae).")
   String objective;
 
   @Option(names = "--k", paramLabel = "K", description = "LVM importance samples per data point (IWAE, SUMO; default: "
@@ -65,19 +67,20 @@ final class LvmArgs {
   @Option(names = "--steps", paramLabel = "N", description = "LVM optimizer steps (instead of --epochs).")
   Integer steps;
 
-  @Option(names = "--batch", paramLabel = "B", description = "LVM minibatch size (default: " + LvmTrainingOptions.DEFAULT_BATCH
-      + ").")
+  @Option(names = "--batch", paramLabel = "B",
+      description = "LVM minibatch size (default: " + LvmTrainingOptions.DEFAULT_BATCH + ").")
   Integer batch;
 
-  @Option(names = "--lr", paramLabel = "RATE", description = "LVM Adam learning rate (default: " + LvmTrainingOptions.DEFAULT_LR
-      + ").")
+  @Option(names = "--lr", paramLabel = "RATE",
+      description = "LVM Adam learning rate (default: " + LvmTrainingOptions.DEFAULT_LR + ").")
   Double lr;
 
   @Option(names = "--binarize", paramLabel = "HOW",
       description = "LVM binarization of [0,1] data: dynamic, fixed, threshold or none (default: dynamic).")
   String binarize;
 
-  @Option(names = "--gradient", paramLabel = "NAME", description = "LVM gradient estimator: reparam, score or dreg (default: reparam).")
+  @Option(names = "--gradient", paramLabel = "NAME",
+      description = "LVM gradient estimator: reparam, score or dreg (default: reparam).")
   String gradient;
 
   @Option(names = "--per-datapoint", description = "LVM: fit a variational posterior per data point, no encoder.")

@@ -155,7 +155,8 @@ final class ModelFileReader {
     for (int d : shape) {
       n *= d;
       if (n > MAX_ELEMENTS) {
-        throw error("tensor " + Untrusted.quoted(name) + " has shape " + Arrays.toString(shape) + ", too many elements");
+        throw error("tensor " + Untrusted.quoted(name) + " has shape " + Arrays.toString(shape)
+            + ", too many elements");
       }
     }
     return n;
@@ -204,7 +205,8 @@ final class ModelFileReader {
   private void checkFinite(String name, float[] d) throws IOException {
     for (int i = 0; i < d.length; i++) {
       if (!Float.isFinite(d[i])) {
-        throw error("tensor " + Untrusted.quoted(name) + " holds " + d[i] + " at element " + i + " (weights must be finite)");
+        throw error("tensor " + Untrusted.quoted(name) + " holds " + d[i] + " at element " + i
+            + " (weights must be finite)");
       }
     }
   }
@@ -212,7 +214,8 @@ final class ModelFileReader {
   private void checkFinite(String name, double[] d) throws IOException {
     for (int i = 0; i < d.length; i++) {
       if (!Double.isFinite(d[i])) {
-        throw error("tensor " + Untrusted.quoted(name) + " holds " + d[i] + " at element " + i + " (weights must be finite)");
+        throw error("tensor " + Untrusted.quoted(name) + " holds " + d[i] + " at element " + i
+            + " (weights must be finite)");
       }
     }
   }

@@ -42,7 +42,7 @@ final class Cli {
       }
       VirtualMachineError vm = resourceError(ex);
       if (vm != null) {
-        cmd.getErr().println("marginal: " + advice(vm));
+        cmd.getErr().println("marginal: " + advice(vm, cmd));
         return EXIT_RESOURCES;
       }
       String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
@@ -121,22 +121,55 @@ final class Cli {
       if (debug(args)) {
         e.printStackTrace(err);
       }
-      err.println("marginal: " + advice(e));
+      err.println("marginal: " + advice(e, commandOf(cl, args)));
       err.flush();
       return EXIT_RESOURCES;
     }
   }
 
   /** The one-line report of a JVM resource error. */
-  static String advice(VirtualMachineError e) {
+  static String advice(VirtualMachineError e, CommandLine cmd) {
     long mib = Runtime.getRuntime().maxMemory() >> 20;
     if (e instanceof StackOverflowError) {
       return "ran out of stack (input nested too deeply?); if the input is sound, give the JVM a larger stack, "
           + "e.g. MARGINAL_JAVA_OPTS=-Xss64m";
     }
+    List<String> sizes = sizeOptions(cmd);
     return "out of memory (" + (e.getMessage() == null ? "heap" : e.getMessage()) + ", heap limit " + mib
-        + " MiB); use smaller sizes (--limit, --batch, --k, --n, --hidden) or give the JVM more, e.g. "
-        + "MARGINAL_JAVA_OPTS=-Xmx" + Math.max(2, 2 * Math.round(Math.ceil(mib / 1024.0))) + "g";
+        + " MiB); use smaller sizes" + (sizes.isEmpty() ? "" : " (" + String.join(", ", sizes) + ")")
+        + " or give the JVM more, e.g. MARGINAL_JAVA_OPTS=-Xmx" + Math.max(2, 2 * Math.round(Math.ceil(mib / 1024.0)))
+        + "g";
+  }
+
+  /** Options that set how much a command holds in memory, in the order they are worth trying. */
+  private static final List<String> SIZE_OPTIONS =
+      List.of("--limit", "--n", "--batch", "--k", "--repeats", "--hidden", "--latent", "--forward-proposals",
+          "--bdmc", "--target");
+
+  /** Those of {@link #SIZE_OPTIONS} that {@code cmd} has ({@code --target}: a target of fewer dimensions). */
+  static List<String> sizeOptions(CommandLine cmd) {
+    List<String> found = new java.util.ArrayList<>();
+    if (cmd == null) {
+      return found;
+    }
+    for (String o : SIZE_OPTIONS) {
+      if (cmd.getCommandSpec().findOption(o) != null) {
+        found.add(o.equals("--target") ? "a --target of fewer dimensions" : o);
+      }
+    }
+    return found;
+  }
+
+  /** The (sub)command that {@code args} name under {@code cl}, or {@code cl} itself. */
+  static CommandLine commandOf(CommandLine cl, String... args) {
+    CommandLine cmd = cl;
+    for (String a : args) {
+      CommandLine sub = cmd.getSubcommands().get(a);
+      if (sub != null) {
+        cmd = sub;
+      }
+    }
+    return cmd;
   }
 
   /** An out-of-memory or stack-overflow error among the causes of {@code t} (from a worker thread), or null. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -55,6 +56,23 @@ class ResourceErrorTest {
     String line = oneLine(run(new OutOfMemoryError("Java heap space")));
     assertTrue(line.startsWith("marginal: out of memory (Java heap space"), line);
     assertTrue(line.contains("MARGINAL_JAVA_OPTS=-Xmx"), line);
+  }
+
+  @Test
+  void theAdviceNamesTheSizeOptionsOfTheCommandThatRanOut() {
+    CommandLine root = Cli.newCommandLine();
+    assertEquals(List.of("--batch", "--k", "--hidden", "--latent", "--forward-proposals",
+        "a --target of fewer dimensions"), Cli.sizeOptions(Cli.commandOf(root, "target", "--target", "funnel")));
+    assertEquals(List.of("--limit", "--batch", "--k", "--hidden", "--latent"),
+        Cli.sizeOptions(Cli.commandOf(root, "fit", "--data", "toy:moons")));
+    assertEquals(List.of("--limit", "--k", "--repeats"), Cli.sizeOptions(Cli.commandOf(root, "score")));
+    assertEquals(List.of("--n"), Cli.sizeOptions(Cli.commandOf(root, "sample")));
+    String target = Cli.advice(new OutOfMemoryError("Java heap space"), Cli.commandOf(root, "target"));
+    assertTrue(target.contains("use smaller sizes (--batch, --k, --hidden, --latent, --forward-proposals, a --target "
+        + "of fewer dimensions) or give the JVM more"), target);
+    // A command without such options gets the advice without a list.
+    String line = oneLine(run(new OutOfMemoryError("Java heap space")));
+    assertTrue(line.contains("use smaller sizes or give the JVM more"), line);
   }
 
   @Test

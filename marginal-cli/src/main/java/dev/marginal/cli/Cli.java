@@ -1,6 +1,7 @@
 package dev.marginal.cli;
 
 import dev.marginal.data.DataException;
+import dev.marginal.io.Untrusted;
 import dev.marginal.tensor.Parallel;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -32,7 +33,7 @@ final class Cli {
   static CommandLine configure(CommandLine cl) {
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine cmd = ex.getCommandLine();
-      cmd.getErr().println(printable("marginal: " + ex.getMessage().strip() + suggestion(ex) + " (see '"
+      cmd.getErr().println(Untrusted.escaped("marginal: " + ex.getMessage().strip() + suggestion(ex) + " (see '"
           + cmd.getCommandSpec().qualifiedName() + " --help')"));
       return EXIT_USAGE;
     });
@@ -46,31 +47,11 @@ final class Cli {
         return EXIT_RESOURCES;
       }
       String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-      cmd.getErr().println(printable("marginal: " + OptionNames.forUser(ex, msg)));
+      cmd.getErr().println(Untrusted.escaped("marginal: " + OptionNames.forUser(ex, msg)));
       return ex instanceof UserInputException || ex instanceof DataException || OptionNames.isParameterError(ex)
           ? EXIT_USAGE : EXIT_FAILURE;
     });
     return cl;
-  }
-
-  /**
-   * {@code line} with every control character written as an escape ({@code \}{@code uXXXX}), so that an error stays
-   * one line of plain text whatever a file or an argument held (an escape sequence would drive the terminal).
-   */
-  static String printable(String line) {
-    StringBuilder b = null;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (Character.isISOControl(c)) {
-        if (b == null) {
-          b = new StringBuilder(line.substring(0, i));
-        }
-        b.append(String.format("\\u%04X", (int) c));
-      } else if (b != null) {
-        b.append(c);
-      }
-    }
-    return b == null ? line : b.toString();
   }
 
   /** For an unknown option or command close to known ones ({@code --iterations}): "; did you mean --iters?". */

@@ -2,11 +2,12 @@ package dev.marginal.cli;
 
 import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
+import dev.marginal.density.DensityModel;
+import dev.marginal.density.Models;
 import dev.marginal.io.AtomicFiles;
 import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
-import dev.marginal.density.DensityModel;
-import dev.marginal.density.Models;
+import dev.marginal.io.Untrusted;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -143,7 +144,7 @@ final class Commands {
       return;
     }
     if (heading != null) {
-      out.println(Cli.printable(heading));
+      out.println(Untrusted.escaped(heading));
     }
     int width = 0;
     for (String k : report.keySet()) {
@@ -158,7 +159,7 @@ final class Commands {
       String value = se instanceof Number s && e.getValue() instanceof Number v
           ? String.format(Locale.ROOT, "%.4f ± %.4f", v.doubleValue(), s.doubleValue()) : text(e.getValue());
       // Values may come from files (column names, a model's provenance): control characters are shown escaped.
-      out.printf("  %-" + width + "s  %s%n", key, Cli.printable(value));
+      out.printf("  %-" + width + "s  %s%n", key, Untrusted.escaped(value));
     }
   }
 

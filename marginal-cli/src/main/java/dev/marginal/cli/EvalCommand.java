@@ -3,6 +3,7 @@ package dev.marginal.cli;
 import dev.marginal.api.Evaluation;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
+import dev.marginal.density.LvmDensityModel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -55,7 +56,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new UserInputException("--bdmc must be >= 0, got " + bdmc);
     }
     DensityModel m = Commands.readModel(model);
-    if (!(m instanceof dev.marginal.density.LvmDensityModel) && (bdmc > 0 || ais)) {
+    if (!(m instanceof LvmDensityModel) && (bdmc > 0 || ais)) {
       throw new UserInputException((ais ? "--ais" : "--bdmc") + " applies to lvm models; the log-likelihood of a "
           + m.kind() + " model is exact");
     }

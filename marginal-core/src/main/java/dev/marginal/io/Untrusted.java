@@ -12,34 +12,43 @@ public final class Untrusted {
   private Untrusted() {}
 
   /**
-   * {@code text} for a message: each control character (and each Unicode format character, such as a right-to-left
-   * override) written as an escape ({@code \n}, {@code \t}, {@code \r} or {@code \}{@code uXXXX}); a text longer than
-   * {@link #MAX_SHOWN} characters cut there, followed by "..." and its length.
+   * {@code text} for a message, whole: each control character (and each Unicode format character, such as a
+   * right-to-left override) written as an escape ({@code \n}, {@code \t}, {@code \r} or {@code \}{@code uXXXX}).
    */
-  public static String shown(String text) {
-    int cut = Math.min(text.length(), MAX_SHOWN);
-    if (cut < text.length() && Character.isHighSurrogate(text.charAt(cut - 1))) {
-      cut--;
-    }
-    StringBuilder b = new StringBuilder(cut + 16);
-    for (int i = 0; i < cut; i++) {
+  public static String escaped(String text) {
+    StringBuilder b = null;
+    for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c == '\n') {
-        b.append("\\n");
-      } else if (c == '\t') {
-        b.append("\\t");
-      } else if (c == '\r') {
-        b.append("\\r");
-      } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-        b.append(String.format("\\u%04X", (int) c));
-      } else {
-        b.append(c);
+      String e = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r"
+          : Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? String.format("\\u%04X", (int) c)
+          : null;
+      if (e != null && b == null) {
+        b = new StringBuilder(text.length() + 16).append(text, 0, i);
+      }
+      if (b != null) {
+        if (e != null) {
+          b.append(e);
+        } else {
+          b.append(c);
+        }
       }
     }
-    if (cut < text.length()) {
-      b.append("...(").append(text.length()).append(" characters)");
+    return b == null ? text : b.toString();
+  }
+
+  /**
+   * {@link #escaped} {@code text}, cut at {@link #MAX_SHOWN} characters when longer and followed then by "..." and
+   * its length.
+   */
+  public static String shown(String text) {
+    if (text.length() <= MAX_SHOWN) {
+      return escaped(text);
     }
-    return b.toString();
+    int cut = MAX_SHOWN;
+    if (Character.isHighSurrogate(text.charAt(cut - 1))) {
+      cut--;
+    }
+    return escaped(text.substring(0, cut)) + "...(" + text.length() + " characters)";
   }
 
   /** {@link #shown} in single quotes. */

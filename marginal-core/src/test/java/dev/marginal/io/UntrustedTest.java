@@ -1,6 +1,7 @@
 package dev.marginal.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,14 @@ class UntrustedTest {
     // A right-to-left override would reorder the rest of the line on screen.
     assertEquals("abc\\u202Edef", Untrusted.shown("abc\u202edef"));
     assertEquals("é ü 日本", Untrusted.shown("é ü 日本"));
+  }
+
+  @Test
+  void escapedKeepsTheWholeText() {
+    assertEquals("a\\u001Bb\\u0000", Untrusted.escaped("a\u001bb\u0000"));
+    String plain = "plain é " + "x".repeat(200);
+    assertSame(plain, Untrusted.escaped(plain));
+    assertEquals("x".repeat(200) + "\\n", Untrusted.escaped("x".repeat(200) + "\n"));
   }
 
   @Test

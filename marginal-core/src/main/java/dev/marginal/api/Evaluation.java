@@ -20,12 +20,14 @@ import java.util.Map;
  * The evaluation protocol of Burda et al. (2016, "Importance weighted autoencoders"), for any fitted model.
  * Models with an exact density report their exact mean log-likelihood. A deep LVM reports the test NLL as
  * −IWAE_K with K = {@code numSamples} (5000 by default), the ELBO, the IWAE bounds for K in {@link #BOUND_K}, and
- * its active units: latent dimensions d with Var_x(E_q[z_d | x]) > {@value #ACTIVE_UNIT_THRESHOLD}. Every
- * standard error is over rows ({@link MeanEstimate}).
+ * its active units: latent dimensions d with Var_x(E_q[z_d | x]) > {@value #ACTIVE_UNIT_THRESHOLD}. Every mean
+ * (log-likelihood, ELBO, each IWAE_K, AIS) comes with its standard error over rows ({@link MeanEstimate}; see
+ * {@link Report}).
  *
  * <pre>{@code
  * Evaluation.Report r = Evaluation.evaluate(model, test, Evaluation.Settings.defaults());
  * double nll = r.nll().mean(), se = r.nll().stdErr();
+ * MeanEstimate iwae50 = r.iwaeEstimates().get(50); // iwae50.mean() ± iwae50.stdErr()
  * }</pre>
  */
 public final class Evaluation {
@@ -84,25 +86,54 @@ public final class Evaluation {
   /**
    * What an evaluation found.
    *
+   * <p>Every standard error here is that of a mean over the evaluated rows ({@link MeanEstimate}): for per-row
+   * values v_1..v_n, s / √n with s² = Σ (v_i − mean)² / (n − 1) the sample variance, 0 for a single row. It treats
+   * the rows as independent draws, so it covers the spread of the per-row values (the rows themselves and each row's
+   * Monte Carlo noise), not the bias of a bound: IWAE_K, the ELBO and AIS are lower bounds on log p(x) in
+   * expectation, and how far below it they lie is in no standard error.
+   *
    * @param kind the model kind ("gmm", "ppca", "lvm")
    * @param rows rows evaluated
    * @param logLikelihood the mean log p(x) over rows (exact, or IWAE_K for a deep LVM) and its standard error
    * @param estimator what produced it ("exact", "iwae-5000")
-   * @param elbo the mean ELBO (NaN for exact models)
-   * @param iwae the mean IWAE_K bound for each K in {@link #BOUND_K} (empty for exact models)
+   * @param elboEstimate the mean ELBO over rows (one sample per row) and its standard error over rows, or null
+   *     (exact models)
+   * @param iwaeEstimates the mean IWAE_K bound over rows and its standard error over rows, for each K in
+   *     {@link #BOUND_K} (empty for exact models)
    * @param activeUnits active latent units (−1 for exact models)
    * @param latentDim the latent dimension (0 for exact models)
    * @param nllDiagnostics importance-weight diagnostics (ESS, Pareto k̂) of the test log-likelihood's estimate, or
    *     null (exact models)
-   * @param ais the mean forward-AIS log-likelihood on the data (NaN unless asked for)
+   * @param aisEstimate the mean forward-AIS log-likelihood on the data and its standard error over rows, or null
+   *     unless asked for
    * @param aisSteps AIS's intermediate distributions
    * @param bdmc the bidirectional Monte Carlo bracket on simulated points, or null
    */
-  public record Report(String kind, int rows, MeanEstimate logLikelihood, String estimator, double elbo,
-      Map<Integer, Double> iwae, int activeUnits, int latentDim, DiagnosticsSummary nllDiagnostics, double ais,
-      int aisSteps, BidirectionalMonteCarlo.Report bdmc) {
+  public record Report(String kind, int rows, MeanEstimate logLikelihood, String estimator, MeanEstimate elboEstimate,
+      Map<Integer, MeanEstimate> iwaeEstimates, int activeUnits, int latentDim, DiagnosticsSummary nllDiagnostics,
+      MeanEstimate aisEstimate, int aisSteps, BidirectionalMonteCarlo.Report bdmc) {
     public Report {
-      iwae = Collections.unmodifiableMap(new LinkedHashMap<>(iwae));
+      iwaeEstimates = Collections.unmodifiableMap(new LinkedHashMap<>(iwaeEstimates));
+    }
+
+    /** The mean ELBO over rows, NaN for exact models; its standard error is {@link #elboEstimate()}'s. */
+    public double elbo() {
+      return elboEstimate == null ? Double.NaN : elboEstimate.mean();
+    }
+
+    /**
+     * The mean IWAE_K bound over rows for each K in {@link #BOUND_K} (empty for exact models); the standard errors
+     * are {@link #iwaeEstimates()}'.
+     */
+    public Map<Integer, Double> iwae() {
+      Map<Integer, Double> m = new LinkedHashMap<>();
+      iwaeEstimates.forEach((k, v) -> m.put(k, v.mean()));
+      return Collections.unmodifiableMap(m);
+    }
+
+    /** The mean forward-AIS log-likelihood on the data, NaN unless asked for; see {@link #aisEstimate()}. */
+    public double ais() {
+      return aisEstimate == null ? Double.NaN : aisEstimate.mean();
     }
 
     /** The negative log-likelihood −mean log p(x), nats, with the same standard error. */
@@ -119,7 +150,9 @@ public final class Evaluation {
      * As a JSON-ready map (docs/json.md): {@code kind}, {@code rows}, {@code nll} and its standard error over rows
      * {@code nll_se}; for exact models also {@code mean_log_likelihood} and {@code mean_log_likelihood_se} (the same
      * standard error); for deep LVMs {@code nll_estimator}, the weight diagnostics ({@code nll_ess_mean}, ...),
-     * {@code elbo}, {@code iwae_K} for each K, {@code active_units}, {@code latent_dim}.
+     * {@code elbo} and {@code elbo_se}, {@code iwae_K} and {@code iwae_K_se} for each K, {@code active_units},
+     * {@code latent_dim}; with AIS on the data {@code ais_T}, {@code ais_T_se}, {@code nll_ais}, {@code nll_ais_se};
+     * with bidirectional Monte Carlo its {@code bdmc_…} fields. Every {@code x_se} is x's standard error over rows.
      */
     public Map<String, Object> toMap() {
       Map<String, Object> r = new LinkedHashMap<>();
@@ -138,18 +171,24 @@ public final class Evaluation {
       if (nllDiagnostics != null) {
         r.putAll(nllDiagnostics.toMap("nll_"));
       }
-      r.put("elbo", elbo);
-      iwae.forEach((k, v) -> r.put("iwae_" + k, v));
+      putWithSe(r, "elbo", elboEstimate);
+      iwaeEstimates.forEach((k, v) -> putWithSe(r, "iwae_" + k, v));
       r.put("active_units", activeUnits);
       r.put("latent_dim", latentDim);
-      if (!Double.isNaN(ais)) {
-        r.put("ais_" + aisSteps, ais);
-        r.put("nll_ais", -ais);
+      if (aisEstimate != null) {
+        putWithSe(r, "ais_" + aisSteps, aisEstimate);
+        putWithSe(r, "nll_ais", aisEstimate.negate());
       }
       if (bdmc != null) {
         r.putAll(bdmc.toMap());
       }
       return r;
+    }
+
+    /** {@code name} and {@code name_se}: the mean and its standard error (docs/json.md's convention). */
+    private static void putWithSe(Map<String, Object> r, String name, MeanEstimate e) {
+      r.put(name, e.mean());
+      r.put(name + "_se", e.stdErr());
     }
   }
 
@@ -159,8 +198,8 @@ public final class Evaluation {
       return lvm(lvm, data, settings);
     }
     DensityModel.LogDensity lp = model.logDensity(data, DensityModel.ScoreOptions.exact(), RngKey.of(settings.seed()));
-    return new Report(model.kind(), data.rows(), MeanEstimate.of(lp.value()), lp.estimator(), Double.NaN, Map.of(),
-        -1, 0, null, Double.NaN, 0, null);
+    return new Report(model.kind(), data.rows(), MeanEstimate.of(lp.value()), lp.estimator(), null, Map.of(), -1, 0,
+        null, null, 0, null);
   }
 
   private static Report lvm(LvmDensityModel model, Dataset data, Settings settings) {
@@ -175,10 +214,10 @@ public final class Evaluation {
     // One call, so that a per-datapoint model fits its posteriors once for all the estimators.
     List<DensityModel.LogDensity> scores = model.logDensities(data, options, RngKey.of(settings.seed()));
     DensityModel.LogDensity test = scores.get(0);
-    Map<Integer, Double> iwae = new LinkedHashMap<>();
+    Map<Integer, MeanEstimate> iwae = new LinkedHashMap<>();
     int next = 2;
     for (int k : BOUND_K) {
-      iwae.put(k, k == settings.numSamples() ? test.mean() : scores.get(next++).mean());
+      iwae.put(k, (k == settings.numSamples() ? test : scores.get(next++)).meanEstimate());
     }
     double[] activity = model.latentActivity(data);
     int active = 0;
@@ -188,13 +227,13 @@ public final class Evaluation {
       }
     }
     RngKey key = RngKey.of(settings.seed());
-    double ais = settings.aisOnData()
-        ? model.aisLogDensity(data, Ais.of(settings.aisSteps()), key).mean() : Double.NaN;
+    MeanEstimate ais = settings.aisOnData()
+        ? model.aisLogDensity(data, Ais.of(settings.aisSteps()), key).meanEstimate() : null;
     BidirectionalMonteCarlo.Report bdmc = settings.bdmcPoints() == 0 ? null
         : model.bidirectionalMonteCarlo(settings.bdmcPoints(), Ais.of(settings.aisSteps()), settings.numSamples(),
             Sumo.DEFAULT_MIN_TERMS, key.foldIn(BDMC_STREAM));
     return new Report(model.kind(), data.rows(), MeanEstimate.of(test.value()), test.estimator(),
-        scores.get(1).mean(), iwae, active, activity.length, test.diagnosticsSummary(), ais, settings.aisSteps(),
-        bdmc);
+        scores.get(1).meanEstimate(), iwae, active, activity.length, test.diagnosticsSummary(), ais,
+        settings.aisSteps(), bdmc);
   }
 }

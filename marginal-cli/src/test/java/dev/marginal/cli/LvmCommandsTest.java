@@ -1,6 +1,7 @@
 package dev.marginal.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.io.ModelFile;
@@ -55,9 +56,14 @@ class LvmCommandsTest {
     CliRun e = CliRun.of("eval", "--model", model.toString(), "--data", MOONS_TEST, "--k", "50", "--json");
     assertEquals(0, e.code(), e.toString());
     java.util.Map<String, Object> report = dev.marginal.io.Json.parseObject(e.out());
-    for (String key : List.of("nll", "nll_se", "elbo", "iwae_1", "iwae_5", "iwae_50", "iwae_500", "active_units")) {
+    for (String key : List.of("nll", "nll_se", "elbo", "elbo_se", "iwae_1", "iwae_1_se", "iwae_5", "iwae_5_se",
+        "iwae_50", "iwae_50_se", "iwae_500", "iwae_500_se", "iwae_5000", "iwae_5000_se", "active_units")) {
       assertTrue(report.get(key) instanceof Number, key + " not a number in " + e.out());
     }
+    // The test NLL is -IWAE_50 here: the same standard error over rows, and a positive one on 40 different rows.
+    assertEquals(((Number) report.get("nll_se")).doubleValue(), ((Number) report.get("iwae_50_se")).doubleValue(),
+        0.0, e.out());
+    assertTrue(((Number) report.get("elbo_se")).doubleValue() > 0, e.out());
     assertTrue(report.get("nll_estimator") instanceof String, e.out());
     assertTrue(!report.containsKey("std_err"), "the x / x_se convention: " + e.out());
     CliRun i = CliRun.of("info", "--model", model.toString());
@@ -96,6 +102,19 @@ class LvmCommandsTest {
         "bdmc_iwae_50", "bdmc_sumo")) {
       assertTrue(e.out().contains(key), key + " missing from " + e.out());
     }
+    // The text report folds each standard error into its value: "elbo  -1.2345 ± 0.0678", no elbo_se line.
+    for (String key : List.of("elbo", "iwae_1", "iwae_50", "iwae_5000", "ais_20", "nll_ais")) {
+      assertTrue(e.out().matches("(?s).*\\n  " + key + " +-?\\d+\\.\\d{4} ± \\d+\\.\\d{4}\\n.*"),
+          key + " ± its standard error in " + e.out());
+      assertFalse(e.out().contains(key + "_se"), e.out());
+    }
+    java.util.Map<String, Object> json = dev.marginal.io.Json.parseObject(CliRun.of("eval", "--model",
+        model.toString(), "--data", MOONS_TEST, "--k", "50", "--ais", "--ais-steps", "20", "--json").out());
+    for (String key : List.of("ais_20", "ais_20_se", "nll_ais", "nll_ais_se")) {
+      assertTrue(json.get(key) instanceof Number, key + " not a number in " + json);
+    }
+    assertEquals(((Number) json.get("ais_20_se")).doubleValue(), ((Number) json.get("nll_ais_se")).doubleValue(),
+        0.0, json.toString());
     assertEquals(2, CliRun.of("eval", "--model", model.toString(), "--data", MOONS_TEST, "--bdmc", "-1").code());
   }
 

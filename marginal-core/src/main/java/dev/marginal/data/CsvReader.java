@@ -62,13 +62,32 @@ public final class CsvReader {
    * @throws DataException as {@link #read(Path, List)}
    */
   public static Dataset read(Path path, List<String> columns, int limit) {
+    return withReader(path, in -> read(in, path.toString(), columns, limit));
+  }
+
+  /**
+   * The column names in the header row of {@code path}, in order; no further line is read.
+   *
+   * @throws DataException if the file is missing or its header row is empty or malformed
+   */
+  static List<String> header(Path path) {
+    return withReader(path, in -> readHeader(in, path.toString()));
+  }
+
+  /** What a {@link #withReader} step does with the open file. */
+  private interface ReaderStep<T> {
+    T apply(BufferedReader in) throws IOException;
+  }
+
+  /** Opens {@code path} as UTF-8 text for {@code step}; failing to open or read it is a {@link DataException}. */
+  private static <T> T withReader(Path path, ReaderStep<T> step) {
     String name = path.toString();
     // Bad bytes decode to U+FFFD, found line by line below: a strict decoder would fail a whole block ahead.
     java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
     try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(path), utf8))) {
-      return read(in, name, columns, limit);
+      return step.apply(in);
     } catch (NoSuchFileException e) {
       throw new DataException(name + ": no such file", e);
     } catch (AccessDeniedException e) {
@@ -85,14 +104,7 @@ public final class CsvReader {
   }
 
   private static Dataset read(BufferedReader in, String name, List<String> columns, int limit) throws IOException {
-    String headerLine = readLine(in, name, 1);
-    if (headerLine != null && headerLine.startsWith("\uFEFF")) {
-      headerLine = headerLine.substring(1);
-    }
-    if (headerLine == null || headerLine.isBlank()) {
-      throw new DataException(name + ": empty file (a header row is required)");
-    }
-    List<String> header = parseHeader(name, headerLine);
+    List<String> header = readHeader(in, name);
     int[] picked = pick(name, header, columns);
     List<String> names = new ArrayList<>();
     for (int j : picked) {
@@ -128,6 +140,18 @@ public final class CsvReader {
       throw new DataException(name + ": no data rows");
     }
     return Dataset.of(name, names, values.toArray());
+  }
+
+  /** Reads line 1, the header row (a byte order mark before it is dropped), and returns its column names. */
+  private static List<String> readHeader(BufferedReader in, String name) throws IOException {
+    String headerLine = readLine(in, name, 1);
+    if (headerLine != null && headerLine.startsWith("\uFEFF")) {
+      headerLine = headerLine.substring(1);
+    }
+    if (headerLine == null || headerLine.isBlank()) {
+      throw new DataException(name + ": empty file (a header row is required)");
+    }
+    return parseHeader(name, headerLine);
   }
 
   /** The next line; bytes that are not UTF-8 (read as U+FFFD) are an error naming the line. */

@@ -65,14 +65,40 @@ public final class DataSources {
     return data.rows() > limit ? data.head(limit) : data;
   }
 
-  private static Dataset loadUpTo(String spec, List<String> columns, int limit) {
+  /**
+   * The column names of the data named by {@code spec}, in order, reading no more than it takes to know them: a CSV
+   * file's header row (no data row is read, so columns that are not numbers do not matter), the first image of IDX
+   * files and of Fashion-MNIST ({@code px0 ..}), {@link ToyData#COLUMNS} for toy data (not generated). With them a
+   * caller can check which of the columns it wants are there before {@link #load(String, List, int)} reads them.
+   *
+   * @throws DataException if the spec or the file is wrong, or IDX data hold no image, as {@link #load(String)}
+   *     would
+   */
+  public static List<String> columns(String spec) {
+    String s = stripped(spec);
+    String lower = s.toLowerCase(Locale.ROOT);
+    if (lower.startsWith(TOY)) {
+      toySpec(s);
+      return ToyData.COLUMNS;
+    }
+    if (lower.endsWith(".csv")) {
+      return CsvReader.header(Path.of(s));
+    }
+    return load(s, List.of(), 1).columns();
+  }
+
+  private static String stripped(String spec) {
     if (spec == null || spec.isBlank()) {
       throw new DataException("no data source given (expected " + forms() + ")");
     }
-    String s = spec.strip();
+    return spec.strip();
+  }
+
+  private static Dataset loadUpTo(String spec, List<String> columns, int limit) {
+    String s = stripped(spec);
     String lower = s.toLowerCase(Locale.ROOT);
     if (lower.startsWith(TOY)) {
-      return keep(toy(s), columns);
+      return keep(toySpec(s).generate(), columns);
     }
     if (lower.startsWith(FASHION_MNIST)) {
       return keep(FashionMnist.load(FashionMnist.Split.parse(s.substring(FASHION_MNIST.length())),
@@ -117,8 +143,16 @@ public final class DataSources {
     return List.of();
   }
 
-  /** A toy dataset from {@code toy:NAME[?n=N&seed=S]}; its source is the spec with every option spelled out. */
-  private static Dataset toy(String spec) {
+  /** A toy dataset's generator, size and seed, as {@code toy:NAME[?n=N&seed=S]} gives them. */
+  private record ToySpec(String name, int n, long seed) {
+    /** The dataset; its source is the spec with every option spelled out. */
+    Dataset generate() {
+      return ToyData.generate(name, n, RngKey.of(seed)).withSource(TOY + name + "?n=" + n + "&seed=" + seed);
+    }
+  }
+
+  /** Parses {@code toy:NAME[?n=N&seed=S]}, checking the name and the options. */
+  private static ToySpec toySpec(String spec) {
     String rest = spec.substring(TOY.length());
     int q = rest.indexOf('?');
     String name = q < 0 ? rest : rest.substring(0, q);
@@ -145,8 +179,7 @@ public final class DataSources {
       throw new DataException(
           TOY + name + ": unknown toy dataset (expected one of " + String.join(", ", ToyData.NAMES) + ")");
     }
-    return ToyData.generate(name, n, RngKey.of(seed))
-        .withSource(TOY + name + "?n=" + n + "&seed=" + seed);
+    return new ToySpec(name, n, seed);
   }
 
   private static int parseRows(String spec, String value) {

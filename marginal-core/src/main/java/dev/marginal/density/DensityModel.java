@@ -30,7 +30,8 @@ public interface DensityModel {
 
   /**
    * log p(x) for each row of {@code data}, exact or estimated, with a standard error over repeated draws (zero
-   * for exact values).
+   * for exact values). The columns of {@code data} are taken as {@link #columns()} by position, whatever their
+   * names; {@code data.select(model.columns().toArray(String[]::new))} picks them by name.
    *
    * @throws IllegalArgumentException if the options do not apply to this model (e.g. SUMO on a GMM)
    */

@@ -76,6 +76,30 @@ class DataSourcesTest {
   }
 
   @Test
+  void columnsAreKnownWithoutParsingValues() throws IOException {
+    Path p = dir.resolve("labelled.csv");
+    Files.writeString(p, "\uFEFFa,\"b c\",label\n1,2,cat\n3,4,dog\n");
+    assertEquals(List.of("a", "b c", "label"), DataSources.columns(p.toString()));
+    assertEquals(List.of("x0", "x1"), DataSources.columns("toy:rings?n=3&seed=1"));
+    DataException badToy = assertThrows(DataException.class, () -> DataSources.columns("toy:moons?k=1"));
+    assertEquals("toy:moons?k=1: unknown option 'k' (expected n=ROWS or seed=SEED)", badToy.getMessage());
+    Path images = dir.resolve("t10k-images-idx3-ubyte");
+    Files.write(images, IdxReaderTest.idx(IdxReader.IMAGES_MAGIC, new int[] {3, 2, 2}, IdxReaderTest.pixels(12, 9)));
+    assertEquals(List.of("px0", "px1", "px2", "px3"), DataSources.columns(images.toString()));
+    assertEquals(DataSources.load(images.toString()).columns(), DataSources.columns(images.toString()));
+    Path noImages = dir.resolve("none-images.idx");
+    Files.write(noImages, IdxReaderTest.idx(IdxReader.IMAGES_MAGIC, new int[] {0, 2, 2}, new byte[0]));
+    DataException none = assertThrows(DataException.class, () -> DataSources.columns(noImages.toString()));
+    assertEquals(noImages + ": no data rows", none.getMessage());
+    Path empty = dir.resolve("empty.csv");
+    Files.writeString(empty, "");
+    DataException e = assertThrows(DataException.class, () -> DataSources.columns(empty.toString()));
+    assertEquals(empty + ": empty file (a header row is required)", e.getMessage());
+    e = assertThrows(DataException.class, () -> DataSources.columns(dir.resolve("absent.csv").toString()));
+    assertEquals(dir.resolve("absent.csv") + ": no such file", e.getMessage());
+  }
+
+  @Test
   void idxPathAttachesASiblingLabelsFile() throws IOException {
     byte[] body = IdxReaderTest.pixels(3 * 2 * 2, 9);
     Path images = dir.resolve("train-images-idx3-ubyte.gz");

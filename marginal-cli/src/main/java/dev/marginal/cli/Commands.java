@@ -11,9 +11,11 @@ import dev.marginal.io.Untrusted;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the commands share: reading models and data with one-line errors, validating option values, and printing reports as text or JSON.
@@ -52,18 +54,45 @@ final class Commands {
   }
 
   /**
-   * Loads data for scoring or encoding with {@code model}: the data must have the model's number of columns.
+   * Loads data for scoring or encoding with {@code model}. Without {@code columns} (null or empty) the model's columns
+   * are read by name, in the model's order, and other columns of the data are ignored; data lacking some of them
+   * are refused (matched by position they would give wrong numbers silently). With {@code columns}, those are read
+   * and taken as the model's columns by position. Either way the data must have the model's number of columns.
    *
-   * @param modelPath the model file, named in the message when the dimensions differ
+   * @param modelPath the model file, named in the message when columns are missing or the dimensions differ
    */
   static Dataset loadDataFor(DensityModel model, Path modelPath, String spec, List<String> columns,
       Integer limit) {
-    Dataset data = loadData(spec, columns, limit);
+    if (limit != null) {
+      positive("--limit", limit);
+    }
+    boolean chosen = columns != null && !columns.isEmpty();
+    Dataset data = loadData(spec, chosen ? columns : modelColumnsIn(model, modelPath, spec), limit);
     if (data.cols() != model.dim()) {
       throw new UserInputException(data.source() + ": " + data.cols() + " columns, but the model " + modelPath
           + " has " + model.dim() + " (" + abbreviate(model.columns()) + "); choose columns with --columns");
     }
     return data;
+  }
+
+  /**
+   * The columns to read from {@code spec} for {@code model}: its columns, or none (meaning all, without a copy) when
+   * the data have exactly those in that order. Every model names its columns: model files without them do not load.
+   */
+  private static List<String> modelColumnsIn(DensityModel model, Path modelPath, String spec) {
+    List<String> wanted = model.columns();
+    List<String> present = DataSources.columns(spec);
+    if (present.equals(wanted)) {
+      return List.of();
+    }
+    Set<String> have = new HashSet<>(present);
+    List<String> missing = wanted.stream().filter(c -> !have.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new UserInputException(spec.strip() + ": lacks " + (missing.size() == 1 ? "column " : "columns ")
+          + abbreviate(missing) + " of the model " + modelPath + " (the data has " + abbreviate(present)
+          + "); name the columns to use, in the model's order, with --columns");
+    }
+    return wanted;
   }
 
   /** Returns {@code value} if it is at least 1, else a {@link UserInputException} naming the option. */

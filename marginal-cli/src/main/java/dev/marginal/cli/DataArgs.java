@@ -10,7 +10,8 @@ final class DataArgs {
   String data;
 
   @Option(names = "--columns", split = ",", paramLabel = "A,B",
-      description = "Columns to use, in the model's order (default: all).")
+      description = "Columns to use, taken as the model's columns in its order (default: the model's columns, by"
+          + " name; other columns of the data are ignored).")
   List<String> columns;
 
   @Option(names = "--limit", paramLabel = "N", description = "Use only the first N rows.")

@@ -101,9 +101,9 @@ class BadInputTest {
   @Test
   void wrongDimensionNamesBothNumbers() throws IOException {
     Path p = csv("three.csv", "a,b,c\n1,2,3\n4,5,6\n");
-    assertRejected(score(p), p.toString(), "3 columns", "has 2 (x0, x1)");
+    assertRejected(score(p, "--columns", "a,b,c"), p.toString(), "3 columns", "has 2 (x0, x1)");
     assertRejected(new String[] {"encode", "--model", model.toString(), "--data", p.toString(), "--out",
-        out.toString()}, "3 columns", "has 2");
+        out.toString(), "--columns", "c"}, "1 columns", "has 2");
   }
 
   @Test
@@ -197,7 +197,7 @@ class BadInputTest {
   void controlCharactersInAnyErrorAreEscaped() throws IOException {
     // From a data file.
     Path csv = dir.resolve("esc.csv");
-    Files.writeString(csv, "a,b\n1,\u001b[31mred\n");
+    Files.writeString(csv, "x0,x1\n1,\u001b[31mred\n");
     assertRejected(new String[] {"score", "--model", model.toString(), "--data", csv.toString(), "--out",
         out.toString()}, "'\\u001B[31mred' is not a number");
     // From the command line.

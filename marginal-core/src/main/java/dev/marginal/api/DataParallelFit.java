@@ -4,6 +4,7 @@ import dev.marginal.config.ParameterException;
 import dev.marginal.data.Binarization;
 import dev.marginal.data.DataShards;
 import dev.marginal.data.Dataset;
+import dev.marginal.data.FiniteValues;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.io.Provenance;
 import dev.marginal.models.DeepLvm;
@@ -52,9 +53,13 @@ public final class DataParallelFit {
     }
   }
 
-  /** Fits {@code data} (row i has rank i) in {@code shards} in-memory shards. */
+  /**
+   * Fits {@code data} (row i has rank i) in {@code shards} in-memory shards.
+   *
+   * @throws dev.marginal.data.DataException naming the point and column of a NaN or infinity in the data
+   */
   public static Result fit(Dataset data, int shards, DeepLvmOptions options, int roundSteps, Progress progress) {
-    return fit(DataShards.inMemory(data, shards), data.source(), data.columns(), options, roundSteps, progress);
+    return fit(DataShards.inMemory(FiniteValues.require(data), shards), data.source(), data.columns(), options, roundSteps, progress);
   }
 
   /**

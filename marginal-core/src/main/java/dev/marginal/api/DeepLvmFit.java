@@ -3,7 +3,9 @@ package dev.marginal.api;
 import dev.marginal.config.ParameterException;
 import dev.marginal.data.Batches;
 import dev.marginal.data.Binarization;
+import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
+import dev.marginal.data.FiniteValues;
 import dev.marginal.data.Standardizer;
 import dev.marginal.density.LocalPosteriorFit;
 import dev.marginal.density.LvmDensityModel;
@@ -151,6 +153,8 @@ public final class DeepLvmFit {
    *
    * @throws ParameterException for options that do not fit the data (a Bernoulli decoder for data outside [0, 1],
    *     a checkpoint of another dimension or inference)
+   * @throws DataException naming the point and column of a NaN or infinity in the data or the validation rows,
+   *     before any training
    * @throws CheckpointWriteException if a checkpoint cannot be written (it can still be written elsewhere)
    */
   public static Result fit(Dataset data, DeepLvmOptions options, Control control) {
@@ -158,6 +162,7 @@ public final class DeepLvmFit {
     if (data.rows() == 0) {
       throw new IllegalArgumentException(data.source() + ": no data rows");
     }
+    FiniteValues.require(data);
     DeepLvm.Decoder decoder = decoder(data, options);
     LvmTrainingOptions training = resumedWarmup(options.resolvedTraining(), options, control.resume());
     if (decoder.gaussian()) {
@@ -171,6 +176,7 @@ public final class DeepLvmFit {
         throw new IllegalArgumentException(control.validation().source() + ": " + control.validation().cols()
             + " columns, training data has " + data.cols());
       }
+      FiniteValues.require(control.validation());
       validation = standardizer == null ? control.validation() : standardizer.apply(control.validation());
     } else if (options.validationFraction() > 0) {
       Dataset.Split split = train.split(1 - options.validationFraction(), RngKey.of(training.seed()).foldIn(0x56));

@@ -3,6 +3,7 @@ package dev.marginal.density;
 import dev.marginal.config.ParameterException;
 import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
+import dev.marginal.data.FiniteValues;
 import dev.marginal.data.Standardizer;
 import dev.marginal.io.ModelFile;
 import java.util.ArrayList;
@@ -43,8 +44,13 @@ final class FeatureSpace {
     this.logJacobian = s;
   }
 
-  /** The columns of {@code data}, standardized by its own means and deviations when asked. */
+  /**
+   * The columns of {@code data}, standardized by its own means and deviations when asked.
+   *
+   * @throws DataException naming the point and column of a NaN or infinity in {@code data}
+   */
   static FeatureSpace fit(Dataset data, boolean standardize) {
+    FiniteValues.require(data);
     return new FeatureSpace(data.columns(), standardize ? Standardizer.fit(data) : null);
   }
 
@@ -69,10 +75,11 @@ final class FeatureSpace {
   /**
    * The rows of {@code data} in model space {@code [rows][dim]}.
    *
-   * @throws DataException naming both dimensions when the data have the wrong number of columns
+   * @throws DataException naming both dimensions when the data have the wrong number of columns, or the point and
+   *     column of a NaN or infinity
    */
   double[][] toModel(Dataset data) {
-    checkDim(data);
+    check(data);
     int d = dim();
     float[] x = data.values();
     double[] mean = standardizer == null ? new double[d] : standardizer.mean();
@@ -101,11 +108,15 @@ final class FeatureSpace {
     return Dataset.of(source, columns, out);
   }
 
-  /** Checks that {@code data} has {@link #dim()} columns; the message names both numbers. */
-  void checkDim(Dataset data) {
+  /**
+   * Checks that {@code data} has {@link #dim()} columns (the message names both numbers) and only finite values
+   * ({@link FiniteValues}).
+   */
+  void check(Dataset data) {
     if (data.cols() != dim()) {
       throw new DataException(dimensionMismatch(data, columns));
     }
+    FiniteValues.require(data);
   }
 
   /** "SOURCE: n columns, but the model has d (a, b, c, d, e, ...)": at most five column names. */

@@ -172,7 +172,7 @@ public final class LvmDensityModel implements DensityModel {
   /** For a per-datapoint model, q is fitted once (with {@code key}) and shared by every estimator. */
   @Override
   public List<LogDensity> logDensities(Dataset data, List<ScoreOptions> options, RngKey key) {
-    space.checkDim(data);
+    space.check(data);
     List<LogMarginalEstimator> estimators = new ArrayList<>();
     for (ScoreOptions o : options) {
       estimators.add(estimator(o));
@@ -202,7 +202,7 @@ public final class LvmDensityModel implements DensityModel {
    *     together
    */
   public List<LogDensity> logDensities(Dataset data, long[] rowIds, List<ScoreOptions> options, RngKey key) {
-    space.checkDim(data);
+    space.check(data);
     if (rowIds.length != data.rows()) {
       throw new IllegalArgumentException(rowIds.length + " row ids for " + data.rows() + " rows");
     }
@@ -323,7 +323,7 @@ public final class LvmDensityModel implements DensityModel {
    * log-Jacobian; in chunks of about {@link #ROWS_PER_PASS} chains.
    */
   public LogDensity aisLogDensity(Dataset data, Ais ais, RngKey key) {
-    space.checkDim(data);
+    space.check(data);
     float[] x = prepare(data, key.foldIn(-1));
     int n = data.rows();
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(x, n);
@@ -422,7 +422,7 @@ public final class LvmDensityModel implements DensityModel {
 
   @Override
   public Dataset encode(Dataset data) {
-    space.checkDim(data);
+    space.check(data);
     float[] x = standardized(data.values());
     if (support != null) {
       double[] logJ = pullBackInPlace(x, data.rows());

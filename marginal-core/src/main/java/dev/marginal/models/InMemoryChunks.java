@@ -1,5 +1,6 @@
 package dev.marginal.models;
 
+import dev.marginal.data.FiniteValues;
 import dev.marginal.tensor.Parallel;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class InMemoryChunks implements RowChunks, AutoCloseable {
     if (data.length == 0) {
       throw new IllegalArgumentException("need at least one point");
     }
+    FiniteValues.require(data);
     int d = data[0].length;
     int n = data.length;
     RowChunk[] chunks = new RowChunk[(n + CHUNK_ROWS - 1) / CHUNK_ROWS];
@@ -49,11 +51,6 @@ public final class InMemoryChunks implements RowChunks, AutoCloseable {
         if (row.length != d) {
           throw new IllegalArgumentException("point " + (start + i) + " has " + row.length + " coordinates, expected "
               + d);
-        }
-        for (int j = 0; j < d; j++) {
-          if (!Double.isFinite(row[j])) {
-            throw new IllegalArgumentException("point " + (start + i) + " has a non-finite coordinate " + row[j]);
-          }
         }
         System.arraycopy(row, 0, flat, i * d, d);
       }

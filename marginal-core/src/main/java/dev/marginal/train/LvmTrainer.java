@@ -5,6 +5,7 @@ import dev.marginal.config.ParameterException;
 import dev.marginal.autodiff.Var;
 import dev.marginal.data.Batches;
 import dev.marginal.data.Dataset;
+import dev.marginal.data.FiniteValues;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.estimators.ImportanceSamples;
 import dev.marginal.models.DeepLvm;
@@ -184,10 +185,14 @@ public final class LvmTrainer {
    *
    * @param train training rows (already binarized when the binarization is fixed or a threshold)
    * @param validation held-out rows, or null
+   * @throws dev.marginal.data.DataException naming the point and column of a NaN or infinity in either
    */
   public TrainingState fit(Dataset train, Dataset validation, Progress progress, BooleanSupplier stop,
       CheckpointSink checkpoints) throws IOException {
     checkTrainingRows(train);
+    if (validation != null) {
+      FiniteValues.require(validation);
+    }
     schedule = LvmSchedule.of(options, train.rows());
     long budget = schedule.totalSteps();
     long examples = 0;
@@ -276,6 +281,7 @@ public final class LvmTrainer {
     if (train.rows() == 0) {
       throw new IllegalArgumentException(train.source() + ": no rows to train on");
     }
+    FiniteValues.require(train);
     if (local != null && local.rows() != train.rows()) {
       throw new IllegalArgumentException(train.source() + ": " + train.rows() + " rows, but there are local "
           + "posteriors for " + local.rows());

@@ -2,6 +2,7 @@ package dev.marginal.api;
 
 import dev.marginal.config.ParameterException;
 import dev.marginal.data.Binarization;
+import dev.marginal.density.LocalPosteriorFit;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
 import dev.marginal.train.GradientEstimator;
@@ -105,11 +106,15 @@ public record DeepLvmOptions(Architecture architecture, LvmTrainingOptions train
    *
    * @param perDatapoint free (μ_i, log σ²_i) for every training row instead of an encoder; new rows get q from
    *     a local fit with the decoder fixed
-   * @param localSteps steps of that local fit (0 = its default)
+   * @param localSteps steps of that local fit, at most {@link LocalPosteriorFit#MAX_STEPS} (0 = its default)
    */
   public record Inference(boolean perDatapoint, int localSteps) {
     public Inference {
       ParameterException.atLeast("localSteps", localSteps, 0);
+      if (localSteps > LocalPosteriorFit.MAX_STEPS) {
+        throw ParameterException.of("localSteps", "must be at most " + LocalPosteriorFit.MAX_STEPS + ", got "
+            + localSteps);
+      }
     }
 
     /** The amortized encoder. */

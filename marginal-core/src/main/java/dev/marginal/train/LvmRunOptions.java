@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * How long a density-estimation run lasts and what it does along the way.
  *
  * @param batchSize minibatch rows, >= 1
- * @param epochs passes over the training rows, >= 0
+ * @param epochs passes over the training rows, >= 1 (a {@code maxSteps} budget ends the run instead)
  * @param maxSteps stop after this many steps instead (0 = no limit)
  * @param clipNorm global gradient-norm bound per optimizer (0 = no clipping)
  * @param seed root seed: every key of the run derives from it
@@ -24,7 +24,7 @@ public record LvmRunOptions(int batchSize, int epochs, long maxSteps, double cli
 
   public LvmRunOptions {
     ParameterException.atLeast("batchSize", batchSize, 1);
-    ParameterException.atLeast("epochs", epochs, 0);
+    ParameterException.atLeast("epochs", epochs, 1);
     ParameterException.atLeast("maxSteps", maxSteps, 0);
     if (!(clipNorm >= 0)) {
       throw ParameterException.of("clipNorm", "must be >= 0, got " + clipNorm);

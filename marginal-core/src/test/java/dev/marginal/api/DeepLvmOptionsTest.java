@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.config.ParameterException;
+import dev.marginal.density.LocalPosteriorFit;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.train.GradientEstimator;
 import dev.marginal.train.LvmTrainingOptions;
@@ -52,6 +53,20 @@ class DeepLvmOptionsTest {
     e = assertThrows(ParameterException.class,
         () -> DeepLvmOptions.defaults().withStandardize(true).withDecoder(DeepLvm.Decoder.BERNOULLI));
     assertEquals(java.util.List.of("standardize", "decoder"), e.parameters());
+  }
+
+  @Test
+  void runsOfNoEpochsAndLocalFitsPastTheirLimitAreRefused() {
+    for (int epochs : new int[] {0, -3}) {
+      ParameterException e = assertThrows(ParameterException.class,
+          () -> DeepLvmOptions.defaults().withEpochs(epochs));
+      assertEquals("epochs must be >= 1, got " + epochs, e.getMessage());
+      assertEquals(java.util.List.of("epochs"), e.parameters());
+    }
+    int tooMany = LocalPosteriorFit.MAX_STEPS + 1;
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> DeepLvmOptions.defaults().withInference(new DeepLvmOptions.Inference(true, tooMany)));
+    assertEquals("localSteps must be at most " + LocalPosteriorFit.MAX_STEPS + ", got " + tooMany, e.getMessage());
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.LvmDensityModel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,9 +58,11 @@ final class EvalCommand implements Callable<Integer> {
       throw new UserInputException("--bdmc must be >= 0, got " + bdmc);
     }
     DensityModel m = Commands.readModel(model);
-    if (!(m instanceof LvmDensityModel) && (bdmc > 0 || ais)) {
-      throw new UserInputException((ais ? "--ais" : "--bdmc") + " applies to lvm models; the log-likelihood of a "
-          + m.kind() + " model is exact");
+    for (String option : List.of("--ais", "--bdmc", "--ais-steps", "--k")) {
+      if (!(m instanceof LvmDensityModel) && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new UserInputException(option + " applies to lvm models; the log-likelihood of a " + m.kind()
+            + " model is exact");
+      }
     }
     Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);

@@ -117,7 +117,10 @@ final class LvmArgs {
           + "epochs, which keeps more latent dimensions in use (default: 40%% of --epochs; 0: none).")
   Integer warmup;
 
-  /** The settings, checked: sizes positive, names known, rates positive. */
+  /**
+   * The settings, checked: sizes positive, names known, rates positive, no option that the others make pointless
+   * (--epochs with --steps, --min-terms without SUMO).
+   */
   Settings settings(Integer latent) {
     if (hidden != null) {
       hidden.forEach(w -> Commands.positive("--hidden", w));
@@ -150,9 +153,15 @@ final class LvmArgs {
     if (clip != null && !(clip > 0)) {
       throw new UserInputException("--clip must be a positive number, got " + clip);
     }
+    if (epochs != null && steps != null) {
+      throw new UserInputException("--epochs and --steps both set the length of the run; give one of them");
+    }
+    String objectiveName = objective == null ? null : Commands.oneOf("--objective", objective, OBJECTIVES);
+    if (minTerms != null && !"sumo".equals(objectiveName)) {
+      throw new UserInputException("--min-terms applies to --objective sumo only");
+    }
     return new Settings(latent, hidden == null ? null : List.copyOf(hidden), activation,
-        decoder == null ? null : Commands.oneOf("--decoder", decoder, DECODERS),
-        objective == null ? null : Commands.oneOf("--objective", objective, OBJECTIVES),
+        decoder == null ? null : Commands.oneOf("--decoder", decoder, DECODERS), objectiveName,
         k, minTerms, epochs, steps, batch, lr,
         binarize == null ? null : Commands.oneOf("--binarize", binarize, BINARIZATIONS),
         gradient == null ? null : Commands.oneOf("--gradient", gradient, GRADIENTS),

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** {@code marginal score}: log p(x) of every row, exact or estimated, written as CSV. */
@@ -77,6 +78,7 @@ final class ScoreCommand implements Callable<Integer> {
     DensityModel.Estimator requested = estimator == null ? null : parse(estimator);
     new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).check();
     DensityModel m = Commands.readModel(model);
+    refuseUnused(m, requested == null ? defaultEstimator(m) : requested);
     Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
     DensityModel.Estimator est = requested == null ? defaultEstimator(m) : requested;
@@ -131,6 +133,29 @@ final class ScoreCommand implements Callable<Integer> {
         String.format("mean log p(x) = %.6g ± %.2g nats over %d rows (%s)", lp.mean(),
             lp.meanEstimate().stdErr(), x.rows(), lp.estimator()), output.json ? report : Map.of());
     return 0;
+  }
+
+  /**
+   * Refuses estimator settings that would be ignored: --k, --min-terms and --repeats for a model with an exact log
+   * density, --k with SUMO (which draws its own number of samples), --min-terms with another estimator.
+   */
+  private void refuseUnused(DensityModel m, DensityModel.Estimator est) {
+    ParseResult parsed = spec.commandLine().getParseResult();
+    for (String option : List.of("--k", "--min-terms", "--repeats")) {
+      if (!parsed.hasMatchedOption(option)) {
+        continue;
+      }
+      if (!(m instanceof LvmDensityModel)) {
+        throw new UserInputException(option + " applies to lvm models; the log-likelihood of a " + m.kind()
+            + " model is exact");
+      }
+      if (option.equals("--k") && est == DensityModel.Estimator.SUMO) {
+        throw new UserInputException("--k applies to --estimator elbo or iwae, not sumo");
+      }
+      if (option.equals("--min-terms") && est != DensityModel.Estimator.SUMO) {
+        throw new UserInputException("--min-terms applies to --estimator sumo only");
+      }
+    }
   }
 
   /** The model's scores; an estimator the model does not support is an input error. */

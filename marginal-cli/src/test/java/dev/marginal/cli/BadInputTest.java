@@ -244,6 +244,26 @@ class BadInputTest {
   }
 
   @Test
+  void optionsThatWouldBeIgnoredAreRefused() throws IOException {
+    Path m2 = dir.resolve("m2.marginal");
+    assertRejected(new String[] {"fit", "--data", "toy:moons?n=50", "--model", "lvm", "--epochs", "3", "--steps", "7",
+        "--out", m2.toString()}, "marginal: --epochs and --steps both set the length of the run; give one of them");
+    assertRejected(new String[] {"fit", "--data", "toy:moons?n=50", "--model", "lvm", "--objective", "elbo",
+        "--min-terms", "3", "--out", m2.toString()}, "marginal: --min-terms applies to --objective sumo only");
+    assertRejected(new String[] {"fit", "--data", "toy:moons?n=50", "--model", "lvm", "--min-terms", "3",
+        "--out", m2.toString()}, "marginal: --min-terms applies to --objective sumo only");
+    assertFalse(Files.exists(m2));
+    for (String option : new String[] {"--k", "--min-terms", "--repeats"}) {
+      assertRejected(score("toy:moons", option, "7"),
+          "marginal: " + option + " applies to lvm models; the log-likelihood of a gmm model is exact");
+    }
+    for (String option : new String[] {"--k", "--ais-steps"}) {
+      assertRejected(new String[] {"eval", "--model", model.toString(), "--data", "toy:moons", option, "7"},
+          "marginal: " + option + " applies to lvm models; the log-likelihood of a gmm model is exact");
+    }
+  }
+
+  @Test
   void editDistanceCountsSingleCharacterEdits() {
     assertEquals(3, Cli.editDistance("kitten", "sitting"));
     assertEquals(0, Cli.editDistance("--iters", "--iters"));

@@ -161,6 +161,17 @@ class LvmCommandsTest {
         "--out", dir.resolve("z.marginal").toString());
   }
 
+  @Test
+  void scoreSettingsTheEstimatorWouldIgnoreAreRefused() {
+    Path model = fit(1);
+    Path out = dir.resolve("scores.csv");
+    refused("marginal: --k applies to --estimator elbo or iwae, not sumo", "score", "--model", model.toString(),
+        "--data", MOONS_TEST, "--estimator", "sumo", "--k", "20", "--out", out.toString());
+    refused("marginal: --min-terms applies to --estimator sumo only", "score", "--model", model.toString(),
+        "--data", MOONS_TEST, "--min-terms", "2", "--out", out.toString());
+    assertTrue(!Files.exists(out), "nothing is written");
+  }
+
   /** Runs a command that must be refused as a usage error (exit code 2) whose message contains {@code expected}. */
   private static CliRun refused(String expected, String... args) {
     CliRun r = CliRun.of(args);

@@ -34,6 +34,8 @@ public interface DensityModel {
    * names; {@code data.select(model.columns().toArray(String[]::new))} picks them by name.
    *
    * @throws IllegalArgumentException if the options do not apply to this model (e.g. SUMO on a GMM)
+   * @throws dev.marginal.data.DataException if the data have the wrong columns or a NaN or infinity (the message
+   *     names the point and column)
    */
   LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key);
 
@@ -79,6 +81,8 @@ public interface DensityModel {
   /**
    * Posterior summaries per row: for continuous latents, the posterior means followed by the posterior variances
    * ({@code z0..}, {@code var_z0..}); for a mixture, the component responsibilities ({@code p0..}).
+   *
+   * @throws dev.marginal.data.DataException if the data have the wrong columns or a NaN or infinity
    */
   Dataset encode(Dataset data);
 

@@ -59,7 +59,8 @@ public final class DataParallelFit {
    * @throws dev.marginal.data.DataException naming the point and column of a NaN or infinity in the data
    */
   public static Result fit(Dataset data, int shards, DeepLvmOptions options, int roundSteps, Progress progress) {
-    return fit(DataShards.inMemory(FiniteValues.require(data), shards), data.source(), data.columns(), options, roundSteps, progress);
+    return fit(DataShards.inMemory(FiniteValues.require(data), shards), data.source(), data.columns(), options,
+        roundSteps, progress);
   }
 
   /**

@@ -52,7 +52,7 @@ final class LvmArgs {
       description = "LVM objective: elbo, iwae or sumo (default: iwae).")
   String objective;
 
-  @Option(names = "--k", paramLabel = "K", description = "LVM importance samples per data point (IWAE, SUMO; default: "
+  @Option(names = "--k", paramLabel = "K", description = "LVM importance samples per data point (ELBO, IWAE; default: "
       + LvmTrainingOptions.DEFAULT_K + ").")
   Integer k;
 
@@ -119,7 +119,7 @@ final class LvmArgs {
 
   /**
    * The settings, checked: sizes positive, names known, rates positive, no option that the others make pointless
-   * (--epochs with --steps, --min-terms without SUMO).
+   * (--epochs with --steps, --min-terms without SUMO, --k with it).
    */
   Settings settings(Integer latent) {
     if (hidden != null) {
@@ -159,6 +159,9 @@ final class LvmArgs {
     String objectiveName = objective == null ? null : Commands.oneOf("--objective", objective, OBJECTIVES);
     if (minTerms != null && !"sumo".equals(objectiveName)) {
       throw new UserInputException("--min-terms applies to --objective sumo only");
+    }
+    if (k != null && "sumo".equals(objectiveName)) {
+      throw new UserInputException("--k applies to --objective elbo or iwae, not sumo");
     }
     return new Settings(latent, hidden == null ? null : List.copyOf(hidden), activation,
         decoder == null ? null : Commands.oneOf("--decoder", decoder, DECODERS), objectiveName,

@@ -252,6 +252,9 @@ class BadInputTest {
         "--min-terms", "3", "--out", m2.toString()}, "marginal: --min-terms applies to --objective sumo only");
     assertRejected(new String[] {"fit", "--data", "toy:moons?n=50", "--model", "lvm", "--min-terms", "3",
         "--out", m2.toString()}, "marginal: --min-terms applies to --objective sumo only");
+    assertRejected(new String[] {"fit", "--data", "toy:moons?n=50", "--model", "lvm", "--objective", "sumo",
+        "--k", "5", "--out", m2.toString()},
+        "marginal: --k applies to --objective elbo or iwae, not sumo");
     assertFalse(Files.exists(m2));
     for (String option : new String[] {"--k", "--min-terms", "--repeats"}) {
       assertRejected(score("toy:moons", option, "7"),

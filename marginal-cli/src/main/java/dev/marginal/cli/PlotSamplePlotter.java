@@ -50,6 +50,15 @@ public final class PlotSamplePlotter implements SamplePlotter {
         .writePng(png);
   }
 
+  @Override
+  public Optional<String> cannotDraw(DensityModel model) {
+    if (model.dim() < 2) {
+      return Optional.of("--png draws points of at least 2 columns or images; the model has " + model.dim()
+          + " column");
+    }
+    return Optional.empty();
+  }
+
   private static float[] column(Dataset d, int j) {
     float[] c = new float[d.rows()];
     for (int i = 0; i < c.length; i++) {

@@ -49,6 +49,11 @@ final class SampleCommand implements Callable<Integer> {
           () -> new UserInputException("--png: plotting is not available in this build"));
     }
     DensityModel m = Commands.readModel(model);
+    if (plotter != null) {
+      plotter.cannotDraw(m).ifPresent(reason -> {
+        throw new UserInputException(reason);
+      });
+    }
     Dataset samples = SampleStream.write(m, RngKey.of(seed), n, out);
     if (plotter != null) {
       try {

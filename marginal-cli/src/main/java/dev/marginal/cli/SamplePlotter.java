@@ -22,6 +22,17 @@ public interface SamplePlotter {
    */
   void plot(Dataset samples, DensityModel model, Path png) throws IOException;
 
+  /**
+   * Why the samples of {@code model} cannot be drawn, if they cannot: asked before any sampling, so that
+   * {@code --png} is refused before anything is written.
+   *
+   * @param model the model to be sampled
+   * @return the reason, or empty when this plotter can draw the model's samples
+   */
+  default Optional<String> cannotDraw(DensityModel model) {
+    return Optional.empty();
+  }
+
   /** The plotter on the class path, if any. */
   static Optional<SamplePlotter> find() {
     return ServiceLoader.load(SamplePlotter.class).findFirst();

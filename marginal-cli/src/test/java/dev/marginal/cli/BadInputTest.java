@@ -280,4 +280,16 @@ class BadInputTest {
     assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "3", "--out", out.toString(),
         "--png", dir.resolve("none").resolve("s.png").toString()}, "does not exist");
   }
+
+  @Test
+  void pngOfAOneColumnModelIsRefusedBeforeSampling() throws IOException {
+    Path one = dir.resolve("one.marginal");
+    CliRun fit = CliRun.of("fit", "--data", csv("one.csv", "x\n1\n2\n3\n4\n").toString(), "--model", "gmm",
+        "--components", "1", "--out", one.toString());
+    assertEquals(0, fit.code(), fit.toString());
+    Path png = dir.resolve("s.png");
+    assertRejected(new String[] {"sample", "--model", one.toString(), "--n", "3", "--out", out.toString(),
+        "--png", png.toString()}, "--png draws points of at least 2 columns or images", "has 1 column");
+    assertFalse(Files.exists(png));
+  }
 }

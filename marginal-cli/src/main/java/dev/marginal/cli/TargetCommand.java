@@ -210,7 +210,7 @@ final class TargetCommand implements Callable<Integer> {
     String commandLine = Commands.commandLine(spec);
     SurrogateTraining.Result result = run(t, options, Map.of("command_line", commandLine));
     PrintWriter err = spec.commandLine().getErr();
-    result.warnings().forEach(w -> err.println("marginal: warning: " + w));
+    warnings(result).forEach(w -> err.println("marginal: warning: " + w));
     err.flush();
     writeMetrics(metricsPath, result);
     if (result.status() == ReverseKlRun.Status.DIVERGED) {
@@ -356,7 +356,7 @@ final class TargetCommand implements Callable<Integer> {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("status", result.status().name().toLowerCase(java.util.Locale.ROOT));
     json.put("steps", result.steps());
-    json.put("warnings", result.warnings());
+    json.put("warnings", warnings(result));
     List<Object> evals = new ArrayList<>();
     result.evaluations().forEach(m -> evals.add(m.toMap()));
     json.put("evaluations", evals);
@@ -367,6 +367,22 @@ final class TargetCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException(path + ": cannot write (" + e.getMessage() + ")", e);
     }
+  }
+
+  /**
+   * The run's warnings and, when the last evaluation's IWAE weights have rows with Pareto k̂ above the threshold,
+   * that one too: the warnings printed, counted in the report and written to the metrics JSON.
+   */
+  private static List<String> warnings(SurrogateTraining.Result result) {
+    List<String> all = new ArrayList<>(result.warnings());
+    if (!result.evaluations().isEmpty()) {
+      SurrogateMetrics m = result.evaluations().get(result.evaluations().size() - 1);
+      if (m.iwaeDiagnostics().anyUnreliable()) {
+        all.add("step " + m.step() + ": the IWAE-" + m.iwaeDiagnostics().numSamples() + " weights of the KL "
+            + "estimate: " + m.iwaeDiagnostics().warning());
+      }
+    }
+    return all;
   }
 
   private static SamplerChecks c(SurrogateMetrics m) {
@@ -405,9 +421,6 @@ final class TargetCommand implements Callable<Integer> {
       withSe(rep, what + "_sumo", m.klSumo(), m.klSumoSe());
       rep.put("iwae" + evalK + "_weight_samples", m.iwaeDiagnostics().numSamples());
       rep.putAll(m.iwaeDiagnostics().toMap("iwae" + evalK + "_weights_"));
-      if (m.iwaeDiagnostics().anyUnreliable()) {
-        spec.commandLine().getErr().println("marginal: warning: " + m.iwaeDiagnostics().warning());
-      }
       withSe(rep, "cross_entropy", m.crossEntropy(), m.crossEntropySe());
       if (!Double.isNaN(m.targetEntropy())) {
         rep.put("target_entropy", m.targetEntropy());
@@ -437,7 +450,7 @@ final class TargetCommand implements Callable<Integer> {
         rep.put("target_hard_region_mass", m.targetHardMass());
       }
     }
-    rep.put("warnings", r.warnings().size());
+    rep.put("warnings", warnings(r).size());
     rep.put("metrics", metricsPath.toString());
     rep.put("out", out.toString());
     return rep;

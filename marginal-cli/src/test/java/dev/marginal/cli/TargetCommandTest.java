@@ -52,6 +52,24 @@ class TargetCommandTest {
     assertEquals(25, CliRun.csvRows(scores).size());
   }
 
+  /** The Pareto k̂ warning of the last evaluation is printed, counted and written like every other warning. */
+  @Test
+  void paretoWarningIsCountedAndWrittenToTheMetrics() throws IOException {
+    Path model = dir.resolve("u1.marginal");
+    CliRun r = CliRun.of("target", "--target", "u1", "--iters", "100", "--eval-samples", "100", "--eval-k", "50",
+        "--out", model.toString(), "--json");
+    assertEquals(0, r.code(), r.toString());
+    Map<String, Object> report = Json.parseObject(r.out().strip());
+    assertTrue(((Number) report.get("iwae50_weights_rows_pareto_k_above_0_7")).intValue() > 0, r.out());
+    List<String> printed = r.errLines().stream().filter(l -> l.startsWith("marginal: warning: ")).toList();
+    List<?> written = (List<?>) Json.parseObject(Files.readString(dir.resolve("u1.marginal.metrics.json")))
+        .get("warnings");
+    assertEquals(printed.size(), ((Number) report.get("warnings")).intValue(), r.toString());
+    assertEquals(printed.size(), written.size(), r.toString());
+    assertTrue(written.stream().anyMatch(w -> w.toString().contains("Pareto k̂ > 0.7")), written.toString());
+    assertTrue(printed.stream().anyMatch(l -> l.contains("step 100: the IWAE-50 weights")), r.toString());
+  }
+
   @Test
   void resumeContinuesToTheRequestedIterations() throws IOException {
     Path model = dir.resolve("f.marginal");

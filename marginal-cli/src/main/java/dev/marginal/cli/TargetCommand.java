@@ -60,7 +60,9 @@ final class TargetCommand implements Callable<Integer> {
           + "(default: auto).")
   String recipe = "auto";
 
-  @Option(names = "--objective", paramLabel = "NAME", description = "sumo, iwae or elbo (default: sumo).")
+  @Option(names = "--objective", paramLabel = "NAME", description = "sumo, iwae or elbo: the estimator of log q(x) "
+      + "in the reverse KL; under --forward 1 (the forward recipe) only the encoder's, on the surrogate's own "
+      + "samples (default: sumo).")
   String objective = "sumo";
 
   @Option(names = "--iters", paramLabel = "N", description = "Training iterations (default: ${DEFAULT-VALUE}).")
@@ -239,7 +241,7 @@ final class TargetCommand implements Callable<Integer> {
     }
     try (InterruptGuard guard = new InterruptGuard()) {
       SurrogateTraining.Control c = control.withStop(guard::stopRequested).withProgress(TerminalProgress.onTerminal(
-          "target " + t.name() + " " + options.objective().id(), options.iterations(), output.quiet));
+          "target " + t.name() + " " + options.objectiveLabel(), options.iterations(), output.quiet));
       try {
         return SurrogateTraining.train(t, options, c);
       } catch (CheckpointWriteException e) {
@@ -400,7 +402,10 @@ final class TargetCommand implements Callable<Integer> {
     rep.put("target", t.name());
     rep.put("support", t.support().toString());
     rep.put("recipe", resolvedRecipe);
-    rep.put("objective", o.objective().id());
+    rep.put("objective", o.objectiveLabel());
+    if (!o.objectiveLabel().equals(o.objective().id())) {
+      rep.put("encoder_objective", o.objective().id());
+    }
     if (o.annealing().active()) {
       rep.put("annealing", String.format(java.util.Locale.ROOT, "β from %.2f to 1 over the first %.0f%% of "
           + "the iterations, reference N(0, %.3g²I)", o.annealing().startBeta(), 100 * o.annealing().fraction(),

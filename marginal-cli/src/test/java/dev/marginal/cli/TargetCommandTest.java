@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -217,7 +218,13 @@ class TargetCommandTest {
       assertEquals(0, run.code(), run.toString());
       Map<String, Object> report = Json.parseObject(run.out().strip());
       assertEquals(c[2], report.get("recipe"), String.join(" ", c));
+      // The forward recipe fits the forward KL throughout; --objective (sumo) is then the encoder's alone.
+      String objective = c[2].equals("forward") ? ReverseKlOptions.FORWARD_KL_OBJECTIVE : "sumo";
+      assertEquals(objective, report.get("objective"), String.join(" ", c));
+      assertEquals(c[2].equals("forward") ? "sumo" : null, report.get("encoder_objective"), String.join(" ", c));
       Object options = ModelFile.read(model).provenance().get("options");
+      assertTrue(options instanceof Map<?, ?> m && m.get("objective").equals(objective)
+          && Objects.equals(m.get("encoderObjective"), report.get("encoder_objective")), String.valueOf(options));
       assertTrue(options instanceof Map<?, ?> m
           && ((Number) m.get("forwardFraction")).doubleValue() == Double.parseDouble(c[3])
           && ((Number) m.get("latent")).intValue() == (c[2].equals("forward") ? 4 : ReverseKlOptions.DEFAULT_LATENT),

@@ -66,6 +66,8 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
   public static final double DEFAULT_LR_FLOOR = 1;
   /** Decay of the parameter average that is evaluated and saved (evidence in the class doc). */
   public static final double DEFAULT_AVERAGING = 0.999;
+  /** The name {@link #objectiveLabel()} gives the importance-weighted forward KL fitted throughout the run. */
+  public static final String FORWARD_KL_OBJECTIVE = "forward-kl";
   /** Most iterations: a run keeps one loss per step in an array. */
   public static final long MAX_ITERATIONS = Integer.MAX_VALUE - 8;
 
@@ -373,8 +375,20 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
     return averaging() > 0;
   }
 
+  /**
+   * The estimator of log q(x) of the reverse KL, and the encoder's objective: under a forward KL for the whole run
+   * ({@code forward().fraction() == 1}) only the encoder follows it, on the surrogate's own samples.
+   */
   public LvmTrainingOptions.Objective objective() {
     return estimation.objective();
+  }
+
+  /**
+   * The name of what the decoder fits, for reports and provenance: {@value #FORWARD_KL_OBJECTIVE} when the forward
+   * KL ({@link ForwardKl}, IWAE_K on the resampled points) covers the whole run, else {@code objective().id()}.
+   */
+  public String objectiveLabel() {
+    return forward.fraction() == 1 ? FORWARD_KL_OBJECTIVE : objective().id();
   }
 
   public int numSamples() {
@@ -443,10 +457,17 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
     return objective().estimator(numSamples(), minTerms());
   }
 
-  /** As a JSON-ready map, for provenance. */
+  /**
+   * As a JSON-ready map, for provenance: {@code objective} is {@link #objectiveLabel()}, and when that is the forward
+   * KL, {@code encoderObjective} is {@code objective().id()}. Files of version 0.2.0 and earlier name
+   * {@code objective().id()} under {@code objective} whatever the forward fraction.
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("objective", objective().id());
+    m.put("objective", objectiveLabel());
+    if (!objectiveLabel().equals(objective().id())) {
+      m.put("encoderObjective", objective().id());
+    }
     m.put("k", numSamples());
     m.put("minTerms", minTerms());
     m.put("pathGradient", pathGradient());

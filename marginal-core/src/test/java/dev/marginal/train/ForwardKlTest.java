@@ -53,6 +53,22 @@ class ForwardKlTest {
     assertThrows(ParameterException.class, () -> new ForwardKl(Double.NaN, 10, 0));
   }
 
+  /**
+   * A run fitted by the forward KL throughout records that as its objective, and the estimator option as the
+   * encoder's; a run with a reverse-KL part keeps the estimator's name.
+   */
+  @Test
+  void forwardRecipeIsNamedAsTheForwardKlObjective() {
+    ReverseKlOptions recipe = ReverseKlOptions.importanceForward();
+    assertEquals(ReverseKlOptions.FORWARD_KL_OBJECTIVE, recipe.objectiveLabel());
+    assertEquals("forward-kl", recipe.toMap().get("objective"));
+    assertEquals("sumo", recipe.toMap().get("encoderObjective"));
+    ReverseKlOptions partly = recipe.withForward(ForwardKl.over(0.5));
+    assertEquals("sumo", partly.objectiveLabel());
+    assertEquals("sumo", partly.toMap().get("objective"));
+    assertFalse(partly.toMap().containsKey("encoderObjective"));
+  }
+
   /** The options carry the forward KL into provenance and into the resume fingerprint, which refuses a mismatch. */
   @Test
   void forwardIsRecordedAndARunWithoutItDoesNotResume() {

@@ -95,7 +95,7 @@ final class Fitters {
     try {
       return fit.get();
     } catch (IllegalArgumentException e) {
-      throw new UserInputException(r.data().source() + ": " + e.getMessage(), e);
+      throw UserInputException.about(r.data().source(), e);
     }
   }
 }

@@ -32,7 +32,7 @@ final class InfoCommand implements Callable<Integer> {
     try {
       m = Models.fromFile(file);
     } catch (IllegalArgumentException e) {
-      throw new UserInputException(model + ": " + e.getMessage(), e);
+      throw UserInputException.about(model, e);
     }
     Map<String, Object> about = new LinkedHashMap<>();
     about.put("kind", m.kind());

@@ -168,7 +168,7 @@ final class LvmFitter {
     } catch (UserInputException e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      throw new UserInputException(what.equals("options") ? e.getMessage() : what + ": " + e.getMessage(), e);
+      throw what.equals("options") ? new UserInputException(e.getMessage(), e) : UserInputException.about(what, e);
     }
   }
 

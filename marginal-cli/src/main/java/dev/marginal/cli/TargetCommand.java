@@ -247,7 +247,7 @@ final class TargetCommand implements Callable<Integer> {
       } catch (CheckpointWriteException e) {
         throw Commands.rescued(e.path(), "the checkpoint", e.getCause(), e::writeTo);
       } catch (IllegalArgumentException e) {
-        throw new UserInputException((resume != null ? resume + ": " : "") + e.getMessage(), e);
+        throw resume != null ? UserInputException.about(resume, e) : new UserInputException(e.getMessage(), e);
       }
     }
   }

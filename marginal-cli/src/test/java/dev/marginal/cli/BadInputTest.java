@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -291,5 +292,15 @@ class BadInputTest {
     assertRejected(new String[] {"sample", "--model", one.toString(), "--n", "3", "--out", out.toString(),
         "--png", png.toString()}, "--png draws points of at least 2 columns or images", "has 1 column");
     assertFalse(Files.exists(png));
+  }
+
+  @Test
+  void aLibraryErrorThatNamesItsDataNamesItOnce() throws IOException {
+    Path p = csv("abc.csv", "x,y\n1,2\n3,4\n5,6\n");
+    String[] args = {"fit", "--data", p.toString(), "--model", "lvm", "--decoder", "bernoulli", "--out",
+        dir.resolve("abc.marginal").toString()};
+    assertRejected(args, "--decoder bernoulli needs values in [0, 1]");
+    assertEquals(List.of("marginal: " + p + ": --decoder bernoulli needs values in [0, 1]"),
+        CliRun.of(args).errLines());
   }
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code marginal score}: log p(x) of every row, exact or estimated, written as CSV. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Write log p(x) and its standard error for every row of the data (columns log_px,std_err).",
+    description = "Write log p(x) and its standard error for every row of the data (columns log_px,std_err; "
+        + "more with iwae and sumo, see --repeats).",
     footer = {"", "Example:", "  marginal score --model moons.marginal --data toy:moons?seed=1 --out scores.csv"})
 final class ScoreCommand implements Callable<Integer> {
   /** Importance samples K when {@code --k} is not given (the IWAE paper's test setting). */
@@ -53,7 +54,9 @@ final class ScoreCommand implements Callable<Integer> {
       description = {"Independent estimates per row, averaged; their spread gives std_err (default: ${DEFAULT-VALUE}; "
           + "with 1, an estimated log p(x) has no per-row std_err and the column holds NaN).",
           "With --estimator sumo and R >= 6 also a median-of-means interval per row (mom_log_px, mom_lower, "
-          + "mom_upper): SUMO's variance is infinite, so its std_err is not a reliable error bar."})
+          + "mom_upper): SUMO's variance is infinite, so its std_err is not a reliable error bar.",
+          "With --estimator iwae, whatever R, also the effective sample size and Pareto k-hat of each row's K "
+          + "importance weights in its first repeat (ess, pareto_k)."})
   int repeats = 1;
 
   @Option(names = "--seed", paramLabel = "S", description = "Random seed for estimators (default: ${DEFAULT-VALUE}).")

@@ -30,6 +30,30 @@ class LvmCommandsTest {
     return model;
   }
 
+  /**
+   * IWAE scores have the same columns whatever --repeats: the weight diagnostics are those of the first repeat, the
+   * same draw as a single repeat's with the same seed.
+   */
+  @Test
+  void iwaeScoreColumnsDoNotDependOnRepeats() throws IOException {
+    Path model = fit(1);
+    Path one = dir.resolve("one.csv");
+    Path three = dir.resolve("three.csv");
+    for (Path out : List.of(one, three)) {
+      CliRun s = CliRun.of("score", "--model", model.toString(), "--data", MOONS_TEST, "--estimator", "iwae",
+          "--k", "20", "--repeats", out == one ? "1" : "3", "--out", out.toString(), "--json");
+      assertEquals(0, s.code(), s.toString());
+      assertTrue(dev.marginal.io.Json.parseObject(s.out()).get("ess_mean") instanceof Number, s.out());
+      assertEquals(List.of("log_px", "std_err", "ess", "pareto_k"), CliRun.csvHeader(out));
+    }
+    List<double[]> a = CliRun.csvRows(one);
+    List<double[]> b = CliRun.csvRows(three);
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(a.get(i)[2], b.get(i)[2], "row " + i + ": ess of the first repeat");
+      assertTrue(b.get(i)[1] > 0, "row " + i + ": a standard error over three repeats");
+    }
+  }
+
   @Test
   void fitScoreSampleEncodeEvalInfo() throws IOException {
     Path model = fit(2, "--objective", "sumo", "--min-terms", "2");

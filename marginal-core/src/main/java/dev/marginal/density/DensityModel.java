@@ -152,7 +152,7 @@ public interface DensityModel {
    *
    * @param estimator what produced the values ("exact", "iwae-5000", ...)
    * @param diagnostics per-row importance-weight diagnostics (effective sample size, Pareto k̂) of an
-   *     importance-weighted estimate with one repeat, or null
+   *     importance-weighted estimate (of its first repeat when there are several), or null
    * @param intervals per-row median-of-means intervals over the repeats of SUMO (at least
    *     {@link RobustInterval#MIN_REPEATS} repeats), or null
    */

@@ -234,8 +234,9 @@ public final class LvmDensityModel implements DensityModel {
     int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(est.expectedSamplesPerPoint()));
     double[] value = new double[n];
     double[] se = new double[n];
-    // One repeat of IWAE: the same values, with the diagnostics of the weights behind each (see Iwae).
-    WeightDiagnostics[] diagnostics = est instanceof Iwae && options.repeats() == 1 ? new WeightDiagnostics[n] : null;
+    // IWAE: repeat 0 is drawn with the diagnostics of the weights behind it (the same values, see Iwae); they stand
+    // for every repeat, which are independent and alike.
+    WeightDiagnostics[] diagnostics = est instanceof Iwae ? new WeightDiagnostics[n] : null;
     // SUMO's variance is infinite, so its repeats also give a median-of-means interval per row (see RobustInterval).
     RobustInterval[] intervals = est instanceof Sumo && options.repeats() >= RobustInterval.MIN_REPEATS
         ? new RobustInterval[n] : null;
@@ -257,20 +258,23 @@ public final class LvmDensityModel implements DensityModel {
         long g = ids[first + i];
         return key.foldIn(g - g % c).foldIn(r).foldIn(g % c);
       };
+      double[][] draws;
       if (diagnostics != null) {
         RngKey[] keys = new RngKey[b];
         for (int i = 0; i < b; i++) {
           keys[i] = pointKeys.key(0, i);
         }
         Iwae.Diagnosed dd = ((Iwae) est).estimateWithDiagnostics(model, xb, q, keys);
-        for (int i = 0; i < b; i++) {
-          value[start + i] = dd.values()[i] + jac + rowJac[i];
-          se[start + i] = Double.NaN;
-          diagnostics[start + i] = dd.diagnostics()[i];
+        System.arraycopy(dd.diagnostics(), 0, diagnostics, start, b);
+        draws = new double[options.repeats()][];
+        draws[0] = dd.values();
+        if (options.repeats() > 1) {
+          double[][] rest = est.draws(model, xb, q, (r, i) -> pointKeys.key(r + 1, i), options.repeats() - 1);
+          System.arraycopy(rest, 0, draws, 1, rest.length);
         }
-        continue;
+      } else {
+        draws = est.draws(model, xb, q, pointKeys, options.repeats());
       }
-      double[][] draws = est.draws(model, xb, q, pointKeys, options.repeats());
       Estimate e = Estimate.fromDraws(draws);
       for (int i = 0; i < b; i++) {
         value[start + i] = e.mean()[i] + jac + rowJac[i];

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {FitCommand.class, ScoreCommand.class, SampleCommand.class, EncodeCommand.class,
         EvalCommand.class, InfoCommand.class, TargetCommand.class, DemoCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -21,9 +21,11 @@ public final class Main implements Runnable {
       description = "Print the stack trace of an error (for reporting a bug).")
   boolean debug;
 
+  /** Without a command: the usage on standard error, and the exit code of a usage error. */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return Cli.EXIT_USAGE;
   }
 
   /** Runs the tool and returns its exit code (for tests). */

@@ -294,12 +294,17 @@ class CommandsSmokeTest {
     assertEquals(dataMean, sampleMean, 4 * se, "z = " + (sampleMean - dataMean) / se);
   }
 
+  /** Without a command the usage goes to standard error as a usage error; asked for with --help, it is output. */
   @Test
-  void noCommandPrintsUsage() {
+  void noCommandIsAUsageErrorAndHelpIsNot() {
     CliRun r = CliRun.of();
-    assertEquals(0, r.code());
+    assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());
+    assertEquals("", r.out());
+    CliRun help = CliRun.of("--help");
+    assertEquals(0, help.code(), help.toString());
     for (String cmd : List.of("fit", "score", "sample", "encode", "eval", "info")) {
-      assertTrue(r.out().contains(cmd), r.out());
+      assertTrue(r.err().contains(cmd), r.err());
+      assertTrue(help.out().contains(cmd), help.out());
     }
   }
 }

@@ -72,6 +72,14 @@ class BadInputTest {
   }
 
   @Test
+  void aDirectoryAsDataIsNamedAsOne() throws IOException {
+    Path plain = Files.createDirectory(dir.resolve("plain"));
+    assertRejected(score(plain), plain + ": is a directory");
+    Path csvNamed = Files.createDirectory(dir.resolve("named.csv"));
+    assertRejected(score(csvNamed), csvNamed + ": is a directory");
+  }
+
+  @Test
   void raggedCsvNamesFileAndLine() throws IOException {
     Path p = csv("ragged.csv", "x0,x1\n1,2\n3,4\n5\n");
     assertRejected(score(p), p + ":4:", "expected 2 values, found 1");

@@ -110,8 +110,19 @@ public final class DataSources {
     if (IDX_NAME.matcher(lower).matches()) {
       return keep(idx(Path.of(s), limit), columns);
     }
+    if (!SCHEME.matcher(s).matches() && isDirectory(s)) {
+      throw new DataException(s + ": is a directory");
+    }
     String what = SCHEME.matcher(s).matches() ? "unknown data source" : "unknown kind of file";
     throw new DataException(s + ": " + what + " (expected " + forms() + ")");
+  }
+
+  private static boolean isDirectory(String s) {
+    try {
+      return Files.isDirectory(Path.of(s));
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
   }
 
   /**

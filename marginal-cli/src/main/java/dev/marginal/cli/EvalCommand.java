@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     description = {"Evaluate a model on data: the exact mean log-likelihood for gmm and ppca; for lvm, the test "
         + "NLL with K importance samples, ELBO and IWAE bounds (K = 1, 5, 50, 500, 5000) and active units. Every "
         + "mean comes with its standard error over rows (x ± se; x and x_se with --json)."},
-    footer = {"", "Example:", "  marginal eval --model moons.marginal --data toy:moons?seed=1 --json"})
+    footer = {"", "Example:", "  marginal eval --model moons.marginal --data 'toy:moons?seed=1' --json"})
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Write log p(x) and its standard error for every row of the data (columns log_px,std_err; "
         + "more with iwae and sumo, see --repeats).",
-    footer = {"", "Example:", "  marginal score --model moons.marginal --data toy:moons?seed=1 --out scores.csv"})
+    footer = {"", "Example:", "  marginal score --model moons.marginal --data 'toy:moons?seed=1' \\",
+        "      --out scores.csv"})
 final class ScoreCommand implements Callable<Integer> {
   /** Importance samples K when {@code --k} is not given (the IWAE paper's test setting). */
   static final int DEFAULT_K = 5000;

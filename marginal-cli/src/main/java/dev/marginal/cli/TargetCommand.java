@@ -42,10 +42,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "target", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Fit a surrogate sampler to an unnormalized target density by reverse KL (SUMO, IWAE or ELBO) or, "
         + "in few dimensions, by an importance-weighted forward KL.",
-    footer = {"", "Targets: " + "funnel, neal-funnel[:D], mixture, u1..u4, two-moons, gmm40, many-well[:D],",
-        "  class:<fully.qualified.Name>",
+    footer = {"", "Targets: funnel, neal-funnel[:D], mixture, u1..u4, two-moons, gmm40,",
+        "  many-well[:D], class:<fully.qualified.Name>",
         "", "Examples:", "  marginal target --target u1 --out u1.marginal",
-        "  marginal target --target funnel --recipe reverse --objective sumo --iters 20000 --out funnel.marginal"})
+        "  marginal target --target funnel --recipe reverse --objective sumo \\",
+        "      --iters 20000 --out funnel.marginal"})
 final class TargetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

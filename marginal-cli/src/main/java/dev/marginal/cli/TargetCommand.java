@@ -44,6 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
         + "in few dimensions, by an importance-weighted forward KL.",
     footer = {"", "Targets: funnel, neal-funnel[:D], mixture, u1..u4, two-moons, gmm40,",
         "  many-well[:D], class:<fully.qualified.Name>",
+        "A class: target is found on the class path; with bin/marginal, name its",
+        "directory or jar in MARGINAL_CLASSPATH (entries separated by ':').",
         "", "Examples:", "  marginal target --target u1 --out u1.marginal",
         "  marginal target --target funnel --recipe reverse --objective sumo \\",
         "      --iters 20000 --out funnel.marginal"})

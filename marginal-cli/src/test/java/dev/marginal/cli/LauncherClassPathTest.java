@@ -1,0 +1,62 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/marginal} runs the jar with {@code java -jar}, which ignores CLASSPATH; MARGINAL_CLASSPATH adds entries
+ * (a user target's classes) by putting the jar on the class path instead. Checked with a stand-in {@code java} that
+ * prints its arguments, and a prebuilt jar named by MARGINAL_JAR, so nothing is built or run.
+ */
+class LauncherClassPathTest {
+  private static final Path LAUNCHER = Path.of("..", "bin", "marginal");
+
+  @TempDir Path dir;
+
+  /** The arguments the launcher passes to java after the JVM options, for {@code marginal target --help}. */
+  private List<String> launch(String extraClassPath) throws IOException, InterruptedException {
+    assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs bash");
+    Path java = dir.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+    assumeTrue(java.toFile().setExecutable(true), "needs an executable stand-in for java");
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", LAUNCHER.toString(), "target", "--help");
+    Map<String, String> env = pb.environment();
+    env.put("PATH", dir + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+    env.put("MARGINAL_JAR", "/opt/m/marginal.jar");
+    env.remove("MARGINAL_JAVA_OPTS");
+    env.remove("MARGINAL_CLASSPATH");
+    if (extraClassPath != null) {
+      env.put("MARGINAL_CLASSPATH", extraClassPath);
+    }
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    List<String> args = out.lines().toList();
+    // The memory options before these depend on the machine.
+    int at = args.indexOf("-XX:PerMethodTrapLimit=10000") + 1;
+    while (at < args.size() && !args.get(at).equals("-jar") && !args.get(at).equals("-cp")) {
+      at++;
+    }
+    return args.subList(at, args.size());
+  }
+
+  @Test
+  void withoutExtraEntriesTheJarRunsAsItIs() throws Exception {
+    assertEquals(List.of("-jar", "/opt/m/marginal.jar", "target", "--help"), launch(null));
+  }
+
+  @Test
+  void extraEntriesFollowTheJarOnTheClassPath() throws Exception {
+    assertEquals(List.of("-cp", "/opt/m/marginal.jar:/home/u/classes:/home/u/t.jar", "dev.marginal.cli.Main",
+        "target", "--help"), launch("/home/u/classes:/home/u/t.jar"));
+  }
+}

@@ -5,6 +5,7 @@ import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.Models;
 import dev.marginal.io.AtomicFiles;
+import dev.marginal.io.IoErrors;
 import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
 import dev.marginal.io.Untrusted;
@@ -143,10 +144,10 @@ final class Commands {
     try {
       write.accept(rescue);
     } catch (IOException again) {
-      return new IllegalStateException(target + ": cannot write (" + failure.getMessage() + "), nor " + rescue
-          + " (" + again.getMessage() + "); " + what + " is lost", failure);
+      return new IllegalStateException(target + ": cannot write (" + IoErrors.reason(failure) + "), nor " + rescue
+          + " (" + IoErrors.reason(again) + "); " + what + " is lost", failure);
     }
-    return new IllegalStateException(target + ": cannot write (" + failure.getMessage() + "); " + what
+    return new IllegalStateException(target + ": cannot write (" + IoErrors.reason(failure) + "); " + what
         + " was saved to " + rescue + " instead", failure);
   }
 

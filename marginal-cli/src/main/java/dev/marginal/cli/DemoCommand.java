@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.io.IoErrors;
 import dev.marginal.models.GmmOptions;
 import dev.marginal.tensor.Parallel;
 import java.io.IOException;
@@ -63,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       return 0;
     } catch (IOException e) {
-      throw new UncheckedIOException(out + ": cannot write the report (" + e.getMessage() + ")", e);
+      throw new UncheckedIOException(out + ": cannot write the report (" + IoErrors.reason(e) + ")", e);
     }
   }
 
@@ -71,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UserInputException("--out " + dir + ": cannot create the directory (" + e.getMessage() + ")", e);
+      throw new UserInputException("--out " + dir + ": cannot create the directory (" + IoErrors.reason(e) + ")", e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.marginal.cli;
 
 import dev.marginal.data.DataSources;
+import dev.marginal.io.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -107,7 +108,7 @@ final class OutputGuard {
       Path probe = Files.createTempFile(dir, ".marginal-probe", ".tmp");
       Files.delete(probe);
     } catch (IOException | SecurityException e) {
-      throw new UserInputException(path + ": cannot write in directory " + dir + " (" + reason(e) + ")");
+      throw new UserInputException(path + ": cannot write in directory " + dir + " (" + IoErrors.reason(e) + ")");
     }
   }
 
@@ -142,9 +143,4 @@ final class OutputGuard {
     }
   }
 
-  private static String reason(Exception e) {
-    String m = e.getMessage();
-    return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-        : m == null ? e.getClass().getSimpleName() : m;
-  }
 }

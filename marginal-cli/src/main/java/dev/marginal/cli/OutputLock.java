@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.io.IoErrors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -38,7 +39,7 @@ final class OutputLock implements AutoCloseable {
     try {
       channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      throw new UserInputException(out + ": cannot create the lock file " + lockFile + " (" + e.getMessage() + ")");
+      throw new UserInputException(out + ": cannot create the lock file " + lockFile + " (" + IoErrors.reason(e) + ")");
     }
     FileLock lock;
     try {
@@ -47,7 +48,7 @@ final class OutputLock implements AutoCloseable {
       lock = null;
     } catch (IOException e) {
       closeQuietly(channel);
-      throw new UserInputException(out + ": cannot lock " + lockFile + " (" + e.getMessage() + ")");
+      throw new UserInputException(out + ": cannot lock " + lockFile + " (" + IoErrors.reason(e) + ")");
     }
     if (lock == null) {
       closeQuietly(channel);

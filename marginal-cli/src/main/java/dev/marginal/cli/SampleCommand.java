@@ -2,6 +2,7 @@ package dev.marginal.cli;
 
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
+import dev.marginal.io.IoErrors;
 import dev.marginal.random.RngKey;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ final class SampleCommand implements Callable<Integer> {
       try {
         plotter.plot(samples, m, png);
       } catch (IOException e) {
-        throw new IllegalStateException(png + ": cannot write (" + e.getMessage() + ")", e);
+        throw new IllegalStateException(png + ": cannot write (" + IoErrors.reason(e) + ")", e);
       }
     }
     Map<String, Object> report = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package dev.marginal.cli;
 import dev.marginal.api.SurrogateTraining;
 import dev.marginal.data.CsvWriter;
 import dev.marginal.io.AtomicFiles;
+import dev.marginal.io.IoErrors;
 import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
 import dev.marginal.density.LvmDensityModel;
@@ -370,7 +371,7 @@ final class TargetCommand implements Callable<Integer> {
       CsvWriter.write(path, cols, rows);
       AtomicFiles.writeString(jsonPath(path), Json.write(json));
     } catch (IOException e) {
-      throw new UncheckedIOException(path + ": cannot write (" + e.getMessage() + ")", e);
+      throw new UncheckedIOException(path + ": cannot write (" + IoErrors.reason(e) + ")", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.io.IoErrors;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.plot.Box;
 import dev.marginal.plot.DensityPlot;
@@ -51,7 +52,7 @@ final class TargetPictures {
     try {
       PanelRow.of(panels).withTitle(how + " fit to " + target.name()).writePng(png);
     } catch (IOException e) {
-      throw new UncheckedIOException(png + ": cannot write (" + e.getMessage() + ")", e);
+      throw new UncheckedIOException(png + ": cannot write (" + IoErrors.reason(e) + ")", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.marginal.data;
 
+import dev.marginal.io.IoErrors;
 import dev.marginal.io.Untrusted;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -93,7 +94,7 @@ public final class CsvReader {
     } catch (AccessDeniedException e) {
       throw new DataException(name + ": cannot read (permission denied)", e);
     } catch (IOException e) {
-      String why = Files.isDirectory(path) ? "is a directory" : "cannot read (" + e.getMessage() + ")";
+      String why = Files.isDirectory(path) ? "is a directory" : "cannot read (" + IoErrors.reason(e) + ")";
       throw new DataException(name + ": " + why, e);
     }
   }

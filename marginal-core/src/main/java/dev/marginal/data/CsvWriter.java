@@ -1,6 +1,7 @@
 package dev.marginal.data;
 
 import dev.marginal.io.AtomicFiles;
+import dev.marginal.io.IoErrors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -90,7 +91,7 @@ public final class CsvWriter {
         w.flush();
       });
     } catch (IOException e) {
-      throw new DataException(path + ": cannot write (" + e.getMessage() + ")", e);
+      throw new DataException(path + ": cannot write (" + IoErrors.reason(e) + ")", e);
     }
   }
 
@@ -115,7 +116,7 @@ public final class CsvWriter {
             w.flush();
           });
     } catch (IOException e) {
-      throw new DataException(path + ": cannot write (" + e.getMessage() + ")", e);
+      throw new DataException(path + ": cannot write (" + IoErrors.reason(e) + ")", e);
     }
   }
 

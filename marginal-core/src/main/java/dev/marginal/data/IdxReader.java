@@ -1,5 +1,6 @@
 package dev.marginal.data;
 
+import dev.marginal.io.IoErrors;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -260,6 +261,6 @@ public final class IdxReader {
     if (Files.isDirectory(path)) {
       return new DataException(name + ": is a directory", e);
     }
-    return new DataException(name + ": cannot read (" + e.getMessage() + ")", e);
+    return new DataException(name + ": cannot read (" + IoErrors.reason(e) + ")", e);
   }
 }

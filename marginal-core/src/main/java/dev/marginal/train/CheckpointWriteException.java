@@ -1,6 +1,7 @@
 package dev.marginal.train;
 
 import dev.marginal.io.AtomicFiles;
+import dev.marginal.io.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public final class CheckpointWriteException extends UncheckedIOException {
    * @param rewrite writes the same checkpoint to another path
    */
   public CheckpointWriteException(Path path, IOException cause, AtomicFiles.IOConsumer<Path> rewrite) {
-    super(path + ": cannot write checkpoint: " + cause.getMessage(), cause);
+    super(path + ": cannot write checkpoint: " + IoErrors.reason(cause), cause);
     this.path = path;
     this.rewrite = rewrite;
   }

@@ -43,15 +43,6 @@ class EvaluationStandardErrorTest {
     return DeepLvmFit.fit(MOONS, DeepLvmOptions.defaults().withEpochs(1).withArchitecture(small)).model();
   }
 
-  /** Left to right, as a mean of per-row values is summed: the same bits if the values are the same. */
-  private static double mean(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return s / v.length;
-  }
-
   /** s / √n with s the sample standard deviation (n − 1), by Welford's one-pass update. */
   private static double welfordStandardError(double[] v) {
     double m = 0;
@@ -65,7 +56,8 @@ class EvaluationStandardErrorTest {
   }
 
   private static void assertMeanAndSe(double[] perRow, MeanEstimate reported, String what) {
-    assertEquals(mean(perRow), reported.mean(), 0.0, what + ": the mean is that of the per-row values, bit for bit");
+    assertEquals(MeanEstimate.mean(perRow), reported.mean(), 0.0,
+        what + ": the mean is that of the per-row values, bit for bit");
     double se = welfordStandardError(perRow);
     assertTrue(se > 0, what + ": rows that differ");
     assertEquals(se, reported.stdErr(), SE_RELATIVE_TOLERANCE * se, what + ": the standard error over rows");

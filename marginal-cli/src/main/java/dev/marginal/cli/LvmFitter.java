@@ -52,16 +52,17 @@ final class LvmFitter {
       DeepLvmFit.Control c = control.withProgress(progress).withStop(guard::stopRequested);
       DeepLvmOptions o = options;
       result = input(s.resume() != null ? s.resume().toString() : data.source(), () -> DeepLvmFit.fit(data, o, c));
+      if (result.state().status() == TrainingState.Status.INTERRUPTED) {
+        // Before the guard closes: once it does, the JVM's exit after Ctrl-C may come before any later line.
+        r.log().println("marginal: interrupted; resume with --resume " + checkpointPath(r.out()));
+        r.log().flush();
+      }
     } catch (CheckpointWriteException e) {
       throw Commands.rescued(e.path(), "the checkpoint", e.getCause(), e::writeTo);
     }
     TrainingState state = result.state();
     if (state.status() == TrainingState.Status.DIVERGED) {
       throw new TrainingFailedException(state.message() + " (" + checkpointPath(r.out()) + ")");
-    }
-    if (state.status() == TrainingState.Status.INTERRUPTED) {
-      r.log().println("marginal: interrupted; resume with --resume " + checkpointPath(r.out()));
-      r.log().flush();
     }
     Map<String, Object> summary = result.summary();
     return new Fitters.FitResult(result.model(), summary, result.provenance());

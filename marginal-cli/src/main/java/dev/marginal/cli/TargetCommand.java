@@ -214,11 +214,7 @@ final class TargetCommand implements Callable<Integer> {
     lock = OutputLock.acquire("--out", out);
     Parallel.setThreads(threads);
     String commandLine = Commands.commandLine(spec);
-    SurrogateTraining.Result result = run(t, options, Map.of("command_line", commandLine));
-    PrintWriter err = spec.commandLine().getErr();
-    warnings(result).forEach(w -> err.println("marginal: warning: " + w));
-    err.flush();
-    writeMetrics(metricsPath, result);
+    SurrogateTraining.Result result = run(t, options, Map.of("command_line", commandLine), metricsPath);
     if (result.status() == ReverseKlRun.Status.DIVERGED) {
       throw new LvmFitter.TrainingFailedException(
           result.message().replace("forwardScale", OptionNames.FLAGS.get("forwardScale")));
@@ -234,7 +230,12 @@ final class TargetCommand implements Callable<Integer> {
     return 0;
   }
 
-  private SurrogateTraining.Result run(Target t, ReverseKlOptions options, Map<String, Object> record) {
+  /**
+   * Trains, then reports the warnings and writes the metrics while the interrupt guard is still open: after Ctrl-C the
+   * JVM exits as soon as the guard closes, and what comes after it may never run.
+   */
+  private SurrogateTraining.Result run(Target t, ReverseKlOptions options, Map<String, Object> record,
+      Path metricsPath) {
     Path ckpt = out.resolveSibling(out.getFileName() + ".ckpt");
     SurrogateMetrics.Settings settings = new SurrogateMetrics.Settings(evalSamples, evalK, minTerms,
         SurrogateMetrics.Settings.defaults().w1Samples());
@@ -246,13 +247,23 @@ final class TargetCommand implements Callable<Integer> {
     try (InterruptGuard guard = new InterruptGuard()) {
       SurrogateTraining.Control c = control.withStop(guard::stopRequested).withProgress(TerminalProgress.onTerminal(
           "target " + t.name() + " " + options.objectiveLabel(), options.iterations(), output.quiet));
+      SurrogateTraining.Result result;
       try {
-        return SurrogateTraining.train(t, options, c);
+        result = SurrogateTraining.train(t, options, c);
       } catch (CheckpointWriteException e) {
         throw Commands.rescued(e.path(), "the checkpoint", e.getCause(), e::writeTo);
       } catch (IllegalArgumentException e) {
         throw resume != null ? UserInputException.about(resume, e) : new UserInputException(e.getMessage(), e);
       }
+      PrintWriter err = spec.commandLine().getErr();
+      warnings(result).forEach(w -> err.println("marginal: warning: " + w));
+      err.flush();
+      writeMetrics(metricsPath, result);
+      if (result.status() == ReverseKlRun.Status.INTERRUPTED) {
+        err.println("marginal: interrupted; resume with --resume " + ckpt);
+        err.flush();
+      }
+      return result;
     }
   }
 

@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.marginal.density.LvmDensityModel;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.nn.Activation;
+import dev.marginal.random.RngKey;
+import dev.marginal.targets.Support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -310,5 +316,31 @@ class BadInputTest {
     assertRejected(args, "--decoder bernoulli needs values in [0, 1]");
     assertEquals(List.of("marginal: " + p + ": --decoder bernoulli needs values in [0, 1]"),
         CliRun.of(args).errLines());
+  }
+
+  /**
+   * A surrogate on [-4, 4]² maps onto the open box: score, encode and eval refuse a row on the box's edge as they
+   * refuse one beyond it, with the same words.
+   */
+  @Test
+  void rowsOnOrOutsideASurrogatesBoxAreRefusedByEveryCommand() throws IOException {
+    Path boxed = dir.resolve("boxed.marginal");
+    DeepLvm lvm = DeepLvm.create(new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN),
+        RngKey.of(1), null);
+    new LvmDensityModel(lvm, List.of("x0", "x1"), null).withSupport(Support.box(2, -4, 4)).toFile(Map.of())
+        .write(boxed);
+    for (String row : List.of("-4,4", "5,0")) {
+      Path data = csv("pts.csv", "x0,x1\n0,0\n" + row + "\n");
+      String says = "pts.csv: row 2 [" + row.replace(",", ".0, ") + ".0] lies on or outside the model's support "
+          + "[-4, 4]^2";
+      for (String command : List.of("score", "encode")) {
+        assertRejected(new String[] {command, "--model", boxed.toString(), "--data", data.toString(), "--out",
+            out.toString()}, says);
+      }
+      assertRejected(new String[] {"eval", "--model", boxed.toString(), "--data", data.toString()}, says);
+    }
+    Path inside = csv("in.csv", "x0,x1\n0,0\n-3.99,3.99\n");
+    assertEquals(0, CliRun.of("score", "--model", boxed.toString(), "--data", inside.toString(), "--out",
+        out.toString()).code());
   }
 }

@@ -5,6 +5,7 @@ import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
 import dev.marginal.data.Binarization;
+import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.distributions.DiagNormal;
@@ -91,7 +92,8 @@ public final class LvmDensityModel implements DensityModel {
   /**
    * The same model with its output pushed onto {@code support} through {@link Support#bijection()} (a reverse-KL
    * surrogate of a bounded target): samples are T(y) for y from the LVM, and log q(x) = log q_Y(T⁻¹(x)) −
-   * log |det J_T(T⁻¹(x))|, −∞ outside the support.
+   * log |det J_T(T⁻¹(x))| in the support's interior; the methods that take data refuse rows on or outside it
+   * ({@link DataException}): the density is 0 there, with nothing to estimate.
    *
    * @throws IllegalArgumentException if the dimensions differ, or the model is standardized
    */
@@ -178,7 +180,7 @@ public final class LvmDensityModel implements DensityModel {
       estimators.add(estimator(o));
     }
     float[] x = prepare(data, key.foldIn(-1));
-    double[] rowLogJacobian = support == null ? null : pullBackInPlace(x, data.rows());
+    double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     LocalPosteriorFit.Fitted fitted = localFit == null ? null
         : fitAll(x, data.rows(), key.foldIn(LOCAL_FIT_STREAM));
     long[] ids = new long[data.rows()];
@@ -215,7 +217,7 @@ public final class LvmDensityModel implements DensityModel {
       checkUnitInterval(data, x);
       x = Binarization.binarizeRows(x, dim(), rowIds, key.foldIn(-1));
     }
-    double[] rowLogJacobian = support == null ? null : pullBackInPlace(x, data.rows());
+    double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     List<LogDensity> out = new ArrayList<>();
     for (ScoreOptions o : options) {
       out.add(score(x, rowIds, estimator(o), o, null, key, rowLogJacobian));
@@ -290,32 +292,38 @@ public final class LvmDensityModel implements DensityModel {
   }
 
   /**
-   * Replaces the rows of {@code x} ({@code [n, d]}) on the support by y = T⁻¹(x), and returns per row the term
-   * −log |det J_T(y)| to add to log q_Y(y); rows outside the support become 0 (so the estimator stays finite) and
-   * get −∞.
+   * Replaces the rows of {@code x} ({@code [n, d]}, the rows of {@code data}) by y = T⁻¹(x) and returns per row the
+   * term −log |det J_T(y)| to add to log q_Y(y). The one support check of every method that takes data
+   * ({@link #logDensities}, {@link #aisLogDensity}, {@link #encode}, {@link #latentActivity}).
+   *
+   * @throws DataException naming the first row on or outside the support: T maps ℝ^d onto the support's interior
+   *     (a sigmoid onto a bounded interval, a softplus onto a half-line), so the model puts no mass on or beyond a
+   *     finite bound; its density there is 0 (on the boundary as the limit: q_Y falls faster than the Jacobian),
+   *     T⁻¹ is infinite or undefined, and there is neither a log q(x) to estimate nor a posterior q(z|x)
    */
-  private double[] pullBackInPlace(float[] x, int n) {
+  private double[] pullBackInPlace(Dataset data, float[] x) {
+    int n = data.rows();
     int d = dim();
     SupportBijection t = support.bijection();
     float[] y = t.inverse(Tensor.wrap(x.clone(), n, d)).buffer();
     float[] row = new float[d];
-    boolean[] outside = new boolean[n];
     for (int i = 0; i < n; i++) {
       System.arraycopy(x, i * d, row, 0, d);
-      boolean inside = support.contains(row);
+      boolean inside = support.interiorContains(row);
       for (int j = 0; j < d && inside; j++) {
         inside = Float.isFinite(y[i * d + j]);
       }
-      outside[i] = !inside;
-      if (outside[i]) {
-        Arrays.fill(y, i * d, (i + 1) * d, 0f);
+      if (!inside) {
+        throw new DataException(data.source() + ": row " + (i + 1) + " " + Arrays.toString(row) + " lies on or "
+            + "outside the model's support " + support + ": the model maps onto its open interior, so its density is 0 "
+            + "there (log q = -inf) and has no estimate or encoding");
       }
     }
     System.arraycopy(y, 0, x, 0, y.length);
     float[] logDet = t.logAbsDetJacobian(Tape.forEvaluation().constant(Tensor.wrap(y, n, d))).value().buffer();
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
-      out[i] = outside[i] ? Double.NEGATIVE_INFINITY : -logDet[i];
+      out[i] = -logDet[i];
     }
     return out;
   }
@@ -330,7 +338,7 @@ public final class LvmDensityModel implements DensityModel {
     space.check(data);
     float[] x = prepare(data, key.foldIn(-1));
     int n = data.rows();
-    double[] rowLogJacobian = support == null ? null : pullBackInPlace(x, n);
+    double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     LocalPosteriorFit.Fitted fitted = localFit == null ? null : fitAll(x, n, key.foldIn(LOCAL_FIT_STREAM));
     int d = dim();
     int chunk = Math.max(1, ROWS_PER_PASS / ais.chains());
@@ -429,13 +437,7 @@ public final class LvmDensityModel implements DensityModel {
     space.check(data);
     float[] x = standardized(data.values());
     if (support != null) {
-      double[] logJ = pullBackInPlace(x, data.rows());
-      for (int i = 0; i < logJ.length; i++) {
-        if (logJ[i] == Double.NEGATIVE_INFINITY) {
-          throw new IllegalArgumentException(data.source() + ": row " + (i + 1) + " lies outside the model's support "
-              + support);
-        }
-      }
+      pullBackInPlace(data, x);
     }
     int d = model.latentDim();
     Tape tape = Tape.forEvaluation();

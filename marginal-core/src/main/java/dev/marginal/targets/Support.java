@@ -12,8 +12,9 @@ import java.util.Locale;
  * [−4, 4]²) declares that region; a reverse-KL surrogate for it is then pushed onto the support through the
  * {@link SupportBijection} so that it never puts mass where the target is undefined.
  *
- * <p>Bounds are closed in the declaration and open in use: the bijection maps onto the interior, and a point on
- * the boundary counts as inside. Unbounded ends are ±∞.
+ * <p>Bounds are closed in the declaration and open in use: the bijection maps onto the interior. A point on the
+ * boundary is in the support ({@link #contains}) but not in its interior ({@link #interiorContains}), where a
+ * pushed-forward density is positive. Unbounded ends are ±∞.
  */
 public final class Support {
   private final double[] lower;
@@ -107,6 +108,19 @@ public final class Support {
   public boolean contains(float[] x) {
     for (int i = 0; i < lower.length; i++) {
       if (!(x[i] >= lower[i] && x[i] <= upper[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether the point lies strictly inside the support, where a density pushed through {@link #bijection()} lives:
+   * a coordinate equal to a finite bound is on the boundary, not inside. NaN coordinates are outside.
+   */
+  public boolean interiorContains(float[] x) {
+    for (int i = 0; i < lower.length; i++) {
+      if (!(x[i] > lower[i] && x[i] < upper[i])) {
         return false;
       }
     }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.autodiff.Tape;
+import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
+import dev.marginal.estimators.Ais;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
@@ -15,9 +17,11 @@ import dev.marginal.targets.SupportBijection;
 import dev.marginal.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A saved reverse-KL surrogate of a bounded target samples and scores on its support. */
@@ -49,17 +53,30 @@ class SupportedLvmDensityModelTest {
     }
   }
 
+  /**
+   * The model maps onto the open box, so a row on its boundary is refused like one beyond it, by scoring, AIS,
+   * encoding and latent activity alike, while a row a float32 step inside is scored.
+   */
   @Test
-  void pointsOutsideTheSupportHaveZeroDensityAndCannotBeEncoded() {
+  void rowsOnOrOutsideTheSupportAreRefusedByEveryMethodAndRowsJustInsideAreScored() {
     LvmDensityModel boxed = onLine().withSupport(BOX);
-    Dataset x = Dataset.of("pts", boxed.columns(), new float[] {0f, 1f, 5f, 1f, 0f, -0.5f, 4f, 0f});
-    double[] v = boxed.logDensity(x, IWAE, RngKey.of(4)).value();
-    assertTrue(Double.isFinite(v[0]), "inside: " + v[0]);
-    assertEquals(Double.NEGATIVE_INFINITY, v[1], "x0 = 5 outside [-4, 4]");
-    assertEquals(Double.NEGATIVE_INFINITY, v[2], "x1 = -0.5 below 0");
-    assertEquals(Double.NEGATIVE_INFINITY, v[3], "x0 = 4 on the boundary, where T⁻¹ is infinite");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> boxed.encode(x));
-    assertTrue(e.getMessage().contains("row 2"), e.getMessage());
+    float inside = Math.nextDown(4f);
+    Dataset near = Dataset.of("near", boxed.columns(), new float[] {0f, 1f, inside, Math.nextUp(0f), -inside, 1e6f});
+    assertTrue(Arrays.stream(boxed.logDensity(near, IWAE, RngKey.of(4)).value()).allMatch(Double::isFinite));
+    assertEquals(3, boxed.encode(near).rows());
+    float[][] off = {{4f, 0.5f}, {-4f, 0.5f}, {0f, 0f}, {5f, 1f}, {0f, -0.5f}};
+    for (float[] row : off) {
+      Dataset x = Dataset.of("pts", boxed.columns(), new float[] {0f, 1f, row[0], row[1]});
+      List<Executable> calls = List.of(() -> boxed.logDensity(x, IWAE, RngKey.of(4)), () -> boxed.encode(x),
+          () -> boxed.latentActivity(x), () -> boxed.aisLogDensity(x, Ais.of(2), RngKey.of(4)),
+          () -> boxed.logDensities(x, new long[] {0, 1}, List.of(IWAE), RngKey.of(4)));
+      for (Executable call : calls) {
+        DataException e = assertThrows(DataException.class, call, Arrays.toString(row));
+        assertEquals("pts: row 2 " + Arrays.toString(row) + " lies on or outside the model's support " + BOX
+            + ": the model maps onto its open interior, so its density is 0 there (log q = -inf) and has no estimate "
+            + "or encoding", e.getMessage());
+      }
+    }
   }
 
   @Test

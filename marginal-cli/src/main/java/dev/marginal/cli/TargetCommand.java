@@ -387,8 +387,8 @@ final class TargetCommand implements Callable<Integer> {
   }
 
   /**
-   * The run's warnings and, when the last evaluation's IWAE weights have rows with Pareto k̂ above the threshold,
-   * that one too: the warnings printed, counted in the report and written to the metrics JSON.
+   * The run's warnings and, when the last evaluation's IWAE weights have rows with Pareto k̂ above the threshold or
+   * its log Z weights a k̂ above it, those too: the warnings printed, counted in the report and written to the metrics JSON.
    */
   private static List<String> warnings(SurrogateTraining.Result result) {
     List<String> all = new ArrayList<>(result.warnings());
@@ -397,6 +397,9 @@ final class TargetCommand implements Callable<Integer> {
       if (m.iwaeDiagnostics().anyUnreliable()) {
         all.add("step " + m.step() + ": the IWAE-" + m.iwaeDiagnostics().numSamples() + " weights of the KL "
             + "estimate: " + m.iwaeDiagnostics().warning());
+      }
+      if (m.checks().logZ().unreliable()) {
+        all.add("step " + m.step() + ": the log Z estimate: " + m.checks().logZ().warning());
       }
     }
     return all;
@@ -451,6 +454,7 @@ final class TargetCommand implements Callable<Integer> {
       SamplerChecks c = m.checks();
       withSe(rep, "log_z", c.logZ().logZ(), c.logZ().logZSe());
       rep.put("log_z_ess", c.logZ().ess());
+      rep.put("log_z_pareto_k", c.logZ().paretoK());
       rep.put("log_z_samples", c.logZ().size());
       if (!Double.isNaN(c.targetLogZ())) {
         rep.put("target_log_z", c.targetLogZ());

@@ -71,6 +71,34 @@ class TargetCommandTest {
     assertTrue(printed.stream().anyMatch(l -> l.contains("step 100: the IWAE-50 weights")), r.toString());
   }
 
+  /**
+   * A log Z whose importance weights have Pareto k̂ above 0.7 (a 2-D many-well after 30 steps: k̂ ≈ 1.3) gets a
+   * warning, printed, counted and written like the others, and the summary gives its k̂.
+   */
+  @Test
+  void logZParetoWarningIsPrintedCountedAndItsKIsReported() throws IOException {
+    Path model = dir.resolve("mw.marginal");
+    CliRun r = CliRun.of("target", "--target", "many-well:2", "--iters", "30", "--eval-samples", "50", "--eval-k",
+        "20", "--out", model.toString(), "--json");
+    assertEquals(0, r.code(), r.toString());
+    Map<String, Object> report = Json.parseObject(r.out().strip());
+    double k = ((Number) report.get("log_z_pareto_k")).doubleValue();
+    assertTrue(k > 0.7, r.out());
+    String expected = String.format(java.util.Locale.ROOT, "marginal: warning: step 30: the log Z estimate: Pareto "
+        + "k̂ = %.2f > 0.7 for the 20000 importance weights (ESS %.1f): log Z and its standard error are not to be "
+        + "trusted", k, ((Number) report.get("log_z_ess")).doubleValue());
+    List<String> printed = r.errLines().stream().filter(l -> l.startsWith("marginal: warning: ")).toList();
+    assertTrue(printed.stream().anyMatch(l -> l.startsWith(expected)), expected + " not in " + r);
+    List<?> written = (List<?>) Json.parseObject(Files.readString(dir.resolve("mw.marginal.metrics.json")))
+        .get("warnings");
+    assertEquals(printed.size(), ((Number) report.get("warnings")).intValue(), r.toString());
+    assertEquals(printed.size(), written.size(), r.toString());
+    assertTrue(written.stream().anyMatch(w -> ("marginal: warning: " + w).startsWith(expected)), written.toString());
+    CliRun text = CliRun.of("target", "--target", "many-well:2", "--iters", "30", "--eval-samples", "50", "--eval-k",
+        "20", "--out", dir.resolve("mw2.marginal").toString());
+    assertTrue(text.out().lines().anyMatch(l -> l.strip().startsWith("log_z_pareto_k ")), text.out());
+  }
+
   @Test
   void resumeContinuesToTheRequestedIterations() throws IOException {
     Path model = dir.resolve("f.marginal");

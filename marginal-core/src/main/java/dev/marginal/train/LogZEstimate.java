@@ -87,6 +87,24 @@ public record LogZEstimate(double logZ, double logZSe, double ess, double pareto
   /** Most latents per draw. */
   public static final int MAX_INNER_K = 100_000;
 
+  /**
+   * Whether the weights' Pareto k̂ exceeds {@link WeightDiagnostics#KHAT_THRESHOLD}: then their variance is likely
+   * infinite, and log Ẑ and its standard error are not to be trusted.
+   */
+  public boolean unreliable() {
+    return paretoK > WeightDiagnostics.KHAT_THRESHOLD;
+  }
+
+  /** A one-line warning giving k̂ and the ESS when {@link #unreliable()}, or null. */
+  public String warning() {
+    if (!unreliable()) {
+      return null;
+    }
+    return String.format(Locale.ROOT, "Pareto k̂ = %.2f > %.1f for the %d importance weights (ESS %.1f): log Z and its"
+        + " standard error are not to be trusted; a surrogate closer to the target is needed", paretoK,
+        WeightDiagnostics.KHAT_THRESHOLD, size(), ess);
+  }
+
   /** The number of draws. */
   public int size() {
     return logWeights.length;

@@ -16,6 +16,7 @@ import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Fits a deep LVM data-parallel, by {@link LocalSgd} over S fixed logical shards, in one call: the same recipe as
@@ -59,6 +60,7 @@ public final class DataParallelFit {
    * @throws dev.marginal.data.DataException naming the point and column of a NaN or infinity in the data
    */
   public static Result fit(Dataset data, int shards, DeepLvmOptions options, int roundSteps, Progress progress) {
+    Objects.requireNonNull(data, "data");
     return fit(DataShards.inMemory(FiniteValues.require(data), shards), data.source(), data.columns(), options,
         roundSteps, progress);
   }
@@ -74,6 +76,10 @@ public final class DataParallelFit {
    */
   public static Result fit(DataShards shards, String source, List<String> columns, DeepLvmOptions options,
       int roundSteps, Progress progress) {
+    Objects.requireNonNull(shards, "shards");
+    Objects.requireNonNull(columns, "columns");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
     Provenance.Clock clock = Provenance.startClock();
     if (options.standardize() || options.validationFraction() > 0 || options.inference().perDatapoint()) {
       throw ParameterException.about(List.of("standardize", "validationFraction", "perDatapoint"),

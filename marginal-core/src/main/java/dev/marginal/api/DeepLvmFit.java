@@ -158,6 +158,9 @@ public final class DeepLvmFit {
    * @throws CheckpointWriteException if a checkpoint cannot be written (it can still be written elsewhere)
    */
   public static Result fit(Dataset data, DeepLvmOptions options, Control control) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(control, "control");
     Provenance.Clock clock = Provenance.startClock();
     if (data.rows() == 0) {
       throw new IllegalArgumentException(data.source() + ": no data rows");

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The evaluation protocol of Burda et al. (2016, "Importance weighted autoencoders"), for any fitted model.
@@ -194,6 +195,9 @@ public final class Evaluation {
 
   /** Evaluates {@code model} on {@code data}. */
   public static Report evaluate(DensityModel model, Dataset data, Settings settings) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(settings, "settings");
     if (model instanceof LvmDensityModel lvm) {
       return lvm(lvm, data, settings);
     }

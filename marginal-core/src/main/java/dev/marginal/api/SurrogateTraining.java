@@ -158,6 +158,9 @@ public final class SurrogateTraining {
    * @throws CheckpointWriteException if a checkpoint cannot be written (it can still be written elsewhere)
    */
   public static Result train(Target target, ReverseKlOptions options, Control control) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(control, "control");
     Provenance.Clock clock = Provenance.startClock();
     LvmDensityModel model;
     ReverseKlTrainer trainer;

@@ -1,5 +1,6 @@
 package dev.marginal.data;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.io.Untrusted;
 import dev.marginal.random.RngKey;
 import java.util.ArrayList;
@@ -82,23 +83,29 @@ public final class Dataset {
    * A dataset of the rows {@code rows[i]} (copied), with columns named {@code x0, x1, ...} and source
    * {@code "float[n][d]"}.
    *
-   * @param rows {@code [n][d]}, every row of the same length d >= 1
-   * @throws IllegalArgumentException for ragged or empty rows
+   * @param rows {@code [n][d]}, n >= 1 (row 0 gives the number of columns; for no rows of known columns use
+   *     {@link #of} with no values), every row of the same length d >= 1
+   * @throws dev.marginal.config.ParameterException for no rows, and ragged or empty rows
+   * @throws NullPointerException naming {@code rows} or the null row
    */
   public static Dataset ofRows(float[][] rows) {
-    int d = rows.length == 0 ? 0 : rows[0].length;
-    if (rows.length > 0 && d == 0) {
-      throw new IllegalArgumentException("rows must have at least one column");
+    Objects.requireNonNull(rows, "rows");
+    if (rows.length == 0) {
+      throw ParameterException.of("rows", "must hold at least one row, which gives the number of columns");
+    }
+    int d = Objects.requireNonNull(rows[0], "rows[0]").length;
+    if (d == 0) {
+      throw ParameterException.of("rows", "must have at least one column");
     }
     float[] values = new float[rows.length * d];
     for (int i = 0; i < rows.length; i++) {
-      if (rows[i].length != d) {
-        throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " values, row 0 has " + d);
+      if (Objects.requireNonNull(rows[i], "rows[" + i + "]").length != d) {
+        throw ParameterException.of("rows", "row " + i + " has " + rows[i].length + " values, row 0 has " + d);
       }
       System.arraycopy(rows[i], 0, values, i * d, d);
     }
     List<String> names = new java.util.ArrayList<>();
-    for (int j = 0; j < Math.max(d, 1); j++) {
+    for (int j = 0; j < d; j++) {
       names.add("x" + j);
     }
     return of("float[" + rows.length + "][" + d + "]", names, values);

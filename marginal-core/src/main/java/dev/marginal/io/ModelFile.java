@@ -255,6 +255,7 @@ public final class ModelFile {
    * @throws IOException whose message is one line naming the file and the problem
    */
   public static ModelFile read(Path path) throws IOException {
+    java.util.Objects.requireNonNull(path, "path");
     return new ModelFileReader(path, ModelFileReader.heapHeadroom()).read();
   }
 
@@ -264,6 +265,7 @@ public final class ModelFile {
    * @throws IOException whose message is one line naming the file and the problem
    */
   public static ModelFile read(Path path, long maxTensorBytes) throws IOException {
+    java.util.Objects.requireNonNull(path, "path");
     return new ModelFileReader(path, maxTensorBytes).read();
   }
 

@@ -20,6 +20,8 @@ public record LvmObjectiveOptions(LvmTrainingOptions.Objective objective, int nu
   public static final int DEFAULT_K = 5;
 
   public LvmObjectiveOptions {
+    java.util.Objects.requireNonNull(objective, "objective");
+    java.util.Objects.requireNonNull(gradient, "gradient");
     ParameterException.atLeast("numSamples", numSamples, 1);
     ParameterException.atLeast("minTerms", minTerms, 1);
     if (gradient != GradientEstimator.REPARAM && objective != LvmTrainingOptions.Objective.IWAE) {

@@ -146,6 +146,8 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
   public record Architecture(int latentDim, int[] hidden, Activation activation) {
     public Architecture {
       ParameterException.atLeast("latentDim", latentDim, 1);
+      Objects.requireNonNull(hidden, "hidden");
+      Objects.requireNonNull(activation, "activation");
       for (int h : hidden) {
         if (h < 1) {
           throw ParameterException.of("hidden", "sizes must be positive, got " + Arrays.toString(hidden));

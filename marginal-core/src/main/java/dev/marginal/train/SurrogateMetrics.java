@@ -1,6 +1,7 @@
 package dev.marginal.train;
 
 import dev.marginal.autodiff.Tape;
+import dev.marginal.config.ParameterException;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.estimators.DiagnosticsSummary;
 import dev.marginal.estimators.Estimate;
@@ -91,13 +92,29 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
   }
 
   /**
-   * Settings of an evaluation.
+   * Settings of an evaluation, checked when made, so that a bad one fails before any training.
    *
-   * @param logZSamples surrogate draws for the importance-sampling estimate of log Z
-   * @param forwardSamples exact samples for the forward checks (IWAE with {@code iwaeK} on each)
+   * @param klSamples surrogate samples for the KL estimates, at least 1
+   * @param iwaeK IWAE's K in the KL estimate and the forward check, at least 1
+   * @param sumoMinTerms SUMO's minimum number of terms m, at least 1
+   * @param w1Samples surrogate (and exact) samples for the Wasserstein-1 distances, the hard region's mass and the
+   *     modes covered, at least 1
+   * @param logZSamples surrogate draws for the importance-sampling estimate of log Z, at least 2
+   * @param forwardSamples exact samples for the forward checks (IWAE with {@code iwaeK} on each), at least 1
+   * @throws dev.marginal.config.ParameterException naming the first setting out of range
    */
   public record Settings(int klSamples, int iwaeK, int sumoMinTerms, int w1Samples, int logZSamples,
       int forwardSamples) {
+    /** Checks each setting's range. */
+    public Settings {
+      ParameterException.atLeast("klSamples", klSamples, 1);
+      ParameterException.atLeast("iwaeK", iwaeK, 1);
+      ParameterException.atLeast("sumoMinTerms", sumoMinTerms, 1);
+      ParameterException.atLeast("w1Samples", w1Samples, 1);
+      ParameterException.atLeast("logZSamples", logZSamples, 2);
+      ParameterException.atLeast("forwardSamples", forwardSamples, 1);
+    }
+
     /** The default log Z draws and forward samples with the given KL and W1 settings. */
     public Settings(int klSamples, int iwaeK, int sumoMinTerms, int w1Samples) {
       this(klSamples, iwaeK, sumoMinTerms, w1Samples, DEFAULT_LOG_Z_SAMPLES, DEFAULT_FORWARD_SAMPLES);

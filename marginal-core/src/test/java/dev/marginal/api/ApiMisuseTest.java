@@ -1,0 +1,99 @@
+package dev.marginal.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.marginal.config.ParameterException;
+import dev.marginal.data.DataShards;
+import dev.marginal.data.Dataset;
+import dev.marginal.density.DensityModel;
+import dev.marginal.io.ModelFile;
+import dev.marginal.targets.Target;
+import dev.marginal.targets.Targets;
+import dev.marginal.train.LvmTrainingOptions;
+import dev.marginal.train.Progress;
+import dev.marginal.train.ReverseKlOptions;
+import dev.marginal.train.SurrogateMetrics;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Settings out of range and missing arguments fail where they are given, naming the parameter, not deep inside a
+ * run (after training) or as a bare NullPointerException.
+ */
+class ApiMisuseTest {
+  private static final Dataset ROWS = Dataset.ofRows(new float[][] {{0f, 1f}, {1f, 0f}, {2f, 2f}});
+
+  private static void assertNames(Class<? extends RuntimeException> type, String message, Executable call) {
+    assertEquals(message, assertThrows(type, call).getMessage());
+  }
+
+  @Test
+  void surrogateMetricsSettingsNameTheSettingOutOfRangeWhenMade() {
+    assertNames(ParameterException.class, "klSamples must be >= 1, got -1",
+        () -> new SurrogateMetrics.Settings(-1, 5, 4, 100));
+    assertNames(ParameterException.class, "klSamples must be >= 1, got 0",
+        () -> new SurrogateMetrics.Settings(0, 0, 0, 0));
+    assertNames(ParameterException.class, "iwaeK must be >= 1, got 0", () -> new SurrogateMetrics.Settings(5, 0, 4, 1));
+    assertNames(ParameterException.class, "sumoMinTerms must be >= 1, got 0",
+        () -> new SurrogateMetrics.Settings(5, 5, 0, 1));
+    assertNames(ParameterException.class, "w1Samples must be >= 1, got 0",
+        () -> new SurrogateMetrics.Settings(5, 5, 4, 0));
+    assertNames(ParameterException.class, "logZSamples must be >= 2, got 1",
+        () -> new SurrogateMetrics.Settings(5, 5, 4, 1, 1, 1));
+    assertNames(ParameterException.class, "forwardSamples must be >= 1, got 0",
+        () -> new SurrogateMetrics.Settings(5, 5, 4, 1, 2, 0));
+    assertEquals(List.of("iwaeK"), assertThrows(ParameterException.class,
+        () -> new SurrogateMetrics.Settings(5, -4, 4, 1)).parameters());
+  }
+
+  @Test
+  void missingOptionsAndArgumentsAreNamed() {
+    assertNames(NullPointerException.class, "hidden",
+        () -> ReverseKlOptions.defaults().withArchitecture(2, null, null));
+    assertNames(NullPointerException.class, "activation",
+        () -> ReverseKlOptions.defaults().withArchitecture(2, new int[] {8}, null));
+    assertNames(NullPointerException.class, "objective", () -> DeepLvmOptions.defaults().withObjective(null));
+    assertNames(NullPointerException.class, "objective",
+        () -> LvmTrainingOptions.defaults().withObjective(null));
+    assertNames(NullPointerException.class, "path", () -> ModelFile.read(null));
+    assertNames(NullPointerException.class, "path", () -> ModelFile.read((Path) null, 1L));
+    assertNames(NullPointerException.class, "rows", () -> Dataset.ofRows(null));
+    assertNames(NullPointerException.class, "rows[1]", () -> Dataset.ofRows(new float[][] {{1f}, null}));
+  }
+
+  @Test
+  void rowsWithoutARowOrAColumnAreRefused() {
+    assertNames(ParameterException.class, "rows must hold at least one row, which gives the number of columns",
+        () -> Dataset.ofRows(new float[0][]));
+    assertNames(ParameterException.class, "rows must have at least one column",
+        () -> Dataset.ofRows(new float[][] {{}, {}}));
+    assertNames(ParameterException.class, "rows row 1 has 1 values, row 0 has 2",
+        () -> Dataset.ofRows(new float[][] {{1f, 2f}, {3f}}));
+  }
+
+  @Test
+  void theOneCallEntryPointsNameANullArgument() {
+    DeepLvmOptions options = DeepLvmOptions.defaults();
+    assertNames(NullPointerException.class, "data", () -> DeepLvmFit.fit((Dataset) null, options));
+    assertNames(NullPointerException.class, "options", () -> DeepLvmFit.fit(ROWS, null));
+    assertNames(NullPointerException.class, "control", () -> DeepLvmFit.fit(ROWS, options, null));
+    assertNames(NullPointerException.class, "rows", () -> DeepLvmFit.fit((float[][]) null, options));
+    assertNames(NullPointerException.class, "data", () -> DataParallelFit.fit(null, 2, options, 5, Progress.silent()));
+    assertNames(NullPointerException.class, "options", () -> DataParallelFit.fit(ROWS, 1, null, 5, Progress.silent()));
+    assertNames(NullPointerException.class, "progress", () -> DataParallelFit.fit(ROWS, 1, options, 5, null));
+    assertNames(NullPointerException.class, "shards",
+        () -> DataParallelFit.fit((DataShards) null, "rows", ROWS.columns(), options, 5, Progress.silent()));
+    Target u1 = Targets.of("u1");
+    assertNames(NullPointerException.class, "target", () -> SurrogateTraining.train(null, ReverseKlOptions.defaults()));
+    assertNames(NullPointerException.class, "options", () -> SurrogateTraining.train(u1, null));
+    assertNames(NullPointerException.class, "control",
+        () -> SurrogateTraining.train(u1, ReverseKlOptions.defaults(), null));
+    assertNames(NullPointerException.class, "model",
+        () -> Evaluation.evaluate((DensityModel) null, ROWS, Evaluation.Settings.defaults()));
+    assertNames(NullPointerException.class, "settings", () -> Evaluation.evaluate(
+        DeepLvmFit.fit(ROWS, options.withEpochs(1)).model(), ROWS, null));
+  }
+}

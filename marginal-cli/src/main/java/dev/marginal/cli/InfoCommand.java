@@ -3,6 +3,7 @@ package dev.marginal.cli;
 import dev.marginal.io.ModelFile;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.Models;
+import dev.marginal.train.LvmCheckpoint;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code marginal info}: what a model file holds and how it was made. */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Show a model's kind, dimensions, columns, parameters and provenance.",
+    description = "Show a model's kind, dimensions, columns, parameters and provenance, and whether the file is a "
+        + "checkpoint (with its step).",
     footer = {"", "Example:", "  marginal info --model moons.marginal"})
 final class InfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -38,6 +40,7 @@ final class InfoCommand implements Callable<Integer> {
     about.put("kind", m.kind());
     about.put("dim", m.dim());
     about.putAll(m.describe());
+    about.putAll(LvmCheckpoint.describe(file));
     if (output.json) {
       Map<String, Object> all = new LinkedHashMap<>(about);
       all.put("provenance", file.provenance());

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.marginal.density.LocalPosteriorFit;
+import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -57,6 +59,32 @@ class PerDatapointCommandsTest {
     CliRun e = CliRun.of("eval", "--model", model.toString(), "--data", MOONS_TEST, "--k", "20");
     assertEquals(0, e.code(), e.toString());
     assertTrue(e.out().contains("nll") && e.out().contains("elbo"), e.out());
+  }
+
+  /**
+   * {@code info} shows the decoder alone and counts its parameters (the mode uses no encoder), with the saved local
+   * fit, and says of the checkpoint that it is one and how far its run had come.
+   */
+  @Test
+  void infoShowsTheDecoderAndLocalFitAndWhetherTheFileIsACheckpoint() throws IOException {
+    Path model = dir.resolve("pdp.marginal");
+    assertEquals(0, fit(model, 1).code());
+    Map<String, Object> info = Json.parseObject(CliRun.of("info", "--model", model.toString(), "--json").out());
+    assertEquals("tanh gaussian decoder [2, 16, 4]", info.get("architecture"));
+    assertEquals(2 * 16 + 16 + 16 * 4 + 4, ((Number) info.get("parameters")).intValue(), "the decoder's alone");
+    assertEquals(30, ((Number) info.get("local_steps")).intValue());
+    assertEquals(LocalPosteriorFit.DEFAULT_SAMPLES, ((Number) info.get("local_samples")).intValue());
+    assertEquals(false, info.get("checkpoint"));
+    assertFalse(info.containsKey("step"));
+    Path ckpt = dir.resolve("pdp.marginal.ckpt");
+    Map<String, Object> c = Json.parseObject(CliRun.of("info", "--model", ckpt.toString(), "--json").out());
+    assertEquals(true, c.get("checkpoint"));
+    assertEquals(8, ((Number) c.get("step")).intValue(), "one epoch of 8 batches");
+    assertEquals(1, ((Number) c.get("epoch")).intValue());
+    String text = CliRun.of("info", "--model", ckpt.toString()).out();
+    assertTrue(text.lines().anyMatch(l -> l.strip().matches("checkpoint +true")), text);
+    assertTrue(text.lines().anyMatch(l -> l.strip().matches("local_steps +30")), text);
+    assertFalse(text.contains("encoder"), text);
   }
 
   @Test

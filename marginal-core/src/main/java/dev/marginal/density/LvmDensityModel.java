@@ -485,10 +485,11 @@ public final class LvmDensityModel implements DensityModel {
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", "deep latent variable model");
-    m.put("architecture", model.config().toString());
+    // A per-datapoint model's q is fitted per row: its file may hold an encoder, which nothing uses.
+    m.put("architecture", localFit == null ? model.config().toString() : model.config().decoderToString());
     m.put("latent_dim", model.latentDim());
     long count = 0;
-    for (Parameter p : model.parameters()) {
+    for (Parameter p : localFit == null ? model.parameters() : model.decoderParameters()) {
       count += p.size();
     }
     m.put("parameters", count);
@@ -506,6 +507,11 @@ public final class LvmDensityModel implements DensityModel {
       m.put("support", support.toString());
     }
     m.put("inference", localFit == null ? "amortized" : PER_DATAPOINT);
+    if (localFit != null) {
+      m.put("local_steps", localFit.steps());
+      m.put("local_learning_rate", localFit.learningRate());
+      m.put("local_samples", localFit.numSamples());
+    }
     return m;
   }
 

@@ -133,6 +133,12 @@ public final class DeepLvm implements LatentVariableModel {
       return String.format(Locale.ROOT, "%s encoder %s, %s decoder %s", activation.id(),
           Arrays.toString(encoderSizes()), decoder.id(), Arrays.toString(decoderSizes()));
     }
+
+    /** The decoder alone, e.g. {@code tanh gaussian decoder [2, 16, 4]}: a model whose q is fitted per data point. */
+    public String decoderToString() {
+      return String.format(Locale.ROOT, "%s %s decoder %s", activation.id(), decoder.id(),
+          Arrays.toString(decoderSizes()));
+    }
   }
 
   /** Name of the {@link Decoder#GAUSSIAN_TIED} decoder's log-variance parameter (before the soft bound). */

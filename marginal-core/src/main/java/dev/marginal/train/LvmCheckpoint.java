@@ -32,6 +32,25 @@ public final class LvmCheckpoint {
 
   private LvmCheckpoint() {}
 
+  /**
+   * Whether {@code file} is a checkpoint, and how far its run had come: {@code checkpoint} (true when the file holds
+   * an optimizer's state, {@code opt.decoder/...}, which finished model files leave out), then for a checkpoint the
+   * {@code step} and, of a deep-LVM fit, the {@code epoch} from {@code provenance.training} (each when recorded).
+   */
+  public static Map<String, Object> describe(ModelFile file) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    boolean checkpoint = file.tensors().keySet().stream().anyMatch(k -> k.startsWith(DECODER_PREFIX));
+    m.put("checkpoint", checkpoint);
+    if (checkpoint && file.provenance().get("training") instanceof Map<?, ?> training) {
+      for (String key : new String[] {"step", "epoch"}) {
+        if (training.get(key) instanceof Number n) {
+          m.put(key, n.longValue());
+        }
+      }
+    }
+    return m;
+  }
+
   /** Writes the trainer's model, optimizer state and training state. */
   public static void write(Path path, LvmDensityModel model, LvmTrainer trainer, Map<String, Object> provenance)
       throws IOException {

@@ -388,7 +388,8 @@ final class TargetCommand implements Callable<Integer> {
 
   /**
    * The run's warnings and, when the last evaluation's IWAE weights have rows with Pareto k̂ above the threshold or
-   * its log Z weights a k̂ above it, those too: the warnings printed, counted in the report and written to the metrics JSON.
+   * its log Z weights a k̂ above it, those too: the warnings printed, counted in the report and written to the
+   * metrics JSON.
    */
   private static List<String> warnings(SurrogateTraining.Result result) {
     List<String> all = new ArrayList<>(result.warnings());

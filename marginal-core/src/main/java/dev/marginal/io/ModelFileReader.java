@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -30,6 +31,9 @@ import java.util.zip.ZipFile;
  *       array; the declared bytes of all tensors together must fit in the heap the JVM can still allocate;</li>
  *   <li>each tensor entry is inflated to exactly the size its shape declares and no further (a longer or shorter
  *       entry is an error), streaming into the tensor without a second copy; entries not declared are not read;</li>
+ *   <li>every entry read must match the CRC-32 the archive records for it, computed as it is read (the JDK's
+ *       {@link ZipFile} streams do not check it), so that a changed byte is refused rather than loaded as a
+ *       slightly different model;</li>
  *   <li>every value must be finite: NaN or infinite weights are refused at load, not turned into NaN scores.</li>
  * </ul>
  */
@@ -106,10 +110,15 @@ final class ModelFileReader {
     byte[] bytes;
     try (InputStream in = zip.getInputStream(e)) {
       bytes = in.readNBytes(MAX_META_BYTES + 1);
+    } catch (ZipException ex) {
+      throw corrupt(e, ex);
     }
     if (bytes.length > MAX_META_BYTES) {
       throw error("model.json is larger than " + (MAX_META_BYTES >> 20) + " MiB");
     }
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    checkCrc(e, crc);
     Map<String, Object> meta;
     try {
       meta = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
@@ -176,13 +185,17 @@ final class ModelFileReader {
     void put(ByteBuffer chunk, long at, int length);
   }
 
-  /** Inflates entry {@code tensors/NAME.EXT}, which must hold exactly {@code expected} bytes, chunk by chunk. */
+  /**
+   * Inflates entry {@code tensors/NAME.EXT}, which must hold exactly {@code expected} bytes, chunk by chunk, and
+   * checks its CRC-32 on the same chunks.
+   */
   private void readExactly(ZipFile zip, String name, String ext, long expected, Sink sink) throws IOException {
     ZipEntry e = zip.getEntry("tensors/" + name + "." + ext);
     if (e == null) {
       throw error("tensor " + Untrusted.quoted(name) + " is missing");
     }
     byte[] chunk = new byte[1 << 16];
+    CRC32 crc = new CRC32();
     long got = 0;
     try (InputStream in = zip.getInputStream(e)) {
       while (got < expected) {
@@ -192,6 +205,7 @@ final class ModelFileReader {
           throw error("tensor " + Untrusted.quoted(name) + " has " + (got + n) + " bytes, expected " + expected
               + " (file truncated or corrupt)");
         }
+        crc.update(chunk, 0, n);
         sink.put(ByteBuffer.wrap(chunk, 0, n), got, n);
         got += n;
       }
@@ -199,7 +213,22 @@ final class ModelFileReader {
         throw error("tensor " + Untrusted.quoted(name) + " has more than the " + expected + " bytes its shape declares"
             + " (file corrupt)");
       }
+    } catch (ZipException ex) {
+      throw corrupt(e, ex);
     }
+    checkCrc(e, crc);
+  }
+
+  /** Refuses an entry whose bytes do not give the CRC-32 recorded in the archive's directory. */
+  private void checkCrc(ZipEntry e, CRC32 crc) throws IOException {
+    if (crc.getValue() != e.getCrc()) {
+      throw error("entry " + Untrusted.quoted(e.getName()) + " fails its CRC check (file corrupt)");
+    }
+  }
+
+  /** An entry whose local header or compressed data the zip reader refuses. */
+  private IOException corrupt(ZipEntry e, ZipException cause) {
+    return error("entry " + Untrusted.quoted(e.getName()) + " is corrupt (" + cause.getMessage() + ")");
   }
 
   private void checkFinite(String name, float[] d) throws IOException {

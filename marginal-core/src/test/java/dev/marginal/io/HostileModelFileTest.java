@@ -5,19 +5,38 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.marginal.data.Dataset;
+import dev.marginal.data.ToyData;
+import dev.marginal.density.LvmDensityModel;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.nn.Activation;
+import dev.marginal.random.RngKey;
+import dev.marginal.train.LvmCheckpoint;
+import dev.marginal.train.LvmTrainer;
+import dev.marginal.train.LvmTrainingOptions;
+import dev.marginal.train.Progress;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Model files crafted to hurt the reader: each is refused with one line naming the file and the problem, before it
@@ -157,5 +176,134 @@ class HostileModelFileTest {
     String pad = " ".repeat(ModelFileReader.MAX_META_BYTES + 1);
     Path p = zip("{\"format\": \"marginal-model\"" + pad + "}", Map.of());
     assertTrue(refused(p, 1 << 20).contains("model.json is larger than"));
+  }
+
+  /**
+   * {@code src} rewritten with its entries in the same order, each STORED or deflated without compression: either
+   * way an entry's bytes appear in the file as they are, so that one of them can be changed without breaking the
+   * compressed stream (the zip reader then has nothing but the CRC to notice it).
+   */
+  private Path uncompressed(Path src, int method) throws IOException {
+    Path p = dir.resolve("rewritten-" + method + ".marginal");
+    try (ZipFile in = new ZipFile(src.toFile()); OutputStream out = Files.newOutputStream(p);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.setLevel(Deflater.NO_COMPRESSION);
+      for (ZipEntry e : Collections.list(in.entries())) {
+        byte[] bytes;
+        try (InputStream data = in.getInputStream(e)) {
+          bytes = data.readAllBytes();
+        }
+        ZipEntry copy = new ZipEntry(e.getName());
+        copy.setMethod(method);
+        if (method == ZipEntry.STORED) {
+          CRC32 crc = new CRC32();
+          crc.update(bytes);
+          copy.setSize(bytes.length);
+          copy.setCompressedSize(bytes.length);
+          copy.setCrc(crc.getValue());
+        }
+        zip.putNextEntry(copy);
+        zip.write(bytes);
+        zip.closeEntry();
+      }
+    }
+    return p;
+  }
+
+  /** XORs {@code mask} into the byte {@code at} past the one place {@code marker} occurs in the file. */
+  private static void change(Path p, byte[] marker, int at, int mask) throws IOException {
+    byte[] all = Files.readAllBytes(p);
+    int found = -1;
+    for (int i = 0; i + marker.length <= all.length; i++) {
+      if (java.util.Arrays.equals(all, i, i + marker.length, marker, 0, marker.length)) {
+        assertEquals(-1, found, "marker occurs twice");
+        found = i;
+      }
+    }
+    assertTrue(found >= 0, "marker not found");
+    all[found + at] ^= (byte) mask;
+    Files.write(p, all);
+  }
+
+  /** The little-endian bytes of a tensor of {@code f}, as its entry holds them. */
+  private static byte[] entryBytes(ModelFile f, String tensor) {
+    return floats(f.tensor(tensor).buffer());
+  }
+
+  private static final String NOTE = "written for a corruption test";
+
+  @ParameterizedTest
+  @ValueSource(ints = {ZipEntry.STORED, ZipEntry.DEFLATED})
+  void changedByteInATensorEntryFailsItsCrcCheck(int method) throws IOException {
+    Path p = uncompressed(craft("{\"w\": [4]}", Map.of("tensors/w.f32", floats(1f, 2f, 3f, 4f))), method);
+    assertEquals(3f, ModelFile.read(p).tensor("w").buffer()[2]);
+    // The lowest mantissa byte of element 2: the value stays finite and changes in its last bit.
+    change(p, floats(1f, 2f, 3f, 4f), 8, 0x01);
+    assertTrue(refused(p, 1 << 20).endsWith(": entry 'tensors/w.f32' fails its CRC check (file corrupt)"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {ZipEntry.STORED, ZipEntry.DEFLATED})
+  void changedByteInModelJsonFailsItsCrcCheck(int method) throws IOException {
+    Path p = uncompressed(zip("{\"format\": \"marginal-model\", \"version\": 1, \"kind\": \"lvm\", \"provenance\":"
+        + " {\"note\": \"" + NOTE + "\"}}", Map.of()), method);
+    assertEquals(NOTE, ModelFile.read(p).provenance().get("note"));
+    // 'w' becomes 'v': still valid JSON, and the same model but for its note.
+    change(p, NOTE.getBytes(StandardCharsets.UTF_8), 0, 0x01);
+    assertTrue(refused(p, 1 << 20).endsWith(": entry 'model.json' fails its CRC check (file corrupt)"));
+  }
+
+  @Test
+  void brokenDeflateStreamNamesTheEntry() throws IOException {
+    Path p = uncompressed(craft("{\"w\": [4]}", Map.of("tensors/w.f32", floats(1f, 2f, 3f, 4f))),
+        ZipEntry.DEFLATED);
+    // The stored block's length is followed by its one's complement (NLEN), just before the data: break it.
+    change(p, floats(1f, 2f, 3f, 4f), -1, 0xFF);
+    String m = refused(p, 1 << 20);
+    assertTrue(m.endsWith(": entry 'tensors/w.f32' is corrupt (invalid stored block lengths)"), m);
+  }
+
+  private static final DeepLvm.Config LVM =
+      new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN);
+
+  @Test
+  void changedByteInAModelFileFailsItsCrcCheck() throws IOException {
+    Path saved = dir.resolve("m.marginal");
+    new LvmDensityModel(DeepLvm.create(LVM, RngKey.of(2), null), List.of("x0", "x1"), null)
+        .toFile(Map.of("note", NOTE)).write(saved);
+    refusesAChangedByte(saved, "encoder.w1");
+  }
+
+  @Test
+  void changedByteInACheckpointFailsItsCrcCheck() throws IOException {
+    Path ckpt = dir.resolve("c.ckpt");
+    DeepLvm m = DeepLvm.create(LVM, RngKey.of(2), null);
+    LvmDensityModel lm = new LvmDensityModel(m, List.of("x0", "x1"), null);
+    Dataset data = ToyData.generate("moons", 40, RngKey.of(1));
+    AtomicInteger steps = new AtomicInteger();
+    new LvmTrainer(m, LvmTrainingOptions.defaults().withBatchSize(10).withEpochs(3).withSeed(3))
+        .fit(data, null, Progress.silent(), () -> steps.incrementAndGet() >= 3,
+            t -> LvmCheckpoint.write(ckpt, lm, t, Map.of("note", NOTE)));
+    String moment = ModelFile.read(ckpt).tensorNames().stream().filter(n -> n.startsWith("opt.decoder/m/"))
+        .findFirst().orElseThrow();
+    refusesAChangedByte(ckpt, moment);
+  }
+
+  /** A byte changed in {@code tensor}'s entry, or in {@code model.json}'s note, is refused by its CRC. */
+  private void refusesAChangedByte(Path saved, String tensor) throws IOException {
+    for (int method : new int[] {ZipEntry.STORED, ZipEntry.DEFLATED}) {
+      ModelFile original = ModelFile.read(saved);
+      Path p = uncompressed(saved, method);
+      assertEquals(original.tensor(tensor), ModelFile.read(p).tensor(tensor));
+      change(p, entryBytes(original, tensor), 4, 0x01);
+      String m = refused(p, 1 << 30);
+      assertTrue(m.endsWith(": entry " + Untrusted.quoted("tensors/" + tensor + ".f32")
+          + " fails its CRC check (file corrupt)"), m);
+
+      p = uncompressed(saved, method);
+      change(p, NOTE.getBytes(StandardCharsets.UTF_8), 0, 0x01);
+      m = refused(p, 1 << 30);
+      assertTrue(m.endsWith(": entry 'model.json' fails its CRC check (file corrupt)"), m);
+    }
   }
 }

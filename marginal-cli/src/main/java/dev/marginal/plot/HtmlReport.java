@@ -1,6 +1,7 @@
 package dev.marginal.plot;
 
 import dev.marginal.io.AtomicFiles;
+import dev.marginal.io.IoErrors;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -176,12 +177,15 @@ public final class HtmlReport {
     return sb.append("</body>\n</html>\n").toString();
   }
 
-  /** Writes the page as UTF-8, atomically. Images are not checked; see {@link #missingImages}. */
+  /**
+   * Writes the page as UTF-8, atomically, in a directory that must exist (a missing one is not created). Images are
+   * not checked; see {@link #missingImages}.
+   */
   public void write(Path page) throws IOException {
     try {
       AtomicFiles.writeString(page, toHtml());
     } catch (IOException e) {
-      throw new IOException("cannot write " + page + ": " + e, e);
+      throw new IOException("cannot write " + page + ": " + IoErrors.reason(e), e);
     }
   }
 

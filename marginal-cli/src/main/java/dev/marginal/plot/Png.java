@@ -1,6 +1,7 @@
 package dev.marginal.plot;
 
 import dev.marginal.io.AtomicFiles;
+import dev.marginal.io.IoErrors;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -70,9 +71,9 @@ final class Png {
 
   /**
    * Writes {@code image} as PNG to {@code target} atomically: a failure leaves no partial or temporary file and
-   * any earlier file untouched.
+   * any earlier file untouched. The directory must exist; a missing one is not created.
    *
-   * @throws IOException naming {@code target} if the file cannot be written
+   * @throws IOException naming {@code target} and the cause if the file cannot be written
    */
   static void write(BufferedImage image, Path target) throws IOException {
     try {
@@ -82,12 +83,7 @@ final class Png {
         }
       });
     } catch (IOException e) {
-      throw new IOException("cannot write " + target + ": " + describe(e), e);
+      throw new IOException("cannot write " + target + ": " + IoErrors.reason(e), e);
     }
-  }
-
-  private static String describe(IOException e) {
-    String msg = e.getMessage();
-    return e.getClass().getSimpleName() + (msg == null ? "" : " (" + msg + ")");
   }
 }

@@ -47,7 +47,8 @@ class GalleryTest {
 
   @Test
   void renderOneOfEach() throws Exception {
-    Path dir = Path.of(System.getProperty("plots.gallery"));
+    // Writes create no directories: make the one asked for.
+    Path dir = java.nio.file.Files.createDirectories(Path.of(System.getProperty("plots.gallery")));
     Box box = new Box(-4, 4, -2.5, 5.5);
     float[][] s = bananaDraws(2000);
     float[][] t = bananaDraws(6000);

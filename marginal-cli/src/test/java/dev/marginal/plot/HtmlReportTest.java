@@ -34,6 +34,14 @@ class HtmlReportTest {
   }
 
   @Test
+  void missingDirectoryFailsNamingItAndIsNotCreated(@TempDir Path dir) {
+    Path page = dir.resolve("site/index.html");
+    IOException e = assertThrows(IOException.class, () -> HtmlReport.titled("r").write(page));
+    assertEquals("cannot write " + page + ": directory " + page.getParent() + " does not exist", e.getMessage());
+    assertFalse(Files.exists(page.getParent()));
+  }
+
+  @Test
   void missingImagesFindsExactlyTheAbsentFiles(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve("plots"));
     Files.write(dir.resolve("plots/with space & more.png"), new byte[] {0});

@@ -13,11 +13,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PngWriteTest {
   @Test
-  void missingDirectoriesAreCreated(@TempDir Path dir) throws IOException {
-    Path png = dir.resolve("a/b/plot.png");
+  void writesIntoAnExistingDirectory(@TempDir Path dir) throws IOException {
+    Path png = dir.resolve("plot.png");
     ScatterPlot.of(new float[] {0f}, new float[] {0f}).writePng(png);
     Pictures.read(png);
-    assertEquals(List.of(png), Pictures.filesIn(png.getParent()));
+    assertEquals(List.of(png), Pictures.filesIn(dir));
+  }
+
+  @Test
+  void missingDirectoryFailsNamingItAndIsNotCreated(@TempDir Path dir) throws IOException {
+    Path png = dir.resolve("a/b/plot.png");
+    IOException e = assertThrows(IOException.class,
+        () -> ScatterPlot.of(new float[] {0f}, new float[] {0f}).writePng(png));
+    assertEquals("cannot write " + png + ": directory " + png.getParent() + " does not exist", e.getMessage());
+    assertEquals(List.of(), Pictures.filesIn(dir));
   }
 
   @Test

@@ -95,7 +95,8 @@ public final class DeepLvmFit {
    *     the end of the run
    * @param stop polled after every step: when it returns true the run checkpoints and stops (INTERRUPTED)
    * @param checkpoint file the run checkpoints to (every {@code checkpointEvery} steps, at the end and when
-   *     stopped), or null
+   *     stopped), or null; its directory must exist (a missing one is not created: the first write fails with a
+   *     {@link CheckpointWriteException})
    * @param resume a checkpoint to continue from, or null
    * @param validation held-out rows (in the data's own units) instead of a validation fraction, or null
    * @param provenanceExtras entries added to the provenance stored in checkpoints (a command line, say)

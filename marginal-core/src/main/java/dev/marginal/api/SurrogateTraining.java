@@ -94,7 +94,8 @@ public final class SurrogateTraining {
    * @param run evaluations (when, with which settings, who hears), checkpoint interval, progress and stop
    *     ({@link ReverseKlRun.Control}); its progress also receives a {@link dev.marginal.train.SurrogateReport} at
    *     every evaluation; with a {@code checkpoint} file its checkpoint sink writes that file
-   * @param checkpoint checkpoint file, or null
+   * @param checkpoint checkpoint file, or null; its directory must exist (a missing one is not created: the first
+   *     write fails with a {@link CheckpointWriteException})
    * @param resume a checkpoint to continue from, or null
    * @param provenanceExtras entries added to the provenance stored in checkpoints (beside {@link Provenance#toMap()}
    *     and the run's fingerprint)

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Writes CSV files that {@link CsvReader} reads back: a header row, then one row per line, comma separated,
- * {@code \n} line ends. The file is written atomically ({@link AtomicFiles}): readers never see half a file.
+ * {@code \n} line ends. The file is written atomically ({@link AtomicFiles}): readers never see half a file. Its
+ * directory must exist; a missing one is not created, and the write fails with a {@link DataException} naming it.
  *
  * <p>Numbers are written with {@link Float#toString(float)} or {@link Double#toString(double)}, the shortest
  * decimal that reads back to the same value. Non-finite values are written as {@code NaN} or

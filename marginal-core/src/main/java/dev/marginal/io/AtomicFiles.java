@@ -8,7 +8,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -19,6 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * flushed to disk, and is then renamed over the target with {@code ATOMIC_MOVE} (falling back to
  * {@code REPLACE_EXISTING} where the file system cannot rename atomically). If writing fails, the old file, if
  * any, is left untouched and the temporary file is removed. For results, model files and checkpoints alike.
+ *
+ * <p>The target's directory must exist: a write does not create directories the caller did not ask for (a
+ * misspelt path would otherwise leave a new directory tree behind). A missing one fails the write with a
+ * {@link NoSuchFileException} whose reason names it ({@code directory /data/runs does not exist}).
  *
  * <p>A process killed in the middle of a write leaves its temporary file {@code .NAME.PID-N.tmp} behind; the next
  * write of the same target removes such files whose process is no longer running. A write made with
@@ -38,9 +44,10 @@ public final class AtomicFiles {
   private AtomicFiles() {}
 
   /**
-   * Writes {@code target} from what {@code body} writes to the stream. Missing parent directories are created.
-   * The stream is buffered; {@code body} must not close it.
+   * Writes {@code target} from what {@code body} writes to the stream. The stream is buffered; {@code body} must
+   * not close it.
    *
+   * @throws NoSuchFileException if {@code target}'s directory does not exist (it is not created)
    * @throws IOException if {@code body} or the file system fails; {@code target} is then unchanged
    */
   public static void write(Path target, IOConsumer<OutputStream> body) throws IOException {
@@ -78,7 +85,11 @@ public final class AtomicFiles {
 
   private static void write(Path target, IOConsumer<OutputStream> body, boolean discardOnExit) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    if (!Files.isDirectory(dir)) {
+      Path shown = target.getParent() == null ? dir : target.getParent();
+      throw Files.exists(dir) ? new FileSystemException(target.toString(), null, shown + " is not a directory")
+          : new NoSuchFileException(target.toString(), null, "directory " + shown + " does not exist");
+    }
     removeStaleTemps(dir, target.getFileName().toString());
     if (discardOnExit) {
       installHook();

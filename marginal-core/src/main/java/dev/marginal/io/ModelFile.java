@@ -178,7 +178,12 @@ public final class ModelFile {
     return t;
   }
 
-  /** Writes the file atomically. */
+  /**
+   * Writes the file atomically ({@link AtomicFiles#write}).
+   *
+   * @throws IOException if it cannot be written, also when its directory does not exist (it is not created);
+   *     {@code path} is then unchanged
+   */
   public void write(Path path) throws IOException {
     AtomicFiles.write(path, this::writeTo);
   }

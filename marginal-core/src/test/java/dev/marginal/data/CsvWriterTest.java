@@ -2,6 +2,8 @@ package dev.marginal.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,8 +42,20 @@ class CsvWriterTest {
 
   @Test
   void writesHeaderThenOneLinePerRow() throws IOException {
-    Path p = dir.resolve("nested/dir/out.csv");
+    Path p = dir.resolve("out.csv");
     CsvWriter.write(p, List.of("a", "b"), new float[] {1, 2, 3, 4});
     assertEquals("a,b\n1.0,2.0\n3.0,4.0\n", Files.readString(p));
+  }
+
+  @Test
+  void missingDirectoryFailsNamingItAndIsNotCreated() {
+    Path p = dir.resolve("nested/dir/out.csv");
+    DataException e = assertThrows(DataException.class,
+        () -> CsvWriter.write(p, List.of("a", "b"), new float[] {1, 2}));
+    assertEquals(p + ": cannot write (directory " + p.getParent() + " does not exist)", e.getMessage());
+    e = assertThrows(DataException.class, () -> CsvWriter.write(p, c -> c == 0 ? Dataset.ofRows(new float[][] {{1}})
+        : null));
+    assertEquals(p + ": cannot write (directory " + p.getParent() + " does not exist)", e.getMessage());
+    assertFalse(Files.exists(dir.resolve("nested")));
   }
 }

@@ -1,11 +1,14 @@
 package dev.marginal.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -62,6 +65,24 @@ class AtomicFilesTest {
       throw new IOException("no");
     }));
     assertEquals(List.of(), listing());
+  }
+
+  @Test
+  void missingDirectoryIsNotCreatedAndIsNamed() {
+    Path p = dir.resolve("missing/sub/m.bin");
+    NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> AtomicFiles.writeString(p, "x"));
+    assertEquals("directory " + p.getParent() + " does not exist", e.getReason());
+    assertEquals(p.toString(), e.getFile());
+    assertFalse(Files.exists(dir.resolve("missing")));
+  }
+
+  @Test
+  void fileInPlaceOfTheDirectoryIsNamed() throws IOException {
+    Path file = Files.writeString(dir.resolve("taken"), "a file");
+    FileSystemException e = assertThrows(FileSystemException.class,
+        () -> AtomicFiles.writeString(file.resolve("m.bin"), "x"));
+    assertEquals(file + " is not a directory", e.getReason());
+    assertEquals("a file", Files.readString(file));
   }
 
   @Test

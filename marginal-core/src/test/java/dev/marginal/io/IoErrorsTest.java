@@ -39,11 +39,11 @@ class IoErrorsTest {
 
   @Test
   void aFailedWriteNamesItsFileOnceAndSaysWhy() throws IOException {
-    // A file where the output's directory should be: the directory cannot be made.
+    // A file where the output's directory should be.
     Path inTheWay = Files.writeString(dir.resolve("f"), "x");
     Path out = inTheWay.resolve("out.csv");
     DataException e = assertThrows(DataException.class,
         () -> CsvWriter.write(out, List.of("a"), new float[] {1f}));
-    assertEquals(out + ": cannot write (" + inTheWay + " already exists)", e.getMessage());
+    assertEquals(out + ": cannot write (" + inTheWay + " is not a directory)", e.getMessage());
   }
 }

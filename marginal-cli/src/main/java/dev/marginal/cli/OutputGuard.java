@@ -124,8 +124,11 @@ final class OutputGuard {
     }
   }
 
-  /** The real path of a file, or of its nearest existing directory joined with the rest. */
-  private static Path canonical(Path p) {
+  /**
+   * The real path of a file (links followed), or of its nearest existing directory joined with the rest; a link
+   * whose target is missing by the real path of its directory and its own name.
+   */
+  static Path canonical(Path p) {
     Path abs = p.toAbsolutePath().normalize();
     Path existing = abs;
     Path rest = abs.getFileSystem().getPath("");
@@ -139,7 +142,12 @@ final class OutputGuard {
     try {
       return existing.toRealPath().resolve(rest).normalize();
     } catch (IOException e) {
-      return abs;
+      Path dir = existing.getParent();
+      try {
+        return dir == null ? abs : dir.toRealPath().resolve(existing.getFileName()).resolve(rest).normalize();
+      } catch (IOException again) {
+        return abs;
+      }
     }
   }
 

@@ -15,6 +15,10 @@ import java.nio.file.StandardOpenOption;
  * lock on the hidden file {@code .NAME.lock} beside the output; the system releases it when the process ends, even
  * when it is killed, so a lock file left behind by a killed run is simply reused. The lock file is removed when the
  * run ends normally.
+ *
+ * <p>The lock belongs to the file, not to the name it was given by: {@code NAME} and its directory are those of the
+ * output's real path (symbolic links followed; for a file not yet written, its directory's real path), so that a
+ * link to the output, or a path through a linked directory, finds the same lock.
  */
 final class OutputLock implements AutoCloseable {
   private final Path lockFile;
@@ -58,9 +62,10 @@ final class OutputLock implements AutoCloseable {
     return new OutputLock(lockFile, channel, lock);
   }
 
-  /** The lock file of {@code out}: {@code .NAME.lock} in the same directory. */
+  /** The lock file of {@code out}: {@code .NAME.lock} beside its real path ({@link OutputGuard#canonical}). */
   static Path lockFileOf(Path out) {
-    return out.resolveSibling("." + out.getFileName() + ".lock");
+    Path real = OutputGuard.canonical(out);
+    return real.resolveSibling("." + real.getFileName() + ".lock");
   }
 
   /** Removes the lock file and releases the lock. */

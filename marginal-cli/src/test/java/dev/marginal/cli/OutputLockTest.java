@@ -1,0 +1,71 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lock on an output is the file's, whatever name reaches it: a link or a linked directory finds it taken. */
+class OutputLockTest {
+  @TempDir Path dir;
+
+  /** A symbolic link at {@code link} to {@code target}; the test is skipped where links cannot be made. */
+  private static Path link(Path link, Path target) {
+    try {
+      return Files.createSymbolicLink(link, target);
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      Assumptions.abort("symbolic links cannot be created here: " + e);
+      return null;
+    }
+  }
+
+  private static void assertTaken(Path out) {
+    UserInputException e = assertThrows(UserInputException.class, () -> OutputLock.acquire("--out", out).close());
+    assertTrue(e.getMessage().startsWith("--out " + out + " is being written by another marginal run"),
+        e.getMessage());
+  }
+
+  @Test
+  void aLinkToALockedOutputIsRefused() throws IOException {
+    Path same = Files.writeString(dir.resolve("same.marginal"), "model");
+    Path link = link(dir.resolve("link.marginal"), same.getFileName());
+    try (OutputLock lock = OutputLock.acquire("--out", same)) {
+      assertTaken(link);
+      assertTaken(dir.resolve("sub/../same.marginal"));
+    }
+    assertTrue(Files.isSymbolicLink(link), "the link is left as it was");
+    assertEquals(OutputLock.lockFileOf(same), OutputLock.lockFileOf(link));
+    try (OutputLock lock = OutputLock.acquire("--out", link)) {
+      assertTaken(same);
+    }
+  }
+
+  @Test
+  void aLinkedDirectoryFindsTheLockOfAFileNotYetWritten() throws IOException {
+    Path real = Files.createDirectory(dir.resolve("real"));
+    Path linked = link(dir.resolve("linked"), real);
+    Path out = real.resolve("new.marginal");
+    try (OutputLock lock = OutputLock.acquire("--out", out)) {
+      assertTaken(linked.resolve("new.marginal"));
+    }
+    assertFalse(Files.exists(out));
+    assertEquals(real.toRealPath().resolve(".new.marginal.lock"),
+        OutputLock.lockFileOf(linked.resolve("new.marginal")));
+  }
+
+  @Test
+  void aLinkToAMissingFileLocksTheLinksOwnName() throws IOException {
+    Path dangling = link(dir.resolve("dangling.marginal"), dir.resolve("nowhere/x.marginal"));
+    assertEquals(dir.toRealPath().resolve(".dangling.marginal.lock"), OutputLock.lockFileOf(dangling));
+    try (OutputLock lock = OutputLock.acquire("--out", dangling)) {
+      assertTaken(dir.resolve("dangling.marginal"));
+    }
+  }
+}

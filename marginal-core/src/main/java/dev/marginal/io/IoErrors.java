@@ -17,8 +17,8 @@ public final class IoErrors {
 
   /**
    * The cause of {@code e} in a few words: the operating system's reason where the exception carries one, a
-   * description of the exception's kind where its message would only repeat a path (a file in the way of a directory
-   * is named: {@code /data/f already exists}), else its message (escaped, see {@link Untrusted#escaped}) or, without
+   * description of the exception's kind where its message would only repeat a path (a file that already exists is
+   * named: {@code /data/f already exists}), else its message (escaped, see {@link Untrusted#escaped}) or, without
    * one, its class's simple name.
    */
   public static String reason(Exception e) {

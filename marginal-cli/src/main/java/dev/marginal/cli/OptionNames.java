@@ -1,7 +1,10 @@
 package dev.marginal.cli;
 
 import dev.marginal.config.ParameterException;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one place where the library's parameter names become the command line's option names: the core reports
@@ -54,19 +57,20 @@ final class OptionNames {
 
   /**
    * {@code message} with the parameter names of the first {@link ParameterException} in {@code error}'s cause
-   * chain replaced by their options; the message as it is when there is none.
+   * chain replaced by their options; the message as it is when there is none. Names are replaced in one pass, as
+   * whole words not joined to a hyphen, so that an option already in the message ({@code --warmup}) or put there by
+   * another name is left as it is.
    */
   static String forUser(Throwable error, String message) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof ParameterException p) {
-        String m = message;
-        for (String name : p.parameters()) {
-          String flag = FLAGS.get(name);
-          if (flag != null) {
-            m = m.replaceAll("\\b" + name + "\\b", java.util.regex.Matcher.quoteReplacement(flag));
-          }
+        List<String> names = p.parameters().stream().filter(FLAGS::containsKey).distinct().map(Pattern::quote)
+            .toList();
+        if (names.isEmpty()) {
+          return message;
         }
-        return m;
+        Matcher m = Pattern.compile("(?<![\\w-])(" + String.join("|", names) + ")(?![\\w-])").matcher(message);
+        return m.replaceAll(r -> Matcher.quoteReplacement(FLAGS.get(r.group(1))));
       }
     }
     return message;

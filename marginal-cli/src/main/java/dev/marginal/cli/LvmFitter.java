@@ -5,12 +5,14 @@ import dev.marginal.api.DeepLvmOptions;
 import dev.marginal.data.Binarization;
 import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
+import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.GradientEstimator;
 import dev.marginal.train.LvmTrainingOptions;
+import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.TrainingState;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,7 +34,9 @@ final class LvmFitter {
     DeepLvmFit.Control control = DeepLvmFit.Control.none().withCheckpoint(checkpointPath(r.out()))
         .withProvenanceExtras(Map.of("command_line", r.commandLine()));
     if (s.resume() != null) {
-      control = control.withResume(Commands.readModelFile(s.resume()));
+      ModelFile resumed = Commands.readModelFile(s.resume());
+      CheckpointGuard.requireKind(s.resume(), resumed, RunFingerprint.Kind.DENSITY);
+      control = control.withResume(resumed);
     }
     if (s.validation() != null) {
       Double fraction = fraction(s.validation());

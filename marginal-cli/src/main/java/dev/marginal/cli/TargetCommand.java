@@ -203,6 +203,9 @@ final class TargetCommand implements Callable<Integer> {
         .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
     // Read after the guard, which refuses a --resume that is also an output before anything opens it.
     resumed = resume == null ? null : Commands.readModelFile(resume);
+    if (resumed != null) {
+      CheckpointGuard.requireKind(resume, resumed, RunFingerprint.Kind.REVERSE_KL);
+    }
     ReverseKlOptions options = options(t);
     threads = Limits.threads(Commands.positive("--threads", threads));
     Limits.checkNetwork("--hidden", Arrays.stream(options.hidden()).boxed().toList(), t.dim(), options.latentDim());

@@ -98,4 +98,21 @@ class ResumeFingerprintTest {
     refused(with(base, "--target", "funnel", "--iters", "40", "--objective", "iwae", "--resume", ckpt.toString(), "--out",
         dir.resolve("u.marginal").toString()), "--objective iwae (the checkpoint's run had sumo)");
   }
+
+  @Test
+  void aCheckpointOfTheOtherCommandIsRefusedAsSuch() throws IOException {
+    List<String> target = List.of("target", "--target", "funnel", "--eval-samples", "10", "--eval-k", "5", "--quiet");
+    Path fitCkpt = dir.resolve("f.marginal.ckpt");
+    Path targetCkpt = dir.resolve("t.marginal.ckpt");
+    assertEquals(0, CliRun.of(with(lvm("toy:moons?n=60"), "--hidden", "8", "--steps", "3", "--out",
+        dir.resolve("f.marginal").toString()).toArray(String[]::new)).code());
+    assertEquals(0, CliRun.of(with(target, "--iters", "20", "--out", dir.resolve("t.marginal").toString())
+        .toArray(String[]::new)).code());
+    String next = dir.resolve("next.marginal").toString();
+
+    assertEquals("marginal: " + targetCkpt + ": a checkpoint of a target run, not of fit --model lvm",
+        refused(with(lvm("toy:moons?n=60"), "--steps", "6", "--resume", targetCkpt.toString(), "--out", next)));
+    assertEquals("marginal: " + fitCkpt + ": a checkpoint of a fit --model lvm run, not of target",
+        refused(with(target, "--iters", "40", "--resume", fitCkpt.toString(), "--out", next)));
+  }
 }

@@ -29,6 +29,40 @@ public final class RunFingerprint {
 
   private RunFingerprint() {}
 
+  /** What a run fits; runs of different kinds never resume each other. */
+  public enum Kind {
+    /** A density fitted to data ({@code DeepLvmFit}): its fingerprint names the data. */
+    DENSITY("a density-estimation run"),
+    /** A surrogate fitted to an unnormalized target ({@code SurrogateTraining}): its fingerprint names the target. */
+    REVERSE_KL("a reverse-KL run on a target");
+
+    private final String description;
+
+    Kind(String description) {
+      this.description = description;
+    }
+
+    /** In words: "a density-estimation run", "a reverse-KL run on a target". */
+    public String description() {
+      return description;
+    }
+  }
+
+  /**
+   * The kind of run a checkpoint (or model file) was written by: from its fingerprint, or, for a file written before
+   * fingerprints, from whether its provenance names data or a target.
+   *
+   * @param provenance the file's provenance
+   * @return the kind, or null when the provenance names neither data nor a target
+   */
+  public static Kind kindOf(Map<String, Object> provenance) {
+    Map<?, ?> m = provenance.get(KEY) instanceof Map<?, ?> f ? f : provenance;
+    if (m.containsKey("target")) {
+      return Kind.REVERSE_KL;
+    }
+    return m.containsKey("data") ? Kind.DENSITY : null;
+  }
+
   /**
    * The fingerprint of a density-estimation run.
    *
@@ -107,14 +141,22 @@ public final class RunFingerprint {
   }
 
   /**
-   * Refuses to resume a run whose fingerprint differs from the checkpoint's. A checkpoint without a fingerprint
-   * (written before fingerprints existed) is accepted as it is.
+   * Refuses to resume a run whose fingerprint differs from the checkpoint's. A checkpoint of another kind of run
+   * ({@link Kind}) is refused as such, without comparing settings that the two kinds do not share. A checkpoint
+   * without a fingerprint (written before fingerprints existed) is otherwise accepted as it is.
    *
    * @param checkpointProvenance the checkpoint's provenance, holding {@link #KEY}
    * @param now the fingerprint of the run being started
+   * @throws IllegalArgumentException if the checkpoint is of another kind of run
    * @throws ParameterException naming each differing setting, its value in the checkpoint and now
    */
   public static void check(Map<String, Object> checkpointProvenance, Map<String, Object> now) {
+    Kind written = kindOf(checkpointProvenance);
+    Kind asked = kindOf(now);
+    if (written != null && asked != null && written != asked) {
+      throw new IllegalArgumentException("the checkpoint is of " + written.description() + ", not of "
+          + asked.description());
+    }
     if (!(checkpointProvenance.get(KEY) instanceof Map<?, ?> saved)) {
       return;
     }

@@ -1,0 +1,49 @@
+package dev.marginal.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.marginal.config.ParameterException;
+import dev.marginal.data.Dataset;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.nn.Activation;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A checkpoint of the other kind of run is refused as such, not setting by setting. */
+class RunFingerprintTest {
+  private static final Map<String, Object> DENSITY = RunFingerprint.of(LvmTrainingOptions.defaults(),
+      Dataset.ofRows(new float[][] {{0.5f, 1.5f}, {2f, -1f}}), null, false,
+      new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), false);
+  private static final Map<String, Object> REVERSE_KL = RunFingerprint.of(ReverseKlOptions.defaults(), "funnel");
+
+  @Test
+  void kindIsReadFromTheFingerprintOrElseTheProvenance() {
+    assertEquals(RunFingerprint.Kind.DENSITY, RunFingerprint.kindOf(Map.of(RunFingerprint.KEY, DENSITY)));
+    assertEquals(RunFingerprint.Kind.REVERSE_KL, RunFingerprint.kindOf(Map.of(RunFingerprint.KEY, REVERSE_KL)));
+    // Files written before fingerprints: their provenance names data or a target.
+    assertEquals(RunFingerprint.Kind.DENSITY, RunFingerprint.kindOf(Map.of("data", "toy:moons", "rows", 60)));
+    assertEquals(RunFingerprint.Kind.REVERSE_KL, RunFingerprint.kindOf(Map.of("target", "funnel")));
+    assertNull(RunFingerprint.kindOf(Map.of("seed", 0)));
+  }
+
+  @Test
+  void aCheckpointOfTheOtherKindIsRefusedWithoutComparingSettings() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, REVERSE_KL), DENSITY));
+    assertEquals("the checkpoint is of a reverse-KL run on a target, not of a density-estimation run",
+        e.getMessage());
+    assertFalse(e instanceof ParameterException, "no setting is named");
+    e = assertThrows(IllegalArgumentException.class,
+        () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, DENSITY), REVERSE_KL));
+    assertEquals("the checkpoint is of a density-estimation run, not of a reverse-KL run on a target",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> RunFingerprint.check(Map.of("data", "toy:moons", "rows", 60), REVERSE_KL));
+    assertEquals("the checkpoint is of a density-estimation run, not of a reverse-KL run on a target",
+        e.getMessage());
+    RunFingerprint.check(Map.of(RunFingerprint.KEY, DENSITY), DENSITY);
+  }
+}

@@ -1,15 +1,48 @@
 package dev.marginal.cli;
 
 import dev.marginal.io.ModelFile;
+import dev.marginal.train.LvmCheckpoint;
 import dev.marginal.train.RunFingerprint;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The checks that keep a run's checkpoint ({@code OUT.ckpt}) for the run it belongs to: {@code --resume} takes only a
- * checkpoint of its own command.
+ * The checks that keep a run's checkpoint ({@code OUT.ckpt}) for the run it belongs to: a fresh run does not write
+ * over the checkpoint of an unfinished run, and {@code --resume} takes only a checkpoint of its own command.
  */
 final class CheckpointGuard {
   private CheckpointGuard() {}
+
+  /**
+   * Refuses, before any work, a run that would replace {@code checkpoint} when it holds an unfinished run (one that
+   * was interrupted, killed or stopped by divergence) and the run does not resume from it. The checkpoint of a run
+   * that ended goes with its model file, which the new run replaces too.
+   *
+   * @param checkpoint the checkpoint the run will write
+   * @param resume the checkpoint the run resumes from, or null
+   */
+  static void keepUnfinished(Path checkpoint, Path resume) {
+    if (!Files.exists(checkpoint) || resume != null && OutputGuard.sameFile(checkpoint, resume)) {
+      return;
+    }
+    String startAfresh = "remove it to start afresh";
+    ModelFile file;
+    boolean finished;
+    try {
+      file = ModelFile.read(checkpoint);
+      finished = LvmCheckpoint.ofFinishedRun(file);
+    } catch (IOException | RuntimeException e) {
+      throw new UserInputException(checkpoint + ": this run would replace it, and it is not a checkpoint that can be"
+          + " read (" + cause(checkpoint, e) + "); " + startAfresh, e);
+    }
+    if (!finished) {
+      RunFingerprint.Kind kind = RunFingerprint.kindOf(file.provenance());
+      throw new UserInputException(checkpoint + ": the checkpoint of an unfinished "
+          + (kind == null ? "" : command(kind) + " ") + "run (at step " + LvmCheckpoint.step(file)
+          + "), which this run would replace; resume it with --resume " + checkpoint + " or " + startAfresh);
+    }
+  }
 
   /**
    * Refuses a checkpoint to resume that another command wrote, in one line, before its settings are compared.
@@ -32,5 +65,11 @@ final class CheckpointGuard {
       case DENSITY -> "fit --model lvm";
       case REVERSE_KL -> "target";
     };
+  }
+
+  /** The message of a read error, without the path it starts with. */
+  private static String cause(Path path, Exception e) {
+    String m = String.valueOf(e.getMessage());
+    return m.startsWith(path + ": ") ? m.substring(path.toString().length() + 2) : m;
   }
 }

@@ -76,6 +76,9 @@ final class FitCommand implements Callable<Integer> {
     Dataset train;
     Fitters.FitResult result;
     try (OutputLock lock = OutputLock.acquire("--out", out)) {
+      if (kind.equals("lvm")) {
+        CheckpointGuard.keepUnfinished(LvmFitter.checkpointPath(out), lvm.resume);
+      }
       train = Commands.loadData(data, columns, limit);
       PrintWriter err = spec.commandLine().getErr();
       result = fitter.fit(

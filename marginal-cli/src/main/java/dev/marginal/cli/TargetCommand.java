@@ -215,6 +215,7 @@ final class TargetCommand implements Callable<Integer> {
       throw new UserInputException("--eval-every and --checkpoint-every must be >= 0");
     }
     lock = OutputLock.acquire("--out", out);
+    CheckpointGuard.keepUnfinished(out.resolveSibling(out.getFileName() + ".ckpt"), resume);
     Parallel.setThreads(threads);
     String commandLine = Commands.commandLine(spec);
     SurrogateTraining.Result result = run(t, options, Map.of("command_line", commandLine), metricsPath);

@@ -103,6 +103,43 @@ public final class LvmCheckpoint {
         takeOptional(file, AVERAGE_PREFIX));
   }
 
+  /**
+   * Whether the run that wrote {@code file} had ended: a density-estimation run that completed or stopped early, a
+   * reverse-KL run that had done all its iterations. The checkpoint of an interrupted run, or one written every so
+   * many steps by a run that was then killed or diverged, is of an unfinished run, which only a resume continues.
+   *
+   * @throws IllegalArgumentException if the file holds no training state
+   */
+  public static boolean ofFinishedRun(ModelFile file) {
+    Map<?, ?> training = trainingState(file);
+    if (training.containsKey("status")) {
+      String status = String.valueOf(training.get("status"));
+      return status.equals(TrainingState.Status.COMPLETED.name())
+          || status.equals(TrainingState.Status.EARLY_STOPPED.name());
+    }
+    // A reverse-KL checkpoint keeps only its step; its options, the iterations of the run that wrote it.
+    return file.provenance().get("options") instanceof Map<?, ?> options
+        && options.get("iterations") instanceof Number iterations
+        && ((Number) training.get("step")).longValue() >= iterations.longValue();
+  }
+
+  /**
+   * The optimisation steps the run that wrote {@code file} had done.
+   *
+   * @throws IllegalArgumentException if the file holds no training state
+   */
+  public static long step(ModelFile file) {
+    return ((Number) trainingState(file).get("step")).longValue();
+  }
+
+  private static Map<?, ?> trainingState(ModelFile file) {
+    if (!(file.provenance().get("training") instanceof Map<?, ?> training)
+        || !(training.get("step") instanceof Number)) {
+      throw new IllegalArgumentException("the model file holds no training state");
+    }
+    return training;
+  }
+
   private static void put(Map<String, Tensor> tensors, String prefix, Map<String, float[]> state) {
     for (Map.Entry<String, float[]> e : state.entrySet()) {
       tensors.put(prefix + e.getKey(), Tensor.wrap(e.getValue(), e.getValue().length));

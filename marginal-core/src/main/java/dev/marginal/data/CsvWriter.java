@@ -44,8 +44,27 @@ public final class CsvWriter {
    * @param values row-major {@code [rows, columns.size()]}
    */
   public static void write(Path path, List<String> columns, double[] values) {
+    write(path, columns, values, java.util.Set.of());
+  }
+
+  /**
+   * Writes double rows in which some columns count (steps, say): a whole number in one of {@code counts} is written
+   * as an integer ({@code 200}, not {@code 200.0}); every other value as by {@link #write(Path, List, double[])}.
+   *
+   * @param values row-major {@code [rows, columns.size()]}
+   * @param counts names of the columns whose whole numbers are written as integers
+   */
+  public static void write(Path path, List<String> columns, double[] values, java.util.Set<String> counts) {
     checkShape(path, columns, values.length);
-    writeRows(path, columns, values.length, (w, i) -> w.write(Double.toString(values[i])));
+    boolean[] whole = new boolean[columns.size()];
+    for (int j = 0; j < whole.length; j++) {
+      whole[j] = counts.contains(columns.get(j));
+    }
+    writeRows(path, columns, values.length, (w, i) -> {
+      double v = values[i];
+      boolean integer = whole[i % whole.length] && v == Math.rint(v) && Math.abs(v) < 0x1p53;
+      w.write(integer ? Long.toString((long) v) : Double.toString(v));
+    });
   }
 
   /** The rows of a file written in pieces: piece {@code c} = 0, 1, ..., or null after the last. */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,13 @@ class CsvWriterTest {
     for (int i = 0; i < values.length; i++) {
       assertEquals((float) values[i], back[i]);
     }
+  }
+
+  @Test
+  void countColumnsWriteWholeNumbersAsIntegers() throws IOException {
+    Path p = dir.resolve("metrics.csv");
+    CsvWriter.write(p, List.of("step", "kl"), new double[] {200, 2, -0.0, Double.NaN, 2.5, 1e300}, Set.of("step"));
+    assertEquals("step,kl\n200,2.0\n0,NaN\n2.5,1.0E300\n", Files.readString(p));
   }
 
   @Test

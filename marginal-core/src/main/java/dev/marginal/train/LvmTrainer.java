@@ -195,6 +195,7 @@ public final class LvmTrainer {
     }
     schedule = LvmSchedule.of(options, train.rows());
     long budget = schedule.totalSteps();
+    checkNotShorterThanDone(budget, train.rows());
     long examples = 0;
     EpochClock clock = new EpochClock();
     while (state.step() < budget && state.epoch() < epochLimit() && !state.finished()) {
@@ -286,6 +287,21 @@ public final class LvmTrainer {
       throw new IllegalArgumentException(train.source() + ": " + train.rows() + " rows, but there are local "
           + "posteriors for " + local.rows());
     }
+  }
+
+  /**
+   * A resumed run may be lengthened or shortened, but not below the steps its checkpoint has done: it would stop at
+   * once and report the checkpoint's steps under a length it never had.
+   */
+  private void checkNotShorterThanDone(long budget, int trainRows) {
+    if (state.step() <= budget) {
+      return;
+    }
+    String length = options.maxSteps() > 0 ? "maxSteps " + options.maxSteps() + " is"
+        : "epochs " + options.epochs() + " is " + budget + " steps (" + Batches.count(trainRows, options.batchSize())
+            + " per epoch),";
+    throw ParameterException.about(List.of(options.maxSteps() > 0 ? "maxSteps" : "epochs"), length
+        + " fewer than the " + state.step() + " steps already done");
   }
 
   private int epochLimit() {

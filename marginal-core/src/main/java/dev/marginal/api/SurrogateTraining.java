@@ -44,9 +44,14 @@ public final class SurrogateTraining {
    * @param status completed, interrupted or diverged
    * @param message why the run stopped early ("" when completed)
    * @param steps steps done in all (a resumed run counts the earlier ones)
-   * @param losses the training loss (batch mean of log q̂ − log p̃) at every step of this call
-   * @param evaluations metrics at every evaluation, the last at the final step
-   * @param warnings warnings raised during the run (a KL estimate significantly below zero, say)
+   * @param losses the training loss (batch mean of log q̂ − log p̃) at every step of the run; a resumed run's
+   *     include those before the resume, which its checkpoint carries (a checkpoint written before checkpoints kept
+   *     them carries none, and then only this call's steps are here)
+   * @param evaluations metrics at every evaluation, the last at the final step; a resumed run's include those of
+   *     its checkpoint, as {@link #losses}, restored with every value but their log Z estimates' individual log
+   *     weights ({@link dev.marginal.train.LogZEstimate#logWeights()} is empty there, its draws kept)
+   * @param warnings warnings raised during the run (a KL estimate significantly below zero, say), those before a
+   *     resume included, as {@link #losses}
    * @param provenance seed, target, options, versions and wall time
    */
   public record Result(LvmDensityModel model, ReverseKlRun.Status status, String message, long steps,
@@ -155,7 +160,9 @@ public final class SurrogateTraining {
   /**
    * Trains under {@code control}.
    *
-   * @throws IllegalArgumentException if a checkpoint to resume does not fit the target or options
+   * @throws IllegalArgumentException if a checkpoint to resume does not fit the target or options, or has done more
+   *     steps than {@code options.iterations()} (a {@link dev.marginal.config.ParameterException} about
+   *     {@code iterations})
    * @throws CheckpointWriteException if a checkpoint cannot be written (it can still be written elsewhere)
    */
   public static Result train(Target target, ReverseKlOptions options, Control control) {

@@ -48,12 +48,27 @@ import java.util.Objects;
  * @param logZSe the delta-method standard error of log Ẑ
  * @param ess the effective sample size (Σw)² / Σw², in [1, n]
  * @param paretoK the Pareto k̂ of the weights' upper tail (NaN when it cannot be fitted)
- * @param logWeights log w for each draw, length n
+ * @param logWeights log w for each draw, length n; empty in an estimate restored from a checkpoint
+ *     ({@link LvmCheckpoint}), which keeps the values above and the number of draws but not the weights
+ * @param draws the number of draws n, {@code logWeights.length} unless the weights are left out
  */
-public record LogZEstimate(double logZ, double logZSe, double ess, double paretoK, double[] logWeights) {
-  /** Copies the log weights. */
+public record LogZEstimate(double logZ, double logZSe, double ess, double paretoK, double[] logWeights, int draws) {
+  /**
+   * Copies the log weights.
+   *
+   * @throws IllegalArgumentException if there are log weights but not {@code draws} of them, or draws is negative
+   */
   public LogZEstimate {
     logWeights = logWeights.clone();
+    if (draws < 0 || (logWeights.length > 0 && logWeights.length != draws)) {
+      throw new IllegalArgumentException("a log Z estimate of " + draws + " draws cannot hold " + logWeights.length
+          + " log weights");
+    }
+  }
+
+  /** The estimate with its log weights, one per draw. */
+  public LogZEstimate(double logZ, double logZSe, double ess, double paretoK, double[] logWeights) {
+    this(logZ, logZSe, ess, paretoK, logWeights, logWeights.length);
   }
 
   /** log w for each draw, a copy. */
@@ -66,18 +81,18 @@ public record LogZEstimate(double logZ, double logZSe, double ess, double pareto
   public boolean equals(Object o) {
     return o instanceof LogZEstimate e && Double.compare(e.logZ, logZ) == 0 && Double.compare(e.logZSe, logZSe) == 0
         && Double.compare(e.ess, ess) == 0 && Double.compare(e.paretoK, paretoK) == 0
-        && Arrays.equals(e.logWeights, logWeights);
+        && Arrays.equals(e.logWeights, logWeights) && e.draws == draws;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(logZ, logZSe, ess, paretoK, Arrays.hashCode(logWeights));
+    return Objects.hash(logZ, logZSe, ess, paretoK, Arrays.hashCode(logWeights), draws);
   }
 
   @Override
   public String toString() {
     return String.format(Locale.ROOT, "LogZEstimate[logZ=%s, logZSe=%s, ess=%s, paretoK=%s, %d draws]", logZ, logZSe,
-        ess, paretoK, logWeights.length);
+        ess, paretoK, draws);
   }
 
   /** Draws per evaluation chunk, to bound memory. */
@@ -105,9 +120,9 @@ public record LogZEstimate(double logZ, double logZSe, double ess, double pareto
         WeightDiagnostics.KHAT_THRESHOLD, size(), ess);
   }
 
-  /** The number of draws. */
+  /** The number of draws ({@link #draws()}). */
   public int size() {
-    return logWeights.length;
+    return draws;
   }
 
   /**

@@ -26,6 +26,8 @@ public final class LvmCheckpoint {
   static final String LOCAL_PREFIX = "opt.local/";
   static final String AVERAGE_PREFIX = "average/";
   static final String BEST_PREFIX = "best/";
+  /** The reverse-KL run's loss at every step so far, {@code [step]}. */
+  static final String LOSSES = "history/loss";
   /** Keys of the current epoch's running objective in {@code provenance.training}. */
   static final String EPOCH_SUM = "epochObjectiveSum";
   static final String EPOCH_COUNT = "epochObjectiveCount";
@@ -69,13 +71,24 @@ public final class LvmCheckpoint {
         extra, provenance);
   }
 
-  /** Writes a reverse-KL trainer's surrogate, optimizer state and step count. */
+  /**
+   * Writes a reverse-KL trainer's surrogate, optimizer state, step count and the run's history so far: the loss at
+   * every step ({@value #LOSSES}) and the evaluations and warnings ({@link ReverseKlHistory}).
+   */
   public static void write(Path path, LvmDensityModel model, ReverseKlTrainer trainer, Map<String, Object> provenance)
       throws IOException {
     Map<String, Tensor> extra = new LinkedHashMap<>();
     put(extra, AVERAGE_PREFIX, trainer.averageState());
-    write(path, model, Map.of("step", trainer.steps()), trainer.decoderOptimizerState(),
-        trainer.encoderOptimizerState(), extra, provenance);
+    ReverseKlHistory history = trainer.history();
+    float[] losses = history.losses();
+    if (losses.length > 0) {
+      extra.put(LOSSES, Tensor.wrap(losses, losses.length));
+    }
+    Map<String, Object> training = new LinkedHashMap<>();
+    training.put("step", trainer.steps());
+    training.putAll(history.toTraining());
+    write(path, model, training, trainer.decoderOptimizerState(), trainer.encoderOptimizerState(), extra,
+        provenance);
   }
 
   private static void write(Path path, LvmDensityModel model, Map<String, Object> training,
@@ -91,16 +104,24 @@ public final class LvmCheckpoint {
     new ModelFile(base.kind(), base.config(), base.provenance(), tensors).write(path);
   }
 
-  /** Restores a reverse-KL trainer built on the checkpoint's surrogate to the checkpoint's state. */
-  @SuppressWarnings("unchecked")
+  /**
+   * Restores a reverse-KL trainer built on the checkpoint's surrogate to the checkpoint's state, and the run's
+   * history so far, which {@link ReverseKlRun} continues: empty from a checkpoint written before checkpoints kept it.
+   *
+   * @throws IllegalArgumentException if the file holds no training state, or a history that does not fit its step
+   */
   public static void restore(ModelFile file, ReverseKlTrainer trainer) {
-    Object training = file.provenance().get("training");
-    if (!(training instanceof Map) || !(((Map<String, Object>) training).get("step") instanceof Number)) {
+    if (!(file.provenance().get("training") instanceof Map<?, ?> training)
+        || !(training.get("step") instanceof Long step) || step < 0) {
       throw new IllegalArgumentException("the model file holds no training state to resume from");
     }
-    long step = ((Number) ((Map<String, Object>) training).get("step")).longValue();
+    Tensor losses = file.tensors().get(LOSSES);
+    // The tensor's size was checked against the file's bytes and the heap when it was read.
+    ReverseKlHistory history = ReverseKlHistory.fromCheckpoint(training, losses == null ? null : losses.toArray(),
+        step);
     trainer.resumeFrom(step, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX),
         takeOptional(file, AVERAGE_PREFIX));
+    trainer.recordHistory(history);
   }
 
   /**

@@ -23,8 +23,8 @@ public final class ReverseKlRun {
   /**
    * The outcome.
    *
-   * @param losses the training loss at every step: the batch mean of log q̂ − log p̃, or in a forward-KL step
-   *     ({@link ForwardKl}) of −log q̂ over the resampled batch
+   * @param losses the training loss at every step of the run (a resumed run's: see {@link #run}): the batch mean
+   *     of log q̂ − log p̃, or in a forward-KL step ({@link ForwardKl}) of −log q̂ over the resampled batch
    * @param evaluations metrics at every evaluation, the last one at the final step
    * @param warnings human-readable warnings raised during the run
    */
@@ -148,10 +148,21 @@ public final class ReverseKlRun {
 
   /**
    * Trains for {@code options.iterations()} steps in total (counting steps a resumed trainer already did), under
-   * {@code control}.
+   * {@code control}. The result's losses, evaluations and warnings cover the whole run, those a trainer restored from
+   * a checkpoint ({@link LvmCheckpoint#restore(dev.marginal.io.ModelFile, ReverseKlTrainer)}) included; a trainer
+   * resumed by {@link ReverseKlTrainer#resumeFrom} or from a checkpoint written before checkpoints kept them starts
+   * them empty. A run resumed at its last step does not evaluate that step again when its checkpoint holds that
+   * evaluation.
+   *
+   * @throws dev.marginal.config.ParameterException if the trainer has already done more steps than
+   *     {@code options.iterations()}: a resumed run may be lengthened or shortened, but not below the steps done
    */
   public static Result run(ReverseKlTrainer trainer, Target target, ReverseKlOptions options, Control control)
       throws IOException {
+    if (trainer.steps() > options.iterations()) {
+      throw ParameterException.about(List.of("iterations"), "iterations " + options.iterations() + " is fewer "
+          + "than the " + trainer.steps() + " steps already done");
+    }
     long evalEvery = control.evaluations().every();
     long checkpointEvery = control.checkpoints().every();
     SurrogateMetrics.Settings settings = control.evaluations().settings();
@@ -161,11 +172,13 @@ public final class ReverseKlRun {
     BooleanSupplier stop = control.stop();
     RngKey evalKey = RngKey.of(options.seed()).foldIn(0x4556414CL);
     long total = options.iterations();
+    ReverseKlHistory past = trainer.history();
     // Grown as steps are done: memory follows the steps run, not the steps asked for.
-    float[] losses = new float[(int) Math.min(Math.max(0, total - trainer.steps()), 1 << 16)];
-    int recorded = 0;
-    List<SurrogateMetrics> evals = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
+    float[] losses = java.util.Arrays.copyOf(past.losses(),
+        past.losses().length + (int) Math.min(total - trainer.steps(), 1 << 16));
+    int recorded = past.losses().length;
+    List<SurrogateMetrics> evals = new ArrayList<>(past.evaluations());
+    List<String> warnings = new ArrayList<>(past.warnings());
     long start = trainer.steps();
     while (trainer.steps() < total) {
       boolean forward = trainer.inForwardPhase();
@@ -190,18 +203,20 @@ public final class ReverseKlRun {
         evaluate(trainer, target, s, settings, evalKey, evals, warnings, onEvaluation);
       }
       if (checkpointEvery > 0 && s % checkpointEvery == 0) {
-        checkpoints.write(trainer);
+        checkpoint(trainer, checkpoints, trim(losses, recorded), evals, warnings);
       }
       if (stop.getAsBoolean()) {
         progress.finish();
-        checkpoints.write(trainer);
+        checkpoint(trainer, checkpoints, trim(losses, recorded), evals, warnings);
         return new Result(Status.INTERRUPTED, "interrupted at step " + s, s, trim(losses, recorded), evals,
             warnings);
       }
     }
     progress.finish();
-    evaluate(trainer, target, trainer.steps(), settings, evalKey, evals, warnings, onEvaluation);
-    checkpoints.write(trainer);
+    if (evals.isEmpty() || evals.get(evals.size() - 1).step() != trainer.steps()) {
+      evaluate(trainer, target, trainer.steps(), settings, evalKey, evals, warnings, onEvaluation);
+    }
+    checkpoint(trainer, checkpoints, trim(losses, recorded), evals, warnings);
     return new Result(Status.COMPLETED, "", trainer.steps(), trim(losses, recorded), evals, warnings);
   }
 
@@ -224,6 +239,13 @@ public final class ReverseKlRun {
           "step %d: the SUMO estimate of KL(q||p) is %.4f ± %.4f < 0 on a normalized target (SUMO is unbiased, so "
               + "this is noise or a heavy tail: evaluate with more samples)", step, m.klSumo(), m.klSumoSe()));
     }
+  }
+
+  /** Records the run so far in the trainer, so that the checkpoint carries it, and writes the checkpoint. */
+  private static void checkpoint(ReverseKlTrainer trainer, CheckpointSink sink, float[] losses,
+      List<SurrogateMetrics> evals, List<String> warnings) throws IOException {
+    trainer.recordHistory(new ReverseKlHistory(losses, evals, warnings));
+    sink.write(trainer);
   }
 
   private static float[] trim(float[] v, int n) {

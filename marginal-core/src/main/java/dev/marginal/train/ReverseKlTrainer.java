@@ -74,6 +74,8 @@ public final class ReverseKlTrainer {
   private final double[] forwardScales;
   private double lastForwardEss = Double.NaN;
   private long step;
+  /** The run's record up to the last checkpoint or resume, which checkpoints carry. */
+  private ReverseKlHistory history = ReverseKlHistory.EMPTY;
 
   public ReverseKlTrainer(DeepLvm surrogate, Target target, ReverseKlOptions options) {
     if (surrogate.dataDim() != target.dim()) {
@@ -180,6 +182,18 @@ public final class ReverseKlTrainer {
     this.step = steps;
     decoderOpt.restore(decoderState);
     encoderOpt.restore(encoderState);
+  }
+
+  /**
+   * The losses, evaluations and warnings of the run so far, as {@link ReverseKlRun} last recorded them (before a
+   * checkpoint) or a checkpoint restored them; empty after {@link #resumeFrom}, which restores none.
+   */
+  ReverseKlHistory history() {
+    return history;
+  }
+
+  void recordHistory(ReverseKlHistory h) {
+    history = h;
   }
 
   /**

@@ -101,11 +101,14 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
    *     modes covered, at least 1
    * @param logZSamples surrogate draws for the importance-sampling estimate of log Z, at least 2
    * @param forwardSamples exact samples for the forward checks (IWAE with {@code iwaeK} on each), at least 1
-   * @throws dev.marginal.config.ParameterException naming the first setting out of range
    */
   public record Settings(int klSamples, int iwaeK, int sumoMinTerms, int w1Samples, int logZSamples,
       int forwardSamples) {
-    /** Checks each setting's range. */
+    /**
+     * Checks each setting's range.
+     *
+     * @throws ParameterException naming the first setting out of range
+     */
     public Settings {
       ParameterException.atLeast("klSamples", klSamples, 1);
       ParameterException.atLeast("iwaeK", iwaeK, 1);

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   data.csv                       CSV file with a header row (CsvReader)
- *   images.idx, x.gz, x-ubyte      IDX images file, plain or gzipped (IdxReader); a sibling labels file
+ *   images.idx, x.gz, x-ubyte      IDX file, plain or gzipped (IdxReader): images [n, h, w], rows [n, columns]
+ *                                  or one column [n]; a sibling labels file
  *                                  (the name with "images" → "labels", "idx3" → "idx1") is attached if present
  *   fashion-mnist:train            Fashion-MNIST from its Debian package (also fashion-mnist:test)
  *   toy:moons?n=2000&amp;seed=3        a toy generator (ToyData.NAMES); options n (default 2000), seed (default 0)
@@ -67,7 +68,7 @@ public final class DataSources {
 
   /**
    * The column names of the data named by {@code spec}, in order, reading no more than it takes to know them: a CSV
-   * file's header row (no data row is read, so columns that are not numbers do not matter), the first image of IDX
+   * file's header row (no data row is read, so columns that are not numbers do not matter), the first row of IDX
    * files and of Fashion-MNIST ({@code px0 ..}), {@link ToyData#COLUMNS} for toy data (not generated). With them a
    * caller can check which of the columns it wants are there before {@link #load(String, List, int)} reads them.
    *
@@ -213,10 +214,10 @@ public final class DataSources {
     }
   }
 
-  /** An IDX images file, with its labels file attached when one lies beside it. */
+  /** An IDX data file (images, or 2-D or 1-D data), with its labels file attached when one lies beside it. */
   private static Dataset idx(Path images, int limit) {
     Path labels = labelsBeside(images);
-    return labels != null ? IdxReader.read(images, labels, limit) : IdxReader.readImages(images, limit);
+    return labels != null ? IdxReader.read(images, labels, limit) : IdxReader.readData(images, limit);
   }
 
   /** The labels file beside an images file ("images" → "labels", "idx3" → "idx1"), or null if there is none. */

@@ -100,6 +100,26 @@ class DataSourcesTest {
   }
 
   @Test
+  void twoAndOneDimensionalIdxFilesLoadWithPixelColumnNames() throws IOException {
+    Path matrix = dir.resolve("table-idx2-ubyte");
+    Files.write(matrix, IdxReaderTest.idx(IdxReader.MATRIX_MAGIC, new int[] {4, 3}, IdxReaderTest.pixels(12, 3)));
+    Dataset m = DataSources.load(matrix.toString(), List.of(), 2);
+    assertEquals(2, m.rows());
+    assertEquals(List.of("px0", "px1", "px2"), m.columns());
+    assertEquals(m.columns(), DataSources.columns(matrix.toString()));
+    Dataset picked = DataSources.load(matrix.toString(), List.of("px2", "px0"));
+    assertEquals(List.of("px2", "px0"), picked.columns());
+    assertEquals(m.get(1, 2), picked.get(1, 0));
+    Path column = dir.resolve("column.idx");
+    Files.write(column, IdxReaderTest.idx(IdxReader.LABELS_MAGIC, new int[] {2}, new byte[] {0, (byte) 255}));
+    Dataset c = DataSources.load(column.toString());
+    assertEquals(2, c.rows());
+    assertEquals(List.of("px0"), c.columns());
+    assertEquals(c.columns(), DataSources.columns(column.toString()));
+    assertEquals(1f, c.get(1, 0));
+  }
+
+  @Test
   void idxPathAttachesASiblingLabelsFile() throws IOException {
     byte[] body = IdxReaderTest.pixels(3 * 2 * 2, 9);
     Path images = dir.resolve("train-images-idx3-ubyte.gz");

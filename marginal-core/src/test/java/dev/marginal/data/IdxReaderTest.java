@@ -154,6 +154,79 @@ class IdxReaderTest {
   }
 
   @Test
+  void twoDimensionalFileIsRowsOfColumns() throws IOException {
+    byte[] body = pixels(3 * 5, 6);
+    Path p = file("m-idx2-ubyte", idx(IdxReader.MATRIX_MAGIC, new int[] {3, 5}, body));
+    Dataset d = IdxReader.readData(p, Integer.MAX_VALUE);
+    assertEquals(3, d.rows());
+    assertEquals(java.util.List.of("px0", "px1", "px2", "px3", "px4"), d.columns());
+    assertTrue(d.imageShape().isEmpty());
+    assertPixels(body, d);
+    assertEquals(2, IdxReader.readData(p, 2).rows());
+  }
+
+  @Test
+  void oneDimensionalFileIsOneColumn() throws IOException {
+    Path p = file("l-idx1-ubyte", idx(IdxReader.LABELS_MAGIC, new int[] {4}, new byte[] {9, 0, 3, (byte) 255}));
+    Dataset d = IdxReader.readData(p, Integer.MAX_VALUE);
+    assertEquals(4, d.rows());
+    assertEquals(java.util.List.of("px0"), d.columns());
+    assertPixels(new byte[] {9, 0, 3, (byte) 255}, d);
+  }
+
+  @Test
+  void imagesThroughReadDataKeepTheirShape() throws IOException {
+    byte[] body = pixels(2 * 3 * 4, 7);
+    Path p = file("i-idx3-ubyte", idx(IdxReader.IMAGES_MAGIC, new int[] {2, 3, 4}, body));
+    Dataset d = IdxReader.readData(p, Integer.MAX_VALUE);
+    assertEquals(new Dataset.ImageShape(3, 4), d.imageShape().orElseThrow());
+    assertEquals(IdxReader.readImages(p).columns(), d.columns());
+    assertPixels(body, d);
+  }
+
+  @Test
+  void otherDimensionCountsAndTypesAreRefusedByName() throws IOException {
+    Path four = file("four", idx(0x00000804, new int[] {1, 1, 1, 1}, new byte[1]));
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readData(four, 1));
+    assertEquals(four + ": IDX data of 4 dimensions: expected 1 (one column), 2 (rows, columns) or 3 (images,"
+        + " height, width)", e.getMessage());
+    Path floats = file("floats", idx(0x00000d02, new int[] {1, 1}, new byte[4]));
+    e = assertThrows(DataException.class, () -> IdxReader.readData(floats, 1));
+    assertEquals(floats + ": not an unsigned-byte IDX file (magic 0x00000d02)", e.getMessage());
+    Path matrix = file("m", idx(IdxReader.MATRIX_MAGIC, new int[] {1, 1}, new byte[1]));
+    e = assertThrows(DataException.class, () -> IdxReader.readImages(matrix));
+    assertEquals(matrix + ": is a 2-D unsigned-byte IDX file (magic 0x00000802), expected images"
+        + " (magic 0x00000803)", e.getMessage());
+  }
+
+  @Test
+  void sizesAreUnsigned() throws IOException {
+    // 0xFFFFFFFF images of 2x2 in a 16-byte file: the count is read as 4294967295, not -1.
+    Path rows = file("rows-idx3-ubyte", idx(IdxReader.IMAGES_MAGIC, new int[] {-1, 2, 2}, new byte[0]));
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(rows, 2));
+    assertEquals(rows + ": truncated: expected 17179869196 bytes (4294967295 images of 2x2), found 16",
+        e.getMessage());
+    Path cols = file("cols-idx2-ubyte", idx(IdxReader.MATRIX_MAGIC, new int[] {1, -1}, new byte[0]));
+    e = assertThrows(DataException.class, () -> IdxReader.readData(cols, 1));
+    assertEquals(cols + ": a row of 4294967295 columns is too large: 4294967295 values in one row, more than the"
+        + " 2147483639 a data set holds (use fewer columns)", e.getMessage());
+    Path labels = file("l", idx(IdxReader.LABELS_MAGIC, new int[] {-1}, new byte[0]));
+    e = assertThrows(DataException.class, () -> IdxReader.readLabels(labels, 3));
+    assertEquals(labels + ": truncated: expected 4294967303 bytes (4294967295 labels), found 8", e.getMessage());
+  }
+
+  @Test
+  void anImageTooLargeForADataSetIsNamedNotTheRows() throws IOException {
+    Path p = file("wide.idx", idx(IdxReader.IMAGES_MAGIC, new int[] {1, 65535, 65535}, new byte[0]));
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(p));
+    assertEquals(p + ": an image of 65535x65535 is too large: 4294836225 values in one row, more than the"
+        + " 2147483639 a data set holds (use smaller images)", e.getMessage());
+    Path many = file("many.idx", idx(IdxReader.IMAGES_MAGIC, new int[] {100_000, 200, 200}, new byte[0]));
+    e = assertThrows(DataException.class, () -> IdxReader.readImages(many));
+    assertEquals(many + ": 100000 images of 200x200 is too large (use fewer rows)", e.getMessage());
+  }
+
+  @Test
   void missingFileSaysSo() {
     Path p = dir.resolve("nope.gz");
     DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(p));

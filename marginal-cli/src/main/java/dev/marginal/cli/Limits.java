@@ -23,6 +23,18 @@ final class Limits {
   private static final long ACTIVATION_COPIES = 4;
   /** Copies of each parameter while training: the value, its gradient and Adam's two moments. */
   private static final long PARAMETER_COPIES = 4;
+  /** Bytes per double. */
+  private static final long DOUBLE = 8;
+  /** Model rows (data points × samples) in one scoring pass, as {@code LvmDensityModel.ROWS_PER_PASS}. */
+  private static final int SAMPLES_PER_PASS = 1 << 14;
+  /** Sample rows per block of a Bernoulli decoder's evaluation, as {@code BernoulliLogLikelihood.ROWS_PER_BLOCK}. */
+  private static final int ROWS_PER_BLOCK = 256;
+  /** Floats held per importance sample besides z: log q, log p(x|z), log p(z), log w and their temporaries. */
+  private static final long FLOATS_PER_SAMPLE = 8;
+  /** Doubles held per importance sample: the weights' copies behind the ESS and Pareto k-hat diagnostics. */
+  private static final long DOUBLES_PER_SAMPLE = 3;
+  /** Margin on the per-sample arrays of a blocked evaluation, for what this count misses. */
+  private static final long BLOCKED_COPIES = 2;
 
   private Limits() {}
 
@@ -53,13 +65,37 @@ final class Limits {
 
   /**
    * Refuses a number of importance samples per row whose pass through a deep LVM cannot fit (models with an exact
-   * density draw none). Rows are scored in passes of at least one row's K samples.
+   * density draw none): K latents of one row must fit one array, and the pass the heap
+   * ({@link #importanceSampleBytes}).
    */
   static void checkImportanceSamples(String option, int k, DensityModel model) {
     if (model instanceof LvmDensityModel lvm) {
-      long rows = Math.max(k, 1 << 14);
-      fitsInHeap(option, k, activationBytes(lvm.model().config(), rows), "K importance samples of one row");
+      DeepLvm.Config c = lvm.model().config();
+      if ((long) k * c.latentDim() > Integer.MAX_VALUE - 8) {
+        throw new UserInputException(option + " " + k + ": K samples of the " + c.latentDim() + "-D latent would"
+            + " exceed 2^31 entries; lower " + option);
+      }
+      fitsInHeap(option, k, importanceSampleBytes(c, k), "K importance samples of one row");
     }
+  }
+
+  /**
+   * Bytes to score rows with {@code k} importance samples each. Rows are scored in passes of at least one row's K
+   * samples (about {@value #SAMPLES_PER_PASS} in all). A Bernoulli decoder evaluates a pass's samples in blocks of
+   * {@value #ROWS_PER_BLOCK} rows, one per thread, so that only the samples' latents z (with their squares for the
+   * prior), a few numbers per sample (log q, log p(x|z), log p(z), log w, the weights' diagnostics) and the blocks'
+   * activations are held, never K rows of the data's width; other decoders hold every sample's activations at once.
+   */
+  static long importanceSampleBytes(DeepLvm.Config c, int k) {
+    long samples = Math.max(k, SAMPLES_PER_PASS);
+    if (c.decoder() != DeepLvm.Decoder.BERNOULLI) {
+      return activationBytes(c, samples);
+    }
+    long perSample = FLOAT * (2L * c.latentDim() + FLOATS_PER_SAMPLE) + DOUBLE * DOUBLES_PER_SAMPLE + Integer.BYTES;
+    long heldSamples = saturatingMultiply(samples, perSample * BLOCKED_COPIES);
+    long blocks = saturatingMultiply(threads(Integer.MAX_VALUE), activationBytes(c, ROWS_PER_BLOCK));
+    long encoder = activationBytes(c, Math.max(1, SAMPLES_PER_PASS / Math.max(k, 1)));
+    return saturatingAdd(saturatingAdd(heldSamples, blocks), encoder);
   }
 
   /** Floats in the activations of one row passing through the encoder and decoder of {@code c}. */

@@ -3,13 +3,17 @@ package dev.marginal.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.data.CsvReader;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
+import dev.marginal.density.LvmDensityModel;
 import dev.marginal.density.Models;
 import dev.marginal.io.ModelFile;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.nn.Activation;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Parallel;
 import java.io.IOException;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +80,28 @@ class OptionBoundsTest {
         .contains("--k 1000000000"));
     assertTrue(refused("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--k", "100000000", "--out",
         out("f.marginal")).contains("--k 100000000: --batch 20 rows of K importance samples"));
+  }
+
+  @Test
+  void aMillionImportanceSamplesOfOneImageFitABlockedBernoulliEvaluation() {
+    // 784-50-8 with a Bernoulli decoder: the samples are decoded in blocks, so memory grows with K times the latent
+    // width, not K times the 784 pixels (that estimate was 36.8 GiB).
+    DeepLvm.Config bernoulli = new DeepLvm.Config(784, 8, new int[] {50}, Activation.TANH,
+        DeepLvm.Decoder.BERNOULLI);
+    long million = Limits.importanceSampleBytes(bernoulli, 1_000_000);
+    assertTrue(million < 1L << 30, Limits.human(million));
+    assertTrue(million > 1_000_000L * 8 * 4, "z alone is K x 8 floats: " + Limits.human(million));
+    assertTrue(Limits.importanceSampleBytes(bernoulli, Integer.MAX_VALUE) > 256L << 30,
+        "2^31 samples cannot fit any ordinary heap");
+    // A Gaussian decoder holds every sample's activations: K times the data width.
+    DeepLvm.Config gaussian = new DeepLvm.Config(784, 8, new int[] {50}, Activation.TANH,
+        DeepLvm.Decoder.GAUSSIAN);
+    assertTrue(Limits.importanceSampleBytes(gaussian, 1_000_000) > 30L << 30);
+    DensityModel model = new LvmDensityModel(DeepLvm.create(bernoulli, RngKey.of(0), null),
+        IntStream.range(0, 784).mapToObj(i -> "px" + i).toList(), null);
+    UserInputException e = assertThrows(UserInputException.class,
+        () -> Limits.checkImportanceSamples("--k", Integer.MAX_VALUE, model));
+    assertEquals("--k 2147483647: K samples of the 8-D latent would exceed 2^31 entries; lower --k", e.getMessage());
   }
 
   @Test

@@ -48,7 +48,9 @@ final class EvaluationSamples {
       start[i] = at;
       noiseKeys[i] = pointKeys[i].foldIn(ImportanceSamples.NOISE_STREAM);
     }
-    float[] z = new float[total * d];
+    // Sizes and offsets in long: T·d passes 2³¹ long before T does (K = 5·10⁷ with d = 50). The draw refused
+    // sizes beyond one array (ImportanceSamples.checkSize), so these conversions cannot fail.
+    float[] z = new float[Math.toIntExact((long) total * d)];
     float[] logQ = new float[total];
     int blocks = (total + ROWS - 1) / ROWS;
     Parallel.forEach(blocks, blocks > 1, blk -> {
@@ -64,7 +66,8 @@ final class EvaluationSamples {
         }
         Samplers.normals(noiseKeys[i], (long) (t - start[i]) * d, eps, 0, (end - t) * d);
         for (int u = t; u < end; u++) {
-          logQ[u] = row(loc, scale, i * d, eps, (u - t) * d, d, z, u * d, logScaleSums[i]);
+          logQ[u] = row(loc, scale, Math.toIntExact((long) i * d), eps, (u - t) * d, d, z,
+              Math.toIntExact((long) u * d), logScaleSums[i]);
         }
         t = end;
       }

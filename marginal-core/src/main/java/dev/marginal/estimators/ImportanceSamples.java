@@ -1,6 +1,7 @@
 package dev.marginal.estimators;
 
 import dev.marginal.autodiff.Var;
+import dev.marginal.config.ParameterException;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.random.RngKey;
 import dev.marginal.random.Samplers;
@@ -35,6 +36,8 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
   static final int NOISE_CHUNK = 1024;
   /** The stream of a point key that supplies its other random choices (for example SUMO's number of terms). */
   public static final long CHOICE_STREAM = 1;
+  /** Most values one Java array holds (a few less than 2³¹ − 1, as the JVMs allow). */
+  public static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
   /**
    * Draws {@code counts[i]} samples for each point and evaluates the model on all of them at once.
@@ -43,6 +46,8 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
    * @param q the proposal, one row per point, shape {@code [B, d]}
    * @param counts samples per point, each ≥ 1
    * @param pointKeys one key per point
+   * @throws ParameterException (numSamples) when the samples' latents {@code [T, d]} or data rows {@code [T, D]}
+   *     would exceed {@link #MAX_ARRAY_LENGTH} values
    */
   public static ImportanceSamples draw(LatentVariableModel model, Var x, DiagNormal q, int[] counts,
       RngKey[] pointKeys) {
@@ -57,6 +62,7 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
   public static ImportanceSamples draw(LatentVariableModel model, Var x, DiagNormal q, int[] counts,
       RngKey[] pointKeys, boolean stopQ) {
     checkBatch(x, q, counts, pointKeys);
+    checkSize(counts, q.dim(), x.value().dim(1));
     int[] rows = repeatIndex(counts);
     if (EvaluationSamples.applies(x, q)) {
       return EvaluationSamples.draw(model, x, q, rows, counts, pointKeys);
@@ -85,16 +91,42 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
     return new ImportanceSamples(z, logLik, logPrior, logQ, logLik.add(logPrior).sub(logQ));
   }
 
-  /** The row index that repeats point i {@code counts[i]} times, point-major. */
-  public static int[] repeatIndex(int[] counts) {
-    int total = 0;
+  /**
+   * Refuses {@code counts} whose samples would not fit one array each: {@code Σ counts} rows of {@code latentDim}
+   * latent values and of {@code dataDim} data values (the decoder's output). Sizes are computed in {@code long}.
+   *
+   * @throws ParameterException (numSamples) naming the sizes
+   */
+  public static void checkSize(int[] counts, int latentDim, int dataDim) {
+    long total = totalSamples(counts);
+    long width = Math.max(1, Math.max(latentDim, dataDim));
+    if (total > MAX_ARRAY_LENGTH / width) {
+      throw ParameterException.of("numSamples", "too large: " + total + " samples in all for " + counts.length
+          + " point(s), each of " + width + " values (latent " + latentDim + ", data " + dataDim + "), would need "
+          + "arrays of more than the " + MAX_ARRAY_LENGTH + " values one array holds; use fewer samples or points");
+    }
+  }
+
+  /** {@code Σ counts}, in {@code long}. */
+  private static long totalSamples(int[] counts) {
+    long total = 0;
     for (int c : counts) {
       if (c < 1) {
         throw new IllegalArgumentException("every point needs at least one sample, got " + c);
       }
       total += c;
     }
-    int[] rows = new int[total];
+    return total;
+  }
+
+  /** The row index that repeats point i {@code counts[i]} times, point-major. */
+  public static int[] repeatIndex(int[] counts) {
+    long total = totalSamples(counts);
+    if (total > MAX_ARRAY_LENGTH) {
+      throw ParameterException.of("numSamples", "too large: " + total + " samples in all for " + counts.length
+          + " point(s), more than the " + MAX_ARRAY_LENGTH + " one array holds");
+    }
+    int[] rows = new int[(int) total];
     int at = 0;
     for (int i = 0; i < counts.length; i++) {
       for (int k = 0; k < counts[i]; k++) {

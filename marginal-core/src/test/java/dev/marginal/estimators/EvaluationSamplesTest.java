@@ -2,8 +2,11 @@ package dev.marginal.estimators;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.autodiff.Tape;
+import dev.marginal.config.ParameterException;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Parallel;
@@ -46,5 +49,24 @@ class EvaluationSamplesTest {
     Tape taped = new Tape();
     DiagNormal q = DiagNormal.ofLogScale(taped.variable(Tensor.zeros(4, 2)), taped.constant(Tensor.zeros(4, 2)));
     assertEquals(false, EvaluationSamples.applies(taped.constant(x), q));
+  }
+
+  /**
+   * K·d past 2³¹ while K alone is small (K = 2¹⁵ + 1 samples of a 2¹⁶-dimensional latent) is refused naming
+   * numSamples, on the evaluation draw and on the taped one, instead of wrapping to a negative or short array.
+   */
+  @Test
+  void samplesBeyondOneArrayAreRefusedNamingNumSamples() {
+    LinearGaussianModel model = Fixtures.correlatedModel();
+    Tensor x = Tensor.wrap(new float[] {0.5f, -0.5f}, 1, 2);
+    int d = 1 << 16;
+    Iwae iwae = Iwae.of((1 << 15) + 1);
+    for (Tape tape : new Tape[] {Tape.forEvaluation(), new Tape()}) {
+      DiagNormal q = DiagNormal.ofLogScale(tape.constant(Tensor.zeros(1, d)), tape.constant(Tensor.zeros(1, d)));
+      ParameterException e = assertThrows(ParameterException.class,
+          () -> iwae.logMarginal(model, tape.constant(x), q, RngKey.of(1)));
+      assertEquals(java.util.List.of("numSamples"), e.parameters());
+      assertTrue(e.getMessage().contains("32769 samples"), e.getMessage());
+    }
   }
 }

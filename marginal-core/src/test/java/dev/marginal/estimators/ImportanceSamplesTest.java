@@ -1,8 +1,11 @@
 package dev.marginal.estimators;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
@@ -44,5 +47,13 @@ class ImportanceSamplesTest {
     int[] counts = {2, 3};
     Tensor eps = ImportanceSamples.noise(ImportanceSamples.pointKeys(RngKey.of(92), 2), counts, 0);
     assertArrayEquals(new int[] {5, 0}, eps.shape());
+  }
+
+  /** Counts whose sum passes 2³¹ are refused naming numSamples, not summed into a negative array length. */
+  @Test
+  void repeatIndexRefusesMoreRowsThanOneArrayHolds() {
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> ImportanceSamples.repeatIndex(new int[] {1 << 30, 1 << 30}));
+    assertEquals(java.util.List.of("numSamples"), e.parameters());
   }
 }

@@ -52,6 +52,11 @@ final class BenchGemmCommand extends BenchWorkload {
     elementwiseRow(table, "softplus", (k, x, y) -> k.softplus(x, 0, y, 0, x.length), false);
   }
 
+  @Override
+  List<String> sizeOptions() {
+    return List.of("--shapes");
+  }
+
   /** {@code MxNxK} strings as {m, n, k}. */
   static int[][] parseShapes(List<String> specs) {
     int[][] out = new int[specs.size()][];

@@ -11,23 +11,23 @@ final class BenchOptions {
   static final int MAX_REPEATS = 10_000;
 
   @Option(names = "--threads", paramLabel = "N",
-      description = "Threads the kernels may use (default: all processors).")
+      description = "Threads the kernels may use, at most the number of cores (default: all processors).")
   Integer threads;
 
   @Option(names = "--repeats", paramLabel = "R", defaultValue = "" + DEFAULT_REPEATS,
       description = "Timed repeats per measurement, after warm-up (default: ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--json", description = "Print JSON instead of a table.")
+  @Option(names = "--json", description = "Print one JSON object on one line instead of a table.")
   boolean json;
 
-  /** Checks the options and applies the thread count. */
+  /** Checks the options and applies the thread count, capped at the cores ({@link Limits#threads}). */
   void apply() {
     if (threads != null) {
       if (threads < 1) {
         throw new UserInputException("--threads must be at least 1, got " + threads);
       }
-      Parallel.setThreads(threads);
+      Parallel.setThreads(Limits.threads(threads));
     }
     if (repeats < 1 || repeats > MAX_REPEATS) {
       throw new UserInputException("--repeats must be between 1 and " + MAX_REPEATS + ", got " + repeats);

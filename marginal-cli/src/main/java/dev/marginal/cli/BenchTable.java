@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.io.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,9 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Named sections of result rows, printed either as aligned text tables or as one JSON object mapping each section
- * name to an array of row objects. Values are strings or numbers; numbers are printed with {@value #DECIMALS}
- * decimals.
+ * Named sections of result rows, printed either as aligned text tables or as one JSON object on one line mapping each
+ * section name to an array of row objects. Values are strings or numbers; the tables print numbers with
+ * {@value #DECIMALS} decimals, the JSON in full (a non-finite number as {@code null}).
  */
 final class BenchTable {
   private static final int DECIMALS = 3;
@@ -63,31 +64,8 @@ final class BenchTable {
     out.println();
   }
 
+  /** One line: {@link Json#writeCompact} of the sections, as every command's {@code --json} report. */
   private void printJson(PrintWriter out) {
-    StringBuilder sb = new StringBuilder("{");
-    String sectionSep = "";
-    for (Map.Entry<String, List<Map<String, Object>>> section : sections.entrySet()) {
-      sb.append(sectionSep).append("\n  ").append(quote(section.getKey())).append(": [");
-      String rowSep = "";
-      for (Map<String, Object> row : section.getValue()) {
-        sb.append(rowSep).append("\n    {");
-        String fieldSep = "";
-        for (Map.Entry<String, Object> f : row.entrySet()) {
-          Object v = f.getValue();
-          sb.append(fieldSep).append(quote(f.getKey())).append(": ")
-              .append(v instanceof Number ? format(v) : quote(String.valueOf(v)));
-          fieldSep = ", ";
-        }
-        sb.append('}');
-        rowSep = ",";
-      }
-      sb.append("\n  ]");
-      sectionSep = ",";
-    }
-    out.println(sb.append("\n}"));
-  }
-
-  private static String quote(String s) {
-    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    out.println(Json.writeCompact(sections));
   }
 }

@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -22,4 +23,9 @@ abstract class BenchWorkload implements Runnable {
 
   /** Times the workload into {@code table}; the options are applied already. */
   abstract void fill(BenchTable table);
+
+  /** The options that set how much the workload holds in memory, for the out-of-memory advice; none by default. */
+  List<String> sizeOptions() {
+    return List.of();
+  }
 }

@@ -127,10 +127,17 @@ final class Cli {
       List.of("--limit", "--n", "--batch", "--k", "--repeats", "--hidden", "--latent", "--forward-proposals",
           "--bdmc", "--target");
 
-  /** Those of {@link #SIZE_OPTIONS} that {@code cmd} has ({@code --target}: a target of fewer dimensions). */
+  /**
+   * Those of {@link #SIZE_OPTIONS} that {@code cmd} has ({@code --target}: a target of fewer dimensions); a
+   * {@code bench} workload's own list ({@link BenchWorkload#sizeOptions}).
+   */
   static List<String> sizeOptions(CommandLine cmd) {
     List<String> found = new java.util.ArrayList<>();
     if (cmd == null) {
+      return found;
+    }
+    if (cmd.getCommand() instanceof BenchWorkload bench) {
+      found.addAll(bench.sizeOptions());
       return found;
     }
     for (String o : SIZE_OPTIONS) {

@@ -29,10 +29,13 @@ final class IwaeWorkloads {
 
   private IwaeWorkloads() {}
 
+  /** The image-sized model's architecture: 784-200-200-50, tanh, Bernoulli decoder. */
+  static final DeepLvm.Config IMAGE = new DeepLvm.Config(784, 50, new int[] {200, 200}, Activation.TANH,
+      DeepLvm.Decoder.BERNOULLI);
+
   /** The image-sized model, freshly initialised from a fixed key. */
   static DeepLvm imageModel() {
-    return DeepLvm.create(new DeepLvm.Config(784, 50, new int[] {200, 200}, Activation.TANH,
-        DeepLvm.Decoder.BERNOULLI), RngKey.of(2), null);
+    return DeepLvm.create(IMAGE, RngKey.of(2), null);
   }
 
   /** {@code rows} random rows for {@code m}: uniform, then binarized for a Bernoulli decoder. */

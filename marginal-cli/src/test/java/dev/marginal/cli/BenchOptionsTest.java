@@ -4,10 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.marginal.io.Json;
+import dev.marginal.tensor.Parallel;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
-/** The options of the benchmark commands: malformed shapes and sample counts are one-line usage errors. */
+/**
+ * The options of the benchmark commands: malformed shapes, sample counts that cannot fit and an empty workload are
+ * one-line usage errors; threads are capped at the cores; the JSON report is one line.
+ */
 class BenchOptionsTest {
   @Test
   void shapesParseAsMnk() {
@@ -33,6 +42,69 @@ class BenchOptionsTest {
     assertRejected(new String[] {"bench", "iwae", "--repeats", "0"}, "--repeats", "between 1 and 10000", "0");
     assertRejected(new String[] {"bench", "iwae", "--repeats", "2000000000"}, "--repeats", "2000000000");
     assertRejected(new String[] {"bench", "threads", "--repeats", "300000000"}, "--repeats", "300000000");
+  }
+
+  @Test
+  void sampleCountsThatCannotFitTheHeapAreRefusedBeforeAnyTiming() {
+    assertRejected(new String[] {"bench", "iwae", "--train-k", "0", "--eval-k", "99999999", "--repeats", "1"},
+        "--eval-k 99999999", "would need about", "heap");
+    assertRejected(new String[] {"bench", "iwae", "--train-k", "99999999", "--eval-k", "0", "--repeats", "1"},
+        "--train-k 99999999", "would need about", "heap");
+  }
+
+  @Test
+  void aRunWithNothingToMeasureIsRefused() {
+    assertRejected(new String[] {"bench", "iwae", "--train-k", "0", "--eval-k", "0"}, "--train-k", "--eval-k",
+        "nothing to measure");
+    assertRejected(new String[] {"bench", "iwae", "--train-k", "0,0", "--eval-k", "0", "--json"},
+        "nothing to measure");
+  }
+
+  @Test
+  void theOutOfMemoryAdviceNamesEachWorkloadsOwnSizes() {
+    CommandLine root = Cli.newCommandLine();
+    assertEquals(List.of("--train-k", "--eval-k"), Cli.sizeOptions(Cli.commandOf(root, "bench", "iwae")));
+    assertEquals(List.of("--shapes"), Cli.sizeOptions(Cli.commandOf(root, "bench", "gemm")));
+    assertEquals(List.of(), Cli.sizeOptions(Cli.commandOf(root, "bench", "threads")));
+    String advice = Cli.advice(new OutOfMemoryError("Java heap space"), Cli.commandOf(root, "bench", "iwae"));
+    assertTrue(advice.contains("use smaller sizes (--train-k, --eval-k) or give"), advice);
+  }
+
+  @Test
+  void threadsAreCappedAtTheCores() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    BenchOptions options = new BenchOptions();
+    options.threads = cores + 62;
+    options.repeats = 1;
+    int applied = Parallel.withThreads(1, () -> {
+      options.apply();
+      return Parallel.threads();
+    });
+    assertEquals(cores, applied);
+  }
+
+  @Test
+  void theJsonReportIsOneLine() {
+    BenchTable table = new BenchTable();
+    table.row("gemm").put("shape", "2x2x2");
+    table.row("gemm").put("best_gflops", 1.5);
+    table.row("elementwise").put("vector_ns_per_elem", Double.NaN);
+    StringWriter out = new StringWriter();
+    try (PrintWriter w = new PrintWriter(out)) {
+      table.print(w, true);
+    }
+    List<String> lines = out.toString().lines().toList();
+    assertEquals(1, lines.size(), out.toString());
+    Map<String, Object> parsed = Json.parseObject(lines.get(0));
+    assertEquals(List.of("gemm", "elementwise"), List.copyOf(parsed.keySet()));
+    assertEquals(1.5, ((Number) row(parsed, "gemm", 1).get("best_gflops")).doubleValue());
+    // A number that is not finite is null, as in every command's JSON.
+    assertTrue(row(parsed, "elementwise", 0).containsKey("vector_ns_per_elem"));
+    assertEquals(null, row(parsed, "elementwise", 0).get("vector_ns_per_elem"));
+  }
+
+  private static Map<?, ?> row(Map<String, Object> report, String section, int i) {
+    return (Map<?, ?>) ((List<?>) report.get(section)).get(i);
   }
 
   private static void assertRejected(String[] args, String... expected) {

@@ -178,12 +178,23 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
    */
   public DeepLvmOptions options() {
     String d = $(decoder).trim().toLowerCase(Locale.ROOT);
-    DeepLvm.Decoder dec = d.equals("auto") ? null : DeepLvm.Decoder.parse(d);
+    DeepLvm.Decoder dec = d.equals("auto") ? null : parseDecoder(d);
     return DeepLvmOptions.defaults()
         .withArchitecture(new DeepLvmOptions.Architecture((Integer) $(latentDim), $(hidden), Activation.TANH, dec))
         .withObjective(LvmTrainingOptions.Objective.parse($(objective))).withNumSamples((Integer) $(numSamples))
         .withBatchSize((Integer) $(batchSize)).withLearningRate((Double) $(learningRate))
         .withEpochs((Integer) $(epochs)).withSeed((Long) $(seed));
+  }
+
+  /** {@link DeepLvm.Decoder#parse}, whose refusal also names {@code auto}, which this estimator takes. */
+  private static DeepLvm.Decoder parseDecoder(String d) {
+    for (DeepLvm.Decoder dec : DeepLvm.Decoder.values()) {
+      if (dec.id().equals(d)) {
+        return dec;
+      }
+    }
+    throw new IllegalArgumentException("unknown decoder '" + d + "' (expected bernoulli, gaussian, gaussian-tied or "
+        + "auto)");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.marginal.spark;
 
+import dev.marginal.data.DataException;
 import dev.marginal.data.DataSources;
 import dev.marginal.spark.ml.Evaluation;
 import dev.marginal.spark.ml.MarginalDensityModel;
@@ -9,9 +10,12 @@ import dev.marginal.spark.ml.MarginalPpca;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,9 +31,9 @@ import org.apache.spark.sql.SparkSession;
  * fit    --kind gmm|ppca|lvm --data SRC --out MODEL [--seed S]
  *        gmm:  [--components C] [--covariance full|diag|spherical] [--n-init R] [--max-iter I] [--tol T]
  *              [--reg-covar V]
- *        ppca: [--latent-dim Q]
- *        lvm:  [--hidden W,W] [--latent-dim Q] [--decoder bernoulli|gaussian|auto] [--objective elbo|iwae|sumo]
- *              [--k K] [--batch B] [--lr RATE] [--epochs E] [--shards S] [--round-steps H]
+ *        ppca: [--latent Q]
+ *        lvm:  [--hidden W,W] [--latent Q] [--decoder bernoulli|gaussian|gaussian-tied|auto]
+ *              [--objective elbo|iwae|sumo] [--k K] [--batch B] [--lr RATE] [--epochs E] [--shards S] [--round-steps H]
  * score  --model MODEL --data SRC --out DIR [--estimator E] [--k K] [--min-terms M] [--repeats R] [--seed S]
  * encode --model MODEL --data SRC --out DIR
  * eval   --model MODEL --data SRC [--estimator E] [--k K] [--min-terms M] [--repeats R] [--seed S]
@@ -38,11 +42,39 @@ import org.apache.spark.sql.SparkSession;
  * Every verb takes {@code --id-col} (default {@code id}; built-in data get ids 0..n−1) and either
  * {@code --columns a,b,..} (numeric columns) or {@code --features-col} (a vector or array column; default
  * {@code features}); built-in data sets take {@code --limit N} (their first N rows). Outputs ending in {@code .csv}
- * are written as CSV directories, others as Parquet, holding the id and the new columns. A bad argument is one line
- * on standard error and exit status 2.
+ * are written as CSV directories, others as Parquet, holding the id and the new columns; an output that exists is
+ * not replaced. {@code eval} prints one JSON object on one line.
+ *
+ * <p>Options take the CLI's names for the same settings ({@code --latent-dim} is an older name of {@code --latent});
+ * where they differ: {@code fit} names the model kind {@code --kind} (the CLI's {@code fit --model}), and
+ * {@code eval} takes {@code score}'s {@code --estimator}, {@code --min-terms} and {@code --repeats}. A bad argument
+ * (an unknown option, one that does not apply to the verb or model kind, a missing input, an existing output) is one
+ * line on standard error and exit status 2.
  */
 public final class SparkMain {
   private SparkMain() {}
+
+  private static final List<String> DATA = List.of("--data", "--columns", "--features-col", "--id-col", "--limit");
+  private static final List<String> GMM =
+      List.of("--components", "--covariance", "--n-init", "--max-iter", "--tol", "--reg-covar");
+  private static final List<String> LVM = List.of("--hidden", "--decoder", "--objective", "--k", "--batch", "--lr",
+      "--epochs", "--shards", "--round-steps");
+  private static final List<String> ESTIMATION = List.of("--estimator", "--k", "--min-terms", "--repeats", "--seed");
+  /** The options each verb takes. */
+  private static final Map<String, Set<String>> VERBS = Map.of(
+      "fit", union(DATA, GMM, LVM, List.of("--kind", "--out", "--seed", "--latent")),
+      "score", union(DATA, ESTIMATION, List.of("--model", "--out")),
+      "encode", union(DATA, List.of("--model", "--out")),
+      "eval", union(DATA, ESTIMATION, List.of("--model")));
+
+  @SafeVarargs
+  private static Set<String> union(List<String>... lists) {
+    Set<String> all = new LinkedHashSet<>();
+    for (List<String> l : lists) {
+      all.addAll(l);
+    }
+    return all;
+  }
 
   public static void main(String[] args) {
     SparkSession spark = SparkSession.builder().appName("marginal").getOrCreate();
@@ -71,24 +103,37 @@ public final class SparkMain {
     if (args.length == 0) {
       throw new IllegalArgumentException("expected a verb: fit, score, encode or eval");
     }
+    Set<String> known = VERBS.get(args[0]);
+    if (known == null) {
+      throw new IllegalArgumentException("unknown verb '" + args[0] + "' (expected fit, score, encode or eval)");
+    }
     Options o = Options.parse(Arrays.copyOfRange(args, 1, args.length));
-    switch (args[0]) {
-      case "fit":
-        return fit(spark, o);
-      case "score":
-        return transform(spark, o, false);
-      case "encode":
-        return transform(spark, o, true);
-      case "eval":
-        return eval(spark, o);
-      default:
-        throw new IllegalArgumentException("unknown verb '" + args[0] + "' (expected fit, score, encode or eval)");
+    Set<String> anyVerb = new LinkedHashSet<>();
+    VERBS.values().forEach(anyVerb::addAll);
+    o.refuseUnknown(args[0], known, anyVerb);
+    try {
+      switch (args[0]) {
+        case "fit":
+          return fit(spark, o);
+        case "score":
+          return transform(spark, o, false);
+        case "encode":
+          return transform(spark, o, true);
+        default:
+          return eval(spark, o);
+      }
+    } catch (DataException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 
   private static String fit(SparkSession spark, Options o) {
-    Dataset<Row> df = read(spark, o.required("--data"), limit(o));
     String kind = o.required("--kind").toLowerCase(Locale.ROOT);
+    if (!List.of("gmm", "ppca", "lvm").contains(kind)) {
+      throw new IllegalArgumentException("--kind must be gmm, ppca or lvm on Spark, got '" + kind + "'");
+    }
+    refuseOtherKinds(o, kind);
+    Dataset<Row> df = read(spark, o.required("--data"), limit(o));
     String[] cols = columns(o, df);
     MarginalDensityModel model;
     if ("gmm".equals(kind)) {
@@ -99,16 +144,29 @@ public final class SparkMain {
           .setRegCovar(o.number("--reg-covar", 1e-6)).setSeed(o.longInteger("--seed", 0)).fit(df);
     } else if ("ppca".equals(kind)) {
       model = new MarginalPpca().setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
-          .setIdCol(o.get("--id-col", "id")).setLatentDim(o.integer("--latent-dim", 2)).fit(df);
-    } else if ("lvm".equals(kind)) {
+          .setIdCol(o.get("--id-col", "id")).setLatentDim(o.integer("--latent", 2)).fit(df);
+    } else {
       model = lvm(o).setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
           .setIdCol(o.get("--id-col", "id")).fit(df);
-    } else {
-      throw new IllegalArgumentException("--kind must be gmm, ppca or lvm on Spark, got '" + kind + "'");
     }
     String out = o.required("--out");
     dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
     return "wrote " + kind + " model " + out;
+  }
+
+  /** Refuses options of another model kind (--components with --kind lvm), as the CLI's {@code fit} does. */
+  private static void refuseOtherKinds(Options o, String kind) {
+    for (String name : GMM) {
+      o.refuseUnless(kind.equals("gmm"), name, name + " applies to --kind gmm only");
+    }
+    for (String name : LVM) {
+      o.refuseUnless(kind.equals("lvm"), name, name + " applies to --kind lvm only");
+    }
+    o.refuseUnless(!kind.equals("gmm"), "--latent", "--latent applies to --kind ppca or lvm, not gmm");
+    o.refuseUnless(!kind.equals("ppca"), "--seed",
+        "--seed applies to --kind gmm or lvm; ppca is fitted in closed form");
+    boolean sumo = "sumo".equals(o.get("--objective", "").trim().toLowerCase(Locale.ROOT));
+    o.refuseUnless(!sumo, "--k", "--k applies to --objective elbo or iwae, not sumo");
   }
 
   /** A deep LVM trained by local SGD; options not given keep {@link MarginalLvm}'s defaults. */
@@ -127,8 +185,9 @@ public final class SparkMain {
       }
       lvm.setHidden(widths);
     }
-    return lvm.setLatentDim(o.integer("--latent-dim", 0)).setDecoder(o.get("--decoder", "auto"))
-        .setObjective(o.get("--objective", "iwae")).setNumSamples(o.integer("--k", (Integer) lvm.getOrDefault(lvm.numSamples())))
+    return lvm.setLatentDim(o.integer("--latent", 0)).setDecoder(o.get("--decoder", "auto"))
+        .setObjective(o.get("--objective", "iwae"))
+        .setNumSamples(o.integer("--k", (Integer) lvm.getOrDefault(lvm.numSamples())))
         .setBatchSize(o.integer("--batch", (Integer) lvm.getOrDefault(lvm.batchSize())))
         .setLearningRate(o.number("--lr", (Double) lvm.getOrDefault(lvm.learningRate())))
         .setEpochs(o.integer("--epochs", (Integer) lvm.getOrDefault(lvm.epochs())))
@@ -137,17 +196,37 @@ public final class SparkMain {
         .setSeed(o.longInteger("--seed", 0));
   }
 
-  private static MarginalDensityModel model(SparkSession spark, Options o, Dataset<Row> df) {
-    return MarginalDensityModel.fromFile(spark, o.required("--model")).setInputCols(columns(o, df))
-        .setFeaturesCol(o.get("--features-col", "features")).setIdCol(o.get("--id-col", "id"))
-        .setEstimator(o.get("--estimator", "auto")).setNumSamples(o.integer("--k", 5000))
+  /**
+   * The {@code --model} file with the estimator options; those that would be ignored are refused as the CLI's
+   * {@code score} does: --k, --min-terms and --repeats for a model with an exact log density, --k with SUMO,
+   * --min-terms with another estimator.
+   */
+  private static MarginalDensityModel model(SparkSession spark, Options o) {
+    MarginalDensityModel m = MarginalDensityModel.fromFile(spark, o.required("--model"));
+    String kind = m.model().kind();
+    for (String name : List.of("--k", "--min-terms", "--repeats")) {
+      o.refuseUnless("lvm".equals(kind), name, name + " applies to lvm models; the log-likelihood of a " + kind
+          + " model is exact");
+    }
+    boolean sumo = "sumo".equals(o.get("--estimator", "auto").trim().toLowerCase(Locale.ROOT));
+    o.refuseUnless(!sumo, "--k", "--k applies to --estimator elbo or iwae, not sumo");
+    o.refuseUnless(sumo, "--min-terms", "--min-terms applies to --estimator sumo only");
+    return m.setEstimator(o.get("--estimator", "auto")).setNumSamples(o.integer("--k", 5000))
         .setMinTerms(o.integer("--min-terms", 1)).setRepeats(o.integer("--repeats", 1))
         .setSeed(o.longInteger("--seed", 0));
   }
 
+  /** {@code m} reading {@code df}'s features and ids as the options say. */
+  private static MarginalDensityModel columnsOf(MarginalDensityModel m, Options o, Dataset<Row> df) {
+    return m.setInputCols(columns(o, df)).setFeaturesCol(o.get("--features-col", "features"))
+        .setIdCol(o.get("--id-col", "id"));
+  }
+
   private static String transform(SparkSession spark, Options o, boolean encode) {
-    Dataset<Row> df = read(spark, o.required("--data"), limit(o));
-    MarginalDensityModel m = model(spark, o, df);
+    int limit = limit(o);
+    MarginalDensityModel model = encode ? MarginalDensityModel.fromFile(spark, o.required("--model")) : model(spark, o);
+    Dataset<Row> df = read(spark, o.required("--data"), limit);
+    MarginalDensityModel m = columnsOf(model, o, df);
     String out = o.required("--out");
     String id = o.get("--id-col", "id");
     Dataset<Row> result = encode ? m.setEncodedCol("encoded").transform(df).select(new Column(id),
@@ -161,15 +240,17 @@ public final class SparkMain {
   }
 
   private static String eval(SparkSession spark, Options o) {
-    Dataset<Row> df = read(spark, o.required("--data"), limit(o));
-    Evaluation e = model(spark, o, df).evaluate(df);
+    int limit = limit(o);
+    MarginalDensityModel m = model(spark, o);
+    Dataset<Row> df = read(spark, o.required("--data"), limit);
+    Evaluation e = columnsOf(m, o, df).evaluate(df);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("rows", e.rows());
     r.put("mean_log_likelihood", e.mean());
     r.put("mean_log_likelihood_se", e.stdErr());
     r.put("nll", -e.mean());
     r.put("nll_se", e.stdErr());
-    return dev.marginal.io.Json.write(r);
+    return dev.marginal.io.Json.writeCompact(r);
   }
 
   /**
@@ -216,10 +297,30 @@ public final class SparkMain {
       }
       return spark.createDataFrame(rows, schema);
     }
-    if (source.endsWith(".csv")) {
-      return spark.read().option("header", true).option("inferSchema", true).csv(source);
+    try {
+      if (source.endsWith(".csv")) {
+        return spark.read().option("header", true).option("inferSchema", true).csv(source);
+      }
+      return spark.read().parquet(source);
+    } catch (Exception e) { // Spark's AnalysisException is checked, and its methods do not declare it
+      throw pathError("--data", source, e);
     }
-    return spark.read().parquet(source);
+  }
+
+  /** Spark's refusal of {@code path} as a one-line {@link IllegalArgumentException} naming {@code option}. */
+  private static RuntimeException pathError(String option, String path, Exception e) {
+    if (!(e instanceof AnalysisException)) {
+      return e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
+    }
+    String problem = ((AnalysisException) e).getErrorClass();
+    if ("PATH_NOT_FOUND".equals(problem)) {
+      return new IllegalArgumentException(option + " " + path + " does not exist", e);
+    }
+    if ("PATH_ALREADY_EXISTS".equals(problem)) {
+      return new IllegalArgumentException(option + " " + path + " exists and is not replaced", e);
+    }
+    String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    return new IllegalArgumentException(option + " " + path + ": " + message, e);
   }
 
   /** Built-in data sets wider than this become one vector column. */
@@ -246,10 +347,14 @@ public final class SparkMain {
   }
 
   private static void write(Dataset<Row> result, String out) {
-    if (out.endsWith(".csv")) {
-      result.write().mode(SaveMode.ErrorIfExists).option("header", true).csv(out);
-    } else {
-      result.write().mode(SaveMode.ErrorIfExists).parquet(out);
+    try {
+      if (out.endsWith(".csv")) {
+        result.write().mode(SaveMode.ErrorIfExists).option("header", true).csv(out);
+      } else {
+        result.write().mode(SaveMode.ErrorIfExists).parquet(out);
+      }
+    } catch (Exception e) { // as in read
+      throw pathError("--out", out, e);
     }
   }
 
@@ -264,56 +369,5 @@ public final class SparkMain {
           .toArray(String[]::new);
     }
     return new String[0];
-  }
-
-  /** {@code --name value} pairs. */
-  private static final class Options {
-    private final Map<String, String> values = new LinkedHashMap<>();
-
-    static Options parse(String[] args) {
-      Options o = new Options();
-      for (int i = 0; i < args.length; i += 2) {
-        if (!args[i].startsWith("--") || i + 1 >= args.length) {
-          throw new IllegalArgumentException("expected --option value pairs, got '" + args[i] + "'"
-              + (i + 1 >= args.length ? " without a value" : ""));
-        }
-        o.values.put(args[i], args[i + 1]);
-      }
-      return o;
-    }
-
-    String get(String name, String fallback) {
-      return values.getOrDefault(name, fallback);
-    }
-
-    String required(String name) {
-      String v = values.get(name);
-      if (v == null) {
-        throw new IllegalArgumentException("missing " + name);
-      }
-      return v;
-    }
-
-    int integer(String name, int fallback) {
-      return (int) longInteger(name, fallback);
-    }
-
-    long longInteger(String name, long fallback) {
-      String v = values.get(name);
-      try {
-        return v == null ? fallback : Long.parseLong(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be an integer, got '" + v + "'");
-      }
-    }
-
-    double number(String name, double fallback) {
-      String v = values.get(name);
-      try {
-        return v == null ? fallback : Double.parseDouble(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be a number, got '" + v + "'");
-      }
-    }
   }
 }

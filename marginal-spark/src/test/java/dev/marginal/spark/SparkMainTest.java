@@ -1,6 +1,7 @@
 package dev.marginal.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import dev.marginal.density.DensityModel;
 import dev.marginal.density.GmmDensityModel;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.density.Models;
+import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.models.GmmOptions;
 import dev.marginal.spark.ml.MarginalLvm;
@@ -106,7 +108,8 @@ class SparkMainTest {
     }
     String eval = SparkMain.run(spark, new String[] {"eval", "--model", dir.resolve("moons.marginal").toString(),
         "--data", "toy:moons?n=2000"});
-    assertTrue(eval.contains("\"rows\": 2000,") && eval.contains("\"nll\""), eval);
+    assertTrue(eval.startsWith("{\"rows\":2000,") && eval.contains("\"nll\""), eval);
+    assertEquals(-1, eval.indexOf('\n'), "one JSON object on one line, as docs/json.md says of --json: " + eval);
   }
 
   @Test
@@ -125,5 +128,90 @@ class SparkMainTest {
     e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark,
         new String[] {"eval", "--model", "m", "--data", "rows.parquet", "--limit", "5"}));
     assertEquals("--limit applies to toy: and fashion-mnist: data only", e.getMessage());
+  }
+
+  /** {@code SparkMain.run}'s one-line refusal of {@code args}, with an {@code --out x} moved into {@code dir}. */
+  private String refusal(String... args) {
+    for (int i = 1; i < args.length; i++) {
+      if (args[i - 1].equals("--out") && args[i].equals("x")) {
+        args[i] = dir.resolve("x").toString();
+      }
+    }
+    return assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark, args)).getMessage();
+  }
+
+  @Test
+  void unknownOptionsAndOptionsOfAnotherKindOrVerbAreRefused() {
+    String gmm = dir.resolve("gmm.marginal").toString();
+    SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", gmm});
+    assertEquals("unknown option '--componets'; did you mean --components?",
+        refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--componets", "8", "--out", "x"));
+    assertEquals("unknown option '--bogus'",
+        refusal("eval", "--model", gmm, "--data", "toy:moons?n=50", "--bogus", "1"));
+    assertEquals("--components applies to --kind gmm only",
+        refusal("fit", "--kind", "lvm", "--data", "toy:moons?n=50", "--components", "3", "--out", "x"));
+    assertEquals("--hidden applies to --kind lvm only",
+        refusal("fit", "--kind", "ppca", "--data", "toy:moons?n=50", "--hidden", "8", "--out", "x"));
+    assertEquals("--latent applies to --kind ppca or lvm, not gmm",
+        refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--latent", "1", "--out", "x"));
+    assertEquals("--seed applies to --kind gmm or lvm; ppca is fitted in closed form",
+        refusal("fit", "--kind", "ppca", "--data", "toy:moons?n=50", "--seed", "1", "--out", "x"));
+    assertEquals("--k applies to --objective elbo or iwae, not sumo", refusal("fit", "--kind", "lvm", "--data",
+        "toy:moons?n=50", "--objective", "sumo", "--k", "5", "--out", "x"));
+    assertEquals("--k applies to lvm models; the log-likelihood of a gmm model is exact",
+        refusal("eval", "--model", gmm, "--data", "toy:moons?n=50", "--k", "50"));
+    assertEquals("--repeats applies to lvm models; the log-likelihood of a gmm model is exact",
+        refusal("score", "--model", gmm, "--data", "toy:moons?n=50", "--repeats", "2", "--out", "x"));
+    assertEquals("--out does not apply to eval", refusal("eval", "--model", gmm, "--data", "toy:moons?n=50",
+        "--out", "x"));
+    assertEquals("--estimator does not apply to encode", refusal("encode", "--model", gmm, "--data", "toy:moons?n=50",
+        "--estimator", "exact", "--out", "x"));
+    assertEquals("--components given twice", refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50",
+        "--components", "2", "--components", "3", "--out", "x"));
+  }
+
+  @Test
+  void latentIsTheCliNameAndLatentDimItsOlderAlias() throws Exception {
+    for (String name : new String[] {"--latent", "--latent-dim"}) {
+      Path out = dir.resolve(name.substring(2) + ".marginal");
+      SparkMain.run(spark, new String[] {"fit", "--kind", "ppca", "--data", "toy:moons?n=50", name, "1", "--out",
+          out.toString()});
+      assertEquals(1, ((PpcaDensityModel) Models.read(out)).ppca().latentDim(), name);
+    }
+    assertEquals("--latent given twice (as --latent-dim)", refusal("fit", "--kind", "ppca", "--data",
+        "toy:moons?n=50", "--latent", "1", "--latent-dim", "1", "--out", "x"));
+  }
+
+  @Test
+  void missingInputsAndExistingOutputsAreOneLineErrors() throws Exception {
+    assertEquals("fashion-mnist: unknown split 'val' (expected train or test)",
+        refusal("fit", "--kind", "gmm", "--data", "fashion-mnist:val", "--out", "x"));
+    String missing = dir.resolve("missing.parquet").toString();
+    assertEquals("--data " + missing + " does not exist", refusal("fit", "--kind", "gmm", "--data", missing,
+        "--out", "x"));
+    String gmm = dir.resolve("gmm.marginal").toString();
+    SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", gmm});
+    Path scores = Files.createDirectories(dir.resolve("scores.parquet"));
+    Files.writeString(scores.resolve("kept"), "not replaced");
+    assertEquals("--out " + scores + " exists and is not replaced",
+        refusal("score", "--model", gmm, "--data", "toy:moons?n=50", "--out", scores.toString()));
+    assertEquals("not replaced", Files.readString(scores.resolve("kept")));
+  }
+
+  @Test
+  void integerOptionsOutsideTheIntRangeAreRefusedNotWrapped() {
+    assertEquals("--components must be an integer from -2147483648 to 2147483647, got 4294967297",
+        refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--components", "4294967297", "--out", "x"));
+    assertEquals("--limit must be an integer from -2147483648 to 2147483647, got 4294967301",
+        refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--limit", "4294967301", "--out", "x"));
+  }
+
+  @Test
+  void decoderRefusalListsEveryNameTheEstimatorTakes() {
+    assertEquals("unknown decoder 'beta' (expected bernoulli, gaussian, gaussian-tied or auto)",
+        refusal("fit", "--kind", "lvm", "--data", "toy:moons?n=50", "--decoder", "beta", "--out", "x"));
+    for (String decoder : new String[] {"bernoulli", "gaussian", "gaussian-tied", "auto"}) {
+      assertDoesNotThrow(() -> new MarginalLvm().setDecoder(decoder).options(), decoder);
+    }
   }
 }

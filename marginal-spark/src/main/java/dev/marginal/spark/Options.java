@@ -1,0 +1,142 @@
+package dev.marginal.spark;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@link SparkMain}'s {@code --name value} pairs. An option given twice, one its verb does not know (with the nearest
+ * known names), or a number that does not fit its type is refused with a one-line {@link IllegalArgumentException}.
+ */
+final class Options {
+  /** Old names accepted for an option, and the name they stand for. */
+  private static final Map<String, String> ALIASES = Map.of("--latent-dim", "--latent");
+
+  /** Suggestions are at most this many single-character edits away from the name given. */
+  private static final int MAX_SUGGESTION_DISTANCE = 2;
+
+  private final Map<String, String> values = new LinkedHashMap<>();
+
+  private Options() {}
+
+  static Options parse(String[] args) {
+    Options o = new Options();
+    for (int i = 0; i < args.length; i += 2) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --option value pairs, got '" + args[i] + "'"
+            + (i + 1 >= args.length ? " without a value" : ""));
+      }
+      String name = ALIASES.getOrDefault(args[i], args[i]);
+      if (o.values.put(name, args[i + 1]) != null) {
+        throw new IllegalArgumentException(name + " given twice" + (name.equals(args[i]) ? "" : " (as " + args[i]
+            + ")"));
+      }
+    }
+    return o;
+  }
+
+  /**
+   * Refuses an option {@code verb} does not take: "--out does not apply to eval" for one another verb takes, else
+   * "unknown option '--componets'; did you mean --components?".
+   */
+  void refuseUnknown(String verb, Set<String> known, Set<String> anyVerb) {
+    for (String name : values.keySet()) {
+      if (known.contains(name)) {
+        continue;
+      }
+      if (anyVerb.contains(name)) {
+        throw new IllegalArgumentException(name + " does not apply to " + verb);
+      }
+      throw new IllegalArgumentException("unknown option '" + name + "'" + suggestion(name, known));
+    }
+  }
+
+  /** "; did you mean --a or --b?" for up to three known names close to {@code given}, nearest first; else "". */
+  static String suggestion(String given, Set<String> known) {
+    List<String> close = new ArrayList<>();
+    for (String k : known) {
+      if (editDistance(given, k) <= MAX_SUGGESTION_DISTANCE) {
+        close.add(k);
+      }
+    }
+    if (close.isEmpty()) {
+      return "";
+    }
+    close.sort(Comparator.comparingInt((String c) -> editDistance(given, c)).thenComparing(c -> c));
+    return "; did you mean " + String.join(" or ", close.subList(0, Math.min(3, close.size()))) + "?";
+  }
+
+  /** The number of single-character insertions, deletions and substitutions that turn {@code a} into {@code b}. */
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(substitution, Math.min(prev[j], cur[j - 1]) + 1);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  /** Refuses {@code name}, if given, with {@code message} unless it {@code applies}. */
+  void refuseUnless(boolean applies, String name, String message) {
+    if (!applies && has(name)) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  boolean has(String name) {
+    return values.containsKey(name);
+  }
+
+  String get(String name, String fallback) {
+    return values.getOrDefault(name, fallback);
+  }
+
+  String required(String name) {
+    String v = values.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("missing " + name);
+    }
+    return v;
+  }
+
+  /** An {@code int} option; a value outside the {@code int} range is refused, not wrapped. */
+  int integer(String name, int fallback) {
+    long v = longInteger(name, fallback);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(name + " must be an integer from " + Integer.MIN_VALUE + " to "
+          + Integer.MAX_VALUE + ", got " + v);
+    }
+    return (int) v;
+  }
+
+  long longInteger(String name, long fallback) {
+    String v = values.get(name);
+    try {
+      return v == null ? fallback : Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  double number(String name, double fallback) {
+    String v = values.get(name);
+    try {
+      return v == null ? fallback : Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got '" + v + "'");
+    }
+  }
+}

@@ -163,8 +163,6 @@ public final class SparkMain {
       o.refuseUnless(kind.equals("lvm"), name, name + " applies to --kind lvm only");
     }
     o.refuseUnless(!kind.equals("gmm"), "--latent", "--latent applies to --kind ppca or lvm, not gmm");
-    o.refuseUnless(!kind.equals("ppca"), "--seed",
-        "--seed applies to --kind gmm or lvm; ppca is fitted in closed form");
     boolean sumo = "sumo".equals(o.get("--objective", "").trim().toLowerCase(Locale.ROOT));
     o.refuseUnless(!sumo, "--k", "--k applies to --objective elbo or iwae, not sumo");
   }

@@ -154,8 +154,6 @@ class SparkMainTest {
         refusal("fit", "--kind", "ppca", "--data", "toy:moons?n=50", "--hidden", "8", "--out", "x"));
     assertEquals("--latent applies to --kind ppca or lvm, not gmm",
         refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--latent", "1", "--out", "x"));
-    assertEquals("--seed applies to --kind gmm or lvm; ppca is fitted in closed form",
-        refusal("fit", "--kind", "ppca", "--data", "toy:moons?n=50", "--seed", "1", "--out", "x"));
     assertEquals("--k applies to --objective elbo or iwae, not sumo", refusal("fit", "--kind", "lvm", "--data",
         "toy:moons?n=50", "--objective", "sumo", "--k", "5", "--out", "x"));
     assertEquals("--k applies to lvm models; the log-likelihood of a gmm model is exact",

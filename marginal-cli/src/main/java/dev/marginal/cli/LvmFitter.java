@@ -48,6 +48,7 @@ final class LvmFitter {
     }
     LvmTrainingOptions training = options.resolvedTraining();
     checkLimits(data, options, training);
+    checkBinarization(data, options, s);
     long total = DeepLvmFit.plannedSteps(data, options);
     DeepLvmFit.Result result;
     try (InterruptGuard guard = new InterruptGuard()) {
@@ -147,6 +148,28 @@ final class LvmFitter {
     long samplesPerStep = (long) training.batchSize() * training.numSamples();
     Limits.fitsInHeap("--k", training.numSamples(), Limits.activationBytes(config, samplesPerStep),
         "--batch " + training.batchSize() + " rows of K importance samples per step");
+  }
+
+  /**
+   * {@code --binarize} other than none needs a Bernoulli decoder, also when the decoder is left to its default: the
+   * library would otherwise drop the binarization of Gaussian-decoded data without a word.
+   */
+  private static void checkBinarization(Dataset data, DeepLvmOptions options, LvmArgs.Settings s) {
+    if (s.binarize() == null || s.decoder() != null || data.rows() == 0
+        || options.training().binarization() == Binarization.NONE) {
+      return;
+    }
+    DeepLvm.Decoder decoder = input(data.source(), () -> DeepLvmFit.config(data, options)).decoder();
+    if (!decoder.gaussian()) {
+      return;
+    }
+    boolean unit = options.standardize()
+        && !input(data.source(), () -> DeepLvmFit.config(data, options.withStandardize(false))).decoder().gaussian();
+    String reason = unit ? "standardized data; leave out --standardize for a Bernoulli decoder of data in [0, 1]"
+        : data.source() + " (values outside [0, 1]); --decoder bernoulli needs data in [0, 1]";
+    throw new UserInputException("--binarize " + options.training().binarization() + " applies to --decoder "
+        + "bernoulli only, and the decoder is " + decoder.id() + " by default for " + reason
+        + ", or leave out --binarize");
   }
 
   /** The validation fraction of {@code spec}, or null when it names a data source. */

@@ -186,6 +186,54 @@ class LvmCommandsTest {
   }
 
   @Test
+  void binarizingDataTheDefaultDecoderModelsAsGaussianIsRefused() throws IOException {
+    CliRun moons = refused("--binarize fixed applies to --decoder bernoulli only, and the decoder is gaussian by "
+        + "default for toy:moons", "fit", "--data", MOONS, "--model", "lvm", "--binarize", "fixed", "--epochs", "1",
+        "--out", dir.resolve("b.marginal").toString());
+    assertTrue(moons.err().contains("(values outside [0, 1]); --decoder bernoulli needs data in [0, 1]"), moons.err());
+    Path unit = dir.resolve("unit.csv");
+    Files.writeString(unit, "a,b\n0.1,0.9\n0.4,0.3\n0.8,0.2\n0.6,0.5\n");
+    refused("--binarize threshold applies to --decoder bernoulli only, and the decoder is gaussian by default for "
+        + "standardized data; leave out --standardize", "fit", "--data", unit.toString(), "--model", "lvm",
+        "--standardize", "--binarize", "threshold", "--epochs", "1", "--out", dir.resolve("s.marginal").toString());
+    assertFalse(Files.exists(dir.resolve("b.marginal")) || Files.exists(dir.resolve("s.marginal")));
+    CliRun plain = CliRun.of("fit", "--data", unit.toString(), "--model", "lvm", "--hidden", "4", "--binarize",
+        "threshold", "--epochs", "1", "--quiet", "--out", dir.resolve("u.marginal").toString());
+    assertEquals(0, plain.code(), "data in [0, 1] get a Bernoulli decoder by default: " + plain);
+  }
+
+  /** A fit to standardized data reports its objectives in the data's units, as eval scores the model. */
+  @Test
+  void standardizedFitReportsObjectivesInDataUnits() throws IOException {
+    Path train = wideCsv("wide.csv", 300, 1);
+    Path held = wideCsv("held.csv", 100, 2);
+    Path model = dir.resolve("wide.marginal");
+    CliRun f = CliRun.of("fit", "--data", train.toString(), "--model", "lvm", "--standardize", "--hidden", "8",
+        "--latent", "1", "--epochs", "3", "--validation", held.toString(), "--out", model.toString(), "--json");
+    assertEquals(0, f.code(), f.toString());
+    double validation = ((Number) dev.marginal.io.Json.parseObject(f.out()).get("validation_objective")).doubleValue();
+    CliRun e = CliRun.of("eval", "--model", model.toString(), "--data", held.toString(), "--k", "5", "--json");
+    assertEquals(0, e.code(), e.toString());
+    double iwae5 = ((Number) dev.marginal.io.Json.parseObject(e.out()).get("iwae_5")).doubleValue();
+    // The training estimator (IWAE-5) on the same rows, up to Monte Carlo error; standardized units would be
+    // log(50 · 10) = 6.2 nats higher.
+    assertEquals(iwae5, validation, 0.5, "validation_objective " + validation + ", eval iwae_5 " + iwae5);
+  }
+
+  /** Two correlated columns of sd about 50 and 10. */
+  private Path wideCsv(String name, int rows, long seed) throws IOException {
+    java.util.Random r = new java.util.Random(seed);
+    StringBuilder sb = new StringBuilder("a,b\n");
+    for (int i = 0; i < rows; i++) {
+      double z = r.nextGaussian();
+      sb.append(100 + 50 * z).append(',').append(-3 + 10 * (0.6 * z + 0.8 * r.nextGaussian())).append('\n');
+    }
+    Path p = dir.resolve(name);
+    Files.writeString(p, sb.toString());
+    return p;
+  }
+
+  @Test
   void scoreSettingsTheEstimatorWouldIgnoreAreRefused() {
     Path model = fit(1);
     Path out = dir.resolve("scores.csv");

@@ -15,11 +15,13 @@ import dev.marginal.models.DeepLvm;
 import dev.marginal.models.LocalPosteriors;
 import dev.marginal.random.RngKey;
 import dev.marginal.train.CheckpointWriteException;
+import dev.marginal.train.EpochMetrics;
 import dev.marginal.train.LvmCheckpoint;
 import dev.marginal.train.LvmTrainer;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
 import dev.marginal.train.RunFingerprint;
+import dev.marginal.train.SurrogateReport;
 import dev.marginal.train.TrainingState;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,7 +55,8 @@ public final class DeepLvmFit {
    *
    * @param model the trained model (per-datapoint models fit q for new rows on the spot)
    * @param state the run's counters, per-epoch objectives and how it ended (completed, early-stopped,
-   *     interrupted or diverged)
+   *     interrupted or diverged); its objectives are the trainer's, of the model's own (for a standardized fit,
+   *     standardized) units: {@link #summary()} and the progress listener add {@link #logJacobian()}
    * @param options the options as resolved for this run
    * @param provenance seed, data, options, versions and wall time
    */
@@ -64,7 +67,18 @@ public final class DeepLvmFit {
       return state.status() != TrainingState.Status.DIVERGED;
     }
 
-    /** What a report shows: architecture, objective, gradient, inference, status, steps, epochs, last objectives. */
+    /**
+     * −Σ_j log sd_j for a fit to standardized data, else 0: added to a per-row log-density (an objective) of the
+     * model's units, it gives the value in the data's units, as the model's scores are.
+     */
+    public double logJacobian() {
+      return DeepLvmFit.logJacobian(model);
+    }
+
+    /**
+     * What a report shows: architecture, objective, gradient, inference, status, steps, epochs, last objectives (in
+     * the data's units, as the model's scores are, also for a fit to standardized data).
+     */
     public Map<String, Object> summary() {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("architecture", model.model().config().toString());
@@ -76,9 +90,9 @@ public final class DeepLvmFit {
       s.put("epochs", state.history().size());
       if (!state.history().isEmpty()) {
         TrainingState.EpochRecord last = state.history().get(state.history().size() - 1);
-        s.put("train_objective", last.train());
+        s.put("train_objective", last.train() + logJacobian());
         if (!Double.isNaN(last.validation())) {
-          s.put("validation_objective", last.validation());
+          s.put("validation_objective", last.validation() + logJacobian());
         }
       }
       if (!state.message().isEmpty()) {
@@ -92,7 +106,8 @@ public final class DeepLvmFit {
    * How a fit is watched and controlled; every part is optional.
    *
    * @param progress receives every step, an {@link dev.marginal.train.EpochMetrics} at the end of every epoch, and
-   *     the end of the run
+   *     the end of the run; objectives in the data's units (for a fit to standardized data, the trainer's plus
+   *     {@link Result#logJacobian()})
    * @param stop polled after every step: when it returns true the run checkpoints and stops (INTERRUPTED)
    * @param checkpoint file the run checkpoints to (every {@code checkpointEvery} steps, at the end and when
    *     stopped), or null; its directory must exist (a missing one is not created: the first write fails with a
@@ -235,16 +250,17 @@ public final class DeepLvmFit {
       p.putAll(extras);
       return p;
     };
-    TrainingState state = train(trainer, model, train, validation, control, checkpointProvenance);
+    Progress progress = inDataUnits(control.progress(), logJacobian(model));
+    TrainingState state = train(trainer, model, train, validation, control, progress, checkpointProvenance);
     Provenance provenance = clock.stop(seed, data.source(), data.rows(), data.columns(), settings);
     return new Result(model, state, training, provenance);
   }
 
   private static TrainingState train(LvmTrainer trainer, LvmDensityModel model, Dataset train, Dataset validation,
-      Control control, Supplier<Map<String, Object>> provenance) {
+      Control control, Progress progress, Supplier<Map<String, Object>> provenance) {
     Path ckpt = control.checkpoint();
     try {
-      return trainer.fit(train, validation, control.progress(), control.stop(),
+      return trainer.fit(train, validation, progress, control.stop(),
           t -> {
             if (ckpt != null) {
               LvmCheckpoint.write(ckpt, model, t, provenance.get());
@@ -253,6 +269,42 @@ public final class DeepLvmFit {
     } catch (IOException e) {
       throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, model, trainer, provenance.get()));
     }
+  }
+
+  private static double logJacobian(LvmDensityModel model) {
+    return model.standardizer() == null ? 0 : model.standardizer().logJacobian();
+  }
+
+  /**
+   * {@code p} receiving objectives shifted by {@code logJacobian}: the trainer's per-row objectives are of the model's
+   * (standardized) rows; shifted, of the data's. The gradient, and so the training, is the same either way.
+   */
+  private static Progress inDataUnits(Progress p, double logJacobian) {
+    if (logJacobian == 0) {
+      return p;
+    }
+    return new Progress() {
+      @Override
+      public void update(long step, long examples, double objective) {
+        p.update(step, examples, objective + logJacobian);
+      }
+
+      @Override
+      public void epoch(EpochMetrics m) {
+        p.epoch(new EpochMetrics(m.epoch(), m.step(), m.trainingObjective() + logJacobian,
+            m.validationObjective() + logJacobian, m.learningRate(), m.examplesPerSecond()));
+      }
+
+      @Override
+      public void report(SurrogateReport r) {
+        p.report(r);
+      }
+
+      @Override
+      public void finish() {
+        p.finish();
+      }
+    };
   }
 
   /**

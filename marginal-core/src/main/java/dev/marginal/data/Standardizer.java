@@ -80,6 +80,18 @@ public record Standardizer(double[] mean, double[] sd) {
   }
 
   /**
+   * The log-Jacobian of the map from data to standardized units, −Σ_j log sd_j: a log-density of standardized rows
+   * plus this is the log-density of the rows in data units (change of variables, p(x) = q(z) Π_j 1/sd_j).
+   */
+  public double logJacobian() {
+    double s = 0;
+    for (double v : sd) {
+      s -= StrictMath.log(v);
+    }
+    return s;
+  }
+
+  /**
    * (x − mean) / sd, column by column.
    *
    * @param x row-major {@code [rows, cols()]}

@@ -35,13 +35,7 @@ final class FeatureSpace {
     }
     this.columns = List.copyOf(columns);
     this.standardizer = standardizer;
-    double s = 0;
-    if (standardizer != null) {
-      for (double sd : standardizer.sd()) {
-        s -= StrictMath.log(sd);
-      }
-    }
-    this.logJacobian = s;
+    this.logJacobian = standardizer == null ? 0 : standardizer.logJacobian();
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.marginal.train;
 
 /**
- * One closed epoch of a density-estimation run, as {@link Progress#epoch} receives it. The objectives are the same
- * numbers as the run's {@link TrainingState#history()}; the rate and throughput are for watching a run.
+ * One closed epoch of a density-estimation run, as {@link Progress#epoch} receives it. From {@link LvmTrainer} the
+ * objectives are the same numbers as the run's {@link TrainingState#history()}, of the model's rows; a fit to
+ * standardized data through {@code dev.marginal.api.DeepLvmFit} passes them on in the data's units (plus −Σ log sd).
+ * The rate and throughput are for watching a run.
  *
  * @param epoch the zero-based epoch that closed
  * @param step optimisation steps done in total when it closed (a resumed run counts the earlier ones)

@@ -63,14 +63,16 @@ class PerDatapointCommandsTest {
 
   /**
    * {@code info} shows the decoder alone and counts its parameters (the mode uses no encoder), with the saved local
-   * fit, and says of the checkpoint that it is one and how far its run had come.
+   * fit (as the fit's own summary shows it), and says of the checkpoint that it is one and how far its run had come.
    */
   @Test
   void infoShowsTheDecoderAndLocalFitAndWhetherTheFileIsACheckpoint() throws IOException {
     Path model = dir.resolve("pdp.marginal");
-    assertEquals(0, fit(model, 1).code());
+    CliRun f = fit(model, 1, "--json");
+    assertEquals(0, f.code(), f.toString());
     Map<String, Object> info = Json.parseObject(CliRun.of("info", "--model", model.toString(), "--json").out());
     assertEquals("tanh gaussian decoder [2, 16, 4]", info.get("architecture"));
+    assertEquals(info.get("architecture"), Json.parseObject(f.out()).get("architecture"), "fit says what info says");
     assertEquals(2 * 16 + 16 + 16 * 4 + 4, ((Number) info.get("parameters")).intValue(), "the decoder's alone");
     assertEquals(30, ((Number) info.get("local_steps")).intValue());
     assertEquals(LocalPosteriorFit.DEFAULT_SAMPLES, ((Number) info.get("local_samples")).intValue());

@@ -76,12 +76,13 @@ public final class DeepLvmFit {
     }
 
     /**
-     * What a report shows: architecture, objective, gradient, inference, status, steps, epochs, last objectives (in
+     * What a report shows: architecture (as the model's {@link LvmDensityModel#describe()}: the decoder alone for a
+     * per-datapoint model), objective, gradient, inference, status, steps, epochs, last objectives (in
      * the data's units, as the model's scores are, also for a fit to standardized data).
      */
     public Map<String, Object> summary() {
       Map<String, Object> s = new LinkedHashMap<>();
-      s.put("architecture", model.model().config().toString());
+      s.put("architecture", model.describe().get("architecture"));
       s.put("objective", options.objectiveLabel());
       s.put("gradient", options.gradient().id());
       s.put("inference", model.perDatapoint() ? LvmDensityModel.PER_DATAPOINT : "amortized");

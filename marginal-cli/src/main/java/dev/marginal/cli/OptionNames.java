@@ -48,6 +48,7 @@ final class OptionNames {
       Map.entry("perDatapoint", "--per-datapoint"),
       Map.entry("localSteps", "--local-steps"),
       Map.entry("standardize", "--standardize"),
+      Map.entry("validationFraction", "--validation"),
       Map.entry("components", "--components"),
       Map.entry("numRows", "--n"),
       Map.entry("threads", "--threads"),

@@ -160,6 +160,15 @@ class BadInputTest {
     assertFalse(Files.exists(m2));
   }
 
+  @Test
+  void aValidationFractionLeavingNoRowsNamesTheOption() throws IOException {
+    Path m2 = dir.resolve("m2.marginal");
+    assertRejected(new String[] {"fit", "--data", "toy:moons?n=50", "--model", "lvm", "--validation", "0.999",
+        "--epochs", "1", "--out", m2.toString()}, "--validation 0.999 leaves no rows for training or for validation",
+        "of the 50 rows");
+    assertFalse(Files.exists(m2));
+  }
+
   private String[] fit(String... more) {
     String[] base = {"fit", "--data", "toy:moons?n=50", "--model", "gmm", "--out", model.toString()};
     String[] all = Arrays.copyOf(base, base.length + more.length);

@@ -201,8 +201,8 @@ public final class DeepLvmFit {
     } else if (options.validationFraction() > 0) {
       Dataset.Split split = train.split(1 - options.validationFraction(), RngKey.of(training.seed()).foldIn(0x56));
       if (split.validation().rows() == 0 || split.train().rows() == 0) {
-        throw ParameterException.of("validationFraction", options.validationFraction() + " leaves no rows in one "
-            + "part of " + data.source());
+        throw ParameterException.of("validationFraction", options.validationFraction() + " leaves no rows for "
+            + "training or for validation of the " + data.rows() + " rows");
       }
       train = split.train();
       validation = split.validation();

@@ -4,6 +4,7 @@ import dev.marginal.api.Evaluation;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.LvmDensityModel;
+import dev.marginal.estimators.BidirectionalMonteCarlo;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--ais-steps", paramLabel = "T",
       description = "AIS intermediate distributions for --ais and --bdmc (default: ${DEFAULT-VALUE}).")
-  int aisSteps = dev.marginal.estimators.BidirectionalMonteCarlo.DEFAULT_STEPS;
+  int aisSteps = BidirectionalMonteCarlo.DEFAULT_STEPS;
 
   @Mixin OutputOptions output;
 
@@ -68,6 +69,10 @@ final class EvalCommand implements Callable<Integer> {
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
     Map<String, Object> report = Evaluation.evaluate(m, x,
         new Evaluation.Settings(k, seed, bdmc, aisSteps, ais)).toMap();
+    if (!output.json) {
+      // The text report shows bdmc_iwae_K ± its standard error; the older name of that error is for JSON readers.
+      report.remove(BidirectionalMonteCarlo.Report.IWAE_SE_ALIAS);
+    }
     Commands.print(spec.commandLine().getOut(), output, "eval " + model + " on " + x.source(), report);
     return 0;
   }

@@ -127,14 +127,18 @@ class LvmCommandsTest {
       assertTrue(e.out().contains(key), key + " missing from " + e.out());
     }
     // The text report folds each standard error into its value: "elbo  -1.2345 ± 0.0678", no elbo_se line.
-    for (String key : List.of("elbo", "iwae_1", "iwae_50", "iwae_5000", "ais_20", "nll_ais")) {
+    for (String key : List.of("elbo", "iwae_1", "iwae_50", "iwae_5000", "ais_20", "nll_ais", "bdmc_ais_lower",
+        "bdmc_ais_upper", "bdmc_iwae_50", "bdmc_sumo")) {
       assertTrue(e.out().matches("(?s).*\\n  " + key + " +-?\\d+\\.\\d{4} ± \\d+\\.\\d{4}\\n.*"),
           key + " ± its standard error in " + e.out());
       assertFalse(e.out().contains(key + "_se"), e.out());
     }
+    assertFalse(e.out().contains("bdmc_iwae_se"), "no standard error on a line of its own: " + e.out());
     java.util.Map<String, Object> json = dev.marginal.io.Json.parseObject(CliRun.of("eval", "--model",
-        model.toString(), "--data", MOONS_TEST, "--k", "50", "--ais", "--ais-steps", "20", "--json").out());
-    for (String key : List.of("ais_20", "ais_20_se", "nll_ais", "nll_ais_se")) {
+        model.toString(), "--data", MOONS_TEST, "--k", "50", "--ais", "--ais-steps", "20", "--bdmc", "6", "--json")
+        .out());
+    assertEquals(json.get("bdmc_iwae_se"), json.get("bdmc_iwae_50_se"), "the older name of the same error");
+    for (String key : List.of("ais_20", "ais_20_se", "nll_ais", "nll_ais_se", "bdmc_iwae_50", "bdmc_iwae_50_se")) {
       assertTrue(json.get(key) instanceof Number, key + " not a number in " + json);
     }
     assertEquals(((Number) json.get("ais_20_se")).doubleValue(), ((Number) json.get("nll_ais_se")).doubleValue(),

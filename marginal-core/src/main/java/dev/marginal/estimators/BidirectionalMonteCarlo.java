@@ -35,7 +35,15 @@ public final class BidirectionalMonteCarlo {
    */
   public record Report(int points, double aisLower, double aisLowerSe, double aisUpper, double aisUpperSe,
       double iwae, double iwaeSe, double sumo, double sumoSe, int iwaeK) {
-    /** As report fields. */
+    /**
+     * The older name of {@code bdmc_iwae_K_se} in {@link #toMap()}, kept beside it for readers of earlier reports.
+     */
+    public static final String IWAE_SE_ALIAS = "bdmc_iwae_se";
+
+    /**
+     * As report fields: each mean {@code x} followed by its standard error {@code x_se} ({@code bdmc_iwae_K},
+     * {@code bdmc_iwae_K_se}, and {@link #IWAE_SE_ALIAS} with the same value), then the two gaps.
+     */
     public java.util.Map<String, Object> toMap() {
       java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("bdmc_points", points);
@@ -44,7 +52,8 @@ public final class BidirectionalMonteCarlo {
       m.put("bdmc_ais_upper", aisUpper);
       m.put("bdmc_ais_upper_se", aisUpperSe);
       m.put("bdmc_iwae_" + iwaeK, iwae);
-      m.put("bdmc_iwae_se", iwaeSe);
+      m.put("bdmc_iwae_" + iwaeK + "_se", iwaeSe);
+      m.put(IWAE_SE_ALIAS, iwaeSe);
       m.put("bdmc_sumo", sumo);
       m.put("bdmc_sumo_se", sumoSe);
       m.put("bdmc_iwae_below_ais_lower", aisLower - iwae);

@@ -1,5 +1,6 @@
 package dev.marginal.estimators;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.autodiff.Tape;
@@ -37,6 +38,13 @@ class BidirectionalMonteCarloTest {
     assertTrue(r.aisLower() <= exact + 4 * r.aisLowerSe(), "lower " + r.aisLower() + " vs exact " + exact);
     assertTrue(r.aisUpper() >= exact - 4 * r.aisUpperSe(), "upper " + r.aisUpper() + " vs exact " + exact);
     assertTrue(r.iwae() <= r.aisUpper(), "IWAE_5 " + r.iwae() + " above the upper bound " + r.aisUpper());
-    assertTrue(r.toMap().containsKey("bdmc_iwae_5"));
+    java.util.Map<String, Object> m = r.toMap();
+    assertEquals(r.iwae(), m.get("bdmc_iwae_5"));
+    assertEquals(r.iwaeSe(), m.get("bdmc_iwae_5_se"), "the x / x_se convention");
+    assertEquals(r.iwaeSe(), m.get("bdmc_iwae_se"), "the older name stays");
+    for (String key : m.keySet()) {
+      boolean paired = !key.endsWith("_se") || m.containsKey(key.substring(0, key.length() - "_se".length()));
+      assertTrue(paired || key.equals(BidirectionalMonteCarlo.Report.IWAE_SE_ALIAS), key + " pairs with no field");
+    }
   }
 }

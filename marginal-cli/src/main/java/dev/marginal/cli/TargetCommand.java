@@ -482,6 +482,9 @@ final class TargetCommand implements Callable<Integer> {
     rep.put("warnings", warnings(r).size());
     rep.put("metrics", metricsPath.toString());
     rep.put("out", out.toString());
+    if (png != null) {
+      rep.put("png", png.toString());
+    }
     return rep;
   }
 

@@ -29,9 +29,11 @@ class TargetCommandTest {
     Path model = dir.resolve("mix.marginal");
     Path png = dir.resolve("mix.png");
     CliRun r = CliRun.of("target", "--target", "mixture", "--iters", "200", "--eval-every", "100",
-        "--eval-samples", "50", "--eval-k", "50", "--out", model.toString(), "--png", png.toString());
+        "--eval-samples", "50", "--eval-k", "50", "--out", model.toString(), "--png", png.toString(), "--json");
     assertEquals(0, r.code(), r.toString());
-    assertTrue(r.out().contains("kl_iwae50") && r.out().contains("cross_entropy"), r.out());
+    Map<String, Object> report = Json.parseObject(r.out());
+    assertTrue(report.containsKey("kl_iwae50") && report.containsKey("cross_entropy"), r.out());
+    assertEquals(png.toString(), report.get("png"), "the picture written, as sample reports it");
     List<double[]> rows = CliRun.csvRows(dir.resolve("mix.marginal.metrics.csv"));
     assertEquals(2, rows.size(), "evaluations at steps 100 and 200");
     assertEquals(100.0, rows.get(0)[0]);

@@ -76,8 +76,8 @@ final class LvmArgs {
   Double lr;
 
   @Option(names = "--binarize", paramLabel = "HOW",
-      description = "LVM binarization of [0,1] data for the Bernoulli decoder: dynamic, fixed, threshold or none "
-          + "(default: dynamic; a Gaussian decoder, the default for other or standardized data, takes none).")
+      description = "LVM binarization of [0,1] data for the Bernoulli decoder (a Gaussian one, the default for "
+          + "other or standardized data, takes none): dynamic, fixed, threshold or none (default: dynamic).")
   String binarize;
 
   @Option(names = "--gradient", paramLabel = "NAME",

@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.config.NearestNames;
 import dev.marginal.data.DataException;
 import dev.marginal.io.Untrusted;
 import dev.marginal.tensor.Parallel;
@@ -66,28 +67,7 @@ final class Cli {
     }
     String given = u.getUnmatched().get(0).split("=", 2)[0];
     // Nearest first: picocli lists them in declaration order.
-    close.sort(java.util.Comparator.comparingInt((String c) -> editDistance(given, c)));
-    return "; did you mean " + String.join(" or ", close.subList(0, Math.min(3, close.size()))) + "?";
-  }
-
-  /** The number of single-character insertions, deletions and substitutions that turn {@code a} into {@code b}. */
-  static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return NearestNames.didYouMean(given, close);
   }
 
   /**

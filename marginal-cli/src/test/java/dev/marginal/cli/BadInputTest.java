@@ -291,15 +291,6 @@ class BadInputTest {
   }
 
   @Test
-  void editDistanceCountsSingleCharacterEdits() {
-    assertEquals(3, Cli.editDistance("kitten", "sitting"));
-    assertEquals(0, Cli.editDistance("--iters", "--iters"));
-    assertEquals(1, Cli.editDistance("--component", "--components"));
-    assertEquals(7, Cli.editDistance("", "--iters"));
-    assertEquals(Cli.editDistance("--lr", "--k"), Cli.editDistance("--k", "--lr"));
-  }
-
-  @Test
   void pngInAMissingDirectoryIsRefusedBeforeWriting() throws IOException {
     assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "3", "--out", out.toString(),
         "--png", dir.resolve("none").resolve("s.png").toString()}, "does not exist");

@@ -1,11 +1,12 @@
 package dev.marginal.spark;
 
+import dev.marginal.config.NearestNames;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@link SparkMain}'s {@code --name value} pairs. An option given twice, one its verb does not know (with the nearest
@@ -57,36 +58,12 @@ final class Options {
   /** "; did you mean --a or --b?" for up to three known names close to {@code given}, nearest first; else "". */
   static String suggestion(String given, Set<String> known) {
     List<String> close = new ArrayList<>();
-    for (String k : known) {
-      if (editDistance(given, k) <= MAX_SUGGESTION_DISTANCE) {
+    for (String k : new TreeSet<>(known)) {
+      if (NearestNames.editDistance(given, k) <= MAX_SUGGESTION_DISTANCE) {
         close.add(k);
       }
     }
-    if (close.isEmpty()) {
-      return "";
-    }
-    close.sort(Comparator.comparingInt((String c) -> editDistance(given, c)).thenComparing(c -> c));
-    return "; did you mean " + String.join(" or ", close.subList(0, Math.min(3, close.size()))) + "?";
-  }
-
-  /** The number of single-character insertions, deletions and substitutions that turn {@code a} into {@code b}. */
-  static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(substitution, Math.min(prev[j], cur[j - 1]) + 1);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return NearestNames.didYouMean(given, close);
   }
 
   /** Refuses {@code name}, if given, with {@code message} unless it {@code applies}. */

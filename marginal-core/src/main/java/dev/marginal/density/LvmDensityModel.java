@@ -363,8 +363,11 @@ public final class LvmDensityModel implements DensityModel {
 
   /**
    * Bidirectional Monte Carlo on {@code n} points simulated from this model ({@link BidirectionalMonteCarlo}): AIS
-   * bounds from both sides with IWAE_K and SUMO beside them, the amortized encoder as proposal, in the model's own
-   * (standardized) space.
+   * bounds from both sides with IWAE_K and SUMO beside them, the amortized encoder as proposal. The points are
+   * simulated in the model's own (standardized) space and every mean is reported in the data's units, as
+   * {@link #logDensities} and {@link #aisLogDensity} report theirs: plus the standardization's log-Jacobian
+   * −Σ log sd, the same for every point ({@link BidirectionalMonteCarlo.Report#plus}). With a bounded support
+   * ({@link #withSupport}) they stay in the unconstrained space its bijection maps from.
    *
    * @throws IllegalArgumentException for a per-datapoint model (no encoder for new points) or n &lt; 1
    */
@@ -382,7 +385,8 @@ public final class LvmDensityModel implements DensityModel {
     Tensor x = model.sample(key, n, false);
     Tape tape = Tape.forEvaluation();
     DiagNormal q = model.posterior(tape, tape.constant(x));
-    return BidirectionalMonteCarlo.run(model, x, z, q, ais, iwaeK, sumoMinTerms, key.foldIn(1));
+    return BidirectionalMonteCarlo.run(model, x, z, q, ais, iwaeK, sumoMinTerms, key.foldIn(1))
+        .plus(space.logJacobian());
   }
 
   /** Column i of per-repeat draws, shifted by {@code shift}. */

@@ -23,8 +23,8 @@ public final class BidirectionalMonteCarlo {
   private BidirectionalMonteCarlo() {}
 
   /**
-   * Means over the simulated points, each with its standard error over points (sd/√n), in nats of the model's own
-   * space.
+   * Means over the simulated points, each with its standard error over points (sd/√n), in nats of the space the
+   * points are given in ({@link #run}: the model's own; see {@link #plus} for data units).
    *
    * @param points n
    * @param aisLower forward AIS, a stochastic lower bound of the mean log p(x)
@@ -39,6 +39,20 @@ public final class BidirectionalMonteCarlo {
      * The older name of {@code bdmc_iwae_K_se} in {@link #toMap()}, kept beside it for readers of earlier reports.
      */
     public static final String IWAE_SE_ALIAS = "bdmc_iwae_se";
+
+    /**
+     * The same report with every mean (both AIS bounds, IWAE_K, SUMO) plus {@code logJacobian}, standard errors as
+     * they are: the change of variables from the space the points were simulated in to the data's units, the same
+     * for every point (a standardization's −Σ_j log sd_j). The gaps of {@link #toMap()} are differences of two
+     * means, so the shift cancels in them (to rounding). {@code this} itself for a shift of 0.
+     */
+    public Report plus(double logJacobian) {
+      if (logJacobian == 0) {
+        return this;
+      }
+      return new Report(points, aisLower + logJacobian, aisLowerSe, aisUpper + logJacobian, aisUpperSe,
+          iwae + logJacobian, iwaeSe, sumo + logJacobian, sumoSe, iwaeK);
+    }
 
     /**
      * As report fields: each mean {@code x} followed by its standard error {@code x_se} ({@code bdmc_iwae_K},

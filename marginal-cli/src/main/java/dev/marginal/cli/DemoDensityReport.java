@@ -81,8 +81,7 @@ final class DemoDensityReport {
             + "exact posterior sample. Annealed importance sampling with HMC, " + o.bdmcSteps() + " steps, from "
             + "the encoder to the posterior gives a stochastic lower bound on their mean log p(x); run in reverse "
             + "from the true latent it gives a stochastic upper bound. The true value lies between them, so the "
-            + "gap says how far IWAE and SUMO can be from it on this model (in the model's standardized "
-            + "coordinates).")
+            + "gap says how far IWAE and SUMO can be from it on this model.")
         .table(List.of("estimator", "mean log p(x) of the simulated points (nats)"), bdmcRows(o))
         .paragraph("Data: iwae-bound.csv / iwae-bound.json, bdmc in summary.json.");
   }

@@ -227,7 +227,8 @@ public final class SparkMain {
     MarginalDensityModel m = columnsOf(model, o, df);
     String out = o.required("--out");
     String id = o.get("--id-col", "id");
-    Dataset<Row> result = encode ? m.setEncodedCol("encoded").transform(df).select(new Column(id),
+    // Encoding estimates no log p(x): for a deep LVM that would be K = 5000 decoder passes per row, thrown away.
+    Dataset<Row> result = encode ? m.setLogPxCol("").setEncodedCol("encoded").transform(df).select(new Column(id),
         org.apache.spark.ml.functions.vector_to_array(new Column("encoded"), "float64").as("encoded"))
         : m.transform(df).select(id, "log_px", "std_err");
     if (out.endsWith(".csv") && encode) {

@@ -16,12 +16,15 @@ import dev.marginal.density.Models;
 import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.models.GmmOptions;
+import dev.marginal.nn.Activation;
+import dev.marginal.random.RngKey;
 import dev.marginal.spark.ml.MarginalLvm;
 import dev.marginal.train.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -194,6 +197,30 @@ class SparkMainTest {
     assertEquals("--out " + scores + " exists and is not replaced",
         refusal("score", "--model", gmm, "--data", "toy:moons?n=50", "--out", scores.toString()));
     assertEquals("not replaced", Files.readString(scores.resolve("kept")));
+  }
+
+  @Test
+  void encodeEstimatesNoLogDensity() throws Exception {
+    // A Bernoulli decoder's log p(x) refuses values outside [0, 1] and its encoder does not, so encoding the moons
+    // succeeds only if no log p(x) (K = 5000 importance samples a row by default) is estimated alongside.
+    Dataset data = DataSources.load("toy:moons?n=50");
+    LvmDensityModel lvm = new LvmDensityModel(DeepLvm.create(new DeepLvm.Config(2, 1, new int[] {8},
+        Activation.TANH, DeepLvm.Decoder.BERNOULLI), RngKey.of(1), null), data.columns(), null);
+    Path model = dir.resolve("bernoulli.marginal");
+    lvm.toFile(Map.of()).write(model);
+    Path out = dir.resolve("encoded.parquet");
+    SparkMain.run(spark, new String[] {"encode", "--model", model.toString(), "--data", "toy:moons?n=50", "--out",
+        out.toString()});
+    Dataset expected = lvm.encode(data);
+    List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
+    assertEquals(List.of("id", "encoded"), List.of(spark.read().parquet(out.toString()).columns()));
+    assertEquals(50, rows.size());
+    for (Row r : rows) {
+      List<Double> z = r.getList(1);
+      for (int j = 0; j < expected.cols(); j++) {
+        assertEquals(expected.get((int) r.getLong(0), j), z.get(j).floatValue(), 0);
+      }
+    }
   }
 
   @Test

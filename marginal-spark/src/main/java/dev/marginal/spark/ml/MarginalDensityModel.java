@@ -1,6 +1,7 @@
 package dev.marginal.spark.ml;
 
 import dev.marginal.density.DensityModel;
+import dev.marginal.density.LvmDensityModel;
 import dev.marginal.spark.ModelCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,12 +30,14 @@ import org.apache.spark.sql.types.StructType;
  * appends log p(x) in nats ({@code logPxCol}, exact or estimated with ELBO, IWAE or SUMO), its standard error over
  * {@code repeats} draws ({@code stdErrCol}; 0 for exact values, NaN for one draw) and, when {@code encodedCol} is
  * set, the posterior summaries as a vector (responsibilities for a mixture; posterior means then variances
- * otherwise).
+ * otherwise). With {@code logPxCol} empty, log p(x) is not estimated and neither column is appended: encoding alone
+ * costs one encoder pass, where a deep LVM's log p(x) costs K decoder passes per row.
  *
  * <p>Every row needs a unique id ≥ 0 in {@code idCol}: a row's randomness is keyed by it, so its outputs are bit for
  * bit the same for any partitioning and row order (a task is a pure function of its rows, so a retry recomputes the
  * same values), and equal to what the {@code marginal score} command gives row {@code id} of the same data with the
- * same seed. The model travels to executors once, as the bytes of its model file.
+ * same seed. The model travels to executors once, as the bytes of its model file. A per-datapoint deep LVM is refused:
+ * its local posterior fits depend on which rows are fitted together, so it is scored and encoded in process only.
  */
 public final class MarginalDensityModel extends Model<MarginalDensityModel> implements MLWritable {
   private static final long serialVersionUID = 1L;
@@ -75,7 +78,8 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
     minTerms = new IntParam(this, "minTerms", "SUMO minimum terms m (>= 1)");
     repeats = new IntParam(this, "repeats", "independent estimates per row, averaged (>= 1)");
     seed = new LongParam(this, "seed", "random seed of the estimators");
-    logPxCol = new Param<>(this, "logPxCol", "output column of log p(x) in nats");
+    logPxCol = new Param<>(this, "logPxCol", "output column of log p(x) in nats; empty for none (then no"
+        + " log p(x) is estimated and stdErrCol is not appended)");
     stdErrCol = new Param<>(this, "stdErrCol", "output column of the standard error over repeats");
     encodedCol = new Param<>(this, "encodedCol", "output vector column of posterior summaries; empty for none");
     batchRows = new IntParam(this, "batchRows", "rows a task scores at once (>= 1)");
@@ -220,18 +224,32 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
   @Override
   public StructType transformSchema(StructType schema) {
     RowFeatures.locate(schema, $(idCol), $(featuresCol), $(inputCols), model().dim());
-    PartitionScorer.options(model(), $(estimator), (Integer) $(numSamples), (Integer) $(minTerms),
-        (Integer) $(repeats));
+    if (model() instanceof LvmDensityModel lvm && lvm.perDatapoint()) {
+      throw new IllegalArgumentException("a per-datapoint deep LVM is scored and encoded in process only (its local"
+          + " posterior fits depend on which rows are fitted together)");
+    }
+    if (!scoring() && !encoding()) {
+      throw new IllegalArgumentException("logPxCol and encodedCol are both empty: nothing to compute");
+    }
+    if (scoring()) {
+      PartitionScorer.options(model(), $(estimator), (Integer) $(numSamples), (Integer) $(minTerms),
+          (Integer) $(repeats));
+    }
     if ((Integer) $(batchRows) < 1) {
       throw new IllegalArgumentException("batchRows must be >= 1, got " + $(batchRows));
     }
     return outputSchema(schema, $(logPxCol), $(stdErrCol), $(encodedCol));
   }
 
-  /** {@code schema} with the output columns added ({@code encoded} empty for none). */
+  /** {@code schema} with the output columns added ({@code logPx} empty for neither it nor {@code stdErr}). */
   static StructType outputSchema(StructType schema, String logPx, String stdErr, String encoded) {
-    StructType out = schema.add(logPx, DataTypes.DoubleType, false).add(stdErr, DataTypes.DoubleType, false);
+    StructType out = logPx.isEmpty() ? schema
+        : schema.add(logPx, DataTypes.DoubleType, false).add(stdErr, DataTypes.DoubleType, false);
     return encoded.isEmpty() ? out : out.add(encoded, SQLDataTypes.VectorType(), false);
+  }
+
+  private boolean scoring() {
+    return !$(logPxCol).isEmpty();
   }
 
   private boolean encoding() {
@@ -246,13 +264,17 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
     PartitionScorer scorer = new PartitionScorer(bytes,
         RowFeatures.locate(dataset.schema(), $(idCol), $(featuresCol), $(inputCols), model().dim()),
         $(estimator), (Integer) $(numSamples), (Integer) $(minTerms), (Integer) $(repeats), (Long) $(seed),
-        encoding(), (Integer) $(batchRows));
+        scoring(), encoding(), (Integer) $(batchRows));
     return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
   }
 
-  /** The mean of log p(x) over the rows of {@code dataset}, with its standard error; see {@link Evaluation}. */
+  /**
+   * The mean of log p(x) over the rows of {@code dataset}, with its standard error; see {@link Evaluation}. An empty
+   * {@code logPxCol} is read as its default here.
+   */
   public Evaluation evaluate(Dataset<?> dataset) {
-    return Evaluation.of(transform(dataset), $(logPxCol));
+    MarginalDensityModel scoring = scoring() ? this : (MarginalDensityModel) copy(ParamMap.empty()).clear(logPxCol);
+    return Evaluation.of(scoring.transform(dataset), scoring.$(scoring.logPxCol()));
   }
 
   @Override

@@ -17,9 +17,10 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * Scores one partition lazily, {@code batchRows} rows at a time: each output row is the input row followed by
- * log p(x), its standard error and (optionally) the posterior summaries. A row's values depend only on the row,
- * its id, the model, the options and the seed ({@link DensityModel#logDensities(Dataset, long[], List, RngKey)}),
- * never on the batch, the partition or the task attempt.
+ * log p(x) and its standard error (unless only encoding) and the posterior summaries (if encoding). A row's values
+ * depend only on the row, its id, the model, the options and the seed
+ * ({@link DensityModel#logDensities(Dataset, long[], List, RngKey)}), never on the batch, the partition or the task
+ * attempt.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -31,11 +32,12 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   private final int minTerms;
   private final int repeats;
   private final long seed;
+  private final boolean score;
   private final boolean encode;
   private final int batchRows;
 
   PartitionScorer(Broadcast<byte[]> model, RowFeatures features, String estimator, int numSamples, int minTerms,
-      int repeats, long seed, boolean encode, int batchRows) {
+      int repeats, long seed, boolean score, boolean encode, int batchRows) {
     this.model = model;
     this.features = features;
     this.estimator = estimator;
@@ -43,6 +45,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     this.minTerms = minTerms;
     this.repeats = repeats;
     this.seed = seed;
+    this.score = score;
     this.encode = encode;
     this.batchRows = batchRows;
   }
@@ -64,7 +67,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     DensityModel m = ModelCache.get(model);
-    DensityModel.ScoreOptions opts = options(m, estimator, numSamples, minTerms, repeats);
+    DensityModel.ScoreOptions opts = score ? options(m, estimator, numSamples, minTerms, repeats) : null;
     RngKey key = RngKey.of(seed);
     return new Iterator<>() {
       private final List<Row> pending = new ArrayList<>();
@@ -110,23 +113,26 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
       features.read(batch.get(r), x, r * d);
     }
     Dataset data = Dataset.of("partition", m.columns(), x);
-    DensityModel.LogDensity lp = m.logDensities(data, ids, List.of(opts), key).get(0);
+    DensityModel.LogDensity lp = score ? m.logDensities(data, ids, List.of(opts), key).get(0) : null;
     Dataset enc = encode ? m.encode(data) : null;
     for (int r = 0; r < n; r++) {
       Row row = batch.get(r);
       int w = row.length();
-      Object[] values = new Object[w + (encode ? 3 : 2)];
+      Object[] values = new Object[w + (score ? 2 : 0) + (encode ? 1 : 0)];
       for (int c = 0; c < w; c++) {
         values[c] = row.get(c);
       }
-      values[w] = lp.value()[r];
-      values[w + 1] = lp.stdErr()[r];
+      int at = w;
+      if (score) {
+        values[at++] = lp.value()[r];
+        values[at++] = lp.stdErr()[r];
+      }
       if (encode) {
         double[] z = new double[enc.cols()];
         for (int j = 0; j < z.length; j++) {
           z[j] = enc.get(r, j);
         }
-        values[w + 2] = Vectors.dense(z);
+        values[at] = Vectors.dense(z);
       }
       out.add(RowFactory.create(values));
     }

@@ -10,6 +10,7 @@ import dev.marginal.data.Dataset;
 import dev.marginal.data.ToyData;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.GmmDensityModel;
+import dev.marginal.density.LocalPosteriorFit;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.density.Models;
 import dev.marginal.models.DeepLvm;
@@ -160,6 +161,52 @@ class MarginalDensityModelTest {
     lvm.toFile(Map.of()).write(dir.resolve("m.marginal"));
     assertArrayEquals(stage.modelBytes(),
         MarginalDensityModel.fromFile(spark, dir.resolve("m.marginal").toString()).modelBytes());
+  }
+
+  @Test
+  void encodingAloneEstimatesNoLogDensity() {
+    LvmDensityModel lvm = lvm();
+    float[] x = RngKey.of(2).uniforms(40 * D);
+    x[7] = 1.5f; // outside the Bernoulli decoder's [0, 1]: log p(x) would refuse the row, the encoder takes it
+    Dataset data = Dataset.of("test", lvm.columns(), x);
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data);
+    MarginalDensityModel stage = new MarginalDensityModel(lvm.toFile(Map.of()).toBytes()).setLogPxCol("")
+        .setEncodedCol("z");
+    Dataset expected = lvm.encode(data);
+    for (org.apache.spark.sql.Dataset<Row> layout : layouts(df)) {
+      org.apache.spark.sql.Dataset<Row> encoded = stage.transform(layout);
+      List<String> columns = new ArrayList<>(List.of(df.columns()));
+      columns.add("z");
+      assertEquals(columns, List.of(encoded.columns()));
+      for (Row r : encoded.select("id", "z").collectAsList()) {
+        Vector v = (Vector) r.get(1);
+        for (int j = 0; j < expected.cols(); j++) {
+          assertEquals(expected.get((int) r.getLong(0), j), (float) v.apply(j), 0);
+        }
+      }
+    }
+    // evaluate still estimates log p(x), into the default column.
+    org.apache.spark.sql.Dataset<Row> valid = SparkRows.frame(spark,
+        Dataset.of("test", lvm.columns(), RngKey.of(3).uniforms(40 * D)));
+    stage.setNumSamples(4);
+    assertEquals(stage.copy(new org.apache.spark.ml.param.ParamMap()).setLogPxCol("log_px").evaluate(valid),
+        stage.evaluate(valid));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> stage.setEncodedCol("").transform(df));
+    assertEquals("logPxCol and encodedCol are both empty: nothing to compute", e.getMessage());
+  }
+
+  @Test
+  void perDatapointModelsAreRefused() {
+    LvmDensityModel lvm = lvm().withPerDatapointInference(LocalPosteriorFit.defaults());
+    MarginalDensityModel stage = new MarginalDensityModel(lvm.toFile(Map.of()).toBytes());
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, Dataset.of("t", lvm.columns(), new float[D]));
+    for (MarginalDensityModel m : List.of(stage.copy(new org.apache.spark.ml.param.ParamMap()).setEncodedCol("z"),
+        stage.copy(new org.apache.spark.ml.param.ParamMap()).setLogPxCol("").setEncodedCol("z"))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.transform(df));
+      assertEquals("a per-datapoint deep LVM is scored and encoded in process only (its local posterior fits depend on"
+          + " which rows are fitted together)", e.getMessage());
+    }
   }
 
   @Test

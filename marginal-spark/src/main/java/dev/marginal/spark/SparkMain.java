@@ -133,6 +133,10 @@ public final class SparkMain {
       throw new IllegalArgumentException("--kind must be gmm, ppca or lvm on Spark, got '" + kind + "'");
     }
     refuseOtherKinds(o, kind);
+    String out = o.required("--out");
+    if (dev.marginal.spark.ml.ModelFiles.exists(spark, out)) { // before the training, which the refusal would waste
+      throw new IllegalArgumentException("--out " + out + " exists and is not replaced");
+    }
     Dataset<Row> df = read(spark, o.required("--data"), limit(o));
     String[] cols = columns(o, df);
     MarginalDensityModel model;
@@ -149,7 +153,6 @@ public final class SparkMain {
       model = lvm(o).setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
           .setIdCol(o.get("--id-col", "id")).fit(df);
     }
-    String out = o.required("--out");
     dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
     return "wrote " + kind + " model " + out;
   }

@@ -200,6 +200,17 @@ class SparkMainTest {
   }
 
   @Test
+  void fitRefusesAnExistingOutputBeforeTraining() throws Exception {
+    Path existing = Files.writeString(dir.resolve("existing.marginal"), "not replaced");
+    // 11 shards of 10 rows would fail in training: the refusal of --out comes first.
+    assertEquals("--out " + existing + " exists and is not replaced", refusal("fit", "--kind", "lvm", "--data",
+        "toy:moons?n=10", "--shards", "11", "--out", existing.toString()));
+    assertEquals("--out " + existing + " exists and is not replaced",
+        refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", existing.toString()));
+    assertEquals("not replaced", Files.readString(existing));
+  }
+
+  @Test
   void encodeEstimatesNoLogDensity() throws Exception {
     // A Bernoulli decoder's log p(x) refuses values outside [0, 1] and its encoder does not, so encoding the moons
     // succeeds only if no log p(x) (K = 5000 importance samples a row by default) is estimated alongside.

@@ -33,6 +33,20 @@ public final class ModelFiles {
   }
 
   /**
+   * Whether {@code path} exists (a file or a directory).
+   *
+   * @throws UncheckedIOException whose message names the path
+   */
+  public static boolean exists(SparkSession spark, String path) {
+    Path p = new Path(path);
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(path + ": cannot check (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
    * Writes {@code bytes} to {@code path} through a temporary file renamed into place, so a reader never sees a
    * partial file; refuses to replace an existing file.
    */

@@ -100,20 +100,20 @@ final class Options {
   }
 
   long longInteger(String name, long fallback) {
-    String v = values.get(name);
-    try {
-      return v == null ? fallback : Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got '" + v + "'");
-    }
+    return parsed(name, fallback, Long::parseLong, "an integer");
   }
 
   double number(String name, double fallback) {
+    return parsed(name, fallback, Double::parseDouble, "a number");
+  }
+
+  /** Option {@code name} parsed, or {@code fallback} when not given; a value that does not parse is refused. */
+  private <T> T parsed(String name, T fallback, java.util.function.Function<String, T> parse, String what) {
     String v = values.get(name);
     try {
-      return v == null ? fallback : Double.parseDouble(v);
+      return v == null ? fallback : parse.apply(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number, got '" + v + "'");
+      throw new IllegalArgumentException(name + " must be " + what + ", got '" + v + "'");
     }
   }
 }

@@ -316,18 +316,34 @@ public final class GaussianMixture implements java.io.Serializable {
   }
 
   /**
-   * The posterior component probabilities p(c | x) = π_c N(x; μ_c, Σ_c) / p(x).
+   * The posterior component probabilities p(c | x) = π_c N(x; μ_c, Σ_c) / p(x), as e^{l_c − m} / Σ_j e^{l_j − m}
+   * with l the log joints and m their largest. Dividing by the sum keeps them summing to one where log p(x) is so
+   * large in magnitude (a point far from every component: −10^17) that subtracting it, e^{l_c − log p(x)}, gave
+   * every component of the largest log joint 1. There the log joints themselves carry no more digits than their
+   * magnitude allows: components whose log joints are equal in double precision share the probability equally.
    *
    * @param x a point {@code [d]}
-   * @return {@code [C]}, summing to one
+   * @return {@code [C]}, summing to one (NaN if no component gives x a finite log density)
    */
   public double[] responsibilities(double[] x) {
     checkCount(x.length, d, "coordinates of x");
     double[] r = new double[k];
     logJoint(x, 0, r);
-    double lse = LogSum.of(r, k);
+    double max = Double.NEGATIVE_INFINITY;
     for (int c = 0; c < k; c++) {
-      r[c] = StrictMath.exp(r[c] - lse);
+      max = Math.max(max, r[c]);
+    }
+    if (!Double.isFinite(max)) {
+      java.util.Arrays.fill(r, Double.NaN);
+      return r;
+    }
+    double sum = 0;
+    for (int c = 0; c < k; c++) {
+      r[c] = StrictMath.exp(r[c] - max);
+      sum += r[c];
+    }
+    for (int c = 0; c < k; c++) {
+      r[c] /= sum;
     }
     return r;
   }

@@ -41,6 +41,18 @@ class GaussianMixtureTest {
   }
 
   @Test
+  void responsibilitiesOfAFarPointSumToOne() {
+    // Three identical components: at x = 1e9, log p(x) is about -5e17, whose ulp (64) swamps log 3, so
+    // e^{l_c - log p(x)} was 1 for every component; each has probability 1/3.
+    GaussianMixture m = GaussianMixture.ofSpherical(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3},
+        new double[][] {{0, 0}, {0, 0}, {0, 0}}, new double[] {1, 1, 1});
+    double[] r = m.responsibilities(new double[] {1e9, 0});
+    for (double rc : r) {
+      assertEquals(1.0 / 3, rc, 1e-15);
+    }
+  }
+
+  @Test
   void sampleMomentsMatchMixtureWithinStandardErrors() {
     GaussianMixture m = GaussianMixture.ofFull(new double[] {0.2, 0.5, 0.3},
         new double[][] {{-2, 0}, {1, 1}, {3, -2}},

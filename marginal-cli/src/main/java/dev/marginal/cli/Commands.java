@@ -187,10 +187,19 @@ final class Commands {
       }
       Object se = report.get(key + SE_SUFFIX);
       String value = se instanceof Number s && e.getValue() instanceof Number v
-          ? String.format(Locale.ROOT, "%.4f ± %.4f", v.doubleValue(), s.doubleValue()) : text(e.getValue());
+          ? withError(v.doubleValue(), s.doubleValue()) : text(e.getValue());
       // Values may come from files (column names, a model's provenance): control characters are shown escaped.
       out.printf("  %-" + width + "s  %s%n", key, Untrusted.escaped(value));
     }
+  }
+
+  /**
+   * {@code x ± se} for a text report: four decimals, or, where either is 10^9 or more in magnitude (a point far from
+   * every component can have log p(x) = −10^82), five significant digits in scientific notation.
+   */
+  static String withError(double x, double se) {
+    boolean huge = Math.abs(x) >= 1e9 || Math.abs(se) >= 1e9;
+    return String.format(Locale.ROOT, huge ? "%.5e ± %.5e" : "%.4f ± %.4f", x, se);
   }
 
   /** A value for a text report: numbers as Java writes them, anything structured as compact JSON. */

@@ -36,14 +36,26 @@ final class TerminalProgress implements Progress {
     this.total = total;
   }
 
+  /** Set by {@code bin/marginal} to whether standard error is a terminal ({@code [ -t 2 ]}). */
+  static final String STDERR_TERMINAL = "marginal.stderr.terminal";
+
   /**
-   * A display on standard error, enabled only on an interactive terminal and outside CI.
+   * A display on standard error, enabled only where standard error is an interactive terminal and outside CI.
    *
    * @param total the number of steps expected (0 if unknown)
    */
   static TerminalProgress onTerminal(String label, long total, boolean quiet) {
-    boolean interactive = System.console() != null && System.getenv("CI") == null;
+    boolean interactive = stderrIsTerminal(System.getProperty(STDERR_TERMINAL), System.console() != null)
+        && System.getenv("CI") == null;
     return new TerminalProgress(System.err, !quiet && interactive, label, total);
+  }
+
+  /**
+   * Whether standard error is a terminal: what the launcher says ({@code "true"} or {@code "false"}), or, when it
+   * says nothing (the jar run directly), whether the JVM has a console (standard input and output are terminals).
+   */
+  static boolean stderrIsTerminal(String launcherSays, boolean hasConsole) {
+    return launcherSays == null ? hasConsole : Boolean.parseBoolean(launcherSays);
   }
 
   /** A display that always prints to {@code out} (for tests). */

@@ -1,6 +1,7 @@
 package dev.marginal.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/marginal} runs the jar with {@code java -jar}, which ignores CLASSPATH; MARGINAL_CLASSPATH adds entries
  * (a user target's classes) by putting the jar on the class path instead. Checked with a stand-in {@code java} that
- * prints its arguments, and a prebuilt jar named by MARGINAL_JAR, so nothing is built or run.
+ * prints its arguments, and a prebuilt jar named by MARGINAL_JAR, so nothing is built or run. It also tells the JVM
+ * whether standard error, where progress goes, is a terminal.
  */
 class LauncherClassPathTest {
   private static final Path LAUNCHER = Path.of("..", "bin", "marginal");
@@ -24,6 +26,17 @@ class LauncherClassPathTest {
 
   /** The arguments the launcher passes to java after the JVM options, for {@code marginal target --help}. */
   private List<String> launch(String extraClassPath) throws IOException, InterruptedException {
+    List<String> args = javaArgs(extraClassPath);
+    // The memory options before these depend on the machine.
+    int at = args.indexOf("-XX:PerMethodTrapLimit=10000") + 1;
+    while (at < args.size() && !args.get(at).equals("-jar") && !args.get(at).equals("-cp")) {
+      at++;
+    }
+    return args.subList(at, args.size());
+  }
+
+  /** Every argument the launcher passes to java, for {@code marginal target --help}. */
+  private List<String> javaArgs(String extraClassPath) throws IOException, InterruptedException {
     assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs bash");
     Path java = dir.resolve("java");
     Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
@@ -40,13 +53,14 @@ class LauncherClassPathTest {
     Process p = pb.redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), out);
-    List<String> args = out.lines().toList();
-    // The memory options before these depend on the machine.
-    int at = args.indexOf("-XX:PerMethodTrapLimit=10000") + 1;
-    while (at < args.size() && !args.get(at).equals("-jar") && !args.get(at).equals("-cp")) {
-      at++;
-    }
-    return args.subList(at, args.size());
+    return out.lines().toList();
+  }
+
+  @Test
+  void theJvmIsToldWhetherStandardErrorIsATerminal() throws Exception {
+    // Here standard error is a pipe; progress goes there, and Java cannot ask the terminal question of it itself.
+    List<String> args = javaArgs(null);
+    assertTrue(args.contains("-D" + TerminalProgress.STDERR_TERMINAL + "=false"), args.toString());
   }
 
   @Test

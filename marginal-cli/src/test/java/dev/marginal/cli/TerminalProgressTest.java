@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.api.DeepLvmFit;
@@ -37,5 +38,16 @@ class TerminalProgressTest {
     String out = bytes.toString(StandardCharsets.UTF_8);
     String last = out.substring(out.lastIndexOf('\r') + 1);
     assertTrue(last.contains("epoch 3: train ") && last.contains(", validation "), last);
+  }
+
+  @Test
+  void theLaunchersWordOnStandardErrorWinsOverTheConsole() {
+    // `fit ... > result.json` on a terminal: no console (standard output is a file), standard error a terminal.
+    assertTrue(TerminalProgress.stderrIsTerminal("true", false));
+    // `fit ... 2> log` with standard input and output on a terminal: a console, standard error a file.
+    assertFalse(TerminalProgress.stderrIsTerminal("false", true));
+    // The jar run directly: the console decides, as before.
+    assertTrue(TerminalProgress.stderrIsTerminal(null, true));
+    assertFalse(TerminalProgress.stderrIsTerminal(null, false));
   }
 }

@@ -6,6 +6,7 @@ import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.io.Provenance;
 import dev.marginal.models.Ppca;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -68,9 +69,14 @@ final class Fitters {
 
   private static FitResult ppca(FitRequest r) {
     int latent = r.latent() == null ? Ppca.DEFAULT_LATENT_DIM : Commands.positive("--latent", r.latent());
+    if (r.data().cols() < 2) {
+      throw new UserInputException(r.data().source() + ": ppca needs at least 2 columns (a latent dimension below"
+          + " the data's), got " + r.data().cols());
+    }
     if (latent >= r.data().cols()) {
-      throw new UserInputException("--latent " + latent + " must be less than the data dimension "
-          + r.data().cols() + " (" + r.data().source() + ")");
+      throw new UserInputException((r.latent() == null ? "the default --latent " : "--latent ") + latent
+          + " must be less than the data dimension " + r.data().cols() + " (" + r.data().source() + ")"
+          + (r.latent() == null ? "; give a smaller --latent" : ""));
     }
     PpcaDensityModel.Fitted f = library(r, () -> PpcaDensityModel.fit(r.data(), latent, r.standardize()));
     Map<String, Object> s = new LinkedHashMap<>();
@@ -91,11 +97,19 @@ final class Fitters {
   }
 
   /** Runs a library fit, turning its argument errors into one-line input errors that name the data. */
+  /**
+   * Runs a GMM or PPCA fit; what the data make impossible (too few points, a collapsed component, a rank below the
+   * latent dimension) is a one-line refusal naming the data and the options to change.
+   */
   private static <T> T library(FitRequest r, java.util.function.Supplier<T> fit) {
     try {
       return fit.get();
-    } catch (IllegalArgumentException e) {
-      throw UserInputException.about(r.data().source(), e);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      String message = OptionNames.withOptionNames(String.valueOf(e.getMessage()), FIT_PARAMETERS);
+      throw UserInputException.about(r.data().source(), new IllegalArgumentException(message, e));
     }
   }
+
+  /** Parameters the GMM and PPCA fits name in their errors, written as the command line's options. */
+  private static final List<String> FIT_PARAMETERS = List.of("regCovar", "latentDim", "components");
 }

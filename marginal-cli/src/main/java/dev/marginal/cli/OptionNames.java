@@ -50,6 +50,7 @@ final class OptionNames {
       Map.entry("standardize", "--standardize"),
       Map.entry("validationFraction", "--validation"),
       Map.entry("components", "--components"),
+      Map.entry("regCovar", "--reg-covar"),
       Map.entry("numRows", "--n"),
       Map.entry("threads", "--threads"),
       Map.entry("seed", "--seed"));
@@ -65,16 +66,20 @@ final class OptionNames {
   static String forUser(Throwable error, String message) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof ParameterException p) {
-        List<String> names = p.parameters().stream().filter(FLAGS::containsKey).distinct().map(Pattern::quote)
-            .toList();
-        if (names.isEmpty()) {
-          return message;
-        }
-        Matcher m = Pattern.compile("(?<![\\w-])(" + String.join("|", names) + ")(?![\\w-])").matcher(message);
-        return m.replaceAll(r -> Matcher.quoteReplacement(FLAGS.get(r.group(1))));
+        return withOptionNames(message, p.parameters());
       }
     }
     return message;
+  }
+
+  /** {@code message} with each of {@code parameters} that has an option written as that option, in one pass. */
+  static String withOptionNames(String message, List<String> parameters) {
+    List<String> names = parameters.stream().filter(FLAGS::containsKey).distinct().map(Pattern::quote).toList();
+    if (names.isEmpty()) {
+      return message;
+    }
+    Matcher m = Pattern.compile("(?<![\\w-])(" + String.join("|", names) + ")(?![\\w-])").matcher(message);
+    return m.replaceAll(r -> Matcher.quoteReplacement(FLAGS.get(r.group(1))));
   }
 
   /** Whether {@code error} or one of its causes is a {@link ParameterException} (a usage error). */

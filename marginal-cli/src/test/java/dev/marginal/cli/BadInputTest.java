@@ -146,7 +146,18 @@ class BadInputTest {
     assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "ppca", "--latent", "2",
         "--out", m2.toString()}, "--latent 2 must be less than the data dimension 2");
     assertRejected(new String[] {"fit", "--data", "toy:moons?n=2", "--model", "gmm", "--components", "3",
-        "--out", m2.toString()}, "toy:moons?n=2&seed=0: need at least 3 points, got 2");
+        "--out", m2.toString()}, "toy:moons?n=2&seed=0: need at least 3 points, one per component (--components 3),"
+        + " got 2");
+    // Without --latent, the default is named as such; one column cannot have a smaller latent dimension at all.
+    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "ppca", "--out", m2.toString()},
+        "the default --latent 2 must be less than the data dimension 2", "give a smaller --latent");
+    Path oneColumn = Files.writeString(dir.resolve("one.csv"), "a\n1\n2\n3\n");
+    assertRejected(new String[] {"fit", "--data", oneColumn.toString(), "--model", "ppca", "--out", m2.toString()},
+        oneColumn + ": ppca needs at least 2 columns");
+    // The fits' own parameter names come out as options.
+    Path constant = Files.writeString(dir.resolve("const.csv"), "a,b\n1,5\n2,5\n3,5\n4,5\n");
+    assertRejected(new String[] {"fit", "--data", constant.toString(), "--model", "ppca", "--latent", "1",
+        "--out", m2.toString()}, "rank <= --latent", "use a smaller --latent");
     assertRejected(new String[] {"fit", "--data", "toy:nothing", "--model", "gmm", "--out", m2.toString()},
         "toy:nothing: unknown toy dataset");
     assertFalse(Files.exists(m2));

@@ -27,4 +27,13 @@ class OptionNamesTest {
     assertEquals("--k must be >= 1, got 0", forUser(List.of("numSamples", "numSamples"), "numSamples must be >= 1, "
         + "got 0"));
   }
+
+  @Test
+  void aFitsParameterNamesInAMessageBecomeOptions() {
+    assertEquals("EM failed: a collapsed component: increase --reg-covar or lower --components",
+        OptionNames.withOptionNames("EM failed: a collapsed component: increase regCovar or lower components",
+            List.of("regCovar", "latentDim", "components")));
+    assertEquals("the data have rank <= --latent", OptionNames.withOptionNames("the data have rank <= latentDim",
+        List.of("latentDim", "notAParameter")));
+  }
 }

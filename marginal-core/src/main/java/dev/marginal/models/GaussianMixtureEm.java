@@ -170,7 +170,7 @@ public final class GaussianMixtureEm implements AutoCloseable {
       return build(weights, mu, sc, nk, empty, previous);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("EM failed: " + e.getMessage() + ". A component has an ill-defined"
-          + " empirical covariance (collapsed or too few points): increase regCovar or use fewer components", e);
+          + " empirical covariance (collapsed or too few points): increase regCovar or lower components", e);
     }
   }
 

@@ -24,7 +24,8 @@ public final class GaussianMixtureModel {
    */
   public static GmmFit fit(double[][] x, GmmOptions options) {
     if (x.length < options.components()) {
-      throw new IllegalArgumentException("need at least " + options.components() + " points, got " + x.length);
+      throw new IllegalArgumentException("need at least " + options.components() + " points, one per component"
+          + " (components " + options.components() + "), got " + x.length);
     }
     try (InMemoryChunks chunks = InMemoryChunks.of(x, options.threads())) {
       return fit(chunks, options);
@@ -40,7 +41,8 @@ public final class GaussianMixtureModel {
    */
   public static GmmFit fit(RowChunks x, GmmOptions options) {
     if (x.rows() < options.components()) {
-      throw new IllegalArgumentException("need at least " + options.components() + " points, got " + x.rows());
+      throw new IllegalArgumentException("need at least " + options.components() + " points, one per component"
+          + " (components " + options.components() + "), got " + x.rows());
     }
     try (GaussianMixtureEm em = GaussianMixtureEm.on(x, options)) {
       if (options.initialMixture() != null) {

@@ -192,7 +192,8 @@ public final class Ppca {
     }
     if (!(sigma2 > 0)) {
       throw new IllegalArgumentException("the discarded eigenvalues sum to " + sigma2
-          + ": the data have rank <= latentDim, so the noise variance would be zero");
+          + ": the data have rank <= latentDim, so the noise variance would be zero; use a smaller latentDim or drop"
+          + " constant or duplicated columns");
     }
     double[] w = new double[d * latentDim];
     for (int a = 0; a < latentDim; a++) {

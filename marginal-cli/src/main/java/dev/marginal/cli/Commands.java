@@ -104,6 +104,16 @@ final class Commands {
     return value;
   }
 
+  /**
+   * Refuses a picture's name that does not end in {@code .png} (any case): what is written is a PNG, and a viewer
+   * that trusts the name of {@code s.jpg} would fail on it.
+   */
+  static void pngName(String option, Path png) {
+    if (png != null && !png.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+      throw new UserInputException(option + " " + png + ": the picture is a PNG; give it a name ending in .png");
+    }
+  }
+
   /** Returns {@code value} if it is finite and at least 0, else a {@link UserInputException}. */
   static double nonNegative(String option, double value) {
     if (!(value >= 0) || Double.isInfinite(value)) {

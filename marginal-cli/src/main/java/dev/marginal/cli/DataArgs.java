@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** The data options of the commands that apply a saved model to data: score, encode and eval. */
 final class DataArgs {
   @Option(names = "--data", required = true, paramLabel = "SRC",
-      description = "Data: a .csv file, an IDX file, fashion-mnist:train|test or toy:NAME[?n=N&seed=S].")
+      description = "Data: a .csv file, an IDX file, fashion-mnist:train|test or toy:NAME[?n=N&seed=S] (NAME: " + ToyNames.LIST + ").")
   String data;
 
   @Option(names = "--columns", split = ",", paramLabel = "A,B",

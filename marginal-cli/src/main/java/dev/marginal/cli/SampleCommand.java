@@ -44,6 +44,7 @@ final class SampleCommand implements Callable<Integer> {
   public Integer call() {
     Commands.positive("--n", n);
     new OutputGuard().input("--model", model).output("--out", out).output("--png", png).check();
+    Commands.pngName("--png", png);
     SamplePlotter plotter = null;
     if (png != null) {
       plotter = SamplePlotter.find().orElseThrow(

@@ -201,6 +201,7 @@ final class TargetCommand implements Callable<Integer> {
     new OutputGuard().input("--resume", resume).output("--out", out)
         .output("checkpoint", out.resolveSibling(out.getFileName() + ".ckpt"), resume)
         .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
+    Commands.pngName("--png", png);
     // Read after the guard, which refuses a --resume that is also an output before anything opens it.
     resumed = resume == null ? null : Commands.readModelFile(resume);
     if (resumed != null) {

@@ -302,6 +302,16 @@ class BadInputTest {
   }
 
   @Test
+  void aPictureNotNamedPngIsRefusedBeforeWriting() throws IOException {
+    Path jpg = dir.resolve("s.jpg");
+    assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "3", "--out", out.toString(),
+        "--png", jpg.toString()}, "--png " + jpg + ": the picture is a PNG; give it a name ending in .png");
+    assertRejected(new String[] {"target", "--target", "funnel", "--iters", "1", "--out",
+        dir.resolve("t.marginal").toString(), "--png", jpg.toString()}, "give it a name ending in .png");
+    assertFalse(Files.exists(jpg));
+  }
+
+  @Test
   void pngInAMissingDirectoryIsRefusedBeforeWriting() throws IOException {
     assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "3", "--out", out.toString(),
         "--png", dir.resolve("none").resolve("s.png").toString()}, "does not exist");

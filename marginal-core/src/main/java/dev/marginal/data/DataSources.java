@@ -203,7 +203,7 @@ public final class DataSources {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new DataException(spec + ": n must be a positive integer, got '" + value + "'");
+    throw new DataException(spec + ": n must be an integer from 1 to " + Integer.MAX_VALUE + ", got '" + value + "'");
   }
 
   private static long parseSeed(String spec, String value) {

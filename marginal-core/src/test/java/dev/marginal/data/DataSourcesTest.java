@@ -47,7 +47,7 @@ class DataSourcesTest {
     assertMessage("toy:spiral: unknown toy dataset (expected one of moons, 8gaussians, rings, checkerboard,"
         + " pinwheel, 2spirals, circles, funnel)", "toy:spiral?n=10");
     assertMessage("toy:moons?size=3: unknown option 'size' (expected n=ROWS or seed=SEED)", "toy:moons?size=3");
-    assertMessage("toy:moons?n=-3: n must be a positive integer, got '-3'", "toy:moons?n=-3");
+    assertMessage("toy:moons?n=-3: n must be an integer from 1 to 2147483647, got '-3'", "toy:moons?n=-3");
     assertMessage("toy:moons?seed=x: seed must be an integer, got 'x'", "toy:moons?seed=x");
     // The last of two would win unseen: refused instead.
     assertMessage("toy:moons?seed=1&seed=2: seed given twice", "toy:moons?seed=1&seed=2");

@@ -64,7 +64,25 @@ final class Fitters {
     s.put("mean_log_likelihood", f.meanLogLikelihood());
     s.put("bic", f.bic());
     s.put("aic", f.aic());
+    int empty = emptyComponents(f.model().mixture().weights(), r.data().rows());
+    s.put("empty_components", empty);
+    if (empty > 0) {
+      r.log().println("marginal: warning: " + empty + " of " + f.model().mixture().weights().length
+          + " components hold less than half a point each: the data support fewer components (--components)");
+      r.log().flush();
+    }
     return new FitResult(f.model(), s, f.provenance());
+  }
+
+  /** Components whose weight is less than half a point of {@code rows}: EM has emptied them. */
+  static int emptyComponents(double[] weights, int rows) {
+    int empty = 0;
+    for (double w : weights) {
+      if (w * rows < 0.5) {
+        empty++;
+      }
+    }
+    return empty;
   }
 
   private static FitResult ppca(FitRequest r) {

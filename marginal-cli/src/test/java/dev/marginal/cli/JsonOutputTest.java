@@ -54,6 +54,7 @@ class JsonOutputTest {
     Map<String, Object> fit = json(CliRun.of("fit", "--data", "toy:moons?n=200", "--model", "gmm", "--components",
         "2", "--json", "-q", "--out", model.toString()));
     assertInstanceOf(Number.class, fit.get("mean_log_likelihood"), fit.toString());
+    assertEquals(0L, ((Number) fit.get("empty_components")).longValue(), fit.toString());
     Path csv = dir.resolve("s.csv");
     Map<String, Object> score = json(CliRun.of("score", "--model", model.toString(), "--data", "toy:moons?n=50",
         "--json", "--quiet", "--out", csv.toString()));
@@ -114,5 +115,17 @@ class JsonOutputTest {
         "10", "--out", dir.resolve("t.marginal").toString());
     assertTrue(text.out().matches("(?s).*kl_sumo\\s+-?\\d+\\.\\d{4} ± \\d+\\.\\d{4}.*"), text.out());
     assertFalse(text.out().contains("kl_sumo_se"), "the text report folds the _se entry into its value");
+  }
+
+  @Test
+  void aGmmWithComponentsEmEmptiedSaysSo() throws java.io.IOException {
+    // Twenty identical rows: one component takes them all, EM empties the other two.
+    Path same = java.nio.file.Files.writeString(dir.resolve("same.csv"), "a,b\n" + "1,2\n".repeat(20));
+    CliRun r = CliRun.of("fit", "--data", same.toString(), "--model", "gmm", "--components", "3", "--json",
+        "--out", dir.resolve("same.marginal").toString());
+    assertEquals(0, r.code(), r.toString());
+    assertEquals(2L, ((Number) json(r).get("empty_components")).longValue(), r.toString());
+    assertEquals(java.util.List.of("marginal: warning: 2 of 3 components hold less than half a point each: the data"
+        + " support fewer components (--components)"), r.errLines());
   }
 }

@@ -3,6 +3,7 @@ package dev.marginal.cli;
 import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
+import dev.marginal.density.LvmDensityModel;
 import dev.marginal.density.Models;
 import dev.marginal.io.AtomicFiles;
 import dev.marginal.io.IoErrors;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine.ParseResult;
 
 /**
  * What the commands share: reading models and data with one-line errors, validating option values, and printing reports as text or JSON.
@@ -102,6 +104,22 @@ final class Commands {
       throw new UserInputException(option + " must be >= 1, got " + value);
     }
     return value;
+  }
+
+  /**
+   * Refuses each of {@code options} that the command line gave when {@code model} has an exact log density (a GMM
+   * or PPCA): they set an estimator such a model does not use.
+   */
+  static void refuseForExactModels(ParseResult parsed, DensityModel model, List<String> options) {
+    if (model instanceof LvmDensityModel) {
+      return;
+    }
+    for (String option : options) {
+      if (parsed.hasMatchedOption(option)) {
+        throw new UserInputException(option + " applies to lvm models; the log-likelihood of a " + model.kind()
+            + " model is exact");
+      }
+    }
   }
 
   /**

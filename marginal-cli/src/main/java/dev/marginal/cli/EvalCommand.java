@@ -3,7 +3,6 @@ package dev.marginal.cli;
 import dev.marginal.api.Evaluation;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
-import dev.marginal.density.LvmDensityModel;
 import dev.marginal.estimators.BidirectionalMonteCarlo;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,12 +58,8 @@ final class EvalCommand implements Callable<Integer> {
       throw new UserInputException("--bdmc must be >= 0, got " + bdmc);
     }
     DensityModel m = Commands.readModel(model);
-    for (String option : List.of("--ais", "--bdmc", "--ais-steps", "--k")) {
-      if (!(m instanceof LvmDensityModel) && spec.commandLine().getParseResult().hasMatchedOption(option)) {
-        throw new UserInputException(option + " applies to lvm models; the log-likelihood of a " + m.kind()
-            + " model is exact");
-      }
-    }
+    Commands.refuseForExactModels(spec.commandLine().getParseResult(), m,
+        List.of("--ais", "--bdmc", "--ais-steps", "--k"));
     Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
     Map<String, Object> report = Evaluation.evaluate(m, x,

@@ -145,20 +145,12 @@ final class ScoreCommand implements Callable<Integer> {
    */
   private void refuseUnused(DensityModel m, DensityModel.Estimator est) {
     ParseResult parsed = spec.commandLine().getParseResult();
-    for (String option : List.of("--k", "--min-terms", "--repeats")) {
-      if (!parsed.hasMatchedOption(option)) {
-        continue;
-      }
-      if (!(m instanceof LvmDensityModel)) {
-        throw new UserInputException(option + " applies to lvm models; the log-likelihood of a " + m.kind()
-            + " model is exact");
-      }
-      if (option.equals("--k") && est == DensityModel.Estimator.SUMO) {
-        throw new UserInputException("--k applies to --estimator elbo or iwae, not sumo");
-      }
-      if (option.equals("--min-terms") && est != DensityModel.Estimator.SUMO) {
-        throw new UserInputException("--min-terms applies to --estimator sumo only");
-      }
+    Commands.refuseForExactModels(parsed, m, List.of("--k", "--min-terms", "--repeats"));
+    if (parsed.hasMatchedOption("--k") && est == DensityModel.Estimator.SUMO) {
+      throw new UserInputException("--k applies to --estimator elbo or iwae, not sumo");
+    }
+    if (parsed.hasMatchedOption("--min-terms") && est != DensityModel.Estimator.SUMO) {
+      throw new UserInputException("--min-terms applies to --estimator sumo only");
     }
   }
 

@@ -56,7 +56,8 @@ final class SampleCommand implements Callable<Integer> {
         throw new UserInputException(reason);
       });
     }
-    Dataset samples = SampleStream.write(m, RngKey.of(seed), n, out);
+    Dataset samples = SampleStream.write(m, RngKey.of(seed), n, out,
+        TerminalProgress.rowsOnTerminal("sample", n, output.quiet));
     if (plotter != null) {
       try {
         plotter.plot(samples, m, png);

@@ -4,6 +4,7 @@ import dev.marginal.data.CsvWriter;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.random.RngKey;
+import dev.marginal.train.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +27,23 @@ final class SampleStream {
    * @return piece 0 (at most {@value #CHUNK_ROWS} rows), for a picture
    */
   static Dataset write(DensityModel model, RngKey key, long n, Path out) {
+    return write(model, key, n, out, (step, examples, objective) -> { });
+  }
+
+  /**
+   * Draws and writes {@code n} samples, reporting to {@code progress} the rows drawn after each piece
+   * ({@code update(rows, rows, NaN)}) and finishing it when all are written.
+   *
+   * @return piece 0 (at most {@value #CHUNK_ROWS} rows), for a picture
+   */
+  static Dataset write(DensityModel model, RngKey key, long n, Path out, Progress progress) {
     checkDiskSpace(n, model.dim(), out);
     Dataset[] first = new Dataset[1];
     CsvWriter.write(out, c -> {
       long start = (long) c * CHUNK_ROWS;
+      if (start > 0) {
+        progress.update(Math.min(start, n), Math.min(start, n), Double.NaN);
+      }
       if (start >= n) {
         return null;
       }
@@ -39,6 +53,7 @@ final class SampleStream {
       }
       return piece;
     });
+    progress.finish();
     return first[0];
   }
 

@@ -20,6 +20,8 @@ final class TerminalProgress implements Progress {
   private final boolean enabled;
   private final String label;
   private final long total;
+  /** Whether the counter is of rows written (a sampler) rather than optimizer steps. */
+  private final boolean rows;
   private final long start = System.nanoTime();
   private long lastDraw;
   private boolean drawn;
@@ -29,11 +31,12 @@ final class TerminalProgress implements Progress {
   private long lastExamples;
   private double lastObjective;
 
-  private TerminalProgress(PrintStream out, boolean enabled, String label, long total) {
+  private TerminalProgress(PrintStream out, boolean enabled, String label, long total, boolean rows) {
     this.out = out;
     this.enabled = enabled;
     this.label = label;
     this.total = total;
+    this.rows = rows;
   }
 
   /** Set by {@code bin/marginal} to whether standard error is a terminal ({@code [ -t 2 ]}). */
@@ -47,7 +50,16 @@ final class TerminalProgress implements Progress {
   static TerminalProgress onTerminal(String label, long total, boolean quiet) {
     boolean interactive = stderrIsTerminal(System.getProperty(STDERR_TERMINAL), System.console() != null)
         && System.getenv("CI") == null;
-    return new TerminalProgress(System.err, !quiet && interactive, label, total);
+    return new TerminalProgress(System.err, !quiet && interactive, label, total, false);
+  }
+
+  /**
+   * A display of rows written out of {@code total} (for work without an objective, such as sampling), on standard
+   * error where {@link #onTerminal} would show one. Report with {@code update(rows, rows, NaN)}.
+   */
+  static TerminalProgress rowsOnTerminal(String label, long total, boolean quiet) {
+    TerminalProgress p = onTerminal(label, total, quiet);
+    return new TerminalProgress(p.out, p.enabled, label, total, true);
   }
 
   /**
@@ -60,7 +72,12 @@ final class TerminalProgress implements Progress {
 
   /** A display that always prints to {@code out} (for tests). */
   static TerminalProgress to(PrintStream out, String label, long total) {
-    return new TerminalProgress(out, true, label, total);
+    return new TerminalProgress(out, true, label, total, false);
+  }
+
+  /** A display of rows written that always prints to {@code out} (for tests). */
+  static TerminalProgress rowsTo(PrintStream out, String label, long total) {
+    return new TerminalProgress(out, true, label, total, true);
   }
 
   /**
@@ -111,11 +128,14 @@ final class TerminalProgress implements Progress {
   String line(long step, long examples, double objective, long elapsedNanos) {
     double secs = Math.max(elapsedNanos / 1e9, 1e-9);
     StringBuilder sb = new StringBuilder(label);
-    sb.append(String.format(Locale.ROOT, "  step %d", step));
+    sb.append(String.format(Locale.ROOT, rows ? "  rows %d" : "  step %d", step));
     if (total > 0) {
-      sb.append(String.format(Locale.ROOT, "/%d (%d%%)", total, 100 * step / total));
+      sb.append(String.format(Locale.ROOT, "/%d (%d%%)", total, (long) (100.0 * step / total)));
     }
-    sb.append(String.format(Locale.ROOT, "  objective %.4f  %,.0f ex/s", objective, examples / secs));
+    if (!Double.isNaN(objective)) {
+      sb.append(String.format(Locale.ROOT, "  objective %.4f", objective));
+    }
+    sb.append(String.format(Locale.ROOT, rows ? "  %,.0f rows/s" : "  %,.0f ex/s", examples / secs));
     if (total > 0 && step > 0) {
       long eta = Math.round(secs * (total - step) / step);
       sb.append(String.format(Locale.ROOT, "  ETA %d:%02d", eta / 60, eta % 60));

@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,5 +50,28 @@ class TerminalProgressTest {
     // The jar run directly: the console decides, as before.
     assertTrue(TerminalProgress.stderrIsTerminal(null, true));
     assertFalse(TerminalProgress.stderrIsTerminal(null, false));
+  }
+
+  @Test
+  void aSamplerShowsRowsWrittenWithoutAnObjective() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TerminalProgress p = TerminalProgress.rowsTo(new PrintStream(bytes, true, StandardCharsets.UTF_8), "sample",
+        200_000);
+    String line = p.line(131_072, 131_072, Double.NaN, 2_000_000_000L);
+    assertEquals("sample  rows 131072/200000 (65%)  65,536 rows/s  ETA 0:01", line);
+  }
+
+  @Test
+  void sampleReportsEachPieceAndEndsTheLine() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TerminalProgress p = TerminalProgress.rowsTo(new PrintStream(bytes, true, StandardCharsets.UTF_8), "sample",
+        150_000);
+    var gmm = dev.marginal.density.GmmDensityModel.fit(ToyData.generate("moons", 200, RngKey.of(1)),
+        dev.marginal.models.GmmOptions.of(2), false).model();
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sample-progress");
+    SampleStream.write(gmm, RngKey.of(2), 150_000, dir.resolve("s.csv"), p);
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    String last = out.substring(out.lastIndexOf('\r') + 1);
+    assertTrue(last.startsWith("sample  rows 150000/150000 (100%)") && last.endsWith("\n"), last);
   }
 }

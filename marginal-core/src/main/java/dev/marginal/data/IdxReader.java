@@ -16,15 +16,19 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads unsigned-byte IDX files, the format of MNIST and Fashion-MNIST, plain or gzip-compressed (recognised by
- * the gzip magic bytes {@code 1f 8b}, whatever the file is called).
+ * Reads IDX files, the format of MNIST and Fashion-MNIST, plain or gzip-compressed (recognised by the gzip magic
+ * bytes {@code 1f 8b}, whatever the file is called).
  *
- * <p>Layout, big-endian: a magic number {@code 0x000008NN} for NN dimensions ({@code 0x00000803} for images
- * {@code [n, height, width]}, {@code 0x00000802} for a matrix {@code [n, columns]}, {@code 0x00000801} for labels
- * {@code [n]}), one unsigned 32-bit size per dimension, then the bytes row by row. As a {@link Dataset} the first
- * dimension is the rows and the others flatten into columns {@code px0 ..} holding intensity/255 in [0, 1]: images
- * give {@code n} rows of {@code h·w} columns (with the image shape set), a matrix {@code n} rows of its columns, and
- * a 1-D file {@code n} rows of one column.
+ * <p>Layout, big-endian: a magic number {@code 0x0000TTNN} for values of type TT in NN dimensions, one unsigned
+ * 32-bit size per dimension, then the values row by row. The types: {@code 08} unsigned byte, {@code 09} signed
+ * byte, {@code 0B} short (2 bytes), {@code 0C} int (4 bytes), {@code 0D} float (4 bytes), {@code 0E} double (8 bytes).
+ * MNIST's are unsigned bytes: {@code 0x00000803} for images {@code [n, height, width]}, {@code 0x00000802} for a
+ * matrix {@code [n, columns]}, {@code 0x00000801} for labels {@code [n]}. As a {@link Dataset} the first dimension
+ * is the rows and the others flatten into columns {@code px0 ..}: images give {@code n} rows of {@code h·w} columns
+ * (with the image shape set), a matrix {@code n} rows of its columns, and a 1-D file {@code n} rows of one column.
+ * Unsigned bytes are intensities and become intensity/255 in [0, 1]; values of the other types are kept as they are
+ * (ints beyond 2^24 and doubles rounded to the nearest float). NaN, infinities and doubles beyond the float range
+ * are refused, naming the row (from 1) and the column.
  */
 public final class IdxReader {
   /** Magic number of a 3-D unsigned-byte IDX file: images {@code [n, height, width]}. */
@@ -61,12 +65,14 @@ public final class IdxReader {
   }
 
   /**
-   * Reads the first {@code limit} rows of an unsigned-byte IDX file of 1, 2 or 3 dimensions (all if it holds
+   * Reads the first {@code limit} rows of an IDX file of any value type and 1, 2 or 3 dimensions (all if it holds
    * fewer), as {@link #readImages(Path, int)} reads images: 3-D images become rows of {@code h·w} pixels with the
    * image shape set, a 2-D file rows of its columns, a 1-D file rows of one column; columns are {@code px0 ..}.
+   * Unsigned bytes become value/255; other types keep their values (see the class documentation).
    *
    * @param limit the most rows to read, at least 1
-   * @throws DataException if the file is not unsigned-byte IDX data of 1 to 3 dimensions, or is broken
+   * @throws DataException if the file is not IDX data of 1 to 3 dimensions, is broken, or holds a value that is not
+   *     a finite float
    */
   public static Dataset readData(Path path, int limit) {
     return read(path, limit, 0);
@@ -76,7 +82,8 @@ public final class IdxReader {
   private static Dataset read(Path path, int limit, int expectedMagic) {
     String name = path.toString();
     try (InputStream in = open(path)) {
-      long[] dims = readHeader(in, name, expectedMagic);
+      Header header = readHeader(in, name, expectedMagic);
+      long[] dims = header.dims();
       long rowLength = rowLength(dims);
       if (rowLength > MAX_VALUES) {
         throw new DataException(name + ": " + oneRow(dims) + " is too large: " + rowLength + " values in one row,"
@@ -90,8 +97,10 @@ public final class IdxReader {
       }
       String what = rows(dims, dims[0]);
       int headerBytes = 4 * (1 + dims.length);
-      checkPlainLength(path, in, headerBytes + dims[0] * rowLength, what);
-      float[] values = readBody(in, name, total, headerBytes, what, rows == dims[0]);
+      int width = header.type().width;
+      checkPlainLength(path, in, saturatedSum(headerBytes, saturatedProduct(dims[0], rowLength, width)), what);
+      float[] values = readBody(in, name, header.type(), new Extent(total, rowLength, headerBytes, what),
+          rows == dims[0]);
       Dataset data = Dataset.of(name, pixelNames((int) rowLength), values);
       return dims.length == 3 ? data.withImageShape((int) dims[1], (int) dims[2]) : data;
     } catch (IOException e) {
@@ -103,9 +112,20 @@ public final class IdxReader {
   private static long rowLength(long[] dims) {
     long n = 1;
     for (int d = 1; d < dims.length; d++) {
-      n = Math.multiplyHigh(n, dims[d]) != 0 || n * dims[d] < 0 ? Long.MAX_VALUE : n * dims[d];
+      n = saturatedProduct(n, dims[d], 1);
     }
     return n;
+  }
+
+  /** {@code a·b·c} for non-negative factors, saturating at {@code Long.MAX_VALUE}. */
+  private static long saturatedProduct(long a, long b, long c) {
+    long ab = Math.multiplyHigh(a, b) != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
+    return Math.multiplyHigh(ab, c) != 0 || ab * c < 0 ? Long.MAX_VALUE : ab * c;
+  }
+
+  /** {@code a + b} for non-negative terms, saturating at {@code Long.MAX_VALUE}. */
+  private static long saturatedSum(long a, long b) {
+    return a + b < 0 ? Long.MAX_VALUE : a + b;
   }
 
   /** {@code rows} rows of the file, as a phrase: "3 images of 28x28", "3 rows of 5 columns". */
@@ -131,16 +151,16 @@ public final class IdxReader {
   public static int[] readLabels(Path path, int limit) {
     String name = path.toString();
     try (InputStream in = open(path)) {
-      long[] dims = readHeader(in, name, LABELS_MAGIC);
+      long[] dims = readHeader(in, name, LABELS_MAGIC).dims();
       long rows = Math.min(dims[0], Math.max(1, limit));
       if (rows > MAX_VALUES) {
         throw new DataException(name + ": " + rows + " labels is too large (use fewer rows)");
       }
       checkPlainLength(path, in, 8 + (long) dims[0], dims[0] + " labels");
-      float[] v = readBody(in, name, rows, 8, dims[0] + " labels", rows == dims[0]);
+      float[] v = readBody(in, name, null, new Extent(rows, 1, 8, dims[0] + " labels"), rows == dims[0]);
       int[] labels = new int[v.length];
       for (int i = 0; i < v.length; i++) {
-        labels[i] = Math.round(v[i] * 255f);
+        labels[i] = (int) v[i];
       }
       return labels;
     } catch (IOException e) {
@@ -196,23 +216,27 @@ public final class IdxReader {
     return in;
   }
 
+  /** An IDX file's value type and dimension sizes. */
+  private record Header(IdxType type, long[] dims) {}
+
   /**
-   * Reads and checks the magic number and the dimension sizes (unsigned). With {@code expectedMagic} 0, any
-   * unsigned-byte IDX file of 1 to 3 dimensions is accepted.
+   * Reads and checks the magic number and the dimension sizes (unsigned). With {@code expectedMagic} 0, an IDX file
+   * of any value type and 1 to 3 dimensions is accepted.
    */
-  private static long[] readHeader(InputStream in, String name, int expectedMagic) throws IOException {
+  private static Header readHeader(InputStream in, String name, int expectedMagic) throws IOException {
     byte[] header = readUpTo(in, 4);
     if (header.length < 4) {
       String expected = expectedMagic == 0 ? "an IDX header" : "a " + 4 * (1 + (expectedMagic & 0xFF))
           + "-byte IDX header";
       throw new DataException(name + ": truncated: expected " + expected + ", found " + header.length + " bytes");
     }
-    int magic = bigEndian(header, 0);
+    int magic = IdxType.bigEndianInt(header, 0);
     if (expectedMagic != 0 && magic != expectedMagic) {
       throw new DataException(name + ": " + describeMagic(magic) + ", expected " + kind(expectedMagic)
           + String.format(" (magic 0x%08x)", expectedMagic));
     }
-    if (expectedMagic == 0 && (magic >>> 8) != 0x08) {
+    IdxType type = typeOf(magic);
+    if (type == null) {
       throw new DataException(name + ": " + describeMagic(magic));
     }
     int ndims = magic & 0xFF;
@@ -228,12 +252,17 @@ public final class IdxReader {
     }
     long[] dims = new long[ndims];
     for (int d = 0; d < ndims; d++) {
-      dims[d] = bigEndian(sizes, 4 * d) & 0xFFFFFFFFL;
+      dims[d] = IdxType.bigEndianInt(sizes, 4 * d) & 0xFFFFFFFFL;
       if (d > 0 && dims[d] == 0) {
         throw new DataException(name + ": bad IDX header: dimension " + d + " has size 0");
       }
     }
-    return dims;
+    return new Header(type, dims);
+  }
+
+  /** The value type of an IDX magic number {@code 0x0000TTNN}, or null if it is not one. */
+  private static IdxType typeOf(int magic) {
+    return (magic >>> 16) == 0 ? IdxType.of(magic >>> 8) : null;
   }
 
   /**
@@ -246,7 +275,8 @@ public final class IdxReader {
     }
     long size = Files.size(path);
     if (size < expected) {
-      throw new DataException(path + ": truncated: expected " + expected + " bytes (" + what + "), found " + size);
+      String bytes = expected == Long.MAX_VALUE ? "at least " + expected : String.valueOf(expected);
+      throw new DataException(path + ": truncated: expected " + bytes + " bytes (" + what + "), found " + size);
     }
     if (size > expected) {
       throw new DataException(path + ": longer than its header says (expected " + expected + " bytes: " + what
@@ -255,41 +285,78 @@ public final class IdxReader {
   }
 
   /**
-   * Reads {@code n} data bytes as intensities / 255, into storage that grows with what arrives; with {@code whole},
-   * checks that nothing follows them.
+   * How much of a file to read: {@code n} values in rows of {@code rowLength}, after {@code headerBytes}; {@code what}
+   * names the whole file's data for messages ("3 images of 28x28").
    */
-  private static float[] readBody(InputStream in, String name, long n, int headerBytes, String what, boolean whole)
+  private record Extent(long n, long rowLength, int headerBytes, String what) {}
+
+  /**
+   * Reads {@code extent.n()} values of {@code type} into storage that grows with what arrives (unsigned bytes as
+   * intensities / 255; with a null type, unsigned bytes as they are, for labels); with {@code whole}, checks that
+   * nothing follows them.
+   */
+  private static float[] readBody(InputStream in, String name, IdxType type, Extent extent, boolean whole)
       throws IOException {
+    IdxType t = type == null ? IdxType.UNSIGNED_BYTE : type;
+    int width = t.width;
+    long n = extent.n();
     float[] values = new float[(int) Math.min(n, 1 << 20)];
     byte[] chunk = new byte[1 << 16];
     int got = 0;
+    int pending = 0; // bytes of a value that is not yet complete, at the start of chunk
     String cut = "";
     try {
       while (got < n) {
-        int r = in.read(chunk, 0, (int) Math.min(n - got, chunk.length));
+        int r = in.read(chunk, pending, (int) Math.min((n - got) * width - pending, chunk.length - pending));
         if (r < 0) {
           break;
         }
-        if (got + r > values.length) {
-          values = Arrays.copyOf(values, (int) Math.min(n, Math.max(got + r, 2L * values.length)));
+        int bytes = pending + r;
+        int complete = bytes / width;
+        if (got + complete > values.length) {
+          values = Arrays.copyOf(values, (int) Math.min(n, Math.max(got + complete, 2L * values.length)));
         }
-        for (int i = 0; i < r; i++) {
-          values[got + i] = (chunk[i] & 0xFF) / 255f;
+        for (int i = 0; i < complete; i++) {
+          values[got + i] = value(name, t, type != null, chunk, i * width, got + i, extent.rowLength());
         }
-        got += r;
+        got += complete;
+        pending = bytes - complete * width;
+        System.arraycopy(chunk, complete * width, chunk, 0, pending);
       }
     } catch (EOFException e) {
       cut = " before the gzip stream broke off";
     }
+    long expected = extent.headerBytes() + n * width;
     if (got < n) {
-      throw new DataException(name + ": truncated: expected " + (headerBytes + n) + " bytes ("
-          + what + "), found " + (headerBytes + (long) got) + cut);
+      throw new DataException(name + ": truncated: expected " + expected + " bytes (" + extent.what() + "), found "
+          + (extent.headerBytes() + (long) got * width + pending) + cut);
     }
     if (whole && in.read() >= 0) {
-      throw new DataException(name + ": longer than its header says (expected " + (headerBytes + n)
-          + " bytes: " + what + ")");
+      throw new DataException(name + ": longer than its header says (expected " + expected + " bytes: "
+          + extent.what() + ")");
     }
     return values;
+  }
+
+  /**
+   * Value {@code index} of the file, decoded from {@code b[off]}: an unsigned byte scaled to [0, 1] if
+   * {@code intensities}, else as it is.
+   *
+   * @throws DataException naming the row (from 1) and the column of a value that is not a finite float
+   */
+  private static float value(String name, IdxType type, boolean intensities, byte[] b, int off, long index,
+      long rowLength) {
+    double v = type.decode(b, off);
+    if (type == IdxType.UNSIGNED_BYTE) {
+      return intensities ? (float) v / 255f : (float) v;
+    }
+    float f = (float) v;
+    if (!Float.isFinite(f)) {
+      String where = name + ": row " + (index / rowLength + 1) + ", column 'px" + index % rowLength + "': ";
+      throw new DataException(where + (Double.isNaN(v) ? "NaN is not allowed" : Double.isInfinite(v)
+          ? "infinity is not allowed" : v + " is out of float range"));
+    }
+    return f;
   }
 
   /** Reads up to {@code n} bytes, fewer only at the end of the stream. */
@@ -301,18 +368,16 @@ public final class IdxReader {
     if (magic == IMAGES_MAGIC || magic == LABELS_MAGIC) {
       return "is an IDX " + kind(magic) + " file";
     }
-    if ((magic >>> 8) == 0x08) {
-      return String.format("is a %d-D unsigned-byte IDX file (magic 0x%08x)", magic & 0xFF, magic);
+    IdxType type = typeOf(magic);
+    if (type != null) {
+      return String.format("is a %d-D %s IDX file (magic 0x%08x)", magic & 0xFF, type.description, magic);
     }
-    return String.format("not an unsigned-byte IDX file (magic 0x%08x)", magic);
+    return String.format("not an IDX file (magic 0x%08x; IDX magic numbers are 0x0000TTNN with value type TT one of"
+        + " %s)", magic, IdxType.codes());
   }
 
   private static String kind(int magic) {
     return magic == IMAGES_MAGIC ? "images" : magic == LABELS_MAGIC ? "labels" : "unsigned-byte IDX data";
-  }
-
-  private static int bigEndian(byte[] b, int off) {
-    return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
   }
 
   private static DataException ioError(Path path, IOException e) {

@@ -149,8 +149,8 @@ class IdxReaderTest {
     assertEquals(labels + ": is an IDX labels file, expected images (magic 0x00000803)", e.getMessage());
     Path text = file("t.idx", "hello, world".getBytes());
     e = assertThrows(DataException.class, () -> IdxReader.readLabels(text));
-    assertEquals(text + ": not an unsigned-byte IDX file (magic 0x68656c6c), expected labels (magic 0x00000801)",
-        e.getMessage());
+    assertEquals(text + ": not an IDX file (magic 0x68656c6c; IDX magic numbers are 0x0000TTNN with value type TT"
+        + " one of 08, 09, 0B, 0C, 0D or 0E), expected labels (magic 0x00000801)", e.getMessage());
   }
 
   @Test
@@ -190,13 +190,96 @@ class IdxReaderTest {
     DataException e = assertThrows(DataException.class, () -> IdxReader.readData(four, 1));
     assertEquals(four + ": IDX data of 4 dimensions: expected 1 (one column), 2 (rows, columns) or 3 (images,"
         + " height, width)", e.getMessage());
-    Path floats = file("floats", idx(0x00000d02, new int[] {1, 1}, new byte[4]));
-    e = assertThrows(DataException.class, () -> IdxReader.readData(floats, 1));
-    assertEquals(floats + ": not an unsigned-byte IDX file (magic 0x00000d02)", e.getMessage());
+    Path unknown = file("unknown", idx(0x00000a02, new int[] {1, 1}, new byte[4]));
+    e = assertThrows(DataException.class, () -> IdxReader.readData(unknown, 1));
+    assertEquals(unknown + ": not an IDX file (magic 0x00000a02; IDX magic numbers are 0x0000TTNN with value type TT"
+        + " one of 08, 09, 0B, 0C, 0D or 0E)", e.getMessage());
+    Path floats = file("floats", idx(0x00000d03, new int[] {1, 1, 1}, new byte[4]));
+    e = assertThrows(DataException.class, () -> IdxReader.readImages(floats));
+    assertEquals(floats + ": is a 3-D float IDX file (magic 0x00000d03), expected images (magic 0x00000803)",
+        e.getMessage());
     Path matrix = file("m", idx(IdxReader.MATRIX_MAGIC, new int[] {1, 1}, new byte[1]));
     e = assertThrows(DataException.class, () -> IdxReader.readImages(matrix));
     assertEquals(matrix + ": is a 2-D unsigned-byte IDX file (magic 0x00000802), expected images"
         + " (magic 0x00000803)", e.getMessage());
+  }
+
+  /** The big-endian bytes that {@code fill} puts in a buffer of {@code bytes}. */
+  private static byte[] bigEndian(int bytes, java.util.function.Consumer<ByteBuffer> fill) {
+    ByteBuffer b = ByteBuffer.allocate(bytes);
+    fill.accept(b);
+    return b.array();
+  }
+
+  @Test
+  void valuesOfEveryOtherTypeAreKeptAsTheyAre() throws IOException {
+    float[] expected = {-3f, 7f, 100f, -128f};
+    byte[][] bodies = {
+        {-3, 7, 100, -128},
+        bigEndian(8, b -> b.putShort((short) -3).putShort((short) 7).putShort((short) 100).putShort((short) -128)),
+        bigEndian(16, b -> b.putInt(-3).putInt(7).putInt(100).putInt(-128)),
+        bigEndian(16, b -> b.putFloat(-3f).putFloat(7f).putFloat(100f).putFloat(-128f)),
+        bigEndian(32, b -> b.putDouble(-3).putDouble(7).putDouble(100).putDouble(-128))};
+    int[] types = {0x09, 0x0B, 0x0C, 0x0D, 0x0E};
+    for (int t = 0; t < types.length; t++) {
+      Path p = file("t" + t + ".idx", idx(types[t] << 8 | 2, new int[] {2, 2}, bodies[t]));
+      Dataset d = IdxReader.readData(p, Integer.MAX_VALUE);
+      assertEquals(java.util.List.of("px0", "px1"), d.columns());
+      assertArrayEquals(expected, d.values(), String.format("type 0x%02x", types[t]));
+      assertEquals(1, IdxReader.readData(p, 1).rows());
+    }
+    Path images = file("f-idx3", idx(0x00000d03, new int[] {1, 1, 2}, bigEndian(8, b -> b.putFloat(.5f).putFloat(2f))));
+    Dataset d = IdxReader.readData(images, Integer.MAX_VALUE);
+    assertEquals(new Dataset.ImageShape(1, 2), d.imageShape().orElseThrow());
+    assertArrayEquals(new float[] {.5f, 2f}, d.values());
+  }
+
+  @Test
+  void gzippedDoublesSplitAcrossReadsAreDecodedWhole() throws IOException {
+    int n = 3 * 7001;
+    float[] u = RngKey.of(8).uniforms(n);
+    double[] x = new double[n];
+    ByteBuffer body = ByteBuffer.allocate(8 * n);
+    for (int i = 0; i < n; i++) {
+      x[i] = (u[i] - 0.5) * 1e6;
+      body.putDouble(x[i]);
+    }
+    Path p = file("d.gz", gzip(idx(0x00000e02, new int[] {3, 7001}, body.array())));
+    float[] v = IdxReader.readData(p, Integer.MAX_VALUE).values();
+    assertEquals(n, v.length);
+    for (int i = 0; i < n; i++) {
+      assertEquals((float) x[i], v[i], "value " + i);
+    }
+  }
+
+  @Test
+  void valuesThatAreNotFiniteFloatsAreRefusedByRowAndColumn() throws IOException {
+    Path nan = file("nan.idx", idx(0x00000d02, new int[] {2, 2},
+        bigEndian(16, b -> b.putFloat(1).putFloat(2).putFloat(3).putFloat(Float.NaN))));
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readData(nan, 5));
+    assertEquals(nan + ": row 2, column 'px1': NaN is not allowed", e.getMessage());
+    Path inf = file("inf.idx", idx(0x00000e01, new int[] {2},
+        bigEndian(16, b -> b.putDouble(Double.NEGATIVE_INFINITY).putDouble(0))));
+    e = assertThrows(DataException.class, () -> IdxReader.readData(inf, 5));
+    assertEquals(inf + ": row 1, column 'px0': infinity is not allowed", e.getMessage());
+    Path big = file("big.idx", idx(0x00000e01, new int[] {2}, bigEndian(16, b -> b.putDouble(0).putDouble(1e300))));
+    e = assertThrows(DataException.class, () -> IdxReader.readData(big, 5));
+    assertEquals(big + ": row 2, column 'px0': 1.0E300 is out of float range", e.getMessage());
+  }
+
+  @Test
+  void lengthsOfWiderTypesCountTheirBytes() throws IOException {
+    byte[] full = idx(0x00000c02, new int[] {2, 3}, new byte[24]);
+    Path cut = file("cut.idx", Arrays.copyOf(full, 30));
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readData(cut, 5));
+    assertEquals(cut + ": truncated: expected 36 bytes (2 rows of 3 columns), found 30", e.getMessage());
+    Path gz = file("cut.gz", gzip(Arrays.copyOf(full, 31)));
+    e = assertThrows(DataException.class, () -> IdxReader.readData(gz, 5));
+    assertEquals(gz + ": truncated: expected 36 bytes (2 rows of 3 columns), found 31", e.getMessage());
+    Path huge = file("huge.idx", idx(0x00000e02, new int[] {-1, 1 << 30}, new byte[0]));
+    e = assertThrows(DataException.class, () -> IdxReader.readData(huge, 1));
+    assertEquals(huge + ": truncated: expected at least 9223372036854775807 bytes (4294967295 rows of 1073741824 columns),"
+        + " found 12", e.getMessage());
   }
 
   @Test

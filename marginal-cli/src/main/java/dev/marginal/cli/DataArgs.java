@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 /** The data options of the commands that apply a saved model to data: score, encode and eval. */
 final class DataArgs {
   @Option(names = "--data", required = true, paramLabel = "SRC",
-      description = "Data: a .csv file, an IDX file, fashion-mnist:train|test or toy:NAME[?n=N&seed=S] (NAME: " + ToyNames.LIST + ").")
+      description = "Data: a .csv or .csv.gz file, an IDX file, fashion-mnist:train|test or"
+          + " toy:NAME[?n=N&seed=S] (NAME: " + ToyNames.LIST + ").")
   String data;
 
   @Option(names = "--columns", split = ",", paramLabel = "A,B",

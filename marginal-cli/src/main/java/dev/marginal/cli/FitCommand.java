@@ -26,7 +26,8 @@ final class FitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--data", required = true, paramLabel = "SRC",
-      description = "Training data: a .csv file, an IDX file, fashion-mnist:train|test or toy:NAME[?n=N&seed=S] (NAME: " + ToyNames.LIST + ").")
+      description = "Training data: a .csv or .csv.gz file, an IDX file, fashion-mnist:train|test or"
+          + " toy:NAME[?n=N&seed=S] (NAME: " + ToyNames.LIST + ").")
   String data;
 
   @Option(names = "--model", required = true, paramLabel = "KIND", description = "Model kind: gmm, ppca or lvm.")

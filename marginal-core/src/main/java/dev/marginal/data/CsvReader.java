@@ -2,8 +2,11 @@ package dev.marginal.data;
 
 import dev.marginal.io.IoErrors;
 import dev.marginal.io.Untrusted;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -16,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads numeric CSV files into a {@link Dataset}.
@@ -23,7 +28,8 @@ import java.util.regex.Pattern;
  * <p>The format: UTF-8, comma separated, a header row of column names (which may be quoted) on line 1, then one
  * row of numbers per line, every row with as many fields as the header. Blank lines at the end are ignored.
  * Values must be finite decimal numbers ({@code 1}, {@code -0.5}, {@code 2.5e-3}); {@code NaN}, infinities and
- * anything else are rejected. Only the chosen columns need to be numeric.
+ * anything else are rejected. Only the chosen columns need to be numeric. A gzip-compressed file (recognised by the
+ * gzip magic bytes {@code 1f 8b}, whatever it is called) is read as the text it holds.
  *
  * <p>Every problem is a {@link DataException} with a one-line message naming the file and, where a line is to
  * blame, its 1-based number: {@code data.csv:4: column 'x2': 'abc' is not a number}.
@@ -80,15 +86,22 @@ public final class CsvReader {
     T apply(BufferedReader in) throws IOException;
   }
 
-  /** Opens {@code path} as UTF-8 text for {@code step}; failing to open or read it is a {@link DataException}. */
+  /**
+   * Opens {@code path} as UTF-8 text for {@code step}, decompressing it if it starts with the gzip magic bytes;
+   * failing to open or read it is a {@link DataException}.
+   */
   private static <T> T withReader(Path path, ReaderStep<T> step) {
     String name = path.toString();
     // Bad bytes decode to U+FFFD, found line by line below: a strict decoder would fail a whole block ahead.
     java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
-    try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(path), utf8))) {
+    try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(open(path), utf8))) {
       return step.apply(in);
+    } catch (EOFException e) {
+      throw new DataException(name + ": truncated gzip stream", e);
+    } catch (ZipException e) {
+      throw new DataException(name + ": corrupt gzip data (" + IoErrors.reason(e) + ")", e);
     } catch (NoSuchFileException e) {
       throw new DataException(name + ": no such file", e);
     } catch (AccessDeniedException e) {
@@ -97,6 +110,15 @@ public final class CsvReader {
       String why = Files.isDirectory(path) ? "is a directory" : "cannot read (" + IoErrors.reason(e) + ")";
       throw new DataException(name + ": " + why, e);
     }
+  }
+
+  /** The bytes of {@code path}, decompressed if they start with the gzip magic bytes {@code 1f 8b}. */
+  private static InputStream open(Path path) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    in.mark(2);
+    boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+    in.reset();
+    return gzip ? new GZIPInputStream(in, 1 << 16) : in;
   }
 
   /** Reads CSV text from {@code in}; {@code name} is the source used in messages. */

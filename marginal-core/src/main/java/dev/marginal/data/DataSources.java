@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Turns what a command-line user writes for "the data" into a {@link Dataset}.
  *
  * <pre>
- *   data.csv                       CSV file with a header row (CsvReader)
+ *   data.csv, data.csv.gz          CSV file with a header row, plain or gzipped (CsvReader)
  *   images.idx, x.gz, x-ubyte      IDX file, plain or gzipped (IdxReader): images [n, h, w], rows [n, columns]
  *                                  or one column [n]; a sibling labels file
  *                                  (the name with "images" → "labels", "idx3" → "idx1") is attached if present
@@ -82,7 +82,7 @@ public final class DataSources {
       toySpec(s);
       return ToyData.COLUMNS;
     }
-    if (lower.endsWith(".csv")) {
+    if (isCsv(lower)) {
       return CsvReader.header(Path.of(s));
     }
     return load(s, List.of(), 1).columns();
@@ -105,7 +105,7 @@ public final class DataSources {
       return keep(FashionMnist.load(FashionMnist.Split.parse(s.substring(FASHION_MNIST.length())),
           FashionMnist.directory(), limit), columns);
     }
-    if (lower.endsWith(".csv")) {
+    if (isCsv(lower)) {
       return CsvReader.read(Path.of(s), columns, limit);
     }
     if (IDX_NAME.matcher(lower).matches()) {
@@ -116,6 +116,11 @@ public final class DataSources {
     }
     String what = SCHEME.matcher(s).matches() ? "unknown data source" : "unknown kind of file";
     throw new DataException(s + ": " + what + " (expected " + forms() + ")");
+  }
+
+  /** Whether a lower-cased spec names a CSV file: {@code .csv}, or {@code .csv.gz} for a gzipped one. */
+  private static boolean isCsv(String lower) {
+    return lower.endsWith(".csv") || lower.endsWith(".csv.gz");
   }
 
   private static boolean isDirectory(String s) {
@@ -141,7 +146,7 @@ public final class DataSources {
       return List.of();
     }
     try {
-      if (lower.endsWith(".csv")) {
+      if (isCsv(lower)) {
         return List.of(Path.of(s));
       }
       if (IDX_NAME.matcher(lower).matches()) {
@@ -233,7 +238,7 @@ public final class DataSources {
   }
 
   private static String forms() {
-    return "a .csv file, an IDX file (.idx, .gz, -ubyte), fashion-mnist:train|test, or toy:NAME[?n=N&seed=S]"
+    return "a .csv or .csv.gz file, an IDX file (.idx, .gz, -ubyte), fashion-mnist:train|test, or toy:NAME[?n=N&seed=S]"
         + " with NAME one of " + String.join(", ", ToyData.NAMES);
   }
 }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DataSourcesTest {
-  private static final String FORMS = "a .csv file, an IDX file (.idx, .gz, -ubyte), fashion-mnist:train|test,"
-      + " or toy:NAME[?n=N&seed=S] with NAME one of moons, 8gaussians, rings, checkerboard, pinwheel, 2spirals,"
+  private static final String FORMS = "a .csv or .csv.gz file, an IDX file (.idx, .gz, -ubyte),"
+      + " fashion-mnist:train|test, or toy:NAME[?n=N&seed=S] with NAME one of moons, 8gaussians, rings, checkerboard, pinwheel, 2spirals,"
       + " circles, funnel";
 
   @TempDir Path dir;
@@ -73,6 +73,21 @@ class DataSourcesTest {
     Dataset d = DataSources.load(p.toString(), List.of("b"));
     assertArrayEquals(new float[] {2, 4}, d.values());
     assertMessage(dir.resolve("missing.csv") + ": no such file", dir.resolve("missing.csv").toString());
+  }
+
+  @Test
+  void gzippedCsvIsReadAsCsv() throws IOException {
+    Path p = dir.resolve("d.csv.gz");
+    Files.write(p, IdxReaderTest.gzip("a,b\n1,2\n3,4\n5,6\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertEquals(List.of(p), DataSources.files(p.toString()));
+    assertEquals(List.of("a", "b"), DataSources.columns(p.toString()));
+    Dataset d = DataSources.load(p.toString(), List.of("b"), 2);
+    assertArrayEquals(new float[] {2, 4}, d.values());
+    assertEquals(p.toString(), d.source());
+    Path cut = dir.resolve("cut.csv.gz");
+    byte[] gz = Files.readAllBytes(p);
+    Files.write(cut, java.util.Arrays.copyOf(gz, gz.length - 6));
+    assertMessage(cut + ": truncated gzip stream", cut.toString());
   }
 
   @Test

@@ -134,6 +134,7 @@ public final class CsvReader {
       names.add(header.get(j));
     }
 
+    String hint = separatorHint(header);
     FloatList values = new FloatList();
     int lineNo = 1;
     int firstBlank = 0;
@@ -148,14 +149,10 @@ public final class CsvReader {
       if (firstBlank != 0) {
         throw new DataException(name + ":" + firstBlank + ": empty line inside the data");
       }
-      List<String> fields = split(name, lineNo, line);
-      if (fields.size() != header.size()) {
-        throw new DataException(
-            name + ":" + lineNo + ": expected " + header.size() + " values, found " + fields.size());
-      }
-      for (int j : picked) {
-        values.add(parseValue(name + ":" + lineNo + ": column " + Untrusted.quoted(header.get(j)) + ": ",
-            fields.get(j)));
+      try {
+        readRow(name, lineNo, line, header, picked, values);
+      } catch (DataException e) {
+        throw hint.isEmpty() ? e : new DataException(e.getMessage() + hint, e);
       }
       rows++;
     }
@@ -163,6 +160,34 @@ public final class CsvReader {
       throw new DataException(name + ": no data rows");
     }
     return Dataset.of(name, names, values.toArray());
+  }
+
+  /** Splits one data line and adds the values of the {@code picked} columns to {@code values}. */
+  private static void readRow(String name, int lineNo, String line, List<String> header, int[] picked,
+      FloatList values) {
+    List<String> fields = split(name, lineNo, line);
+    if (fields.size() != header.size()) {
+      throw new DataException(name + ":" + lineNo + ": expected " + header.size()
+          + (header.size() == 1 ? " value" : " values") + ", found " + fields.size());
+    }
+    for (int j : picked) {
+      values.add(parseValue(name + ":" + lineNo + ": column " + Untrusted.quoted(header.get(j)) + ": ",
+          fields.get(j)));
+    }
+  }
+
+  /**
+   * What to add to the message about a bad data row when the header, one column without a comma, holds semicolons
+   * or tabs: the file is most likely separated by them, which a message about one value would not say.
+   */
+  private static String separatorHint(List<String> header) {
+    if (header.size() != 1) {
+      return "";
+    }
+    String h = header.get(0);
+    String separator = h.indexOf(';') >= 0 ? "semicolons" : h.indexOf('\t') >= 0 ? "tabs" : null;
+    return separator == null ? ""
+        : " (the header has one column and " + separator + ": fields must be separated by commas)";
   }
 
   /** Reads line 1, the header row (a byte order mark before it is dropped), and returns its column names. */
@@ -193,7 +218,9 @@ public final class CsvReader {
     for (int j = 0; j < header.size(); j++) {
       String h = header.get(j);
       if (h.isEmpty()) {
-        throw new DataException(name + ":1: column " + (j + 1) + " has no name");
+        boolean last = j > 0 && j == header.size() - 1;
+        throw new DataException(name + ":1: column " + (j + 1) + " has no name"
+            + (last ? " (the line ends with a comma: remove the trailing commas)" : ""));
       }
       if (!seen.add(h)) {
         throw new DataException(name + ":1: duplicate column " + Untrusted.quoted(h));

@@ -117,6 +117,19 @@ class CsvReaderTest {
     assertMessage(dup + ":1: duplicate column 'a'", () -> CsvReader.read(dup));
     Path empty = csv("a,,c\n1,2,3\n");
     assertMessage(empty + ":1: column 2 has no name", () -> CsvReader.read(empty));
+    Path trailing = csv("a,b,\n1,2,\n");
+    assertMessage(trailing + ":1: column 3 has no name (the line ends with a comma: remove the trailing commas)",
+        () -> CsvReader.read(trailing));
+  }
+
+  @Test
+  void semicolonOrTabSeparatedFileIsNamedAsSuch() throws IOException {
+    Path semi = csv("a;b\n1,5;2\n");
+    assertMessage(semi + ":2: expected 1 value, found 2 (the header has one column and semicolons: fields must be"
+        + " separated by commas)", () -> CsvReader.read(semi));
+    Path tabs = csv("a\tb\n1\t2\n");
+    assertMessage(tabs + ":2: column 'a\\tb': '1\\t2' is not a number (the header has one column and tabs: fields"
+        + " must be separated by commas)", () -> CsvReader.read(tabs));
   }
 
   @Test

@@ -46,6 +46,8 @@ final class Commands {
 
   /**
    * Loads {@code spec}, keeping {@code columns} (all if empty) and the first {@code limit} rows (all if null).
+   * Spaces around each column name are dropped, as the CSV reader drops them around the header's names: with
+   * {@code --columns "a, b"} the second name is {@code b}, not {@code " b"}, which no file could have.
    *
    * @throws dev.marginal.data.DataException naming the source and, for files, the line
    */
@@ -53,7 +55,8 @@ final class Commands {
     if (limit != null) {
       positive("--limit", limit);
     }
-    return DataSources.load(spec, columns == null ? List.of() : columns, limit == null ? Integer.MAX_VALUE : limit);
+    List<String> names = columns == null ? List.of() : columns.stream().map(String::strip).toList();
+    return DataSources.load(spec, names, limit == null ? Integer.MAX_VALUE : limit);
   }
 
   /**

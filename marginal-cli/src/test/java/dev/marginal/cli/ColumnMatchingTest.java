@@ -110,6 +110,21 @@ class ColumnMatchingTest {
     assertSameRows(rowsOf("score", abc), rowsOf("score", cba, "--columns", "a,b,c"));
   }
 
+  @Test
+  void spacesAroundColumnNamesAreDropped() throws IOException {
+    Path renamed = csv("renamed.csv", "z,x,y", i -> joined(row(i)[2], row(i)[0], row(i)[1]));
+    assertSameRows(rowsOf("score", abc), rowsOf("score", renamed, "--columns", "x, y , z"));
+    Path spaced = dir.resolve("spaced.marginal");
+    CliRun fit = CliRun.of("fit", "--data", renamed.toString(), "--columns", "x, y, z", "--model", "ppca",
+        "--latent", "1", "--out", spaced.toString());
+    assertEquals(0, fit.code(), fit.toString());
+    Path out = dir.resolve("spaced-scores.csv");
+    CliRun score = CliRun.of("score", "--model", spaced.toString(), "--data", renamed.toString(), "--out",
+        out.toString());
+    assertEquals(0, score.code(), score.toString());
+    assertSameRows(rowsOf("score", abc), CliRun.csvRows(out));
+  }
+
   /** Runs the tool and expects exit 2 with one line on standard error holding every {@code expected} part. */
   private static void assertRefused(List<String> args, String... expected) {
     CliRun r = CliRun.of(args.toArray(String[]::new));

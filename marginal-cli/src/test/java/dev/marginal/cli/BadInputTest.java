@@ -92,6 +92,25 @@ class BadInputTest {
   }
 
   @Test
+  void nanInFloatIdxDataNamesRowAndColumn() throws IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + 16);
+    b.putInt(0x00000d02).putInt(2).putInt(2).putFloat(1).putFloat(2).putFloat(3).putFloat(Float.NaN);
+    Path p = Files.write(dir.resolve("floats.idx"), b.array());
+    assertRejected(score(p, "--columns", "px0,px1"), p + ": row 2, column 'px1': NaN is not allowed");
+  }
+
+  @Test
+  void cutGzippedCsvSaysSo() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(bytes)) {
+      gz.write("x0,x1\n1,2\n3,4\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    byte[] whole = bytes.toByteArray();
+    Path p = Files.write(dir.resolve("cut.csv.gz"), Arrays.copyOf(whole, whole.length - 6));
+    assertRejected(score(p), p + ": truncated gzip stream");
+  }
+
+  @Test
   void nonNumericValueNamesFileLineAndColumn() throws IOException {
     Path p = csv("words.csv", "x0,x1\n1,2\n3,abc\n");
     assertRejected(score(p), p + ":3:", "'abc' is not a number");

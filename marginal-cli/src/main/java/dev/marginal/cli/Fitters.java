@@ -3,10 +3,12 @@ package dev.marginal.cli;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.GmmDensityModel;
 import dev.marginal.density.PpcaDensityModel;
+import dev.marginal.distributions.CovarianceType;
 import dev.marginal.io.Provenance;
 import dev.marginal.models.Ppca;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -71,7 +73,41 @@ final class Fitters {
           + " components hold less than half a point each: the data support fewer components (--components)");
       r.log().flush();
     }
+    CovarianceType type = f.model().mixture().covarianceType();
+    int minPoints = pointsPerCovariance(type, r.data().cols());
+    int thin = thinComponents(f.model().mixture().weights(), r.data().rows(), minPoints);
+    s.put("thin_components", thin);
+    if (thin > 0) {
+      r.log().println("marginal: warning: " + thin + " of " + f.model().mixture().weights().length
+          + " components rest on fewer than " + minPoints + " points each (" + (type == CovarianceType.FULL
+          ? "the dimension + 1, for a full covariance" : "for a " + type.name().toLowerCase(Locale.ROOT)
+          + " covariance") + "): their covariance is mostly --reg-covar, which inflates the log-likelihood; use"
+          + " fewer components (--components), a simpler --covariance or more data");
+      r.log().flush();
+    }
     return new FitResult(f.model(), s, f.provenance());
+  }
+
+  /**
+   * The points a component needs for its covariance to be estimated rather than set by the regularization: d + 1
+   * for a full covariance in d dimensions (fewer leave it singular), 2 for a diagonal or spherical one.
+   */
+  static int pointsPerCovariance(CovarianceType type, int dim) {
+    return type == CovarianceType.FULL ? dim + 1 : 2;
+  }
+
+  /**
+   * Components that are not empty ({@link #emptyComponents}) but whose weight is less than {@code minPoints} points
+   * of {@code rows}.
+   */
+  static int thinComponents(double[] weights, int rows, int minPoints) {
+    int thin = 0;
+    for (double w : weights) {
+      if (w * rows >= 0.5 && w * rows < minPoints) {
+        thin++;
+      }
+    }
+    return thin;
   }
 
   /** Components whose weight is less than half a point of {@code rows}: EM has emptied them. */

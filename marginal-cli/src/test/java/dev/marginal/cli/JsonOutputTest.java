@@ -128,4 +128,23 @@ class JsonOutputTest {
     assertEquals(java.util.List.of("marginal: warning: 2 of 3 components hold less than half a point each: the data"
         + " support fewer components (--components)"), r.errLines());
   }
+
+  @Test
+  void aGmmWhoseComponentsRestOnTooFewPointsSaysSo() throws java.io.IOException {
+    // Three points, two full-covariance components in 2-D: neither has the 3 points its covariance needs.
+    Path three = java.nio.file.Files.writeString(dir.resolve("three.csv"), "a,b\n1,2\n3,4\n5,7\n");
+    CliRun r = CliRun.of("fit", "--data", three.toString(), "--model", "gmm", "--components", "2", "--json",
+        "--out", dir.resolve("three.marginal").toString());
+    assertEquals(0, r.code(), r.toString());
+    assertEquals(0L, ((Number) json(r).get("empty_components")).longValue(), r.toString());
+    assertEquals(2L, ((Number) json(r).get("thin_components")).longValue(), r.toString());
+    assertEquals(java.util.List.of("marginal: warning: 2 of 2 components rest on fewer than 3 points each (the"
+        + " dimension + 1, for a full covariance): their covariance is mostly --reg-covar, which inflates the"
+        + " log-likelihood; use fewer components (--components), a simpler --covariance or more data"), r.errLines());
+    // A diagonal covariance needs 2 points: the same fit with one component per point pair is not thin.
+    CliRun diag = CliRun.of("fit", "--data", three.toString(), "--model", "gmm", "--components", "1",
+        "--covariance", "diag", "--json", "--out", dir.resolve("three-diag.marginal").toString());
+    assertEquals(0L, ((Number) json(diag).get("thin_components")).longValue(), diag.toString());
+    assertTrue(diag.errLines().isEmpty(), diag.toString());
+  }
 }

@@ -119,8 +119,12 @@ public final class ModelFile {
   }
 
   /**
+   * A model file in memory. {@code config} and {@code provenance} are kept as a file holds them, in JSON's values
+   * ({@link Json#parse}: whole numbers as {@code Long}, arrays as lists, a non-finite number as null), so that a
+   * file made here and one read back from disk rebuild the same model ({@code Models.fromFile(model.toFile(p))}).
+   *
    * @param kind the model type ("gmm", "ppca", "lvm", ...)
-   * @param config the model's hyper-parameters (JSON-serialisable values)
+   * @param config the model's hyper-parameters (JSON-serialisable values, {@link Json#write})
    * @param provenance how it was made: seed, data, objective, steps, versions
    * @param tensors named float32 parameter values
    * @param float64 named double-precision parameter values; names may not repeat those of {@code tensors}
@@ -128,8 +132,8 @@ public final class ModelFile {
   public ModelFile(String kind, Map<String, Object> config, Map<String, Object> provenance,
       Map<String, Tensor> tensors, Map<String, Float64> float64) {
     this.kind = kind;
-    this.config = new LinkedHashMap<>(config);
-    this.provenance = new LinkedHashMap<>(provenance);
+    this.config = asStored(config);
+    this.provenance = asStored(provenance);
     this.tensors = new LinkedHashMap<>(tensors);
     this.float64 = new LinkedHashMap<>(float64);
     for (String name : float64.keySet()) {
@@ -139,14 +143,24 @@ public final class ModelFile {
     }
   }
 
+  /**
+   * {@code values} as {@link #write} stores them and {@link #read} gives them back: JSON's values, a fresh map
+   * (unmodifiable).
+   */
+  private static Map<String, Object> asStored(Map<String, Object> values) {
+    return java.util.Collections.unmodifiableMap(Json.parseObject(Json.writeCompact(values)));
+  }
+
   public String kind() {
     return kind;
   }
 
+  /** The hyper-parameters, unmodifiable, in JSON's values. */
   public Map<String, Object> config() {
     return config;
   }
 
+  /** How the model was made, unmodifiable, in JSON's values. */
   public Map<String, Object> provenance() {
     return provenance;
   }

@@ -1,6 +1,7 @@
 package dev.marginal.api;
 
 import dev.marginal.config.ParameterException;
+import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.LvmDensityModel;
@@ -193,11 +194,19 @@ public final class Evaluation {
     }
   }
 
-  /** Evaluates {@code model} on {@code data}. */
+  /**
+   * Evaluates {@code model} on {@code data}.
+   *
+   * @throws DataException if {@code data} has no rows (a mean over none is undefined), the wrong columns, or a NaN
+   *     or infinity
+   */
   public static Report evaluate(DensityModel model, Dataset data, Settings settings) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(settings, "settings");
+    if (data.rows() == 0) {
+      throw new DataException(data.source() + ": no rows to evaluate");
+    }
     if (model instanceof LvmDensityModel lvm) {
       return lvm(lvm, data, settings);
     }

@@ -5,6 +5,7 @@ import dev.marginal.io.ModelFile;
 import dev.marginal.io.Provenance;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.targets.Target;
+import dev.marginal.tensor.Tensor;
 import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.LvmCheckpoint;
 import dev.marginal.train.Progress;
@@ -16,6 +17,7 @@ import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,11 +166,15 @@ public final class SurrogateTraining {
    *     steps than {@code options.iterations()} (a {@link dev.marginal.config.ParameterException} about
    *     {@code iterations})
    * @throws CheckpointWriteException if a checkpoint cannot be written (it can still be written elsewhere)
+   * @throws IllegalArgumentException naming the target, before any training, if it has no name, a dimension below
+   *     1, or a {@link Target#logDensity(dev.marginal.autodiff.Var)} that fails or does not return one value per
+   *     point on two points inside its support
    */
   public static Result train(Target target, ReverseKlOptions options, Control control) {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(control, "control");
+    checkTarget(target);
     Provenance.Clock clock = Provenance.startClock();
     LvmDensityModel model;
     ReverseKlTrainer trainer;
@@ -218,6 +224,35 @@ public final class SurrogateTraining {
     Provenance provenance = clock.stop(options.seed(), target.name(), 0, List.of(), options.toMap());
     return new Result(model, run.status(), run.message(), run.steps(), run.losses(), run.evaluations(),
         run.warnings(), provenance);
+  }
+
+  /**
+   * Refuses a target that cannot be trained on, naming it, instead of failing deep inside the first step: no name,
+   * a dimension below 1, or a log density that throws or is not of shape {@code [n]} for {@code n} points (probed at
+   * two points inside its support: the image of the origin under its bijection).
+   */
+  static void checkTarget(Target target) {
+    String name = target.name();
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("target " + target.getClass().getName() + ": name() must not be empty");
+    }
+    int d = target.dim();
+    if (d < 1) {
+      throw new IllegalArgumentException("target " + name + ": dim() must be >= 1, got " + d);
+    }
+    Tensor x = target.support().bijection().forward(Tensor.zeros(2, d));
+    Tensor logDensity;
+    try {
+      logDensity = target.logDensity(x);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("target " + name + ": logDensity failed on points of shape [2, " + d
+          + "]: " + e, e);
+    }
+    if (logDensity == null || !Arrays.equals(logDensity.shape(), new int[] {2})) {
+      throw new IllegalArgumentException("target " + name + ": logDensity must return one value per point, shape [2]"
+          + " for points of shape [2, " + d + "], got " + (logDensity == null ? "null"
+          : Arrays.toString(logDensity.shape())));
+    }
   }
 
   private static List<String> columns(int d) {

@@ -1,5 +1,6 @@
 package dev.marginal.models;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.math.Cholesky;
 import dev.marginal.math.SymmetricEigen;
 import dev.marginal.random.RngKey;
@@ -362,10 +363,12 @@ public final class Ppca {
    * Draws x = W z + b + σ ε with z ~ N(0, I_q), ε ~ N(0, I_d).
    *
    * @param key randomness; the same key gives the same points
-   * @param n number of points
+   * @param n number of points, at least 0
    * @return {@code [n][d]}
+   * @throws ParameterException for a negative {@code n}
    */
   public double[][] sample(RngKey key, int n) {
+    ParameterException.atLeast("n", n, 0);
     double[] z = new double[n * q];
     double[] eps = new double[n * d];
     Samplers.normals(key.split(2, 0), z, 0, z.length);

@@ -3,11 +3,15 @@ package dev.marginal.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.marginal.autodiff.Var;
 import dev.marginal.config.ParameterException;
+import dev.marginal.data.DataException;
 import dev.marginal.data.DataShards;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
+import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.io.ModelFile;
+import dev.marginal.random.RngKey;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.Targets;
 import dev.marginal.train.LvmTrainingOptions;
@@ -95,5 +99,54 @@ class ApiMisuseTest {
         () -> Evaluation.evaluate((DensityModel) null, ROWS, Evaluation.Settings.defaults()));
     assertNames(NullPointerException.class, "settings", () -> Evaluation.evaluate(
         DeepLvmFit.fit(ROWS, options.withEpochs(1)).model(), ROWS, null));
+  }
+
+  /** A user target with a fault in it; {@code fault} says which. */
+  private record FaultyTarget(String name, int dim, String fault) implements Target {
+    @Override
+    public Var logDensity(Var x) {
+      switch (fault) {
+        case "throws":
+          throw new IllegalStateException("not ready");
+        case "per coordinate":
+          return x.square().mul(-0.5f);
+        default:
+          return x.square().sum(1, false).mul(-0.5f);
+      }
+    }
+  }
+
+  @Test
+  void aTargetThatCannotBeTrainedOnIsNamedBeforeTraining() {
+    ReverseKlOptions options = ReverseKlOptions.defaults().withIterations(1);
+    assertNames(IllegalArgumentException.class, "target ring: logDensity must return one value per point, shape [2] "
+        + "for points of shape [2, 2], got [2, 2]",
+        () -> SurrogateTraining.train(new FaultyTarget("ring", 2, "per coordinate"), options));
+    assertNames(IllegalArgumentException.class, "target flat: dim() must be >= 1, got 0",
+        () -> SurrogateTraining.train(new FaultyTarget("flat", 0, "none"), options));
+    assertNames(IllegalArgumentException.class, "target " + FaultyTarget.class.getName()
+        + ": name() must not be empty", () -> SurrogateTraining.train(new FaultyTarget(" ", 2, "none"), options));
+    assertNames(IllegalArgumentException.class, "target lazy: logDensity failed on points of shape [2, 3]: "
+        + "java.lang.IllegalStateException: not ready",
+        () -> SurrogateTraining.train(new FaultyTarget("lazy", 3, "throws"), options));
+    assertEquals(SurrogateTraining.Result.class,
+        SurrogateTraining.train(new FaultyTarget("fine", 2, "none"), options).getClass());
+  }
+
+  @Test
+  void evaluatingNoRowsIsRefusedForEveryKindOfModel() {
+    Dataset none = Dataset.of("none.csv", ROWS.columns(), new float[0]);
+    for (DensityModel m : List.of(PpcaDensityModel.fit(ROWS, 1, false).model(),
+        DeepLvmFit.fit(ROWS, DeepLvmOptions.defaults().withEpochs(1)).model())) {
+      assertNames(DataException.class, "none.csv: no rows to evaluate",
+          () -> Evaluation.evaluate(m, none, Evaluation.Settings.defaults().withNumSamples(2)));
+    }
+  }
+
+  @Test
+  void aNegativeNumberOfDrawsIsNamedForEveryKindOfModel() {
+    DensityModel ppca = PpcaDensityModel.fit(ROWS, 1, false).model();
+    assertNames(ParameterException.class, "n must be >= 0, got -1", () -> ppca.sample(RngKey.of(1), -1));
+    assertEquals(0, ppca.sample(RngKey.of(1), 0).rows());
   }
 }

@@ -48,6 +48,8 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
    * @param pointKeys one key per point
    * @throws ParameterException (numSamples) when the samples' latents {@code [T, d]} or data rows {@code [T, D]}
    *     would exceed {@link #MAX_ARRAY_LENGTH} values
+   * @throws IllegalArgumentException naming the shapes when {@code q} has not one row per point of {@code x}, or
+   *     another latent dimension than the model
    */
   public static ImportanceSamples draw(LatentVariableModel model, Var x, DiagNormal q, int[] counts,
       RngKey[] pointKeys) {
@@ -63,6 +65,9 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
       RngKey[] pointKeys, boolean stopQ) {
     checkBatch(x, q, counts, pointKeys);
     checkSize(counts, q.dim(), x.value().dim(1));
+    if (q.dim() != model.latentDim()) {
+      throw new IllegalArgumentException("q has latent dimension " + q.dim() + ", the model " + model.latentDim());
+    }
     int[] rows = repeatIndex(counts);
     if (EvaluationSamples.applies(x, q)) {
       return EvaluationSamples.draw(model, x, q, rows, counts, pointKeys);
@@ -89,6 +94,18 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
     Var logLik = model.logLikelihood(xRows, z);
     Var logPrior = model.logPrior(z);
     return new ImportanceSamples(z, logLik, logPrior, logQ, logLik.add(logPrior).sub(logQ));
+  }
+
+  /**
+   * Checks that {@code x} is {@code [B, D]} and {@code q} {@code [B, d]}, one proposal row per point.
+   *
+   * @throws IllegalArgumentException naming both shapes
+   */
+  static void checkRows(Tensor x, DiagNormal q) {
+    if (x.rank() != 2 || q.shape().length != 2 || q.shape()[0] != x.dim(0)) {
+      throw new IllegalArgumentException("x must be [B, D] and q [B, d] with the same B; got x "
+          + java.util.Arrays.toString(x.shape()) + ", q " + java.util.Arrays.toString(q.shape()));
+    }
   }
 
   /**
@@ -177,11 +194,8 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
   }
 
   private static void checkBatch(Var x, DiagNormal q, int[] counts, RngKey[] pointKeys) {
+    checkRows(x.value(), q);
     int b = x.value().dim(0);
-    if (x.value().rank() != 2 || q.shape().length != 2 || q.shape()[0] != b) {
-      throw new IllegalArgumentException("x must be [B, D] and q [B, d] with the same B; got x "
-          + java.util.Arrays.toString(x.shape()) + ", q " + java.util.Arrays.toString(q.shape()));
-    }
     if (counts.length != b || pointKeys.length != b) {
       throw new IllegalArgumentException("need one count and one key per point: " + b + " points, "
           + counts.length + " counts, " + pointKeys.length + " keys");

@@ -84,11 +84,13 @@ public interface LogMarginalEstimator {
    * {@code draws[r][i]} equals point i of {@code logMarginal} with key {@code pointKeys.key(r, i)}.
    *
    * @return shape {@code [R][B]}
+   * @throws IllegalArgumentException naming the shapes when {@code q} has not one row per point of {@code x}
    */
   default double[][] draws(LatentVariableModel model, Tensor x, DiagNormal q, PointKeys pointKeys, int repeats) {
     if (repeats < 1) {
       throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
     }
+    ImportanceSamples.checkRows(x, q);
     int b = x.dim(0);
     int perChunk = (int) Math.max(1, Math.min(repeats, ROWS_PER_CHUNK / (b * expectedSamplesPerPoint())));
     double[][] values = new double[repeats][];

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.marginal.autodiff.Tape;
 import dev.marginal.config.ParameterException;
+import dev.marginal.distributions.DiagNormal;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.tensor.Tensor;
@@ -55,5 +57,21 @@ class ImportanceSamplesTest {
     ParameterException e = assertThrows(ParameterException.class,
         () -> ImportanceSamples.repeatIndex(new int[] {1 << 30, 1 << 30}));
     assertEquals(java.util.List.of("numSamples"), e.parameters());
+  }
+
+  @Test
+  void aProposalThatDoesNotMatchThePointsOrTheModelIsNamed() {
+    LinearGaussianModel model = LinearGaussianModel.of(new double[][] {{1, 0}, {0, 2}, {0, 0}}, new double[3], 0.5);
+    Tensor x = Tensor.of(new double[] {1, 2, 3, 0, 1, 0}, 2, 3);
+    Tape tape = Tape.forEvaluation();
+    DiagNormal oneRow = model.diagonalPosterior(tape, Tensor.of(new double[] {1, 2, 3}, 1, 3));
+    for (LogMarginalEstimator e : new LogMarginalEstimator[] {Elbo.of(3), Iwae.of(3), Sumo.of(2)}) {
+      assertEquals("x must be [B, D] and q [B, d] with the same B; got x [2, 3], q [1, 2]",
+          assertThrows(IllegalArgumentException.class, () -> e.estimate(model, x, oneRow, RngKey.of(1), 2))
+              .getMessage(), e.toString());
+    }
+    DiagNormal threeLatents = DiagNormal.standard(tape, 2, 3);
+    assertEquals("q has latent dimension 3, the model 2", assertThrows(IllegalArgumentException.class,
+        () -> Iwae.of(3).logMarginal(model, tape.constant(x), threeLatents, RngKey.of(1))).getMessage());
   }
 }

@@ -1,8 +1,10 @@
 package dev.marginal.models;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.distributions.GaussianMixture;
 import dev.marginal.random.RngKey;
+import java.util.Objects;
 
 /**
  * Settings of an EM fit of a Gaussian mixture; the defaults are scikit-learn's. Immutable: each {@code withX}
@@ -46,27 +48,31 @@ public record GmmOptions(
   /** Default worker threads. */
   public static final int DEFAULT_THREADS = 2;
 
-  /** Validates the settings. */
+  /**
+   * Validates the settings.
+   *
+   * @throws ParameterException naming the first setting out of range, or an {@code initialMixture} that does not
+   *     match {@code components} and {@code covarianceType}
+   * @throws NullPointerException naming a null {@code covarianceType} or {@code key}
+   */
   public GmmOptions {
-    if (components < 1) {
-      throw new IllegalArgumentException("components must be >= 1, got " + components);
-    }
-    if (covarianceType == null || key == null) {
-      throw new IllegalArgumentException("covarianceType and key must not be null");
-    }
+    ParameterException.atLeast("components", components, 1);
+    Objects.requireNonNull(covarianceType, "covarianceType");
+    Objects.requireNonNull(key, "key");
     if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
-      throw new IllegalArgumentException("regCovar must be finite and >= 0, got " + regCovar);
+      throw ParameterException.of("regCovar", "must be finite and >= 0, got " + regCovar);
     }
     if (!(tol >= 0)) {
-      throw new IllegalArgumentException("tol must be >= 0, got " + tol);
+      throw ParameterException.of("tol", "must be >= 0, got " + tol);
     }
-    if (maxIter < 1 || nInit < 1 || lloydIterations < 0 || threads < 1) {
-      throw new IllegalArgumentException("need maxIter >= 1, nInit >= 1, lloydIterations >= 0, threads >= 1");
-    }
+    ParameterException.atLeast("maxIter", maxIter, 1);
+    ParameterException.atLeast("nInit", nInit, 1);
+    ParameterException.atLeast("lloydIterations", lloydIterations, 0);
+    ParameterException.atLeast("threads", threads, 1);
     if (initialMixture != null && (initialMixture.components() != components
         || initialMixture.covarianceType() != covarianceType)) {
-      throw new IllegalArgumentException("initialMixture must have " + components + " components of type "
-          + covarianceType);
+      throw ParameterException.about(java.util.List.of("initialMixture"), "initialMixture must have " + components
+          + " components of type " + covarianceType);
     }
   }
 

@@ -11,6 +11,7 @@ import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.io.ModelFile;
+import dev.marginal.models.GmmOptions;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.Targets;
@@ -148,5 +149,21 @@ class ApiMisuseTest {
     DensityModel ppca = PpcaDensityModel.fit(ROWS, 1, false).model();
     assertNames(ParameterException.class, "n must be >= 0, got -1", () -> ppca.sample(RngKey.of(1), -1));
     assertEquals(0, ppca.sample(RngKey.of(1), 0).rows());
+  }
+
+  @Test
+  void gmmOptionsNameTheSettingOutOfRange() {
+    GmmOptions o = GmmOptions.of(2);
+    assertNames(ParameterException.class, "components must be >= 1, got 0", () -> GmmOptions.of(0));
+    assertNames(ParameterException.class, "maxIter must be >= 1, got 0", () -> o.withMaxIter(0));
+    assertNames(ParameterException.class, "nInit must be >= 1, got -2", () -> o.withNInit(-2));
+    assertNames(ParameterException.class, "lloydIterations must be >= 0, got -1", () -> o.withLloydIterations(-1));
+    assertNames(ParameterException.class, "threads must be >= 1, got 0", () -> o.withThreads(0));
+    assertNames(ParameterException.class, "regCovar must be finite and >= 0, got NaN",
+        () -> o.withRegCovar(Double.NaN));
+    assertNames(ParameterException.class, "tol must be >= 0, got -1.0", () -> o.withTol(-1));
+    assertEquals(List.of("nInit"), assertThrows(ParameterException.class, () -> o.withNInit(0)).parameters());
+    assertNames(NullPointerException.class, "key", () -> o.withKey(null));
+    assertNames(NullPointerException.class, "covarianceType", () -> o.withCovarianceType(null));
   }
 }

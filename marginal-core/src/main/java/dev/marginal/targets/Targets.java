@@ -1,5 +1,7 @@
 package dev.marginal.targets;
 
+import dev.marginal.config.NearestNames;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,6 +31,11 @@ public final class Targets {
 
   private static final String NEAL = "neal-funnel";
   private static final String MANY_WELL = "many-well";
+  /** The built-in names, those that take a dimension last. */
+  private static final List<String> NAMES =
+      List.of("funnel", "mixture", "u1", "u2", "u3", "u4", "two-moons", "gmm40", NEAL, MANY_WELL);
+  /** The most edits between a misspelt name and a built-in one that a hint offers. */
+  private static final int MAX_SUGGESTION_DISTANCE = 2;
 
   private Targets() {}
 
@@ -76,8 +83,32 @@ public final class Targets {
           return ManyWell.of(parseDim(name.substring(MANY_WELL.length() + 1), trimmed,
               "many-well:D with D an even integer >= 2"));
         }
-        throw new IllegalArgumentException("unknown target '" + trimmed + "'; " + validNames());
+        throw new IllegalArgumentException("unknown target '" + trimmed + "'" + suggestion(name) + "; "
+            + validNames());
     }
+  }
+
+  /**
+   * "; did you mean two-moons?" for up to three built-in names within {@value #MAX_SUGGESTION_DISTANCE} edits of
+   * {@code name} or containing it ({@code moons}), nearest first, keeping a given dimension for the names that take
+   * one ({@code many-wells:4}: {@code many-well:4}); else "".
+   */
+  private static String suggestion(String name) {
+    int colon = name.indexOf(':');
+    String base = colon < 0 ? name : name.substring(0, colon);
+    String dim = colon < 0 ? "" : name.substring(colon);
+    List<String> close = new ArrayList<>();
+    for (String known : NAMES) {
+      boolean dimensioned = known.equals(NEAL) || known.equals(MANY_WELL);
+      if (!dim.isEmpty() && !dimensioned) {
+        continue;
+      }
+      if (NearestNames.editDistance(base, known) <= MAX_SUGGESTION_DISTANCE
+          || base.length() >= 3 && known.contains(base)) {
+        close.add(known + dim);
+      }
+    }
+    return NearestNames.didYouMean(name, close);
   }
 
   private static int parseDim(String text, String spec, String expected) {

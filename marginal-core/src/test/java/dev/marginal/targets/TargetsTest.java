@@ -35,6 +35,22 @@ class TargetsTest {
   }
 
   @Test
+  void misspeltNameSuggestsTheNearestBuiltIns() {
+    String m = assertThrows(IllegalArgumentException.class, () -> Targets.of("funel")).getMessage();
+    assertTrue(m.startsWith("unknown target 'funel'; did you mean funnel?; valid targets: funnel, "), m);
+    assertTrue(message("gmm41").contains("; did you mean gmm40?;"), message("gmm41"));
+    assertTrue(message("moons").contains("; did you mean two-moons?;"), message("moons"));
+    assertTrue(message("u5").contains("; did you mean u1 or u2 or u3?;"), message("u5"));
+    assertTrue(message("many-wells:4").contains("; did you mean many-well:4?;"), message("many-wells:4"));
+    assertTrue(message("neal-funel:3").contains("; did you mean neal-funnel:3?;"), message("neal-funel:3"));
+    assertTrue(message("funnel:3").contains("; did you mean neal-funnel:3?;"), message("funnel:3"));
+  }
+
+  private static String message(String spec) {
+    return assertThrows(IllegalArgumentException.class, () -> Targets.of(spec)).getMessage();
+  }
+
+  @Test
   void badNealDimensionIsReported() {
     String m = assertThrows(IllegalArgumentException.class, () -> Targets.of("neal-funnel:ten")).getMessage();
     assertTrue(m.contains("neal-funnel:D"), m);

@@ -25,6 +25,8 @@ final class Limits {
   private static final long PARAMETER_COPIES = 4;
   /** Bytes per double. */
   private static final long DOUBLE = 8;
+  /** Bytes of an array's header and the reference to it. */
+  private static final long ARRAY_HEADER = 24;
   /** Model rows (data points × samples) in one scoring pass, as {@code LvmDensityModel.ROWS_PER_PASS}. */
   private static final int SAMPLES_PER_PASS = 1 << 14;
   /** Sample rows per block of a Bernoulli decoder's evaluation, as {@code BernoulliLogLikelihood.ROWS_PER_BLOCK}. */
@@ -35,6 +37,11 @@ final class Limits {
   private static final long DOUBLES_PER_SAMPLE = 3;
   /** Margin on the per-sample arrays of a blocked evaluation, for what this count misses. */
   private static final long BLOCKED_COPIES = 2;
+  /**
+   * Copies of each weight of a surrogate while {@code target} trains it: the value, its gradient, Adam's two moments,
+   * the moving average and the copy a checkpoint or the model file is written from.
+   */
+  private static final long SURROGATE_COPIES = 6;
 
   private Limits() {}
 
@@ -51,11 +58,44 @@ final class Limits {
    * @param what what is allocated, e.g. "importance samples"
    */
   static void fitsInHeap(String option, Object value, long bytes, String what) {
+    fitsInHeap(option + " " + value, bytes, what, "lower " + option);
+  }
+
+  /**
+   * Refuses {@code bytes} of work that cannot fit in the heap.
+   *
+   * @param given the options given, as typed, that the message opens with (e.g. {@code --target many-well:100000})
+   * @param what what is allocated
+   * @param change what to change, e.g. "lower --batch or --k"
+   */
+  static void fitsInHeap(String given, long bytes, String what, String change) {
     if (bytes < 0 || bytes > heapBytes()) {
-      throw new UserInputException(option + " " + value + ": " + what + " would need about " + human(bytes)
-          + " of memory, more than the " + human(heapBytes()) + " heap; lower " + option + " or give the JVM more"
-          + " memory, e.g. MARGINAL_JAVA_OPTS=-Xmx" + suggestedGiB(bytes) + "g");
+      throw new UserInputException(given + ": " + what + " would need about " + human(bytes) + " of memory, more"
+          + " than the " + human(heapBytes()) + " heap; " + change + " or give the JVM more memory, e.g."
+          + " MARGINAL_JAVA_OPTS=-Xmx" + suggestedGiB(bytes) + "g");
     }
+  }
+
+  /**
+   * Bytes of a reverse-KL surrogate's weights while it trains: an encoder from the data through the hidden widths
+   * to the latent's mean and log-variance, a decoder back through them to the data's mean and log-variance, each
+   * weight held {@value #SURROGATE_COPIES} times.
+   */
+  static long surrogateWeightBytes(DeepLvm.Config c) {
+    long weights = 0;
+    long previous = c.dataDim();
+    for (long width : hiddenThenLatent(java.util.Arrays.stream(c.hidden()).boxed().toList(), c.latentDim())) {
+      weights = saturatingAdd(weights, saturatingMultiply(previous + 1, width));
+      previous = width;
+    }
+    previous = c.latentDim();
+    int[] h = c.hidden();
+    for (int i = h.length - 1; i >= 0; i--) {
+      weights = saturatingAdd(weights, saturatingMultiply(previous + 1, h[i]));
+      previous = h[i];
+    }
+    weights = saturatingAdd(weights, saturatingMultiply(previous + 1, 2L * c.dataDim()));
+    return saturatingMultiply(weights, FLOAT * SURROGATE_COPIES);
   }
 
   /** {@code requested} threads, capped at the number of cores (results do not depend on the thread count). */
@@ -96,6 +136,17 @@ final class Limits {
     long blocks = saturatingMultiply(threads(Integer.MAX_VALUE), activationBytes(c, ROWS_PER_BLOCK));
     long encoder = activationBytes(c, Math.max(1, SAMPLES_PER_PASS / Math.max(k, 1)));
     return saturatingAdd(saturatingAdd(heldSamples, blocks), encoder);
+  }
+
+  /**
+   * Bytes of the estimates that scoring {@code rows} rows with {@code repeats} repeats holds at once: rows are scored
+   * in passes of about {@value #SAMPLES_PER_PASS} samples ({@code perRow} each), and a pass keeps every repeat's
+   * estimate of its rows (an array per repeat) with a copy per row for the mean, standard error and interval.
+   */
+  static long repeatBytes(int repeats, long rows, double perRow) {
+    long passRows = Math.min(Math.max(1, rows), Math.max(1, (long) (SAMPLES_PER_PASS / Math.ceil(perRow))));
+    long perRepeat = ARRAY_HEADER + DOUBLE * passRows + DOUBLE * 2;
+    return saturatingMultiply(repeats, perRepeat);
   }
 
   /** Floats in the activations of one row passing through the encoder and decoder of {@code c}. */

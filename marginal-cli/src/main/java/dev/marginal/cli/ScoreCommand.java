@@ -4,6 +4,7 @@ import dev.marginal.data.CsvWriter;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.estimators.RobustInterval;
+import dev.marginal.estimators.Sumo;
 import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.density.DensityModel;
 import dev.marginal.random.RngKey;
@@ -83,9 +84,17 @@ final class ScoreCommand implements Callable<Integer> {
     new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).check();
     DensityModel m = Commands.readModel(model);
     refuseUnused(m, requested == null ? defaultEstimator(m) : requested);
-    Limits.checkImportanceSamples("--k", k, m);
-    Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
     DensityModel.Estimator est = requested == null ? defaultEstimator(m) : requested;
+    Limits.checkImportanceSamples("--k", k, m);
+    if (est == DensityModel.Estimator.SUMO) {
+      Limits.checkImportanceSamples("--min-terms", minTerms, m);
+    }
+    Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
+    if (m instanceof LvmDensityModel) {
+      double perRow = est == DensityModel.Estimator.SUMO ? Sumo.of(minTerms).expectedSamplesPerPoint() : k;
+      Limits.fitsInHeap("--repeats", repeats, Limits.repeatBytes(repeats, x.rows(), perRow),
+          "the estimates of every repeat");
+    }
     DensityModel.LogDensity lp = score(m, x, new DensityModel.ScoreOptions(est, k, minTerms, repeats),
         RngKey.of(seed));
     boolean diagnosed = lp.diagnostics() != null;

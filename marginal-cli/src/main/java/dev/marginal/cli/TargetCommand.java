@@ -7,6 +7,8 @@ import dev.marginal.io.IoErrors;
 import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
 import dev.marginal.density.LvmDensityModel;
+import dev.marginal.estimators.Sumo;
+import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.Targets;
@@ -212,6 +214,7 @@ final class TargetCommand implements Callable<Integer> {
     Limits.checkNetwork("--hidden", Arrays.stream(options.hidden()).boxed().toList(), t.dim(), options.latentDim());
     Commands.positive("--eval-samples", evalSamples);
     Commands.positive("--eval-k", evalK);
+    checkSizes(t, options);
     if (evalEvery < 0 || checkpointEvery < 0) {
       throw new UserInputException("--eval-every and --checkpoint-every must be >= 0");
     }
@@ -233,6 +236,39 @@ final class TargetCommand implements Callable<Integer> {
     Commands.print(spec.commandLine().getOut(), output, "target " + t.name() + ": wrote " + out,
         report(t, options, result, metricsPath));
     return 0;
+  }
+
+  /**
+   * The surrogate's weights, a training step's samples and an evaluation's must fit the heap, checked before any
+   * work: a many-dimensional target or a huge --batch, --k, --min-terms, --eval-k or --eval-samples is refused naming
+   * it, not met by an out-of-memory error (or an array size that overflows) once the run has started.
+   */
+  private void checkSizes(Target t, ReverseKlOptions options) {
+    DeepLvm.Config c = new DeepLvm.Config(t.dim(), options.latentDim(), options.hidden(), options.activation(),
+        DeepLvm.Decoder.GAUSSIAN);
+    String widths = String.join(",", Arrays.stream(options.hidden()).mapToObj(String::valueOf).toList());
+    Limits.fitsInHeap("--target " + target, Limits.surrogateWeightBytes(c), "the " + t.dim() + "-D surrogate's"
+        + " weights (--hidden " + widths + ", --latent " + options.latentDim() + ") with their gradients and"
+        + " optimizer state", "use a target of fewer dimensions or lower --hidden");
+    long batch = options.batchSize();
+    if (options.objective() == LvmTrainingOptions.Objective.SUMO && options.forward().fraction() < 1) {
+      long perPoint = (long) Math.ceil(Sumo.of(options.minTerms()).expectedSamplesPerPoint());
+      Limits.fitsInHeap("--min-terms " + options.minTerms() + " with --batch " + batch,
+          Limits.activationBytes(c, Limits.saturatingMultiply(batch, perPoint)),
+          "a training step's SUMO samples", "lower --min-terms or --batch");
+    }
+    if (options.objective() != LvmTrainingOptions.Objective.SUMO || options.forward().active()) {
+      Limits.fitsInHeap("--k " + options.numSamples() + " with --batch " + batch,
+          Limits.activationBytes(c, Limits.saturatingMultiply(batch, options.numSamples())),
+          "a training step's K importance samples per point", "lower --k or --batch");
+    }
+    Limits.fitsInHeap("--eval-k", evalK, Limits.activationBytes(c, evalK), "K importance samples of one surrogate"
+        + " sample");
+    Limits.fitsInHeap("--eval-samples", evalSamples, Limits.activationBytes(c, evalSamples),
+        "the surrogate samples of an evaluation");
+    Limits.fitsInHeap("--min-terms", minTerms,
+        Limits.activationBytes(c, (long) Math.ceil(Sumo.of(minTerms).expectedSamplesPerPoint())),
+        "the SUMO samples of one surrogate sample in an evaluation");
   }
 
   /**

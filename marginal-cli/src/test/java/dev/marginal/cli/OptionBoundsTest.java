@@ -113,6 +113,40 @@ class OptionBoundsTest {
   }
 
   @Test
+  void targetSizesBeyondTheHeapNameTheOptionBeforeAnyWork() throws IOException {
+    // These ran into an out-of-memory error after the run started, or a negative array size ("marginal: -84901888",
+    // exit 1), or a SUMO size reported as --k.
+    assertTrue(refused("target", "--target", "many-well:1000000", "--iters", "2", "--out", out("t.marginal"))
+        .startsWith("marginal: --target many-well:1000000: the 1000000-D surrogate's weights (--hidden 128, --latent"
+            + " 8) with their gradients and optimizer state would need about"));
+    assertTrue(refused("target", "--target", "funnel", "--recipe", "reverse", "--batch", "100000000", "--out",
+        out("t.marginal")).contains("--min-terms 4 with --batch 100000000: a training step's SUMO samples"));
+    assertTrue(refused("target", "--target", "u1", "--batch", "100000000", "--out", out("t.marginal"))
+        .contains("--k 50 with --batch 100000000: a training step's K importance samples"));
+    assertTrue(refused("target", "--target", "funnel", "--recipe", "reverse", "--min-terms", "100000000", "--out",
+        out("t.marginal")).contains("--min-terms 100000000 with --batch 32"));
+    assertTrue(refused("target", "--target", "funnel", "--eval-k", "100000000", "--out", out("t.marginal"))
+        .contains("--eval-k 100000000: K importance samples of one surrogate sample would need about"));
+    assertTrue(refused("target", "--target", "funnel", "--eval-samples", "100000000", "--out", out("t.marginal"))
+        .contains("--eval-samples 100000000: the surrogate samples of an evaluation would need about"));
+  }
+
+  @Test
+  void sumoTermsAndRepeatsBeyondTheHeapNameTheOption() throws IOException {
+    // --min-terms 100000000 failed with a negative array size, 2147483647 overflowed into "got -2147483648".
+    assertTrue(refused("score", "--model", lvm.toString(), "--data", "toy:moons?n=5", "--estimator", "sumo",
+        "--min-terms", "100000000", "--out", out("s.csv")).startsWith("marginal: --min-terms 100000000: "));
+    assertTrue(refused("score", "--model", lvm.toString(), "--data", "toy:moons?n=5", "--estimator", "sumo",
+        "--min-terms", "2147483647", "--out", out("s.csv")).contains("lower --min-terms"));
+    // Every repeat's estimates are held: 2^31 repeats ran out of memory, 10^8 of them ran on for hours.
+    assertTrue(refused("score", "--model", lvm.toString(), "--data", "toy:moons?n=20", "--estimator", "iwae",
+        "--k", "5", "--repeats", "2147483647", "--out", out("s.csv"))
+        .startsWith("marginal: --repeats 2147483647: the estimates of every repeat would need about"));
+    assertTrue(refused("score", "--model", lvm.toString(), "--data", "toy:moons?n=20", "--estimator", "sumo",
+        "--repeats", "100000000", "--out", out("s.csv")).contains("lower --repeats"));
+  }
+
+  @Test
   void countsThatOverflowAreRefused() throws IOException {
     assertTrue(refused("fit", "--data", "toy:moons?n=2000000000", "--model", "gmm", "--out", out("f.marginal"))
         .contains("toy:moons: n=2000000000 points would need about"));

@@ -21,7 +21,11 @@ import org.apache.spark.sql.Row;
 public record Evaluation(long rows, double mean, double stdErr) implements Serializable {
   private static final MathContext CONTEXT = MathContext.DECIMAL128;
 
-  /** Mean and standard error of the double column {@code column}. */
+  /**
+   * Mean and standard error of the double column {@code column}.
+   *
+   * @throws IllegalArgumentException if {@code scored} has no rows
+   */
   static Evaluation of(Dataset<Row> scored, String column) {
     int at = scored.schema().fieldIndex(column);
     Sums total = scored.javaRDD().mapPartitions(it -> {
@@ -30,7 +34,10 @@ public record Evaluation(long rows, double mean, double stdErr) implements Seria
         s.add(it.next().getDouble(at));
       }
       return java.util.List.of(s).iterator();
-    }).reduce(Sums::plus);
+    }).fold(new Sums(), Sums::plus);
+    if (total.n == 0) {
+      throw new IllegalArgumentException("no rows to evaluate");
+    }
     return total.evaluation();
   }
 

@@ -3,8 +3,10 @@ package dev.marginal.spark.ml;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.spark.ModelCache;
+import dev.marginal.spark.TaskErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
@@ -241,8 +243,21 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
     return outputSchema(schema, $(logPxCol), $(stdErrCol), $(encodedCol));
   }
 
-  /** {@code schema} with the output columns added ({@code logPx} empty for neither it nor {@code stdErr}). */
+  /**
+   * {@code schema} with the output columns added ({@code logPx} empty for neither it nor {@code stdErr}).
+   *
+   * @throws IllegalArgumentException if an output column is in {@code schema} already or two have one name
+   */
   static StructType outputSchema(StructType schema, String logPx, String stdErr, String encoded) {
+    java.util.Set<String> taken = new java.util.HashSet<>(List.of(schema.fieldNames()));
+    String[][] outputs = {{"logPxCol", logPx}, {"stdErrCol", logPx.isEmpty() ? "" : stdErr}, {"encodedCol", encoded}};
+    for (String[] o : outputs) {
+      if (!o[1].isEmpty() && !taken.add(o[1])) {
+        throw new IllegalArgumentException(o[0] + ": output column '" + o[1] + "' exists already"
+            + (List.of(schema.fieldNames()).contains(o[1]) ? " in the input" : " as another output")
+            + "; choose another name");
+      }
+    }
     StructType out = logPx.isEmpty() ? schema
         : schema.add(logPx, DataTypes.DoubleType, false).add(stdErr, DataTypes.DoubleType, false);
     return encoded.isEmpty() ? out : out.add(encoded, SQLDataTypes.VectorType(), false);
@@ -271,10 +286,13 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
   /**
    * The mean of log p(x) over the rows of {@code dataset}, with its standard error; see {@link Evaluation}. An empty
    * {@code logPxCol} is read as its default here.
+   *
+   * @throws IllegalArgumentException for a bad parameter, no rows, or a bad row (a null or negative id, a null or
+   *     non-finite feature, features of the wrong length), with a one-line message
    */
   public Evaluation evaluate(Dataset<?> dataset) {
     MarginalDensityModel scoring = scoring() ? this : (MarginalDensityModel) copy(ParamMap.empty()).clear(logPxCol);
-    return Evaluation.of(scoring.transform(dataset), scoring.$(scoring.logPxCol()));
+    return TaskErrors.userErrors(() -> Evaluation.of(scoring.transform(dataset), scoring.$(scoring.logPxCol())));
   }
 
   @Override

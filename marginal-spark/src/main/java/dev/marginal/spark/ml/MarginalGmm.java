@@ -7,6 +7,7 @@ import dev.marginal.models.GaussianMixtureModel;
 import dev.marginal.models.GmmFit;
 import dev.marginal.models.GmmOptions;
 import dev.marginal.spark.SparkRowChunks;
+import dev.marginal.spark.TaskErrors;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -145,10 +146,20 @@ public final class MarginalGmm extends RowEstimator<MarginalGmm> implements Defa
         .withLloydIterations((Integer) $(lloydIterations)).withSeed((Long) $(seed));
   }
 
+  /**
+   * Fits the model to the rows of {@code dataset}.
+   *
+   * @throws IllegalArgumentException for a bad parameter or row (a null, negative or repeated id, a null or
+   *     non-finite feature, features of the wrong length), with a one-line message
+   */
   @Override
   public MarginalDensityModel fit(Dataset<?> dataset) {
+    return TaskErrors.userErrors(() -> fitRows(dataset));
+  }
+
+  private MarginalDensityModel fitRows(Dataset<?> dataset) {
     GmmOptions options = options();
-    int dim = TrainingRows.dim(dataset, $(featuresCol), $(inputCols));
+    int dim = TrainingRows.dim(dataset, $(idCol), $(featuresCol), $(inputCols));
     GmmFit fit;
     long rows;
     try (SparkRowChunks chunks = TrainingRows.chunks(dataset, $(idCol), $(featuresCol), $(inputCols), dim)) {

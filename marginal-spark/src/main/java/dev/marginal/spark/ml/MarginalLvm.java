@@ -5,6 +5,7 @@ import dev.marginal.api.DeepLvmOptions;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
 import dev.marginal.spark.SparkDataShards;
+import dev.marginal.spark.TaskErrors;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
 import java.util.Locale;
@@ -197,10 +198,20 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
         + "auto)");
   }
 
+  /**
+   * Fits the model to the rows of {@code dataset}.
+   *
+   * @throws IllegalArgumentException for a bad parameter or row (a null, negative or repeated id, a null or
+   *     non-finite feature, features of the wrong length), with a one-line message
+   */
   @Override
   public MarginalDensityModel fit(Dataset<?> dataset) {
+    return TaskErrors.userErrors(() -> fitRows(dataset));
+  }
+
+  private MarginalDensityModel fitRows(Dataset<?> dataset) {
     DeepLvmOptions options = options();
-    int dim = TrainingRows.dim(dataset, $(featuresCol), $(inputCols));
+    int dim = TrainingRows.dim(dataset, $(idCol), $(featuresCol), $(inputCols));
     DataParallelFit.Result fit;
     try (SparkDataShards rows = TrainingRows.shards(dataset, $(idCol), $(featuresCol), $(inputCols), dim,
         (Integer) $(shards))) {

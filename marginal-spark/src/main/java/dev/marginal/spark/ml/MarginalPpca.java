@@ -4,6 +4,7 @@ import dev.marginal.io.Version;
 import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.models.Ppca;
 import dev.marginal.spark.SparkRowChunks;
+import dev.marginal.spark.TaskErrors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.ml.param.IntParam;
@@ -46,9 +47,19 @@ public final class MarginalPpca extends RowEstimator<MarginalPpca> implements De
     return (MarginalPpca) set(latentDim, v);
   }
 
+  /**
+   * Fits the model to the rows of {@code dataset}.
+   *
+   * @throws IllegalArgumentException for a bad parameter or row (a null, negative or repeated id, a null or
+   *     non-finite feature, features of the wrong length), with a one-line message
+   */
   @Override
   public MarginalDensityModel fit(Dataset<?> dataset) {
-    int dim = TrainingRows.dim(dataset, $(featuresCol), $(inputCols));
+    return TaskErrors.userErrors(() -> fitRows(dataset));
+  }
+
+  private MarginalDensityModel fitRows(Dataset<?> dataset) {
+    int dim = TrainingRows.dim(dataset, $(idCol), $(featuresCol), $(inputCols));
     int q = (Integer) $(latentDim);
     Ppca ppca;
     long rows;

@@ -93,20 +93,29 @@ final class RowFeatures implements Serializable {
     return id;
   }
 
-  /** Copies the row's features into {@code out[off .. off+dim)}. */
+  /**
+   * Copies the row's features into {@code out[off .. off+dim)}.
+   *
+   * @throws IllegalArgumentException naming the row's id if a feature is null, not finite (as a float32) or missing
+   */
   void read(Row row, float[] out, int off) {
     if (vectorIndex < 0) {
       for (int j = 0; j < dim; j++) {
         out[off + j] = number(row, columns[j], row.get(columns[j]));
+        finite(row, out[off + j], "column '" + row.schema().fields()[columns[j]].name() + "'");
       }
       return;
     }
     Object v = row.get(vectorIndex);
+    if (v instanceof org.apache.spark.mllib.linalg.Vector old) { // the RDD-based API's vectors, also type "vector"
+      v = old.asML();
+    }
     if (v instanceof Vector) {
       Vector vec = (Vector) v;
       checkLength(row, vec.size());
       for (int j = 0; j < dim; j++) {
         out[off + j] = (float) vec.apply(j);
+        finite(row, out[off + j], "feature " + j + " of column '" + row.schema().fields()[vectorIndex].name() + "'");
       }
     } else {
       if (v == null) {
@@ -116,7 +125,15 @@ final class RowFeatures implements Serializable {
       checkLength(row, list.size());
       for (int j = 0; j < dim; j++) {
         out[off + j] = number(row, vectorIndex, list.get(j));
+        finite(row, out[off + j], "feature " + j + " of column '" + row.schema().fields()[vectorIndex].name() + "'");
       }
+    }
+  }
+
+  private void finite(Row row, float v, String where) {
+    if (!Float.isFinite(v)) {
+      throw new IllegalArgumentException("row " + id(row) + ": " + where + " is " + v
+          + (Float.isInfinite(v) ? " (or beyond the float32 range)" : "") + "; features must be finite");
     }
   }
 

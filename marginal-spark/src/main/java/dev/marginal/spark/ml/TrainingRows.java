@@ -8,22 +8,33 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import scala.Tuple2;
 
 /** The training rows of an estimator: ids, features and column names, turned into chunks. */
 final class TrainingRows {
   private TrainingRows() {}
 
-  /** The feature dimension: the number of input columns, or the length of the first row's features. */
-  static int dim(Dataset<?> df, String featuresCol, String[] inputCols) {
+  /**
+   * The feature dimension: the number of input columns, or the length of the first row's features that are not null
+   * (a null is refused when the rows are read).
+   *
+   * @throws IllegalArgumentException if a column is missing or of the wrong type, or there are no features
+   */
+  static int dim(Dataset<?> df, String idCol, String featuresCol, String[] inputCols) {
     if (inputCols.length > 0) {
       return inputCols.length;
     }
-    List<Row> first = df.toDF().select(featuresCol).limit(1).collectAsList();
+    RowFeatures.locate(df.schema(), idCol, featuresCol, inputCols, 0);
+    List<Row> first = df.toDF().select(featuresCol).where(functions.col(featuresCol).isNotNull()).limit(1)
+        .collectAsList();
     if (first.isEmpty()) {
       throw new IllegalArgumentException("no rows to fit");
     }
     Object v = first.get(0).get(0);
+    if (v instanceof org.apache.spark.mllib.linalg.Vector old) {
+      return old.size();
+    }
     return v instanceof Vector ? ((Vector) v).size() : first.get(0).getList(0).size();
   }
 

@@ -28,8 +28,12 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.mllib.util.MLUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -207,6 +211,60 @@ class MarginalDensityModelTest {
       assertEquals("a per-datapoint deep LVM is scored and encoded in process only (its local posterior fits depend on"
           + " which rows are fitted together)", e.getMessage());
     }
+  }
+
+  private static MarginalDensityModel mixture() {
+    Dataset data = ToyData.generate("moons", 100, RngKey.of(4));
+    return new MarginalDensityModel(GmmDensityModel.fit(data, GmmOptions.of(2), true).model().toFile(Map.of())
+        .toBytes());
+  }
+
+  @Test
+  void badRowsAndNoRowsAreOneLineErrorsNamingTheRow() {
+    MarginalDensityModel stage = mixture();
+    Map<String, Object[]> cases = Map.of(
+        "id column 'id' has a negative id -1", new Object[] {-1L, Vectors.dense(0, 0)},
+        "id column 'id' has a null", new Object[] {null, Vectors.dense(0, 0)},
+        "row 4: the features are null", new Object[] {4L, null},
+        "row 5 has 3 features, the model 2", new Object[] {5L, Vectors.dense(0, 0, 1)},
+        "row 6: feature 1 of column 'features' is NaN; features must be finite",
+        new Object[] {6L, Vectors.dense(0, Double.NaN)});
+    for (Map.Entry<String, Object[]> c : cases.entrySet()) {
+      org.apache.spark.sql.Dataset<Row> df = SparkRows.vectors(spark, new Object[] {1L, Vectors.dense(1, 0)},
+          c.getValue());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stage.evaluate(df));
+      assertEquals(c.getKey(), e.getMessage());
+    }
+    for (org.apache.spark.sql.Dataset<Row> empty : List.of(SparkRows.vectors(spark),
+        SparkRows.vectors(spark, new Object[] {1L, Vectors.dense(1, 0)}).limit(0))) {
+      assertEquals("no rows to evaluate",
+          assertThrows(IllegalArgumentException.class, () -> stage.evaluate(empty)).getMessage());
+    }
+  }
+
+  @Test
+  void outputColumnsThatExistAreRefused() {
+    MarginalDensityModel stage = mixture();
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.vectors(spark, new Object[] {1L, Vectors.dense(1, 0)});
+    assertEquals("logPxCol: output column 'log_px' exists already in the input; choose another name",
+        assertThrows(IllegalArgumentException.class,
+            () -> stage.transform(df.withColumn("log_px", functions.lit(7.0)))).getMessage());
+    assertEquals("encodedCol: output column 'id' exists already in the input; choose another name",
+        assertThrows(IllegalArgumentException.class,
+            () -> stage.copy(ParamMap.empty()).setEncodedCol("id").transform(df)).getMessage());
+    assertEquals("stdErrCol: output column 'log_px' exists already as another output; choose another name",
+        assertThrows(IllegalArgumentException.class,
+            () -> stage.copy(ParamMap.empty()).setStdErrCol("log_px").transform(df)).getMessage());
+    // Encoding alone appends no standard error, whatever its column is called.
+    assertEquals(3, stage.copy(ParamMap.empty()).setLogPxCol("").setStdErrCol("z").setEncodedCol("z")
+        .transform(df).columns().length);
+  }
+
+  @Test
+  void vectorsOfTheRddBasedApiAreRead() {
+    MarginalDensityModel stage = mixture();
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, ToyData.generate("moons", 60, RngKey.of(5)));
+    assertEquals(stage.evaluate(df), stage.evaluate(MLUtils.convertVectorColumnsFromML(df, "features")));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.marginal.spark.ml;
 import static org.apache.spark.sql.functions.rand;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
@@ -19,6 +20,8 @@ import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -130,6 +133,24 @@ class MarginalGmmTest {
         assertArrayEquals(reference.loadings()[i], fitted.loadings()[i], 0);
       }
     }
+  }
+
+  @Test
+  void badTrainingRowsAndColumnsAreOneLineErrors() {
+    MarginalGmm gmm = new MarginalGmm().setComponents(2);
+    Object[] ok = {2L, Vectors.dense(0, 1)};
+    Object[] ok2 = {3L, Vectors.dense(1, 1)};
+    assertEquals("id 2 appears more than once; ids must be unique", assertThrows(IllegalArgumentException.class,
+        () -> gmm.fit(SparkRows.vectors(spark, ok, ok2, new Object[] {2L, Vectors.dense(1, 0)}))).getMessage());
+    // The first row's features are null: the dimension comes from the next, and the null is named.
+    assertEquals("row 1: the features are null", assertThrows(IllegalArgumentException.class,
+        () -> gmm.fit(SparkRows.vectors(spark, new Object[] {1L, null}, ok, ok2))).getMessage());
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.vectors(spark, ok, ok2);
+    assertEquals("featuresCol: no column 'x' (columns: id, features)", assertThrows(IllegalArgumentException.class,
+        () -> gmm.copy(ParamMap.empty()).setFeaturesCol("x").fit(df)).getMessage());
+    assertEquals("features column 'id' must be a vector or an array of numbers, got bigint",
+        assertThrows(IllegalArgumentException.class,
+            () -> gmm.copy(ParamMap.empty()).setFeaturesCol("id").fit(df)).getMessage());
   }
 
   @Test

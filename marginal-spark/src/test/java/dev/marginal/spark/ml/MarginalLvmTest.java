@@ -126,4 +126,12 @@ class MarginalLvmTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> estimator().fit(df));
     assertTrue(e.getMessage().contains("cannot fill 3 shards"), e.getMessage());
   }
+
+  @Test
+  void aRepeatedIdIsAOneLineError() {
+    org.apache.spark.sql.Dataset<Row> rows = SparkRows.frame(spark, data()).limit(6);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> estimator().fit(rows.union(rows)));
+    assertTrue(e.getMessage().matches("id [0-5] appears more than once; ids must be unique"), e.getMessage());
+  }
 }

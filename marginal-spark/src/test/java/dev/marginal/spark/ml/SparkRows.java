@@ -37,6 +37,17 @@ final class SparkRows {
     return spark.createDataFrame(rows, schema);
   }
 
+  /** Columns {@code id} (a long) and {@code features} (a vector), both nullable, holding {@code rows}. */
+  static org.apache.spark.sql.Dataset<Row> vectors(SparkSession spark, Object[]... rows) {
+    StructType schema = new StructType().add("id", DataTypes.LongType, true)
+        .add("features", SQLDataTypes.VectorType(), true);
+    List<Row> list = new ArrayList<>();
+    for (Object[] r : rows) {
+      list.add(RowFactory.create(r));
+    }
+    return spark.createDataFrame(list, schema);
+  }
+
   /** Column {@code column} (double) of {@code frame} indexed by the {@code id} column, for {@code n} ids. */
   static double[] byId(org.apache.spark.sql.Dataset<Row> frame, String column, int n) {
     double[] out = new double[n];

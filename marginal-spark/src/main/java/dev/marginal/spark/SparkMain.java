@@ -112,16 +112,13 @@ public final class SparkMain {
     VERBS.values().forEach(anyVerb::addAll);
     o.refuseUnknown(args[0], known, anyVerb);
     try {
-      switch (args[0]) {
-        case "fit":
-          return fit(spark, o);
-        case "score":
-          return transform(spark, o, false);
-        case "encode":
-          return transform(spark, o, true);
-        default:
-          return eval(spark, o);
-      }
+      // A bad row (a negative id, a null or NaN feature) fails a task: reported as its one line, not Spark's stack.
+      return TaskErrors.userErrors(() -> switch (args[0]) {
+        case "fit" -> fit(spark, o);
+        case "score" -> transform(spark, o, false);
+        case "encode" -> transform(spark, o, true);
+        default -> eval(spark, o);
+      });
     } catch (DataException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -238,7 +235,9 @@ public final class SparkMain {
       result = result.selectExpr(id, "concat_ws(' ', transform(encoded, v -> cast(v as string))) as encoded");
     }
     write(result, out);
-    return "wrote " + (encode ? "encodings" : "scores") + " of " + result.count() + " rows to " + out;
+    // One output row per input row: counting the input does not score every row a second time, as counting the
+    // output would.
+    return "wrote " + (encode ? "encodings" : "scores") + " of " + df.count() + " rows to " + out;
   }
 
   private static String eval(SparkSession spark, Options o) {
@@ -363,8 +362,8 @@ public final class SparkMain {
   /** {@code --columns}, or for toy data every column but the id, or none (then the features column is used). */
   private static String[] columns(Options o, Dataset<Row> df) {
     String cols = o.get("--columns", null);
-    if (cols != null) {
-      return cols.split(",");
+    if (cols != null) { // spaces around a name are dropped, as the command line's --columns does
+      return Arrays.stream(cols.split(",")).map(String::strip).toArray(String[]::new);
     }
     if (builtIn(o.required("--data"))) {
       return Arrays.stream(df.columns()).filter(c -> !c.equals("id") && !c.equals("features"))

@@ -25,12 +25,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.RDDInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.collection.JavaConverters;
 
 /** The spark-submit entry point, run with the README's own arguments. */
 class SparkMainTest {
@@ -249,5 +257,60 @@ class SparkMainTest {
     for (String decoder : new String[] {"bernoulli", "gaussian", "gaussian-tied", "auto"}) {
       assertDoesNotThrow(() -> new MarginalLvm().setDecoder(decoder).options(), decoder);
     }
+  }
+
+  @Test
+  void aBadRowIsItsOwnOneLineErrorNotATaskFailure() {
+    String gmm = dir.resolve("gmm.marginal").toString();
+    SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", gmm});
+    String bad = dir.resolve("bad.parquet").toString();
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("x0", DataTypes.DoubleType)
+        .add("x1", DataTypes.DoubleType);
+    spark.createDataFrame(List.of(RowFactory.create(3L, 0.5, 0.5), RowFactory.create(-1L, 0.0, 1.0)), schema)
+        .write().parquet(bad);
+    String message = "id column 'id' has a negative id -1";
+    assertEquals(message, refusal("eval", "--model", gmm, "--data", bad, "--columns", "x0,x1"));
+    assertEquals(message, refusal("score", "--model", gmm, "--data", bad, "--columns", "x0,x1", "--out",
+        dir.resolve("s").toString()));
+    assertEquals(message, refusal("fit", "--kind", "gmm", "--data", bad, "--columns", "x0,x1", "--out",
+        dir.resolve("m").toString()));
+  }
+
+  @Test
+  void spacesAroundColumnNamesAreDropped() {
+    String gmm = dir.resolve("gmm.marginal").toString();
+    SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", gmm});
+    assertEquals(SparkMain.run(spark, new String[] {"eval", "--model", gmm, "--data", "toy:moons?n=50"}),
+        SparkMain.run(spark, new String[] {"eval", "--model", gmm, "--data", "toy:moons?n=50", "--columns",
+            "x0, x1 "}));
+  }
+
+  @Test
+  void scoreScoresEachRowOnce() throws Exception {
+    String gmm = dir.resolve("gmm.marginal").toString();
+    SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", gmm});
+    // Stages that run the scoring (Spark's MapPartitions operator): the write's, and no second one to count rows.
+    AtomicInteger scoring = new AtomicInteger();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onStageCompleted(SparkListenerStageCompleted stage) {
+        for (RDDInfo rdd : JavaConverters.seqAsJavaList(stage.stageInfo().rddInfos())) {
+          if (rdd.scope().isDefined() && rdd.scope().get().name().equals("MapPartitions")) {
+            scoring.incrementAndGet();
+            return;
+          }
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      assertEquals("wrote scores of 50 rows to " + dir.resolve("scores.parquet"), SparkMain.run(spark,
+          new String[] {"score", "--model", gmm, "--data", "toy:moons?n=50", "--out",
+              dir.resolve("scores.parquet").toString()}));
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    assertEquals(1, scoring.get());
   }
 }

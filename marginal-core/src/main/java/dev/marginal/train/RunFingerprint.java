@@ -166,7 +166,9 @@ public final class RunFingerprint {
       Object before = saved.get(e.getKey());
       if (!same(before, e.getValue())) {
         names.add(e.getKey());
-        parts.add(e.getKey() + " " + e.getValue() + " (the checkpoint's run had " + before + ")");
+        // A setting recorded only when on (the forward recipe, annealing) and on now only.
+        parts.add(e.getKey() + " " + e.getValue() + (before == null ? " (the checkpoint's run had it off)"
+            : " (the checkpoint's run had " + before + ")"));
       }
     }
     for (Map.Entry<?, ?> e : saved.entrySet()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.config.ParameterException;
 import dev.marginal.data.Dataset;
@@ -45,5 +46,15 @@ class RunFingerprintTest {
     assertEquals("the checkpoint is of a density-estimation run, not of a reverse-KL run on a target",
         e.getMessage());
     RunFingerprint.check(Map.of(RunFingerprint.KEY, DENSITY), DENSITY);
+  }
+
+  @Test
+  void aSettingOnlyTheNewRunHasIsCalledOffInTheCheckpoint() {
+    Map<String, Object> withForward = new java.util.LinkedHashMap<>(REVERSE_KL);
+    withForward.put("forward", "k 8");
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, REVERSE_KL), withForward));
+    assertTrue(e.getMessage().contains("forward k 8 (the checkpoint's run had it off)"), e.getMessage());
+    assertFalse(e.getMessage().contains("null"), e.getMessage());
   }
 }

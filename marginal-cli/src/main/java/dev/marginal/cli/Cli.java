@@ -61,14 +61,41 @@ final class Cli {
       return "";
     }
     CommandLine.UnmatchedArgumentException u = (CommandLine.UnmatchedArgumentException) ex;
-    List<String> close = new java.util.ArrayList<>(u.getSuggestions());
-    if (close.isEmpty() || u.getUnmatched().isEmpty()) {
+    if (u.getUnmatched().isEmpty()) {
       return "";
     }
     String given = u.getUnmatched().get(0).split("=", 2)[0];
-    // Nearest first: picocli lists them in declaration order.
-    return NearestNames.didYouMean(given, close);
+    // The command's own name for what another tool, or another of our commands, calls differently, then the names
+    // picocli finds close in spelling, nearest first (picocli lists them in declaration order).
+    List<String> synonyms = new java.util.ArrayList<>();
+    for (String s : SYNONYMS.getOrDefault(given, List.of())) {
+      if (ex.getCommandLine().getCommandSpec().findOption(s) != null) {
+        synonyms.add(s);
+      }
+    }
+    List<String> close = new java.util.ArrayList<>(u.getSuggestions());
+    close.removeAll(synonyms);
+    if (synonyms.isEmpty()) {
+      return NearestNames.didYouMean(given, close);
+    }
+    synonyms.addAll(NearestNames.nearest(given, close));
+    return "; did you mean " + String.join(" or ", synonyms.subList(0, Math.min(NearestNames.MAX_SHOWN,
+        synonyms.size()))) + "?";
   }
+
+  /**
+   * Options by the names other commands or tools give them: {@code target}'s length is {@code --iters}, {@code fit}'s
+   * {@code --steps} or {@code --epochs}.
+   */
+  private static final java.util.Map<String, List<String>> SYNONYMS = java.util.Map.of(
+      "--steps", List.of("--iters", "--epochs"),
+      "--iters", List.of("--steps", "--epochs", "--max-iter"),
+      "--iterations", List.of("--iters", "--steps", "--max-iter"),
+      "--learning-rate", List.of("--lr"),
+      "--samples", List.of("--n", "--k"),
+      "--num-samples", List.of("--n", "--k"),
+      "--output", List.of("--out"),
+      "--input", List.of("--data"));
 
   /**
    * Runs {@code args}; an {@link OutOfMemoryError} or {@link StackOverflowError} that escapes the command is one line

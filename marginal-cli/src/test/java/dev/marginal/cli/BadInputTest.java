@@ -283,6 +283,13 @@ class BadInputTest {
     assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "gmm", "--component", "3", "--out",
         out.toString()}, "did you mean --components or ");
     assertRejected(new String[] {"scroe", "--model", model.toString()}, "did you mean score?");
+    // Another command's name for the same setting, far in spelling: the command's own name.
+    assertRejected(new String[] {"target", "--target", "funnel", "--steps", "300", "--out", out.toString()},
+        "Unknown options: '--steps', '300'; did you mean --iters? (see 'marginal target --help')");
+    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "lvm", "--iters", "300", "--out",
+        out.toString()}, "did you mean --steps or --epochs or --max-iter?");
+    assertRejected(new String[] {"score", "--model", model.toString(), "--data", "toy:moons", "--samples", "5",
+        "--out", out.toString()}, "did you mean --k?");
     // Nothing near: no suggestion.
     CliRun r = CliRun.of("score", "--model", model.toString(), "--data", "toy:moons", "--out", out.toString(),
         "--bogus");

@@ -42,8 +42,13 @@ public final class NearestNames {
     if (candidates.isEmpty()) {
       return "";
     }
+    return "; did you mean " + String.join(" or ", nearest(given, candidates)) + "?";
+  }
+
+  /** Up to {@value #MAX_SHOWN} of {@code candidates}, nearest to {@code given} first (ties in the candidates' order). */
+  public static List<String> nearest(String given, List<String> candidates) {
     List<String> close = new ArrayList<>(candidates);
     close.sort(Comparator.comparingInt((String c) -> editDistance(given, c)));
-    return "; did you mean " + String.join(" or ", close.subList(0, Math.min(MAX_SHOWN, close.size()))) + "?";
+    return List.copyOf(close.subList(0, Math.min(MAX_SHOWN, close.size())));
   }
 }

@@ -40,7 +40,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: ${DEFAULT-VALUE}).")
   int threads = GmmOptions.DEFAULT_THREADS;
 
-  @Option(names = {"-q", "--quiet"}, description = "Print nothing on success and show no progress.")
+  @Option(names = {"-q", "--quiet"}, description = "Print no report and no progress"
+      + " (warnings and errors still go to standard error).")
   boolean quiet;
 
   @Override

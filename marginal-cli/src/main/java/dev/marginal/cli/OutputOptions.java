@@ -7,6 +7,7 @@ final class OutputOptions {
   @Option(names = "--json", description = "Print the result as one JSON object instead of text.")
   boolean json;
 
-  @Option(names = {"-q", "--quiet"}, description = "Print nothing on success (errors are still reported).")
+  @Option(names = {"-q", "--quiet"}, description = "Print no report and no progress"
+      + " (warnings and errors still go to standard error).")
   boolean quiet;
 }

@@ -141,6 +141,11 @@ class JsonOutputTest {
     assertEquals(java.util.List.of("marginal: warning: 2 of 2 components rest on fewer than 3 points each (the"
         + " dimension + 1, for a full covariance): their covariance is mostly --reg-covar, which inflates the"
         + " log-likelihood; use fewer components (--components), a simpler --covariance or more data"), r.errLines());
+    // --quiet drops the report, not the warning (as its help says).
+    CliRun quiet = CliRun.of("fit", "--data", three.toString(), "--model", "gmm", "--components", "2", "--quiet",
+        "--out", dir.resolve("three-quiet.marginal").toString());
+    assertTrue(quiet.out().isEmpty(), quiet.toString());
+    assertEquals(r.errLines(), quiet.errLines());
     // A diagonal covariance needs 2 points: the same fit with one component per point pair is not thin.
     CliRun diag = CliRun.of("fit", "--data", three.toString(), "--model", "gmm", "--components", "1",
         "--covariance", "diag", "--json", "--out", dir.resolve("three-diag.marginal").toString());

@@ -34,8 +34,8 @@ final class Cli {
   static CommandLine configure(CommandLine cl) {
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine cmd = ex.getCommandLine();
-      cmd.getErr().println(Untrusted.escaped("marginal: " + ex.getMessage().strip() + suggestion(ex) + " (see '"
-          + cmd.getCommandSpec().qualifiedName() + " --help')"));
+      cmd.getErr().println(Untrusted.escaped("marginal: " + ex.getMessage().strip() + suggestion(ex)
+          + flagValueHint(ex, args) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')"));
       return EXIT_USAGE;
     });
     cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
@@ -53,6 +53,29 @@ final class Cli {
           ? EXIT_USAGE : EXIT_FAILURE;
     });
     return cl;
+  }
+
+  /**
+   * For a value given to a switch that takes none ({@code --ais 20}): "; --ais takes no value", since picocli only
+   * says that the value is unmatched. Empty otherwise.
+   */
+  static String flagValueHint(CommandLine.ParameterException ex, String[] args) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+      return "";
+    }
+    String value = u.getUnmatched().get(0);
+    if (value.startsWith("-") && value.length() > 1 && !Character.isDigit(value.charAt(1))) {
+      return "";
+    }
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals(value)) {
+        CommandLine.Model.OptionSpec flag = ex.getCommandLine().getCommandSpec().findOption(args[i - 1]);
+        if (flag != null && flag.arity().max() == 0) {
+          return "; " + args[i - 1] + " takes no value";
+        }
+      }
+    }
+    return "";
   }
 
   /** For an unknown option or command close to known ones ({@code --iterations}): "; did you mean --iters?". */

@@ -290,6 +290,11 @@ class BadInputTest {
         out.toString()}, "did you mean --steps or --epochs or --max-iter?");
     assertRejected(new String[] {"score", "--model", model.toString(), "--data", "toy:moons", "--samples", "5",
         "--out", out.toString()}, "did you mean --k?");
+    // A value after a switch: picocli calls it unmatched; the switch takes none.
+    assertRejected(new String[] {"eval", "--model", model.toString(), "--data", "toy:moons", "--ais", "20"},
+        "Unmatched argument at index 6: '20'; --ais takes no value (see 'marginal eval --help')");
+    assertRejected(new String[] {"eval", "--model", model.toString(), "--data", "toy:moons", "--k", "20", "--ais",
+        "20"}, "'20'; --ais takes no value");
     // Nothing near: no suggestion.
     CliRun r = CliRun.of("score", "--model", model.toString(), "--data", "toy:moons", "--out", out.toString(),
         "--bogus");

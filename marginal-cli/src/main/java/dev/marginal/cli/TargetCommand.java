@@ -224,8 +224,10 @@ final class TargetCommand implements Callable<Integer> {
     String commandLine = Commands.commandLine(spec);
     SurrogateTraining.Result result = run(t, options, Map.of("command_line", commandLine), metricsPath);
     if (result.status() == ReverseKlRun.Status.DIVERGED) {
-      throw new LvmFitter.TrainingFailedException(
-          result.message().replace("forwardScale", OptionNames.FLAGS.get("forwardScale")));
+      // The library mentions a checkpoint only when the run wrote one; it is this command's MODEL.ckpt.
+      String why = result.message().replace("forwardScale", OptionNames.FLAGS.get("forwardScale"));
+      throw new LvmFitter.TrainingFailedException(why.contains("; the checkpoint of step ")
+          ? why + " (" + LvmFitter.checkpointPath(out) + ")" : why);
     }
     LvmDensityModel model = result.model();
     Commands.writeModel(model.toFile(result.provenance().withCommandLine(commandLine)), out);

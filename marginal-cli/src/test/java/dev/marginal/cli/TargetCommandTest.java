@@ -293,4 +293,48 @@ class TargetCommandTest {
     assertEquals(2, d.code());
     assertTrue(d.err().contains("does not exist"), d.err());
   }
+
+  /** A user target, loaded by class name, whose log density turns NaN from its {@code FAIL_FROM}-th call on. */
+  public static final class FailingTarget implements dev.marginal.targets.Target {
+    static final int FAIL_FROM = 5;
+    private int calls;
+
+    @Override
+    public String name() {
+      return "failing";
+    }
+
+    @Override
+    public int dim() {
+      return 2;
+    }
+
+    @Override
+    public dev.marginal.autodiff.Var logDensity(dev.marginal.autodiff.Var x) {
+      dev.marginal.autodiff.Var logP = x.square().sum(-1, false).mul(-0.5f);
+      return ++calls < FAIL_FROM ? logP : logP.mul(Float.NaN);
+    }
+  }
+
+  @Test
+  void aUserTargetGoingNaNFailsSayingSoAndNamesTheCheckpointOnlyWhenOneWasWritten() {
+    String target = "class:" + FailingTarget.class.getName();
+    Path out = dir.resolve("nan.marginal");
+    CliRun r = CliRun.of("target", "--target", target, "--iters", "20", "--out", out.toString());
+    assertEquals(1, r.code(), r.toString());
+    assertEquals(List.of("marginal: training diverged at step 4: the target's log density was NaN at a point the "
+        + "forward KL proposed (it may be -Infinity where the density is zero, never NaN or Infinity)"), r.errLines(),
+        r.toString());
+    CliRun reverse = CliRun.of("target", "--target", target, "--recipe", "reverse", "--iters", "20", "--out",
+        out.toString());
+    assertEquals(List.of("marginal: training diverged at step 4: the target's log density was NaN at a point the "
+        + "surrogate drew (it must be finite wherever the surrogate may put mass)"), reverse.errLines(),
+        reverse.toString());
+    CliRun c = CliRun.of("target", "--target", target, "--iters", "20", "--checkpoint-every", "2",
+        "--out", out.toString());
+    assertEquals(1, c.code(), c.toString());
+    assertTrue(c.err().strip().endsWith("; the checkpoint of step 2 holds the last good surrogate ("
+        + out + ".ckpt)"), c.toString());
+    assertFalse(Files.exists(out), "no model is written for a diverged run");
+  }
 }

@@ -148,7 +148,8 @@ public interface DensityModel {
   }
 
   /**
-   * Per-row log-densities in nats and their standard errors.
+   * Per-row log-densities in nats and their standard errors. Scoring a data set of no rows gives one of no rows,
+   * whose {@link #mean()} and {@link #meanEstimate()} are undefined and refused.
    *
    * @param estimator what produced the values ("exact", "iwae-5000", ...)
    * @param diagnostics per-row importance-weight diagnostics (effective sample size, Pareto k̂) of an
@@ -207,14 +208,31 @@ public interface DensityModel {
       return value.length;
     }
 
-    /** The mean over rows. */
+    /**
+     * The mean over rows.
+     *
+     * @throws IllegalStateException when there are no rows (a mean over none is undefined)
+     */
     public double mean() {
+      requireRows();
       return MeanEstimate.mean(value);
     }
 
-    /** The mean over rows with its standard error over rows. */
+    /**
+     * The mean over rows with its standard error over rows.
+     *
+     * @throws IllegalStateException when there are no rows (a mean over none is undefined)
+     */
     public MeanEstimate meanEstimate() {
+      requireRows();
       return MeanEstimate.of(value);
+    }
+
+    private void requireRows() {
+      if (value.length == 0) {
+        throw new IllegalStateException("no rows: the mean log density of an empty " + estimator
+            + " score is undefined");
+      }
     }
 
     @Override
@@ -231,7 +249,8 @@ public interface DensityModel {
 
     @Override
     public String toString() {
-      return "LogDensity[" + estimator + ", " + value.length + " rows, mean " + meanEstimate() + "]";
+      return "LogDensity[" + estimator + ", " + value.length + " rows"
+          + (value.length == 0 ? "]" : ", mean " + meanEstimate() + "]");
     }
 
     /** The per-run summary of {@link #diagnostics()}, or null when there are none. */

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -69,6 +70,8 @@ public final class GmmDensityModel implements DensityModel {
    * @throws IllegalArgumentException if there are fewer rows than components
    */
   public static Fitted fit(Dataset data, GmmOptions options, boolean standardize) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
     Provenance.Clock clock = Provenance.startClock();
     FeatureSpace space = FeatureSpace.fit(data, standardize);
     double[][] x = space.toModel(data);
@@ -113,6 +116,8 @@ public final class GmmDensityModel implements DensityModel {
   /** Exact log p(x); {@code key} is unused and the standard errors are zero. */
   @Override
   public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
     FeatureSpace.requireExact(KIND, options);
     return space.exactLogDensity(mixture.logProb(space.toModel(data)));
   }
@@ -120,6 +125,7 @@ public final class GmmDensityModel implements DensityModel {
   /** Draws as scikit-learn does: multinomial component counts, rows grouped by component in order. */
   @Override
   public Dataset sample(RngKey key, int n) {
+    Objects.requireNonNull(key, "key");
     GaussianMixture.Draws draws = mixture.sample(key, n);
     return space.fromModel(draws.points(), "sample of a " + KIND + " model").withLabels(draws.labels());
   }
@@ -127,6 +133,7 @@ public final class GmmDensityModel implements DensityModel {
   /** The responsibilities p(c | x) in columns {@code p0 .. p(C−1)}. */
   @Override
   public Dataset encode(Dataset data) {
+    Objects.requireNonNull(data, "data");
     double[][] x = space.toModel(data);
     int k = mixture.components();
     float[] out = new float[x.length * k];

@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A {@link DeepLvm} as a {@link DensityModel}: log p(x) estimated with ELBO, IWAE or SUMO through the amortized
@@ -168,12 +169,13 @@ public final class LvmDensityModel implements DensityModel {
 
   @Override
   public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
-    return logDensities(data, List.of(options), key).get(0);
+    return logDensities(data, List.of(Objects.requireNonNull(options, "options")), key).get(0);
   }
 
   /** For a per-datapoint model, q is fitted once (with {@code key}) and shared by every estimator. */
   @Override
   public List<LogDensity> logDensities(Dataset data, List<ScoreOptions> options, RngKey key) {
+    requireArguments(data, options, key);
     space.check(data);
     List<LogMarginalEstimator> estimators = new ArrayList<>();
     for (ScoreOptions o : options) {
@@ -204,6 +206,8 @@ public final class LvmDensityModel implements DensityModel {
    *     together
    */
   public List<LogDensity> logDensities(Dataset data, long[] rowIds, List<ScoreOptions> options, RngKey key) {
+    requireArguments(data, options, key);
+    Objects.requireNonNull(rowIds, "rowIds");
     space.check(data);
     if (rowIds.length != data.rows()) {
       throw new IllegalArgumentException(rowIds.length + " row ids for " + data.rows() + " rows");
@@ -417,6 +421,12 @@ public final class LvmDensityModel implements DensityModel {
     }
   }
 
+  private static void requireArguments(Dataset data, List<ScoreOptions> options, RngKey key) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(key, "key");
+  }
+
   /** The rows standardized as in fitting, in a new array (the model works on float tensors). */
   private float[] standardized(float[] values) {
     Standardizer s = space.standardizer();
@@ -425,6 +435,7 @@ public final class LvmDensityModel implements DensityModel {
 
   @Override
   public Dataset sample(RngKey key, int n) {
+    Objects.requireNonNull(key, "key");
     if (n < 0) {
       throw ParameterException.of("n", "must be >= 0, got " + n);
     }
@@ -438,6 +449,7 @@ public final class LvmDensityModel implements DensityModel {
 
   @Override
   public Dataset encode(Dataset data) {
+    Objects.requireNonNull(data, "data");
     space.check(data);
     float[] x = standardized(data.values());
     if (support != null) {
@@ -618,8 +630,17 @@ public final class LvmDensityModel implements DensityModel {
     return d;
   }
 
-  /** Per-dimension posterior-mean variance over data, Var_x(E_q[z_d | x]) (Burda et al. 2016's activity). */
+  /**
+   * Per-dimension posterior-mean variance over data, Var_x(E_q[z_d | x]) (Burda et al. 2016's activity).
+   *
+   * @throws DataException if {@code data} has no rows (a variance over none is undefined), the wrong columns, or a
+   *     NaN or infinity
+   */
   public double[] latentActivity(Dataset data) {
+    Objects.requireNonNull(data, "data");
+    if (data.rows() == 0) {
+      throw new DataException(data.source() + ": no rows to measure latent activity on");
+    }
     Dataset enc = encode(data);
     int d = model.latentDim();
     double[] mean = new double[d];

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -62,6 +63,7 @@ public final class PpcaDensityModel implements DensityModel {
    * @param standardize fit to (x − mean) / sd of each column, remembering the map
    */
   public static Fitted fit(Dataset data, int latentDim, boolean standardize) {
+    Objects.requireNonNull(data, "data");
     Provenance.Clock clock = Provenance.startClock();
     FeatureSpace space = FeatureSpace.fit(data, standardize);
     double[][] x = space.toModel(data);
@@ -115,18 +117,22 @@ public final class PpcaDensityModel implements DensityModel {
   /** Exact log p(x); {@code key} is unused and the standard errors are zero. */
   @Override
   public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
     FeatureSpace.requireExact(KIND, options);
     return space.exactLogDensity(ppca.logProb(space.toModel(data)));
   }
 
   @Override
   public Dataset sample(RngKey key, int n) {
+    Objects.requireNonNull(key, "key");
     return space.fromModel(ppca.sample(key, n), "sample of a " + KIND + " model");
   }
 
   /** Posterior means E[z | x] in {@code z0 ..}, then posterior variances in {@code var_z0 ..}. */
   @Override
   public Dataset encode(Dataset data) {
+    Objects.requireNonNull(data, "data");
     double[][] x = space.toModel(data);
     int q = ppca.latentDim();
     float[] out = new float[x.length * 2 * q];

@@ -1,5 +1,6 @@
 package dev.marginal.estimators;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.math.MeanEstimate;
 import java.util.Arrays;
 import java.util.Objects;
@@ -25,10 +26,25 @@ public record Estimate(double[] mean, double[] stdErr, int repeats) {
     stdErr = stdErr.clone();
   }
 
-  /** Builds an estimate from draws {@code values[r][i]} (repeat r, point i), accumulated in double. */
+  /**
+   * Builds an estimate from draws {@code values[r][i]} (repeat r, point i), accumulated in double.
+   *
+   * @param values {@code [R][n]}, R &gt;= 1 repeats of the same n points
+   * @throws ParameterException (values) for no repeats or repeats of different lengths
+   */
   public static Estimate fromDraws(double[][] values) {
+    Objects.requireNonNull(values, "values");
     int r = values.length;
+    if (r == 0) {
+      throw ParameterException.of("values", "holds no repeats (expected values[r][i] for R >= 1 repeats r)");
+    }
     int n = values[0].length;
+    for (int j = 1; j < r; j++) {
+      if (values[j].length != n) {
+        throw ParameterException.of("values", "repeat " + j + " has " + values[j].length + " points, repeat 0 has "
+            + n);
+      }
+    }
     double[] mean = new double[n];
     double[] se = new double[n];
     double[] draws = new double[r];

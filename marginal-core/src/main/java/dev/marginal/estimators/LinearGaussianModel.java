@@ -2,6 +2,7 @@ package dev.marginal.estimators;
 
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Var;
+import dev.marginal.config.ParameterException;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.autodiff.Tape;
 import dev.marginal.math.Cholesky;
@@ -37,10 +38,19 @@ public final class LinearGaussianModel implements LatentVariableModel, ExactLogM
    * @param w the loading matrix W, {@code [D][d]}
    * @param b the offset, length D
    * @param noiseStd σ &gt; 0
+   * @throws ParameterException (w) if W has no rows or no columns
    */
   public static LinearGaussianModel of(double[][] w, double[] b, double noiseStd) {
+    java.util.Objects.requireNonNull(w, "w");
+    java.util.Objects.requireNonNull(b, "b");
     int outDim = w.length;
+    if (outDim == 0) {
+      throw ParameterException.of("w", "has no rows (expected W as [D][d] with D >= 1)");
+    }
     int latent = w[0].length;
+    if (latent == 0) {
+      throw ParameterException.of("w", "has no columns (expected W as [D][d] with d >= 1)");
+    }
     if (b.length != outDim) {
       throw new IllegalArgumentException("b has length " + b.length + ", W has " + outDim + " rows");
     }

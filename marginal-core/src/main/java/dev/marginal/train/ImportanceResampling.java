@@ -21,8 +21,15 @@ public final class ImportanceResampling {
    *
    * @param points shape {@code [m, dim]}; null when no proposal had a finite, positive p̃
    * @param ess effective sample size of the n weights, in [1, n] (0 when {@code points} is null)
+   * @param invalidLogDensity the first log p̃ at a proposal that was NaN or +∞ (such a proposal gets no weight), or
+   *     0 when every value was finite or −∞ (zero density)
    */
-  public record Draws(Tensor points, double ess) {}
+  public record Draws(Tensor points, double ess, double invalidLogDensity) {
+    /** Draws from proposals whose log p̃ were all finite or −∞. */
+    public Draws(Tensor points, double ess) {
+      this(points, ess, 0);
+    }
+  }
 
   /**
    * Resamples {@code m} points from {@code n} proposals drawn from N(centre, diag(scale²)).
@@ -62,12 +69,16 @@ public final class ImportanceResampling {
     }
     float[] logP = target.logDensity(Tensor.wrap(y, n, d)).buffer();
     double max = Double.NEGATIVE_INFINITY;
+    double invalid = 0;
     for (int i = 0; i < n; i++) {
       logW[i] = Float.isFinite(logP[i]) ? logP[i] + logW[i] : Double.NEGATIVE_INFINITY;
       max = Math.max(max, logW[i]);
+      if (invalid == 0 && (Float.isNaN(logP[i]) || logP[i] == Float.POSITIVE_INFINITY)) {
+        invalid = logP[i];
+      }
     }
     if (max == Double.NEGATIVE_INFINITY || Double.isNaN(max)) {
-      return new Draws(null, 0);
+      return new Draws(null, 0, invalid);
     }
     double total = 0;
     double squares = 0;
@@ -89,6 +100,6 @@ public final class ImportanceResampling {
       }
       System.arraycopy(y, i * d, out, k * d, d);
     }
-    return new Draws(Tensor.wrap(out, m, d), total * total / squares);
+    return new Draws(Tensor.wrap(out, m, d), total * total / squares, invalid);
   }
 }

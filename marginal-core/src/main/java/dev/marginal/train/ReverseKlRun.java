@@ -64,6 +64,9 @@ public final class ReverseKlRun {
 
   /** Receives checkpoints (the trainer's current, finite state). */
   public interface CheckpointSink {
+    /** Writes nothing: a run without checkpoints, whose messages mention none. */
+    CheckpointSink NONE = trainer -> { };
+
     void write(ReverseKlTrainer trainer) throws IOException;
   }
 
@@ -88,7 +91,7 @@ public final class ReverseKlRun {
     /** Evaluated once at the end with {@link SurrogateMetrics.Settings#defaults()}, silent, no checkpoints. */
     public static Control defaults() {
       return new Control(new Evaluations(0, SurrogateMetrics.Settings.defaults(), m -> { }),
-          new Checkpoints(0, t -> { }), Progress.silent(), () -> false);
+          new Checkpoints(0, CheckpointSink.NONE), Progress.silent(), () -> false);
     }
 
     /** Evaluates every {@code every} steps (0 = only at the end) with {@code settings}. */
@@ -180,16 +183,14 @@ public final class ReverseKlRun {
     List<SurrogateMetrics> evals = new ArrayList<>(past.evaluations());
     List<String> warnings = new ArrayList<>(past.warnings());
     long start = trainer.steps();
+    long checkpointed = -1;
     while (trainer.steps() < total) {
       boolean forward = trainer.inForwardPhase();
       double loss = trainer.step();
       if (!Double.isFinite(loss)) {
         progress.finish();
-        String why = forward && trainer.lastForwardEss() == 0
-            ? "the forward KL's proposals missed the target at step " + trainer.steps() + " (no proposal had a "
-                + "finite, positive density); set forwardScale to cover where its mass lies"
-            : "training diverged at step " + trainer.steps() + " (loss " + loss
-                + "); the last checkpoint holds the last good surrogate";
+        String why = divergence(trainer, forward, loss)
+            + (checkpointed < 0 ? "" : "; the checkpoint of step " + checkpointed + " holds the last good surrogate");
         return new Result(Status.DIVERGED, why, trainer.steps(), trim(losses, recorded), evals, warnings);
       }
       if (recorded == losses.length) {
@@ -204,6 +205,7 @@ public final class ReverseKlRun {
       }
       if (checkpointEvery > 0 && s % checkpointEvery == 0) {
         checkpoint(trainer, checkpoints, trim(losses, recorded), evals, warnings);
+        checkpointed = checkpoints == CheckpointSink.NONE ? -1 : s;
       }
       if (stop.getAsBoolean()) {
         progress.finish();
@@ -218,6 +220,25 @@ public final class ReverseKlRun {
     }
     checkpoint(trainer, checkpoints, trim(losses, recorded), evals, warnings);
     return new Result(Status.COMPLETED, "", trainer.steps(), trim(losses, recorded), evals, warnings);
+  }
+
+  /**
+   * Why the step after {@code trainer.steps()} gave the non-finite {@code loss}: the forward KL's proposals all
+   * missing the target, a non-finite target log density at the surrogate's draws, or else the loss itself.
+   */
+  private static String divergence(ReverseKlTrainer trainer, boolean forward, double loss) {
+    long step = trainer.steps() + 1;
+    double logP = trainer.lastNonFiniteTargetLogDensity();
+    if (logP != 0) {
+      return "training diverged at step " + step + ": the target's log density was " + logP + " at a point the "
+          + (forward ? "forward KL proposed (it may be -Infinity where the density is zero, never NaN or Infinity)"
+              : "surrogate drew (it must be finite wherever the surrogate may put mass)");
+    }
+    if (forward && trainer.lastForwardEss() == 0) {
+      return "the forward KL's proposals missed the target at step " + step + " (no proposal had a finite, "
+          + "positive density); set forwardScale to cover where its mass lies";
+    }
+    return "training diverged at step " + step + ": the loss was " + loss;
   }
 
   private static void evaluate(ReverseKlTrainer trainer, Target target, long step,

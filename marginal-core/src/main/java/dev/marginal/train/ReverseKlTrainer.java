@@ -73,6 +73,7 @@ public final class ReverseKlTrainer {
   private final double[] forwardCentres;
   private final double[] forwardScales;
   private double lastForwardEss = Double.NaN;
+  private double lastNonFiniteTargetLogDensity = 0;
   private long step;
   /** The run's record up to the last checkpoint or resume, which checkpoints carry. */
   private ReverseKlHistory history = ReverseKlHistory.EMPTY;
@@ -242,6 +243,14 @@ public final class ReverseKlTrainer {
     return options.forward().appliesAt(step, options.iterations());
   }
 
+  /**
+   * The first invalid value of the target's log density in the last step, whose loss was then not finite: non-finite
+   * at the surrogate's draws in a reverse step, NaN or +∞ at the proposals in a forward step; 0 when there was none.
+   */
+  double lastNonFiniteTargetLogDensity() {
+    return lastNonFiniteTargetLogDensity;
+  }
+
   /** The effective sample size of the last forward step's importance weights (NaN before any). */
   public double lastForwardEss() {
     return lastForwardEss;
@@ -259,7 +268,9 @@ public final class ReverseKlTrainer {
     ImportanceResampling.Draws draws = ImportanceResampling.resample(trainingTarget(), forwardCentres,
         forwardScales, options.forward().proposals(), options.batchSize(), key.foldIn(3));
     lastForwardEss = draws.ess();
+    lastNonFiniteTargetLogDensity = 0;
     if (draws.points() == null) {
+      lastNonFiniteTargetLogDensity = draws.invalidLogDensity();
       return Double.NaN;
     }
     Tape tape = new Tape();
@@ -344,10 +355,17 @@ public final class ReverseKlTrainer {
     DiagNormal r = surrogate.posterior(tape, x);
     Var logQ = estimator.logMarginal(options.pathGradient() ? withDecoderSnapshot(surrogate) : surrogate, x, r,
         key.foldIn(2));
-    Var gap = logQ.sub(trainingTarget().logDensity(x));
-    Var loss = gap.mean();
+    Var logP = trainingTarget().logDensity(x);
+    Var loss = logQ.sub(logP).mean();
     double value = loss.value().item();
+    lastNonFiniteTargetLogDensity = 0;
     if (!Double.isFinite(value)) {
+      for (float v : logP.value().buffer()) {
+        if (!Float.isFinite(v)) {
+          lastNonFiniteTargetLogDensity = v;
+          break;
+        }
+      }
       return value;
     }
     tape.backward(loss, decoderParams);

@@ -9,6 +9,8 @@ import dev.marginal.data.DataException;
 import dev.marginal.data.DataShards;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
+import dev.marginal.density.GmmDensityModel;
+import dev.marginal.density.LvmDensityModel;
 import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.GmmOptions;
@@ -18,6 +20,7 @@ import dev.marginal.targets.Targets;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
+import dev.marginal.train.ReverseKlRun;
 import dev.marginal.train.SurrogateMetrics;
 import java.nio.file.Path;
 import java.util.List;
@@ -111,6 +114,8 @@ class ApiMisuseTest {
           throw new IllegalStateException("not ready");
         case "per coordinate":
           return x.square().mul(-0.5f);
+        case "nan":
+          return x.square().sum(1, false).mul(Float.NaN);
         default:
           return x.square().sum(1, false).mul(-0.5f);
       }
@@ -135,6 +140,16 @@ class ApiMisuseTest {
   }
 
   @Test
+  void aTargetWithANaNLogDensityStopsTheRunSayingSoWithoutAnUnaskedForCheckpoint() {
+    SurrogateTraining.Result r = SurrogateTraining.train(new FaultyTarget("nan", 2, "nan"),
+        ReverseKlOptions.defaults().withIterations(20));
+    assertEquals(ReverseKlRun.Status.DIVERGED, r.status());
+    assertEquals("training diverged at step 1: the target's log density was NaN at a point the surrogate drew (it "
+        + "must be finite wherever the surrogate may put mass)", r.message());
+    assertEquals(0, r.steps());
+  }
+
+  @Test
   void evaluatingNoRowsIsRefusedForEveryKindOfModel() {
     Dataset none = Dataset.of("none.csv", ROWS.columns(), new float[0]);
     for (DensityModel m : List.of(PpcaDensityModel.fit(ROWS, 1, false).model(),
@@ -142,6 +157,45 @@ class ApiMisuseTest {
       assertNames(DataException.class, "none.csv: no rows to evaluate",
           () -> Evaluation.evaluate(m, none, Evaluation.Settings.defaults().withNumSamples(2)));
     }
+  }
+
+  @Test
+  void theDensityModelsNameANullArgument() {
+    assertNames(NullPointerException.class, "data", () -> GmmDensityModel.fit(null, GmmOptions.of(1), false));
+    assertNames(NullPointerException.class, "options", () -> GmmDensityModel.fit(ROWS, null, false));
+    assertNames(NullPointerException.class, "data", () -> PpcaDensityModel.fit(null, 1, false));
+    DensityModel.ScoreOptions exact = DensityModel.ScoreOptions.exact();
+    DensityModel.ScoreOptions iwae = DensityModel.ScoreOptions.iwae(2);
+    RngKey key = RngKey.of(1);
+    for (DensityModel m : List.of(GmmDensityModel.fit(ROWS, GmmOptions.of(1), false).model(),
+        PpcaDensityModel.fit(ROWS, 1, false).model(),
+        DeepLvmFit.fit(ROWS, DeepLvmOptions.defaults().withEpochs(1)).model())) {
+      DensityModel.ScoreOptions options = m instanceof LvmDensityModel ? iwae : exact;
+      assertNames(NullPointerException.class, "data", () -> m.logDensity(null, options, key));
+      assertNames(NullPointerException.class, "options", () -> m.logDensity(ROWS, null, key));
+      assertNames(NullPointerException.class, "key", () -> m.sample(null, 2));
+      assertNames(NullPointerException.class, "data", () -> m.encode(null));
+      if (m instanceof LvmDensityModel lvm) {
+        assertNames(NullPointerException.class, "key", () -> m.logDensity(ROWS, options, null));
+        assertNames(NullPointerException.class, "data", () -> lvm.latentActivity(null));
+      }
+    }
+  }
+
+  @Test
+  void theMeanOfNoRowsIsRefusedNotNaN() {
+    Dataset none = Dataset.of("none.csv", ROWS.columns(), new float[0]);
+    DensityModel.LogDensity empty = PpcaDensityModel.fit(ROWS, 1, false).model()
+        .logDensity(none, DensityModel.ScoreOptions.exact(), RngKey.of(1));
+    assertEquals(0, empty.rows());
+    assertNames(IllegalStateException.class, "no rows: the mean log density of an empty exact score is undefined",
+        empty::mean);
+    assertNames(IllegalStateException.class, "no rows: the mean log density of an empty exact score is undefined",
+        empty::meanEstimate);
+    assertEquals("LogDensity[exact, 0 rows]", empty.toString());
+    LvmDensityModel lvm = DeepLvmFit.fit(ROWS, DeepLvmOptions.defaults().withEpochs(1)).model();
+    assertNames(DataException.class, "none.csv: no rows to measure latent activity on",
+        () -> lvm.latentActivity(none));
   }
 
   @Test

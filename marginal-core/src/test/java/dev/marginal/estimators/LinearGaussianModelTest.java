@@ -1,8 +1,11 @@
 package dev.marginal.estimators;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.marginal.autodiff.Tape;
+import dev.marginal.config.ParameterException;
+import java.util.List;
 import dev.marginal.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +38,16 @@ class LinearGaussianModelTest {
     }
     assertEquals(0.5 * Math.log(cov[1][1]), model.diagonalPosterior(new Tape(), x).logScale().value().get(0, 1),
         1e-6);
+  }
+
+  @Test
+  void emptyLoadingMatrixIsRefusedNamingW() {
+    ParameterException noRows = assertThrows(ParameterException.class,
+        () -> LinearGaussianModel.of(new double[0][], new double[0], 1.0));
+    assertEquals(List.of("w"), noRows.parameters());
+    assertEquals("w has no rows (expected W as [D][d] with D >= 1)", noRows.getMessage());
+    ParameterException noColumns = assertThrows(ParameterException.class,
+        () -> LinearGaussianModel.of(new double[2][0], new double[2], 1.0));
+    assertEquals("w has no columns (expected W as [D][d] with d >= 1)", noColumns.getMessage());
   }
 }

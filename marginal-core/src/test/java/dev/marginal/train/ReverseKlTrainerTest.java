@@ -71,7 +71,7 @@ class ReverseKlTrainerTest {
   }
 
   @Test
-  void nonFiniteLossStopsTheRunAndKeepsTheLastCheckpoint() throws IOException {
+  void nonFiniteTargetStopsTheRunSayingSoAndMentionsNoCheckpointBeforeOne() throws IOException {
     Target t = new BrokenTarget();
     ReverseKlOptions o = ReverseKlOptions.defaults().withIterations(50);
     ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(t, o), t, o);
@@ -79,9 +79,55 @@ class ReverseKlTrainerTest {
     ReverseKlRun.Result r = ReverseKlRun.run(trainer, t, o, ReverseKlRun.Control.defaults()
         .withEvaluation(0, EVAL).withCheckpoints(10, tr -> written.incrementAndGet()));
     assertEquals(ReverseKlRun.Status.DIVERGED, r.status());
-    assertTrue(r.message().contains("diverged") && r.message().contains("last checkpoint"), r.message());
+    assertEquals("training diverged at step 1: the target's log density was NaN at a point the surrogate drew (it "
+        + "must be finite wherever the surrogate may put mass)", r.message());
     assertEquals(0, written.get());
     assertEquals(0, trainer.steps(), "no update is applied from a non-finite loss");
+  }
+
+  /** A standard normal whose log density turns NaN from its {@code failFrom}-th call on. */
+  private static final class FailingTarget implements Target {
+    private final int failFrom;
+    private int calls;
+
+    FailingTarget(int failFrom) {
+      this.failFrom = failFrom;
+    }
+
+    @Override
+    public String name() {
+      return "failing";
+    }
+
+    @Override
+    public int dim() {
+      return 2;
+    }
+
+    @Override
+    public Var logDensity(Var x) {
+      Var logP = x.square().sum(-1, false).mul(-0.5f);
+      return ++calls < failFrom ? logP : logP.mul(Float.NaN);
+    }
+  }
+
+  @Test
+  void divergenceAfterACheckpointNamesItsStepAndOnlyARealSinkCounts() throws IOException {
+    ReverseKlOptions o = ReverseKlOptions.defaults().withIterations(50);
+    Target t = new FailingTarget(5);
+    ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(t, o), t, o);
+    AtomicInteger written = new AtomicInteger();
+    ReverseKlRun.Result r = ReverseKlRun.run(trainer, t, o, ReverseKlRun.Control.defaults()
+        .withEvaluation(0, EVAL).withCheckpoints(2, tr -> written.incrementAndGet()));
+    assertEquals(4, trainer.steps(), r.message());
+    assertEquals(2, written.get());
+    assertTrue(r.message().endsWith("; the checkpoint of step 4 holds the last good surrogate"), r.message());
+    Target u = new FailingTarget(5);
+    ReverseKlTrainer silent = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(u, o), u, o);
+    ReverseKlRun.Result none = ReverseKlRun.run(silent, u, o, ReverseKlRun.Control.defaults()
+        .withEvaluation(0, EVAL).withCheckpoints(2, ReverseKlRun.CheckpointSink.NONE));
+    assertTrue(none.message().startsWith("training diverged at step 5: the target's log density was NaN")
+        && !none.message().contains("checkpoint"), none.message());
   }
 
   @Test

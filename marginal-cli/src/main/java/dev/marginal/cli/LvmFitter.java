@@ -67,7 +67,9 @@ final class LvmFitter {
     }
     TrainingState state = result.state();
     if (state.status() == TrainingState.Status.DIVERGED) {
-      throw new TrainingFailedException(state.message() + " (" + checkpointPath(r.out()) + ")");
+      // The library mentions a checkpoint only when the run wrote one; it is this command's MODEL.ckpt.
+      throw new TrainingFailedException(state.message().contains("; the checkpoint of step ")
+          ? state.message() + " (" + checkpointPath(r.out()) + ")" : state.message());
     }
     Map<String, Object> summary = result.summary();
     return new Fitters.FitResult(result.model(), summary, result.provenance());

@@ -172,6 +172,7 @@ class LvmCommandsTest {
         "--out", out.toString(), "--quiet");
     assertEquals(1, r.code(), r.toString());
     assertTrue(r.err().contains("diverged"), r.err());
+    assertFalse(r.err().contains("checkpoint"), "no checkpoint was written before step 1: " + r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertTrue(!Files.exists(out), "no model is written for a diverged run");
   }

@@ -261,12 +261,8 @@ public final class DeepLvmFit {
       Control control, Progress progress, Supplier<Map<String, Object>> provenance) {
     Path ckpt = control.checkpoint();
     try {
-      return trainer.fit(train, validation, progress, control.stop(),
-          t -> {
-            if (ckpt != null) {
-              LvmCheckpoint.write(ckpt, model, t, provenance.get());
-            }
-          });
+      return trainer.fit(train, validation, progress, control.stop(), ckpt == null ? LvmTrainer.CheckpointSink.NONE
+          : t -> LvmCheckpoint.write(ckpt, model, t, provenance.get()));
     } catch (IOException e) {
       throw new CheckpointWriteException(ckpt, e, p -> LvmCheckpoint.write(p, model, trainer, provenance.get()));
     }

@@ -176,6 +176,9 @@ public final class LvmTrainer {
 
   /** Receives checkpoints to write; called on the training thread. */
   public interface CheckpointSink {
+    /** Writes nothing: a run without checkpoints, whose messages mention none. */
+    CheckpointSink NONE = trainer -> { };
+
     void write(LvmTrainer trainer) throws IOException;
   }
 
@@ -198,6 +201,7 @@ public final class LvmTrainer {
     checkNotShorterThanDone(budget, train.rows());
     long examples = 0;
     EpochClock clock = new EpochClock();
+    long checkpointed = -1;
     while (state.step() < budget && state.epoch() < epochLimit() && !state.finished()) {
       Batches batches = Batches.shuffled(train.rows(), options.batchSize(), root.foldIn(SHUFFLE_STREAM),
           state.epoch());
@@ -217,8 +221,10 @@ public final class LvmTrainer {
         int[] rows = batches.next();
         double value = step(train, rows, root.foldIn(state.epoch()).foldIn(state.stepInEpoch()));
         if (!Double.isFinite(value)) {
-          state = state.diverged("training diverged: the objective became " + value + " at step " + state.step()
-              + "; the last checkpoint holds the last good parameters");
+          // Steps are numbered from 1, as progress reports them; no update was applied from this one.
+          state = state.diverged("training diverged: the objective became " + value + " at step "
+              + (state.step() + 1) + (checkpointed < 0 ? ""
+              : "; the checkpoint of step " + checkpointed + " holds the last good parameters"));
           progress.finish();
           return state;
         }
@@ -230,6 +236,7 @@ public final class LvmTrainer {
         progress.update(state.step(), examples, value);
         if (options.checkpointEvery() > 0 && state.step() % options.checkpointEvery() == 0) {
           checkpoints.write(this);
+          checkpointed = checkpoints == CheckpointSink.NONE ? -1 : state.step();
         }
         if (stop.getAsBoolean()) {
           state = state.interrupted();

@@ -509,6 +509,7 @@ public final class LvmDensityModel implements DensityModel {
       count += p.size();
     }
     m.put("parameters", count);
+    m.put("columns", space.columns());
     m.put("standardized", space.standardized());
     double[] noiseSd = model.tiedNoiseSd();
     if (noiseSd != null) {

@@ -46,8 +46,43 @@ class ReadmeExamplesTest {
     assertTrue(Files.exists(dir.resolve("samples.png")) && Files.exists(dir.resolve("pca.marginal")));
   }
 
+  /**
+   * The README's Fashion-MNIST training commands, the fit and its resume, in order as written, on 200 rows of 40
+   * columns in [0, 1] in place of the 60,000 images (the same defaults apply: latent 50 for more than 20 columns, a
+   * Bernoulli decoder, dynamic binarization), so that the resume line carries the settings its checkpoint needs.
+   */
+  @Test
+  void fashionMnistTrainingExamplesRunAsWrittenOnSmallData() throws IOException {
+    StringBuilder csv = new StringBuilder();
+    for (int j = 0; j < 40; j++) {
+      csv.append(j == 0 ? "" : ",").append("px").append(j);
+    }
+    java.util.Random random = new java.util.Random(1);
+    for (int i = 0; i < 200; i++) {
+      csv.append('\n');
+      for (int j = 0; j < 40; j++) {
+        csv.append(j == 0 ? "" : ",").append(random.nextInt(11) / 10.0);
+      }
+    }
+    Path images = Files.writeString(dir.resolve("images.csv"), csv.append('\n'));
+    int ran = 0;
+    for (List<String> words : commands(Files.readString(README))) {
+      if (!words.contains("fashion-mnist:train")) {
+        continue;
+      }
+      List<String> args = new ArrayList<>();
+      for (String w : words.subList(1, words.size())) {
+        args.add(w.equals("fashion-mnist:train") ? images.toString() : isFile(w) ? dir.resolve(w).toString() : w);
+      }
+      CliRun r = CliRun.of(args.toArray(new String[0]));
+      assertEquals(0, r.code(), String.join(" ", words) + "\n" + r);
+      ran++;
+    }
+    assertEquals(2, ran, "the fit and its resume");
+  }
+
   private static boolean isFile(String w) {
-    return !w.startsWith("-") && !w.contains(":") && w.matches("[\\w.-]+\\.(marginal|csv|png)");
+    return !w.startsWith("-") && !w.contains(":") && w.matches("[\\w.-]+\\.(marginal|csv|png|ckpt)");
   }
 
   /** The {@code bin/marginal} lines of the README's bash blocks, continuations joined, comments and quotes removed. */

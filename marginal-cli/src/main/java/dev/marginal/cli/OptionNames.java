@@ -49,6 +49,7 @@ final class OptionNames {
       Map.entry("localSteps", "--local-steps"),
       Map.entry("standardize", "--standardize"),
       Map.entry("validationFraction", "--validation"),
+      Map.entry("validation", "--validation"),
       Map.entry("components", "--components"),
       Map.entry("regCovar", "--reg-covar"),
       Map.entry("numRows", "--n"),

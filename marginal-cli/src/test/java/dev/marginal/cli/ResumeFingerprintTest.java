@@ -80,6 +80,8 @@ class ResumeFingerprintTest {
         "data 60 rows of 2 columns with sha256");
     refused(with(lvm("toy:moons?n=60"), "--hidden", "8", "--steps", "6", "--seed", "5", "--resume", ckpt.toString(), "--out", next),
         "--seed 5 (the checkpoint's run had 0)");
+    refused(with(lvm("toy:moons?n=60"), "--hidden", "8", "--steps", "6", "--validation", "0.1", "--resume",
+        ckpt.toString(), "--out", next), "--validation 0.1 (the checkpoint's run had it off)");
 
     CliRun ok = CliRun.of(with(lvm("toy:moons?n=60"), "--hidden", "8", "--steps", "6", "--threads", "2", "--checkpoint-every", "2",
         "--resume", ckpt.toString(), "--out", next).toArray(String[]::new));

@@ -166,9 +166,10 @@ public final class RunFingerprint {
       Object before = saved.get(e.getKey());
       if (!same(before, e.getValue())) {
         names.add(e.getKey());
-        // A setting recorded only when on (the forward recipe, annealing) and on now only.
-        parts.add(e.getKey() + " " + e.getValue() + (before == null ? " (the checkpoint's run had it off)"
-            : " (the checkpoint's run had " + before + ")"));
+        // A setting recorded only when on (the forward recipe, annealing) or as "null" when off (a validation
+        // split) is off, in either run.
+        parts.add(e.getKey() + " " + (isOff(e.getValue()) ? "off" : e.getValue()) + " (the checkpoint's run had "
+            + (isOff(before) ? "it off" : before) + ")");
       }
     }
     for (Map.Entry<?, ?> e : saved.entrySet()) {
@@ -182,6 +183,10 @@ public final class RunFingerprint {
       throw ParameterException.about(names, "the checkpoint is of a different run: " + String.join("; ", parts)
           + "; resume with the run's own settings (only its length, checkpoint frequency and threads may change)");
     }
+  }
+
+  private static boolean isOff(Object setting) {
+    return setting == null || "null".equals(String.valueOf(setting));
   }
 
   /** Equality after a round trip through JSON: whole numbers come back as longs, others as doubles. */

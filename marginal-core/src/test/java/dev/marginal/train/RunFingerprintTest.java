@@ -57,4 +57,19 @@ class RunFingerprintTest {
     assertTrue(e.getMessage().contains("forward k 8 (the checkpoint's run had it off)"), e.getMessage());
     assertFalse(e.getMessage().contains("null"), e.getMessage());
   }
+
+  @Test
+  void aValidationSplitOnInOneRunOnlyIsCalledOffInTheOther() {
+    Map<String, Object> withSplit = RunFingerprint.of(LvmTrainingOptions.defaults(),
+        Dataset.ofRows(new float[][] {{0.5f, 1.5f}, {2f, -1f}}), "0.05", false,
+        new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), false);
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, withSplit), DENSITY));
+    assertTrue(e.getMessage().contains("validation off (the checkpoint's run had 0.05)"), e.getMessage());
+    assertFalse(e.getMessage().contains("null"), e.getMessage());
+    e = assertThrows(ParameterException.class,
+        () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, DENSITY), withSplit));
+    assertTrue(e.getMessage().contains("validation 0.05 (the checkpoint's run had it off)"), e.getMessage());
+    assertFalse(e.getMessage().contains("null"), e.getMessage());
+  }
 }

@@ -33,7 +33,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Evaluation {
-  /** The K of the bounds a deep LVM reports (Burda et al. 2016, SCIENCE.md §6). */
+  /** The K of the bounds a deep LVM reports (Burda et al. 2016). */
   public static final List<Integer> BOUND_K = List.of(1, 5, 50, 500, 5000);
   /** A latent unit is active when Var_x(E_q[z_d | x]) exceeds this (Burda et al. 2016). */
   public static final double ACTIVE_UNIT_THRESHOLD = 0.01;

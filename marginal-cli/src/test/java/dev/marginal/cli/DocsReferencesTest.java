@@ -26,7 +26,8 @@ class DocsReferencesTest {
       "docs/evidence.md", "docs/spark-cost-model.md", "bench/compare/README.md");
   private static final Pattern CODE = Pattern.compile("`([^`\n]+)`");
   private static final Pattern CLASS_MEMBER =
-      Pattern.compile("([A-Z][a-z0-9]+[A-Z][a-z][A-Za-z0-9]*)((?:\\.[A-Z][A-Za-z0-9]*)*)(?:[.#]([a-z][A-Za-z0-9]*))?.*");
+      Pattern.compile("([A-Z][a-z0-9]+[A-Z][a-z][A-Za-z0-9]*)((?:\\.[A-Z][A-Za-z0-9]*)*)"
+          + "(?:[.#]([a-z][A-Za-z0-9]*))?.*");
   private static final Pattern METHOD = Pattern.compile("[a-z][a-z0-9]*(?:[A-Z][a-z0-9]+){2,}");
   private static final Pattern MARKDOWN_FILE = Pattern.compile("\\b((?:docs/)?[A-Za-z][\\w-]*\\.md)\\b");
 

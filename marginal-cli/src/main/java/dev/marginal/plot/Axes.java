@@ -158,11 +158,6 @@ final class Axes {
   /** A corner of the frame, where a legend sits. */
   enum Corner { TOP_RIGHT, TOP_LEFT, BOTTOM_RIGHT, BOTTOM_LEFT }
 
-  /** Draws a legend of coloured dots and names in the frame's top-right corner. */
-  void drawLegend(Graphics2D g, List<String> names, List<Color> colors) {
-    drawLegend(g, names, colors, LegendMark.DOT, Corner.TOP_RIGHT);
-  }
-
   /** The pixel rectangle a legend of {@code names} takes in {@code corner} of the frame. */
   Rectangle legendBounds(List<String> names, LegendMark mark, Corner corner) {
     FontMetrics fm = Png.metrics(Png.TICK_FONT);

@@ -138,8 +138,31 @@ public final class ScatterPlot implements Panel {
     axes.drawFrame(g, xLabel, yLabel);
     Axes.drawTitle(g, area, title);
     if (!names.isEmpty()) {
-      axes.drawLegend(g, names, colors);
+      axes.drawLegend(g, names, colors, Axes.LegendMark.DOT, legendCorner(axes, names));
     }
+  }
+
+  /**
+   * The corner whose legend would cover the fewest points (top right on a tie, then top left, bottom right, bottom
+   * left), so that the legend hides as little of the clouds as the corners allow.
+   */
+  private Axes.Corner legendCorner(Axes axes, List<String> names) {
+    Axes.Corner best = Axes.Corner.TOP_RIGHT;
+    int fewest = Integer.MAX_VALUE;
+    for (Axes.Corner corner : Axes.Corner.values()) {
+      Rectangle r = axes.legendBounds(names, Axes.LegendMark.DOT, corner);
+      int covered = 0;
+      for (PointSet s : sets) {
+        for (int i = 0; i < s.xs().length; i++) {
+          covered += r.contains(axes.px(s.xs()[i]), axes.py(s.ys()[i])) ? 1 : 0;
+        }
+      }
+      if (covered < fewest) {
+        fewest = covered;
+        best = corner;
+      }
+    }
+    return best;
   }
 
   private Box shownBox() {

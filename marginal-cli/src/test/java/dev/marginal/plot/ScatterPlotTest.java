@@ -59,6 +59,24 @@ class ScatterPlotTest {
     assertEquals(Color.WHITE, empty);
   }
 
+  /** Points crowded into the top-right corner, where a legend sits by default: it moves to a free corner. */
+  @Test
+  void legendTakesTheCornerThePointsLeaveFree(@TempDir Path dir) throws Exception {
+    float[] xs = new float[200];
+    float[] ys = new float[200];
+    java.util.Arrays.fill(xs, 1.8f);
+    java.util.Arrays.fill(ys, 1.8f);
+    Box box = Box.centred(2);
+    Path png = dir.resolve("corner.png");
+    ScatterPlot.of("exact", xs, ys).withPoints("surrogate", new float[] {-1f}, new float[] {-1f}).withBox(box)
+        .withEqualAspect(true).writePng(png);
+    BufferedImage image = Pictures.read(png);
+    Axes axes = Axes.layout(new Rectangle(0, 0, ScatterPlot.DEFAULT_WIDTH, ScatterPlot.DEFAULT_HEIGHT), box,
+        false, true, 0);
+    Color c = new Color(image.getRGB((int) Math.round(axes.px(1.8)), (int) Math.round(axes.py(1.8))));
+    assertTrue(c.getBlue() > c.getRed() + 60, "the points at (1.8, 1.8) are covered, got " + c);
+  }
+
   @Test
   void equalAspectGivesSquareUnits() {
     Axes axes = Axes.layout(new Rectangle(0, 0, 800, 400), new Box(0, 4, 0, 1), true, true, 0);

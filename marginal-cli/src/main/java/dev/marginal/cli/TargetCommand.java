@@ -80,7 +80,7 @@ final class TargetCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Surrogate model file to write.")
   Path out;
 
-  @Option(names = "--png", paramLabel = "FILE", description = "Picture: target density | surrogate samples.")
+  @Option(names = "--png", paramLabel = "FILE", description = "Picture: target log density | surrogate samples.")
   Path png;
 
   @Option(names = "--metrics", paramLabel = "CSV", description = "Metrics log (default: MODEL.metrics.csv).")

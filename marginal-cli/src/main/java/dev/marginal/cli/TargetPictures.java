@@ -18,8 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The picture of a reverse-KL fit: the target (its log density on a grid for 2-D targets, else exact samples of the
- * first two coordinates) beside samples from the surrogate, on the target's plotting box.
+ * The picture of a reverse-KL fit: the target (its log density on a grid for 2-D targets, normalized where its log Z
+ * is known, else exact samples of the first two coordinates) beside samples from the surrogate, on the target's
+ * plotting box.
  */
 final class TargetPictures {
   /** Grid cells per side of the target density. */
@@ -40,15 +41,16 @@ final class TargetPictures {
     Box box = new Box(b[0], b[1], b[2], b[3]);
     List<Panel> panels = new ArrayList<>();
     if (target.dim() == 2) {
-      panels.add(DensityPlot.ofGrid(logDensityGrid(target, box), box).withTitle("target " + target.name()));
+      panels.add(DensityPlot.ofGrid(logDensityGrid(target, box), box).withShading(DensityPlot.Shading.LOG_DENSITY)
+          .withTitle("target " + target.name() + ", log density").withAxisLabels("x0", "x1"));
     } else if (target.hasSampler()) {
       Tensor exact = target.sample(RngKey.of(seed).foldIn(2), POINTS);
       panels.add(ScatterPlot.of("exact samples", column(exact, 0), column(exact, 1)).withBox(box)
-          .withTitle("target " + target.name() + " (first two coordinates)"));
+          .withTitle("target " + target.name() + " (first two coordinates)").withAxisLabels("x0", "x1"));
     }
     Tensor x = Surrogates.sample(surrogate, target, RngKey.of(seed).foldIn(1), POINTS);
     panels.add(ScatterPlot.of("surrogate samples", column(x, 0), column(x, 1)).withBox(box)
-        .withEqualAspect(true).withTitle("surrogate samples"));
+        .withEqualAspect(true).withTitle("surrogate samples").withAxisLabels("x0", "x1"));
     try {
       PanelRow.of(panels).withTitle(how + " fit to " + target.name()).writePng(png);
     } catch (IOException e) {
@@ -56,7 +58,10 @@ final class TargetPictures {
     }
   }
 
-  /** log p̃ on a GRID×GRID grid of cell centres, row 0 at the bottom, in one batch. */
+  /**
+   * log p on a GRID×GRID grid of cell centres, row 0 at the bottom, in one batch: log p̃ − log Z where the target
+   * knows its log Z, else log p̃.
+   */
   static double[][] logDensityGrid(Target target, Box box) {
     float[] pts = new float[GRID * GRID * 2];
     for (int r = 0; r < GRID; r++) {
@@ -67,10 +72,11 @@ final class TargetPictures {
       }
     }
     float[] lp = target.logDensity(Tensor.wrap(pts, GRID * GRID, 2)).buffer();
+    double logZ = target.logZ().orElse(0);
     double[][] grid = new double[GRID][GRID];
     for (int r = 0; r < GRID; r++) {
       for (int c = 0; c < GRID; c++) {
-        grid[r][c] = lp[r * GRID + c];
+        grid[r][c] = lp[r * GRID + c] - logZ;
       }
     }
     return grid;

@@ -10,7 +10,6 @@ import dev.marginal.random.RngKey;
 import dev.marginal.targets.Support;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.Targets;
-import dev.marginal.tensor.Tensor;
 import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
@@ -36,12 +35,12 @@ final class DemoTargets {
   /** The surrogates shown, in order: U2 by forward KL, the 40-mode mixture by reverse and by forward KL. */
   static final List<Shown> TARGETS = List.of(new Shown("u2", true), new Shown("gmm40", false),
       new Shown("gmm40", true));
+  /** The section's heading, on the page and in the terminal summary. */
+  static final String HEADING = "4. Beyond the funnel: a bounded target and a 40-mode mixture";
   /** Surrogate samples drawn in the pictures. */
   static final int SHOWN_SAMPLES = 2_000;
   /** Exact samples drawn beside them where the target has a sampler. */
   static final int SHOWN_EXACT = 1_000;
-  /** Cells per side of each target's heat map. */
-  static final int TARGET_GRID = 160;
   /** Points drawn along each side of a bounded support's outline. */
   private static final int OUTLINE_POINTS = 400;
   private static final long SAMPLE_STREAM = 0x54475453L;
@@ -107,12 +106,17 @@ final class DemoTargets {
           String.valueOf(r.result().steps()), DemoFunnel.pm(m.klIwae(), m.klIwaeSe()),
           DemoFunnel.pm(c.logZ().logZ(), c.logZ().logZSe()) + " (" + DemoFunnel.f3(c.targetLogZ()) + ")",
           String.format(Locale.ROOT, "%.0f of %d", c.logZ().ess(), c.logZ().size()),
-          c.modes() == 0 ? "—" : Math.round(c.modesCovered() * c.modes()) + " of " + c.modes(),
+          c.modes() == 0 ? "—" : modesCovered(c) + " of " + c.modes(),
           Double.isNaN(c.forwardLogQ()) ? "—" : DemoFunnel.pm(c.forwardLogQ(), c.forwardLogQSe())
               + (Double.isNaN(m.targetEntropy()) ? "" : " (" + DemoFunnel.f3(-m.targetEntropy()) + ")"),
           String.format(Locale.ROOT, "%.1f%%", 100 * c.outsideSupport())));
     }
     return rows;
+  }
+
+  /** How many of the target's modes the surrogate covers (a count, as {@code marginal target} reports it). */
+  static long modesCovered(SamplerChecks c) {
+    return Math.round(c.modesCovered() * c.modes());
   }
 
   /** The final metrics as numbers. */
@@ -126,8 +130,8 @@ final class DemoTargets {
       t = t.add(r.target().name(), recipe(r), r.target().support().toString(),
           r.result().status().name().toLowerCase(Locale.ROOT), r.result().steps(), r.seconds(), m.klIwae(),
           m.klIwaeSe(), m.klSumo(), m.klSumoSe(), c.logZ().logZ(), c.logZ().logZSe(), c.logZ().ess(),
-          c.targetLogZ(), c.modesCovered(), c.modes(), c.forwardLogQ(), c.forwardLogQSe(), m.targetEntropy(),
-          c.outsideSupport());
+          c.targetLogZ(), c.modes() == 0 ? (Object) Double.NaN : (Object) modesCovered(c), c.modes(),
+          c.forwardLogQ(), c.forwardLogQSe(), m.targetEntropy(), c.outsideSupport());
     }
     return t;
   }
@@ -149,12 +153,12 @@ final class DemoTargets {
     SurrogateMetrics.Settings ms = o.metrics();
     ReverseKlOptions fw = o.runs().get(0).options();
     ReverseKlOptions opt = o.runs().get(1).options();
-    page = page.section("4. Beyond the funnel: a bounded target and a 40-mode mixture")
+    page = page.section(HEADING)
         .paragraph("Two harder targets, " + opt.iterations() + " steps each, a short budget: the figures show "
             + "what each recipe does, not how far it gets with the 20,000 steps of BENCHMARKS.md. U2 (Rezende & "
             + "Mohamed 2015) is integrable only on the box [−4, 4]², so its surrogate lives on ℝ² and is pushed onto "
             + "the box by a sigmoid per coordinate, with the log-Jacobian in its density: it cannot sample outside. "
-            + "It is fitted with the recipe `marginal target` picks for targets of two dimensions, the "
+            + "It is fitted with the recipe \"marginal target\" picks for targets of two dimensions, the "
             + "importance-weighted forward KL (ReverseKlOptions.importanceForward()): each step resamples "
             + fw.batchSize() + " points from " + fw.forward().proposals() + " draws of a broad Gaussian weighted by "
             + "p̃/g and fits them by maximum likelihood (IWAE K = " + fw.numSamples() + ", latent "
@@ -167,16 +171,16 @@ final class DemoTargets {
     page = page.paragraph("The 40-mode mixture (Midgley et al. 2023) has 40 unit Gaussians spread over [−40, 40]². "
         + "By reverse KL with the defaults (SUMO m = " + opt.minTerms() + ", latent " + opt.latentDim() + ", hidden "
         + java.util.Arrays.toString(opt.hidden()) + ", Adam " + String.format(Locale.ROOT, "%.1g", opt.decoderLr())
-        + ", β2 " + opt.adamBeta2() + ", batch " + opt.batchSize() + "), which `marginal target` uses beyond two "
+        + ", β2 " + opt.adamBeta2() + ", batch " + opt.batchSize() + "), which \"marginal target\" uses beyond two "
         + "dimensions, the surrogate is content to cover a few of them.")
         .image(images.get(1), "40-mode mixture density, exact and surrogate samples",
             "Left: the mixture's log density. Right: " + SHOWN_EXACT + " exact samples (blue) and " + SHOWN_SAMPLES
                 + " surrogate samples (orange).");
-    page = page.paragraph("The same mixture with the forward recipe, `marginal target`'s choice for it: its price "
-        + "is mass leaking between modes, which the reverse KL charges for. At this short budget the fit is still a "
-        + "broad cloud that reaches every mode and resolves few; after 20,000 steps it holds 39 or 40 of them with "
-        + "mass still between them (BENCHMARKS.md). It needs a proposal that covers the target, so it is meant for "
-        + "targets of a few dimensions.")
+    page = page.paragraph("The same mixture with the forward recipe, the choice of \"marginal target\" for it: its "
+        + "price is mass leaking between modes, which the reverse KL charges for. At this short budget the fit is "
+        + "still a broad cloud that reaches every mode and resolves few; after 20,000 steps it holds 39 or 40 of them "
+        + "with mass still between them (BENCHMARKS.md). It needs a proposal that covers the target, so it is meant "
+        + "for targets of a few dimensions.")
         .image(images.get(2), "40-mode mixture density, exact and forward-KL surrogate samples",
             "Left: the mixture's log density. Right: " + SHOWN_EXACT + " exact samples (blue) and "
                 + SHOWN_SAMPLES + " samples of the forward-KL surrogate (orange).");
@@ -187,7 +191,7 @@ final class DemoTargets {
             + "the weights; the modes holding at least a quarter of their share of the surrogate's samples; the "
             + "mean log q on " + ms.forwardSamples() + " exact samples beside −H, the value an exact sampler "
             + "reaches (a mode-coverage signal that reverse KL cannot see); and the share of samples outside the "
-            + "support. `marginal target --anneal F` tempers the target early in training, one counter to mode "
+            + "support. \"marginal target --anneal F\" tempers the target early in training, one counter to mode "
             + "collapse; BENCHMARKS.md compares it with plain reverse KL on the 40-mode mixture.")
         .paragraph("Data: targets.csv / targets.json.");
   }
@@ -203,12 +207,11 @@ final class DemoTargets {
     return new Box(b[0] - wx, b[1] + wx, b[2] - wy, b[3] + wy);
   }
 
+  /** The target's log density, normalized by its exact log Z (U2's is not 0), as {@code marginal target} draws it. */
   private static DensityPlot targetPanel(Target target) {
     double[] b = target.box();
     Box box = new Box(b[0], b[1], b[2], b[3]);
-    float[] xy = DemoGrid.centres(box, TARGET_GRID);
-    double[] logP = target.logDensity(Tensor.wrap(xy, TARGET_GRID * TARGET_GRID, 2)).toDoubleArray();
-    return DensityPlot.ofGrid(DemoGrid.toGrid(logP, TARGET_GRID), box)
+    return DensityPlot.ofGrid(TargetPictures.logDensityGrid(target, box), box)
         .withShading(DensityPlot.Shading.LOG_DENSITY).withTitle("target log density").withAxisLabels("x0", "x1");
   }
 

@@ -183,13 +183,41 @@ class DemoCommandTest {
     Map<String, Object> gmm = (Map<String, Object>) rows.get(1);
     assertEquals("gmm40", gmm.get("target"));
     assertEquals(40, ((Number) gmm.get("modes")).intValue());
-    double covered = ((Number) gmm.get("modes_covered")).doubleValue();
-    assertTrue(covered > 0 && covered <= 1, gmm.toString());
+    long covered = modeCount(gmm);
+    assertTrue(covered >= 1 && covered <= 40, gmm.toString());
     assertEquals("reverse", gmm.get("recipe"));
     Map<String, Object> forward = (Map<String, Object>) rows.get(2);
     assertEquals("forward", forward.get("recipe"));
-    double forwardCovered = ((Number) forward.get("modes_covered")).doubleValue();
+    long forwardCovered = modeCount(forward);
     assertTrue(forwardCovered > covered, "forward " + forward + " against reverse " + gmm);
+    String html = Files.readString(dir.resolve(DemoReport.PAGE));
+    for (long count : List.of(covered, forwardCovered)) {
+      assertTrue(html.contains("<td>" + count + " of 40</td>"), "the page shows " + count + " of 40 modes");
+    }
+  }
+
+  /** A row's {@code modes_covered}: a whole number of modes, as the page and {@code marginal target} give it. */
+  private static long modeCount(Map<String, Object> row) {
+    double covered = ((Number) row.get("modes_covered")).doubleValue();
+    assertEquals(Math.rint(covered), covered, 0, "modes_covered is a count: " + row);
+    return (long) covered;
+  }
+
+  /** The terminal summary heads section 4 as the page does: both recipes are in it, not reverse KL alone. */
+  @Test
+  void terminalHeadingOfTheTargetsIsThePagesHeading() throws IOException {
+    String html = Files.readString(dir.resolve(DemoReport.PAGE));
+    int start = html.indexOf("<h2>4. ") + "<h2>".length();
+    String pageHeading = html.substring(start, html.indexOf("</h2>", start));
+    assertEquals(pageHeading + ", " + DemoSettings.TARGET_STEPS_QUICK + " steps each (final evaluation)",
+        DemoReport.targetsHeading(DemoSettings.TARGET_STEPS_QUICK));
+  }
+
+  /** The page is plain HTML text: no Markdown backticks around command names. */
+  @Test
+  void pageHoldsNoMarkdownBackticks() throws IOException {
+    String html = Files.readString(dir.resolve(DemoReport.PAGE));
+    assertEquals(-1, html.indexOf('`'), "a backtick at " + html.indexOf('`'));
   }
 
   @Test

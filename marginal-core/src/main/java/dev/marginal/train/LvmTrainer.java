@@ -202,12 +202,15 @@ public final class LvmTrainer {
     long examples = 0;
     EpochClock clock = new EpochClock();
     long checkpointed = -1;
-    while (state.step() < budget && state.epoch() < epochLimit() && !state.finished()) {
+    int epochBatches = Batches.count(train.rows(), options.batchSize());
+    // A run stopped after the last batch of an epoch (the run's last step, say) resumes into that epoch's close.
+    while ((state.step() < budget || state.stepInEpoch() == epochBatches) && state.epoch() < epochLimit()
+        && !state.finished()) {
       Batches batches = Batches.shuffled(train.rows(), options.batchSize(), root.foldIn(SHUFFLE_STREAM),
           state.epoch());
-      if (state.stepInEpoch() > Batches.count(train.rows(), options.batchSize())) {
+      if (state.stepInEpoch() > epochBatches) {
         throw new IllegalArgumentException("the checkpoint is at batch " + state.stepInEpoch() + " of an epoch, but "
-            + "an epoch has " + Batches.count(train.rows(), options.batchSize()) + " batches here");
+            + "an epoch has " + epochBatches + " batches here");
       }
       for (int skip = 0; skip < state.stepInEpoch(); skip++) {
         batches.next();

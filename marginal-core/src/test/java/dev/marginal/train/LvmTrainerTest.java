@@ -124,6 +124,38 @@ class LvmTrainerTest {
   }
 
   @Test
+  void runInterruptedAfterItsLastStepResumesToTheSameEndOfItsLastEpoch() throws IOException {
+    // 10 steps per epoch, 60 in all: the stop comes after the last step, before the last epoch's evaluation.
+    LvmTrainingOptions opts = options(LvmTrainingOptions.Objective.IWAE);
+    DeepLvm straight = model(2);
+    TrainingState s = new LvmTrainer(straight, opts).fit(MOONS, MOONS, Progress.silent(), () -> false, t -> {});
+    assertEquals(6, s.history().size());
+
+    Path ckpt = dir.resolve("last.ckpt");
+    DeepLvm first = model(2);
+    LvmDensityModel firstModel = new LvmDensityModel(first, List.of("x0", "x1"), null);
+    AtomicInteger steps = new AtomicInteger();
+    TrainingState s1 = new LvmTrainer(first, opts).fit(MOONS, MOONS, Progress.silent(),
+        () -> steps.incrementAndGet() >= 60, t -> LvmCheckpoint.write(ckpt, firstModel, t, Map.of()));
+    assertEquals(TrainingState.Status.INTERRUPTED, s1.status());
+    assertEquals(60, s1.step());
+
+    ModelFile file = ModelFile.read(ckpt);
+    assertTrue(!LvmCheckpoint.ofFinishedRun(file), "an interrupted run's checkpoint waits for its resume");
+    DeepLvm resumed = LvmDensityModel.fromFile(file).model();
+    LvmTrainer t2 = new LvmTrainer(resumed, opts);
+    LvmCheckpoint.restore(file, t2);
+    TrainingState s2 = t2.fit(MOONS, MOONS, Progress.silent(), () -> false, t -> {});
+    assertEquals(TrainingState.Status.COMPLETED, s2.status());
+    assertEquals(s.history(), s2.history(), "the last epoch's evaluation is done on resume");
+    float[][] va = values(straight);
+    float[][] vb = values(resumed);
+    for (int i = 0; i < va.length; i++) {
+      assertArrayEquals(va[i], vb[i], "parameter " + i);
+    }
+  }
+
+  @Test
   void warmUpWeightRisesLinearlyFromZeroToOneOverItsEpochs() throws IOException {
     LvmTrainer t = new LvmTrainer(model(1), options(LvmTrainingOptions.Objective.IWAE).withWarmupEpochs(2));
     t.fit(MOONS, null, Progress.silent(), () -> false, tr -> {});

@@ -21,6 +21,8 @@ final class Cli {
   static final int EXIT_FAILURE = 1;
   /** Exit code when the JVM ran out of memory or stack. */
   static final int EXIT_RESOURCES = 3;
+  /** Exit code of a run stopped by Ctrl-C or {@code kill} after saving its checkpoint (the shell's 128 + SIGINT). */
+  static final int EXIT_INTERRUPTED = 130;
   /** The option that prints stack traces. */
   static final String DEBUG = "--debug";
 
@@ -39,6 +41,9 @@ final class Cli {
       return EXIT_USAGE;
     });
     cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+      if (ex instanceof InterruptGuard.Stopped) {
+        return EXIT_INTERRUPTED;
+      }
       if (debug(parseResult.originalArgs().toArray(String[]::new))) {
         ex.printStackTrace(cmd.getErr());
       }

@@ -82,11 +82,15 @@ final class FitCommand implements Callable<Integer> {
       }
       train = Commands.loadData(data, columns, limit);
       PrintWriter err = spec.commandLine().getErr();
-      result = fitter.fit(
-          new FitRequest(train, seed, threads, standardize, gmm, latent, lvmSettings, out, err, output.quiet,
-          Commands.commandLine(spec)));
-      Commands.writeModel(result.model().toFile(result.provenance().withCommandLine(Commands.commandLine(spec))),
-          out);
+      // An LVM's training stops at Ctrl-C or kill and saves its checkpoint. The guard stays open until the model is
+      // written, so that the JVM's exit comes before the model of a stopped run or after the model of a finished one.
+      try (InterruptGuard guard = kind.equals("lvm") ? new InterruptGuard() : null) {
+        result = fitter.fit(
+            new FitRequest(train, seed, threads, standardize, gmm, latent, lvmSettings, out, err, output.quiet,
+            Commands.commandLine(spec), guard == null ? () -> false : guard::stopRequested));
+        Commands.writeModel(result.model().toFile(result.provenance().withCommandLine(Commands.commandLine(spec))),
+            out);
+      }
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("model", kind);

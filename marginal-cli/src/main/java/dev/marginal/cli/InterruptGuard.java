@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Turns Ctrl-C into a polite stop for a training loop: the JVM's shutdown hook raises {@link #stopRequested()} and
  * then waits (at most {@value #WAIT_SECONDS} s) until the loop has written its checkpoint and {@link #close()}d the
- * guard, so the JVM does not exit in the middle of the write.
+ * guard, so the JVM does not exit in the middle of the write. A command holds the guard until its model is written:
+ * a run stopped by it throws {@link Stopped} instead (the JVM exits as the guard closes, and the model of a stopped
+ * run is not written over the output), and a stop asked for after the training's last step waits for the model.
  */
 final class InterruptGuard implements AutoCloseable {
   /** Longest wait of the shutdown hook for the checkpoint to be written. */
@@ -33,6 +35,18 @@ final class InterruptGuard implements AutoCloseable {
       done.await(WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * A run stopped by the guard after saving its checkpoint: the command writes nothing more and exits with
+   * {@link Cli#EXIT_INTERRUPTED} (where the JVM's exit on the signal does not come first).
+   */
+  static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super("interrupted", null, false, false);
     }
   }
 

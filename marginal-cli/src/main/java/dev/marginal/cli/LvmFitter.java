@@ -20,8 +20,9 @@ import java.util.Map;
 /**
  * {@code marginal fit --model lvm}: turns the command-line settings into {@link DeepLvmOptions} and calls
  * {@link DeepLvmFit}, with a progress bar, checkpoints to {@code OUT.ckpt} (every {@code --checkpoint-every}
- * steps, at the end, and on Ctrl-C, when the run stops after the current step and saves before the JVM exits) and
- * resumption from {@code --resume}. The fitting recipe lives in the library.
+ * steps, at the end, and on Ctrl-C, when the run stops after the current step, saves before the JVM exits and
+ * writes no model: the command's {@link InterruptGuard} is {@link FitRequest#stop()}) and resumption from
+ * {@code --resume}. The fitting recipe lives in the library.
  */
 final class LvmFitter {
   private LvmFitter() {}
@@ -51,19 +52,20 @@ final class LvmFitter {
     checkBinarization(data, options, s);
     long total = DeepLvmFit.plannedSteps(data, options);
     DeepLvmFit.Result result;
-    try (InterruptGuard guard = new InterruptGuard()) {
+    try {
       TerminalProgress progress = TerminalProgress.onTerminal("fit lvm " + training.objectiveLabel(), total,
           r.quiet());
-      DeepLvmFit.Control c = control.withProgress(progress).withStop(guard::stopRequested);
+      DeepLvmFit.Control c = control.withProgress(progress).withStop(r.stop());
       DeepLvmOptions o = options;
       result = input(s.resume() != null ? s.resume().toString() : data.source(), () -> DeepLvmFit.fit(data, o, c));
-      if (result.state().status() == TrainingState.Status.INTERRUPTED) {
-        // Before the guard closes: once it does, the JVM's exit after Ctrl-C may come before any later line.
-        r.log().println("marginal: interrupted; resume with --resume " + checkpointPath(r.out()));
-        r.log().flush();
-      }
     } catch (CheckpointWriteException e) {
       throw Commands.rescued(e.path(), "the checkpoint", e.getCause(), e::writeTo);
+    }
+    if (result.state().status() == TrainingState.Status.INTERRUPTED) {
+      // Before the command's interrupt guard closes: once it does, the JVM's exit may come before any later line.
+      r.log().println("marginal: interrupted; resume with --resume " + checkpointPath(r.out()));
+      r.log().flush();
+      throw new InterruptGuard.Stopped();
     }
     TrainingState state = result.state();
     if (state.status() == TrainingState.Status.DIVERGED) {

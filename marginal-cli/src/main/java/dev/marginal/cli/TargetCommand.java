@@ -222,7 +222,17 @@ final class TargetCommand implements Callable<Integer> {
     CheckpointGuard.keepUnfinished(out.resolveSibling(out.getFileName() + ".ckpt"), resume);
     Parallel.setThreads(threads);
     String commandLine = Commands.commandLine(spec);
-    SurrogateTraining.Result result = run(t, options, Map.of("command_line", commandLine), metricsPath);
+    // Open until the model is written: the JVM's exit after Ctrl-C or kill comes before the model of a stopped run
+    // or after the model of a finished one.
+    try (InterruptGuard guard = new InterruptGuard()) {
+      return finish(t, options, run(t, options, Map.of("command_line", commandLine), metricsPath, guard),
+          commandLine, metricsPath);
+    }
+  }
+
+  /** Writes the model of a run that ended, its picture and the report. */
+  private Integer finish(Target t, ReverseKlOptions options, SurrogateTraining.Result result, String commandLine,
+      Path metricsPath) {
     if (result.status() == ReverseKlRun.Status.DIVERGED) {
       // The library mentions a checkpoint only when the run wrote one; it is this command's MODEL.ckpt.
       String why = result.message().replace("forwardScale", OptionNames.FLAGS.get("forwardScale"));
@@ -275,10 +285,11 @@ final class TargetCommand implements Callable<Integer> {
 
   /**
    * Trains, then reports the warnings and writes the metrics while the interrupt guard is still open: after Ctrl-C the
-   * JVM exits as soon as the guard closes, and what comes after it may never run.
+   * JVM exits as soon as the guard closes, and what comes after it may never run. A run the guard stopped ends here
+   * with {@link InterruptGuard.Stopped}, its checkpoint and metrics saved.
    */
   private SurrogateTraining.Result run(Target t, ReverseKlOptions options, Map<String, Object> record,
-      Path metricsPath) {
+      Path metricsPath, InterruptGuard guard) {
     Path ckpt = out.resolveSibling(out.getFileName() + ".ckpt");
     SurrogateMetrics.Settings settings = new SurrogateMetrics.Settings(evalSamples, evalK, minTerms,
         SurrogateMetrics.Settings.defaults().w1Samples());
@@ -287,27 +298,26 @@ final class TargetCommand implements Callable<Integer> {
     if (resume != null) {
       control = control.withResume(resumed);
     }
-    try (InterruptGuard guard = new InterruptGuard()) {
-      SurrogateTraining.Control c = control.withStop(guard::stopRequested).withProgress(TerminalProgress.onTerminal(
-          "target " + t.name() + " " + options.objectiveLabel(), options.iterations(), output.quiet));
-      SurrogateTraining.Result result;
-      try {
-        result = SurrogateTraining.train(t, options, c);
-      } catch (CheckpointWriteException e) {
-        throw Commands.rescued(e.path(), "the checkpoint", e.getCause(), e::writeTo);
-      } catch (IllegalArgumentException e) {
-        throw resume != null ? UserInputException.about(resume, e) : new UserInputException(e.getMessage(), e);
-      }
-      PrintWriter err = spec.commandLine().getErr();
-      warnings(result).forEach(w -> err.println("marginal: warning: " + w));
-      err.flush();
-      writeMetrics(metricsPath, result);
-      if (result.status() == ReverseKlRun.Status.INTERRUPTED) {
-        err.println("marginal: interrupted; resume with --resume " + ckpt);
-        err.flush();
-      }
-      return result;
+    SurrogateTraining.Control c = control.withStop(guard::stopRequested).withProgress(TerminalProgress.onTerminal(
+        "target " + t.name() + " " + options.objectiveLabel(), options.iterations(), output.quiet));
+    SurrogateTraining.Result result;
+    try {
+      result = SurrogateTraining.train(t, options, c);
+    } catch (CheckpointWriteException e) {
+      throw Commands.rescued(e.path(), "the checkpoint", e.getCause(), e::writeTo);
+    } catch (IllegalArgumentException e) {
+      throw resume != null ? UserInputException.about(resume, e) : new UserInputException(e.getMessage(), e);
     }
+    PrintWriter err = spec.commandLine().getErr();
+    warnings(result).forEach(w -> err.println("marginal: warning: " + w));
+    err.flush();
+    writeMetrics(metricsPath, result);
+    if (result.status() == ReverseKlRun.Status.INTERRUPTED) {
+      err.println("marginal: interrupted; resume with --resume " + ckpt);
+      err.flush();
+      throw new InterruptGuard.Stopped();
+    }
+    return result;
   }
 
   private ReverseKlOptions options(Target t) {

@@ -1,6 +1,7 @@
 package dev.marginal.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -40,11 +41,50 @@ class InterruptTest {
     assertTrue(Files.readAllLines(metrics).size() >= 2, "a header and at least one evaluation");
   }
 
+  /**
+   * A stopped run writes its checkpoint and nothing more: not the model of the unfinished run over {@code --out}, also
+   * when the JVM takes its time to exit after the signal (here another shutdown hook holds it for two seconds).
+   */
+  @Test
+  void anInterruptedRunWritesNoModel() throws Exception {
+    Path fit = dir.resolve("f.marginal");
+    interrupt(SlowExit.class, fit, "fit", "--data", "toy:moons", "--model", "lvm", "--steps", "100000000",
+        "--checkpoint-every", "20", "--quiet", "--out", fit.toString());
+    Path target = dir.resolve("t.marginal");
+    interrupt(SlowExit.class, target, "target", "--target", "funnel", "--iters", "100000000", "--checkpoint-every",
+        "20", "--eval-samples", "20", "--eval-k", "5", "--quiet", "--out", target.toString());
+    for (Path out : List.of(fit, target)) {
+      assertFalse(Files.exists(out), "no model of the unfinished run: " + out);
+      assertTrue(Files.exists(out.resolveSibling(out.getFileName() + ".ckpt")), "its checkpoint");
+    }
+    try (var files = Files.list(dir)) {
+      List<String> temps = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
+      assertTrue(temps.isEmpty(), "no partial file left behind: " + temps);
+    }
+  }
+
+  /** {@link Main} in a JVM whose exit after a signal takes two seconds more, as a slow shutdown hook makes it. */
+  static final class SlowExit {
+    public static void main(String[] args) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          Thread.sleep(2000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+      Main.main(args);
+    }
+  }
+
   /** Runs the command until {@code out}'s checkpoint appears, stops it with SIGTERM; returns its standard error. */
   private String interrupt(Path out, String... args) throws IOException, InterruptedException {
+    return interrupt(Main.class, out, args);
+  }
+
+  private String interrupt(Class<?> main, Path out, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName()));
+        "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     Path errFile = dir.resolve(out.getFileName() + ".err");
     Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile())

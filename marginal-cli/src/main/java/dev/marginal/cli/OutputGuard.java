@@ -1,6 +1,7 @@
 package dev.marginal.cli;
 
 import dev.marginal.data.DataSources;
+import dev.marginal.io.AtomicFiles;
 import dev.marginal.io.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,8 +106,7 @@ final class OutputGuard {
       throw new UserInputException(path + ": is not a regular file; refusing to replace it");
     }
     try {
-      Path probe = Files.createTempFile(dir, ".marginal-probe", ".tmp");
-      Files.delete(probe);
+      AtomicFiles.probeDirectory(dir);
     } catch (IOException | SecurityException e) {
       throw new UserInputException(path + ": cannot write in directory " + dir + " (" + IoErrors.reason(e) + ")");
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -200,6 +201,23 @@ class DataLossTest {
         out.toString(), "--quiet");
     assertEquals(0, r.code(), "the lock file of a killed run is reused: " + r);
     assertFalse(Files.exists(OutputLock.lockFileOf(out)), "a normal run removes its lock file");
+  }
+
+  @Test
+  void theWritabilityProbeOfAKilledRunIsRemovedByTheNext() throws IOException {
+    // Before any work a command creates and deletes an empty file where it will write; killed in between, it leaves
+    // it. Linux process ids stay below 2^22, so 999999999 is never running; this process is.
+    Path dead = Files.createFile(dir.resolve(".marginal-probe.999999999-1.tmp"));
+    Path live = Files.createFile(dir.resolve(".marginal-probe." + ProcessHandle.current().pid() + "-99.tmp"));
+    CliRun r = CliRun.of("fit", "--data", csv.toString(), "--model", "gmm", "--components", "1", "--out",
+        dir.resolve("probed.marginal").toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+    assertFalse(Files.exists(dead), "the probe of a process no longer running is removed");
+    assertTrue(Files.exists(live), "the probe of a running process is left to it");
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(live.getFileName().toString()), files.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(".marginal-probe")).toList(), "the run leaves no probe of its own");
+    }
   }
 
   @Test

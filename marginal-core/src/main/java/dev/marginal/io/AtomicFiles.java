@@ -64,6 +64,21 @@ public final class AtomicFiles {
     write(target, body, true);
   }
 
+  /** The name {@link #probeDirectory} gives its files: {@code .marginal-probe.PID-N.tmp}. */
+  private static final String PROBE = "marginal-probe";
+
+  /**
+   * Checks that files can be created in {@code dir} by creating and deleting an empty hidden file
+   * {@code .marginal-probe.PID-N.tmp} there. A process killed between the two leaves it behind; the next probe of the
+   * directory removes such files whose process is no longer running.
+   *
+   * @throws IOException if the file cannot be created (a read-only directory, say)
+   */
+  public static void probeDirectory(Path dir) throws IOException {
+    removeStaleTemps(dir, PROBE);
+    Files.deleteIfExists(createTemp(dir, PROBE));
+  }
+
   /** Temporary files of writes in progress that a shutdown deletes. */
   private static final java.util.Set<Path> DISCARDED_ON_EXIT = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static volatile boolean hookInstalled;

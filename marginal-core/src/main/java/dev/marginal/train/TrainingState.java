@@ -72,9 +72,13 @@ public record TrainingState(int epoch, int stepInEpoch, long step, List<EpochRec
         : this;
   }
 
-  /** A resumable copy: the same counters with status RUNNING. */
+  /**
+   * A resumable copy: the same counters with status RUNNING, except that an early-stopped run stays stopped (its
+   * resume, like its uninterrupted run, trains no further).
+   */
   public TrainingState resumed() {
-    return new TrainingState(epoch, stepInEpoch, step, history, bestValidation, epochsSinceBest, Status.RUNNING, "");
+    return status == Status.EARLY_STOPPED ? this
+        : new TrainingState(epoch, stepInEpoch, step, history, bestValidation, epochsSinceBest, Status.RUNNING, "");
   }
 
   /** Whether the run has stopped for good (early stopping or divergence). */

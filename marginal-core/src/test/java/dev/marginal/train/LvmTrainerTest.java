@@ -265,6 +265,32 @@ class LvmTrainerTest {
   }
 
   @Test
+  void resumingAnEarlyStoppedRunTrainsNoFurther() throws IOException {
+    LvmTrainingOptions opts = options(LvmTrainingOptions.Objective.ELBO).withEpochs(200).withPatience(2)
+        .withLearningRate(2e-2);
+    Dataset train = MOONS.head(80);
+    Dataset valid = ToyData.generate("moons", 100, RngKey.of(9));
+    Path ckpt = dir.resolve("stopped.ckpt");
+    DeepLvm first = model(4);
+    LvmDensityModel firstModel = new LvmDensityModel(first, List.of("x0", "x1"), null);
+    TrainingState s = new LvmTrainer(first, opts).fit(train, valid, Progress.silent(), () -> false,
+        t -> LvmCheckpoint.write(ckpt, firstModel, t, Map.of()));
+    assertEquals(TrainingState.Status.EARLY_STOPPED, s.status());
+
+    ModelFile file = ModelFile.read(ckpt);
+    DeepLvm resumed = LvmDensityModel.fromFile(file).model();
+    LvmTrainer t2 = new LvmTrainer(resumed, opts);
+    LvmCheckpoint.restore(file, t2);
+    TrainingState s2 = t2.fit(train, valid, Progress.silent(), () -> false, t -> {});
+    assertEquals(s, s2, "the resumed run ends where the early stop ended it");
+    float[][] va = values(first);
+    float[][] vb = values(resumed);
+    for (int i = 0; i < va.length; i++) {
+      assertArrayEquals(va[i], vb[i], "parameter " + i);
+    }
+  }
+
+  @Test
   void learningRateFloorGivesACosineFromTheRateToTheFloorOverTheRun() throws IOException {
     LvmTrainer constant = new LvmTrainer(model(1), options(LvmTrainingOptions.Objective.ELBO).withEpochs(1));
     LvmTrainer decaying = new LvmTrainer(model(1), options(LvmTrainingOptions.Objective.ELBO).withEpochs(1)

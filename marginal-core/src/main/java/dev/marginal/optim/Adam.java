@@ -148,7 +148,9 @@ public final class Adam implements Optimizer {
       for (int j = chunks[c][1], end = chunks[c][2]; j < end; j++) {
         float gj = g[j];
         mi[j] = b1 * mi[j] + (1 - b1) * gj;
-        vi[j] = b2 * vi[j] + (1 - b2) * gj * gj;
+        // A gradient above about 1e20 would square to +∞: the second moment saturates at the largest float
+        // instead, so that the state stays finite and its checkpoint can be read back.
+        vi[j] = Math.min(b2 * vi[j] + (1 - b2) * gj * gj, Float.MAX_VALUE);
         w[j] -= stepSize * mi[j] / ((float) Math.sqrt(vi[j]) / sqrtC2 + e);
       }
     }

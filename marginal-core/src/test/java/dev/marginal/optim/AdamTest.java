@@ -2,6 +2,7 @@ package dev.marginal.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Tape;
@@ -42,6 +43,31 @@ class AdamTest {
       assertEquals(expected, w1[j], 4 * Math.ulp((float) expected) + 1e-7, "element " + j);
     }
     assertArrayEquals(new float[g.length], ps.get(0).gradBuffer(), "gradients are cleared");
+  }
+
+  /**
+   * A huge but finite gradient squares past the largest float: the second moment saturates there instead of turning
+   * into +∞, so that the optimizer's state (a checkpoint's, which must be finite to be read back) stays finite.
+   */
+  @Test
+  void aGradientWhoseSquareOverflowsLeavesTheStateFinite() {
+    List<Parameter> ps = params(5);
+    Adam adam = new Adam(ps, LearningRate.constant(0.01));
+    for (int s = 0; s < 3; s++) {
+      setGradients(ps, 11, s);
+      ps.get(1).gradBuffer()[4] = 3e30f;
+      adam.step();
+    }
+    adam.state().forEach((name, values) -> {
+      for (int j = 0; j < values.length; j++) {
+        assertTrue(Float.isFinite(values[j]), name + " element " + j + " is " + values[j]);
+      }
+    });
+    for (Parameter p : ps) {
+      for (float w : p.value().toArray()) {
+        assertTrue(Float.isFinite(w), p.name() + " weight " + w);
+      }
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.marginal.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.random.RngKey;
@@ -94,6 +95,26 @@ class RowAdamTest {
     assertArrayEquals(single.value().toArray(), java.util.Arrays.copyOfRange(ps.get(0).value().toArray(), 6, 9));
     assertEquals(3, opt.steps(2));
     assertEquals(6, opt.steps(0));
+  }
+
+  /** As for {@link Adam}: a gradient whose square overflows leaves the second moments at the largest float. */
+  @Test
+  void aGradientWhoseSquareOverflowsLeavesTheStateFinite() {
+    List<Parameter> ps = params(6);
+    RowAdam opt = new RowAdam(ps, LearningRate.constant(0.05));
+    for (int s = 0; s < 3; s++) {
+      setGradients(ps, s);
+      ps.get(0).gradBuffer()[3 * 2 + 1] = -3e30f;
+      opt.step(new int[] {2, 4});
+    }
+    opt.state().forEach((name, values) -> {
+      for (int j = 0; j < values.length; j++) {
+        assertTrue(Float.isFinite(values[j]), name + " element " + j + " is " + values[j]);
+      }
+    });
+    for (float w : ps.get(0).value().toArray()) {
+      assertTrue(Float.isFinite(w), "weight " + w);
+    }
   }
 
   @Test

@@ -71,6 +71,10 @@ final class FitCommand implements Callable<Integer> {
     checkApplicable(kind);
     threads = Limits.threads(Commands.positive("--threads", threads));
     LvmArgs.Settings lvmSettings = lvm.settings(latent);
+    if (kind.equals("lvm")) {
+      // Combinations the library refuses (--gradient score with --objective elbo, say) before any data is read.
+      LvmFitter.options(lvmSettings, seed, standardize);
+    }
     new OutputGuard().data("--data", data).data("--validation", lvm.validation).input("--resume", lvm.resume)
         .output("--out", out).output("checkpoint", kind.equals("lvm") ? LvmFitter.checkpointPath(out) : null,
             lvm.resume).check();

@@ -80,8 +80,11 @@ final class LvmArgs {
           + "other or standardized data, takes none): dynamic, fixed, threshold or none (default: dynamic).")
   String binarize;
 
-  @Option(names = "--gradient", paramLabel = "NAME",
-      description = "LVM gradient estimator: reparam, score or dreg (default: reparam).")
+  @Option(names = "--gradient", paramLabel = "NAME", description = {
+      "LVM encoder gradient estimator: reparam (reparameterization; under SUMO the encoder minimizes E[SUMO^2]), "
+          + "dreg (doubly reparameterized; --objective iwae; with --k 1 it is sticking the landing) or score "
+          + "(score function with VIMCO's leave-one-out baseline; --objective iwae with --k >= 2); dreg and score "
+          + "train the amortized encoder, not --per-datapoint posteriors (default: reparam)."})
   String gradient;
 
   @Option(names = "--per-datapoint", description = "LVM: fit a variational posterior per data point, no encoder.")

@@ -190,6 +190,31 @@ class BadInputTest {
     assertFalse(Files.exists(m2));
   }
 
+  /**
+   * A gradient estimator that does not fit the objective, K or the inference is refused before any data is read: the
+   * data file named here does not exist, and the error is about the options alone.
+   */
+  @Test
+  void gradientCombinationsAreRefusedBeforeTheDataIsRead() throws IOException {
+    Path m2 = dir.resolve("m2.marginal");
+    String missing = dir.resolve("missing.csv").toString();
+    String[][] cases = {
+        {"--objective", "elbo", "--gradient", "score"}, {"--objective", "sumo", "--gradient", "dreg"},
+        {"--gradient", "score", "--k", "1"}, {"--per-datapoint", "--gradient", "dreg"},
+        {"--per-datapoint", "--gradient", "score"}};
+    String[][] named = {
+        {"--gradient score needs --objective iwae"}, {"--gradient dreg needs --objective iwae"},
+        {"--gradient score needs --k >= 2"}, {"--per-datapoint", "--gradient dreg"},
+        {"--per-datapoint", "--gradient score"}};
+    for (int i = 0; i < cases.length; i++) {
+      List<String> args = new java.util.ArrayList<>(List.of("fit", "--data", missing, "--model", "lvm", "--out",
+          m2.toString()));
+      args.addAll(List.of(cases[i]));
+      assertRejected(args.toArray(new String[0]), named[i]);
+    }
+    assertFalse(Files.exists(m2));
+  }
+
   @Test
   void aValidationFractionLeavingNoRowsNamesTheOption() throws IOException {
     Path m2 = dir.resolve("m2.marginal");

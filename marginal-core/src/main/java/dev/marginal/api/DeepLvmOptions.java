@@ -29,7 +29,7 @@ import java.util.Objects;
  *     {@code warmupFraction} is NaN
  * @param warmupFraction the fraction of the epochs the KL warm-up spans, in [0, 1), or NaN when
  *     {@code training}'s own warm-up applies
- * @param inference amortized or per-datapoint
+ * @param inference amortized or per-datapoint (per-datapoint posteriors take reparameterized gradients only)
  * @param standardize fit to (x − mean) / sd of each column (Gaussian decoder only)
  * @param validationFraction rows held out for validation and early stopping, in [0, 1) (0 = none)
  */
@@ -136,6 +136,11 @@ public record DeepLvmOptions(Architecture architecture, LvmTrainingOptions train
     if (standardize && architecture.decoder() == DeepLvm.Decoder.BERNOULLI) {
       throw ParameterException.about(java.util.List.of("standardize", "decoder"),
           "standardize needs decoder gaussian (a Bernoulli decoder models [0, 1] data)");
+    }
+    if (inference.perDatapoint() && training.gradient() != GradientEstimator.REPARAM) {
+      throw ParameterException.about(java.util.List.of("perDatapoint", "gradient"), "perDatapoint inference trains "
+          + "the local posteriors with reparameterized gradients only; gradient " + training.gradient().id()
+          + " is for the amortized encoder");
     }
   }
 

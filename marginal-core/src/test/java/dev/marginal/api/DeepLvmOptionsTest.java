@@ -56,6 +56,19 @@ class DeepLvmOptionsTest {
   }
 
   @Test
+  void perDatapointInferenceRefusesEncoderGradientsWhicheverIsSetFirst() {
+    for (GradientEstimator g : new GradientEstimator[] {GradientEstimator.DREG, GradientEstimator.SCORE}) {
+      LvmTrainingOptions t = DeepLvmOptions.defaults().training().withGradient(g);
+      ParameterException e = assertThrows(ParameterException.class,
+          () -> DeepLvmOptions.defaults().withTraining(t).withPerDatapointInference());
+      assertEquals(java.util.List.of("perDatapoint", "gradient"), e.parameters());
+      assertTrue(e.getMessage().contains("gradient " + g.id()), e.getMessage());
+      assertThrows(ParameterException.class, () -> DeepLvmOptions.defaults().withPerDatapointInference()
+          .withTraining(t));
+    }
+  }
+
+  @Test
   void runsOfNoEpochsAndLocalFitsPastTheirLimitAreRefused() {
     for (int epochs : new int[] {0, -3}) {
       ParameterException e = assertThrows(ParameterException.class,

@@ -25,7 +25,7 @@ final class GmmArgs {
   int nInit = GmmOptions.DEFAULT_N_INIT;
 
   @Option(names = "--max-iter", paramLabel = "N",
-      description = "EM iterations per restart (default: ${DEFAULT-VALUE}).")
+      description = "EM iterations per restart; a fit stopped by it before --tol warns (default: ${DEFAULT-VALUE}).")
   int maxIter = GmmOptions.DEFAULT_MAX_ITER;
 
   @Option(names = "--tol", paramLabel = "T",

@@ -152,4 +152,22 @@ class JsonOutputTest {
     assertEquals(0L, ((Number) json(diag).get("thin_components")).longValue(), diag.toString());
     assertTrue(diag.errLines().isEmpty(), diag.toString());
   }
+  @Test
+  void aGmmStoppedByMaxIterBeforeConvergingSaysSo() throws java.io.IOException {
+    // One EM iteration cannot show a change below --tol: the fit ends unconverged.
+    Path two = java.nio.file.Files.writeString(dir.resolve("two.csv"), "a,b\n0,0\n0,1\n1,0\n1,1\n5,5\n5,6\n6,5\n"
+        + "6,6\n9,0\n");
+    CliRun r = CliRun.of("fit", "--data", two.toString(), "--model", "gmm", "--components", "2", "--covariance",
+        "spherical", "--max-iter", "1", "--json", "--out", dir.resolve("two.marginal").toString());
+    assertEquals(0, r.code(), r.toString());
+    assertEquals(Boolean.FALSE, json(r).get("converged"), r.toString());
+    assertEquals(java.util.List.of("marginal: warning: EM stopped at --max-iter 1 before its mean log-likelihood"
+        + " changed by less than --tol 0.001 in an iteration: the fit may not have converged; raise --max-iter"),
+        r.errLines());
+    // Given the iterations it needs, the same fit converges and warns of nothing.
+    CliRun enough = CliRun.of("fit", "--data", two.toString(), "--model", "gmm", "--components", "2", "--covariance",
+        "spherical", "--json", "--out", dir.resolve("two-enough.marginal").toString());
+    assertEquals(Boolean.TRUE, json(enough).get("converged"), enough.toString());
+    assertTrue(enough.errLines().isEmpty(), enough.toString());
+  }
 }

@@ -103,13 +103,14 @@ final class Fitters {
   }
 
   /**
-   * Components that are not empty ({@link #emptyComponents}) but whose weight is less than {@code minPoints} points
-   * of {@code rows}.
+   * Components that are not empty ({@link #emptyComponents}) but whose weight, rounded to whole points of
+   * {@code rows}, is less than {@code minPoints}: a component that holds exactly {@code minPoints} points also
+   * carries (or lends) the tiny responsibilities of all other rows, so its weight lands just beside the count.
    */
   static int thinComponents(double[] weights, int rows, int minPoints) {
     int thin = 0;
     for (double w : weights) {
-      if (w * rows >= 0.5 && w * rows < minPoints) {
+      if (w * rows >= 0.5 && Math.round(w * rows) < minPoints) {
         thin++;
       }
     }

@@ -153,6 +153,19 @@ class JsonOutputTest {
     assertTrue(diag.errLines().isEmpty(), diag.toString());
   }
   @Test
+  void aComponentWithExactlyTheFullCovariancesPointsIsNotThin() throws java.io.IOException {
+    // Three points near the origin, four further out: the first component holds its 3 points (d + 1 in 2-D) less
+    // the far points' tiny responsibilities, a weight of 2.99999999998 points, and its covariance is estimated.
+    Path seven = java.nio.file.Files.writeString(dir.resolve("seven.csv"), "a,b\n0,0\n0,1\n1,0\n5,5\n5,6\n6,5\n"
+        + "7,7\n");
+    CliRun r = CliRun.of("fit", "--data", seven.toString(), "--model", "gmm", "--components", "2", "--json",
+        "--out", dir.resolve("seven.marginal").toString());
+    assertEquals(0, r.code(), r.toString());
+    assertEquals(0L, ((Number) json(r).get("thin_components")).longValue(), r.toString());
+    assertTrue(r.errLines().isEmpty(), r.toString());
+  }
+
+  @Test
   void aGmmStoppedByMaxIterBeforeConvergingSaysSo() throws java.io.IOException {
     // One EM iteration cannot show a change below --tol: the fit ends unconverged.
     Path two = java.nio.file.Files.writeString(dir.resolve("two.csv"), "a,b\n0,0\n0,1\n1,0\n1,1\n5,5\n5,6\n6,5\n"

@@ -152,6 +152,7 @@ class JsonOutputTest {
     assertEquals(0L, ((Number) json(diag).get("thin_components")).longValue(), diag.toString());
     assertTrue(diag.errLines().isEmpty(), diag.toString());
   }
+
   @Test
   void aComponentWithExactlyTheFullCovariancesPointsIsNotThin() throws java.io.IOException {
     // Three points near the origin, four further out: the first component holds its 3 points (d + 1 in 2-D) less

@@ -36,7 +36,7 @@ final class EncodeCommand implements Callable<Integer> {
     new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).check();
     DensityModel m = Commands.readModel(model);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
-    Dataset codes = m.encode(x);
+    Dataset codes = encode(m, x);
     CsvWriter.write(out, codes);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("rows", codes.rows());
@@ -45,5 +45,14 @@ final class EncodeCommand implements Callable<Integer> {
     Commands.print(spec.commandLine().getOut(), output, "encoded " + codes.rows() + " rows as "
         + Commands.abbreviate(codes.columns()) + " into " + out, output.json ? report : Map.of());
     return 0;
+  }
+
+  /** The model's codes; data the model cannot describe (outside a Bernoulli decoder's [0, 1]) are an input error. */
+  private static Dataset encode(DensityModel m, Dataset x) {
+    try {
+      return m.encode(x);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
   }
 }

@@ -207,6 +207,31 @@ class LvmCommandsTest {
     assertEquals(0, plain.code(), "data in [0, 1] get a Bernoulli decoder by default: " + plain);
   }
 
+  /**
+   * A Bernoulli decoder models values in [0, 1]: encode refuses others as score does, for the amortized encoder and
+   * for the local fits of a per-datapoint model alike, instead of writing codes of data the model cannot describe.
+   */
+  @Test
+  void encodeRefusesValuesOutsideTheUnitIntervalForABernoulliDecoder() throws IOException {
+    Path unit = dir.resolve("unit.csv");
+    Files.writeString(unit, "a,b\n0.1,0.9\n0.4,0.3\n0.8,0.2\n0.6,0.5\n");
+    Path outside = dir.resolve("outside.csv");
+    Files.writeString(outside, "a,b\n0.1,0.9\n1.5,0.3\n");
+    for (String inference : List.of("--threads=1", "--per-datapoint")) {
+      Path model = dir.resolve("unit" + inference + ".marginal");
+      CliRun fit = CliRun.of("fit", "--data", unit.toString(), "--model", "lvm", "--hidden", "4", "--epochs", "1",
+          inference, "--quiet", "--out", model.toString());
+      assertEquals(0, fit.code(), fit.toString());
+      Path codes = dir.resolve("codes.csv");
+      CliRun score = refused("a Bernoulli decoder needs values in [0, 1], found 1.5", "score", "--model",
+          model.toString(), "--data", outside.toString(), "--k", "2", "--out", dir.resolve("s.csv").toString());
+      CliRun encode = refused("a Bernoulli decoder needs values in [0, 1], found 1.5", "encode", "--model",
+          model.toString(), "--data", outside.toString(), "--out", codes.toString());
+      assertEquals(score.errLines(), encode.errLines(), "encode says what score says");
+      assertFalse(Files.exists(codes), "no codes are written for refused data");
+    }
+  }
+
   /** A fit to standardized data reports its objectives in the data's units, as eval scores the model. */
   @Test
   void standardizedFitReportsObjectivesInDataUnits() throws IOException {

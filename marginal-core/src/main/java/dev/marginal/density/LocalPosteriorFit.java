@@ -64,7 +64,10 @@ public record LocalPosteriorFit(int steps, double learningRate, int numSamples) 
     }
   }
 
-  /** {@value #DEFAULT_STEPS} steps at rate {@value #DEFAULT_LEARNING_RATE} with one sample per step. */
+  /**
+   * {@value #DEFAULT_STEPS} steps at rate {@value #DEFAULT_LEARNING_RATE} with {@value #DEFAULT_SAMPLES} samples per
+   * row and step.
+   */
   public static LocalPosteriorFit defaults() {
     return new LocalPosteriorFit(DEFAULT_STEPS, DEFAULT_LEARNING_RATE, DEFAULT_SAMPLES);
   }

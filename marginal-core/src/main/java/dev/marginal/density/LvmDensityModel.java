@@ -35,8 +35,9 @@ import java.util.Objects;
  * A {@link DeepLvm} as a {@link DensityModel}: log p(x) estimated with ELBO, IWAE or SUMO through the amortized
  * encoder (no exact value exists), samples from the prior through the decoder, and posterior summaries.
  *
- * <p>Data given to a Bernoulli decoder must lie in [0, 1]; values strictly between 0 and 1 are binarized once with
- * the scoring key (the usual protocol for dynamically binarized training), so scores are of binary vectors. When
+ * <p>Data given to a Bernoulli decoder, to score or to encode, must lie in [0, 1]; when scoring, values strictly
+ * between 0 and 1 are binarized once with the scoring key (the usual protocol for dynamically binarized training),
+ * so scores are of binary vectors. When
  * the model was fitted on standardized data the log-Jacobian −Σ log sd is added, so densities are always of the
  * data as given.
  *
@@ -452,6 +453,9 @@ public final class LvmDensityModel implements DensityModel {
     Objects.requireNonNull(data, "data");
     space.check(data);
     float[] x = standardized(data.values());
+    if (model.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
+      checkUnitInterval(data, x);
+    }
     if (support != null) {
       pullBackInPlace(data, x);
     }

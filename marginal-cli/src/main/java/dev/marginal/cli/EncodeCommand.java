@@ -16,7 +16,10 @@ import picocli.CommandLine.Spec;
 /** {@code marginal encode}: posterior summaries of every row, written as CSV. */
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Write posterior summaries of every row as CSV: component responsibilities p0.. for a mixture, "
-        + "posterior means z0.. then variances var_z0.. for continuous latents."},
+        + "posterior means z0.. then variances var_z0.. for continuous latents.",
+        "A per-datapoint LVM has no encoder: each row's q is fitted on the spot with the decoder fixed (the model's "
+            + "local_steps), from a fixed seed, so the same rows in the same order give the same file; a row's code "
+            + "depends on its position in the data by the noise of that fit."},
     footer = {"", "Example:", "  marginal encode --model moons.marginal --data toy:moons --out codes.csv"})
 final class EncodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

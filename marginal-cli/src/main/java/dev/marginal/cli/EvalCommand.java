@@ -32,7 +32,8 @@ final class EvalCommand implements Callable<Integer> {
       description = "Importance samples for the test NLL (default: ${DEFAULT-VALUE}).")
   int k = ScoreCommand.DEFAULT_K;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Random seed for estimators (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "S",
+      description = "Random seed for estimators and a per-datapoint LVM's local fits of q (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--bdmc", paramLabel = "N",

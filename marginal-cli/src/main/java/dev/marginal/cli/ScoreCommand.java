@@ -61,7 +61,8 @@ final class ScoreCommand implements Callable<Integer> {
           + "importance weights in its first repeat (ess, pareto_k)."})
   int repeats = 1;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Random seed for estimators (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "S",
+      description = "Random seed for estimators and a per-datapoint LVM's local fits of q (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Mixin OutputOptions output;

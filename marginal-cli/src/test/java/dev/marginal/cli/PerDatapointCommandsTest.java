@@ -8,7 +8,9 @@ import dev.marginal.density.LocalPosteriorFit;
 import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -87,6 +89,35 @@ class PerDatapointCommandsTest {
     assertTrue(text.lines().anyMatch(l -> l.strip().matches("checkpoint +true")), text);
     assertTrue(text.lines().anyMatch(l -> l.strip().matches("local_steps +30")), text);
     assertFalse(text.contains("encoder"), text);
+  }
+
+  /**
+   * encode fits each row's q from a fixed seed: the same rows give the same file, a row moved elsewhere in the data
+   * a slightly different code (the noise of its local fit), as {@code encode --help} says.
+   */
+  @Test
+  void encodeIsReproducibleAndItsHelpSaysHowTheLocalFitIsSeeded() throws IOException {
+    Path model = dir.resolve("pdp.marginal");
+    assertEquals(0, fit(model, 1).code());
+    Path data = dir.resolve("rows.csv");
+    Path reversed = dir.resolve("reversed.csv");
+    Files.writeString(data, "x0,x1\n0.5,0.2\n-0.8,0.6\n1.1,-0.4\n");
+    Files.writeString(reversed, "x0,x1\n1.1,-0.4\n-0.8,0.6\n0.5,0.2\n");
+    Path first = dir.resolve("first.csv");
+    Path again = dir.resolve("again.csv");
+    Path moved = dir.resolve("moved.csv");
+    for (Path[] run : new Path[][] {{data, first}, {data, again}, {reversed, moved}}) {
+      CliRun e = CliRun.of("encode", "--model", model.toString(), "--data", run[0].toString(), "--quiet", "--out",
+          run[1].toString());
+      assertEquals(0, e.code(), e.toString());
+    }
+    assertEquals(Files.readString(first), Files.readString(again), "the same rows, the same codes");
+    double[] row0 = CliRun.csvRows(first).get(0);
+    double[] row0Moved = CliRun.csvRows(moved).get(2);
+    assertFalse(Arrays.equals(row0, row0Moved), "the fit's noise depends on the row's position");
+    assertEquals(row0[0], row0Moved[0], 0.5, "but the code is the same up to that noise");
+    String help = CliRun.of("encode", "--help").out().replaceAll("\\s+", " ");
+    assertTrue(help.contains("from a fixed seed, so the same rows in the same order give the same file"), help);
   }
 
   @Test

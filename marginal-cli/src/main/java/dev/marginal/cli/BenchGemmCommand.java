@@ -3,6 +3,7 @@ package dev.marginal.cli;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Parallel;
+import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +26,8 @@ final class BenchGemmCommand extends BenchWorkload {
   private static final long SEED = 0x6E6D6D;
 
   @Option(names = "--shapes", split = ",", paramLabel = "MxNxK",
-      description = "Multiply shapes to time instead of the defaults, comma-separated, e.g. 128x784x200.")
+      description = "Multiply shapes to time instead of the defaults (5000x200x784, 1024x1024x1024,"
+          + " 128x784x200), comma-separated, each once, e.g. 128x784x200; each dimension at most " + MAX_DIM + ".")
   List<String> shapes;
 
   @Option(names = "--gemm-only", description = "Skip the elementwise kernels.")
@@ -57,11 +59,15 @@ final class BenchGemmCommand extends BenchWorkload {
     return List.of("--shapes");
   }
 
-  /** {@code MxNxK} strings as {m, n, k}. */
+  /** {@code MxNxK} strings as {m, n, k}; refuses an empty list and a shape given twice. */
   static int[][] parseShapes(List<String> specs) {
+    if (specs.isEmpty()) {
+      throw new UserInputException("--shapes: no shape given; expected MxNxK[,MxNxK...], e.g. 128x784x200");
+    }
     int[][] out = new int[specs.size()][];
     for (int i = 0; i < out.length; i++) {
-      String[] parts = specs.get(i).trim().split("x");
+      // The limit -1 keeps empty trailing parts, so that '4x4x4x' is refused rather than read as 4x4x4.
+      String[] parts = specs.get(i).trim().split("x", -1);
       try {
         if (parts.length != 3) {
           throw new NumberFormatException();
@@ -74,6 +80,12 @@ final class BenchGemmCommand extends BenchWorkload {
         if (v < 1 || v > MAX_DIM) {
           throw new UserInputException("--shapes: each dimension must be in [1, " + MAX_DIM + "], got '"
               + specs.get(i) + "'");
+        }
+      }
+      for (int j = 0; j < i; j++) {
+        if (Arrays.equals(out[j], out[i])) {
+          throw new UserInputException("--shapes: " + out[i][0] + "x" + out[i][1] + "x" + out[i][2]
+              + " is given twice");
         }
       }
     }

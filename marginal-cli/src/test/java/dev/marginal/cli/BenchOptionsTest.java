@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The options of the benchmark commands: malformed shapes, sample counts that cannot fit and an empty workload are
- * one-line usage errors; threads are capped at the cores; the JSON report is one line.
+ * The options of the benchmark commands: malformed, empty or repeated shapes and sample counts, sample counts that
+ * cannot fit and an empty workload are one-line usage errors; threads are capped at the cores; the JSON report is
+ * one line.
  */
 class BenchOptionsTest {
   @Test
@@ -29,6 +30,26 @@ class BenchOptionsTest {
     assertRejected(new String[] {"bench", "gemm", "--shapes", "20x200", "--gemm-only"}, "--shapes", "'20x200'");
     assertRejected(new String[] {"bench", "gemm", "--shapes", "0x4x4", "--gemm-only"}, "--shapes", "[1, 8192]");
     assertRejected(new String[] {"bench", "gemm", "--shapes", "4xax4", "--gemm-only"}, "--shapes", "'4xax4'");
+  }
+
+  @Test
+  void aShapeWithATrailingSeparatorAnEmptyListOrARepeatedShapeIsRejected() {
+    assertRejected(new String[] {"bench", "gemm", "--shapes", "4x4x4x", "--gemm-only", "--repeats", "1"},
+        "--shapes", "'4x4x4x'");
+    assertRejected(new String[] {"bench", "gemm", "--shapes", ",", "--gemm-only", "--repeats", "1"},
+        "--shapes", "no shape given");
+    assertRejected(new String[] {"bench", "gemm", "--shapes", "4x4x4,8x8x8, 4x4x4", "--gemm-only", "--repeats", "1"},
+        "--shapes", "4x4x4 is given twice");
+  }
+
+  @Test
+  void anEmptyOrRepeatedSampleCountIsRejected() {
+    assertRejected(new String[] {"bench", "iwae", "--train-k", ",", "--eval-k", "0"}, "--train-k", "no K given");
+    assertRejected(new String[] {"bench", "iwae", "--train-k", "0", "--eval-k", ","}, "--eval-k", "no K given");
+    assertRejected(new String[] {"bench", "iwae", "--train-k", "5,50,5", "--eval-k", "0", "--repeats", "1"},
+        "--train-k", "K = 5 is given twice");
+    assertRejected(new String[] {"bench", "iwae", "--train-k", "0", "--eval-k", "7", "--eval-k", "7", "--repeats",
+        "1"}, "--eval-k", "K = 7 is given twice");
   }
 
   @Test
@@ -68,6 +89,15 @@ class BenchOptionsTest {
     assertEquals(List.of(), Cli.sizeOptions(Cli.commandOf(root, "bench", "threads")));
     String advice = Cli.advice(new OutOfMemoryError("Java heap space"), Cli.commandOf(root, "bench", "iwae"));
     assertTrue(advice.contains("use smaller sizes (--train-k, --eval-k) or give"), advice);
+  }
+
+  @Test
+  void theMlpRateCountsOnlyTheGemmsTheTapeRuns() {
+    // 3-4-5 with a constant input: forward 2·(12 + 20), weight gradients as many, input gradient of the second
+    // layer only (2·20): the first layer's input gradient is not computed.
+    assertEquals(64 + 64 + 40, BenchMlpCommand.gemmFlopsPerRow(new int[] {3, 4, 5}));
+    assertEquals(2L * 206_800 * 2 + 2L * (200 * 200 + 200 * 50), BenchMlpCommand.gemmFlopsPerRow(
+        BenchMlpCommand.ENCODER));
   }
 
   @Test

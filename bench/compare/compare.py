@@ -17,6 +17,10 @@ LARGE = {"5000x200x784", "1024x1024x1024"}
 # Targets as ratios (marginal / reference, or two threads / one).
 TARGETS = {"gemm_large": 1.0, "gemm_small": 0.9, "train_5": 2.5, "train_50": 2.0, "eval_5000": 2.0, "scaling": 1.85,
            "reverse_kl": 1.0}
+# The parts --skip names, in the order they run.
+PARTS = ("gemm", "iwae", "funnel", "scaling")
+# Most --repeats, as `marginal bench` takes (BenchOptions.MAX_REPEATS).
+MAX_REPEATS = 10_000
 # Environment settings that can slow OpenBLAS down (a wrong core type halves it); unset for the references.
 UNSET_FOR_REFERENCE = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
@@ -103,8 +107,15 @@ def ratios_line(name, ours, theirs, target, unit, winners=None, marks=None):
         print(f"  {'':<34} reference's best setting: " + ", ".join(f"{w} ({n}x)" for w, n in counts.items()))
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Prints a usage error as one line naming the option, exit status 2, as `marginal` does."""
+
+    def error(self, message):
+        self.exit(2, f"compare: {message} (see --help)\n")
+
+
 def main():
-    p = argparse.ArgumentParser(description=__doc__)
+    p = OneLineParser(description=__doc__)
     p.add_argument("--threads", type=int, default=2, help="threads for marginal and the references (default 2)")
     p.add_argument("--rounds", type=int, default=3, help="alternating rounds, one fresh process each (default 3)")
     p.add_argument("--repeats", type=int, default=5, help="timed batches per workload and process (default 5)")
@@ -113,6 +124,18 @@ def main():
     p.add_argument("--skip", default="", help="comma-separated parts to skip: gemm,iwae,funnel,scaling")
     args = p.parse_args()
     skip = set(filter(None, args.skip.split(",")))
+    # Refused before anything is built or timed: a misspelt part would otherwise run the whole 6-minute comparison.
+    unknown = sorted(skip - set(PARTS))
+    if unknown:
+        p.error(f"--skip: unknown part {', '.join(unknown)}; the parts are {', '.join(PARTS)}")
+    if skip >= set(PARTS):
+        p.error("--skip: every part is skipped, nothing to compare")
+    if args.threads < 1:
+        p.error(f"--threads must be at least 1, got {args.threads}")
+    if not 1 <= args.repeats <= MAX_REPEATS:
+        p.error(f"--repeats must be between 1 and {MAX_REPEATS}, got {args.repeats}")
+    if args.rounds < 1:
+        p.error(f"--rounds must be at least 1, got {args.rounds}")
     t = args.threads
     have_numpy = os.path.exists(args.python) and has_module(args.python, "numpy")
     have_torch = os.path.exists(args.python) and has_module(args.python, "torch")

@@ -1,0 +1,67 @@
+package dev.marginal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bench/compare/compare.py} refuses a misspelt {@code --skip} part and counts below 1 as a one-line usage
+ * error (exit 2) before it builds, runs or times anything. Each case also passes {@code --rounds 0} and an
+ * interpreter that does not exist, so that a script which accepted the options would still measure nothing.
+ */
+class BenchCompareArgsTest {
+  private static final Path SCRIPT = Path.of("..", "bench", "compare", "compare.py");
+
+  @Test
+  void aMisspeltOrEmptySkipIsRefused() throws Exception {
+    assertRefused(List.of("--skip", "gemm,scalling", "--rounds", "0"), "--skip", "scalling",
+        "gemm, iwae, funnel, scaling");
+    assertRefused(List.of("--skip", "gemm,iwae,funnel,scaling", "--rounds", "0"), "--skip", "nothing to compare");
+  }
+
+  @Test
+  void countsBelowOneAreRefused() throws Exception {
+    assertRefused(List.of("--threads", "0", "--rounds", "0"), "--threads", "got 0");
+    assertRefused(List.of("--repeats", "0", "--rounds", "0"), "--repeats", "between 1 and 10000");
+    assertRefused(List.of("--rounds", "0"), "--rounds", "got 0");
+  }
+
+  @Test
+  void anUnknownOptionIsOneLine() throws Exception {
+    assertRefused(List.of("--bogus", "--rounds", "0"), "unrecognized arguments: --bogus");
+  }
+
+  private static void assertRefused(List<String> args, String... expected) throws Exception {
+    String python = python();
+    assumeTrue(python != null, "needs python3");
+    List<String> cmd = new ArrayList<>(List.of(python, SCRIPT.toString(), "--python", "/nonexistent/python3"));
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(2, p.waitFor(), args + ": " + out + err);
+    assertEquals("", out, args.toString());
+    List<String> lines = err.lines().toList();
+    assertEquals(1, lines.size(), args + ": " + err);
+    for (String part : expected) {
+      assertTrue(lines.get(0).contains(part), "'" + part + "' missing from: " + lines.get(0));
+    }
+  }
+
+  private static String python() {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+      File f = new File(dir, "python3");
+      if (f.canExecute()) {
+        return f.getPath();
+      }
+    }
+    return null;
+  }
+}

@@ -219,17 +219,22 @@ class SparkMainTest {
   }
 
   @Test
-  void encodeEstimatesNoLogDensity() throws Exception {
-    // A Bernoulli decoder's log p(x) refuses values outside [0, 1] and its encoder does not, so encoding the moons
-    // succeeds only if no log p(x) (K = 5000 importance samples a row by default) is estimated alongside.
-    Dataset data = DataSources.load("toy:moons?n=50");
+  void encodeWritesTheCodesOfEachRow() throws Exception {
+    // SparkMain's encode asks the stage for encodings alone (logPxCol empty); that such a stage estimates no log p(x)
+    // is MarginalDensityModelTest's encodingAloneEstimatesNoLogDensity. Here: the codes, and nothing else, per id.
+    StringBuilder csv = new StringBuilder("id,a,b\n");
+    for (int i = 0; i < 50; i++) {
+      csv.append(i).append(',').append((i % 7) / 7.0).append(',').append((i % 5) / 5.0).append('\n');
+    }
+    Path input = Files.writeString(dir.resolve("unit.csv"), csv);
+    Dataset data = DataSources.load(input.toString(), List.of("a", "b"), Integer.MAX_VALUE);
     LvmDensityModel lvm = new LvmDensityModel(DeepLvm.create(new DeepLvm.Config(2, 1, new int[] {8},
         Activation.TANH, DeepLvm.Decoder.BERNOULLI), RngKey.of(1), null), data.columns(), null);
     Path model = dir.resolve("bernoulli.marginal");
     lvm.toFile(Map.of()).write(model);
     Path out = dir.resolve("encoded.parquet");
-    SparkMain.run(spark, new String[] {"encode", "--model", model.toString(), "--data", "toy:moons?n=50", "--out",
-        out.toString()});
+    SparkMain.run(spark, new String[] {"encode", "--model", model.toString(), "--data", input.toString(),
+        "--columns", "a,b", "--out", out.toString()});
     Dataset expected = lvm.encode(data);
     List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
     assertEquals(List.of("id", "encoded"), List.of(spark.read().parquet(out.toString()).columns()));
@@ -237,7 +242,7 @@ class SparkMainTest {
     for (Row r : rows) {
       List<Double> z = r.getList(1);
       for (int j = 0; j < expected.cols(); j++) {
-        assertEquals(expected.get((int) r.getLong(0), j), z.get(j).floatValue(), 0);
+        assertEquals(expected.get(((Number) r.get(0)).intValue(), j), z.get(j).floatValue(), 0);
       }
     }
   }

@@ -223,11 +223,15 @@ class LvmCommandsTest {
           inference, "--quiet", "--out", model.toString());
       assertEquals(0, fit.code(), fit.toString());
       Path codes = dir.resolve("codes.csv");
-      CliRun score = refused("a Bernoulli decoder needs values in [0, 1], found 1.5", "score", "--model",
-          model.toString(), "--data", outside.toString(), "--k", "2", "--out", dir.resolve("s.csv").toString());
-      CliRun encode = refused("a Bernoulli decoder needs values in [0, 1], found 1.5", "encode", "--model",
-          model.toString(), "--data", outside.toString(), "--out", codes.toString());
+      String says = "a Bernoulli decoder needs values in [0, 1], found 1.5 in row 2, column 'a'";
+      CliRun score = refused(says, "score", "--model", model.toString(), "--data", outside.toString(), "--k", "2",
+          "--out", dir.resolve("s.csv").toString());
+      assertEquals(List.of("marginal: " + outside + ": " + says), score.errLines());
+      CliRun encode = refused(says, "encode", "--model", model.toString(), "--data", outside.toString(), "--out",
+          codes.toString());
       assertEquals(score.errLines(), encode.errLines(), "encode says what score says");
+      CliRun eval = refused(says, "eval", "--model", model.toString(), "--data", outside.toString(), "--k", "2");
+      assertEquals(score.errLines(), eval.errLines(), "eval says what score says");
       assertFalse(Files.exists(codes), "no codes are written for refused data");
     }
   }

@@ -19,6 +19,7 @@ import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Untrusted;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.Support;
@@ -35,7 +36,8 @@ import java.util.Objects;
  * A {@link DeepLvm} as a {@link DensityModel}: log p(x) estimated with ELBO, IWAE or SUMO through the amortized
  * encoder (no exact value exists), samples from the prior through the decoder, and posterior summaries.
  *
- * <p>Data given to a Bernoulli decoder, to score or to encode, must lie in [0, 1]; when scoring, values strictly
+ * <p>Data given to a Bernoulli decoder, to score or to encode, must lie in [0, 1] (a {@link DataException} names the
+ * row and column of the first value outside); when scoring, values strictly
  * between 0 and 1 are binarized once with the scoring key (the usual protocol for dynamically binarized training),
  * so scores are of binary vectors. When
  * the model was fitted on standardized data the log-Jacobian −Σ log sd is added, so densities are always of the
@@ -413,11 +415,15 @@ public final class LvmDensityModel implements DensityModel {
     return x;
   }
 
+  /**
+   * @throws DataException naming the source, the row (from 1) and the column of the first value outside [0, 1]
+   */
   private static void checkUnitInterval(Dataset data, float[] x) {
-    for (float v : x) {
-      if (!(v >= 0f && v <= 1f)) {
-        throw new IllegalArgumentException(data.source() + ": a Bernoulli decoder needs values in [0, 1], found "
-            + v);
+    int d = data.cols();
+    for (int k = 0; k < x.length; k++) {
+      if (!(x[k] >= 0f && x[k] <= 1f)) {
+        throw new DataException(data.source() + ": a Bernoulli decoder needs values in [0, 1], found " + x[k]
+            + " in row " + (k / d + 1) + ", column " + Untrusted.quoted(data.columns().get(k % d)));
       }
     }
   }

@@ -12,9 +12,10 @@ import java.util.Objects;
  *
  * @param components number of mixture components C, at least 1
  * @param covarianceType how each component's covariance is parameterised
- * @param regCovar non-negative ridge added to every covariance diagonal after each M-step: the covariance floor
+ * @param regCovar finite, non-negative ridge added to every covariance diagonal after each M-step: the covariance floor
  *     that keeps a component from collapsing onto a single point
- * @param tol EM stops when the per-sample mean log-likelihood changes by less than this (nats)
+ * @param tol finite, non-negative: EM stops when the per-sample mean log-likelihood changes by less than this
+ *     (nats)
  * @param maxIter maximum EM iterations per restart, at least 1
  * @param nInit number of restarts from independent k-means++ initialisations; the best lower bound is kept
  * @param lloydIterations Lloyd (k-means) iterations refining the k-means++ centres before EM starts
@@ -62,8 +63,8 @@ public record GmmOptions(
     if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
       throw ParameterException.of("regCovar", "must be finite and >= 0, got " + regCovar);
     }
-    if (!(tol >= 0)) {
-      throw ParameterException.of("tol", "must be >= 0, got " + tol);
+    if (!(tol >= 0) || Double.isInfinite(tol)) {
+      throw ParameterException.of("tol", "must be finite and >= 0, got " + tol);
     }
     ParameterException.atLeast("maxIter", maxIter, 1);
     ParameterException.atLeast("nInit", nInit, 1);

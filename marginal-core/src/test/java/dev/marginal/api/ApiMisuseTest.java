@@ -215,7 +215,14 @@ class ApiMisuseTest {
     assertNames(ParameterException.class, "threads must be >= 1, got 0", () -> o.withThreads(0));
     assertNames(ParameterException.class, "regCovar must be finite and >= 0, got NaN",
         () -> o.withRegCovar(Double.NaN));
-    assertNames(ParameterException.class, "tol must be >= 0, got -1.0", () -> o.withTol(-1));
+    assertNames(ParameterException.class, "regCovar must be finite and >= 0, got Infinity",
+        () -> o.withRegCovar(Double.POSITIVE_INFINITY));
+    assertNames(ParameterException.class, "tol must be finite and >= 0, got -1.0", () -> o.withTol(-1));
+    assertNames(ParameterException.class, "tol must be finite and >= 0, got NaN", () -> o.withTol(Double.NaN));
+    assertNames(ParameterException.class, "tol must be finite and >= 0, got Infinity",
+        () -> o.withTol(Double.POSITIVE_INFINITY));
+    assertEquals(List.of("tol"), assertThrows(ParameterException.class, () -> o.withTol(Double.POSITIVE_INFINITY))
+        .parameters());
     assertEquals(List.of("nInit"), assertThrows(ParameterException.class, () -> o.withNInit(0)).parameters());
     assertNames(NullPointerException.class, "key", () -> o.withKey(null));
     assertNames(NullPointerException.class, "covarianceType", () -> o.withCovarianceType(null));

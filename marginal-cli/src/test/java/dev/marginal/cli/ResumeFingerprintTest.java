@@ -72,8 +72,11 @@ class ResumeFingerprintTest {
 
     String line = refused(with(lvm("toy:moons?n=60"), "--steps", "6", "--objective", "sumo", "--hidden", "16",
         "--resume", ckpt.toString(), "--out", next), ckpt + ": the checkpoint is of a different run",
-        "--objective sumo (the checkpoint's run had ", "--hidden [16] (the checkpoint's run had [8])");
+        "--objective sumo (the checkpoint's run had ", "--hidden 16 (the checkpoint's run had 8)");
     assertFalse(line.contains("--batch"), "only the differing settings are named: " + line);
+    refused(with(lvm("toy:moons?n=60"), "--steps", "6", "--hidden", "16,8", "--standardize", "--resume",
+        ckpt.toString(), "--out", next), "--standardize on (the checkpoint's run had it off)",
+        "--hidden 16,8 (the checkpoint's run had 8)");
     refused(with(lvm("toy:moons?n=50"), "--hidden", "8", "--steps", "6", "--resume", ckpt.toString(), "--out", next),
         "data 50 rows of 2 columns");
     refused(with(lvm("toy:moons?n=60&seed=1"), "--hidden", "8", "--steps", "6", "--resume", ckpt.toString(), "--out", next),

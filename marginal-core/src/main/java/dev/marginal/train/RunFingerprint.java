@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What defines a training run, stored in its checkpoints so that resuming cannot silently continue a different run:
@@ -26,6 +27,9 @@ import java.util.Objects;
 public final class RunFingerprint {
   /** Where checkpoints keep the fingerprint: under this key of their provenance. */
   public static final String KEY = "fingerprint";
+
+  /** A list of whole numbers as {@link Arrays#toString(int[])} writes it: the hidden layers' widths. */
+  private static final Pattern INT_LIST = Pattern.compile("\\[-?\\d+(, -?\\d+)*]");
 
   private RunFingerprint() {}
 
@@ -148,7 +152,8 @@ public final class RunFingerprint {
    * @param checkpointProvenance the checkpoint's provenance, holding {@link #KEY}
    * @param now the fingerprint of the run being started
    * @throws IllegalArgumentException if the checkpoint is of another kind of run
-   * @throws ParameterException naming each differing setting, its value in the checkpoint and now
+   * @throws ParameterException naming each differing setting, its value in the checkpoint and now as a user types
+   *     it (a switch on or off, layer widths as {@code 16,8})
    */
   public static void check(Map<String, Object> checkpointProvenance, Map<String, Object> now) {
     Kind written = kindOf(checkpointProvenance);
@@ -168,15 +173,16 @@ public final class RunFingerprint {
         names.add(e.getKey());
         // A setting recorded only when on (the forward recipe, annealing) or as "null" when off (a validation
         // split) is off, in either run.
-        parts.add(e.getKey() + " " + (isOff(e.getValue()) ? "off" : e.getValue()) + " (the checkpoint's run had "
-            + (isOff(before) ? "it off" : before) + ")");
+        parts.add(e.getKey() + " " + (isOff(e.getValue()) ? "off" : typed(e.getValue()))
+            + " (the checkpoint's run had "
+            + (isOff(before) ? "it off" : Boolean.TRUE.equals(before) ? "it on" : typed(before)) + ")");
       }
     }
     for (Map.Entry<?, ?> e : saved.entrySet()) {
       // A setting recorded only when on (annealing, the path gradient) and off now.
       if (!now.containsKey(String.valueOf(e.getKey()))) {
         names.add(String.valueOf(e.getKey()));
-        parts.add(e.getKey() + " off (the checkpoint's run had " + e.getValue() + ")");
+        parts.add(e.getKey() + " off (the checkpoint's run had " + typed(e.getValue()) + ")");
       }
     }
     if (!names.isEmpty()) {
@@ -186,7 +192,19 @@ public final class RunFingerprint {
   }
 
   private static boolean isOff(Object setting) {
-    return setting == null || "null".equals(String.valueOf(setting));
+    return setting == null || "null".equals(String.valueOf(setting)) || Boolean.FALSE.equals(setting);
+  }
+
+  /**
+   * A setting as a user types it: a switch as {@code on}, a list of layer widths recorded as {@code [16, 8]} as
+   * {@code 16,8}; anything else as recorded.
+   */
+  private static String typed(Object setting) {
+    if (Boolean.TRUE.equals(setting)) {
+      return "on";
+    }
+    String s = String.valueOf(setting);
+    return INT_LIST.matcher(s).matches() ? s.substring(1, s.length() - 1).replace(", ", ",") : s;
   }
 
   /** Equality after a round trip through JSON: whole numbers come back as longs, others as doubles. */

@@ -72,4 +72,21 @@ class RunFingerprintTest {
     assertTrue(e.getMessage().contains("validation 0.05 (the checkpoint's run had it off)"), e.getMessage());
     assertFalse(e.getMessage().contains("null"), e.getMessage());
   }
+
+  /** Settings are named as a user types them: layer widths as a list, a switch as on or off. */
+  @Test
+  void settingsAreShownAsTyped() {
+    Map<String, Object> deeper = RunFingerprint.of(LvmTrainingOptions.defaults(),
+        Dataset.ofRows(new float[][] {{0.5f, 1.5f}, {2f, -1f}}), null, true,
+        new DeepLvm.Config(2, 2, new int[] {16, 8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), true);
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, DENSITY), deeper));
+    assertTrue(e.getMessage().contains("standardize on (the checkpoint's run had it off); hidden 16,8 (the "
+        + "checkpoint's run had 8); perDatapoint on (the checkpoint's run had it off)"), e.getMessage());
+    e = assertThrows(ParameterException.class,
+        () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, deeper), DENSITY));
+    assertTrue(e.getMessage().contains("standardize off (the checkpoint's run had it on); hidden 8 (the "
+        + "checkpoint's run had 16,8); perDatapoint off (the checkpoint's run had it on)"), e.getMessage());
+    assertFalse(e.getMessage().contains("[") || e.getMessage().contains("true"), e.getMessage());
+  }
 }

@@ -2,11 +2,15 @@ package dev.marginal.spark;
 
 import dev.marginal.data.DataException;
 import dev.marginal.data.DataSources;
+import dev.marginal.io.ModelFile;
 import dev.marginal.spark.ml.Evaluation;
 import dev.marginal.spark.ml.MarginalDensityModel;
 import dev.marginal.spark.ml.MarginalGmm;
 import dev.marginal.spark.ml.MarginalLvm;
 import dev.marginal.spark.ml.MarginalPpca;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,7 +47,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code --columns a,b,..} (numeric columns) or {@code --features-col} (a vector or array column; default
  * {@code features}); built-in data sets take {@code --limit N} (their first N rows). Outputs ending in {@code .csv}
  * are written as CSV directories, others as Parquet, holding the id and the new columns; an output that exists is
- * not replaced. {@code eval} prints one JSON object on one line.
+ * not replaced. {@code fit --kind gmm} reports whether EM converged and its iterations, and warns on standard error
+ * when EM stopped at {@code --max-iter} first. {@code eval} prints one JSON object on one line.
  *
  * <p>Options take the CLI's names for the same settings ({@code --latent-dim} is an older name of {@code --latent});
  * where they differ: {@code fit} names the model kind {@code --kind} (the CLI's {@code fit --model}), and
@@ -82,7 +87,7 @@ public final class SparkMain {
     try {
       System.out.println(run(spark, args));
       status = 0;
-    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+    } catch (IllegalArgumentException | UncheckedIOException e) {
       System.err.println("marginal-spark: " + e.getMessage());
       status = 2;
     } finally {
@@ -94,12 +99,23 @@ public final class SparkMain {
   }
 
   /**
-   * Runs one verb on {@code spark}.
+   * Runs one verb on {@code spark}, its warnings on standard error.
    *
    * @return the one-line report to print
    * @throws IllegalArgumentException for a bad argument, with a one-line message
    */
   public static String run(SparkSession spark, String[] args) {
+    return run(spark, args, System.err);
+  }
+
+  /**
+   * Runs one verb on {@code spark}, its warnings (a GMM whose EM stopped at {@code --max-iter} before it converged)
+   * on {@code warnings}, one line each.
+   *
+   * @return the one-line report to print
+   * @throws IllegalArgumentException for a bad argument, with a one-line message
+   */
+  public static String run(SparkSession spark, String[] args, PrintStream warnings) {
     if (args.length == 0) {
       throw new IllegalArgumentException("expected a verb: fit, score, encode or eval");
     }
@@ -114,7 +130,7 @@ public final class SparkMain {
     try {
       // A bad row (a negative id, a null or NaN feature) fails a task: reported as its one line, not Spark's stack.
       return TaskErrors.userErrors(() -> switch (args[0]) {
-        case "fit" -> fit(spark, o);
+        case "fit" -> fit(spark, o, warnings);
         case "score" -> transform(spark, o, false);
         case "encode" -> transform(spark, o, true);
         default -> eval(spark, o);
@@ -124,7 +140,7 @@ public final class SparkMain {
     }
   }
 
-  private static String fit(SparkSession spark, Options o) {
+  private static String fit(SparkSession spark, Options o, PrintStream warnings) {
     String kind = o.required("--kind").toLowerCase(Locale.ROOT);
     if (!List.of("gmm", "ppca", "lvm").contains(kind)) {
       throw new IllegalArgumentException("--kind must be gmm, ppca or lvm on Spark, got '" + kind + "'");
@@ -138,11 +154,15 @@ public final class SparkMain {
     String[] cols = columns(o, df);
     MarginalDensityModel model;
     if ("gmm".equals(kind)) {
+      int maxIter = o.integer("--max-iter", 100);
+      double tol = o.number("--tol", 1e-3);
       model = new MarginalGmm().setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
           .setIdCol(o.get("--id-col", "id")).setComponents(o.integer("--components", 1))
           .setCovarianceType(o.get("--covariance", "full")).setNInit(o.integer("--n-init", 1))
-          .setMaxIter(o.integer("--max-iter", 100)).setTol(o.number("--tol", 1e-3))
+          .setMaxIter(maxIter).setTol(tol)
           .setRegCovar(o.number("--reg-covar", 1e-6)).setSeed(o.longInteger("--seed", 0)).fit(df);
+      dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
+      return gmmReport(model, out, maxIter, tol, warnings);
     } else if ("ppca".equals(kind)) {
       model = new MarginalPpca().setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
           .setIdCol(o.get("--id-col", "id")).setLatentDim(o.integer("--latent", 2)).fit(df);
@@ -152,6 +172,28 @@ public final class SparkMain {
     }
     dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
     return "wrote " + kind + " model " + out;
+  }
+
+  /**
+   * What the CLI's {@code fit --model gmm} says of EM: whether it converged and after how many iterations, and a
+   * warning when it stopped at {@code --max-iter} first.
+   */
+  private static String gmmReport(MarginalDensityModel model, String out, int maxIter, double tol,
+      PrintStream warnings) {
+    Map<String, Object> provenance;
+    try {
+      provenance = ModelFile.fromBytes(model.modelBytes(), out).provenance();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Object converged = provenance.get("converged");
+    if (!Boolean.TRUE.equals(converged)) {
+      warnings.println("marginal-spark: warning: EM stopped at --max-iter " + maxIter + " before its mean "
+          + "log-likelihood changed by less than --tol " + tol + " in an iteration: the fit may not have converged; "
+          + "raise --max-iter");
+      warnings.flush();
+    }
+    return "wrote gmm model " + out + ": converged " + converged + ", iterations " + provenance.get("iterations");
   }
 
   /** Refuses options of another model kind (--components with --kind lvm), as the CLI's {@code fit} does. */

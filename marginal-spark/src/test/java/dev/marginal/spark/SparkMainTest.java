@@ -218,6 +218,30 @@ class SparkMainTest {
     assertEquals("not replaced", Files.readString(existing));
   }
 
+  /** As the CLI's {@code fit --model gmm}: whether EM converged and its iterations, a warning when it did not. */
+  @Test
+  void gmmFitReportsConvergenceAndWarnsWhenStoppedAtMaxIter() {
+    for (String maxIter : List.of("1", "200")) {
+      String out = dir.resolve("gmm" + maxIter + ".marginal").toString();
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      String report = SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=100",
+          "--components", "2", "--max-iter", maxIter, "--out", out}, new java.io.PrintStream(err, true));
+      Map<String, Object> provenance = assertDoesNotThrow(() -> dev.marginal.io.ModelFile.read(Path.of(out)))
+          .provenance();
+      assertEquals("wrote gmm model " + out + ": converged " + provenance.get("converged") + ", iterations "
+          + provenance.get("iterations"), report);
+      if (maxIter.equals("1")) {
+        assertEquals("wrote gmm model " + out + ": converged false, iterations 1", report);
+        assertEquals("marginal-spark: warning: EM stopped at --max-iter 1 before its mean log-likelihood changed by "
+            + "less than --tol 0.001 in an iteration: the fit may not have converged; raise --max-iter\n",
+            err.toString());
+      } else {
+        assertTrue(report.contains(": converged true, iterations "), report);
+        assertEquals("", err.toString(), "no warning for a converged fit");
+      }
+    }
+  }
+
   @Test
   void encodeWritesTheCodesOfEachRow() throws Exception {
     // SparkMain's encode asks the stage for encodings alone (logPxCol empty); that such a stage estimates no log p(x)

@@ -27,6 +27,9 @@ final class BenchThreadsCommand extends BenchWorkload {
 
   @Override
   void fill(BenchTable table) {
+    if (options.threads != null) {
+      throw new UserInputException("--threads does not apply to bench threads, which always times two threads");
+    }
     double[] nanos = roundTrips(options.repeats * 10);
     var row = table.row("threads");
     row.put("workload", "round trip of one value between two threads");

@@ -30,6 +30,14 @@ class BenchThreadsCommandTest {
   }
 
   @Test
+  void aThreadCountIsRefusedSinceTheProbeAlwaysTimesTwoThreads() {
+    CliRun r = CliRun.of("bench", "threads", "--threads", "1", "--repeats", "1");
+    assertEquals(2, r.code(), r.toString());
+    assertEquals(List.of("marginal: --threads does not apply to bench threads, which always times two threads"),
+        r.errLines());
+  }
+
+  @Test
   void roundTripsAreSortedAndTheSecondThreadEnds() throws InterruptedException {
     int before = echoThreads();
     double[] nanos = BenchThreadsCommand.roundTrips(5);

@@ -122,6 +122,8 @@ def main():
     p.add_argument("--python", default="/usr/bin/python3", help="interpreter with numpy and torch")
     p.add_argument("--jar", help="run this marginal jar instead of building the worktree's")
     p.add_argument("--skip", default="", help="comma-separated parts to skip: gemm,iwae,funnel,scaling")
+    p.add_argument("--check-args", action="store_true",
+                   help="check the other arguments and exit (the run script does, before it builds)")
     args = p.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     # Refused before anything is built or timed: a misspelt part would otherwise run the whole 6-minute comparison.
@@ -136,6 +138,8 @@ def main():
         p.error(f"--repeats must be between 1 and {MAX_REPEATS}, got {args.repeats}")
     if args.rounds < 1:
         p.error(f"--rounds must be at least 1, got {args.rounds}")
+    if args.check_args:
+        return
     t = args.threads
     have_numpy = os.path.exists(args.python) and has_module(args.python, "numpy")
     have_torch = os.path.exists(args.python) and has_module(args.python, "torch")

@@ -38,6 +38,20 @@ class BenchCompareArgsTest {
     assertRefused(List.of("--bogus", "--rounds", "0"), "unrecognized arguments: --bogus");
   }
 
+  @Test
+  void checkArgsAcceptsGoodArgumentsSilentlyAndRefusesBadOnes() throws Exception {
+    // What bench/compare/run calls before it builds the jar.
+    String python = python();
+    assumeTrue(python != null, "needs python3");
+    Process p = new ProcessBuilder(python, SCRIPT.toString(), "--python", "/nonexistent/python3", "--check-args",
+        "--rounds", "5", "--skip", "gemm").start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out + err);
+    assertEquals("", out + err);
+    assertRefused(List.of("--check-args", "--skip", "gmm"), "--skip", "gmm");
+  }
+
   private static void assertRefused(List<String> args, String... expected) throws Exception {
     String python = python();
     assumeTrue(python != null, "needs python3");

@@ -11,6 +11,7 @@ import dev.marginal.nn.Activation;
 import dev.marginal.tensor.Parallel;
 import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.GradientEstimator;
+import dev.marginal.train.LvmCheckpoint;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.TrainingState;
@@ -69,9 +70,7 @@ final class LvmFitter {
     }
     TrainingState state = result.state();
     if (state.status() == TrainingState.Status.DIVERGED) {
-      // The library mentions a checkpoint only when the run wrote one; it is this command's MODEL.ckpt.
-      throw new TrainingFailedException(state.message().contains("; the checkpoint of step ")
-          ? state.message() + " (" + checkpointPath(r.out()) + ")" : state.message());
+      throw TrainingFailedException.diverged(state.message(), r.out());
     }
     Map<String, Object> summary = result.summary();
     return new Fitters.FitResult(result.model(), summary, result.provenance());
@@ -210,6 +209,15 @@ final class LvmFitter {
 
     TrainingFailedException(String message) {
       super(message);
+    }
+
+    /**
+     * A diverged run of {@code fit} or {@code target} on {@code out}: the library's message, with the path of this
+     * command's {@code MODEL.ckpt} where the message names a checkpoint (only when the run wrote one).
+     */
+    static TrainingFailedException diverged(String message, Path out) {
+      return new TrainingFailedException(message.contains(LvmCheckpoint.LAST_GOOD)
+          ? message + " (" + checkpointPath(out) + ")" : message);
     }
   }
 }

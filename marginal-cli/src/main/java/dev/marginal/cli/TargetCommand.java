@@ -234,10 +234,8 @@ final class TargetCommand implements Callable<Integer> {
   private Integer finish(Target t, ReverseKlOptions options, SurrogateTraining.Result result, String commandLine,
       Path metricsPath) {
     if (result.status() == ReverseKlRun.Status.DIVERGED) {
-      // The library mentions a checkpoint only when the run wrote one; it is this command's MODEL.ckpt.
-      String why = result.message().replace("forwardScale", OptionNames.FLAGS.get("forwardScale"));
-      throw new LvmFitter.TrainingFailedException(why.contains("; the checkpoint of step ")
-          ? why + " (" + LvmFitter.checkpointPath(out) + ")" : why);
+      throw LvmFitter.TrainingFailedException.diverged(
+          result.message().replace("forwardScale", OptionNames.FLAGS.get("forwardScale")), out);
     }
     LvmDensityModel model = result.model();
     Commands.writeModel(model.toFile(result.provenance().withCommandLine(commandLine)), out);

@@ -48,9 +48,7 @@ final class TerminalProgress implements Progress {
    * @param total the number of steps expected (0 if unknown)
    */
   static TerminalProgress onTerminal(String label, long total, boolean quiet) {
-    boolean interactive = stderrIsTerminal(System.getProperty(STDERR_TERMINAL), System.console() != null)
-        && System.getenv("CI") == null;
-    return new TerminalProgress(System.err, !quiet && interactive, label, total, false);
+    return new TerminalProgress(System.err, shown(quiet), label, total, false);
   }
 
   /**
@@ -58,8 +56,13 @@ final class TerminalProgress implements Progress {
    * error where {@link #onTerminal} would show one. Report with {@code update(rows, rows, NaN)}.
    */
   static TerminalProgress rowsOnTerminal(String label, long total, boolean quiet) {
-    TerminalProgress p = onTerminal(label, total, quiet);
-    return new TerminalProgress(p.out, p.enabled, label, total, true);
+    return new TerminalProgress(System.err, shown(quiet), label, total, true);
+  }
+
+  /** Whether a display is drawn: not when quiet, and only on an interactive standard error outside CI. */
+  private static boolean shown(boolean quiet) {
+    return !quiet && stderrIsTerminal(System.getProperty(STDERR_TERMINAL), System.console() != null)
+        && System.getenv("CI") == null;
   }
 
   /**

@@ -21,6 +21,12 @@ import java.util.Map;
  * parameter values are kept too ({@code best/...}), so that a resumed run that stops early restores the same ones.
  */
 public final class LvmCheckpoint {
+  /**
+   * How a diverged run's message names the checkpoint holding its last good state, when it wrote one: "…; the
+   * checkpoint of step 40 holds the last good parameters". A front end that knows the checkpoint's path adds it.
+   */
+  public static final String LAST_GOOD = "; the checkpoint of step ";
+
   static final String DECODER_PREFIX = "opt.decoder/";
   static final String ENCODER_PREFIX = "opt.encoder/";
   static final String LOCAL_PREFIX = "opt.local/";

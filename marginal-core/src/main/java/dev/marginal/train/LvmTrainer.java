@@ -227,7 +227,7 @@ public final class LvmTrainer {
           // Steps are numbered from 1, as progress reports them; no update was applied from this one.
           state = state.diverged("training diverged: the objective became " + value + " at step "
               + (state.step() + 1) + (checkpointed < 0 ? ""
-              : "; the checkpoint of step " + checkpointed + " holds the last good parameters"));
+              : LvmCheckpoint.LAST_GOOD + checkpointed + " holds the last good parameters"));
           progress.finish();
           return state;
         }

@@ -190,7 +190,7 @@ public final class ReverseKlRun {
       if (!Double.isFinite(loss)) {
         progress.finish();
         String why = divergence(trainer, forward, loss)
-            + (checkpointed < 0 ? "" : "; the checkpoint of step " + checkpointed + " holds the last good surrogate");
+            + (checkpointed < 0 ? "" : LvmCheckpoint.LAST_GOOD + checkpointed + " holds the last good surrogate");
         return new Result(Status.DIVERGED, why, trainer.steps(), trim(losses, recorded), evals, warnings);
       }
       if (recorded == losses.length) {

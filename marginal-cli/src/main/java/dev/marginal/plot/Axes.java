@@ -2,11 +2,15 @@ package dev.marginal.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Dimension;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.geom.AffineTransform;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * A pair of axes, linear or with a logarithmic y axis: maps a data {@link Box} onto a pixel rectangle inside a panel
@@ -26,6 +30,10 @@ final class Axes {
   static final Color FRAME_COLOR = new Color(0x33, 0x33, 0x33);
   static final Color TEXT_COLOR = new Color(0x22, 0x22, 0x22);
   private static final Color GRID_COLOR = new Color(0xE2, 0xE2, 0xE2);
+  /** Gap between a legend in a corner and the frame, in pixels. */
+  private static final int LEGEND_INSET = 6;
+  /** Spacing of the positions a legend may take away from the corners, in pixels. */
+  private static final int LEGEND_STEP = 4;
 
   final Box box;
   final Rectangle plot;
@@ -160,20 +168,69 @@ final class Axes {
 
   /** The pixel rectangle a legend of {@code names} takes in {@code corner} of the frame. */
   Rectangle legendBounds(List<String> names, LegendMark mark, Corner corner) {
-    FontMetrics fm = Png.metrics(Png.TICK_FONT);
-    int textWidth = names.stream().mapToInt(fm::stringWidth).max().orElse(0);
-    int w = textWidth + markWidth(mark) + 19;
-    int h = names.size() * legendLineHeight(fm) + 8;
+    Dimension size = legendSize(names, mark);
     boolean right = corner == Corner.TOP_RIGHT || corner == Corner.BOTTOM_RIGHT;
     boolean top = corner == Corner.TOP_RIGHT || corner == Corner.TOP_LEFT;
-    int x = right ? plot.x + plot.width - w - 6 : plot.x + 6;
-    int y = top ? plot.y + 6 : plot.y + plot.height - h - 6;
-    return new Rectangle(x, y, w, h);
+    int x = right ? plot.x + plot.width - size.width - LEGEND_INSET : plot.x + LEGEND_INSET;
+    int y = top ? plot.y + LEGEND_INSET : plot.y + plot.height - size.height - LEGEND_INSET;
+    return new Rectangle(x, y, size.width, size.height);
   }
 
-  /** Draws a legend of coloured marks and names in {@code corner} of the frame. */
-  void drawLegend(Graphics2D g, List<String> names, List<Color> colors, LegendMark mark, Corner corner) {
-    Rectangle r = legendBounds(names, mark, corner);
+  /**
+   * Where a legend of {@code names} hides the least of what is drawn, as {@code covered} counts it (points under
+   * it, segments crossing it): the four corners first (top right, top left, bottom right, bottom left, the first
+   * of them on a tie), then, when each of them covers something, every position inside the frame on a grid of
+   * {@value #LEGEND_STEP} pixels, nearest a corner first. So a legend leaves a corner only for a place where it hides
+   * less, for instance inside a drawn outline that runs past all four corners.
+   */
+  Rectangle placeLegend(List<String> names, LegendMark mark, ToIntFunction<Rectangle> covered) {
+    Rectangle best = null;
+    int fewest = Integer.MAX_VALUE;
+    for (Corner corner : Corner.values()) {
+      Rectangle r = legendBounds(names, mark, corner);
+      int n = covered.applyAsInt(r);
+      if (n < fewest) {
+        fewest = n;
+        best = r;
+      }
+    }
+    for (Rectangle r : legendPositions(legendSize(names, mark))) {
+      if (fewest == 0) {
+        break;
+      }
+      int n = covered.applyAsInt(r);
+      if (n < fewest) {
+        fewest = n;
+        best = r;
+      }
+    }
+    return best;
+  }
+
+  /** Every legend position inside the frame on the {@value #LEGEND_STEP}-pixel grid, nearest a corner first. */
+  private List<Rectangle> legendPositions(Dimension size) {
+    int x0 = plot.x + LEGEND_INSET;
+    int x1 = plot.x + plot.width - size.width - LEGEND_INSET;
+    int y0 = plot.y + LEGEND_INSET;
+    int y1 = plot.y + plot.height - size.height - LEGEND_INSET;
+    List<Rectangle> out = new ArrayList<>();
+    for (int y = y0; y <= y1; y += LEGEND_STEP) {
+      for (int x = x0; x <= x1; x += LEGEND_STEP) {
+        out.add(new Rectangle(x, y, size.width, size.height));
+      }
+    }
+    out.sort(Comparator.comparingInt(r -> Math.min(r.x - x0, x1 - r.x) + Math.min(r.y - y0, y1 - r.y)));
+    return out;
+  }
+
+  private static Dimension legendSize(List<String> names, LegendMark mark) {
+    FontMetrics fm = Png.metrics(Png.TICK_FONT);
+    int textWidth = names.stream().mapToInt(fm::stringWidth).max().orElse(0);
+    return new Dimension(textWidth + markWidth(mark) + 19, names.size() * legendLineHeight(fm) + 8);
+  }
+
+  /** Draws a legend of coloured marks and names in {@code r}, a rectangle from {@link #placeLegend}. */
+  void drawLegend(Graphics2D g, List<String> names, List<Color> colors, LegendMark mark, Rectangle r) {
     g.setFont(Png.TICK_FONT);
     FontMetrics fm = g.getFontMetrics();
     int lineHeight = legendLineHeight(fm);

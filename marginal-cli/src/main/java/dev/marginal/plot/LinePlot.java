@@ -146,49 +146,58 @@ public final class LinePlot implements Panel {
    */
   @Override
   public void renderTo(Graphics2D g, Rectangle area) {
-    List<double[]> shown = new ArrayList<>();
-    for (Series s : series) {
-      shown.add(shownValues(s.ys()));
-    }
+    List<double[]> shown = shown();
     Axes axes = Axes.layout(area, range(shown), logY, !title.isEmpty(), false, 0);
     axes.drawGrid(g);
-    List<String> names = new ArrayList<>();
     List<Color> colors = new ArrayList<>();
     for (int i = 0; i < series.size(); i++) {
       Color colour = PALETTE[i % PALETTE.length];
-      boolean empty = !hasFinite(shown.get(i));
-      if (!empty) {
+      if (hasFinite(shown.get(i))) {
         drawLine(g, axes, series.get(i).xs(), shown.get(i), colour);
       }
-      names.add(empty ? series.get(i).name() + " (nothing to show)" : series.get(i).name());
       colors.add(colour);
     }
     axes.drawFrame(g, xLabel, yLabel);
     Axes.drawTitle(g, area, title);
     if (series.size() > 1) {
-      axes.drawLegend(g, names, colors, Axes.LegendMark.LINE, legendCorner(axes, names, shown));
+      List<String> names = legendNames(shown);
+      axes.drawLegend(g, names, colors, Axes.LegendMark.LINE, legendBounds(axes, names, shown));
     }
   }
 
-  /**
-   * The corner whose legend would cover the fewest line segments (top right on a tie, then top left, bottom right,
-   * bottom left), so that the legend hides as little of the curves as the corners allow.
-   */
-  private Axes.Corner legendCorner(Axes axes, List<String> names, List<double[]> shown) {
-    Axes.Corner best = Axes.Corner.TOP_RIGHT;
-    int fewest = Integer.MAX_VALUE;
-    for (Axes.Corner corner : Axes.Corner.values()) {
-      Rectangle r = axes.legendBounds(names, Axes.LegendMark.LINE, corner);
+  /** The pixel rectangle the legend takes when the plot is drawn in {@code area}; empty when it has no legend. */
+  Rectangle legendBounds(Rectangle area) {
+    List<double[]> shown = shown();
+    Axes axes = Axes.layout(area, range(shown), logY, !title.isEmpty(), false, 0);
+    return series.size() > 1 ? legendBounds(axes, legendNames(shown), shown) : new Rectangle();
+  }
+
+  /** Each series' values as drawn (see {@link #shownValues}). */
+  private List<double[]> shown() {
+    List<double[]> shown = new ArrayList<>();
+    for (Series s : series) {
+      shown.add(shownValues(s.ys()));
+    }
+    return shown;
+  }
+
+  private List<String> legendNames(List<double[]> shown) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < series.size(); i++) {
+      names.add(hasFinite(shown.get(i)) ? series.get(i).name() : series.get(i).name() + " (nothing to show)");
+    }
+    return names;
+  }
+
+  /** Where the legend crosses the fewest line segments (see {@link Axes#placeLegend}). */
+  private Rectangle legendBounds(Axes axes, List<String> names, List<double[]> shown) {
+    return axes.placeLegend(names, Axes.LegendMark.LINE, r -> {
       int covered = 0;
       for (int i = 0; i < series.size(); i++) {
         covered += segmentsCrossing(r, axes, series.get(i).xs(), shown.get(i));
       }
-      if (covered < fewest) {
-        fewest = covered;
-        best = corner;
-      }
-    }
-    return best;
+      return covered;
+    });
   }
 
   /** Number of the drawn segments (and lone dots) of one series that touch {@code r}. */

@@ -29,6 +29,8 @@ public final class ScatterPlot implements Panel {
   public static final int DEFAULT_HEIGHT = 520;
   /** Share of the data's extent added on each side when no box is given. */
   private static final double AUTO_MARGIN = 0.05;
+  /** Pixels around a legend within which a point's dot would still be partly hidden by it. */
+  private static final int DOT_MARGIN = 3;
   /** Set colours: the first four of Tableau's "tab10" palette. */
   private static final Color[] PALETTE = {
       new Color(0x1F77B4), new Color(0xFF7F0E), new Color(0x2CA02C), new Color(0xD62728)};
@@ -83,7 +85,11 @@ public final class ScatterPlot implements Panel {
     return new ScatterPlot(more, box, equalAspect, title, xLabel, yLabel, width, height);
   }
 
-  /** Shows exactly {@code box} (points outside are clipped) instead of fitting the data. */
+  /**
+   * Shows exactly {@code box} instead of fitting the data, for instance to share one region among the panels of a
+   * figure. Points outside are clipped, and the legend says how many of each set ("surrogate (37 outside the
+   * frame)").
+   */
   public ScatterPlot withBox(Box box) {
     return new ScatterPlot(sets, Objects.requireNonNull(box), equalAspect, title, xLabel, yLabel, width, height);
   }
@@ -124,45 +130,86 @@ public final class ScatterPlot implements Panel {
 
   @Override
   public void renderTo(Graphics2D g, Rectangle area) {
-    Axes axes = Axes.layout(area, shownBox(), !title.isEmpty(), equalAspect, 0);
-    List<String> names = new ArrayList<>();
-    List<Color> colors = new ArrayList<>();
+    Axes axes = axes(area);
     for (int i = 0; i < sets.size(); i++) {
-      PointSet s = sets.get(i);
-      Points.draw(g, axes, s.xs(), s.ys(), PALETTE[i]);
-      if (!s.label().isEmpty()) {
-        names.add(s.label());
-        colors.add(PALETTE[i]);
-      }
+      Points.draw(g, axes, sets.get(i).xs(), sets.get(i).ys(), PALETTE[i]);
     }
     axes.drawFrame(g, xLabel, yLabel);
     Axes.drawTitle(g, area, title);
+    List<String> names = new ArrayList<>();
+    List<Color> colors = new ArrayList<>();
+    legend(names, colors);
     if (!names.isEmpty()) {
-      axes.drawLegend(g, names, colors, Axes.LegendMark.DOT, legendCorner(axes, names));
+      axes.drawLegend(g, names, colors, Axes.LegendMark.DOT, legendBounds(axes, names));
     }
   }
 
+  private Axes axes(Rectangle area) {
+    return Axes.layout(area, shownBox(), !title.isEmpty(), equalAspect, 0);
+  }
+
   /**
-   * The corner whose legend would cover the fewest points (top right on a tie, then top left, bottom right, bottom
-   * left), so that the legend hides as little of the clouds as the corners allow.
+   * Fills the legend's entries: each labelled set, and each set with points outside a fixed box, so that clipping
+   * shows ("surrogate (37 outside the frame)", or "37 points outside the frame" for an unlabelled set).
    */
-  private Axes.Corner legendCorner(Axes axes, List<String> names) {
-    Axes.Corner best = Axes.Corner.TOP_RIGHT;
-    int fewest = Integer.MAX_VALUE;
-    for (Axes.Corner corner : Axes.Corner.values()) {
-      Rectangle r = axes.legendBounds(names, Axes.LegendMark.DOT, corner);
+  private void legend(List<String> names, List<Color> colors) {
+    for (int i = 0; i < sets.size(); i++) {
+      PointSet s = sets.get(i);
+      int outside = outsideBox(s);
+      String name = outside == 0 ? s.label()
+          : s.label().isEmpty() ? outside + (outside == 1 ? " point" : " points") + " outside the frame"
+          : s.label() + " (" + outside + " outside the frame)";
+      if (!name.isEmpty()) {
+        names.add(name);
+        colors.add(PALETTE[i]);
+      }
+    }
+  }
+
+  /** The legend's entries, top to bottom (see {@link #legend}). */
+  List<String> legendNames() {
+    List<String> names = new ArrayList<>();
+    legend(names, new ArrayList<>());
+    return names;
+  }
+
+  /** The pixel rectangle the legend takes when the plot is drawn in {@code area}; empty when it has no legend. */
+  Rectangle legendBounds(Rectangle area) {
+    List<String> names = legendNames();
+    return names.isEmpty() ? new Rectangle() : legendBounds(axes(area), names);
+  }
+
+  /**
+   * Where the legend covers the fewest points, a dot's radius counted (see {@link Axes#placeLegend}), so that it
+   * hides as little of the clouds, and of outlines drawn as points, as the frame allows.
+   */
+  private Rectangle legendBounds(Axes axes, List<String> names) {
+    return axes.placeLegend(names, Axes.LegendMark.DOT, r -> {
+      Rectangle grown = new Rectangle(r.x - DOT_MARGIN, r.y - DOT_MARGIN, r.width + 2 * DOT_MARGIN,
+          r.height + 2 * DOT_MARGIN);
       int covered = 0;
       for (PointSet s : sets) {
         for (int i = 0; i < s.xs().length; i++) {
-          covered += r.contains(axes.px(s.xs()[i]), axes.py(s.ys()[i])) ? 1 : 0;
+          covered += grown.contains(axes.px(s.xs()[i]), axes.py(s.ys()[i])) ? 1 : 0;
         }
       }
-      if (covered < fewest) {
-        fewest = covered;
-        best = corner;
-      }
+      return covered;
+    });
+  }
+
+  /** Finite points of {@code s} outside the fixed box, clipped from the picture; 0 when the box fits the data. */
+  private int outsideBox(PointSet s) {
+    if (box == null) {
+      return 0;
     }
-    return best;
+    int n = 0;
+    for (int i = 0; i < s.xs().length; i++) {
+      float x = s.xs()[i];
+      float y = s.ys()[i];
+      boolean finite = Float.isFinite(x) && Float.isFinite(y);
+      n += finite && (x < box.xmin() || x > box.xmax() || y < box.ymin() || y > box.ymax()) ? 1 : 0;
+    }
+    return n;
   }
 
   private Box shownBox() {

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,6 +129,33 @@ class LinePlotTest {
     BufferedImage f = Pictures.read(falling);
     assertTrue(legendFramePixels(r, true) - legendFramePixels(f, true) > 50, "legend left of a rising line");
     assertTrue(legendFramePixels(f, false) - legendFramePixels(r, false) > 50, "legend right of a falling line");
+  }
+
+  /**
+   * Flat curves along the top and the bottom of the frame touch all four corners: the legend moves between them
+   * and crosses no segment.
+   */
+  @Test
+  void legendLeavesTheCornersWhenCurvesRunThroughThemAll() {
+    double[] xs = new double[101];
+    double[] high = new double[101];
+    double[] low = new double[101];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = i / 10.0;
+      high[i] = 10;
+      low[i] = 0;
+    }
+    LinePlot plot = LinePlot.titled("flat").withSeries("high", xs, high).withSeries("low", xs, low);
+    Rectangle area = new Rectangle(0, 0, LinePlot.DEFAULT_WIDTH, LinePlot.DEFAULT_HEIGHT);
+    Rectangle legend = plot.legendBounds(area);
+    Axes axes = Axes.layout(area, new Box(0, 10, -0.5, 10.5), false, true, false, 0);
+    assertTrue(axes.plot.contains(legend), "legend " + legend + " inside the frame " + axes.plot);
+    for (double[] ys : List.of(high, low)) {
+      for (int i = 0; i + 1 < xs.length; i++) {
+        assertFalse(legend.intersectsLine(axes.px(xs[i]), axes.py(ys[i]), axes.px(xs[i + 1]), axes.py(ys[i + 1])),
+            "legend " + legend + " crosses the segment at x = " + xs[i]);
+      }
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.marginal.plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.awt.Color;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +77,67 @@ class ScatterPlotTest {
         false, true, 0);
     Color c = new Color(image.getRGB((int) Math.round(axes.px(1.8)), (int) Math.round(axes.py(1.8))));
     assertTrue(c.getBlue() > c.getRed() + 60, "the points at (1.8, 1.8) are covered, got " + c);
+  }
+
+  /**
+   * The demo's U2 picture: a cloud inside a support outline drawn as points, in a box a tenth wider, so that the
+   * outline runs past all four corners where a legend sits. The legend crosses no side of the outline and covers
+   * no point.
+   */
+  @Test
+  void legendKeepsOffAnOutlineThatRunsPastEveryCorner() {
+    int n = 1000;
+    int perSide = 400;
+    float[] xs = new float[n];
+    float[] ys = new float[n];
+    for (int i = 0; i < n; i++) {
+      xs[i] = (float) (-4 + 8.0 * i / (n - 1));
+      ys[i] = (float) (2 * Math.sin(0.37 * i));
+    }
+    float[] ox = new float[4 * perSide];
+    float[] oy = new float[4 * perSide];
+    for (int i = 0; i < perSide; i++) {
+      float u = (float) (-4 + 8.0 * i / perSide);
+      float[][] sides = {{u, -4}, {4, u}, {-u, 4}, {-4, -u}};
+      for (int k = 0; k < 4; k++) {
+        ox[4 * i + k] = sides[k][0];
+        oy[4 * i + k] = sides[k][1];
+      }
+    }
+    Box box = new Box(-4.8, 4.8, -4.8, 4.8);
+    ScatterPlot plot = ScatterPlot.of("surrogate", xs, ys).withPoints("support [-4, 4]^2", ox, oy).withBox(box)
+        .withEqualAspect(true).withTitle("surrogate samples").withAxisLabels("x0", "x1");
+    Rectangle area = new Rectangle(440, 34, 440, 380);
+    Rectangle legend = plot.legendBounds(area);
+    Axes axes = Axes.layout(area, box, true, true, 0);
+    double left = axes.px(-4);
+    double right = axes.px(4);
+    double top = axes.py(4);
+    double bottom = axes.py(-4);
+    assertTrue(axes.plot.contains(legend), "legend " + legend + " inside the frame " + axes.plot);
+    assertFalse(legend.intersectsLine(left, top, right, top), "legend " + legend + " crosses the top side");
+    assertFalse(legend.intersectsLine(right, top, right, bottom), "legend " + legend + " crosses the right side");
+    assertFalse(legend.intersectsLine(left, bottom, right, bottom), "legend crosses the bottom side");
+    assertFalse(legend.intersectsLine(left, top, left, bottom), "legend " + legend + " crosses the left side");
+    for (int i = 0; i < n; i++) {
+      assertFalse(legend.contains(axes.px(xs[i]), axes.py(ys[i])), "legend covers point " + i);
+    }
+  }
+
+  /** Points a fixed box clips are counted in the legend, per set; a box fitted to the data clips none. */
+  @Test
+  void fixedBoxCountsThePointsItClips() {
+    float[] xs = {0f, 1f, -1.5f, 2.5f, 0f, Float.NaN};
+    float[] ys = {0f, 1f, 1.5f, 0f, -3f, 0f};
+    Box box = Box.centred(2);
+    assertEquals(List.of("surrogate (2 outside the frame)", "exact"),
+        ScatterPlot.of("surrogate", xs, ys).withPoints("exact", new float[] {1f}, new float[] {1f}).withBox(box)
+            .legendNames());
+    assertEquals(List.of("2 points outside the frame"), ScatterPlot.of(xs, ys).withBox(box).legendNames());
+    assertEquals(List.of("1 point outside the frame"),
+        ScatterPlot.of(new float[] {3f}, new float[] {0f}).withBox(box).legendNames());
+    assertEquals(List.of("surrogate"), ScatterPlot.of("surrogate", xs, ys).legendNames());
+    assertEquals(List.of(), ScatterPlot.of(new float[] {1f}, new float[] {1f}).withBox(box).legendNames());
   }
 
   @Test

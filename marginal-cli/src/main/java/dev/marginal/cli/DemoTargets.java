@@ -143,7 +143,7 @@ final class DemoTargets {
       boolean forward = r.options().forward().active();
       String file = "target-" + r.target().name() + (forward ? "-forward" : "") + ".png";
       Box box = shownBox(r.target());
-      PanelRow.of(targetPanel(r.target()), samplePanel(r, box))
+      PanelRow.of(targetPanel(r.target(), box), samplePanel(r, box))
           .withTitle(r.target().name() + " on " + r.target().support() + ": target and "
               + (forward ? "forward-KL" : "reverse-KL") + " surrogate")
           .withPanelSize(440, 380).writePng(dir.resolve(file));
@@ -166,8 +166,8 @@ final class DemoTargets {
             + "surrogate over every mode the Gaussian reaches. After 20,000 steps it is within 0.03 nats of U1–U4 "
             + "on every seed tried, where reverse KL stays 0.8–1.2 nats off.")
         .image(images.get(0), "U2 target density and forward-KL surrogate samples on the box",
-            "Left: U2's log density on its support. Right: " + SHOWN_SAMPLES + " surrogate samples; the orange "
-                + "outline is the support's boundary.");
+            "Left: U2's log density, zero outside its support. Right: " + SHOWN_SAMPLES + " surrogate samples; "
+                + "the orange outline is the support's boundary.");
     page = page.paragraph("The 40-mode mixture (Midgley et al. 2023) has 40 unit Gaussians spread over [−40, 40]². "
         + "By reverse KL with the defaults (SUMO m = " + opt.minTerms() + ", latent " + opt.latentDim() + ", hidden "
         + java.util.Arrays.toString(opt.hidden()) + ", Adam " + String.format(Locale.ROOT, "%.1g", opt.decoderLr())
@@ -183,7 +183,8 @@ final class DemoTargets {
         + "for targets of a few dimensions.")
         .image(images.get(2), "40-mode mixture density, exact and forward-KL surrogate samples",
             "Left: the mixture's log density. Right: " + SHOWN_EXACT + " exact samples (blue) and "
-                + SHOWN_SAMPLES + " samples of the forward-KL surrogate (orange).");
+                + SHOWN_SAMPLES + " samples of the forward-KL surrogate (orange). Both panels show the same "
+                + "region; the legend counts the samples that fall outside it.");
     return page.table(shownHeader(o), shownRows(o))
         .paragraph("Final evaluation: KL(q‖p) with log q estimated by IWAE K = " + ms.iwaeK() + " on "
             + ms.klSamples() + " surrogate samples (biased low); log Z by importance sampling on " + ms.logZSamples()
@@ -207,12 +208,29 @@ final class DemoTargets {
     return new Box(b[0] - wx, b[1] + wx, b[2] - wy, b[3] + wy);
   }
 
-  /** The target's log density, normalized by its exact log Z (U2's is not 0), as {@code marginal target} draws it. */
-  private static DensityPlot targetPanel(Target target) {
-    double[] b = target.box();
-    Box box = new Box(b[0], b[1], b[2], b[3]);
-    return DensityPlot.ofGrid(TargetPictures.logDensityGrid(target, box), box)
-        .withShading(DensityPlot.Shading.LOG_DENSITY).withTitle("target log density").withAxisLabels("x0", "x1");
+  /**
+   * The target's log density over {@code box}, normalized by its exact log Z (U2's is not 0), as {@code marginal
+   * target} draws it: over the sample panel's box, so that both panels of a figure show the same region.
+   */
+  private static DensityPlot targetPanel(Target target, Box box) {
+    return DensityPlot.ofGrid(targetGrid(target, box), box).withShading(DensityPlot.Shading.LOG_DENSITY)
+        .withTitle("target log density").withAxisLabels("x0", "x1");
+  }
+
+  /** The target's normalized log density on a grid over {@code box}; −∞ (zero density) outside its support. */
+  static double[][] targetGrid(Target target, Box box) {
+    double[][] grid = TargetPictures.logDensityGrid(target, box);
+    Support support = target.support();
+    for (int r = 0; r < grid.length; r++) {
+      float y = (float) (box.ymin() + (r + 0.5) * box.height() / grid.length);
+      for (int c = 0; c < grid[r].length; c++) {
+        float x = (float) (box.xmin() + (c + 0.5) * box.width() / grid[r].length);
+        if (!support.contains(new float[] {x, y})) {
+          grid[r][c] = Double.NEGATIVE_INFINITY;
+        }
+      }
+    }
+    return grid;
   }
 
   private static ScatterPlot samplePanel(Run r, Box box) {

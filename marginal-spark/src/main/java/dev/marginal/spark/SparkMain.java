@@ -242,7 +242,7 @@ public final class SparkMain {
    * --min-terms with another estimator.
    */
   private static MarginalDensityModel model(SparkSession spark, Options o) {
-    MarginalDensityModel m = MarginalDensityModel.fromFile(spark, o.required("--model"));
+    MarginalDensityModel m = readModel(spark, o);
     String kind = m.model().kind();
     for (String name : List.of("--k", "--min-terms", "--repeats")) {
       o.refuseUnless("lvm".equals(kind), name, name + " applies to lvm models; the log-likelihood of a " + kind
@@ -256,6 +256,15 @@ public final class SparkMain {
         .setSeed(o.longInteger("--seed", 0));
   }
 
+  /** The {@code --model} file, refused in one line naming it if it does not exist. */
+  private static MarginalDensityModel readModel(SparkSession spark, Options o) {
+    String path = o.required("--model");
+    if (!dev.marginal.spark.ml.ModelFiles.exists(spark, path)) {
+      throw new IllegalArgumentException("--model " + path + " does not exist");
+    }
+    return MarginalDensityModel.fromFile(spark, path);
+  }
+
   /** {@code m} reading {@code df}'s features and ids as the options say. */
   private static MarginalDensityModel columnsOf(MarginalDensityModel m, Options o, Dataset<Row> df) {
     return m.setInputCols(columns(o, df)).setFeaturesCol(o.get("--features-col", "features"))
@@ -264,7 +273,7 @@ public final class SparkMain {
 
   private static String transform(SparkSession spark, Options o, boolean encode) {
     int limit = limit(o);
-    MarginalDensityModel model = encode ? MarginalDensityModel.fromFile(spark, o.required("--model")) : model(spark, o);
+    MarginalDensityModel model = encode ? readModel(spark, o) : model(spark, o);
     Dataset<Row> df = read(spark, o.required("--data"), limit);
     MarginalDensityModel m = columnsOf(model, o, df);
     String out = o.required("--out");

@@ -198,6 +198,10 @@ class SparkMainTest {
     String missing = dir.resolve("missing.parquet").toString();
     assertEquals("--data " + missing + " does not exist", refusal("fit", "--kind", "gmm", "--data", missing,
         "--out", "x"));
+    String model = dir.resolve("missing.marginal").toString();
+    assertEquals("--model " + model + " does not exist", refusal("eval", "--model", model, "--data", "toy:moons?n=50"));
+    assertEquals("--model " + model + " does not exist", refusal("encode", "--model", model, "--data",
+        "toy:moons?n=50", "--out", "x"));
     String gmm = dir.resolve("gmm.marginal").toString();
     SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", gmm});
     Path scores = Files.createDirectories(dir.resolve("scores.parquet"));
@@ -281,7 +285,7 @@ class SparkMainTest {
 
   @Test
   void decoderRefusalListsEveryNameTheEstimatorTakes() {
-    assertEquals("unknown decoder 'beta' (expected bernoulli, gaussian, gaussian-tied or auto)",
+    assertEquals("decoder must be bernoulli, gaussian, gaussian-tied or auto, got 'beta'",
         refusal("fit", "--kind", "lvm", "--data", "toy:moons?n=50", "--decoder", "beta", "--out", "x"));
     for (String decoder : new String[] {"bernoulli", "gaussian", "gaussian-tied", "auto"}) {
       assertDoesNotThrow(() -> new MarginalLvm().setDecoder(decoder).options(), decoder);

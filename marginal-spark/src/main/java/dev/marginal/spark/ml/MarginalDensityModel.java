@@ -38,7 +38,10 @@ import org.apache.spark.sql.types.StructType;
  * <p>Every row needs a unique id ≥ 0 in {@code idCol}: a row's randomness is keyed by it, so its outputs are bit for
  * bit the same for any partitioning and row order (a task is a pure function of its rows, so a retry recomputes the
  * same values), and equal to what the {@code marginal score} command gives row {@code id} of the same data with the
- * same seed. The model travels to executors once, as the bytes of its model file. A per-datapoint deep LVM is refused:
+ * same seed. Scoring reads each row on its own, with no shuffle by id, so a repeated id is not detected (the fits
+ * refuse it): each row with it is scored with that id's random draws (equal rows get equal values, rows with other
+ * features share the draws) and {@link #evaluate} counts every one of them as an independent row. The model travels
+ * to executors once, as the bytes of its model file. A per-datapoint deep LVM is refused:
  * its local posterior fits depend on which rows are fitted together, so it is scored and encoded in process only.
  */
 public final class MarginalDensityModel extends Model<MarginalDensityModel> implements MLWritable {
@@ -75,16 +78,17 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
         + " featuresCol)");
     idCol = new Param<>(this, "idCol", "unique row id >= 0 (long or int) that keys the row's randomness");
     estimator = new Param<>(this, "estimator", "auto, exact, elbo, iwae or sumo (auto: exact where the model has"
-        + " it, else iwae)");
-    numSamples = new IntParam(this, "numSamples", "importance samples K per row (>= 1)");
-    minTerms = new IntParam(this, "minTerms", "SUMO minimum terms m (>= 1)");
-    repeats = new IntParam(this, "repeats", "independent estimates per row, averaged (>= 1)");
+        + " it, else iwae)", ParamRules.oneOf("auto", "exact", "elbo", "iwae", "sumo"));
+    numSamples = new IntParam(this, "numSamples", "importance samples K per row (>= 1)", ParamRules.atLeast(1));
+    minTerms = new IntParam(this, "minTerms", "SUMO minimum terms m (>= 1)", ParamRules.atLeast(1));
+    repeats = new IntParam(this, "repeats", "independent estimates per row, averaged (>= 1)",
+        ParamRules.atLeast(1));
     seed = new LongParam(this, "seed", "random seed of the estimators");
     logPxCol = new Param<>(this, "logPxCol", "output column of log p(x) in nats; empty for none (then no"
         + " log p(x) is estimated and stdErrCol is not appended)");
     stdErrCol = new Param<>(this, "stdErrCol", "output column of the standard error over repeats");
     encodedCol = new Param<>(this, "encodedCol", "output vector column of posterior summaries; empty for none");
-    batchRows = new IntParam(this, "batchRows", "rows a task scores at once (>= 1)");
+    batchRows = new IntParam(this, "batchRows", "rows a task scores at once (>= 1)", ParamRules.atLeast(1));
     setDefault(featuresCol, "features");
     setDefault(inputCols, new String[0]);
     setDefault(idCol, "id");
@@ -188,19 +192,19 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
   }
 
   public MarginalDensityModel setEstimator(String v) {
-    return (MarginalDensityModel) set(estimator, v);
+    return (MarginalDensityModel) set(estimator, ParamRules.checked(estimator, v));
   }
 
   public MarginalDensityModel setNumSamples(int v) {
-    return (MarginalDensityModel) set(numSamples, v);
+    return (MarginalDensityModel) set(numSamples, ParamRules.checked(numSamples, v));
   }
 
   public MarginalDensityModel setMinTerms(int v) {
-    return (MarginalDensityModel) set(minTerms, v);
+    return (MarginalDensityModel) set(minTerms, ParamRules.checked(minTerms, v));
   }
 
   public MarginalDensityModel setRepeats(int v) {
-    return (MarginalDensityModel) set(repeats, v);
+    return (MarginalDensityModel) set(repeats, ParamRules.checked(repeats, v));
   }
 
   public MarginalDensityModel setSeed(long v) {
@@ -220,7 +224,7 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
   }
 
   public MarginalDensityModel setBatchRows(int v) {
-    return (MarginalDensityModel) set(batchRows, v);
+    return (MarginalDensityModel) set(batchRows, ParamRules.checked(batchRows, v));
   }
 
   @Override
@@ -236,9 +240,6 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
     if (scoring()) {
       PartitionScorer.options(model(), $(estimator), (Integer) $(numSamples), (Integer) $(minTerms),
           (Integer) $(repeats));
-    }
-    if ((Integer) $(batchRows) < 1) {
-      throw new IllegalArgumentException("batchRows must be >= 1, got " + $(batchRows));
     }
     return outputSchema(schema, $(logPxCol), $(stdErrCol), $(encodedCol));
   }
@@ -271,6 +272,13 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
     return !$(encodedCol).isEmpty();
   }
 
+  /**
+   * The rows of {@code dataset} with the output columns appended, one output row per input row, computed lazily; a
+   * bad row fails the job when it is computed. A repeated id is not detected (see the class doc).
+   *
+   * @throws IllegalArgumentException for a missing or mistyped column, an existing output column, or an estimator
+   *     the model does not have, before any job
+   */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
@@ -286,6 +294,7 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
   /**
    * The mean of log p(x) over the rows of {@code dataset}, with its standard error; see {@link Evaluation}. An empty
    * {@code logPxCol} is read as its default here.
+   * Rows are counted as they are: a repeated id is not detected, and each of its rows counts (see the class doc).
    *
    * @throws IllegalArgumentException for a bad parameter, no rows, or a bad row (a null or negative id, a null or
    *     non-finite feature, features of the wrong length), with a one-line message
@@ -311,7 +320,12 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
     return new ModelFileStageReader();
   }
 
-  /** Loads a model saved with {@link #write()}. */
+  /**
+   * Loads a model saved with {@link #write()}.
+   *
+   * @throws IllegalArgumentException "no saved MarginalDensityModel at PATH" if nothing is at {@code path}, or naming
+   *     the path if it holds no saved stage (a model file, say, which {@link #fromFile} reads)
+   */
   public static MarginalDensityModel load(String path) {
     return read().load(path);
   }

@@ -16,7 +16,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -46,13 +45,19 @@ public final class MarginalGmm extends RowEstimator<MarginalGmm> implements Defa
 
   public MarginalGmm(String uid) {
     super(uid, "rows are ordered by it");
-    components = new IntParam(this, "components", "mixture components (>= 1)");
-    covarianceType = new Param<>(this, "covarianceType", "full, diag or spherical");
-    regCovar = new DoubleParam(this, "regCovar", "covariance floor added to the diagonal (>= 0)");
-    tol = new DoubleParam(this, "tol", "convergence threshold on the mean log-likelihood (>= 0)");
-    maxIter = new IntParam(this, "maxIter", "EM iterations per restart (>= 1)");
-    nInit = new IntParam(this, "nInit", "restarts (>= 1); the best lower bound is kept");
-    lloydIterations = new IntParam(this, "lloydIterations", "Lloyd iterations after k-means++ seeding (>= 0)");
+    components = new IntParam(this, "components", "mixture components (>= 1)",
+        ParamRules.atLeast(1));
+    covarianceType = new Param<>(this, "covarianceType", "full, diag or spherical",
+        ParamRules.oneOf("full", "diag", "spherical"));
+    regCovar = new DoubleParam(this, "regCovar", "covariance floor added to the diagonal (>= 0)",
+        ParamRules.finiteNonNegative());
+    tol = new DoubleParam(this, "tol", "convergence threshold on the mean log-likelihood (>= 0)",
+        ParamRules.finiteNonNegative());
+    maxIter = new IntParam(this, "maxIter", "EM iterations per restart (>= 1)", ParamRules.atLeast(1));
+    nInit = new IntParam(this, "nInit", "restarts (>= 1); the best lower bound is kept",
+        ParamRules.atLeast(1));
+    lloydIterations = new IntParam(this, "lloydIterations", "Lloyd iterations after k-means++ seeding (>= 0)",
+        ParamRules.atLeast(0));
     seed = new LongParam(this, "seed", "root seed of the k-means++ draws");
     setDefault(components, 1);
     setDefault(covarianceType, "full");
@@ -101,46 +106,40 @@ public final class MarginalGmm extends RowEstimator<MarginalGmm> implements Defa
   }
 
   public MarginalGmm setComponents(int v) {
-    return (MarginalGmm) set(components, v);
+    return (MarginalGmm) set(components, ParamRules.checked(components, v));
   }
 
   public MarginalGmm setCovarianceType(String v) {
-    return (MarginalGmm) set(covarianceType, v);
+    return (MarginalGmm) set(covarianceType, ParamRules.checked(covarianceType, v));
   }
 
   public MarginalGmm setRegCovar(double v) {
-    return (MarginalGmm) set(regCovar, v);
+    return (MarginalGmm) set(regCovar, ParamRules.checked(regCovar, v));
   }
 
   public MarginalGmm setTol(double v) {
-    return (MarginalGmm) set(tol, v);
+    return (MarginalGmm) set(tol, ParamRules.checked(tol, v));
   }
 
   public MarginalGmm setMaxIter(int v) {
-    return (MarginalGmm) set(maxIter, v);
+    return (MarginalGmm) set(maxIter, ParamRules.checked(maxIter, v));
   }
 
   public MarginalGmm setNInit(int v) {
-    return (MarginalGmm) set(nInit, v);
+    return (MarginalGmm) set(nInit, ParamRules.checked(nInit, v));
   }
 
   public MarginalGmm setLloydIterations(int v) {
-    return (MarginalGmm) set(lloydIterations, v);
+    return (MarginalGmm) set(lloydIterations, ParamRules.checked(lloydIterations, v));
   }
 
   public MarginalGmm setSeed(long v) {
     return (MarginalGmm) set(seed, v);
   }
 
-  /** The in-process options these parameters stand for. */
+  /** The in-process options these parameters stand for (each checked when it was set). */
   public GmmOptions options() {
-    CovarianceType type;
-    try {
-      type = CovarianceType.valueOf($(covarianceType).trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("covarianceType must be full, diag or spherical, got '"
-          + $(covarianceType) + "'");
-    }
+    CovarianceType type = CovarianceType.valueOf($(covarianceType).trim().toUpperCase(Locale.ROOT));
     return GmmOptions.of((Integer) $(components)).withCovarianceType(type).withRegCovar((Double) $(regCovar))
         .withTol((Double) $(tol)).withMaxIter((Integer) $(maxIter)).withNInit((Integer) $(nInit))
         .withLloydIterations((Integer) $(lloydIterations)).withSeed((Long) $(seed));
@@ -189,9 +188,15 @@ public final class MarginalGmm extends RowEstimator<MarginalGmm> implements Defa
 
   /** Reads a stage saved with {@code write()}. */
   public static MLReader<MarginalGmm> read() {
-    return new DefaultParamsReader<>();
+    return new SavedStageReader<>(MarginalGmm.class);
   }
 
+  /**
+   * Loads a stage saved with {@code write()}.
+   *
+   * @throws IllegalArgumentException "no saved MarginalGmm at PATH" if nothing is at {@code path}, or naming the
+   *     path if it holds no saved stage
+   */
   public static MarginalGmm load(String path) {
     return read().load(path);
   }

@@ -15,7 +15,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -55,17 +54,26 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
 
   public MarginalLvm(String uid) {
     super(uid, "rows are ranked by it");
-    hidden = new IntArrayParam(this, "hidden", "hidden widths of encoder and decoder");
-    latentDim = new IntParam(this, "latentDim", "latent size (0 = 50 for data with more than 20 columns, else 2)");
+    hidden = new IntArrayParam(this, "hidden", "hidden widths of encoder and decoder (each >= 1)",
+        ParamRules.allAtLeast(1));
+    latentDim = new IntParam(this, "latentDim", "latent size (0 = 50 for data with more than 20 columns, else 2)",
+        ParamRules.atLeast(0));
     decoder = new Param<>(this, "decoder",
-        "bernoulli, gaussian, gaussian-tied or auto (Bernoulli for data in [0, 1])");
-    objective = new Param<>(this, "objective", "elbo, iwae or sumo");
-    numSamples = new IntParam(this, "numSamples", "importance samples K of the objective (>= 1)");
-    batchSize = new IntParam(this, "batchSize", "rows per local step of each shard (>= 1)");
-    learningRate = new DoubleParam(this, "learningRate", "peak Adam learning rate (> 0)");
-    epochs = new IntParam(this, "epochs", "passes over each shard (>= 1)");
-    shards = new IntParam(this, "shards", "logical shards S, fixed by row rank, independent of the partitioning (>= 1)");
-    roundSteps = new IntParam(this, "roundSteps", "local steps H of every shard between parameter averages (>= 1)");
+        "bernoulli, gaussian, gaussian-tied or auto (Bernoulli for data in [0, 1])",
+        ParamRules.oneOf("bernoulli", "gaussian", "gaussian-tied", "auto"));
+    objective = new Param<>(this, "objective", "elbo, iwae or sumo",
+        ParamRules.oneOf("elbo", "iwae", "sumo"));
+    numSamples = new IntParam(this, "numSamples", "importance samples K of the objective (>= 1)",
+        ParamRules.atLeast(1));
+    batchSize = new IntParam(this, "batchSize", "rows per local step of each shard (>= 1)",
+        ParamRules.atLeast(1));
+    learningRate = new DoubleParam(this, "learningRate", "peak Adam learning rate (> 0)",
+        ParamRules.finitePositive());
+    epochs = new IntParam(this, "epochs", "passes over each shard (>= 1)", ParamRules.atLeast(1));
+    shards = new IntParam(this, "shards", "logical shards S, fixed by row rank, independent of the partitioning (>= 1)",
+        ParamRules.atLeast(1));
+    roundSteps = new IntParam(this, "roundSteps", "local steps H of every shard between parameter averages (>= 1)",
+        ParamRules.atLeast(1));
     seed = new LongParam(this, "seed", "root seed of the initial weights and every training key");
     setDefault(hidden, new int[] {200, 200});
     setDefault(latentDim, 0);
@@ -129,73 +137,58 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
   }
 
   public MarginalLvm setHidden(int[] v) {
-    return (MarginalLvm) set(hidden, v);
+    return (MarginalLvm) set(hidden, ParamRules.checked(hidden, v));
   }
 
   public MarginalLvm setLatentDim(int v) {
-    return (MarginalLvm) set(latentDim, v);
+    return (MarginalLvm) set(latentDim, ParamRules.checked(latentDim, v));
   }
 
   public MarginalLvm setDecoder(String v) {
-    return (MarginalLvm) set(decoder, v);
+    return (MarginalLvm) set(decoder, ParamRules.checked(decoder, v));
   }
 
   public MarginalLvm setObjective(String v) {
-    return (MarginalLvm) set(objective, v);
+    return (MarginalLvm) set(objective, ParamRules.checked(objective, v));
   }
 
   public MarginalLvm setNumSamples(int v) {
-    return (MarginalLvm) set(numSamples, v);
+    return (MarginalLvm) set(numSamples, ParamRules.checked(numSamples, v));
   }
 
   public MarginalLvm setBatchSize(int v) {
-    return (MarginalLvm) set(batchSize, v);
+    return (MarginalLvm) set(batchSize, ParamRules.checked(batchSize, v));
   }
 
   public MarginalLvm setLearningRate(double v) {
-    return (MarginalLvm) set(learningRate, v);
+    return (MarginalLvm) set(learningRate, ParamRules.checked(learningRate, v));
   }
 
   public MarginalLvm setEpochs(int v) {
-    return (MarginalLvm) set(epochs, v);
+    return (MarginalLvm) set(epochs, ParamRules.checked(epochs, v));
   }
 
   public MarginalLvm setShards(int v) {
-    return (MarginalLvm) set(shards, v);
+    return (MarginalLvm) set(shards, ParamRules.checked(shards, v));
   }
 
   public MarginalLvm setRoundSteps(int v) {
-    return (MarginalLvm) set(roundSteps, v);
+    return (MarginalLvm) set(roundSteps, ParamRules.checked(roundSteps, v));
   }
 
   public MarginalLvm setSeed(long v) {
     return (MarginalLvm) set(seed, v);
   }
 
-  /**
-   * The in-process options these parameters stand for.
-   *
-   * @throws IllegalArgumentException for an unknown decoder or objective
-   */
+  /** The in-process options these parameters stand for (each checked when it was set). */
   public DeepLvmOptions options() {
     String d = $(decoder).trim().toLowerCase(Locale.ROOT);
-    DeepLvm.Decoder dec = d.equals("auto") ? null : parseDecoder(d);
+    DeepLvm.Decoder dec = d.equals("auto") ? null : DeepLvm.Decoder.parse(d);
     return DeepLvmOptions.defaults()
         .withArchitecture(new DeepLvmOptions.Architecture((Integer) $(latentDim), $(hidden), Activation.TANH, dec))
         .withObjective(LvmTrainingOptions.Objective.parse($(objective))).withNumSamples((Integer) $(numSamples))
         .withBatchSize((Integer) $(batchSize)).withLearningRate((Double) $(learningRate))
         .withEpochs((Integer) $(epochs)).withSeed((Long) $(seed));
-  }
-
-  /** {@link DeepLvm.Decoder#parse}, whose refusal also names {@code auto}, which this estimator takes. */
-  private static DeepLvm.Decoder parseDecoder(String d) {
-    for (DeepLvm.Decoder dec : DeepLvm.Decoder.values()) {
-      if (dec.id().equals(d)) {
-        return dec;
-      }
-    }
-    throw new IllegalArgumentException("unknown decoder '" + d + "' (expected bernoulli, gaussian, gaussian-tied or "
-        + "auto)");
   }
 
   /**
@@ -235,9 +228,15 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
 
   /** Reads a stage saved with {@code write()}. */
   public static MLReader<MarginalLvm> read() {
-    return new DefaultParamsReader<>();
+    return new SavedStageReader<>(MarginalLvm.class);
   }
 
+  /**
+   * Loads a stage saved with {@code write()}.
+   *
+   * @throws IllegalArgumentException "no saved MarginalLvm at PATH" if nothing is at {@code path}, or naming the
+   *     path if it holds no saved stage
+   */
   public static MarginalLvm load(String path) {
     return read().load(path);
   }

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -31,7 +30,8 @@ public final class MarginalPpca extends RowEstimator<MarginalPpca> implements De
 
   public MarginalPpca(String uid) {
     super(uid, "rows are ordered by it");
-    latentDim = new IntParam(this, "latentDim", "latent dimension q, 1 <= q < d");
+    latentDim = new IntParam(this, "latentDim", "latent dimension q, 1 <= q < d",
+        ParamRules.atLeast(1));
     setDefault(latentDim, 2);
   }
 
@@ -44,7 +44,7 @@ public final class MarginalPpca extends RowEstimator<MarginalPpca> implements De
   }
 
   public MarginalPpca setLatentDim(int v) {
-    return (MarginalPpca) set(latentDim, v);
+    return (MarginalPpca) set(latentDim, ParamRules.checked(latentDim, v));
   }
 
   /**
@@ -85,9 +85,15 @@ public final class MarginalPpca extends RowEstimator<MarginalPpca> implements De
 
   /** Reads a stage saved with {@code write()}. */
   public static MLReader<MarginalPpca> read() {
-    return new DefaultParamsReader<>();
+    return new SavedStageReader<>(MarginalPpca.class);
   }
 
+  /**
+   * Loads a stage saved with {@code write()}.
+   *
+   * @throws IllegalArgumentException "no saved MarginalPpca at PATH" if nothing is at {@code path}, or naming the
+   *     path if it holds no saved stage
+   */
   public static MarginalPpca load(String path) {
     return read().load(path);
   }

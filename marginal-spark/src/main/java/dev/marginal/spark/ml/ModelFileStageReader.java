@@ -8,6 +8,7 @@ import org.apache.spark.ml.util.MLReader;
 final class ModelFileStageReader extends MLReader<MarginalDensityModel> {
   @Override
   public MarginalDensityModel load(String path) {
+    SavedStageReader.requireSaved(sparkSession(), path, MarginalDensityModel.class);
     Metadata meta = DefaultParamsReader$.MODULE$.loadMetadata(path, sc(), MarginalDensityModel.class.getName());
     byte[] bytes = ModelFiles.read(sparkSession(), path + "/" + ModelFileStageWriter.MODEL_FILE);
     MarginalDensityModel model = new MarginalDensityModel(meta.uid(), bytes);

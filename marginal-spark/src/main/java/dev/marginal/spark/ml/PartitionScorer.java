@@ -52,7 +52,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
   /** The estimator options, resolving "auto" by the model's kind as the CLI does. */
   static DensityModel.ScoreOptions options(DensityModel m, String estimator, int k, int minTerms, int repeats) {
-    DensityModel.Estimator e = "auto".equals(estimator)
+    DensityModel.Estimator e = "auto".equals(estimator.trim().toLowerCase(java.util.Locale.ROOT))
         ? ("lvm".equals(m.kind()) ? DensityModel.Estimator.IWAE : DensityModel.Estimator.EXACT)
         : DensityModel.Estimator.parse(estimator);
     boolean exactOnly = !"lvm".equals(m.kind());

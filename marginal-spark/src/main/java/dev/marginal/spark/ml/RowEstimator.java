@@ -7,7 +7,10 @@ import org.apache.spark.ml.param.StringArrayParam;
 /**
  * What every marginal estimator shares: its uid and the three parameters that say where the rows' features and ids
  * are ({@code featuresCol}, or {@code inputCols} instead; {@code idCol}), with their setters typed as the estimator
- * itself, and the hand-over of those columns to the fitted {@link MarginalDensityModel}.
+ * itself, and the hand-over of those columns to the fitted {@link MarginalDensityModel}. The estimators' numeric and
+ * named parameters carry validators: a value out of range is refused when it is set, in one line naming the
+ * parameter ("components must be >= 1, got 0"); what depends on the data (PPCA's latentDim below d, more rows than
+ * shards) is checked by the fit.
  *
  * @param <S> the estimator's own class
  */

@@ -241,6 +241,35 @@ class MarginalDensityModelTest {
     }
   }
 
+  /**
+   * Scoring reads each row on its own, with no shuffle by id, so a repeated id is not refused (fits refuse it): every
+   * row with that id is scored with the id's random draws, and evaluate counts each of them.
+   */
+  @Test
+  void aRepeatedIdIsScoredOncePerRowWithTheIdsDraws() {
+    LvmDensityModel lvm = lvm();
+    Dataset data = Dataset.of("test", lvm.columns(), RngKey.of(2).uniforms(3 * D));
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data);
+    // Ids 0, 1, 2, then row 1 again and row 2's features under id 1.
+    org.apache.spark.sql.Dataset<Row> rows = df.union(df.where("id = 1"))
+        .union(df.where("id = 2").withColumn("id", functions.lit(1L))).coalesce(1);
+    MarginalDensityModel stage = new MarginalDensityModel(lvm.toFile(Map.of()).toBytes()).setEstimator("iwae")
+        .setNumSamples(4).setSeed(3);
+    double[] scored = stage.transform(rows).select("log_px").collectAsList().stream()
+        .mapToDouble(r -> r.getDouble(0)).toArray();
+    float[] x = new float[5 * D];
+    int[] from = {0, 1, 2, 1, 2};
+    for (int r = 0; r < 5; r++) {
+      System.arraycopy(data.values(), from[r] * D, x, r * D, D);
+    }
+    double[] expected = lvm.logDensities(Dataset.of("t", lvm.columns(), x), new long[] {0, 1, 2, 1, 1},
+        List.of(new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, 4, 1, 1)), RngKey.of(3)).get(0).value();
+    assertArrayEquals(expected, scored, 0);
+    assertEquals(scored[1], scored[3], 0);
+    assertTrue(scored[4] != scored[2], "row 2's features under id 1 get id 1's draws");
+    assertEquals(5, stage.evaluate(rows).rows());
+  }
+
   @Test
   void outputColumnsThatExistAreRefused() {
     MarginalDensityModel stage = mixture();

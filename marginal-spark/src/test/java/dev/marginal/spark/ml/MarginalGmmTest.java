@@ -17,6 +17,7 @@ import dev.marginal.random.RngKey;
 import dev.marginal.spark.TestSparkSessions;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -27,6 +28,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** EM on Spark fits the parameters the in-process fit gives, bit for bit, for any partitioning and row order. */
@@ -116,6 +118,32 @@ class MarginalGmmTest {
     // What Spark saved is a model file the CLI reads as it is.
     Path file = dir.resolve("gmm-pipeline/stages").toFile().listFiles()[0].toPath().resolve("data/model.marginal");
     assertSameMixture(reference.mixture(), ((GmmDensityModel) Models.read(file)).mixture());
+  }
+
+  @Test
+  void loadingAPathThatHoldsNoSavedStageIsAOneLineErrorNamingIt() throws Exception {
+    String missing = dir.resolve("missing").toString();
+    Map<String, Executable> loads = Map.of("MarginalGmm", () -> MarginalGmm.load(missing),
+        "MarginalPpca", () -> MarginalPpca.load(missing), "MarginalLvm", () -> MarginalLvm.load(missing),
+        "MarginalDensityModel", () -> MarginalDensityModel.load(missing));
+    for (Map.Entry<String, Executable> load : loads.entrySet()) {
+      assertEquals("no saved " + load.getKey() + " at " + missing,
+          assertThrows(IllegalArgumentException.class, load.getValue()).getMessage());
+    }
+    Path file = dir.resolve("gmm.marginal");
+    GmmDensityModel.fit(data(), GmmOptions.of(2), false).model().toFile(Map.of()).write(file);
+    assertEquals(file + " is not a saved MarginalDensityModel (it has no metadata/); a model file loads with "
+        + "MarginalDensityModel.fromFile", assertThrows(IllegalArgumentException.class,
+            () -> MarginalDensityModel.load(file.toString())).getMessage());
+    assertEquals(file + " is not a saved MarginalGmm (it has no metadata/)",
+        assertThrows(IllegalArgumentException.class, () -> MarginalGmm.load(file.toString())).getMessage());
+    // A saved stage still loads, through the stage's own load and Spark's.
+    String saved = dir.resolve("saved").toString();
+    new MarginalGmm().setComponents(3).write().save(saved);
+    MarginalGmm back = MarginalGmm.load(saved);
+    assertEquals(3, back.getOrDefault(back.components()));
+    assertEquals(3, ((MarginalGmm) org.apache.spark.ml.util.DefaultParamsReader.loadParamsInstance(saved,
+        spark.sparkContext())).getOrDefault(back.components()));
   }
 
   @Test

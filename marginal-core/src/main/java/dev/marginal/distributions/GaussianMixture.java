@@ -101,7 +101,8 @@ public final class GaussianMixture implements java.io.Serializable {
   /**
    * A mixture with full covariance matrices.
    *
-   * @param weights mixing weights π {@code [C]}, non-negative, summing to one (within 1e-8; renormalised)
+   * @param weights mixing weights π {@code [C]}, non-negative, summing to one (within 1e-8; renormalised unless
+   *     they sum to one within C·2⁻⁵², which keeps a mixture's own weights bit for bit)
    * @param means component means {@code [C][d]}
    * @param covariances symmetric positive definite matrices {@code [C][d][d]}
    * @throws IllegalArgumentException on inconsistent shapes, non-finite values, or a covariance that is not
@@ -520,6 +521,12 @@ public final class GaussianMixture implements java.io.Serializable {
     }
     if (!(Math.abs(sum - 1) <= INPUT_TOLERANCE)) {
       throw new IllegalArgumentException("weights must sum to 1, got " + sum);
+    }
+    // Weights that already sum to one up to the rounding of a renormalisation (at most C/2 units in the last place
+    // of 1) are kept as they are: dividing them by their sum again would move their last bits, so that a mixture
+    // rebuilt from its own weights (read back from its model file) would score a few ulps away from the original.
+    if (Math.abs(sum - 1) <= weights.length * Math.ulp(1.0)) {
+      return weights.clone();
     }
     double[] out = new double[weights.length];
     for (int c = 0; c < weights.length; c++) {

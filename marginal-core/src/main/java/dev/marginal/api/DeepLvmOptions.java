@@ -60,6 +60,7 @@ public record DeepLvmOptions(Architecture architecture, LvmTrainingOptions train
     public Architecture {
       ParameterException.atLeast("latentDim", latentDim, 0);
       Objects.requireNonNull(activation, "activation");
+      Objects.requireNonNull(hidden, "hidden");
       for (int h : hidden) {
         if (h < 1) {
           throw ParameterException.of("hidden", "sizes must be positive, got " + Arrays.toString(hidden));

@@ -91,6 +91,7 @@ public final class CsvReader {
    * failing to open or read it is a {@link DataException}.
    */
   private static <T> T withReader(Path path, ReaderStep<T> step) {
+    java.util.Objects.requireNonNull(path, "path");
     String name = path.toString();
     // Bad bytes decode to U+FFFD, found line by line below: a strict decoder would fail a whole block ahead.
     java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()

@@ -41,6 +41,8 @@ public final class ToyData {
    * @throws DataException listing the valid names if {@code name} is unknown
    */
   public static Dataset generate(String name, int n, RngKey key) {
+    java.util.Objects.requireNonNull(name, "name");
+    java.util.Objects.requireNonNull(key, "key");
     if (n < 1) {
       throw new DataException("toy:" + name + ": n must be at least 1, got " + n);
     }

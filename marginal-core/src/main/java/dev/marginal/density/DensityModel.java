@@ -97,6 +97,7 @@ public interface DensityModel {
    * same fields whether the model was fitted from Java or by the {@code marginal} command.
    */
   default ModelFile toFile(Provenance provenance) {
+    java.util.Objects.requireNonNull(provenance, "provenance");
     return toFile(provenance.toMap());
   }
 

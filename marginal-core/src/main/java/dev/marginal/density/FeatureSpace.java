@@ -1,6 +1,7 @@
 package dev.marginal.density;
 
 import dev.marginal.config.ParameterException;
+import dev.marginal.estimators.ImportanceSamples;
 import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.FiniteValues;
@@ -199,6 +200,21 @@ final class FeatureSpace {
   /** The standardized flag, for model summaries. */
   boolean standardized() {
     return standardizer != null;
+  }
+
+  /**
+   * Refuses a number of draws that is negative, or whose {@code width} values per draw (the data's columns, or a
+   * wider layer the draws pass through) would not fit one Java array, before anything is allocated.
+   *
+   * @throws ParameterException naming {@code n}
+   */
+  static void checkDraws(int n, long width, String what) {
+    ParameterException.atLeast("n", n, 0);
+    if (n > ImportanceSamples.MAX_ARRAY_LENGTH / Math.max(1, width)) {
+      throw ParameterException.of("n", "too large: " + n + " draws of " + width + " values each (" + what
+          + ") would need an array of more than the " + ImportanceSamples.MAX_ARRAY_LENGTH + " values one array "
+          + "holds; draw in batches of different keys");
+    }
   }
 
   /**

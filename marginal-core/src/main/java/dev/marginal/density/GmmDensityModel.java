@@ -126,6 +126,7 @@ public final class GmmDensityModel implements DensityModel {
   @Override
   public Dataset sample(RngKey key, int n) {
     Objects.requireNonNull(key, "key");
+    FeatureSpace.checkDraws(n, dim(), "the data's columns");
     GaussianMixture.Draws draws = mixture.sample(key, n);
     return space.fromModel(draws.points(), "sample of a " + KIND + " model").withLabels(draws.labels());
   }

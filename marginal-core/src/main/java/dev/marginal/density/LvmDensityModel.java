@@ -443,9 +443,7 @@ public final class LvmDensityModel implements DensityModel {
   @Override
   public Dataset sample(RngKey key, int n) {
     Objects.requireNonNull(key, "key");
-    if (n < 0) {
-      throw ParameterException.of("n", "must be >= 0, got " + n);
-    }
+    FeatureSpace.checkDraws(n, model.widestLayer(), "the decoder's widest layer");
     Tensor y = model.sample(key, n, false);
     float[] x = support == null ? y.buffer() : support.bijection().forward(y).buffer();
     if (space.standardized()) {

@@ -126,6 +126,7 @@ public final class PpcaDensityModel implements DensityModel {
   @Override
   public Dataset sample(RngKey key, int n) {
     Objects.requireNonNull(key, "key");
+    FeatureSpace.checkDraws(n, dim(), "the data's columns");
     return space.fromModel(ppca.sample(key, n), "sample of a " + KIND + " model");
   }
 

@@ -46,8 +46,9 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
    * @param q the proposal, one row per point, shape {@code [B, d]}
    * @param counts samples per point, each ≥ 1
    * @param pointKeys one key per point
-   * @throws ParameterException (numSamples) when the samples' latents {@code [T, d]} or data rows {@code [T, D]}
-   *     would exceed {@link #MAX_ARRAY_LENGTH} values
+   * @throws ParameterException (numSamples) when the samples' latents {@code [T, d]}, data rows {@code [T, D]} or
+   *     rows of the model's widest layer ({@link LatentVariableModel#widestLayer()}) would exceed
+   *     {@link #MAX_ARRAY_LENGTH} values
    * @throws IllegalArgumentException naming the shapes when {@code q} has not one row per point of {@code x}, or
    *     another latent dimension than the model
    */
@@ -64,7 +65,7 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
   public static ImportanceSamples draw(LatentVariableModel model, Var x, DiagNormal q, int[] counts,
       RngKey[] pointKeys, boolean stopQ) {
     checkBatch(x, q, counts, pointKeys);
-    checkSize(counts, q.dim(), x.value().dim(1));
+    checkSize(counts, q.dim(), x.value().dim(1), model.widestLayer());
     if (q.dim() != model.latentDim()) {
       throw new IllegalArgumentException("q has latent dimension " + q.dim() + ", the model " + model.latentDim());
     }
@@ -115,12 +116,24 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
    * @throws ParameterException (numSamples) naming the sizes
    */
   public static void checkSize(int[] counts, int latentDim, int dataDim) {
+    checkSize(counts, latentDim, dataDim, latentDim);
+  }
+
+  /**
+   * As {@link #checkSize(int[], int, int)}, also counting rows of {@code widestLayer} values: the widest array a
+   * sample passes through (a hidden layer of the decoder, {@link LatentVariableModel#widestLayer()}).
+   *
+   * @throws ParameterException (numSamples) naming the sizes
+   */
+  public static void checkSize(int[] counts, int latentDim, int dataDim, int widestLayer) {
     long total = totalSamples(counts);
-    long width = Math.max(1, Math.max(latentDim, dataDim));
+    long width = Math.max(1, Math.max(Math.max(latentDim, dataDim), widestLayer));
     if (total > MAX_ARRAY_LENGTH / width) {
+      String layer = widestLayer > Math.max(latentDim, dataDim) ? ", widest layer " + widestLayer : "";
       throw ParameterException.of("numSamples", "too large: " + total + " samples in all for " + counts.length
-          + " point(s), each of " + width + " values (latent " + latentDim + ", data " + dataDim + "), would need "
-          + "arrays of more than the " + MAX_ARRAY_LENGTH + " values one array holds; use fewer samples or points");
+          + " point(s), each of " + width + " values (latent " + latentDim + ", data " + dataDim + layer
+          + "), would need arrays of more than the " + MAX_ARRAY_LENGTH + " values one array holds; use fewer "
+          + "samples or points");
     }
   }
 

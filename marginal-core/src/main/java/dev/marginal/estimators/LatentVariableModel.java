@@ -47,6 +47,15 @@ public interface LatentVariableModel {
     return logLikelihood(x.gather(rows), z);
   }
 
+  /**
+   * The most values one latent row becomes in any single array the model builds from it (the widest layer of a
+   * network that maps z to x), at least {@link #latentDim()}: importance sampling refuses sample counts whose rows of
+   * this width would not fit one Java array. The default is {@link #latentDim()}, for models that build nothing wider.
+   */
+  default int widestLayer() {
+    return latentDim();
+  }
+
   /** Whether p(z) = N(0, I), which allows the analytic-KL ELBO. */
   default boolean hasStandardNormalPrior() {
     return false;

@@ -216,6 +216,12 @@ public final class DeepLvm implements LatentVariableModel {
     return config.latentDim();
   }
 
+  /** The widest of the decoder's layers, from the latent input through the hidden layers to its output. */
+  @Override
+  public int widestLayer() {
+    return Arrays.stream(config.decoderSizes()).max().orElseThrow();
+  }
+
   @Override
   public boolean hasStandardNormalPrior() {
     return true;

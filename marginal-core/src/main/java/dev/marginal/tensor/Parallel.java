@@ -74,6 +74,7 @@ public final class Parallel {
    * @return what {@code work} returns
    */
   public static <T> T withThreads(int n, Supplier<T> work) {
+    java.util.Objects.requireNonNull(work, "work");
     Scope s = SCOPE.get();
     int previous = s.threads;
     s.threads = checked(n);
@@ -91,6 +92,7 @@ public final class Parallel {
    * @param n at least 1
    */
   public static void withThreads(int n, Runnable work) {
+    java.util.Objects.requireNonNull(work, "work");
     withThreads(n, () -> {
       work.run();
       return null;

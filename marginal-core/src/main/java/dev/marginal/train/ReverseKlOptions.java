@@ -247,6 +247,7 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
    * targets (BENCHMARKS.md), where the forward fits fail and reverse KL does better.
    */
   public static ReverseKlOptions forTarget(Target target) {
+    Objects.requireNonNull(target, "target");
     return target.dim() <= FORWARD_MAX_DIM ? importanceForward() : defaults();
   }
 

@@ -206,6 +206,52 @@ class ApiMisuseTest {
   }
 
   @Test
+  void moreDrawsThanOneArrayHoldsAreNamedForEveryKindOfModel() {
+    long most = dev.marginal.estimators.ImportanceSamples.MAX_ARRAY_LENGTH;
+    DensityModel gmm = GmmDensityModel.fit(ROWS, GmmOptions.of(1), false).model();
+    DensityModel ppca = PpcaDensityModel.fit(ROWS, 1, false).model();
+    DensityModel lvm = DeepLvmFit.fit(ROWS, DeepLvmOptions.defaults().withEpochs(1)).model();
+    int n = Integer.MAX_VALUE;
+    for (DensityModel m : List.of(gmm, ppca)) {
+      assertNames(ParameterException.class, "n too large: " + n + " draws of 2 values each (the data's columns) "
+          + "would need an array of more than the " + most + " values one array holds; draw in batches of "
+          + "different keys", () -> m.sample(RngKey.of(1), n));
+    }
+    // A deep LVM's draws pass through its hidden layers of 200 units: 20,000,000 of them would not fit.
+    assertNames(ParameterException.class, "n too large: 20000000 draws of 200 values each (the decoder's widest "
+        + "layer) would need an array of more than the " + most + " values one array holds; draw in batches of "
+        + "different keys", () -> lvm.sample(RngKey.of(1), 20_000_000));
+  }
+
+  @Test
+  void importanceSamplesThatWouldOverflowAHiddenLayerAreNamed() {
+    DensityModel lvm = DeepLvmFit.fit(ROWS, DeepLvmOptions.defaults().withEpochs(1)).model();
+    // 10^8 samples of 2 latent and 2 data values fit one array; their decoder's 200 hidden units do not.
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> lvm.logDensity(ROWS.head(1), DensityModel.ScoreOptions.iwae(100_000_000), RngKey.of(1)));
+    assertEquals(List.of("numSamples"), e.parameters());
+    assertEquals("numSamples too large: 100000000 samples in all for 1 point(s), each of 200 values (latent 2, "
+        + "data 2, widest layer 200), would need arrays of more than the "
+        + dev.marginal.estimators.ImportanceSamples.MAX_ARRAY_LENGTH + " values one array holds; use fewer samples "
+        + "or points", e.getMessage());
+  }
+
+  @Test
+  void theLibrarysHelpersNameANullArgument() {
+    assertNames(NullPointerException.class, "name", () -> dev.marginal.data.ToyData.generate(null, 5, RngKey.of(1)));
+    assertNames(NullPointerException.class, "key", () -> dev.marginal.data.ToyData.generate("moons", 5, null));
+    assertNames(NullPointerException.class, "path", () -> dev.marginal.data.CsvReader.read(null));
+    assertNames(NullPointerException.class, "target", () -> ReverseKlOptions.forTarget(null));
+    assertNames(NullPointerException.class, "hidden",
+        () -> new DeepLvmOptions.Architecture(2, null, dev.marginal.nn.Activation.TANH, null));
+    DensityModel gmm = GmmDensityModel.fit(ROWS, GmmOptions.of(1), false).model();
+    assertNames(NullPointerException.class, "provenance", () -> gmm.toFile((dev.marginal.io.Provenance) null));
+    assertNames(NullPointerException.class, "work",
+        () -> dev.marginal.tensor.Parallel.withThreads(1, (java.util.function.Supplier<Object>) null));
+    assertNames(NullPointerException.class, "work", () -> dev.marginal.tensor.Parallel.withThreads(1, (Runnable) null));
+  }
+
+  @Test
   void gmmOptionsNameTheSettingOutOfRange() {
     GmmOptions o = GmmOptions.of(2);
     assertNames(ParameterException.class, "components must be >= 1, got 0", () -> GmmOptions.of(0));

@@ -402,8 +402,8 @@ final class TargetCommand implements Callable<Integer> {
   private void writeMetrics(Path path, SurrogateTraining.Result result) {
     List<String> cols = new ArrayList<>(List.of("step", "kl_iwae", "kl_iwae_se", "kl_sumo", "kl_sumo_se",
         "cross_entropy", "cross_entropy_se", "target_entropy", "hard_mass", "target_hard_mass", "log_z", "log_z_se",
-        "log_z_ess", "log_z_pareto_k", "target_log_z", "forward_log_q", "forward_log_q_se", "forward_kl", "modes_covered",
-        "outside_support"));
+        "log_z_ess", "log_z_pareto_k", "target_log_z", "forward_log_q", "forward_log_q_se", "forward_kl",
+        "forward_kl_se", "modes_covered", "outside_support"));
     int dims = result.evaluations().isEmpty() ? 0 : result.evaluations().get(0).w1().length;
     for (int j = 0; j < dims; j++) {
       cols.add("w1_x" + j);
@@ -413,8 +413,8 @@ final class TargetCommand implements Callable<Integer> {
     for (SurrogateMetrics m : result.evaluations()) {
       double[] v = {m.step(), m.klIwae(), m.klIwaeSe(), m.klSumo(), m.klSumoSe(), m.crossEntropy(),
           m.crossEntropySe(), m.targetEntropy(), m.hardMass(), m.targetHardMass(), c(m).logZ().logZ(),
-          c(m).logZ().logZSe(), c(m).logZ().ess(), c(m).logZ().paretoK(), c(m).targetLogZ(), c(m).forwardLogQ(), c(m).forwardLogQSe(),
-          c(m).forwardKl(), c(m).modesCovered(), c(m).outsideSupport()};
+          c(m).logZ().logZSe(), c(m).logZ().ess(), c(m).logZ().paretoK(), c(m).targetLogZ(), c(m).forwardLogQ(),
+          c(m).forwardLogQSe(), c(m).forwardKl(), c(m).forwardKlSe(), c(m).modesCovered(), c(m).outsideSupport()};
       System.arraycopy(v, 0, rows, at, v.length);
       at += v.length;
       for (double w : m.w1()) {
@@ -515,7 +515,7 @@ final class TargetCommand implements Callable<Integer> {
         withSe(rep, "forward_log_q", c.forwardLogQ(), c.forwardLogQSe());
       }
       if (!Double.isNaN(c.forwardKl())) {
-        rep.put("forward_kl", c.forwardKl());
+        withSe(rep, "forward_kl", c.forwardKl(), c.forwardKlSe());
       }
       if (c.modes() > 0) {
         rep.put("modes_covered", Math.round(c.modesCovered() * c.modes()));

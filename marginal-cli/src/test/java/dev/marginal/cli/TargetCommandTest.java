@@ -55,6 +55,31 @@ class TargetCommandTest {
     assertEquals(25, CliRun.csvRows(scores).size());
   }
 
+  /**
+   * The forward KL is −H − forward_log_q with the entropy H exact, so it comes with forward_log_q's standard error:
+   * in the report (text and JSON), the metrics CSV and the metrics JSON.
+   */
+  @Test
+  void forwardKlHasTheStandardErrorOfTheForwardLogQ() throws IOException {
+    Path model = dir.resolve("fk.marginal");
+    String[] args = {"target", "--target", "funnel", "--iters", "10", "--eval-samples", "20", "--eval-k", "10"};
+    CliRun r = CliRun.of(concat(args, "--out", model.toString(), "--json"));
+    assertEquals(0, r.code(), r.toString());
+    Map<String, Object> report = Json.parseObject(r.out().strip());
+    double se = ((Number) report.get("forward_log_q_se")).doubleValue();
+    assertTrue(se > 0 && Double.isFinite(((Number) report.get("forward_kl")).doubleValue()), r.out());
+    assertEquals(se, ((Number) report.get("forward_kl_se")).doubleValue(), 0, r.out());
+    List<String> header = CliRun.csvHeader(dir.resolve("fk.marginal.metrics.csv"));
+    double[] row = CliRun.csvRows(dir.resolve("fk.marginal.metrics.csv")).get(0);
+    assertEquals(row[header.indexOf("forward_log_q_se")], row[header.indexOf("forward_kl_se")], 0, header.toString());
+    Map<?, ?> eval = (Map<?, ?>) ((List<?>) Json.parseObject(Files.readString(dir.resolve("fk.marginal.metrics.json")))
+        .get("evaluations")).get(0);
+    assertEquals(eval.get("forwardLogQSe"), eval.get("forwardKlSe"), eval.toString());
+    CliRun text = CliRun.of(concat(args, "--out", dir.resolve("fk2.marginal").toString()));
+    assertEquals(0, text.code(), text.toString());
+    assertTrue(text.out().lines().anyMatch(l -> l.strip().matches("forward_kl +-?[0-9.]+ ± [0-9.]+")), text.out());
+  }
+
   /** The Pareto k̂ warning of the last evaluation is printed, counted and written like every other warning. */
   @Test
   void paretoWarningIsCountedAndWrittenToTheMetrics() throws IOException {

@@ -20,7 +20,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code forwardLogQ}: E_p[log q(x)], with log q estimated by IWAE_K (a lower bound, so this is biased low).
  *       A surrogate that misses a mode gives exact samples there a very small q, so this falls sharply; with the
- *       target's entropy H known, {@code forwardKl} = −H − E_p[log q̂] estimates KL(p ‖ q) (biased high).</li>
+ *       target's entropy H known, {@code forwardKl} = −H − E_p[log q̂] estimates KL(p ‖ q) (biased high), with
+ *       {@code forwardLogQ}'s standard error ({@link #forwardKlSe()}: H is exact).</li>
  *   <li>{@code modesCovered}: for targets that declare {@link Modes}, the fraction of modes holding at least
  *       {@link Modes#DEFAULT_MIN_FRACTION} of their target weight among the surrogate's samples.</li>
  *   <li>{@code outsideSupport}: the fraction of the surrogate's samples outside the target's declared support
@@ -33,6 +34,14 @@ public record SamplerChecks(LogZEstimate logZ, double targetLogZ, double forward
     double forwardKl, double modesCovered, int modes, double outsideSupport) {
   /** At most this many importance samples per exact sample for log q, to bound the cost of the forward check. */
   public static final int MAX_FORWARD_K = 1000;
+
+  /**
+   * The standard error of {@link #forwardKl()}: that of {@link #forwardLogQ()}, since the entropy it is subtracted
+   * from is exact; NaN where the forward KL is.
+   */
+  public double forwardKlSe() {
+    return Double.isNaN(forwardKl) ? Double.NaN : forwardLogQSe;
+  }
 
   /**
    * Runs the checks.
@@ -99,6 +108,7 @@ public record SamplerChecks(LogZEstimate logZ, double targetLogZ, double forward
     m.put("forwardLogQ", orNull(forwardLogQ));
     m.put("forwardLogQSe", orNull(forwardLogQSe));
     m.put("forwardKl", orNull(forwardKl));
+    m.put("forwardKlSe", orNull(forwardKlSe()));
     m.put("modesCovered", orNull(modesCovered));
     m.put("modes", modes);
     m.put("outsideSupport", orNull(outsideSupport));

@@ -53,7 +53,8 @@ final class Cli {
         return EXIT_RESOURCES;
       }
       String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-      cmd.getErr().println(Untrusted.escaped("marginal: " + OptionNames.forUser(ex, msg)));
+      cmd.getErr().println(Untrusted.escaped("marginal: "
+          + OptionNames.forUser(ex, OptionNames.markDefaults(ex, msg, parseResult))));
       return ex instanceof UserInputException || ex instanceof DataException || OptionNames.isParameterError(ex)
           ? EXIT_USAGE : EXIT_FAILURE;
     });

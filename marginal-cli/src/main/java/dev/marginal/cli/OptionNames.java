@@ -1,10 +1,12 @@
 package dev.marginal.cli;
 
 import dev.marginal.config.ParameterException;
+import dev.marginal.train.RunFingerprint;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
  * The one place where the library's parameter names become the command line's option names: the core reports
@@ -81,6 +83,31 @@ final class OptionNames {
     }
     Matcher m = Pattern.compile("(?<![\\w-])(" + String.join("|", names) + ")(?![\\w-])").matcher(message);
     return m.replaceAll(r -> Matcher.quoteReplacement(FLAGS.get(r.group(1))));
+  }
+
+  /**
+   * {@code message} with the settings of a resume refusal ({@link RunFingerprint#check}) that the user left at their
+   * defaults marked as such, with the option that gives the checkpoint's value: those parameters of the first
+   * {@link ParameterException} in {@code error}'s cause chain whose option the command has but was not given in
+   * {@code parsed}. To be applied before {@link #forUser}, which turns the parameter names into options.
+   */
+  static String markDefaults(Throwable error, String message, CommandLine.ParseResult parsed) {
+    ParameterException p = null;
+    for (Throwable t = error; t != null && p == null; t = t.getCause()) {
+      p = t instanceof ParameterException e ? e : null;
+    }
+    if (p == null || parsed == null) {
+      return message;
+    }
+    CommandLine.ParseResult command = parsed;
+    while (command.subcommand() != null) {
+      command = command.subcommand();
+    }
+    CommandLine.ParseResult c = command;
+    List<String> defaulted = p.parameters().stream().filter(FLAGS::containsKey)
+        .filter(n -> c.commandSpec().findOption(FLAGS.get(n)) != null && !c.hasMatchedOption(FLAGS.get(n)))
+        .toList();
+    return RunFingerprint.markDefaults(message, defaulted);
   }
 
   /** Whether {@code error} or one of its causes is a {@link ParameterException} (a usage error). */

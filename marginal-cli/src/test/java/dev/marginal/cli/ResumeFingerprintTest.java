@@ -91,6 +91,23 @@ class ResumeFingerprintTest {
     assertEquals(0, ok.code(), ok.toString());
   }
 
+  /**
+   * A setting the user did not type is named as the default, with the option that gives the checkpoint's value; one
+   * the user typed is named as typed.
+   */
+  @Test
+  void aSettingLeftAtItsDefaultIsNamedSo() throws IOException {
+    Path ckpt = dir.resolve("d.marginal.ckpt");
+    assertEquals(0, CliRun.of(with(lvm("toy:moons?n=60"), "--hidden", "8", "--steps", "2", "--gradient", "dreg",
+        "--out", dir.resolve("d.marginal").toString()).toArray(String[]::new)).code());
+    String next = dir.resolve("next.marginal").toString();
+    String line = refused(with(lvm("toy:moons?n=60"), "--hidden", "8", "--steps", "4", "--resume", ckpt.toString(),
+        "--out", next), "--gradient reparam (the default; the checkpoint's run had dreg, so pass --gradient dreg)");
+    line = refused(with(lvm("toy:moons?n=60"), "--hidden", "16", "--steps", "4", "--gradient", "dreg", "--resume",
+        ckpt.toString(), "--out", next), "--hidden 16 (the checkpoint's run had 8)");
+    assertFalse(line.contains("default"), line);
+  }
+
   @Test
   void targetResumeRefusesAnotherTarget() throws IOException {
     Path first = dir.resolve("t.marginal");

@@ -8,11 +8,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,6 +31,9 @@ public final class RunFingerprint {
   public static final String KEY = "fingerprint";
 
   /** A list of whole numbers as {@link Arrays#toString(int[])} writes it: the hidden layers' widths. */
+  /** What a mismatch gives after a setting's value now: the start of its value in the checkpoint's run. */
+  private static final String HAD = " (the checkpoint's run had ";
+
   private static final Pattern INT_LIST = Pattern.compile("\\[-?\\d+(, -?\\d+)*]");
 
   private RunFingerprint() {}
@@ -173,8 +178,7 @@ public final class RunFingerprint {
         names.add(e.getKey());
         // A setting recorded only when on (the forward recipe, annealing) or as "null" when off (a validation
         // split) is off, in either run.
-        parts.add(e.getKey() + " " + (isOff(e.getValue()) ? "off" : typed(e.getValue()))
-            + " (the checkpoint's run had "
+        parts.add(e.getKey() + " " + (isOff(e.getValue()) ? "off" : typed(e.getValue())) + HAD
             + (isOff(before) ? "it off" : Boolean.TRUE.equals(before) ? "it on" : typed(before)) + ")");
       }
     }
@@ -182,13 +186,38 @@ public final class RunFingerprint {
       // A setting recorded only when on (annealing, the path gradient) and off now.
       if (!now.containsKey(String.valueOf(e.getKey()))) {
         names.add(String.valueOf(e.getKey()));
-        parts.add(e.getKey() + " off (the checkpoint's run had " + typed(e.getValue()) + ")");
+        parts.add(e.getKey() + " off" + HAD + typed(e.getValue()) + ")");
       }
     }
     if (!names.isEmpty()) {
       throw ParameterException.about(names, "the checkpoint is of a different run: " + String.join("; ", parts)
           + "; resume with the run's own settings (only its length, checkpoint frequency and threads may change)");
     }
+  }
+
+  /**
+   * {@code message}, a mismatch that {@link #check} reported, with each of the {@code defaulted} settings (those the
+   * caller did not choose but left at their defaults) marked as the default and followed by how to give the
+   * checkpoint's value: "gradient reparam (the default; the checkpoint's run had dreg, so pass gradient dreg)", or
+   * "pass standardize" for a switch the checkpoint's run had on. A message without such a setting is returned as it
+   * is.
+   */
+  public static String markDefaults(String message, Collection<String> defaulted) {
+    String marked = message;
+    for (String name : defaulted) {
+      Matcher m = Pattern.compile("(?<=^|: |; )" + Pattern.quote(name) + " [^;]*?" + Pattern.quote(HAD)
+          + "([^;]*?)\\)(?=;|$)").matcher(marked);
+      marked = m.replaceAll(r -> {
+        String before = r.group(1);
+        String hint = before.equals("it off") ? "" : before.equals("it on") ? ", so pass " + name
+            : ", so pass " + name + " " + before;
+        String part = r.group();
+        int at = part.length() - HAD.length() - before.length() - 1;
+        return Matcher.quoteReplacement(part.substring(0, at) + " (the default; " + HAD.substring(2) + before + hint
+            + ")");
+      });
+    }
+    return marked;
   }
 
   private static boolean isOff(Object setting) {

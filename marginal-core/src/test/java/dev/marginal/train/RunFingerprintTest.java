@@ -10,6 +10,7 @@ import dev.marginal.config.ParameterException;
 import dev.marginal.data.Dataset;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -88,5 +89,28 @@ class RunFingerprintTest {
     assertTrue(e.getMessage().contains("standardize off (the checkpoint's run had it on); hidden 8 (the "
         + "checkpoint's run had 16,8); perDatapoint off (the checkpoint's run had it on)"), e.getMessage());
     assertFalse(e.getMessage().contains("[") || e.getMessage().contains("true"), e.getMessage());
+  }
+
+  /**
+   * Settings the caller left at their defaults are marked so, with how to give the checkpoint's value; the others,
+   * and a setting the checkpoint's run had off, are left as they were.
+   */
+  @Test
+  void settingsLeftAtTheirDefaultsAreMarkedWithTheValueToPass() {
+    Map<String, Object> deeper = RunFingerprint.of(LvmTrainingOptions.defaults(),
+        Dataset.ofRows(new float[][] {{0.5f, 1.5f}, {2f, -1f}}), null, true,
+        new DeepLvm.Config(2, 2, new int[] {16, 8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), true);
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, deeper), DENSITY));
+    assertEquals(e.getMessage().replace("standardize off (the checkpoint's run had it on); hidden 8 (the "
+        + "checkpoint's run had 16,8)", "standardize off (the default; the checkpoint's run had it on, so pass "
+        + "standardize); hidden 8 (the default; the checkpoint's run had 16,8, so pass hidden 16,8)"),
+        RunFingerprint.markDefaults(e.getMessage(), List.of("standardize", "hidden", "seed")));
+    e = assertThrows(ParameterException.class,
+        () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, DENSITY), deeper));
+    assertEquals(e.getMessage().replace("standardize on (the checkpoint's run had it off)", "standardize on (the "
+        + "default; the checkpoint's run had it off)"), RunFingerprint.markDefaults(e.getMessage(),
+        List.of("standardize")));
+    assertEquals(e.getMessage(), RunFingerprint.markDefaults(e.getMessage(), List.of("seed", "checkpoint's")));
   }
 }

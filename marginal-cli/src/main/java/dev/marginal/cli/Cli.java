@@ -34,7 +34,8 @@ final class Cli {
 
   /** Installs the one-line error handlers on {@code cl}. */
   static CommandLine configure(CommandLine cl) {
-    cl.setParameterExceptionHandler((ex, args) -> {
+    cl.setParameterExceptionHandler((given, args) -> {
+      CommandLine.ParameterException ex = unmatchedFirst(given);
       CommandLine cmd = ex.getCommandLine();
       cmd.getErr().println(Untrusted.escaped("marginal: " + ex.getMessage().strip() + suggestion(ex)
           + flagValueHint(ex, args) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')"));
@@ -59,6 +60,20 @@ final class Cli {
           ? EXIT_USAGE : EXIT_FAILURE;
     });
     return cl;
+  }
+
+  /**
+   * The error to report: picocli checks required options before it refuses unknown ones, so that {@code sample
+   * --samples 5} would be told that {@code --n} is missing; an unknown option or unmatched argument, with its hint,
+   * comes first, since it is often the missing option misspelt.
+   */
+  static CommandLine.ParameterException unmatchedFirst(CommandLine.ParameterException ex) {
+    CommandLine cmd = ex.getCommandLine();
+    List<String> unmatched = cmd.getUnmatchedArguments();
+    if (ex instanceof CommandLine.UnmatchedArgumentException || unmatched.isEmpty()) {
+      return ex;
+    }
+    return new CommandLine.UnmatchedArgumentException(cmd, unmatched);
   }
 
   /**

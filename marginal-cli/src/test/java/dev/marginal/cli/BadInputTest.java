@@ -301,6 +301,17 @@ class BadInputTest {
     assertRejected(new String[] {"sample", "--model", model.toString(), "--out", out.toString()}, "--n");
   }
 
+  /** An unknown option is reported before a missing required one, which it is often the misspelling of. */
+  @Test
+  void anUnknownOptionComesBeforeAMissingRequiredOne() throws IOException {
+    assertRejected(new String[] {"sample", "--model", model.toString(), "--samples", "5", "--out", out.toString()},
+        "marginal: Unknown options: '--samples', '5'; did you mean --n? (see 'marginal sample --help')");
+    assertRejected(new String[] {"target", "--iterations", "300", "--out", out.toString()},
+        "Unknown options: '--iterations', '300'; did you mean --iters?");
+    assertRejected(new String[] {"eval", "--model", model.toString(), "--ais", "20"},
+        "Unmatched argument at index 4: '20'; --ais takes no value");
+  }
+
   @Test
   void aMisspeltOptionOrCommandGetsTheNearestNames() throws IOException {
     assertRejected(new String[] {"target", "--target", "funnel", "--iterations", "300", "--out", out.toString()},

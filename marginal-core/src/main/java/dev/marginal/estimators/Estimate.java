@@ -63,8 +63,13 @@ public record Estimate(double[] mean, double[] stdErr, int repeats) {
     return mean.length;
   }
 
-  /** The average over points of the per-point means. */
+  /**
+   * The average over points of the per-point means.
+   *
+   * @throws IllegalStateException if the estimate has no points (a mean over none is undefined)
+   */
   public double overallMean() {
+    requirePoints();
     double s = 0;
     for (double m : mean) {
       s += m;
@@ -72,13 +77,24 @@ public record Estimate(double[] mean, double[] stdErr, int repeats) {
     return s / mean.length;
   }
 
-  /** The standard error of {@link #overallMean()}: {@code √(Σ stdErr_i²) / n} (points are drawn independently). */
+  /**
+   * The standard error of {@link #overallMean()}: {@code √(Σ stdErr_i²) / n} (points are drawn independently).
+   *
+   * @throws IllegalStateException if the estimate has no points
+   */
   public double overallStdErr() {
+    requirePoints();
     double s = 0;
     for (double e : stdErr) {
       s += e * e;
     }
     return Math.sqrt(s) / mean.length;
+  }
+
+  private void requirePoints() {
+    if (mean.length == 0) {
+      throw new IllegalStateException("no points: the mean over the points of an estimate of none is undefined");
+    }
   }
 
   /** The per-point means, a copy. */
@@ -106,6 +122,10 @@ public record Estimate(double[] mean, double[] stdErr, int repeats) {
 
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT, "%.4f ± %.4f nats (%d points, %d repeats)", overallMean(), overallStdErr(), size(), repeats);
+    if (size() == 0) {
+      return "no points (" + repeats + " repeats)";
+    }
+    return String.format(java.util.Locale.ROOT, "%.4f ± %.4f nats (%d points, %d repeats)", overallMean(),
+        overallStdErr(), size(), repeats);
   }
 }

@@ -12,8 +12,15 @@ package dev.marginal.math;
  * @param stdErr its standard error (0 when there are fewer than two values)
  */
 public record MeanEstimate(double mean, double stdErr) {
-  /** The mean of {@code values} and its standard error. */
+  /**
+   * The mean of {@code values} and its standard error.
+   *
+   * @throws IllegalArgumentException if there are no values (a mean over none is undefined)
+   */
   public static MeanEstimate of(double[] values) {
+    if (values.length == 0) {
+      throw new IllegalArgumentException("no values: the mean of none is undefined");
+    }
     return new MeanEstimate(mean(values), standardError(values));
   }
 
@@ -22,7 +29,7 @@ public record MeanEstimate(double mean, double stdErr) {
    * log p(x) on the same held-out rows, say) compared point by point. Pairing removes the spread of the points
    * themselves, so the difference is known far better than either mean alone.
    *
-   * @throws IllegalArgumentException if the arrays differ in length
+   * @throws IllegalArgumentException if the arrays differ in length or are empty
    */
   public static MeanEstimate ofDifferences(double[] a, double[] b) {
     if (a.length != b.length) {

@@ -26,4 +26,14 @@ class EstimateTest {
         () -> Estimate.fromDraws(new double[][] {{1, 2}, {3}}));
     assertEquals("values repeat 1 has 1 points, repeat 0 has 2", ragged.getMessage());
   }
+
+  /** An estimate of no points has no overall mean (it was NaN); it still prints. */
+  @Test
+  void anEstimateOfNoPointsHasNoOverallMean() {
+    Estimate none = Estimate.fromDraws(new double[][] {{}, {}});
+    IllegalStateException e = assertThrows(IllegalStateException.class, none::overallMean);
+    assertEquals("no points: the mean over the points of an estimate of none is undefined", e.getMessage());
+    assertThrows(IllegalStateException.class, none::overallStdErr);
+    assertEquals("no points (2 repeats)", none.toString());
+  }
 }

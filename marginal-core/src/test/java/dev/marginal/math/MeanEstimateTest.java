@@ -29,4 +29,12 @@ class MeanEstimateTest {
     assertEquals(d.stdErr(), MeanEstimate.ofDifferences(b, a).stdErr(), 1e-12);
     assertThrows(IllegalArgumentException.class, () -> MeanEstimate.ofDifferences(a, new double[] {1}));
   }
+
+  /** A mean over no values is refused (it was NaN), directly and as paired differences. */
+  @Test
+  void noValuesAreRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MeanEstimate.of(new double[0]));
+    assertEquals("no values: the mean of none is undefined", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> MeanEstimate.ofDifferences(new double[0], new double[0]));
+  }
 }

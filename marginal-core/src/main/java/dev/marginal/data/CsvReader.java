@@ -29,7 +29,9 @@ import java.util.zip.ZipException;
  * row of numbers per line, every row with as many fields as the header. Blank lines at the end are ignored.
  * Values must be finite decimal numbers ({@code 1}, {@code -0.5}, {@code 2.5e-3}); {@code NaN}, infinities and
  * anything else are rejected. Only the chosen columns need to be numeric. A gzip-compressed file (recognised by the
- * gzip magic bytes {@code 1f 8b}, whatever it is called) is read as the text it holds.
+ * gzip magic bytes {@code 1f 8b}, whatever it is called) is read as the text it holds. A line may have at most
+ * {@value #MAX_LINE_CHARS} characters: a file is read a line at a time, and a longer line is refused before it is
+ * held in memory.
  *
  * <p>Every problem is a {@link DataException} with a one-line message naming the file and, where a line is to
  * blame, its 1-based number: {@code data.csv:4: column 'x2': 'abc' is not a number}.
@@ -41,6 +43,8 @@ public final class CsvReader {
    */
   private static final Pattern NUMBER =
       Pattern.compile("[+-]?+(?:\\d++(?:\\.\\d*+)?+|\\.\\d++)(?:[eE][+-]?+\\d++)?+");
+  /** The most characters a line may have (16 Mi: a row of a million columns of 16 characters each). */
+  static final int MAX_LINE_CHARS = 1 << 24;
   private static final Set<String> NAN_TEXTS = Set.of("nan", "+nan", "-nan");
   private static final Set<String> INFINITY_TEXTS =
       Set.of("inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
@@ -97,7 +101,8 @@ public final class CsvReader {
     java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
-    try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(open(path), utf8))) {
+    try (BufferedReader in = new BufferedReader(
+        new BoundedLines(new java.io.InputStreamReader(open(path), utf8), name, MAX_LINE_CHARS))) {
       return step.apply(in);
     } catch (EOFException e) {
       throw new DataException(name + ": truncated gzip stream", e);

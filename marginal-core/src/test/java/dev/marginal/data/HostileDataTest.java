@@ -122,4 +122,18 @@ class HostileDataTest {
     assertTrue(refused(() -> CsvReader.read(p)).startsWith(p + ":4:"));
     assertEquals(2, DataSources.load(p.toString(), List.of(), 2).rows());
   }
+
+  @Test
+  void csvLineLongerThanTheLimitIsRefusedBeforeItIsHeld() throws IOException {
+    // A line of exactly the limit is read; one character more is refused, whatever its line breaks were.
+    String atLimit = "1," + "0".repeat(CsvReader.MAX_LINE_CHARS - 2);
+    Path fits = file("fits.csv.gz", IdxReaderTest.gzip(("x0,x1\r\n" + atLimit + "\n")
+        .getBytes(StandardCharsets.UTF_8)));
+    assertEquals(1, CsvReader.read(fits).rows());
+    // Gigabytes of one line in a few megabytes of gzip would exhaust the heap before the value is looked at.
+    Path p = file("long-line.csv.gz", IdxReaderTest.gzip(("x0,x1\r\n1,2\r3,4\n" + atLimit + "0\n")
+        .getBytes(StandardCharsets.UTF_8)));
+    assertEquals(p + ":4: line longer than " + CsvReader.MAX_LINE_CHARS + " characters",
+        refused(() -> CsvReader.read(p)));
+  }
 }

@@ -6,6 +6,7 @@ import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.FiniteValues;
 import dev.marginal.data.Standardizer;
+import dev.marginal.io.JsonFields;
 import dev.marginal.io.ModelFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,17 +143,13 @@ final class FeatureSpace {
   }
 
   /** Reads what {@link #store} wrote; {@code dim} is the model's dimension, checked against the columns. */
-  @SuppressWarnings("unchecked")
   static FeatureSpace load(ModelFile file, int dim) {
-    Object names = file.config().get("columns");
-    if (!(names instanceof List) || ((List<Object>) names).size() != dim) {
+    JsonFields fields = JsonFields.of("model config", file.config());
+    List<String> columns = fields.strings("columns", null);
+    if (columns == null || columns.size() != dim) {
       throw new IllegalArgumentException("config 'columns' must list " + dim + " column names");
     }
-    List<String> columns = new ArrayList<>();
-    for (Object n : (List<Object>) names) {
-      columns.add(String.valueOf(n));
-    }
-    Standardizer s = Boolean.TRUE.equals(file.config().get("standardize"))
+    Standardizer s = fields.flag("standardize", false)
         ? new Standardizer(file.float64(MEAN).values(), file.float64(SD).values()) : null;
     return new FeatureSpace(columns, s);
   }

@@ -18,6 +18,7 @@ import dev.marginal.estimators.LogMarginalEstimator;
 import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.estimators.WeightDiagnostics;
+import dev.marginal.io.JsonFields;
 import dev.marginal.io.ModelFile;
 import dev.marginal.io.Untrusted;
 import dev.marginal.models.DeepLvm;
@@ -50,6 +51,8 @@ import java.util.Objects;
  * part of it (they describe only those rows), though checkpoints keep them for resuming.
  */
 public final class LvmDensityModel implements DensityModel {
+  /** The kind a deep LVM's model file (and a checkpoint of its training) records. */
+  public static final String KIND = "lvm";
   /** Model rows (data points × samples) pushed through the decoder at once when scoring. */
   static final int ROWS_PER_PASS = 1 << 14;
   /** The key stream of {@link #aisLogDensity}. */
@@ -142,7 +145,7 @@ public final class LvmDensityModel implements DensityModel {
 
   @Override
   public String kind() {
-    return "lvm";
+    return KIND;
   }
 
   @Override
@@ -561,45 +564,37 @@ public final class LvmDensityModel implements DensityModel {
     return new ModelFile(kind(), cfg, provenance, model.tensors());
   }
 
-  /** Reads a model written by {@link #toFile}. */
-  @SuppressWarnings("unchecked")
+  /**
+   * Reads a model written by {@link #toFile}.
+   *
+   * @throws IllegalArgumentException naming the config field, if one has the wrong type or value, or the tensors do
+   *     not match the config
+   */
   public static LvmDensityModel fromFile(ModelFile file) {
     Map<String, Object> cfg = file.config();
+    JsonFields fields = JsonFields.of("model config", cfg);
     DeepLvm m = DeepLvm.fromMaps(cfg, file.tensors());
-    List<String> cols = new ArrayList<>();
-    for (Object o : (List<Object>) cfg.getOrDefault("columns", List.of())) {
-      cols.add(String.valueOf(o));
-    }
+    List<String> cols = fields.strings("columns", List.of());
     Standardizer s = null;
-    if (cfg.containsKey("standardizeMean")) {
-      s = new Standardizer(doubles(cfg.get("standardizeMean")), doubles(cfg.get("standardizeSd")));
+    if (fields.has("standardizeMean")) {
+      s = new Standardizer(fields.numbers("standardizeMean"), fields.numbers("standardizeSd"));
     }
-    Support sup = cfg.containsKey("supportLower") ? Support.of(boundsOf(cfg.get("supportLower")),
-        boundsOf(cfg.get("supportUpper"))) : null;
-    Object inference = cfg.getOrDefault("inference", "amortized");
+    Support sup = cfg.containsKey("supportLower") ? Support.of(boundsOf(cfg, "supportLower"),
+        boundsOf(cfg, "supportUpper")) : null;
+    String inference = fields.string("inference", "amortized");
     if (PER_DATAPOINT.equals(inference)) {
       LocalPosteriorFit defaults = LocalPosteriorFit.defaults();
       LocalPosteriorFit fit = new LocalPosteriorFit(
-          intSetting(cfg, "localFitSteps", defaults.steps()),
-          ((Number) cfg.getOrDefault("localFitLearningRate", defaults.learningRate())).doubleValue(),
-          intSetting(cfg, "localFitSamples", defaults.numSamples()));
+          fields.integer("localFitSteps", defaults.steps()),
+          fields.number("localFitLearningRate", defaults.learningRate()),
+          fields.integer("localFitSamples", defaults.numSamples()));
       return new LvmDensityModel(m, cols, s, fit, null).withSupport(sup == null ? Support.real(m.dataDim()) : sup);
     }
     if (!"amortized".equals(inference)) {
-      throw new IllegalArgumentException("unknown inference '" + inference + "' (expected amortized or "
-          + PER_DATAPOINT + ")");
+      throw new IllegalArgumentException("unknown inference " + Untrusted.quoted(inference)
+          + " (expected amortized or " + PER_DATAPOINT + ")");
     }
     return new LvmDensityModel(m, cols, s).withSupport(sup == null ? Support.real(m.dataDim()) : sup);
-  }
-
-  /** An integer setting, its default when absent; a value beyond int is an error, not a wrapped number. */
-  private static int intSetting(Map<String, Object> cfg, String key, int fallback) {
-    Object v = cfg.getOrDefault(key, fallback);
-    if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < Integer.MIN_VALUE
-        || ((Number) v).longValue() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("config '" + key + "' must be an integer, got " + v);
-    }
-    return ((Number) v).intValue();
   }
 
   /** Support bounds for the model file: numbers, and "-inf" / "inf" for unbounded ends (JSON has no infinity). */
@@ -612,9 +607,10 @@ public final class LvmDensityModel implements DensityModel {
     return out;
   }
 
-  private static double[] boundsOf(Object o) {
-    if (!(o instanceof List<?> l)) {
-      throw new IllegalArgumentException("config 'supportLower' and 'supportUpper' must be lists, got " + o);
+  private static double[] boundsOf(Map<String, Object> cfg, String key) {
+    if (!(cfg.get(key) instanceof List<?> l)) {
+      throw new IllegalArgumentException("model config '" + key + "' must be a list of bounds, got "
+          + JsonFields.shown(cfg.get(key)));
     }
     double[] d = new double[l.size()];
     for (int i = 0; i < d.length; i++) {
@@ -624,17 +620,9 @@ public final class LvmDensityModel implements DensityModel {
       } else if (v instanceof Number n) {
         d[i] = n.doubleValue();
       } else {
-        throw new IllegalArgumentException("support bound must be a number, \"-inf\" or \"inf\", got " + v);
+        throw new IllegalArgumentException("model config '" + key + "' must hold numbers, \"-inf\" or \"inf\", got "
+            + JsonFields.shown(v));
       }
-    }
-    return d;
-  }
-
-  private static double[] doubles(Object o) {
-    List<?> l = (List<?>) o;
-    double[] d = new double[l.size()];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = ((Number) l.get(i)).doubleValue();
     }
     return d;
   }

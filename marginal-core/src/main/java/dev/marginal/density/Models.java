@@ -20,7 +20,7 @@ public final class Models {
   static {
     READERS.put(GmmDensityModel.KIND, GmmDensityModel::fromFile);
     READERS.put(PpcaDensityModel.KIND, PpcaDensityModel::fromFile);
-    READERS.put("lvm", LvmDensityModel::fromFile);
+    READERS.put(LvmDensityModel.KIND, LvmDensityModel::fromFile);
   }
 
   private Models() {}

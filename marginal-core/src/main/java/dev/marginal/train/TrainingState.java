@@ -1,6 +1,8 @@
 package dev.marginal.train;
 
+import dev.marginal.io.JsonFields;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,9 @@ public record TrainingState(int epoch, int stepInEpoch, long step, List<EpochRec
 
   /** How a run stands. */
   public enum Status { RUNNING, COMPLETED, EARLY_STOPPED, INTERRUPTED, DIVERGED }
+
+  /** What messages call the state read from a file. */
+  private static final String STATE = "training state";
 
   /** The training and validation objective (mean nats per example) of one epoch. */
   public record EpochRecord(int epoch, long step, double train, double validation) {}
@@ -109,33 +114,47 @@ public record TrainingState(int epoch, int stepInEpoch, long step, List<EpochRec
     return m;
   }
 
-  /** Reads {@link #toMap()}. */
-  @SuppressWarnings("unchecked")
+  /**
+   * Reads {@link #toMap()}.
+   *
+   * @throws IllegalArgumentException naming the field, if one is missing or of the wrong type or range
+   */
   public static TrainingState fromMap(Map<String, Object> m) {
     List<EpochRecord> h = new ArrayList<>();
-    for (Object o : (List<Object>) m.getOrDefault("history", List.of())) {
-      Map<String, Object> e = (Map<String, Object>) o;
-      h.add(new EpochRecord(count(e, "epoch"), num(e, "step").longValue(), dbl(e.get("train")),
+    for (Map<?, ?> e : JsonFields.of(STATE, m).objects("history")) {
+      String at = "history[" + h.size() + "].";
+      h.add(new EpochRecord(count(e, "epoch", at), num(e, "step", at).longValue(), dbl(e.get("train")),
           dbl(e.get("validation"))));
     }
-    return new TrainingState(count(m, "epoch"), count(m, "stepInEpoch"), num(m, "step").longValue(),
-        h, dbl(m.get("bestValidation")), count(m, "epochsSinceBest"),
-        Status.valueOf(String.valueOf(m.get("status"))), String.valueOf(m.getOrDefault("message", "")));
+    return new TrainingState(count(m, "epoch", ""), count(m, "stepInEpoch", ""), num(m, "step", "").longValue(),
+        h, dbl(m.get("bestValidation")), count(m, "epochsSinceBest", ""), status(m.get("status")),
+        String.valueOf(m.getOrDefault("message", "")));
   }
 
-  /** A counter from a file: a whole number >= 0 (never a wrapped or fractional one). */
-  private static Number num(Map<String, Object> m, String k) {
+  private static Status status(Object v) {
+    for (Status s : Status.values()) {
+      if (s.name().equals(v)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException(STATE + " 'status' must be one of " + Arrays.toString(Status.values())
+        + ", got " + JsonFields.shown(v));
+  }
+
+  /** A counter from a file: a whole number >= 0 (never a wrapped or fractional one); {@code at} prefixes its name. */
+  private static Number num(Map<?, ?> m, String k, String at) {
     Object v = m.get(k);
     if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < 0) {
-      throw new IllegalArgumentException("training state '" + k + "' must be a whole number >= 0, got " + v);
+      throw new IllegalArgumentException(STATE + " '" + at + k + "' must be a whole number >= 0, got "
+          + JsonFields.shown(v));
     }
     return (Number) v;
   }
 
-  private static int count(Map<String, Object> m, String k) {
-    long v = num(m, k).longValue();
+  private static int count(Map<?, ?> m, String k, String at) {
+    long v = num(m, k, at).longValue();
     if (v > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("training state '" + k + "' is out of range: " + v);
+      throw new IllegalArgumentException(STATE + " '" + at + k + "' is out of range: " + v);
     }
     return (int) v;
   }

@@ -53,6 +53,38 @@ class HostileModelConfigTest {
   }
 
   @Test
+  void configFieldsOfTheWrongJsonTypeAreNamedNotCast() {
+    ModelFile pd = perDatapointFile();
+    assertEquals("invalid lvm model: model config 'localFitLearningRate' must be a number, got null",
+        refused(withConfig(pd, "localFitLearningRate", null)));
+    assertEquals("invalid lvm model: model config 'localFitLearningRate' must be a number, got '0.1'",
+        refused(withConfig(pd, "localFitLearningRate", "0.1")));
+    assertEquals("invalid lvm model: model config 'localFitSteps' must be an integer, got [1, 2]",
+        refused(withConfig(pd, "localFitSteps", List.of(1L, 2L))));
+    assertEquals("invalid lvm model: model config 'columns' must be a list of strings, got 'x'",
+        refused(withConfig(pd, "columns", "x")));
+    assertEquals("invalid lvm model: model config 'columns' must be a list of strings, got [null, null]",
+        refused(withConfig(pd, "columns", java.util.Arrays.asList(null, null))));
+    assertEquals("invalid lvm model: model config 'standardizeMean' must be a list of numbers, got an object of 1 "
+        + "field", refused(withConfig(withConfig(pd, "standardizeSd", List.of(1.0, 1.0)), "standardizeMean",
+            Map.of("a", 1L))));
+    assertEquals("invalid lvm model: model config 'inference' must be a string, got 1",
+        refused(withConfig(pd, "inference", 1L)));
+    assertEquals("invalid lvm model: model config 'supportUpper' must be a list of bounds, got null",
+        refused(withConfig(pd, "supportLower", List.of("-inf", "-inf"))));
+  }
+
+  @Test
+  void gmmColumnsAndStandardizeOfTheWrongJsonTypeAreNamed() {
+    ModelFile g = GmmDensityModel.fit(dev.marginal.data.DataSources.load("toy:moons?n=40&seed=1"),
+        dev.marginal.models.GmmOptions.of(1), false).model().toFile(Map.of());
+    assertEquals("invalid gmm model: model config 'columns' must be a list of strings, got [1, 2]",
+        refused(withConfig(g, "columns", List.of(1L, 2L))));
+    assertEquals("invalid gmm model: model config 'standardize' must be true or false, got 'yes'",
+        refused(withConfig(g, "standardize", "yes")));
+  }
+
+  @Test
   void architectureSizesBeyondIntAreNotWrapped() {
     // 4294967298 narrowed to int is 2, the true data dimension: it must not load as a 2-D model.
     String m = refused(withConfig(perDatapointFile(), "dataDim", 4294967298L));

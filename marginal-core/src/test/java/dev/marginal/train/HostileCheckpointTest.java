@@ -1,5 +1,6 @@
 package dev.marginal.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,17 @@ class HostileCheckpointTest {
     assertTrue(refused(checkpoint("stepInEpoch", 4294967298L)).contains("'stepInEpoch' is out of range"));
     assertTrue(refused(checkpoint("step", -1L)).contains("'step' must be a whole number >= 0, got -1"));
     assertTrue(refused(checkpoint("epoch", 1.5)).contains("'epoch' must be a whole number"));
+  }
+
+  @Test
+  void historyAndStatusOfTheWrongJsonTypeAreNamedNotCast() throws IOException {
+    assertEquals("training state 'history' must be a list of objects, got [null]",
+        refused(checkpoint("history", java.util.Collections.singletonList(null))));
+    assertEquals("training state 'history' must be a list of objects, got 'x'", refused(checkpoint("history", "x")));
+    assertEquals("training state 'history[0].step' must be a whole number >= 0, got null",
+        refused(checkpoint("history", List.of(Map.of("epoch", 0L)))));
+    assertEquals("training state 'status' must be one of [RUNNING, COMPLETED, EARLY_STOPPED, INTERRUPTED, DIVERGED], "
+        + "got 'zzz'", refused(checkpoint("status", "zzz")));
   }
 
   @Test

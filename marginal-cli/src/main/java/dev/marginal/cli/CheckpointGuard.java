@@ -1,6 +1,9 @@
 package dev.marginal.cli;
 
+import dev.marginal.density.LvmDensityModel;
+import dev.marginal.density.Models;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Untrusted;
 import dev.marginal.train.LvmCheckpoint;
 import dev.marginal.train.RunFingerprint;
 import java.io.IOException;
@@ -45,13 +48,19 @@ final class CheckpointGuard {
   }
 
   /**
-   * Refuses a checkpoint to resume that another command wrote, in one line, before its settings are compared.
+   * Refuses a checkpoint to resume that another command wrote, or a model file of another kind than a checkpoint's,
+   * in one line, before its settings are compared.
    *
    * @param resume the checkpoint's path, as given
    * @param file the checkpoint
    * @param kind the kind of run the command makes
    */
   static void requireKind(Path resume, ModelFile file, RunFingerprint.Kind kind) {
+    if (!LvmDensityModel.KIND.equals(file.kind())) {
+      String what = Models.kinds().contains(file.kind()) ? "a " + file.kind() + " model file"
+          : "a model file of unknown kind " + Untrusted.quoted(file.kind());
+      throw new UserInputException(resume + ": " + what + ", not a checkpoint of a " + command(kind) + " run");
+    }
     RunFingerprint.Kind written = RunFingerprint.kindOf(file.provenance());
     if (written != null && written != kind) {
       throw new UserInputException(resume + ": a checkpoint of a " + command(written) + " run, not of "

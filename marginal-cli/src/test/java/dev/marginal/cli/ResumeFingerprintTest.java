@@ -137,4 +137,40 @@ class ResumeFingerprintTest {
     assertEquals("marginal: " + fitCkpt + ": a checkpoint of a fit --model lvm run, not of target",
         refused(with(target, "--iters", "40", "--resume", fitCkpt.toString(), "--out", next)));
   }
+
+  @Test
+  void aModelFileOfAnotherKindIsRefusedAsSuch() throws IOException {
+    Path gmm = dir.resolve("g.marginal");
+    assertEquals(0, CliRun.of("fit", "--data", "toy:moons?n=60", "--model", "gmm", "--components", "2", "--quiet",
+        "--out", gmm.toString()).code());
+    String next = dir.resolve("next.marginal").toString();
+    assertEquals("marginal: " + gmm + ": a gmm model file, not a checkpoint of a fit --model lvm run",
+        refused(with(lvm("toy:moons?n=60"), "--steps", "6", "--resume", gmm.toString(), "--out", next)));
+    assertEquals("marginal: " + gmm + ": a gmm model file, not a checkpoint of a target run",
+        refused(List.of("target", "--target", "funnel", "--iters", "40", "--resume", gmm.toString(), "--out", next)));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aCheckpointFieldOfTheWrongJsonTypeIsNamedWithTheFile() throws IOException {
+    Path ckpt = dir.resolve("p.marginal.ckpt");
+    List<String> run = lvm("toy:moons?n=60", "--hidden", "8", "--per-datapoint", "--local-steps", "5");
+    assertEquals(0, CliRun.of(with(run, "--steps", "3", "--out", dir.resolve("p.marginal").toString())
+        .toArray(String[]::new)).code());
+    ModelFile f = ModelFile.read(ckpt);
+    Map<String, Object> cfg = new java.util.LinkedHashMap<>(f.config());
+    cfg.put("localFitLearningRate", null);
+    Path bad = dir.resolve("bad.ckpt");
+    new ModelFile(f.kind(), cfg, f.provenance(), f.tensors(), f.float64Tensors()).write(bad);
+    assertEquals("marginal: " + bad + ": model config 'localFitLearningRate' must be a number, got null",
+        refused(with(run, "--steps", "6", "--resume", bad.toString(), "--out", dir.resolve("n.marginal").toString())));
+
+    Map<String, Object> p = new java.util.LinkedHashMap<>(f.provenance());
+    Map<String, Object> training = new java.util.LinkedHashMap<>((Map<String, Object>) p.get("training"));
+    training.put("history", "x");
+    p.put("training", training);
+    new ModelFile(f.kind(), f.config(), p, f.tensors(), f.float64Tensors()).write(bad);
+    assertEquals("marginal: " + bad + ": training state 'history' must be a list of objects, got 'x'",
+        refused(with(run, "--steps", "6", "--resume", bad.toString(), "--out", dir.resolve("n.marginal").toString())));
+  }
 }

@@ -60,7 +60,7 @@ final class ModelFileReader {
 
   @SuppressWarnings("unchecked")
   ModelFile read() throws IOException {
-    try (ZipFile zip = new ZipFile(path.toFile())) {
+    try (ZipFile zip = open()) {
       Map<String, Object> meta = meta(zip);
       Map<String, int[]> shapes32 = shapes(meta, "tensors");
       Map<String, int[]> shapes64 = shapes(meta, "float64");
@@ -98,6 +98,19 @@ final class ModelFileReader {
     } catch (IOException e) {
       String m = String.valueOf(e.getMessage());
       throw m.startsWith(path.toString()) ? e : error("cannot read (" + m + ")");
+    }
+  }
+
+  /**
+   * Opens the zip. The JDK reports a zip directory (or its end record) that points past the end of the file, as a
+   * flipped length or offset makes it, by an {@link EOFException} without a message: that is named here.
+   */
+  private ZipFile open() throws IOException {
+    try {
+      return new ZipFile(path.toFile());
+    } catch (EOFException e) {
+      throw new ZipException(e.getMessage() != null ? e.getMessage()
+          : "its zip directory points past the end of the file");
     }
   }
 

@@ -60,6 +60,19 @@ class ModelFileTest {
   }
 
   @Test
+  void zipDirectoryPastTheEndOfTheFileIsNamed() throws IOException {
+    Path p = dir.resolve("m.marginal");
+    sample().write(p);
+    byte[] all = Files.readAllBytes(p);
+    // The last two bytes are the end record's comment length: a flipped bit declares a comment the file lacks.
+    all[all.length - 1] ^= 4;
+    Files.write(p, all);
+    IOException e = assertThrows(IOException.class, () -> ModelFile.read(p));
+    assertEquals(p + ": not a marginal model file or truncated (its zip directory points past the end of the file)",
+        e.getMessage());
+  }
+
+  @Test
   void textFileIsRejected() throws IOException {
     Path p = dir.resolve("notes.txt");
     Files.writeString(p, "hello");

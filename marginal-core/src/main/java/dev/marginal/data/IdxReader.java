@@ -93,7 +93,8 @@ public final class IdxReader {
       long rows = Math.min(dims[0], Math.max(1, limit));
       long total = rows * rowLength;
       if (total > MAX_VALUES) {
-        throw new DataException(name + ": " + rows(dims, rows) + " is too large (use fewer rows)");
+        throw new DataException(name + ": " + asked(rows, dims[0], limit, rows(dims, dims[0]))
+            + " is too large (use fewer rows)");
       }
       String what = rows(dims, dims[0]);
       int headerBytes = 4 * (1 + dims.length);
@@ -137,6 +138,14 @@ public final class IdxReader {
     };
   }
 
+  /**
+   * The rows a read asks for, as a phrase: the file's ({@code all}, its header's count, unsigned) when it reads
+   * them all or has no limit ({@link Integer#MAX_VALUE}), else "the first N of its" all.
+   */
+  private static String asked(long rows, long fileRows, int limit, String all) {
+    return rows == fileRows || limit == Integer.MAX_VALUE ? all : "the first " + rows + " of its " + all;
+  }
+
   /** One row of the file, as a phrase: "an image of 28x28", "a row of 5 columns". */
   private static String oneRow(long[] dims) {
     return dims.length == 3 ? "an image of " + dims[1] + "x" + dims[2] : "a row of " + dims[1] + " columns";
@@ -154,7 +163,8 @@ public final class IdxReader {
       long[] dims = readHeader(in, name, LABELS_MAGIC).dims();
       long rows = Math.min(dims[0], Math.max(1, limit));
       if (rows > MAX_VALUES) {
-        throw new DataException(name + ": " + rows + " labels is too large (use fewer rows)");
+        throw new DataException(name + ": " + asked(rows, dims[0], limit, dims[0] + " labels")
+            + " is too large (use fewer rows)");
       }
       checkPlainLength(path, in, 8 + (long) dims[0], dims[0] + " labels");
       float[] v = readBody(in, name, null, new Extent(rows, 1, 8, dims[0] + " labels"), rows == dims[0]);

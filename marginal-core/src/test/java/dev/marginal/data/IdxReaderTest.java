@@ -299,6 +299,20 @@ class IdxReaderTest {
   }
 
   @Test
+  void tooManyRowsAreReportedAsTheHeaderCountsThem() throws IOException {
+    // 0xFFFFFFFF rows: without a limit the refusal names the header's count, not the int the read stops at.
+    Path rows = file("rows-idx2-ubyte", idx(IdxReader.MATRIX_MAGIC, new int[] {-1, 2}, new byte[0]));
+    DataException e = assertThrows(DataException.class, () -> IdxReader.readData(rows, Integer.MAX_VALUE));
+    assertEquals(rows + ": 4294967295 rows of 2 columns is too large (use fewer rows)", e.getMessage());
+    e = assertThrows(DataException.class, () -> IdxReader.readData(rows, 2_000_000_000));
+    assertEquals(rows + ": the first 2000000000 of its 4294967295 rows of 2 columns is too large (use fewer rows)",
+        e.getMessage());
+    Path labels = file("l", idx(IdxReader.LABELS_MAGIC, new int[] {-1}, new byte[0]));
+    e = assertThrows(DataException.class, () -> IdxReader.readLabels(labels));
+    assertEquals(labels + ": 4294967295 labels is too large (use fewer rows)", e.getMessage());
+  }
+
+  @Test
   void anImageTooLargeForADataSetIsNamedNotTheRows() throws IOException {
     Path p = file("wide.idx", idx(IdxReader.IMAGES_MAGIC, new int[] {1, 65535, 65535}, new byte[0]));
     DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(p));

@@ -5,16 +5,24 @@ import dev.marginal.train.Progress;
 import dev.marginal.train.SurrogateReport;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * A one-line progress display for long work: step, objective, examples per second and ETA, redrawn in place on a
  * terminal at most a few times a second, followed by the latest epoch's objectives (a density fit) or the latest
  * evaluation's KL estimate (a reverse-KL run), all as the library's {@link Progress} listener reports them. Silent
- * when quiet, when standard error is not a terminal, or under CI (environment variable {@code CI} set).
+ * when quiet, when standard error is not a terminal, or under CI (environment variable {@code CI} set); drawn only
+ * once the work has run for {@link #SHOW_AFTER_NANOS}, so that fast work shows nothing; cut to the terminal's width,
+ * so that it never wraps (a wrapped line is not redrawn in place). The ETA is measured from the first line drawn on,
+ * not from the start, whose first steps (the JIT compiling, a resumed run's earlier steps) say little about the rest.
  */
 final class TerminalProgress implements Progress {
   /** Minimum time between redraws. */
   static final long REDRAW_NANOS = 250_000_000L;
+  /** Time before the first line: work that ends sooner shows none. */
+  static final long SHOW_AFTER_NANOS = 1_000_000_000L;
+  /** Terminal width when neither the launcher nor {@code COLUMNS} gives one. */
+  static final int DEFAULT_COLUMNS = 80;
 
   private final PrintStream out;
   private final boolean enabled;
@@ -22,7 +30,13 @@ final class TerminalProgress implements Progress {
   private final long total;
   /** Whether the counter is of rows written (a sampler) rather than optimizer steps. */
   private final boolean rows;
-  private final long start = System.nanoTime();
+  /** Terminal width: lines are cut to one column less, so that the cursor never wraps. */
+  private final int columns;
+  private final LongSupplier clock;
+  private final long start;
+  /** Step and time (since {@link #start}) of the first line drawn, from which the ETA is measured (0, 0 before). */
+  private long etaFromStep;
+  private long etaFromNanos;
   private long lastDraw;
   private boolean drawn;
   /** The latest epoch or evaluation, as shown after the step counters ("" before the first). */
@@ -31,16 +45,22 @@ final class TerminalProgress implements Progress {
   private long lastExamples;
   private double lastObjective;
 
-  private TerminalProgress(PrintStream out, boolean enabled, String label, long total, boolean rows) {
+  private TerminalProgress(PrintStream out, boolean enabled, String label, long total, boolean rows, int columns,
+      LongSupplier clock) {
     this.out = out;
     this.enabled = enabled;
     this.label = label;
     this.total = total;
     this.rows = rows;
+    this.columns = columns;
+    this.clock = clock;
+    this.start = clock.getAsLong();
   }
 
   /** Set by {@code bin/marginal} to whether standard error is a terminal ({@code [ -t 2 ]}). */
   static final String STDERR_TERMINAL = "marginal.stderr.terminal";
+  /** Set by {@code bin/marginal} to the width of the terminal on standard error, where it knows it. */
+  static final String STDERR_COLUMNS = "marginal.stderr.columns";
 
   /**
    * A display on standard error, enabled only where standard error is an interactive terminal and outside CI.
@@ -48,7 +68,7 @@ final class TerminalProgress implements Progress {
    * @param total the number of steps expected (0 if unknown)
    */
   static TerminalProgress onTerminal(String label, long total, boolean quiet) {
-    return new TerminalProgress(System.err, shown(quiet), label, total, false);
+    return new TerminalProgress(System.err, shown(quiet), label, total, false, terminalColumns(), System::nanoTime);
   }
 
   /**
@@ -56,7 +76,7 @@ final class TerminalProgress implements Progress {
    * error where {@link #onTerminal} would show one. Report with {@code update(rows, rows, NaN)}.
    */
   static TerminalProgress rowsOnTerminal(String label, long total, boolean quiet) {
-    return new TerminalProgress(System.err, shown(quiet), label, total, true);
+    return new TerminalProgress(System.err, shown(quiet), label, total, true, terminalColumns(), System::nanoTime);
   }
 
   /** Whether a display is drawn: not when quiet, and only on an interactive standard error outside CI. */
@@ -73,14 +93,43 @@ final class TerminalProgress implements Progress {
     return launcherSays == null ? hasConsole : Boolean.parseBoolean(launcherSays);
   }
 
-  /** A display that always prints to {@code out} (for tests). */
+  /** The terminal's width: what the launcher says, else {@code COLUMNS}, else {@link #DEFAULT_COLUMNS}. */
+  private static int terminalColumns() {
+    return columns(System.getProperty(STDERR_COLUMNS), System.getenv("COLUMNS"));
+  }
+
+  /** The first of {@code launcherSays} and {@code columnsVariable} that is a positive width, else the default. */
+  static int columns(String launcherSays, String columnsVariable) {
+    for (String s : new String[] {launcherSays, columnsVariable}) {
+      try {
+        if (s != null && Integer.parseInt(s.trim()) > 0) {
+          return Integer.parseInt(s.trim());
+        }
+      } catch (NumberFormatException e) {
+        // not a width: try the next source
+      }
+    }
+    return DEFAULT_COLUMNS;
+  }
+
+  /** A display that always prints to {@code out} (for tests), on a wide terminal, timed by the system clock. */
   static TerminalProgress to(PrintStream out, String label, long total) {
-    return new TerminalProgress(out, true, label, total, false);
+    return new TerminalProgress(out, true, label, total, false, Integer.MAX_VALUE, System::nanoTime);
+  }
+
+  /** A display that always prints to {@code out}, {@code columns} wide and timed by {@code clock} (for tests). */
+  static TerminalProgress to(PrintStream out, String label, long total, int columns, LongSupplier clock) {
+    return new TerminalProgress(out, true, label, total, false, columns, clock);
   }
 
   /** A display of rows written that always prints to {@code out} (for tests). */
   static TerminalProgress rowsTo(PrintStream out, String label, long total) {
-    return new TerminalProgress(out, true, label, total, true);
+    return new TerminalProgress(out, true, label, total, true, Integer.MAX_VALUE, System::nanoTime);
+  }
+
+  /** A display of rows written that always prints to {@code out}, timed by {@code clock} (for tests). */
+  static TerminalProgress rowsTo(PrintStream out, String label, long total, LongSupplier clock) {
+    return new TerminalProgress(out, true, label, total, true, Integer.MAX_VALUE, clock);
   }
 
   /**
@@ -94,14 +143,23 @@ final class TerminalProgress implements Progress {
     lastStep = step;
     lastExamples = examples;
     lastObjective = objective;
-    long now = System.nanoTime();
-    if (drawn && now - lastDraw < REDRAW_NANOS && step < total) {
+    long now = clock.getAsLong();
+    if (now - start < SHOW_AFTER_NANOS || drawn && now - lastDraw < REDRAW_NANOS && step < total) {
       return;
+    }
+    if (!drawn) {
+      etaFromStep = step;
+      etaFromNanos = now - start;
     }
     lastDraw = now;
     drawn = true;
-    out.print('\r' + line(step, examples, objective, now - start) + "\u001b[K");
+    out.print('\r' + fit(line(step, examples, objective, now - start)) + "\u001b[K");
     out.flush();
+  }
+
+  /** The line cut to one column less than the terminal, so that it stays on its row. */
+  private String fit(String line) {
+    return line.length() < columns ? line : line.substring(0, Math.max(columns - 1, 0));
   }
 
   /** Shows the closed epoch's training and validation objectives from the next redraw on. */
@@ -122,7 +180,7 @@ final class TerminalProgress implements Progress {
   @Override
   public void finish() {
     if (enabled && drawn) {
-      out.print('\r' + line(lastStep, lastExamples, lastObjective, System.nanoTime() - start) + "\u001b[K");
+      out.print('\r' + fit(line(lastStep, lastExamples, lastObjective, clock.getAsLong() - start)) + "\u001b[K");
       out.println();
       out.flush();
     }
@@ -139,8 +197,10 @@ final class TerminalProgress implements Progress {
       sb.append(String.format(Locale.ROOT, "  objective %.4f", objective));
     }
     sb.append(String.format(Locale.ROOT, rows ? "  %,.0f rows/s" : "  %,.0f ex/s", examples / secs));
-    if (total > 0 && step > 0) {
-      long eta = Math.round(secs * (total - step) / step);
+    // Measured from the first line drawn (from the start before one is): the first line has no ETA.
+    if (total > 0 && step > etaFromStep) {
+      double since = Math.max((elapsedNanos - etaFromNanos) / 1e9, 0);
+      long eta = Math.round(since * Math.max(total - step, 0) / (step - etaFromStep));
       sb.append(String.format(Locale.ROOT, "  ETA %d:%02d", eta / 60, eta % 60));
     }
     return sb.append(latest).toString();

@@ -13,10 +13,23 @@ import dev.marginal.train.EpochMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The terminal progress line shows what the library's listener reports. */
 class TerminalProgressTest {
+  /** A clock that moves on by {@code nanos} at every reading: work that looks long however fast it runs. */
+  private static LongSupplier ticking(long nanos) {
+    long[] now = {0};
+    return () -> now[0] += nanos;
+  }
+
+  /** A clock that reads {@code readings} in turn. */
+  private static LongSupplier reading(long... readings) {
+    int[] next = {0};
+    return () -> readings[next[0]++];
+  }
+
   @Test
   void theLineShowsTheLatestEpochFromTheListener() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -32,7 +45,8 @@ class TerminalProgressTest {
   @Test
   void aFitDrivesTheLineThroughTheListenerUpToItsLastEpoch() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    TerminalProgress p = TerminalProgress.to(new PrintStream(bytes, true, StandardCharsets.UTF_8), "fit", 0);
+    TerminalProgress p = TerminalProgress.to(new PrintStream(bytes, true, StandardCharsets.UTF_8), "fit", 0,
+        Integer.MAX_VALUE, ticking(TerminalProgress.REDRAW_NANOS));
     DeepLvmOptions o = DeepLvmOptions.defaults().withEpochs(3).withValidationFraction(0.2).withArchitecture(
         new DeepLvmOptions.Architecture(2, new int[] {8}, Activation.TANH, null));
     DeepLvmFit.fit(ToyData.generate("moons", 100, RngKey.of(1)), o, DeepLvmFit.Control.none().withProgress(p));
@@ -65,7 +79,7 @@ class TerminalProgressTest {
   void sampleReportsEachPieceAndEndsTheLine() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     TerminalProgress p = TerminalProgress.rowsTo(new PrintStream(bytes, true, StandardCharsets.UTF_8), "sample",
-        150_000);
+        150_000, ticking(TerminalProgress.SHOW_AFTER_NANOS));
     var gmm = dev.marginal.density.GmmDensityModel.fit(ToyData.generate("moons", 200, RngKey.of(1)),
         dev.marginal.models.GmmOptions.of(2), false).model();
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sample-progress");
@@ -73,5 +87,60 @@ class TerminalProgressTest {
     String out = bytes.toString(StandardCharsets.UTF_8);
     String last = out.substring(out.lastIndexOf('\r') + 1);
     assertTrue(last.startsWith("sample  rows 150000/150000 (100%)") && last.endsWith("\n"), last);
+  }
+
+  @Test
+  void workThatEndsWithinASecondDrawsNothing() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    // 20 steps in 0.2 s, each reading of the clock 10 ms after the one before.
+    TerminalProgress p = TerminalProgress.to(new PrintStream(bytes, true, StandardCharsets.UTF_8), "fit", 20,
+        Integer.MAX_VALUE, ticking(10_000_000L));
+    for (int step = 1; step <= 20; step++) {
+      p.update(step, 20L * step, -1.0);
+    }
+    p.finish();
+    assertEquals("", bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theEtaIsMeasuredFromTheFirstLineDrawnNotFromASlowStart() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    // Created at 0; the first step takes 1.2 s (the JIT compiling), the next 100 take 0.5 s: 200 steps a second,
+    // so the 899 steps left take about 4.5 s (counted from the start, 101 steps in 1.7 s, it would say 15 s).
+    TerminalProgress p = TerminalProgress.to(new PrintStream(bytes, true, StandardCharsets.UTF_8), "fit", 1000,
+        Integer.MAX_VALUE, reading(0L, 1_200_000_000L, 1_700_000_000L));
+    p.update(1, 20, -1.0);
+    p.update(101, 2020, -1.0);
+    String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\r");
+    assertEquals(3, lines.length, String.join("|", lines));
+    assertFalse(lines[1].contains("ETA"), lines[1]);
+    assertTrue(lines[2].contains("ETA 0:04"), lines[2]);
+  }
+
+  @Test
+  void theLineIsCutToTheTerminalsWidthAndNeverWraps() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TerminalProgress p = TerminalProgress.to(new PrintStream(bytes, true, StandardCharsets.UTF_8), "fit lvm iwae-5",
+        2000, 40, ticking(TerminalProgress.REDRAW_NANOS));
+    p.epoch(new EpochMetrics(0, 100, -1.25, -1.5, 1e-3, 100));
+    for (int step = 1; step <= 2000; step += 111) {
+      p.update(step, 20L * step, -1.0);
+    }
+    p.finish();
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(out.endsWith("\n"), out);
+    for (String drawn : out.strip().split("\r")) {
+      String text = drawn.replace("\u001b[K", "");
+      assertTrue(text.length() <= 39, text.length() + " columns: " + text);
+    }
+    assertTrue(out.contains("\rfit lvm iwae-5  step 1"), out);
+  }
+
+  @Test
+  void theWidthComesFromTheLauncherThenColumnsThenADefault() {
+    assertEquals(132, TerminalProgress.columns("132", "40"));
+    assertEquals(40, TerminalProgress.columns(null, "40"));
+    assertEquals(40, TerminalProgress.columns("0", "40"));
+    assertEquals(TerminalProgress.DEFAULT_COLUMNS, TerminalProgress.columns(null, "wide"));
   }
 }

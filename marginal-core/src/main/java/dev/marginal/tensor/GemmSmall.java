@@ -7,11 +7,17 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Matrix multiply for problems too small to repay packing or forking: no buffers, no threads, straight loops over
  * the operands as stored. Without transposed B each row of C is updated by vector multiply-adds along a row of B;
- * with transposed B each element of C is a dot product of two rows contiguous in the summation index.
+ * with transposed B each element of C is a dot product of two rows contiguous in the summation index, summed in an
+ * order that does not depend on the vector width ({@link #contiguousDot}).
  */
 final class GemmSmall {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** Partial sums of a dot product of contiguous rows: term p goes to partial sum {@code p mod 16}. */
+  static final int DOT_PARTIALS = 16;
+  /** The dot products' species: the preferred one when it has 8 or 16 lanes, else 4 lanes (16 partials in all). */
+  private static final VectorSpecies<Float> D = L == 8 || L == 16 ? S : FloatVector.SPECIES_128;
+  private static final int DL = D.length();
 
   private GemmSmall() {}
 
@@ -61,21 +67,55 @@ final class GemmSmall {
     }
   }
 
+  /**
+   * {@code Σ_p a[ai+p]·b[bi+p]} in an order fixed by {@code k} alone, so that it does not depend on the vector width:
+   * the terms of the first {@code 16·⌊k/16⌋} go to {@value #DOT_PARTIALS} float partial sums by {@code p mod 16}
+   * (each a chain of fused multiply-adds in order of p), the partial sums are added to {@code 0f} in order of their
+   * index, and the last {@code k mod 16} terms are then fused-multiply-added one by one.
+   */
   private static float contiguousDot(int k, float[] a, int ai, float[] b, int bi) {
     int p = 0;
     float s = 0f;
-    if (k >= L) {
-      FloatVector acc = FloatVector.zero(S);
-      for (; p <= k - L; p += L) {
-        acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), acc);
-      }
-      // Lanes summed in a fixed order: reduceLanes leaves the order open, and C must not depend on compilation.
-      for (int q = 0; q < L; q++) {
-        s += acc.lane(q);
+    int grouped = k - k % DOT_PARTIALS;
+    if (grouped > 0) {
+      if (DL == 16) {
+        FloatVector acc = FloatVector.zero(D);
+        for (; p < grouped; p += 16) {
+          acc = FloatVector.fromArray(D, a, ai + p).fma(FloatVector.fromArray(D, b, bi + p), acc);
+        }
+        s = addLanes(acc, s);
+      } else if (DL == 8) {
+        FloatVector acc0 = FloatVector.zero(D);
+        FloatVector acc1 = FloatVector.zero(D);
+        for (; p < grouped; p += 16) {
+          acc0 = FloatVector.fromArray(D, a, ai + p).fma(FloatVector.fromArray(D, b, bi + p), acc0);
+          acc1 = FloatVector.fromArray(D, a, ai + p + 8).fma(FloatVector.fromArray(D, b, bi + p + 8), acc1);
+        }
+        s = addLanes(acc1, addLanes(acc0, s));
+      } else {
+        FloatVector acc0 = FloatVector.zero(D);
+        FloatVector acc1 = FloatVector.zero(D);
+        FloatVector acc2 = FloatVector.zero(D);
+        FloatVector acc3 = FloatVector.zero(D);
+        for (; p < grouped; p += 16) {
+          acc0 = FloatVector.fromArray(D, a, ai + p).fma(FloatVector.fromArray(D, b, bi + p), acc0);
+          acc1 = FloatVector.fromArray(D, a, ai + p + 4).fma(FloatVector.fromArray(D, b, bi + p + 4), acc1);
+          acc2 = FloatVector.fromArray(D, a, ai + p + 8).fma(FloatVector.fromArray(D, b, bi + p + 8), acc2);
+          acc3 = FloatVector.fromArray(D, a, ai + p + 12).fma(FloatVector.fromArray(D, b, bi + p + 12), acc3);
+        }
+        s = addLanes(acc3, addLanes(acc2, addLanes(acc1, addLanes(acc0, s))));
       }
     }
     for (; p < k; p++) {
       s = Math.fma(a[ai + p], b[bi + p], s);
+    }
+    return s;
+  }
+
+  /** {@code s} plus the lanes in order of their index: reduceLanes leaves the order open. */
+  private static float addLanes(FloatVector acc, float s) {
+    for (int q = 0; q < DL; q++) {
+      s += acc.lane(q);
     }
     return s;
   }

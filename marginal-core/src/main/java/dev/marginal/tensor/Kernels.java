@@ -6,7 +6,8 @@ package dev.marginal.tensor;
  * present) and {@link ScalarKernels} (plain loops, the fallback and the reference the tests compare against).
  *
  * <p>All arrays are row-major and contiguous. Implementations must give results that do not depend on the thread
- * count (work is split over output blocks only, never over the summation index), on an element's position in its
+ * count (work is split over output blocks only, never over the summation index), on the vector width of the
+ * processor (sums over lanes are taken in an order fixed by the shape alone), on an element's position in its
  * array, or on whether the JIT has compiled the code yet (the elementwise functions use only exactly rounded
  * operations or {@code StrictMath}).
  */

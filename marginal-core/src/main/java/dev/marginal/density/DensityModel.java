@@ -3,6 +3,7 @@ package dev.marginal.density;
 import dev.marginal.config.ParameterException;
 import dev.marginal.data.Dataset;
 import dev.marginal.estimators.DiagnosticsSummary;
+import dev.marginal.estimators.ImportanceSamples;
 import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.io.ModelFile;
@@ -101,12 +102,25 @@ public interface DensityModel {
     return toFile(provenance.toMap());
   }
 
-  /** Which estimator {@link #logDensity} uses and with what settings. */
+  /**
+   * Which estimator {@link #logDensity} uses and with what settings.
+   *
+   * @param estimator which estimator
+   * @param numSamples K ≥ 1, the samples per row of ELBO_K and IWAE_K
+   * @param minTerms m ≥ 1, SUMO's minimum terms
+   * @param repeats R ≥ 1 independent estimates per row, at most {@link ImportanceSamples#MAX_ARRAY_LENGTH} (each
+   *     row's R values are one array); a deep LVM holds every repeat's estimates of a pass of rows at once and, when
+   *     scoring, refuses an R whose estimates would not fit the heap
+   */
   record ScoreOptions(Estimator estimator, int numSamples, int minTerms, int repeats) {
     public ScoreOptions {
       ParameterException.atLeast("numSamples", numSamples, 1);
       ParameterException.atLeast("minTerms", minTerms, 1);
       ParameterException.atLeast("repeats", repeats, 1);
+      if (repeats > ImportanceSamples.MAX_ARRAY_LENGTH) {
+        throw ParameterException.of("repeats", "must be <= " + ImportanceSamples.MAX_ARRAY_LENGTH
+            + " (the values one array holds), got " + repeats);
+      }
     }
 
     /** Exact scoring (for models that have it) with one repeat. */

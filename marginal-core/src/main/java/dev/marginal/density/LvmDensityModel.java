@@ -55,6 +55,8 @@ public final class LvmDensityModel implements DensityModel {
   public static final String KIND = "lvm";
   /** Model rows (data points × samples) pushed through the decoder at once when scoring. */
   static final int ROWS_PER_PASS = 1 << 14;
+  /** Bytes a scoring pass holds per repeat besides its values: an array's header and reference, two doubles. */
+  static final long REPEAT_OVERHEAD_BYTES = 24 + 2 * Double.BYTES;
   /** The key stream of {@link #aisLogDensity}. */
   static final long AIS_STREAM = -3;
   /** The value of the model file's {@code "inference"} entry for per-datapoint models. */
@@ -185,7 +187,7 @@ public final class LvmDensityModel implements DensityModel {
     space.check(data);
     List<LogMarginalEstimator> estimators = new ArrayList<>();
     for (ScoreOptions o : options) {
-      estimators.add(estimator(o));
+      estimators.add(checkRepeats(o, estimator(o), data.rows()));
     }
     float[] x = prepare(data, key.foldIn(-1));
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
@@ -222,6 +224,10 @@ public final class LvmDensityModel implements DensityModel {
       throw new IllegalArgumentException("a per-datapoint model is scored only on a whole data set at once (its"
           + " posteriors are fitted chunk by chunk)");
     }
+    List<LogMarginalEstimator> estimators = new ArrayList<>();
+    for (ScoreOptions o : options) {
+      estimators.add(checkRepeats(o, estimator(o), data.rows()));
+    }
     float[] x = standardized(data.values());
     if (model.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
       checkUnitInterval(data, x);
@@ -229,10 +235,35 @@ public final class LvmDensityModel implements DensityModel {
     }
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     List<LogDensity> out = new ArrayList<>();
-    for (ScoreOptions o : options) {
-      out.add(score(x, rowIds, estimator(o), o, null, key, rowLogJacobian));
+    for (int i = 0; i < options.size(); i++) {
+      out.add(score(x, rowIds, estimators.get(i), options.get(i), null, key, rowLogJacobian));
     }
     return out;
+  }
+
+  /** Rows of one scoring pass of {@code est}: about {@link #ROWS_PER_PASS} model rows, at least one data row. */
+  private static int passRows(LogMarginalEstimator est) {
+    return (int) Math.max(1, ROWS_PER_PASS / Math.ceil(est.expectedSamplesPerPoint()));
+  }
+
+  /**
+   * Refuses, before anything is computed, repeats whose estimates cannot be held: a pass of b rows keeps every
+   * repeat's b values (one array each, with its header and reference, and two doubles of a row's summaries) until
+   * the pass is summarized, about R·(8b + {@value #REPEAT_OVERHEAD_BYTES}) bytes, which must not exceed the heap.
+   *
+   * @return {@code est}
+   * @throws ParameterException naming {@code repeats}
+   */
+  private static LogMarginalEstimator checkRepeats(ScoreOptions o, LogMarginalEstimator est, int rows) {
+    long b = Math.min(Math.max(1, rows), passRows(est));
+    long bytes = o.repeats() * (REPEAT_OVERHEAD_BYTES + Double.BYTES * b);
+    long heap = Runtime.getRuntime().maxMemory();
+    if (bytes > heap) {
+      throw ParameterException.of("repeats", "too large: " + o.repeats() + " would hold about " + (bytes >> 20)
+          + " MiB of estimates at once (" + b + " rows' values per repeat), more than the " + (heap >> 20)
+          + " MiB heap; use fewer, or give the JVM more memory (-Xmx)");
+    }
+    return est;
   }
 
   /**
@@ -243,7 +274,7 @@ public final class LvmDensityModel implements DensityModel {
       LocalPosteriorFit.Fitted fitted, RngKey key, double[] rowLogJacobian) {
     int d = dim();
     int n = ids.length;
-    int chunk = (int) Math.max(1, ROWS_PER_PASS / Math.ceil(est.expectedSamplesPerPoint()));
+    int chunk = passRows(est);
     double[] value = new double[n];
     double[] se = new double[n];
     // IWAE: repeat 0 is drawn with the diagnostics of the weights behind it (the same values, see Iwae); they stand

@@ -237,6 +237,26 @@ class ApiMisuseTest {
   }
 
   @Test
+  void repeatsWhoseEstimatesCannotBeHeldAreNamedBeforeScoring() {
+    long most = dev.marginal.estimators.ImportanceSamples.MAX_ARRAY_LENGTH;
+    // Integer.MAX_VALUE repeats ended in "Requested array size exceeds VM limit" inside the scoring.
+    assertNames(ParameterException.class, "repeats must be <= " + most + " (the values one array holds), got "
+        + Integer.MAX_VALUE, () -> DensityModel.ScoreOptions.iwae(5).withRepeats(Integer.MAX_VALUE));
+    // One array of them fits, but each repeat holds its 3 rows' values (and 40 bytes besides) until they are scored.
+    LvmDensityModel lvm = DeepLvmFit.fit(ROWS, DeepLvmOptions.defaults().withEpochs(1)).model();
+    DensityModel.ScoreOptions options = DensityModel.ScoreOptions.iwae(5).withRepeats((int) most);
+    long heap = Runtime.getRuntime().maxMemory();
+    String message = "repeats too large: " + most + " would hold about " + (most * (40 + 8 * 3) >> 20) + " MiB of "
+        + "estimates at once (3 rows' values per repeat), more than the " + (heap >> 20) + " MiB heap; use fewer, "
+        + "or give the JVM more memory (-Xmx)";
+    assertNames(ParameterException.class, message, () -> lvm.logDensity(ROWS, options, RngKey.of(1)));
+    assertNames(ParameterException.class, message,
+        () -> lvm.logDensities(ROWS, new long[] {0, 1, 2}, List.of(options), RngKey.of(1)));
+    assertEquals(List.of("repeats"), assertThrows(ParameterException.class,
+        () -> lvm.logDensity(ROWS, options, RngKey.of(1))).parameters());
+  }
+
+  @Test
   void theLibrarysHelpersNameANullArgument() {
     assertNames(NullPointerException.class, "name", () -> dev.marginal.data.ToyData.generate(null, 5, RngKey.of(1)));
     assertNames(NullPointerException.class, "key", () -> dev.marginal.data.ToyData.generate("moons", 5, null));

@@ -114,7 +114,9 @@ public final class DeepLvmFit {
    *     stopped), or null; its directory must exist (a missing one is not created: the first write fails with a
    *     {@link CheckpointWriteException})
    * @param resume a checkpoint to continue from, or null
-   * @param validation held-out rows (in the data's own units) instead of a validation fraction, or null
+   * @param validation held-out rows (in the data's own units) instead of a validation fraction, at least one, or
+   *     null; rows that hold none are refused by {@link #fit(Dataset, DeepLvmOptions, Control)} (they would give no
+   *     validation objective, so early stopping would never act)
    * @param provenanceExtras entries added to the provenance stored in checkpoints (a command line, say)
    */
   public record Control(Progress progress, BooleanSupplier stop, Path checkpoint, ModelFile resume,
@@ -169,7 +171,7 @@ public final class DeepLvmFit {
    * Fits {@code data} under {@code control}.
    *
    * @throws ParameterException for options that do not fit the data (a Bernoulli decoder for data outside [0, 1],
-   *     a checkpoint of another dimension or inference)
+   *     a checkpoint of another dimension or inference) or validation rows that hold none, before any training
    * @throws DataException naming the point and column of a NaN or infinity in the data or the validation rows,
    *     before any training
    * @throws CheckpointWriteException if a checkpoint cannot be written (it can still be written elsewhere)
@@ -196,6 +198,7 @@ public final class DeepLvmFit {
         throw new IllegalArgumentException(control.validation().source() + ": " + control.validation().cols()
             + " columns, training data has " + data.cols());
       }
+      LvmTrainer.requireValidationRows(control.validation());
       FiniteValues.require(control.validation());
       validation = standardizer == null ? control.validation() : standardizer.apply(control.validation());
     } else if (options.validationFraction() > 0) {

@@ -187,13 +187,15 @@ public final class LvmTrainer {
    * {@code stop} returns true.
    *
    * @param train training rows (already binarized when the binarization is fixed or a threshold)
-   * @param validation held-out rows, or null
+   * @param validation held-out rows, at least one, or null
    * @throws dev.marginal.data.DataException naming the point and column of a NaN or infinity in either
+   * @throws ParameterException naming {@code validation} for held-out rows that hold none
    */
   public TrainingState fit(Dataset train, Dataset validation, Progress progress, BooleanSupplier stop,
       CheckpointSink checkpoints) throws IOException {
     checkTrainingRows(train);
     if (validation != null) {
+      requireValidationRows(validation);
       FiniteValues.require(validation);
     }
     schedule = LvmSchedule.of(options, train.rows());
@@ -281,6 +283,20 @@ public final class LvmTrainer {
 
     double examplesPerSecond() {
       return examples / Math.max((System.nanoTime() - startNanos) / 1e9, 1e-9);
+    }
+  }
+
+  /**
+   * Refuses held-out rows that hold none: their mean objective is 0/0, so every epoch's validation value would be
+   * NaN, no epoch would be kept as the best and early stopping would never act, with nothing to say so.
+   *
+   * @throws ParameterException naming {@code validation}
+   */
+  public static void requireValidationRows(Dataset validation) {
+    if (validation.rows() == 0) {
+      throw ParameterException.of("validation", "holds no rows (" + validation.source() + "): there is no "
+          + "validation objective to keep the best epoch by or to stop early on; give none for a run without "
+          + "validation");
     }
   }
 

@@ -13,16 +13,20 @@ import dev.marginal.density.GmmDensityModel;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.io.ModelFile;
+import dev.marginal.models.DeepLvm;
 import dev.marginal.models.GmmOptions;
+import dev.marginal.nn.Activation;
 import dev.marginal.random.RngKey;
 import dev.marginal.targets.Target;
 import dev.marginal.targets.Targets;
+import dev.marginal.train.LvmTrainer;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
 import dev.marginal.train.SurrogateMetrics;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -254,6 +258,27 @@ class ApiMisuseTest {
         () -> lvm.logDensities(ROWS, new long[] {0, 1, 2}, List.of(options), RngKey.of(1)));
     assertEquals(List.of("repeats"), assertThrows(ParameterException.class,
         () -> lvm.logDensity(ROWS, options, RngKey.of(1))).parameters());
+  }
+
+  @Test
+  void validationRowsThatHoldNoneAreRefusedBeforeTraining() {
+    // They were accepted: every epoch's validation objective was NaN and early stopping never acted.
+    Dataset none = Dataset.of("none.csv", ROWS.columns(), new float[0]);
+    String message = "validation holds no rows (none.csv): there is no validation objective to keep the best epoch "
+        + "by or to stop early on; give none for a run without validation";
+    List<Long> steps = new ArrayList<>();
+    Progress watching = (step, examples, objective) -> steps.add(step);
+    ParameterException e = assertThrows(ParameterException.class, () -> DeepLvmFit.fit(ROWS,
+        DeepLvmOptions.defaults().withEpochs(1), DeepLvmFit.Control.none().withProgress(watching).withValidation(none)));
+    assertEquals(message, e.getMessage());
+    assertEquals(List.of("validation"), e.parameters());
+    assertEquals(List.of(), steps);
+    DeepLvm fresh = DeepLvm.create(new DeepLvm.Config(2, 2, new int[] {4}, Activation.TANH,
+        DeepLvm.Decoder.GAUSSIAN), RngKey.of(1), null);
+    LvmTrainer trainer = new LvmTrainer(fresh, LvmTrainingOptions.defaults().withEpochs(1));
+    assertNames(ParameterException.class, message,
+        () -> trainer.fit(ROWS, none, watching, () -> false, t -> { }));
+    assertEquals(List.of(), steps);
   }
 
   @Test

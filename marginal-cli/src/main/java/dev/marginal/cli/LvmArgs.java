@@ -118,7 +118,9 @@ final class LvmArgs {
 
   @Option(names = "--warmup", paramLabel = "EPOCHS",
       description = "LVM, ELBO or IWAE: raise the weight of log p(z) - log q(z|x) from 0 to 1 over the first EPOCHS "
-          + "epochs, which keeps more latent dimensions in use (default: 40%% of --epochs; 0: none).")
+          + "epochs, which keeps more latent dimensions in use (default: 40%% of --epochs; 0: none). A warm-up "
+          + "longer than the run is allowed: the run ends with the weight below 1, as the first stage of a longer "
+          + "run resumed with --resume and more --epochs does.")
   Integer warmup;
 
   /**

@@ -99,7 +99,8 @@ final class TargetCommand implements Callable<Integer> {
   Double encoderLr;
 
   @Option(names = "--warmup", paramLabel = "N",
-      description = "Raise both Adam steps linearly over the first N iterations (default: ${DEFAULT-VALUE}).")
+      description = "Raise both Adam steps linearly over the first N iterations, at most --iters "
+          + "(default: ${DEFAULT-VALUE}).")
   long warmup = ReverseKlOptions.DEFAULT_WARMUP;
 
   @Option(names = "--lr-floor", paramLabel = "F",

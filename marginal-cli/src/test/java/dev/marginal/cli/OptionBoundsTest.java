@@ -147,6 +147,13 @@ class OptionBoundsTest {
   }
 
   @Test
+  void aLearningRateWarmupLongerThanTheRunNamesBothOptions() throws IOException {
+    assertEquals("marginal: --warmup 100 is longer than the run's --iters 10: the learning rates would still be rising "
+        + "when it ends, never reaching their set values; give a --warmup of at most --iters",
+        refused("target", "--target", "u1", "--iters", "10", "--warmup", "100", "--out", out("w.marginal")));
+  }
+
+  @Test
   void countsThatOverflowAreRefused() throws IOException {
     assertTrue(refused("fit", "--data", "toy:moons?n=2000000000", "--model", "gmm", "--out", out("f.marginal"))
         .contains("toy:moons: n=2000000000 points would need about"));

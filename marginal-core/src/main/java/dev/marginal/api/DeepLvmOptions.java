@@ -190,7 +190,13 @@ public record DeepLvmOptions(Architecture architecture, LvmTrainingOptions train
     return new DeepLvmOptions(architecture, training, warmupFraction, inference, standardize, f);
   }
 
-  /** A KL warm-up of exactly {@code epochs} epochs, whatever the run's length (0 = none). */
+  /**
+   * A KL warm-up of exactly {@code epochs} epochs, whatever the run's length (0 = none). A warm-up longer than the
+   * run is allowed: the run ends with the weight β of the KL part below 1 (see
+   * {@link dev.marginal.train.LvmScheduleOptions}), as the first stage of a longer run that is resumed and lengthened
+   * with the same warm-up does. The scaled default ({@link #withWarmupFraction}) is a fraction of the epochs, so
+   * under a step budget ({@code maxSteps}) shorter than those epochs it too can outlast the run.
+   */
   public DeepLvmOptions withWarmupEpochs(int epochs) {
     return new DeepLvmOptions(architecture, training.withWarmupEpochs(epochs), Double.NaN, inference, standardize,
         validationFraction);

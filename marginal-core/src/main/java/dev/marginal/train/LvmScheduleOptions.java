@@ -10,7 +10,10 @@ import dev.marginal.config.ParameterException;
  *     run, in (0, 1] (1 = constant)
  * @param warmupEpochs epochs over which the weight β of {@code log p(z) − log q(z|x)} in each log weight rises
  *     linearly from 0 to 1, >= 0 (0 = none; ELBO and IWAE with reparameterized gradients only). Starting with
- *     little pressure towards the prior keeps more latent dimensions in use (Sønderby et al. 2016).
+ *     little pressure towards the prior keeps more latent dimensions in use (Sønderby et al. 2016). It may be
+ *     longer than the run (its epochs or step budget): the run then ends with β still below 1, at (steps done) /
+ *     (warm-up steps). That is allowed, not refused, because a run made in stages is resumed with its checkpoint's
+ *     warm-up and lengthened, so that every stage follows the one path of the whole run.
  */
 public record LvmScheduleOptions(double learningRate, double lrFloor, int warmupEpochs) implements java.io.Serializable {
   /** Default learning rate. */

@@ -103,7 +103,8 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
    * @param decoderLr Adam step size of the decoder (the sampler)
    * @param encoderLr Adam step size of the encoder (the proposal inside the estimator)
    * @param clipNorm global gradient-norm bound per optimizer (0 = none)
-   * @param warmup steps over which both Adam steps rise linearly from 0 to their rates (0 = none)
+   * @param warmup steps over which both Adam steps rise linearly from 0 to their rates (0 = none); at most the
+   *     run's {@code iterations}, which a trainer checks when it is made (the two are set apart)
    * @param lrFloor after the warm-up both rates decay by a cosine to {@code lrFloor} times their value at the last
    *     iteration (1 = constant)
    * @param averaging decay d of a bias-corrected exponential moving average of all parameters, updated after every
@@ -325,7 +326,10 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
         o.averaging(), o.adamBeta2()));
   }
 
-  /** Linear warm-up over {@code steps}, then cosine decay to {@code floor} times the rates (1 = none). */
+  /**
+   * Linear warm-up over {@code steps}, then cosine decay to {@code floor} times the rates (1 = none). A warm-up of
+   * more steps than {@link #iterations()} is refused when a {@link ReverseKlTrainer} is made, naming both.
+   */
   public ReverseKlOptions withSchedule(long steps, double floor) {
     Optimization o = optimization;
     return withOptimization(new Optimization(o.decoderLr(), o.encoderLr(), o.clipNorm(), steps, floor,

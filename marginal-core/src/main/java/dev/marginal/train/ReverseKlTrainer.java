@@ -78,7 +78,14 @@ public final class ReverseKlTrainer {
   /** The run's record up to the last checkpoint or resume, which checkpoints carry. */
   private ReverseKlHistory history = ReverseKlHistory.EMPTY;
 
+  /**
+   * A trainer of {@code surrogate} for {@code target} under {@code options}.
+   *
+   * @throws ParameterException naming {@code warmup} and {@code iterations} for a learning-rate warm-up longer than
+   *     the run, whose rates would still be rising when it ends
+   */
   public ReverseKlTrainer(DeepLvm surrogate, Target target, ReverseKlOptions options) {
+    checkWarmupWithinRun(options);
     if (surrogate.dataDim() != target.dim()) {
       throw new IllegalArgumentException("surrogate is " + surrogate.dataDim() + "-D but target " + target.name()
           + " is " + target.dim() + "-D");
@@ -113,6 +120,21 @@ public final class ReverseKlTrainer {
   Target trainingTarget() {
     double beta = beta();
     return beta == 1 ? target : AnnealedTarget.of(target, beta, annealScale);
+  }
+
+  /**
+   * Refuses a warm-up of more steps than the run has: the rates would rise to (warm-up steps / iterations) of their
+   * values and stop there, never decaying. The warm-up and the options' iterations are set apart (by
+   * {@link ReverseKlOptions#withSchedule} and {@link ReverseKlOptions#withIterations}, in either order), so they are
+   * compared here, where the run begins; a resumed run follows the schedule of its new length, so no longer run can
+   * be meant.
+   */
+  private static void checkWarmupWithinRun(ReverseKlOptions options) {
+    if (options.warmup() > options.iterations()) {
+      throw ParameterException.about(List.of("warmup", "iterations"), "warmup " + options.warmup()
+          + " is longer than the run's iterations " + options.iterations() + ": the learning rates would still be "
+          + "rising when it ends, never reaching their set values; give a warmup of at most iterations");
+    }
   }
 
   /** The options' schedule at peak rate {@code rate}; it spans the whole run, so a resumed run follows it too. */

@@ -24,6 +24,7 @@ import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
+import dev.marginal.train.ReverseKlTrainer;
 import dev.marginal.train.SurrogateMetrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -279,6 +280,21 @@ class ApiMisuseTest {
     assertNames(ParameterException.class, message,
         () -> trainer.fit(ROWS, none, watching, () -> false, t -> { }));
     assertEquals(List.of(), steps);
+  }
+
+  @Test
+  void aLearningRateWarmupLongerThanTheRunIsRefusedNamingBoth() {
+    // It was accepted: the rates rose to a tenth of their values and the run ended there.
+    Target u1 = Targets.of("u1");
+    ReverseKlOptions tooLong = ReverseKlOptions.defaults().withIterations(10).withSchedule(100, 0.1);
+    ParameterException e = assertThrows(ParameterException.class, () -> SurrogateTraining.train(u1, tooLong));
+    assertEquals("warmup 100 is longer than the run's iterations 10: the learning rates would still be rising when "
+        + "it ends, never reaching their set values; give a warmup of at most iterations", e.getMessage());
+    assertEquals(List.of("warmup", "iterations"), e.parameters());
+    // The two are set apart, in either order; a warm-up as long as the run is allowed.
+    ReverseKlOptions asLong = ReverseKlOptions.defaults().withSchedule(100, 0.1).withIterations(100);
+    ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(u1, asLong), u1, asLong);
+    assertEquals(asLong.decoderLr() / 100, trainer.decoderLearningRate(), 1e-12 * asLong.decoderLr());
   }
 
   @Test

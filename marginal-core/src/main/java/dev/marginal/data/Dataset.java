@@ -221,14 +221,21 @@ public final class Dataset {
   /**
    * The given rows, in the given order (repeats allowed), with their labels.
    *
-   * @param idx row indices, each in {@code [0, rows)}
+   * @param indices row indices, each in {@code [0, rows)}
+   * @throws ParameterException naming {@code indices}, the position and the range for an index outside it
+   *     ("indices[3] = 1000 is outside 0..499")
    */
-  public Dataset subset(int[] idx) {
+  public Dataset subset(int[] indices) {
+    Objects.requireNonNull(indices, "indices");
     int cols = cols();
-    float[] out = new float[idx.length * cols];
-    int[] outLabels = labels == null ? null : new int[idx.length];
-    for (int r = 0; r < idx.length; r++) {
-      int i = Objects.checkIndex(idx[r], rows);
+    float[] out = new float[indices.length * cols];
+    int[] outLabels = labels == null ? null : new int[indices.length];
+    for (int r = 0; r < indices.length; r++) {
+      int i = indices[r];
+      if (i < 0 || i >= rows) {
+        throw ParameterException.about(List.of("indices"), "indices[" + r + "] = " + i + " is outside "
+            + (rows == 0 ? "the rows of " + source + ", which has none" : "0.." + (rows - 1)));
+      }
       System.arraycopy(values, i * cols, out, r * cols, cols);
       if (outLabels != null) {
         outLabels[r] = labels[i];

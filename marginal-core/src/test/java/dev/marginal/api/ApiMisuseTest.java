@@ -298,6 +298,20 @@ class ApiMisuseTest {
   }
 
   @Test
+  void aSubsetIndexOutOfRangeNamesItsPositionAndTheRange() {
+    // It was the JDK's "Index 3 out of bounds for length 3", which named neither the argument nor the position.
+    assertNames(ParameterException.class, "indices[2] = 3 is outside 0..2", () -> ROWS.subset(new int[] {0, 2, 3}));
+    assertNames(ParameterException.class, "indices[0] = -1 is outside 0..2", () -> ROWS.subset(new int[] {-1}));
+    assertEquals(List.of("indices"),
+        assertThrows(ParameterException.class, () -> ROWS.subset(new int[] {1000})).parameters());
+    Dataset none = Dataset.of("none.csv", ROWS.columns(), new float[0]);
+    assertNames(ParameterException.class, "indices[0] = 0 is outside the rows of none.csv, which has none",
+        () -> none.subset(new int[] {0}));
+    assertNames(NullPointerException.class, "indices", () -> ROWS.subset(null));
+    assertEquals(0, none.subset(new int[0]).rows());
+  }
+
+  @Test
   void theLibrarysHelpersNameANullArgument() {
     assertNames(NullPointerException.class, "name", () -> dev.marginal.data.ToyData.generate(null, 5, RngKey.of(1)));
     assertNames(NullPointerException.class, "key", () -> dev.marginal.data.ToyData.generate("moons", 5, null));

@@ -269,8 +269,9 @@ class ApiMisuseTest {
         + "by or to stop early on; give none for a run without validation";
     List<Long> steps = new ArrayList<>();
     Progress watching = (step, examples, objective) -> steps.add(step);
-    ParameterException e = assertThrows(ParameterException.class, () -> DeepLvmFit.fit(ROWS,
-        DeepLvmOptions.defaults().withEpochs(1), DeepLvmFit.Control.none().withProgress(watching).withValidation(none)));
+    DeepLvmFit.Control control = DeepLvmFit.Control.none().withProgress(watching).withValidation(none);
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> DeepLvmFit.fit(ROWS, DeepLvmOptions.defaults().withEpochs(1), control));
     assertEquals(message, e.getMessage());
     assertEquals(List.of("validation"), e.parameters());
     assertEquals(List.of(), steps);

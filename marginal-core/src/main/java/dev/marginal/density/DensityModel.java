@@ -1,6 +1,7 @@
 package dev.marginal.density;
 
 import dev.marginal.config.ParameterException;
+import dev.marginal.config.WorkProgress;
 import dev.marginal.data.Dataset;
 import dev.marginal.estimators.DiagnosticsSummary;
 import dev.marginal.estimators.ImportanceSamples;
@@ -53,6 +54,34 @@ public interface DensityModel {
   }
 
   /**
+   * {@link #logDensity(Dataset, ScoreOptions, RngKey)}, the same values bit for bit, reporting its progress to
+   * {@code progress} as {@link #logDensities(Dataset, List, RngKey, WorkProgress)} does.
+   */
+  default LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key, WorkProgress progress) {
+    return logDensities(data, List.of(java.util.Objects.requireNonNull(options, "options")), key, progress).get(0);
+  }
+
+  /**
+   * {@link #logDensities(Dataset, List, RngKey)}, the same values bit for bit, reporting its progress to
+   * {@code progress} on the calling thread after each pass over the rows (no call when there are no rows). A unit
+   * of work is one model evaluation: a row scored by an estimator counts its samples per row (the expected number
+   * for SUMO, rounded up) times its repeats, 1 for an exact score, and a per-datapoint deep LVM's local fit of q
+   * counts its steps times its samples per row; so {@code done / total} is about the fraction of the work done.
+   * The estimate is the mean log p(x) of the rows that the estimator being run has scored so far (NaN while
+   * q is fitted). This default scores in one pass and reports once, at the end.
+   */
+  default List<LogDensity> logDensities(Dataset data, List<ScoreOptions> options, RngKey key,
+      WorkProgress progress) {
+    java.util.Objects.requireNonNull(progress, "progress");
+    List<LogDensity> out = logDensities(data, options, key);
+    long total = (long) data.rows() * options.size();
+    if (total > 0) {
+      progress.update(total, total, out.get(out.size() - 1).mean());
+    }
+    return out;
+  }
+
+  /**
    * {@link #logDensities(Dataset, List, RngKey)} for rows that are part of a larger data set, row {@code r} of
    * {@code data} being row {@code rowIds[r]} of that set: each row's values are bit for bit those that scoring the
    * whole set at once gives it, however the set is split into calls. This default serves models whose scores use
@@ -86,6 +115,21 @@ public interface DensityModel {
    * @throws dev.marginal.data.DataException if the data have the wrong columns or a NaN or infinity
    */
   Dataset encode(Dataset data);
+
+  /**
+   * {@link #encode(Dataset)}, the same values bit for bit, reporting rows encoded to {@code progress} on the calling
+   * thread after each pass (no call when there are no rows): a per-datapoint deep LVM, which fits q row chunk by
+   * row chunk, reports each chunk; this default encodes in one pass and reports once, at the end. The estimate is
+   * NaN.
+   */
+  default Dataset encode(Dataset data, WorkProgress progress) {
+    java.util.Objects.requireNonNull(progress, "progress");
+    Dataset out = encode(data);
+    if (out.rows() > 0) {
+      progress.update(out.rows(), out.rows(), Double.NaN);
+    }
+    return out;
+  }
 
   /** A human-readable description of the architecture and parameters, for {@code marginal info}. */
   Map<String, Object> describe();

@@ -1,5 +1,6 @@
 package dev.marginal.density;
 
+import dev.marginal.config.WorkProgress;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.distributions.CovarianceType;
@@ -70,12 +71,24 @@ public final class GmmDensityModel implements DensityModel {
    * @throws IllegalArgumentException if there are fewer rows than components
    */
   public static Fitted fit(Dataset data, GmmOptions options, boolean standardize) {
+    return fit(data, options, standardize, WorkProgress.silent());
+  }
+
+  /**
+   * {@link #fit(Dataset, GmmOptions, boolean)}, the same fit bit for bit, reporting every EM iteration to
+   * {@code progress} on the calling thread as {@link GaussianMixtureModel#fit(double[][], GmmOptions, WorkProgress)}
+   * does, with the mean log-likelihood in the data's units (plus the standardization's log-Jacobian).
+   */
+  public static Fitted fit(Dataset data, GmmOptions options, boolean standardize, WorkProgress progress) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
     Provenance.Clock clock = Provenance.startClock();
     FeatureSpace space = FeatureSpace.fit(data, standardize);
     double[][] x = space.toModel(data);
-    GmmFit fit = GaussianMixtureModel.fit(x, options);
+    double logJacobian = space.logJacobian();
+    GmmFit fit = GaussianMixtureModel.fit(x, options,
+        (done, total, meanLogLik) -> progress.update(done, total, meanLogLik + logJacobian));
     GmmDensityModel model = new GmmDensityModel(fit.mixture(), space);
     int n = x.length;
     double meanLogLikelihood = fit.score(x) + space.logJacobian();

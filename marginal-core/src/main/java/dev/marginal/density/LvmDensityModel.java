@@ -1,6 +1,7 @@
 package dev.marginal.density;
 
 import dev.marginal.config.ParameterException;
+import dev.marginal.config.WorkProgress;
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
@@ -183,21 +184,37 @@ public final class LvmDensityModel implements DensityModel {
   /** For a per-datapoint model, q is fitted once (with {@code key}) and shared by every estimator. */
   @Override
   public List<LogDensity> logDensities(Dataset data, List<ScoreOptions> options, RngKey key) {
+    return logDensities(data, options, key, WorkProgress.silent());
+  }
+
+  /**
+   * Reports after each chunk of about {@link #ROWS_PER_PASS} model rows (and each chunk of a per-datapoint model's
+   * local fits), in the units {@link DensityModel#logDensities(Dataset, List, RngKey, WorkProgress)} describes.
+   */
+  @Override
+  public List<LogDensity> logDensities(Dataset data, List<ScoreOptions> options, RngKey key,
+      WorkProgress progress) {
     requireArguments(data, options, key);
+    Objects.requireNonNull(progress, "progress");
     space.check(data);
     List<LogMarginalEstimator> estimators = new ArrayList<>();
     for (ScoreOptions o : options) {
       estimators.add(checkRepeats(o, estimator(o), data.rows()));
     }
+    long units = localFit == null ? 0 : localFitUnits();
+    for (int i = 0; i < options.size(); i++) {
+      units += scoreUnits(estimators.get(i), options.get(i));
+    }
+    Tally tally = new Tally(progress, units * data.rows());
     float[] x = prepare(data, key.foldIn(-1));
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     LocalPosteriorFit.Fitted fitted = localFit == null ? null
-        : fitAll(x, data.rows(), key.foldIn(LOCAL_FIT_STREAM));
+        : fitAll(x, data.rows(), key.foldIn(LOCAL_FIT_STREAM), tally, localFitUnits());
     long[] ids = new long[data.rows()];
     Arrays.setAll(ids, i -> i);
     List<LogDensity> out = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {
-      out.add(score(x, ids, estimators.get(i), options.get(i), fitted, key, rowLogJacobian));
+      out.add(score(x, ids, estimators.get(i), options.get(i), fitted, key, rowLogJacobian, tally));
     }
     return out;
   }
@@ -236,7 +253,7 @@ public final class LvmDensityModel implements DensityModel {
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     List<LogDensity> out = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {
-      out.add(score(x, rowIds, estimators.get(i), options.get(i), null, key, rowLogJacobian));
+      out.add(score(x, rowIds, estimators.get(i), options.get(i), null, key, rowLogJacobian, Tally.SILENT));
     }
     return out;
   }
@@ -266,12 +283,46 @@ public final class LvmDensityModel implements DensityModel {
     return est;
   }
 
+  /** Units of work of a row scored by {@code est}: its samples per row (rounded up) times its repeats. */
+  private static long scoreUnits(LogMarginalEstimator est, ScoreOptions options) {
+    return (long) Math.ceil(est.expectedSamplesPerPoint()) * options.repeats();
+  }
+
+  /** Units of work of a row's local fit of q: its steps times its samples. */
+  private long localFitUnits() {
+    return (long) localFit.steps() * localFit.numSamples();
+  }
+
+  /** A call's units of work done so far, reported to its listener after each pass. */
+  private static final class Tally {
+    /** A tally that reports nowhere. */
+    static final Tally SILENT = new Tally(WorkProgress.silent(), 0);
+
+    private final WorkProgress progress;
+    private final long total;
+    private long done;
+
+    Tally(WorkProgress progress, long total) {
+      this.progress = progress;
+      this.total = total;
+    }
+
+    /** Counts {@code units} more as done and reports them with {@code estimate}. */
+    void add(long units, double estimate) {
+      if (this != SILENT) {
+        done += units;
+        progress.update(done, total, estimate);
+      }
+    }
+  }
+
   /**
-   * One estimator over prepared rows, in chunks of about {@link #ROWS_PER_PASS} model rows; row g's point keys are
-   * {@code key.foldIn(c·⌊g/c⌋).foldIn(r).foldIn(g mod c)} for repeat r, c the chunk size.
+   * One estimator over prepared rows, in chunks of about {@link #ROWS_PER_PASS} model rows, each reported to
+   * {@code tally}; row g's point keys are {@code key.foldIn(c·⌊g/c⌋).foldIn(r).foldIn(g mod c)} for repeat r, c
+   * the chunk size.
    */
   private LogDensity score(float[] x, long[] ids, LogMarginalEstimator est, ScoreOptions options,
-      LocalPosteriorFit.Fitted fitted, RngKey key, double[] rowLogJacobian) {
+      LocalPosteriorFit.Fitted fitted, RngKey key, double[] rowLogJacobian, Tally tally) {
     int d = dim();
     int n = ids.length;
     int chunk = passRows(est);
@@ -284,6 +335,8 @@ public final class LvmDensityModel implements DensityModel {
     RobustInterval[] intervals = est instanceof Sumo && options.repeats() >= RobustInterval.MIN_REPEATS
         ? new RobustInterval[n] : null;
     double jac = space.logJacobian();
+    long rowUnits = scoreUnits(est, options);
+    double sum = 0;
     for (int start = 0; start < n; start += chunk) {
       int b = Math.min(chunk, n - start);
       double[] rowJac = new double[b];
@@ -325,7 +378,9 @@ public final class LvmDensityModel implements DensityModel {
         if (intervals != null) {
           intervals[start + i] = RobustInterval.of(column(draws, i, jac));
         }
+        sum += value[start + i];
       }
+      tally.add(rowUnits * b, sum / (start + b));
     }
     String label = options.estimator() == Estimator.SUMO ? "sumo-m" + options.minTerms()
         : options.estimator().name().toLowerCase(java.util.Locale.ROOT) + "-" + options.numSamples();
@@ -380,7 +435,8 @@ public final class LvmDensityModel implements DensityModel {
     float[] x = prepare(data, key.foldIn(-1));
     int n = data.rows();
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
-    LocalPosteriorFit.Fitted fitted = localFit == null ? null : fitAll(x, n, key.foldIn(LOCAL_FIT_STREAM));
+    LocalPosteriorFit.Fitted fitted = localFit == null ? null
+        : fitAll(x, n, key.foldIn(LOCAL_FIT_STREAM), Tally.SILENT, 0);
     int d = dim();
     int chunk = Math.max(1, ROWS_PER_PASS / ais.chains());
     double[] value = new double[n];
@@ -488,7 +544,15 @@ public final class LvmDensityModel implements DensityModel {
 
   @Override
   public Dataset encode(Dataset data) {
+    return encode(data, WorkProgress.silent());
+  }
+
+  /** A per-datapoint model reports after each chunk of local fits (rows encoded), an amortized one once. */
+  @Override
+  public Dataset encode(Dataset data, WorkProgress progress) {
     Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(progress, "progress");
+    Tally tally = new Tally(progress, data.rows());
     space.check(data);
     float[] x = standardized(data.values());
     if (model.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
@@ -500,7 +564,10 @@ public final class LvmDensityModel implements DensityModel {
     int d = model.latentDim();
     Tape tape = Tape.forEvaluation();
     DiagNormal q = localFit == null ? model.posterior(tape, tape.constant(Tensor.wrap(x, data.rows(), dim())))
-        : fitAll(x, data.rows(), RngKey.of(ENCODE_SEED)).posterior(tape);
+        : fitAll(x, data.rows(), RngKey.of(ENCODE_SEED), tally, 1).posterior(tape);
+    if (localFit == null && data.rows() > 0) {
+      tally.add(data.rows(), Double.NaN);
+    }
     float[] mean = q.loc().value().buffer();
     float[] var = q.scale().value().square().buffer();
     float[] out = new float[data.rows() * 2 * d];
@@ -521,9 +588,10 @@ public final class LvmDensityModel implements DensityModel {
   /**
    * Local posteriors for all rows, fitted chunk by chunk (chunk {@code start} with {@code key.foldIn(start)}), so
    * they depend on the rows and the key alone. For encoding, data for a Bernoulli decoder are not binarized: the fit
-   * maximizes the cross-entropy ELBO of the values as given, as the encoder would see them.
+   * maximizes the cross-entropy ELBO of the values as given, as the encoder would see them. Each chunk is reported
+   * to {@code tally} as {@code rowUnits} per row.
    */
-  private LocalPosteriorFit.Fitted fitAll(float[] x, int n, RngKey key) {
+  private LocalPosteriorFit.Fitted fitAll(float[] x, int n, RngKey key, Tally tally, long rowUnits) {
     int d = dim();
     int latent = model.latentDim();
     int chunk = Math.max(1, ROWS_PER_PASS / localFit.numSamples());
@@ -535,6 +603,7 @@ public final class LvmDensityModel implements DensityModel {
       LocalPosteriorFit.Fitted f = localFit.fit(model, xb, key.foldIn(start));
       System.arraycopy(f.loc().buffer(), 0, loc, start * latent, b * latent);
       System.arraycopy(f.logVar().buffer(), 0, logVar, start * latent, b * latent);
+      tally.add(rowUnits * b, Double.NaN);
     }
     return new LocalPosteriorFit.Fitted(Tensor.wrap(loc, n, latent), Tensor.wrap(logVar, n, latent));
   }

@@ -1,5 +1,6 @@
 package dev.marginal.models;
 
+import dev.marginal.config.WorkProgress;
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.distributions.GaussianMixture;
 import dev.marginal.random.RngKey;
@@ -23,12 +24,22 @@ public final class GaussianMixtureModel {
    * @param options settings; {@code options.key()} fixes every random choice, so equal options give equal fits
    */
   public static GmmFit fit(double[][] x, GmmOptions options) {
+    return fit(x, options, WorkProgress.silent());
+  }
+
+  /**
+   * {@link #fit(double[][], GmmOptions)}, the same fit bit for bit, reporting every EM iteration to
+   * {@code progress} on the calling thread: units are iterations, {@code total} is {@code nInit · maxIter}
+   * ({@code maxIter} from an initial mixture), a restart that converges early counts its remaining iterations as
+   * done, and the estimate is the iteration's per-sample mean log-likelihood (nats).
+   */
+  public static GmmFit fit(double[][] x, GmmOptions options, WorkProgress progress) {
     if (x.length < options.components()) {
       throw new IllegalArgumentException("need at least " + options.components() + " points, one per component"
           + " (components " + options.components() + "), got " + x.length);
     }
     try (InMemoryChunks chunks = InMemoryChunks.of(x, options.threads())) {
-      return fit(chunks, options);
+      return fit(chunks, options, progress);
     }
   }
 
@@ -40,14 +51,24 @@ public final class GaussianMixtureModel {
    * @param options settings ({@code threads} is the data's business here)
    */
   public static GmmFit fit(RowChunks x, GmmOptions options) {
+    return fit(x, options, WorkProgress.silent());
+  }
+
+  /**
+   * {@link #fit(RowChunks, GmmOptions)} reporting every EM iteration to {@code progress}, as
+   * {@link #fit(double[][], GmmOptions, WorkProgress)} does.
+   */
+  public static GmmFit fit(RowChunks x, GmmOptions options, WorkProgress progress) {
+    java.util.Objects.requireNonNull(progress, "progress");
     if (x.rows() < options.components()) {
       throw new IllegalArgumentException("need at least " + options.components() + " points, one per component"
           + " (components " + options.components() + "), got " + x.rows());
     }
     try (GaussianMixtureEm em = GaussianMixtureEm.on(x, options)) {
       if (options.initialMixture() != null) {
-        return iterate(em, options.initialMixture(), options);
+        return iterate(em, options.initialMixture(), options, progress, 0, options.maxIter());
       }
+      long total = (long) options.nInit() * options.maxIter();
       GmmFit best = null;
       GaussianMixture broad = null;
       for (int r = 0; r < options.nInit(); r++) {
@@ -57,7 +78,7 @@ public final class GaussianMixtureModel {
           broad = broadFallback(x, options);
         }
         GaussianMixture start = em.fromNearest(centres, withMeans(broad, centres, options));
-        GmmFit fit = iterate(em, start, options);
+        GmmFit fit = iterate(em, start, options, progress, (long) r * options.maxIter(), total);
         if (best == null || fit.lowerBound() > best.lowerBound()) {
           best = fit;
         }
@@ -66,8 +87,12 @@ public final class GaussianMixtureModel {
     }
   }
 
-  /** Runs EM from {@code start} until converged or {@code maxIter}. */
-  private static GmmFit iterate(GaussianMixtureEm em, GaussianMixture start, GmmOptions options) {
+  /**
+   * Runs EM from {@code start} until converged or {@code maxIter}, reporting iteration i as {@code before + i} of
+   * {@code total}, and the restart's end as {@code before + maxIter}.
+   */
+  private static GmmFit iterate(GaussianMixtureEm em, GaussianMixture start, GmmOptions options,
+      WorkProgress progress, long before, long total) {
     GaussianMixture current = start;
     double lowerBound = Double.NEGATIVE_INFINITY;
     double[] history = new double[options.maxIter()];
@@ -79,6 +104,7 @@ public final class GaussianMixtureModel {
       current = step.mixture();
       lowerBound = step.meanLogLikelihood();
       history[it++] = lowerBound;
+      progress.update(before + (converged ? options.maxIter() : it), total, lowerBound);
     }
     return new GmmFit(current, converged, it, lowerBound, java.util.Arrays.copyOf(history, it), options);
   }

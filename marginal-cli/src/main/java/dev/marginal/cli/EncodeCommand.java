@@ -39,7 +39,8 @@ final class EncodeCommand implements Callable<Integer> {
     new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).check();
     DensityModel m = Commands.readModel(model);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
-    Dataset codes = encode(m, x);
+    Dataset codes = encode(m, x, TerminalProgress.workOnTerminal("encode", TerminalProgress.Unit.ROWS, x.rows(),
+        output.quiet));
     CsvWriter.write(out, codes);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("rows", codes.rows());
@@ -50,12 +51,17 @@ final class EncodeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The model's codes; data the model cannot describe (outside a Bernoulli decoder's [0, 1]) are an input error. */
-  private static Dataset encode(DensityModel m, Dataset x) {
+  /**
+   * The model's codes, drawn on {@code progress} (rows encoded; ended however encoding ends); data the model cannot
+   * describe (outside a Bernoulli decoder's [0, 1]) are an input error.
+   */
+  static Dataset encode(DensityModel m, Dataset x, TerminalProgress progress) {
     try {
-      return m.encode(x);
+      return m.encode(x, progress.work());
     } catch (IllegalArgumentException e) {
       throw new UserInputException(e.getMessage(), e);
+    } finally {
+      progress.finish();
     }
   }
 }

@@ -63,13 +63,27 @@ final class EvalCommand implements Callable<Integer> {
         List.of("--ais", "--bdmc", "--ais-steps", "--k"));
     Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
-    Map<String, Object> report = Evaluation.evaluate(m, x,
-        new Evaluation.Settings(k, seed, bdmc, aisSteps, ais)).toMap();
+    Map<String, Object> report = evaluate(m, x, new Evaluation.Settings(k, seed, bdmc, aisSteps, ais),
+        TerminalProgress.workOnTerminal("eval", TerminalProgress.Unit.SCORED_ROWS, x.rows(), output.quiet))
+        .toMap();
     if (!output.json) {
       // The text report shows bdmc_iwae_K ± its standard error; the older name of that error is for JSON readers.
       report.remove(BidirectionalMonteCarlo.Report.IWAE_SE_ALIAS);
     }
     Commands.print(spec.commandLine().getOut(), output, "eval " + model + " on " + x.source(), report);
     return 0;
+  }
+
+  /**
+   * The evaluation, its scoring of the rows drawn on {@code progress} (in rows' worth of the work, every estimator
+   * together, with the running mean of the estimator being run), ended however it ends.
+   */
+  static Evaluation.Report evaluate(DensityModel m, Dataset x, Evaluation.Settings settings,
+      TerminalProgress progress) {
+    try {
+      return Evaluation.evaluate(m, x, settings, progress.work());
+    } finally {
+      progress.finish();
+    }
   }
 }

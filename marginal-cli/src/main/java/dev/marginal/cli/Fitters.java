@@ -5,6 +5,7 @@ import dev.marginal.density.GmmDensityModel;
 import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.io.Provenance;
+import dev.marginal.models.GmmOptions;
 import dev.marginal.models.Ppca;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,8 +59,10 @@ final class Fitters {
   }
 
   private static FitResult gmm(FitRequest r) {
-    GmmDensityModel.Fitted f = library(r, () ->
-        GmmDensityModel.fit(r.data(), r.gmm().options(r.seed(), r.threads()), r.standardize()));
+    GmmOptions o = r.gmm().options(r.seed(), r.threads());
+    TerminalProgress progress = TerminalProgress.workOnTerminal("fit gmm", TerminalProgress.Unit.ITERATIONS,
+        (long) o.nInit() * o.maxIter(), r.quiet());
+    GmmDensityModel.Fitted f = emFit(r, o, progress);
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("converged", f.fit().converged());
     s.put("iterations", f.fit().nIter());
@@ -157,7 +160,15 @@ final class Fitters {
     return LvmFitter.fit(request);
   }
 
-  /** Runs a library fit, turning its argument errors into one-line input errors that name the data. */
+  /** The EM fit, drawn on {@code progress} (ended however the fit ends). */
+  static GmmDensityModel.Fitted emFit(FitRequest r, GmmOptions o, TerminalProgress progress) {
+    try {
+      return library(r, () -> GmmDensityModel.fit(r.data(), o, r.standardize(), progress.work()));
+    } finally {
+      progress.finish();
+    }
+  }
+
   /**
    * Runs a GMM or PPCA fit; what the data make impossible (too few points, a collapsed component, a rank below the
    * latent dimension) is a one-line refusal naming the data and the options to change.

@@ -97,7 +97,8 @@ final class ScoreCommand implements Callable<Integer> {
           "the estimates of every repeat");
     }
     DensityModel.LogDensity lp = score(m, x, new DensityModel.ScoreOptions(est, k, minTerms, repeats),
-        RngKey.of(seed));
+        RngKey.of(seed), TerminalProgress.workOnTerminal("score", TerminalProgress.Unit.SCORED_ROWS, x.rows(),
+            output.quiet));
     boolean diagnosed = lp.diagnostics() != null;
     boolean robust = lp.intervals() != null;
     List<String> header = new java.util.ArrayList<>(List.of("log_px", "std_err"));
@@ -164,13 +165,18 @@ final class ScoreCommand implements Callable<Integer> {
     }
   }
 
-  /** The model's scores; an estimator the model does not support is an input error. */
+  /**
+   * The model's scores, drawn on {@code progress} (rows scored, the mean so far; ended however scoring ends); an
+   * estimator the model does not support is an input error.
+   */
   static DensityModel.LogDensity score(DensityModel m, Dataset x, DensityModel.ScoreOptions options,
-      RngKey key) {
+      RngKey key, TerminalProgress progress) {
     try {
-      return m.logDensity(x, options, key);
+      return m.logDensity(x, options, key, progress.work());
     } catch (IllegalArgumentException e) {
       throw new UserInputException(e.getMessage(), e);
+    } finally {
+      progress.finish();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.marginal.cli;
 
+import dev.marginal.config.WorkProgress;
 import dev.marginal.train.EpochMetrics;
 import dev.marginal.train.Progress;
 import dev.marginal.train.SurrogateReport;
@@ -15,6 +16,10 @@ import java.util.function.LongSupplier;
  * once the work has run for {@link #SHOW_AFTER_NANOS}, so that fast work shows nothing; cut to the terminal's width,
  * so that it never wraps (a wrapped line is not redrawn in place). The ETA is measured from the first line drawn on,
  * not from the start, whose first steps (the JIT compiling, a resumed run's earlier steps) say little about the rest.
+ *
+ * <p>The library's other long work (scoring, evaluation, encoding, EM) reports to a {@link WorkProgress}, which
+ * {@link #work()} draws on the same line: rows done with the mean log p(x) so far, or EM iterations with the
+ * log-likelihood.
  */
 final class TerminalProgress implements Progress {
   /** Minimum time between redraws. */
@@ -28,8 +33,8 @@ final class TerminalProgress implements Progress {
   private final boolean enabled;
   private final String label;
   private final long total;
-  /** Whether the counter is of rows written (a sampler) rather than optimizer steps. */
-  private final boolean rows;
+  /** What the counter counts: optimizer steps, rows, or EM iterations. */
+  private final Unit unit;
   /** Terminal width: lines are cut to one column less, so that the cursor never wraps. */
   private final int columns;
   private final LongSupplier clock;
@@ -45,13 +50,31 @@ final class TerminalProgress implements Progress {
   private long lastExamples;
   private double lastObjective;
 
-  private TerminalProgress(PrintStream out, boolean enabled, String label, long total, boolean rows, int columns,
+  /**
+   * What a display counts, as shown.
+   *
+   * @param name the counter's name ("step")
+   * @param rate the rate's unit ("ex/s")
+   * @param value the name of the value shown after the counter ("objective")
+   */
+  record Unit(String name, String rate, String value) {
+    /** Optimizer steps, with examples per second and the step's objective. */
+    static final Unit STEPS = new Unit("step", "ex/s", "objective");
+    /** Rows written, without a value. */
+    static final Unit ROWS = new Unit("rows", "rows/s", "objective");
+    /** Rows scored (or encoded), with the mean log p(x) of the rows scored so far. */
+    static final Unit SCORED_ROWS = new Unit("rows", "rows/s", "mean log p(x)");
+    /** EM iterations, with the latest mean log-likelihood. */
+    static final Unit ITERATIONS = new Unit("iteration", "it/s", "log-likelihood");
+  }
+
+  private TerminalProgress(PrintStream out, boolean enabled, String label, long total, Unit unit, int columns,
       LongSupplier clock) {
     this.out = out;
     this.enabled = enabled;
     this.label = label;
     this.total = total;
-    this.rows = rows;
+    this.unit = unit;
     this.columns = columns;
     this.clock = clock;
     this.start = clock.getAsLong();
@@ -68,7 +91,17 @@ final class TerminalProgress implements Progress {
    * @param total the number of steps expected (0 if unknown)
    */
   static TerminalProgress onTerminal(String label, long total, boolean quiet) {
-    return new TerminalProgress(System.err, shown(quiet), label, total, false, terminalColumns(), System::nanoTime);
+    return new TerminalProgress(System.err, shown(quiet), label, total, Unit.STEPS, terminalColumns(),
+        System::nanoTime);
+  }
+
+  /**
+   * A display of {@code total} {@code unit}s (rows scored or encoded, EM iterations) for the library's
+   * {@link WorkProgress} ({@link #work()}), on standard error where {@link #onTerminal} would show one. Call
+   * {@link #finish()} when the work ends.
+   */
+  static TerminalProgress workOnTerminal(String label, Unit unit, long total, boolean quiet) {
+    return new TerminalProgress(System.err, shown(quiet), label, total, unit, terminalColumns(), System::nanoTime);
   }
 
   /**
@@ -76,7 +109,8 @@ final class TerminalProgress implements Progress {
    * error where {@link #onTerminal} would show one. Report with {@code update(rows, rows, NaN)}.
    */
   static TerminalProgress rowsOnTerminal(String label, long total, boolean quiet) {
-    return new TerminalProgress(System.err, shown(quiet), label, total, true, terminalColumns(), System::nanoTime);
+    return new TerminalProgress(System.err, shown(quiet), label, total, Unit.ROWS, terminalColumns(),
+        System::nanoTime);
   }
 
   /** Whether a display is drawn: not when quiet, and only on an interactive standard error outside CI. */
@@ -114,22 +148,39 @@ final class TerminalProgress implements Progress {
 
   /** A display that always prints to {@code out} (for tests), on a wide terminal, timed by the system clock. */
   static TerminalProgress to(PrintStream out, String label, long total) {
-    return new TerminalProgress(out, true, label, total, false, Integer.MAX_VALUE, System::nanoTime);
+    return new TerminalProgress(out, true, label, total, Unit.STEPS, Integer.MAX_VALUE, System::nanoTime);
   }
 
   /** A display that always prints to {@code out}, {@code columns} wide and timed by {@code clock} (for tests). */
   static TerminalProgress to(PrintStream out, String label, long total, int columns, LongSupplier clock) {
-    return new TerminalProgress(out, true, label, total, false, columns, clock);
+    return new TerminalProgress(out, true, label, total, Unit.STEPS, columns, clock);
   }
 
   /** A display of rows written that always prints to {@code out} (for tests). */
   static TerminalProgress rowsTo(PrintStream out, String label, long total) {
-    return new TerminalProgress(out, true, label, total, true, Integer.MAX_VALUE, System::nanoTime);
+    return new TerminalProgress(out, true, label, total, Unit.ROWS, Integer.MAX_VALUE, System::nanoTime);
   }
 
   /** A display of rows written that always prints to {@code out}, timed by {@code clock} (for tests). */
   static TerminalProgress rowsTo(PrintStream out, String label, long total, LongSupplier clock) {
-    return new TerminalProgress(out, true, label, total, true, Integer.MAX_VALUE, clock);
+    return new TerminalProgress(out, true, label, total, Unit.ROWS, Integer.MAX_VALUE, clock);
+  }
+
+  /** A display of {@code unit}s that always prints to {@code out}, timed by {@code clock} (for tests). */
+  static TerminalProgress workTo(PrintStream out, String label, Unit unit, long total, LongSupplier clock) {
+    return new TerminalProgress(out, true, label, total, unit, Integer.MAX_VALUE, clock);
+  }
+
+  /**
+   * This display as the library's {@link WorkProgress} listener: the units of work reported are shown as this
+   * display's units in proportion (rows scored for work counted in model evaluations; EM iterations one for one),
+   * all of them when the work is done, with the running estimate. Call {@link #finish()} when the work ends.
+   */
+  WorkProgress work() {
+    return (done, workTotal, estimate) -> {
+      long shown = done >= workTotal ? total : (long) Math.floor((double) done / workTotal * total);
+      update(shown, shown, estimate);
+    };
   }
 
   /**
@@ -189,14 +240,14 @@ final class TerminalProgress implements Progress {
   String line(long step, long examples, double objective, long elapsedNanos) {
     double secs = Math.max(elapsedNanos / 1e9, 1e-9);
     StringBuilder sb = new StringBuilder(label);
-    sb.append(String.format(Locale.ROOT, rows ? "  rows %d" : "  step %d", step));
+    sb.append(String.format(Locale.ROOT, "  %s %d", unit.name(), step));
     if (total > 0) {
       sb.append(String.format(Locale.ROOT, "/%d (%d%%)", total, (long) (100.0 * step / total)));
     }
     if (!Double.isNaN(objective)) {
-      sb.append(String.format(Locale.ROOT, "  objective %.4f", objective));
+      sb.append(String.format(Locale.ROOT, "  %s %.4f", unit.value(), objective));
     }
-    sb.append(String.format(Locale.ROOT, rows ? "  %,.0f rows/s" : "  %,.0f ex/s", examples / secs));
+    sb.append(String.format(Locale.ROOT, "  %,.0f %s", examples / secs, unit.rate()));
     // Measured from the first line drawn (from the start before one is): the first line has no ETA.
     if (total > 0 && step > etaFromStep) {
       double since = Math.max((elapsedNanos - etaFromNanos) / 1e9, 0);

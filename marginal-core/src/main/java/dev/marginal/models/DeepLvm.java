@@ -5,6 +5,7 @@ import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
 import dev.marginal.distributions.Bernoulli;
 import dev.marginal.distributions.DiagNormal;
+import dev.marginal.estimators.ImportanceSamples;
 import dev.marginal.estimators.LatentVariableModel;
 import dev.marginal.math.LogSpace;
 import dev.marginal.nn.Activation;
@@ -76,16 +77,48 @@ public final class DeepLvm implements LatentVariableModel {
    */
   public record Config(int dataDim, int latentDim, int[] hidden, Activation activation, Decoder decoder)
       implements java.io.Serializable {
+    /**
+     * Largest data, latent or hidden dimension, so that the encoder's output (2·latentDim) and a Gaussian decoder's
+     * (2·dataDim) are sizes too.
+     */
+    public static final int MAX_DIM = Integer.MAX_VALUE / 2;
+
+    /**
+     * Checks every size before anything is allocated: each in [1, {@link #MAX_DIM}], and each layer's weight matrix
+     * within the {@value ImportanceSamples#MAX_ARRAY_LENGTH} values one array holds.
+     *
+     * @throws IllegalArgumentException naming the size (dataDim, latentDim, hidden) and its bound
+     */
     public Config {
-      if (dataDim < 1 || latentDim < 1) {
-        throw new IllegalArgumentException("data and latent dimensions must be positive");
-      }
+      requireSize("dataDim", dataDim);
+      requireSize("latentDim", latentDim);
       for (int h : hidden) {
-        if (h < 1) {
-          throw new IllegalArgumentException("hidden sizes must be positive, got " + Arrays.toString(hidden));
+        if (h < 1 || h > MAX_DIM) {
+          throw new IllegalArgumentException("hidden sizes must be from 1 to " + MAX_DIM + ", got "
+              + Arrays.toString(hidden));
         }
       }
       hidden = hidden.clone();
+      requireLayersFit("encoder", encoderSizes(dataDim, latentDim, hidden), encoderLabels(hidden.length));
+      requireLayersFit("decoder", decoderSizes(dataDim, latentDim, hidden, decoder),
+          decoderLabels(hidden.length, decoder));
+    }
+
+    private static void requireSize(String name, int size) {
+      if (size < 1 || size > MAX_DIM) {
+        throw new IllegalArgumentException(name + " must be from 1 to " + MAX_DIM + ", got " + size);
+      }
+    }
+
+    private static void requireLayersFit(String net, int[] sizes, String[] labels) {
+      for (int l = 0; l + 1 < sizes.length; l++) {
+        long weights = (long) sizes[l] * sizes[l + 1];
+        if (weights > ImportanceSamples.MAX_ARRAY_LENGTH) {
+          throw new IllegalArgumentException("the " + net + "'s layer from " + labels[l] + " (" + sizes[l] + ") to "
+              + labels[l + 1] + " (" + sizes[l + 1] + ") would have " + weights + " weights, more than the "
+              + ImportanceSamples.MAX_ARRAY_LENGTH + " one array holds");
+        }
+      }
     }
 
     /** The hidden widths (a copy). */
@@ -95,6 +128,24 @@ public final class DeepLvm implements LatentVariableModel {
     }
 
     int[] encoderSizes() {
+      return encoderSizes(dataDim, latentDim, hidden);
+    }
+
+    int[] decoderSizes() {
+      return decoderSizes(dataDim, latentDim, hidden, decoder);
+    }
+
+    /** What sets each of {@link #encoderSizes()}: {@code dataDim}, {@code hidden[i]}, {@code 2·latentDim}. */
+    String[] encoderLabels() {
+      return encoderLabels(hidden.length);
+    }
+
+    /** What sets each of {@link #decoderSizes()}: {@code latentDim}, {@code hidden[i]}, then the output's. */
+    String[] decoderLabels() {
+      return decoderLabels(hidden.length, decoder);
+    }
+
+    private static int[] encoderSizes(int dataDim, int latentDim, int[] hidden) {
       int[] s = new int[hidden.length + 2];
       s[0] = dataDim;
       System.arraycopy(hidden, 0, s, 1, hidden.length);
@@ -102,13 +153,33 @@ public final class DeepLvm implements LatentVariableModel {
       return s;
     }
 
-    int[] decoderSizes() {
+    private static int[] decoderSizes(int dataDim, int latentDim, int[] hidden, Decoder decoder) {
       int[] s = new int[hidden.length + 2];
       s[0] = latentDim;
       for (int i = 0; i < hidden.length; i++) {
         s[i + 1] = hidden[hidden.length - 1 - i];
       }
       s[s.length - 1] = decoder == Decoder.GAUSSIAN ? 2 * dataDim : dataDim;
+      return s;
+    }
+
+    private static String[] encoderLabels(int layers) {
+      String[] s = new String[layers + 2];
+      s[0] = "dataDim";
+      for (int i = 0; i < layers; i++) {
+        s[i + 1] = "hidden[" + i + "]";
+      }
+      s[s.length - 1] = "2·latentDim";
+      return s;
+    }
+
+    private static String[] decoderLabels(int layers, Decoder decoder) {
+      String[] s = new String[layers + 2];
+      s[0] = "latentDim";
+      for (int i = 0; i < layers; i++) {
+        s[i + 1] = "hidden[" + (layers - 1 - i) + "]";
+      }
+      s[s.length - 1] = decoder == Decoder.GAUSSIAN ? "2·dataDim" : "dataDim";
       return s;
     }
 
@@ -349,9 +420,11 @@ public final class DeepLvm implements LatentVariableModel {
   }
 
   /**
-   * Rebuilds a model from {@link #configMap()} and {@link #tensors()}.
+   * Rebuilds a model from {@link #configMap()} and {@link #tensors()}. The sizes are checked ({@link Config}) before
+   * the tensors are looked at, and every tensor's shape against the sizes the config gives it.
    *
-   * @throws IllegalArgumentException naming what is missing or malformed
+   * @throws IllegalArgumentException naming what is missing or malformed: the config field, or the tensor and the
+   *     config fields that set its shape
    */
   public static DeepLvm fromMaps(java.util.Map<String, Object> cfg, java.util.Map<String, Tensor> tensors) {
     Config c = new Config(intOf(cfg, "dataDim"), intOf(cfg, "latentDim"), intsOf(cfg, "hidden"),
@@ -361,22 +434,40 @@ public final class DeepLvm implements LatentVariableModel {
       Tensor t = required(tensors, TIED_LOG_VAR);
       if (!Arrays.equals(t.shape(), c.logVarShape())) {
         throw new IllegalArgumentException("model tensor '" + TIED_LOG_VAR + "' has shape "
-            + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(c.logVarShape()));
+            + Arrays.toString(t.shape()) + ", but the config's dataDim " + c.dataDim() + " makes it "
+            + Arrays.toString(c.logVarShape()));
       }
       logVar = new Parameter(TIED_LOG_VAR, t);
     }
-    return new DeepLvm(c, mlpFrom("encoder", c.encoderSizes(), c.activation(), tensors),
-        mlpFrom("decoder", c.decoderSizes(), c.activation(), tensors), logVar);
+    return new DeepLvm(c, mlpFrom("encoder", c.encoderSizes(), c.encoderLabels(), c, tensors),
+        mlpFrom("decoder", c.decoderSizes(), c.decoderLabels(), c, tensors), logVar);
   }
 
-  private static Mlp mlpFrom(String name, int[] sizes, Activation act, java.util.Map<String, Tensor> tensors) {
+  private static Mlp mlpFrom(String name, int[] sizes, String[] labels, Config c,
+      java.util.Map<String, Tensor> tensors) {
     List<Parameter> w = new ArrayList<>();
     List<Parameter> b = new ArrayList<>();
     for (int l = 0; l + 1 < sizes.length; l++) {
-      w.add(new Parameter(name + ".w" + l, required(tensors, name + ".w" + l)));
-      b.add(new Parameter(name + ".b" + l, required(tensors, name + ".b" + l)));
+      String set = "the config's " + labels[l] + " " + sizes[l] + " and " + labels[l + 1] + " " + sizes[l + 1];
+      w.add(new Parameter(name + ".w" + l, shaped(tensors, name + ".w" + l, set, sizes[l], sizes[l + 1])));
+      b.add(new Parameter(name + ".b" + l, shaped(tensors, name + ".b" + l, set, sizes[l + 1])));
     }
-    return Mlp.of(sizes, act, w, b);
+    int layers = sizes.length - 1;
+    if (tensors.containsKey(name + ".w" + layers) || tensors.containsKey(name + ".b" + layers)) {
+      throw new IllegalArgumentException("model has tensor '" + name + ".w" + layers + "', but the config's hidden "
+          + Arrays.toString(c.hidden()) + " gives the " + name + " " + layers + (layers == 1 ? " layer" : " layers"));
+    }
+    return Mlp.of(sizes, c.activation(), w, b);
+  }
+
+  /** Tensor {@code name}, which must have {@code shape}, the one that {@code setBy} (config fields) gives it. */
+  private static Tensor shaped(java.util.Map<String, Tensor> tensors, String name, String setBy, int... shape) {
+    Tensor t = required(tensors, name);
+    if (!Arrays.equals(t.shape(), shape)) {
+      throw new IllegalArgumentException("model tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+          + ", but " + setBy + " make it " + Arrays.toString(shape));
+    }
+    return t;
   }
 
   private static Tensor required(java.util.Map<String, Tensor> tensors, String name) {
@@ -394,7 +485,8 @@ public final class DeepLvm implements LatentVariableModel {
   private static int[] intsOf(java.util.Map<String, Object> cfg, String key) {
     Object v = cfg.get(key);
     if (!(v instanceof List)) {
-      throw new IllegalArgumentException("model config has no list '" + key + "'");
+      throw new IllegalArgumentException("model config '" + key + "' must be a list of integers, got "
+          + dev.marginal.io.JsonFields.shown(v));
     }
     List<?> l = (List<?>) v;
     int[] out = new int[l.size()];
@@ -404,12 +496,12 @@ public final class DeepLvm implements LatentVariableModel {
     return out;
   }
 
-  /** A size from a model file: an integer in [1, 2³¹−1], never a wrapped or truncated number. */
+  /** A size from a model file: an integer in [1, {@link Config#MAX_DIM}], never a wrapped or truncated number. */
   private static int checkedInt(String key, Object v) {
     if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < 1
-        || ((Number) v).longValue() > Integer.MAX_VALUE) {
+        || ((Number) v).longValue() > Config.MAX_DIM) {
       throw new IllegalArgumentException("model config '" + key + "' must be an integer from 1 to "
-          + Integer.MAX_VALUE + ", got " + v);
+          + Config.MAX_DIM + ", got " + dev.marginal.io.JsonFields.shown(v));
     }
     return ((Number) v).intValue();
   }

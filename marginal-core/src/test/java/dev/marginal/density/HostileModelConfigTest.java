@@ -93,6 +93,49 @@ class HostileModelConfigTest {
   }
 
   @Test
+  void sizesWhoseLayersWouldOverflowAreRefusedNamingTheFieldAndItsBound() {
+    // 2 * 2147483647 wraps to -2: the encoder's output size.
+    assertEquals("invalid lvm model: model config 'latentDim' must be an integer from 1 to 1073741823, got "
+        + "2147483647", refused(withConfig(perDatapointFile(), "latentDim", 2147483647L)));
+    assertEquals("invalid lvm model: model config 'dataDim' must be an integer from 1 to 1073741823, got "
+        + "2147483647", refused(withConfig(perDatapointFile(), "dataDim", 2147483647L)));
+    assertEquals("invalid lvm model: model config 'hidden' must be an integer from 1 to 1073741823, got "
+        + "2147483646", refused(withConfig(perDatapointFile(), "hidden", List.of(2147483646L))));
+    // Each size in range, but a weight matrix of 2 * 1073741823 values is more than one array holds.
+    assertEquals("invalid lvm model: the encoder's layer from dataDim (2) to hidden[0] (1073741823) would have "
+        + "2147483646 weights, more than the 2147483639 one array holds",
+        refused(withConfig(perDatapointFile(), "hidden", List.of(1073741823L))));
+  }
+
+  @Test
+  void anArchitectureWhoseSizesWouldOverflowIsRefusedBeforeAnythingIsAllocated() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DeepLvm.Config(2,
+        Integer.MAX_VALUE, new int[] {8}, Activation.TANH, DeepLvm.Decoder.BERNOULLI));
+    assertEquals("latentDim must be from 1 to 1073741823, got 2147483647", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new DeepLvm.Config(1 << 30, 2, new int[] {8},
+        Activation.TANH, DeepLvm.Decoder.GAUSSIAN));
+    assertEquals("dataDim must be from 1 to 1073741823, got 1073741824", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new DeepLvm.Config(2, 2, new int[] {65536, 65536},
+        Activation.TANH, DeepLvm.Decoder.GAUSSIAN));
+    assertEquals("the encoder's layer from hidden[0] (65536) to hidden[1] (65536) would have 4294967296 weights, "
+        + "more than the 2147483639 one array holds", e.getMessage());
+  }
+
+  @Test
+  void sizesTheTensorsDoNotHaveAreRefusedNamingBoth() {
+    assertEquals("invalid lvm model: model tensor 'encoder.w0' has shape [2, 4], but the config's dataDim 3 and "
+        + "hidden[0] 4 make it [3, 4]", refused(withConfig(perDatapointFile(), "dataDim", 3L)));
+    assertEquals("invalid lvm model: model tensor 'encoder.w0' has shape [2, 4], but the config's dataDim 2 and "
+        + "hidden[0] 5 make it [2, 5]", refused(withConfig(perDatapointFile(), "hidden", List.of(5L))));
+    assertEquals("invalid lvm model: model tensor 'encoder.w1' has shape [4, 4], but the config's hidden[0] 4 and "
+        + "2·latentDim 6 make it [4, 6]", refused(withConfig(perDatapointFile(), "latentDim", 3L)));
+    assertEquals("invalid lvm model: model has no tensor 'encoder.w2'",
+        refused(withConfig(perDatapointFile(), "hidden", List.of(4L, 4L))));
+    assertEquals("invalid lvm model: model has tensor 'encoder.w1', but the config's hidden [] gives the encoder "
+        + "1 layer", refused(withConfig(perDatapointFile(), "hidden", List.of())));
+  }
+
+  @Test
   void fullCovarianceSizeOverflowIsCaught() {
     // 65536^2 = 2^32 wraps to 0 in int arithmetic, which an empty covariance tensor would then match.
     Map<String, Object> cfg = new LinkedHashMap<>();

@@ -30,17 +30,16 @@ final class InfoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ModelFile file = Commands.readModelFile(model);
-    DensityModel m;
+    Map<String, Object> about = new LinkedHashMap<>();
     try {
-      m = Models.fromFile(file);
+      DensityModel m = Models.fromFile(file);
+      about.put("kind", m.kind());
+      about.put("dim", m.dim());
+      about.putAll(m.describe());
+      about.putAll(LvmCheckpoint.describe(file));
     } catch (IllegalArgumentException e) {
       throw UserInputException.about(model, e);
     }
-    Map<String, Object> about = new LinkedHashMap<>();
-    about.put("kind", m.kind());
-    about.put("dim", m.dim());
-    about.putAll(m.describe());
-    about.putAll(LvmCheckpoint.describe(file));
     if (output.json) {
       Map<String, Object> all = new LinkedHashMap<>(about);
       all.put("provenance", file.provenance());

@@ -273,6 +273,19 @@ class BadInputTest {
   }
 
   @Test
+  void infoNamesACheckpointsStepOfTheWrongJsonType() throws IOException {
+    var file = dev.marginal.io.ModelFile.read(model);
+    var tensors = new java.util.LinkedHashMap<>(file.tensors());
+    tensors.put("opt.decoder/t", dev.marginal.tensor.Tensor.zeros(1));
+    var provenance = new java.util.LinkedHashMap<>(file.provenance());
+    provenance.put("training", java.util.Map.of("step", "40"));
+    Path bad = dir.resolve("step.ckpt");
+    new dev.marginal.io.ModelFile(file.kind(), file.config(), provenance, tensors, file.float64Tensors()).write(bad);
+    assertRejected(new String[] {"info", "--model", bad.toString()},
+        bad + ": training state 'step' must be a whole number >= 0, got '40'");
+  }
+
+  @Test
   void controlCharactersInAnyErrorAreEscaped() throws IOException {
     // From a data file.
     Path csv = dir.resolve("esc.csv");

@@ -5,6 +5,7 @@ import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.distributions.GaussianMixture;
+import dev.marginal.io.JsonFields;
 import dev.marginal.io.ModelFile;
 import dev.marginal.io.Provenance;
 import dev.marginal.models.GaussianMixtureModel;
@@ -194,7 +195,8 @@ public final class GmmDensityModel implements DensityModel {
   public static GmmDensityModel fromFile(ModelFile file) {
     int k = FeatureSpace.configInt(file, "components", 1);
     int d = FeatureSpace.configInt(file, "dim", 1);
-    CovarianceType type = parseCovariance(String.valueOf(file.config().get("covariance")));
+    CovarianceType type = parseCovariance(
+        JsonFields.of("model config", file.config()).string("covariance"));
     double[] weights = checked(file, "weights", k).values();
     double[][] means = rows(checked(file, "means", FeatureSpace.product("means", k, d)).values(), k, d);
     int perComponent = type == CovarianceType.FULL ? FeatureSpace.product("covariances", d, d)

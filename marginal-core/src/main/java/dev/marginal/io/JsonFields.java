@@ -56,6 +56,23 @@ public final class JsonFields {
     return ((Number) v).intValue();
   }
 
+  /** A count that must be present: a whole number >= 0 (never a fractional one). */
+  public long count(String key) {
+    Object v = fields.get(key);
+    if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < 0) {
+      throw wrong(key, "a whole number >= 0");
+    }
+    return ((Number) v).longValue();
+  }
+
+  /** A string that must be present. */
+  public String string(String key) {
+    if (!(fields.get(key) instanceof String s)) {
+      throw wrong(key, "a string");
+    }
+    return s;
+  }
+
   /** A string; {@code fallback} when absent. */
   public String string(String key, String fallback) {
     if (!has(key)) {
@@ -104,6 +121,14 @@ public final class JsonFields {
       out[i] = n.doubleValue();
     }
     return out;
+  }
+
+  /** An object that must be present. */
+  public Map<?, ?> object(String key) {
+    if (!(fields.get(key) instanceof Map<?, ?> m)) {
+      throw wrong(key, "an object");
+    }
+    return m;
   }
 
   /** A list of objects; empty when absent. */

@@ -7,6 +7,7 @@ import dev.marginal.distributions.Bernoulli;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.estimators.ImportanceSamples;
 import dev.marginal.estimators.LatentVariableModel;
+import dev.marginal.io.JsonFields;
 import dev.marginal.math.LogSpace;
 import dev.marginal.nn.Activation;
 import dev.marginal.nn.Mlp;
@@ -427,8 +428,9 @@ public final class DeepLvm implements LatentVariableModel {
    *     config fields that set its shape
    */
   public static DeepLvm fromMaps(java.util.Map<String, Object> cfg, java.util.Map<String, Tensor> tensors) {
+    JsonFields fields = JsonFields.of("model config", cfg);
     Config c = new Config(intOf(cfg, "dataDim"), intOf(cfg, "latentDim"), intsOf(cfg, "hidden"),
-        Activation.parse(String.valueOf(cfg.get("activation"))), Decoder.parse(String.valueOf(cfg.get("decoder"))));
+        Activation.parse(fields.string("activation")), Decoder.parse(fields.string("decoder")));
     Parameter logVar = null;
     if (c.logVarShape() != null) {
       Tensor t = required(tensors, TIED_LOG_VAR);
@@ -486,7 +488,7 @@ public final class DeepLvm implements LatentVariableModel {
     Object v = cfg.get(key);
     if (!(v instanceof List)) {
       throw new IllegalArgumentException("model config '" + key + "' must be a list of integers, got "
-          + dev.marginal.io.JsonFields.shown(v));
+          + JsonFields.shown(v));
     }
     List<?> l = (List<?>) v;
     int[] out = new int[l.size()];
@@ -501,7 +503,7 @@ public final class DeepLvm implements LatentVariableModel {
     if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < 1
         || ((Number) v).longValue() > Config.MAX_DIM) {
       throw new IllegalArgumentException("model config '" + key + "' must be an integer from 1 to "
-          + Config.MAX_DIM + ", got " + dev.marginal.io.JsonFields.shown(v));
+          + Config.MAX_DIM + ", got " + JsonFields.shown(v));
     }
     return ((Number) v).intValue();
   }

@@ -1,5 +1,6 @@
 package dev.marginal.train;
 
+import dev.marginal.io.JsonFields;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.LocalPosteriors;
 import dev.marginal.density.LvmDensityModel;
@@ -37,6 +38,8 @@ public final class LvmCheckpoint {
   /** Keys of the current epoch's running objective in {@code provenance.training}. */
   static final String EPOCH_SUM = "epochObjectiveSum";
   static final String EPOCH_COUNT = "epochObjectiveCount";
+  /** What messages call {@code provenance.training}. */
+  static final String TRAINING_STATE = "training state";
 
   private LvmCheckpoint() {}
 
@@ -44,15 +47,18 @@ public final class LvmCheckpoint {
    * Whether {@code file} is a checkpoint, and how far its run had come: {@code checkpoint} (true when the file holds
    * an optimizer's state, {@code opt.decoder/...}, which finished model files leave out), then for a checkpoint the
    * {@code step} and, of a deep-LVM fit, the {@code epoch} from {@code provenance.training} (each when recorded).
+   *
+   * @throws IllegalArgumentException naming the field, if the training state or one of these is of the wrong type
    */
   public static Map<String, Object> describe(ModelFile file) {
     Map<String, Object> m = new LinkedHashMap<>();
     boolean checkpoint = file.tensors().keySet().stream().anyMatch(k -> k.startsWith(DECODER_PREFIX));
     m.put("checkpoint", checkpoint);
-    if (checkpoint && file.provenance().get("training") instanceof Map<?, ?> training) {
+    if (checkpoint && file.provenance().containsKey("training")) {
+      JsonFields training = trainingFields(file);
       for (String key : new String[] {"step", "epoch"}) {
-        if (training.get(key) instanceof Number n) {
-          m.put(key, n.longValue());
+        if (training.has(key)) {
+          m.put(key, training.count(key));
         }
       }
     }
@@ -117,10 +123,8 @@ public final class LvmCheckpoint {
    * @throws IllegalArgumentException if the file holds no training state, or a history that does not fit its step
    */
   public static void restore(ModelFile file, ReverseKlTrainer trainer) {
-    if (!(file.provenance().get("training") instanceof Map<?, ?> training)
-        || !(training.get("step") instanceof Long step) || step < 0) {
-      throw new IllegalArgumentException("the model file holds no training state to resume from");
-    }
+    Map<?, ?> training = training(file, "the model file holds no training state to resume from");
+    long step = JsonFields.of(TRAINING_STATE, training).count("step");
     Tensor losses = file.tensors().get(LOSSES);
     // The tensor's size was checked against the file's bytes and the heap when it was read.
     ReverseKlHistory history = ReverseKlHistory.fromCheckpoint(training, losses == null ? null : losses.toArray(),
@@ -138,33 +142,41 @@ public final class LvmCheckpoint {
    * @throws IllegalArgumentException if the file holds no training state
    */
   public static boolean ofFinishedRun(ModelFile file) {
-    Map<?, ?> training = trainingState(file);
-    if (training.containsKey("status")) {
-      String status = String.valueOf(training.get("status"));
+    JsonFields training = trainingFields(file);
+    long step = training.count("step");
+    if (training.has("status")) {
+      String status = training.string("status");
       return status.equals(TrainingState.Status.COMPLETED.name())
           || status.equals(TrainingState.Status.EARLY_STOPPED.name());
     }
     // A reverse-KL checkpoint keeps only its step; its options, the iterations of the run that wrote it.
-    return file.provenance().get("options") instanceof Map<?, ?> options
-        && options.get("iterations") instanceof Number iterations
-        && ((Number) training.get("step")).longValue() >= iterations.longValue();
+    if (!file.provenance().containsKey("options")) {
+      return false;
+    }
+    JsonFields options = JsonFields.of("options", JsonFields.of("provenance", file.provenance()).object("options"));
+    return options.has("iterations") && step >= options.count("iterations");
   }
 
   /**
    * The optimisation steps the run that wrote {@code file} had done.
    *
-   * @throws IllegalArgumentException if the file holds no training state
+   * @throws IllegalArgumentException if the file holds no training state, or its step is not a count
    */
   public static long step(ModelFile file) {
-    return ((Number) trainingState(file).get("step")).longValue();
+    return trainingFields(file).count("step");
   }
 
-  private static Map<?, ?> trainingState(ModelFile file) {
-    if (!(file.provenance().get("training") instanceof Map<?, ?> training)
-        || !(training.get("step") instanceof Number)) {
-      throw new IllegalArgumentException("the model file holds no training state");
+  /** The file's training state, typed ({@code training state 'step' must be a whole number >= 0, got '40'}). */
+  private static JsonFields trainingFields(ModelFile file) {
+    return JsonFields.of(TRAINING_STATE, training(file, "the model file holds no training state"));
+  }
+
+  /** {@code provenance.training}, which must be an object; {@code absent} is the message when there is none. */
+  private static Map<?, ?> training(ModelFile file, String absent) {
+    if (!file.provenance().containsKey("training")) {
+      throw new IllegalArgumentException(absent);
     }
-    return training;
+    return JsonFields.of("provenance", file.provenance()).object("training");
   }
 
   private static void put(Map<String, Tensor> tensors, String prefix, Map<String, float[]> state) {
@@ -181,16 +193,13 @@ public final class LvmCheckpoint {
    */
   @SuppressWarnings("unchecked")
   public static void restore(ModelFile file, LvmTrainer trainer) {
-    Object training = file.provenance().get("training");
-    if (!(training instanceof Map)) {
-      throw new IllegalArgumentException("the model file holds no training state to resume from");
-    }
+    Map<?, ?> training = training(file, "the model file holds no training state to resume from");
     TrainingState state = TrainingState.fromMap((Map<String, Object>) training).resumed();
     trainer.resumeFrom(state, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX));
     trainer.resumeBestEpochFrom(takeOptional(file, BEST_PREFIX));
-    Map<String, Object> t = (Map<String, Object>) training;
-    if (t.get(EPOCH_SUM) instanceof Number sum && t.get(EPOCH_COUNT) instanceof Number count) {
-      trainer.resumeEpochProgress(sum.doubleValue(), count.intValue());
+    JsonFields t = JsonFields.of(TRAINING_STATE, training);
+    if (t.has(EPOCH_SUM) || t.has(EPOCH_COUNT)) {
+      trainer.resumeEpochProgress(t.number(EPOCH_SUM), t.integer(EPOCH_COUNT, 0));
     }
     LocalPosteriors local = trainer.localPosteriors();
     if (local != null) {

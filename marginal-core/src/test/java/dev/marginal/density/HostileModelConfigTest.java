@@ -70,6 +70,12 @@ class HostileModelConfigTest {
             Map.of("a", 1L))));
     assertEquals("invalid lvm model: model config 'inference' must be a string, got 1",
         refused(withConfig(pd, "inference", 1L)));
+    assertEquals("invalid lvm model: model config 'activation' must be a string, got null",
+        refused(withConfig(pd, "activation", null)));
+    assertEquals("invalid lvm model: model config 'decoder' must be a string, got ['gaussian']",
+        refused(withConfig(pd, "decoder", List.of("gaussian"))));
+    assertEquals("invalid lvm model: model config 'hidden' must be a list of integers, got 4",
+        refused(withConfig(pd, "hidden", 4L)));
     assertEquals("invalid lvm model: model config 'supportUpper' must be a list of bounds, got null",
         refused(withConfig(pd, "supportLower", List.of("-inf", "-inf"))));
   }
@@ -82,6 +88,8 @@ class HostileModelConfigTest {
         refused(withConfig(g, "columns", List.of(1L, 2L))));
     assertEquals("invalid gmm model: model config 'standardize' must be true or false, got 'yes'",
         refused(withConfig(g, "standardize", "yes")));
+    assertEquals("invalid gmm model: model config 'covariance' must be a string, got null",
+        refused(withConfig(g, "covariance", null)));
   }
 
   @Test

@@ -86,4 +86,36 @@ class HostileCheckpointTest {
     String m = refused(checkpoint("stepInEpoch", 9L));
     assertTrue(m.contains("at batch 9 of an epoch, but an epoch has 4 batches"), m);
   }
+  @Test
+  void describeAndStepNameATrainingStateOfTheWrongJsonType() throws IOException {
+    assertEquals(3L, LvmCheckpoint.describe(checkpoint("stepInEpoch", 3L)).get("step"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LvmCheckpoint.describe(checkpoint("step", "40")));
+    assertEquals("training state 'step' must be a whole number >= 0, got '40'", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> LvmCheckpoint.describe(checkpoint("epoch", 1.5)));
+    assertEquals("training state 'epoch' must be a whole number >= 0, got 1.5", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> LvmCheckpoint.step(checkpoint("step", 2.5)));
+    assertEquals("training state 'step' must be a whole number >= 0, got 2.5", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> LvmCheckpoint.ofFinishedRun(checkpoint("status", 1L)));
+    assertEquals("training state 'status' must be a string, got 1", e.getMessage());
+  }
+
+  @Test
+  void aTrainingStateThatIsNotAnObjectIsNamed() throws IOException {
+    ModelFile f = checkpoint("step", 3L);
+    Map<String, Object> p = new LinkedHashMap<>(f.provenance());
+    p.put("training", List.of(1L));
+    ModelFile bad = new ModelFile(f.kind(), f.config(), p, f.tensors(), f.float64Tensors());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LvmCheckpoint.describe(bad));
+    assertEquals("provenance 'training' must be an object, got [1]", e.getMessage());
+    assertEquals("provenance 'training' must be an object, got [1]", refused(bad));
+  }
+
+  @Test
+  void theEpochsRunningObjectiveOfTheWrongJsonTypeIsNamed() throws IOException {
+    assertEquals("training state 'epochObjectiveSum' must be a number, got 'x'",
+        refused(checkpoint(LvmCheckpoint.EPOCH_SUM, "x")));
+    assertEquals("training state 'epochObjectiveCount' must be an integer, got 4294967298",
+        refused(checkpoint(LvmCheckpoint.EPOCH_COUNT, 4294967298L)));
+  }
 }

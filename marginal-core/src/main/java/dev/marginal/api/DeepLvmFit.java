@@ -310,8 +310,8 @@ public final class DeepLvmFit {
   /**
    * The options this run was made with, for its provenance: the training options ({@link LvmTrainingOptions#toMap()}),
    * the network as built ({@code latent}, {@code hidden}, {@code activation}, {@code decoder}), {@code inference}
-   * (with {@code localSteps} for per-datapoint models), {@code standardize} and, when set, {@code validation} (a
-   * fraction or a data source).
+   * (with the steps of the local fit it made, {@code localSteps}: the default's when 0 was asked, for per-datapoint
+   * models), {@code standardize} and, when set, {@code validation} (a fraction or a data source).
    */
   private static Map<String, Object> settings(LvmTrainingOptions training, DeepLvm.Config config,
       DeepLvmOptions options, String validation) {
@@ -322,7 +322,7 @@ public final class DeepLvmFit {
     m.put("decoder", config.decoder().id());
     m.put("inference", options.inference().perDatapoint() ? LvmDensityModel.PER_DATAPOINT : "amortized");
     if (options.inference().perDatapoint()) {
-      m.put("localSteps", options.inference().localSteps());
+      m.put("localSteps", localFit(options.inference()).steps());
     }
     m.put("standardize", options.standardize());
     if (validation != null) {

@@ -94,6 +94,15 @@ class ProvenanceTest {
   }
 
   @Test
+  void perDatapointFitRecordsTheLocalFitStepsItMadeNotTheDefaultsZero() {
+    DeepLvmOptions o = DeepLvmOptions.defaults().withEpochs(1).withSeed(5).withArchitecture(
+        new DeepLvmOptions.Architecture(2, new int[] {8}, Activation.TANH, null)).withPerDatapointInference();
+    DeepLvmFit.Result fit = DeepLvmFit.fit(ToyData.generate("moons", 40, RngKey.of(3)), o);
+    assertEquals(dev.marginal.density.LocalPosteriorFit.DEFAULT_STEPS, fit.model().localFit().steps());
+    assertEquals(fit.model().localFit().steps(), fit.provenance().options().get("localSteps"));
+  }
+
+  @Test
   void surrogateTrainingRecordsTheTargetAndItsOptions() throws Exception {
     ReverseKlOptions o = ReverseKlOptions.defaults().withIterations(5).withSeed(9);
     SurrogateTraining.Result r = SurrogateTraining.train(Targets.of("funnel"), o,

@@ -33,6 +33,8 @@ public final class Dataset {
   /** A split into a training and a validation part. */
   public record Split(Dataset train, Dataset validation) {}
 
+  /** Most values one Java array holds (a few below {@code Integer.MAX_VALUE}, as the JVM reserves). */
+  static final long MAX_VALUES = Integer.MAX_VALUE - 8;
   private final float[] values;
   private final int rows;
   private final List<String> columns;
@@ -223,11 +225,15 @@ public final class Dataset {
    *
    * @param indices row indices, each in {@code [0, rows)}
    * @throws ParameterException naming {@code indices}, the position and the range for an index outside it
-   *     ("indices[3] = 1000 is outside 0..499")
+   *     ("indices[3] = 1000 is outside 0..499"), or for more rows than one array of {@link #cols()} columns holds
    */
   public Dataset subset(int[] indices) {
     Objects.requireNonNull(indices, "indices");
     int cols = cols();
+    if ((long) indices.length * cols > MAX_VALUES) {
+      throw ParameterException.about(List.of("indices"), indices.length + " rows of " + cols + " columns would "
+          + "need an array of more than the " + MAX_VALUES + " values one array holds");
+    }
     float[] out = new float[indices.length * cols];
     int[] outLabels = labels == null ? null : new int[indices.length];
     for (int r = 0; r < indices.length; r++) {

@@ -69,6 +69,17 @@ class DatasetTest {
   }
 
   @Test
+  void subsetLargerThanOneArrayIsRefusedNamingIndices() {
+    List<String> cols = IntStream.range(0, 1000).mapToObj(j -> "x" + j).toList();
+    Dataset wide = Dataset.of("wide", cols, new float[1000]);
+    // 3,000,000 rows of 1000 columns: 3e9 values, which int arithmetic wraps to a negative size.
+    var e = assertThrows(dev.marginal.config.ParameterException.class, () -> wide.subset(new int[3_000_000]));
+    assertEquals(List.of("indices"), e.parameters());
+    assertEquals("3000000 rows of 1000 columns would need an array of more than the 2147483639 values one array "
+        + "holds", e.getMessage());
+  }
+
+  @Test
   void subsetTakesRowsAndLabelsInOrder() {
     Dataset s = table(5).subset(new int[] {4, 0, 4});
     assertArrayEquals(new float[] {4, 40, 400, 0, 0, 0, 4, 40, 400}, s.values());

@@ -199,6 +199,7 @@ public final class LvmCheckpoint {
     trainer.resumeBestEpochFrom(takeOptional(file, BEST_PREFIX));
     JsonFields t = JsonFields.of(TRAINING_STATE, training);
     if (t.has(EPOCH_SUM) || t.has(EPOCH_COUNT)) {
+      t.count(EPOCH_COUNT); // present, whole and >= 0: a sum without its count is refused, not resumed as 0 terms
       trainer.resumeEpochProgress(t.number(EPOCH_SUM), t.integer(EPOCH_COUNT, 0));
     }
     LocalPosteriors local = trainer.localPosteriors();

@@ -36,7 +36,10 @@ class HostileCheckpointTest {
     return LvmTrainingOptions.defaults().withBatchSize(10).withEpochs(3).withSeed(3);
   }
 
-  /** A checkpoint after 3 steps, its training state changed by {@code key = value}, through JSON. */
+  /** A value that {@link #checkpoint} removes its key for. */
+  private static final Object ABSENT = new Object();
+
+  /** A checkpoint after 3 steps, its training state changed by {@code key = value} ({@link #ABSENT}: removed). */
   @SuppressWarnings("unchecked")
   private ModelFile checkpoint(String key, Object value) throws IOException {
     Path ckpt = dir.resolve("c.ckpt");
@@ -48,7 +51,11 @@ class HostileCheckpointTest {
     ModelFile f = ModelFile.read(ckpt);
     Map<String, Object> p = new LinkedHashMap<>(f.provenance());
     Map<String, Object> training = new LinkedHashMap<>((Map<String, Object>) p.get("training"));
-    training.put(key, value);
+    if (value == ABSENT) {
+      training.remove(key);
+    } else {
+      training.put(key, value);
+    }
     p.put("training", training);
     return new ModelFile(f.kind(), f.config(), Json.parseObject(Json.write(p)), f.tensors(), f.float64Tensors());
   }
@@ -117,5 +124,9 @@ class HostileCheckpointTest {
         refused(checkpoint(LvmCheckpoint.EPOCH_SUM, "x")));
     assertEquals("training state 'epochObjectiveCount' must be an integer, got 4294967298",
         refused(checkpoint(LvmCheckpoint.EPOCH_COUNT, 4294967298L)));
+    assertEquals("training state 'epochObjectiveCount' must be a whole number >= 0, got null",
+        refused(checkpoint(LvmCheckpoint.EPOCH_COUNT, ABSENT)));
+    assertEquals("training state 'epochObjectiveSum' must be a number, got null",
+        refused(checkpoint(LvmCheckpoint.EPOCH_SUM, ABSENT)));
   }
 }

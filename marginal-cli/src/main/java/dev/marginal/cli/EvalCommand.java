@@ -75,8 +75,9 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * The evaluation, its scoring of the rows drawn on {@code progress} (in rows' worth of the work, every estimator
-   * together, with the running mean of the estimator being run), ended however it ends.
+   * The evaluation, all of its work drawn on {@code progress} (in rows' worth of the work: every estimator, the
+   * active-unit count, AIS and bidirectional Monte Carlo together, with the running mean of the estimator being
+   * run), ended however it ends.
    */
   static Evaluation.Report evaluate(DensityModel m, Dataset x, Evaluation.Settings settings,
       TerminalProgress progress) {

@@ -206,11 +206,15 @@ public final class Evaluation {
   }
 
   /**
-   * {@link #evaluate(DensityModel, Dataset, Settings)}, the same report bit for bit, reporting the scoring of the
-   * rows by every estimator to {@code progress} on the calling thread, in the units of
-   * {@link DensityModel#logDensities(Dataset, List, RngKey, WorkProgress)}: the bulk of the work (for a deep LVM
-   * with K = 5000, the test log-likelihood's IWAE_K comes first and takes about nine tenths of it). The active-unit
-   * count, forward AIS and bidirectional Monte Carlo, when asked for, run after the last call.
+   * {@link #evaluate(DensityModel, Dataset, Settings)}, the same report bit for bit, reporting all of its work to
+   * {@code progress} on the calling thread, as one computation in model evaluations: the scoring of the rows by
+   * every estimator in the units of {@link DensityModel#logDensities(Dataset, List, RngKey, WorkProgress)} (for a
+   * deep LVM with K = 5000 and nothing more asked, the test log-likelihood's IWAE_K comes first and takes about nine
+   * tenths of it), then for a deep LVM the active-unit count ({@link LvmDensityModel#encodeWork}: a per-datapoint
+   * model fits its posteriors a second time), forward AIS ({@link LvmDensityModel#aisWork}) and bidirectional
+   * Monte Carlo ({@link BidirectionalMonteCarlo#work}) when asked for, each after each of its passes or annealing
+   * steps; {@code done} reaches {@code total} when the report is ready. The estimate is the running mean log p(x)
+   * of the estimator being run, NaN where there is none (the active-unit count, bidirectional Monte Carlo).
    *
    * @throws DataException as {@link #evaluate(DensityModel, Dataset, Settings)}
    */
@@ -240,30 +244,65 @@ public final class Evaluation {
         options.add(DensityModel.ScoreOptions.iwae(k));
       }
     }
+    RngKey key = RngKey.of(settings.seed());
+    Ais ais = Ais.of(settings.aisSteps());
+    long scoring = model.scoreWork(data.rows(), options);
+    long activityWork = model.encodeWork(data.rows());
+    long aisWork = settings.aisOnData() ? model.aisWork(data.rows(), ais) : 0;
+    long bdmcWork = settings.bdmcPoints() == 0 ? 0
+        : BidirectionalMonteCarlo.work(settings.bdmcPoints(), ais, settings.numSamples(), Sumo.DEFAULT_MIN_TERMS);
+    Phases phases = new Phases(progress, scoring + activityWork + aisWork + bdmcWork);
     // One call, so that a per-datapoint model fits its posteriors once for all the estimators.
-    List<DensityModel.LogDensity> scores = model.logDensities(data, options, RngKey.of(settings.seed()),
-        progress);
+    List<DensityModel.LogDensity> scores = model.logDensities(data, options, key, phases.next(scoring));
     DensityModel.LogDensity test = scores.get(0);
     Map<Integer, MeanEstimate> iwae = new LinkedHashMap<>();
     int next = 2;
     for (int k : BOUND_K) {
       iwae.put(k, (k == settings.numSamples() ? test : scores.get(next++)).meanEstimate());
     }
-    double[] activity = model.latentActivity(data);
+    double[] activity = model.latentActivity(data, phases.next(activityWork));
     int active = 0;
     for (double a : activity) {
       if (a > ACTIVE_UNIT_THRESHOLD) {
         active++;
       }
     }
-    RngKey key = RngKey.of(settings.seed());
-    MeanEstimate ais = settings.aisOnData()
-        ? model.aisLogDensity(data, Ais.of(settings.aisSteps()), key).meanEstimate() : null;
+    MeanEstimate aisEstimate = settings.aisOnData()
+        ? model.aisLogDensity(data, ais, key, phases.next(aisWork)).meanEstimate() : null;
     BidirectionalMonteCarlo.Report bdmc = settings.bdmcPoints() == 0 ? null
-        : model.bidirectionalMonteCarlo(settings.bdmcPoints(), Ais.of(settings.aisSteps()), settings.numSamples(),
-            Sumo.DEFAULT_MIN_TERMS, key.foldIn(BDMC_STREAM));
+        : model.bidirectionalMonteCarlo(settings.bdmcPoints(), ais, settings.numSamples(), Sumo.DEFAULT_MIN_TERMS,
+            key.foldIn(BDMC_STREAM), phases.next(bdmcWork));
     return new Report(model.kind(), data.rows(), MeanEstimate.of(test.value()), test.estimator(),
-        scores.get(1).meanEstimate(), iwae, active, activity.length, test.diagnosticsSummary(), ais,
+        scores.get(1).meanEstimate(), iwae, active, activity.length, test.diagnosticsSummary(), aisEstimate,
         settings.aisSteps(), bdmc);
+  }
+
+  /**
+   * The phases of one evaluation reported as one computation: phase i, of {@code weight_i} units, reports its own
+   * (done, total) and is shown as {@code offset_i + done · weight_i / total} of the sum of the weights, never less
+   * than what was shown before.
+   */
+  private static final class Phases {
+    private final WorkProgress progress;
+    private final long total;
+    private long offset;
+    private long shown;
+
+    Phases(WorkProgress progress, long total) {
+      this.progress = progress;
+      this.total = total;
+    }
+
+    /** The listener of the next phase, of {@code weight} units; the phases are run in the order they are made. */
+    WorkProgress next(long weight) {
+      long start = offset;
+      offset += weight;
+      return (done, phaseTotal, estimate) -> {
+        long part = done >= phaseTotal ? weight
+            : phaseTotal == weight ? done : (long) ((double) done / phaseTotal * weight);
+        shown = Math.max(Math.max(shown, start + part), 1);
+        progress.update(shown, total, estimate);
+      };
+    }
   }
 }

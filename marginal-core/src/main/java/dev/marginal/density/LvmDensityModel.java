@@ -201,11 +201,7 @@ public final class LvmDensityModel implements DensityModel {
     for (ScoreOptions o : options) {
       estimators.add(checkRepeats(o, estimator(o), data.rows()));
     }
-    long units = localFit == null ? 0 : localFitUnits();
-    for (int i = 0; i < options.size(); i++) {
-      units += scoreUnits(estimators.get(i), options.get(i));
-    }
-    Tally tally = new Tally(progress, units * data.rows());
+    Tally tally = new Tally(progress, scoreWork(data.rows(), options));
     float[] x = prepare(data, key.foldIn(-1));
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     LocalPosteriorFit.Fitted fitted = localFit == null ? null
@@ -256,6 +252,28 @@ public final class LvmDensityModel implements DensityModel {
       out.add(score(x, rowIds, estimators.get(i), options.get(i), null, key, rowLogJacobian, Tally.SILENT));
     }
     return out;
+  }
+
+  /**
+   * The units of work of {@link #logDensities(Dataset, List, RngKey, WorkProgress)} on {@code rows} rows, its
+   * {@code total}: per row, each estimator's samples (the expected number for SUMO, rounded up) times its repeats,
+   * plus a per-datapoint model's local fit of q (its steps times its samples).
+   */
+  public long scoreWork(int rows, List<ScoreOptions> options) {
+    long units = localFit == null ? 0 : localFitUnits();
+    for (ScoreOptions o : options) {
+      units += scoreUnits(estimator(o), o);
+    }
+    return units * rows;
+  }
+
+  /**
+   * The cost of {@link #encode} (and {@link #latentActivity}) on {@code rows} rows in the units of
+   * {@link #scoreWork}, for weighing it against scoring: a per-datapoint model's local fits, else one encoder pass
+   * per row. ({@link #encode(Dataset, WorkProgress)} itself reports rows.)
+   */
+  public long encodeWork(int rows) {
+    return (localFit == null ? 1 : localFitUnits()) * rows;
   }
 
   /** Rows of one scoring pass of {@code est}: about {@link #ROWS_PER_PASS} model rows, at least one data row. */
@@ -431,17 +449,30 @@ public final class LvmDensityModel implements DensityModel {
    * log-Jacobian; in chunks of about {@link #ROWS_PER_PASS} chains.
    */
   public LogDensity aisLogDensity(Dataset data, Ais ais, RngKey key) {
+    return aisLogDensity(data, ais, key, WorkProgress.silent());
+  }
+
+  /**
+   * {@link #aisLogDensity(Dataset, Ais, RngKey)}, the same values bit for bit, reporting to {@code progress} on the
+   * calling thread after each chunk of a per-datapoint model's local fits and each annealing step, in
+   * {@link #aisWork} units in all. The estimate is the mean of the rows whose chunk is done, reported with each
+   * chunk's last annealing step (NaN before).
+   */
+  public LogDensity aisLogDensity(Dataset data, Ais ais, RngKey key, WorkProgress progress) {
+    Objects.requireNonNull(progress, "progress");
     space.check(data);
     float[] x = prepare(data, key.foldIn(-1));
     int n = data.rows();
+    Tally tally = new Tally(progress, aisWork(n, ais));
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     LocalPosteriorFit.Fitted fitted = localFit == null ? null
-        : fitAll(x, n, key.foldIn(LOCAL_FIT_STREAM), Tally.SILENT, 0);
+        : fitAll(x, n, key.foldIn(LOCAL_FIT_STREAM), tally, localFitUnits());
     int d = dim();
     int chunk = Math.max(1, ROWS_PER_PASS / ais.chains());
     double[] value = new double[n];
     double[] se = new double[n];
     double jac = space.logJacobian();
+    double sum = 0;
     for (int start = 0; start < n; start += chunk) {
       int b = Math.min(chunk, n - start);
       Tensor xb = Tensor.wrap(Arrays.copyOfRange(x, start * d, (start + b) * d), b, d);
@@ -449,13 +480,31 @@ public final class LvmDensityModel implements DensityModel {
       DiagNormal q = fitted == null ? model.posterior(tape, tape.constant(xb))
           : new LocalPosteriorFit.Fitted(fitted.loc().slice(0, start, start + b),
               fitted.logVar().slice(0, start, start + b)).posterior(tape);
-      double[] v = ais.forward(model, xb, q, key.foldIn(AIS_STREAM).foldIn(start)).logMarginal();
+      // Each annealing step but the chunk's last is reported as it ends; the last, with the chunk's values.
+      long before = tally.done;
+      long chunkWork = ais.work(b);
+      double[] v = ais.forward(model, xb, q, key.foldIn(AIS_STREAM).foldIn(start), (done, total, e) -> {
+        if (done < total) {
+          tally.add(before + done - tally.done, Double.NaN);
+        }
+      }).logMarginal();
       for (int i = 0; i < b; i++) {
         value[start + i] = v[i] + jac + (rowLogJacobian == null ? 0 : rowLogJacobian[start + i]);
         se[start + i] = Double.NaN;
+        sum += value[start + i];
       }
+      tally.add(before + chunkWork - tally.done, sum / (start + b));
     }
     return new LogDensity(value, se, "ais-" + ais.steps());
+  }
+
+  /**
+   * The units of work of {@link #aisLogDensity(Dataset, Ais, RngKey, WorkProgress)} on {@code rows} rows, as it
+   * reports them: {@link Ais#work} per row, plus a per-datapoint model's local fits (their steps times their
+   * samples per row).
+   */
+  public long aisWork(int rows, Ais ais) {
+    return ais.work(rows) + (localFit == null ? 0 : rows * localFitUnits());
   }
 
   /**
@@ -470,6 +519,17 @@ public final class LvmDensityModel implements DensityModel {
    */
   public BidirectionalMonteCarlo.Report bidirectionalMonteCarlo(int n, Ais ais, int iwaeK, int sumoMinTerms,
       RngKey key) {
+    return bidirectionalMonteCarlo(n, ais, iwaeK, sumoMinTerms, key, WorkProgress.silent());
+  }
+
+  /**
+   * {@link #bidirectionalMonteCarlo(int, Ais, int, int, RngKey)}, the same report bit for bit, reporting to
+   * {@code progress} on the calling thread as {@link BidirectionalMonteCarlo#run} does, in
+   * {@link BidirectionalMonteCarlo#work} units.
+   */
+  public BidirectionalMonteCarlo.Report bidirectionalMonteCarlo(int n, Ais ais, int iwaeK, int sumoMinTerms,
+      RngKey key, WorkProgress progress) {
+    Objects.requireNonNull(progress, "progress");
     if (localFit != null) {
       throw new IllegalArgumentException("bidirectional Monte Carlo needs an amortized encoder; this model is "
           + "per-datapoint");
@@ -482,7 +542,7 @@ public final class LvmDensityModel implements DensityModel {
     Tensor x = model.sample(key, n, false);
     Tape tape = Tape.forEvaluation();
     DiagNormal q = model.posterior(tape, tape.constant(x));
-    return BidirectionalMonteCarlo.run(model, x, z, q, ais, iwaeK, sumoMinTerms, key.foldIn(1))
+    return BidirectionalMonteCarlo.run(model, x, z, q, ais, iwaeK, sumoMinTerms, key.foldIn(1), progress)
         .plus(space.logJacobian());
   }
 
@@ -734,11 +794,20 @@ public final class LvmDensityModel implements DensityModel {
    *     NaN or infinity
    */
   public double[] latentActivity(Dataset data) {
+    return latentActivity(data, WorkProgress.silent());
+  }
+
+  /**
+   * {@link #latentActivity(Dataset)}, the same values bit for bit, reporting the rows encoded to {@code progress}
+   * as {@link #encode(Dataset, WorkProgress)} does.
+   */
+  public double[] latentActivity(Dataset data, WorkProgress progress) {
     Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(progress, "progress");
     if (data.rows() == 0) {
       throw new DataException(data.source() + ": no rows to measure latent activity on");
     }
-    Dataset enc = encode(data);
+    Dataset enc = encode(data, progress);
     int d = model.latentDim();
     double[] mean = new double[d];
     double[] sq = new double[d];

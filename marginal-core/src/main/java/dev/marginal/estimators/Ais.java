@@ -2,11 +2,13 @@ package dev.marginal.estimators;
 
 import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
+import dev.marginal.config.WorkProgress;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Annealed importance sampling (AIS) of log p(x) with Hamiltonian Monte Carlo transitions, for any
@@ -33,7 +35,7 @@ import java.util.List;
  * own past would make each transition depend on the path, which breaks the exactness of the weights (a test caught
  * a 5 % bias in reverse AIS that way); a schedule fixed in advance keeps every transition invariant for f_t.
  *
- * <p>Cost: T·(L + 1) gradient evaluations of the log joint per chain, plus the pilot's. Randomness: the initial
+ * <p>Cost: T·(L + 1) gradient evaluations of the log joint per chain, plus the pilot's ({@link #work}). Randomness: the initial
  * draw of chain c of point i uses {@code key.foldIn(i).foldIn(c).foldIn(−1)}, transition t uses
  * {@code key.foldIn(t)}, and the pilot {@code key.foldIn(PILOT_STREAM)}.
  *
@@ -158,8 +160,28 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
    * @param q the initial distribution, shape {@code [B, d]} (for the prior path, a standard normal)
    */
   public Result forward(LatentVariableModel model, Tensor x, DiagNormal q, RngKey key) {
-    double[][] schedule = pilot(model, x, q, key.foldIn(PILOT_STREAM));
-    return run(start(model, x, q, chains, key), key, true, schedule);
+    return forward(model, x, q, key, WorkProgress.silent());
+  }
+
+  /**
+   * {@link #forward(LatentVariableModel, Tensor, DiagNormal, RngKey)}, the same result bit for bit, reporting to
+   * {@code progress} on the calling thread after each annealing step of the pilot and of the chains, in gradient
+   * evaluations of the log joint per chain: {@link #work}(B) in all. The estimate is NaN.
+   */
+  public Result forward(LatentVariableModel model, Tensor x, DiagNormal q, RngKey key, WorkProgress progress) {
+    Objects.requireNonNull(progress, "progress");
+    Steps done = new Steps(progress, work(x.dim(0)));
+    double[][] schedule = pilot(model, x, q, key.foldIn(PILOT_STREAM), done);
+    return run(start(model, x, q, chains, key), key, true, schedule, done);
+  }
+
+  /**
+   * The units of work of AIS in one direction on {@code points} points, as {@link #forward} and {@link #reverse}
+   * report them: a gradient evaluation of the log joint for one chain (one model evaluation, its gradient
+   * included), T·(L + 1) per chain, for the chains and the pilot's min(C, {@value #PILOT_CHAINS}) chains per point.
+   */
+  public long work(long points) {
+    return points * (Math.min(chains, PILOT_CHAINS) + chains) * steps * (leapfrogSteps + 1L);
   }
 
   /**
@@ -171,8 +193,20 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
    *     upper bound holds in expectation over the simulated data)
    */
   public Result reverse(LatentVariableModel model, Tensor x, DiagNormal q, Tensor posteriorSamples, RngKey key) {
-    double[][] schedule = pilot(model, x, q, key.foldIn(PILOT_STREAM));
+    return reverse(model, x, q, posteriorSamples, key, WorkProgress.silent());
+  }
+
+  /**
+   * {@link #reverse(LatentVariableModel, Tensor, DiagNormal, Tensor, RngKey)}, the same result bit for bit,
+   * reporting to {@code progress} as {@link #forward(LatentVariableModel, Tensor, DiagNormal, RngKey, WorkProgress)}
+   * does.
+   */
+  public Result reverse(LatentVariableModel model, Tensor x, DiagNormal q, Tensor posteriorSamples, RngKey key,
+      WorkProgress progress) {
+    Objects.requireNonNull(progress, "progress");
     int b = x.dim(0);
+    Steps done = new Steps(progress, work(b));
+    double[][] schedule = pilot(model, x, q, key.foldIn(PILOT_STREAM), done);
     int d = q.dim();
     if (posteriorSamples.dim(0) != b && posteriorSamples.dim(0) != b * chains || posteriorSamples.dim(1) != d) {
       throw new IllegalArgumentException("posteriorSamples must be [B, d] or [B·chains, d], got "
@@ -187,7 +221,7 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
         }
       }
     }
-    return run(s, key, false, schedule);
+    return run(s, key, false, schedule, done);
   }
 
   /** Chains started at independent draws from q. */
@@ -208,7 +242,7 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
   }
 
   /** The pilot's step sizes: {@code [T + 1][B]}, entry t for the transition that targets β_t (entry 0 = entry 1). */
-  double[][] pilot(LatentVariableModel model, Tensor x, DiagNormal q, RngKey key) {
+  private double[][] pilot(LatentVariableModel model, Tensor x, DiagNormal q, RngKey key, Steps done) {
     int perPoint = Math.min(chains, PILOT_CHAINS);
     Chains s = start(model, x, q, perPoint, key);
     double[] beta = schedule();
@@ -216,6 +250,7 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
     double[][] out = new double[steps + 1][b];
     for (int t = 1; t <= steps; t++) {
       Hmc.transition(s, beta[t], leapfrogSteps, key.foldIn(t), true);
+      done.add((long) s.rows * (leapfrogSteps + 1));
       for (int i = 0; i < b; i++) {
         double logSum = 0;
         for (int c = 0; c < perPoint; c++) {
@@ -228,7 +263,7 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
     return out;
   }
 
-  private Result run(Chains s, RngKey key, boolean forward, double[][] stepSizes) {
+  private Result run(Chains s, RngKey key, boolean forward, double[][] stepSizes, Steps done) {
     double[] beta = schedule();
     double[] logW = new double[s.rows];
     double[] g = new double[s.rows];
@@ -245,6 +280,7 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
         s.stepSize[r] = stepSizes[level][r / chains];
       }
       accepted += Hmc.transition(s, beta[level], leapfrogSteps, key.foldIn(n), false);
+      done.add((long) s.rows * (leapfrogSteps + 1));
     }
     int b = s.rows / chains;
     double[] est = new double[b];
@@ -255,6 +291,23 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
       est[i] = forward ? lme : -lme;
     }
     return new Result(est, perChain, (double) accepted / ((long) steps * s.rows));
+  }
+
+  /** A run's gradient evaluations so far, reported to its listener after each annealing step. */
+  private static final class Steps {
+    private final WorkProgress progress;
+    private final long total;
+    private long done;
+
+    Steps(WorkProgress progress, long total) {
+      this.progress = progress;
+      this.total = total;
+    }
+
+    void add(long units) {
+      done += units;
+      progress.update(done, total, Double.NaN);
+    }
   }
 
   /** The chains' state: positions, step sizes, and each row's x and q, in double. */

@@ -1,6 +1,7 @@
 package dev.marginal.estimators;
 
 import dev.marginal.autodiff.Tape;
+import dev.marginal.config.WorkProgress;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.math.MeanEstimate;
 import dev.marginal.random.RngKey;
@@ -85,7 +86,21 @@ public final class BidirectionalMonteCarlo {
    */
   public static Report run(LatentVariableModel model, Tensor x, Tensor z, DiagNormal q, Ais ais, int iwaeK,
       int sumoMinTerms, RngKey key) {
+    return run(model, x, z, q, ais, iwaeK, sumoMinTerms, key, WorkProgress.silent());
+  }
+
+  /**
+   * {@link #run(LatentVariableModel, Tensor, Tensor, DiagNormal, Ais, int, int, RngKey)}, the same report bit for
+   * bit, reporting to {@code progress} on the calling thread after each annealing step of both AIS runs and after
+   * IWAE_K and SUMO, chunk by chunk, in model evaluations: {@link #work} in all. The estimate is NaN.
+   */
+  public static Report run(LatentVariableModel model, Tensor x, Tensor z, DiagNormal q, Ais ais, int iwaeK,
+      int sumoMinTerms, RngKey key, WorkProgress progress) {
+    java.util.Objects.requireNonNull(progress, "progress");
     int n = x.dim(0);
+    long total = work(n, ais, iwaeK, sumoMinTerms);
+    long[] done = {0};
+    long sumoUnits = sumoUnits(sumoMinTerms);
     double[] lower = new double[n];
     double[] upper = new double[n];
     double[] iwae = new double[n];
@@ -100,13 +115,32 @@ public final class BidirectionalMonteCarlo {
       DiagNormal qb = DiagNormal.ofLogScale(tape.constant(q.loc().value().slice(0, start, start + b)),
           tape.constant(q.logScale().value().slice(0, start, start + b)));
       RngKey k = key.foldIn(start);
-      System.arraycopy(ais.forward(model, xb, qb, k.foldIn(0)).logMarginal(), 0, lower, start, b);
-      System.arraycopy(ais.reverse(model, xb, qb, zb, k.foldIn(1)).logMarginal(), 0, upper, start, b);
+      long before = done[0];
+      WorkProgress forward = (d, t, e) -> progress.update(done[0] = before + d, total, Double.NaN);
+      System.arraycopy(ais.forward(model, xb, qb, k.foldIn(0), forward).logMarginal(), 0, lower, start, b);
+      long between = done[0];
+      WorkProgress reverse = (d, t, e) -> progress.update(done[0] = between + d, total, Double.NaN);
+      System.arraycopy(ais.reverse(model, xb, qb, zb, k.foldIn(1), reverse).logMarginal(), 0, upper, start, b);
       System.arraycopy(Iwae.of(iwaeK).estimate(model, xb, qb, k.foldIn(2), 1).mean(), 0, iwae, start, b);
+      progress.update(done[0] += (long) b * iwaeK, total, Double.NaN);
       System.arraycopy(Sumo.of(sumoMinTerms).estimate(model, xb, qb, k.foldIn(3), 1).mean(), 0, sumo, start, b);
+      progress.update(done[0] += b * sumoUnits, total, Double.NaN);
     }
     return new Report(n, mean(lower), se(lower), mean(upper), se(upper), mean(iwae), se(iwae), mean(sumo),
         se(sumo), iwaeK);
+  }
+
+  /**
+   * The units of work of {@link #run} on {@code n} points, as it reports them: a model evaluation (with its
+   * gradient, in AIS) for one point, {@link Ais#work} per point in each direction, plus K for IWAE_K and SUMO's
+   * expected number of samples per point, rounded up.
+   */
+  public static long work(long n, Ais ais, int iwaeK, int sumoMinTerms) {
+    return 2 * ais.work(n) + n * iwaeK + n * sumoUnits(sumoMinTerms);
+  }
+
+  private static long sumoUnits(int minTerms) {
+    return (long) Math.ceil(Sumo.of(minTerms).expectedSamplesPerPoint());
   }
 
   private static double mean(double[] v) {

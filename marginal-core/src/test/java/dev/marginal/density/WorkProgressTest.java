@@ -7,6 +7,9 @@ import dev.marginal.api.Evaluation;
 import dev.marginal.config.WorkProgress;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.ToyData;
+import dev.marginal.estimators.Ais;
+import dev.marginal.estimators.BidirectionalMonteCarlo;
+import dev.marginal.estimators.Sumo;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.models.GmmOptions;
 import dev.marginal.nn.Activation;
@@ -96,9 +99,71 @@ class WorkProgressTest {
     Recorder r = new Recorder();
     Evaluation.Report with = Evaluation.evaluate(lvm(), DATA, s, r);
     r.assertReportedUpTo(6);
-    // IWAE_100 and the ELBO, then IWAE_K for K = 1, 5, 50, 500 (K = 5000 is not the test K here).
-    assertEquals(30L * (100 + 1 + 1 + 5 + 50 + 500 + 5000), r.calls.get(0)[1]);
+    // IWAE_100 and the ELBO, then IWAE_K for K = 1, 5, 50, 500 (K = 5000 is not the test K here); then the
+    // active-unit count's encoder pass, one unit a row.
+    assertEquals(30L * (100 + 1 + 1 + 5 + 50 + 500 + 5000) + 30, r.calls.get(0)[1]);
     assertEquals(with.toMap(), Evaluation.evaluate(lvm(), DATA, s).toMap());
+  }
+
+  @Test
+  void evaluationReportsItsAisAndBdmcStepByStepUpToItsEnd() {
+    // 3 annealing steps for the 30 rows' forward AIS, then 3 each way for 2 simulated points.
+    Evaluation.Settings s = Evaluation.Settings.defaults().withNumSamples(10).withAis(true, 2, 3);
+    LvmDensityModel m = lvm();
+    Recorder r = new Recorder();
+    Evaluation.Report with = Evaluation.evaluate(m, DATA, s, r);
+    r.assertReportedUpTo(10);
+    Ais ais = Ais.of(3);
+    List<DensityModel.ScoreOptions> scored = List.of(DensityModel.ScoreOptions.iwae(10),
+        DensityModel.ScoreOptions.elbo(1), DensityModel.ScoreOptions.iwae(1), DensityModel.ScoreOptions.iwae(5),
+        DensityModel.ScoreOptions.iwae(50), DensityModel.ScoreOptions.iwae(500), DensityModel.ScoreOptions.iwae(5000));
+    long scoring = m.scoreWork(30, scored);
+    long total = scoring + 30 + m.aisWork(30, ais) + BidirectionalMonteCarlo.work(2, ais, 10, Sumo.DEFAULT_MIN_TERMS);
+    assertEquals(total, r.calls.get(0)[1]);
+    // Past the scoring and the active-unit count: forward AIS's 2 × 3 steps (pilot and chains) and BDMC's 2 × 2 × 3
+    // steps, IWAE_K and SUMO, each reported.
+    long after = r.calls.stream().filter(c -> c[0] > scoring + 30).count();
+    assertEquals(6 + 12 + 2, after);
+    assertEquals(with.toMap(), Evaluation.evaluate(m, DATA, s).toMap());
+  }
+
+  @Test
+  void aPerDatapointEvaluationCountsTheActiveUnitsSecondFit() {
+    LvmDensityModel m = lvm().withPerDatapointInference(LocalPosteriorFit.defaults().withSteps(5));
+    Evaluation.Settings s = Evaluation.Settings.defaults().withNumSamples(10);
+    Recorder r = new Recorder();
+    Evaluation.Report with = Evaluation.evaluate(m, DATA, s, r);
+    r.assertReportedUpTo(8);
+    long fit = 5L * LocalPosteriorFit.DEFAULT_SAMPLES;
+    assertEquals(30 * fit + 30L * (10 + 1 + 1 + 5 + 50 + 500 + 5000) + 30 * fit, r.calls.get(0)[1]);
+    assertEquals(with.toMap(), Evaluation.evaluate(m, DATA, s).toMap());
+  }
+
+  @Test
+  void aisOnDataReportsEveryAnnealingStepAndTheMeanOfEachChunk() {
+    Ais ais = Ais.of(4);
+    Recorder r = new Recorder();
+    DensityModel.LogDensity with = lvm().aisLogDensity(DATA, ais, RngKey.of(5), r);
+    // One chunk: the pilot's 4 steps and the chains' 4.
+    r.assertReportedUpTo(8);
+    assertEquals(8, r.calls.size());
+    assertEquals(lvm().aisWork(30, ais), r.calls.get(0)[1]);
+    assertEquals(30L * (Ais.PILOT_CHAINS + 16) * 4 * 6, r.calls.get(0)[1]);
+    assertTrue(Double.isNaN(r.estimates.get(6)), "no mean before the chunk is done");
+    assertEquals(with.mean(), r.estimates.get(7), 1e-12);
+    assertEquals(with, lvm().aisLogDensity(DATA, ais, RngKey.of(5)));
+  }
+
+  @Test
+  void bidirectionalMonteCarloReportsBothDirectionsStepByStep() {
+    Ais ais = Ais.of(3);
+    Recorder r = new Recorder();
+    BidirectionalMonteCarlo.Report with = lvm().bidirectionalMonteCarlo(4, ais, 20, 1, RngKey.of(6), r);
+    // One chunk: forward and reverse, each the pilot's 3 steps and the chains' 3, then IWAE_K and SUMO.
+    r.assertReportedUpTo(14);
+    assertEquals(14, r.calls.size());
+    assertEquals(BidirectionalMonteCarlo.work(4, ais, 20, 1), r.calls.get(0)[1]);
+    assertEquals(with, lvm().bidirectionalMonteCarlo(4, ais, 20, 1, RngKey.of(6)));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.marginal.density;
 
 import dev.marginal.config.ParameterException;
+import dev.marginal.config.WorkProgress;
 import dev.marginal.estimators.ImportanceSamples;
 import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The map between the data as given and the space an exact model is fitted in: the feature columns, and an
@@ -24,6 +27,12 @@ import java.util.Map;
 final class FeatureSpace {
   private static final String MEAN = "standardizer.mean";
   private static final String SD = "standardizer.sd";
+
+  /**
+   * Rows per pass of exact scoring and encoding, each pass reported to the listener: about a millisecond's work
+   * per pass for the smallest models, few enough calls for the largest data.
+   */
+  static final int ROWS_PER_PASS = 1 << 14;
 
   private final List<String> columns;
   private final Standardizer standardizer;
@@ -76,16 +85,90 @@ final class FeatureSpace {
    */
   double[][] toModel(Dataset data) {
     check(data);
+    return toModel(data, 0, data.rows());
+  }
+
+  /** Rows {@code from}..{@code to − 1} of {@code data}, which {@link #check} has passed, in model space. */
+  private double[][] toModel(Dataset data, int from, int to) {
     int d = dim();
     float[] x = data.values();
     double[] mean = standardizer == null ? new double[d] : standardizer.mean();
     double[] sd = standardizer == null ? null : standardizer.sd();
-    double[][] out = new double[data.rows()][d];
+    double[][] out = new double[to - from][d];
     for (int i = 0; i < out.length; i++) {
       for (int j = 0; j < d; j++) {
-        double v = x[i * d + j] - mean[j];
+        double v = x[(from + i) * d + j] - mean[j];
         out[i][j] = sd == null ? v : v / sd[j];
       }
+    }
+    return out;
+  }
+
+  /**
+   * Exact log densities in the user's space for each of {@code options}, each what it gives alone: the model-space
+   * log densities of {@code logProb} plus this space's log-Jacobian, with zero standard errors. The rows are scored
+   * {@link #ROWS_PER_PASS} at a time, each pass reported to {@code progress} (one unit a row and estimator, with
+   * the mean so far); {@code logProb} treats rows independently, so the values do not depend on the passes.
+   *
+   * @throws ParameterException if an option is not {@link DensityModel.ScoreOptions#exact()}
+   * @throws DataException as {@link #check}, before any row is scored
+   */
+  List<DensityModel.LogDensity> exactLogDensities(String kind, Dataset data, List<DensityModel.ScoreOptions> options,
+      Function<double[][], double[]> logProb, WorkProgress progress) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
+    for (DensityModel.ScoreOptions o : options) {
+      requireExact(kind, Objects.requireNonNull(o, "options"));
+    }
+    check(data);
+    int n = data.rows();
+    long total = (long) n * options.size();
+    long done = 0;
+    List<DensityModel.LogDensity> out = new ArrayList<>(options.size());
+    for (int k = 0; k < options.size(); k++) {
+      double[] value = new double[n];
+      double sum = 0;
+      for (int start = 0; start < n; start += ROWS_PER_PASS) {
+        int end = Math.min(n, start + ROWS_PER_PASS);
+        double[] lp = logProb.apply(toModel(data, start, end));
+        for (int i = 0; i < lp.length; i++) {
+          value[start + i] = lp[i] + logJacobian;
+          sum += value[start + i];
+        }
+        done += end - start;
+        progress.update(done, total, sum / end);
+      }
+      out.add(new DensityModel.LogDensity(value, new double[n], "exact"));
+    }
+    return out;
+  }
+
+  /** Writes a model-space row's {@code width} values from {@code offset} on. */
+  @FunctionalInterface
+  interface RowEncoder {
+    void encode(double[] x, float[] out, int offset);
+  }
+
+  /**
+   * The rows of {@code data} encoded by {@code encoder}, {@code width} values each, {@link #ROWS_PER_PASS} rows at a
+   * time, each pass reported to {@code progress} (rows encoded, estimate NaN).
+   *
+   * @throws DataException as {@link #check}, before any row is encoded
+   */
+  float[] encodeRows(Dataset data, int width, RowEncoder encoder, WorkProgress progress) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(progress, "progress");
+    check(data);
+    int n = data.rows();
+    float[] out = new float[n * width];
+    for (int start = 0; start < n; start += ROWS_PER_PASS) {
+      int end = Math.min(n, start + ROWS_PER_PASS);
+      double[][] x = toModel(data, start, end);
+      for (int i = 0; i < x.length; i++) {
+        encoder.encode(x[i], out, (start + i) * width);
+      }
+      progress.update(end, n, Double.NaN);
     }
     return out;
   }
@@ -178,20 +261,6 @@ final class FeatureSpace {
           + " model has an exact log density: use estimator exact"
           + " (" + name + " applies to deep LVMs)");
     }
-  }
-
-  /**
-   * Exact log densities in the user's space: the model-space log densities plus this space's log-Jacobian, with zero
-   * standard errors.
-   *
-   * @param modelLogProb log densities of the rows in the model's (standardized) space; adjusted in place
-   */
-  DensityModel.LogDensity exactLogDensity(double[] modelLogProb) {
-    double logJacobian = logJacobian();
-    for (int i = 0; i < modelLogProb.length; i++) {
-      modelLogProb[i] += logJacobian;
-    }
-    return new DensityModel.LogDensity(modelLogProb, new double[modelLogProb.length], "exact");
   }
 
   /** The standardized flag, for model summaries. */

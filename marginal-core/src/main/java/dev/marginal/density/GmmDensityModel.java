@@ -130,10 +130,18 @@ public final class GmmDensityModel implements DensityModel {
   /** Exact log p(x); {@code key} is unused and the standard errors are zero. */
   @Override
   public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(options, "options");
-    FeatureSpace.requireExact(KIND, options);
-    return space.exactLogDensity(mixture.logProb(space.toModel(data)));
+    return logDensities(data, List.of(Objects.requireNonNull(options, "options")), key, WorkProgress.silent())
+        .get(0);
+  }
+
+  /**
+   * Scores the rows 16,384 at a pass, reporting each pass (a unit a row and estimator); every
+   * row's value is its own, whatever the passes.
+   */
+  @Override
+  public List<LogDensity> logDensities(Dataset data, List<ScoreOptions> options, RngKey key,
+      WorkProgress progress) {
+    return space.exactLogDensities(KIND, data, options, mixture::logProb, progress);
   }
 
   /** Draws as scikit-learn does: multinomial component counts, rows grouped by component in order. */
@@ -148,16 +156,19 @@ public final class GmmDensityModel implements DensityModel {
   /** The responsibilities p(c | x) in columns {@code p0 .. p(C−1)}. */
   @Override
   public Dataset encode(Dataset data) {
-    Objects.requireNonNull(data, "data");
-    double[][] x = space.toModel(data);
+    return encode(data, WorkProgress.silent());
+  }
+
+  /** Encodes the rows 16,384 at a pass, reporting each pass. */
+  @Override
+  public Dataset encode(Dataset data, WorkProgress progress) {
     int k = mixture.components();
-    float[] out = new float[x.length * k];
-    for (int i = 0; i < x.length; i++) {
-      double[] r = mixture.responsibilities(x[i]);
+    float[] out = space.encodeRows(data, k, (x, to, offset) -> {
+      double[] r = mixture.responsibilities(x);
       for (int c = 0; c < k; c++) {
-        out[i * k + c] = (float) r[c];
+        to[offset + c] = (float) r[c];
       }
-    }
+    }, progress);
     return Dataset.of(data.source(), FeatureSpace.numbered("p", k), out);
   }
 

@@ -1,5 +1,6 @@
 package dev.marginal.density;
 
+import dev.marginal.config.WorkProgress;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.io.ModelFile;
@@ -117,10 +118,18 @@ public final class PpcaDensityModel implements DensityModel {
   /** Exact log p(x); {@code key} is unused and the standard errors are zero. */
   @Override
   public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(options, "options");
-    FeatureSpace.requireExact(KIND, options);
-    return space.exactLogDensity(ppca.logProb(space.toModel(data)));
+    return logDensities(data, List.of(Objects.requireNonNull(options, "options")), key, WorkProgress.silent())
+        .get(0);
+  }
+
+  /**
+   * Scores the rows 16,384 at a pass, reporting each pass (a unit a row and estimator); every
+   * row's value is its own, whatever the passes.
+   */
+  @Override
+  public List<LogDensity> logDensities(Dataset data, List<ScoreOptions> options, RngKey key,
+      WorkProgress progress) {
+    return space.exactLogDensities(KIND, data, options, ppca::logProb, progress);
   }
 
   @Override
@@ -133,18 +142,21 @@ public final class PpcaDensityModel implements DensityModel {
   /** Posterior means E[z | x] in {@code z0 ..}, then posterior variances in {@code var_z0 ..}. */
   @Override
   public Dataset encode(Dataset data) {
-    Objects.requireNonNull(data, "data");
-    double[][] x = space.toModel(data);
+    return encode(data, WorkProgress.silent());
+  }
+
+  /** Encodes the rows 16,384 at a pass, reporting each pass. */
+  @Override
+  public Dataset encode(Dataset data, WorkProgress progress) {
     int q = ppca.latentDim();
-    float[] out = new float[x.length * 2 * q];
-    for (int i = 0; i < x.length; i++) {
-      Ppca.Posterior post = ppca.posterior(x[i]);
+    float[] out = space.encodeRows(data, 2 * q, (x, to, offset) -> {
+      Ppca.Posterior post = ppca.posterior(x);
       double[] mean = post.mean();
       for (int a = 0; a < q; a++) {
-        out[i * 2 * q + a] = (float) mean[a];
-        out[i * 2 * q + q + a] = (float) post.variance(a);
+        to[offset + a] = (float) mean[a];
+        to[offset + q + a] = (float) post.variance(a);
       }
-    }
+    }, progress);
     List<String> names = new ArrayList<>(FeatureSpace.numbered("z", q));
     names.addAll(FeatureSpace.numbered("var_z", q));
     return Dataset.of(data.source(), names, out);

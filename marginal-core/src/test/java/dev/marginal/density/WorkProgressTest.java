@@ -1,11 +1,13 @@
 package dev.marginal.density;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.api.Evaluation;
 import dev.marginal.config.WorkProgress;
 import dev.marginal.data.Dataset;
+import dev.marginal.data.Standardizer;
 import dev.marginal.data.ToyData;
 import dev.marginal.estimators.Ais;
 import dev.marginal.estimators.BidirectionalMonteCarlo;
@@ -83,14 +85,88 @@ class WorkProgressTest {
     assertEquals(with, m.logDensities(DATA, o, RngKey.of(3)));
   }
 
+  /** 40,000 rows: three passes of exact scoring and encoding, 16,384 rows each but the last. */
+  private static final Dataset LARGE = ToyData.generate("moons", 40_000, RngKey.of(7));
+
+  /** The rows of {@link #LARGE} standardized in double, as the model's standardization maps them. */
+  private static double[][] standardized(Standardizer s) {
+    double[][] x = new double[LARGE.rows()][2];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < 2; j++) {
+        x[i][j] = (LARGE.get(i, j) - s.mean()[j]) / s.sd()[j];
+      }
+    }
+    return x;
+  }
+
+  /** Three passes reported, with the rows done so far and the mean of their values. */
+  private static void assertThreePasses(Recorder r, double[] values) {
+    r.assertReportedUpTo(3);
+    assertEquals(3, r.calls.size());
+    assertEquals(40_000, r.calls.get(0)[1]);
+    assertEquals(16_384, r.calls.get(0)[0]);
+    assertEquals(32_768, r.calls.get(1)[0]);
+    if (values != null) {
+      double sum = 0;
+      for (int i = 0; i < 16_384; i++) {
+        sum += values[i];
+      }
+      assertEquals(sum / 16_384, r.estimates.get(0));
+    }
+  }
+
   @Test
-  void exactScoringReportsOnceAtTheEnd() {
-    GmmDensityModel g = GmmDensityModel.fit(DATA, GmmOptions.of(2), false).model();
+  void gmmExactScoringReportsEachPassAndScoresEveryRowAsTheMixtureDoes() {
+    GmmDensityModel g = GmmDensityModel.fit(DATA, GmmOptions.of(2), true).model();
     Recorder r = new Recorder();
-    DensityModel.LogDensity with = g.logDensity(DATA, DensityModel.ScoreOptions.exact(), RngKey.of(0), r);
-    r.assertReportedUpTo(1);
-    assertEquals(30, r.calls.get(0)[1]);
-    assertEquals(with, g.logDensity(DATA, DensityModel.ScoreOptions.exact(), RngKey.of(0)));
+    DensityModel.LogDensity with = g.logDensity(LARGE, DensityModel.ScoreOptions.exact(), RngKey.of(0), r);
+    assertThreePasses(r, with.value());
+    Standardizer s = g.standardizer().orElseThrow();
+    double[] expected = g.mixture().logProb(standardized(s));
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] += s.logJacobian();
+    }
+    assertArrayEquals(expected, with.value());
+    assertEquals(with, g.logDensity(LARGE, DensityModel.ScoreOptions.exact(), RngKey.of(0)));
+  }
+
+  @Test
+  void ppcaExactScoringReportsEachPassAndScoresEveryRowAsThePpcaDoes() {
+    PpcaDensityModel p = PpcaDensityModel.fit(DATA, 1, true).model();
+    Recorder r = new Recorder();
+    DensityModel.LogDensity with = p.logDensity(LARGE, DensityModel.ScoreOptions.exact(), RngKey.of(0), r);
+    assertThreePasses(r, with.value());
+    Standardizer s = p.standardizer().orElseThrow();
+    double[] expected = p.ppca().logProb(standardized(s));
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] += s.logJacobian();
+    }
+    assertArrayEquals(expected, with.value());
+    assertEquals(with, p.logDensity(LARGE, DensityModel.ScoreOptions.exact(), RngKey.of(0)));
+  }
+
+  @Test
+  void gmmAndPpcaEncodingReportEachPassAndEncodeEveryRowAlone() {
+    GmmDensityModel g = GmmDensityModel.fit(DATA, GmmOptions.of(2), true).model();
+    Recorder r = new Recorder();
+    Dataset responsibilities = g.encode(LARGE, r);
+    assertThreePasses(r, null);
+    double[][] x = standardized(g.standardizer().orElseThrow());
+    for (int i : new int[] {0, 16_383, 16_384, 39_999}) {
+      double[] expected = g.mixture().responsibilities(x[i]);
+      assertEquals((float) expected[1], responsibilities.get(i, 1));
+    }
+    assertArrayEquals(responsibilities.values(), g.encode(LARGE).values());
+
+    PpcaDensityModel p = PpcaDensityModel.fit(DATA, 1, true).model();
+    Recorder q = new Recorder();
+    Dataset codes = p.encode(LARGE, q);
+    assertThreePasses(q, null);
+    double[][] y = standardized(p.standardizer().orElseThrow());
+    for (int i : new int[] {0, 16_383, 16_384, 39_999}) {
+      assertEquals((float) p.ppca().posterior(y[i]).mean()[0], codes.get(i, 0));
+    }
+    assertArrayEquals(codes.values(), p.encode(LARGE).values());
   }
 
   @Test

@@ -35,9 +35,9 @@ import java.util.Objects;
  * own past would make each transition depend on the path, which breaks the exactness of the weights (a test caught
  * a 5 % bias in reverse AIS that way); a schedule fixed in advance keeps every transition invariant for f_t.
  *
- * <p>Cost: T·(L + 1) gradient evaluations of the log joint per chain, plus the pilot's ({@link #work}). Randomness: the initial
- * draw of chain c of point i uses {@code key.foldIn(i).foldIn(c).foldIn(−1)}, transition t uses
- * {@code key.foldIn(t)}, and the pilot {@code key.foldIn(PILOT_STREAM)}.
+ * <p>Cost: T·(L + 1) gradient evaluations of the log joint per chain, plus the pilot's ({@link #work}).
+ * Randomness: the initial draw of chain c of point i uses {@code key.foldIn(i).foldIn(c).foldIn(−1)}, transition t
+ * uses {@code key.foldIn(t)}, and the pilot {@code key.foldIn(PILOT_STREAM)}.
  *
  * <p>References: Neal, "Annealed importance sampling", Statistics and Computing 2001; Grosse, Ghahramani, Adams,
  * "Sandwiching the marginal likelihood using bidirectional Monte Carlo", arXiv:1511.02543, 2015; Wu, Burda,

@@ -20,6 +20,10 @@ import java.util.function.LongSupplier;
  * <p>The library's other long work (scoring, evaluation, encoding, EM) reports to a {@link WorkProgress}, which
  * {@link #work()} draws on the same line: rows done with the mean log p(x) so far, or EM iterations with the
  * log-likelihood.
+ *
+ * <p>A line drawn is always ended: by {@link #finish()}, or, when the JVM shuts down first (Ctrl-C, {@code kill})
+ * in the middle of the work, by a shutdown hook, so that the shell's prompt and any later message start on a line
+ * of their own; nothing is drawn after that.
  */
 final class TerminalProgress implements Progress {
   /** Minimum time between redraws. */
@@ -44,6 +48,10 @@ final class TerminalProgress implements Progress {
   private long etaFromNanos;
   private long lastDraw;
   private boolean drawn;
+  /** Whether the line drawn has been ended (by {@link #finish()} or at shutdown): nothing more is drawn. */
+  private boolean ended;
+  /** The shutdown hook that ends the line, registered when the first line is drawn. */
+  private Thread endOnExit;
   /** The latest epoch or evaluation, as shown after the step counters ("" before the first). */
   private String latest = "";
   private long lastStep;
@@ -187,8 +195,8 @@ final class TerminalProgress implements Progress {
    * Reports that {@code step} steps and {@code examples} examples are done, with the latest objective value.
    */
   @Override
-  public void update(long step, long examples, double objective) {
-    if (!enabled) {
+  public synchronized void update(long step, long examples, double objective) {
+    if (!enabled || ended) {
       return;
     }
     lastStep = step;
@@ -201,6 +209,14 @@ final class TerminalProgress implements Progress {
     if (!drawn) {
       etaFromStep = step;
       etaFromNanos = now - start;
+      endOnExit = new Thread(this::endLine, "marginal-end-progress-line");
+      try {
+        Runtime.getRuntime().addShutdownHook(endOnExit);
+      } catch (IllegalStateException e) {
+        // Already shutting down: draw nothing more.
+        ended = true;
+        return;
+      }
     }
     lastDraw = now;
     drawn = true;
@@ -229,11 +245,26 @@ final class TerminalProgress implements Progress {
 
   /** Redraws the line with the last step and the latest epoch or evaluation, and ends it (if anything was drawn). */
   @Override
-  public void finish() {
-    if (enabled && drawn) {
+  public synchronized void finish() {
+    if (enabled && drawn && !ended) {
       out.print('\r' + fit(line(lastStep, lastExamples, lastObjective, clock.getAsLong() - start)) + "\u001b[K");
       out.println();
       out.flush();
+      ended = true;
+      try {
+        Runtime.getRuntime().removeShutdownHook(endOnExit);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down; the hook finds the line ended.
+      }
+    }
+  }
+
+  /** The shutdown hook of a line drawn: ends it where it stands, unless {@link #finish()} has. */
+  private synchronized void endLine() {
+    if (!ended) {
+      out.println();
+      out.flush();
+      ended = true;
     }
   }
 

@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.marginal.density.LvmDensityModel;
+import dev.marginal.models.DeepLvm;
+import dev.marginal.nn.Activation;
+import dev.marginal.random.RngKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +66,59 @@ class InterruptTest {
       List<String> temps = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
       assertTrue(temps.isEmpty(), "no partial file left behind: " + temps);
     }
+  }
+
+  /**
+   * Scoring or evaluating stopped by a signal while its progress line is drawn on a terminal ends the line, so that
+   * the shell's prompt starts on a line of its own, and writes no output, not even a partial temporary file.
+   */
+  @Test
+  void anInterruptedScoreOrEvalEndsItsProgressLineAndWritesNothing() throws Exception {
+    Path model = dir.resolve("l.marginal");
+    DeepLvm lvm = DeepLvm.create(new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN),
+        RngKey.of(1), null);
+    new LvmDensityModel(lvm, List.of("x0", "x1"), null).toFile(Map.of()).write(model);
+    Path out = dir.resolve("scores.csv");
+    // IWAE_5000 on 100,000 rows takes minutes: the signal comes in the middle of the scoring.
+    List<List<String>> commands = List.of(
+        List.of("score", "--model", model.toString(), "--data", "toy:moons?n=100000", "--out", out.toString()),
+        List.of("eval", "--model", model.toString(), "--data", "toy:moons?n=100000"));
+    for (List<String> args : commands) {
+      String err = interruptWhileDrawn(args);
+      assertTrue(err.contains(args.get(0) + "  rows "), err);
+      assertTrue(err.endsWith("\n"), "the progress line is ended: " + err.substring(Math.max(0, err.length() - 200)));
+    }
+    assertFalse(Files.exists(out), "no scores of the unfinished run");
+    try (var files = Files.list(dir)) {
+      List<String> temps = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
+      assertTrue(temps.isEmpty(), "no partial file left behind: " + temps);
+    }
+  }
+
+  /**
+   * Runs the command with its standard error taken for a terminal until its progress line is drawn, stops it with
+   * SIGTERM (Ctrl-C's SIGINT runs the same shutdown hooks); returns its standard error.
+   */
+  private String interruptWhileDrawn(List<String> args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-modules", "jdk.incubator.vector", "-D" + TerminalProgress.STDERR_TERMINAL + "=true", "-cp",
+        System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(args);
+    Path errFile = dir.resolve(args.get(0) + ".err");
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(errFile.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().remove("CI");
+    Process p = builder.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.readString(errFile, StandardCharsets.UTF_8).contains("  rows ") && p.isAlive()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(p.isAlive(), "the run was still scoring when its line was drawn");
+    p.destroy();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run stopped");
+    assertEquals(143, p.exitValue(), "killed by SIGTERM");
+    return Files.readString(errFile, StandardCharsets.UTF_8);
   }
 
   /** {@link Main} in a JVM whose exit after a signal takes two seconds more, as a slow shutdown hook makes it. */

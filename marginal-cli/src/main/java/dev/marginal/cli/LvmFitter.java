@@ -145,9 +145,12 @@ final class LvmFitter {
     if (data.rows() == 0) {
       return;
     }
+    // The widths' memory is checked before the network's configuration, whose own bounds (one array per weight
+    // matrix) would otherwise speak first, naming the data rather than --hidden.
+    DeepLvmOptions.Architecture a = options.architecture();
+    Limits.checkNetwork("--hidden", java.util.Arrays.stream(a.hidden()).boxed().toList(), data.cols(),
+        a.latentDimFor(data.cols()));
     DeepLvm.Config config = input(data.source(), () -> DeepLvmFit.config(data, options));
-    Limits.checkNetwork("--hidden", java.util.Arrays.stream(config.hidden()).boxed().toList(), data.cols(),
-        config.latentDim());
     long samplesPerStep = (long) training.batchSize() * training.numSamples();
     Limits.fitsInHeap("--k", training.numSamples(), Limits.activationBytes(config, samplesPerStep),
         "--batch " + training.batchSize() + " rows of K importance samples per step");

@@ -3,6 +3,8 @@ package dev.marginal.cli;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.models.DeepLvm;
+import dev.marginal.train.LogZEstimate;
+import dev.marginal.train.SurrogateMetrics;
 import java.util.List;
 
 /**
@@ -42,6 +44,9 @@ final class Limits {
    * the moving average and the copy a checkpoint or the model file is written from.
    */
   private static final long SURROGATE_COPIES = 6;
+
+  /** Bytes of one row's IWAE weight diagnostics: the object, its fields and the list's reference. */
+  private static final long DIAGNOSTICS_BYTES = 64;
 
   private Limits() {}
 
@@ -96,6 +101,45 @@ final class Limits {
     }
     weights = saturatingAdd(weights, saturatingMultiply(previous + 1, 2L * c.dataDim()));
     return saturatingMultiply(weights, FLOAT * SURROGATE_COPIES);
+  }
+
+  /**
+   * Bytes that an evaluation of a reverse-KL surrogate ({@code SurrogateMetrics.evaluate}) holds at its peak: the
+   * {@code heldDraws} draws of {@code c.dataDim()} values kept through it (the surrogate's draws for the W1 distances,
+   * mode and support checks, and as many of the target's when it has a sampler), plus the largest of its passes: the
+   * importance samples of one pass of the KL estimates ({@link #evaluationPassBytes}) and a log Z chunk of
+   * {@code LogZEstimate.CHUNK} draws through the surrogate (its decoder output, draws and log densities, with the
+   * encoder's {@code innerK − 1} samples per draw of one pass on top). Each pass counts as {@link #activationBytes},
+   * whose {@value #ACTIVATION_COPIES} copies per value are the margin for the temporaries this count misses; the
+   * surrogate's weights come on top ({@link #surrogateWeightBytes}).
+   */
+  static long evaluationBytes(DeepLvm.Config c, long heldDraws, int klSamples, double samplesPerRow, int innerK) {
+    long held = saturatingMultiply(saturatingMultiply(heldDraws, c.dataDim()), FLOAT);
+    long pass = evaluationPassBytes(c, klSamples, samplesPerRow);
+    long logZ = saturatingAdd(activationBytes(c, LogZEstimate.CHUNK),
+        evaluationPassBytes(c, LogZEstimate.CHUNK, innerK - 1));
+    return saturatingAdd(saturatingAdd(held, Math.max(pass, logZ)), surrogateWeightBytes(c));
+  }
+
+  /**
+   * Bytes an evaluation holds per surrogate sample of its KL estimates, beside the passes: the sample's latent and
+   * data row, its log density, six doubles (log p, the IWAE and SUMO estimates, the two KL terms and the cross
+   * entropy) and the IWAE weights' diagnostics ({@value #DIAGNOSTICS_BYTES} bytes).
+   */
+  static long evaluationSampleBytes(DeepLvm.Config c) {
+    return FLOAT * (c.dataDim() + c.latentDim() + 1L) + DOUBLE * 6 + DIAGNOSTICS_BYTES;
+  }
+
+  /**
+   * Bytes of one pass of an evaluation's log q estimate on {@code rows} rows, {@code samplesPerRow} samples each: a
+   * chunk of about 2¹⁶ samples goes through the surrogate in passes of {@code SurrogateMetrics.rowsPerPass} rows, at
+   * least one row's samples at once.
+   */
+  static long evaluationPassBytes(DeepLvm.Config c, long rows, double samplesPerRow) {
+    long perRow = (long) Math.ceil(samplesPerRow);
+    long chunk = (long) Math.max(1, (1 << 16) / Math.ceil(samplesPerRow));
+    long passRows = Math.min(Math.max(1, rows), Math.min(chunk, SurrogateMetrics.rowsPerPass(c, samplesPerRow)));
+    return activationBytes(c, saturatingMultiply(passRows, perRow));
   }
 
   /** {@code requested} threads, capped at the number of cores (results do not depend on the thread count). */
@@ -201,7 +245,7 @@ final class Limits {
     return a != 0 && (r / a != b || r < 0) ? Long.MAX_VALUE : r;
   }
 
-  private static long saturatingAdd(long a, long b) {
+  static long saturatingAdd(long a, long b) {
     long r = a + b;
     return r < 0 ? Long.MAX_VALUE : r;
   }

@@ -16,6 +16,7 @@ import dev.marginal.tensor.Parallel;
 import dev.marginal.train.Annealing;
 import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.ForwardKl;
+import dev.marginal.train.LogZEstimate;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.ReverseKlOptions;
 import dev.marginal.train.ReverseKlRun;
@@ -252,7 +253,10 @@ final class TargetCommand implements Callable<Integer> {
   /**
    * The surrogate's weights, a training step's samples and an evaluation's must fit the heap, checked before any
    * work: a many-dimensional target or a huge --batch, --k, --min-terms, --eval-k or --eval-samples is refused naming
-   * it, not met by an out-of-memory error (or an array size that overflows) once the run has started.
+   * it, not met by an out-of-memory error (or an array size that overflows) once the run has started. An
+   * evaluation's peak ({@link Limits#evaluationBytes}) grows with the target's width even with the smallest
+   * --eval-k and --eval-samples (its W1 draws and log Z chunks), so a target too wide for the heap is refused naming
+   * --target.
    */
   private void checkSizes(Target t, ReverseKlOptions options) {
     DeepLvm.Config c = new DeepLvm.Config(t.dim(), options.latentDim(), options.hidden(), options.activation(),
@@ -273,12 +277,21 @@ final class TargetCommand implements Callable<Integer> {
           Limits.activationBytes(c, Limits.saturatingMultiply(batch, options.numSamples())),
           "a training step's K importance samples per point", "lower --k or --batch");
     }
-    Limits.fitsInHeap("--eval-k", evalK, Limits.activationBytes(c, evalK), "K importance samples of one surrogate"
-        + " sample");
-    Limits.fitsInHeap("--eval-samples", evalSamples, Limits.activationBytes(c, evalSamples),
+    // An evaluation holds the W1 draws (and the target's) and one pass or log Z chunk at a time: its fixed part
+    // grows with the target's width alone, then with --eval-k, --eval-samples and --min-terms.
+    long held = (long) SurrogateMetrics.Settings.defaults().w1Samples() * (t.hasSampler() ? 2 : 1);
+    int innerK = LogZEstimate.DEFAULT_INNER_K;
+    Limits.fitsInHeap("--target " + target, Limits.evaluationBytes(c, held, 1, 1, innerK), "an evaluation's "
+        + SurrogateMetrics.Settings.defaults().w1Samples() + " draws of the " + t.dim() + "-D surrogate"
+        + (t.hasSampler() ? " and of the target" : "") + " with its log Z passes", "use a target of fewer dimensions");
+    Limits.fitsInHeap("--eval-k", evalK, Limits.evaluationBytes(c, held, 1, evalK, innerK),
+        "K importance samples of one surrogate sample");
+    long perSample = Limits.evaluationSampleBytes(c);
+    Limits.fitsInHeap("--eval-samples", evalSamples, Limits.saturatingAdd(
+        Limits.saturatingMultiply(evalSamples, perSample), Limits.evaluationBytes(c, held, evalSamples, evalK, innerK)),
         "the surrogate samples of an evaluation");
-    Limits.fitsInHeap("--min-terms", minTerms,
-        Limits.activationBytes(c, (long) Math.ceil(Sumo.of(minTerms).expectedSamplesPerPoint())),
+    Limits.fitsInHeap("--min-terms", minTerms, Limits.saturatingAdd(Limits.saturatingMultiply(evalSamples, perSample),
+        Limits.evaluationBytes(c, held, evalSamples, Sumo.of(minTerms).expectedSamplesPerPoint(), innerK)),
         "the SUMO samples of one surrogate sample in an evaluation");
   }
 

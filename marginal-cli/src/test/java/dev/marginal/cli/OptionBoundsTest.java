@@ -132,6 +132,25 @@ class OptionBoundsTest {
   }
 
   @Test
+  void aWideTargetsEvaluationBeyondTheHeapNamesTheTargetBeforeAnyWork() throws IOException {
+    // The evaluation's 20,000 draws of the surrogate and of the target, 100,000 values each, and its log Z chunk of
+    // 4,096 draws: tiny --eval-samples and --eval-k passed the checks, and the run ran out of memory once it
+    // evaluated (a 10,000-D many-well after about 36 s under a 6 GiB heap).
+    String line = refused("target", "--target", "many-well:100000", "--iters", "2", "--eval-samples", "2",
+        "--eval-k", "2", "--out", out("t.marginal"));
+    assertTrue(line.startsWith("marginal: --target many-well:100000: an evaluation's 20000 draws of the 100000-D"
+        + " surrogate and of the target with its log Z passes would need about"), line);
+    assertTrue(line.contains("use a target of fewer dimensions"), line);
+    // What a narrow target's evaluation holds stays small: such a run is not refused on a small heap.
+    DeepLvm.Config narrow = new DeepLvm.Config(200, 8, new int[] {128}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN);
+    long evaluation = Limits.evaluationBytes(narrow, 40_000, 1000, 5000, 100);
+    assertTrue(evaluation < 400L << 20, Limits.human(evaluation));
+    // A pass of K = 5000 samples of one row of a 10,000-D surrogate is counted whole.
+    DeepLvm.Config wide = new DeepLvm.Config(10_000, 8, new int[] {128}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN);
+    assertEquals(Limits.activationBytes(wide, 5000), Limits.evaluationPassBytes(wide, 1000, 5000));
+  }
+
+  @Test
   void sumoTermsAndRepeatsBeyondTheHeapNameTheOption() throws IOException {
     // --min-terms 100000000 failed with a negative array size, 2147483647 overflowed into "got -2147483648".
     assertTrue(refused("score", "--model", lvm.toString(), "--data", "toy:moons?n=5", "--estimator", "sumo",

@@ -96,7 +96,7 @@ public record LogZEstimate(double logZ, double logZSe, double ess, double pareto
   }
 
   /** Draws per evaluation chunk, to bound memory. */
-  static final int CHUNK = 4096;
+  public static final int CHUNK = 4096;
   /** Latents per draw by default, the joint's and K − 1 of the encoder's. */
   public static final int DEFAULT_INNER_K = 100;
   /** Most latents per draw. */

@@ -186,28 +186,78 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
     return logQ(m, x, est, key, null);
   }
 
-  /** log q(x) per row; for IWAE with {@code diagnostics} given, also each row's weight diagnostics (same values). */
+  /**
+   * log q(x) per row; for IWAE with {@code diagnostics} given, also each row's weight diagnostics (same values).
+   *
+   * <p>Rows are keyed in chunks of about 2¹⁶ samples ({@code key.foldIn(start)} for the chunk from row start, then
+   * the chunk's point keys), and each chunk goes through the model in passes of at most {@link #rowsPerPass} rows:
+   * for a wide surrogate a chunk's samples at once (2¹⁶ rows of a 10,000-D surrogate's data, decoder output and
+   * activations) would not fit an ordinary heap. A row's value depends only on its key and its own row, so the passes
+   * give the values of one pass per chunk, bit for bit.
+   */
   static double[] logQ(DeepLvm m, Tensor x, LogMarginalEstimator est, RngKey key,
       List<WeightDiagnostics> diagnostics) {
     int n = x.dim(0);
     int chunk = (int) Math.max(1, (1 << 16) / Math.ceil(est.expectedSamplesPerPoint()));
+    int pass = Math.min(chunk, rowsPerPass(m.config(), est.expectedSamplesPerPoint()));
     double[] out = new double[n];
     for (int start = 0; start < n; start += chunk) {
       int b = Math.min(chunk, n - start);
-      Tensor xb = x.slice(0, start, start + b);
-      Tape tape = new Tape();
-      DiagNormal q = m.posterior(tape, tape.constant(xb));
-      if (diagnostics != null && est instanceof Iwae iwae) {
-        Iwae.Diagnosed d = iwae.estimateWithDiagnostics(m, xb, q, key.foldIn(start));
-        System.arraycopy(d.values(), 0, out, start, b);
-        diagnostics.addAll(List.of(d.diagnostics()));
-        continue;
+      RngKey chunkKey = key.foldIn(start);
+      for (int from = 0; from < b; from += pass) {
+        int rows = Math.min(pass, b - from);
+        int offset = from;
+        Tensor xb = x.slice(0, start + from, start + from + rows);
+        Tape tape = new Tape();
+        DiagNormal q = m.posterior(tape, tape.constant(xb));
+        if (diagnostics != null && est instanceof Iwae iwae) {
+          // The keys of Iwae.estimateWithDiagnostics(m, chunk, q, chunkKey) for these rows of the chunk.
+          RngKey repeatKey = chunkKey.foldIn(0);
+          RngKey[] keys = new RngKey[rows];
+          for (int i = 0; i < rows; i++) {
+            keys[i] = repeatKey.foldIn(offset + i);
+          }
+          Iwae.Diagnosed d = iwae.estimateWithDiagnostics(m, xb, q, keys);
+          System.arraycopy(d.values(), 0, out, start + from, rows);
+          diagnostics.addAll(List.of(d.diagnostics()));
+          continue;
+        }
+        // The keys of est.estimate(m, chunk, q, chunkKey, 1) for these rows of the chunk.
+        Estimate e = est.estimate(m, xb, q, (r, i) -> chunkKey.foldIn(r).foldIn(offset + i), 1);
+        System.arraycopy(e.mean(), 0, out, start + from, rows);
       }
-      Estimate e = est.estimate(m, xb, q, key.foldIn(start), 1);
-      System.arraycopy(e.mean(), 0, out, start, b);
     }
     return out;
   }
+
+  /**
+   * Rows of data that {@link #logQ} puts through the model in one pass, with {@code samplesPerRow} samples each:
+   * at most {@value #PASS_VALUES} values of the samples' data rows, decoder output and activations
+   * ({@link #valuesPerSample}), and at least one row (whose samples then all go at once).
+   */
+  public static int rowsPerPass(DeepLvm.Config c, double samplesPerRow) {
+    double perRow = Math.ceil(samplesPerRow) * valuesPerSample(c);
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, PASS_VALUES / perRow));
+  }
+
+  /**
+   * Values one importance sample of {@code c} holds in a pass: its data row, the latent's mean and log-variance, the
+   * decoder's mean and log-variance and each hidden layer's pre-activation and activation.
+   */
+  public static long valuesPerSample(DeepLvm.Config c) {
+    long sum = c.dataDim() + 2L * c.latentDim() + 2L * c.dataDim();
+    for (int h : c.hidden()) {
+      sum += 2L * h;
+    }
+    return sum;
+  }
+
+  /**
+   * Most values ({@link #valuesPerSample} per sample) in one pass of {@link #logQ}: 2²⁴, 64 MiB of floats, a few
+   * times that with the pass's temporaries. Chunks of 2¹⁶ samples of up to 256 values each go whole; a 10,000-D
+   * surrogate's pass holds about 550 samples, or one row's K samples when K is larger.
+   */
+  public static final long PASS_VALUES = 1L << 24;
 
   /** Per-coordinate W1 between two equal-size samples: mean |a₍ᵢ₎ − b₍ᵢ₎| of the order statistics. */
   static double[] wasserstein1(Tensor a, Tensor b) {

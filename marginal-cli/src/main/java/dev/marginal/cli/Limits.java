@@ -23,6 +23,14 @@ final class Limits {
    * sample noise): a generous factor so that an estimate under the heap still leaves room for the rest.
    */
   private static final long ACTIVATION_COPIES = 4;
+  /**
+   * Live copies of each activation in an evaluation's passes, which run without the tape: the values and about one
+   * temporary. Measured on 2026-12-06 with {@code target --iters 2} (its one evaluation) under small heaps: the
+   * funnel ran in a heap of 88 MiB (counted at this factor 137 MiB), many-well:100 and many-well:300 ran out of
+   * memory at 124 MiB and ran at 190 MiB (counted 162 and 213 MiB); {@link #ACTIVATION_COPIES}' 4 counted 273, 308
+   * and 377 MiB, refusing runs that fit, and 1 counted 89 and 131 MiB for the two that need more than 124.
+   */
+  private static final long EVALUATION_COPIES = 2;
   /** Copies of each parameter while training: the value, its gradient and Adam's two moments. */
   private static final long PARAMETER_COPIES = 4;
   /** Bytes per double. */
@@ -109,14 +117,15 @@ final class Limits {
    * mode and support checks, and as many of the target's when it has a sampler), plus the largest of its passes: the
    * importance samples of one pass of the KL estimates ({@link #evaluationPassBytes}) and a log Z chunk of
    * {@code LogZEstimate.CHUNK} draws through the surrogate (its decoder output, draws and log densities, with the
-   * encoder's {@code innerK − 1} samples per draw of one pass on top). Each pass counts as {@link #activationBytes},
-   * whose {@value #ACTIVATION_COPIES} copies per value are the margin for the temporaries this count misses; the
-   * surrogate's weights come on top ({@link #surrogateWeightBytes}).
+   * encoder's {@code innerK − 1} samples per draw of one pass on top). Each pass counts as
+   * {@link #evaluationActivationBytes}, whose {@value #EVALUATION_COPIES} copies per value cover the temporaries this
+   * count misses (calibrated against runs under small heaps, see {@code EVALUATION_COPIES}); the surrogate's
+   * weights come on top ({@link #surrogateWeightBytes}).
    */
   static long evaluationBytes(DeepLvm.Config c, long heldDraws, int klSamples, double samplesPerRow, int innerK) {
     long held = saturatingMultiply(saturatingMultiply(heldDraws, c.dataDim()), FLOAT);
     long pass = evaluationPassBytes(c, klSamples, samplesPerRow);
-    long logZ = saturatingAdd(activationBytes(c, LogZEstimate.CHUNK),
+    long logZ = saturatingAdd(evaluationActivationBytes(c, LogZEstimate.CHUNK),
         evaluationPassBytes(c, LogZEstimate.CHUNK, innerK - 1));
     return saturatingAdd(saturatingAdd(held, Math.max(pass, logZ)), surrogateWeightBytes(c));
   }
@@ -139,7 +148,7 @@ final class Limits {
     long perRow = (long) Math.ceil(samplesPerRow);
     long chunk = (long) Math.max(1, (1 << 16) / Math.ceil(samplesPerRow));
     long passRows = Math.min(Math.max(1, rows), Math.min(chunk, SurrogateMetrics.rowsPerPass(c, samplesPerRow)));
-    return activationBytes(c, saturatingMultiply(passRows, perRow));
+    return evaluationActivationBytes(c, saturatingMultiply(passRows, perRow));
   }
 
   /** {@code requested} threads, capped at the number of cores (results do not depend on the thread count). */
@@ -200,6 +209,11 @@ final class Limits {
       sum += 2L * h;
     }
     return sum;
+  }
+
+  /** Bytes for {@code rows} rows (samples) through {@code c} at once in an evaluation, without the tape. */
+  static long evaluationActivationBytes(DeepLvm.Config c, long rows) {
+    return saturatingMultiply(saturatingMultiply(rows, activationsPerRow(c)), FLOAT * EVALUATION_COPIES);
   }
 
   /** Bytes for {@code rows} rows (samples) through {@code c} at once. */

@@ -15,6 +15,7 @@ import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
 import dev.marginal.random.RngKey;
+import dev.marginal.train.LogZEstimate;
 import dev.marginal.tensor.Parallel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -147,7 +148,12 @@ class OptionBoundsTest {
     assertTrue(evaluation < 400L << 20, Limits.human(evaluation));
     // A pass of K = 5000 samples of one row of a 10,000-D surrogate is counted whole.
     DeepLvm.Config wide = new DeepLvm.Config(10_000, 8, new int[] {128}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN);
-    assertEquals(Limits.activationBytes(wide, 5000), Limits.evaluationPassBytes(wide, 1000, 5000));
+    assertEquals(Limits.evaluationActivationBytes(wide, 5000), Limits.evaluationPassBytes(wide, 1000, 5000));
+    // Nor is a 2-D target's on a small one: the funnel's evaluation ran in a heap of 88 MiB, where a count of four
+    // copies per activation (273 MiB) refused it under 256 MiB.
+    DeepLvm.Config funnel = new DeepLvm.Config(2, 8, new int[] {128}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN);
+    long funnelEvaluation = Limits.evaluationBytes(funnel, 40_000, 1, 1, LogZEstimate.DEFAULT_INNER_K);
+    assertTrue(funnelEvaluation < 150L << 20, Limits.human(funnelEvaluation));
   }
 
   @Test

@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
  * {@link Settings}; an option left out is null, so that the LVM trainer applies its own defaults.
  */
 final class LvmArgs {
+  /** Hidden activations. */
+  static final List<String> ACTIVATIONS = List.of("tanh", "relu", "softplus");
   /** Decoder likelihoods. */
   static final List<String> DECODERS = List.of("bernoulli", "gaussian", "gaussian-tied");
   /** Training objectives. */
@@ -169,7 +171,8 @@ final class LvmArgs {
     if (k != null && "sumo".equals(objectiveName)) {
       throw new UserInputException("--k applies to --objective elbo or iwae, not sumo");
     }
-    return new Settings(latent, hidden == null ? null : List.copyOf(hidden), activation,
+    return new Settings(latent, hidden == null ? null : List.copyOf(hidden),
+        activation == null ? null : Commands.oneOf("--activation", activation, ACTIVATIONS),
         decoder == null ? null : Commands.oneOf("--decoder", decoder, DECODERS), objectiveName,
         k, minTerms, epochs, steps, batch, lr,
         binarize == null ? null : Commands.oneOf("--binarize", binarize, BINARIZATIONS),

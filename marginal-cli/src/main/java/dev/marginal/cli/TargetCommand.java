@@ -333,7 +333,8 @@ final class TargetCommand implements Callable<Integer> {
   }
 
   private ReverseKlOptions options(Target t) {
-    LvmTrainingOptions.Objective o = input(() -> LvmTrainingOptions.Objective.parse(objective));
+    LvmTrainingOptions.Objective o = LvmTrainingOptions.Objective.parse(
+        Commands.oneOf("--objective", objective, LvmArgs.OBJECTIVES));
     for (int h : hidden) {
       Commands.positive("--hidden", h);
     }

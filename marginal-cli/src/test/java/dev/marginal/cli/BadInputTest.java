@@ -162,6 +162,10 @@ class BadInputTest {
         "--out", m2.toString()}, "--hidden must be >= 1, got 0");
     assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "lvm", "--objective", "vae",
         "--out", m2.toString()}, "--objective", "'vae'");
+    assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "lvm", "--activation", "sigmoid",
+        "--out", m2.toString()}, "--activation: unknown value 'sigmoid' (expected tanh, relu, softplus)");
+    assertRejected(new String[] {"target", "--target", "u1", "--objective", "vae", "--out", m2.toString()},
+        "--objective: unknown value 'vae' (expected elbo, iwae, sumo)");
     assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "ppca", "--latent", "2",
         "--out", m2.toString()}, "--latent 2 must be less than the data dimension 2");
     assertRejected(new String[] {"fit", "--data", "toy:moons?n=2", "--model", "gmm", "--components", "3",

@@ -5,6 +5,7 @@ import dev.marginal.data.DataException;
 import dev.marginal.io.Untrusted;
 import dev.marginal.tensor.Parallel;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine;
@@ -32,8 +33,17 @@ final class Cli {
     return configure(new CommandLine(new Main()));
   }
 
-  /** Installs the one-line error handlers on {@code cl}. */
+  /**
+   * Installs the one-line error handlers on {@code cl}, and a file name converter that refuses an empty name (which
+   * would otherwise stand for the current directory, reported as "{@code : is a directory}" without the option).
+   */
   static CommandLine configure(CommandLine cl) {
+    cl.registerConverter(Path.class, s -> {
+      if (s.isBlank()) {
+        throw new CommandLine.TypeConversionException("'" + s + "' is not a file name");
+      }
+      return Path.of(s);
+    });
     cl.setParameterExceptionHandler((given, args) -> {
       CommandLine.ParameterException ex = unmatchedFirst(given);
       CommandLine cmd = ex.getCommandLine();

@@ -186,6 +186,19 @@ class BadInputTest {
     assertFalse(Files.exists(m2));
   }
 
+  /** An empty file name would stand for the current directory; it is refused as a value of its option. */
+  @Test
+  void anEmptyFileNameNamesTheOption() throws IOException {
+    assertRejected(new String[] {"score", "--model", model.toString(), "--data", "toy:moons", "--out", ""},
+        "Invalid value for option '--out': '' is not a file name");
+    assertRejected(new String[] {"info", "--model", ""}, "option '--model': '' is not a file name");
+    assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "3", "--out", out.toString(),
+        "--png", " "}, "option '--png': ' ' is not a file name");
+    assertRejected(new String[] {"target", "--target", "u1", "--out", out.toString(), "--metrics", ""},
+        "option '--metrics': '' is not a file name");
+    assertRejected(new String[] {"demo", "--quick", "--out", ""}, "option '--out': '' is not a file name");
+  }
+
   @Test
   void lvmRejectsNegativeHiddenSizesBeforeTraining() throws IOException {
     Path m2 = dir.resolve("m2.marginal");

@@ -110,6 +110,11 @@ final class OutputGuard {
     } catch (IOException | SecurityException e) {
       throw new UserInputException(path + ": cannot write in directory " + dir + " (" + IoErrors.reason(e) + ")");
     }
+    try {
+      AtomicFiles.probeWrite(path);
+    } catch (IOException | SecurityException e) {
+      throw new UserInputException(out.what() + " " + path + ": cannot write (" + IoErrors.reason(e) + ")");
+    }
   }
 
   /** Whether two paths name the same file on disk (following links; a missing file by its real directory). */

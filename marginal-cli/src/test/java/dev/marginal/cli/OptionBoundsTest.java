@@ -71,6 +71,20 @@ class OptionBoundsTest {
     return dir.resolve(name).toString();
   }
 
+  /**
+   * An output whose name the file system cannot hold (here with the temporary file's additions) is refused before
+   * the work, not when the result is saved: the training would otherwise run to its end and lose its result.
+   */
+  @Test
+  void anOutputNameTooLongForTheFileSystemIsRefusedBeforeTheWork() throws IOException {
+    String metrics = out("m".repeat(246) + ".csv");
+    String line = refused("target", "--target", "u1", "--iters", "5", "--hidden", "8", "--eval-samples", "10",
+        "--eval-k", "10", "--out", out("t.marginal"), "--metrics", metrics);
+    assertEquals("marginal: --metrics " + metrics + ": cannot write (File name too long)", line);
+    line = refused("sample", "--model", gmm.toString(), "--n", "3", "--out", out("s".repeat(300) + ".csv"));
+    assertTrue(line.startsWith("marginal: --out ") && line.endsWith(": cannot write (File name too long)"), line);
+  }
+
   @Test
   void importanceSamplesBeyondTheHeapNameTheOption() throws IOException {
     String line = refused("score", "--model", lvm.toString(), "--data", "toy:moons?n=5", "--estimator", "iwae",

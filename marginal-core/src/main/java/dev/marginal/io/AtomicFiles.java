@@ -79,6 +79,18 @@ public final class AtomicFiles {
     Files.deleteIfExists(createTemp(dir, PROBE));
   }
 
+  /**
+   * Checks that {@code target} can be written as {@link #write} writes it, by creating and deleting the temporary file
+   * {@code .NAME.PID-N.tmp} beside it: a name too long for the file system (with or without the temporary file's
+   * additions) fails here, before the work whose result it is to hold, not when the result is saved.
+   *
+   * @throws IOException if the temporary file cannot be created
+   */
+  public static void probeWrite(Path target) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.deleteIfExists(createTemp(dir, target.getFileName().toString()));
+  }
+
   /** Temporary files of writes in progress that a shutdown deletes. */
   private static final java.util.Set<Path> DISCARDED_ON_EXIT = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static volatile boolean hookInstalled;

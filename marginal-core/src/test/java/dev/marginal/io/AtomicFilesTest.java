@@ -67,6 +67,20 @@ class AtomicFilesTest {
     assertEquals(List.of(), listing());
   }
 
+  /**
+   * A name that fits the file system only without the temporary file's additions (255 bytes on common ones) is
+   * refused by the probe, as the write itself would refuse it; a good name leaves nothing behind.
+   */
+  @Test
+  void probeWriteRefusesANameWhoseTemporaryFileCannotExist() throws IOException {
+    Path fits = dir.resolve("m".repeat(250));
+    FileSystemException e = assertThrows(FileSystemException.class, () -> AtomicFiles.probeWrite(fits));
+    assertEquals("File name too long", e.getReason());
+    assertThrows(FileSystemException.class, () -> AtomicFiles.writeString(fits, "x"));
+    AtomicFiles.probeWrite(dir.resolve("model.bin"));
+    assertEquals(List.of(), listing());
+  }
+
   @Test
   void missingDirectoryIsNotCreatedAndIsNamed() {
     Path p = dir.resolve("missing/sub/m.bin");

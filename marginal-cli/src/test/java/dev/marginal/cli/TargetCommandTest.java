@@ -313,7 +313,7 @@ class TargetCommandTest {
     CliRun o = CliRun.of("target", "--target", "funnel", "--objective", "vimco",
         "--out", dir.resolve("x.marginal").toString());
     assertEquals(2, o.code());
-    assertTrue(o.err().contains("unknown objective"), o.err());
+    assertTrue(o.err().contains("--objective: unknown value 'vimco' (expected elbo, iwae, sumo)"), o.err());
     CliRun d = CliRun.of("target", "--target", "funnel", "--out", dir.resolve("nope/x.marginal").toString());
     assertEquals(2, d.code());
     assertTrue(d.err().contains("does not exist"), d.err());

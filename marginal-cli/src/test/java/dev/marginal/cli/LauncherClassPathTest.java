@@ -1,6 +1,7 @@
 package dev.marginal.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -37,6 +38,11 @@ class LauncherClassPathTest {
 
   /** Every argument the launcher passes to java, for {@code marginal target --help}. */
   private List<String> javaArgs(String extraClassPath) throws IOException, InterruptedException {
+    return javaArgs(extraClassPath, null);
+  }
+
+  /** Every argument the launcher passes to java, with {@code javaOpts} as MARGINAL_JAVA_OPTS when not null. */
+  private List<String> javaArgs(String extraClassPath, String javaOpts) throws IOException, InterruptedException {
     assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs bash");
     Path java = dir.resolve("java");
     Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
@@ -46,6 +52,9 @@ class LauncherClassPathTest {
     env.put("PATH", dir + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
     env.put("MARGINAL_JAR", "/opt/m/marginal.jar");
     env.remove("MARGINAL_JAVA_OPTS");
+    if (javaOpts != null) {
+      env.put("MARGINAL_JAVA_OPTS", javaOpts);
+    }
     env.remove("MARGINAL_CLASSPATH");
     if (extraClassPath != null) {
       env.put("MARGINAL_CLASSPATH", extraClassPath);
@@ -72,5 +81,17 @@ class LauncherClassPathTest {
   void extraEntriesFollowTheJarOnTheClassPath() throws Exception {
     assertEquals(List.of("-cp", "/opt/m/marginal.jar:/home/u/classes:/home/u/t.jar", "dev.marginal.cli.Main",
         "target", "--help"), launch("/home/u/classes:/home/u/t.jar"));
+  }
+
+  @Test
+  void aHeapUnderTwoGibibytesGetsNoFixedYoungGeneration() throws Exception {
+    assumeTrue(javaArgs(null).contains("-Xmn1g"), "the fixed young generation is only set on machines of 8 GiB");
+    // -Xmx256m with -Xmn1g made the JVM warn on every run that the young generation exceeds the heap.
+    for (String small : List.of("-Xmx256m", "-Xms64m -Xmx1536m", "-Xmx268435456", "-Xmx1g")) {
+      assertFalse(javaArgs(null, small).contains("-Xmn1g"), small);
+    }
+    for (String large : List.of("-Xmx2g", "-Xmx4096m", "-XX:+UseParallelGC")) {
+      assertTrue(javaArgs(null, large).contains("-Xmn1g"), large);
+    }
   }
 }

@@ -70,7 +70,9 @@ final class LvmFitter {
     }
     TrainingState state = result.state();
     if (state.status() == TrainingState.Status.DIVERGED) {
-      throw TrainingFailedException.diverged(state.message(), r.out());
+      // Where no update had been applied yet (the first step), the step size is not the cause: no hint.
+      throw state.step() == 0 ? TrainingFailedException.diverged(state.message(), r.out())
+          : TrainingFailedException.diverged(state.message(), r.out(), s.clip() == null);
     }
     Map<String, Object> summary = result.summary();
     return new Fitters.FitResult(result.model(), summary, result.provenance());
@@ -216,8 +218,18 @@ final class LvmFitter {
 
     /**
      * A diverged run of {@code fit} or {@code target} on {@code out}: the library's message, with the path of this
-     * command's {@code MODEL.ckpt} where the message names a checkpoint (only when the run wrote one).
+     * command's {@code MODEL.ckpt} where the message names a checkpoint (only when the run wrote one), and what to
+     * change: a smaller step size, or a bound on the gradient where the run had none.
+     *
+     * @param unclipped whether the run's gradient was unbounded (no --clip)
      */
+    static TrainingFailedException diverged(String message, Path out, boolean unclipped) {
+      String m = message.contains(LvmCheckpoint.LAST_GOOD) ? message + " (" + checkpointPath(out) + ")" : message;
+      return new TrainingFailedException(m + (unclipped ? "; lower --lr or bound the gradient with --clip"
+          : "; lower --lr or --clip"));
+    }
+
+    /** A diverged run whose cause is not the step size (e.g. a target's density that turned NaN). */
     static TrainingFailedException diverged(String message, Path out) {
       return new TrainingFailedException(message.contains(LvmCheckpoint.LAST_GOOD)
           ? message + " (" + checkpointPath(out) + ")" : message);

@@ -236,8 +236,11 @@ final class TargetCommand implements Callable<Integer> {
   private Integer finish(Target t, ReverseKlOptions options, SurrogateTraining.Result result, String commandLine,
       Path metricsPath) {
     if (result.status() == ReverseKlRun.Status.DIVERGED) {
-      throw LvmFitter.TrainingFailedException.diverged(
-          result.message().replace("forwardScale", OptionNames.FLAGS.get("forwardScale")), out);
+      String message = result.message().replace("forwardScale", OptionNames.FLAGS.get("forwardScale"));
+      // A loss that became non-finite after updates is the step size's doing; a target's density that did is not.
+      throw result.message().contains(ReverseKlRun.LOSS_DIVERGED) && result.steps() > 0
+          ? LvmFitter.TrainingFailedException.diverged(message, out, options.clipNorm() == 0)
+          : LvmFitter.TrainingFailedException.diverged(message, out);
     }
     LvmDensityModel model = result.model();
     Commands.writeModel(model.toFile(result.provenance().withCommandLine(commandLine)), out);

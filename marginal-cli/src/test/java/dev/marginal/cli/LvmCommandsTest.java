@@ -173,8 +173,29 @@ class LvmCommandsTest {
     assertEquals(1, r.code(), r.toString());
     assertTrue(r.err().contains("diverged"), r.err());
     assertFalse(r.err().contains("checkpoint"), "no checkpoint was written before step 1: " + r.err());
+    assertFalse(r.err().contains("--lr"), "the first step applied no update, so its step size is not to blame");
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertTrue(!Files.exists(out), "no model is written for a diverged run");
+  }
+
+  @Test
+  void aRunThatDivergesAfterItsUpdatesNamesTheStepSizeAndClipping() throws IOException {
+    // A step size of 1e300 took the objective to NaN at step 2, and the message named no option to change.
+    Path out = dir.resolve("lr.marginal");
+    CliRun r = CliRun.of("fit", "--data", "toy:moons?n=200&seed=1", "--model", "lvm", "--lr", "1e300", "--steps",
+        "10", "--out", out.toString(), "--quiet");
+    assertEquals(1, r.code(), r.toString());
+    assertEquals("marginal: training diverged: the objective became NaN at step 2; lower --lr or bound the gradient"
+        + " with --clip", r.err().strip(), r.err());
+    CliRun clipped = CliRun.of("fit", "--data", "toy:moons?n=200&seed=1", "--model", "lvm", "--lr", "1e300",
+        "--clip", "5", "--steps", "10", "--out", out.toString(), "--quiet");
+    assertEquals(1, clipped.code(), clipped.toString());
+    assertTrue(clipped.err().strip().endsWith("; lower --lr or --clip"), clipped.err());
+    CliRun target = CliRun.of("target", "--target", "funnel", "--lr", "1e300", "--iters", "10", "--out",
+        dir.resolve("t.marginal").toString(), "--quiet");
+    assertEquals(1, target.code(), target.toString());
+    // target's recipe bounds the gradient by default.
+    assertTrue(target.err().strip().endsWith(": the loss was NaN; lower --lr or --clip"), target.err());
   }
 
   @Test

@@ -20,6 +20,9 @@ public final class ReverseKlRun {
   /** How the run ended. */
   public enum Status { COMPLETED, INTERRUPTED, DIVERGED }
 
+  /** What a diverged run's message says, after its step, when the loss itself became non-finite. */
+  public static final String LOSS_DIVERGED = ": the loss was ";
+
   /**
    * The outcome.
    *
@@ -238,7 +241,7 @@ public final class ReverseKlRun {
       return "the forward KL's proposals missed the target at step " + step + " (no proposal had a finite, "
           + "positive density); set forwardScale to cover where its mass lies";
     }
-    return "training diverged at step " + step + ": the loss was " + loss;
+    return "training diverged at step " + step + LOSS_DIVERGED + loss;
   }
 
   private static void evaluate(ReverseKlTrainer trainer, Target target, long step,

@@ -174,7 +174,8 @@ final class TargetCommand implements Callable<Integer> {
   @Option(names = "--eval-k", paramLabel = "K", description = "IWAE samples in the KL estimate (default: ${DEFAULT-VALUE}).")
   int evalK = SurrogateMetrics.Settings.defaults().iwaeK();
 
-  @Option(names = "--checkpoint-every", paramLabel = "N", description = "Checkpoint (MODEL.ckpt) every N steps.")
+  @Option(names = "--checkpoint-every", paramLabel = "N",
+      description = "Checkpoint (MODEL.ckpt) every N steps (0: only at the end and when stopped).")
   long checkpointEvery;
 
   @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue from a checkpoint.")
@@ -217,8 +218,12 @@ final class TargetCommand implements Callable<Integer> {
     Commands.positive("--eval-samples", evalSamples);
     Commands.positive("--eval-k", evalK);
     checkSizes(t, options);
-    if (evalEvery < 0 || checkpointEvery < 0) {
-      throw new UserInputException("--eval-every and --checkpoint-every must be >= 0");
+    if (evalEvery < 0) {
+      throw new UserInputException("--eval-every must be >= 0 (0: only at the end), got " + evalEvery);
+    }
+    if (checkpointEvery < 0) {
+      throw new UserInputException("--checkpoint-every must be >= 0 (0: only at the end and when stopped), got "
+          + checkpointEvery);
     }
     lock = OutputLock.acquire("--out", out);
     CheckpointGuard.keepUnfinished(out.resolveSibling(out.getFileName() + ".ckpt"), resume);

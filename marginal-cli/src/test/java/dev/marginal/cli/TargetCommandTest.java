@@ -314,6 +314,16 @@ class TargetCommandTest {
         "--out", dir.resolve("x.marginal").toString());
     assertEquals(2, o.code());
     assertTrue(o.err().contains("--objective: unknown value 'vimco' (expected elbo, iwae, sumo)"), o.err());
+    // Each named alone, with the value given (both were named together, without it).
+    CliRun e = CliRun.of("target", "--target", "funnel", "--eval-every", "-1", "--out", dir.resolve("x.marginal")
+        .toString());
+    assertEquals(2, e.code());
+    assertEquals("marginal: --eval-every must be >= 0 (0: only at the end), got -1", e.err().strip());
+    CliRun c = CliRun.of("target", "--target", "funnel", "--checkpoint-every", "-1", "--out", dir.resolve(
+        "x.marginal").toString());
+    assertEquals(2, c.code());
+    assertEquals("marginal: --checkpoint-every must be >= 0 (0: only at the end and when stopped), got -1",
+        c.err().strip());
     CliRun d = CliRun.of("target", "--target", "funnel", "--out", dir.resolve("nope/x.marginal").toString());
     assertEquals(2, d.code());
     assertTrue(d.err().contains("does not exist"), d.err());

@@ -453,7 +453,8 @@ final class TargetCommand implements Callable<Integer> {
     json.put("evaluations", evals);
     json.put("loss", result.losses());
     try {
-      CsvWriter.write(path, cols, rows, java.util.Set.of("step"));
+      // Written on the way out after Ctrl-C: not discarded by the shutdown.
+      CsvWriter.writeOnExit(path, cols, rows, java.util.Set.of("step"));
       AtomicFiles.writeString(jsonPath(path), Json.write(json));
     } catch (IOException e) {
       throw new UncheckedIOException(path + ": cannot write (" + IoErrors.reason(e) + ")", e);

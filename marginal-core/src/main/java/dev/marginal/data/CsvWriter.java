@@ -35,7 +35,7 @@ public final class CsvWriter {
    */
   public static void write(Path path, List<String> columns, float[] values) {
     checkShape(path, columns, values.length);
-    writeRows(path, columns, values.length, (w, i) -> w.write(Float.toString(values[i])));
+    writeRows(path, columns, values.length, (w, i) -> w.write(Float.toString(values[i])), true);
   }
 
   /**
@@ -55,6 +55,19 @@ public final class CsvWriter {
    * @param counts names of the columns whose whole numbers are written as integers
    */
   public static void write(Path path, List<String> columns, double[] values, java.util.Set<String> counts) {
+    writeDoubles(path, columns, values, counts, true);
+  }
+
+  /**
+   * {@link #write(Path, List, double[], java.util.Set)} for a file that a command saves on its way out, such as the
+   * metrics of a run stopped by Ctrl-C: a shutdown of the JVM does not cut this write short.
+   */
+  public static void writeOnExit(Path path, List<String> columns, double[] values, java.util.Set<String> counts) {
+    writeDoubles(path, columns, values, counts, false);
+  }
+
+  private static void writeDoubles(Path path, List<String> columns, double[] values, java.util.Set<String> counts,
+      boolean discardOnExit) {
     checkShape(path, columns, values.length);
     boolean[] whole = new boolean[columns.size()];
     for (int j = 0; j < whole.length; j++) {
@@ -64,7 +77,7 @@ public final class CsvWriter {
       double v = values[i];
       boolean integer = whole[i % whole.length] && v == Math.rint(v) && Math.abs(v) < 0x1p53;
       w.write(integer ? Long.toString((long) v) : Double.toString(v));
-    });
+    }, discardOnExit);
   }
 
   /** The rows of a file written in pieces: piece {@code c} = 0, 1, ..., or null after the last. */
@@ -121,20 +134,24 @@ public final class CsvWriter {
     void write(Writer w, int i) throws IOException;
   }
 
-  private static void writeRows(Path path, List<String> columns, int length, ValueWriter value) {
+  private static void writeRows(Path path, List<String> columns, int length, ValueWriter value,
+      boolean discardOnExit) {
     int cols = columns.size();
+    AtomicFiles.IOConsumer<OutputStream> body = out -> {
+      Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+      writeHeader(w, columns);
+      for (int i = 0; i < length; i++) {
+        value.write(w, i);
+        w.write((i + 1) % cols == 0 ? '\n' : ',');
+      }
+      w.flush();
+    };
     try {
-      AtomicFiles.write(
-          path,
-          (OutputStream out) -> {
-            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            writeHeader(w, columns);
-            for (int i = 0; i < length; i++) {
-              value.write(w, i);
-              w.write((i + 1) % cols == 0 ? '\n' : ',');
-            }
-            w.flush();
-          });
+      if (discardOnExit) {
+        AtomicFiles.writeDiscardedOnExit(path, body);
+      } else {
+        AtomicFiles.write(path, body);
+      }
     } catch (IOException e) {
       throw new DataException(path + ": cannot write (" + IoErrors.reason(e) + ")", e);
     }

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,5 +68,44 @@ class CsvWriterTest {
         : null));
     assertEquals(p + ": cannot write (directory " + p.getParent() + " does not exist)", e.getMessage());
     assertFalse(Files.exists(dir.resolve("nested")));
+  }
+
+  /**
+   * Results (scores, codes) are written as a stream of samples is: a process stopped by a signal in the middle of the
+   * write leaves neither the file nor its hidden temporary file behind.
+   */
+  @Test
+  void aResultWriteStoppedBySignalLeavesNothing() throws Exception {
+    Path target = dir.resolve("scores.csv");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), LargeCsvWriter.class.getName(), target.toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (temps().stream().noneMatch(CsvWriterTest::nonEmpty) && p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(p.isAlive(), "the write was still going when its temporary file had content");
+    } finally {
+      p.destroy();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the writer stopped");
+    }
+    assertEquals(143, p.exitValue(), "killed by SIGTERM");
+    assertEquals(List.of(), temps());
+    assertFalse(Files.exists(target));
+  }
+
+  private List<Path> temps() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList();
+    }
+  }
+
+  private static boolean nonEmpty(Path p) {
+    try {
+      return Files.size(p) > 0;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * terminal at most a few times a second, followed by the latest epoch's objectives (a density fit) or the latest
  * evaluation's KL estimate (a reverse-KL run), all as the library's {@link Progress} listener reports them. Silent
  * when quiet, when standard error is not a terminal, or under CI (environment variable {@code CI} set); drawn only
- * once the work has run for {@link #SHOW_AFTER_NANOS}, so that fast work shows nothing; cut to the terminal's width,
+ * once the work has run for {@link #SHOW_AFTER_NANOS} and its first unit (step, row) is done, so that fast work
+ * shows nothing and no line reads {@code 0/N (0%)}; cut to the terminal's width,
  * so that it never wraps (a wrapped line is not redrawn in place). The ETA is measured from the first line drawn on,
  * not from the start, whose first steps (the JIT compiling, a resumed run's earlier steps) say little about the rest.
  *
@@ -203,7 +204,9 @@ final class TerminalProgress implements Progress {
     lastExamples = examples;
     lastObjective = objective;
     long now = clock.getAsLong();
-    if (now - start < SHOW_AFTER_NANOS || drawn && now - lastDraw < REDRAW_NANOS && step < total) {
+    // The first line waits for a unit done: "rows 0/N (0%)" at 0 rows/s says nothing.
+    if (now - start < SHOW_AFTER_NANOS || !drawn && step == 0
+        || drawn && now - lastDraw < REDRAW_NANOS && step < total) {
       return;
     }
     if (!drawn) {

@@ -43,6 +43,20 @@ class TerminalProgressTest {
   }
 
   @Test
+  void noLineIsDrawnBeforeTheFirstUnitIsDone() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TerminalProgress p = TerminalProgress.workTo(new PrintStream(bytes, true, StandardCharsets.UTF_8), "score",
+        TerminalProgress.Unit.SCORED_ROWS, 30, ticking(TerminalProgress.SHOW_AFTER_NANOS));
+    // Work counted in model evaluations: 10 of 1000 are a third of a row, shown as none done.
+    p.work().update(10, 1000, -1.5);
+    assertEquals("", bytes.toString(StandardCharsets.UTF_8), "no line with nothing done");
+    p.work().update(500, 1000, -1.5);
+    p.finish();
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(out.startsWith("\rscore  rows 15/30 (50%)"), out);
+  }
+
+  @Test
   void aFitDrivesTheLineThroughTheListenerUpToItsLastEpoch() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     TerminalProgress p = TerminalProgress.to(new PrintStream(bytes, true, StandardCharsets.UTF_8), "fit", 0,

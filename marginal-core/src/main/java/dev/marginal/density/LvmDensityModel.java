@@ -2,6 +2,7 @@ package dev.marginal.density;
 
 import dev.marginal.config.ParameterException;
 import dev.marginal.config.WorkProgress;
+import dev.marginal.config.WorkTally;
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
@@ -201,7 +202,7 @@ public final class LvmDensityModel implements DensityModel {
     for (ScoreOptions o : options) {
       estimators.add(checkRepeats(o, estimator(o), data.rows()));
     }
-    Tally tally = new Tally(progress, scoreWork(data.rows(), options));
+    WorkTally tally = new WorkTally(progress, scoreWork(data.rows(), options));
     float[] x = prepare(data, key.foldIn(-1));
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     LocalPosteriorFit.Fitted fitted = localFit == null ? null
@@ -249,7 +250,7 @@ public final class LvmDensityModel implements DensityModel {
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     List<LogDensity> out = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {
-      out.add(score(x, rowIds, estimators.get(i), options.get(i), null, key, rowLogJacobian, Tally.SILENT));
+      out.add(score(x, rowIds, estimators.get(i), options.get(i), null, key, rowLogJacobian, WorkTally.silent()));
     }
     return out;
   }
@@ -311,36 +312,13 @@ public final class LvmDensityModel implements DensityModel {
     return (long) localFit.steps() * localFit.numSamples();
   }
 
-  /** A call's units of work done so far, reported to its listener after each pass. */
-  private static final class Tally {
-    /** A tally that reports nowhere. */
-    static final Tally SILENT = new Tally(WorkProgress.silent(), 0);
-
-    private final WorkProgress progress;
-    private final long total;
-    private long done;
-
-    Tally(WorkProgress progress, long total) {
-      this.progress = progress;
-      this.total = total;
-    }
-
-    /** Counts {@code units} more as done and reports them with {@code estimate}. */
-    void add(long units, double estimate) {
-      if (this != SILENT) {
-        done += units;
-        progress.update(done, total, estimate);
-      }
-    }
-  }
-
   /**
    * One estimator over prepared rows, in chunks of about {@link #ROWS_PER_PASS} model rows, each reported to
    * {@code tally}; row g's point keys are {@code key.foldIn(c·⌊g/c⌋).foldIn(r).foldIn(g mod c)} for repeat r, c
    * the chunk size.
    */
   private LogDensity score(float[] x, long[] ids, LogMarginalEstimator est, ScoreOptions options,
-      LocalPosteriorFit.Fitted fitted, RngKey key, double[] rowLogJacobian, Tally tally) {
+      LocalPosteriorFit.Fitted fitted, RngKey key, double[] rowLogJacobian, WorkTally tally) {
     int d = dim();
     int n = ids.length;
     int chunk = passRows(est);
@@ -463,7 +441,7 @@ public final class LvmDensityModel implements DensityModel {
     space.check(data);
     float[] x = prepare(data, key.foldIn(-1));
     int n = data.rows();
-    Tally tally = new Tally(progress, aisWork(n, ais));
+    WorkTally tally = new WorkTally(progress, aisWork(n, ais));
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     LocalPosteriorFit.Fitted fitted = localFit == null ? null
         : fitAll(x, n, key.foldIn(LOCAL_FIT_STREAM), tally, localFitUnits());
@@ -481,11 +459,11 @@ public final class LvmDensityModel implements DensityModel {
           : new LocalPosteriorFit.Fitted(fitted.loc().slice(0, start, start + b),
               fitted.logVar().slice(0, start, start + b)).posterior(tape);
       // Each annealing step but the chunk's last is reported as it ends; the last, with the chunk's values.
-      long before = tally.done;
+      long before = tally.done();
       long chunkWork = ais.work(b);
       double[] v = ais.forward(model, xb, q, key.foldIn(AIS_STREAM).foldIn(start), (done, total, e) -> {
         if (done < total) {
-          tally.add(before + done - tally.done, Double.NaN);
+          tally.add(before + done - tally.done(), Double.NaN);
         }
       }).logMarginal();
       for (int i = 0; i < b; i++) {
@@ -493,7 +471,7 @@ public final class LvmDensityModel implements DensityModel {
         se[start + i] = Double.NaN;
         sum += value[start + i];
       }
-      tally.add(before + chunkWork - tally.done, sum / (start + b));
+      tally.add(before + chunkWork - tally.done(), sum / (start + b));
     }
     return new LogDensity(value, se, "ais-" + ais.steps());
   }
@@ -612,7 +590,7 @@ public final class LvmDensityModel implements DensityModel {
   public Dataset encode(Dataset data, WorkProgress progress) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(progress, "progress");
-    Tally tally = new Tally(progress, data.rows());
+    WorkTally tally = new WorkTally(progress, data.rows());
     space.check(data);
     float[] x = standardized(data.values());
     if (model.config().decoder() == DeepLvm.Decoder.BERNOULLI) {
@@ -651,7 +629,7 @@ public final class LvmDensityModel implements DensityModel {
    * maximizes the cross-entropy ELBO of the values as given, as the encoder would see them. Each chunk is reported
    * to {@code tally} as {@code rowUnits} per row.
    */
-  private LocalPosteriorFit.Fitted fitAll(float[] x, int n, RngKey key, Tally tally, long rowUnits) {
+  private LocalPosteriorFit.Fitted fitAll(float[] x, int n, RngKey key, WorkTally tally, long rowUnits) {
     int d = dim();
     int latent = model.latentDim();
     int chunk = Math.max(1, ROWS_PER_PASS / localFit.numSamples());

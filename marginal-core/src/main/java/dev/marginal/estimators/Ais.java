@@ -3,6 +3,7 @@ package dev.marginal.estimators;
 import dev.marginal.autodiff.Tape;
 import dev.marginal.autodiff.Var;
 import dev.marginal.config.WorkProgress;
+import dev.marginal.config.WorkTally;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.random.RngKey;
 import dev.marginal.tensor.Tensor;
@@ -170,7 +171,7 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
    */
   public Result forward(LatentVariableModel model, Tensor x, DiagNormal q, RngKey key, WorkProgress progress) {
     Objects.requireNonNull(progress, "progress");
-    Steps done = new Steps(progress, work(x.dim(0)));
+    WorkTally done = new WorkTally(progress, work(x.dim(0)));
     double[][] schedule = pilot(model, x, q, key.foldIn(PILOT_STREAM), done);
     return run(start(model, x, q, chains, key), key, true, schedule, done);
   }
@@ -205,7 +206,7 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
       WorkProgress progress) {
     Objects.requireNonNull(progress, "progress");
     int b = x.dim(0);
-    Steps done = new Steps(progress, work(b));
+    WorkTally done = new WorkTally(progress, work(b));
     double[][] schedule = pilot(model, x, q, key.foldIn(PILOT_STREAM), done);
     int d = q.dim();
     if (posteriorSamples.dim(0) != b && posteriorSamples.dim(0) != b * chains || posteriorSamples.dim(1) != d) {
@@ -242,7 +243,7 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
   }
 
   /** The pilot's step sizes: {@code [T + 1][B]}, entry t for the transition that targets β_t (entry 0 = entry 1). */
-  private double[][] pilot(LatentVariableModel model, Tensor x, DiagNormal q, RngKey key, Steps done) {
+  private double[][] pilot(LatentVariableModel model, Tensor x, DiagNormal q, RngKey key, WorkTally done) {
     int perPoint = Math.min(chains, PILOT_CHAINS);
     Chains s = start(model, x, q, perPoint, key);
     double[] beta = schedule();
@@ -263,7 +264,7 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
     return out;
   }
 
-  private Result run(Chains s, RngKey key, boolean forward, double[][] stepSizes, Steps done) {
+  private Result run(Chains s, RngKey key, boolean forward, double[][] stepSizes, WorkTally done) {
     double[] beta = schedule();
     double[] logW = new double[s.rows];
     double[] g = new double[s.rows];
@@ -291,23 +292,6 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
       est[i] = forward ? lme : -lme;
     }
     return new Result(est, perChain, (double) accepted / ((long) steps * s.rows));
-  }
-
-  /** A run's gradient evaluations so far, reported to its listener after each annealing step. */
-  private static final class Steps {
-    private final WorkProgress progress;
-    private final long total;
-    private long done;
-
-    Steps(WorkProgress progress, long total) {
-      this.progress = progress;
-      this.total = total;
-    }
-
-    void add(long units) {
-      done += units;
-      progress.update(done, total, Double.NaN);
-    }
   }
 
   /** The chains' state: positions, step sizes, and each row's x and q, in double. */

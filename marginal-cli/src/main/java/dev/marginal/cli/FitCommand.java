@@ -88,7 +88,7 @@ final class FitCommand implements Callable<Integer> {
       PrintWriter err = spec.commandLine().getErr();
       // An LVM's training stops at Ctrl-C or kill and saves its checkpoint. The guard stays open until the model is
       // written, so that the JVM's exit comes before the model of a stopped run or after the model of a finished one.
-      try (InterruptGuard guard = kind.equals("lvm") ? new InterruptGuard() : null) {
+      try (InterruptGuard guard = kind.equals("lvm") ? new InterruptGuard(lock) : null) {
         result = fitter.fit(
             new FitRequest(train, seed, threads, standardize, gmm, latent, lvmSettings, out, err, output.quiet,
             Commands.commandLine(spec), guard == null ? () -> false : guard::stopRequested));

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * guard, so the JVM does not exit in the middle of the write. A command holds the guard until its model is written:
  * a run stopped by it throws {@link Stopped} instead (the JVM exits as the guard closes, and the model of a stopped
  * run is not written over the output), and a stop asked for after the training's last step waits for the model.
+ * The output's lock, given to the guard, is released (its file removed) before a stopped run's JVM is let exit: the
+ * command's own release of it, after the guard, could come too late.
  */
 final class InterruptGuard implements AutoCloseable {
   /** Longest wait of the shutdown hook for the checkpoint to be written. */
@@ -18,9 +20,16 @@ final class InterruptGuard implements AutoCloseable {
   private final AtomicBoolean stop = new AtomicBoolean();
   private final CountDownLatch done = new CountDownLatch(1);
   private final Thread hook = new Thread(this::onShutdown, "marginal-interrupt");
+  /** The output's lock, released before a stopped run's JVM exits. */
+  private final OutputLock lock;
 
-  /** Installs the shutdown hook. */
-  InterruptGuard() {
+  /**
+   * Installs the shutdown hook.
+   *
+   * @param lock the lock of the command's output, released by {@link #close()} after a stop
+   */
+  InterruptGuard(OutputLock lock) {
+    this.lock = lock;
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
@@ -30,12 +39,17 @@ final class InterruptGuard implements AutoCloseable {
   }
 
   private void onShutdown() {
-    stop.set(true);
+    requestStop();
     try {
       done.await(WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Asks the loop to stop, as the shutdown hook does. */
+  void requestStop() {
+    stop.set(true);
   }
 
   /**
@@ -50,9 +64,15 @@ final class InterruptGuard implements AutoCloseable {
     }
   }
 
-  /** Releases a waiting hook, or removes the hook when no stop was asked for. */
+  /**
+   * Releases a waiting hook, the output's lock first (so that its file is not left behind by the JVM's exit), or
+   * removes the hook when no stop was asked for.
+   */
   @Override
   public void close() {
+    if (stop.get()) {
+      lock.close();
+    }
     done.countDown();
     if (!stop.get()) {
       try {

@@ -14,7 +14,8 @@ import java.nio.file.StandardOpenOption;
  * same checkpoint beside it) cannot mix their files: the second is refused at once. The lock is an operating-system
  * lock on the hidden file {@code .NAME.lock} beside the output; the system releases it when the process ends, even
  * when it is killed, so a lock file left behind by a killed run is simply reused. The lock file is removed when the
- * run ends normally.
+ * run ends normally, and when Ctrl-C or {@code kill} stops a training run after its checkpoint
+ * ({@link InterruptGuard}).
  *
  * <p>The lock belongs to the file, not to the name it was given by: {@code NAME} and its directory are those of the
  * output's real path (symbolic links followed; for a file not yet written, its directory's real path), so that a
@@ -24,6 +25,7 @@ final class OutputLock implements AutoCloseable {
   private final Path lockFile;
   private final FileChannel channel;
   private final FileLock lock;
+  private boolean closed;
 
   private OutputLock(Path lockFile, FileChannel channel, FileLock lock) {
     this.lockFile = lockFile;
@@ -68,9 +70,13 @@ final class OutputLock implements AutoCloseable {
     return real.resolveSibling("." + real.getFileName() + ".lock");
   }
 
-  /** Removes the lock file and releases the lock. */
+  /** Removes the lock file and releases the lock; a second call does nothing. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       Files.deleteIfExists(lockFile);
       lock.release();

@@ -231,7 +231,7 @@ final class TargetCommand implements Callable<Integer> {
     String commandLine = Commands.commandLine(spec);
     // Open until the model is written: the JVM's exit after Ctrl-C or kill comes before the model of a stopped run
     // or after the model of a finished one.
-    try (InterruptGuard guard = new InterruptGuard()) {
+    try (InterruptGuard guard = new InterruptGuard(lock)) {
       return finish(t, options, run(t, options, Map.of("command_line", commandLine), metricsPath, guard),
           commandLine, metricsPath);
     }

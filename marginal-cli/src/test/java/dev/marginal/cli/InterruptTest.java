@@ -33,6 +33,7 @@ class InterruptTest {
     String err = interrupt(out, "fit", "--data", "toy:moons", "--model", "lvm", "--steps", "100000000",
         "--checkpoint-every", "20", "--quiet", "--out", out.toString());
     assertTrue(err.contains("marginal: interrupted; resume with --resume " + out + ".ckpt"), err);
+    assertFalse(Files.exists(OutputLock.lockFileOf(out)), "no lock file left behind");
   }
 
   @Test
@@ -44,6 +45,7 @@ class InterruptTest {
     Path metrics = dir.resolve("t.marginal.metrics.csv");
     assertTrue(Files.exists(metrics), "the metrics of the evaluations done: " + err);
     assertTrue(Files.readAllLines(metrics).size() >= 2, "a header and at least one evaluation");
+    assertFalse(Files.exists(OutputLock.lockFileOf(out)), "no lock file left behind");
   }
 
   /**

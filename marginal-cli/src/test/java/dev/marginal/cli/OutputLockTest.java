@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lock on an output is the file's, whatever name reaches it: a link or a linked directory finds it taken. */
+/**
+ * The lock on an output is the file's, whatever name reaches it: a link or a linked directory finds it taken; a run
+ * stopped by a signal removes its file before it exits.
+ */
 class OutputLockTest {
   @TempDir Path dir;
 
@@ -67,5 +70,35 @@ class OutputLockTest {
     try (OutputLock lock = OutputLock.acquire("--out", dangling)) {
       assertTaken(dir.resolve("dangling.marginal"));
     }
+  }
+
+  /**
+   * A run stopped by Ctrl-C or {@code kill} has its lock released, file and all, by its interrupt guard, before the
+   * guard lets the JVM exit: the command's own release, after the guard, races the exit and left the file behind.
+   */
+  @Test
+  void aStoppedRunsGuardRemovesTheLockFileBeforeTheExit() {
+    Path out = dir.resolve("stopped.marginal");
+    Path lockFile = OutputLock.lockFileOf(out);
+    try (OutputLock lock = OutputLock.acquire("--out", out)) {
+      InterruptGuard guard = new InterruptGuard(lock);
+      guard.requestStop();
+      assertTrue(Files.exists(lockFile));
+      guard.close();
+      assertFalse(Files.exists(lockFile), "the lock file is removed as the guard closes");
+      OutputLock.acquire("--out", out).close();
+    }
+  }
+
+  /** Without a stop, the guard leaves the lock to the command, which holds it until its model is written. */
+  @Test
+  void anUnstoppedRunsGuardKeepsTheLock() {
+    Path out = dir.resolve("running.marginal");
+    try (OutputLock lock = OutputLock.acquire("--out", out)) {
+      new InterruptGuard(lock).close();
+      assertTrue(Files.exists(OutputLock.lockFileOf(out)));
+      assertTaken(out);
+    }
+    assertFalse(Files.exists(OutputLock.lockFileOf(out)));
   }
 }

@@ -20,13 +20,18 @@ public final class PlotSamplePlotter implements SamplePlotter {
   static final int MNIST_PIXELS = 784;
   static final int MNIST_SIDE = 28;
 
+  /** The picture's title: "64 samples of the lvm model" (an article that reads right before every kind). */
+  static String title(int rows, String kind) {
+    return rows + " samples of the " + kind + " model";
+  }
+
   /** The public no-argument constructor {@link java.util.ServiceLoader} needs. */
   public PlotSamplePlotter() {}
 
   @Override
   public void plot(Dataset samples, DensityModel model, Path png) throws IOException {
     Optional<Dataset.ImageShape> shape = imageShape(samples);
-    String title = samples.rows() + " samples of a " + model.kind() + " model";
+    String title = title(samples.rows(), model.kind());
     if (shape.isPresent()) {
       int n = Math.min(MAX_IMAGES, samples.rows());
       if (n == 0) {

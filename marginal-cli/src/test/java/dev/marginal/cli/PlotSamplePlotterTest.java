@@ -65,6 +65,13 @@ class PlotSamplePlotterTest {
     assertTrue(image.getWidth() < 100, "a 2x2 grid of 3x4 images is small, got " + image.getWidth());
   }
 
+  /** The title reads right for every kind: "of the lvm model", not "of a lvm model". */
+  @Test
+  void theTitleNamesTheModelsKind() {
+    assertEquals("64 samples of the lvm model", PlotSamplePlotter.title(64, "lvm"));
+    assertEquals("300 samples of the gmm model", PlotSamplePlotter.title(300, "gmm"));
+  }
+
   @Test
   void oneColumnIsRefused() {
     Dataset one = Dataset.of("one", List.of("x"), new float[] {1, 2, 3});

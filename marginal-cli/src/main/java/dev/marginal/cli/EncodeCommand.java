@@ -46,8 +46,9 @@ final class EncodeCommand implements Callable<Integer> {
     report.put("rows", codes.rows());
     report.put("columns", codes.columns());
     report.put("out", out.toString());
-    Commands.print(spec.commandLine().getOut(), output, "encoded " + codes.rows() + " rows as "
-        + Commands.abbreviate(codes.columns()) + " into " + out, output.json ? report : Map.of());
+    // The columns last, so that their count ("... 100 in all") is not read as the rows'.
+    Commands.print(spec.commandLine().getOut(), output, "encoded " + codes.rows() + " rows into " + out
+        + ": columns " + Commands.abbreviate(codes.columns()), output.json ? report : Map.of());
     return 0;
   }
 

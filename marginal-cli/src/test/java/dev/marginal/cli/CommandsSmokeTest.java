@@ -150,6 +150,7 @@ class CommandsSmokeTest {
     Path codes = dir.resolve("codes.csv");
     CliRun enc = CliRun.of("encode", "--model", model.toString(), "--data", MOONS_TEST, "--out", codes.toString());
     assertEquals(0, enc.code(), enc.toString());
+    assertEquals("encoded 50 rows into " + codes + ": columns p0, p1, p2", enc.out().strip());
     assertEquals(List.of("p0", "p1", "p2"), CliRun.csvHeader(codes));
     for (double[] p : CliRun.csvRows(codes)) {
       assertEquals(1.0, p[0] + p[1] + p[2], 1e-6);

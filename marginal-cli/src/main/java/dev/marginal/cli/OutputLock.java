@@ -14,8 +14,7 @@ import java.nio.file.StandardOpenOption;
  * same checkpoint beside it) cannot mix their files: the second is refused at once. The lock is an operating-system
  * lock on the hidden file {@code .NAME.lock} beside the output; the system releases it when the process ends, even
  * when it is killed, so a lock file left behind by a killed run is simply reused. The lock file is removed when the
- * run ends normally, and when Ctrl-C or {@code kill} stops a training run after its checkpoint
- * ({@link InterruptGuard}).
+ * run ends normally, and when Ctrl-C or {@code kill} stops a run during its training ({@link InterruptGuard}).
  *
  * <p>The lock belongs to the file, not to the name it was given by: {@code NAME} and its directory are those of the
  * output's real path (symbolic links followed; for a file not yet written, its directory's real path), so that a

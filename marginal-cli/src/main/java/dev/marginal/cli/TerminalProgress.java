@@ -5,8 +5,11 @@ import dev.marginal.train.EpochMetrics;
 import dev.marginal.train.Progress;
 import dev.marginal.train.SurrogateReport;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * A one-line progress display for long work: step, objective, examples per second and ETA, redrawn in place on a
@@ -14,9 +17,16 @@ import java.util.function.LongSupplier;
  * evaluation's KL estimate (a reverse-KL run), all as the library's {@link Progress} listener reports them. Silent
  * when quiet, when standard error is not a terminal, or under CI (environment variable {@code CI} set); drawn only
  * once the work has run for {@link #SHOW_AFTER_NANOS} and its first unit (step, row) is done, so that fast work
- * shows nothing and no line reads {@code 0/N (0%)}; cut to the terminal's width,
+ * shows nothing and no line reads {@code 0/N (0%)}; fitted to the terminal's width,
  * so that it never wraps (a wrapped line is not redrawn in place). The ETA is measured from the first line drawn on,
  * not from the start, whose first steps (the JIT compiling, a resumed run's earlier steps) say little about the rest.
+ *
+ * <p>A line too long for the terminal sheds its least useful parts first, whole, so that the position (step
+ * {@code i/N} and percent) and the ETA stay as long as anything does: the rate goes first, then the latest epoch or
+ * KL estimate, then the objective (or other value), then the label, each kept where it still fits beside the more
+ * useful parts kept (the rate stays when dropping the epoch leaves room for it). Only when the position and ETA
+ * alone are too long is the line cut, from its end, to one column less than the terminal. On a terminal wide enough
+ * for the whole line nothing is shed.
  *
  * <p>The library's other long work (scoring, evaluation, encoding, EM) reports to a {@link WorkProgress}, which
  * {@link #work()} draws on the same line: rows done with the mean log p(x) so far, or EM iterations with the
@@ -53,7 +63,7 @@ final class TerminalProgress implements Progress {
   private boolean ended;
   /** The shutdown hook that ends the line, registered when the first line is drawn. */
   private Thread endOnExit;
-  /** The latest epoch or evaluation, as shown after the step counters ("" before the first). */
+  /** The latest epoch or evaluation, as shown last on the line ("" before the first). */
   private String latest = "";
   private long lastStep;
   private long lastExamples;
@@ -223,26 +233,21 @@ final class TerminalProgress implements Progress {
     }
     lastDraw = now;
     drawn = true;
-    out.print('\r' + fit(line(step, examples, objective, now - start)) + "\u001b[K");
+    out.print('\r' + fitted(step, examples, objective, now - start) + "\u001b[K");
     out.flush();
-  }
-
-  /** The line cut to one column less than the terminal, so that it stays on its row. */
-  private String fit(String line) {
-    return line.length() < columns ? line : line.substring(0, Math.max(columns - 1, 0));
   }
 
   /** Shows the closed epoch's training and validation objectives from the next redraw on. */
   @Override
   public void epoch(EpochMetrics m) {
-    latest = String.format(Locale.ROOT, "  epoch %d: train %.4f", m.epoch() + 1, m.trainingObjective())
+    latest = String.format(Locale.ROOT, "epoch %d: train %.4f", m.epoch() + 1, m.trainingObjective())
         + (m.hasValidation() ? String.format(Locale.ROOT, ", validation %.4f", m.validationObjective()) : "");
   }
 
   /** Shows the evaluation's KL estimate from the next redraw on. */
   @Override
   public void report(SurrogateReport r) {
-    latest = String.format(Locale.ROOT, "  KL(IWAE) %.4f ± %.4f at step %d", r.evaluation().klIwae(),
+    latest = String.format(Locale.ROOT, "KL(IWAE) %.4f ± %.4f at step %d", r.evaluation().klIwae(),
         r.evaluation().klIwaeSe(), r.step());
   }
 
@@ -250,7 +255,7 @@ final class TerminalProgress implements Progress {
   @Override
   public synchronized void finish() {
     if (enabled && drawn && !ended) {
-      out.print('\r' + fit(line(lastStep, lastExamples, lastObjective, clock.getAsLong() - start)) + "\u001b[K");
+      out.print('\r' + fitted(lastStep, lastExamples, lastObjective, clock.getAsLong() - start) + "\u001b[K");
       out.println();
       out.flush();
       ended = true;
@@ -271,23 +276,69 @@ final class TerminalProgress implements Progress {
     }
   }
 
+  /**
+   * A part of the line and when it is shed from a line too long for the terminal: parts of {@code shedOrder} 1 go
+   * first, then 2, and so on; parts of 0 (the position and the ETA) are never shed, only cut.
+   */
+  private record Part(String text, int shedOrder) {
+    static final int KEPT = 0;
+    static final int RATE = 1;
+    static final int LATEST = 2;
+    static final int VALUE = 3;
+    static final int LABEL = 4;
+  }
+
+  /** The whole line, as drawn on a terminal wide enough for it. */
   String line(long step, long examples, double objective, long elapsedNanos) {
+    return join(parts(step, examples, objective, elapsedNanos), new boolean[] {true, true, true, true, true});
+  }
+
+  /**
+   * The line fitted to one column less than the terminal, so that it stays on its row: the position and ETA, and
+   * each other part, the most useful first, that still fits beside those kept; cut from its end if the position and
+   * ETA alone do not fit.
+   */
+  String fitted(long step, long examples, double objective, long elapsedNanos) {
+    List<Part> parts = parts(step, examples, objective, elapsedNanos);
+    boolean[] shown = new boolean[Part.LABEL + 1];
+    shown[Part.KEPT] = true;
+    for (int order = Part.LABEL; order > Part.KEPT; order--) {
+      shown[order] = true;
+      shown[order] = join(parts, shown).length() < columns;
+    }
+    String line = join(parts, shown);
+    return line.length() < columns ? line : line.substring(0, Math.max(columns - 1, 0));
+  }
+
+  /** The parts {@code shown} (by their shed order), two spaces apart. */
+  private static String join(List<Part> parts, boolean[] shown) {
+    return parts.stream().filter(part -> shown[part.shedOrder()]).map(Part::text)
+        .collect(Collectors.joining("  "));
+  }
+
+  /** The line's parts in the order shown: label, position, value, rate, ETA and the latest epoch or evaluation. */
+  private List<Part> parts(long step, long examples, double objective, long elapsedNanos) {
     double secs = Math.max(elapsedNanos / 1e9, 1e-9);
-    StringBuilder sb = new StringBuilder(label);
-    sb.append(String.format(Locale.ROOT, "  %s %d", unit.name(), step));
+    List<Part> parts = new ArrayList<>();
+    parts.add(new Part(label, Part.LABEL));
+    String position = String.format(Locale.ROOT, "%s %d", unit.name(), step);
     if (total > 0) {
-      sb.append(String.format(Locale.ROOT, "/%d (%d%%)", total, (long) (100.0 * step / total)));
+      position += String.format(Locale.ROOT, "/%d (%d%%)", total, (long) (100.0 * step / total));
     }
+    parts.add(new Part(position, Part.KEPT));
     if (!Double.isNaN(objective)) {
-      sb.append(String.format(Locale.ROOT, "  %s %.4f", unit.value(), objective));
+      parts.add(new Part(String.format(Locale.ROOT, "%s %.4f", unit.value(), objective), Part.VALUE));
     }
-    sb.append(String.format(Locale.ROOT, "  %,.0f %s", examples / secs, unit.rate()));
+    parts.add(new Part(String.format(Locale.ROOT, "%,.0f %s", examples / secs, unit.rate()), Part.RATE));
     // Measured from the first line drawn (from the start before one is): the first line has no ETA.
     if (total > 0 && step > etaFromStep) {
       double since = Math.max((elapsedNanos - etaFromNanos) / 1e9, 0);
       long eta = Math.round(since * Math.max(total - step, 0) / (step - etaFromStep));
-      sb.append(String.format(Locale.ROOT, "  ETA %d:%02d", eta / 60, eta % 60));
+      parts.add(new Part(String.format(Locale.ROOT, "ETA %d:%02d", eta / 60, eta % 60), Part.KEPT));
     }
-    return sb.append(latest).toString();
+    if (!latest.isEmpty()) {
+      parts.add(new Part(latest, Part.LATEST));
+    }
+    return parts;
   }
 }

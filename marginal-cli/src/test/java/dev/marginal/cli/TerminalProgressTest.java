@@ -147,7 +147,68 @@ class TerminalProgressTest {
       String text = drawn.replace("\u001b[K", "");
       assertTrue(text.length() <= 39, text.length() + " columns: " + text);
     }
-    assertTrue(out.contains("\rfit lvm iwae-5  step 1"), out);
+    assertTrue(out.startsWith("\rfit lvm iwae-5  step 334/2000"), out);
+  }
+
+  /** A fit's display {@code columns} wide after its first epoch. */
+  private static TerminalProgress fitAfterAnEpoch(int columns) {
+    TerminalProgress p = TerminalProgress.to(new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), "fit lvm iwae-5", 2000, columns, ticking(TerminalProgress.REDRAW_NANOS));
+    p.epoch(new EpochMetrics(0, 100, -1.25, -1.5, 1e-3, 100));
+    return p;
+  }
+
+  @Test
+  void aWideTerminalShowsTheWholeLine() {
+    TerminalProgress p = fitAfterAnEpoch(Integer.MAX_VALUE);
+    String line = "fit lvm iwae-5  step 1200/2000 (60%)  objective -1.2345  12,000 ex/s  ETA 0:01"
+        + "  epoch 1: train -1.2500, validation -1.5000";
+    assertEquals(line, p.line(1200, 24_000, -1.2345, 2_000_000_000L));
+    assertEquals(line, p.fitted(1200, 24_000, -1.2345, 2_000_000_000L));
+  }
+
+  @Test
+  void aNarrowLineShedsTheRateTheEpochTheObjectiveAndTheLabelButKeepsThePositionAndEta() {
+    assertEquals("fit lvm iwae-5  step 1200/2000 (60%)  objective -1.2345  ETA 0:01"
+        + "  epoch 1: train -1.2500, validation -1.5000",
+        fitAfterAnEpoch(115).fitted(1200, 24_000, -1.2345, 2_000_000_000L));
+    // The epoch goes, and leaves room for the rate.
+    assertEquals("fit lvm iwae-5  step 1200/2000 (60%)  objective -1.2345  12,000 ex/s  ETA 0:01",
+        fitAfterAnEpoch(80).fitted(1200, 24_000, -1.2345, 2_000_000_000L));
+    assertEquals("fit lvm iwae-5  step 1200/2000 (60%)  ETA 0:01",
+        fitAfterAnEpoch(50).fitted(1200, 24_000, -1.2345, 2_000_000_000L));
+    assertEquals("step 1200/2000 (60%)  ETA 0:01",
+        fitAfterAnEpoch(40).fitted(1200, 24_000, -1.2345, 2_000_000_000L));
+    // Without an epoch yet, the rate alone goes.
+    TerminalProgress p = TerminalProgress.to(new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), "fit lvm iwae-5", 2000, 70, ticking(TerminalProgress.REDRAW_NANOS));
+    assertEquals("fit lvm iwae-5  step 1200/2000 (60%)  objective -1.2345  ETA 0:01",
+        p.fitted(1200, 24_000, -1.2345, 2_000_000_000L));
+  }
+
+  @Test
+  void aVeryNarrowLineIsCutFromItsEndToFitTheWidth() {
+    assertEquals("step 1200/2", fitAfterAnEpoch(12).fitted(1200, 24_000, -1.2345, 2_000_000_000L));
+    assertEquals("", fitAfterAnEpoch(1).fitted(1200, 24_000, -1.2345, 2_000_000_000L));
+  }
+
+  @Test
+  void theLinesDrawnOnANarrowTerminalKeepTheEta() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TerminalProgress p = TerminalProgress.to(new PrintStream(bytes, true, StandardCharsets.UTF_8), "fit lvm iwae-5",
+        2000, 40, ticking(TerminalProgress.REDRAW_NANOS));
+    p.epoch(new EpochMetrics(0, 100, -1.25, -1.5, 1e-3, 100));
+    for (int step = 1; step <= 2000; step += 111) {
+      p.update(step, 20L * step, -1.0);
+    }
+    p.finish();
+    String[] drawn = bytes.toString(StandardCharsets.UTF_8).strip().replace("\u001b[K", "").split("\r");
+    // The first line has no ETA yet; every later one shows it, with the position.
+    for (int i = 1; i < drawn.length; i++) {
+      assertTrue(drawn[i].matches("step \\d+/2000 \\(\\d+%\\)  ETA \\d+:\\d\\d"), drawn[i]);
+      assertTrue(drawn[i].length() <= 39, drawn[i].length() + " columns: " + drawn[i]);
+    }
+    assertTrue(drawn.length > 10, String.join("|", drawn));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.marginal.models;
 import dev.marginal.distributions.GaussianMixture;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A Gaussian mixture fitted by EM, with its convergence record. Immutable: the history is copied in and out, and
@@ -50,6 +51,24 @@ public record GmmFit(
   public String toString() {
     return "GmmFit[mixture=" + mixture + ", converged=" + converged + ", nIter=" + nIter + ", lowerBound="
         + lowerBound + ", lowerBoundHistory=" + Arrays.toString(lowerBoundHistory) + ", options=" + options + "]";
+  }
+
+  /**
+   * The warning that this fit may not have converged ({@link #notConvergedWarning}), or empty if it converged.
+   */
+  public Optional<String> convergenceWarning() {
+    return converged ? Optional.empty() : Optional.of(notConvergedWarning(options.maxIter(), options.tol()));
+  }
+
+  /**
+   * The one-sentence warning for a fit that stopped at {@code maxIter} iterations before its lower bound changed by
+   * less than {@code tol}: "EM stopped at maxIter 100 before its mean log-likelihood changed by less than tol 0.001
+   * in an iteration: the fit may not have converged; raise maxIter". It names the parameters {@code maxIter} and
+   * {@code tol}, which a front end writes as its own option names.
+   */
+  public static String notConvergedWarning(int maxIter, double tol) {
+    return "EM stopped at maxIter " + maxIter + " before its mean log-likelihood changed by less than tol " + tol
+        + " in an iteration: the fit may not have converged; raise maxIter";
   }
 
   /**

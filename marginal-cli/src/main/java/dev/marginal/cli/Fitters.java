@@ -69,12 +69,10 @@ final class Fitters {
     s.put("mean_log_likelihood", f.meanLogLikelihood());
     s.put("bic", f.bic());
     s.put("aic", f.aic());
-    if (!f.fit().converged()) {
-      r.log().println("marginal: warning: EM stopped at --max-iter " + f.fit().options().maxIter()
-          + " before its mean log-likelihood changed by less than --tol " + f.fit().options().tol()
-          + " in an iteration: the fit may not have converged; raise --max-iter");
+    f.fit().convergenceWarning().ifPresent(w -> {
+      r.log().println("marginal: warning: " + OptionNames.withOptionNames(w, List.of("maxIter", "tol")));
       r.log().flush();
-    }
+    });
     int empty = emptyComponents(f.model().mixture().weights(), r.data().rows());
     s.put("empty_components", empty);
     if (empty > 0) {

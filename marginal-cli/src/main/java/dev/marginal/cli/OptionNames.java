@@ -54,6 +54,8 @@ final class OptionNames {
       Map.entry("validation", "--validation"),
       Map.entry("components", "--components"),
       Map.entry("regCovar", "--reg-covar"),
+      Map.entry("maxIter", "--max-iter"),
+      Map.entry("tol", "--tol"),
       Map.entry("numRows", "--n"),
       Map.entry("threads", "--threads"),
       Map.entry("seed", "--seed"));

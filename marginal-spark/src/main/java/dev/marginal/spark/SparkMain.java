@@ -3,6 +3,7 @@ package dev.marginal.spark;
 import dev.marginal.data.DataException;
 import dev.marginal.data.DataSources;
 import dev.marginal.io.ModelFile;
+import dev.marginal.models.GmmFit;
 import dev.marginal.spark.ml.Evaluation;
 import dev.marginal.spark.ml.MarginalDensityModel;
 import dev.marginal.spark.ml.MarginalGmm;
@@ -53,8 +54,9 @@ import org.apache.spark.sql.SparkSession;
  * <p>Options take the CLI's names for the same settings ({@code --latent-dim} is an older name of {@code --latent});
  * where they differ: {@code fit} names the model kind {@code --kind} (the CLI's {@code fit --model}), and
  * {@code eval} takes {@code score}'s {@code --estimator}, {@code --min-terms} and {@code --repeats}. A bad argument
- * (an unknown option, one that does not apply to the verb or model kind, a missing input, an existing output) is one
- * line on standard error and exit status 2.
+ * (an unknown option, one that does not apply to the verb or model kind, a value out of its range, a missing input,
+ * an existing output) is one line on standard error naming the option ("--lr must be finite and > 0, got 0.0"), and
+ * exit status 2.
  */
 public final class SparkMain {
   private SparkMain() {}
@@ -137,6 +139,8 @@ public final class SparkMain {
       });
     } catch (DataException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
+    } catch (IllegalArgumentException e) { // a stage's "numSamples must be >= 1, got 0" is "--k must be >= 1, got 0"
+      throw OptionNames.forUser(e);
     }
   }
 
@@ -188,9 +192,8 @@ public final class SparkMain {
     }
     Object converged = provenance.get("converged");
     if (!Boolean.TRUE.equals(converged)) {
-      warnings.println("marginal-spark: warning: EM stopped at --max-iter " + maxIter + " before its mean "
-          + "log-likelihood changed by less than --tol " + tol + " in an iteration: the fit may not have converged; "
-          + "raise --max-iter");
+      warnings.println("marginal-spark: warning: " + OptionNames.withOptionNames(
+          GmmFit.notConvergedWarning(maxIter, tol), List.of("maxIter", "tol")));
       warnings.flush();
     }
     return "wrote gmm model " + out + ": converged " + converged + ", iterations " + provenance.get("iterations");

@@ -23,6 +23,7 @@ import dev.marginal.train.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -283,9 +284,55 @@ class SparkMainTest {
         refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--limit", "4294967301", "--out", "x"));
   }
 
+  /** A value out of its range is refused naming the option given, not the stage's parameter (--lr, not learningRate). */
+  @Test
+  void outOfRangeValuesAreRefusedNamingTheOption() throws Exception {
+    Path lvm = dir.resolve("lvm.marginal");
+    new LvmDensityModel(DeepLvm.create(new DeepLvm.Config(2, 1, new int[] {4}, Activation.TANH,
+        DeepLvm.Decoder.GAUSSIAN), RngKey.of(1), null), List.of("x0", "x1"), null).toFile(Map.of()).write(lvm);
+    String[] gmm = {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", "x"};
+    String[] ppca = {"fit", "--kind", "ppca", "--data", "toy:moons?n=50", "--out", "x"};
+    String[] fitLvm = {"fit", "--kind", "lvm", "--data", "toy:moons?n=50", "--out", "x"};
+    String[] eval = {"eval", "--model", lvm.toString(), "--data", "toy:moons?n=50"};
+    String[] score = {"score", "--model", lvm.toString(), "--data", "toy:moons?n=50", "--out", "x"};
+    Map<String, String[]> cases = new java.util.LinkedHashMap<>();
+    cases.put("--components must be >= 1, got 0", with(gmm, "--components", "0"));
+    cases.put("--n-init must be >= 1, got 0", with(gmm, "--n-init", "0"));
+    cases.put("--max-iter must be >= 1, got 0", with(gmm, "--max-iter", "0"));
+    cases.put("--tol must be finite and >= 0, got -1.0", with(gmm, "--tol", "-1"));
+    cases.put("--reg-covar must be finite and >= 0, got NaN", with(gmm, "--reg-covar", "NaN"));
+    cases.put("--covariance must be full, diag or spherical, got 'tied'", with(gmm, "--covariance", "tied"));
+    cases.put("--latent must be >= 1, got 0", with(ppca, "--latent", "0"));
+    cases.put("--latent must be >= 0, got -1", with(fitLvm, "--latent", "-1"));
+    cases.put("--hidden sizes must be >= 1, got [8, 0]", with(fitLvm, "--hidden", "8,0"));
+    cases.put("--k must be >= 1, got 0", with(fitLvm, "--k", "0"));
+    cases.put("--batch must be >= 1, got 0", with(fitLvm, "--batch", "0"));
+    cases.put("--lr must be finite and > 0, got 0.0", with(fitLvm, "--lr", "0"));
+    cases.put("--epochs must be >= 1, got 0", with(fitLvm, "--epochs", "0"));
+    cases.put("--shards must be >= 1, got 0", with(fitLvm, "--shards", "0"));
+    cases.put("--round-steps must be >= 1, got -3", with(fitLvm, "--round-steps", "-3"));
+    cases.put("--limit must be at least 1, got 0", with(eval, "--limit", "0"));
+    cases.put("--repeats must be >= 1, got 0", with(eval, "--repeats", "0"));
+    cases.put("--min-terms must be >= 1, got 0", with(eval, "--estimator", "sumo", "--min-terms", "0"));
+    cases.put("--estimator must be auto, exact, elbo, iwae or sumo, got 'ais'", with(eval, "--estimator", "ais"));
+    for (Map.Entry<String, String[]> c : cases.entrySet()) {
+      assertEquals(c.getKey(), refusal(c.getValue()), String.join(" ", c.getValue()));
+    }
+    // The same value on score, where --k is the estimator's K rather than the objective's.
+    assertEquals("--k must be >= 1, got 0", refusal(with(score, "--k", "0")));
+    assertTrue(Files.notExists(dir.resolve("x")), "a refused fit or score writes nothing");
+  }
+
+  /** {@code args} followed by {@code more}. */
+  private static String[] with(String[] args, String... more) {
+    String[] all = Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
+
   @Test
   void decoderRefusalListsEveryNameTheEstimatorTakes() {
-    assertEquals("decoder must be bernoulli, gaussian, gaussian-tied or auto, got 'beta'",
+    assertEquals("--decoder must be bernoulli, gaussian, gaussian-tied or auto, got 'beta'",
         refusal("fit", "--kind", "lvm", "--data", "toy:moons?n=50", "--decoder", "beta", "--out", "x"));
     for (String decoder : new String[] {"bernoulli", "gaussian", "gaussian-tied", "auto"}) {
       assertDoesNotThrow(() -> new MarginalLvm().setDecoder(decoder).options(), decoder);

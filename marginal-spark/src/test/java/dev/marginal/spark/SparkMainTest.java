@@ -284,7 +284,7 @@ class SparkMainTest {
         refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--limit", "4294967301", "--out", "x"));
   }
 
-  /** A value out of its range is refused naming the option given, not the stage's parameter (--lr, not learningRate). */
+  /** A value out of its range is refused naming the option given (--lr), not the stage parameter (learningRate). */
   @Test
   void outOfRangeValuesAreRefusedNamingTheOption() throws Exception {
     Path lvm = dir.resolve("lvm.marginal");

@@ -9,6 +9,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Writes CSV files that {@link CsvReader} reads back: a header row, then one row per line, comma separated,
@@ -95,11 +96,27 @@ public final class CsvWriter {
    * @throws IllegalArgumentException if there is no piece 0 or a piece's columns differ from it
    */
   public static void write(Path path, Chunks chunks) {
+    write(path, chunks, Integer.MAX_VALUE, rows -> { });
+  }
+
+  /**
+   * {@link #write(Path, Chunks)}, telling {@code rowsWritten} the rows written so far (over all pieces) after every
+   * {@code everyRows} rows and after the last row of each piece, on the calling thread; the counts increase and the
+   * last is the file's row count. The bytes written are the same.
+   *
+   * @param everyRows rows between two reports within a piece, at least 1 ({@link Integer#MAX_VALUE}: once a piece)
+   * @throws IllegalArgumentException if {@code everyRows < 1}, there is no piece 0 or a piece's columns differ from it
+   */
+  public static void write(Path path, Chunks chunks, int everyRows, LongConsumer rowsWritten) {
+    if (everyRows < 1) {
+      throw new IllegalArgumentException("everyRows " + everyRows + " < 1");
+    }
     try {
       // A stream of pieces may run to gigabytes: a Ctrl-C must not leave them behind in a hidden file.
       AtomicFiles.writeDiscardedOnExit(path, (OutputStream out) -> {
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         List<String> columns = null;
+        long rows = 0;
         for (int c = 0; ; c++) {
           Dataset d = chunks.chunk(c);
           if (d == null) {
@@ -111,12 +128,7 @@ public final class CsvWriter {
           } else if (!columns.equals(d.columns())) {
             throw new IllegalArgumentException(path + ": piece " + c + " has other columns than piece 0");
           }
-          float[] v = d.values();
-          int cols = columns.size();
-          for (int i = 0; i < v.length; i++) {
-            w.write(Float.toString(v[i]));
-            w.write((i + 1) % cols == 0 ? '\n' : ',');
-          }
+          rows = writePiece(w, d.values(), columns.size(), rows, everyRows, rowsWritten);
         }
         if (columns == null) {
           throw new IllegalArgumentException(path + ": nothing to write");
@@ -126,6 +138,28 @@ public final class CsvWriter {
     } catch (IOException e) {
       throw new DataException(path + ": cannot write (" + IoErrors.reason(e) + ")", e);
     }
+  }
+
+  /**
+   * Writes one piece's rows, reporting after every {@code everyRows} rows and after its last row.
+   *
+   * @param rows rows written before this piece
+   * @return rows written after it
+   */
+  private static long writePiece(Writer w, float[] v, int cols, long rows, int everyRows, LongConsumer rowsWritten)
+      throws IOException {
+    int pieceRows = v.length / cols;
+    for (int r = 0; r < pieceRows; ) {
+      int end = (int) Math.min(pieceRows, (long) r + everyRows);
+      for (int i = r * cols; i < end * cols; i++) {
+        w.write(Float.toString(v[i]));
+        w.write((i + 1) % cols == 0 ? '\n' : ',');
+      }
+      rows += end - r;
+      r = end;
+      rowsWritten.accept(rows);
+    }
+    return rows;
   }
 
   /** Writes value {@code i} of the row-major array. */

@@ -59,6 +59,32 @@ class CsvWriterTest {
   }
 
   @Test
+  void piecesReportRowsWrittenAndWriteTheSameBytes() throws IOException {
+    float[] values = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    List<String> columns = List.of("a", "b");
+    CsvWriter.Chunks chunks = c -> switch (c) {
+      case 0 -> Dataset.of("p0", columns, java.util.Arrays.copyOfRange(values, 0, 10));
+      case 1 -> Dataset.of("p1", columns, java.util.Arrays.copyOfRange(values, 10, 16));
+      default -> null;
+    };
+    Path whole = dir.resolve("whole.csv");
+    CsvWriter.write(whole, columns, values);
+    Path plain = dir.resolve("plain.csv");
+    CsvWriter.write(plain, chunks);
+    Path reported = dir.resolve("reported.csv");
+    List<Long> rows = new java.util.ArrayList<>();
+    CsvWriter.write(reported, chunks, 2, rows::add);
+    // Pieces of 5 and 3 rows: every 2 rows and at the end of each piece.
+    assertEquals(List.of(2L, 4L, 5L, 7L, 8L), rows);
+    assertEquals(Files.readString(whole), Files.readString(plain));
+    assertEquals(Files.readString(whole), Files.readString(reported));
+    rows.clear();
+    CsvWriter.write(reported, chunks, Integer.MAX_VALUE, rows::add);
+    assertEquals(List.of(5L, 8L), rows);
+    assertThrows(IllegalArgumentException.class, () -> CsvWriter.write(reported, chunks, 0, r -> { }));
+  }
+
+  @Test
   void missingDirectoryFailsNamingItAndIsNotCreated() {
     Path p = dir.resolve("nested/dir/out.csv");
     DataException e = assertThrows(DataException.class,

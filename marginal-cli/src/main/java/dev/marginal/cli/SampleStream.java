@@ -31,19 +31,22 @@ final class SampleStream {
   }
 
   /**
-   * Draws and writes {@code n} samples, reporting to {@code progress} the rows drawn after each piece
-   * ({@code update(rows, rows, NaN)}) and finishing it when all are written.
+   * Draws and writes {@code n} samples, reporting to {@code progress} the rows written so far
+   * ({@code update(rows, rows, NaN)}) every {@link #reportRows(int)} rows and after each piece, and finishing it when
+   * all are written.
    *
    * @return piece 0 (at most {@value #CHUNK_ROWS} rows), for a picture
    */
   static Dataset write(DensityModel model, RngKey key, long n, Path out, Progress progress) {
+    return write(model, key, n, out, progress, reportRows(model.dim()));
+  }
+
+  /** {@link #write(DensityModel, RngKey, long, Path, Progress)} reporting every {@code everyRows} rows (for tests). */
+  static Dataset write(DensityModel model, RngKey key, long n, Path out, Progress progress, int everyRows) {
     checkDiskSpace(n, model.dim(), out);
     Dataset[] first = new Dataset[1];
     CsvWriter.write(out, c -> {
       long start = (long) c * CHUNK_ROWS;
-      if (start > 0) {
-        progress.update(Math.min(start, n), Math.min(start, n), Double.NaN);
-      }
       if (start >= n) {
         return null;
       }
@@ -52,9 +55,20 @@ final class SampleStream {
         first[0] = piece;
       }
       return piece;
-    });
+    }, everyRows, rows -> progress.update(rows, rows, Double.NaN));
     progress.finish();
     return first[0];
+  }
+
+  /** Values written between two reports of progress: a few hundredths of a second of formatting. */
+  private static final int REPORT_VALUES = 1 << 18;
+
+  /**
+   * Rows between two reports of progress for rows of {@code dim} values: about {@value #REPORT_VALUES} values, so
+   * that wide rows (784 pixels: 334 rows) move the line steadily, and at most a piece.
+   */
+  static int reportRows(int dim) {
+    return Math.max(1, Math.min(CHUNK_ROWS, REPORT_VALUES / Math.max(1, dim)));
   }
 
   /** Bytes per value written, about: a float's shortest decimal form and its separator. */

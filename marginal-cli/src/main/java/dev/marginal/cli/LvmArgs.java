@@ -115,7 +115,8 @@ final class LvmArgs {
   Double clip;
 
   @Option(names = "--lr-floor", paramLabel = "F",
-      description = "LVM: decay the learning rate by a cosine to F times --lr over the run (default 0.1; 1: constant).")
+      description = "LVM: decay the learning rate by a cosine to F times --lr over the run, F in [0, 1] "
+          + "(default 0.1; 1: constant; 0: down to zero).")
   Double lrFloor;
 
   @Option(names = "--warmup", paramLabel = "EPOCHS",
@@ -155,8 +156,8 @@ final class LvmArgs {
     if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
       throw new UserInputException("--lr must be a positive number, got " + lr);
     }
-    if (lrFloor != null && !(lrFloor > 0 && lrFloor <= 1)) {
-      throw new UserInputException("--lr-floor must be in (0, 1], got " + lrFloor);
+    if (lrFloor != null && !(lrFloor >= 0 && lrFloor <= 1)) {
+      throw new UserInputException("--lr-floor must be in [0, 1], got " + lrFloor);
     }
     if (clip != null && !(clip > 0)) {
       throw new UserInputException("--clip must be a positive number, got " + clip);

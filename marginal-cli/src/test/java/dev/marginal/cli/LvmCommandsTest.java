@@ -364,6 +364,29 @@ class LvmCommandsTest {
     assertEquals(1L, ((java.util.Map<?, ?>) provenance.get("options")).get("warmupEpochs"), i.out());
   }
 
+  /**
+   * A floor of 0 (a cosine decay down to zero) is a run like any other, for {@code fit} as for {@code target}; both
+   * refuse values outside [0, 1] in one line naming the option.
+   */
+  @Test
+  void lrFloorZeroFitsAndBothCommandsRefuseTheSameRange() throws IOException {
+    Path model = fit(2, "--lr-floor", "0");
+    CliRun i = CliRun.of("info", "--model", model.toString(), "--json");
+    assertEquals(0, i.code(), i.toString());
+    java.util.Map<?, ?> provenance = (java.util.Map<?, ?>) dev.marginal.io.Json.parseObject(i.out().strip())
+        .get("provenance");
+    assertEquals(0.0, ((Number) ((java.util.Map<?, ?>) provenance.get("options")).get("lrFloor")).doubleValue(),
+        i.out());
+    for (String bad : List.of("-0.1", "1.5")) {
+      CliRun f = refused("--lr-floor must be in [0, 1], got " + bad, "fit", "--data", MOONS, "--model", "lvm",
+          "--lr-floor", bad, "--out", dir.resolve("f.marginal").toString());
+      assertEquals(1, f.errLines().size(), f.toString());
+      CliRun t = refused("--lr-floor must be in [0, 1], got " + bad, "target", "--target", "u1", "--iters", "5",
+          "--lr-floor", bad, "--out", dir.resolve("t.marginal").toString());
+      assertEquals(1, t.errLines().size(), t.toString());
+    }
+  }
+
   private static long steps(Path ckpt) throws IOException {
     Object training = ModelFile.read(ckpt).provenance().get("training");
     return ((Number) ((java.util.Map<?, ?>) training).get("step")).longValue();

@@ -10,7 +10,7 @@ import dev.marginal.optim.LearningRate;
  * path.
  *
  * @param rate the peak learning rate
- * @param floor the rate at the end of the run as a fraction of {@code rate} (1 = constant)
+ * @param floor the rate at the end of the run as a fraction of {@code rate}, in [0, 1] (1 = constant)
  * @param totalSteps steps the decay spans (the run's step budget)
  * @param warmupSteps steps of the KL warm-up (0 = none)
  */

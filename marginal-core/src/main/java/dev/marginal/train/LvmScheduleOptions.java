@@ -7,7 +7,7 @@ import dev.marginal.config.ParameterException;
  *
  * @param learningRate Adam's peak step size (decoder, encoder and local posteriors), positive and finite
  * @param lrFloor the rate decays by a cosine from {@code learningRate} to {@code lrFloor·learningRate} over the
- *     run, in (0, 1] (1 = constant)
+ *     run, in [0, 1] (1 = constant; 0 = down to zero)
  * @param warmupEpochs epochs over which the weight β of {@code log p(z) − log q(z|x)} in each log weight rises
  *     linearly from 0 to 1, >= 0 (0 = none; ELBO and IWAE with reparameterized gradients only). Starting with
  *     little pressure towards the prior keeps more latent dimensions in use (Sønderby et al. 2016). It may be
@@ -23,8 +23,8 @@ public record LvmScheduleOptions(double learningRate, double lrFloor, int warmup
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw ParameterException.of("learningRate", "must be positive, got " + learningRate);
     }
-    if (!(lrFloor > 0 && lrFloor <= 1)) {
-      throw ParameterException.of("lrFloor", "must be in (0, 1], got " + lrFloor);
+    if (!(lrFloor >= 0 && lrFloor <= 1)) {
+      throw ParameterException.of("lrFloor", "must be in [0, 1], got " + lrFloor);
     }
     ParameterException.atLeast("warmupEpochs", warmupEpochs, 0);
   }

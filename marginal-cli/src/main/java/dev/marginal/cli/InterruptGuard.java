@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a run stopped by it throws {@link Stopped} instead (the JVM exits as the guard closes, and the model of a stopped
  * run is not written over the output), and a stop asked for after the training's last step waits for the model.
  * The output's lock, given to the guard, is released (its file removed) before a stopped run's JVM is let exit: the
- * command's own release of it, after the guard, could come too late.
+ * command's own release of it, after the guard, could come too late. Until the guard closes, the lock's own shutdown
+ * hook ({@link OutputLock}, which covers Ctrl-C before the training, while the data loads) waits for it.
  */
 final class InterruptGuard implements AutoCloseable {
   /** Longest wait of the shutdown hook for the checkpoint to be written. */
@@ -30,7 +31,14 @@ final class InterruptGuard implements AutoCloseable {
    */
   InterruptGuard(OutputLock lock) {
     this.lock = lock;
-    Runtime.getRuntime().addShutdownHook(hook);
+    lock.deferRemoval();
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already exiting: no training to stop, and the lock's own hook may remove its file now.
+      lock.endDeferral();
+      throw new Stopped();
+    }
   }
 
   /** Whether the user asked to stop; poll this after each step. */
@@ -66,13 +74,14 @@ final class InterruptGuard implements AutoCloseable {
 
   /**
    * Releases a waiting hook, the output's lock first (so that its file is not left behind by the JVM's exit), or
-   * removes the hook when no stop was asked for.
+   * removes the hook when no stop was asked for; from then on the lock's own shutdown hook removes its file.
    */
   @Override
   public void close() {
     if (stop.get()) {
       lock.close();
     }
+    lock.endDeferral();
     done.countDown();
     if (!stop.get()) {
       try {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,79 @@ class InterruptTest {
     assertTrue(Files.exists(metrics), "the metrics of the evaluations done: " + err);
     assertTrue(Files.readAllLines(metrics).size() >= 2, "a header and at least one evaluation");
     assertFalse(Files.exists(OutputLock.lockFileOf(out)), "no lock file left behind");
+  }
+
+  /**
+   * Stopped before its training, while it waits for its data (here a named pipe that nobody writes to), a run
+   * leaves no lock file either: the lock's removal is tied to the JVM's exit from the moment the lock is taken.
+   */
+  @Test
+  void aRunStoppedWhileItsDataLoadsRemovesItsLockFile() throws Exception {
+    Path fifo = dir.resolve("slow.csv");
+    Process mkfifo;
+    try {
+      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      Assumptions.abort("no mkfifo: " + e.getMessage());
+      return;
+    }
+    Assumptions.assumeTrue(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
+    for (String kind : List.of("lvm", "gmm")) {
+      Path out = dir.resolve(kind + ".marginal");
+      Process p = start(Main.class, out, "fit", "--data", fifo.toString(), "--model", kind, "--quiet", "--out",
+          out.toString());
+      Path lockFile = OutputLock.lockFileOf(out);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!Files.exists(lockFile) && p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(p.isAlive() && Files.exists(lockFile), "the run took its lock and waits for its data");
+      Thread.sleep(200);
+      p.destroy();
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run stopped");
+      assertEquals(143, p.exitValue(), "killed by SIGTERM");
+      assertFalse(Files.exists(lockFile), kind + ": no lock file left behind");
+      assertFalse(Files.exists(out), "no model");
+    }
+  }
+
+  /**
+   * A stopped training keeps its output locked until its guard has saved the checkpoint: the lock's own shutdown
+   * hook waits for the guard, and removes the lock file only once the guard has closed.
+   */
+  @Test
+  void theLockOfAStoppedTrainingIsKeptUntilItsGuardCloses() throws Exception {
+    Path out = dir.resolve("g.marginal");
+    Process p = start(GuardedRun.class, out, out.toString());
+    Path errFile = dir.resolve("g.marginal.err");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.readString(errFile, StandardCharsets.UTF_8).contains("training") && p.isAlive()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(p.isAlive(), "the run is training");
+    p.destroy();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run stopped");
+    String err = Files.readString(errFile, StandardCharsets.UTF_8);
+    assertTrue(err.contains("saving, lock file present: true"), err);
+    assertFalse(Files.exists(OutputLock.lockFileOf(out)), "no lock file left behind");
+  }
+
+  /** A training loop under an {@link InterruptGuard} that takes a second to save its checkpoint once stopped. */
+  static final class GuardedRun {
+    public static void main(String[] a) throws InterruptedException {
+      Path out = Path.of(a[0]);
+      OutputLock lock = OutputLock.acquire("--out", out);
+      try (InterruptGuard guard = new InterruptGuard(lock)) {
+        System.err.println("training");
+        while (!guard.stopRequested()) {
+          Thread.sleep(10);
+        }
+        Thread.sleep(1000);
+        System.err.println("saving, lock file present: " + Files.exists(OutputLock.lockFileOf(out)));
+      }
+      lock.close();
+    }
   }
 
   /**
@@ -143,12 +217,8 @@ class InterruptTest {
   }
 
   private String interrupt(Class<?> main, Path out, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), main.getName()));
-    cmd.addAll(List.of(args));
+    Process p = start(main, out, args);
     Path errFile = dir.resolve(out.getFileName() + ".err");
-    Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     Path ckpt = out.resolveSibling(out.getFileName() + ".ckpt");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) {
@@ -159,5 +229,14 @@ class InterruptTest {
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run stopped");
     assertEquals(143, p.exitValue(), "killed by SIGTERM");
     return Files.readString(errFile, StandardCharsets.UTF_8);
+  }
+
+  /** Starts {@code main} with {@code args} in a JVM of its own, its standard error to {@code OUT.err} beside out. */
+  private Process start(Class<?> main, Path out, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), main.getName()));
+    cmd.addAll(List.of(args));
+    Path errFile = dir.resolve(out.getFileName() + ".err");
+    return new ProcessBuilder(cmd).redirectError(errFile.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }
 }

@@ -4,8 +4,6 @@ import dev.marginal.config.ParameterException;
 import dev.marginal.train.RunFingerprint;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
@@ -69,22 +67,12 @@ final class OptionNames {
    * another name is left as it is.
    */
   static String forUser(Throwable error, String message) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof ParameterException p) {
-        return withOptionNames(message, p.parameters());
-      }
-    }
-    return message;
+    return ParameterException.in(error).map(p -> withOptionNames(message, p.parameters())).orElse(message);
   }
 
   /** {@code message} with each of {@code parameters} that has an option written as that option, in one pass. */
   static String withOptionNames(String message, List<String> parameters) {
-    List<String> names = parameters.stream().filter(FLAGS::containsKey).distinct().map(Pattern::quote).toList();
-    if (names.isEmpty()) {
-      return message;
-    }
-    Matcher m = Pattern.compile("(?<![\\w-])(" + String.join("|", names) + ")(?![\\w-])").matcher(message);
-    return m.replaceAll(r -> Matcher.quoteReplacement(FLAGS.get(r.group(1))));
+    return ParameterException.renamed(message, parameters, FLAGS);
   }
 
   /**
@@ -94,10 +82,7 @@ final class OptionNames {
    * {@code parsed}. To be applied before {@link #forUser}, which turns the parameter names into options.
    */
   static String markDefaults(Throwable error, String message, CommandLine.ParseResult parsed) {
-    ParameterException p = null;
-    for (Throwable t = error; t != null && p == null; t = t.getCause()) {
-      p = t instanceof ParameterException e ? e : null;
-    }
+    ParameterException p = ParameterException.in(error).orElse(null);
     if (p == null || parsed == null) {
       return message;
     }
@@ -114,11 +99,6 @@ final class OptionNames {
 
   /** Whether {@code error} or one of its causes is a {@link ParameterException} (a usage error). */
   static boolean isParameterError(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof ParameterException) {
-        return true;
-      }
-    }
-    return false;
+    return ParameterException.in(error).isPresent();
   }
 }

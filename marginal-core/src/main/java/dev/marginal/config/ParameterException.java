@@ -1,6 +1,10 @@
 package dev.marginal.config;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A setting out of its range, or settings that do not go together. The message names the parameters by their
@@ -47,5 +51,30 @@ public final class ParameterException extends IllegalArgumentException {
   /** The Java names of the parameters the message is about, in the order given. */
   public List<String> parameters() {
     return parameters;
+  }
+
+  /** The first {@code ParameterException} in {@code error}'s cause chain, {@code error} itself included. */
+  public static Optional<ParameterException> in(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ParameterException p) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@code message} with each of {@code parameters} that {@code names} maps written as its mapping (a front end's
+   * option, say: "numSamples must be >= 1" becomes "--k must be >= 1"). Names are replaced in one pass, as whole
+   * words not joined to a hyphen, so that an option already in the message, or put there for another name, is left
+   * as it is.
+   */
+  public static String renamed(String message, List<String> parameters, Map<String, String> names) {
+    List<String> found = parameters.stream().filter(names::containsKey).distinct().map(Pattern::quote).toList();
+    if (found.isEmpty()) {
+      return message;
+    }
+    Matcher m = Pattern.compile("(?<![\\w-])(" + String.join("|", found) + ")(?![\\w-])").matcher(message);
+    return m.replaceAll(r -> Matcher.quoteReplacement(names.get(r.group(1))));
   }
 }

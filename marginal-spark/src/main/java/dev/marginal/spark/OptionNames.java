@@ -3,8 +3,6 @@ package dev.marginal.spark;
 import dev.marginal.config.ParameterException;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Where the stages' and the library's parameter names become {@link SparkMain}'s option names: a stage refuses
@@ -42,25 +40,14 @@ final class OptionNames {
    * options, {@code error} as it is when there is none.
    */
   static IllegalArgumentException forUser(IllegalArgumentException error) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ParameterException p) {
-        String message = withOptionNames(String.valueOf(error.getMessage()), p.parameters());
-        return message.equals(error.getMessage()) ? error : new IllegalArgumentException(message, error);
-      }
-    }
-    return error;
+    return ParameterException.in(error).map(p -> {
+      String message = withOptionNames(String.valueOf(error.getMessage()), p.parameters());
+      return message.equals(error.getMessage()) ? error : new IllegalArgumentException(message, error);
+    }).orElse(error);
   }
 
-  /**
-   * {@code message} with each of {@code parameters} that has an option written as that option, in one pass, as whole
-   * words not joined to a hyphen (so that an option already in the message is left as it is).
-   */
+  /** {@code message} with each of {@code parameters} that has an option written as that option. */
   static String withOptionNames(String message, List<String> parameters) {
-    List<String> names = parameters.stream().filter(OPTIONS::containsKey).distinct().map(Pattern::quote).toList();
-    if (names.isEmpty()) {
-      return message;
-    }
-    Matcher m = Pattern.compile("(?<![\\w-])(" + String.join("|", names) + ")(?![\\w-])").matcher(message);
-    return m.replaceAll(r -> Matcher.quoteReplacement(OPTIONS.get(r.group(1))));
+    return ParameterException.renamed(message, parameters, OPTIONS);
   }
 }

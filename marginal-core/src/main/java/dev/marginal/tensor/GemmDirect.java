@@ -1,7 +1,6 @@
 package dev.marginal.tensor;
 
 import static dev.marginal.tensor.GemmMicroKernel.L;
-import static dev.marginal.tensor.GemmMicroKernel.MR;
 import static dev.marginal.tensor.GemmMicroKernel.NR;
 import static dev.marginal.tensor.GemmMicroKernel.S;
 
@@ -25,6 +24,13 @@ import jdk.incubator.vector.FloatVector;
 final class GemmDirect {
   /** Products of at least this many multiply-adds are computed in two parts, on two threads where there are two. */
   static final long SPLIT_MACS = 1L << 18;
+  /** Rows of C per tile of the direct path. */
+  static final int MR = 8;
+  /**
+   * Whether two-vector tiles are six rows high instead of eight: where vectors are narrower than sixteen lanes, as
+   * {@link GemmMicroKernel#MR}, so that the accumulators fit the sixteen vector registers.
+   */
+  static final boolean SIX_ROWS = GemmMicroKernel.MR == 6;
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private GemmDirect() {}
@@ -151,6 +157,14 @@ final class GemmDirect {
   private static void columns(int vectors, int m, int k, float[] a, int aOff, int rowStep, int sumStep,
       float[] b, int bi, int ldb, float[] c, int ci, int ldc, boolean accumulate) {
     int i = 0;
+    if (vectors == 2 && SIX_ROWS) {
+      for (int end = sixRowTiles(m) * 6; i < end; i += 6) {
+        tile6x2(k, a, aOff + i * rowStep, rowStep, sumStep, b, bi, ldb, c, ci + i * ldc, ldc, accumulate);
+      }
+      for (; i + 4 <= m; i += 4) {
+        tile4x2(k, a, aOff + i * rowStep, rowStep, sumStep, b, bi, ldb, c, ci + i * ldc, ldc, accumulate);
+      }
+    }
     for (; i + MR <= m; i += MR) {
       if (vectors == 2) {
         tile8x2(k, a, aOff + i * rowStep, rowStep, sumStep, b, bi, ldb, c, ci + i * ldc, ldc, accumulate);
@@ -171,6 +185,19 @@ final class GemmDirect {
         row(k, a, aOff + i * rowStep, sumStep, b, bi + v * L, ldb, c, ci + i * ldc + v * L, accumulate);
       }
     }
+  }
+
+  /**
+   * Six-row tiles for the first rows of {@code m}: as many as leave a multiple of four rows for the four-row tiles,
+   * else as many as fit (20 rows: two, then two of four; 100: sixteen, then one of four).
+   */
+  static int sixRowTiles(int m) {
+    for (int t = m / 6; t >= 0; t--) {
+      if ((m - 6 * t) % 4 == 0) {
+        return t;
+      }
+    }
+    return m / 6;
   }
 
   /** One row of C, one vector wide. */
@@ -281,6 +308,57 @@ final class GemmDirect {
     c61.intoArray(c, ci + 6 * ldc + L);
     c70.intoArray(c, ci + 7 * ldc);
     c71.intoArray(c, ci + 7 * ldc + L);
+  }
+
+  /** Six rows of C, two vectors wide (twelve accumulators): {@link #tile8x2}'s arithmetic for the rows it has. */
+  private static void tile6x2(int k, float[] a, int ai, int rs, int sumStep, float[] b, int bi, int ldb,
+      float[] c, int ci, int ldc, boolean accumulate) {
+    FloatVector c00 = init(c, ci, accumulate);
+    FloatVector c01 = init(c, ci + L, accumulate);
+    FloatVector c10 = init(c, ci + ldc, accumulate);
+    FloatVector c11 = init(c, ci + ldc + L, accumulate);
+    FloatVector c20 = init(c, ci + 2 * ldc, accumulate);
+    FloatVector c21 = init(c, ci + 2 * ldc + L, accumulate);
+    FloatVector c30 = init(c, ci + 3 * ldc, accumulate);
+    FloatVector c31 = init(c, ci + 3 * ldc + L, accumulate);
+    FloatVector c40 = init(c, ci + 4 * ldc, accumulate);
+    FloatVector c41 = init(c, ci + 4 * ldc + L, accumulate);
+    FloatVector c50 = init(c, ci + 5 * ldc, accumulate);
+    FloatVector c51 = init(c, ci + 5 * ldc + L, accumulate);
+    for (int p = 0; p < k; p++, ai += sumStep, bi += ldb) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector x = FloatVector.broadcast(S, a[ai]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[ai + rs]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[ai + 2 * rs]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[ai + 3 * rs]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[ai + 4 * rs]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[ai + 5 * rs]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    c00.intoArray(c, ci);
+    c01.intoArray(c, ci + L);
+    c10.intoArray(c, ci + ldc);
+    c11.intoArray(c, ci + ldc + L);
+    c20.intoArray(c, ci + 2 * ldc);
+    c21.intoArray(c, ci + 2 * ldc + L);
+    c30.intoArray(c, ci + 3 * ldc);
+    c31.intoArray(c, ci + 3 * ldc + L);
+    c40.intoArray(c, ci + 4 * ldc);
+    c41.intoArray(c, ci + 4 * ldc + L);
+    c50.intoArray(c, ci + 5 * ldc);
+    c51.intoArray(c, ci + 5 * ldc + L);
   }
 
   /** Four rows of C, one vector wide (four accumulators): {@link #tile8x1}'s arithmetic for the rows it has. */

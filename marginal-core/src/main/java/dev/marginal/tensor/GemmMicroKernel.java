@@ -6,8 +6,13 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked inner loop of {@link VectorGemm}: one {@value #MR}-row by two-vector tile of C, kept in
- * sixteen vector accumulators while the summation index runs over a block of packed A and packed B.
+ * The register-blocked inner loop of {@link VectorGemm}: one {@link #MR}-row by two-vector tile of C, kept in vector
+ * accumulators while the summation index runs over a block of packed A and packed B: eight rows (sixteen
+ * accumulators) where vectors have sixteen lanes (AVX-512, thirty-two vector registers), six rows (twelve) where they
+ * have fewer (AVX2 and narrower, sixteen registers), so that the accumulators, two vectors of B and a broadcast of A
+ * stay in registers. Eight rows there need nineteen, and the JIT spills accumulators to the stack on every step: on
+ * a 2-core AMD EPYC (Zen 1, AVX2) the eight-row tile ran at about 30 GFLOP/s per core, the six-row one at 38
+ * (BENCHMARKS.md).
  *
  * <p>Each step broadcasts one value of A per row and does one fused multiply-add per accumulator, so every
  * element of C is summed in order of increasing {@code p}; the result of a tile never depends on where it sits.
@@ -16,8 +21,8 @@ final class GemmMicroKernel {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   /** Lanes per vector. */
   static final int L = S.length();
-  /** Rows of C per tile. */
-  static final int MR = 8;
+  /** Rows of C per tile: eight with sixteen-lane vectors, else six. */
+  static final int MR = L >= 16 ? 8 : 6;
   /** Columns of C per tile: two vectors. */
   static final int NR = 2 * L;
   /** Columns of a row pair's half vector in {@link #rowPairTile}. */
@@ -124,11 +129,67 @@ final class GemmMicroKernel {
    * same bits as adding to a cleared C.
    */
   static void tile(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean fromZero) {
-    if (fromZero) {
+    if (MR == 6) {
+      sixRowTile(kc, pa, ai, pb, bi, c, ci, ldc, fromZero);
+    } else if (fromZero) {
       zeroTile(kc, pa, ai, pb, bi, c, ci, ldc);
     } else {
       addTile(kc, pa, ai, pb, bi, c, ci, ldc);
     }
+  }
+
+  /**
+   * The tile of {@link #MR} = 6 rows ({@link #tile}'s arithmetic for each element): twelve accumulators, which with
+   * two vectors of B and a broadcast fit in sixteen vector registers.
+   */
+  private static void sixRowTile(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
+      boolean fromZero) {
+    FloatVector c00 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci);
+    FloatVector c01 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + L);
+    FloatVector c10 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + ldc);
+    FloatVector c11 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + ldc + L);
+    FloatVector c20 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + 2 * ldc);
+    FloatVector c21 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+    FloatVector c30 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + 3 * ldc);
+    FloatVector c31 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+    FloatVector c40 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + 4 * ldc);
+    FloatVector c41 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + 4 * ldc + L);
+    FloatVector c50 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + 5 * ldc);
+    FloatVector c51 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + 5 * ldc + L);
+    for (int p = 0; p < kc; p++, ai += 6, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
+      FloatVector a = FloatVector.broadcast(S, pa[ai]);
+      c00 = a.fma(b0, c00);
+      c01 = a.fma(b1, c01);
+      a = FloatVector.broadcast(S, pa[ai + 1]);
+      c10 = a.fma(b0, c10);
+      c11 = a.fma(b1, c11);
+      a = FloatVector.broadcast(S, pa[ai + 2]);
+      c20 = a.fma(b0, c20);
+      c21 = a.fma(b1, c21);
+      a = FloatVector.broadcast(S, pa[ai + 3]);
+      c30 = a.fma(b0, c30);
+      c31 = a.fma(b1, c31);
+      a = FloatVector.broadcast(S, pa[ai + 4]);
+      c40 = a.fma(b0, c40);
+      c41 = a.fma(b1, c41);
+      a = FloatVector.broadcast(S, pa[ai + 5]);
+      c50 = a.fma(b0, c50);
+      c51 = a.fma(b1, c51);
+    }
+    c00.intoArray(c, ci);
+    c01.intoArray(c, ci + L);
+    c10.intoArray(c, ci + ldc);
+    c11.intoArray(c, ci + ldc + L);
+    c20.intoArray(c, ci + 2 * ldc);
+    c21.intoArray(c, ci + 2 * ldc + L);
+    c30.intoArray(c, ci + 3 * ldc);
+    c31.intoArray(c, ci + 3 * ldc + L);
+    c40.intoArray(c, ci + 4 * ldc);
+    c41.intoArray(c, ci + 4 * ldc + L);
+    c50.intoArray(c, ci + 5 * ldc);
+    c51.intoArray(c, ci + 5 * ldc + L);
   }
 
   /**
@@ -176,6 +237,10 @@ final class GemmMicroKernel {
    * so the JIT keeps no bounds check per value, unlike the direct path's general {@code GemmDirect.tile8x1}.
    */
   static void oneVectorTile(int kc, float[] pa, int ai, float[] pb, int bi, float[] t, boolean fromZero) {
+    if (MR == 6) {
+      oneVectorSixRows(kc, pa, ai, pb, bi, t, fromZero);
+      return;
+    }
     FloatVector c0 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 0);
     FloatVector c1 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, NR);
     FloatVector c2 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 2 * NR);
@@ -203,6 +268,31 @@ final class GemmMicroKernel {
     c5.intoArray(t, 5 * NR);
     c6.intoArray(t, 6 * NR);
     c7.intoArray(t, 7 * NR);
+  }
+
+  /** {@link #oneVectorTile} for {@link #MR} = 6 rows. */
+  private static void oneVectorSixRows(int kc, float[] pa, int ai, float[] pb, int bi, float[] t, boolean fromZero) {
+    FloatVector c0 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 0);
+    FloatVector c1 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, NR);
+    FloatVector c2 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 2 * NR);
+    FloatVector c3 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 3 * NR);
+    FloatVector c4 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 4 * NR);
+    FloatVector c5 = fromZero ? FloatVector.zero(S) : FloatVector.fromArray(S, t, 5 * NR);
+    for (int p = 0; p < kc; p++, ai += 6, bi += NR) {
+      FloatVector b = FloatVector.fromArray(S, pb, bi);
+      c0 = FloatVector.broadcast(S, pa[ai]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, pa[ai + 1]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, pa[ai + 2]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, pa[ai + 3]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, pa[ai + 4]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, pa[ai + 5]).fma(b, c5);
+    }
+    c0.intoArray(t, 0);
+    c1.intoArray(t, NR);
+    c2.intoArray(t, 2 * NR);
+    c3.intoArray(t, 3 * NR);
+    c4.intoArray(t, 4 * NR);
+    c5.intoArray(t, 5 * NR);
   }
 
   /**

@@ -173,6 +173,8 @@ final class GemmPacking {
         packScaledRowMajorPanel(k, a, aOff + i0 * k + p0, rowScale, i0, rows, mr, kc, dst, d);
       } else if (transA && rows == 8 && mr == 8) {
         packColumnMajorPanel8(m, a, aOff + p0 * m + i0, kc, dst, d);
+      } else if (transA && rows == 6 && mr == 6) {
+        packColumnMajorPanel6(m, a, aOff + p0 * m + i0, kc, dst, d);
       } else if (transA) {
         for (int p = 0; p < kc; p++, d += mr) {
           int s = aOff + (p0 + p) * m + i0;
@@ -206,6 +208,18 @@ final class GemmPacking {
     }
   }
 
+  /** {@link #packColumnMajorPanel8} for a full six-row panel (the micro-kernel's tile where vectors are narrower). */
+  private static void packColumnMajorPanel6(int m, float[] a, int s, int kc, float[] dst, int d) {
+    for (int p = 0; p < kc; p++, s += m, d += 6) {
+      dst[d] = a[s];
+      dst[d + 1] = a[s + 1];
+      dst[d + 2] = a[s + 2];
+      dst[d + 3] = a[s + 3];
+      dst[d + 4] = a[s + 4];
+      dst[d + 5] = a[s + 5];
+    }
+  }
+
   /**
    * {@link #packRowMajorPanel} of the rows scaled, row r of the panel by {@code scale[i0 + r]}: full eight-row panels
    * sixteen summation steps at a time through {@link VectorTranspose#panel8Scaled}, the rest value by value.
@@ -232,6 +246,10 @@ final class GemmPacking {
   private static void packRowMajorPanel(int k, float[] a, int src, int rows, int mr, int kc, float[] dst, int d) {
     if (rows == 8 && mr == 8) {
       packRowMajorPanel8(k, a, src, kc, dst, d);
+      return;
+    }
+    if (rows == 6 && mr == 6) {
+      packRowMajorPanel6(k, a, src, kc, dst, d);
       return;
     }
     for (int p = 0, o = d; p < kc; p++, o += mr) {
@@ -276,6 +294,24 @@ final class GemmPacking {
       dst[d + 5] = a[s5 + p];
       dst[d + 6] = a[s6 + p];
       dst[d + 7] = a[s7 + p];
+    }
+  }
+
+  /** {@link #packRowMajorPanel8}'s running offsets for a full six-row panel. */
+  private static void packRowMajorPanel6(int k, float[] a, int src, int kc, float[] dst, int d) {
+    int s0 = src;
+    int s1 = src + k;
+    int s2 = src + 2 * k;
+    int s3 = src + 3 * k;
+    int s4 = src + 4 * k;
+    int s5 = src + 5 * k;
+    for (int p = 0; p < kc; p++, d += 6) {
+      dst[d] = a[s0 + p];
+      dst[d + 1] = a[s1 + p];
+      dst[d + 2] = a[s2 + p];
+      dst[d + 3] = a[s3 + p];
+      dst[d + 4] = a[s4 + p];
+      dst[d + 5] = a[s5 + p];
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.marginal.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,6 +115,31 @@ class VectorGemmTest {
           Parallel.withThreads(threads, () -> vector.gemm(transA, transB, m, n, k, a, 0, b, 0, got, 0, accumulate));
           assertArrayEquals(expected, got, java.util.Arrays.toString(s) + " t=" + t + " threads=" + threads);
         }
+      }
+    }
+  }
+
+  @Test
+  void sixRowTilesLeaveAMultipleOfFourRowsWhereAnyCountDoes() {
+    assertEquals(2, GemmDirect.sixRowTiles(20));
+    assertEquals(16, GemmDirect.sixRowTiles(100));
+    assertEquals(20, GemmDirect.sixRowTiles(128));
+    assertEquals(0, GemmDirect.sixRowTiles(4));
+    assertEquals(1, GemmDirect.sixRowTiles(7));
+    for (int m = 0; m <= 1000; m++) {
+      int t = GemmDirect.sixRowTiles(m);
+      assertTrue(t >= 0 && 6 * t <= m, "m=" + m);
+      boolean some = false;
+      for (int u = 0; 6 * u <= m; u++) {
+        some |= (m - 6 * u) % 4 == 0;
+      }
+      if (some) {
+        assertEquals(0, (m - 6 * t) % 4, "m=" + m);
+        for (int u = t + 1; 6 * u <= m; u++) {
+          assertTrue((m - 6 * u) % 4 != 0, "m=" + m + ": " + u + " tiles would also leave a multiple of four");
+        }
+      } else {
+        assertEquals(m / 6, t, "m=" + m);
       }
     }
   }

@@ -35,7 +35,10 @@ class VectorWidthTest {
       SplittableRandom rng = new SplittableRandom(20261206L);
       int[][] shapes = {
           {5, 7, 3}, {20, 2, 16}, {20, 16, 2}, {3, 1, 200}, {128, 17, 5}, {33, 35, 37}, {9, 3, 47},
-          {64, 200, 40}, {20, 64, 200}, {300, 40, 64}, {200, 7, 300}};
+          {64, 200, 40}, {20, 64, 200}, {300, 40, 64}, {200, 7, 300},
+          // The packed path, with edge tiles of rows and columns: its tiles are eight rows high with sixteen lanes
+          // and six with fewer.
+          {200, 50, 300}, {130, 37, 500}};
       for (int[] s : shapes) {
         int m = s[0];
         int n = s[1];

@@ -232,6 +232,10 @@ final class GemmPacking {
         VectorTranspose.panel8Scaled(a, src + p0, k, scale, i0, dst, d + 8 * p0);
       }
     }
+    if (rows == 6 && mr == 6) {
+      packScaledRowMajorPanel6(k, a, src, scale, i0, kc, dst, d);
+      return;
+    }
     for (int p = p0, o = d + p0 * mr; p < kc; p++, o += mr) {
       for (int r = 0, s = src + p; r < rows; r++, s += k) {
         dst[o + r] = scale[i0 + r] * a[s];
@@ -239,6 +243,31 @@ final class GemmPacking {
       for (int r = rows; r < mr; r++) {
         dst[o + r] = 0f;
       }
+    }
+  }
+
+  /** {@link #packScaledRowMajorPanel} of a full six-row panel, from six running offsets. */
+  private static void packScaledRowMajorPanel6(int k, float[] a, int src, float[] scale, int i0, int kc,
+      float[] dst, int d) {
+    float r0 = scale[i0];
+    float r1 = scale[i0 + 1];
+    float r2 = scale[i0 + 2];
+    float r3 = scale[i0 + 3];
+    float r4 = scale[i0 + 4];
+    float r5 = scale[i0 + 5];
+    int s0 = src;
+    int s1 = src + k;
+    int s2 = src + 2 * k;
+    int s3 = src + 3 * k;
+    int s4 = src + 4 * k;
+    int s5 = src + 5 * k;
+    for (int p = 0; p < kc; p++, d += 6) {
+      dst[d] = r0 * a[s0 + p];
+      dst[d + 1] = r1 * a[s1 + p];
+      dst[d + 2] = r2 * a[s2 + p];
+      dst[d + 3] = r3 * a[s3 + p];
+      dst[d + 4] = r4 * a[s4 + p];
+      dst[d + 5] = r5 * a[s5 + p];
     }
   }
 

@@ -52,6 +52,26 @@ class BenchCompareArgsTest {
     assertRefused(List.of("--check-args", "--skip", "gmm"), "--skip", "gmm");
   }
 
+  @Test
+  void noTargetIsJudgedAgainstAReferenceThatIsNotOnOpenBlas() throws Exception {
+    String python = python();
+    assumeTrue(python != null, "needs python3");
+    String code = "import sys; sys.path.insert(0, sys.argv[1]); import compare\n"
+        + "compare.ratios_line('a', [2.0], [1.0], 1.0, 'x')\n"
+        + "compare.UNFAIR_REFERENCE = 'the references do not run on OpenBLAS'\n"
+        + "compare.ratios_line('b', [2.0], [1.0], 1.0, 'x')\n"
+        + "compare.ratios_line('c', [2.0], [1.0], 1.0, 'x', judged=False)\n";
+    Process p = new ProcessBuilder(python, "-B", "-c", code, SCRIPT.getParent().toString()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out + err);
+    List<String> verdicts = out.lines().filter(l -> l.contains("target >=")).toList();
+    assertEquals(3, verdicts.size(), out);
+    assertTrue(verdicts.get(0).endsWith(": meets"), verdicts.get(0));
+    assertTrue(verdicts.get(1).endsWith(": not judged (the references do not run on OpenBLAS)"), verdicts.get(1));
+    assertTrue(verdicts.get(2).endsWith(": meets"), "marginal against itself is judged: " + verdicts.get(2));
+  }
+
   private static void assertRefused(List<String> args, String... expected) throws Exception {
     String python = python();
     assumeTrue(python != null, "needs python3");

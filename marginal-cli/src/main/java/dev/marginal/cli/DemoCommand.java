@@ -28,7 +28,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--quick", description = "A smaller run of about 15 seconds, with every section and file.")
+  @Option(names = "--quick", description = "A smaller run of 15 to 30 seconds, with every section and file.")
   boolean quick;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What {@code marginal demo} runs: the full showcase (about two minutes on two cores) or, with
+ * What {@code marginal demo} runs: the full showcase (80 to 200 seconds on two cores) or, with
  * {@code --quick}, a smaller one of a few seconds that exercises every step and writes every file.
  *
  * @param quick whether to run the small version

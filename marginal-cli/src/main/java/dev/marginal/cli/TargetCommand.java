@@ -105,8 +105,8 @@ final class TargetCommand implements Callable<Integer> {
   long warmup = ReverseKlOptions.DEFAULT_WARMUP;
 
   @Option(names = "--lr-floor", paramLabel = "F",
-      description = "After the warm-up, decay both Adam steps by a cosine to F times their rate (1: constant; "
-          + "default: ${DEFAULT-VALUE}).")
+      description = "After the warm-up, decay both Adam steps by a cosine to F times their rate, F in [0, 1] "
+          + "(1: constant; 0: down to zero; default: ${DEFAULT-VALUE}).")
   double lrFloor = ReverseKlOptions.DEFAULT_LR_FLOOR;
 
   @Option(names = "--adam-beta2", paramLabel = "B",

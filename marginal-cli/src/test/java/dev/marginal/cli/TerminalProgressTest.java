@@ -133,6 +133,17 @@ class TerminalProgressTest {
 
   @Test
   void theLineIsCutToTheTerminalsWidthAndNeverWraps() {
+    String out = fitDrawnOnFortyColumns();
+    assertTrue(out.endsWith("\n"), out);
+    for (String drawn : out.strip().split("\r")) {
+      String text = drawn.replace("\u001b[K", "");
+      assertTrue(text.length() <= 39, text.length() + " columns: " + text);
+    }
+    assertTrue(out.startsWith("\rfit lvm iwae-5  step 334/2000"), out);
+  }
+
+  /** What a 2000-step fit draws on a terminal 40 columns wide, an epoch closed before its first step. */
+  private static String fitDrawnOnFortyColumns() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     TerminalProgress p = TerminalProgress.to(new PrintStream(bytes, true, StandardCharsets.UTF_8), "fit lvm iwae-5",
         2000, 40, ticking(TerminalProgress.REDRAW_NANOS));
@@ -141,13 +152,7 @@ class TerminalProgressTest {
       p.update(step, 20L * step, -1.0);
     }
     p.finish();
-    String out = bytes.toString(StandardCharsets.UTF_8);
-    assertTrue(out.endsWith("\n"), out);
-    for (String drawn : out.strip().split("\r")) {
-      String text = drawn.replace("\u001b[K", "");
-      assertTrue(text.length() <= 39, text.length() + " columns: " + text);
-    }
-    assertTrue(out.startsWith("\rfit lvm iwae-5  step 334/2000"), out);
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   /** A fit's display {@code columns} wide after its first epoch. */
@@ -194,15 +199,7 @@ class TerminalProgressTest {
 
   @Test
   void theLinesDrawnOnANarrowTerminalKeepTheEta() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    TerminalProgress p = TerminalProgress.to(new PrintStream(bytes, true, StandardCharsets.UTF_8), "fit lvm iwae-5",
-        2000, 40, ticking(TerminalProgress.REDRAW_NANOS));
-    p.epoch(new EpochMetrics(0, 100, -1.25, -1.5, 1e-3, 100));
-    for (int step = 1; step <= 2000; step += 111) {
-      p.update(step, 20L * step, -1.0);
-    }
-    p.finish();
-    String[] drawn = bytes.toString(StandardCharsets.UTF_8).strip().replace("\u001b[K", "").split("\r");
+    String[] drawn = fitDrawnOnFortyColumns().strip().replace("\u001b[K", "").split("\r");
     // The first line has no ETA yet; every later one shows it, with the position.
     for (int i = 1; i < drawn.length; i++) {
       assertTrue(drawn[i].matches("step \\d+/2000 \\(\\d+%\\)  ETA \\d+:\\d\\d"), drawn[i]);

@@ -24,9 +24,10 @@ import java.util.stream.Collectors;
  * <p>A line too long for the terminal sheds its least useful parts first, whole, so that the position (step
  * {@code i/N} and percent) and the ETA stay as long as anything does: the rate goes first, then the latest epoch or
  * KL estimate, then the objective (or other value), then the label, each kept where it still fits beside the more
- * useful parts kept (the rate stays when dropping the epoch leaves room for it). Only when the position and ETA
- * alone are too long is the line cut, from its end, to one column less than the terminal. On a terminal wide enough
- * for the whole line nothing is shed.
+ * useful parts kept (the rate stays when dropping the epoch leaves room for it). Whether a part fits is judged at
+ * the widest it has been, so that one at the edge does not come and go as its digits change. Only when the position
+ * and ETA alone are too long is the line cut, from its end, to one column less than the terminal. On a terminal wide
+ * enough for the whole line nothing is shed.
  *
  * <p>The library's other long work (scoring, evaluation, encoding, EM) reports to a {@link WorkProgress}, which
  * {@link #work()} draws on the same line: rows done with the mean log p(x) so far, or EM iterations with the
@@ -65,6 +66,10 @@ final class TerminalProgress implements Progress {
   private Thread endOnExit;
   /** The latest epoch or evaluation, as shown last on the line ("" before the first). */
   private String latest = "";
+  /** Slots per shed order in {@link #widest}: the position and the ETA share order 0. */
+  private static final int WIDEST_PER_ORDER = 2;
+  /** The widest each part of the line has been, by shed order and place ({@link #widestWidths}). */
+  private final int[] widest = new int[(Part.LABEL + 1) * WIDEST_PER_ORDER];
   private long lastStep;
   private long lastExamples;
   private double lastObjective;
@@ -300,14 +305,45 @@ final class TerminalProgress implements Progress {
    */
   String fitted(long step, long examples, double objective, long elapsedNanos) {
     List<Part> parts = parts(step, examples, objective, elapsedNanos);
+    int[] widths = widestWidths(parts);
     boolean[] shown = new boolean[Part.LABEL + 1];
     shown[Part.KEPT] = true;
     for (int order = Part.LABEL; order > Part.KEPT; order--) {
       shown[order] = true;
-      shown[order] = join(parts, shown).length() < columns;
+      shown[order] = joinedWidth(parts, widths, shown) < columns;
     }
     String line = join(parts, shown);
     return line.length() < columns ? line : line.substring(0, Math.max(columns - 1, 0));
+  }
+
+  /**
+   * Each part's width for deciding what fits: the widest it has been on this display, so that a part right at the
+   * terminal's edge, whose digits change from one redraw to the next (a rate of 9,999 then 10,001), is not shown and
+   * dropped in turn. A part is known by its shed order and its place among the parts of that order.
+   */
+  private int[] widestWidths(List<Part> parts) {
+    int[] widths = new int[parts.size()];
+    int[] seen = new int[Part.LABEL + 1];
+    for (int i = 0; i < parts.size(); i++) {
+      Part part = parts.get(i);
+      int key = part.shedOrder() * WIDEST_PER_ORDER + Math.min(seen[part.shedOrder()]++, WIDEST_PER_ORDER - 1);
+      widest[key] = Math.max(widest[key], part.text().length());
+      widths[i] = widest[key];
+    }
+    return widths;
+  }
+
+  /** The width of the parts {@code shown}, each at {@code widths}, two spaces apart. */
+  private static int joinedWidth(List<Part> parts, int[] widths, boolean[] shown) {
+    int width = 0;
+    int count = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      if (shown[parts.get(i).shedOrder()]) {
+        width += widths[i];
+        count++;
+      }
+    }
+    return width + 2 * Math.max(count - 1, 0);
   }
 
   /** The parts {@code shown} (by their shed order), two spaces apart. */

@@ -191,6 +191,28 @@ class TerminalProgressTest {
         p.fitted(1200, 24_000, -1.2345, 2_000_000_000L));
   }
 
+  /**
+   * A rate right at the terminal's edge: shown while it fits, dropped once it grows by a digit, and not shown again
+   * when it shrinks back, so that the line does not flicker between the two at every redraw.
+   */
+  /** A label too long to fit beside the position and ETA on 43 columns, so that the rate alone is at stake. */
+  private static final String LONG_LABEL = "fit lvm iwae-5 on a data set with a long name";
+
+  @Test
+  void aPartAtTheEdgeStaysDroppedWhenItsDigitsShrinkAgain() {
+    // "step 1200/2000 (60%)  9,999 ex/s  ETA 0:01" is 42 characters, with a rate of 10,001 ex/s 43.
+    TerminalProgress p = TerminalProgress.to(new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), LONG_LABEL, 2000, 43, ticking(TerminalProgress.REDRAW_NANOS));
+    long second = 1_000_000_000L;
+    assertEquals("step 1200/2000 (60%)  9,999 ex/s  ETA 0:01", p.fitted(1200, 9_999, Double.NaN, second));
+    assertEquals("step 1200/2000 (60%)  ETA 0:01", p.fitted(1200, 10_001, Double.NaN, second));
+    assertEquals("step 1200/2000 (60%)  ETA 0:01", p.fitted(1200, 9_999, Double.NaN, second));
+    // A display that never drew the wider rate shows the narrower one: only this display's own history counts.
+    TerminalProgress fresh = TerminalProgress.to(new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), LONG_LABEL, 2000, 43, ticking(TerminalProgress.REDRAW_NANOS));
+    assertEquals("step 1200/2000 (60%)  9,999 ex/s  ETA 0:01", fresh.fitted(1200, 9_999, Double.NaN, second));
+  }
+
   @Test
   void aVeryNarrowLineIsCutFromItsEndToFitTheWidth() {
     assertEquals("step 1200/2", fitAfterAnEpoch(12).fitted(1200, 24_000, -1.2345, 2_000_000_000L));

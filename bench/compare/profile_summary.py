@@ -52,8 +52,9 @@ def phase_of(frames):
 
 
 def events(path, kind):
-    out = subprocess.run(["jfr", "print", "--json", "--events", kind, path], capture_output=True, text=True,
-                         check=True).stdout
+    # jfr print keeps only the five innermost frames of a stack unless told otherwise.
+    out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events", kind, path],
+                         capture_output=True, text=True, check=True).stdout
     return json.loads(out)["recording"]["events"]
 
 

@@ -650,7 +650,7 @@ public final class LvmDensityModel implements DensityModel {
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", "deep latent variable model");
-    // A per-datapoint model's q is fitted per row: its file may hold an encoder, which nothing uses.
+    // A per-datapoint model's q is fitted per row: it has no encoder to describe (files of 0.2.0 held one, unused).
     m.put("architecture", localFit == null ? model.config().toString() : model.config().decoderToString());
     m.put("latent_dim", model.latentDim());
     long count = 0;
@@ -699,7 +699,14 @@ public final class LvmDensityModel implements DensityModel {
       cfg.put("supportLower", bounds(support, true));
       cfg.put("supportUpper", bounds(support, false));
     }
-    return new ModelFile(kind(), cfg, provenance, model.tensors());
+    if (localFit == null) {
+      return new ModelFile(kind(), cfg, provenance, model.tensors());
+    }
+    // q is fitted per data point: the encoder's tensors, which nothing reads, stay out of the file (format version 2,
+    // which older readers refuse by its number instead of failing on the missing tensors).
+    Map<String, Tensor> tensors = new LinkedHashMap<>(model.tensors());
+    tensors.keySet().removeIf(name -> name.startsWith(DeepLvm.ENCODER_PREFIX));
+    return new ModelFile(kind(), cfg, provenance, tensors).withVersion(2);
   }
 
   /**
@@ -711,7 +718,9 @@ public final class LvmDensityModel implements DensityModel {
   public static LvmDensityModel fromFile(ModelFile file) {
     Map<String, Object> cfg = file.config();
     JsonFields fields = JsonFields.of("model config", cfg);
-    DeepLvm m = DeepLvm.fromMaps(cfg, file.tensors());
+    String inference = fields.string("inference", "amortized");
+    DeepLvm m = PER_DATAPOINT.equals(inference) ? DeepLvm.fromMapsWithoutEncoder(cfg, file.tensors())
+        : DeepLvm.fromMaps(cfg, file.tensors());
     List<String> cols = fields.strings("columns", List.of());
     Standardizer s = null;
     if (fields.has("standardizeMean")) {
@@ -719,7 +728,6 @@ public final class LvmDensityModel implements DensityModel {
     }
     Support sup = cfg.containsKey("supportLower") ? Support.of(boundsOf(cfg, "supportLower"),
         boundsOf(cfg, "supportUpper")) : null;
-    String inference = fields.string("inference", "amortized");
     if (PER_DATAPOINT.equals(inference)) {
       LocalPosteriorFit defaults = LocalPosteriorFit.defaults();
       LocalPosteriorFit fit = new LocalPosteriorFit(

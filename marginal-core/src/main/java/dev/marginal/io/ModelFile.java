@@ -34,8 +34,12 @@ import java.util.zip.ZipOutputStream;
 public final class ModelFile {
   /** The format tag in {@code model.json}. */
   public static final String FORMAT = "marginal-model";
-  /** The current format version; readers reject newer ones. */
-  public static final int VERSION = 1;
+  /**
+   * The newest format version; readers reject newer ones. Version 2 lets a deep LVM whose q is fitted per data point
+   * leave out the tensors of its encoder, which it never uses; every other file is written as version 1, which
+   * marginal 0.2.0 and later read ({@link #version()}).
+   */
+  public static final int VERSION = 2;
 
   /** The time stamped on every entry (the earliest a zip file can record). */
   private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
@@ -45,6 +49,7 @@ public final class ModelFile {
   private final Map<String, Object> provenance;
   private final Map<String, Tensor> tensors;
   private final Map<String, Float64> float64;
+  private final int version;
 
   /**
    * A double-precision array stored without rounding. Immutable: the arrays are copied in and out, and equality
@@ -141,6 +146,37 @@ public final class ModelFile {
         throw new IllegalArgumentException("'" + name + "' is both a float32 and a float64 tensor");
       }
     }
+    this.version = 1;
+  }
+
+  private ModelFile(ModelFile file, int version) {
+    this.kind = file.kind;
+    this.config = file.config;
+    this.provenance = file.provenance;
+    this.tensors = file.tensors;
+    this.float64 = file.float64;
+    this.version = version;
+  }
+
+  /**
+   * The format version this file is written as: the oldest that describes its contents, 1 unless a model asked for
+   * a newer one ({@link #withVersion}), or the version it was read as.
+   */
+  public int version() {
+    return version;
+  }
+
+  /**
+   * This file, written as format {@code version}: a model whose file needs a newer version's rules asks for it, so
+   * that older readers refuse the file by its version instead of failing on what it leaves out.
+   *
+   * @param version 1 to {@link #VERSION}
+   */
+  public ModelFile withVersion(int version) {
+    if (version < 1 || version > VERSION) {
+      throw new IllegalArgumentException("model format version must be 1.." + VERSION + ", got " + version);
+    }
+    return new ModelFile(this, version);
   }
 
   /**
@@ -227,7 +263,7 @@ public final class ModelFile {
   private void writeTo(java.io.OutputStream out) throws IOException {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
-    meta.put("version", VERSION);
+    meta.put("version", version);
     meta.put("kind", kind);
     meta.put("config", config);
     meta.put("provenance", provenance);

@@ -86,7 +86,7 @@ final class ModelFileReader {
         float64.put(s.getKey(), new ModelFile.Float64(d, s.getValue()));
       }
       return new ModelFile(String.valueOf(meta.get("kind")), object(meta, "config"), object(meta, "provenance"),
-          tensors, float64);
+          tensors, float64).withVersion(((Long) meta.get("version")).intValue());
     } catch (NoSuchFileException | FileNotFoundException e) {
       throw new IOException(path + (Files.isDirectory(path) ? ": is a directory" : ": no such file"));
     } catch (AccessDeniedException e) {

@@ -218,6 +218,8 @@ public final class DeepLvm implements LatentVariableModel {
   public static final long SAMPLE_BLOCK_VALUES = 1L << 22;
   /** Name of the {@link Decoder#GAUSSIAN_TIED} decoder's log-variance parameter (before the soft bound). */
   public static final String TIED_LOG_VAR = "decoder.logVar";
+  /** The names of the encoder's tensors begin with this. */
+  public static final String ENCODER_PREFIX = "encoder.";
 
   private final Config config;
   private final Mlp encoder;
@@ -472,6 +474,30 @@ public final class DeepLvm implements LatentVariableModel {
     return new DeepLvm(c, mlpFrom("encoder", c.encoderSizes(), c.encoderLabels(), c, tensors),
         mlpFrom("decoder", c.decoderSizes(), c.decoderLabels(), c, tensors), logVar);
   }
+
+  /**
+   * As {@link #fromMaps(java.util.Map, java.util.Map)}, for a model whose q is fitted per data point, which never
+   * uses its encoder: when {@code tensors} hold none of the encoder's (a model file of format version 2 leaves them
+   * out), the encoder is a stand-in of zeros of the sizes the config gives it. Tensors that hold some of the
+   * encoder's must hold all of them, as {@link #fromMaps(java.util.Map, java.util.Map)} requires.
+   */
+  public static DeepLvm fromMapsWithoutEncoder(java.util.Map<String, Object> cfg,
+      java.util.Map<String, Tensor> tensors) {
+    if (tensors.keySet().stream().anyMatch(name -> name.startsWith(ENCODER_PREFIX))) {
+      return fromMaps(cfg, tensors);
+    }
+    JsonFields fields = JsonFields.of("model config", cfg);
+    Config c = new Config(intOf(cfg, "dataDim"), intOf(cfg, "latentDim"), intsOf(cfg, "hidden"),
+        Activation.parse(fields.string("activation")), Decoder.parse(fields.string("decoder")));
+    java.util.Map<String, Tensor> all = new java.util.LinkedHashMap<>(tensors);
+    int[] sizes = c.encoderSizes();
+    for (int l = 0; l + 1 < sizes.length; l++) {
+      all.put(ENCODER_PREFIX + "w" + l, Tensor.zeros(sizes[l], sizes[l + 1]));
+      all.put(ENCODER_PREFIX + "b" + l, Tensor.zeros(sizes[l + 1]));
+    }
+    return fromMaps(cfg, all);
+  }
+
 
   private static Mlp mlpFrom(String name, int[] sizes, String[] labels, Config c,
       java.util.Map<String, Tensor> tensors) {

@@ -109,7 +109,9 @@ public final class LvmCheckpoint {
     Map<String, Object> p = new LinkedHashMap<>(provenance);
     p.put("training", new LinkedHashMap<>(training));
     ModelFile base = model.toFile(p);
-    Map<String, Tensor> tensors = new LinkedHashMap<>(base.tensors());
+    // Every tensor of the model, the unused encoder of a per-datapoint model included (its finished model file leaves
+    // it out): a resumed run holds exactly what the interrupted one did.
+    Map<String, Tensor> tensors = new LinkedHashMap<>(model.model().tensors());
     put(tensors, DECODER_PREFIX, decoderState);
     put(tensors, ENCODER_PREFIX, encoderState);
     tensors.putAll(extra);

@@ -42,6 +42,49 @@ class PerDatapointDensityModelTest {
         "files without the entry are amortized");
   }
 
+  /**
+   * A per-datapoint model's file leaves out the encoder, which nothing reads, and says so by its format version (2),
+   * while an amortized model's file keeps it and stays version 1; the file read back scores bit for bit as the model
+   * written, and so does a file as 0.2.0 wrote it (version 1, encoder included).
+   */
+  @Test
+  void modelFileLeavesOutTheUnusedEncoder() throws IOException {
+    LvmDensityModel m = model();
+    m.toFile(Map.of()).write(dir.resolve("pdp.marginal"));
+    ModelFile file = ModelFile.read(dir.resolve("pdp.marginal"));
+    assertEquals(2, file.version());
+    assertTrue(file.tensors().keySet().stream().noneMatch(k -> k.startsWith(DeepLvm.ENCODER_PREFIX)),
+        file.tensors().keySet().toString());
+    assertEquals(m.model().decoderParameters().size() + 0L, file.tensors().size(),
+        file.tensors().keySet().toString());
+    DensityModel.ScoreOptions iwae = new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, 50, 1, 1);
+    double[] expected = m.logDensity(DATA, iwae, RngKey.of(3)).value();
+    assertArrayEquals(expected, LvmDensityModel.fromFile(file).logDensity(DATA, iwae, RngKey.of(3)).value());
+    assertEquals(m.describe(), LvmDensityModel.fromFile(file).describe());
+
+    ModelFile asBefore = new ModelFile(file.kind(), file.config(), file.provenance(), m.model().tensors());
+    asBefore.write(dir.resolve("pdp-0.2.0.marginal"));
+    ModelFile old = ModelFile.read(dir.resolve("pdp-0.2.0.marginal"));
+    assertEquals(1, old.version());
+    assertArrayEquals(expected, LvmDensityModel.fromFile(old).logDensity(DATA, iwae, RngKey.of(3)).value());
+
+    ModelFile amortized = new LvmDensityModel(m.model(), m.columns(), null).toFile(Map.of());
+    assertEquals(1, amortized.version());
+    assertTrue(amortized.tensors().containsKey(DeepLvm.ENCODER_PREFIX + "w0"));
+  }
+
+  /** A file whose config says amortized but which holds no encoder is refused, naming the missing tensor. */
+  @Test
+  void anAmortizedModelWithoutItsEncoderIsRefused() throws IOException {
+    ModelFile file = model().toFile(Map.of());
+    Map<String, Object> cfg = new java.util.LinkedHashMap<>(file.config());
+    cfg.remove("inference");
+    ModelFile amortized = new ModelFile(file.kind(), cfg, file.provenance(), file.tensors());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> LvmDensityModel.fromFile(amortized));
+    assertTrue(e.getMessage().contains("encoder.w0"), e.getMessage());
+  }
+
   @Test
   void fittedPosteriorsScoreAtLeastAsWellAsThePrior() {
     // The fit starts at the prior and ascends the ELBO, so the ELBO with the fitted q must beat the prior's.

@@ -48,6 +48,32 @@ class ModelFileTest {
     }
   }
 
+  /**
+   * A file is written as the version asked for (1 unless a model asks for a newer one) and read back as it; a version
+   * newer than this build reads is refused with one line naming it and the versions read.
+   */
+  @Test
+  void versionIsWrittenAsAskedAndANewerOneIsRefused() throws IOException {
+    Path p = dir.resolve("v.marginal");
+    sample().write(p);
+    assertEquals(1, ModelFile.read(p).version());
+    sample().withVersion(2).write(p);
+    assertEquals(2, ModelFile.read(p).version());
+    assertThrows(IllegalArgumentException.class, () -> sample().withVersion(ModelFile.VERSION + 1));
+    assertThrows(IllegalArgumentException.class, () -> sample().withVersion(0));
+    Path newer = dir.resolve("newer.marginal");
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(newer))) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("model.json"));
+      zip.write(("{\"format\": \"marginal-model\", \"version\": " + (ModelFile.VERSION + 1)
+          + ", \"kind\": \"lvm\", \"config\": {}, \"provenance\": {}, \"tensors\": {}}")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    IOException e = assertThrows(IOException.class, () -> ModelFile.read(newer));
+    assertEquals(newer + ": unsupported model format version " + (ModelFile.VERSION + 1) + " (this build reads 1.."
+        + ModelFile.VERSION + ")", e.getMessage());
+  }
+
   @Test
   void truncatedFileGivesOneLineError() throws IOException {
     Path p = dir.resolve("m.marginal");

@@ -25,6 +25,13 @@ class HostileModelConfigTest {
     return withConfig(f, "inference", LvmDensityModel.PER_DATAPOINT);
   }
 
+  /** The same model's file with an amortized encoder, whose tensors the file holds. */
+  private static ModelFile amortizedFile() {
+    DeepLvm m = DeepLvm.create(new DeepLvm.Config(2, 2, new int[] {4}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN),
+        RngKey.of(1), null);
+    return withConfig(new LvmDensityModel(m, List.of("x0", "x1"), null).toFile(Map.of()), "inference", "amortized");
+  }
+
   private static ModelFile withConfig(ModelFile f, String key, Object value) {
     Map<String, Object> cfg = new LinkedHashMap<>(f.config());
     cfg.put(key, value);
@@ -132,15 +139,18 @@ class HostileModelConfigTest {
   @Test
   void sizesTheTensorsDoNotHaveAreRefusedNamingBoth() {
     assertEquals("invalid lvm model: model tensor 'encoder.w0' has shape [2, 4], but the config's dataDim 3 and "
-        + "hidden[0] 4 make it [3, 4]", refused(withConfig(perDatapointFile(), "dataDim", 3L)));
+        + "hidden[0] 4 make it [3, 4]", refused(withConfig(amortizedFile(), "dataDim", 3L)));
     assertEquals("invalid lvm model: model tensor 'encoder.w0' has shape [2, 4], but the config's dataDim 2 and "
-        + "hidden[0] 5 make it [2, 5]", refused(withConfig(perDatapointFile(), "hidden", List.of(5L))));
+        + "hidden[0] 5 make it [2, 5]", refused(withConfig(amortizedFile(), "hidden", List.of(5L))));
     assertEquals("invalid lvm model: model tensor 'encoder.w1' has shape [4, 4], but the config's hidden[0] 4 and "
-        + "2·latentDim 6 make it [4, 6]", refused(withConfig(perDatapointFile(), "latentDim", 3L)));
+        + "2·latentDim 6 make it [4, 6]", refused(withConfig(amortizedFile(), "latentDim", 3L)));
     assertEquals("invalid lvm model: model has no tensor 'encoder.w2'",
-        refused(withConfig(perDatapointFile(), "hidden", List.of(4L, 4L))));
+        refused(withConfig(amortizedFile(), "hidden", List.of(4L, 4L))));
     assertEquals("invalid lvm model: model has tensor 'encoder.w1', but the config's hidden [] gives the encoder "
-        + "1 layer", refused(withConfig(perDatapointFile(), "hidden", List.of())));
+        + "1 layer", refused(withConfig(amortizedFile(), "hidden", List.of())));
+    // A per-datapoint model's file holds no encoder (format version 2): the decoder's tensors are checked alike.
+    assertEquals("invalid lvm model: model tensor 'decoder.w1' has shape [4, 4], but the config's hidden[0] 4 and "
+        + "2·dataDim 6 make it [4, 6]", refused(withConfig(perDatapointFile(), "dataDim", 3L)));
   }
 
   @Test

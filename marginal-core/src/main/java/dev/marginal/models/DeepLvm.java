@@ -489,6 +489,9 @@ public final class DeepLvm implements LatentVariableModel {
     JsonFields fields = JsonFields.of("model config", cfg);
     Config c = new Config(intOf(cfg, "dataDim"), intOf(cfg, "latentDim"), intsOf(cfg, "hidden"),
         Activation.parse(fields.string("activation")), Decoder.parse(fields.string("decoder")));
+    // The decoder's tensors are checked first: the stand-in's sizes mirror theirs, which the file's own size checks
+    // bounded, so a config alone cannot make it allocate more than about twice what the file holds.
+    mlpFrom("decoder", c.decoderSizes(), c.decoderLabels(), c, tensors);
     java.util.Map<String, Tensor> all = new java.util.LinkedHashMap<>(tensors);
     int[] sizes = c.encoderSizes();
     for (int l = 0; l + 1 < sizes.length; l++) {
@@ -497,7 +500,6 @@ public final class DeepLvm implements LatentVariableModel {
     }
     return fromMaps(cfg, all);
   }
-
 
   private static Mlp mlpFrom(String name, int[] sizes, String[] labels, Config c,
       java.util.Map<String, Tensor> tensors) {

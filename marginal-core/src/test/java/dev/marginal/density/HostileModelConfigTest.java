@@ -148,7 +148,9 @@ class HostileModelConfigTest {
         refused(withConfig(amortizedFile(), "hidden", List.of(4L, 4L))));
     assertEquals("invalid lvm model: model has tensor 'encoder.w1', but the config's hidden [] gives the encoder "
         + "1 layer", refused(withConfig(amortizedFile(), "hidden", List.of())));
-    // A per-datapoint model's file holds no encoder (format version 2): the decoder's tensors are checked alike.
+    // A per-datapoint model's file holds no encoder (format version 2): the decoder's tensors are checked alike, and
+    // before the stand-in encoder is made: 40000 × 40000 zeros (6.4 GB) would be the config's word alone.
+    assertTrue(refused(withConfig(perDatapointFile(), "hidden", List.of(40000L, 40000L))).contains("'decoder.w0'"));
     assertEquals("invalid lvm model: model tensor 'decoder.w1' has shape [4, 4], but the config's hidden[0] 4 and "
         + "2·dataDim 6 make it [4, 6]", refused(withConfig(perDatapointFile(), "dataDim", 3L)));
   }

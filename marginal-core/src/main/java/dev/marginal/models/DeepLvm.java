@@ -458,9 +458,7 @@ public final class DeepLvm implements LatentVariableModel {
    *     config fields that set its shape
    */
   public static DeepLvm fromMaps(java.util.Map<String, Object> cfg, java.util.Map<String, Tensor> tensors) {
-    JsonFields fields = JsonFields.of("model config", cfg);
-    Config c = new Config(intOf(cfg, "dataDim"), intOf(cfg, "latentDim"), intsOf(cfg, "hidden"),
-        Activation.parse(fields.string("activation")), Decoder.parse(fields.string("decoder")));
+    Config c = configFrom(cfg);
     Parameter logVar = null;
     if (c.logVarShape() != null) {
       Tensor t = required(tensors, TIED_LOG_VAR);
@@ -486,9 +484,7 @@ public final class DeepLvm implements LatentVariableModel {
     if (tensors.keySet().stream().anyMatch(name -> name.startsWith(ENCODER_PREFIX))) {
       return fromMaps(cfg, tensors);
     }
-    JsonFields fields = JsonFields.of("model config", cfg);
-    Config c = new Config(intOf(cfg, "dataDim"), intOf(cfg, "latentDim"), intsOf(cfg, "hidden"),
-        Activation.parse(fields.string("activation")), Decoder.parse(fields.string("decoder")));
+    Config c = configFrom(cfg);
     // The decoder's tensors are checked first: the stand-in's sizes mirror theirs, which the file's own size checks
     // bounded, so a config alone cannot make it allocate more than about twice what the file holds.
     mlpFrom("decoder", c.decoderSizes(), c.decoderLabels(), c, tensors);
@@ -499,6 +495,13 @@ public final class DeepLvm implements LatentVariableModel {
       all.put(ENCODER_PREFIX + "b" + l, Tensor.zeros(sizes[l + 1]));
     }
     return fromMaps(cfg, all);
+  }
+
+  /** The architecture that {@link #configMap()} wrote, its sizes checked ({@link Config}). */
+  private static Config configFrom(java.util.Map<String, Object> cfg) {
+    JsonFields fields = JsonFields.of("model config", cfg);
+    return new Config(intOf(cfg, "dataDim"), intOf(cfg, "latentDim"), intsOf(cfg, "hidden"),
+        Activation.parse(fields.string("activation")), Decoder.parse(fields.string("decoder")));
   }
 
   private static Mlp mlpFrom(String name, int[] sizes, String[] labels, Config c,

@@ -706,7 +706,7 @@ public final class LvmDensityModel implements DensityModel {
     // which older readers refuse by its number instead of failing on the missing tensors).
     Map<String, Tensor> tensors = new LinkedHashMap<>(model.tensors());
     tensors.keySet().removeIf(name -> name.startsWith(DeepLvm.ENCODER_PREFIX));
-    return new ModelFile(kind(), cfg, provenance, tensors).withVersion(2);
+    return new ModelFile(kind(), cfg, provenance, tensors).withVersion(ModelFile.VERSION_WITHOUT_ENCODER);
   }
 
   /**

@@ -40,6 +40,8 @@ public final class ModelFile {
    * marginal 0.2.0 and later read ({@link #version()}).
    */
   public static final int VERSION = 2;
+  /** The version whose files a deep LVM with per-data-point posteriors may write without its encoder. */
+  public static final int VERSION_WITHOUT_ENCODER = 2;
 
   /** The time stamped on every entry (the earliest a zip file can record). */
   private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);

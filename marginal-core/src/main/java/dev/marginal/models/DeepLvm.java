@@ -459,16 +459,7 @@ public final class DeepLvm implements LatentVariableModel {
    */
   public static DeepLvm fromMaps(java.util.Map<String, Object> cfg, java.util.Map<String, Tensor> tensors) {
     Config c = configFrom(cfg);
-    Parameter logVar = null;
-    if (c.logVarShape() != null) {
-      Tensor t = required(tensors, TIED_LOG_VAR);
-      if (!Arrays.equals(t.shape(), c.logVarShape())) {
-        throw new IllegalArgumentException("model tensor '" + TIED_LOG_VAR + "' has shape "
-            + Arrays.toString(t.shape()) + ", but the config's dataDim " + c.dataDim() + " makes it "
-            + Arrays.toString(c.logVarShape()));
-      }
-      logVar = new Parameter(TIED_LOG_VAR, t);
-    }
+    Parameter logVar = tiedLogVar(c, tensors);
     return new DeepLvm(c, mlpFrom("encoder", c.encoderSizes(), c.encoderLabels(), c, tensors),
         mlpFrom("decoder", c.decoderSizes(), c.decoderLabels(), c, tensors), logVar);
   }
@@ -485,16 +476,32 @@ public final class DeepLvm implements LatentVariableModel {
       return fromMaps(cfg, tensors);
     }
     Config c = configFrom(cfg);
-    // The decoder's tensors are checked first: the stand-in's sizes mirror theirs, which the file's own size checks
-    // bounded, so a config alone cannot make it allocate more than about twice what the file holds.
-    mlpFrom("decoder", c.decoderSizes(), c.decoderLabels(), c, tensors);
-    java.util.Map<String, Tensor> all = new java.util.LinkedHashMap<>(tensors);
+    Parameter logVar = tiedLogVar(c, tensors);
+    // The decoder's tensors are checked before the stand-in is made: its sizes mirror theirs, which the file's own
+    // size checks bounded, so a config alone cannot make it allocate more than about twice what the file holds.
+    Mlp decoder = mlpFrom("decoder", c.decoderSizes(), c.decoderLabels(), c, tensors);
     int[] sizes = c.encoderSizes();
+    List<Parameter> w = new ArrayList<>();
+    List<Parameter> b = new ArrayList<>();
     for (int l = 0; l + 1 < sizes.length; l++) {
-      all.put(ENCODER_PREFIX + "w" + l, Tensor.zeros(sizes[l], sizes[l + 1]));
-      all.put(ENCODER_PREFIX + "b" + l, Tensor.zeros(sizes[l + 1]));
+      w.add(new Parameter(ENCODER_PREFIX + "w" + l, Tensor.zeros(sizes[l], sizes[l + 1])));
+      b.add(new Parameter(ENCODER_PREFIX + "b" + l, Tensor.zeros(sizes[l + 1])));
     }
-    return fromMaps(cfg, all);
+    return new DeepLvm(c, Mlp.of(sizes, c.activation(), w, b), decoder, logVar);
+  }
+
+  /** The tied decoder's log-variance parameter, checked against the config; null for other decoders. */
+  private static Parameter tiedLogVar(Config c, java.util.Map<String, Tensor> tensors) {
+    if (c.logVarShape() == null) {
+      return null;
+    }
+    Tensor t = required(tensors, TIED_LOG_VAR);
+    if (!Arrays.equals(t.shape(), c.logVarShape())) {
+      throw new IllegalArgumentException("model tensor '" + TIED_LOG_VAR + "' has shape "
+          + Arrays.toString(t.shape()) + ", but the config's dataDim " + c.dataDim() + " makes it "
+          + Arrays.toString(c.logVarShape()));
+    }
+    return new Parameter(TIED_LOG_VAR, t);
   }
 
   /** The architecture that {@link #configMap()} wrote, its sizes checked ({@link Config}). */

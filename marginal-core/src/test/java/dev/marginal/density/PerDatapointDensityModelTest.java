@@ -73,6 +73,21 @@ class PerDatapointDensityModelTest {
     assertTrue(amortized.tensors().containsKey(DeepLvm.ENCODER_PREFIX + "w0"));
   }
 
+  /** The tied decoder's log-variance, the one tensor outside the two networks, comes back too. */
+  @Test
+  void aTiedDecodersFileWithoutItsEncoderScoresAsTheModel() throws IOException {
+    DeepLvm tied = DeepLvm.create(new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH,
+        DeepLvm.Decoder.GAUSSIAN_TIED), RngKey.of(1), null);
+    LvmDensityModel m = new LvmDensityModel(tied, List.of("x0", "x1"), null)
+        .withPerDatapointInference(LocalPosteriorFit.defaults().withSteps(40));
+    m.toFile(Map.of()).write(dir.resolve("tied.marginal"));
+    ModelFile file = ModelFile.read(dir.resolve("tied.marginal"));
+    assertTrue(file.tensors().containsKey(DeepLvm.TIED_LOG_VAR), file.tensors().keySet().toString());
+    DensityModel.ScoreOptions iwae = new DensityModel.ScoreOptions(DensityModel.Estimator.IWAE, 50, 1, 1);
+    assertArrayEquals(m.logDensity(DATA, iwae, RngKey.of(3)).value(),
+        LvmDensityModel.fromFile(file).logDensity(DATA, iwae, RngKey.of(3)).value());
+  }
+
   /** A file whose config says amortized but which holds no encoder is refused, naming the missing tensor. */
   @Test
   void anAmortizedModelWithoutItsEncoderIsRefused() throws IOException {

@@ -54,7 +54,7 @@ class VectorGemmTest {
     // {40, 200, 100} and {24, 90, 300} take the direct path in two column parts (a last part with a vector block and a
     // padded tail); {100, 50, 200} and {99, 40, 300} have too few columns for that and are split into two row parts.
     int[][] shapes = {{150, 90, 300}, {300, 40, 128}, {16, 300, 520}, {1200, 4, 900}, {40, 200, 100}, {24, 90, 300},
-        {100, 50, 200}, {99, 40, 300}, {256, 200, 300}};
+        {100, 50, 200}, {99, 40, 300}, {256, 200, 300}, {520, 90, 300}};
     for (int[] s : shapes) {
       for (int t = 0; t < 4; t++) {
         boolean transA = (t & 1) != 0;
@@ -80,15 +80,15 @@ class VectorGemmTest {
     SplittableRandom rng = new SplittableRandom(SEED + 3);
     // The first nine use the direct path (funnel surrogate shapes and odd edges; {531, 128, 8}, {8, 128, 531},
     // {40, 200, 100} and {24, 90, 300} in two column parts, {531, 4, 128}, {100, 50, 200} and {99, 40, 300} in two row
-    // parts; {100, 50, 200} and {37, 21, 70} end in a four-row tile), the last five the packed one on four threads
+    // parts; {100, 50, 200} and {37, 21, 70} end in a four-row tile), the last six the packed one on four threads
     // ({256, 200, 300} and {33, 70, 1701} with a last column panel of at most half a vector, run as row pairs;
     // {1200, 4, 900}, transposed, and {45, 75, 1601} with one of 16 and 11 columns); {33, 70, 1701} and
     // {45, 75, 1601} have summation blocks of odd length (three of 567; 800 and 801) and end in a row panel of fewer
-    // than eight rows. On two threads products of fewer than VectorGemm.DIRECT_ROWS rows, {33, 70, 1701} among them,
-    // take the direct path whatever their size.
+    // than eight rows; {520, 90, 300} is split by rows alone, B packed whole. On two threads products of fewer than
+    // VectorGemm.DIRECT_ROWS rows, {33, 70, 1701} among them, take the direct path whatever their size.
     int[][] shapes = {{531, 128, 8}, {531, 4, 128}, {8, 128, 531}, {37, 21, 70}, {64, 49, 300}, {40, 200, 100},
         {24, 90, 300}, {100, 50, 200}, {99, 40, 300}, {150, 90, 300}, {1200, 4, 900}, {256, 200, 300},
-        {33, 70, 1701}, {45, 75, 1601}};
+        {33, 70, 1701}, {45, 75, 1601}, {520, 90, 300}};
     for (int[] s : shapes) {
       for (int t = 0; t < 8; t++) {
         boolean transA = (t & 1) != 0;
@@ -141,6 +141,26 @@ class VectorGemmTest {
       } else {
         assertEquals(m / 6, t, "m=" + m);
       }
+    }
+  }
+
+  /**
+   * The packed path's grid: products of more than {@code COLUMN_SPLIT_ROWS} rows with at least half as many rows as
+   * columns are split by rows alone; those with far more columns, and short ones with enough column panels, by
+   * columns alone.
+   */
+  @Test
+  void tallProductsAreSplitByRowsAndWideOnesByColumns() {
+    for (int[] s : new int[][] {{1024, 1024, 1024}, {5000, 200, 784}, {1000, 784, 200}, {2048, 512, 512},
+        {784, 1024, 1000}, {520, 90, 300}}) {
+      int[] grid = VectorGemm.chunkGrid(s[0], s[1], s[2]);
+      assertTrue(grid[0] > 1, java.util.Arrays.toString(s) + " has " + grid[0] + " row chunks");
+      assertEquals(1, grid[1], java.util.Arrays.toString(s) + " has " + grid[1] + " column chunks");
+    }
+    for (int[] s : new int[][] {{300, 4096, 256}, {256, 784, 200}, {128, 784, 200}}) {
+      int[] grid = VectorGemm.chunkGrid(s[0], s[1], s[2]);
+      assertEquals(1, grid[0], java.util.Arrays.toString(s) + " has " + grid[0] + " row chunks");
+      assertTrue(grid[1] > 1, java.util.Arrays.toString(s) + " has " + grid[1] + " column chunks");
     }
   }
 

@@ -18,6 +18,6 @@ main=dev.marginal.spark.bench.OverheadBench
 if [ "${1:-}" = main ]; then
   main=dev.marginal.spark.SparkMain; shift
 fi
-exec java -Dspark.master="${MASTER:-local[2]}" -Dspark.driver.host=127.0.0.1 -Dspark.ui.enabled=false -Xmx6g -Xmn1g -XX:+UseParallelGC -XX:PerMethodTrapLimit=10000 --add-modules jdk.incubator.vector -Dmarginal.kernels=vector $opens \
+exec java -Dspark.master="${MASTER:-local[2]}" -Dspark.driver.host=127.0.0.1 -Dspark.ui.enabled=false -Xmx6g -Xmn1g -XX:+UseParallelGC -XX:PerMethodTrapLimit=10000 -XX:+UseCountedLoopSafepoints -XX:LoopStripMiningIter=1000 --add-modules jdk.incubator.vector -Dmarginal.kernels=vector $opens \
   -cp "marginal-spark/target/test-classes:marginal-spark/target/classes:$(cat marginal-spark/target/bench-classpath.txt)" \
   "$main" "$@"

@@ -73,6 +73,15 @@ class LauncherClassPathTest {
   }
 
   @Test
+  void theParallelCollectorKeepsLoopStripMining() throws Exception {
+    // The parallel collector turns strip mining off by default; the kernels' loops then compile slower (bin/marginal).
+    List<String> args = javaArgs(null);
+    assertTrue(args.contains("-XX:+UseParallelGC"), args.toString());
+    assertTrue(args.contains("-XX:+UseCountedLoopSafepoints"), args.toString());
+    assertTrue(args.contains("-XX:LoopStripMiningIter=1000"), args.toString());
+  }
+
+  @Test
   void withoutExtraEntriesTheJarRunsAsItIs() throws Exception {
     assertEquals(List.of("-jar", "/opt/m/marginal.jar", "target", "--help"), launch(null));
   }

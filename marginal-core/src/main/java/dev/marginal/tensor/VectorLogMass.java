@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link Kernels#bernoulliLogMass} on the Vector API. Where a group of sixteen terms is one float vector (512-bit
  * vectors: sixteen floats, two vectors of eight doubles) or two (256-bit vectors: eight floats, each widening to two
- * vectors of four doubles), softplus, the terms and the double partial sums run in one pass over the row, lane m of
- * the accumulators being partial sum m, so the logits are read once and no softplus buffer is written. With two
+ * vectors of four doubles), each row takes two passes: the exponentials {@code e^{−|l|}} into a buffer of one row
+ * (in L1), then the rest of softplus, the terms and the double partial sums, lane m of the accumulators being partial
+ * sum m, so no softplus buffer is written. With two
  * vectors per group, the loop keeps four accumulators and swaps their two pairs after every vector, so that each
  * vector of the row is one inlined copy of softplus and still lands in the partial sums of its own half of the group.
  * The terms widen to double straight from the register (the upper half after a lane rotation): storing them and
@@ -57,46 +58,41 @@ final class VectorLogMass {
       }
       return;
     }
-    float[] padX = new float[P];
-    float[] padL = new float[P];
     double[] acc = new double[P];
-    float[] padE = residual == null ? null : new float[P];
+    float[] e = residual == null ? new float[d] : null;
+    float[] pad = new float[L];
     for (int r = 0; r < count; r++) {
       int lo = lOff + r * d;
       if (residual == null) {
-        out[outOff + r] = row(x, xOffsets[r], logits, lo, d, padX, padL, acc);
+        expNegAbs(logits, lo, d - d % P, null, pad, e, 0);
+        out[outOff + r] = row(x, xOffsets[r], logits, lo, d, acc, e);
       } else {
-        expNegAbs(logits, lo, d, bias, padL, residual);
-        out[outOff + r] = rowAndResidual(x, xOffsets[r], logits, lo, d, padX, padL, acc, padE, residual);
+        expNegAbs(logits, lo, d, bias, pad, residual, lo);
+        out[outOff + r] = rowAndResidual(x, xOffsets[r], logits, lo, d, acc, residual);
       }
     }
   }
 
   /**
-   * One row, a vector at a time; the last group reads zero-padded copies and zeroes its padding lanes. One call of
-   * softplus serves all vectors (a second inlined copy could push the loop past C2's inlining budget; see
-   * {@link VectorKernels}). {@code a0, a1} take the vector's lower and upper lanes; with two vectors per group the
-   * pairs {@code (a0, a1)} and {@code (a2, a3)} swap after each vector, and a row has an even number of vectors, so at
-   * the end they hold partial sums 0–7 and 8–15 again (with one vector per group, {@code a0, a1} hold 0–7 and 8–15).
+   * One row, a vector at a time over its whole groups of sixteen, from their {@code e^{−|l|}}, which
+   * {@link #expNegAbs} has left in {@code e} from index 0; then the last, partial group by {@link #tail}. The
+   * exponentials come from a pass of their own: in the same loop as the logarithm, each vector's long chain of
+   * dependent operations left the processor too little independent work (on a Zen 1, 4.9 ns per logit in one loop
+   * against 3.7 in the two; BENCHMARKS.md). {@code a0, a1} take the vector's lower and upper lanes; with two vectors
+   * per group the pairs {@code (a0, a1)} and {@code (a2, a3)} swap after each vector, and a group has two vectors, so
+   * at the end they hold partial sums 0–7 and 8–15 again (with one vector per group, {@code a0, a1} hold 0–7 and
+   * 8–15).
    */
-  private static float row(float[] x, int xo, float[] l, int lo, int d, float[] padX, float[] padL,
-      double[] acc) {
+  private static float row(float[] x, int xo, float[] l, int lo, int d, double[] acc, float[] e) {
     DoubleVector a0 = DoubleVector.zero(D);
     DoubleVector a1 = a0;
     DoubleVector a2 = a0;
     DoubleVector a3 = a0;
     int full = d - d % P;
-    int end = full == d ? d : full + P;
-    if (full < d) {
-      padTail(x, xo + full, l, lo + full, d - full, padX, padL);
-    }
-    for (int j = 0; j < end; j += L) {
-      boolean tail = j >= full;
-      FloatVector t = term(FloatVector.fromArray(S, tail ? padX : x, tail ? j - full : xo + j),
-          FloatVector.fromArray(S, tail ? padL : l, tail ? j - full : lo + j));
-      if (tail) {
-        t = ZERO.blend(t, S.indexInRange(j - full, d - full));
-      }
+    for (int j = 0; j < full; j += L) {
+      FloatVector lv = FloatVector.fromArray(S, l, lo + j);
+      FloatVector t = FloatVector.fromArray(S, x, xo + j).mul(lv)
+          .sub(VectorMath.softplus(lv, FloatVector.fromArray(S, e, j)));
       DoubleVector lower = a0.add(t.convertShape(VectorOperators.F2D, D, 0));
       DoubleVector upper = a1.add(t.rearrange(UPPER_HALF).convertShape(VectorOperators.F2D, D, 0));
       if (PAIRS) {
@@ -117,6 +113,7 @@ final class VectorLogMass {
       a2.intoArray(acc, 2 * dl);
       a3.intoArray(acc, 3 * dl);
     }
+    tail(x, xo, l, lo, d, acc, null);
     return LogMassSum.total(acc);
   }
 
@@ -126,32 +123,18 @@ final class VectorLogMass {
    * computed by a call of their own from the caller: inside this method, or in this loop, they took C2 past its
    * inlining node budget ({@code NodeCountInliningCutoff}), and the pass ran 3–4 times slower with its vectors boxed.
    */
-  private static float rowAndResidual(float[] x, int xo, float[] l, int lo, int d, float[] padX, float[] padL,
-      double[] acc, float[] padE, float[] res) {
+  private static float rowAndResidual(float[] x, int xo, float[] l, int lo, int d, double[] acc, float[] res) {
     DoubleVector a0 = DoubleVector.zero(D);
     DoubleVector a1 = a0;
     DoubleVector a2 = a0;
     DoubleVector a3 = a0;
     int full = d - d % P;
-    int end = full == d ? d : full + P;
-    if (full < d) {
-      padTail(x, xo + full, l, lo + full, d - full, padX, padL);
-      System.arraycopy(res, lo + full, padE, 0, d - full);
-      java.util.Arrays.fill(padE, d - full, P, 1f); // e^{-|0|}, as the padding logits give
-    }
-    for (int j = 0; j < end; j += L) {
-      boolean tail = j >= full;
-      FloatVector lv = FloatVector.fromArray(S, tail ? padL : l, tail ? j - full : lo + j);
-      FloatVector e = FloatVector.fromArray(S, tail ? padE : res, tail ? j - full : lo + j);
-      FloatVector xv = FloatVector.fromArray(S, tail ? padX : x, tail ? j - full : xo + j);
+    for (int j = 0; j < full; j += L) {
+      FloatVector lv = FloatVector.fromArray(S, l, lo + j);
+      FloatVector e = FloatVector.fromArray(S, res, lo + j);
+      FloatVector xv = FloatVector.fromArray(S, x, xo + j);
       FloatVector t = xv.mul(lv).sub(VectorMath.softplus(lv, e));
-      FloatVector s = xv.sub(VectorMath.sigmoid(lv, e));
-      if (tail) {
-        s.intoArray(padE, j - full);
-        t = ZERO.blend(t, S.indexInRange(j - full, d - full));
-      } else {
-        s.intoArray(res, lo + j);
-      }
+      xv.sub(VectorMath.sigmoid(lv, e)).intoArray(res, lo + j);
       DoubleVector lower = a0.add(t.convertShape(VectorOperators.F2D, D, 0));
       DoubleVector upper = a1.add(t.rearrange(UPPER_HALF).convertShape(VectorOperators.F2D, D, 0));
       if (PAIRS) {
@@ -164,9 +147,6 @@ final class VectorLogMass {
         a1 = upper;
       }
     }
-    if (full < d) {
-      System.arraycopy(padE, 0, res, lo + full, d - full);
-    }
     // Stored here rather than in a method taking the vectors: C2 may not inline it, and would then box them.
     int dl = D.length();
     a0.intoArray(acc, 0);
@@ -175,48 +155,67 @@ final class VectorLogMass {
       a2.intoArray(acc, 2 * dl);
       a3.intoArray(acc, 3 * dl);
     }
+    tail(x, xo, l, lo, d, acc, res);
     return LogMassSum.total(acc);
   }
 
-  /** The last {@code rest < 16} observations and logits of a row, zero-padded to a group. */
-  private static void padTail(float[] x, int xFrom, float[] l, int lFrom, int rest, float[] padX, float[] padL) {
-    java.util.Arrays.fill(padX, 0f);
-    java.util.Arrays.fill(padL, 0f);
-    System.arraycopy(x, xFrom, padX, 0, rest);
-    System.arraycopy(l, lFrom, padL, 0, rest);
-  }
-
   /**
-   * {@code e^{−|l|}} of {@code d} logits from {@code lo} into {@code e} at the same indices, after adding
-   * {@code bias} (when not null) to the logits in place; pad is scratch. The row is then in cache for
-   * {@link #rowAndResidual}, where a separate pass over all rows for the bias would read and write it once more.
+   * Adds the terms of the row's last, partial group of sixteen (if any) to the partial sums, a padding {@code +0}
+   * for each missing one, and (when {@code res} is not null) writes its residuals over the exponentials there. Value
+   * by value on {@link FloatMath}, whose every operation the vector kernels repeat lane for lane, so the bits are
+   * those a padded vector group gives; a second inlined copy of the vector code, for one group a row, would risk
+   * C2's inlining budget.
    */
-  private static void expNegAbs(float[] l, int lo, int d, float[] bias, float[] pad, float[] e) {
-    for (int j = 0; j < d; j += L) {
-      int rest = Math.min(L, d - j);
-      if (rest < L) {
-        if (bias != null) {
-          for (int c = 0; c < rest; c++) {
-            l[lo + j + c] += bias[j + c];
-          }
+  private static void tail(float[] x, int xo, float[] l, int lo, int d, double[] acc, float[] res) {
+    int full = d - d % P;
+    if (full == d) {
+      return;
+    }
+    for (int m = 0; m < P; m++) {
+      int j = full + m;
+      if (j < d) {
+        float lj = l[lo + j];
+        float xj = x[xo + j];
+        acc[m] += xj * lj - FloatMath.softplus(lj);
+        if (res != null) {
+          res[lo + j] = xj - FloatMath.sigmoid(lj);
         }
-        java.util.Arrays.fill(pad, 0f);
-        System.arraycopy(l, lo + j, pad, 0, rest);
-        VectorMath.expNegAbs(FloatVector.fromArray(S, pad, 0)).intoArray(pad, 0);
-        System.arraycopy(pad, 0, e, lo + j, rest);
       } else {
-        FloatVector lv = FloatVector.fromArray(S, l, lo + j);
-        if (bias != null) {
-          lv = lv.add(FloatVector.fromArray(S, bias, j));
-          lv.intoArray(l, lo + j);
-        }
-        VectorMath.expNegAbs(lv).intoArray(e, lo + j);
+        acc[m] += 0.0;
       }
     }
   }
 
-  /** {@code x·l − softplus(l)}: a product and a difference, each rounded to float (no fused multiply-add). */
-  private static FloatVector term(FloatVector x, FloatVector l) {
-    return x.mul(l).sub(VectorMath.softplus(l));
+  /**
+   * {@code e^{−|l|}} of {@code d} logits from {@code lo} into {@code e} from {@code eo}, after adding {@code bias}
+   * (when not null) to the logits in place; pad is scratch. The row is then in cache for {@link #row} or
+   * {@link #rowAndResidual}, where a separate pass over all rows for the bias would read and write it once more.
+   */
+  private static void expNegAbs(float[] l, int lo, int d, float[] bias, float[] pad, float[] e, int eo) {
+    int whole = d - d % L;
+    if (bias == null) {
+      for (int j = 0; j < whole; j += L) {
+        VectorMath.expNegAbs(FloatVector.fromArray(S, l, lo + j)).intoArray(e, eo + j);
+      }
+    } else {
+      for (int j = 0; j < whole; j += L) {
+        FloatVector lv = FloatVector.fromArray(S, l, lo + j).add(FloatVector.fromArray(S, bias, j));
+        lv.intoArray(l, lo + j);
+        VectorMath.expNegAbs(lv).intoArray(e, eo + j);
+      }
+    }
+    int rest = d - whole;
+    if (rest > 0) {
+      if (bias != null) {
+        for (int c = 0; c < rest; c++) {
+          l[lo + whole + c] += bias[whole + c];
+        }
+      }
+      java.util.Arrays.fill(pad, 0f);
+      System.arraycopy(l, lo + whole, pad, 0, rest);
+      VectorMath.expNegAbs(FloatVector.fromArray(S, pad, 0)).intoArray(pad, 0);
+      System.arraycopy(pad, 0, e, eo + whole, rest);
+    }
   }
+
 }

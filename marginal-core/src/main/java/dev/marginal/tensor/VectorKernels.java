@@ -163,13 +163,13 @@ final class VectorKernels implements Kernels {
   @Override
   public void bernoulliLogMass(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count, float[] out,
       int outOff) {
-    VectorLogMass.logMass(x, xOffsets, logits, lOff, d, count, null, out, outOff, null);
+    VectorLogMass.logMass(x, xOffsets, logits, lOff, d, count, out, outOff);
   }
 
   @Override
   public void bernoulliLogMassAndResidual(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
       float[] bias, float[] out, int outOff, float[] residual) {
-    VectorLogMass.logMass(x, xOffsets, logits, lOff, d, count, bias, out, outOff, residual);
+    VectorLogMass.logMassAndResidual(x, xOffsets, logits, lOff, d, count, bias, out, outOff, residual);
   }
 
   /** The last {@code count < L} inputs in a vector-sized array; the padding lanes are computed and discarded. */

@@ -61,9 +61,10 @@ final class VectorLogMass {
   }
 
   /**
-   * See {@link Kernels#bernoulliLogMassAndResidual}. A method of its own, apart from {@link #logMass}: the JIT keeps
-   * one profile per method, and where one method served both, the scalar code of {@link #tail} (taken by rows whose
-   * length is not a multiple of sixteen) took C2 past its inlining budget here and slowed this pass 1.4 to 1.8 times.
+   * See {@link Kernels#bernoulliLogMassAndResidual}. A method of its own, apart from {@link #logMass}: while one
+   * method served both, with the scalar code of {@link #tail} called there or from this pass's row method, this pass
+   * ran 1.4 times slower on rows of 784 in most processes and 1.8 times on rows of 790 (BENCHMARKS.md); the JIT keeps
+   * one profile per method, and C2's inlining budget (see {@link #rowAndResidual}) is the likely cause.
    */
   static void logMassAndResidual(float[] x, int[] xOffsets, float[] logits, int lOff, int d, int count,
       float[] bias, float[] out, int outOff, float[] residual) {

@@ -101,11 +101,7 @@ final class Rules {
     Parallel.forRanges(rows, Math.max(1, ROW_CHUNK_ELEMENTS / width), (r0, r1) -> {
       int from = r0 * width;
       int to = r1 * width;
-      for (int base = from; base < to; base += width) {
-        for (int j = 0; j < width; j++) {
-          yd[base + j] += bd[j];
-        }
-      }
+      Kernels.get().addToRows(yd, from, r1 - r0, width, bd);
       if (tanh) {
         Kernels.get().tanh(yd, from, yd, from, to - from);
       }

@@ -88,11 +88,7 @@ final class BernoulliLogLikelihood {
     int width = bias.length;
     int in = w.length / width;
     Kernels.get().gemm(false, false, m, width, in, h, hOff, w, 0, y, 0, false);
-    for (int base = 0; base < m * width; base += width) {
-      for (int j = 0; j < width; j++) {
-        y[base + j] += bias[j];
-      }
-    }
+    Kernels.get().addToRows(y, 0, m, width, bias);
     if (tanh) {
       Kernels.get().tanh(y, 0, y, 0, m * width);
     }

@@ -40,6 +40,19 @@ public interface Kernels {
         accumulate);
   }
 
+  /**
+   * Adds {@code v} to each of {@code rows} consecutive rows of length {@code width} in place:
+   * {@code y[yOff + r·width + j] += v[j]}, each sum rounded to float, so every implementation gives the same bits (a
+   * layer's bias). This default is the plain loop.
+   */
+  default void addToRows(float[] y, int yOff, int rows, int width, float[] v) {
+    for (int r = 0, base = yOff; r < rows; r++, base += width) {
+      for (int j = 0; j < width; j++) {
+        y[base + j] += v[j];
+      }
+    }
+  }
+
   /** {@code y[i] = tanh(x[i])} for {@code i < n}; {@code x} and {@code y} may be the same array. */
   void tanh(float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -98,6 +98,8 @@ class VectorWidthTest {
         out.add("columnSums " + Arrays.toString(s) + " " + bits(sums));
         kernels.columnSumsRowScaled(x, normals(rng, rows), rows, width, 0, width, sums);
         out.add("columnSumsRowScaled " + Arrays.toString(s) + " " + bits(sums));
+        kernels.addToRows(x, width, rows - 1, width, normals(rng, width));
+        out.add("addToRows " + Arrays.toString(s) + " " + bits(x));
       }
       for (int d : new int[] {2, 16, 20, 33, 784}) {
         int count = 9;

@@ -41,6 +41,26 @@ public interface Kernels {
   }
 
   /**
+   * Prepares {@code op(B)} ({@code [k, n]}; stored {@code [n, k]} when {@code transB}) for {@link #gemmPrepared}. This
+   * default keeps a reference to B; an implementation may pack it as its products read it, where products of
+   * {@code rows} rows would.
+   *
+   * @param rows the most rows of A in the products it will serve
+   */
+  default PreparedOperand prepare(boolean transB, int k, int n, float[] b, int bOff, int rows) {
+    return new PreparedOperand(transB, k, n, b, bOff, null);
+  }
+
+  /**
+   * {@link #gemm} with a prepared right operand: {@code C = op(A)·op(B)} (or {@code C += ...}), {@code op(A)} being
+   * {@code [m, b.k()]} and C {@code [m, b.n()]}, with the bits of {@link #gemm} on B itself.
+   */
+  default void gemmPrepared(boolean transA, int m, float[] a, int aOff, PreparedOperand b, float[] c, int cOff,
+      boolean accumulate) {
+    gemm(transA, b.transB, m, b.n, b.k, a, aOff, b.b, b.bOff, c, cOff, accumulate);
+  }
+
+  /**
    * Adds {@code v} to each of {@code rows} consecutive rows of length {@code width} in place:
    * {@code y[yOff + r·width + j] += v[j]}, each sum rounded to float, so every implementation gives the same bits (a
    * layer's bias). This default is the plain loop.

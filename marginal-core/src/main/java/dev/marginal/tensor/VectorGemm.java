@@ -56,6 +56,52 @@ final class VectorGemm {
 
   private VectorGemm() {}
 
+  /**
+   * See {@link Kernels#prepare}: {@code op(B)} packed whole, column panel q at {@code q·k·NR}, the layout the packed
+   * path reads when it packs B whole itself; the other paths (small, direct, transposed products) read B as it lies,
+   * so where products of {@code rows} rows would take one of those, B is left unpacked.
+   */
+  static PreparedOperand prepare(boolean transB, int k, int n, float[] b, int bOff, int rows) {
+    if (rows <= 0 || n == 0 || k == 0 || path(rows, n, k) != Path.BLOCKED) {
+      return new PreparedOperand(transB, k, n, b, bOff, null);
+    }
+    int colPanels = GemmPacking.panels(n, NR);
+    float[] packed = new float[Math.toIntExact((long) colPanels * k * NR)];
+    GemmPacking.packB(transB, k, n, b, bOff, null, NR, 0, colPanels, 0, k, packed, 0);
+    return new PreparedOperand(transB, k, n, b, bOff, packed);
+  }
+
+  /**
+   * See {@link Kernels#gemmPrepared}: the path {@link #gemm} would take for this shape, the packed one reading the
+   * prepared panels instead of packing B. Each element of C is the same chain of fused multiply-adds either way.
+   */
+  static void gemmPrepared(boolean transA, int m, float[] a, int aOff, PreparedOperand b, float[] c, int cOff,
+      boolean accumulate) {
+    int n = b.n;
+    int k = b.k;
+    if (b.packed == null || m == 0 || n == 0 || k == 0 || path(m, n, k) != Path.BLOCKED) {
+      gemm(transA, b.transB, m, n, k, a, aOff, b.b, b.bOff, c, cOff, accumulate);
+      return;
+    }
+    Blocked g = new Blocked(transA, b.transB, m, n, k, a, aOff, null, b.b, b.bOff, null, c, cOff, accumulate);
+    g.preparedB = b.packed;
+    g.run();
+  }
+
+  /** The paths of a product with neither dimension nor the summation empty. */
+  private enum Path { SMALL, DIRECT, TRANSPOSED, BLOCKED }
+
+  /** Which path {@link #gemm} takes for an {@code m × n × k} product (the shape and the thread count decide). */
+  private static Path path(int m, int n, int k) {
+    if ((long) m * n * k <= SMALL_MACS) {
+      return Path.SMALL;
+    }
+    if (Blocked.chunkCount((long) m * n * k) == 1 || (m < DIRECT_ROWS && Parallel.threads() <= 2)) {
+      return Path.DIRECT;
+    }
+    return paddedWork(n, m) * 4 < paddedWork(m, n) * 3 ? Path.TRANSPOSED : Path.BLOCKED;
+  }
+
   /** See {@link Kernels#gemm}. */
   static void gemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
@@ -78,10 +124,10 @@ final class VectorGemm {
       }
       return;
     }
-    boolean small = (long) m * n * k <= SMALL_MACS;
-    boolean direct = !small
-        && (Blocked.chunkCount((long) m * n * k) == 1 || (m < DIRECT_ROWS && Parallel.threads() <= 2));
-    boolean transposed = !small && !direct && paddedWork(n, m) * 4 < paddedWork(m, n) * 3;
+    Path path = path(m, n, k);
+    boolean small = path == Path.SMALL;
+    boolean direct = path == Path.DIRECT;
+    boolean transposed = path == Path.TRANSPOSED;
     if ((small || direct || transposed) && (aRowScale != null || bRowScale != null)) {
       float[] as = aRowScale == null ? a : RowScaling.scaledRows(a, aOff, aRowScale, m, k);
       float[] bs = bRowScale == null ? b : RowScaling.scaledRows(b, bOff, bRowScale, k, n);
@@ -176,6 +222,8 @@ final class VectorGemm {
     float[] packedB;
     /** The whole of A packed (when several column chunks would otherwise each pack it), else null. */
     float[] packedA;
+    /** B packed whole beforehand ({@link #prepare}), read as {@link #packedB} and never packed here, else null. */
+    float[] preparedB;
 
     Blocked(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] aRowScale,
         float[] b, int bOff, float[] bRowScale, float[] c, int cOff, boolean accumulate) {
@@ -237,7 +285,9 @@ final class VectorGemm {
     void run() {
       int chunks = rowChunks * colChunks;
       Workspace ws = WORKSPACE.get();
-      if (rowChunks > 1) {
+      if (preparedB != null) {
+        packedB = preparedB;
+      } else if (rowChunks > 1) {
         packedB = ws.packedB = Workspace.atLeast(ws.packedB, colPanels * k * NR);
       }
       if (colChunks > 1) {
@@ -252,7 +302,7 @@ final class VectorGemm {
 
     /** Parts B is packed in before the chunks run: one per chunk when B is packed whole, else none. */
     int packParts() {
-      return packedB == null ? 0 : rowChunks * colChunks;
+      return packedB == null || preparedB != null ? 0 : rowChunks * colChunks;
     }
 
     /**

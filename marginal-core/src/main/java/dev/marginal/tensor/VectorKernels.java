@@ -46,6 +46,17 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public PreparedOperand prepare(boolean transB, int k, int n, float[] b, int bOff, int rows) {
+    return VectorGemm.prepare(transB, k, n, b, bOff, rows);
+  }
+
+  @Override
+  public void gemmPrepared(boolean transA, int m, float[] a, int aOff, PreparedOperand b, float[] c, int cOff,
+      boolean accumulate) {
+    VectorGemm.gemmPrepared(transA, m, a, aOff, b, c, cOff, accumulate);
+  }
+
+  @Override
   public void boxMuller(double[] u1, double[] u2, int pairs, double[] z) {
     VectorBoxMuller.boxMuller(u1, u2, pairs, z);
   }

@@ -46,10 +46,45 @@ class BernoulliLogLikelihoodTest {
       Tensor z = Tensor.wrap(RngKey.of(15).normals(n * 3), n, 3);
       Tape taped = new Tape();
       float[] expected = m.logLikelihood(taped.constant(x.gather(rows)), taped.constant(z)).value().toArray();
-      Tape eval = Tape.forEvaluation();
-      float[] actual = m.logLikelihood(eval.constant(x), rows, eval.constant(z)).value().toArray();
-      assertEquals(0, eval.size());
-      assertArrayEquals(expected, actual, 0f, "data dimension " + shape[0] + ", " + act);
+      // The blocks' rows depend on the thread count; the values must not.
+      for (int threads = 1; threads <= 3; threads++) {
+        float[][] actual = new float[1][];
+        Parallel.withThreads(threads, () -> {
+          Tape eval = Tape.forEvaluation();
+          actual[0] = m.logLikelihood(eval.constant(x), rows, eval.constant(z)).value().toArray();
+          assertEquals(0, eval.size());
+        });
+        assertArrayEquals(expected, actual[0], 0f, "data dimension " + shape[0] + ", " + act + ", " + threads
+            + " threads");
+      }
+    }
+  }
+
+  /**
+   * Blocks hold at most {@code ROWS_PER_BLOCK} rows, as few as that allows, in a number the threads share evenly
+   * (where there is more than one), and never more blocks than rows.
+   */
+  @Test
+  void blocksAreFewAndSharedEvenlyByTheThreads() {
+    int max = BernoulliLogLikelihood.ROWS_PER_BLOCK;
+    assertEquals(20, BernoulliLogLikelihood.blocks(5000, 1));
+    assertEquals(20, BernoulliLogLikelihood.blocks(5000, 2));
+    assertEquals(21, BernoulliLogLikelihood.blocks(5000, 3));
+    assertEquals(1, BernoulliLogLikelihood.blocks(max, 2));
+    assertEquals(2, BernoulliLogLikelihood.blocks(max + 1, 2));
+    assertEquals(4, BernoulliLogLikelihood.blocks(max + 1, 4));
+    assertEquals(0, BernoulliLogLikelihood.blocks(0, 2));
+    for (int n = 1; n < 3000; n += 37) {
+      for (int threads = 1; threads <= 4; threads++) {
+        int blocks = BernoulliLogLikelihood.blocks(n, threads);
+        int fewest = (n + max - 1) / max;
+        assertEquals(true, blocks >= fewest && blocks <= n, n + " rows, " + threads + " threads: " + blocks);
+        assertEquals(true, (n + blocks - 1) / blocks <= max, n + " rows in " + blocks + " blocks");
+        if (fewest > 1) {
+          assertEquals(0, blocks % threads, n + " rows, " + threads + " threads: " + blocks);
+          assertEquals(true, blocks < fewest + threads, n + " rows, " + threads + " threads: " + blocks);
+        }
+      }
     }
   }
 

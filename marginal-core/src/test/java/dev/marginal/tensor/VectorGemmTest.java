@@ -306,6 +306,48 @@ class VectorGemmTest {
             none, 0, false));
   }
 
+  /**
+   * A prepared right operand gives the bits of the plain product, on every path (the packed one reading B packed
+   * beforehand, the others B as it lies), for either transposition, with accumulation, on one and two threads, and
+   * whether the product has the rows it was prepared for or not; the plain-loop default too.
+   */
+  @Test
+  void preparedOperandsGiveTheBitsOfThePlainProduct() {
+    SplittableRandom rng = new SplittableRandom(SEED + 9);
+    int[][] shapes = {{250, 784, 200}, {130, 70, 513}, {300, 200, 50}, {20, 200, 300}, {5, 7, 3}, {301, 4, 128},
+        {33, 70, 1700}};
+    for (int[] s : shapes) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      for (int t = 0; t < 8; t++) {
+        boolean transA = (t & 1) != 0;
+        boolean transB = (t & 2) != 0;
+        boolean accumulate = (t & 4) != 0;
+        float[] a = random(rng, 3 + m * k);
+        float[] b = random(rng, 2 + k * n);
+        float[] c0 = random(rng, 1 + m * n);
+        for (int threads = 1; threads <= 2; threads++) {
+          for (int rows : new int[] {m, 1}) {
+            for (Kernels kernels : new Kernels[] {vector, scalar}) {
+              float[] expected = c0.clone();
+              float[] actual = c0.clone();
+              Parallel.withThreads(threads, () -> {
+                kernels.gemm(transA, transB, m, n, k, a, 3, b, 2, expected, 1, accumulate);
+                PreparedOperand prepared = kernels.prepare(transB, k, n, b, 2, rows);
+                assertEquals(k, prepared.k());
+                assertEquals(n, prepared.n());
+                kernels.gemmPrepared(transA, m, a, 3, prepared, actual, 1, accumulate);
+              });
+              assertArrayEquals(expected, actual, 0f, kernels.name() + " " + java.util.Arrays.toString(s) + " t="
+                  + t + " threads=" + threads + " prepared for " + rows + " rows");
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void zeroSummationLengthClearsOrKeepsC() {
     float[] c = {1f, 2f, 3f, 4f};

@@ -95,6 +95,15 @@ def split_marks(pairs):
 UNFAIR_REFERENCE = None
 
 
+def ratio_text(r, target, width=0):
+    """r with two decimals, or as many more as it takes for the printed value to fall on r's side of the target
+    (1.992 against 2.00 prints as 1.992, not as 2.00 beside a BELOW)."""
+    digits = 2
+    while digits < 6 and (round(r, digits) >= target) != (r >= target):
+        digits += 1
+    return f"{r:{width}.{digits}f}"
+
+
 def ratios_line(name, ours, theirs, target, unit, winners=None, marks=None, judged=True):
     rs = [a / b for a, b in zip(ours, theirs)]
     med = statistics.median(rs)
@@ -103,9 +112,9 @@ def ratios_line(name, ours, theirs, target, unit, winners=None, marks=None, judg
         flag = f"not judged ({UNFAIR_REFERENCE})"
     marks = list(marks or [])
     marks += [False] * (len(rs) - len(marks))
-    per = " ".join(f"{r:.2f}" + ("*" if m else "") for r, m in zip(rs, marks))
+    per = " ".join(ratio_text(r, target) + ("*" if m else "") for r, m in zip(rs, marks))
     print(f"  {name:<34} {statistics.median(ours):>9.1f} {statistics.median(theirs):>9.1f} {unit:<8}"
-          f" ratio {med:5.2f}  (per process: {per})  target >= {target:.2f}: {flag}")
+          f" ratio {ratio_text(med, target, 5)}  (per process: {per})  target >= {target:.2f}: {flag}")
     # The absolute figures of each round, so that a spread of the ratios can be traced to either side.
     fig = lambda v: f"{v:.0f}" if v >= 100 else f"{v:.1f}"
     print(f"  {'':<34} per process, {unit}: " + "  ".join(f"{fig(a)}/{fig(b)}" for a, b in zip(ours, theirs)))

@@ -72,6 +72,29 @@ class BenchCompareArgsTest {
     assertTrue(verdicts.get(2).endsWith(": meets"), "marginal against itself is judged: " + verdicts.get(2));
   }
 
+  /** A ratio that rounds onto its target prints enough decimals to show the side it is on. */
+  @Test
+  void aRatioJustBelowItsTargetDoesNotPrintAsTheTarget() throws Exception {
+    String python = python();
+    assumeTrue(python != null, "needs python3");
+    String code = "import sys; sys.path.insert(0, sys.argv[1]); import compare\n"
+        + "compare.ratios_line('a', [1.996, 1.9, 2.5], [1.0, 1.0, 1.0], 2.0, 'x')\n"
+        + "compare.ratios_line('b', [2.004], [1.0], 2.0, 'x')\n"
+        + "compare.ratios_line('c', [1.5], [1.0], 2.0, 'x')\n";
+    Process p = new ProcessBuilder(python, "-B", "-c", code, SCRIPT.getParent().toString()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out + err);
+    List<String> verdicts = out.lines().filter(l -> l.contains("target >=")).toList();
+    assertEquals(3, verdicts.size(), out);
+    // 1.996 would round to 2.00: printed with the third decimal that shows it below 2.
+    assertTrue(verdicts.get(0).contains("ratio 1.996  (per process: 1.996 1.90 2.50)"), verdicts.get(0));
+    assertTrue(verdicts.get(0).endsWith(": BELOW"), verdicts.get(0));
+    assertTrue(verdicts.get(1).contains("ratio  2.00  (per process: 2.00)"), verdicts.get(1));
+    assertTrue(verdicts.get(1).endsWith(": meets"), verdicts.get(1));
+    assertTrue(verdicts.get(2).contains("ratio  1.50  (per process: 1.50)"), verdicts.get(2));
+  }
+
   private static void assertRefused(List<String> args, String... expected) throws Exception {
     String python = python();
     assumeTrue(python != null, "needs python3");

@@ -42,10 +42,10 @@ public interface Kernels {
 
   /**
    * Prepares {@code op(B)} ({@code [k, n]}; stored {@code [n, k]} when {@code transB}) for {@link #gemmPrepared}. This
-   * default keeps a reference to B; an implementation may pack it as its products read it, where products of
-   * {@code rows} rows would.
+   * default keeps a reference to B; an implementation may copy it into the layout its products read, where products
+   * of {@code rows} rows would read such a copy. B must not change while the result is in use.
    *
-   * @param rows the most rows of A in the products it will serve
+   * @param rows the most rows of A in the products it will serve (a hint: any number of rows may be used)
    */
   default PreparedOperand prepare(boolean transB, int k, int n, float[] b, int bOff, int rows) {
     return new PreparedOperand(transB, k, n, b, bOff, null);

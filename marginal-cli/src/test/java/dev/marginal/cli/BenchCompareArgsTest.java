@@ -54,19 +54,11 @@ class BenchCompareArgsTest {
 
   @Test
   void noTargetIsJudgedAgainstAReferenceThatIsNotOnOpenBlas() throws Exception {
-    String python = python();
-    assumeTrue(python != null, "needs python3");
-    String code = "import sys; sys.path.insert(0, sys.argv[1]); import compare\n"
-        + "compare.ratios_line('a', [2.0], [1.0], 1.0, 'x')\n"
+    List<String> verdicts = ratioLines("compare.ratios_line('a', [2.0], [1.0], 1.0, 'x')\n"
         + "compare.UNFAIR_REFERENCE = 'the references do not run on OpenBLAS'\n"
         + "compare.ratios_line('b', [2.0], [1.0], 1.0, 'x')\n"
-        + "compare.ratios_line('c', [2.0], [1.0], 1.0, 'x', judged=False)\n";
-    Process p = new ProcessBuilder(python, "-B", "-c", code, SCRIPT.getParent().toString()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), out + err);
-    List<String> verdicts = out.lines().filter(l -> l.contains("target >=")).toList();
-    assertEquals(3, verdicts.size(), out);
+        + "compare.ratios_line('c', [2.0], [1.0], 1.0, 'x', judged=False)\n");
+    assertEquals(3, verdicts.size(), verdicts.toString());
     assertTrue(verdicts.get(0).endsWith(": meets"), verdicts.get(0));
     assertTrue(verdicts.get(1).endsWith(": not judged (the references do not run on OpenBLAS)"), verdicts.get(1));
     assertTrue(verdicts.get(2).endsWith(": meets"), "marginal against itself is judged: " + verdicts.get(2));
@@ -75,24 +67,28 @@ class BenchCompareArgsTest {
   /** A ratio that rounds onto its target prints enough decimals to show the side it is on. */
   @Test
   void aRatioJustBelowItsTargetDoesNotPrintAsTheTarget() throws Exception {
-    String python = python();
-    assumeTrue(python != null, "needs python3");
-    String code = "import sys; sys.path.insert(0, sys.argv[1]); import compare\n"
-        + "compare.ratios_line('a', [1.996, 1.9, 2.5], [1.0, 1.0, 1.0], 2.0, 'x')\n"
+    List<String> verdicts = ratioLines("compare.ratios_line('a', [1.996, 1.9, 2.5], [1.0, 1.0, 1.0], 2.0, 'x')\n"
         + "compare.ratios_line('b', [2.004], [1.0], 2.0, 'x')\n"
-        + "compare.ratios_line('c', [1.5], [1.0], 2.0, 'x')\n";
-    Process p = new ProcessBuilder(python, "-B", "-c", code, SCRIPT.getParent().toString()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), out + err);
-    List<String> verdicts = out.lines().filter(l -> l.contains("target >=")).toList();
-    assertEquals(3, verdicts.size(), out);
+        + "compare.ratios_line('c', [1.5], [1.0], 2.0, 'x')\n");
+    assertEquals(3, verdicts.size(), verdicts.toString());
     // 1.996 would round to 2.00: printed with the third decimal that shows it below 2.
     assertTrue(verdicts.get(0).contains("ratio 1.996  (per process: 1.996 1.90 2.50)"), verdicts.get(0));
     assertTrue(verdicts.get(0).endsWith(": BELOW"), verdicts.get(0));
     assertTrue(verdicts.get(1).contains("ratio  2.00  (per process: 2.00)"), verdicts.get(1));
     assertTrue(verdicts.get(1).endsWith(": meets"), verdicts.get(1));
     assertTrue(verdicts.get(2).contains("ratio  1.50  (per process: 1.50)"), verdicts.get(2));
+  }
+
+  /** Runs {@code calls} on the harness module (skipped without python3) and returns its lines with a verdict. */
+  private static List<String> ratioLines(String calls) throws Exception {
+    String python = python();
+    assumeTrue(python != null, "needs python3");
+    String code = "import sys; sys.path.insert(0, sys.argv[1]); import compare\n" + calls;
+    Process p = new ProcessBuilder(python, "-B", "-c", code, SCRIPT.getParent().toString()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out + err);
+    return out.lines().filter(l -> l.contains("target >=")).toList();
   }
 
   private static void assertRefused(List<String> args, String... expected) throws Exception {

@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
   long seed = GmmOptions.DEFAULT_SEED;
 
   @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: ${DEFAULT-VALUE}).")
-  int threads = GmmOptions.DEFAULT_THREADS;
+  int threads = Limits.DEFAULT_THREADS;
 
   @Option(names = {"-q", "--quiet"}, description = "Print no report and no progress"
       + " (warnings and errors still go to standard error).")

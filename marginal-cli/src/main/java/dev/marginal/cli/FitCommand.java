@@ -49,7 +49,7 @@ final class FitCommand implements Callable<Integer> {
   long seed = GmmOptions.DEFAULT_SEED;
 
   @Option(names = "--threads", paramLabel = "T", description = "Worker threads, at most the number of cores (default: ${DEFAULT-VALUE}).")
-  int threads = GmmOptions.DEFAULT_THREADS;
+  int threads = Limits.DEFAULT_THREADS;
 
   @Option(names = "--latent", paramLabel = "Q",
       description = "Latent dimension (ppca: default " + Ppca.DEFAULT_LATENT_DIM + "; lvm: default "

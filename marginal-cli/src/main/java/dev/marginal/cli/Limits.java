@@ -151,6 +151,9 @@ final class Limits {
     return evaluationActivationBytes(c, saturatingMultiply(passRows, perRow));
   }
 
+  /** The {@code --threads} of {@code fit} and {@code demo} when not given. */
+  static final int DEFAULT_THREADS = 2;
+
   /** {@code requested} threads, capped at the number of cores (results do not depend on the thread count). */
   static int threads(int requested) {
     return Math.min(requested, Math.max(1, Runtime.getRuntime().availableProcessors()));

@@ -66,7 +66,7 @@ public final class GaussianMixtureEm implements AutoCloseable {
    * @param options supplies components, covarianceType, regCovar and threads
    */
   public static GaussianMixtureEm on(double[][] data, GmmOptions options) {
-    InMemoryChunks chunks = InMemoryChunks.of(data, options.threads());
+    InMemoryChunks chunks = InMemoryChunks.of(data, options.workerThreads());
     return new GaussianMixtureEm(chunks, chunks, options);
   }
 

@@ -38,7 +38,7 @@ public final class GaussianMixtureModel {
       throw new IllegalArgumentException("need at least " + options.components() + " points, one per component"
           + " (components " + options.components() + "), got " + x.length);
     }
-    try (InMemoryChunks chunks = InMemoryChunks.of(x, options.threads())) {
+    try (InMemoryChunks chunks = InMemoryChunks.of(x, options.workerThreads())) {
       return fit(chunks, options, progress);
     }
   }

@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param nInit number of restarts from independent k-means++ initialisations; the best lower bound is kept
  * @param lloydIterations Lloyd (k-means) iterations refining the k-means++ centres before EM starts
  * @param key root randomness; restart {@code i} uses {@code key.split(nInit, i)}
- * @param threads worker threads for the E- and M-steps; results do not depend on it
+ * @param threads worker threads for the E- and M-steps, or 0 (the default) for the calling thread's
+ *     {@link dev.marginal.tensor.Parallel#threads()}, as every other fit; results do not depend on it
  * @param initialMixture when not null, EM starts from this mixture instead of k-means, and runs once
  */
 public record GmmOptions(
@@ -46,8 +47,8 @@ public record GmmOptions(
   public static final int DEFAULT_LLOYD_ITERATIONS = 10;
   /** Default root seed. */
   public static final long DEFAULT_SEED = 0;
-  /** Default worker threads. */
-  public static final int DEFAULT_THREADS = 2;
+  /** Default worker threads: 0, the calling thread's {@link dev.marginal.tensor.Parallel#threads()}. */
+  public static final int DEFAULT_THREADS = 0;
 
   /**
    * Validates the settings.
@@ -69,7 +70,7 @@ public record GmmOptions(
     ParameterException.atLeast("maxIter", maxIter, 1);
     ParameterException.atLeast("nInit", nInit, 1);
     ParameterException.atLeast("lloydIterations", lloydIterations, 0);
-    ParameterException.atLeast("threads", threads, 1);
+    ParameterException.atLeast("threads", threads, 0);
     if (initialMixture != null && (initialMixture.components() != components
         || initialMixture.covarianceType() != covarianceType)) {
       throw ParameterException.about(java.util.List.of("initialMixture"), "initialMixture must have " + components
@@ -128,9 +129,15 @@ public record GmmOptions(
     return withKey(RngKey.of(seed));
   }
 
+  /** Worker threads for the E- and M-steps: 0 for the calling thread's {@link dev.marginal.tensor.Parallel#threads()}. */
   public GmmOptions withThreads(int t) {
     return new GmmOptions(components, covarianceType, regCovar, tol, maxIter, nInit, lloydIterations, key, t,
         initialMixture);
+  }
+
+  /** The threads a fit started on the calling thread uses: {@link #threads}, or the thread's setting where it is 0. */
+  public int workerThreads() {
+    return threads > 0 ? threads : dev.marginal.tensor.Parallel.threads();
   }
 
   /** Starts EM from {@code m} (its component count and covariance type become the options'). */

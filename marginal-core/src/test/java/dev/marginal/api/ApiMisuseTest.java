@@ -334,7 +334,7 @@ class ApiMisuseTest {
     assertNames(ParameterException.class, "maxIter must be >= 1, got 0", () -> o.withMaxIter(0));
     assertNames(ParameterException.class, "nInit must be >= 1, got -2", () -> o.withNInit(-2));
     assertNames(ParameterException.class, "lloydIterations must be >= 0, got -1", () -> o.withLloydIterations(-1));
-    assertNames(ParameterException.class, "threads must be >= 1, got 0", () -> o.withThreads(0));
+    assertNames(ParameterException.class, "threads must be >= 0, got -1", () -> o.withThreads(-1));
     assertNames(ParameterException.class, "regCovar must be finite and >= 0, got NaN",
         () -> o.withRegCovar(Double.NaN));
     assertNames(ParameterException.class, "regCovar must be finite and >= 0, got Infinity",

@@ -9,6 +9,7 @@ import dev.marginal.distributions.CovarianceType;
 import dev.marginal.distributions.GaussianMixture;
 import dev.marginal.math.SymmetricEigen;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Parallel;
 import org.junit.jupiter.api.Test;
 
 class GaussianMixtureModelTest {
@@ -147,6 +148,21 @@ class GaussianMixtureModelTest {
       assertTrue(fit.aic(x) < bic, "AIC's penalty is smaller here (ln n > 2)");
     }
     assertEquals(3, best);
+  }
+
+  /** By default a fit uses the calling thread's setting ({@code Parallel.withThreads}), as every other fit does. */
+  @Test
+  void theDefaultThreadCountIsTheCallingThreadsSetting() {
+    GmmOptions o = GmmOptions.of(2);
+    assertEquals(0, o.threads());
+    assertEquals(1, (int) Parallel.withThreads(1, o::workerThreads));
+    assertEquals(3, (int) Parallel.withThreads(3, o::workerThreads));
+    assertEquals(2, (int) Parallel.withThreads(1, () -> o.withThreads(2).workerThreads()), "an explicit count");
+    double[][] x = clusters(RngKey.of(13), new double[][] {{0, 0}, {3, 3}}, new double[] {1, 1}, 500);
+    GmmFit one = Parallel.withThreads(1, () -> GaussianMixtureModel.fit(x, o));
+    GmmFit three = Parallel.withThreads(3, () -> GaussianMixtureModel.fit(x, o));
+    assertEquals(one.lowerBound(), three.lowerBound(), 0);
+    assertArrayEquals(one.mixture().means(), three.mixture().means());
   }
 
   @Test

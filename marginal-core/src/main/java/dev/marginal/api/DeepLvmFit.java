@@ -110,8 +110,9 @@ public final class DeepLvmFit {
    *     the end of the run; objectives in the data's units (for a fit to standardized data, the trainer's plus
    *     {@link Result#logJacobian()})
    * @param stop polled after every step: when it returns true the run checkpoints and stops (INTERRUPTED)
-   * @param checkpoint file the run checkpoints to (every {@code checkpointEvery} steps, at the end and when
-   *     stopped), or null; its directory must exist (a missing one is not created: the first write fails with a
+   * @param checkpoint file the run checkpoints to (every {@code checkpointEvery} steps of the training options, at
+   *     the end and when stopped), or null for the training options' own file
+   *     ({@link LvmTrainingOptions#withCheckpoint}), if any; its directory must exist (a missing one is not created: the first write fails with a
    *     {@link CheckpointWriteException})
    * @param resume a checkpoint to continue from, or null
    * @param validation held-out rows (in the data's own units) instead of a validation fraction, at least one, or
@@ -255,14 +256,28 @@ public final class DeepLvmFit {
       return p;
     };
     Progress progress = inDataUnits(control.progress(), logJacobian(model));
-    TrainingState state = train(trainer, model, train, validation, control, progress, checkpointProvenance);
+    TrainingState state = train(trainer, model, train, validation, control, checkpointPath(control, training),
+        progress, checkpointProvenance);
     Provenance provenance = clock.stop(seed, data.source(), data.rows(), data.columns(), settings);
     return new Result(model, state, training, provenance);
   }
 
+  /**
+   * The checkpoint file: the control's, or else the training options' ({@link LvmTrainingOptions#withCheckpoint});
+   * two different files are refused rather than one of them ignored.
+   */
+  private static Path checkpointPath(Control control, LvmTrainingOptions training) {
+    Path fromControl = control.checkpoint();
+    Path fromOptions = training.checkpoint();
+    if (fromControl != null && fromOptions != null && !fromControl.equals(fromOptions)) {
+      throw ParameterException.about(List.of("checkpoint"), "two checkpoint files: " + fromControl
+          + " (Control.withCheckpoint) and " + fromOptions + " (the training options); set one");
+    }
+    return fromControl != null ? fromControl : fromOptions;
+  }
+
   private static TrainingState train(LvmTrainer trainer, LvmDensityModel model, Dataset train, Dataset validation,
-      Control control, Progress progress, Supplier<Map<String, Object>> provenance) {
-    Path ckpt = control.checkpoint();
+      Control control, Path ckpt, Progress progress, Supplier<Map<String, Object>> provenance) {
     try {
       return trainer.fit(train, validation, progress, control.stop(), ckpt == null ? LvmTrainer.CheckpointSink.NONE
           : t -> LvmCheckpoint.write(ckpt, model, t, provenance.get()));

@@ -329,7 +329,7 @@ final class TargetCommand implements Callable<Integer> {
       throw resume != null ? UserInputException.about(resume, e) : new UserInputException(e.getMessage(), e);
     }
     PrintWriter err = spec.commandLine().getErr();
-    warnings(result).forEach(w -> err.println("marginal: warning: " + w));
+    result.warnings().forEach(w -> err.println("marginal: warning: " + w));
     err.flush();
     writeMetrics(metricsPath, result);
     if (result.status() == ReverseKlRun.Status.INTERRUPTED) {
@@ -447,7 +447,7 @@ final class TargetCommand implements Callable<Integer> {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("status", result.status().name().toLowerCase(java.util.Locale.ROOT));
     json.put("steps", result.steps());
-    json.put("warnings", warnings(result));
+    json.put("warnings", result.warnings());
     List<Object> evals = new ArrayList<>();
     result.evaluations().forEach(m -> evals.add(m.toMap()));
     json.put("evaluations", evals);
@@ -459,26 +459,6 @@ final class TargetCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException(path + ": cannot write (" + IoErrors.reason(e) + ")", e);
     }
-  }
-
-  /**
-   * The run's warnings and, when the last evaluation's IWAE weights have rows with Pareto k̂ above the threshold or
-   * its log Z weights a k̂ above it, those too: the warnings printed, counted in the report and written to the
-   * metrics JSON.
-   */
-  private static List<String> warnings(SurrogateTraining.Result result) {
-    List<String> all = new ArrayList<>(result.warnings());
-    if (!result.evaluations().isEmpty()) {
-      SurrogateMetrics m = result.evaluations().get(result.evaluations().size() - 1);
-      if (m.iwaeDiagnostics().anyUnreliable()) {
-        all.add("step " + m.step() + ": the IWAE-" + m.iwaeDiagnostics().numSamples() + " weights of the KL "
-            + "estimate: " + m.iwaeDiagnostics().warning());
-      }
-      if (m.checks().logZ().unreliable()) {
-        all.add("step " + m.step() + ": the log Z estimate: " + m.checks().logZ().warning());
-      }
-    }
-    return all;
   }
 
   private static SamplerChecks c(SurrogateMetrics m) {
@@ -550,7 +530,7 @@ final class TargetCommand implements Callable<Integer> {
         rep.put("target_hard_region_mass", m.targetHardMass());
       }
     }
-    rep.put("warnings", warnings(r).size());
+    rep.put("warnings", r.warnings().size());
     rep.put("metrics", metricsPath.toString());
     rep.put("out", out.toString());
     if (png != null) {

@@ -53,7 +53,8 @@ public final class SurrogateTraining {
    *     its checkpoint, as {@link #losses}, restored with every value but their log Z estimates' individual log
    *     weights ({@link dev.marginal.train.LogZEstimate#logWeights()} is empty there, its draws kept)
    * @param warnings warnings raised during the run (a KL estimate significantly below zero, say), those before a
-   *     resume included, as {@link #losses}
+   *     resume included, as {@link #losses}; then, when the last evaluation's importance weights are unreliable
+   *     (Pareto k̂ above its threshold, for the IWAE rows of its KL estimate or for its log Z estimate), one for each
    * @param provenance seed, target, options, versions and wall time
    */
   public record Result(LvmDensityModel model, ReverseKlRun.Status status, String message, long steps,
@@ -114,7 +115,10 @@ public final class SurrogateTraining {
       provenanceExtras = Map.copyOf(provenanceExtras);
     }
 
-    /** Silent, evaluated once at the end with the default metric settings, no checkpoints. */
+    /**
+     * Silent, evaluated once at the end with the default metric settings ({@link SurrogateMetrics.Settings#defaults()},
+     * seconds to minutes of work), no checkpoints.
+     */
     public static Control none() {
       return new Control(ReverseKlRun.Control.defaults(), null, null, Map.of());
     }
@@ -154,7 +158,12 @@ public final class SurrogateTraining {
     }
   }
 
-  /** Trains with {@code options}, silently, evaluating once at the end. */
+  /**
+   * Trains with {@code options}, silently, evaluating once at the end with {@link SurrogateMetrics.Settings#defaults()}:
+   * IWAE with K = 5000 on 1,000 surrogate samples and 20,000 samples for W1 and log Z, which can take longer than a
+   * short training itself; for a quick run pass {@link Control#withEvaluation} with smaller settings (say
+   * {@link SurrogateMetrics.Settings#quick()}).
+   */
   public static Result train(Target target, ReverseKlOptions options) {
     return train(target, options, Control.none());
   }
@@ -223,7 +232,27 @@ public final class SurrogateTraining {
     }
     Provenance provenance = clock.stop(options.seed(), target.name(), 0, List.of(), options.toMap());
     return new Result(model, run.status(), run.message(), run.steps(), run.losses(), run.evaluations(),
-        run.warnings(), provenance);
+        withDiagnostics(run.warnings(), run.evaluations()), provenance);
+  }
+
+  /**
+   * The run's warnings and, when the last evaluation's IWAE weights have rows with Pareto k̂ above the threshold or
+   * its log Z weights a k̂ above it, those too.
+   */
+  private static List<String> withDiagnostics(List<String> warnings, List<SurrogateMetrics> evaluations) {
+    if (evaluations.isEmpty()) {
+      return warnings;
+    }
+    List<String> all = new ArrayList<>(warnings);
+    SurrogateMetrics m = evaluations.get(evaluations.size() - 1);
+    if (m.iwaeDiagnostics().anyUnreliable()) {
+      all.add("step " + m.step() + ": the IWAE-" + m.iwaeDiagnostics().numSamples() + " weights of the KL "
+          + "estimate: " + m.iwaeDiagnostics().warning());
+    }
+    if (m.checks().logZ().unreliable()) {
+      all.add("step " + m.step() + ": the log Z estimate: " + m.checks().logZ().warning());
+    }
+    return all;
   }
 
   /**

@@ -74,6 +74,25 @@ class OneCallApiTest {
     assertEquals(1, fit.provenance().options().get("warmupEpochs"), "40% of 3 epochs, rounded");
   }
 
+  /**
+   * The result's warnings include those of the last evaluation's diagnostics, which the CLI prints: a 2-D many-well
+   * after 30 steps has log Z weights with Pareto k̂ above 0.7 (about 1.3).
+   */
+  @Test
+  void surrogateTrainingWarnsOfUnreliableImportanceWeights() {
+    Target wells = Targets.of("many-well:2");
+    ReverseKlOptions o = ReverseKlOptions.forTarget(wells).withIterations(30);
+    SurrogateMetrics.Settings s = new SurrogateMetrics.Settings(50, 20, ReverseKlOptions.DEFAULT_MIN_TERMS, 100);
+    SurrogateTraining.Result r = SurrogateTraining.train(wells, o,
+        SurrogateTraining.Control.none().withEvaluation(0, s));
+    SurrogateMetrics last = r.finalMetrics();
+    assertTrue(last.checks().logZ().unreliable(), "precondition: k̂ = " + last.checks().logZ().paretoK());
+    assertTrue(r.warnings().contains("step 30: the log Z estimate: " + last.checks().logZ().warning()),
+        r.warnings().toString());
+    long iwae = r.warnings().stream().filter(w -> w.startsWith("step 30: the IWAE-20 weights")).count();
+    assertEquals(last.iwaeDiagnostics().anyUnreliable() ? 1 : 0, iwae, r.warnings().toString());
+  }
+
   @Test
   void surrogateTrainingReturnsTheAveragedModel() throws Exception {
     Target funnel = Targets.of("funnel");

@@ -164,7 +164,7 @@ public final class DataSources {
   private record ToySpec(String name, int n, long seed) {
     /** The dataset; its source is the spec with every option spelled out. */
     Dataset generate() {
-      return ToyData.generate(name, n, RngKey.of(seed)).withSource(TOY + name + "?n=" + n + "&seed=" + seed);
+      return ToyData.generate(name, n, RngKey.of(seed));
     }
   }
 

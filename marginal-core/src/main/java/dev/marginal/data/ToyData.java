@@ -35,7 +35,8 @@ public final class ToyData {
   private ToyData() {}
 
   /**
-   * Draws {@code n} points from the named toy density; the source is {@code toy:NAME?n=N}.
+   * Draws {@code n} points from the named toy density; the source is {@code toy:NAME?n=N&seed=S}, with S the
+   * {@link RngKey#seed()} of {@code key}, so that {@code DataSources} reads the same points back from it.
    *
    * @param name one of {@link #NAMES}
    * @throws DataException listing the valid names if {@code name} is unknown
@@ -60,7 +61,7 @@ public final class ToyData {
           default -> throw new DataException(
               "toy:" + name + ": unknown toy dataset (expected one of " + String.join(", ", NAMES) + ")");
         };
-    Dataset data = Dataset.of("toy:" + name + "?n=" + n, COLUMNS, p.xy);
+    Dataset data = Dataset.of("toy:" + name + "?n=" + n + "&seed=" + key.seed(), COLUMNS, p.xy);
     return p.labels == null ? data : data.withLabels(p.labels);
   }
 

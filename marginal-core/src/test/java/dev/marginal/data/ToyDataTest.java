@@ -34,6 +34,18 @@ class ToyDataTest {
     }
   }
 
+  /** The source names the key's seed, so the same points load back from it, as the CLI's data argument. */
+  @Test
+  void theSourceNamesTheSeedAndLoadsTheSamePoints() {
+    for (long seed : new long[] {0, 7, -3}) {
+      Dataset a = ToyData.generate("moons", 50, RngKey.of(seed));
+      assertEquals("toy:moons?n=50&seed=" + seed, a.source());
+      Dataset b = DataSources.load(a.source());
+      assertArrayEquals(a.values(), b.values());
+      assertEquals(a.source(), b.source());
+    }
+  }
+
   @Test
   void unknownNameListsTheValidOnes() {
     DataException e = assertThrows(DataException.class, () -> ToyData.generate("swissroll", 10, RngKey.of(0)));

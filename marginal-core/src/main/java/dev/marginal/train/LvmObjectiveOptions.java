@@ -34,7 +34,7 @@ public record LvmObjectiveOptions(LvmTrainingOptions.Objective objective, int nu
     }
   }
 
-  /** IWAE with K = 5 and reparameterized gradients (m = 4 should SUMO be chosen). */
+  /** IWAE with K = 5 and reparameterized gradients ({@link Sumo#DEFAULT_MIN_TERMS}, m = 1, should SUMO be chosen). */
   public static LvmObjectiveOptions defaults() {
     return new LvmObjectiveOptions(LvmTrainingOptions.Objective.IWAE, DEFAULT_K, Sumo.DEFAULT_MIN_TERMS,
         GradientEstimator.REPARAM);

@@ -172,7 +172,8 @@ public final class DeepLvmFit {
    * Fits {@code data} under {@code control}.
    *
    * @throws ParameterException for options that do not fit the data (a Bernoulli decoder for data outside [0, 1],
-   *     a checkpoint of another dimension or inference) or validation rows that hold none, before any training
+   *     a checkpoint of another dimension or inference), validation rows that hold none, validation rows together
+   *     with a validation fraction, or two different checkpoint files, before any training
    * @throws DataException naming the point and column of a NaN or infinity in the data or the validation rows,
    *     before any training
    * @throws CheckpointWriteException if a checkpoint cannot be written (it can still be written elsewhere)
@@ -195,6 +196,11 @@ public final class DeepLvmFit {
     Dataset train = standardizer == null ? data : standardizer.apply(data);
     Dataset validation = null;
     if (control.validation() != null) {
+      if (options.validationFraction() > 0) {
+        throw ParameterException.about(List.of("validationFraction"), "validationFraction "
+            + options.validationFraction() + " and validation rows (" + control.validation().source()
+            + ") both given; set one");
+      }
       if (control.validation().cols() != data.cols()) {
         throw new IllegalArgumentException(control.validation().source() + ": " + control.validation().cols()
             + " columns, training data has " + data.cols());

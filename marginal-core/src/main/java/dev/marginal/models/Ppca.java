@@ -141,6 +141,20 @@ public final class Ppca {
     return new Ppca(mean.clone(), w, q, noiseVariance);
   }
 
+  /**
+   * Refuses no points, or a latent dimension outside [1, d), the latter as a {@link ParameterException} about
+   * {@code latentDim}, as other settings out of range are.
+   */
+  private static void requireFittable(long n, int d, int latentDim) {
+    if (n == 0) {
+      throw new IllegalArgumentException("need n >= 1 points, got none");
+    }
+    if (latentDim < 1 || latentDim >= d) {
+      throw ParameterException.about(java.util.List.of("latentDim"), "latentDim must be in [1, " + d + ") for "
+          + d + "-D data, got " + latentDim);
+    }
+  }
+
   /** The latent dimension a fit uses when the caller gives none: two, so the latent space can be drawn. */
   public static final int DEFAULT_LATENT_DIM = 2;
 
@@ -155,10 +169,7 @@ public final class Ppca {
   public static Ppca fit(double[][] x, int latentDim) {
     int n = x.length;
     int d = n == 0 ? 0 : x[0].length;
-    if (n == 0 || latentDim < 1 || latentDim >= d) {
-      throw new IllegalArgumentException("need n >= 1 points and 1 <= latentDim < d, got n = " + n + ", d = " + d
-          + ", latentDim = " + latentDim);
-    }
+    requireFittable(n, d, latentDim);
     try (InMemoryChunks chunks = InMemoryChunks.of(x, 1)) {
       return fit(chunks, latentDim);
     }
@@ -174,10 +185,7 @@ public final class Ppca {
   public static Ppca fit(RowChunks x, int latentDim) {
     long n = x.rows();
     int d = x.dim();
-    if (n == 0 || latentDim < 1 || latentDim >= d) {
-      throw new IllegalArgumentException("need n >= 1 points and 1 <= latentDim < d, got n = " + n + ", d = " + d
-          + ", latentDim = " + latentDim);
-    }
+    requireFittable(n, d, latentDim);
     double[] b = new double[d];
     for (double[] part : x.map(c -> meanPart(c, n))) {
       for (int j = 0; j < d; j++) {

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         "      --out scores.csv"})
 final class ScoreCommand implements Callable<Integer> {
   /** Importance samples K when {@code --k} is not given (the IWAE paper's test setting). */
-  static final int DEFAULT_K = 5000;
+  static final int DEFAULT_K = DensityModel.ScoreOptions.DEFAULT_NUM_SAMPLES;
   /** SUMO's minimum number of terms m when {@code --min-terms} is not given. */
   static final int DEFAULT_MIN_TERMS = 1;
 
@@ -190,6 +190,6 @@ final class ScoreCommand implements Callable<Integer> {
 
   /** EXACT for models with an exact density, IWAE for deep LVMs. */
   static DensityModel.Estimator defaultEstimator(DensityModel m) {
-    return m instanceof LvmDensityModel ? DensityModel.Estimator.IWAE : DensityModel.Estimator.EXACT;
+    return m.defaultScoreOptions().estimator();
   }
 }

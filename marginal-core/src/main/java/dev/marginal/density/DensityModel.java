@@ -42,6 +42,20 @@ public interface DensityModel {
   LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key);
 
   /**
+   * The estimator a caller without a preference gets, as {@code marginal score} without {@code --estimator}: exact
+   * where the model has it (Gaussian mixture, PPCA), else IWAE with K = {@link ScoreOptions#DEFAULT_NUM_SAMPLES};
+   * one repeat.
+   */
+  default ScoreOptions defaultScoreOptions() {
+    return ScoreOptions.exact();
+  }
+
+  /** {@link #logDensity(Dataset, ScoreOptions, RngKey)} with {@link #defaultScoreOptions()}. */
+  default LogDensity logDensity(Dataset data, RngKey key) {
+    return logDensity(data, defaultScoreOptions(), key);
+  }
+
+  /**
    * {@link #logDensity} for several estimators on the same rows and key, each result what that call gives alone.
    * Models may share work between them: a per-datapoint deep LVM fits its posteriors once for all of them.
    */
@@ -97,12 +111,38 @@ public interface DensityModel {
   }
 
   /**
-   * {@link #logDensity} of rows given as {@code float[n][dim()]}.
+   * {@link #logDensity(Dataset, ScoreOptions, RngKey)} of rows given as {@code float[n][dim()]} (none at all is a
+   * result of no rows).
    *
-   * @param estimator e.g. {@link ScoreOptions#exact()} or {@link ScoreOptions#iwae(int)}
+   * @param options e.g. {@link ScoreOptions#exact()} or {@link ScoreOptions#iwae(int)}
    */
+  default LogDensity logDensity(float[][] rows, ScoreOptions options, RngKey key) {
+    return logDensity(rowsOf(rows), options, key);
+  }
+
+  /**
+   * The same as {@link #logDensity(float[][], ScoreOptions, RngKey)}, which names it better: one result, of every
+   * row.
+   *
+   * @deprecated use {@link #logDensity(float[][], ScoreOptions, RngKey)}
+   */
+  @Deprecated
   default LogDensity logDensities(float[][] rows, ScoreOptions estimator, RngKey key) {
-    return logDensity(Dataset.ofRows(rows).withSource("rows"), estimator, key);
+    return logDensity(rows, estimator, key);
+  }
+
+  /** {@link #encode(Dataset)} of rows given as {@code float[n][dim()]}, as rows. */
+  default float[][] encode(float[][] rows) {
+    return encode(rowsOf(rows)).toRows();
+  }
+
+  /** Rows given as {@code float[n][dim()]} as a data set with this model's columns, named "rows". */
+  private Dataset rowsOf(float[][] rows) {
+    java.util.Objects.requireNonNull(rows, "rows");
+    if (rows.length == 0) {
+      return Dataset.of("rows", columns(), new float[0]);
+    }
+    return Dataset.ofRows(rows).withSource("rows");
   }
 
   /** {@code n} draws from the model, with the model's column names. */
@@ -147,7 +187,8 @@ public interface DensityModel {
   }
 
   /**
-   * Which estimator {@link #logDensity} uses and with what settings.
+   * Which estimator {@link #logDensity} uses and with what settings. A setting the estimator does not use is not
+   * read: K for SUMO and exact scoring, m for every estimator but SUMO (the factories set both to 1).
    *
    * @param estimator which estimator
    * @param numSamples K ≥ 1, the samples per row of ELBO_K and IWAE_K
@@ -157,6 +198,9 @@ public interface DensityModel {
    *     scoring, refuses an R whose estimates would not fit the heap
    */
   record ScoreOptions(Estimator estimator, int numSamples, int minTerms, int repeats) {
+    /** K of {@link DensityModel#defaultScoreOptions()} for models without an exact density: 5000. */
+    public static final int DEFAULT_NUM_SAMPLES = 5000;
+
     public ScoreOptions {
       ParameterException.atLeast("numSamples", numSamples, 1);
       ParameterException.atLeast("minTerms", minTerms, 1);

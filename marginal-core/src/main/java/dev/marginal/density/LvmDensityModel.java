@@ -177,6 +177,12 @@ public final class LvmDensityModel implements DensityModel {
     }
   }
 
+  /** IWAE with K = {@link ScoreOptions#DEFAULT_NUM_SAMPLES}: a deep LVM has no exact density. */
+  @Override
+  public ScoreOptions defaultScoreOptions() {
+    return ScoreOptions.iwae(ScoreOptions.DEFAULT_NUM_SAMPLES);
+  }
+
   @Override
   public LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key) {
     return logDensities(data, List.of(Objects.requireNonNull(options, "options")), key).get(0);

@@ -8,6 +8,7 @@ import dev.marginal.config.ParameterException;
 import dev.marginal.data.DataException;
 import dev.marginal.data.DataShards;
 import dev.marginal.data.Dataset;
+import dev.marginal.data.ToyData;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.GmmDensityModel;
 import dev.marginal.density.LvmDensityModel;
@@ -176,10 +177,12 @@ class ApiMisuseTest {
         PpcaDensityModel.fit(ROWS, 1, false).model(),
         DeepLvmFit.fit(ROWS, DeepLvmOptions.defaults().withEpochs(1)).model())) {
       DensityModel.ScoreOptions options = m instanceof LvmDensityModel ? iwae : exact;
-      assertNames(NullPointerException.class, "data", () -> m.logDensity(null, options, key));
+      assertNames(NullPointerException.class, "data", () -> m.logDensity((Dataset) null, options, key));
+      assertNames(NullPointerException.class, "rows", () -> m.logDensity((float[][]) null, options, key));
+      assertNames(NullPointerException.class, "rows", () -> m.encode((float[][]) null));
       assertNames(NullPointerException.class, "options", () -> m.logDensity(ROWS, null, key));
       assertNames(NullPointerException.class, "key", () -> m.sample(null, 2));
-      assertNames(NullPointerException.class, "data", () -> m.encode(null));
+      assertNames(NullPointerException.class, "data", () -> m.encode((Dataset) null));
       if (m instanceof LvmDensityModel lvm) {
         assertNames(NullPointerException.class, "key", () -> m.logDensity(ROWS, options, null));
         assertNames(NullPointerException.class, "data", () -> lvm.latentActivity(null));
@@ -261,6 +264,21 @@ class ApiMisuseTest {
         () -> lvm.logDensity(ROWS, options, RngKey.of(1))).parameters());
   }
 
+  /** Validation rows and a validation fraction together: one would be ignored, so both are refused. */
+  @Test
+  void validationRowsWithAValidationFractionAreRefusedBeforeTraining() {
+    Dataset held = ToyData.generate("moons", 20, RngKey.of(9));
+    List<Long> steps = new ArrayList<>();
+    Progress watching = (step, examples, objective) -> steps.add(step);
+    ParameterException e = assertThrows(ParameterException.class, () -> DeepLvmFit.fit(ROWS,
+        DeepLvmOptions.defaults().withEpochs(1).withValidationFraction(0.2),
+        DeepLvmFit.Control.none().withProgress(watching).withValidation(held)));
+    assertEquals("validationFraction 0.2 and validation rows (" + held.source() + ") both given; set one",
+        e.getMessage());
+    assertEquals(List.of("validationFraction"), e.parameters());
+    assertEquals(List.of(), steps);
+  }
+
   @Test
   void validationRowsThatHoldNoneAreRefusedBeforeTraining() {
     // They were accepted: every epoch's validation objective was NaN and early stopping never acted.
@@ -325,6 +343,15 @@ class ApiMisuseTest {
     assertNames(NullPointerException.class, "work",
         () -> dev.marginal.tensor.Parallel.withThreads(1, (java.util.function.Supplier<Object>) null));
     assertNames(NullPointerException.class, "work", () -> dev.marginal.tensor.Parallel.withThreads(1, (Runnable) null));
+  }
+
+  @Test
+  void ppcaNamesALatentDimensionOutOfRange() {
+    for (int q : new int[] {0, 2, -1}) {
+      ParameterException e = assertThrows(ParameterException.class, () -> PpcaDensityModel.fit(ROWS, q, false));
+      assertEquals("latentDim must be in [1, 2) for 2-D data, got " + q, e.getMessage());
+      assertEquals(List.of("latentDim"), e.parameters());
+    }
   }
 
   @Test

@@ -93,6 +93,23 @@ class OneCallApiTest {
     assertEquals(last.iwaeDiagnostics().anyUnreliable() ? 1 : 0, iwae, r.warnings().toString());
   }
 
+  /** Without a chosen estimator a model scores as {@code marginal score} does: exact where it can, else IWAE-5000. */
+  @Test
+  void theDefaultEstimatorIsExactWhereTheModelHasItElseIwae5000() {
+    Dataset rows = MOONS.head(4);
+    RngKey key = RngKey.of(11);
+    GmmDensityModel gmm = GmmDensityModel.fit(MOONS, GmmOptions.of(2), false).model();
+    assertEquals(DensityModel.ScoreOptions.exact(), gmm.defaultScoreOptions());
+    assertArrayEquals(gmm.logDensity(rows, DensityModel.ScoreOptions.exact(), key).value(),
+        gmm.logDensity(rows, key).value());
+    DensityModel lvm = DeepLvmFit.fit(MOONS, DeepLvmOptions.defaults().withEpochs(1).withArchitecture(SMALL))
+        .model();
+    assertEquals(DensityModel.ScoreOptions.iwae(5000), lvm.defaultScoreOptions());
+    DensityModel.LogDensity byDefault = lvm.logDensity(rows, key);
+    assertEquals("iwae-5000", byDefault.estimator());
+    assertArrayEquals(lvm.logDensity(rows, DensityModel.ScoreOptions.iwae(5000), key).value(), byDefault.value());
+  }
+
   @Test
   void surrogateTrainingReturnsTheAveragedModel() throws Exception {
     Target funnel = Targets.of("funnel");
@@ -147,6 +164,10 @@ class OneCallApiTest {
     assertArrayEquals(MOONS.values(), back.values());
     GmmDensityModel gmm = GmmDensityModel.fit(back, GmmOptions.of(2), false).model();
     assertEquals(gmm.logDensity(MOONS, DensityModel.ScoreOptions.exact(), RngKey.of(0)),
-        gmm.logDensities(rows, DensityModel.ScoreOptions.exact(), RngKey.of(0)), "records compare by value");
+        gmm.logDensity(rows, DensityModel.ScoreOptions.exact(), RngKey.of(0)), "records compare by value");
+    assertArrayEquals(gmm.encode(MOONS).toRows(), gmm.encode(rows));
+    DensityModel.LogDensity none = gmm.logDensity(new float[0][], DensityModel.ScoreOptions.exact(), RngKey.of(0));
+    assertEquals(0, none.value().length);
+    assertEquals(0, gmm.encode(new float[0][]).length);
   }
 }

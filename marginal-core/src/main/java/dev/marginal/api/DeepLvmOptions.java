@@ -165,14 +165,22 @@ public record DeepLvmOptions(Architecture architecture, LvmTrainingOptions train
     return training.withWarmupEpochs(temperable ? epochs : 0);
   }
 
+  /** The networks. */
   public DeepLvmOptions withArchitecture(Architecture a) {
     return new DeepLvmOptions(a, training, warmupFraction, inference, standardize, validationFraction);
   }
 
+  /**
+   * Objective, schedule and run control at once. {@code t}'s own learning-rate floor applies (1, no decay, for
+   * {@link LvmTrainingOptions#defaults()}; the recipe's is {@value #DEFAULT_LR_FLOOR}), while its warm-up is still
+   * replaced by the scaled default unless {@link #withWarmupEpochs} is set. To change one setting, start from
+   * {@link #training()}: {@code o.withTraining(o.training().withClipNorm(5))}, or use the shortcuts below.
+   */
   public DeepLvmOptions withTraining(LvmTrainingOptions t) {
     return new DeepLvmOptions(architecture, t, warmupFraction, inference, standardize, validationFraction);
   }
 
+  /** Amortized or per-datapoint inference. */
   public DeepLvmOptions withInference(Inference i) {
     return new DeepLvmOptions(architecture, training, warmupFraction, i, standardize, validationFraction);
   }
@@ -182,10 +190,12 @@ public record DeepLvmOptions(Architecture architecture, LvmTrainingOptions train
     return withInference(new Inference(true, 0));
   }
 
+  /** Whether to fit to standardized columns (Gaussian decoder only); densities stay in the data's units. */
   public DeepLvmOptions withStandardize(boolean s) {
     return new DeepLvmOptions(architecture, training, warmupFraction, inference, s, validationFraction);
   }
 
+  /** Rows held out at random for validation and early stopping, in [0, 1) (0 = none). */
   public DeepLvmOptions withValidationFraction(double f) {
     return new DeepLvmOptions(architecture, training, warmupFraction, inference, standardize, f);
   }
@@ -208,45 +218,100 @@ public record DeepLvmOptions(Architecture architecture, LvmTrainingOptions train
         validationFraction);
   }
 
+  /** The latent size (0 = from the data's width). */
   public DeepLvmOptions withLatentDim(int d) {
     Architecture a = architecture;
     return withArchitecture(new Architecture(d, a.hidden(), a.activation(), a.decoder()));
   }
 
+  /** The decoder's output distribution (null = from the data's range). */
   public DeepLvmOptions withDecoder(DeepLvm.Decoder decoder) {
     Architecture a = architecture;
     return withArchitecture(new Architecture(a.latentDim(), a.hidden(), a.activation(), decoder));
   }
 
+  /** Passes over the training rows. */
   public DeepLvmOptions withEpochs(int epochs) {
     return withTraining(training.withEpochs(epochs));
   }
 
+  /** ELBO, IWAE or SUMO. */
   public DeepLvmOptions withObjective(LvmTrainingOptions.Objective objective) {
     return withTraining(training.withObjective(objective));
   }
 
+  /** K, the samples per row of the ELBO and IWAE objectives (not read by SUMO, see {@link #withMinTerms}). */
   public DeepLvmOptions withNumSamples(int k) {
     return withTraining(training.withNumSamples(k));
   }
 
+  /** Adam's peak step size. */
   public DeepLvmOptions withLearningRate(double lr) {
     return withTraining(training.withLearningRate(lr));
   }
 
+  /** The step size's final fraction of its peak under the cosine decay (1 = constant). */
   public DeepLvmOptions withLrFloor(double floor) {
     return withTraining(training.withLrFloor(floor));
   }
 
+  /** Rows per step. */
   public DeepLvmOptions withBatchSize(int b) {
     return withTraining(training.withBatchSize(b));
   }
 
+  /** How [0, 1] data are binarized for a Bernoulli decoder. */
   public DeepLvmOptions withBinarization(Binarization b) {
     return withTraining(training.withBinarization(b));
   }
 
+  /** The root seed of initialization, batches and samples. */
   public DeepLvmOptions withSeed(long seed) {
     return withTraining(training.withSeed(seed));
+  }
+
+  /** Hidden layer widths of encoder and decoder, e.g. {@code withHidden(64, 64)}. */
+  public DeepLvmOptions withHidden(int... widths) {
+    Architecture a = architecture;
+    return withArchitecture(new Architecture(a.latentDim(), widths, a.activation(), a.decoder()));
+  }
+
+  /** The hidden nonlinearity. */
+  public DeepLvmOptions withActivation(Activation activation) {
+    Architecture a = architecture;
+    return withArchitecture(new Architecture(a.latentDim(), a.hidden(), activation, a.decoder()));
+  }
+
+  /** m, SUMO's minimum number of terms (read by the SUMO objective only). */
+  public DeepLvmOptions withMinTerms(int m) {
+    return withTraining(training.withMinTerms(m));
+  }
+
+  /** The gradient estimator: reparameterized, DReG (with K = 1, sticking the landing) or the score function. */
+  public DeepLvmOptions withGradient(GradientEstimator g) {
+    return withTraining(training.withGradient(g));
+  }
+
+  /** Runs {@code steps} optimizer steps instead of whole epochs (0 = the epochs decide). */
+  public DeepLvmOptions withMaxSteps(long steps) {
+    return withTraining(training.withMaxSteps(steps));
+  }
+
+  /** Clips the gradient's global norm at {@code c} (0 = no clipping). */
+  public DeepLvmOptions withClipNorm(double c) {
+    return withTraining(training.withClipNorm(c));
+  }
+
+  /** Stops after {@code epochs} epochs without a better validation objective (0 = never); needs validation rows. */
+  public DeepLvmOptions withPatience(int epochs) {
+    return withTraining(training.withPatience(epochs));
+  }
+
+  /**
+   * Checkpoints to {@code path} every {@code every} steps (0 = only at the end and when stopped), as
+   * {@link DeepLvmFit.Control#withCheckpoint} does with the training options' interval.
+   */
+  public DeepLvmOptions withCheckpoint(java.nio.file.Path path, long every) {
+    return withTraining(training.withCheckpoint(path, every));
   }
 }

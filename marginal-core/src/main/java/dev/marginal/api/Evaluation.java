@@ -72,10 +72,15 @@ public final class Evaluation {
       return new Settings(DEFAULT_K, 0);
     }
 
+    /**
+     * K of the test log-likelihood's IWAE estimate; the ladder of bounds in
+     * {@link Evaluation.Report#iwaeEstimates()} is {@link Evaluation#BOUND_K} whatever K is.
+     */
     public Settings withNumSamples(int k) {
       return new Settings(k, seed, bdmcPoints, aisSteps, aisOnData);
     }
 
+    /** The seed every estimate's key derives from. */
     public Settings withSeed(long s) {
       return new Settings(numSamples, s, bdmcPoints, aisSteps, aisOnData);
     }

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.marginal.config.ParameterException;
 import dev.marginal.density.LocalPosteriorFit;
 import dev.marginal.models.DeepLvm;
+import dev.marginal.nn.Activation;
 import dev.marginal.train.GradientEstimator;
 import dev.marginal.train.LvmTrainingOptions;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class DeepLvmOptionsTest {
@@ -42,6 +44,28 @@ class DeepLvmOptionsTest {
     DeepLvmOptions dreg = DeepLvmOptions.defaults().withTraining(DeepLvmOptions.defaults().training()
         .withGradient(GradientEstimator.DREG));
     assertEquals(0, dreg.resolvedTraining().warmupEpochs());
+  }
+
+  /** Each shortcut sets what the long form through the architecture or the training options sets, and only that. */
+  @Test
+  void shortcutsEqualTheLongForms() {
+    DeepLvmOptions o = DeepLvmOptions.defaults();
+    DeepLvmOptions.Architecture a = o.architecture();
+    assertEquals(o.withArchitecture(new DeepLvmOptions.Architecture(a.latentDim(), new int[] {32, 16},
+        a.activation(), a.decoder())), o.withHidden(32, 16));
+    assertEquals(o.withArchitecture(new DeepLvmOptions.Architecture(a.latentDim(), a.hidden(), Activation.RELU,
+        a.decoder())), o.withActivation(Activation.RELU));
+    LvmTrainingOptions t = o.training();
+    assertEquals(o.withTraining(t.withMinTerms(4)), o.withMinTerms(4));
+    assertEquals(o.withTraining(t.withGradient(GradientEstimator.DREG)), o.withGradient(GradientEstimator.DREG));
+    assertEquals(o.withTraining(t.withMaxSteps(300)), o.withMaxSteps(300));
+    assertEquals(o.withTraining(t.withClipNorm(5)), o.withClipNorm(5));
+    assertEquals(o.withTraining(t.withPatience(3)), o.withPatience(3));
+    Path ckpt = Path.of("fit.ckpt");
+    assertEquals(o.withTraining(t.withCheckpoint(ckpt, 100)), o.withCheckpoint(ckpt, 100));
+    assertEquals(ckpt, o.withCheckpoint(ckpt, 100).training().checkpoint());
+    ParameterException e = assertThrows(ParameterException.class, () -> o.withHidden(8, 0));
+    assertEquals("hidden sizes must be positive, got [8, 0]", e.getMessage());
   }
 
   @Test

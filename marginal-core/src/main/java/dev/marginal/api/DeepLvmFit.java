@@ -133,26 +133,35 @@ public final class DeepLvmFit {
       return new Control(Progress.silent(), () -> false, null, null, null, Map.of());
     }
 
+    /** Who hears every step, epoch and the end of the run. */
     public Control withProgress(Progress p) {
       return new Control(p, stop, checkpoint, resume, validation, provenanceExtras);
     }
 
+    /** Polled after every step: true checkpoints (where a file is set) and stops the run as INTERRUPTED. */
     public Control withStop(BooleanSupplier s) {
       return new Control(progress, s, checkpoint, resume, validation, provenanceExtras);
     }
 
+    /**
+     * Checkpoints to {@code path} every {@code checkpointEvery} steps of the training options (0 = at the end and
+     * when stopped only); {@link DeepLvmOptions#withCheckpoint} sets both in the options instead.
+     */
     public Control withCheckpoint(Path path) {
       return new Control(progress, stop, path, resume, validation, provenanceExtras);
     }
 
+    /** Continues the run of {@code file}, a checkpoint, with the same settings (the length may change). */
     public Control withResume(ModelFile file) {
       return new Control(progress, stop, checkpoint, file, validation, provenanceExtras);
     }
 
+    /** Held-out rows for validation and early stopping, instead of a validation fraction. */
     public Control withValidation(Dataset rows) {
       return new Control(progress, stop, checkpoint, resume, rows, provenanceExtras);
     }
 
+    /** Entries added to the provenance stored in checkpoints. */
     public Control withProvenanceExtras(Map<String, Object> extras) {
       return new Control(progress, stop, checkpoint, resume, validation, extras);
     }

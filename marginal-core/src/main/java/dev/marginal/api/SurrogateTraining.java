@@ -123,14 +123,17 @@ public final class SurrogateTraining {
       return new Control(ReverseKlRun.Control.defaults(), null, null, Map.of());
     }
 
+    /** Who hears every step and every evaluation's report. */
     public Control withProgress(Progress p) {
       return withRun(run.withProgress(p));
     }
 
+    /** Receives the metrics of every evaluation. */
     public Control withOnEvaluation(Consumer<SurrogateMetrics> c) {
       return withRun(run.withOnEvaluation(c));
     }
 
+    /** Polled after every step: true checkpoints (where a file is set) and stops the run as INTERRUPTED. */
     public Control withStop(BooleanSupplier s) {
       return withRun(run.withStop(s));
     }
@@ -145,14 +148,17 @@ public final class SurrogateTraining {
       return new Control(run.withCheckpoints(every, run.checkpoints().sink()), path, resume, provenanceExtras);
     }
 
+    /** Continues the run of {@code file}, a checkpoint, with the same settings (the length may change). */
     public Control withResume(ModelFile file) {
       return new Control(run, checkpoint, file, provenanceExtras);
     }
 
+    /** Entries added to the provenance stored in checkpoints. */
     public Control withProvenanceExtras(Map<String, Object> extras) {
       return new Control(run, checkpoint, resume, extras);
     }
 
+    /** Evaluations, checkpoint interval, progress and stop at once. */
     public Control withRun(ReverseKlRun.Control r) {
       return new Control(r, checkpoint, resume, provenanceExtras);
     }

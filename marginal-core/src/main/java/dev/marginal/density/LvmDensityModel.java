@@ -139,10 +139,12 @@ public final class LvmDensityModel implements DensityModel {
     return localFit;
   }
 
+  /** The encoder and decoder networks and the prior (the live model: training it changes this density). */
   public DeepLvm model() {
     return model;
   }
 
+  /** The column standardization the model was fitted under, or null for a fit to the data as given. */
   public Standardizer standardizer() {
     return space.standardizer();
   }

@@ -85,13 +85,32 @@ final class OutputGuard {
     }
   }
 
-  /** The directory exists and takes new files, and the name is free or an ordinary file. */
+  /** The path a write to {@code p} replaces (links followed, {@link AtomicFiles#throughLinks}), or {@code p}. */
+  static Path throughLinks(Path p) {
+    try {
+      return AtomicFiles.throughLinks(p);
+    } catch (IOException | SecurityException e) {
+      return p;
+    }
+  }
+
+  /**
+   * The directory exists and takes new files, and the name is free or an ordinary file; for a symbolic link, the
+   * file it names, which the write replaces.
+   */
   private static void checkWritable(Named out) {
-    Path path = out.path();
-    if (path.toString().equals("-")) {
+    Path named = out.path();
+    if (named.toString().equals("-")) {
       // Many tools read "-" as standard output; written as a file here, it would surprise.
       throw new UserInputException(out.what() + " -: writing to standard output is not supported; give a file name"
           + " (./- for a file named '-')");
+    }
+    Path path;
+    try {
+      path = AtomicFiles.throughLinks(named);
+    } catch (IOException | SecurityException e) {
+      throw new UserInputException(out.what() + " " + named + ": cannot follow its link (" + IoErrors.reason(e)
+          + ")");
     }
     Path dir = path.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir)) {
@@ -134,7 +153,7 @@ final class OutputGuard {
    * whose target is missing by the real path of its directory and its own name.
    */
   static Path canonical(Path p) {
-    Path abs = p.toAbsolutePath().normalize();
+    Path abs = throughLinks(p).toAbsolutePath().normalize();
     Path existing = abs;
     Path rest = abs.getFileSystem().getPath("");
     while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {

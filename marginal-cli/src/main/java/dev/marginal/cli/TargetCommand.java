@@ -26,6 +26,7 @@ import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,7 +85,8 @@ final class TargetCommand implements Callable<Integer> {
   @Option(names = "--png", paramLabel = "FILE", description = "Picture: target log density | surrogate samples.")
   Path png;
 
-  @Option(names = "--metrics", paramLabel = "CSV", description = "Metrics log (default: MODEL.metrics.csv).")
+  @Option(names = "--metrics", paramLabel = "CSV", description = "Metrics log, a .csv file; its JSON twin NAME.json is "
+      + "written beside it (default: MODEL.metrics.csv and MODEL.metrics.json).")
   Path metrics;
 
   @Option(names = "--seed", paramLabel = "S", description = "Root seed (default: ${DEFAULT-VALUE}).")
@@ -206,6 +208,11 @@ final class TargetCommand implements Callable<Integer> {
     new OutputGuard().input("--resume", resume).output("--out", out)
         .output("checkpoint", out.resolveSibling(out.getFileName() + ".ckpt"), resume)
         .output("--metrics", metricsPath).output("metrics JSON", jsonPath(metricsPath)).output("--png", png).check();
+    if (metrics != null && !metrics.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+      throw new UserInputException("--metrics " + metrics + ": expected a .csv file name (its JSON twin NAME.json is "
+          + "written beside it)");
+    }
+    requireMetricsJsonReplaceable(jsonPath(metricsPath));
     Commands.pngName("--png", png);
     // Read after the guard, which refuses a --resume that is also an output before anything opens it.
     resumed = resume == null ? null : Commands.readModelFile(resume);
@@ -465,9 +472,37 @@ final class TargetCommand implements Callable<Integer> {
     return m.checks();
   }
 
+  /**
+   * Refuses to replace a file at the metrics JSON's path that is not a metrics JSON (its first key {@code status}):
+   * the command line names only the CSV, so a file of the user's that happens to sit at its twin's name is kept.
+   */
+  private static void requireMetricsJsonReplaceable(Path json) {
+    if (!Files.isRegularFile(json)) {
+      return;
+    }
+    byte[] head = new byte[256];
+    int n;
+    try (java.io.InputStream in = Files.newInputStream(json)) {
+      n = in.readNBytes(head, 0, head.length);
+    } catch (IOException e) {
+      throw new UserInputException(json + ": cannot read (" + IoErrors.reason(e) + "); it is where --metrics writes "
+          + "its JSON twin");
+    }
+    String start = new String(head, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+    if (!METRICS_JSON_START.matcher(start).lookingAt()) {
+      throw new UserInputException(json + " exists and is not a metrics file of marginal target; the metrics JSON "
+          + "would replace it (move it, or choose another --metrics)");
+    }
+  }
+
+  /** How a metrics JSON begins: an object whose first key is {@code status}. */
+  private static final java.util.regex.Pattern METRICS_JSON_START =
+      java.util.regex.Pattern.compile("\\{\\s*\"status\"\\s*:");
+
   private static Path jsonPath(Path csv) {
     String name = csv.getFileName().toString();
-    String base = name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
+    String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? name.substring(0, name.length() - 4)
+        : name;
     return csv.resolveSibling(base + ".json");
   }
 

@@ -179,6 +179,53 @@ class DataLossTest {
     }
   }
 
+  /**
+   * An output that is a symbolic link is written through: the file it names is replaced and the link kept, whether
+   * that file exists yet or not, and the lock is the named file's, so a link cannot slip past a run holding it.
+   */
+  @Test
+  void anOutputThroughALinkReplacesWhatItNamesAndKeepsTheLink() throws Exception {
+    Path real = dir.resolve("real.marginal");
+    Path link = Files.createSymbolicLink(dir.resolve("link.marginal"), real.getFileName());
+    CliRun r = CliRun.of("fit", "--data", csv.toString(), "--model", "gmm", "--components", "1", "--out",
+        link.toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(Files.isSymbolicLink(link), "the link is kept");
+    assertTrue(Files.isRegularFile(real, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+        "the dangling link's target is written");
+    byte[] first = Files.readAllBytes(real);
+    r = CliRun.of("fit", "--data", csv.toString(), "--model", "gmm", "--components", "2", "--out",
+        link.toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(Files.isSymbolicLink(link), "the link is kept");
+    assertFalse(java.util.Arrays.equals(first, Files.readAllBytes(real)), "the named file is replaced");
+    assertEquals(OutputLock.lockFileOf(real), OutputLock.lockFileOf(link));
+    Path dangling = Files.createSymbolicLink(dir.resolve("later.marginal"), Path.of("busy.marginal"));
+    assertEquals(OutputLock.lockFileOf(dir.resolve("busy.marginal")), OutputLock.lockFileOf(dangling));
+  }
+
+  /**
+   * {@code target --metrics NAME.csv} writes its JSON twin NAME.json, which the command line does not name: a file of
+   * the user's there is refused, not replaced, and a metrics name that is not a .csv is refused (its twin would be
+   * NAME.json beside a CSV called anything).
+   */
+  @Test
+  void theMetricsJsonTwinDoesNotReplaceAFileOfTheUsers() throws IOException {
+    Path notes = dir.resolve("results.json");
+    Files.writeString(notes, "{\"my\": \"notes\"}\n");
+    Path t = dir.resolve("t.marginal");
+    assertRefused(args("target", "--target", "u1", "--iters", "2", "--out", t.toString(), "--metrics",
+        dir.resolve("results.csv").toString()), notes + " exists and is not a metrics file of marginal target");
+    assertRefused(args("target", "--target", "u1", "--iters", "2", "--out", t.toString(), "--metrics",
+        dir.resolve("keep.json").toString()), "--metrics " + dir.resolve("keep.json") + ": expected a .csv file name");
+    CliRun r = CliRun.of("target", "--target", "u1", "--iters", "2", "--eval-samples", "10", "--eval-k", "10",
+        "--out", t.toString(), "--metrics", dir.resolve("m.csv").toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+    r = CliRun.of("target", "--target", "u1", "--iters", "2", "--eval-samples", "10", "--eval-k", "10",
+        "--out", dir.resolve("t2.marginal").toString(), "--metrics", dir.resolve("m.csv").toString(), "--quiet");
+    assertEquals(0, r.code(), "a metrics JSON of an earlier run is replaced: " + r);
+  }
+
   @Test
   void aSecondRunOnTheSameOutputIsRefused() throws Exception {
     Path out = dir.resolve("busy.marginal");

@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A process killed in the middle of a write leaves its temporary file {@code .NAME.PID-N.tmp} behind; the next
  * write of the same target removes such files whose process is no longer running. A write made with
  * {@link #writeDiscardedOnExit} deletes its own when the JVM shuts down in the middle of it.
+ *
+ * <p>A target that is a symbolic link is written through: the file the link names is replaced and the link kept
+ * ({@link #throughLinks}).
  */
 public final class AtomicFiles {
   /** An action on a value that may fail with an {@link IOException}. */
@@ -86,7 +89,8 @@ public final class AtomicFiles {
    *
    * @throws IOException if the temporary file cannot be created
    */
-  public static void probeWrite(Path target) throws IOException {
+  public static void probeWrite(Path named) throws IOException {
+    Path target = throughLinks(named);
     Path dir = target.toAbsolutePath().getParent();
     Files.deleteIfExists(createTemp(dir, target.getFileName().toString()));
   }
@@ -110,7 +114,31 @@ public final class AtomicFiles {
     }
   }
 
-  private static void write(Path target, IOConsumer<OutputStream> body, boolean discardOnExit) throws IOException {
+  /** Links followed before a chain of symbolic links is taken for a loop, as the operating system does. */
+  private static final int MAX_LINK_HOPS = 40;
+
+  /**
+   * The file a write to {@code target} replaces: {@code target} itself, or, where it is a symbolic link (to a file
+   * that exists or not yet), the path the link names, links followed. A write through a link so replaces the file it
+   * names and keeps the link, as a shell's redirection does, and a lock taken on that path is the write's.
+   *
+   * @throws FileSystemException for a chain of more than 40 links (a loop)
+   */
+  public static Path throughLinks(Path target) throws IOException {
+    Path p = target;
+    for (int hops = 0; Files.isSymbolicLink(p); hops++) {
+      if (hops == MAX_LINK_HOPS) {
+        throw new FileSystemException(target.toString(), null, "too many levels of symbolic links");
+      }
+      Path to = Files.readSymbolicLink(p);
+      Path dir = p.toAbsolutePath().getParent();
+      p = dir == null ? to : dir.resolve(to);
+    }
+    return p;
+  }
+
+  private static void write(Path named, IOConsumer<OutputStream> body, boolean discardOnExit) throws IOException {
+    Path target = throughLinks(named);
     Path dir = target.toAbsolutePath().getParent();
     if (!Files.isDirectory(dir)) {
       Path shown = target.getParent() == null ? dir : target.getParent();

@@ -33,6 +33,26 @@ class AtomicFilesTest {
     assertEquals(List.of(p), listing());
   }
 
+  /** A write through a chain of links (relative, into another directory) replaces the last name and keeps the links. */
+  @Test
+  void writesThroughLinksToTheFileTheyName() throws IOException {
+    Path sub = Files.createDirectory(dir.resolve("sub"));
+    Path real = sub.resolve("model.bin");
+    Path second = Files.createSymbolicLink(sub.resolve("second.bin"), Path.of("model.bin"));
+    Path first = Files.createSymbolicLink(dir.resolve("first.bin"), Path.of("sub", "second.bin"));
+    assertEquals(real, AtomicFiles.throughLinks(first).normalize());
+    AtomicFiles.writeString(first, "one");
+    assertEquals("one", Files.readString(real));
+    AtomicFiles.writeString(first, "two");
+    assertEquals("two", Files.readString(real));
+    assertEquals(true, Files.isSymbolicLink(first) && Files.isSymbolicLink(second), "the links are kept");
+    Path a = dir.resolve("a");
+    Files.createSymbolicLink(a, Path.of("b"));
+    Files.createSymbolicLink(dir.resolve("b"), Path.of("a"));
+    FileSystemException loop = assertThrows(FileSystemException.class, () -> AtomicFiles.writeString(a, "x"));
+    assertEquals("too many levels of symbolic links", loop.getReason());
+  }
+
   @Test
   void failingBodyLeavesTheOldFileUntouchedAndNoTemporaryFile() throws IOException {
     Path p = dir.resolve("model.bin");

@@ -501,7 +501,8 @@ public final class LvmDensityModel implements DensityModel {
    * −Σ log sd, the same for every point ({@link BidirectionalMonteCarlo.Report#plus}). With a bounded support
    * ({@link #withSupport}) they stay in the unconstrained space its bijection maps from.
    *
-   * @throws IllegalArgumentException for a per-datapoint model (no encoder for new points) or n &lt; 1
+   * @throws IllegalArgumentException for a per-datapoint model (no encoder for new points), n &lt; 1, or n points
+   *     too many for one array of the widest layer's values
    */
   public BidirectionalMonteCarlo.Report bidirectionalMonteCarlo(int n, Ais ais, int iwaeK, int sumoMinTerms,
       RngKey key) {
@@ -523,6 +524,7 @@ public final class LvmDensityModel implements DensityModel {
     if (n < 1) {
       throw new IllegalArgumentException("the number of simulated points must be >= 1, got " + n);
     }
+    FeatureSpace.checkDraws(n, model.widestLayer(), "the decoder's widest layer");
     // DeepLvm.sample decodes exactly these latents (it draws them from key.foldIn(0)).
     Tensor z = model.samplePrior(key.foldIn(0), n);
     Tensor x = model.sample(key, n, false);

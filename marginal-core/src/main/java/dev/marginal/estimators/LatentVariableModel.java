@@ -66,10 +66,16 @@ public interface LatentVariableModel {
    * priors.
    *
    * @return shape {@code [n, d]}
+   * @throws IllegalArgumentException if n is negative or n × d exceeds what one array holds
    */
   default Tensor samplePrior(RngKey key, int n) {
     if (!hasStandardNormalPrior()) {
       throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement samplePrior");
+    }
+    if (n < 0 || (long) n * latentDim() > ImportanceSamples.MAX_ARRAY_LENGTH) {
+      throw new IllegalArgumentException("cannot draw " + n + " latents of " + latentDim() + " values each: n must"
+          + " be >= 0 and n × " + latentDim() + " at most the " + ImportanceSamples.MAX_ARRAY_LENGTH + " values one"
+          + " array holds");
     }
     return Tensor.wrap(key.normals(n * latentDim()), n, latentDim());
   }

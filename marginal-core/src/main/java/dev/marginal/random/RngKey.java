@@ -112,8 +112,15 @@ public final class RngKey {
     return out;
   }
 
-  /** {@code n} standard normal floats. */
+  /**
+   * {@code n} standard normal floats.
+   *
+   * @throws IllegalArgumentException if n is negative (an int product that overflowed)
+   */
   public float[] normals(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("the number of normals must be >= 0, got " + n);
+    }
     float[] out = new float[n];
     Samplers.normals(this, out, 0, n);
     return out;

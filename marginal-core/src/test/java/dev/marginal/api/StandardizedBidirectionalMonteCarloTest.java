@@ -2,6 +2,8 @@ package dev.marginal.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.autodiff.Tape;
 import dev.marginal.data.Dataset;
@@ -80,5 +82,20 @@ class StandardizedBidirectionalMonteCarloTest {
     assertEquals(raw, r);
     assertEquals(raw.toMap(), r.toMap());
     assertSame(raw, raw.plus(0), "no shift, the same report");
+  }
+
+  @Test
+  void tooManySimulatedPointsAreRefusedBeforeAnythingIsDrawn() {
+    // 2 × 10⁹ points of a 2-D latent overflowed an int into a negative array size ("-294967296").
+    DeepLvm m = lvm();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new LvmDensityModel(m, COLUMNS, null).bidirectionalMonteCarlo(2_000_000_000, Ais.of(STEPS), K,
+            Sumo.DEFAULT_MIN_TERMS, RngKey.of(9)));
+    assertTrue(e.getMessage().startsWith("n too large: 2000000000 draws of 8 values each"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> m.samplePrior(RngKey.of(9), 2_000_000_000));
+    assertEquals("cannot draw 2000000000 latents of 2 values each: n must be >= 0 and n × 2 at most the 2147483639"
+        + " values one array holds", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> RngKey.of(9).normals(-294967296));
+    assertEquals("the number of normals must be >= 0, got -294967296", e.getMessage());
   }
 }

@@ -282,6 +282,15 @@ class BadInputTest {
     new dev.marginal.io.ModelFile("flow", config, file.provenance(), file.tensors(), file.float64Tensors())
         .write(bad);
     assertRejected(new String[] {"info", "--model", bad.toString()}, "unknown model kind 'flow'");
+    // Columns named twice loaded, and scoring then blamed the data ("toy:moons: duplicate column 'x0'").
+    var twice = new java.util.LinkedHashMap<>(file.config());
+    twice.put("columns", List.of("x0", "x0"));
+    new dev.marginal.io.ModelFile("gmm", twice, file.provenance(), file.tensors(), file.float64Tensors()).write(bad);
+    for (String command : new String[] {"info", "score"}) {
+      assertRejected(command.equals("info") ? new String[] {"info", "--model", bad.toString()}
+          : new String[] {"score", "--model", bad.toString(), "--data", "toy:moons?n=5", "--out", out.toString()},
+          "marginal: " + bad + ": invalid gmm model: config 'columns' lists the column 'x0' twice");
+    }
     // A kind that would drive the terminal is shown escaped, and short.
     new dev.marginal.io.ModelFile("\u001b[2J" + "k".repeat(500), config, file.provenance(), file.tensors(),
         file.float64Tensors()).write(bad);

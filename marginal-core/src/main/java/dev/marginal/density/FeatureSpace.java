@@ -9,11 +9,14 @@ import dev.marginal.data.FiniteValues;
 import dev.marginal.data.Standardizer;
 import dev.marginal.io.JsonFields;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Untrusted;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -44,6 +47,7 @@ final class FeatureSpace {
       throw new IllegalArgumentException("standardizer has " + standardizer.cols() + " columns, data "
           + columns.size());
     }
+    requireUnique(columns, "the list of columns");
     this.columns = List.copyOf(columns);
     this.standardizer = standardizer;
     this.logJacobian = standardizer == null ? 0 : standardizer.logJacobian();
@@ -61,6 +65,23 @@ final class FeatureSpace {
 
   List<String> columns() {
     return columns;
+  }
+
+  /**
+   * Refuses column names that repeat: data are matched to a model's columns by name, and two columns of one name
+   * cannot both be found.
+   *
+   * @param what what lists the names, e.g. "config 'columns'"
+   * @throws IllegalArgumentException naming {@code what} and the first name that repeats
+   */
+  static void requireUnique(List<String> columns, String what) {
+    Set<String> seen = new HashSet<>();
+    for (String c : columns) {
+      if (!seen.add(c)) {
+        throw new IllegalArgumentException(what + " lists the column " + Untrusted.quoted(String.valueOf(c))
+            + " twice");
+      }
+    }
   }
 
   int dim() {
@@ -232,6 +253,7 @@ final class FeatureSpace {
     if (columns == null || columns.size() != dim) {
       throw new IllegalArgumentException("config 'columns' must list " + dim + " column names");
     }
+    requireUnique(columns, "config 'columns'");
     Standardizer s = fields.flag("standardize", false)
         ? new Standardizer(file.float64(MEAN).values(), file.float64(SD).values()) : null;
     return new FeatureSpace(columns, s);

@@ -732,6 +732,7 @@ public final class LvmDensityModel implements DensityModel {
     DeepLvm m = PER_DATAPOINT.equals(inference) ? DeepLvm.fromMapsWithoutEncoder(cfg, file.tensors())
         : DeepLvm.fromMaps(cfg, file.tensors());
     List<String> cols = fields.strings("columns", List.of());
+    FeatureSpace.requireUnique(cols, "config 'columns'");
     Standardizer s = null;
     if (fields.has("standardizeMean")) {
       s = new Standardizer(fields.numbers("standardizeMean"), fields.numbers("standardizeSd"));

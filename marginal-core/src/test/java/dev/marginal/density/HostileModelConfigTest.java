@@ -100,6 +100,24 @@ class HostileModelConfigTest {
   }
 
   @Test
+  void columnsNamedTwiceAreRefusedWhenTheFileIsRead() {
+    // They loaded, and scoring then blamed the data ("toy:moons?n=5&seed=0: duplicate column 'x0'").
+    ModelFile g = GmmDensityModel.fit(dev.marginal.data.DataSources.load("toy:moons?n=40&seed=1"),
+        dev.marginal.models.GmmOptions.of(1), false).model().toFile(Map.of());
+    assertEquals("invalid gmm model: config 'columns' lists the column 'x0' twice",
+        refused(withConfig(g, "columns", List.of("x0", "x0"))));
+    assertEquals("invalid lvm model: config 'columns' lists the column 'x1' twice",
+        refused(withConfig(amortizedFile(), "columns", List.of("x1", "x1"))));
+    assertEquals("invalid lvm model: config 'columns' lists the column 'x0' twice",
+        refused(withConfig(perDatapointFile(), "columns", List.of("x0", "x0"))));
+    DeepLvm m = DeepLvm.create(new DeepLvm.Config(2, 2, new int[] {4}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN),
+        RngKey.of(1), null);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new LvmDensityModel(m, List.of("a", "a"), null));
+    assertEquals("the list of columns lists the column 'a' twice", e.getMessage());
+  }
+
+  @Test
   void architectureSizesBeyondIntAreNotWrapped() {
     // 4294967298 narrowed to int is 2, the true data dimension: it must not load as a 2-D model.
     String m = refused(withConfig(perDatapointFile(), "dataDim", 4294967298L));

@@ -3,6 +3,7 @@ package dev.marginal.cli;
 import dev.marginal.api.Evaluation;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
+import dev.marginal.estimators.Ais;
 import dev.marginal.estimators.BidirectionalMonteCarlo;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,6 +64,7 @@ final class EvalCommand implements Callable<Integer> {
         List.of("--ais", "--bdmc", "--ais-steps", "--k"));
     Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
+    Limits.checkAis(m, aisSteps, ais, bdmc, x.rows(), k, Ais.of(aisSteps));
     Map<String, Object> report = evaluate(m, x, new Evaluation.Settings(k, seed, bdmc, aisSteps, ais),
         TerminalProgress.workOnTerminal("eval", TerminalProgress.Unit.SCORED_ROWS, x.rows(), output.quiet))
         .toMap();

@@ -2,10 +2,14 @@ package dev.marginal.cli;
 
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.LvmDensityModel;
+import dev.marginal.estimators.Ais;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.train.LogZEstimate;
 import dev.marginal.train.SurrogateMetrics;
+import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Bounds on size options, checked before anything is allocated: a size whose memory estimate exceeds the heap is
@@ -39,6 +43,8 @@ final class Limits {
   private static final long ARRAY_HEADER = 24;
   /** Model rows (data points × samples) in one scoring pass, as {@code LvmDensityModel.ROWS_PER_PASS}. */
   private static final int SAMPLES_PER_PASS = 1 << 14;
+  /** Model rows per pass of bidirectional Monte Carlo, as in {@code BidirectionalMonteCarlo.run}. */
+  private static final int BDMC_ROWS_PER_PASS = 1 << 16;
   /** Sample rows per block of a Bernoulli decoder's evaluation, as {@code BernoulliLogLikelihood.ROWS_PER_BLOCK}. */
   private static final int ROWS_PER_BLOCK = 256;
   /** Floats held per importance sample besides z: log q, log p(x|z), log p(z), log w and their temporaries. */
@@ -52,6 +58,9 @@ final class Limits {
    * the moving average and the copy a checkpoint or the model file is written from.
    */
   private static final long SURROGATE_COPIES = 6;
+
+  /** The memory assumed where the JVM does not tell the machine's, in GiB. */
+  private static final long MEMORY_CAP_GIB = 1024;
 
   /** Bytes of one row's IWAE weight diagnostics: the object, its fields and the list's reference. */
   private static final long DIAGNOSTICS_BYTES = 64;
@@ -83,10 +92,41 @@ final class Limits {
    */
   static void fitsInHeap(String given, long bytes, String what, String change) {
     if (bytes < 0 || bytes > heapBytes()) {
-      throw new UserInputException(given + ": " + what + " would need about " + human(bytes) + " of memory, more"
-          + " than the " + human(heapBytes()) + " heap; " + change + " or give the JVM more memory, e.g."
-          + " MARGINAL_JAVA_OPTS=-Xmx" + suggestedGiB(bytes) + "g");
+      throw new UserInputException(tooLarge(given, bytes, what, change, heapBytes(), physicalBytes()));
     }
+  }
+
+  /**
+   * The refusal of {@code bytes} of work beyond a heap of {@code heap} bytes on a machine of {@code physical} bytes
+   * of memory: a larger heap is suggested only where the machine could give it; beyond its memory the message says
+   * only what to change.
+   */
+  static String tooLarge(String given, long bytes, String what, String change, long heap, long physical) {
+    String start = given + ": " + what + " would need about " + human(bytes) + " of memory, more than the "
+        + human(heap) + " heap";
+    if (bytes < 0 || bytes > physical) {
+      return start + " and the " + human(physical) + " of memory of this machine; " + change;
+    }
+    long gib = Math.max(2, Math.min(suggestedGiB(bytes), physical >> 30));
+    return start + "; " + change + " or give the JVM more memory, e.g. MARGINAL_JAVA_OPTS=-Xmx" + gib + "g";
+  }
+
+  /**
+   * The memory of this machine (of its container, where the JVM sees a limit), or {@value #MEMORY_CAP_GIB} GiB
+   * where the JVM does not tell it: the most a suggested heap may be.
+   */
+  static long physicalBytes() {
+    try {
+      if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        long total = os.getTotalMemorySize();
+        if (total > 0) {
+          return total;
+        }
+      }
+    } catch (RuntimeException | LinkageError unavailable) {
+      // The cap below.
+    }
+    return MEMORY_CAP_GIB << 30;
   }
 
   /**
@@ -195,6 +235,56 @@ final class Limits {
   }
 
   /**
+   * Refuses {@code eval}'s AIS settings whose memory cannot fit, before any work: the number of annealing steps T
+   * ({@code --ais-steps}; AIS keeps a step size per step for each point of a chunk, T + 1 arrays) and the points of
+   * bidirectional Monte Carlo ({@code --bdmc}; simulated, encoded and bracketed at once). Nothing is counted for a
+   * model with an exact density, which runs no AIS.
+   *
+   * @param rows the rows of the data, which forward AIS ({@code --ais}) runs on in chunks
+   * @param k the importance samples per point of bidirectional Monte Carlo's IWAE, which sets its chunks
+   */
+  static void checkAis(DensityModel model, int steps, boolean onData, int bdmcPoints, long rows, int k, Ais ais) {
+    if (!(model instanceof LvmDensityModel lvm) || !onData && bdmcPoints == 0) {
+      return;
+    }
+    DeepLvm.Config c = lvm.model().config();
+    long dataChunk = onData ? Math.min(Math.max(1, rows), Math.max(1, SAMPLES_PER_PASS / ais.chains())) : 0;
+    long bdmcChunk = bdmcPoints == 0 ? 0 : Math.min(bdmcPoints, Math.max(1, BDMC_ROWS_PER_PASS
+        / Math.max(k, ais.chains())));
+    fitsInHeap("--ais-steps", steps, aisBytes(c, steps, Math.max(dataChunk, bdmcChunk), ais.chains()),
+        "AIS's step sizes per annealing step for each point of a chunk");
+    if (bdmcPoints > 0) {
+      fitsInHeap("--bdmc", bdmcPoints, saturatingAdd(bdmcBytes(c, bdmcPoints), aisBytes(c, steps, bdmcChunk,
+          ais.chains())), "the simulated points, their latents and encodings");
+      int widest = lvm.model().widestLayer();
+      if ((long) bdmcPoints * widest > Integer.MAX_VALUE - 8) {
+        throw new UserInputException("--bdmc " + bdmcPoints + ": the simulated points through the decoder's "
+            + widest + "-wide layer would exceed 2^31 entries; lower --bdmc");
+      }
+    }
+  }
+
+  /**
+   * Bytes of AIS on {@code points} points at once, {@code chains} chains each, with {@code steps} annealing steps:
+   * the pilot's step sizes ({@code [T + 1][points]} doubles) and the schedule of β, plus the chains' pass through
+   * the model with its gradient.
+   */
+  static long aisBytes(DeepLvm.Config c, int steps, long points, int chains) {
+    long schedule = saturatingMultiply(steps + 1L, ARRAY_HEADER + DOUBLE * (points + 2));
+    return saturatingAdd(schedule, activationBytes(c, saturatingMultiply(points, chains)));
+  }
+
+  /**
+   * Bytes of bidirectional Monte Carlo's {@code n} simulated points, all held at once: their latents (twice) and
+   * the decoder's and encoder's passes over them (without the tape, {@link #evaluationActivationBytes}), four
+   * estimates per point.
+   */
+  static long bdmcBytes(DeepLvm.Config c, long n) {
+    long perPoint = DOUBLE * 4 + FLOAT * (2L * c.latentDim() + c.dataDim());
+    return saturatingAdd(evaluationActivationBytes(c, n), saturatingMultiply(n, perPoint));
+  }
+
+  /**
    * Bytes of the estimates that scoring {@code rows} rows with {@code repeats} repeats holds at once: rows are scored
    * in passes of about {@value #SAMPLES_PER_PASS} samples ({@code perRow} each), and a pass keeps every repeat's
    * estimate of its rows (an array per repeat) with a copy per row for the mean, standard error and interval.
@@ -225,12 +315,39 @@ final class Limits {
   }
 
   /**
-   * Refuses hidden widths whose weights (with gradients and Adam moments) cannot fit: widths 100000,100000 hold
-   * 10¹⁰ weights.
+   * The options behind a size, as a refusal opens with them ({@code --latent 100000000}, {@code --k 5 with --batch
+   * 20}) and names what to lower ({@code lower --latent}).
    *
-   * @param option the option that set the widths
+   * @param given the options, as typed, joined by "with"
+   * @param change "lower A or B"
    */
-  static void checkNetwork(String option, List<Integer> hidden, int dataDim, int latentDim) {
+  record Named(String given, String change) {
+    /**
+     * The options of {@code options} (name → value as typed, in the order to name them) that {@code wasGiven} on the
+     * command line; where none was (defaults that the data or target made too large), all of them.
+     */
+    static Named of(Map<String, Object> options, Predicate<String> wasGiven) {
+      List<String> names = options.keySet().stream().filter(wasGiven).toList();
+      if (names.isEmpty()) {
+        names = List.copyOf(options.keySet());
+      }
+      return new Named(String.join(" with ", names.stream().map(n -> n + " " + options.get(n)).toList()),
+          "lower " + String.join(" or ", names));
+    }
+  }
+
+  /** The widths as typed after {@code --hidden}: {@code 200,200}. */
+  static String widths(List<Integer> hidden) {
+    return String.join(",", hidden.stream().map(String::valueOf).toList());
+  }
+
+  /**
+   * Refuses hidden widths and a latent dimension whose weights (with gradients and Adam moments) cannot fit:
+   * widths 100000,100000 hold 10¹⁰ weights, and so does a latent dimension of 10⁸ after a layer of 100.
+   *
+   * @param options the options that set the widths and the latent dimension, named in the message
+   */
+  static void checkNetwork(Named options, List<Integer> hidden, int dataDim, int latentDim) {
     long params = 0;
     long largest = 0;
     long previous = dataDim;
@@ -241,10 +358,10 @@ final class Limits {
       previous = width;
     }
     long bytes = saturatingMultiply(saturatingMultiply(2, params), FLOAT * PARAMETER_COPIES);
-    String widths = String.join(",", hidden.stream().map(String::valueOf).toList());
-    fitsInHeap(option, widths, bytes, "the encoder and decoder weights");
+    fitsInHeap(options.given(), bytes, "the encoder and decoder weights", options.change());
     if (largest > Integer.MAX_VALUE - 8) {
-      throw new UserInputException(option + " " + widths + ": a weight matrix would exceed 2^31 entries");
+      throw new UserInputException(options.given() + ": a weight matrix would exceed 2^31 entries; "
+          + options.change());
     }
   }
 

@@ -5,6 +5,7 @@ import dev.marginal.api.DeepLvmOptions;
 import dev.marginal.data.Binarization;
 import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
+import dev.marginal.estimators.Sumo;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
@@ -49,7 +50,7 @@ final class LvmFitter {
       }
     }
     LvmTrainingOptions training = options.resolvedTraining();
-    checkLimits(data, options, training);
+    checkLimits(data, options, training, s);
     checkBinarization(data, options, s);
     long total = DeepLvmFit.plannedSteps(data, options);
     DeepLvmFit.Result result;
@@ -142,20 +143,38 @@ final class LvmFitter {
     });
   }
 
-  /** The network and one step's activations must fit the machine (the heap), checked before any work. */
-  private static void checkLimits(Dataset data, DeepLvmOptions options, LvmTrainingOptions training) {
+  /**
+   * The network and one step's activations must fit the machine (the heap), checked before any work. A refusal names
+   * the options given that the size grows with (--latent for a latent dimension of 10⁸ with the default widths, not
+   * --hidden), or, where none was given, the defaults that the data made too large.
+   */
+  private static void checkLimits(Dataset data, DeepLvmOptions options, LvmTrainingOptions training,
+      LvmArgs.Settings s) {
     if (data.rows() == 0) {
       return;
     }
     // The widths' memory is checked before the network's configuration, whose own bounds (one array per weight
-    // matrix) would otherwise speak first, naming the data rather than --hidden.
+    // matrix) would otherwise speak first, naming the data rather than --hidden or --latent.
     DeepLvmOptions.Architecture a = options.architecture();
-    Limits.checkNetwork("--hidden", java.util.Arrays.stream(a.hidden()).boxed().toList(), data.cols(),
-        a.latentDimFor(data.cols()));
+    java.util.List<Integer> hidden = java.util.Arrays.stream(a.hidden()).boxed().toList();
+    int latent = a.latentDimFor(data.cols());
+    Map<String, Object> network = new java.util.LinkedHashMap<>();
+    network.put("--hidden", Limits.widths(hidden));
+    network.put("--latent", latent);
+    Limits.checkNetwork(Limits.Named.of(network, n -> n.equals("--hidden") ? s.hidden() != null : s.latent() != null),
+        hidden, data.cols(), latent);
     DeepLvm.Config config = input(data.source(), () -> DeepLvmFit.config(data, options));
-    long samplesPerStep = (long) training.batchSize() * training.numSamples();
-    Limits.fitsInHeap("--k", training.numSamples(), Limits.activationBytes(config, samplesPerStep),
-        "--batch " + training.batchSize() + " rows of K importance samples per step");
+    boolean sumo = training.objective() == LvmTrainingOptions.Objective.SUMO;
+    Map<String, Object> step = new java.util.LinkedHashMap<>();
+    step.put(sumo ? "--min-terms" : "--k", sumo ? training.minTerms() : training.numSamples());
+    step.put("--batch", training.batchSize());
+    Limits.Named named = Limits.Named.of(step, n -> n.equals("--batch") ? s.batch() != null
+        : sumo ? s.minTerms() != null : s.k() != null);
+    double perPoint = sumo ? Math.ceil(Sumo.of(training.minTerms()).expectedSamplesPerPoint())
+        : training.numSamples();
+    long samplesPerStep = Limits.saturatingMultiply(training.batchSize(), (long) Math.min(perPoint, Long.MAX_VALUE));
+    Limits.fitsInHeap(named.given(), Limits.activationBytes(config, samplesPerStep), "a training step's "
+        + (sumo ? "SUMO samples" : "K importance samples per point"), named.change());
   }
 
   /**

@@ -221,7 +221,11 @@ final class TargetCommand implements Callable<Integer> {
     }
     ReverseKlOptions options = options(t);
     threads = Limits.threads(Commands.positive("--threads", threads));
-    Limits.checkNetwork("--hidden", Arrays.stream(options.hidden()).boxed().toList(), t.dim(), options.latentDim());
+    List<Integer> widths = Arrays.stream(options.hidden()).boxed().toList();
+    Map<String, Object> network = new LinkedHashMap<>();
+    network.put("--hidden", Limits.widths(widths));
+    network.put("--latent", options.latentDim());
+    Limits.checkNetwork(Limits.Named.of(network, this::given), widths, t.dim(), options.latentDim());
     Commands.positive("--eval-samples", evalSamples);
     Commands.positive("--eval-k", evalK);
     checkSizes(t, options);

@@ -90,11 +90,86 @@ class OptionBoundsTest {
     String line = refused("score", "--model", lvm.toString(), "--data", "toy:moons?n=5", "--estimator", "iwae",
         "--k", "1000000000", "--out", out("s.csv"));
     assertTrue(line.startsWith("marginal: --k 1000000000: K importance samples of one row would need about"), line);
-    assertTrue(line.contains("lower --k") && line.contains("MARGINAL_JAVA_OPTS=-Xmx"), line);
+    assertTrue(line.contains("lower --k"), line);
     assertTrue(refused("eval", "--model", lvm.toString(), "--data", "toy:moons?n=5", "--k", "1000000000")
         .contains("--k 1000000000"));
     assertTrue(refused("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--k", "100000000", "--out",
-        out("f.marginal")).contains("--k 100000000: --batch 20 rows of K importance samples"));
+        out("f.marginal")).contains("--k 100000000: a training step's K importance samples per point"));
+  }
+
+  @Test
+  void aFitsStepBeyondTheHeapNamesTheOptionsGiven() throws IOException {
+    // --batch alone was reported as "--k 5: ... lower --k", and SUMO's --min-terms as "--k too large".
+    String line = refused("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--batch", "2000000000", "--steps",
+        "5", "--out", out("f.marginal"));
+    assertTrue(line.startsWith("marginal: --batch 2000000000: a training step's K importance samples per point"
+        + " would need about"), line);
+    assertTrue(line.contains("; lower --batch") && !line.contains("--k"), line);
+    line = refused("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--k", "100000", "--batch", "100000",
+        "--out", out("f.marginal"));
+    assertTrue(line.startsWith("marginal: --k 100000 with --batch 100000: ") && line.contains("lower --k or --batch"),
+        line);
+    line = refused("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--objective", "sumo", "--min-terms",
+        "2000000000", "--steps", "5", "--out", out("f.marginal"));
+    assertTrue(line.startsWith("marginal: --min-terms 2000000000: a training step's SUMO samples would need about"),
+        line);
+    assertTrue(line.contains("lower --min-terms") && !line.contains("--k"), line);
+  }
+
+  @Test
+  void aLatentDimensionBeyondTheHeapIsNamedNotTheDefaultWidths() throws IOException {
+    // It was reported as "--hidden 200,200: ...; lower --hidden", an option the run was not given.
+    String line = refused("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--latent", "100000000", "--steps",
+        "5", "--out", out("f.marginal"));
+    assertTrue(line.startsWith("marginal: --latent 100000000: the encoder and decoder weights would need about"),
+        line);
+    assertTrue(line.contains("lower --latent") && !line.contains("--hidden"), line);
+    line = refused("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--latent", "100000000", "--hidden", "300",
+        "--out", out("f.marginal"));
+    assertTrue(line.startsWith("marginal: --hidden 300 with --latent 100000000: ")
+        && line.contains("lower --hidden or --latent"), line);
+    line = refused("target", "--target", "funnel", "--latent", "100000000", "--out", out("t.marginal"));
+    assertTrue(line.startsWith("marginal: --latent 100000000: ") && line.contains("lower --latent"), line);
+  }
+
+  @Test
+  void noHeapIsSuggestedBeyondTheMachinesMemory() {
+    long gib = 1L << 30;
+    // The suggestions were -Xmx7750g for fit --batch 2000000000 and -Xmx402332g for target --batch 1000000000.
+    assertEquals("--batch 9: a step would need about 3.0 TiB of memory, more than the 4.0 GiB heap and the 16.0 GiB"
+        + " of memory of this machine; lower --batch",
+        Limits.tooLarge("--batch 9", 3072 * gib, "a step", "lower --batch", 4 * gib, 16 * gib));
+    assertEquals("--batch 9: a step would need about 6.0 GiB of memory, more than the 4.0 GiB heap; lower --batch or"
+        + " give the JVM more memory, e.g. MARGINAL_JAVA_OPTS=-Xmx14g",
+        Limits.tooLarge("--batch 9", 6 * gib, "a step", "lower --batch", 4 * gib, 64 * gib));
+    // Within the machine's memory, the suggestion is at most what it has.
+    assertTrue(Limits.tooLarge("--batch 9", 12 * gib, "a step", "lower --batch", 4 * gib, 16 * gib)
+        .endsWith("MARGINAL_JAVA_OPTS=-Xmx16g"));
+    assertTrue(Limits.physicalBytes() > 0);
+  }
+
+  @Test
+  void evalsAisSettingsBeyondTheHeapNameTheOptionBeforeAnyWork() throws IOException {
+    // --bdmc 2000000000 overflowed into "marginal: -294967296" (exit 1); --bdmc 100000000 ran the evaluation and
+    // then out of memory; --ais-steps 2000000000 ran out of memory in the AIS schedule.
+    String line = refused("eval", "--model", lvm.toString(), "--data", "toy:moons?n=10", "--bdmc", "2000000000");
+    assertTrue(line.startsWith("marginal: --bdmc 2000000000: the simulated points, their latents and encodings would"
+        + " need about"), line);
+    assertTrue(line.contains("lower --bdmc"), line);
+    assertTrue(refused("eval", "--model", lvm.toString(), "--data", "toy:moons?n=10", "--bdmc", "100000000")
+        .startsWith("marginal: --bdmc 100000000: "));
+    line = refused("eval", "--model", lvm.toString(), "--data", "toy:moons?n=10", "--ais", "--ais-steps",
+        "2000000000");
+    assertTrue(line.startsWith("marginal: --ais-steps 2000000000: AIS's step sizes per annealing step")
+        && line.contains("lower --ais-steps"), line);
+    assertTrue(refused("eval", "--model", lvm.toString(), "--data", "toy:moons?n=10", "--bdmc", "5", "--ais-steps",
+        "2000000000").startsWith("marginal: --ais-steps 2000000000: "));
+    // What these settings hold at ordinary sizes stays small.
+    DeepLvm.Config moons = new DeepLvm.Config(2, 2, new int[] {200, 200}, Activation.TANH,
+        DeepLvm.Decoder.GAUSSIAN);
+    assertTrue(Limits.aisBytes(moons, 10_000, 1024, 16) < 400L << 20, Limits.human(Limits.aisBytes(moons, 10_000,
+        1024, 16)));
+    assertTrue(Limits.bdmcBytes(moons, 100_000) < 1L << 30, Limits.human(Limits.bdmcBytes(moons, 100_000)));
   }
 
   @Test

@@ -45,6 +45,25 @@ final class Commands {
   }
 
   /**
+   * Refuses a {@code --columns} list with an empty name ({@code --columns ,}, {@code --columns a,,b} or a trailing
+   * comma), read as typed: the parser drops a trailing empty name, and a list left empty would mean all the columns
+   * (or the model's), not the columns asked for.
+   */
+  static void checkColumnNames(ParseResult parsed) {
+    if (parsed == null || !parsed.hasMatchedOption("--columns")) {
+      return;
+    }
+    for (String typed : parsed.matchedOption("--columns").originalStringValues()) {
+      for (String name : typed.split(",", -1)) {
+        if (name.isBlank()) {
+          throw new UserInputException("--columns " + Untrusted.quoted(typed) + ": an empty column name; name the "
+              + "columns to use, separated by commas");
+        }
+      }
+    }
+  }
+
+  /**
    * Loads {@code spec}, keeping {@code columns} (all if empty) and the first {@code limit} rows (all if null).
    * Spaces around each column name are dropped, as the CSV reader drops them around the header's names: with
    * {@code --columns "a, b"} the second name is {@code b}, not {@code " b"}, which no file could have.

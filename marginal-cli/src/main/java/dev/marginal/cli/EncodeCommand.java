@@ -36,6 +36,7 @@ final class EncodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Commands.checkColumnNames(spec.commandLine().getParseResult());
     new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).check();
     DensityModel m = Commands.readModel(model);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);

@@ -59,6 +59,7 @@ final class EvalCommand implements Callable<Integer> {
     if (bdmc < 0) {
       throw new UserInputException("--bdmc must be >= 0, got " + bdmc);
     }
+    Commands.checkColumnNames(spec.commandLine().getParseResult());
     DensityModel m = Commands.readModel(model);
     Commands.refuseForExactModels(spec.commandLine().getParseResult(), m,
         List.of("--ais", "--bdmc", "--ais-steps", "--k"));

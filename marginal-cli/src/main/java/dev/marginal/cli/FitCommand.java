@@ -69,6 +69,7 @@ final class FitCommand implements Callable<Integer> {
     String kind = model.strip().toLowerCase(java.util.Locale.ROOT);
     Fitters.Fitter fitter = Fitters.forKind(kind);
     checkApplicable(kind);
+    Commands.checkColumnNames(spec.commandLine().getParseResult());
     threads = Limits.threads(Commands.positive("--threads", threads));
     LvmArgs.Settings lvmSettings = lvm.settings(latent);
     if (kind.equals("lvm")) {

@@ -81,6 +81,7 @@ final class ScoreCommand implements Callable<Integer> {
     Commands.positive("--k", k);
     Commands.positive("--min-terms", minTerms);
     Commands.positive("--repeats", repeats);
+    Commands.checkColumnNames(spec.commandLine().getParseResult());
     DensityModel.Estimator requested = estimator == null ? null : parse(estimator);
     new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).check();
     DensityModel m = Commands.readModel(model);

@@ -408,6 +408,19 @@ class BadInputTest {
   }
 
   @Test
+  void anEmptyColumnNameIsRefusedNotTakenAsAllColumns() throws IOException {
+    // --columns , fitted all the columns, and score --columns , scored the model's.
+    for (String columns : new String[] {",", "x0,", ",x0", "x0,,x1", " "}) {
+      assertRejected(fit("--columns", columns), "marginal: --columns '" + columns + "': an empty column name");
+    }
+    assertRejected(score("toy:moons?n=5", "--columns", ","), "marginal: --columns ',': an empty column name");
+    assertRejected(new String[] {"encode", "--model", model.toString(), "--data", "toy:moons?n=5", "--columns", ",",
+        "--out", out.toString()}, "marginal: --columns ',': an empty column name");
+    assertRejected(new String[] {"eval", "--model", model.toString(), "--data", "toy:moons?n=5", "--columns=,"},
+        "marginal: --columns ',': an empty column name");
+  }
+
+  @Test
   void aPictureNotNamedPngIsRefusedBeforeWriting() throws IOException {
     Path jpg = dir.resolve("s.jpg");
     assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "3", "--out", out.toString(),

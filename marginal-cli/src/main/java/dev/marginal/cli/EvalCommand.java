@@ -63,6 +63,9 @@ final class EvalCommand implements Callable<Integer> {
     DensityModel m = Commands.readModel(model);
     Commands.refuseForExactModels(spec.commandLine().getParseResult(), m,
         List.of("--ais", "--bdmc", "--ais-steps", "--k"));
+    if (!ais && bdmc == 0 && spec.commandLine().getParseResult().hasMatchedOption("--ais-steps")) {
+      throw new UserInputException("--ais-steps applies to --ais or --bdmc only");
+    }
     Limits.checkImportanceSamples("--k", k, m);
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
     Limits.checkAis(m, aisSteps, ais, bdmc, x.rows(), k, Ais.of(aisSteps));

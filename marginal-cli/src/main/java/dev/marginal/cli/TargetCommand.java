@@ -160,7 +160,8 @@ final class TargetCommand implements Callable<Integer> {
   @Option(names = "--k", paramLabel = "K", description = "Samples for IWAE/ELBO (default: ${DEFAULT-VALUE}).")
   int k = ReverseKlOptions.DEFAULT_K;
 
-  @Option(names = "--min-terms", paramLabel = "M", description = "SUMO minimum terms m (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--min-terms", paramLabel = "M", description = "SUMO minimum terms m, of the training under "
+      + "--objective sumo and of every evaluation's SUMO estimate (default: ${DEFAULT-VALUE}).")
   int minTerms = ReverseKlOptions.DEFAULT_MIN_TERMS;
 
   @Option(names = "--latent", paramLabel = "D", description = "Latent dimension (default: ${DEFAULT-VALUE}).")
@@ -220,6 +221,7 @@ final class TargetCommand implements Callable<Integer> {
       CheckpointGuard.requireKind(resume, resumed, RunFingerprint.Kind.REVERSE_KL);
     }
     ReverseKlOptions options = options(t);
+    refuseIgnored(options);
     threads = Limits.threads(Commands.positive("--threads", threads));
     List<Integer> widths = Arrays.stream(options.hidden()).boxed().toList();
     Map<String, Object> network = new LinkedHashMap<>();
@@ -403,6 +405,35 @@ final class TargetCommand implements Callable<Integer> {
       return opts.withAnnealing(new Annealing(anneal, Annealing.DEFAULT_START_BETA, annealScale))
           .withForward(new ForwardKl(fraction, forwardProposals, forwardScale));
     });
+  }
+
+  /**
+   * Refuses options that the run's other settings make it ignore, as {@code fit} does: {@code --k} under SUMO without
+   * the forward KL (only IWAE and ELBO, and the forward KL's IWAE, draw K samples), {@code --anneal-scale} without
+   * annealing, {@code --forward-scale} and {@code --forward-proposals} without the forward KL. ({@code --min-terms}
+   * under IWAE or ELBO is not among them: it sets the SUMO estimate of every evaluation.) A {@code --k} that a
+   * resumed checkpoint's run recorded is accepted, as resuming needs the run's own settings.
+   */
+  private void refuseIgnored(ReverseKlOptions o) {
+    if (given("--k") && o.objective() == LvmTrainingOptions.Objective.SUMO && !o.forward().active()
+        && !checkpointRecorded("numSamples", k)) {
+      throw new UserInputException("--k applies to --objective iwae or elbo, or with --forward above 0, not to sumo"
+          + " alone");
+    }
+    if (given("--anneal-scale") && !o.annealing().active()) {
+      throw new UserInputException("--anneal-scale applies with --anneal above 0 only");
+    }
+    for (String option : List.of("--forward-scale", "--forward-proposals")) {
+      if (given(option) && !o.forward().active()) {
+        throw new UserInputException(option + " applies with --forward above 0 only (the forward recipe's default)");
+      }
+    }
+  }
+
+  /** Whether the fingerprint of the checkpoint given with --resume records {@code value} under {@code key}. */
+  private boolean checkpointRecorded(String key, long value) {
+    return resumed != null && resumed.provenance().get(RunFingerprint.KEY) instanceof Map<?, ?> f
+        && f.get(key) instanceof Number n && n.longValue() == value;
   }
 
   /**

@@ -408,6 +408,39 @@ class BadInputTest {
   }
 
   @Test
+  void targetOptionsThatTheRunWouldIgnoreAreRefused() throws IOException {
+    Path t = dir.resolve("t.marginal");
+    String[] base = {"target", "--target", "funnel", "--recipe", "reverse", "--iters", "2", "--hidden", "4",
+        "--out", t.toString()};
+    Map<List<String>, String> refused = Map.of(
+        List.of("--k", "3"), "marginal: --k applies to --objective iwae or elbo, or with --forward above 0, not to"
+            + " sumo alone",
+        List.of("--anneal-scale", "2"), "marginal: --anneal-scale applies with --anneal above 0 only",
+        List.of("--anneal", "0", "--anneal-scale", "2"), "marginal: --anneal-scale applies with --anneal above 0",
+        List.of("--forward-scale", "2"), "marginal: --forward-scale applies with --forward above 0 only",
+        List.of("--forward-proposals", "64"), "marginal: --forward-proposals applies with --forward above 0 only");
+    for (Map.Entry<List<String>, String> e : refused.entrySet()) {
+      String[] args = Arrays.copyOf(base, base.length + e.getKey().size());
+      System.arraycopy(e.getKey().toArray(new String[0]), 0, args, base.length, e.getKey().size());
+      assertRejected(args, e.getValue());
+    }
+    // The forward recipe's forward KL uses both, and its K; turned off, they are refused there too.
+    assertRejected(new String[] {"target", "--target", "funnel", "--recipe", "forward", "--forward", "0",
+        "--forward-scale", "2", "--out", t.toString()}, "marginal: --forward-scale applies with --forward above 0");
+    assertFalse(Files.exists(t));
+  }
+
+  @Test
+  void aisStepsWithoutAisOrBdmcAreRefused() throws IOException {
+    Path lvm = dir.resolve("lvm.marginal");
+    CliRun r = CliRun.of("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--hidden", "4", "--steps", "2",
+        "--out", lvm.toString(), "--quiet");
+    assertEquals(0, r.code(), r.toString());
+    assertRejected(new String[] {"eval", "--model", lvm.toString(), "--data", "toy:moons?n=5", "--ais-steps", "20"},
+        "marginal: --ais-steps applies to --ais or --bdmc only");
+  }
+
+  @Test
   void anEmptyColumnNameIsRefusedNotTakenAsAllColumns() throws IOException {
     // --columns , fitted all the columns, and score --columns , scored the model's.
     for (String columns : new String[] {",", "x0,", ",x0", "x0,,x1", " "}) {

@@ -58,7 +58,8 @@ final class ScoreCommand implements Callable<Integer> {
           "With --estimator sumo and R >= 6 also a median-of-means interval per row (mom_log_px, mom_lower, "
           + "mom_upper): SUMO's variance is infinite, so its std_err is not a reliable error bar.",
           "With --estimator iwae, whatever R, also the effective sample size and Pareto k-hat of each row's K "
-          + "importance weights in its first repeat (ess, pareto_k)."})
+          + "importance weights in its first repeat (ess, pareto_k; pareto_k is NaN for K < 25, too few weights "
+          + "to fit a tail)."})
   int repeats = 1;
 
   @Option(names = "--seed", paramLabel = "S",

@@ -15,6 +15,9 @@ import java.util.List;
  * <p>References: Dempster, Laird &amp; Rubin (1977); Bishop, Pattern Recognition and Machine Learning §9.2.
  */
 public final class GaussianMixtureModel {
+  /** Iterations the lower-bound history holds before it first grows (it doubles, up to maxIter). */
+  private static final int INITIAL_HISTORY = 128;
+
   private GaussianMixtureModel() {}
 
   /**
@@ -95,7 +98,9 @@ public final class GaussianMixtureModel {
       WorkProgress progress, long before, long total) {
     GaussianMixture current = start;
     double lowerBound = Double.NEGATIVE_INFINITY;
-    double[] history = new double[options.maxIter()];
+    // The history grows with the iterations run, not with maxIter: a fit that may run 2^31 - 1 iterations but
+    // converges in ten holds ten values.
+    double[] history = new double[Math.min(options.maxIter(), INITIAL_HISTORY)];
     boolean converged = false;
     int it = 0;
     while (it < options.maxIter() && !converged) {
@@ -103,6 +108,9 @@ public final class GaussianMixtureModel {
       converged = Math.abs(step.meanLogLikelihood() - lowerBound) < options.tol();
       current = step.mixture();
       lowerBound = step.meanLogLikelihood();
+      if (it == history.length) {
+        history = java.util.Arrays.copyOf(history, (int) Math.min(options.maxIter(), 2L * history.length));
+      }
       history[it++] = lowerBound;
       progress.update(before + (converged ? options.maxIter() : it), total, lowerBound);
     }

@@ -189,6 +189,42 @@ class GaussianMixtureModelTest {
     assertTrue(four >= one, four + " < " + one);
   }
 
+  /**
+   * The lower-bound history grows with the iterations run: a maxIter of 2^31 - 1 allocated that many doubles up
+   * front (more than an array holds), yet a fit that converges in a few iterations gives the same fit bit for bit.
+   */
+  @Test
+  void aHugeMaxIterGivesTheSameFitAsASmallOne() {
+    for (CovarianceType type : CovarianceType.values()) {
+      GmmOptions o = GmmOptions.of(3).withCovarianceType(type).withSeed(2).withNInit(2);
+      GmmFit small = GaussianMixtureModel.fit(DATA, o.withMaxIter(100));
+      GmmFit huge = GaussianMixtureModel.fit(DATA, o.withMaxIter(Integer.MAX_VALUE));
+      assertTrue(small.converged(), type + " converges within 100 iterations");
+      assertTrue(huge.converged(), type.toString());
+      assertEquals(small.nIter(), huge.nIter(), type.toString());
+      assertEquals(small.nIter(), huge.lowerBoundHistory().length, type + ": the history holds the iterations run");
+      assertArrayEquals(small.lowerBoundHistory(), huge.lowerBoundHistory(), type.toString());
+      assertEquals(Double.doubleToLongBits(small.lowerBound()), Double.doubleToLongBits(huge.lowerBound()));
+      assertEquals(small.mixture(), huge.mixture(), type.toString());
+    }
+  }
+
+  /** A history longer than its first allocation grows and keeps every value in order. */
+  @Test
+  void aLongHistoryKeepsEveryIteration() {
+    GmmOptions o = GmmOptions.of(4).withSeed(5).withTol(0).withCovarianceType(CovarianceType.DIAG);
+    double[] shortRun = GaussianMixtureModel.fit(DATA, o.withMaxIter(60)).lowerBoundHistory();
+    GmmFit longRun = GaussianMixtureModel.fit(DATA, o.withMaxIter(300));
+    double[] h = longRun.lowerBoundHistory();
+    assertEquals(300, longRun.nIter());
+    assertEquals(300, h.length);
+    assertArrayEquals(shortRun, java.util.Arrays.copyOf(h, 60));
+    assertEquals(longRun.lowerBound(), h[299], 0);
+    for (int i = 1; i < h.length; i++) {
+      assertTrue(h[i] >= h[i - 1] - 1e-12, "iteration " + i + ": " + h[i - 1] + " -> " + h[i]);
+    }
+  }
+
   /** {@code perCluster} points around each centre with isotropic standard deviation {@code sd[c]}. */
   static double[][] clusters(RngKey key, double[][] centres, double[] sd, int perCluster) {
     int d = centres[0].length;

@@ -231,9 +231,9 @@ public final class GmmDensityModel implements DensityModel {
   private ModelFile.Float64 covariances() {
     int k = mixture.components();
     int d = dim();
-    double[][][] full = mixture.covariances();
     return switch (mixture.covarianceType()) {
       case FULL -> {
+        double[][][] full = mixture.covariances();
         double[] flat = new double[k * d * d];
         for (int c = 0; c < k; c++) {
           for (int i = 0; i < d; i++) {
@@ -243,18 +243,17 @@ public final class GmmDensityModel implements DensityModel {
         yield new ModelFile.Float64(flat, new int[] {k, d, d});
       }
       case DIAG -> {
-        double[][] diag = new double[k][d];
+        // The diagonals alone: a diagonal mixture's d × d matrices would be k·d·d numbers, mostly zeros.
+        double[][] diag = new double[k][];
         for (int c = 0; c < k; c++) {
-          for (int i = 0; i < d; i++) {
-            diag[c][i] = full[c][i][i];
-          }
+          diag[c] = mixture.covarianceDiagonal(c);
         }
         yield ModelFile.Float64.of(diag);
       }
       case SPHERICAL -> {
         double[] sph = new double[k];
         for (int c = 0; c < k; c++) {
-          sph[c] = full[c][0][0];
+          sph[c] = mixture.covarianceDiagonal(c)[0];
         }
         yield ModelFile.Float64.of(sph);
       }

@@ -206,6 +206,19 @@ public final class GaussianMixture implements java.io.Serializable {
     return out;
   }
 
+  /**
+   * The diagonal of Σ_c {@code [d]}, a copy, without building the {@code [d][d]} matrix: a diagonal mixture's
+   * variances, σ_c² in every coordinate of a spherical one. Equal, bit for bit, to the diagonal of
+   * {@link #covariance(int)}.
+   */
+  public double[] covarianceDiagonal(int c) {
+    double[] out = new double[d];
+    for (int i = 0; i < d; i++) {
+      out[i] = covarianceEntry(c, i, i);
+    }
+    return out;
+  }
+
   /** All component covariances as full matrices {@code [C][d][d]}. */
   public double[][][] covariances() {
     double[][][] out = new double[k][][];

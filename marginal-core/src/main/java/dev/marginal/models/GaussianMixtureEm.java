@@ -198,9 +198,9 @@ public final class GaussianMixtureEm implements AutoCloseable {
       case DIAG: {
         double[][] var = new double[k][d];
         for (int c = 0; c < k; c++) {
-          double[][] prev = empty[c] ? previous.covariance(c) : null;
+          double[] prev = empty[c] ? previous.covarianceDiagonal(c) : null;
           for (int a = 0; a < d; a++) {
-            var[c][a] = empty[c] ? prev[a][a] : sc[c * d + a] / nk[c] + regCovar;
+            var[c][a] = empty[c] ? prev[a] : sc[c * d + a] / nk[c] + regCovar;
           }
         }
         return GaussianMixture.ofDiagonal(weights, mu, var);
@@ -209,7 +209,7 @@ public final class GaussianMixtureEm implements AutoCloseable {
         double[] var = new double[k];
         for (int c = 0; c < k; c++) {
           if (empty[c]) {
-            var[c] = previous.covariance(c)[0][0];
+            var[c] = previous.covarianceDiagonal(c)[0];
             continue;
           }
           double s = 0;

@@ -176,23 +176,34 @@ public final class GaussianMixtureModel {
     }
     double[] w = new double[k];
     double[][] mu = new double[k][d];
-    double[][] diag = new double[k][];
-    double[][][] full = new double[k][d][d];
-    double[] sph = new double[k];
     for (int c = 0; c < k; c++) {
       w[c] = 1.0 / k;
-      diag[c] = var.clone();
-      sph[c] = meanVar;
-      for (int j = 0; j < d; j++) {
-        full[c][j][j] = var[j];
-      }
     }
     w[k - 1] = 1 - (k - 1) * (1.0 / k);
-    if (options.covarianceType() == CovarianceType.FULL) {
-      return GaussianMixture.ofFull(w, mu, full);
+    // Only the type fitted is built: a diagonal or spherical fit holds k·d or k numbers, never k·d·d.
+    switch (options.covarianceType()) {
+      case FULL: {
+        double[][][] full = new double[k][d][d];
+        for (int c = 0; c < k; c++) {
+          for (int j = 0; j < d; j++) {
+            full[c][j][j] = var[j];
+          }
+        }
+        return GaussianMixture.ofFull(w, mu, full);
+      }
+      case DIAG: {
+        double[][] diag = new double[k][];
+        for (int c = 0; c < k; c++) {
+          diag[c] = var.clone();
+        }
+        return GaussianMixture.ofDiagonal(w, mu, diag);
+      }
+      default: {
+        double[] sph = new double[k];
+        java.util.Arrays.fill(sph, meanVar);
+        return GaussianMixture.ofSpherical(w, mu, sph);
+      }
     }
-    return options.covarianceType() == CovarianceType.DIAG ? GaussianMixture.ofDiagonal(w, mu, diag)
-        : GaussianMixture.ofSpherical(w, mu, sph);
   }
 
   /** {@code broad} with the k-means centres as means: the parameters of clusters that k-means left empty. */
@@ -208,18 +219,16 @@ public final class GaussianMixtureModel {
       case FULL:
         return GaussianMixture.ofFull(w, mu, broad.covariances());
       case DIAG: {
-        double[][] diag = new double[k][d];
+        double[][] diag = new double[k][];
         for (int c = 0; c < k; c++) {
-          for (int j = 0; j < d; j++) {
-            diag[c][j] = broad.covariance(c)[j][j];
-          }
+          diag[c] = broad.covarianceDiagonal(c);
         }
         return GaussianMixture.ofDiagonal(w, mu, diag);
       }
       default: {
         double[] sph = new double[k];
         for (int c = 0; c < k; c++) {
-          sph[c] = broad.covariance(c)[0][0];
+          sph[c] = broad.covarianceDiagonal(c)[0];
         }
         return GaussianMixture.ofSpherical(w, mu, sph);
       }

@@ -27,6 +27,31 @@ class GaussianMixtureTest {
     assertEquals(LOGPDF.vector("full_logpdf")[1], full.logProb(points[1]), 1e-12);
   }
 
+  /** The diagonal of each covariance, bit for bit as {@code covariance(c)} holds it, for every type. */
+  @Test
+  void covarianceDiagonalIsTheFullMatrixsDiagonal() {
+    double[] w = {0.4, 0.6};
+    double[][] mu = {{0, 1, 2}, {-1, 0.5, 3}};
+    GaussianMixture[] mixtures = {
+      GaussianMixture.ofFull(w, mu, new double[][][] {
+        {{2, 0.3, 0.1}, {0.3, 1.5, -0.2}, {0.1, -0.2, 0.7}}, {{1.1, 0, 0}, {0, 0.1 + 0.2, 0}, {0, 0, 4}}}),
+      GaussianMixture.ofDiagonal(w, mu, new double[][] {{0.1 + 0.2, 2, 1e-300}, {5, 1.0 / 3, 7}}),
+      GaussianMixture.ofSpherical(w, mu, new double[] {0.1 + 0.2, 1.0 / 3})};
+    for (GaussianMixture m : mixtures) {
+      for (int c = 0; c < 2; c++) {
+        double[][] full = m.covariance(c);
+        double[] diagonal = m.covarianceDiagonal(c);
+        assertEquals(3, diagonal.length);
+        for (int i = 0; i < 3; i++) {
+          assertEquals(Double.doubleToLongBits(full[i][i]), Double.doubleToLongBits(diagonal[i]),
+              m.covarianceType() + " " + c + " " + i);
+        }
+        diagonal[0] = -1;
+        assertEquals(full[0][0], m.covarianceDiagonal(c)[0], 0, "a copy");
+      }
+    }
+  }
+
   @Test
   void responsibilitiesAreBayesRule() {
     GaussianMixture m = GaussianMixture.ofSpherical(new double[] {0.25, 0.75},

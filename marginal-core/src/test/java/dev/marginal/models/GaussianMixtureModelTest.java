@@ -225,6 +225,107 @@ class GaussianMixtureModelTest {
     }
   }
 
+  /**
+   * Clusters that k-means leaves empty start from the data's per-column variance plus regCovar (their mean for a
+   * spherical fit), and EM keeps it: computed here from the data, and the whole fit equal to what the code gave
+   * before diagonal and spherical fits stopped building d × d matrices (lower bound and content hashes recorded
+   * from that code).
+   */
+  @Test
+  void emptyClustersStartFromTheColumnVariancesAsBefore() {
+    double[][] x = repeatedPoints();
+    int n = x.length;
+    int d = x[0].length;
+    double reg = GmmOptions.DEFAULT_REG_COVAR;
+    double[] var = new double[d];
+    double meanVar = 0;
+    for (int j = 0; j < d; j++) {
+      double mean = 0;
+      for (double[] row : x) {
+        mean += row[j];
+      }
+      mean /= n;
+      double ss = 0;
+      for (double[] row : x) {
+        ss += (row[j] - mean) * (row[j] - mean);
+      }
+      var[j] = ss / n + reg;
+      meanVar += var[j] / d;
+    }
+    // Recorded from the code before: the lower bound's bits and Arrays.deepHashCode of means() and covariances().
+    long boundBits = 0x403094851872ea38L;
+    int meansHash = -1576782516;
+    java.util.Map<CovarianceType, Integer> covHash = java.util.Map.of(CovarianceType.FULL, -331637709,
+        CovarianceType.DIAG, -323542207, CovarianceType.SPHERICAL, 735865537);
+    for (CovarianceType type : CovarianceType.values()) {
+      GmmFit f = GaussianMixtureModel.fit(x,
+          GmmOptions.of(6).withCovarianceType(type).withSeed(3).withNInit(2).withMaxIter(20));
+      GaussianMixture m = f.mixture();
+      int empty = 0;
+      for (int c = 0; c < m.components(); c++) {
+        if (m.weights()[c] * n >= 0.5) {
+          continue;
+        }
+        empty++;
+        double[] diagonal = m.covarianceDiagonal(c);
+        for (int j = 0; j < d; j++) {
+          assertEquals(type == CovarianceType.SPHERICAL ? meanVar : var[j], diagonal[j], 0, type + " " + c + " " + j);
+        }
+      }
+      assertEquals(2, empty, type + ": six centres on four spots leave two clusters empty");
+      assertEquals(boundBits, Double.doubleToLongBits(f.lowerBound()), type.toString());
+      assertEquals(meansHash, java.util.Arrays.deepHashCode(m.means()), type.toString());
+      assertEquals(covHash.get(type), java.util.Arrays.deepHashCode(m.covariances()), type.toString());
+    }
+  }
+
+  /**
+   * A diagonal or spherical fit of wide data holds k·d numbers: 100,000 columns, whose d × d matrices (75 GiB each)
+   * the fit once built for every component, fit in a blink. With one component the fit is the column means and
+   * variances (plus regCovar), their mean for a spherical fit.
+   */
+  @Test
+  void diagonalAndSphericalFitsOfWideDataHoldOnlyKTimesDNumbers() {
+    int d = 100_000;
+    double[][] x = new double[3][d];
+    for (int r = 0; r < 3; r++) {
+      for (int j = 0; j < d; j++) {
+        x[r][j] = (r * 7 + j) % 5 + 0.25 * r * r;
+      }
+    }
+    double reg = GmmOptions.DEFAULT_REG_COVAR;
+    double[] mean = new double[d];
+    double[] var = new double[d];
+    double meanVar = 0;
+    for (int j = 0; j < d; j++) {
+      mean[j] = (x[0][j] + x[1][j] + x[2][j]) / 3;
+      for (double[] row : x) {
+        var[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / 3;
+      }
+      var[j] += reg;
+      meanVar += var[j] / d;
+    }
+    GmmFit diag = GaussianMixtureModel.fit(x, GmmOptions.of(1).withCovarianceType(CovarianceType.DIAG));
+    GmmFit sph = GaussianMixtureModel.fit(x, GmmOptions.of(1).withCovarianceType(CovarianceType.SPHERICAL));
+    assertArrayEquals(mean, diag.mixture().mean(0), 1e-12);
+    assertArrayEquals(mean, sph.mixture().mean(0), 1e-12);
+    assertArrayEquals(var, diag.mixture().covarianceDiagonal(0), 1e-9);
+    assertEquals(meanVar, sph.mixture().covarianceDiagonal(0)[d - 1], 1e-9);
+  }
+
+  /**
+   * Twelve points on four distinct spots of 3-D, each spot repeated three times: six k-means centres leave clusters
+   * empty, so a fit starts them from the data's broad fallback and EM keeps their parameters.
+   */
+  static double[][] repeatedPoints() {
+    double[][] spots = {{0, 0, 0}, {4, 1, -2}, {1, 5, 3}, {-3, 2, 6}};
+    double[][] x = new double[12][];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = spots[i % spots.length].clone();
+    }
+    return x;
+  }
+
   /** {@code perCluster} points around each centre with isotropic standard deviation {@code sd[c]}. */
   static double[][] clusters(RngKey key, double[][] centres, double[] sd, int perCluster) {
     int d = centres[0].length;

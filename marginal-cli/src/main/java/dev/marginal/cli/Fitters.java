@@ -60,6 +60,7 @@ final class Fitters {
 
   private static FitResult gmm(FitRequest r) {
     GmmOptions o = r.gmm().options(r.seed(), r.threads());
+    Limits.checkGmmWidth(r.data(), o);
     TerminalProgress progress = TerminalProgress.workOnTerminal("fit gmm", TerminalProgress.Unit.ITERATIONS,
         (long) o.nInit() * o.maxIter(), r.quiet());
     GmmDensityModel.Fitted f = emFit(r, o, progress);
@@ -140,6 +141,7 @@ final class Fitters {
           + " must be less than the data dimension " + r.data().cols() + " (" + r.data().source() + ")"
           + (r.latent() == null ? "; give a smaller --latent" : ""));
     }
+    Limits.checkPpcaWidth(r.data());
     PpcaDensityModel.Fitted f = library(r, () -> PpcaDensityModel.fit(r.data(), latent, r.standardize()));
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("latent", latent);

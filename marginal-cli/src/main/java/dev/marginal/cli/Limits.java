@@ -1,9 +1,14 @@
 package dev.marginal.cli;
 
+import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.LvmDensityModel;
+import dev.marginal.distributions.CovarianceType;
 import dev.marginal.estimators.Ais;
 import dev.marginal.models.DeepLvm;
+import dev.marginal.models.GaussianMixtureModel;
+import dev.marginal.models.GmmOptions;
+import dev.marginal.models.Ppca;
 import dev.marginal.train.LogZEstimate;
 import dev.marginal.train.SurrogateMetrics;
 import java.lang.management.ManagementFactory;
@@ -362,6 +367,42 @@ final class Limits {
     if (largest > Integer.MAX_VALUE - 8) {
       throw new UserInputException(options.given() + ": a weight matrix would exceed 2^31 entries; "
           + options.change());
+    }
+  }
+
+  /**
+   * Refuses, before anything of their size is allocated, the d × d covariances of a full-covariance mixture that the
+   * heap cannot hold while fitting ({@link GaussianMixtureModel#covarianceBytes}): a CSV of 100,000 columns needs a
+   * 100,000 × 100,000 matrix (about 75 GiB) per component. Diagonal and spherical fits hold k·d numbers and pass.
+   */
+  static void checkGmmWidth(Dataset data, GmmOptions options) {
+    if (options.covarianceType() != CovarianceType.FULL) {
+      return;
+    }
+    long d = data.cols();
+    long bytes = GaussianMixtureModel.covarianceBytes(data.rows(), data.cols(), options);
+    if (bytes < 0 || bytes > heapBytes()) {
+      throw new UserInputException(data.source() + ": " + d + " columns need a " + d + " × " + d + " covariance per"
+          + " component (about " + human(saturatingMultiply(d * d, DOUBLE)) + "), and fitting " + options.components()
+          + (options.components() == 1 ? " component" : " components") + " would need about " + human(bytes)
+          + ", more than the " + human(heapBytes()) + " heap; use --covariance diag or spherical, or fewer --columns"
+          + (options.components() > 1 ? " or --components" : "") + ", or give the JVM more memory, e.g."
+          + " MARGINAL_JAVA_OPTS=-Xmx" + suggestedGiB(bytes) + "g");
+    }
+  }
+
+  /**
+   * Refuses, before anything of its size is allocated, a PPCA fit whose d × d sample covariance (and the
+   * eigensolver's matrices, {@link Ppca#fitBytes}) the heap cannot hold.
+   */
+  static void checkPpcaWidth(Dataset data) {
+    long d = data.cols();
+    long bytes = Ppca.fitBytes(data.rows(), data.cols());
+    if (bytes < 0 || bytes > heapBytes()) {
+      throw new UserInputException(data.source() + ": " + d + " columns need the " + d + " × " + d + " sample"
+          + " covariance (about " + human(saturatingMultiply(d * d, DOUBLE)) + "), and the fit would need about "
+          + human(bytes) + ", more than the " + human(heapBytes()) + " heap; use fewer --columns, or give the JVM"
+          + " more memory, e.g. MARGINAL_JAVA_OPTS=-Xmx" + suggestedGiB(bytes) + "g");
     }
   }
 

@@ -194,6 +194,42 @@ class OptionBoundsTest {
     assertEquals("--k 2147483647: K samples of the 8-D latent would exceed 2^31 entries; lower --k", e.getMessage());
   }
 
+  /**
+   * A small CSV of 100,000 columns (3 rows) is refused before a d × d matrix is allocated: a full-covariance mixture
+   * would need a 100,000 × 100,000 covariance per component (75 GiB), PPCA its sample covariance; the message names
+   * the file, the size and what to change. A diagonal or spherical mixture of the same file holds k·d numbers and
+   * fits.
+   */
+  @Test
+  void aWideCsvIsRefusedBeforeAnyDByDMatrixIsAllocated() throws IOException {
+    int d = 100_000;
+    StringBuilder csv = new StringBuilder();
+    csv.append(String.join(",", IntStream.range(0, d).mapToObj(i -> "c" + i).toList())).append('\n');
+    for (int r = 0; r < 3; r++) {
+      int row = r;
+      csv.append(String.join(",", IntStream.range(0, d).mapToObj(i -> String.valueOf((row * 7 + i) % 5)).toList()))
+          .append('\n');
+    }
+    Path wide = dir.resolve("wide.csv");
+    Files.writeString(wide, csv);
+    String gmmLine = refused("fit", "--data", wide.toString(), "--model", "gmm", "--out", out("w.marginal"));
+    assertTrue(gmmLine.startsWith("marginal: " + wide + ": 100000 columns need a 100000 × 100000 covariance per"
+        + " component (about 74.5 GiB), and fitting 1 component would need about "), gmmLine);
+    assertTrue(gmmLine.contains("heap; use --covariance diag or spherical, or fewer --columns, or give the JVM"),
+        gmmLine);
+    assertTrue(refused("fit", "--data", wide.toString(), "--model", "gmm", "--components", "2", "--out",
+        out("w.marginal")).contains("or fewer --columns or --components, "));
+    String ppcaLine = refused("fit", "--data", wide.toString(), "--model", "ppca", "--out", out("w.marginal"));
+    assertTrue(ppcaLine.startsWith("marginal: " + wide + ": 100000 columns need the 100000 × 100000 sample"
+        + " covariance (about 74.5 GiB), and the fit would need about "), ppcaLine);
+    assertTrue(ppcaLine.contains("heap; use fewer --columns, or give the JVM more memory"), ppcaLine);
+    for (String type : List.of("diag", "spherical")) {
+      CliRun r = CliRun.of("fit", "--data", wide.toString(), "--model", "gmm", "--covariance", type, "--out",
+          out("w-" + type + ".marginal"), "--threads", "1", "--quiet");
+      assertEquals(0, r.code(), r.toString());
+    }
+  }
+
   @Test
   void networksBeyondTheHeapAreRefusedBeforeAllocation() throws IOException {
     assertTrue(refused("fit", "--data", "toy:moons?n=50", "--model", "lvm", "--hidden", "100000,100000", "--out",

@@ -1,8 +1,10 @@
 package dev.marginal.models;
 
+import dev.marginal.config.ParameterException;
 import dev.marginal.config.WorkProgress;
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.distributions.GaussianMixture;
+import dev.marginal.estimators.ImportanceSamples;
 import dev.marginal.random.RngKey;
 import java.util.List;
 
@@ -18,13 +20,74 @@ public final class GaussianMixtureModel {
   /** Iterations the lower-bound history holds before it first grows (it doubles, up to maxIter). */
   private static final int INITIAL_HISTORY = 128;
 
+  /**
+   * Copies of the covariance entries (k·d·d for full covariances) that a fit holds at its peak besides one per chunk
+   * (the chunks' scatter matrices, all held until they are summed): the fallback's and the current mixture's
+   * covariances and Cholesky factors, the summed scatter, the new covariances and the new mixture's two arrays.
+   * Measured on 2026-12-07: 2000 columns and one component (31 MiB per copy) ran out of memory in a 320 MiB heap
+   * (which this count, 9 copies, lets through) and fit in 480 MiB.
+   */
+  private static final long COVARIANCE_COPIES = 8;
+
   private GaussianMixtureModel() {}
+
+  /**
+   * The bytes of covariance entries that a fit of {@code rows} points of {@code dim} coordinates holds at its peak,
+   * roughly: ({@value #COVARIANCE_COPIES} + chunks) copies of the k·d·d entries of full covariances, or of the k·d of
+   * diagonal and spherical ones. A fit refuses, before allocating them, covariances whose count exceeds the heap.
+   *
+   * @return the count, {@link Long#MAX_VALUE} if it overflows
+   */
+  public static long covarianceBytes(long rows, int dim, GmmOptions options) {
+    long chunks = rows / RowChunks.CHUNK_ROWS + (rows % RowChunks.CHUNK_ROWS == 0 ? 0 : 1);
+    long entries = covarianceEntries(dim, options);
+    return saturatingMultiply(saturatingMultiply(entries, Double.BYTES), COVARIANCE_COPIES + chunks);
+  }
+
+  /** k·d·d for full covariances, k·d otherwise (a spherical fit's scatter has d entries per component). */
+  private static long covarianceEntries(int dim, GmmOptions options) {
+    long perComponent = options.covarianceType() == CovarianceType.FULL ? saturatingMultiply(dim, dim) : dim;
+    return saturatingMultiply(perComponent, options.components());
+  }
+
+  private static long saturatingMultiply(long a, long b) {
+    long r = a * b;
+    return a != 0 && (r / a != b || r < 0) ? Long.MAX_VALUE : r;
+  }
+
+  /**
+   * Refuses, before anything of their size is allocated, covariances that one array or the heap cannot hold: full
+   * d × d matrices of wide data, say.
+   */
+  private static void requireCovariancesFit(long rows, int d, GmmOptions options) {
+    long entries = covarianceEntries(d, options);
+    String what = d + "-D data need " + (options.covarianceType() == CovarianceType.FULL
+        ? "a " + d + " × " + d + " covariance" : d + " variances") + " per component";
+    String change = "; use " + (options.covarianceType() == CovarianceType.FULL ? "covarianceType DIAG or"
+        + " SPHERICAL, " : "") + "fewer components or fewer columns";
+    if (entries > ImportanceSamples.MAX_ARRAY_LENGTH) {
+      throw ParameterException.about(List.of("covarianceType", "components"), what + ", " + entries + " values for "
+          + options.components() + " components, more than the " + ImportanceSamples.MAX_ARRAY_LENGTH
+          + " one array holds" + change);
+    }
+    long bytes = covarianceBytes(rows, d, options);
+    long heap = Runtime.getRuntime().maxMemory();
+    if (bytes > heap) {
+      throw ParameterException.about(List.of("covarianceType", "components"), what + " (about "
+          + (entries / options.components() * Double.BYTES >> 20) + " MiB each), and a fit of " + options.components()
+          + " components holds about " + (bytes >> 20) + " MiB of them, more than the " + (heap >> 20) + " MiB heap"
+          + change + ", or give the JVM more memory (-Xmx)");
+    }
+  }
 
   /**
    * Fits a mixture to data.
    *
    * @param x points {@code [n][d]}, n ≥ components, finite
    * @param options settings; {@code options.key()} fixes every random choice, so equal options give equal fits
+   * @throws ParameterException naming {@code covarianceType} and {@code components} when the covariances cannot
+   *     fit one array or the heap ({@link #covarianceBytes}), before they are allocated: full covariances of wide
+   *     data
    */
   public static GmmFit fit(double[][] x, GmmOptions options) {
     return fit(x, options, WorkProgress.silent());
@@ -52,6 +115,7 @@ public final class GaussianMixtureModel {
    *
    * @param x at least {@code components} finite points
    * @param options settings ({@code threads} is the data's business here)
+   * @throws ParameterException when the covariances cannot fit, as {@link #fit(double[][], GmmOptions)} says
    */
   public static GmmFit fit(RowChunks x, GmmOptions options) {
     return fit(x, options, WorkProgress.silent());
@@ -67,6 +131,7 @@ public final class GaussianMixtureModel {
       throw new IllegalArgumentException("need at least " + options.components() + " points, one per component"
           + " (components " + options.components() + "), got " + x.rows());
     }
+    requireCovariancesFit(x.rows(), x.dim(), options);
     try (GaussianMixtureEm em = GaussianMixtureEm.on(x, options)) {
       if (options.initialMixture() != null) {
         return iterate(em, options.initialMixture(), options, progress, 0, options.maxIter());

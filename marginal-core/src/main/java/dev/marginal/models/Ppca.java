@@ -143,7 +143,8 @@ public final class Ppca {
 
   /**
    * Refuses no points, or a latent dimension outside [1, d), the latter as a {@link ParameterException} about
-   * {@code latentDim}, as other settings out of range are.
+   * {@code latentDim}, as other settings out of range are; and, before anything of its size is allocated, a d × d
+   * sample covariance that one array or the heap cannot hold ({@link #fitBytes}).
    */
   private static void requireFittable(long n, int d, int latentDim) {
     if (n == 0) {
@@ -153,6 +154,36 @@ public final class Ppca {
       throw ParameterException.about(java.util.List.of("latentDim"), "latentDim must be in [1, " + d + ") for "
           + d + "-D data, got " + latentDim);
     }
+    long packed = (long) d * (d + 1) / 2;
+    if (packed > MAX_PACKED) {
+      throw new IllegalArgumentException(d + "-D data need a " + d + " × " + d + " sample covariance, whose "
+          + packed + " distinct entries are more than the " + MAX_PACKED + " one array holds; use fewer columns");
+    }
+    long bytes = fitBytes(n, d);
+    long heap = Runtime.getRuntime().maxMemory();
+    if (bytes > heap) {
+      throw new IllegalArgumentException(d + "-D data need a " + d + " × " + d + " sample covariance (about "
+          + ((long) d * d * Double.BYTES >> 20) + " MiB), and a fit holds about " + (bytes >> 20) + " MiB of such"
+          + " matrices, more than the " + (heap >> 20) + " MiB heap; use fewer columns, or give the JVM more memory"
+          + " (-Xmx)");
+    }
+  }
+
+  /** The most values one array holds (as {@code ImportanceSamples.MAX_ARRAY_LENGTH}). */
+  private static final long MAX_PACKED = Integer.MAX_VALUE - 8;
+
+  /**
+   * The bytes of d × d matrices that a fit to {@code rows} points of {@code dim} coordinates holds at its peak,
+   * roughly: while the scatter is summed, each chunk's packed lower triangle (d(d + 1)/2 values), their sum and the
+   * sample covariance; then the sample covariance, the eigensolver's vectors and their copy, three d × d matrices.
+   * Fits whose count exceeds the heap are refused before the first is allocated.
+   */
+  public static long fitBytes(long rows, int dim) {
+    long chunks = rows / RowChunks.CHUNK_ROWS + (rows % RowChunks.CHUNK_ROWS == 0 ? 0 : 1);
+    double square = (double) dim * dim;
+    double packed = (double) dim * (dim + 1) / 2;
+    double values = Math.max(3 * square, square + (chunks + 1) * packed);
+    return values * Double.BYTES >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) (values * Double.BYTES);
   }
 
   /** The latent dimension a fit uses when the caller gives none: two, so the latent space can be drawn. */
@@ -164,7 +195,8 @@ public final class Ppca {
    * @param x points {@code [n][d]}, n ≥ 1
    * @param latentDim q, with 1 ≤ q &lt; d
    * @throws IllegalArgumentException if the discarded eigenvalues are all zero (data of rank ≤ q), which would
-   *     make σ² = 0
+   *     make σ² = 0; or, before it is allocated, if the d × d sample covariance cannot fit one array or the heap
+   *     ({@link #fitBytes}): data too wide
    */
   public static Ppca fit(double[][] x, int latentDim) {
     int n = x.length;
@@ -181,6 +213,7 @@ public final class Ppca {
    *
    * @param x n ≥ 1 finite points
    * @param latentDim q, with 1 ≤ q &lt; d
+   * @throws IllegalArgumentException as {@link #fit(double[][], int)} says
    */
   public static Ppca fit(RowChunks x, int latentDim) {
     long n = x.rows();
@@ -232,7 +265,7 @@ public final class Ppca {
   private static double[] scatterPart(RowChunk chunk, double[] b) {
     int d = b.length;
     double[] x = chunk.values();
-    double[] s = new double[d * (d + 1) / 2];
+    double[] s = new double[(int) ((long) d * (d + 1) / 2)];
     double[] e = new double[d];
     for (int r = 0; r < chunk.rows(); r++) {
       for (int j = 0; j < d; j++) {
@@ -249,7 +282,7 @@ public final class Ppca {
 
   private static double[][] sampleCovariance(RowChunks x, double[] b) {
     int d = b.length;
-    double[] packed = new double[d * (d + 1) / 2];
+    double[] packed = new double[(int) ((long) d * (d + 1) / 2)];
     for (double[] part : x.map(c -> scatterPart(c, b))) {
       for (int j = 0; j < packed.length; j++) {
         packed[j] += part[j];

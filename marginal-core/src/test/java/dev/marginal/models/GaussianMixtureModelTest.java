@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.Golden;
+import dev.marginal.config.ParameterException;
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.distributions.GaussianMixture;
 import dev.marginal.math.SymmetricEigen;
@@ -311,6 +312,31 @@ class GaussianMixtureModelTest {
     assertArrayEquals(mean, sph.mixture().mean(0), 1e-12);
     assertArrayEquals(var, diag.mixture().covarianceDiagonal(0), 1e-9);
     assertEquals(meanVar, sph.mixture().covarianceDiagonal(0)[d - 1], 1e-9);
+  }
+
+  /** Full covariances of data too wide for the heap are refused before they are allocated, naming what to change. */
+  @Test
+  void fullCovariancesOfWideDataAreRefusedBeforeAllocating() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        GaussianMixtureModel.covarianceBytes(3, 30_000, GmmOptions.of(1)) > Runtime.getRuntime().maxMemory(),
+        "a heap under 60 GiB");
+    double[][] x = new double[3][30_000];
+    x[1][0] = 1;
+    ParameterException e = org.junit.jupiter.api.Assertions.assertThrows(ParameterException.class,
+        () -> GaussianMixtureModel.fit(x, GmmOptions.of(1)));
+    assertTrue(e.getMessage().startsWith("30000-D data need a 30000 × 30000 covariance per component (about 6866 MiB"
+        + " each)"), e.getMessage());
+    assertTrue(e.getMessage().contains("use covarianceType DIAG or SPHERICAL, fewer components or fewer columns"),
+        e.getMessage());
+    assertEquals(java.util.List.of("covarianceType", "components"), e.parameters());
+    // 10 components of 20,000 columns would need 4·10⁹ entries, more than one array holds, whatever the heap.
+    ParameterException tooMany = org.junit.jupiter.api.Assertions.assertThrows(ParameterException.class,
+        () -> GaussianMixtureModel.fit(new double[10][20_000], GmmOptions.of(10)));
+    assertTrue(tooMany.getMessage().contains("more than the 2147483639 one array holds"), tooMany.getMessage());
+    assertEquals(Long.MAX_VALUE, GaussianMixtureModel.covarianceBytes(3, Integer.MAX_VALUE, GmmOptions.of(1000)));
+    assertEquals((8 + 1) * 8L * 4 * 2, GaussianMixtureModel.covarianceBytes(3, 2, GmmOptions.of(2)));
+    assertEquals((8 + 2) * 8L * 2 * 2,
+        GaussianMixtureModel.covarianceBytes(2049, 2, GmmOptions.of(2).withCovarianceType(CovarianceType.DIAG)));
   }
 
   /**

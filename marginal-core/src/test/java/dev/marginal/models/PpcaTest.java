@@ -32,6 +32,30 @@ class PpcaTest {
     assertArrayEquals(G.vector("sklearn_score_samples"), p.logProb(DATA), 1e-10);
   }
 
+  /**
+   * Data too wide for the d × d sample covariance are refused before it is allocated, naming the width; the count
+   * that is checked holds the chunks' packed triangles or three d × d matrices, whichever is more.
+   */
+  @Test
+  void wideDataAreRefusedBeforeTheSampleCovarianceIsAllocated() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Ppca.fitBytes(3, 40_000) > Runtime.getRuntime().maxMemory(),
+        "a heap under 36 GiB");
+    double[][] x = new double[3][40_000];
+    x[1][0] = 1;
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Ppca.fit(x, 2));
+    assertTrue(e.getMessage().startsWith("40000-D data need a 40000 × 40000 sample covariance (about 12207 MiB)"),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith("use fewer columns, or give the JVM more memory (-Xmx)"), e.getMessage());
+    // 70,000 columns: 2.45·10⁹ distinct entries, more than one array holds (d(d + 1)/2 overflowed an int here).
+    IllegalArgumentException packed = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Ppca.fit(new double[2][70_000], 2));
+    assertTrue(packed.getMessage().contains("more than the 2147483639 one array holds"), packed.getMessage());
+    assertEquals(3 * 8L * 10 * 10, Ppca.fitBytes(3, 10));
+    assertEquals(8L * (100 + 4097 * 55), Ppca.fitBytes(4096L * 2048, 10));
+    assertEquals(Long.MAX_VALUE, Ppca.fitBytes(Long.MAX_VALUE, Integer.MAX_VALUE));
+  }
+
   @Test
   void fitMatchesMaximumLikelihoodClosedForm() {
     Ppca p = Ppca.fit(DATA, 2);

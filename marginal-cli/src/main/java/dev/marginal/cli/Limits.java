@@ -386,8 +386,7 @@ final class Limits {
           + " component (about " + human(saturatingMultiply(d * d, DOUBLE)) + "), and fitting " + options.components()
           + (options.components() == 1 ? " component" : " components") + " would need about " + human(bytes)
           + ", more than the " + human(heapBytes()) + " heap; use --covariance diag or spherical, or fewer --columns"
-          + (options.components() > 1 ? " or --components" : "") + ", or give the JVM more memory, e.g."
-          + " MARGINAL_JAVA_OPTS=-Xmx" + suggestedGiB(bytes) + "g");
+          + (options.components() > 1 ? " or --components" : "") + moreHeap(bytes));
     }
   }
 
@@ -401,9 +400,18 @@ final class Limits {
     if (bytes < 0 || bytes > heapBytes()) {
       throw new UserInputException(data.source() + ": " + d + " columns need the " + d + " × " + d + " sample"
           + " covariance (about " + human(saturatingMultiply(d * d, DOUBLE)) + "), and the fit would need about "
-          + human(bytes) + ", more than the " + human(heapBytes()) + " heap; use fewer --columns, or give the JVM"
-          + " more memory, e.g. MARGINAL_JAVA_OPTS=-Xmx" + suggestedGiB(bytes) + "g");
+          + human(bytes) + ", more than the " + human(heapBytes()) + " heap; use fewer --columns" + moreHeap(bytes));
     }
+  }
+
+  /** ", or give the JVM more memory, e.g. ..." where this machine has {@code bytes} of memory, else nothing. */
+  private static String moreHeap(long bytes) {
+    long physical = physicalBytes();
+    if (bytes < 0 || bytes > physical) {
+      return "";
+    }
+    long gib = Math.max(2, Math.min(suggestedGiB(bytes), physical >> 30));
+    return ", or give the JVM more memory, e.g. MARGINAL_JAVA_OPTS=-Xmx" + gib + "g";
   }
 
   private static long[] hiddenThenLatent(List<Integer> hidden, int latentDim) {

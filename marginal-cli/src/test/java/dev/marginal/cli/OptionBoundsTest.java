@@ -215,14 +215,14 @@ class OptionBoundsTest {
     String gmmLine = refused("fit", "--data", wide.toString(), "--model", "gmm", "--out", out("w.marginal"));
     assertTrue(gmmLine.startsWith("marginal: " + wide + ": 100000 columns need a 100000 × 100000 covariance per"
         + " component (about 74.5 GiB), and fitting 1 component would need about "), gmmLine);
-    assertTrue(gmmLine.contains("heap; use --covariance diag or spherical, or fewer --columns, or give the JVM"),
-        gmmLine);
+    // About 670 GiB: more than this machine's memory, so no larger heap is suggested.
+    assertTrue(gmmLine.endsWith("heap; use --covariance diag or spherical, or fewer --columns"), gmmLine);
     assertTrue(refused("fit", "--data", wide.toString(), "--model", "gmm", "--components", "2", "--out",
-        out("w.marginal")).contains("or fewer --columns or --components, "));
+        out("w.marginal")).endsWith("or fewer --columns or --components"));
     String ppcaLine = refused("fit", "--data", wide.toString(), "--model", "ppca", "--out", out("w.marginal"));
     assertTrue(ppcaLine.startsWith("marginal: " + wide + ": 100000 columns need the 100000 × 100000 sample"
         + " covariance (about 74.5 GiB), and the fit would need about "), ppcaLine);
-    assertTrue(ppcaLine.contains("heap; use fewer --columns, or give the JVM more memory"), ppcaLine);
+    assertTrue(ppcaLine.contains("heap; use fewer --columns"), ppcaLine);
     for (String type : List.of("diag", "spherical")) {
       CliRun r = CliRun.of("fit", "--data", wide.toString(), "--model", "gmm", "--covariance", type, "--out",
           out("w-" + type + ".marginal"), "--threads", "1", "--quiet");

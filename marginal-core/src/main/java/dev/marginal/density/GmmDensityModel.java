@@ -65,6 +65,11 @@ public final class GmmDensityModel implements DensityModel {
     return new GmmDensityModel(mixture, new FeatureSpace(columns, standardizer));
   }
 
+  /** Fits a mixture by EM to every column of {@code data} as given: {@code fit(data, options, false)}. */
+  public static Fitted fit(Dataset data, GmmOptions options) {
+    return fit(data, options, false);
+  }
+
   /**
    * Fits a mixture by EM to every column of {@code data}.
    *

@@ -57,6 +57,11 @@ public final class PpcaDensityModel implements DensityModel {
     return new PpcaDensityModel(ppca, new FeatureSpace(columns, standardizer));
   }
 
+  /** The maximum-likelihood fit to every column of {@code data} as given: {@code fit(data, latentDim, false)}. */
+  public static Fitted fit(Dataset data, int latentDim) {
+    return fit(data, latentDim, false);
+  }
+
   /**
    * The maximum-likelihood fit to every column of {@code data}.
    *

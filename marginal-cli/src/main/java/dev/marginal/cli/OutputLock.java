@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
  * saved its checkpoint. Only the holder of the lock ever removes its file.
  *
  * <p>The lock belongs to the file, not to the name it was given by: {@code NAME} and its directory are those of the
- * output's real path (symbolic links followed; for a file not yet written, its directory's real path), so that a
- * link to the output, or a path through a linked directory, finds the same lock.
+ * output's real path (symbolic links followed, also a link to a file not yet written; for a file not yet written,
+ * its directory's real path), so that a link to the output, or a path through a linked directory, finds the same
+ * lock, and the lock is that of the file a write through the link replaces.
  */
 final class OutputLock implements AutoCloseable {
   private final Path lockFile;

@@ -63,13 +63,24 @@ class OutputLockTest {
         OutputLock.lockFileOf(linked.resolve("new.marginal")));
   }
 
+  /**
+   * A link to a file not yet written locks that file, which a write through the link creates: a run on the file and
+   * a run through the link exclude each other, in either order. (A link into a missing directory is refused before
+   * any lock, by the output checks: the write through it could not be made.)
+   */
   @Test
-  void aLinkToAMissingFileLocksTheLinksOwnName() throws IOException {
-    Path dangling = link(dir.resolve("dangling.marginal"), dir.resolve("nowhere/x.marginal"));
-    assertEquals(dir.toRealPath().resolve(".dangling.marginal.lock"), OutputLock.lockFileOf(dangling));
+  void aLinkToAFileNotYetWrittenLocksThatFile() throws IOException {
+    Path later = dir.resolve("later.marginal");
+    Path dangling = link(dir.resolve("dangling.marginal"), later.getFileName());
+    assertEquals(dir.toRealPath().resolve(".later.marginal.lock"), OutputLock.lockFileOf(dangling));
     try (OutputLock lock = OutputLock.acquire("--out", dangling)) {
-      assertTaken(dir.resolve("dangling.marginal"));
+      assertTaken(later);
     }
+    try (OutputLock lock = OutputLock.acquire("--out", later)) {
+      assertTaken(dangling);
+    }
+    Path nowhere = link(dir.resolve("nowhere.marginal"), dir.resolve("nowhere/x.marginal"));
+    assertEquals(dir.toRealPath().resolve("nowhere/.x.marginal.lock"), OutputLock.lockFileOf(nowhere));
   }
 
   /**

@@ -260,11 +260,12 @@ final class Commands {
     return Json.writeCompact(v);
   }
 
-  /** Names for a message: all of them, or the first few and a count. */
+  /** Names for a message: all of them, or the first few and a count; each as {@link Untrusted#shown} (cut, escaped). */
   static String abbreviate(List<String> names) {
     final int shown = 6;
-    return names.size() <= shown ? String.join(", ", names)
-        : String.join(", ", names.subList(0, shown)) + ", ... " + names.size() + " in all";
+    List<String> first = names.subList(0, Math.min(shown, names.size())).stream().map(Untrusted::shown).toList();
+    return names.size() <= shown ? String.join(", ", first)
+        : String.join(", ", first) + ", ... " + names.size() + " in all";
   }
 
   /**

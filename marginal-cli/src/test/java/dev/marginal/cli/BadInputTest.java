@@ -58,6 +58,21 @@ class BadInputTest {
     }
   }
 
+  /** Column names quoted in a refusal are cut to 40 characters, so a file cannot flood the terminal with them. */
+  @Test
+  void longColumnNamesAreCutInTheMissingColumnsRefusal() throws IOException {
+    String longName = "q".repeat(5000);
+    Path flood = csv("flood.csv", "x0," + longName + "\n1,2\n");
+    for (String command : new String[] {"score", "encode"}) {
+      CliRun r = CliRun.of(command, "--model", model.toString(), "--data", flood.toString(), "--out", out.toString());
+      assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());
+      String line = r.errLines().get(0);
+      assertTrue(line.contains("lacks column x1 of the model"), line);
+      assertTrue(line.contains("...(5000 characters)"), line);
+      assertTrue(line.length() < 400, line.length() + " characters");
+    }
+  }
+
   private Path csv(String name, String content) throws IOException {
     Path p = dir.resolve(name);
     Files.writeString(p, content);

@@ -6,6 +6,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -47,7 +48,9 @@ public final class SparkRowChunks implements RowChunks, AutoCloseable {
 
   /** As {@link #of(JavaPairRDD, int, int)}; with {@code failFirstAttempts}, every task's first attempt fails. */
   static SparkRowChunks of(JavaPairRDD<Long, float[]> rows, int dim, int partitions, boolean failFirstAttempts) {
-    JavaPairRDD<Tuple2<Long, float[]>, Long> ranked = rows.sortByKey(true, partitions).zipWithIndex();
+    // A range sort puts equal ids side by side in one partition, though a chunk may start between them.
+    JavaPairRDD<Tuple2<Long, float[]>, Long> ranked = rows.sortByKey(true, partitions)
+        .mapPartitionsToPair(SparkRowChunks::uniqueIds, true).zipWithIndex();
     JavaRDD<RowChunk> chunks = ranked
         .mapToPair(t -> new Tuple2<>((int) (t._2() / CHUNK_ROWS), new Ranked(t._2(), t._1()._1(), t._1()._2())))
         .groupByKey(partitions)
@@ -63,6 +66,28 @@ public final class SparkRowChunks implements RowChunks, AutoCloseable {
 
   /** A row with its rank in id order. */
   private record Ranked(long rank, long id, float[] values) implements Serializable {}
+
+  /** The rows of one partition sorted by id, refusing an id equal to the one before it as they pass. */
+  private static Iterator<Tuple2<Long, float[]>> uniqueIds(Iterator<Tuple2<Long, float[]>> sorted) {
+    return new Iterator<>() {
+      private Long previous;
+
+      @Override
+      public boolean hasNext() {
+        return sorted.hasNext();
+      }
+
+      @Override
+      public Tuple2<Long, float[]> next() {
+        Tuple2<Long, float[]> row = sorted.next();
+        if (row._1().equals(previous)) {
+          throw new IllegalArgumentException("id " + row._1() + " appears more than once; ids must be unique");
+        }
+        previous = row._1();
+        return row;
+      }
+    };
+  }
 
   private static RowChunk build(int index, Iterable<Ranked> members, int dim) {
     List<Ranked> list = new ArrayList<>();

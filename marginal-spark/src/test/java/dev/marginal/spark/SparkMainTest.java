@@ -14,6 +14,7 @@ import dev.marginal.density.GmmDensityModel;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.density.Models;
 import dev.marginal.density.PpcaDensityModel;
+import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.models.GmmOptions;
 import dev.marginal.nn.Activation;
@@ -354,6 +355,36 @@ class SparkMainTest {
         dir.resolve("s").toString()));
     assertEquals(message, refusal("fit", "--kind", "gmm", "--data", bad, "--columns", "x0,x1", "--out",
         dir.resolve("m").toString()));
+  }
+
+  /** Rows with ids 0..2047 and then {@code last}, as Parquet with columns id, x0 and x1. */
+  private String idsAcrossAChunkBoundary(String name, long last) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 2049; i++) {
+      rows.add(RowFactory.create(i < 2048 ? (long) i : last, (double) (i % 7), (double) ((i * 3) % 11)));
+    }
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("x0", DataTypes.DoubleType)
+        .add("x1", DataTypes.DoubleType);
+    String path = dir.resolve(name).toString();
+    spark.createDataFrame(rows, schema).repartition(2).write().parquet(path);
+    return path;
+  }
+
+  @Test
+  void aRepeatedIdInTwoChunksIsRefused() throws Exception {
+    String repeated = idsAcrossAChunkBoundary("repeated.parquet", 2047);
+    String distinct = idsAcrossAChunkBoundary("distinct.parquet", 2048);
+    for (String kind : List.of("gmm", "ppca", "lvm")) {
+      assertEquals("id 2047 appears more than once; ids must be unique", refusal(with(new String[] {"fit", "--kind",
+          kind, "--data", repeated, "--columns", "x0,x1", "--out", "x"}, kind.equals("gmm") ? new String[0]
+          : new String[] {"--latent", "1"})), kind);
+    }
+    for (String kind : List.of("gmm", "ppca")) {
+      String out = dir.resolve(kind + ".marginal").toString();
+      SparkMain.run(spark, with(new String[] {"fit", "--kind", kind, "--data", distinct, "--columns", "x0,x1",
+          "--out", out}, kind.equals("gmm") ? new String[0] : new String[] {"--latent", "1"}));
+      assertEquals(2049L, ((Number) ModelFile.read(Path.of(out)).provenance().get("rows")).longValue(), kind);
+    }
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.marginal.density.Models;
 import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.models.Ppca;
 import dev.marginal.distributions.GaussianMixture;
+import dev.marginal.io.ModelFile;
 import dev.marginal.models.GmmOptions;
 import dev.marginal.random.RngKey;
 import dev.marginal.spark.TestSparkSessions;
@@ -179,6 +180,33 @@ class MarginalGmmTest {
     assertEquals("features column 'id' must be a vector or an array of numbers, got bigint",
         assertThrows(IllegalArgumentException.class,
             () -> gmm.copy(ParamMap.empty()).setFeaturesCol("id").fit(df)).getMessage());
+  }
+
+  /** Ids 0..2047 and then {@code last}: with last = 2047 the two copies lie in the first and the second chunk. */
+  static org.apache.spark.sql.Dataset<Row> idsAcrossAChunkBoundary(SparkSession spark, long last) {
+    Object[][] rows = new Object[2049][];
+    for (int i = 0; i < 2049; i++) {
+      long id = i < 2048 ? i : last;
+      rows[i] = new Object[] {id, Vectors.dense(i % 7, (i * 3) % 11)};
+    }
+    return SparkRows.vectors(spark, rows);
+  }
+
+  @Test
+  void aRepeatedIdIsRefusedWhenItsCopiesLieInTwoChunks() throws Exception {
+    org.apache.spark.sql.Dataset<Row> repeated = idsAcrossAChunkBoundary(spark, 2047);
+    for (org.apache.spark.sql.Dataset<Row> layout : List.of(repeated.coalesce(1), repeated.repartition(3))) {
+      assertEquals("id 2047 appears more than once; ids must be unique", assertThrows(IllegalArgumentException.class,
+          () -> new MarginalGmm().setComponents(2).fit(layout)).getMessage());
+      assertEquals("id 2047 appears more than once; ids must be unique", assertThrows(IllegalArgumentException.class,
+          () -> new MarginalPpca().setLatentDim(1).fit(layout)).getMessage());
+    }
+    org.apache.spark.sql.Dataset<Row> distinct = idsAcrossAChunkBoundary(spark, 2048);
+    for (MarginalDensityModel fitted : List.of(new MarginalGmm().setComponents(2).fit(distinct),
+        new MarginalPpca().setLatentDim(1).fit(distinct))) {
+      assertEquals(2049L, ((Number) ModelFile.fromBytes(fitted.modelBytes(), "fitted").provenance().get("rows"))
+          .longValue());
+    }
   }
 
   @Test

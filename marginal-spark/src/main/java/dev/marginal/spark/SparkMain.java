@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -358,6 +359,10 @@ public final class SparkMain {
       }
       return spark.read().parquet(source);
     } catch (Exception e) { // Spark's AnalysisException is checked, and its methods do not declare it
+      String footer = unreadableFooter(e); // schema inference is a job: a file that is not Parquet fails a task
+      if (footer != null) {
+        throw new IllegalArgumentException("--data " + source + ": " + footer, e);
+      }
       throw pathError("--data", source, e);
     }
   }
@@ -376,6 +381,29 @@ public final class SparkMain {
     }
     String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     return new IllegalArgumentException(option + " " + path + ": " + message, e);
+  }
+
+  /**
+   * What Parquet's schema inference found wrong with a file it could not read the footer of (a job failure, not an
+   * {@link AnalysisException}), in a few words, or null if {@code e} is not that failure.
+   */
+  private static String unreadableFooter(Throwable e) {
+    boolean footer = false;
+    String notParquet = null;
+    String last = "";
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      footer |= t instanceof SparkThrowable s && "CANNOT_READ_FILE_FOOTER".equals(s.getErrorClass());
+      last = String.valueOf(t.getMessage()).lines().findFirst().orElse("");
+      int at = last.indexOf(" is not a Parquet file");
+      if (at >= 0) { // "file:/d/m.marginal is not a Parquet file. Expected magic number at tail, but found [..]"
+        notParquet = last.substring(at + " is not a Parquet file".length()).replaceFirst("^[.:]?\\s*", "")
+            .replaceFirst("^\\((.*)\\)$", "$1"); // "(length is too low: 22)"
+      }
+    }
+    if (notParquet != null) {
+      return "not a Parquet file" + (notParquet.isEmpty() ? "" : " (" + notParquet + ")");
+    }
+    return footer ? "cannot read its Parquet footer (" + last + ")" : null;
   }
 
   /** Built-in data sets wider than this become one vector column. */

@@ -388,6 +388,19 @@ class SparkMainTest {
   }
 
   @Test
+  void dataThatIsNotParquetIsAOneLineError() throws Exception {
+    String gmm = dir.resolve("gmm.marginal").toString();
+    SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", gmm});
+    String text = Files.writeString(dir.resolve("some.txt"), "id,x0,x1\n1,0.5,0.5\n").toString();
+    for (String data : List.of(gmm, text)) {
+      String message = refusal("eval", "--model", gmm, "--data", data, "--columns", "x0,x1");
+      assertTrue(message.startsWith("--data " + data + ": not a Parquet file ("), message);
+      assertEquals(1, message.lines().count(), message);
+      assertEquals(message, refusal("fit", "--kind", "gmm", "--data", data, "--out", "x"));
+    }
+  }
+
+  @Test
   void spacesAroundColumnNamesAreDropped() {
     String gmm = dir.resolve("gmm.marginal").toString();
     SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", gmm});

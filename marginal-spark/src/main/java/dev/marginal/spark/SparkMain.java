@@ -130,6 +130,7 @@ public final class SparkMain {
     Set<String> anyVerb = new LinkedHashSet<>();
     VERBS.values().forEach(anyVerb::addAll);
     o.refuseUnknown(args[0], known, anyVerb);
+    o.refuseUnless(!o.has("--columns"), "--features-col", "--columns and --features-col cannot both be given");
     try {
       // A bad row (a negative id, a null or NaN feature) fails a task: reported as its one line, not Spark's stack.
       return TaskErrors.userErrors(() -> switch (args[0]) {

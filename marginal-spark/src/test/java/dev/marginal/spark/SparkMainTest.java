@@ -401,6 +401,21 @@ class SparkMainTest {
   }
 
   @Test
+  void columnsAndFeaturesColTogetherAreRefused() {
+    String gmm = dir.resolve("gmm.marginal").toString();
+    SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", gmm});
+    String message = "--columns and --features-col cannot both be given";
+    assertEquals(message, refusal("score", "--model", gmm, "--data", "toy:moons?n=50", "--columns", "x0,x1",
+        "--features-col", "zz", "--out", "x"));
+    assertEquals(message, refusal("eval", "--model", gmm, "--data", "toy:moons?n=50", "--features-col", "zz",
+        "--columns", "x0,x1"));
+    assertEquals(message, refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--columns", "x0,x1",
+        "--features-col", "zz", "--out", "x"));
+    assertEquals(message, refusal("encode", "--model", gmm, "--data", "toy:moons?n=50", "--columns", "x0,x1",
+        "--features-col", "zz", "--out", "x"));
+  }
+
+  @Test
   void spacesAroundColumnNamesAreDropped() {
     String gmm = dir.resolve("gmm.marginal").toString();
     SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", gmm});

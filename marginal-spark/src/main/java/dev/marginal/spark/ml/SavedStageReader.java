@@ -1,6 +1,8 @@
 package dev.marginal.spark.ml;
 
 import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsReader.Metadata;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -23,12 +25,14 @@ final class SavedStageReader<T> extends DefaultParamsReader<T> {
   }
 
   /**
-   * Refuses {@code path} unless it holds a saved Spark ML stage (its {@code metadata/}).
+   * Refuses {@code path} unless it holds a saved Spark ML stage (its {@code metadata/}) of class {@code stage}.
    *
-   * @throws IllegalArgumentException "no saved STAGE at PATH" if nothing is there, or a one-line refusal naming the
-   *     path if it holds something else
+   * @return the saved stage's metadata
+   * @throws IllegalArgumentException "no saved STAGE at PATH" if nothing is there, "PATH holds a CLASS, not a
+   *     STAGE" if it holds a stage of another class, or a one-line refusal naming the path if it holds something
+   *     else
    */
-  static void requireSaved(SparkSession spark, String path, Class<?> stage) {
+  static Metadata requireSaved(SparkSession spark, String path, Class<?> stage) {
     String name = stage.getSimpleName();
     if (!ModelFiles.exists(spark, path)) {
       throw new IllegalArgumentException("no saved " + name + " at " + path);
@@ -37,5 +41,11 @@ final class SavedStageReader<T> extends DefaultParamsReader<T> {
       throw new IllegalArgumentException(path + " is not a saved " + name + " (it has no metadata/)"
           + (stage == MarginalDensityModel.class ? "; a model file loads with MarginalDensityModel.fromFile" : ""));
     }
+    // Spark's own reader would build the class the metadata names and fail casting it, or finding its constructor.
+    Metadata meta = DefaultParamsReader$.MODULE$.loadMetadata(path, spark.sparkContext(), "");
+    if (!stage.getName().equals(meta.className())) {
+      throw new IllegalArgumentException(path + " holds a " + meta.className() + ", not a " + name);
+    }
+    return meta;
   }
 }

@@ -148,6 +148,27 @@ class MarginalGmmTest {
   }
 
   @Test
+  void loadingAStageOfAnotherClassIsAOneLineErrorNamingThePath() throws Exception {
+    String lvm = dir.resolve("lvm").toString();
+    new MarginalLvm().write().save(lvm);
+    String gmm = dir.resolve("gmm").toString();
+    new MarginalGmm().write().save(gmm);
+    String model = dir.resolve("model").toString();
+    estimator("full").setMaxIter(2).fit(SparkRows.frame(spark, data())).write().save(model);
+    Map<String, Executable> loads = Map.of("MarginalGmm", () -> MarginalGmm.load(lvm),
+        "MarginalPpca", () -> MarginalPpca.load(gmm), "MarginalLvm", () -> MarginalLvm.load(model),
+        "MarginalDensityModel", () -> MarginalDensityModel.load(gmm));
+    Map<String, String> held = Map.of("MarginalGmm", lvm + " holds a " + MarginalLvm.class.getName(),
+        "MarginalPpca", gmm + " holds a " + MarginalGmm.class.getName(),
+        "MarginalLvm", model + " holds a " + MarginalDensityModel.class.getName(),
+        "MarginalDensityModel", gmm + " holds a " + MarginalGmm.class.getName());
+    for (Map.Entry<String, Executable> load : loads.entrySet()) {
+      assertEquals(held.get(load.getKey()) + ", not a " + load.getKey(),
+          assertThrows(IllegalArgumentException.class, load.getValue()).getMessage());
+    }
+  }
+
+  @Test
   void ppcaEqualsTheInProcessFitForAnyPartitioningAndOrder() {
     Dataset data = data();
     org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data);

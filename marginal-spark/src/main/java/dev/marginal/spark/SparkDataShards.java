@@ -49,7 +49,7 @@ public final class SparkDataShards implements DataShards, AutoCloseable {
    * @param shards S, at least 1 and at most the number of rows
    * @param partitions how many partitions hold the shards (any number gives the same results)
    * @throws IllegalArgumentException if an id repeats, a row has the wrong length or a non-finite value, or there
-   *     are fewer rows than shards
+   *     are no rows or fewer rows than shards
    */
   public static SparkDataShards of(JavaPairRDD<Long, float[]> rows, int dim, int shards, int partitions) {
     return of(rows, dim, shards, partitions, false);
@@ -73,6 +73,10 @@ public final class SparkDataShards implements DataShards, AutoCloseable {
     long n = 0;
     for (int s : sizes) {
       n += s;
+    }
+    if (n == 0) {
+      blocks.unpersist();
+      throw new IllegalArgumentException("no rows to fit");
     }
     if (sizes.size() != shards) {
       blocks.unpersist();

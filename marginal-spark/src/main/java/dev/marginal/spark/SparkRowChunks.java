@@ -40,7 +40,8 @@ public final class SparkRowChunks implements RowChunks, AutoCloseable {
    * @param rows (id, features) pairs; ids unique
    * @param dim the number of features
    * @param partitions how many partitions hold the chunks (any number gives the same results)
-   * @throws IllegalArgumentException (when the chunks are built) if an id repeats or a value is not finite
+   * @throws IllegalArgumentException "no rows to fit" if there are no rows; (when the chunks are built) if an id
+   *     repeats or a value is not finite
    */
   public static SparkRowChunks of(JavaPairRDD<Long, float[]> rows, int dim, int partitions) {
     return of(rows, dim, partitions, false);
@@ -59,7 +60,7 @@ public final class SparkRowChunks implements RowChunks, AutoCloseable {
     long n = chunks.map(RowChunk::rows).fold(0, Integer::sum);
     if (n == 0) {
       chunks.unpersist();
-      throw new IllegalArgumentException("no rows");
+      throw new IllegalArgumentException("no rows to fit");
     }
     return new SparkRowChunks(chunks, n, dim, failFirstAttempts);
   }

@@ -128,6 +128,19 @@ class MarginalLvmTest {
   }
 
   @Test
+  void noRowsIsAOneLineError() {
+    org.apache.spark.sql.Dataset<Row> none = SparkRows.frame(spark, data()).limit(0);
+    assertEquals("no rows to fit", assertThrows(IllegalArgumentException.class,
+        () -> estimator().fit(none)).getMessage());
+    assertEquals("no rows to fit", assertThrows(IllegalArgumentException.class,
+        () -> estimator().setInputCols(new String[0]).fit(none)).getMessage());
+    assertEquals("no rows to fit", assertThrows(IllegalArgumentException.class,
+        () -> new MarginalGmm().setInputCols(new String[] {"a", "b"}).fit(none)).getMessage());
+    assertEquals("no rows to fit", assertThrows(IllegalArgumentException.class,
+        () -> new MarginalPpca().setInputCols(new String[] {"a", "b"}).setLatentDim(1).fit(none)).getMessage());
+  }
+
+  @Test
   void aRepeatedIdIsAOneLineError() {
     org.apache.spark.sql.Dataset<Row> rows = SparkRows.frame(spark, data()).limit(6);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

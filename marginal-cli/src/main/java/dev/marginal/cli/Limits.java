@@ -109,11 +109,19 @@ final class Limits {
   static String tooLarge(String given, long bytes, String what, String change, long heap, long physical) {
     String start = given + ": " + what + " would need about " + human(bytes) + " of memory, more than the "
         + human(heap) + " heap";
-    if (bytes < 0 || bytes > physical) {
+    long gib = heapToSuggest(bytes, physical);
+    if (gib == 0) {
       return start + " and the " + human(physical) + " of memory of this machine; " + change;
     }
-    long gib = Math.max(2, Math.min(suggestedGiB(bytes), physical >> 30));
     return start + "; " + change + " or give the JVM more memory, e.g. MARGINAL_JAVA_OPTS=-Xmx" + gib + "g";
+  }
+
+  /**
+   * The heap in GiB to suggest for {@code bytes} of work on a machine of {@code physical} bytes of memory, at most
+   * that memory; 0 where the machine has not that much.
+   */
+  private static long heapToSuggest(long bytes, long physical) {
+    return bytes < 0 || bytes > physical ? 0 : Math.max(2, Math.min(suggestedGiB(bytes), physical >> 30));
   }
 
   /**
@@ -406,12 +414,8 @@ final class Limits {
 
   /** ", or give the JVM more memory, e.g. ..." where this machine has {@code bytes} of memory, else nothing. */
   private static String moreHeap(long bytes) {
-    long physical = physicalBytes();
-    if (bytes < 0 || bytes > physical) {
-      return "";
-    }
-    long gib = Math.max(2, Math.min(suggestedGiB(bytes), physical >> 30));
-    return ", or give the JVM more memory, e.g. MARGINAL_JAVA_OPTS=-Xmx" + gib + "g";
+    long gib = heapToSuggest(bytes, physicalBytes());
+    return gib == 0 ? "" : ", or give the JVM more memory, e.g. MARGINAL_JAVA_OPTS=-Xmx" + gib + "g";
   }
 
   private static long[] hiddenThenLatent(List<Integer> hidden, int latentDim) {

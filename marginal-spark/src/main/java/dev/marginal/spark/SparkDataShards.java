@@ -62,7 +62,7 @@ public final class SparkDataShards implements DataShards, AutoCloseable {
       throw new IllegalArgumentException("shards must be at least 1, got " + shards);
     }
     JavaPairRDD<Long, float[]> sorted = rows.sortByKey(true, partitions)
-        .mapPartitionsToPair(SparkDataShards::checkUnique, true);
+        .mapPartitionsToPair(SparkRowChunks::uniqueIds, true);
     JavaRDD<Block> blocks = sorted.zipWithIndex()
         .mapToPair(t -> new Tuple2<>(DataShards.shardOf(t._2(), shards),
             new Ranked(t._2(), t._1()._1(), t._1()._2())))
@@ -83,22 +83,6 @@ public final class SparkDataShards implements DataShards, AutoCloseable {
       throw new IllegalArgumentException(n + " rows cannot fill " + shards + " shards; use at most " + n);
     }
     return new SparkDataShards(blocks, shards, n, dim, failFirstAttempts);
-  }
-
-  /** Rows of one sorted partition; equal ids are adjacent after a range sort. */
-  private static java.util.Iterator<Tuple2<Long, float[]>> checkUnique(
-      java.util.Iterator<Tuple2<Long, float[]>> it) {
-    List<Tuple2<Long, float[]>> out = new ArrayList<>();
-    Long previous = null;
-    while (it.hasNext()) {
-      Tuple2<Long, float[]> r = it.next();
-      if (r._1().equals(previous)) {
-        throw new IllegalArgumentException("id " + r._1() + " appears more than once; ids must be unique");
-      }
-      previous = r._1();
-      out.add(r);
-    }
-    return out.iterator();
   }
 
   private static Block build(int index, Iterable<Ranked> members, int dim) {

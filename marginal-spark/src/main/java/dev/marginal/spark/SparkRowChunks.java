@@ -68,8 +68,11 @@ public final class SparkRowChunks implements RowChunks, AutoCloseable {
   /** A row with its rank in id order. */
   private record Ranked(long rank, long id, float[] values) implements Serializable {}
 
-  /** The rows of one partition sorted by id, refusing an id equal to the one before it as they pass. */
-  private static Iterator<Tuple2<Long, float[]>> uniqueIds(Iterator<Tuple2<Long, float[]>> sorted) {
+  /**
+   * The rows of one partition sorted by id, refusing an id equal to the one before it as they pass: after a range
+   * sort equal ids are adjacent, so this finds every repeat, wherever chunks or shards are cut later.
+   */
+  static Iterator<Tuple2<Long, float[]>> uniqueIds(Iterator<Tuple2<Long, float[]>> sorted) {
     return new Iterator<>() {
       private Long previous;
 
@@ -97,9 +100,6 @@ public final class SparkRowChunks implements RowChunks, AutoCloseable {
     double[] flat = new double[list.size() * dim];
     for (int i = 0; i < list.size(); i++) {
       Ranked r = list.get(i);
-      if (i > 0 && list.get(i - 1).id() == r.id()) {
-        throw new IllegalArgumentException("id " + r.id() + " appears more than once; ids must be unique");
-      }
       if (r.values().length != dim) {
         throw new IllegalArgumentException("row " + r.id() + " has " + r.values().length + " features, expected "
             + dim);

@@ -82,7 +82,8 @@ final class Commands {
    * Loads data for scoring or encoding with {@code model}. Without {@code columns} (null or empty) the model's columns
    * are read by name, in the model's order, and other columns of the data are ignored; data lacking some of them
    * are refused (matched by position they would give wrong numbers silently). With {@code columns}, those are read
-   * and taken as the model's columns by position. Either way the data must have the model's number of columns.
+   * and taken as the model's columns by position (the data set returned names them as the model's). Either way the
+   * data must have the model's number of columns.
    *
    * @param modelPath the model file, named in the message when columns are missing or the dimensions differ
    */
@@ -97,7 +98,7 @@ final class Commands {
       throw new UserInputException(data.source() + ": " + data.cols() + " columns, but the model " + modelPath
           + " has " + model.dim() + " (" + abbreviate(model.columns()) + "); choose columns with --columns");
     }
-    return data;
+    return chosen ? data.withColumns(model.columns()) : data;
   }
 
   /**

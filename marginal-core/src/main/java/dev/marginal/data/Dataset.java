@@ -137,6 +137,23 @@ public final class Dataset {
     return new Dataset(source, columns, values, labels, imageShape);
   }
 
+  /**
+   * This dataset with its columns under other names, one for each, in order (the values are shared, not copied;
+   * labels, source and image shape are kept). A model takes a dataset's columns by position, so this maps columns of
+   * other names onto a model's: {@code data.withColumns(model.columns())}.
+   *
+   * @param names unique, as many as {@link #cols()}
+   * @throws IllegalArgumentException if their number differs
+   * @throws DataException if a name repeats
+   */
+  public Dataset withColumns(List<String> names) {
+    if (names.size() != columns.size()) {
+      throw new IllegalArgumentException(
+          source + ": " + names.size() + " column names for a dataset of " + columns.size() + " columns");
+    }
+    return new Dataset(source, names, values, labels, imageShape);
+  }
+
   /** This dataset with other values of the same shape (names, labels, source and image shape are kept). */
   public Dataset withValues(float[] newValues) {
     if (newValues.length != values.length) {

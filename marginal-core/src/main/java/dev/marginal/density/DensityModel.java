@@ -32,12 +32,14 @@ public interface DensityModel {
 
   /**
    * log p(x) for each row of {@code data}, exact or estimated, with a standard error over repeated draws (zero
-   * for exact values). The columns of {@code data} are taken as {@link #columns()} by position, whatever their
-   * names; {@code data.select(model.columns().toArray(String[]::new))} picks them by name.
+   * for exact values). The columns of {@code data} are taken as {@link #columns()} by position: data whose columns
+   * are the model's in another order are refused, names that differ otherwise are taken as the caller's own;
+   * {@code data.select(model.columns().toArray(String[]::new))} picks the model's columns by name, and
+   * {@code data.withColumns(model.columns())} maps columns of other names onto them by position.
    *
    * @throws IllegalArgumentException if the options do not apply to this model (e.g. SUMO on a GMM)
-   * @throws dev.marginal.data.DataException if the data have the wrong columns or a NaN or infinity (the message
-   *     names the point and column)
+   * @throws dev.marginal.data.DataException if the data have the wrong number of columns, the model's in another
+   *     order, or a NaN or infinity (the message names the point and column)
    */
   LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key);
 
@@ -142,7 +144,8 @@ public interface DensityModel {
     if (rows.length == 0) {
       return Dataset.of("rows", columns(), new float[0]);
     }
-    return Dataset.ofRows(rows).withSource("rows");
+    Dataset data = Dataset.ofRows(rows).withSource("rows");
+    return data.cols() == dim() ? data.withColumns(columns()) : data;
   }
 
   /** {@code n} draws from the model, with the model's column names. */
@@ -152,7 +155,8 @@ public interface DensityModel {
    * Posterior summaries per row: for continuous latents, the posterior means followed by the posterior variances
    * ({@code z0..}, {@code var_z0..}); for a mixture, the component responsibilities ({@code p0..}).
    *
-   * @throws dev.marginal.data.DataException if the data have the wrong columns or a NaN or infinity
+   * @throws dev.marginal.data.DataException as {@link #logDensity(Dataset, ScoreOptions, RngKey)}: the wrong number
+   *     of columns, the model's in another order, or a NaN or infinity
    */
   Dataset encode(Dataset data);
 

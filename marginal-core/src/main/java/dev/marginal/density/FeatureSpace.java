@@ -216,7 +216,30 @@ final class FeatureSpace {
     if (data.cols() != dim()) {
       throw new DataException(dimensionMismatch(data, columns));
     }
+    String reordered = reordered(data.source(), data.columns(), columns);
+    if (reordered != null) {
+      throw new DataException(reordered);
+    }
     FiniteValues.require(data);
+  }
+
+  /**
+   * The refusal of data whose columns are the model's under another order, or null. Columns are taken by position,
+   * so such data would be scored with each value in another column's place; names that differ in any other way are
+   * taken as the user's renaming and left alone.
+   */
+  static String reordered(String source, List<String> given, List<String> model) {
+    if (given.equals(model) || !new HashSet<>(given).equals(new HashSet<>(model))) {
+      return null;
+    }
+    int j = 0;
+    while (given.get(j).equals(model.get(j))) {
+      j++;
+    }
+    return source + ": the model's columns in another order (column " + (j + 1) + " is "
+        + Untrusted.quoted(given.get(j)) + ", the model's " + Untrusted.quoted(model.get(j))
+        + "); columns are taken by position: select the model's by name (Dataset.select), or rename these"
+        + " (Dataset.withColumns) to keep their order";
   }
 
   /** "SOURCE: n columns, but the model has d (a, b, c, d, e, ...)": at most five column names. */

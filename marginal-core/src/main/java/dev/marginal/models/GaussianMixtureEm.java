@@ -153,13 +153,12 @@ public final class GaussianMixtureEm implements AutoCloseable {
       }
     }
     CovarianceType t = type;
-    List<double[]> scatters = data.map(ch -> EmChunkKernels.scatter(ch, source, means, t));
-    double[] sc = new double[scatters.get(0).length];
-    for (double[] part : scatters) {
+    double[] sc = new double[t == CovarianceType.FULL ? k * d * d : k * d];
+    data.forEachInOrder(ch -> EmChunkKernels.scatter(ch, source, means, t), part -> {
       for (int j = 0; j < sc.length; j++) {
         sc[j] += part[j];
       }
-    }
+    });
     double[] weights = new double[k];
     double[][] mu = new double[k][d];
     for (int c = 0; c < k; c++) {

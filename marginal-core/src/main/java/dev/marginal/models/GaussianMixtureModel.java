@@ -21,8 +21,8 @@ public final class GaussianMixtureModel {
   private static final int INITIAL_HISTORY = 128;
 
   /**
-   * Copies of the covariance entries (k·d·d for full covariances) that a fit holds at its peak besides one per chunk
-   * (the chunks' scatter matrices, all held until they are summed): the fallback's and the current mixture's
+   * Copies of the covariance entries (k·d·d for full covariances) that a fit holds at its peak besides the chunks'
+   * scatter matrices not yet summed ({@link RowChunks#resultsHeld}): the fallback's and the current mixture's
    * covariances and Cholesky factors, the summed scatter, the new covariances and the new mixture's two arrays.
    * Measured on 2026-12-07: 2000 columns and one component (31 MiB per copy) ran out of memory in a 320 MiB heap
    * (which this count, 9 copies, lets through) and fit in 480 MiB.
@@ -32,16 +32,23 @@ public final class GaussianMixtureModel {
   private GaussianMixtureModel() {}
 
   /**
-   * The bytes of covariance entries that a fit of {@code rows} points of {@code dim} coordinates holds at its peak,
-   * roughly: ({@value #COVARIANCE_COPIES} + chunks) copies of the k·d·d entries of full covariances, or of the k·d of
-   * diagonal and spherical ones. A fit refuses, before allocating them, covariances whose count exceeds the heap.
+   * The bytes of covariance entries that a fit in this JVM of {@code rows} points of {@code dim} coordinates holds at
+   * its peak, roughly: {@value #COVARIANCE_COPIES} copies of the k·d·d entries of full covariances, or of the k·d of
+   * diagonal and spherical ones, and one for each chunk's scatter held at once (chunks of
+   * {@value RowChunks#CHUNK_ROWS} rows, at most {@value InMemoryChunks#GROUP_PER_THREAD} per thread of the options).
+   * A fit refuses, before allocating them, covariances whose count exceeds the heap.
    *
    * @return the count, {@link Long#MAX_VALUE} if it overflows
    */
   public static long covarianceBytes(long rows, int dim, GmmOptions options) {
     long chunks = rows / RowChunks.CHUNK_ROWS + (rows % RowChunks.CHUNK_ROWS == 0 ? 0 : 1);
+    return heldCovarianceBytes(InMemoryChunks.resultsHeld(chunks, options.workerThreads()), dim, options);
+  }
+
+  /** {@link #covarianceBytes(long, int, GmmOptions)} where {@code held} chunks' scatters are held at once. */
+  private static long heldCovarianceBytes(long held, int dim, GmmOptions options) {
     long entries = covarianceEntries(dim, options);
-    return saturatingMultiply(saturatingMultiply(entries, Double.BYTES), COVARIANCE_COPIES + chunks);
+    return saturatingMultiply(saturatingMultiply(entries, Double.BYTES), COVARIANCE_COPIES + held);
   }
 
   /** k·d·d for full covariances, k·d otherwise (a spherical fit's scatter has d entries per component). */
@@ -59,7 +66,8 @@ public final class GaussianMixtureModel {
    * Refuses, before anything of their size is allocated, covariances that one array or the heap cannot hold: full
    * d × d matrices of wide data, say.
    */
-  private static void requireCovariancesFit(long rows, int d, GmmOptions options) {
+  private static void requireCovariancesFit(RowChunks x, GmmOptions options) {
+    int d = x.dim();
     long entries = covarianceEntries(d, options);
     String what = d + "-D data need " + (options.covarianceType() == CovarianceType.FULL
         ? "a " + d + " × " + d + " covariance" : d + " variances") + " per component";
@@ -70,7 +78,7 @@ public final class GaussianMixtureModel {
           + options.components() + " components, more than the " + ImportanceSamples.MAX_ARRAY_LENGTH
           + " one array holds" + change);
     }
-    long bytes = covarianceBytes(rows, d, options);
+    long bytes = heldCovarianceBytes(x.resultsHeld(), d, options);
     long heap = Runtime.getRuntime().maxMemory();
     if (bytes > heap) {
       throw ParameterException.about(List.of("covarianceType", "components"), what + " (about "
@@ -131,7 +139,7 @@ public final class GaussianMixtureModel {
       throw new IllegalArgumentException("need at least " + options.components() + " points, one per component"
           + " (components " + options.components() + "), got " + x.rows());
     }
-    requireCovariancesFit(x.rows(), x.dim(), options);
+    requireCovariancesFit(x, options);
     try (GaussianMixtureEm em = GaussianMixtureEm.on(x, options)) {
       if (options.initialMixture() != null) {
         return iterate(em, options.initialMixture(), options, progress, 0, options.maxIter());

@@ -6,6 +6,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * {@link RowChunks} held in this JVM. Chunks are computed on {@code threads} threads of the kernels' own mechanism
@@ -80,6 +81,41 @@ public final class InMemoryChunks implements RowChunks, AutoCloseable {
       list.add(r);
     }
     return list;
+  }
+
+  /**
+   * Computes the chunks {@value #GROUP_PER_THREAD} per thread at a time and hands each group's results to
+   * {@code sink} in chunk order before the next group starts, so that no more than {@link #resultsHeld()} results are
+   * held at once (a full-covariance scatter per chunk, say); the group size does not change what {@code sink} sees.
+   */
+  @Override
+  public <R extends Serializable> void forEachInOrder(Task<R> task, Consumer<? super R> sink) {
+    int group = (int) resultsHeld(chunks.length, threads);
+    Object[] out = new Object[group];
+    for (int start = 0; start < chunks.length; start += group) {
+      int first = start;
+      int size = Math.min(group, chunks.length - start);
+      Parallel.withThreads(threads, () -> Parallel.forEach(size, true, c -> out[c] = task.apply(chunks[first + c])));
+      for (int c = 0; c < size; c++) {
+        @SuppressWarnings("unchecked")
+        R r = (R) out[c];
+        out[c] = null;
+        sink.accept(r);
+      }
+    }
+  }
+
+  /** Chunks per thread that {@link #forEachInOrder} computes at a time. */
+  static final int GROUP_PER_THREAD = 4;
+
+  @Override
+  public long resultsHeld() {
+    return resultsHeld(chunks.length, threads);
+  }
+
+  /** The results {@link #forEachInOrder} holds at once for {@code chunks} chunks on {@code threads} threads. */
+  public static long resultsHeld(long chunks, int threads) {
+    return Math.min(chunks, (long) GROUP_PER_THREAD * threads);
   }
 
   @Override

@@ -146,7 +146,7 @@ public final class Ppca {
    * {@code latentDim}, as other settings out of range are; and, before anything of its size is allocated, a d × d
    * sample covariance that one array or the heap cannot hold ({@link #fitBytes}).
    */
-  private static void requireFittable(long n, int d, int latentDim) {
+  private static void requireFittable(long n, int d, int latentDim, long held) {
     if (n == 0) {
       throw new IllegalArgumentException("need n >= 1 points, got none");
     }
@@ -159,7 +159,7 @@ public final class Ppca {
       throw new IllegalArgumentException(d + "-D data need a " + d + " × " + d + " sample covariance, whose "
           + packed + " distinct entries are more than the " + MAX_PACKED + " one array holds; use fewer columns");
     }
-    long bytes = fitBytes(n, d);
+    long bytes = heldFitBytes(held, d);
     long heap = Runtime.getRuntime().maxMemory();
     if (bytes > heap) {
       throw new IllegalArgumentException(d + "-D data need a " + d + " × " + d + " sample covariance (about "
@@ -173,16 +173,22 @@ public final class Ppca {
   private static final long MAX_PACKED = Integer.MAX_VALUE - 8;
 
   /**
-   * The bytes of d × d matrices that a fit to {@code rows} points of {@code dim} coordinates holds at its peak,
-   * roughly: while the scatter is summed, each chunk's packed lower triangle (d(d + 1)/2 values), their sum and the
-   * sample covariance; then the sample covariance, the eigensolver's vectors and their copy, three d × d matrices.
-   * Fits whose count exceeds the heap are refused before the first is allocated.
+   * The bytes of d × d matrices that a fit in this JVM ({@link #fit(double[][], int)}) to {@code rows} points of
+   * {@code dim} coordinates holds at its peak, roughly: while the scatter is summed, the packed lower triangle
+   * (d(d + 1)/2 values) of each chunk not yet added ({@link InMemoryChunks#resultsHeld}), their sum and the sample
+   * covariance; then the sample covariance, the eigensolver's vectors and their copy, three d × d matrices. Fits whose
+   * count exceeds the heap are refused before the first is allocated.
    */
   public static long fitBytes(long rows, int dim) {
     long chunks = rows / RowChunks.CHUNK_ROWS + (rows % RowChunks.CHUNK_ROWS == 0 ? 0 : 1);
+    return heldFitBytes(InMemoryChunks.resultsHeld(chunks, 1), dim);
+  }
+
+  /** {@link #fitBytes(long, int)} where {@code held} chunks' triangles are held at once. */
+  private static long heldFitBytes(long held, int dim) {
     double square = (double) dim * dim;
     double packed = (double) dim * (dim + 1) / 2;
-    double values = Math.max(3 * square, square + (chunks + 1) * packed);
+    double values = Math.max(3 * square, square + (held + 1) * packed);
     return values * Double.BYTES >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) (values * Double.BYTES);
   }
 
@@ -201,7 +207,8 @@ public final class Ppca {
   public static Ppca fit(double[][] x, int latentDim) {
     int n = x.length;
     int d = n == 0 ? 0 : x[0].length;
-    requireFittable(n, d, latentDim);
+    requireFittable(n, d, latentDim, InMemoryChunks.resultsHeld((n + RowChunks.CHUNK_ROWS - 1L) / RowChunks.CHUNK_ROWS,
+        1));
     try (InMemoryChunks chunks = InMemoryChunks.of(x, 1)) {
       return fit(chunks, latentDim);
     }
@@ -218,7 +225,7 @@ public final class Ppca {
   public static Ppca fit(RowChunks x, int latentDim) {
     long n = x.rows();
     int d = x.dim();
-    requireFittable(n, d, latentDim);
+    requireFittable(n, d, latentDim, x.resultsHeld());
     double[] b = new double[d];
     for (double[] part : x.map(c -> meanPart(c, n))) {
       for (int j = 0; j < d; j++) {
@@ -283,11 +290,11 @@ public final class Ppca {
   private static double[][] sampleCovariance(RowChunks x, double[] b) {
     int d = b.length;
     double[] packed = new double[(int) ((long) d * (d + 1) / 2)];
-    for (double[] part : x.map(c -> scatterPart(c, b))) {
+    x.forEachInOrder(c -> scatterPart(c, b), part -> {
       for (int j = 0; j < packed.length; j++) {
         packed[j] += part[j];
       }
-    }
+    });
     double[][] s = new double[d][d];
     for (int i = 0, at = 0; i < d; i++) {
       for (int j = 0; j <= i; j++, at++) {

@@ -2,6 +2,7 @@ package dev.marginal.models;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A data set of double rows split into fixed chunks of {@value #CHUNK_ROWS} consecutive rows (chunk c holds rows
@@ -33,6 +34,22 @@ public interface RowChunks {
 
   /** {@code task} applied to every chunk; the results in chunk order. */
   <R extends Serializable> List<R> map(Task<R> task);
+
+  /**
+   * {@code task} applied to every chunk, each result handed to {@code sink} on the calling thread in chunk order, the
+   * results and their order those of {@link #map}. Implementations may compute the chunks a group at a time, so as to
+   * hold at most {@link #resultsHeld()} results at once; this one holds them all.
+   */
+  default <R extends Serializable> void forEachInOrder(Task<R> task, Consumer<? super R> sink) {
+    for (R r : map(task)) {
+      sink.accept(r);
+    }
+  }
+
+  /** The most results {@link #forEachInOrder} holds at once: every chunk's, unless an implementation streams them. */
+  default long resultsHeld() {
+    return chunks();
+  }
 
   /** {@code task} applied to chunk {@code chunk} alone. */
   <R extends Serializable> R apply(int chunk, Task<R> task);

@@ -337,6 +337,9 @@ class GaussianMixtureModelTest {
     assertEquals((8 + 1) * 8L * 4 * 2, GaussianMixtureModel.covarianceBytes(3, 2, GmmOptions.of(2)));
     assertEquals((8 + 2) * 8L * 2 * 2,
         GaussianMixtureModel.covarianceBytes(2049, 2, GmmOptions.of(2).withCovarianceType(CovarianceType.DIAG)));
+    // A thousand chunks, whose scatters are summed four per thread at a time: eight held on two threads.
+    assertEquals((8 + 8) * 8L * 4 * 2,
+        GaussianMixtureModel.covarianceBytes(2048L * 1000, 2, GmmOptions.of(2).withThreads(2)));
   }
 
   /**

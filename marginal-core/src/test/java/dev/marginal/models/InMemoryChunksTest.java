@@ -46,4 +46,28 @@ class InMemoryChunksTest {
       assertEquals(before, Parallel.threads(), "the caller's thread count is restored");
     }
   }
+
+  @Test
+  void forEachInOrderHandsOverEveryResultInOrderHoldingAGroupAtATime() {
+    int n = 21 * RowChunks.CHUNK_ROWS + 5;
+    for (int threads : new int[] {1, 2, 3}) {
+      try (InMemoryChunks chunks = InMemoryChunks.of(rows(n), threads)) {
+        long group = InMemoryChunks.GROUP_PER_THREAD * threads;
+        assertEquals(Math.min(22, group), chunks.resultsHeld());
+        java.util.concurrent.atomic.AtomicInteger computed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        chunks.forEachInOrder(c -> {
+          computed.incrementAndGet();
+          return (long) c.values()[0];
+        }, start -> {
+          int c = seen.size();
+          // Chunk c arrives before any chunk of a later group has been computed.
+          assertTrue(computed.get() <= (c / group + 1) * group, "chunk " + c + " after " + computed.get());
+          seen.add(start);
+        });
+        assertEquals(chunks.map(c -> (long) c.values()[0]), seen, threads + " threads");
+        assertEquals(22, seen.size());
+      }
+    }
+  }
 }

@@ -52,7 +52,8 @@ class PpcaTest {
         () -> Ppca.fit(new double[2][70_000], 2));
     assertTrue(packed.getMessage().contains("more than the 2147483639 one array holds"), packed.getMessage());
     assertEquals(3 * 8L * 10 * 10, Ppca.fitBytes(3, 10));
-    assertEquals(8L * (100 + 4097 * 55), Ppca.fitBytes(4096L * 2048, 10));
+    // 4,096 chunks, of which the scatter's sum holds four at once (one thread).
+    assertEquals(8L * (100 + 5 * 55), Ppca.fitBytes(4096L * 2048, 10));
     assertEquals(Long.MAX_VALUE, Ppca.fitBytes(Long.MAX_VALUE, Integer.MAX_VALUE));
   }
 

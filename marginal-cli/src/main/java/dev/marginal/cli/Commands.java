@@ -246,12 +246,19 @@ final class Commands {
 
   /**
    * {@code x ± se} for a text report: four decimals, or, where either is 10^9 or more in magnitude (a point far from
-   * every component can have log p(x) = −10^82), five significant digits in scientific notation.
+   * every component can have log p(x) = −10^82), five significant digits in scientific notation. A NaN standard
+   * error (a mean of one row, which has no spread to measure) is {@code x (no standard error)}.
    */
   static String withError(double x, double se) {
     boolean huge = Math.abs(x) >= 1e9 || Math.abs(se) >= 1e9;
+    if (Double.isNaN(se)) {
+      return String.format(Locale.ROOT, huge ? "%.5e" : "%.4f", x) + " (" + NO_ERROR + ")";
+    }
     return String.format(Locale.ROOT, huge ? "%.5e ± %.5e" : "%.4f ± %.4f", x, se);
   }
+
+  /** What a text report shows in place of {@code ± se} for a standard error that is not available (NaN). */
+  static final String NO_ERROR = "no standard error";
 
   /** A value for a text report: numbers as Java writes them, anything structured as compact JSON. */
   static String text(Object v) {

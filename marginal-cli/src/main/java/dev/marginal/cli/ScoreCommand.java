@@ -134,11 +134,12 @@ final class ScoreCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("note: std_err is NaN in " + out + ": one " + lp.estimator()
           + " estimate per row has no spread; --repeats 2 or more gives a per-row standard error");
     }
+    double se = lp.meanEstimate().stdErr(); // NaN for one row: no spread to measure
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("rows", x.rows());
     report.put("estimator", lp.estimator());
     report.put("mean_log_px", lp.mean());
-    report.put("mean_log_px_se", lp.meanEstimate().stdErr());
+    report.put("mean_log_px_se", se);
     report.put("out", out.toString());
     if (diagnosed) {
       report.putAll(lp.diagnosticsSummary().toMap(""));
@@ -146,9 +147,11 @@ final class ScoreCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("warning: " + report.get("warning"));
       }
     }
+    String error = Double.isNaN(se) ? "" : String.format(" ± %.2g", se);
     Commands.print(spec.commandLine().getOut(), output,
-        String.format("mean log p(x) = %.6g ± %.2g nats over %d rows (%s)", lp.mean(),
-            lp.meanEstimate().stdErr(), x.rows(), lp.estimator()), output.json ? report : Map.of());
+        String.format("mean log p(x) = %.6g%s nats over %d rows (%s%s)", lp.mean(), error, x.rows(), lp.estimator(),
+            Double.isNaN(se) ? "; " + Commands.NO_ERROR : ""),
+        output.json ? report : Map.of());
     return 0;
   }
 

@@ -94,6 +94,37 @@ class JsonOutputTest {
     assertFalse(text.out().contains("nll_se"), text.out());
   }
 
+  /**
+   * A mean of one row has no standard error: {@code null} in JSON (as the Spark evaluation of one row gives) and
+   * "no standard error" in text, never 0, which would claim an exact mean.
+   */
+  @Test
+  void aMeanOfOneRowHasNoStandardError() throws java.io.IOException {
+    Path model = dir.resolve("one.marginal");
+    assertEquals(0, CliRun.of("fit", "--data", "toy:moons?n=200", "--model", "gmm", "--components", "2", "-q",
+        "--out", model.toString()).code());
+    Path one = java.nio.file.Files.writeString(dir.resolve("one.csv"), "x0,x1\n0.5,0.2\n");
+    Map<String, Object> eval = json(CliRun.of("eval", "--model", model.toString(), "--data", one.toString(),
+        "--json"));
+    assertNumbers(eval, "nll", "mean_log_likelihood");
+    for (String key : new String[] {"nll_se", "mean_log_likelihood_se"}) {
+      assertTrue(eval.containsKey(key) && eval.get(key) == null, key + " in " + eval);
+    }
+    Map<String, Object> score = json(CliRun.of("score", "--model", model.toString(), "--data", one.toString(),
+        "--json", "--out", dir.resolve("one-scores.csv").toString()));
+    assertTrue(score.containsKey("mean_log_px_se") && score.get("mean_log_px_se") == null, score.toString());
+
+    CliRun text = CliRun.of("eval", "--model", model.toString(), "--data", one.toString());
+    assertEquals(0, text.code(), text.toString());
+    assertTrue(text.out().matches("(?s).*\\bnll\\s+-?\\d+\\.\\d{4} \\(no standard error\\)\n.*"), text.out());
+    assertFalse(text.out().contains("±"), text.out());
+    CliRun scored = CliRun.of("score", "--model", model.toString(), "--data", one.toString(), "--out",
+        dir.resolve("one-text.csv").toString());
+    assertEquals(0, scored.code(), scored.toString());
+    assertTrue(scored.out().matches("mean log p\\(x\\) = -?[0-9.]+ nats over 1 rows \\(exact; no standard error\\)\n"),
+        scored.out());
+  }
+
   private static void assertNumbers(Map<String, Object> report, String... keys) {
     for (String key : keys) {
       assertInstanceOf(Number.class, report.get(key), key + " in " + report);

@@ -18,4 +18,11 @@ class TextReportNumbersTest {
     assertEquals("-1.12500e+82 ± 3.16867e+81", Commands.withError(-1.125e82, 3.16867e81));
     assertEquals("-5.00000e+00 ± 3.00000e+09", Commands.withError(-5, 3e9));
   }
+
+  @Test
+  void aStandardErrorThatIsNotAvailableIsNotShownAsANumber() {
+    // A mean of one row: its standard error is NaN, shown as missing rather than as "± NaN" or "± 0.0000".
+    assertEquals("-2.4470 (no standard error)", Commands.withError(-2.447, Double.NaN));
+    assertEquals("-1.12500e+82 (no standard error)", Commands.withError(-1.125e82, Double.NaN));
+  }
 }

@@ -95,7 +95,7 @@ public final class Evaluation {
    * What an evaluation found.
    *
    * <p>Every standard error here is that of a mean over the evaluated rows ({@link MeanEstimate}): for per-row
-   * values v_1..v_n, s / √n with s² = Σ (v_i − mean)² / (n − 1) the sample variance, 0 for a single row. It treats
+   * values v_1..v_n, s / √n with s² = Σ (v_i − mean)² / (n − 1) the sample variance, NaN for a single row. It treats
    * the rows as independent draws, so it covers the spread of the per-row values (the rows themselves and each row's
    * Monte Carlo noise), not the bias of a bound: IWAE_K, the ELBO and AIS are lower bounds on log p(x) in
    * expectation, and how far below it they lie is in no standard error.

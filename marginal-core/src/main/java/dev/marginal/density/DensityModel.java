@@ -326,7 +326,7 @@ public interface DensityModel {
     }
 
     /**
-     * The mean over rows with its standard error over rows.
+     * The mean over rows with its standard error over rows (NaN for one row: no spread to measure).
      *
      * @throws IllegalStateException when there are no rows (a mean over none is undefined)
      */

@@ -149,6 +149,6 @@ public final class BidirectionalMonteCarlo {
 
   /** The standard error of the mean over points; NaN for a single point (no spread to measure). */
   private static double se(double[] v) {
-    return v.length < 2 ? Double.NaN : MeanEstimate.standardError(v);
+    return MeanEstimate.standardError(v);
   }
 }

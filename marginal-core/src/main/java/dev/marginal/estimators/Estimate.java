@@ -53,7 +53,7 @@ public record Estimate(double[] mean, double[] stdErr, int repeats) {
         draws[j] = values[j][i];
       }
       mean[i] = MeanEstimate.mean(draws);
-      se[i] = r > 1 ? MeanEstimate.standardError(draws) : Double.NaN;
+      se[i] = MeanEstimate.standardError(draws); // NaN for one repeat
     }
     return new Estimate(mean, se, r);
   }

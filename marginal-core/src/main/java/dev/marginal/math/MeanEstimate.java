@@ -6,10 +6,11 @@ package dev.marginal.math;
  *
  * <p>For values v_1..v_n: mean = (1/n) Σ v_i and stdErr = s / √n with s² = Σ (v_i − mean)² / (n − 1), the sample
  * standard deviation; accumulated in double. The standard error describes the spread of the values, so for
- * lower bounds (ELBO, IWAE) it covers the noise over rows or draws, not the bound's bias.
+ * lower bounds (ELBO, IWAE) it covers the noise over rows or draws, not the bound's bias. One value has no spread
+ * to measure: its standard error is NaN ("not available"), not 0, which would claim an exact mean.
  *
  * @param mean the mean
- * @param stdErr its standard error (0 when there are fewer than two values)
+ * @param stdErr its standard error (NaN when there are fewer than two values)
  */
 public record MeanEstimate(double mean, double stdErr) {
   /**
@@ -51,11 +52,11 @@ public record MeanEstimate(double mean, double stdErr) {
     return s / values.length;
   }
 
-  /** s / √n over {@code values}; 0 when there are fewer than two. */
+  /** s / √n over {@code values}; NaN when there are fewer than two (one value says nothing of the spread). */
   public static double standardError(double[] values) {
     int n = values.length;
     if (n < 2) {
-      return 0;
+      return Double.NaN;
     }
     double m = mean(values);
     double ss = 0;

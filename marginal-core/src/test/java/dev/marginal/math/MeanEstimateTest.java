@@ -2,6 +2,7 @@ package dev.marginal.math;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,19 @@ class MeanEstimateTest {
     MeanEstimate m = MeanEstimate.of(new double[] {1, 2, 3, 6});
     assertEquals(3.0, m.mean(), 0.0);
     assertEquals(Math.sqrt(14.0 / 12.0), m.stdErr(), 1e-12);
-    assertEquals(0.0, MeanEstimate.of(new double[] {5}).stdErr(), 0.0);
+  }
+
+  /** One value has no spread to measure: its standard error is NaN (not available), never 0, an exact mean. */
+  @Test
+  void oneValueHasNoStandardError() {
+    MeanEstimate one = MeanEstimate.of(new double[] {5});
+    assertEquals(5.0, one.mean(), 0.0);
+    assertTrue(Double.isNaN(one.stdErr()), one.toString());
+    assertTrue(Double.isNaN(MeanEstimate.standardError(new double[] {5})));
+    assertTrue(Double.isNaN(MeanEstimate.ofDifferences(new double[] {-1}, new double[] {-2}).stdErr()));
+    assertTrue(Double.isNaN(one.negate().stdErr()));
+    // Two equal values do measure a spread, of zero.
+    assertEquals(0.0, MeanEstimate.of(new double[] {5, 5}).stdErr(), 0.0);
   }
 
   @Test

@@ -324,8 +324,8 @@ public final class MarginalDensityModel extends Model<MarginalDensityModel> impl
    * Loads a model saved with {@link #write()}.
    *
    * @throws IllegalArgumentException "no saved MarginalDensityModel at PATH" if nothing is at {@code path}, or naming
-   *     the path if it holds no saved stage (a model file, say, which {@link #fromFile} reads) or one of another
-   *     class
+   *     the path if it holds no saved stage (a model file, say, which {@link #fromFile} reads), one of another
+   *     class or one whose {@code metadata/} is broken
    */
   public static MarginalDensityModel load(String path) {
     return read().load(path);

@@ -235,7 +235,7 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
    * Loads a stage saved with {@code write()}.
    *
    * @throws IllegalArgumentException "no saved MarginalLvm at PATH" if nothing is at {@code path}, or naming the
-   *     path if it holds no saved stage or one of another class
+   *     path if it holds no saved stage, one of another class or one whose {@code metadata/} is broken
    */
   public static MarginalLvm load(String path) {
     return read().load(path);

@@ -92,7 +92,7 @@ public final class MarginalPpca extends RowEstimator<MarginalPpca> implements De
    * Loads a stage saved with {@code write()}.
    *
    * @throws IllegalArgumentException "no saved MarginalPpca at PATH" if nothing is at {@code path}, or naming the
-   *     path if it holds no saved stage or one of another class
+   *     path if it holds no saved stage, one of another class or one whose {@code metadata/} is broken
    */
   public static MarginalPpca load(String path) {
     return read().load(path);

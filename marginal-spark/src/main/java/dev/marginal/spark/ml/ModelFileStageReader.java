@@ -10,7 +10,9 @@ final class ModelFileStageReader extends MLReader<MarginalDensityModel> {
     Metadata meta = SavedStageReader.requireSaved(sparkSession(), path, MarginalDensityModel.class);
     byte[] bytes = ModelFiles.read(sparkSession(), path + "/" + ModelFileStageWriter.MODEL_FILE);
     MarginalDensityModel model = new MarginalDensityModel(meta.uid(), bytes);
-    meta.getAndSetParams(model, scala.Option.empty());
-    return model;
+    return SavedStageReader.withSavedParams(path, MarginalDensityModel.class, () -> {
+      meta.getAndSetParams(model, scala.Option.empty());
+      return model;
+    });
   }
 }

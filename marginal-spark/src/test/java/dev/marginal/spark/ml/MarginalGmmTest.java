@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.rand;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
@@ -16,9 +17,12 @@ import dev.marginal.io.ModelFile;
 import dev.marginal.models.GmmOptions;
 import dev.marginal.random.RngKey;
 import dev.marginal.spark.TestSparkSessions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -166,6 +170,66 @@ class MarginalGmmTest {
       assertEquals(held.get(load.getKey()) + ", not a " + load.getKey(),
           assertThrows(IllegalArgumentException.class, load.getValue()).getMessage());
     }
+  }
+
+  /**
+   * A saved stage whose metadata/ is broken (not JSON, without the fields Spark ML saves, empty, edited behind its
+   * checksum, a parameter the stage does not have) is refused in one line naming the path and the problem, not with
+   * Jackson's, json4s's or a failed job's exception.
+   */
+  @Test
+  void loadingAStageWithBrokenMetadataIsAOneLineErrorNamingThePathAndTheProblem() throws Exception {
+    Path file = dir.resolve("gmm.marginal");
+    GmmDensityModel.fit(data(), GmmOptions.of(2), false).model().toFile(Map.of()).write(file);
+    Map<String, Consumer<String>> savers = Map.of("MarginalGmm", p -> save(new MarginalGmm(), p),
+        "MarginalPpca", p -> save(new MarginalPpca(), p), "MarginalLvm", p -> save(new MarginalLvm(), p),
+        "MarginalDensityModel", p -> save(MarginalDensityModel.fromFile(spark, file.toString()), p));
+    // What metadata/part-00000 is made to hold (from the saved JSON), and the problem the refusal names.
+    Map<UnaryOperator<String>, String> broken = Map.of(
+        saved -> saved.substring(0, 12), "is not the JSON Spark ML saves (Unexpected end-of-input",
+        saved -> "{}", "lacks a field Spark ML saves (class, uid, timestamp or sparkVersion)",
+        saved -> "", "is empty",
+        saved -> saved.replace("\"paramMap\":{", "\"paramMap\":{\"noSuchParam\":1,").replace(",}", "}"),
+        "holds parameters a STAGE cannot take (Param noSuchParam does not exist.)");
+    int n = 0;
+    for (Map.Entry<String, Consumer<String>> stage : savers.entrySet()) {
+      for (Map.Entry<UnaryOperator<String>, String> b : broken.entrySet()) {
+        String path = dir.resolve("broken" + n++).toString();
+        stage.getValue().accept(path);
+        Path part = Path.of(path, "metadata", "part-00000");
+        Files.delete(part.resolveSibling(".part-00000.crc"));
+        Files.writeString(part, b.getKey().apply(Files.readString(part)));
+        String message = assertThrows(IllegalArgumentException.class, () -> load(stage.getKey(), path)).getMessage();
+        String expected = path + " is not a readable saved " + stage.getKey() + ": metadata/ "
+            + b.getValue().replace("STAGE", stage.getKey());
+        assertTrue(message.startsWith(expected) && !message.contains("\n"), expected + "\n" + message);
+      }
+      // Edited, but its checksum file left as it was.
+      String path = dir.resolve("broken" + n++).toString();
+      stage.getValue().accept(path);
+      Path part = Path.of(path, "metadata", "part-00000");
+      Files.writeString(part, Files.readString(part).replace("\"uid\":\"", "\"uid\":\"x"));
+      assertEquals(path + " is not a readable saved " + stage.getKey() + ": metadata/ does not match its checksum "
+          + "file (.crc): it was changed after it was saved",
+          assertThrows(IllegalArgumentException.class, () -> load(stage.getKey(), path)).getMessage());
+    }
+  }
+
+  private static void save(org.apache.spark.ml.util.MLWritable stage, String path) {
+    try {
+      stage.write().save(path);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Object load(String stage, String path) {
+    return switch (stage) {
+      case "MarginalGmm" -> MarginalGmm.load(path);
+      case "MarginalPpca" -> MarginalPpca.load(path);
+      case "MarginalLvm" -> MarginalLvm.load(path);
+      default -> MarginalDensityModel.load(path);
+    };
   }
 
   @Test

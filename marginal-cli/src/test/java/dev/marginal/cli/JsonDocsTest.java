@@ -83,6 +83,31 @@ class JsonDocsTest {
     assertEquals(List.of("x0", "x1"), json("info", "--model", lvm).get("columns"));
   }
 
+  /**
+   * The list of the metrics JSON's evaluation keys in docs/json.md names exactly the keys {@code target} writes
+   * (camelCase, as {@code SurrogateMetrics.toMap()} gives them), in the order written.
+   */
+  @Test
+  void everyKeyOfTheMetricsJsonIsDocumented() throws IOException {
+    String doc = Files.readString(DOC);
+    String list = doc.substring(doc.indexOf("The keys of an evaluation object"), doc.indexOf("\n## ", doc.indexOf(
+        "The keys of an evaluation object")));
+    List<String> documented = new ArrayList<>();
+    String[] items = list.split("\n- ");
+    for (String item : java.util.Arrays.copyOfRange(items, 1, items.length)) { // after the paragraph before them
+      String names = item.substring(0, item.indexOf(": "));
+      Matcher m = Pattern.compile("`([a-zA-Z0-9]+)`").matcher(names);
+      while (m.find()) {
+        documented.add(m.group(1));
+      }
+    }
+    json("target", "--target", "mixture", "--iters", "4", "--eval-samples", "20", "--eval-k", "10", "--out",
+        path("k.marginal"));
+    Map<?, ?> written = (Map<?, ?>) ((List<?>) Json.parseObject(Files.readString(dir.resolve(
+        "k.marginal.metrics.json"))).get("evaluations")).get(0);
+    assertEquals(new ArrayList<>(written.keySet()), documented);
+  }
+
   /** The first-column fields of each section's table, by the section's heading (`sample`, `encode` as one). */
   static Map<String, List<String>> documentedFields(String doc) {
     Map<String, List<String>> out = new LinkedHashMap<>();

@@ -300,7 +300,10 @@ public record SurrogateMetrics(long step, double klIwae, double klIwaeSe, double
     return MeanEstimate.standardError(v);
   }
 
-  /** As a JSON-ready map. */
+  /**
+   * As a JSON-ready map, the evaluations of {@code marginal target}'s metrics JSON: camelCase keys, NaN as null
+   * (docs/json.md lists the keys beside the snake_case fields of {@code --json} and the metrics CSV).
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("step", step);

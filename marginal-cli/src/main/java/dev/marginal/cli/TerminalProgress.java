@@ -252,8 +252,8 @@ final class TerminalProgress implements Progress {
   /** Shows the evaluation's KL estimate from the next redraw on. */
   @Override
   public void report(SurrogateReport r) {
-    latest = String.format(Locale.ROOT, "KL(IWAE) %.4f ± %.4f at step %d", r.evaluation().klIwae(),
-        r.evaluation().klIwaeSe(), r.step());
+    latest = "KL(IWAE) " + Commands.withError(r.evaluation().klIwae(), r.evaluation().klIwaeSe()) + " at step "
+        + r.step();
   }
 
   /** Redraws the line with the last step and the latest epoch or evaluation, and ends it (if anything was drawn). */

@@ -73,6 +73,7 @@ public record MeanEstimate(double mean, double stdErr) {
 
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT, "%.4f ± %.4f", mean, stdErr);
+    return Double.isNaN(stdErr) ? String.format(java.util.Locale.ROOT, "%.4f (no standard error)", mean)
+        : String.format(java.util.Locale.ROOT, "%.4f ± %.4f", mean, stdErr);
   }
 }

@@ -25,6 +25,8 @@ class MeanEstimateTest {
     assertTrue(Double.isNaN(MeanEstimate.standardError(new double[] {5})));
     assertTrue(Double.isNaN(MeanEstimate.ofDifferences(new double[] {-1}, new double[] {-2}).stdErr()));
     assertTrue(Double.isNaN(one.negate().stdErr()));
+    assertEquals("5.0000 (no standard error)", one.toString());
+    assertEquals("5.0000 ± 0.0000", MeanEstimate.of(new double[] {5, 5}).toString());
     // Two equal values do measure a spread, of zero.
     assertEquals(0.0, MeanEstimate.of(new double[] {5, 5}).stdErr(), 0.0);
   }

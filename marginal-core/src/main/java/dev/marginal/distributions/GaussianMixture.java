@@ -21,6 +21,8 @@ public final class GaussianMixture implements java.io.Serializable {
   private static final double LOG_2PI = StrictMath.log(2 * Math.PI);
   /** Relative tolerance on the weights summing to one, and on full covariances being symmetric. */
   private static final double INPUT_TOLERANCE = 1e-8;
+  /** The most elements one Java array holds (a few below {@code Integer.MAX_VALUE}, as the JVM reserves). */
+  private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
   /**
    * Points drawn from the mixture and the component that produced each one. Immutable: the arrays are copied
@@ -105,13 +107,13 @@ public final class GaussianMixture implements java.io.Serializable {
    *     they sum to one within C·2⁻⁵², which keeps a mixture's own weights bit for bit)
    * @param means component means {@code [C][d]}
    * @param covariances symmetric positive definite matrices {@code [C][d][d]}
-   * @throws IllegalArgumentException on inconsistent shapes, non-finite values, or a covariance that is not
-   *     symmetric positive definite (the message names the component)
+   * @throws IllegalArgumentException on inconsistent shapes, non-finite values, a covariance that is not
+   *     symmetric positive definite (the message names the component), or C·d·d beyond one array's length
    */
   public static GaussianMixture ofFull(double[] weights, double[][] means, double[][][] covariances) {
     int d = checkMeans(weights, means);
     checkCount(covariances.length, weights.length, "covariances");
-    double[] cov = new double[weights.length * d * d];
+    double[] cov = new double[fullCovarianceLength(weights.length, d)];
     for (int c = 0; c < weights.length; c++) {
       double[][] s = covariances[c];
       checkCount(s.length, d, "rows of covariance " + c);
@@ -554,6 +556,19 @@ public final class GaussianMixture implements java.io.Serializable {
         throw new IllegalArgumentException("variances must be finite and positive, got " + v);
       }
     }
+  }
+
+  /**
+   * C·d·d, the numbers of C full d × d covariances, computed in long: in int it wraps for d ≥ 46,341 (one component)
+   * and the arrays would be allocated at a wrong size.
+   */
+  private static int fullCovarianceLength(int k, int d) {
+    long n = (long) k * d * d;
+    if (n > MAX_ARRAY_LENGTH) {
+      throw new IllegalArgumentException(k + " full covariances of " + d + " x " + d + " need " + n
+          + " numbers, more than the " + MAX_ARRAY_LENGTH + " one array holds");
+    }
+    return (int) n;
   }
 
   private static void checkCount(int actual, int expected, String what) {

@@ -44,7 +44,7 @@ import java.util.Objects;
  * "Sandwiching the marginal likelihood using bidirectional Monte Carlo", arXiv:1511.02543, 2015; Wu, Burda,
  * Salakhutdinov, Grosse, "On the quantitative analysis of decoder-based generative models", ICLR 2017.
  *
- * @param steps T ≥ 1, the number of intermediate distributions
+ * @param steps T ≥ 1, the number of intermediate distributions, at most {@link #MAX_STEPS}
  * @param leapfrogSteps L ≥ 1 per HMC transition
  * @param chains C ≥ 1 per point
  * @param initialStepSize the leapfrog step size each chain starts with, &gt; 0
@@ -54,12 +54,21 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
   public static final int PILOT_CHAINS = 8;
   /** The key stream of the pilot run. */
   static final long PILOT_STREAM = -2;
+  /**
+   * The most intermediate distributions: the schedule holds T + 1 temperatures in one array, whose length a few
+   * below {@code Integer.MAX_VALUE} is the JVM's limit (and T + 1 overflows an int at {@code Integer.MAX_VALUE}).
+   */
+  public static final int MAX_STEPS = Integer.MAX_VALUE - 9;
 
   /** Validates the settings. */
   public Ais {
     if (steps < 1 || leapfrogSteps < 1 || chains < 1) {
       throw new IllegalArgumentException("steps, leapfrogSteps and chains must be >= 1, got " + steps + ", "
           + leapfrogSteps + ", " + chains);
+    }
+    if (steps > MAX_STEPS) {
+      throw new IllegalArgumentException("steps must be at most " + MAX_STEPS + " (T + 1 temperatures fill one "
+          + "array), got " + steps);
     }
     if (!(initialStepSize > 0) || !Double.isFinite(initialStepSize)) {
       throw new IllegalArgumentException("initialStepSize must be positive, got " + initialStepSize);

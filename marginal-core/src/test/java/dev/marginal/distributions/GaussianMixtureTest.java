@@ -142,6 +142,24 @@ class GaussianMixtureTest {
             new double[][][] {{{1, 0.5}, {0, 1}}}));
   }
 
+  /**
+   * C·d·d past an array's length is refused before anything of that size is allocated: in int, 2 · 32,768² wraps to
+   * a negative size and 46,341² to a small positive one. The covariances are never read, so they may be empty.
+   */
+  @Test
+  void fullCovariancesBeyondOneArrayAreRefused() {
+    for (int[] kd : new int[][] {{2, 32_768}, {1, 46_341}}) {
+      int k = kd[0];
+      int d = kd[1];
+      double[] w = new double[k];
+      java.util.Arrays.fill(w, 1.0 / k);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> GaussianMixture.ofFull(w, new double[k][d], new double[k][][]));
+      assertEquals(k + " full covariances of " + d + " x " + d + " need " + (long) k * d * d
+          + " numbers, more than the 2147483639 one array holds", e.getMessage());
+    }
+  }
+
   @Test
   void freeParameterCountFollowsScikitLearn() {
     double[] w = {0.5, 0.5};

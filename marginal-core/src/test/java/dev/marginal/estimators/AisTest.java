@@ -1,5 +1,7 @@
 package dev.marginal.estimators;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.autodiff.Tape;
@@ -100,5 +102,16 @@ class AisTest {
     for (int t = 1; t <= 50; t++) {
       assertTrue(b[t] > b[t - 1]);
     }
+  }
+
+  /** T + 1 temperatures must fit one array: T = Integer.MAX_VALUE would overflow T + 1 to a negative length. */
+  @Test
+  void stepsWhoseScheduleOverflowsAreRefused() {
+    for (int steps : new int[] {Integer.MAX_VALUE, Ais.MAX_STEPS + 1}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ais.of(steps));
+      assertEquals("steps must be at most 2147483638 (T + 1 temperatures fill one array), got " + steps,
+          e.getMessage());
+    }
+    assertEquals(Ais.MAX_STEPS, Ais.of(Ais.MAX_STEPS).steps());
   }
 }

@@ -19,9 +19,11 @@ import java.util.zip.ZipException;
  * Reads IDX files, the format of MNIST and Fashion-MNIST, plain or gzip-compressed (recognised by the gzip magic
  * bytes {@code 1f 8b}, whatever the file is called).
  *
- * <p>Layout, big-endian: a magic number {@code 0x0000TTNN} for values of type TT in NN dimensions, one unsigned
- * 32-bit size per dimension, then the values row by row. The types: {@code 08} unsigned byte, {@code 09} signed
- * byte, {@code 0B} short (2 bytes), {@code 0C} int (4 bytes), {@code 0D} float (4 bytes), {@code 0E} double (8 bytes).
+ * <p>Layout, big-endian: a magic number {@code 0x0000TTNN} for values of type TT in NN dimensions, one 32-bit size
+ * per dimension, then the values row by row. A size of 2³¹ or more is refused as a bad header: it is what a writer
+ * of signed sizes makes of a negative number, and more rows or columns than a data set holds. The types:
+ * {@code 08} unsigned byte, {@code 09} signed byte, {@code 0B} short (2 bytes), {@code 0C} int (4 bytes),
+ * {@code 0D} float (4 bytes), {@code 0E} double (8 bytes).
  * MNIST's are unsigned bytes: {@code 0x00000803} for images {@code [n, height, width]}, {@code 0x00000802} for a
  * matrix {@code [n, columns]}, {@code 0x00000801} for labels {@code [n]}. As a {@link Dataset} the first dimension
  * is the rows and the others flatten into columns {@code px0 ..}: images give {@code n} rows of {@code h·w} columns
@@ -230,8 +232,8 @@ public final class IdxReader {
   private record Header(IdxType type, long[] dims) {}
 
   /**
-   * Reads and checks the magic number and the dimension sizes (unsigned). With {@code expectedMagic} 0, an IDX file
-   * of any value type and 1 to 3 dimensions is accepted.
+   * Reads and checks the magic number and the dimension sizes (each from 0 to 2³¹ − 1; a first size of 0 is no
+   * rows). With {@code expectedMagic} 0, an IDX file of any value type and 1 to 3 dimensions is accepted.
    */
   private static Header readHeader(InputStream in, String name, int expectedMagic) throws IOException {
     byte[] header = readUpTo(in, 4);
@@ -262,7 +264,13 @@ public final class IdxReader {
     }
     long[] dims = new long[ndims];
     for (int d = 0; d < ndims; d++) {
-      dims[d] = IdxType.bigEndianInt(sizes, 4 * d) & 0xFFFFFFFFL;
+      int size = IdxType.bigEndianInt(sizes, 4 * d);
+      if (size < 0) {
+        throw new DataException(name + ": bad IDX header: dimension " + d + " has size "
+            + String.format("0x%08X", size) + ", which is " + size + " as a signed 32-bit integer ("
+            + Integer.toUnsignedString(size) + " unsigned); sizes must be at most " + Integer.MAX_VALUE);
+      }
+      dims[d] = size;
       if (d > 0 && dims[d] == 0) {
         throw new DataException(name + ": bad IDX header: dimension " + d + " has size 0");
       }

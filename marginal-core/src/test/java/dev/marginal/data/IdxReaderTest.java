@@ -276,40 +276,46 @@ class IdxReaderTest {
     Path gz = file("cut.gz", gzip(Arrays.copyOf(full, 31)));
     e = assertThrows(DataException.class, () -> IdxReader.readData(gz, 5));
     assertEquals(gz + ": truncated: expected 36 bytes (2 rows of 3 columns), found 31", e.getMessage());
-    Path huge = file("huge.idx", idx(0x00000e02, new int[] {-1, 1 << 30}, new byte[0]));
+    Path huge = file("huge.idx", idx(0x00000e02, new int[] {Integer.MAX_VALUE, 1 << 30}, new byte[0]));
     e = assertThrows(DataException.class, () -> IdxReader.readData(huge, 1));
-    assertEquals(huge + ": truncated: expected at least 9223372036854775807 bytes (4294967295 rows of 1073741824 columns),"
+    assertEquals(huge + ": truncated: expected at least 9223372036854775807 bytes (2147483647 rows of 1073741824 columns),"
         + " found 12", e.getMessage());
   }
 
   @Test
-  void sizesAreUnsigned() throws IOException {
-    // 0xFFFFFFFF images of 2x2 in a 16-byte file: the count is read as 4294967295, not -1.
+  void aSizeOf2To31OrMoreIsABadHeaderShownAsWritten() throws IOException {
+    // 0xFFFFFFFF is -1 from a writer of signed sizes, or 4294967295 read unsigned: the message gives all three.
     Path rows = file("rows-idx3-ubyte", idx(IdxReader.IMAGES_MAGIC, new int[] {-1, 2, 2}, new byte[0]));
     DataException e = assertThrows(DataException.class, () -> IdxReader.readImages(rows, 2));
-    assertEquals(rows + ": truncated: expected 17179869196 bytes (4294967295 images of 2x2), found 16",
-        e.getMessage());
-    Path cols = file("cols-idx2-ubyte", idx(IdxReader.MATRIX_MAGIC, new int[] {1, -1}, new byte[0]));
+    assertEquals(rows + ": bad IDX header: dimension 0 has size 0xFFFFFFFF, which is -1 as a signed 32-bit integer"
+        + " (4294967295 unsigned); sizes must be at most 2147483647", e.getMessage());
+    Path cols = file("cols-idx2-ubyte", idx(IdxReader.MATRIX_MAGIC, new int[] {1, -2}, new byte[0]));
     e = assertThrows(DataException.class, () -> IdxReader.readData(cols, 1));
-    assertEquals(cols + ": a row of 4294967295 columns is too large: 4294967295 values in one row, more than the"
-        + " 2147483639 a data set holds (use fewer columns)", e.getMessage());
-    Path labels = file("l", idx(IdxReader.LABELS_MAGIC, new int[] {-1}, new byte[0]));
+    assertEquals(cols + ": bad IDX header: dimension 1 has size 0xFFFFFFFE, which is -2 as a signed 32-bit integer"
+        + " (4294967294 unsigned); sizes must be at most 2147483647", e.getMessage());
+    Path images = file("wide-idx3-ubyte", idx(IdxReader.IMAGES_MAGIC, new int[] {1, 2, Integer.MIN_VALUE},
+        new byte[0]));
+    e = assertThrows(DataException.class, () -> IdxReader.readData(images, 1));
+    assertEquals(images + ": bad IDX header: dimension 2 has size 0x80000000, which is -2147483648 as a signed"
+        + " 32-bit integer (2147483648 unsigned); sizes must be at most 2147483647", e.getMessage());
+    Path labels = file("l", gzip(idx(IdxReader.LABELS_MAGIC, new int[] {-1}, new byte[0])));
     e = assertThrows(DataException.class, () -> IdxReader.readLabels(labels, 3));
-    assertEquals(labels + ": truncated: expected 4294967303 bytes (4294967295 labels), found 8", e.getMessage());
+    assertEquals(labels + ": bad IDX header: dimension 0 has size 0xFFFFFFFF, which is -1 as a signed 32-bit integer"
+        + " (4294967295 unsigned); sizes must be at most 2147483647", e.getMessage());
   }
 
   @Test
   void tooManyRowsAreReportedAsTheHeaderCountsThem() throws IOException {
-    // 0xFFFFFFFF rows: without a limit the refusal names the header's count, not the int the read stops at.
-    Path rows = file("rows-idx2-ubyte", idx(IdxReader.MATRIX_MAGIC, new int[] {-1, 2}, new byte[0]));
+    // 2147483647 rows: with a limit the refusal names the rows asked for and the header's count.
+    Path rows = file("rows-idx2-ubyte", idx(IdxReader.MATRIX_MAGIC, new int[] {Integer.MAX_VALUE, 2}, new byte[0]));
     DataException e = assertThrows(DataException.class, () -> IdxReader.readData(rows, Integer.MAX_VALUE));
-    assertEquals(rows + ": 4294967295 rows of 2 columns is too large (use fewer rows)", e.getMessage());
+    assertEquals(rows + ": 2147483647 rows of 2 columns is too large (use fewer rows)", e.getMessage());
     e = assertThrows(DataException.class, () -> IdxReader.readData(rows, 2_000_000_000));
-    assertEquals(rows + ": the first 2000000000 of its 4294967295 rows of 2 columns is too large (use fewer rows)",
+    assertEquals(rows + ": the first 2000000000 of its 2147483647 rows of 2 columns is too large (use fewer rows)",
         e.getMessage());
-    Path labels = file("l", idx(IdxReader.LABELS_MAGIC, new int[] {-1}, new byte[0]));
+    Path labels = file("l", idx(IdxReader.LABELS_MAGIC, new int[] {Integer.MAX_VALUE}, new byte[0]));
     e = assertThrows(DataException.class, () -> IdxReader.readLabels(labels));
-    assertEquals(labels + ": 4294967295 labels is too large (use fewer rows)", e.getMessage());
+    assertEquals(labels + ": 2147483647 labels is too large (use fewer rows)", e.getMessage());
   }
 
   @Test

@@ -44,6 +44,8 @@ final class Cli {
       }
       return Path.of(s);
     });
+    cl.registerConverter(Double.class, Decimals::parse);
+    cl.registerConverter(Double.TYPE, Decimals::parse);
     cl.setParameterExceptionHandler((given, args) -> {
       CommandLine.ParameterException ex = unmatchedFirst(given);
       CommandLine cmd = ex.getCommandLine();

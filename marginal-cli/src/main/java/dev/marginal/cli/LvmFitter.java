@@ -7,6 +7,7 @@ import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Untrusted;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
 import dev.marginal.tensor.Parallel;
@@ -199,17 +200,26 @@ final class LvmFitter {
         + ", or leave out --binarize");
   }
 
-  /** The validation fraction of {@code spec}, or null when it names a data source. */
+  /**
+   * The validation fraction of {@code spec}, or null when it names a data source. Text that Java reads as a number
+   * but is not decimal (hexadecimal {@code 0x1p-3}, {@code NaN}, {@code Infinity}, {@code 0.1d}) is refused, as in
+   * every other numeric option.
+   */
   private static Double fraction(String spec) {
-    try {
-      double f = Double.parseDouble(spec);
-      if (!(f > 0 && f < 1)) {
-        throw new UserInputException("--validation fraction must be in (0, 1), got " + spec);
+    if (!Decimals.isDecimal(spec)) {
+      try {
+        Double.parseDouble(spec);
+      } catch (NumberFormatException notANumber) {
+        return null;
       }
-      return f;
-    } catch (NumberFormatException notANumber) {
-      return null;
+      throw new UserInputException("--validation: " + Untrusted.quoted(spec) + " is not a decimal number (a fraction "
+          + "such as 0.1, or a data source)");
     }
+    double f = Double.parseDouble(spec);
+    if (!(f > 0 && f < 1)) {
+      throw new UserInputException("--validation fraction must be in (0, 1), got " + spec);
+    }
+    return f;
   }
 
   static Path checkpointPath(Path out) {

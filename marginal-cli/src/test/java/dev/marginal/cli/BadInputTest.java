@@ -256,6 +256,36 @@ class BadInputTest {
     assertFalse(Files.exists(m2));
   }
 
+  /**
+   * Options take decimal numbers, as CSV cells do: hexadecimal, NaN, Infinity, a type suffix and spaces, which Java's
+   * parser reads, are refused naming the option, both in {@code --validation}'s fraction and in every option of
+   * type double, which share one converter.
+   */
+  @Test
+  void numericOptionsRefuseWhatIsNotDecimal() throws IOException {
+    Path m2 = dir.resolve("m2.marginal");
+    for (String v : new String[] {"0x1p-3", "0X1.0P-3", "NaN", "Infinity", "-Infinity", "0.1d", "0.1F", " 0.1"}) {
+      assertRejected(new String[] {"fit", "--data", "toy:moons?n=50", "--model", "lvm", "--validation", v,
+          "--epochs", "1", "--out", m2.toString()}, "--validation: '" + v + "' is not a decimal number (a fraction "
+          + "such as 0.1, or a data source)");
+    }
+    String[][] options = {{"fit", "--model", "lvm", "--lr"}, {"fit", "--model", "lvm", "--clip"},
+        {"fit", "--model", "gmm", "--tol"}, {"fit", "--model", "gmm", "--reg-covar"}};
+    for (String[] o : options) {
+      for (String v : new String[] {"0x1p-10", "NaN", "Infinity", "1e-3d"}) {
+        assertRejected(new String[] {o[0], "--data", "toy:moons?n=50", o[1], o[2], o[3], v, "--out", m2.toString()},
+            "Invalid value for option '" + o[3] + "': '" + v + "' is not a decimal number");
+      }
+      assertRejected(new String[] {o[0], "--data", "toy:moons?n=50", o[1], o[2], o[3], "1e400", "--out",
+          m2.toString()}, "Invalid value for option '" + o[3] + "': '1e400' is beyond the range of a double");
+    }
+    for (String o : new String[] {"--lr", "--anneal", "--ema"}) {
+      assertRejected(new String[] {"target", "--target", "funnel", o, "0x1p-4", "--out", m2.toString()},
+          "Invalid value for option '" + o + "': '0x1p-4' is not a decimal number");
+    }
+    assertFalse(Files.exists(m2));
+  }
+
   private String[] fit(String... more) {
     String[] base = {"fit", "--data", "toy:moons?n=50", "--model", "gmm", "--out", model.toString()};
     String[] all = Arrays.copyOf(base, base.length + more.length);

@@ -549,7 +549,7 @@ class BadInputTest {
         .write(boxed);
     for (String row : List.of("-4,4", "5,0")) {
       Path data = csv("pts.csv", "x0,x1\n0,0\n" + row + "\n");
-      String says = "pts.csv: row 2 [" + row.replace(",", ".0, ") + ".0] lies on or outside the model's support "
+      String says = "pts.csv:3: [" + row.replace(",", ".0, ") + ".0] lies on or outside the model's support "
           + "[-4, 4]^2";
       for (String command : List.of("score", "encode")) {
         assertRejected(new String[] {command, "--model", boxed.toString(), "--data", data.toString(), "--out",

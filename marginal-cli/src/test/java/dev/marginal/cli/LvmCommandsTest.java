@@ -244,10 +244,10 @@ class LvmCommandsTest {
           inference, "--quiet", "--out", model.toString());
       assertEquals(0, fit.code(), fit.toString());
       Path codes = dir.resolve("codes.csv");
-      String says = "a Bernoulli decoder needs values in [0, 1], found 1.5 in row 2, column 'a'";
+      String says = outside + ":3: a Bernoulli decoder needs values in [0, 1], found 1.5 in column 'a'";
       CliRun score = refused(says, "score", "--model", model.toString(), "--data", outside.toString(), "--k", "2",
           "--out", dir.resolve("s.csv").toString());
-      assertEquals(List.of("marginal: " + outside + ": " + says), score.errLines());
+      assertEquals(List.of("marginal: " + says), score.errLines());
       CliRun encode = refused(says, "encode", "--model", model.toString(), "--data", outside.toString(), "--out",
           codes.toString());
       assertEquals(score.errLines(), encode.errLines(), "encode says what score says");

@@ -165,7 +165,8 @@ public final class CsvReader {
     if (rows == 0) {
       throw new DataException(name + ": no data rows");
     }
-    return Dataset.of(name, names, values.toArray());
+    // Blank lines are refused inside the data and trail it, so row i is line i + 2, after the header.
+    return Dataset.of(name, names, values.toArray()).withFirstLine(2);
   }
 
   /** Splits one data line and adds the values of the {@code picked} columns to {@code values}. */

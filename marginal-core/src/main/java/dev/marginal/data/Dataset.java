@@ -18,6 +18,10 @@ import java.util.Optional;
  * <p>Immutable by convention: methods never modify a dataset, and {@link #values()} hands out the backing array
  * without a copy, so callers must not write to it. Derived datasets ({@link #head}, {@link #select},
  * {@link #subset}, {@link #split}) copy what they keep and carry the source description unchanged.
+ *
+ * <p>The rows of a CSV file, read in order, know their lines, so that a problem found in a row later is reported
+ * as the reader reports one, {@code data.csv:7} ({@link #where}); a dataset whose rows are not the file's lines in
+ * order ({@link #subset}, {@link #split}, another source) reports the row instead.
  */
 public final class Dataset {
   /** An image's height and width in pixels; a row holds {@code height * width} pixels, row by row. */
@@ -41,9 +45,16 @@ public final class Dataset {
   private final int[] labels;
   private final String source;
   private final ImageShape imageShape;
+  /** The line of the source text that holds row 0, the others following it; 0 when rows are not lines. */
+  private final int firstLine;
 
   private Dataset(
       String source, List<String> columns, float[] values, int[] labels, ImageShape imageShape) {
+    this(source, columns, values, labels, imageShape, 0);
+  }
+
+  private Dataset(String source, List<String> columns, float[] values, int[] labels, ImageShape imageShape,
+      int firstLine) {
     this.source = Objects.requireNonNull(source, "source");
     this.columns = List.copyOf(columns);
     this.values = Objects.requireNonNull(values, "values");
@@ -68,6 +79,7 @@ public final class Dataset {
     checkUnique(source, this.columns);
     this.labels = labels;
     this.imageShape = imageShape;
+    this.firstLine = firstLine;
   }
 
   /**
@@ -124,15 +136,23 @@ public final class Dataset {
 
   /** This dataset with integer labels, one per row (the array is kept, not copied). */
   public Dataset withLabels(int[] labels) {
-    return new Dataset(source, columns, values, Objects.requireNonNull(labels, "labels"), imageShape);
+    return new Dataset(source, columns, values, Objects.requireNonNull(labels, "labels"), imageShape, firstLine);
   }
 
   /** This dataset marked as images of {@code height x width} pixels; {@code cols()} must equal their product. */
   public Dataset withImageShape(int height, int width) {
-    return new Dataset(source, columns, values, labels, new ImageShape(height, width));
+    return new Dataset(source, columns, values, labels, new ImageShape(height, width), firstLine);
   }
 
-  /** This dataset with another source description (the values are shared, not copied). */
+  /** This dataset with row {@code i} on line {@code firstLine + i} of its source text (a CSV file's reader). */
+  Dataset withFirstLine(int firstLine) {
+    return new Dataset(source, columns, values, labels, imageShape, firstLine);
+  }
+
+  /**
+   * This dataset with another source description (the values are shared, not copied); its rows no longer name lines
+   * of a file ({@link #where}).
+   */
   public Dataset withSource(String source) {
     return new Dataset(source, columns, values, labels, imageShape);
   }
@@ -160,7 +180,7 @@ public final class Dataset {
       throw new IllegalArgumentException(
           source + ": " + newValues.length + " values for a dataset of " + values.length);
     }
-    return new Dataset(source, columns, newValues, labels, imageShape);
+    return new Dataset(source, columns, newValues, labels, imageShape, firstLine);
   }
 
   /** Number of rows (data points). */
@@ -181,6 +201,16 @@ public final class Dataset {
   /** Where the data came from, for error messages and run metadata. */
   public String source() {
     return source;
+  }
+
+  /**
+   * Where row {@code i} (from 0) came from, to begin a one-line message: {@code data.csv:7} (file:line, the header
+   * being line 1) when the rows are a CSV file's lines in order, as the reader names a bad line, else
+   * {@code SOURCE: row 6} (from 1).
+   */
+  public String where(int i) {
+    Objects.checkIndex(i, rows);
+    return firstLine > 0 ? source + ":" + ((long) firstLine + i) : source + ": row " + (i + 1L);
   }
 
   /** The image shape, if these rows are images. */
@@ -234,7 +264,8 @@ public final class Dataset {
     int keep = Math.min(n, rows);
     int[] idx = new int[keep];
     Arrays.setAll(idx, i -> i);
-    return subset(idx);
+    Dataset first = subset(idx);
+    return firstLine > 0 ? first.withFirstLine(firstLine) : first;
   }
 
   /**
@@ -285,7 +316,7 @@ public final class Dataset {
       }
     }
     boolean identity = picked.length == cols && isIdentity(picked);
-    return new Dataset(source, List.of(names), out, labels, identity ? imageShape : null);
+    return new Dataset(source, List.of(names), out, labels, identity ? imageShape : null, firstLine);
   }
 
   /**

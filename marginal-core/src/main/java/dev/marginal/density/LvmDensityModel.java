@@ -40,7 +40,7 @@ import java.util.Objects;
  * encoder (no exact value exists), samples from the prior through the decoder, and posterior summaries.
  *
  * <p>Data given to a Bernoulli decoder, to score or to encode, must lie in [0, 1] (a {@link DataException} names the
- * row and column of the first value outside); when scoring, values strictly
+ * file and line, or the row, and the column of the first value outside); when scoring, values strictly
  * between 0 and 1 are binarized once with the scoring key (the usual protocol for dynamically binarized training),
  * so scores are of binary vectors. When
  * the model was fitted on standardized data the log-Jacobian −Σ log sd is added, so densities are always of the
@@ -396,7 +396,7 @@ public final class LvmDensityModel implements DensityModel {
    * term −log |det J_T(y)| to add to log q_Y(y). The one support check of every method that takes data
    * ({@link #logDensities}, {@link #aisLogDensity}, {@link #encode}, {@link #latentActivity}).
    *
-   * @throws DataException naming the first row on or outside the support: T maps ℝ^d onto the support's interior
+   * @throws DataException naming the first row on or outside the support ({@link Dataset#where}): T maps ℝ^d onto the support's interior
    *     (a sigmoid onto a bounded interval, a softplus onto a half-line), so the model puts no mass on or beyond a
    *     finite bound; its density there is 0 (on the boundary as the limit: q_Y falls faster than the Jacobian),
    *     T⁻¹ is infinite or undefined, and there is neither a log q(x) to estimate nor a posterior q(z|x)
@@ -414,7 +414,7 @@ public final class LvmDensityModel implements DensityModel {
         inside = Float.isFinite(y[i * d + j]);
       }
       if (!inside) {
-        throw new DataException(data.source() + ": row " + (i + 1) + " " + Arrays.toString(row) + " lies on or "
+        throw new DataException(data.where(i) + ": " + Arrays.toString(row) + " lies on or "
             + "outside the model's support " + support + ": the model maps onto its open interior, so its density is 0 "
             + "there (log q = -inf) and has no estimate or encoding");
       }
@@ -554,14 +554,15 @@ public final class LvmDensityModel implements DensityModel {
   }
 
   /**
-   * @throws DataException naming the source, the row (from 1) and the column of the first value outside [0, 1]
+   * @throws DataException naming where the row is ({@link Dataset#where}: file:line for a CSV file's rows) and the
+   *     column of the first value outside [0, 1]
    */
   private static void checkUnitInterval(Dataset data, float[] x) {
     int d = data.cols();
     for (int k = 0; k < x.length; k++) {
       if (!(x[k] >= 0f && x[k] <= 1f)) {
-        throw new DataException(data.source() + ": a Bernoulli decoder needs values in [0, 1], found " + x[k]
-            + " in row " + (k / d + 1) + ", column " + Untrusted.quoted(data.columns().get(k % d)));
+        throw new DataException(data.where(k / d) + ": a Bernoulli decoder needs values in [0, 1], found " + x[k]
+            + " in column " + Untrusted.quoted(data.columns().get(k % d)));
       }
     }
   }

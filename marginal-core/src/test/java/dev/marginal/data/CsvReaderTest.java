@@ -37,6 +37,26 @@ class CsvReaderTest {
     assertEquals(p.toString(), d.source());
   }
 
+  /**
+   * A row read from a file is named by its line, as the reader names a bad line, while the rows stay that file's
+   * lines in order (a head, chosen columns, new values, labels); a subset, a split or another source names the row.
+   */
+  @Test
+  void rowsKnowTheirLinesWhileTheyAreTheFilesInOrder() throws IOException {
+    Path p = csv("a,b\n1,2\n3,4\n5,6\n\n");
+    Dataset d = CsvReader.read(p);
+    assertEquals(p + ":2", d.where(0));
+    assertEquals(p + ":4", d.where(2));
+    assertEquals(p + ":3", d.head(2).where(1));
+    assertEquals(p + ":4", d.select("b").withValues(new float[] {0, 0, 0}).withLabels(new int[3]).where(2));
+    assertEquals(p + ":3", CsvReader.read(p, List.of("b", "a"), 2).where(1));
+    assertEquals(p + ": row 1", d.subset(new int[] {1}).where(0));
+    assertEquals(p + ": row 2", d.split(0.5, dev.marginal.random.RngKey.of(1)).train().where(1));
+    assertEquals("copy: row 3", d.withSource("copy").where(2));
+    assertEquals("mem: row 1", Dataset.of("mem", List.of("x"), new float[] {1}).where(0));
+    assertThrows(IndexOutOfBoundsException.class, () -> d.where(3));
+  }
+
   @Test
   void acceptsQuotedHeaderBomCrlfAndTrailingBlankLines() throws IOException {
     Path p = csv("\uFEFF\"a, b\", \"say \"\"hi\"\"\" ,c\r\n1,2,3\r\n4,5,6\r\n\r\n  \n\n");

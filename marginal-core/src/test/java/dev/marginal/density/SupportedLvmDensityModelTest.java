@@ -72,7 +72,7 @@ class SupportedLvmDensityModelTest {
           () -> boxed.logDensities(x, new long[] {0, 1}, List.of(IWAE), RngKey.of(4)));
       for (Executable call : calls) {
         DataException e = assertThrows(DataException.class, call, Arrays.toString(row));
-        assertEquals("pts: row 2 " + Arrays.toString(row) + " lies on or outside the model's support " + BOX
+        assertEquals("pts: row 2: " + Arrays.toString(row) + " lies on or outside the model's support " + BOX
             + ": the model maps onto its open interior, so its density is 0 there (log q = -inf) and has no estimate "
             + "or encoding", e.getMessage());
       }

@@ -343,6 +343,69 @@ class BadInputTest {
         "unknown model kind '\\u001B[2J" + "k".repeat(36) + "...(504 characters)'");
   }
 
+  /** {@code file} with its float64 array {@code name} replaced by {@code values} (of the same shape). */
+  private static dev.marginal.io.ModelFile withFloat64(dev.marginal.io.ModelFile file, String name, double[] values) {
+    var float64 = new java.util.LinkedHashMap<>(file.float64Tensors());
+    float64.put(name, new dev.marginal.io.ModelFile.Float64(values, file.float64(name).shape()));
+    return new dev.marginal.io.ModelFile(file.kind(), file.config(), file.provenance(), file.tensors(), float64);
+  }
+
+  /**
+   * A model file is untrusted: a mean that no float32 data can have (a hand-edited 1e300) is refused when the file
+   * is read, naming the file, the field and the element; parameters finite and in range but so extreme that a row's
+   * log density overflows (means of 1e30, variances of 1e-300; a float32 weight of 3e38) make that row an error
+   * naming its line, never a -Infinity or NaN written as a score or an encoding.
+   */
+  @Test
+  void extremeModelParametersAreRefusedNotScoredAsInfinities() throws IOException {
+    var file = dev.marginal.io.ModelFile.read(model);
+    Path pts = csv("pts.csv", "x0,x1\n0,0\n1,1\n");
+    Path bad = dir.resolve("extreme.marginal");
+    double[] means = file.float64("means").values();
+    means[3] = 1e300;
+    withFloat64(file, "means", means).write(bad);
+    String unreadable = "marginal: " + bad + ": invalid gmm model: tensor 'means' holds 1.0E300 at element 3, beyond"
+        + " the float32 range of the data it describes (magnitude at most 3.4028235E38)";
+    assertRejected(new String[] {"score", "--model", bad.toString(), "--data", pts.toString(), "--out",
+        out.toString()}, unreadable);
+    assertRejected(new String[] {"info", "--model", bad.toString()}, unreadable);
+
+    java.util.Arrays.fill(means, 1e30);
+    double[] cov = new double[file.float64("covariances").values().length];
+    for (int c = 0; c < 2; c++) {
+      cov[4 * c] = 1e-300;
+      cov[4 * c + 3] = 1e-300;
+    }
+    withFloat64(withFloat64(file, "means", means), "covariances", cov).write(bad);
+    String overflow = " (the model's parameters are too extreme for this row: a step of its computation overflowed)";
+    assertRejected(new String[] {"score", "--model", bad.toString(), "--data", pts.toString(), "--out",
+        out.toString()}, "marginal: " + pts + ":2: log p(x) is -Infinity" + overflow);
+    assertRejected(new String[] {"eval", "--model", bad.toString(), "--data", pts.toString()},
+        "marginal: " + pts + ":2: log p(x) is -Infinity" + overflow);
+    assertRejected(new String[] {"encode", "--model", bad.toString(), "--data", pts.toString(), "--out",
+        out.toString()}, "marginal: " + pts + ":2: the encoding is NaN" + overflow);
+
+    Path ppca = dir.resolve("ppca.marginal");
+    assertEquals(0, CliRun.of("fit", "--data", "toy:moons?n=50", "--model", "ppca", "--latent", "1", "--out",
+        ppca.toString()).code());
+    var ppcaFile = dev.marginal.io.ModelFile.read(ppca);
+    withFloat64(ppcaFile, "mean", new double[] {0, -1e39}).write(bad);
+    assertRejected(new String[] {"score", "--model", bad.toString(), "--data", pts.toString(), "--out",
+        out.toString()}, "marginal: " + bad + ": invalid ppca model: tensor 'mean' holds -1.0E39 at element 1,");
+
+    DeepLvm lvm = DeepLvm.create(new DeepLvm.Config(2, 1, new int[] {4}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN),
+        RngKey.of(1), null);
+    var lvmFile = new LvmDensityModel(lvm, List.of("x0", "x1"), null).toFile(Map.of());
+    var tensors = new java.util.LinkedHashMap<>(lvmFile.tensors());
+    float[] bias = new float[tensors.get("decoder.b1").size()];
+    java.util.Arrays.fill(bias, 3e38f);
+    tensors.put("decoder.b1", dev.marginal.tensor.Tensor.wrap(bias, bias.length));
+    new dev.marginal.io.ModelFile(lvmFile.kind(), lvmFile.config(), lvmFile.provenance(), tensors,
+        lvmFile.float64Tensors()).write(bad);
+    assertRejected(new String[] {"score", "--model", bad.toString(), "--data", pts.toString(), "--k", "2", "--out",
+        out.toString()}, "marginal: " + pts + ":2: log p(x) is ", overflow);
+  }
+
   @Test
   void infoNamesACheckpointsStepOfTheWrongJsonType() throws IOException {
     var file = dev.marginal.io.ModelFile.read(model);

@@ -39,7 +39,9 @@ public interface DensityModel {
    *
    * @throws IllegalArgumentException if the options do not apply to this model (e.g. SUMO on a GMM)
    * @throws dev.marginal.data.DataException if the data have the wrong number of columns, the model's in another
-   *     order, or a NaN or infinity (the message names the point and column)
+   *     order, or a NaN or infinity (the message names the point and column), or a row's log p(x) is not finite,
+   *     the model's parameters being too extreme for it (the message names the row, by file and line where it has
+   *     them)
    */
   LogDensity logDensity(Dataset data, ScoreOptions options, RngKey key);
 
@@ -156,7 +158,8 @@ public interface DensityModel {
    * ({@code z0..}, {@code var_z0..}); for a mixture, the component responsibilities ({@code p0..}).
    *
    * @throws dev.marginal.data.DataException as {@link #logDensity(Dataset, ScoreOptions, RngKey)}: the wrong number
-   *     of columns, the model's in another order, or a NaN or infinity
+   *     of columns, the model's in another order, or a NaN or infinity; or a row's encoding is not finite (the
+   *     model's parameters being too extreme for it)
    */
   Dataset encode(Dataset data);
 

@@ -154,7 +154,7 @@ final class FeatureSpace {
         int end = Math.min(n, start + ROWS_PER_PASS);
         double[] lp = logProb.apply(toModel(data, start, end));
         for (int i = 0; i < lp.length; i++) {
-          value[start + i] = lp[i] + logJacobian;
+          value[start + i] = FiniteResults.require(data, start + i, "log p(x)", lp[i] + logJacobian);
           sum += value[start + i];
         }
         done += end - start;
@@ -187,7 +187,11 @@ final class FeatureSpace {
       int end = Math.min(n, start + ROWS_PER_PASS);
       double[][] x = toModel(data, start, end);
       for (int i = 0; i < x.length; i++) {
-        encoder.encode(x[i], out, (start + i) * width);
+        int at = (start + i) * width;
+        encoder.encode(x[i], out, at);
+        for (int c = 0; c < width; c++) {
+          FiniteResults.require(data, start + i, "the encoding", out[at + c]);
+        }
       }
       progress.update(end, n, Double.NaN);
     }
@@ -278,7 +282,8 @@ final class FeatureSpace {
     }
     requireUnique(columns, "config 'columns'");
     Standardizer s = fields.flag("standardize", false)
-        ? new Standardizer(file.float64(MEAN).values(), file.float64(SD).values()) : null;
+        ? new Standardizer(requireFloatRange("tensor '" + MEAN + "'", file.float64(MEAN).values()),
+            requireFloatRange("tensor '" + SD + "'", file.float64(SD).values())) : null;
     return new FeatureSpace(columns, s);
   }
 
@@ -343,6 +348,24 @@ final class FeatureSpace {
       }
     }
     return (int) n;
+  }
+
+  /**
+   * Returns {@code values}, read from a model file, after checking that each lies in the float32 range of the data
+   * it describes (a mean or a standard deviation of columns, whose values are floats): a hand-edited 1e300 is no
+   * mean of any data, and would load only to make every log density -Infinity.
+   *
+   * @param what what holds the values, for the message: "tensor 'means'", "model config 'standardizeMean'"
+   * @throws IllegalArgumentException naming {@code what}, the value and its element (row-major, from 0)
+   */
+  static double[] requireFloatRange(String what, double[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (!(Math.abs(values[i]) <= Float.MAX_VALUE)) {
+        throw new IllegalArgumentException(what + " holds " + values[i] + " at element " + i + ", beyond the float32"
+            + " range of the data it describes (magnitude at most " + Float.MAX_VALUE + ")");
+      }
+    }
+    return values;
   }
 
   /** Reads an integer from the config, checked to be at least {@code min}. */

@@ -214,7 +214,8 @@ public final class GmmDensityModel implements DensityModel {
     CovarianceType type = parseCovariance(
         JsonFields.of("model config", file.config()).string("covariance"));
     double[] weights = checked(file, "weights", k).values();
-    double[][] means = rows(checked(file, "means", FeatureSpace.product("means", k, d)).values(), k, d);
+    double[][] means = rows(FeatureSpace.requireFloatRange("tensor 'means'",
+        checked(file, "means", FeatureSpace.product("means", k, d)).values()), k, d);
     int perComponent = type == CovarianceType.FULL ? FeatureSpace.product("covariances", d, d)
         : type == CovarianceType.DIAG ? d : 1;
     double[] cov = checked(file, "covariances", FeatureSpace.product("covariances", k, perComponent)).values();

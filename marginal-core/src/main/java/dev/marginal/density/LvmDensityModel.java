@@ -219,7 +219,8 @@ public final class LvmDensityModel implements DensityModel {
     Arrays.setAll(ids, i -> i);
     List<LogDensity> out = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {
-      out.add(score(x, ids, estimators.get(i), options.get(i), fitted, key, rowLogJacobian, tally));
+      out.add(FiniteResults.require(data,
+          score(x, ids, estimators.get(i), options.get(i), fitted, key, rowLogJacobian, tally)));
     }
     return out;
   }
@@ -258,7 +259,8 @@ public final class LvmDensityModel implements DensityModel {
     double[] rowLogJacobian = support == null ? null : pullBackInPlace(data, x);
     List<LogDensity> out = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {
-      out.add(score(x, rowIds, estimators.get(i), options.get(i), null, key, rowLogJacobian, WorkTally.silent()));
+      out.add(FiniteResults.require(data,
+          score(x, rowIds, estimators.get(i), options.get(i), null, key, rowLogJacobian, WorkTally.silent())));
     }
     return out;
   }
@@ -475,7 +477,8 @@ public final class LvmDensityModel implements DensityModel {
         }
       }).logMarginal();
       for (int i = 0; i < b; i++) {
-        value[start + i] = v[i] + jac + (rowLogJacobian == null ? 0 : rowLogJacobian[start + i]);
+        value[start + i] = FiniteResults.require(data, start + i, "log p(x)",
+            v[i] + jac + (rowLogJacobian == null ? 0 : rowLogJacobian[start + i]));
         se[start + i] = Double.NaN;
         sum += value[start + i];
       }
@@ -631,7 +634,7 @@ public final class LvmDensityModel implements DensityModel {
     for (int j = 0; j < d; j++) {
       names.add("var_z" + j);
     }
-    return Dataset.of(data.source() + " (encoded)", names, out);
+    return Dataset.of(data.source() + " (encoded)", names, FiniteResults.require(data, "the encoding", out, 2 * d));
   }
 
   /**
@@ -736,7 +739,9 @@ public final class LvmDensityModel implements DensityModel {
     FeatureSpace.requireUnique(cols, "config 'columns'");
     Standardizer s = null;
     if (fields.has("standardizeMean")) {
-      s = new Standardizer(fields.numbers("standardizeMean"), fields.numbers("standardizeSd"));
+      s = new Standardizer(
+          FeatureSpace.requireFloatRange("model config 'standardizeMean'", fields.numbers("standardizeMean")),
+          FeatureSpace.requireFloatRange("model config 'standardizeSd'", fields.numbers("standardizeSd")));
     }
     Support sup = cfg.containsKey("supportLower") ? Support.of(boundsOf(cfg, "supportLower"),
         boundsOf(cfg, "supportUpper")) : null;

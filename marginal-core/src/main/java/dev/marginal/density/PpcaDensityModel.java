@@ -199,7 +199,7 @@ public final class PpcaDensityModel implements DensityModel {
   public static PpcaDensityModel fromFile(ModelFile file) {
     int d = FeatureSpace.configInt(file, "dim", 1);
     int q = FeatureSpace.configInt(file, "latent", 1);
-    double[] mean = file.float64("mean").values();
+    double[] mean = FeatureSpace.requireFloatRange("tensor 'mean'", file.float64("mean").values());
     ModelFile.Float64 loadings = file.float64("loadings");
     double[] noise = file.float64("noise_variance").values();
     if (mean.length != d || loadings.values().length != FeatureSpace.product("loadings", d, q)

@@ -10,7 +10,9 @@ import java.util.Map;
  * dependencies. Values map to Java as: object → {@code Map<String, Object>} (insertion-ordered), array →
  * {@code List<Object>}, string → {@code String}, number → {@code Double} (or {@code Long} when integral and
  * written without a fraction or exponent), true/false → {@code Boolean}, null → {@code null}. The parser refuses
- * text nested deeper than {@link #MAX_DEPTH} arrays and objects, so hostile input cannot exhaust the stack.
+ * text nested deeper than {@link #MAX_DEPTH} arrays and objects, so hostile input cannot exhaust the stack, and a
+ * number beyond the range of a double ({@code 1e400}), which would read as an infinity JSON cannot write, naming
+ * the field that holds it.
  */
 public final class Json {
   /** The deepest nesting of arrays and objects that {@link #parse} accepts. */
@@ -160,6 +162,8 @@ public final class Json {
     private final String s;
     private int pos;
     private int depth;
+    /** The key of the object member being read, innermost; null outside any object. */
+    private String field;
 
     Parser(String s) {
       this.s = s;
@@ -225,7 +229,10 @@ public final class Json {
         skip();
         expect(':');
         skip();
+        String outer = field;
+        field = k;
         m.put(k, value());
+        field = outer;
         skip();
         if (peek() == ',') {
           pos++;
@@ -314,11 +321,18 @@ public final class Json {
       if (t.isEmpty()) {
         throw error("unexpected character '" + s.charAt(pos) + "'");
       }
+      Object v;
       try {
-        return integral ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
+        v = integral ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
       } catch (NumberFormatException ex) {
         throw error("bad number '" + t + "'");
       }
+      if (v instanceof Double d && d.isInfinite()) {
+        pos = start;
+        throw error("number " + Untrusted.quoted(t) + (field == null ? "" : " in " + Untrusted.quoted(field))
+            + " is beyond the range of a double");
+      }
+      return v;
     }
 
     private char peek() {

@@ -138,6 +138,16 @@ class HostileModelFileTest {
     assertTrue(m.contains("nested deeper than " + Json.MAX_DEPTH), m);
   }
 
+  /** A number beyond a double (which would read as an infinity) is refused naming the file and the field. */
+  @Test
+  void aNumberBeyondADoubleIsRefusedNamingItsField() throws IOException {
+    Path p = zip("{\"format\": \"marginal-model\", \"version\": 1, \"kind\": \"lvm\", \"config\":"
+        + " {\"standardizeMean\": [1e400, 0]}, \"provenance\": {}, \"tensors\": {}}", Map.of());
+    String m = refused(p, 1 << 20);
+    assertTrue(m.startsWith(p + ": model.json is corrupt (invalid JSON at offset "), m);
+    assertTrue(m.endsWith(": number '1e400' in 'standardizeMean' is beyond the range of a double)"), m);
+  }
+
   @Test
   void nestingUpToTheLimitIsAccepted() {
     int d = Json.MAX_DEPTH;

@@ -51,4 +51,21 @@ class JsonTest {
     Map<String, Object> back = Json.parseObject(text);
     assertTrue(back.containsKey("nan") && back.get("nan") == null, text);
   }
+
+  /**
+   * A number beyond a double's range would read as an infinity, which JSON cannot hold: it is refused, naming the
+   * innermost field it is in and its offset; 1.8e308 still reads, as the largest double rounds.
+   */
+  @Test
+  void numbersBeyondADoubleAreRefusedNamingTheirField() {
+    String text = "{\"a\": {\"b\": [1, 1e400]}}";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(text));
+    assertEquals("invalid JSON at offset " + text.indexOf("1e400") + ": number '1e400' in 'b' is beyond the range of"
+        + " a double", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": {\"b\": 1}, \"c\": [-2e308]}"));
+    assertTrue(e.getMessage().endsWith(": number '-2e308' in 'c' is beyond the range of a double"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Json.parse("[1E+999]"));
+    assertTrue(e.getMessage().endsWith(": number '1E+999' is beyond the range of a double"), e.getMessage());
+    assertEquals(Double.MAX_VALUE, Json.parse("1.7976931348623157e308"));
+  }
 }

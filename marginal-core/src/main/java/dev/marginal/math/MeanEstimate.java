@@ -43,11 +43,21 @@ public record MeanEstimate(double mean, double stdErr) {
     return of(d);
   }
 
-  /** (1/n) Σ v_i, summed left to right in double. */
+  /**
+   * (1/n) Σ v_i, summed left to right in double. Where finite values of magnitude near the largest double overflow
+   * the sum, it is Σ (v_i / n) instead, which cannot (the sum is kept for every other input, bit for bit).
+   */
   public static double mean(double[] values) {
     double s = 0;
     for (double v : values) {
       s += v;
+    }
+    if (Double.isInfinite(s) && allFinite(values)) {
+      double scaled = 0;
+      for (double v : values) {
+        scaled += v / values.length;
+      }
+      return scaled;
     }
     return s / values.length;
   }
@@ -63,7 +73,38 @@ public record MeanEstimate(double mean, double stdErr) {
     for (double v : values) {
       ss += (v - m) * (v - m);
     }
+    if (Double.isInfinite(ss) && allFinite(values)) {
+      return scaledStandardError(values, m);
+    }
     return Math.sqrt(ss / (n - 1) / n);
+  }
+
+  /**
+   * s / √n for finite values whose squared deviations overflow (log densities of -1e300, say): the deviations,
+   * halved so that none overflows, are divided by the largest before they are squared, and the scale is multiplied
+   * back after the square root.
+   */
+  private static double scaledStandardError(double[] values, double m) {
+    double scale = 0;
+    for (double v : values) {
+      scale = Math.max(scale, Math.abs(v / 2 - m / 2));
+    }
+    double ss = 0;
+    for (double v : values) {
+      double d = (v / 2 - m / 2) / scale;
+      ss += d * d;
+    }
+    int n = values.length;
+    return 2 * scale * Math.sqrt(ss / (n - 1) / n);
+  }
+
+  private static boolean allFinite(double[] values) {
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** This estimate negated (a mean log-likelihood as a negative log-likelihood): same standard error. */

@@ -52,4 +52,20 @@ class MeanEstimateTest {
     assertEquals("no values: the mean of none is undefined", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> MeanEstimate.ofDifferences(new double[0], new double[0]));
   }
+
+  /**
+   * Finite values whose sum or squared deviations overflow (log densities near -1e300) get a finite mean and
+   * standard error, the hand-computed ones scaled; values that are not finite still give what they gave.
+   */
+  @Test
+  void finiteValuesWhoseSumsOverflowGetFiniteEstimates() {
+    MeanEstimate m = MeanEstimate.of(new double[] {-1e300, -2e300, -3e300, -6e300});
+    assertEquals(-3e300, m.mean(), 1e288);
+    assertEquals(Math.sqrt(14.0 / 12.0) * 1e300, m.stdErr(), 1e288);
+    assertEquals(-1.6e308, MeanEstimate.mean(new double[] {-1.5e308, -1.7e308}), 1e296);
+    assertEquals(1e307, MeanEstimate.of(new double[] {-1.5e308, -1.7e308}).stdErr(), 1e295);
+    MeanEstimate inf = MeanEstimate.of(new double[] {1, Double.NEGATIVE_INFINITY});
+    assertEquals(Double.NEGATIVE_INFINITY, inf.mean());
+    assertEquals(Double.NaN, inf.stdErr());
+  }
 }

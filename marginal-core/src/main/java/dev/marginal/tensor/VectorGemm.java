@@ -37,9 +37,11 @@ final class VectorGemm {
    * Products with fewer rows than this run on the direct path when there are at most two threads, whatever their
    * size: packing B costs as much as a few rows of products per value, and the direct path reads B where it lies.
    * Two threads on the Intel Xeon of BENCHMARKS.md: 20 × 784 × 200 and 64 × 784 × 200 run 30% faster, 100 × 200 ×
-   * 200 20%; from 128 rows the two paths are even, and at 256 the packed one is faster. Both give the same bits.
+   * 200 20%; from 128 rows the two paths are even, and at 256 the packed one is faster. With eight-lane vectors
+   * (AVX2, six-row tiles) the threshold is 64: on the AMD EPYC Zen 1 of BENCHMARKS.md the 100-row products of
+   * K = 5 training ran faster packed inside the step, though not alone. Both give the same bits.
    */
-  static final int DIRECT_ROWS = 128;
+  static final int DIRECT_ROWS = GemmMicroKernel.L >= 16 ? 128 : 64;
   /**
    * Products with at most this many rows are split by columns only, so that each chunk packs its own panels of B,
    * block by block, just before its tiles read them (from L1 or L2) instead of all of B being packed first. Two

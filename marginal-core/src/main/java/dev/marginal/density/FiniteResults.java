@@ -2,6 +2,7 @@ package dev.marginal.density;
 
 import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
+import dev.marginal.io.Untrusted;
 
 /**
  * The check that what a model computes of finite data is finite. A model's parameters may be finite yet so extreme
@@ -34,6 +35,25 @@ final class FiniteResults {
       require(data, i, "log p(x)", value[i]);
     }
     return lp;
+  }
+
+  /**
+   * Returns {@code samples}, a model's draws, if every value is finite: a model whose parameters are finite but
+   * extreme (a variance of 1e300) can draw values beyond the range of a float.
+   *
+   * @throws DataException naming the draw (from 1), the column and the value
+   */
+  static Dataset requireSamples(Dataset samples) {
+    float[] v = samples.values();
+    int d = samples.cols();
+    for (int k = 0; k < v.length; k++) {
+      if (!Float.isFinite(v[k])) {
+        throw new DataException(samples.source() + ": draw " + (k / d + 1) + ", column "
+            + Untrusted.quoted(samples.columns().get(k % d)) + ": " + v[k] + " (the model's parameters are too extreme"
+            + " for its samples to fit a float)");
+      }
+    }
+    return samples;
   }
 
   /** Returns {@code values}, {@code width} of each row of {@code data}, after {@link #require} on every one. */

@@ -155,7 +155,8 @@ public final class GmmDensityModel implements DensityModel {
     Objects.requireNonNull(key, "key");
     FeatureSpace.checkDraws(n, dim(), "the data's columns");
     GaussianMixture.Draws draws = mixture.sample(key, n);
-    return space.fromModel(draws.points(), "sample of a " + KIND + " model").withLabels(draws.labels());
+    return FiniteResults.requireSamples(space.fromModel(draws.points(), "sample of a " + KIND + " model"))
+        .withLabels(draws.labels());
   }
 
   /** The responsibilities p(c | x) in columns {@code p0 .. p(C−1)}. */

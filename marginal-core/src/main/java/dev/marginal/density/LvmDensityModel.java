@@ -591,7 +591,7 @@ public final class LvmDensityModel implements DensityModel {
     if (space.standardized()) {
       x = space.standardizer().invert(x);
     }
-    return Dataset.of("samples", space.columns(), x);
+    return FiniteResults.requireSamples(Dataset.of("sample of an " + KIND + " model", space.columns(), x));
   }
 
   @Override

@@ -141,7 +141,7 @@ public final class PpcaDensityModel implements DensityModel {
   public Dataset sample(RngKey key, int n) {
     Objects.requireNonNull(key, "key");
     FeatureSpace.checkDraws(n, dim(), "the data's columns");
-    return space.fromModel(ppca.sample(key, n), "sample of a " + KIND + " model");
+    return FiniteResults.requireSamples(space.fromModel(ppca.sample(key, n), "sample of a " + KIND + " model"));
   }
 
   /** Posterior means E[z | x] in {@code z0 ..}, then posterior variances in {@code var_z0 ..}. */

@@ -171,7 +171,7 @@ public final class Dataset {
       throw new IllegalArgumentException(
           source + ": " + names.size() + " column names for a dataset of " + columns.size() + " columns");
     }
-    return new Dataset(source, names, values, labels, imageShape);
+    return new Dataset(source, names, values, labels, imageShape, firstLine);
   }
 
   /** This dataset with other values of the same shape (names, labels, source and image shape are kept). */

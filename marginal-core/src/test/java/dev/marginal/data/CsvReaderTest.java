@@ -49,6 +49,7 @@ class CsvReaderTest {
     assertEquals(p + ":4", d.where(2));
     assertEquals(p + ":3", d.head(2).where(1));
     assertEquals(p + ":4", d.select("b").withValues(new float[] {0, 0, 0}).withLabels(new int[3]).where(2));
+    assertEquals(p + ":4", d.withColumns(List.of("x", "y")).where(2));
     assertEquals(p + ":3", CsvReader.read(p, List.of("b", "a"), 2).where(1));
     assertEquals(p + ": row 1", d.subset(new int[] {1}).where(0));
     assertEquals(p + ": row 2", d.split(0.5, dev.marginal.random.RngKey.of(1)).train().where(1));

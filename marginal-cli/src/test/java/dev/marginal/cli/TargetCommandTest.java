@@ -329,9 +329,12 @@ class TargetCommandTest {
     assertTrue(d.err().contains("does not exist"), d.err());
   }
 
-  /** A user target, loaded by class name, whose log density turns NaN from its {@code FAIL_FROM}-th call on. */
+  /**
+   * A user target, loaded by class name, whose log density turns NaN from its {@code FAIL_FROM}-th call on (the
+   * first two are the contract's probes, when the class is loaded and when the training starts).
+   */
   public static final class FailingTarget implements dev.marginal.targets.Target {
-    static final int FAIL_FROM = 5;
+    static final int FAIL_FROM = 6;
     private int calls;
 
     @Override
@@ -349,6 +352,40 @@ class TargetCommandTest {
       dev.marginal.autodiff.Var logP = x.square().sum(-1, false).mul(-0.5f);
       return ++calls < FAIL_FROM ? logP : logP.mul(Float.NaN);
     }
+  }
+
+  /** A user target that declares a log Z of NaN. */
+  public static final class NaNLogZTarget implements dev.marginal.targets.Target {
+    @Override
+    public String name() {
+      return "nan-log-z";
+    }
+
+    @Override
+    public int dim() {
+      return 2;
+    }
+
+    @Override
+    public dev.marginal.autodiff.Var logDensity(dev.marginal.autodiff.Var x) {
+      return x.square().sum(-1, false).mul(-0.5f);
+    }
+
+    @Override
+    public java.util.OptionalDouble logZ() {
+      return java.util.OptionalDouble.of(Double.NaN);
+    }
+  }
+
+  @Test
+  void aUserTargetBreakingItsContractIsRefusedBeforeTrainingNotReportedAsNaN() {
+    Path out = dir.resolve("nan-log-z.marginal");
+    CliRun r = CliRun.of("target", "--target", "class:" + NaNLogZTarget.class.getName(), "--iters", "5", "--out",
+        out.toString());
+    assertEquals(2, r.code(), r.toString());
+    assertEquals(List.of("marginal: target nan-log-z: logZ() must be finite where given, got NaN"), r.errLines(),
+        r.toString());
+    assertFalse(Files.exists(out), r.toString());
   }
 
   @Test

@@ -5,7 +5,7 @@ import dev.marginal.io.ModelFile;
 import dev.marginal.io.Provenance;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.targets.Target;
-import dev.marginal.tensor.Tensor;
+import dev.marginal.targets.TargetContract;
 import dev.marginal.train.CheckpointWriteException;
 import dev.marginal.train.LvmCheckpoint;
 import dev.marginal.train.Progress;
@@ -17,7 +17,6 @@ import dev.marginal.train.SurrogateMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,9 +180,11 @@ public final class SurrogateTraining {
    *     steps than {@code options.iterations()} (a {@link dev.marginal.config.ParameterException} about
    *     {@code iterations})
    * @throws CheckpointWriteException if a checkpoint cannot be written (it can still be written elsewhere)
-   * @throws IllegalArgumentException naming the target, before any training, if it has no name, a dimension below
-   *     1, or a {@link Target#logDensity(dev.marginal.autodiff.Var)} that fails or does not return one value per
-   *     point on two points inside its support
+   * @throws IllegalArgumentException naming the target, before any training, if it breaks its interface's contract
+   *     ({@link TargetContract}): no name, a dimension below 1, a support, box, log Z, entropy, modes or hard region
+   *     that does not fit it, a {@link Target#logDensity(dev.marginal.autodiff.Var)} that fails or does not return
+   *     one value per point on two points inside its support, or an exact sampler that fails or draws the wrong
+   *     shape or non-finite values
    */
   public static Result train(Target target, ReverseKlOptions options, Control control) {
     Objects.requireNonNull(target, "target");
@@ -262,32 +263,11 @@ public final class SurrogateTraining {
   }
 
   /**
-   * Refuses a target that cannot be trained on, naming it, instead of failing deep inside the first step: no name,
-   * a dimension below 1, or a log density that throws or is not of shape {@code [n]} for {@code n} points (probed at
-   * two points inside its support: the image of the origin under its bijection).
+   * Refuses a target that cannot be trained on, naming it, instead of failing deep inside the first step or
+   * reporting a broken declaration as a result ({@link TargetContract}).
    */
   static void checkTarget(Target target) {
-    String name = target.name();
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("target " + target.getClass().getName() + ": name() must not be empty");
-    }
-    int d = target.dim();
-    if (d < 1) {
-      throw new IllegalArgumentException("target " + name + ": dim() must be >= 1, got " + d);
-    }
-    Tensor x = target.support().bijection().forward(Tensor.zeros(2, d));
-    Tensor logDensity;
-    try {
-      logDensity = target.logDensity(x);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("target " + name + ": logDensity failed on points of shape [2, " + d
-          + "]: " + e, e);
-    }
-    if (logDensity == null || !Arrays.equals(logDensity.shape(), new int[] {2})) {
-      throw new IllegalArgumentException("target " + name + ": logDensity must return one value per point, shape [2]"
-          + " for points of shape [2, " + d + "], got " + (logDensity == null ? "null"
-          : Arrays.toString(logDensity.shape())));
-    }
+    TargetContract.check(target);
   }
 
   private static List<String> columns(int d) {

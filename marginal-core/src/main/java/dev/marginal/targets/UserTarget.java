@@ -6,8 +6,9 @@ import java.lang.reflect.Modifier;
 
 /**
  * Loads a user-supplied {@link Target} by class name: a public, concrete class with a public no-argument
- * constructor that implements {@link Target}. Every failure is an {@link IllegalArgumentException} with a one-line
- * message naming the class and what is wrong.
+ * constructor that implements {@link Target} and keeps its contract ({@link TargetContract}). Every failure is an
+ * {@link IllegalArgumentException} with a one-line message naming the class (or the target's name) and what is
+ * wrong.
  */
 public final class UserTarget {
   private UserTarget() {}
@@ -35,7 +36,7 @@ public final class UserTarget {
     if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
       throw new IllegalArgumentException("target class " + className + " is abstract and cannot be instantiated");
     }
-    return instantiate(type.asSubclass(Target.class), className);
+    return TargetContract.check(instantiate(type.asSubclass(Target.class), className));
   }
 
   private static Class<?> find(String className, ClassLoader loader) {

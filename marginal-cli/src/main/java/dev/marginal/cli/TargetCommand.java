@@ -215,6 +215,10 @@ final class TargetCommand implements Callable<Integer> {
     }
     requireMetricsJsonReplaceable(jsonPath(metricsPath));
     Commands.pngName("--png", png);
+    if (png != null && t.dim() < 2) {
+      throw new UserInputException("--png draws the first two coordinates of the target and its surrogate; target "
+          + t.name() + " has " + t.dim());
+    }
     // Read after the guard, which refuses a --resume that is also an output before anything opens it.
     resumed = resume == null ? null : Commands.readModelFile(resume);
     if (resumed != null) {

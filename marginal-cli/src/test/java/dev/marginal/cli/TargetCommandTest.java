@@ -354,6 +354,36 @@ class TargetCommandTest {
     }
   }
 
+  /** A user target of one dimension, a standard normal. */
+  public static final class OneDimensional implements dev.marginal.targets.Target {
+    @Override
+    public String name() {
+      return "line";
+    }
+
+    @Override
+    public int dim() {
+      return 1;
+    }
+
+    @Override
+    public dev.marginal.autodiff.Var logDensity(dev.marginal.autodiff.Var x) {
+      return x.square().sum(-1, false).mul(-0.5f);
+    }
+  }
+
+  @Test
+  void aPictureOfAOneDimensionalTargetIsRefusedBeforeTraining() {
+    Path out = dir.resolve("line.marginal");
+    CliRun r = CliRun.of("target", "--target", "class:" + OneDimensional.class.getName(), "--iters", "5", "--out",
+        out.toString(), "--png", dir.resolve("line.png").toString());
+    assertEquals(2, r.code(), r.toString());
+    assertEquals(List.of("marginal: --png draws the first two coordinates of the target and its surrogate; target "
+        + "line has 1"), r.errLines(), r.toString());
+    assertFalse(Files.exists(out), r.toString());
+    assertFalse(Files.exists(dir.resolve("line.marginal.ckpt")), r.toString());
+  }
+
   /** A user target that declares a log Z of NaN. */
   public static final class NaNLogZTarget implements dev.marginal.targets.Target {
     @Override

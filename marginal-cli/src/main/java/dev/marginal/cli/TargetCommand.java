@@ -414,9 +414,12 @@ final class TargetCommand implements Callable<Integer> {
   /**
    * Refuses options that the run's other settings make it ignore, as {@code fit} does: {@code --k} under SUMO without
    * the forward KL (only IWAE and ELBO, and the forward KL's IWAE, draw K samples), {@code --anneal-scale} without
-   * annealing, {@code --forward-scale} and {@code --forward-proposals} without the forward KL. ({@code --min-terms}
+   * annealing, {@code --forward-scale} and {@code --forward-proposals} without the forward KL, and
+   * {@code --decoder-gradient} when the forward KL takes every step (the decoder then never meets a log q(x)
+   * estimate of its own samples). ({@code --min-terms}
    * under IWAE or ELBO is not among them: it sets the SUMO estimate of every evaluation.) A {@code --k} that a
-   * resumed checkpoint's run recorded is accepted, as resuming needs the run's own settings.
+   * resumed checkpoint's run recorded is accepted, as resuming needs the run's own settings (so is a
+   * {@code --decoder-gradient path} so recorded).
    */
   private void refuseIgnored(ReverseKlOptions o) {
     if (given("--k") && o.objective() == LvmTrainingOptions.Objective.SUMO && !o.forward().active()
@@ -427,11 +430,21 @@ final class TargetCommand implements Callable<Integer> {
     if (given("--anneal-scale") && !o.annealing().active()) {
       throw new UserInputException("--anneal-scale applies with --anneal above 0 only");
     }
+    if (given("--decoder-gradient") && o.forward().fraction() == 1 && !(o.pathGradient() && resumedPathGradient())) {
+      throw new UserInputException("--decoder-gradient applies to the reverse-KL steps, and --forward 1 (the forward "
+          + "recipe's) leaves none: the decoder follows the forward KL throughout");
+    }
     for (String option : List.of("--forward-scale", "--forward-proposals")) {
       if (given(option) && !o.forward().active()) {
         throw new UserInputException(option + " applies with --forward above 0 only (the forward recipe's default)");
       }
     }
+  }
+
+  /** Whether the fingerprint of the checkpoint given with --resume records the decoder's path gradient. */
+  private boolean resumedPathGradient() {
+    return resumed != null && resumed.provenance().get(RunFingerprint.KEY) instanceof Map<?, ?> f
+        && "path".equals(f.get("decoderGradient"));
   }
 
   /** Whether the fingerprint of the checkpoint given with --resume records {@code value} under {@code key}. */

@@ -204,13 +204,13 @@ class TargetCommandTest {
   @Test
   void decoderGradientIsRecordedAndAResumeWithTheOtherIsRefused() throws IOException {
     Path model = dir.resolve("path.marginal");
-    CliRun run = CliRun.of("target", "--target", "mixture", "--decoder-gradient", "path", "--ema", "0",
-        "--eval-samples", "20", "--eval-k", "10", "--iters", "30", "--out", model.toString());
+    CliRun run = CliRun.of("target", "--target", "mixture", "--recipe", "reverse", "--decoder-gradient", "path",
+        "--ema", "0", "--eval-samples", "20", "--eval-k", "10", "--iters", "30", "--out", model.toString());
     assertEquals(0, run.code(), run.toString());
     Object options = ModelFile.read(model).provenance().get("options");
     assertTrue(options instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("pathGradient")), String.valueOf(options));
-    CliRun other = CliRun.of("target", "--target", "mixture", "--decoder-gradient", "total", "--ema", "0",
-        "--iters", "40", "--resume", dir.resolve("path.marginal.ckpt").toString(), "--out",
+    CliRun other = CliRun.of("target", "--target", "mixture", "--recipe", "reverse", "--decoder-gradient", "total",
+        "--ema", "0", "--iters", "40", "--resume", dir.resolve("path.marginal.ckpt").toString(), "--out",
         dir.resolve("path-bad.marginal").toString());
     assertEquals(2, other.code(), other.toString());
     assertTrue(other.err().contains("--decoder-gradient"), other.err());
@@ -219,6 +219,26 @@ class TargetCommandTest {
     assertEquals(2, bad.code(), bad.toString());
     assertTrue(bad.err().contains("--decoder-gradient must be path or total, got 'score'"), bad.err());
     assertEquals(1, bad.err().strip().lines().count(), bad.err());
+  }
+
+  /** Under the forward recipe the decoder follows the forward KL at every step, so --decoder-gradient is refused. */
+  @Test
+  void decoderGradientIsRefusedWhenTheForwardKlTakesEveryStep() {
+    List<List<String>> recipes = List.of(List.of(), List.of("--recipe", "forward"),
+        List.of("--recipe", "reverse", "--forward", "1"));
+    for (List<String> recipe : recipes) {
+      for (String gradient : List.of("path", "total")) {
+        List<String> args = new java.util.ArrayList<>(List.of("target", "--target", "mixture", "--decoder-gradient",
+            gradient, "--iters", "5", "--out", dir.resolve("ignored.marginal").toString()));
+        args.addAll(recipe);
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertEquals(2, r.code(), r.toString());
+        assertEquals(List.of("marginal: --decoder-gradient applies to the reverse-KL steps, and --forward 1 (the "
+            + "forward recipe's) leaves none: the decoder follows the forward KL throughout"), r.errLines(),
+            r.toString());
+      }
+    }
+    assertFalse(Files.exists(dir.resolve("ignored.marginal")));
   }
 
   /**

@@ -148,19 +148,26 @@ final class Limits {
    * weight held {@value #SURROGATE_COPIES} times.
    */
   static long surrogateWeightBytes(DeepLvm.Config c) {
+    return surrogateWeightBytes(c.dataDim(), c.latentDim(), c.hidden());
+  }
+
+  /**
+   * As {@link #surrogateWeightBytes(DeepLvm.Config)} for a surrogate of these sizes, also one too large for a
+   * configuration to describe (a layer beyond one array).
+   */
+  static long surrogateWeightBytes(int dataDim, int latentDim, int[] hidden) {
     long weights = 0;
-    long previous = c.dataDim();
-    for (long width : hiddenThenLatent(java.util.Arrays.stream(c.hidden()).boxed().toList(), c.latentDim())) {
+    long previous = dataDim;
+    for (long width : hiddenThenLatent(java.util.Arrays.stream(hidden).boxed().toList(), latentDim)) {
       weights = saturatingAdd(weights, saturatingMultiply(previous + 1, width));
       previous = width;
     }
-    previous = c.latentDim();
-    int[] h = c.hidden();
-    for (int i = h.length - 1; i >= 0; i--) {
-      weights = saturatingAdd(weights, saturatingMultiply(previous + 1, h[i]));
-      previous = h[i];
+    previous = latentDim;
+    for (int i = hidden.length - 1; i >= 0; i--) {
+      weights = saturatingAdd(weights, saturatingMultiply(previous + 1, hidden[i]));
+      previous = hidden[i];
     }
-    weights = saturatingAdd(weights, saturatingMultiply(previous + 1, 2L * c.dataDim()));
+    weights = saturatingAdd(weights, saturatingMultiply(previous + 1, 2L * dataDim));
     return saturatingMultiply(weights, FLOAT * SURROGATE_COPIES);
   }
 

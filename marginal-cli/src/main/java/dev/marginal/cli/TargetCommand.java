@@ -231,6 +231,10 @@ final class TargetCommand implements Callable<Integer> {
     Map<String, Object> network = new LinkedHashMap<>();
     network.put("--hidden", Limits.widths(widths));
     network.put("--latent", options.latentDim());
+    if (!given("--hidden") && !given("--latent")) {
+      // The network's defaults are too large only through the target's width: name --target, not them.
+      checkSurrogateWeights(t, options);
+    }
     Limits.checkNetwork(Limits.Named.of(network, this::given), widths, t.dim(), options.latentDim());
     Commands.positive("--eval-samples", evalSamples);
     Commands.positive("--eval-k", evalK);
@@ -283,13 +287,19 @@ final class TargetCommand implements Callable<Integer> {
    * --eval-k and --eval-samples (its W1 draws and log Z chunks), so a target too wide for the heap is refused naming
    * --target.
    */
-  private void checkSizes(Target t, ReverseKlOptions options) {
-    DeepLvm.Config c = new DeepLvm.Config(t.dim(), options.latentDim(), options.hidden(), options.activation(),
-        DeepLvm.Decoder.GAUSSIAN);
+  /** Refuses, naming --target, a surrogate whose weights cannot fit the heap; returns its configuration. */
+  private DeepLvm.Config checkSurrogateWeights(Target t, ReverseKlOptions options) {
     String widths = String.join(",", Arrays.stream(options.hidden()).mapToObj(String::valueOf).toList());
-    Limits.fitsInHeap("--target " + target, Limits.surrogateWeightBytes(c), "the " + t.dim() + "-D surrogate's"
-        + " weights (--hidden " + widths + ", --latent " + options.latentDim() + ") with their gradients and"
-        + " optimizer state", "use a target of fewer dimensions or lower --hidden");
+    Limits.fitsInHeap("--target " + target,
+        Limits.surrogateWeightBytes(t.dim(), options.latentDim(), options.hidden()), "the " + t.dim()
+            + "-D surrogate's weights (--hidden " + widths + ", --latent " + options.latentDim() + ") with their"
+            + " gradients and optimizer state", "use a target of fewer dimensions or lower --hidden");
+    return new DeepLvm.Config(t.dim(), options.latentDim(), options.hidden(), options.activation(),
+        DeepLvm.Decoder.GAUSSIAN);
+  }
+
+  private void checkSizes(Target t, ReverseKlOptions options) {
+    DeepLvm.Config c = checkSurrogateWeights(t, options);
     long batch = options.batchSize();
     if (options.objective() == LvmTrainingOptions.Objective.SUMO && options.forward().fraction() < 1) {
       long perPoint = (long) Math.ceil(Sumo.of(options.minTerms()).expectedSamplesPerPoint());

@@ -245,6 +245,10 @@ class OptionBoundsTest {
     assertTrue(refused("target", "--target", "many-well:1000000", "--iters", "2", "--out", out("t.marginal"))
         .startsWith("marginal: --target many-well:1000000: the 1000000-D surrogate's weights (--hidden 128, --latent"
             + " 8) with their gradients and optimizer state would need about"));
+    // Wider still, the default network's weights passed the target's width to a refusal naming --hidden and --latent.
+    assertTrue(refused("target", "--target", "many-well:100000000", "--iters", "2", "--out", out("t.marginal"))
+        .startsWith("marginal: --target many-well:100000000: the 100000000-D surrogate's weights (--hidden 128,"
+            + " --latent 8) with their gradients and optimizer state would need about"));
     assertTrue(refused("target", "--target", "funnel", "--recipe", "reverse", "--batch", "100000000", "--out",
         out("t.marginal")).contains("--min-terms 4 with --batch 100000000: a training step's SUMO samples"));
     assertTrue(refused("target", "--target", "u1", "--batch", "100000000", "--out", out("t.marginal"))

@@ -230,8 +230,8 @@ public final class DeepLvmFit {
     DeepLvm.Config config = config(data, options);
     String validationSetting = control.validation() != null ? control.validation().source()
         : options.validationFraction() > 0 ? String.valueOf(options.validationFraction()) : null;
-    Map<String, Object> fingerprint = RunFingerprint.of(training, data, validationSetting, options.standardize(),
-        config, options.inference().perDatapoint());
+    Map<String, Object> fingerprint = RunFingerprint.of(training, data, validationFingerprint(control, options),
+        options.standardize(), config, options.inference().perDatapoint());
     LvmDensityModel model;
     LvmTrainer trainer;
     if (control.resume() != null) {
@@ -275,6 +275,24 @@ public final class DeepLvmFit {
         progress, checkpointProvenance);
     Provenance provenance = clock.stop(seed, data.source(), data.rows(), data.columns(), settings);
     return new Result(model, state, training, provenance);
+  }
+
+  /**
+   * The validation setting as the run's fingerprint holds it: a fraction as given, held-out rows by their content, as
+   * the data (other rows under the same name are another run; the same rows under another path are not). A checkpoint
+   * written when fingerprints named the rows by their source is compared by the source, as then.
+   */
+  private static String validationFingerprint(Control control, DeepLvmOptions options) {
+    Dataset rows = control.validation();
+    if (rows == null) {
+      return options.validationFraction() > 0 ? String.valueOf(options.validationFraction()) : null;
+    }
+    if (control.resume() != null
+        && control.resume().provenance().get(RunFingerprint.KEY) instanceof Map<?, ?> saved
+        && rows.source().equals(saved.get("validation"))) {
+      return rows.source();
+    }
+    return RunFingerprint.contents(rows);
   }
 
   /**

@@ -76,7 +76,8 @@ public final class RunFingerprint {
    * The fingerprint of a density-estimation run.
    *
    * @param data the training rows as given (after row and column selection, before standardization)
-   * @param validation the validation setting as given (a fraction or a source), or null
+   * @param validation the validation setting: a fraction as given, held-out rows by their {@link #contents}, or
+   *     null
    * @param standardize whether the model is fitted to standardized columns
    * @param architecture the deep LVM's configuration
    * @param perDatapoint whether q is per data point rather than an encoder
@@ -84,7 +85,7 @@ public final class RunFingerprint {
   public static Map<String, Object> of(LvmTrainingOptions o, Dataset data, String validation, boolean standardize,
       DeepLvm.Config architecture, boolean perDatapoint) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("data", data.rows() + " rows of " + data.cols() + " columns with sha256 " + digest(data));
+    m.put("data", contents(data));
     m.put("validation", String.valueOf(validation));
     m.put("standardize", standardize);
     m.put("objective", o.objective().id());
@@ -242,6 +243,14 @@ public final class RunFingerprint {
       return x.doubleValue() == y.doubleValue();
     }
     return Objects.equals(a == null ? null : String.valueOf(a), b == null ? null : String.valueOf(b));
+  }
+
+  /**
+   * Rows as a fingerprint names them, by content, not by name: "500 rows of 2 columns with sha256 …" (the first 16
+   * hex digits of the SHA-256 of their float bits and column names).
+   */
+  public static String contents(Dataset data) {
+    return data.rows() + " rows of " + data.cols() + " columns with sha256 " + digest(data);
   }
 
   /** SHA-256 of the rows' float bits, the first 16 hex digits. */

@@ -6,6 +6,7 @@ import dev.marginal.io.AtomicFiles;
 import dev.marginal.io.IoErrors;
 import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
+import dev.marginal.io.Untrusted;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.models.DeepLvm;
@@ -356,7 +357,8 @@ final class TargetCommand implements Callable<Integer> {
       throw resume != null ? UserInputException.about(resume, e) : new UserInputException(e.getMessage(), e);
     }
     PrintWriter err = spec.commandLine().getErr();
-    result.warnings().forEach(w -> err.println("marginal: warning: " + w));
+    // A resumed run's earlier warnings come from its checkpoint, a file: control characters are shown escaped.
+    result.warnings().forEach(w -> err.println(Untrusted.escaped("marginal: warning: " + w)));
     err.flush();
     writeMetrics(metricsPath, result);
     if (result.status() == ReverseKlRun.Status.INTERRUPTED) {

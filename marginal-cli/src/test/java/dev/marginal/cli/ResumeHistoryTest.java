@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.marginal.io.Json;
+import dev.marginal.io.ModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,29 @@ class ResumeHistoryTest {
     assertEquals(6, ((List<?>) json.get("evaluations")).size());
     assertEquals(60, ((List<?>) json.get("loss")).size());
     assertEquals(60L, json.get("steps"));
+  }
+
+  /**
+   * The warnings a resumed run reports again come from its checkpoint, a file: a control character there (a
+   * terminal's escape sequence) is printed escaped, not sent to the terminal.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void aWarningFromTheCheckpointIsPrintedEscaped() throws IOException {
+    Path out = dir.resolve("w.marginal");
+    assertEquals(0, target("--iters", "20", "--out", out.toString()).code());
+    Path ckpt = dir.resolve("w.marginal.ckpt");
+    ModelFile f = ModelFile.read(ckpt);
+    Map<String, Object> p = new LinkedHashMap<>(f.provenance());
+    Map<String, Object> training = new LinkedHashMap<>((Map<String, Object>) p.get("training"));
+    training.put("warnings", List.of("step 10: \u001B]0;title\u0007\u001B[31mred"));
+    p.put("training", training);
+    new ModelFile(f.kind(), f.config(), p, f.tensors(), f.float64Tensors()).write(ckpt);
+    CliRun r = target("--iters", "30", "--resume", ckpt.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.errLines().contains("marginal: warning: step 10: \\u001B]0;title\\u0007\\u001B[31mred"),
+        r.toString());
+    assertTrue(r.err().chars().noneMatch(c -> c == 0x1B || c == 0x07), r.toString());
   }
 
   @Test

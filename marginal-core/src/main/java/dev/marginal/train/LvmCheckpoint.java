@@ -8,6 +8,7 @@ import dev.marginal.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -138,8 +139,9 @@ public final class LvmCheckpoint {
 
   /**
    * Whether the run that wrote {@code file} had ended: a density-estimation run that completed or stopped early, a
-   * reverse-KL run that had done all its iterations. The checkpoint of an interrupted run, or one written every so
-   * many steps by a run that was then killed or diverged, is of an unfinished run, which only a resume continues.
+   * reverse-KL run that had done all its iterations and its last evaluation. The checkpoint of an interrupted run, or
+   * one written every so many steps (or before an evaluation) by a run that was then killed or diverged, is of an
+   * unfinished run, which only a resume continues.
    *
    * @throws IllegalArgumentException if the file holds no training state
    */
@@ -156,7 +158,22 @@ public final class LvmCheckpoint {
       return false;
     }
     JsonFields options = JsonFields.of("options", JsonFields.of("provenance", file.provenance()).object("options"));
-    return options.has("iterations") && step >= options.count("iterations");
+    return options.has("iterations") && step >= options.count("iterations") && !beforeItsEvaluation(training, step);
+  }
+
+  /**
+   * Whether a reverse-KL checkpoint holds a history without the evaluation of its own step: saved just before the
+   * run's last evaluation ({@link ReverseKlRun}), whose model was then not written. A checkpoint without a history
+   * (0.2.0 and earlier) is not.
+   */
+  private static boolean beforeItsEvaluation(JsonFields training, long step) {
+    if (!training.has(ReverseKlHistory.EVALUATIONS)) {
+      return false;
+    }
+    List<Map<?, ?>> evaluations = training.objects(ReverseKlHistory.EVALUATIONS);
+    return evaluations.isEmpty()
+        || !(evaluations.get(evaluations.size() - 1).get("step") instanceof Number last)
+        || last.longValue() != step;
   }
 
   /**

@@ -158,7 +158,8 @@ public final class ReverseKlRun {
    * a checkpoint ({@link LvmCheckpoint#restore(dev.marginal.io.ModelFile, ReverseKlTrainer)}) included; a trainer
    * resumed by {@link ReverseKlTrainer#resumeFrom} or from a checkpoint written before checkpoints kept them starts
    * them empty. A run resumed at its last step does not evaluate that step again when its checkpoint holds that
-   * evaluation.
+   * evaluation. A checkpoint is also saved just before each evaluation (an evaluation can take longer than a stop on
+   * Ctrl-C or kill may wait); a run resumed from one evaluates its step first.
    *
    * @throws dev.marginal.config.ParameterException if the trainer has already done more steps than
    *     {@code options.iterations()}: a resumed run may be lengthened or shortened, but not below the steps done
@@ -187,6 +188,10 @@ public final class ReverseKlRun {
     List<String> warnings = new ArrayList<>(past.warnings());
     long start = trainer.steps();
     long checkpointed = -1;
+    if (evaluationDue(start, evalEvery, total) && past.losses().length == start && !evaluated(evals, start)) {
+      // Resumed from the checkpoint saved just before this step's evaluation (below): the evaluation comes first.
+      evaluate(trainer, target, start, settings, evalKey, evals, warnings, onEvaluation);
+    }
     while (trainer.steps() < total) {
       boolean forward = trainer.inForwardPhase();
       double loss = trainer.step();
@@ -203,7 +208,10 @@ public final class ReverseKlRun {
       losses[recorded++] = (float) loss;
       long s = trainer.steps();
       progress.update(s, (s - start) * options.batchSize(), loss);
-      if (evalEvery > 0 && s % evalEvery == 0 && s < total) {
+      if (evaluationDue(s, evalEvery, total)) {
+        // Saved first: an evaluation can outlast the wait a stop on Ctrl-C or kill allows, and the steps are kept.
+        checkpoint(trainer, checkpoints, trim(losses, recorded), evals, warnings);
+        checkpointed = checkpoints == CheckpointSink.NONE ? -1 : s;
         evaluate(trainer, target, s, settings, evalKey, evals, warnings, onEvaluation);
       }
       if (checkpointEvery > 0 && s % checkpointEvery == 0) {
@@ -218,11 +226,23 @@ public final class ReverseKlRun {
       }
     }
     progress.finish();
-    if (evals.isEmpty() || evals.get(evals.size() - 1).step() != trainer.steps()) {
+    if (!evaluated(evals, trainer.steps())) {
+      // Saved first, as above; a checkpoint that lacks its last step's evaluation is of an unfinished run.
+      checkpoint(trainer, checkpoints, trim(losses, recorded), evals, warnings);
       evaluate(trainer, target, trainer.steps(), settings, evalKey, evals, warnings, onEvaluation);
     }
     checkpoint(trainer, checkpoints, trim(losses, recorded), evals, warnings);
     return new Result(Status.COMPLETED, "", trainer.steps(), trim(losses, recorded), evals, warnings);
+  }
+
+  /** Whether step {@code s}, one before the run's last, is evaluated on the way ({@code every} 0: none is). */
+  private static boolean evaluationDue(long s, long every, long total) {
+    return every > 0 && s > 0 && s % every == 0 && s < total;
+  }
+
+  /** Whether {@code evals} end with the evaluation of step {@code s}. */
+  private static boolean evaluated(List<SurrogateMetrics> evals, long s) {
+    return !evals.isEmpty() && evals.get(evals.size() - 1).step() == s;
   }
 
   /**

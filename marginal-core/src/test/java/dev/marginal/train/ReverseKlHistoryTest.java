@@ -2,6 +2,7 @@ package dev.marginal.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,6 +115,41 @@ class ReverseKlHistoryTest {
     assertEquals(List.of(10L, 20L), again.evaluations().stream().map(SurrogateMetrics::step).toList());
     assertEquals(withoutLogWeights(done.finalMetrics()), again.finalMetrics());
     assertArrayEquals(done.losses(), again.losses());
+  }
+
+  /**
+   * A stop during an evaluation can end the process before the evaluation does (the wait on Ctrl-C or kill is
+   * bounded): the checkpoint saved before each evaluation keeps the steps, is of an unfinished run, and its resume
+   * evaluates that step first and ends as an uninterrupted run, bit for bit.
+   */
+  @Test
+  void runEndedDuringAnEvaluationResumesFromTheCheckpointSavedBeforeIt() throws IOException {
+    SurrogateTraining.Result straight = SurrogateTraining.train(FUNNEL, OPTIONS,
+        SurrogateTraining.Control.none().withEvaluation(10, QUICK));
+    for (long end : new long[] {30, 60}) {
+      Path ckpt = dir.resolve("eval" + end + ".ckpt");
+      RuntimeException ended = new IllegalStateException("the process ended");
+      assertThrows(IllegalStateException.class, () -> SurrogateTraining.train(FUNNEL, OPTIONS,
+          SurrogateTraining.Control.none().withEvaluation(10, QUICK).withCheckpoint(ckpt, 0).withOnEvaluation(m -> {
+            if (m.step() == end) {
+              throw ended;
+            }
+          })));
+      ModelFile file = ModelFile.read(ckpt);
+      assertEquals(end, LvmCheckpoint.step(file));
+      assertFalse(LvmCheckpoint.ofFinishedRun(file), "ended at step " + end);
+      SurrogateTraining.Result resumed = SurrogateTraining.train(FUNNEL, OPTIONS,
+          SurrogateTraining.Control.none().withEvaluation(10, QUICK).withResume(file));
+      assertArrayEquals(straight.losses(), resumed.losses());
+      assertEquals(List.of(10L, 20L, 30L, 40L, 50L, 60L), resumed.evaluations().stream()
+          .map(SurrogateMetrics::step).toList());
+      for (int i = 0; i < 6; i++) {
+        SurrogateMetrics a = straight.evaluations().get(i);
+        assertEquals(a.step() < end ? withoutLogWeights(a) : a, resumed.evaluations().get(i), "step " + a.step());
+      }
+      straight.model().model().tensors().forEach((name, t) -> assertArrayEquals(t.toArray(),
+          resumed.model().model().tensors().get(name).toArray(), name));
+    }
   }
 
   private SurrogateTraining.Result interruptedAndResumed(int cut, ReverseKlOptions o) throws IOException {

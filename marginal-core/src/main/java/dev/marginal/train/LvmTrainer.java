@@ -252,6 +252,12 @@ public final class LvmTrainer {
       }
       if (!batches.hasNext()) {
         double perSecond = clock.examplesPerSecond();
+        if (validation != null && checkpoints != CheckpointSink.NONE && checkpointed != state.step()) {
+          // Saved first: a validation can outlast the wait of a stop on Ctrl-C or kill, and the epoch's steps are
+          // kept; a run resumed from here closes the epoch as this one does.
+          checkpoints.write(this);
+          checkpointed = state.step();
+        }
         double valid = validation == null ? Double.NaN : evaluate(validation);
         double objective = epochCount == 0 ? Double.NaN : epochSum / epochCount;
         int closing = state.epoch();

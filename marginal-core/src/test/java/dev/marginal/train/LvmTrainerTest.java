@@ -155,6 +155,19 @@ class LvmTrainerTest {
     }
   }
 
+  /**
+   * A validation can take longer than a stop on Ctrl-C or kill waits for: a checkpoint is saved before each one, at
+   * the epoch's last batch (a run resumed from it closes the epoch as the uninterrupted one, above).
+   */
+  @Test
+  void aCheckpointIsSavedBeforeEachValidation() throws IOException {
+    List<String> written = new java.util.ArrayList<>();
+    new LvmTrainer(model(2), options(LvmTrainingOptions.Objective.IWAE)).fit(MOONS, MOONS, Progress.silent(),
+        () -> false, t -> written.add(t.state().step() + "/" + t.state().stepInEpoch() + "/"
+            + t.state().history().size()));
+    assertEquals(List.of("10/10/0", "20/10/1", "30/10/2", "40/10/3", "50/10/4", "60/10/5", "60/0/6"), written);
+  }
+
   @Test
   void warmUpWeightRisesLinearlyFromZeroToOneOverItsEpochs() throws IOException {
     LvmTrainer t = new LvmTrainer(model(1), options(LvmTrainingOptions.Objective.IWAE).withWarmupEpochs(2));

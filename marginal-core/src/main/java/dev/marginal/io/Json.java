@@ -122,7 +122,9 @@ public final class Json {
         case '\r': sb.append("\\r"); break;
         case '\t': sb.append("\\t"); break;
         default:
-          if (c < 0x20) {
+          // Control characters (C0, DEL, C1) and format characters (a right-to-left override) are escaped, so
+          // that text from files reaches a terminal as it is written, not as instructions to it.
+          if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
             sb.append(String.format("\\u%04x", (int) c));
           } else {
             sb.append(c);

@@ -25,6 +25,14 @@ class JsonTest {
   }
 
   @Test
+  void controlAndFormatCharactersAreEscapedAndReadBack() {
+    String name = "a\u0007b\u007fc\u009bd\u202ee\u00e9";
+    String text = Json.writeCompact(Map.of("name", name));
+    assertEquals("{\"name\":\"a\\u0007b\\u007fc\\u009bd\\u202ee\u00e9\"}", text);
+    assertEquals(name, Json.parseObject(text).get("name"));
+  }
+
+  @Test
   void doublesReadBackExactly() {
     double[] values = {0.1, 1e-300, -2.5e17, Math.PI, 1.0 / 3};
     List<?> back = (List<?>) Json.parse(Json.write(values));

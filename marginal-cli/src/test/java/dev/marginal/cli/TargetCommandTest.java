@@ -374,21 +374,36 @@ class TargetCommandTest {
     }
   }
 
-  /** A user target of one dimension, a standard normal. */
-  public static final class OneDimensional implements dev.marginal.targets.Target {
+  /** A user target: the unnormalized standard normal of {@code dim} dimensions, named {@code name}. */
+  public abstract static class StandardNormal implements dev.marginal.targets.Target {
+    private final String name;
+    private final int dim;
+
+    StandardNormal(String name, int dim) {
+      this.name = name;
+      this.dim = dim;
+    }
+
     @Override
     public String name() {
-      return "line";
+      return name;
     }
 
     @Override
     public int dim() {
-      return 1;
+      return dim;
     }
 
     @Override
     public dev.marginal.autodiff.Var logDensity(dev.marginal.autodiff.Var x) {
       return x.square().sum(-1, false).mul(-0.5f);
+    }
+  }
+
+  /** A user target of one dimension, a standard normal. */
+  public static final class OneDimensional extends StandardNormal {
+    public OneDimensional() {
+      super("line", 1);
     }
   }
 
@@ -405,20 +420,9 @@ class TargetCommandTest {
   }
 
   /** A user target that declares a log Z of NaN. */
-  public static final class NaNLogZTarget implements dev.marginal.targets.Target {
-    @Override
-    public String name() {
-      return "nan-log-z";
-    }
-
-    @Override
-    public int dim() {
-      return 2;
-    }
-
-    @Override
-    public dev.marginal.autodiff.Var logDensity(dev.marginal.autodiff.Var x) {
-      return x.square().sum(-1, false).mul(-0.5f);
+  public static final class NaNLogZTarget extends StandardNormal {
+    public NaNLogZTarget() {
+      super("nan-log-z", 2);
     }
 
     @Override

@@ -275,8 +275,8 @@ public final class ReverseKlRun {
     if (m.klNegative(m.klIwae(), m.klIwaeSe())) {
       warnings.add(String.format(java.util.Locale.ROOT,
           "step %d: the IWAE-%d estimate of KL(q||p) is %.4f ± %.4f < 0 on a normalized target: the IWAE bound "
-              + "under-estimates log q(x), and training is exploiting that bias", step, settings.iwaeK(),
-          m.klIwae(), m.klIwaeSe()));
+              + "under-estimates log q(x) for this surrogate, a bias that training on the IWAE objective rewards",
+          step, settings.iwaeK(), m.klIwae(), m.klIwaeSe()));
     }
     if (m.klNegative(m.klSumo(), m.klSumoSe())) {
       warnings.add(String.format(java.util.Locale.ROOT,

@@ -93,6 +93,46 @@ class OneCallApiTest {
     assertEquals(last.iwaeDiagnostics().anyUnreliable() ? 1 : 0, iwae, r.warnings().toString());
   }
 
+  /** A 2-D standard normal that declares a log Z 50 nats below its own, so that every KL estimate is about 50 low. */
+  private static final class UnderstatedLogZ implements Target {
+    @Override
+    public String name() {
+      return "understated-log-z";
+    }
+
+    @Override
+    public int dim() {
+      return 2;
+    }
+
+    @Override
+    public dev.marginal.autodiff.Var logDensity(dev.marginal.autodiff.Var x) {
+      return x.square().sum(-1, false).mul(-0.5f);
+    }
+
+    @Override
+    public java.util.OptionalDouble logZ() {
+      return java.util.OptionalDouble.of(Math.log(2 * Math.PI) - 50);
+    }
+  }
+
+  /** A KL estimate significantly below zero on a normalized target is a warning, for IWAE and for SUMO alike. */
+  @Test
+  void surrogateTrainingWarnsOfNegativeKlEstimates() {
+    Target t = new UnderstatedLogZ();
+    ReverseKlOptions o = ReverseKlOptions.forTarget(t).withIterations(30);
+    SurrogateMetrics.Settings s = new SurrogateMetrics.Settings(50, 20, ReverseKlOptions.DEFAULT_MIN_TERMS, 100);
+    SurrogateTraining.Result r = SurrogateTraining.train(t, o, SurrogateTraining.Control.none().withEvaluation(0, s));
+    SurrogateMetrics last = r.finalMetrics();
+    assertTrue(last.klIwae() + 2 * last.klIwaeSe() < 0, "precondition: " + last.klIwae() + " ± " + last.klIwaeSe());
+    assertTrue(r.warnings().contains(String.format(java.util.Locale.ROOT, "step 30: the IWAE-20 estimate of KL(q||p) is"
+        + " %.4f ± %.4f < 0 on a normalized target: the IWAE bound under-estimates log q(x) for this surrogate, a bias"
+        + " that training on the IWAE objective rewards", last.klIwae(), last.klIwaeSe())), r.warnings().toString());
+    assertEquals(1, r.warnings().stream().filter(w -> w.startsWith("step 30: the SUMO estimate of KL(q||p) is ")
+        && w.endsWith("< 0 on a normalized target (SUMO is unbiased, so this is noise or a heavy tail: evaluate with"
+        + " more samples)")).count(), r.warnings().toString());
+  }
+
   /** Without a chosen estimator a model scores as {@code marginal score} does: exact where it can, else IWAE-5000. */
   @Test
   void theDefaultEstimatorIsExactWhereTheModelHasItElseIwae5000() {

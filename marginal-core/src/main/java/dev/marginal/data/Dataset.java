@@ -3,6 +3,7 @@ package dev.marginal.data;
 import dev.marginal.config.ParameterException;
 import dev.marginal.io.Untrusted;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,7 +39,7 @@ public final class Dataset {
   public record Split(Dataset train, Dataset validation) {}
 
   /** Most values one Java array holds (a few below {@code Integer.MAX_VALUE}, as the JVM reserves). */
-  static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+  static final long MAX_VALUES = Shape.MAX_ARRAY_LENGTH;
   private final float[] values;
   private final int rows;
   private final List<String> columns;

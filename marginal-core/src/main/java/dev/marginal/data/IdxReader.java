@@ -1,6 +1,7 @@
 package dev.marginal.data;
 
 import dev.marginal.io.IoErrors;
+import dev.marginal.tensor.Shape;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class IdxReader {
   /** Magic number of a 1-D unsigned-byte IDX file: labels {@code [n]}. */
   public static final int LABELS_MAGIC = 0x00000801;
   /** The most values a {@link Dataset} holds: one Java array. */
-  static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+  static final long MAX_VALUES = Shape.MAX_ARRAY_LENGTH;
 
   private IdxReader() {}
 

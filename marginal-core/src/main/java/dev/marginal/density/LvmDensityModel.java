@@ -398,9 +398,10 @@ public final class LvmDensityModel implements DensityModel {
    * term −log |det J_T(y)| to add to log q_Y(y). The one support check of every method that takes data
    * ({@link #logDensities}, {@link #aisLogDensity}, {@link #encode}, {@link #latentActivity}).
    *
-   * @throws DataException naming the first row on or outside the support ({@link Dataset#where}): T maps ℝ^d onto the support's interior
-   *     (a sigmoid onto a bounded interval, a softplus onto a half-line), so the model puts no mass on or beyond a
-   *     finite bound; its density there is 0 (on the boundary as the limit: q_Y falls faster than the Jacobian),
+   * @throws DataException naming the first row on or outside the support ({@link Dataset#where}): T maps ℝ^d onto
+   *     the support's interior (a sigmoid onto a bounded interval, a softplus onto a half-line), so the model puts no
+   *     mass on or beyond a finite bound; its density there is 0 (on the boundary as the limit: q_Y falls faster
+   *     than the Jacobian),
    *     T⁻¹ is infinite or undefined, and there is neither a log q(x) to estimate nor a posterior q(z|x)
    */
   private double[] pullBackInPlace(Dataset data, float[] x) {

@@ -3,6 +3,7 @@ package dev.marginal.distributions;
 import dev.marginal.math.Cholesky;
 import dev.marginal.random.RngKey;
 import dev.marginal.random.Samplers;
+import dev.marginal.tensor.Shape;
 import java.util.Arrays;
 
 /**
@@ -22,7 +23,6 @@ public final class GaussianMixture implements java.io.Serializable {
   /** Relative tolerance on the weights summing to one, and on full covariances being symmetric. */
   private static final double INPUT_TOLERANCE = 1e-8;
   /** The most elements one Java array holds (a few below {@code Integer.MAX_VALUE}, as the JVM reserves). */
-  private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
   /**
    * Points drawn from the mixture and the component that produced each one. Immutable: the arrays are copied
@@ -564,9 +564,9 @@ public final class GaussianMixture implements java.io.Serializable {
    */
   private static int fullCovarianceLength(int k, int d) {
     long n = (long) k * d * d;
-    if (n > MAX_ARRAY_LENGTH) {
+    if (n > Shape.MAX_ARRAY_LENGTH) {
       throw new IllegalArgumentException(k + " full covariances of " + d + " x " + d + " need " + n
-          + " numbers, more than the " + MAX_ARRAY_LENGTH + " one array holds");
+          + " numbers, more than the " + Shape.MAX_ARRAY_LENGTH + " one array holds");
     }
     return (int) n;
   }

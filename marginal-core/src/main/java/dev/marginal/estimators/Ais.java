@@ -6,6 +6,7 @@ import dev.marginal.config.WorkProgress;
 import dev.marginal.config.WorkTally;
 import dev.marginal.distributions.DiagNormal;
 import dev.marginal.random.RngKey;
+import dev.marginal.tensor.Shape;
 import dev.marginal.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +59,7 @@ public record Ais(int steps, int leapfrogSteps, int chains, double initialStepSi
    * The most intermediate distributions: the schedule holds T + 1 temperatures in one array, whose length a few
    * below {@code Integer.MAX_VALUE} is the JVM's limit (and T + 1 overflows an int at {@code Integer.MAX_VALUE}).
    */
-  public static final int MAX_STEPS = Integer.MAX_VALUE - 9;
+  public static final int MAX_STEPS = (int) Shape.MAX_ARRAY_LENGTH - 1;
 
   /** Validates the settings. */
   public Ais {

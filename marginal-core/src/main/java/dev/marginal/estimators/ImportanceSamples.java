@@ -7,6 +7,7 @@ import dev.marginal.random.RngKey;
 import dev.marginal.random.Samplers;
 import dev.marginal.tensor.BufferPool;
 import dev.marginal.tensor.Parallel;
+import dev.marginal.tensor.Shape;
 import dev.marginal.tensor.Tensor;
 
 /**
@@ -36,8 +37,8 @@ public record ImportanceSamples(Var z, Var logLikelihood, Var logPrior, Var logQ
   static final int NOISE_CHUNK = 1024;
   /** The stream of a point key that supplies its other random choices (for example SUMO's number of terms). */
   public static final long CHOICE_STREAM = 1;
-  /** Most values one Java array holds (a few less than 2³¹ − 1, as the JVMs allow). */
-  public static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+  /** Most values one Java array holds ({@link Shape#MAX_ARRAY_LENGTH}). */
+  public static final long MAX_ARRAY_LENGTH = Shape.MAX_ARRAY_LENGTH;
 
   /**
    * Draws {@code counts[i]} samples for each point and evaluates the model on all of them at once.

@@ -5,6 +5,7 @@ import dev.marginal.math.Cholesky;
 import dev.marginal.math.SymmetricEigen;
 import dev.marginal.random.RngKey;
 import dev.marginal.random.Samplers;
+import dev.marginal.tensor.Shape;
 import java.util.Arrays;
 
 /**
@@ -169,8 +170,8 @@ public final class Ppca {
     }
   }
 
-  /** The most values one array holds (as {@code ImportanceSamples.MAX_ARRAY_LENGTH}). */
-  private static final long MAX_PACKED = Integer.MAX_VALUE - 8;
+  /** The most values one array holds. */
+  private static final long MAX_PACKED = Shape.MAX_ARRAY_LENGTH;
 
   /**
    * The bytes of d × d matrices that a fit in this JVM ({@link #fit(double[][], int)}) to {@code rows} points of

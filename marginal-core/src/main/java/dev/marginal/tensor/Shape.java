@@ -6,6 +6,9 @@ import java.util.Arrays;
 public final class Shape {
   private Shape() {}
 
+  /** Most values one Java array holds (a few less than 2³¹ − 1, as the JVMs allow). */
+  public static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
   /** The number of elements of a shape (1 for a scalar, shape {@code []}). */
   public static int size(int... shape) {
     long n = 1;

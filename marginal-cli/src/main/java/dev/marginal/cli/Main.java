@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Latent variable models: fit, score, sample and evaluate with ELBO, IWAE, SUMO and exact log p(x).",
-    subcommands = {FitCommand.class, ScoreCommand.class, SampleCommand.class, EncodeCommand.class,
+    subcommands = {FitCommand.class, ScoreCommand.class, SampleCommand.class, EncodeCommand.class, DecodeCommand.class,
         EvalCommand.class, InfoCommand.class, TargetCommand.class, DemoCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -22,7 +22,12 @@ public final class PlotSamplePlotter implements SamplePlotter {
 
   /** The picture's title: "64 samples of the lvm model" (an article that reads right before every kind). */
   static String title(int rows, String kind) {
-    return rows + " samples of the " + kind + " model";
+    return title(rows, "samples", kind);
+  }
+
+  /** The picture's title for rows of another kind: "64 sample means of the lvm model". */
+  static String title(int rows, String what, String kind) {
+    return rows + " " + what + " of the " + kind + " model";
   }
 
   /** The public no-argument constructor {@link java.util.ServiceLoader} needs. */
@@ -30,12 +35,17 @@ public final class PlotSamplePlotter implements SamplePlotter {
 
   @Override
   public void plot(Dataset samples, DensityModel model, Path png) throws IOException {
+    plot(samples, model, png, "samples");
+  }
+
+  @Override
+  public void plot(Dataset samples, DensityModel model, Path png, String what) throws IOException {
     Optional<Dataset.ImageShape> shape = imageShape(samples);
-    String title = title(samples.rows(), model.kind());
+    String title = title(samples.rows(), what, model.kind());
     if (shape.isPresent()) {
       int n = Math.min(MAX_IMAGES, samples.rows());
       if (n == 0) {
-        throw new IllegalArgumentException("--png: no samples to draw");
+        throw new IllegalArgumentException("--png: no " + what + " to draw");
       }
       float[][] images = new float[n][];
       for (int i = 0; i < n; i++) {

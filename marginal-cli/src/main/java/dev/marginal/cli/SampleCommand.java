@@ -2,6 +2,7 @@ package dev.marginal.cli;
 
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
+import dev.marginal.density.LatentDecoder;
 import dev.marginal.io.IoErrors;
 import dev.marginal.random.RngKey;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code marginal sample}: draws from a model, written as CSV with the model's column names. */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Draw N samples from a model and write them as CSV (optionally also as a PNG).",
-    footer = {"", "Example:", "  marginal sample --model moons.marginal --n 500 --seed 1 --out samples.csv"})
+    footer = {"", "Examples:", "  marginal sample --model moons.marginal --n 500 --seed 1 --out samples.csv",
+        "  marginal sample --model fm.marginal --n 64 --mean --out m.csv --png m.png"})
 final class SampleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -38,6 +40,11 @@ final class SampleCommand implements Callable<Integer> {
       + SampleStream.CHUNK_ROWS + ") into this PNG file.")
   Path png;
 
+  @Option(names = "--mean", description = "For lvm and ppca models: write the mean of p(x | z) for each draw z of"
+      + " the prior instead of a draw of x (a Bernoulli decoder's pixel probabilities, a Gaussian's means; the same"
+      + " z as without --mean for the same seed).")
+  boolean mean;
+
   @Mixin OutputOptions output;
 
   @Override
@@ -51,16 +58,24 @@ final class SampleCommand implements Callable<Integer> {
           () -> new UserInputException("--png: plotting is not available in this build"));
     }
     DensityModel m = Commands.readModel(model);
+    SampleStream.Draw draw = m::sample;
+    if (mean) {
+      if (!(m instanceof LatentDecoder)) {
+        throw new UserInputException("--mean applies to lvm and ppca models, whose draws are decoded from a"
+            + " continuous latent; " + model + " is a " + m.kind() + " model");
+      }
+      draw = ((LatentDecoder) m)::sampleMeans;
+    }
     if (plotter != null) {
       plotter.cannotDraw(m).ifPresent(reason -> {
         throw new UserInputException(reason);
       });
     }
-    Dataset samples = SampleStream.write(m, RngKey.of(seed), n, out,
+    Dataset samples = SampleStream.write(m, draw, RngKey.of(seed), n, out,
         TerminalProgress.rowsOnTerminal("sample", n, output.quiet));
     if (plotter != null) {
       try {
-        plotter.plot(samples, m, png);
+        plotter.plot(samples, m, png, mean ? "sample means" : "samples");
       } catch (IOException e) {
         throw new IllegalStateException(png + ": cannot write (" + IoErrors.reason(e) + ")", e);
       }
@@ -69,12 +84,14 @@ final class SampleCommand implements Callable<Integer> {
     report.put("rows", n);
     report.put("columns", samples.columns());
     report.put("seed", seed);
+    report.put("mean", mean);
     report.put("out", out.toString());
     if (png != null) {
       report.put("png", png.toString());
     }
-    Commands.print(spec.commandLine().getOut(), output,
-        "sampled " + n + " rows from " + model + " into " + out, output.json ? report : Map.of());
+    String what = mean ? "wrote the means of " + n + " draws from " : "sampled " + n + " rows from ";
+    Commands.print(spec.commandLine().getOut(), output, what + model + " into " + out,
+        output.json ? report : Map.of());
     return 0;
   }
 }

@@ -23,6 +23,14 @@ public interface SamplePlotter {
   void plot(Dataset samples, DensityModel model, Path png) throws IOException;
 
   /**
+   * {@link #plot(Dataset, DensityModel, Path)} for rows that are not draws: {@code what} names them in the picture's
+   * title ("samples", "sample means", "decoded codes"). This default ignores it.
+   */
+  default void plot(Dataset rows, DensityModel model, Path png, String what) throws IOException {
+    plot(rows, model, png);
+  }
+
+  /**
    * Why the samples of {@code model} cannot be drawn, if they cannot: asked before any sampling, so that
    * {@code --png} is refused before anything is written.
    *

@@ -43,6 +43,25 @@ final class SampleStream {
 
   /** {@link #write(DensityModel, RngKey, long, Path, Progress)} reporting every {@code everyRows} rows (for tests). */
   static Dataset write(DensityModel model, RngKey key, long n, Path out, Progress progress, int everyRows) {
+    return write(model, model::sample, key, n, out, progress, everyRows);
+  }
+
+  /** How a piece of rows is drawn: {@link DensityModel#sample}, or the means of a latent decoder. */
+  @FunctionalInterface
+  interface Draw {
+    Dataset draw(RngKey key, int rows);
+  }
+
+  /**
+   * {@link #write(DensityModel, RngKey, long, Path, Progress)} with the rows of each piece drawn by {@code draw}
+   * ({@code model}'s columns), in the same pieces with the same keys.
+   */
+  static Dataset write(DensityModel model, Draw draw, RngKey key, long n, Path out, Progress progress) {
+    return write(model, draw, key, n, out, progress, reportRows(model.dim()));
+  }
+
+  private static Dataset write(DensityModel model, Draw draw, RngKey key, long n, Path out, Progress progress,
+      int everyRows) {
     checkDiskSpace(n, model.dim(), out);
     Dataset[] first = new Dataset[1];
     CsvWriter.write(out, c -> {
@@ -50,7 +69,7 @@ final class SampleStream {
       if (start >= n) {
         return null;
       }
-      Dataset piece = model.sample(c == 0 ? key : key.foldIn(c), (int) Math.min(CHUNK_ROWS, n - start));
+      Dataset piece = draw.draw(c == 0 ? key : key.foldIn(c), (int) Math.min(CHUNK_ROWS, n - start));
       if (c == 0) {
         first[0] = piece;
       }

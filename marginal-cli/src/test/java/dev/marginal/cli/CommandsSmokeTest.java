@@ -36,7 +36,7 @@ class CommandsSmokeTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String cmd : List.of("fit", "score", "sample", "encode", "eval", "info")) {
+    for (String cmd : List.of("fit", "score", "sample", "encode", "decode", "eval", "info")) {
       CliRun r = CliRun.of(cmd, "--help");
       assertEquals(0, r.code(), r.toString());
       assertTrue(r.out().contains("Usage: marginal " + cmd), r.toString());
@@ -303,7 +303,7 @@ class CommandsSmokeTest {
     assertEquals("", r.out());
     CliRun help = CliRun.of("--help");
     assertEquals(0, help.code(), help.toString());
-    for (String cmd : List.of("fit", "score", "sample", "encode", "eval", "info")) {
+    for (String cmd : List.of("fit", "score", "sample", "encode", "decode", "eval", "info")) {
       assertTrue(r.err().contains(cmd), r.err());
       assertTrue(help.out().contains(cmd), help.out());
     }

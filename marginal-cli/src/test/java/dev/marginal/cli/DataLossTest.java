@@ -115,6 +115,10 @@ class DataLossTest {
         model.toString()), "is the input --model");
     assertRefused(args("sample", "--model", model.toString(), "--n", "5", "--out", model.toString()),
         "is the input --model");
+    assertRefused(args("decode", "--model", model.toString(), "--data", csv.toString(), "--out", csv.toString()),
+        "is the input --data");
+    assertRefused(args("decode", "--model", model.toString(), "--data", csv.toString(), "--out",
+        model.toString()), "is the input --model");
     Path s = dir.resolve("s.csv");
     assertRefused(args("sample", "--model", model.toString(), "--n", "5", "--out", s.toString(), "--png",
         s.toString()), "--png " + s + " is the same file as --out");

@@ -108,7 +108,10 @@ class JsonDocsTest {
     assertEquals(new ArrayList<>(written.keySet()), documented);
   }
 
-  /** The first-column fields of each section's table, by the section's heading (`sample`, `encode` as one). */
+  /**
+   * The first-column fields of each section's table, by the section's heading (`sample`, `encode`, `decode` as
+   * one).
+   */
   static Map<String, List<String>> documentedFields(String doc) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     String section = null;
@@ -168,9 +171,11 @@ class JsonDocsTest {
         json(concat(small, "target", "--target", "mixture", "--out", path("m.marginal"))),
         json(concat(small, "target", "--target", "class:" + Unnormalized.class.getName(), "--out",
             path("n.marginal")))));
-    r.put("sample, encode", List.of(
+    r.put("sample, encode, decode", List.of(
         json("sample", "--model", gmm, "--n", "5", "--png", path("s.png"), "--out", path("s.csv")),
-        json("encode", "--model", lvm, "--data", "toy:moons?n=5", "--out", path("e.csv"))));
+        json("sample", "--model", lvm, "--n", "5", "--mean", "--out", path("sm.csv")),
+        json("encode", "--model", lvm, "--data", "toy:moons?n=5", "--out", path("e.csv")),
+        json("decode", "--model", lvm, "--data", path("e.csv"), "--png", path("d.png"), "--out", path("d.csv"))));
     r.put("info", List.of(json("info", "--model", gmm), json("info", "--model", path("p.marginal")),
         json("info", "--model", lvm + ".ckpt"), json("info", "--model", tied), json("info", "--model", box)));
     return r;

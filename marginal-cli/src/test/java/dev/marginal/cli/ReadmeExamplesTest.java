@@ -30,8 +30,8 @@ class ReadmeExamplesTest {
     int ran = 0;
     for (List<String> words : commands) {
       String line = String.join(" ", words);
-      if (line.contains("fashion-mnist") || line.contains("--iters") || line.contains("funnel.marginal")
-          || words.get(1).equals("demo")) {
+      if (line.contains("fashion-mnist") || line.contains("fm.marginal") || line.contains("--iters")
+          || line.contains("funnel.marginal") || words.get(1).equals("demo")) {
         continue;
       }
       List<String> args = new ArrayList<>();
@@ -47,9 +47,10 @@ class ReadmeExamplesTest {
   }
 
   /**
-   * The README's Fashion-MNIST training commands, the fit and its resume, in order as written, on 200 rows of 40
-   * columns in [0, 1] in place of the 60,000 images (the same defaults apply: latent 50 for more than 20 columns, a
-   * Bernoulli decoder, dynamic binarization), so that the resume line carries the settings its checkpoint needs.
+   * The README's Fashion-MNIST training commands, the fit and its resume, then its sample, encode and decode of the
+   * model, in order as written, on 200 rows of 40 columns in [0, 1] in place of the images (the same defaults apply:
+   * latent 50 for more than 20 columns, a Bernoulli decoder, dynamic binarization), so that the resume line carries
+   * the settings its checkpoint needs and the codes are those of the model.
    */
   @Test
   void fashionMnistTrainingExamplesRunAsWrittenOnSmallData() throws IOException {
@@ -67,18 +68,19 @@ class ReadmeExamplesTest {
     Path images = Files.writeString(dir.resolve("images.csv"), csv.append('\n'));
     int ran = 0;
     for (List<String> words : commands(Files.readString(README))) {
-      if (!words.contains("fashion-mnist:train")) {
+      boolean applies = List.of("sample", "encode", "decode").contains(words.get(1)) && words.contains("fm.marginal");
+      if (!words.contains("fashion-mnist:train") && !applies) {
         continue;
       }
       List<String> args = new ArrayList<>();
       for (String w : words.subList(1, words.size())) {
-        args.add(w.equals("fashion-mnist:train") ? images.toString() : isFile(w) ? dir.resolve(w).toString() : w);
+        args.add(w.startsWith("fashion-mnist:") ? images.toString() : isFile(w) ? dir.resolve(w).toString() : w);
       }
       CliRun r = CliRun.of(args.toArray(new String[0]));
       assertEquals(0, r.code(), String.join(" ", words) + "\n" + r);
       ran++;
     }
-    assertEquals(2, ran, "the fit and its resume");
+    assertEquals(5, ran, "the fit, its resume, sample, encode and decode");
   }
 
   private static boolean isFile(String w) {

@@ -52,7 +52,7 @@ import java.util.Objects;
  * model file says {@code "inference": "per-datapoint"} with the fit's settings; the training rows' posteriors are not
  * part of it (they describe only those rows), though checkpoints keep them for resuming.
  */
-public final class LvmDensityModel implements DensityModel {
+public final class LvmDensityModel implements LatentDecoder {
   /** The kind a deep LVM's model file (and a checkpoint of its training) records. */
   public static final String KIND = "lvm";
   /** Model rows (data points × samples) pushed through the decoder at once when scoring. */
@@ -587,12 +587,57 @@ public final class LvmDensityModel implements DensityModel {
   public Dataset sample(RngKey key, int n) {
     Objects.requireNonNull(key, "key");
     FeatureSpace.checkDraws(n, model.widestLayer(), "the decoder's widest layer");
-    Tensor y = model.sample(key, n, false);
+    return FiniteResults.requireSamples(toData(model.sample(key, n, false), "sample of an " + KIND + " model"));
+  }
+
+  @Override
+  public int latentDim() {
+    return model.latentDim();
+  }
+
+  /**
+   * The decoder's means (Bernoulli probabilities or Gaussian means) for the codes, in blocks of rows of at most
+   * {@link DeepLvm#SAMPLE_BLOCK_VALUES} values of the widest layer, so memory beyond the result does not grow with
+   * the rows times the layers' width; each row's mean is what it would be alone, bit for bit. A per-datapoint model
+   * decodes with its decoder as any other.
+   */
+  @Override
+  public Dataset decode(Dataset codes) {
+    int q = model.latentDim();
+    Dataset z = LatentCodes.of(codes, q);
+    int n = z.rows();
+    FeatureSpace.checkDraws(n, Math.max(model.widestLayer(), dim()), "the decoder's widest layer");
+    int block = (int) Math.max(1, Math.min(n, DeepLvm.SAMPLE_BLOCK_VALUES / model.widestLayer()));
+    Tensor codesTensor = Tensor.wrap(z.values(), n, q);
+    Tensor y;
+    if (block == n) {
+      y = model.decodeMean(codesTensor);
+    } else {
+      float[] means = new float[n * dim()];
+      for (int r0 = 0; r0 < n; r0 += block) {
+        int r1 = Math.min(n, r0 + block);
+        float[] part = model.decodeMean(codesTensor.slice(0, r0, r1)).buffer();
+        System.arraycopy(part, 0, means, r0 * dim(), (r1 - r0) * dim());
+      }
+      y = Tensor.wrap(means, n, dim());
+    }
+    return LatentCodes.requireDecoded(z, toData(y, z.source() + " (decoded)"));
+  }
+
+  @Override
+  public Dataset sampleMeans(RngKey key, int n) {
+    Objects.requireNonNull(key, "key");
+    FeatureSpace.checkDraws(n, model.widestLayer(), "the decoder's widest layer");
+    return FiniteResults.requireSamples(toData(model.sample(key, n, true), "means of an " + KIND + " model"));
+  }
+
+  /** Decoder-space rows {@code [n, D]} in the data's space: through the support's transform, then unstandardized. */
+  private Dataset toData(Tensor y, String source) {
     float[] x = support == null ? y.buffer() : support.bijection().forward(y).buffer();
     if (space.standardized()) {
       x = space.standardizer().invert(x);
     }
-    return FiniteResults.requireSamples(Dataset.of("sample of an " + KIND + " model", space.columns(), x));
+    return Dataset.of(source, space.columns(), x);
   }
 
   @Override

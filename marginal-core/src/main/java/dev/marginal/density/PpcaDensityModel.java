@@ -22,7 +22,7 @@ import java.util.Optional;
  * <p>In a model file the parameters are float64 arrays: {@code mean [d]}, {@code loadings [d, q]} and
  * {@code noise_variance [1]}.
  */
-public final class PpcaDensityModel implements DensityModel {
+public final class PpcaDensityModel implements LatentDecoder {
   /** The kind in model files. */
   public static final String KIND = "ppca";
 
@@ -142,6 +142,34 @@ public final class PpcaDensityModel implements DensityModel {
     Objects.requireNonNull(key, "key");
     FeatureSpace.checkDraws(n, dim(), "the data's columns");
     return FiniteResults.requireSamples(space.fromModel(ppca.sample(key, n), "sample of a " + KIND + " model"));
+  }
+
+  @Override
+  public int latentDim() {
+    return ppca.latentDim();
+  }
+
+  /** The means W z + b, mapped back through the standardization: exact, no randomness. */
+  @Override
+  public Dataset decode(Dataset codes) {
+    Dataset z = LatentCodes.of(codes, ppca.latentDim());
+    FeatureSpace.checkDraws(z.rows(), dim(), "the data's columns");
+    int q = z.cols();
+    double[][] zs = new double[z.rows()][q];
+    float[] v = z.values();
+    for (int i = 0; i < zs.length; i++) {
+      for (int a = 0; a < q; a++) {
+        zs[i][a] = v[i * q + a];
+      }
+    }
+    return LatentCodes.requireDecoded(z, space.fromModel(ppca.decode(zs), z.source() + " (decoded)"));
+  }
+
+  @Override
+  public Dataset sampleMeans(RngKey key, int n) {
+    Objects.requireNonNull(key, "key");
+    FeatureSpace.checkDraws(n, dim(), "the data's columns");
+    return FiniteResults.requireSamples(space.fromModel(ppca.sampleMeans(key, n), "means of a " + KIND + " model"));
   }
 
   /** Posterior means E[z | x] in {@code z0 ..}, then posterior variances in {@code var_z0 ..}. */

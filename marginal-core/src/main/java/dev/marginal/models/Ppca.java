@@ -436,6 +436,54 @@ public final class Ppca {
     return out;
   }
 
+  /**
+   * The means W z + b of p(x | z) for latent codes z.
+   *
+   * @param zs codes {@code [n][q]}
+   * @return {@code [n][d]}
+   * @throws IllegalArgumentException for a code of another length than q
+   */
+  public double[][] decode(double[][] zs) {
+    double[][] out = new double[zs.length][];
+    for (int s = 0; s < zs.length; s++) {
+      if (zs[s].length != q) {
+        throw new IllegalArgumentException("expected a code with " + q + " coordinates, got " + zs[s].length);
+      }
+      out[s] = decodeOne(zs[s], 0);
+    }
+    return out;
+  }
+
+  /**
+   * The means W z + b of p(x | z) for the {@code n} codes z that {@link #sample} draws with the same key: row i is
+   * the mean of the distribution row i of {@code sample(key, n)} is drawn from.
+   *
+   * @throws ParameterException for a negative {@code n}
+   */
+  public double[][] sampleMeans(RngKey key, int n) {
+    ParameterException.atLeast("n", n, 0);
+    double[] z = new double[n * q];
+    Samplers.normals(key.split(2, 0), z, 0, z.length);
+    double[][] out = new double[n][];
+    for (int s = 0; s < n; s++) {
+      out[s] = decodeOne(z, s * q);
+    }
+    return out;
+  }
+
+  /** W z + b for the code at {@code z[from .. from + q)}. */
+  private double[] decodeOne(double[] z, int from) {
+    double[] x = new double[d];
+    for (int i = 0; i < d; i++) {
+      double v = mean[i];
+      for (int a = 0; a < q; a++) {
+        v += w[i * q + a] * z[from + a];
+      }
+      x[i] = v;
+    }
+    return x;
+  }
+
   private double[] centred(double[] x) {
     if (x.length != d) {
       throw new IllegalArgumentException("expected a point with " + d + " coordinates, got " + x.length);

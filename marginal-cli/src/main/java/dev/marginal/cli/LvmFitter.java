@@ -18,6 +18,7 @@ import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.RunFingerprint;
 import dev.marginal.train.TrainingState;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,6 +54,10 @@ final class LvmFitter {
     LvmTrainingOptions training = options.resolvedTraining();
     checkLimits(data, options, training, s);
     checkBinarization(data, options, s);
+    for (String warning : DeepLvmFit.warnings(data, options)) {
+      r.log().println("marginal: warning: " + OptionNames.withOptionNames(warning, List.of("standardize")));
+      r.log().flush();
+    }
     long total = DeepLvmFit.plannedSteps(data, options);
     DeepLvmFit.Result result;
     try {

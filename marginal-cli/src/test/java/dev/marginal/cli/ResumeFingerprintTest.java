@@ -108,6 +108,43 @@ class ResumeFingerprintTest {
     assertFalse(line.contains("default"), line);
   }
 
+  /**
+   * A per-datapoint model scores new rows with its local fit, which a resumed run keeps from its checkpoint: another
+   * --local-steps is refused, also when left at its default, and so it is for a checkpoint whose fingerprint predates
+   * the setting, by the steps its model saved.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void perDatapointResumeRefusesOtherLocalSteps() throws IOException {
+    Path ckpt = dir.resolve("p.marginal.ckpt");
+    List<String> run = lvm("toy:moons?n=60", "--hidden", "8", "--per-datapoint");
+    assertEquals(0, CliRun.of(with(run, "--local-steps", "5", "--steps", "3", "--out",
+        dir.resolve("p.marginal").toString()).toArray(String[]::new)).code());
+    String next = dir.resolve("next.marginal").toString();
+    refused(with(run, "--local-steps", "7", "--steps", "6", "--resume", ckpt.toString(), "--out", next),
+        ckpt + ": the checkpoint is of a different run: --local-steps 7 (the checkpoint's run had 5)");
+    refused(with(run, "--steps", "6", "--resume", ckpt.toString(), "--out", next), "--local-steps 200 (the default; "
+        + "the checkpoint's run had 5, so pass --local-steps 5)");
+
+    ModelFile f = ModelFile.read(ckpt);
+    Map<String, Object> p = new java.util.LinkedHashMap<>(f.provenance());
+    Map<String, Object> fingerprint = new java.util.LinkedHashMap<>((Map<String, Object>) p.get(RunFingerprint.KEY));
+    assertEquals(5L, fingerprint.remove("localSteps"));
+    p.put(RunFingerprint.KEY, fingerprint);
+    Path older = dir.resolve("older.ckpt");
+    new ModelFile(f.kind(), f.config(), p, f.tensors(), f.float64Tensors()).write(older);
+    refused(with(run, "--local-steps", "7", "--steps", "6", "--resume", older.toString(), "--out", next),
+        older + ": the checkpoint is of a different run: --local-steps 7 (the checkpoint's run had 5)");
+
+    for (Path from : List.of(ckpt, older)) {
+      CliRun ok = CliRun.of(with(run, "--local-steps", "5", "--steps", "6", "--resume", from.toString(), "--out",
+          next).toArray(String[]::new));
+      assertEquals(0, ok.code(), ok.toString());
+      assertEquals(5L, ((Map<String, Object>) ModelFile.read(Path.of(next)).provenance().get("options"))
+          .get("localSteps"));
+    }
+  }
+
   @Test
   void targetResumeRefusesAnotherTarget() throws IOException {
     Path first = dir.resolve("t.marginal");

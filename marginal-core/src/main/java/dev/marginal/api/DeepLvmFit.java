@@ -243,11 +243,11 @@ public final class DeepLvmFit {
     String validationSetting = control.validation() != null ? control.validation().source()
         : options.validationFraction() > 0 ? String.valueOf(options.validationFraction()) : null;
     Map<String, Object> fingerprint = RunFingerprint.of(training, data, validationFingerprint(control, options),
-        options.standardize(), config, options.inference().perDatapoint());
+        options.standardize(), config, options.inference().perDatapoint(), localFit(options.inference()).steps());
     LvmDensityModel model;
     LvmTrainer trainer;
     if (control.resume() != null) {
-      RunFingerprint.check(control.resume().provenance(), fingerprint);
+      RunFingerprint.check(withSavedLocalSteps(control.resume()), fingerprint);
       model = LvmDensityModel.fromFile(control.resume());
       if (options.inference().perDatapoint() && !model.perDatapoint()) {
         throw ParameterException.about(List.of("perDatapoint"), "perDatapoint inference asked for, but the "
@@ -352,6 +352,26 @@ public final class DeepLvmFit {
       return rows.source();
     }
     return RunFingerprint.contents(rows);
+  }
+
+  /**
+   * The checkpoint's provenance as its fingerprint is compared. A per-datapoint checkpoint written before fingerprints
+   * recorded the local fit's steps is compared by the steps its model saved ({@code localFitSteps} of its
+   * configuration), which its resumed model would keep.
+   */
+  private static Map<String, Object> withSavedLocalSteps(ModelFile resume) {
+    Map<String, Object> provenance = resume.provenance();
+    if (!(provenance.get(RunFingerprint.KEY) instanceof Map<?, ?> saved)
+        || saved.containsKey(RunFingerprint.LOCAL_STEPS) || !Boolean.TRUE.equals(saved.get("perDatapoint"))
+        || !(resume.config().get("localFitSteps") instanceof Number steps)) {
+      return provenance;
+    }
+    Map<String, Object> fingerprint = new LinkedHashMap<>();
+    saved.forEach((k, v) -> fingerprint.put(String.valueOf(k), v));
+    fingerprint.put(RunFingerprint.LOCAL_STEPS, steps);
+    Map<String, Object> p = new LinkedHashMap<>(provenance);
+    p.put(RunFingerprint.KEY, fingerprint);
+    return p;
   }
 
   /**

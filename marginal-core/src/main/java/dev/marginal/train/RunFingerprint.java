@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * What defines a training run, stored in its checkpoints so that resuming cannot silently continue a different run:
- * the data (by content, not by name), the objective, the optimizer settings, the architecture and the seed. Only the
+ * the data (by content, not by name), the objective, the optimizer settings, the architecture, the seed and, for a
+ * per-datapoint model, the steps of the local fit it scores new rows with (its model keeps them). Only the
  * length of the run (epochs, steps, iterations) and how often it is checkpointed may change on resume; the thread
  * count is not part of a run, since results do not depend on it.
  *
@@ -30,10 +31,13 @@ public final class RunFingerprint {
   /** Where checkpoints keep the fingerprint: under this key of their provenance. */
   public static final String KEY = "fingerprint";
 
-  /** A list of whole numbers as {@link Arrays#toString(int[])} writes it: the hidden layers' widths. */
+  /** The key of a per-datapoint run's local fit steps. */
+  public static final String LOCAL_STEPS = "localSteps";
+
   /** What a mismatch gives after a setting's value now: the start of its value in the checkpoint's run. */
   private static final String HAD = " (the checkpoint's run had ";
 
+  /** A list of whole numbers as {@link Arrays#toString(int[])} writes it: the hidden layers' widths. */
   private static final Pattern INT_LIST = Pattern.compile("\\[-?\\d+(, -?\\d+)*]");
 
   private RunFingerprint() {}
@@ -81,9 +85,11 @@ public final class RunFingerprint {
    * @param standardize whether the model is fitted to standardized columns
    * @param architecture the deep LVM's configuration
    * @param perDatapoint whether q is per data point rather than an encoder
+   * @param localSteps the steps of the local fit that gives new rows their q in a per-datapoint model, as resolved
+   *     (not 0 for its default); not recorded for the amortized encoder
    */
   public static Map<String, Object> of(LvmTrainingOptions o, Dataset data, String validation, boolean standardize,
-      DeepLvm.Config architecture, boolean perDatapoint) {
+      DeepLvm.Config architecture, boolean perDatapoint, int localSteps) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("data", contents(data));
     m.put("validation", String.valueOf(validation));
@@ -102,6 +108,11 @@ public final class RunFingerprint {
     m.put("seed", o.seed());
     putArchitecture(m, architecture);
     m.put("perDatapoint", perDatapoint);
+    if (perDatapoint) {
+      // Only for per-datapoint runs, so that amortized checkpoints written before it was recorded still resume; a
+      // per-datapoint checkpoint without it is compared by the local fit its model saved (DeepLvmFit).
+      m.put(LOCAL_STEPS, localSteps);
+    }
     return m;
   }
 

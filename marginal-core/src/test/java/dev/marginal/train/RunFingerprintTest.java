@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RunFingerprintTest {
   private static final Map<String, Object> DENSITY = RunFingerprint.of(LvmTrainingOptions.defaults(),
       Dataset.ofRows(new float[][] {{0.5f, 1.5f}, {2f, -1f}}), null, false,
-      new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), false);
+      new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), false, 0);
   private static final Map<String, Object> REVERSE_KL = RunFingerprint.of(ReverseKlOptions.defaults(), "funnel");
 
   @Test
@@ -63,7 +63,7 @@ class RunFingerprintTest {
   void aValidationSplitOnInOneRunOnlyIsCalledOffInTheOther() {
     Map<String, Object> withSplit = RunFingerprint.of(LvmTrainingOptions.defaults(),
         Dataset.ofRows(new float[][] {{0.5f, 1.5f}, {2f, -1f}}), "0.05", false,
-        new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), false);
+        new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), false, 0);
     ParameterException e = assertThrows(ParameterException.class,
         () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, withSplit), DENSITY));
     assertTrue(e.getMessage().contains("validation off (the checkpoint's run had 0.05)"), e.getMessage());
@@ -79,7 +79,7 @@ class RunFingerprintTest {
   void settingsAreShownAsTyped() {
     Map<String, Object> deeper = RunFingerprint.of(LvmTrainingOptions.defaults(),
         Dataset.ofRows(new float[][] {{0.5f, 1.5f}, {2f, -1f}}), null, true,
-        new DeepLvm.Config(2, 2, new int[] {16, 8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), true);
+        new DeepLvm.Config(2, 2, new int[] {16, 8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), true, 200);
     ParameterException e = assertThrows(ParameterException.class,
         () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, DENSITY), deeper));
     assertTrue(e.getMessage().contains("standardize on (the checkpoint's run had it off); hidden 16,8 (the "
@@ -99,7 +99,7 @@ class RunFingerprintTest {
   void settingsLeftAtTheirDefaultsAreMarkedWithTheValueToPass() {
     Map<String, Object> deeper = RunFingerprint.of(LvmTrainingOptions.defaults(),
         Dataset.ofRows(new float[][] {{0.5f, 1.5f}, {2f, -1f}}), null, true,
-        new DeepLvm.Config(2, 2, new int[] {16, 8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), true);
+        new DeepLvm.Config(2, 2, new int[] {16, 8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN), true, 200);
     ParameterException e = assertThrows(ParameterException.class,
         () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, deeper), DENSITY));
     assertEquals(e.getMessage().replace("standardize off (the checkpoint's run had it on); hidden 8 (the "
@@ -112,5 +112,24 @@ class RunFingerprintTest {
         + "default; the checkpoint's run had it off)"), RunFingerprint.markDefaults(e.getMessage(),
         List.of("standardize")));
     assertEquals(e.getMessage(), RunFingerprint.markDefaults(e.getMessage(), List.of("seed", "checkpoint's")));
+  }
+
+  /**
+   * A per-datapoint run's local fit steps are part of it: its model scores new rows with them. An amortized run
+   * records none, so its fingerprint is what it was before they were recorded.
+   */
+  @Test
+  void theLocalStepsOfAPerDatapointRunAreCompared() {
+    Dataset data = Dataset.ofRows(new float[][] {{0.5f, 1.5f}, {2f, -1f}});
+    DeepLvm.Config config = new DeepLvm.Config(2, 2, new int[] {8}, Activation.TANH, DeepLvm.Decoder.GAUSSIAN);
+    Map<String, Object> five = RunFingerprint.of(LvmTrainingOptions.defaults(), data, null, false, config, true, 5);
+    Map<String, Object> seven = RunFingerprint.of(LvmTrainingOptions.defaults(), data, null, false, config, true, 7);
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> RunFingerprint.check(Map.of(RunFingerprint.KEY, five), seven));
+    assertEquals(List.of("localSteps"), e.parameters());
+    assertTrue(e.getMessage().contains("localSteps 7 (the checkpoint's run had 5)"), e.getMessage());
+    RunFingerprint.check(Map.of(RunFingerprint.KEY, five), five);
+    assertFalse(DENSITY.containsKey("localSteps"), DENSITY.toString());
+    assertEquals(DENSITY, RunFingerprint.of(LvmTrainingOptions.defaults(), data, null, false, config, false, 5));
   }
 }

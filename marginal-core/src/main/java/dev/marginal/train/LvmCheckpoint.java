@@ -123,7 +123,9 @@ public final class LvmCheckpoint {
    * Restores a reverse-KL trainer built on the checkpoint's surrogate to the checkpoint's state, and the run's
    * history so far, which {@link ReverseKlRun} continues: empty from a checkpoint written before checkpoints kept it.
    *
-   * @throws IllegalArgumentException if the file holds no training state, or a history that does not fit its step
+   * @throws IllegalArgumentException if the file holds no training state, a history that does not fit its step, or
+   *     counters that disagree: an optimizer's step count or the parameter average's update count other than the
+   *     step, or a step past the iterations of the run that wrote it
    */
   public static void restore(ModelFile file, ReverseKlTrainer trainer) {
     Map<?, ?> training = training(file, "the model file holds no training state to resume from");
@@ -132,8 +134,11 @@ public final class LvmCheckpoint {
     // The tensor's size was checked against the file's bytes and the heap when it was read.
     ReverseKlHistory history = ReverseKlHistory.fromCheckpoint(training, losses == null ? null : losses.toArray(),
         step);
-    trainer.resumeFrom(step, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX),
-        takeOptional(file, AVERAGE_PREFIX));
+    Map<String, float[]> decoder = take(file, DECODER_PREFIX);
+    Map<String, float[]> encoder = take(file, ENCODER_PREFIX);
+    Map<String, float[]> average = takeOptional(file, AVERAGE_PREFIX);
+    CheckpointCounters.requireReverseKl(file, step, decoder, encoder, average);
+    trainer.resumeFrom(step, decoder, encoder, average);
     trainer.recordHistory(history);
   }
 
@@ -208,13 +213,19 @@ public final class LvmCheckpoint {
    * Restores a trainer built on the checkpoint's model (see {@link LvmDensityModel#fromFile}) to the checkpoint's
    * optimizer and training state.
    *
-   * @throws IllegalArgumentException if the file holds no training state
+   * @throws IllegalArgumentException if the file holds no training state, or counters that disagree: an optimizer's
+   *     step count other than the step, a history of another number of epochs than the epoch, a row's step count
+   *     outside the epochs begun, or an epoch or step past the length of the run that wrote it
    */
   @SuppressWarnings("unchecked")
   public static void restore(ModelFile file, LvmTrainer trainer) {
     Map<?, ?> training = training(file, "the model file holds no training state to resume from");
     TrainingState state = TrainingState.fromMap((Map<String, Object>) training).resumed();
-    trainer.resumeFrom(state, take(file, DECODER_PREFIX), take(file, ENCODER_PREFIX));
+    Map<String, float[]> decoder = take(file, DECODER_PREFIX);
+    Map<String, float[]> encoder = take(file, ENCODER_PREFIX);
+    CheckpointCounters.requireDensity(file, state, decoder, encoder,
+        trainer.localPosteriors() == null ? null : rowCounts(takeOptional(file, LOCAL_PREFIX)));
+    trainer.resumeFrom(state, decoder, encoder);
     trainer.resumeBestEpochFrom(takeOptional(file, BEST_PREFIX));
     JsonFields t = JsonFields.of(TRAINING_STATE, training);
     if (t.has(EPOCH_SUM) || t.has(EPOCH_COUNT)) {
@@ -232,6 +243,19 @@ public final class LvmCheckpoint {
       local.logVar().set(saved.logVar().value());
       trainer.resumeLocalFrom(take(file, LOCAL_PREFIX));
     }
+  }
+
+  /**
+   * The per-row step counts of a row-sparse Adam state ({@link dev.marginal.optim.RowAdam#state()}: each an int's
+   * bits in a float), or an empty array when the state has none, which the optimizer then refuses.
+   */
+  private static int[] rowCounts(Map<String, float[]> localState) {
+    float[] t = localState.getOrDefault("t", new float[0]);
+    int[] counts = new int[t.length];
+    for (int r = 0; r < t.length; r++) {
+      counts[r] = Float.floatToRawIntBits(t[r]);
+    }
+    return counts;
   }
 
   /**

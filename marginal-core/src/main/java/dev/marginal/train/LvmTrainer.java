@@ -200,20 +200,17 @@ public final class LvmTrainer {
     }
     schedule = LvmSchedule.of(options, train.rows());
     long budget = schedule.totalSteps();
+    int epochBatches = Batches.count(train.rows(), options.batchSize());
+    checkCounters(epochBatches);
     checkNotShorterThanDone(budget, train.rows());
     long examples = 0;
     EpochClock clock = new EpochClock();
     long checkpointed = -1;
-    int epochBatches = Batches.count(train.rows(), options.batchSize());
     // A run stopped after the last batch of an epoch (the run's last step, say) resumes into that epoch's close.
     while ((state.step() < budget || state.stepInEpoch() == epochBatches) && state.epoch() < epochLimit()
         && !state.finished()) {
       Batches batches = Batches.shuffled(train.rows(), options.batchSize(), root.foldIn(SHUFFLE_STREAM),
           state.epoch());
-      if (state.stepInEpoch() > epochBatches) {
-        throw new IllegalArgumentException("the checkpoint is at batch " + state.stepInEpoch() + " of an epoch, but "
-            + "an epoch has " + epochBatches + " batches here");
-      }
       for (int skip = 0; skip < state.stepInEpoch(); skip++) {
         batches.next();
       }
@@ -318,6 +315,23 @@ public final class LvmTrainer {
     if (local != null && local.rows() != train.rows()) {
       throw new IllegalArgumentException(train.source() + ": " + train.rows() + " rows, but there are local "
           + "posteriors for " + local.rows());
+    }
+  }
+
+  /**
+   * The counters a run resumes from must be where its steps lead: every epoch but the current one of
+   * {@code epochBatches} steps, the current one at most that many in ({@link CheckpointCounters} checks the rest).
+   */
+  private void checkCounters(int epochBatches) {
+    if (state.stepInEpoch() > epochBatches) {
+      throw new IllegalArgumentException("the checkpoint is at batch " + state.stepInEpoch() + " of an epoch, but "
+          + "an epoch has " + epochBatches + " batches here");
+    }
+    long expected = (long) state.epoch() * epochBatches + state.stepInEpoch();
+    if (state.step() != expected) {
+      throw new IllegalArgumentException(CheckpointCounters.DISAGREE + "training state 'step' is " + state.step()
+          + ", but 'epoch' " + state.epoch() + " and 'stepInEpoch' " + state.stepInEpoch() + " make " + expected
+          + " at " + epochBatches + " batches an epoch");
     }
   }
 

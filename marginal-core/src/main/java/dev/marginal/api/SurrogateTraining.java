@@ -49,8 +49,9 @@ public final class SurrogateTraining {
    *     include those before the resume, which its checkpoint carries (a checkpoint written before checkpoints kept
    *     them carries none, and then only this call's steps are here)
    * @param evaluations metrics at every evaluation, the last at the final step; a resumed run's include those of
-   *     its checkpoint, as {@link #losses}, restored with every value but their log Z estimates' individual log
-   *     weights ({@link dev.marginal.train.LogZEstimate#logWeights()} is empty there, its draws kept)
+   *     its checkpoint, as {@link #losses}, restored with every value, their log Z estimates' log weights included
+   *     (a checkpoint written before checkpoints kept those weights restores them empty,
+   *     {@link dev.marginal.train.LogZEstimate#logWeights()}, with their number kept)
    * @param warnings warnings raised during the run (a KL estimate significantly below zero, say), those before a
    *     resume included, as {@link #losses}; then, when the last evaluation's importance weights are unreliable
    *     (Pareto k̂ above its threshold, for the IWAE rows of its KL estimate or for its log Z estimate), one for each

@@ -48,8 +48,9 @@ import java.util.Objects;
  * @param logZSe the delta-method standard error of log Ẑ
  * @param ess the effective sample size (Σw)² / Σw², in [1, n]
  * @param paretoK the Pareto k̂ of the weights' upper tail (NaN when it cannot be fitted)
- * @param logWeights log w for each draw, length n; empty in an estimate restored from a checkpoint
- *     ({@link LvmCheckpoint}), which keeps the values above and the number of draws but not the weights
+ * @param logWeights log w for each draw, length n; a checkpoint keeps them ({@link LvmCheckpoint}), so they are
+ *     empty only in an estimate restored from a checkpoint written before checkpoints kept them, which has the
+ *     values above and the number of draws
  * @param draws the number of draws n, {@code logWeights.length} unless the weights are left out
  */
 public record LogZEstimate(double logZ, double logZSe, double ess, double paretoK, double[] logWeights, int draws) {

@@ -21,6 +21,10 @@ import java.util.Map;
  * {@value LocalPosteriors#LOG_VAR}) and their row-sparse Adam state ({@code opt.local/...}), so that a resumed run
  * continues exactly; finished model files leave them out. Under early stopping the best validation epoch's
  * parameter values are kept too ({@code best/...}), so that a resumed run that stops early restores the same ones.
+ *
+ * <p>A reverse-KL run stores its history ({@link ReverseKlHistory}): the loss at every step ({@value #LOSSES}), its
+ * evaluations and warnings under {@code provenance.training}, and each evaluation's log Z weights as a float64
+ * tensor. Restoring either kind of run first cross-checks its counters ({@link CheckpointCounters}).
  */
 public final class LvmCheckpoint {
   /**
@@ -86,7 +90,8 @@ public final class LvmCheckpoint {
 
   /**
    * Writes a reverse-KL trainer's surrogate, optimizer state, step count and the run's history so far: the loss at
-   * every step ({@value #LOSSES}) and the evaluations and warnings ({@link ReverseKlHistory}).
+   * every step ({@value #LOSSES}) and the evaluations, with their log Z weights, and warnings
+   * ({@link ReverseKlHistory}).
    */
   public static void write(Path path, LvmDensityModel model, ReverseKlTrainer trainer, Map<String, Object> provenance)
       throws IOException {
@@ -101,12 +106,18 @@ public final class LvmCheckpoint {
     training.put("step", trainer.steps());
     training.putAll(history.toTraining());
     write(path, model, training, trainer.decoderOptimizerState(), trainer.encoderOptimizerState(), extra,
-        provenance);
+        history.logWeightTensors(), provenance);
   }
 
   private static void write(Path path, LvmDensityModel model, Map<String, Object> training,
       Map<String, float[]> decoderState, Map<String, float[]> encoderState, Map<String, Tensor> extra,
       Map<String, Object> provenance) throws IOException {
+    write(path, model, training, decoderState, encoderState, extra, Map.of(), provenance);
+  }
+
+  private static void write(Path path, LvmDensityModel model, Map<String, Object> training,
+      Map<String, float[]> decoderState, Map<String, float[]> encoderState, Map<String, Tensor> extra,
+      Map<String, ModelFile.Float64> extraFloat64, Map<String, Object> provenance) throws IOException {
     Map<String, Object> p = new LinkedHashMap<>(provenance);
     p.put("training", new LinkedHashMap<>(training));
     ModelFile base = model.toFile(p);
@@ -116,7 +127,9 @@ public final class LvmCheckpoint {
     put(tensors, DECODER_PREFIX, decoderState);
     put(tensors, ENCODER_PREFIX, encoderState);
     tensors.putAll(extra);
-    new ModelFile(base.kind(), base.config(), base.provenance(), tensors).write(path);
+    Map<String, ModelFile.Float64> float64 = new LinkedHashMap<>(base.float64Tensors());
+    float64.putAll(extraFloat64);
+    new ModelFile(base.kind(), base.config(), base.provenance(), tensors, float64).write(path);
   }
 
   /**
@@ -133,7 +146,7 @@ public final class LvmCheckpoint {
     Tensor losses = file.tensors().get(LOSSES);
     // The tensor's size was checked against the file's bytes and the heap when it was read.
     ReverseKlHistory history = ReverseKlHistory.fromCheckpoint(training, losses == null ? null : losses.toArray(),
-        step);
+        file.float64Tensors(), step);
     Map<String, float[]> decoder = take(file, DECODER_PREFIX);
     Map<String, float[]> encoder = take(file, ENCODER_PREFIX);
     Map<String, float[]> average = takeOptional(file, AVERAGE_PREFIX);

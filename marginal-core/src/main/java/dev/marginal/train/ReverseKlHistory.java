@@ -1,6 +1,8 @@
 package dev.marginal.train;
 
 import dev.marginal.estimators.DiagnosticsSummary;
+import dev.marginal.io.ModelFile;
+import dev.marginal.io.Untrusted;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,14 +16,21 @@ import java.util.Map;
  *
  * <p>In a checkpoint the evaluations and warnings are JSON under {@code provenance.training} and the losses a
  * tensor. Every number of an evaluation is kept exactly (finite doubles by their shortest decimal, NaN as null,
- * infinities as the strings {@code "Infinity"} and {@code "-Infinity"}), except the individual log weights of its
- * log Z estimate, of which only the number is kept ({@link LogZEstimate#draws()}): they would make every checkpoint
- * tens of thousands of numbers longer per evaluation.
+ * infinities as the strings {@code "Infinity"} and {@code "-Infinity"}). The log weights of its log Z estimate
+ * ({@link LogZEstimate#logWeights()}, 20,000 by default) are a float64 tensor each, {@value #LOG_WEIGHTS_PREFIX}
+ * followed by the evaluation's position, {@code [draws, 2]}: each log weight's IEEE-754 bits as two whole numbers,
+ * its high and its low 32 bits, since a log weight may be −∞ or NaN (a draw where the target's density is zero or
+ * undefined), which a model file's tensors may not hold. A checkpoint written before they were kept restores its
+ * evaluations without them (an empty {@link LogZEstimate#logWeights()}, its {@link LogZEstimate#draws()} kept).
  */
 record ReverseKlHistory(float[] losses, List<SurrogateMetrics> evaluations, List<String> warnings) {
   static final ReverseKlHistory EMPTY = new ReverseKlHistory(new float[0], List.of(), List.of());
   static final String EVALUATIONS = "evaluations";
   static final String WARNINGS = "warnings";
+  /** The name of an evaluation's log Z weights in a checkpoint, before the evaluation's position (0 first). */
+  static final String LOG_WEIGHTS_PREFIX = "history/logZWeights/";
+  /** 2³², one more than the largest half of a log weight's bits. */
+  private static final double HALF_RANGE = 4294967296.0;
 
   ReverseKlHistory {
     losses = losses.clone();
@@ -62,14 +71,40 @@ record ReverseKlHistory(float[] losses, List<SurrogateMetrics> evaluations, List
   }
 
   /**
+   * The evaluations' log Z weights as checkpoint tensors (see the class doc), by name; an evaluation restored without
+   * them has none.
+   */
+  Map<String, ModelFile.Float64> logWeightTensors() {
+    Map<String, ModelFile.Float64> m = new LinkedHashMap<>();
+    for (int i = 0; i < evaluations.size(); i++) {
+      double[] w = evaluations.get(i).checks().logZ().logWeights();
+      if (w.length == 0) {
+        continue;
+      }
+      double[] bits = new double[2 * w.length];
+      for (int j = 0; j < w.length; j++) {
+        long b = Double.doubleToRawLongBits(w[j]);
+        bits[2 * j] = b >>> 32;
+        bits[2 * j + 1] = b & 0xFFFFFFFFL;
+      }
+      m.put(LOG_WEIGHTS_PREFIX + i, new ModelFile.Float64(bits, new int[] {w.length, 2}));
+    }
+    return m;
+  }
+
+  /**
    * The history a checkpoint at step {@code step} recorded: empty when {@code training} holds none (a checkpoint
    * written before checkpoints kept it).
    *
    * @param losses the checkpoint's loss tensor, or null when it has none (a run of no steps)
+   * @param float64 the checkpoint's float64 tensors, among them the evaluations' log Z weights
+   *     ({@link #logWeightTensors()}); an evaluation without them is restored without log weights
    * @throws IllegalArgumentException if the history is malformed or does not belong to step {@code step}: not one
-   *     loss per step, or evaluations not at increasing steps from 1 to {@code step}
+   *     loss per step, evaluations not at increasing steps from 1 to {@code step}, or log weights that are not one
+   *     pair of 32-bit halves per draw of an evaluation the history holds
    */
-  static ReverseKlHistory fromCheckpoint(Map<?, ?> training, float[] losses, long step) {
+  static ReverseKlHistory fromCheckpoint(Map<?, ?> training, float[] losses, Map<String, ModelFile.Float64> float64,
+      long step) {
     if (!training.containsKey(EVALUATIONS)) {
       return EMPTY;
     }
@@ -92,12 +127,67 @@ record ReverseKlHistory(float[] losses, List<SurrogateMetrics> evaluations, List
       last = e.step();
       evals.add(e);
     }
+    withLogWeights(evals, float64);
     List<String> warnings = new ArrayList<>();
     Object saved = training.get(WARNINGS);
     for (Object o : list(saved == null ? List.of() : saved, WARNINGS)) {
       warnings.add(String.valueOf(o));
     }
     return new ReverseKlHistory(l, evals, warnings);
+  }
+
+  /** Puts each evaluation's log Z weights from {@code float64} into it, checked as {@link #fromCheckpoint} says. */
+  private static void withLogWeights(List<SurrogateMetrics> evals, Map<String, ModelFile.Float64> float64) {
+    for (Map.Entry<String, ModelFile.Float64> t : float64.entrySet()) {
+      if (!t.getKey().startsWith(LOG_WEIGHTS_PREFIX)) {
+        continue;
+      }
+      String position = t.getKey().substring(LOG_WEIGHTS_PREFIX.length());
+      int i = position.matches("0|[1-9][0-9]{0,8}") ? Integer.parseInt(position) : -1;
+      if (i < 0 || i >= evals.size()) {
+        throw bad("logZWeights", "has a tensor " + Untrusted.quoted(t.getKey()) + " for none of its "
+            + evals.size() + " evaluations");
+      }
+      SurrogateMetrics m = evals.get(i);
+      LogZEstimate z = m.checks().logZ();
+      double[] w = logWeights(t.getValue(), z.draws(), t.getKey());
+      SamplerChecks c = m.checks();
+      SamplerChecks checks = new SamplerChecks(new LogZEstimate(z.logZ(), z.logZSe(), z.ess(), z.paretoK(), w,
+          z.draws()), c.targetLogZ(), c.forwardLogQ(), c.forwardLogQSe(), c.forwardKl(), c.modesCovered(),
+          c.modes(), c.outsideSupport());
+      evals.set(i, new SurrogateMetrics(m.step(), m.klIwae(), m.klIwaeSe(), m.klSumo(), m.klSumoSe(),
+          m.crossEntropy(), m.crossEntropySe(), m.targetEntropy(), m.w1(), m.hardMass(), m.targetHardMass(),
+          m.normalized(), checks, m.iwaeDiagnostics()));
+    }
+  }
+
+  /**
+   * The log weights a tensor {@code [draws, 2]} of 32-bit halves holds. Its shape is checked against the
+   * evaluation's draws before anything is allocated for them: the tensor, read within the heap's bounds, is no
+   * larger than the file declares.
+   */
+  private static double[] logWeights(ModelFile.Float64 t, int draws, String name) {
+    int[] shape = t.shape();
+    if (shape.length != 2 || shape[0] != draws || shape[1] != 2) {
+      throw bad("logZWeights", "tensor " + Untrusted.quoted(name) + " must have shape [" + draws + ", 2] (one pair "
+          + "per draw of its evaluation), got " + java.util.Arrays.toString(shape));
+    }
+    double[] bits = t.values();
+    double[] w = new double[draws];
+    for (int j = 0; j < draws; j++) {
+      double high = bits[2 * j];
+      double low = bits[2 * j + 1];
+      if (!isHalf(high) || !isHalf(low)) {
+        throw bad("logZWeights", "tensor " + Untrusted.quoted(name) + " must hold whole numbers from 0 to 2^32 - 1, "
+            + "got " + (isHalf(high) ? low : high) + " in row " + j);
+      }
+      w[j] = Double.longBitsToDouble((long) high << 32 | (long) low);
+    }
+    return w;
+  }
+
+  private static boolean isHalf(double v) {
+    return v >= 0 && v < HALF_RANGE && v == Math.rint(v);
   }
 
   private static Map<String, Object> toMap(SurrogateMetrics e) {

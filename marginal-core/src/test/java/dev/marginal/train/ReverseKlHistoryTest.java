@@ -44,7 +44,7 @@ class ReverseKlHistoryTest {
     Map<String, Object> training = new LinkedHashMap<>(Map.of("step", 5L));
     training.putAll(h.toTraining());
     Map<String, Object> read = Json.parseObject(Json.write(training));
-    assertEquals(h, ReverseKlHistory.fromCheckpoint(read, h.losses(), 5));
+    assertEquals(h, ReverseKlHistory.fromCheckpoint(read, h.losses(), Map.of(), 5));
   }
 
   @Test
@@ -59,12 +59,83 @@ class ReverseKlHistoryTest {
     for (int i = 0; i < 6; i++) {
       SurrogateMetrics a = straight.evaluations().get(i);
       SurrogateMetrics b = resumed.evaluations().get(i);
-      // Restored from the checkpoint: every value and the number of draws, not the individual log weights.
-      assertEquals(i < 3 ? withoutLogWeights(a) : a, b, "evaluation at step " + a.step());
+      // Those before the cut restored from the checkpoint: every value, the log Z weights included.
+      assertEquals(a, b, "evaluation at step " + a.step());
+      assertEquals(QUICK.logZSamples(), b.checks().logZ().logWeights().length);
       assertEquals(Json.write(a.toMap()), Json.write(b.toMap()));
     }
     assertEquals(straight.warnings(), resumed.warnings());
     assertEquals(straight.steps(), resumed.steps());
+  }
+
+  /** A checkpoint written before checkpoints kept the log Z weights restores its evaluations without them. */
+  @Test
+  void checkpointWithoutLogWeightsRestoresEverythingElse() throws IOException {
+    SurrogateTraining.Result straight = SurrogateTraining.train(FUNNEL, OPTIONS,
+        SurrogateTraining.Control.none().withEvaluation(10, QUICK));
+    ModelFile file = ModelFile.read(interrupted(30, OPTIONS));
+    assertEquals(3, file.float64Tensors().keySet().stream()
+        .filter(n -> n.startsWith(ReverseKlHistory.LOG_WEIGHTS_PREFIX)).count());
+    SurrogateTraining.Result resumed = SurrogateTraining.train(FUNNEL, OPTIONS, SurrogateTraining.Control.none()
+        .withEvaluation(10, QUICK).withResume(new ModelFile(file.kind(), file.config(), file.provenance(),
+            file.tensors())));
+    for (int i = 0; i < 6; i++) {
+      SurrogateMetrics a = straight.evaluations().get(i);
+      assertEquals(i < 3 ? withoutLogWeights(a) : a, resumed.evaluations().get(i), "evaluation at step " + a.step());
+    }
+  }
+
+  /** Log weights of every kind (−∞, NaN, −0, the smallest and a huge double) read back bit for bit from a file. */
+  @Test
+  void logWeightsReadBackBitForBitThroughAFile() throws IOException {
+    double[] odd = {Double.NEGATIVE_INFINITY, Double.NaN, -0.0, Double.MIN_VALUE, -1e300, 1.0 / 3, -7.25};
+    ReverseKlHistory h = new ReverseKlHistory(new float[] {1, 2, 3, 4, 5},
+        List.of(withLogWeights(metrics(3, 1.5, 0.25, -2.0, 0.5, 3.0 / 7, 0), odd), metrics(5, 1, 2, 3, 4, 5, 6)),
+        List.of());
+    Map<String, ModelFile.Float64> tensors = h.logWeightTensors();
+    assertEquals(List.of(ReverseKlHistory.LOG_WEIGHTS_PREFIX + "0"), List.copyOf(tensors.keySet()));
+    Path p = dir.resolve("w.marginal");
+    new ModelFile("lvm", Map.of(), Map.of(), Map.of(), tensors).write(p);
+    Map<String, Object> training = new LinkedHashMap<>(Map.of("step", 5L));
+    training.putAll(h.toTraining());
+    ReverseKlHistory read = ReverseKlHistory.fromCheckpoint(Json.parseObject(Json.write(training)), h.losses(),
+        ModelFile.read(p).float64Tensors(), 5);
+    assertEquals(h, read);
+    double[] back = read.evaluations().get(0).checks().logZ().logWeights();
+    for (int j = 0; j < odd.length; j++) {
+      assertEquals(Double.doubleToRawLongBits(odd[j]), Double.doubleToRawLongBits(back[j]), "weight " + j);
+    }
+  }
+
+  @Test
+  void logWeightsThatDoNotFitTheirEvaluationAreRefused() {
+    ReverseKlHistory h = new ReverseKlHistory(new float[] {1, 2, 3}, List.of(metrics(3, 1, 2, 3, 4, 5, 6)),
+        List.of());
+    Map<String, Object> training = new LinkedHashMap<>(Map.of("step", 3L));
+    training.putAll(h.toTraining());
+    Map<String, Object> read = Json.parseObject(Json.write(training));
+    String name = ReverseKlHistory.LOG_WEIGHTS_PREFIX + "0";
+    assertEquals("the checkpoint's training history 'logZWeights' tensor '" + name + "' must have shape [2000, 2] "
+        + "(one pair per draw of its evaluation), got [1999, 2]", refusedWeights(read, name,
+            new ModelFile.Float64(new double[2 * 1999], new int[] {1999, 2})));
+    double[] bits = new double[2 * 2000];
+    bits[7] = 4294967296.0;
+    assertEquals("the checkpoint's training history 'logZWeights' tensor '" + name + "' must hold whole numbers "
+        + "from 0 to 2^32 - 1, got 4.294967296E9 in row 3", refusedWeights(read, name,
+            new ModelFile.Float64(bits, new int[] {2000, 2})));
+    bits[7] = 0;
+    bits[4] = 0.5;
+    assertEquals("the checkpoint's training history 'logZWeights' tensor '" + name + "' must hold whole numbers "
+        + "from 0 to 2^32 - 1, got 0.5 in row 2", refusedWeights(read, name,
+            new ModelFile.Float64(bits, new int[] {2000, 2})));
+    String stray = ReverseKlHistory.LOG_WEIGHTS_PREFIX + "1";
+    assertEquals("the checkpoint's training history 'logZWeights' has a tensor '" + stray + "' for none of its 1 "
+        + "evaluations", refusedWeights(read, stray, new ModelFile.Float64(new double[4000], new int[] {2000, 2})));
+  }
+
+  private static String refusedWeights(Map<String, Object> training, String name, ModelFile.Float64 t) {
+    return assertThrows(IllegalArgumentException.class,
+        () -> ReverseKlHistory.fromCheckpoint(training, new float[] {1, 2, 3}, Map.of(name, t), 3)).getMessage();
   }
 
   @Test
@@ -87,10 +158,10 @@ class ReverseKlHistoryTest {
     Map<?, ?> training = (Map<?, ?>) file.provenance().get("training");
     float[] losses = file.tensors().get(LvmCheckpoint.LOSSES).toArray();
     IllegalArgumentException fewer = assertThrows(IllegalArgumentException.class,
-        () -> ReverseKlHistory.fromCheckpoint(training, java.util.Arrays.copyOf(losses, 29), 30));
+        () -> ReverseKlHistory.fromCheckpoint(training, java.util.Arrays.copyOf(losses, 29), Map.of(), 30));
     assertTrue(fewer.getMessage().contains("at step 30 but holds 29 training losses"), fewer.getMessage());
     IllegalArgumentException later = assertThrows(IllegalArgumentException.class,
-        () -> ReverseKlHistory.fromCheckpoint(training, java.util.Arrays.copyOf(losses, 20), 20));
+        () -> ReverseKlHistory.fromCheckpoint(training, java.util.Arrays.copyOf(losses, 20), Map.of(), 20));
     assertTrue(later.getMessage().contains("evaluation at step 30"), later.getMessage());
   }
 
@@ -113,7 +184,8 @@ class ReverseKlHistoryTest {
     SurrogateTraining.Result again = SurrogateTraining.train(FUNNEL, o, SurrogateTraining.Control.none()
         .withEvaluation(10, QUICK).withResume(ModelFile.read(ckpt)));
     assertEquals(List.of(10L, 20L), again.evaluations().stream().map(SurrogateMetrics::step).toList());
-    assertEquals(withoutLogWeights(done.finalMetrics()), again.finalMetrics());
+    assertEquals(done.finalMetrics(), again.finalMetrics());
+    assertEquals(done.evaluations(), again.evaluations());
     assertArrayEquals(done.losses(), again.losses());
   }
 
@@ -145,7 +217,7 @@ class ReverseKlHistoryTest {
           .map(SurrogateMetrics::step).toList());
       for (int i = 0; i < 6; i++) {
         SurrogateMetrics a = straight.evaluations().get(i);
-        assertEquals(a.step() < end ? withoutLogWeights(a) : a, resumed.evaluations().get(i), "step " + a.step());
+        assertEquals(a, resumed.evaluations().get(i), "step " + a.step());
       }
       straight.model().model().tensors().forEach((name, t) -> assertArrayEquals(t.toArray(),
           resumed.model().model().tensors().get(name).toArray(), name));
@@ -174,6 +246,17 @@ class ReverseKlHistoryTest {
     SamplerChecks checks = new SamplerChecks(new LogZEstimate(z.logZ(), z.logZSe(), z.ess(), z.paretoK(),
         new double[0], z.draws()), c.targetLogZ(), c.forwardLogQ(), c.forwardLogQSe(), c.forwardKl(),
         c.modesCovered(), c.modes(), c.outsideSupport());
+    return new SurrogateMetrics(m.step(), m.klIwae(), m.klIwaeSe(), m.klSumo(), m.klSumoSe(), m.crossEntropy(),
+        m.crossEntropySe(), m.targetEntropy(), m.w1(), m.hardMass(), m.targetHardMass(), m.normalized(), checks,
+        m.iwaeDiagnostics());
+  }
+
+  private static SurrogateMetrics withLogWeights(SurrogateMetrics m, double[] logWeights) {
+    SamplerChecks c = m.checks();
+    LogZEstimate z = c.logZ();
+    SamplerChecks checks = new SamplerChecks(new LogZEstimate(z.logZ(), z.logZSe(), z.ess(), z.paretoK(),
+        logWeights), c.targetLogZ(), c.forwardLogQ(), c.forwardLogQSe(), c.forwardKl(), c.modesCovered(), c.modes(),
+        c.outsideSupport());
     return new SurrogateMetrics(m.step(), m.klIwae(), m.klIwaeSe(), m.klSumo(), m.klSumoSe(), m.crossEntropy(),
         m.crossEntropySe(), m.targetEntropy(), m.w1(), m.hardMass(), m.targetHardMass(), m.normalized(), checks,
         m.iwaeDiagnostics());

@@ -66,7 +66,7 @@ class ResumeCountersTest {
         refused(args(run, "--steps", "8", "--resume", bad.toString(), "--out", next)));
     bad = withTraining(ckpt, dir.resolve("epoch.ckpt"), "epoch", 3L);
     assertEquals("marginal: " + bad + ": the checkpoint's counters disagree: training state 'epoch' is 3, but its "
-        + "'history' holds 1 closed epochs",
+        + "'history' holds 1 closed epoch",
         refused(args(run, "--steps", "8", "--resume", bad.toString(), "--out", next)));
     bad = withTraining(ckpt, dir.resolve("position.ckpt"), "stepInEpoch", 2L);
     assertEquals("marginal: " + bad + ": the checkpoint's counters disagree: training state 'step' is 4, but 'epoch' "

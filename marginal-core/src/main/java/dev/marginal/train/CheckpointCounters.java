@@ -78,7 +78,7 @@ final class CheckpointCounters {
     List<TrainingState.EpochRecord> history = state.history();
     if (history.size() != state.epoch()) {
       throw new IllegalArgumentException(DISAGREE + "training state 'epoch' is " + state.epoch() + ", but its "
-          + "'history' holds " + history.size() + " closed epochs");
+          + "'history' holds " + closedEpochs(history.size()));
     }
     long before = 0;
     for (int i = 0; i < history.size(); i++) {
@@ -95,8 +95,12 @@ final class CheckpointCounters {
     }
     if (state.epochsSinceBest() > history.size()) {
       throw new IllegalArgumentException(DISAGREE + "training state 'epochsSinceBest' is " + state.epochsSinceBest()
-          + ", but its 'history' holds " + history.size() + " closed epochs");
+          + ", but its 'history' holds " + closedEpochs(history.size()));
     }
+  }
+
+  private static String closedEpochs(int n) {
+    return n + (n == 1 ? " closed epoch" : " closed epochs");
   }
 
   /**

@@ -190,6 +190,8 @@ public final class LvmTrainer {
    * @param validation held-out rows, at least one, or null
    * @throws dev.marginal.data.DataException naming the point and column of a NaN or infinity in either
    * @throws ParameterException naming {@code validation} for held-out rows that hold none
+   * @throws IllegalArgumentException if the state resumed from a checkpoint is not where its steps lead: a position in
+   *     the epoch past its batches, or a step other than the epochs' batches and the position make
    */
   public TrainingState fit(Dataset train, Dataset validation, Progress progress, BooleanSupplier stop,
       CheckpointSink checkpoints) throws IOException {

@@ -144,7 +144,7 @@ class CheckpointCountersTest {
   void anEpochWithoutItsHistoryIsRefused() throws IOException {
     ModelFile f = withTraining(checkpoint(options(), false, 6), Map.of("epoch", 2L));
     assertEquals("the checkpoint's counters disagree: training state 'epoch' is 2, but its 'history' holds 1 closed "
-        + "epochs", refused(f, options(), false));
+        + "epoch", refused(f, options(), false));
   }
 
   /** A completed run of 3 epochs (12 steps), its counters moved on to a 4th epoch in step with one another. */

@@ -9,13 +9,55 @@ import picocli.CommandLine.TypeConversionException;
  * ({@code 0.1}, {@code -2}, {@code 1e-3}, {@code .5}). Java's parser also reads hexadecimal ({@code 0x1p-3}),
  * {@code NaN}, {@code Infinity}, a type suffix ({@code 0.1d}) and surrounding spaces; an option refuses them, as a
  * CSV file does, in one line naming the option.
+ *
+ * <p>Training runs in float32: a rate, a gradient bound or a scale is rounded to float where it is used, so a positive
+ * value outside float32's normal range would be used as zero or as infinity ({@link #float32}).
  */
 final class Decimals {
   /** The grammar {@code CsvReader} takes for a cell. */
   private static final Pattern DECIMAL =
       Pattern.compile("[+-]?+(?:\\d++(?:\\.\\d*+)?+|\\.\\d++)(?:[eE][+-]?+\\d++)?+");
 
+  /** Float32's smallest normal number as the messages print it ({@link Float#MIN_NORMAL}, about 1.18e-38). */
+  private static final String MIN_NORMAL = "1.2e-38";
+  /** Float32's largest number as the messages print it ({@link Float#MAX_VALUE}, about 3.40e38). */
+  private static final String MAX_VALUE = "3.4e38";
+
   private Decimals() {}
+
+  /**
+   * Returns {@code value}, an option's positive setting that training uses in float32 arithmetic, if float32 holds
+   * it: from {@link Float#MIN_NORMAL} to {@link Float#MAX_VALUE}. Below, a value rounds to zero (1e-50) or keeps few
+   * of its digits (a subnormal); above, it rounds to infinity. Zero and negative values are left to the option's own
+   * check (zero often means "off" or "automatic").
+   *
+   * @throws UserInputException naming the option, for a positive value outside that range
+   */
+  static double float32(String option, double value) {
+    if (value > 0 && value < Float.MIN_NORMAL) {
+      throw new UserInputException(option + " must be at least " + MIN_NORMAL + " (float32's smallest normal number;"
+          + " training runs in float32, where a smaller value rounds to zero), got " + value);
+    }
+    if (value > Float.MAX_VALUE) {
+      throw new UserInputException(option + " must be at most " + MAX_VALUE + " (float32's largest number; training"
+          + " runs in float32, where a larger value is infinite), got " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Returns {@code value}, a decay in (0, 1) that training uses in float32 arithmetic, unless it is below 1 but so
+   * close that float32 rounds it to 1 (Adam's β2 then keeps no second moment, and every step is the rate over ε).
+   *
+   * @throws UserInputException naming the option, for such a value
+   */
+  static double float32BelowOne(String option, double value) {
+    if (value < 1 && (float) value == 1f) {
+      throw new UserInputException(option + " must be at most " + Math.nextDown(1f) + " (the largest float32 below 1;"
+          + " training runs in float32, where a value closer to 1 rounds to 1), got " + value);
+    }
+    return value;
+  }
 
   /** Whether {@code text} is a decimal number (which may still be beyond the range of a double). */
   static boolean isDecimal(String text) {

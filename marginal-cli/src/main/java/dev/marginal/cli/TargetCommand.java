@@ -382,6 +382,7 @@ final class TargetCommand implements Callable<Integer> {
     boolean forwardRecipe = r.equals("auto") ? autoIsForward(t) : r.equals("forward");
     resolvedRecipe = forwardRecipe ? "forward" : "reverse";
     boolean path = pathGradient();
+    checkFloat32();
     return input(() -> {
       ReverseKlOptions base = forwardRecipe ? ReverseKlOptions.importanceForward() : ReverseKlOptions.defaults();
       ReverseKlOptions opts = base.withObjective(o).withIterations(iters).withSeed(seed).withPathGradient(path);
@@ -421,6 +422,18 @@ final class TargetCommand implements Callable<Integer> {
       return opts.withAnnealing(new Annealing(anneal, Annealing.DEFAULT_START_BETA, annealScale))
           .withForward(new ForwardKl(fraction, forwardProposals, forwardScale));
     });
+  }
+
+  /** Refuses the settings that training's float32 arithmetic would round to zero, infinity or 1 ({@link Decimals}). */
+  private void checkFloat32() {
+    Decimals.float32("--lr", lr);
+    if (encoderLr != null) {
+      Decimals.float32("--encoder-lr", encoderLr);
+    }
+    Decimals.float32("--clip", clip);
+    Decimals.float32("--anneal-scale", annealScale);
+    Decimals.float32("--forward-scale", forwardScale);
+    Decimals.float32BelowOne("--adam-beta2", adamBeta2);
   }
 
   /**

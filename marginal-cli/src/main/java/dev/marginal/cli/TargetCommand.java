@@ -264,8 +264,11 @@ final class TargetCommand implements Callable<Integer> {
       Path metricsPath) {
     if (result.status() == ReverseKlRun.Status.DIVERGED) {
       String message = result.message().replace("forwardScale", OptionNames.FLAGS.get("forwardScale"));
-      // A loss that became non-finite after updates is the step size's doing; a target's density that did is not.
-      throw result.message().contains(ReverseKlRun.LOSS_DIVERGED) && result.steps() > 0
+      // A loss that became non-finite after updates, or parameters that updates carried off, are the step size's
+      // doing; a target's density that did is not.
+      boolean stepSize = result.message().contains(ReverseKlRun.LOSS_DIVERGED)
+          || result.message().contains(ReverseKlRun.PARAMETERS_DIVERGED);
+      throw stepSize && result.steps() > 0
           ? LvmFitter.TrainingFailedException.diverged(message, out, options.clipNorm() == 0)
           : LvmFitter.TrainingFailedException.diverged(message, out);
     }

@@ -442,6 +442,32 @@ class TargetCommandTest {
     assertFalse(Files.exists(out), r.toString());
   }
 
+  /**
+   * A step size or forward scale whose use overflows float32 is named in the failure: the target's log density
+   * overflowing at the points they put far out is not the target's fault.
+   */
+  @Test
+  void anOverflowingStepSizeOrForwardScaleIsNamedNotTheTarget() {
+    Path out = dir.resolve("overflow.marginal");
+    CliRun lr = CliRun.of("target", "--target", "funnel", "--recipe", "reverse", "--lr", "1e30", "--iters", "20",
+        "--out", out.toString());
+    assertEquals(1, lr.code(), lr.toString());
+    assertEquals(1, lr.errLines().size(), lr.toString());
+    assertTrue(lr.err().startsWith("marginal: training diverged at step 2: the surrogate's parameters diverged: it "
+        + "drew a point too far out"), lr.toString());
+    assertTrue(lr.err().strip().endsWith("the step size is the likely cause; lower --lr or bound the gradient with "
+        + "--clip"), lr.toString());
+    CliRun scale = CliRun.of("target", "--target", "funnel", "--forward", "0.5", "--forward-scale", "1e38", "--iters",
+        "20", "--out", out.toString());
+    assertEquals(1, scale.code(), scale.toString());
+    assertEquals(1, scale.errLines().size(), scale.toString());
+    assertTrue(scale.err().startsWith("marginal: training diverged at step 1: the forward KL proposed a point too far "
+        + "out"), scale.toString());
+    assertTrue(scale.err().strip().endsWith("the proposal's scale is the likely cause: lower --forward-scale"),
+        scale.toString());
+    assertFalse(Files.exists(out));
+  }
+
   @Test
   void aUserTargetGoingNaNFailsSayingSoAndNamesTheCheckpointOnlyWhenOneWasWritten() {
     String target = "class:" + FailingTarget.class.getName();

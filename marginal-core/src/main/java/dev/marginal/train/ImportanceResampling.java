@@ -23,11 +23,19 @@ public final class ImportanceResampling {
    * @param ess effective sample size of the n weights, in [1, n] (0 when {@code points} is null)
    * @param invalidLogDensity the first log p̃ at a proposal that was NaN or +∞ (such a proposal gets no weight), or
    *     0 when every value was finite or −∞ (zero density)
+   * @param invalidMagnitude the largest |coordinate| of that proposal (NaN or ∞ where float32 could not hold it), or
+   *     0 when there was none: a proposal far beyond where the target's float32 arithmetic stays finite tells of a
+   *     scale too wide rather than of a fault in the target
    */
-  public record Draws(Tensor points, double ess, double invalidLogDensity) {
+  public record Draws(Tensor points, double ess, double invalidLogDensity, double invalidMagnitude) {
     /** Draws from proposals whose log p̃ were all finite or −∞. */
     public Draws(Tensor points, double ess) {
-      this(points, ess, 0);
+      this(points, ess, 0, 0);
+    }
+
+    /** Draws with the first invalid log p̃ at a proposal, whose size is not known. */
+    public Draws(Tensor points, double ess, double invalidLogDensity) {
+      this(points, ess, invalidLogDensity, 0);
     }
   }
 
@@ -70,15 +78,17 @@ public final class ImportanceResampling {
     float[] logP = target.logDensity(Tensor.wrap(y, n, d)).buffer();
     double max = Double.NEGATIVE_INFINITY;
     double invalid = 0;
+    double invalidMagnitude = 0;
     for (int i = 0; i < n; i++) {
       logW[i] = Float.isFinite(logP[i]) ? logP[i] + logW[i] : Double.NEGATIVE_INFINITY;
       max = Math.max(max, logW[i]);
       if (invalid == 0 && (Float.isNaN(logP[i]) || logP[i] == Float.POSITIVE_INFINITY)) {
         invalid = logP[i];
+        invalidMagnitude = magnitude(y, i * d, d);
       }
     }
     if (max == Double.NEGATIVE_INFINITY || Double.isNaN(max)) {
-      return new Draws(null, 0, invalid);
+      return new Draws(null, 0, invalid, invalidMagnitude);
     }
     double total = 0;
     double squares = 0;
@@ -100,6 +110,19 @@ public final class ImportanceResampling {
       }
       System.arraycopy(y, i * d, out, k * d, d);
     }
-    return new Draws(Tensor.wrap(out, m, d), total * total / squares, invalid);
+    return new Draws(Tensor.wrap(out, m, d), total * total / squares, invalid, invalidMagnitude);
+  }
+
+  /** The largest |x_j| of the {@code d} coordinates of {@code x} from {@code from}; NaN if one is NaN. */
+  static double magnitude(float[] x, int from, int d) {
+    double m = 0;
+    for (int j = from; j < from + d; j++) {
+      float a = Math.abs(x[j]);
+      if (Float.isNaN(a)) {
+        return Double.NaN;
+      }
+      m = Math.max(m, a);
+    }
+    return m;
   }
 }

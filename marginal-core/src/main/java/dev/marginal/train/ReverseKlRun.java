@@ -22,6 +22,11 @@ public final class ReverseKlRun {
 
   /** What a diverged run's message says, after its step, when the loss itself became non-finite. */
   public static final String LOSS_DIVERGED = ": the loss was ";
+  /**
+   * What a diverged run's message says, after its step, when updates carried the surrogate's draws beyond where
+   * float32 arithmetic stays finite: like {@link #LOSS_DIVERGED}, the step size's doing.
+   */
+  public static final String PARAMETERS_DIVERGED = ": the surrogate's parameters diverged";
 
   /**
    * The outcome.
@@ -247,11 +252,27 @@ public final class ReverseKlRun {
 
   /**
    * Why the step after {@code trainer.steps()} gave the non-finite {@code loss}: the forward KL's proposals all
-   * missing the target, a non-finite target log density at the surrogate's draws, or else the loss itself.
+   * missing the target, a non-finite target log density at the surrogate's draws, or else the loss itself. A
+   * non-finite log density at a point so far out that float32 squares overflow there
+   * ({@link ReverseKlTrainer#FLOAT_SQUARE_LIMIT}) is put down to what put the point there: the proposal's scale in a
+   * forward step, and in a reverse step after updates the parameters, which the step size carried away.
    */
   private static String divergence(ReverseKlTrainer trainer, boolean forward, double loss) {
     long step = trainer.steps() + 1;
     double logP = trainer.lastNonFiniteTargetLogDensity();
+    double far = trainer.lastNonFinitePointMagnitude();
+    String where = " (a coordinate of " + (float) far + ", beyond " + OVERFLOW + ", where float32 arithmetic overflows;"
+        + " the target's log density there was " + logP + ")";
+    if (logP != 0 && !(far < ReverseKlTrainer.FLOAT_SQUARE_LIMIT)) {
+      if (forward) {
+        return "training diverged at step " + step + ": the forward KL proposed a point too far out" + where
+            + "; the proposal's scale is the likely cause: lower forwardScale";
+      }
+      if (trainer.steps() > 0) {
+        return "training diverged at step " + step + PARAMETERS_DIVERGED + ": it drew a point too far out" + where
+            + "; the step size is the likely cause";
+      }
+    }
     if (logP != 0) {
       return "training diverged at step " + step + ": the target's log density was " + logP + " at a point the "
           + (forward ? "forward KL proposed (it may be -Infinity where the density is zero, never NaN or Infinity)"
@@ -263,6 +284,9 @@ public final class ReverseKlRun {
     }
     return "training diverged at step " + step + LOSS_DIVERGED + loss;
   }
+
+  /** {@link ReverseKlTrainer#FLOAT_SQUARE_LIMIT} as the messages print it. */
+  private static final String OVERFLOW = "1.8e19";
 
   private static void evaluate(ReverseKlTrainer trainer, Target target, long step,
       SurrogateMetrics.Settings settings, RngKey key, List<SurrogateMetrics> evals, List<String> warnings,

@@ -74,6 +74,8 @@ public final class ReverseKlTrainer {
   private final double[] forwardScales;
   private double lastForwardEss = Double.NaN;
   private double lastNonFiniteTargetLogDensity = 0;
+  /** The largest |coordinate| of the point where {@link #lastNonFiniteTargetLogDensity} was; NaN if one was NaN. */
+  private double lastNonFinitePointMagnitude = 0;
   private long step;
   /** The run's record up to the last checkpoint or resume, which checkpoints carry. */
   private ReverseKlHistory history = ReverseKlHistory.EMPTY;
@@ -273,6 +275,21 @@ public final class ReverseKlTrainer {
     return lastNonFiniteTargetLogDensity;
   }
 
+  /**
+   * The largest |coordinate| of the point at which {@link #lastNonFiniteTargetLogDensity()} was found (NaN or ∞ if
+   * the point itself was not finite; 0 when there was none). Beyond {@link #FLOAT_SQUARE_LIMIT} a target's float32
+   * arithmetic overflows, and the fault is the point's, not the target's.
+   */
+  double lastNonFinitePointMagnitude() {
+    return lastNonFinitePointMagnitude;
+  }
+
+  /**
+   * √{@link Float#MAX_VALUE}, about 1.8e19: a coordinate at least this large squares to +∞ in float32, so that almost
+   * any target's log density overflows there.
+   */
+  static final double FLOAT_SQUARE_LIMIT = Math.sqrt(Float.MAX_VALUE);
+
   /** The effective sample size of the last forward step's importance weights (NaN before any). */
   public double lastForwardEss() {
     return lastForwardEss;
@@ -291,8 +308,10 @@ public final class ReverseKlTrainer {
         forwardScales, options.forward().proposals(), options.batchSize(), key.foldIn(3));
     lastForwardEss = draws.ess();
     lastNonFiniteTargetLogDensity = 0;
+    lastNonFinitePointMagnitude = 0;
     if (draws.points() == null) {
       lastNonFiniteTargetLogDensity = draws.invalidLogDensity();
+      lastNonFinitePointMagnitude = draws.invalidMagnitude();
       return Double.NaN;
     }
     Tape tape = new Tape();
@@ -381,10 +400,13 @@ public final class ReverseKlTrainer {
     Var loss = logQ.sub(logP).mean();
     double value = loss.value().item();
     lastNonFiniteTargetLogDensity = 0;
+    lastNonFinitePointMagnitude = 0;
     if (!Double.isFinite(value)) {
-      for (float v : logP.value().buffer()) {
-        if (!Float.isFinite(v)) {
-          lastNonFiniteTargetLogDensity = v;
+      float[] logPs = logP.value().buffer();
+      for (int i = 0; i < logPs.length; i++) {
+        if (!Float.isFinite(logPs[i])) {
+          lastNonFiniteTargetLogDensity = logPs[i];
+          lastNonFinitePointMagnitude = ImportanceResampling.magnitude(x.value().buffer(), i * dim, dim);
           break;
         }
       }

@@ -130,6 +130,36 @@ class ReverseKlTrainerTest {
         && !none.message().contains("checkpoint"), none.message());
   }
 
+  /**
+   * A step size so large that the first update carries the surrogate's draws beyond float32's range: the target's
+   * log density overflows there, and the run says the parameters diverged and blames the step size, not the target.
+   */
+  @Test
+  void parametersCarriedOffByTheStepSizeAreBlamedNotTheTarget() throws IOException {
+    Target t = new FailingTarget(Integer.MAX_VALUE);
+    ReverseKlOptions o = ReverseKlOptions.defaults().withLearningRates(1e30, 1e30).withIterations(20);
+    ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(t, o), t, o);
+    ReverseKlRun.Result r = ReverseKlRun.run(trainer, t, o, ReverseKlRun.Control.defaults().withEvaluation(0, EVAL));
+    assertEquals(ReverseKlRun.Status.DIVERGED, r.status());
+    assertTrue(r.message().startsWith("training diverged at step 2" + ReverseKlRun.PARAMETERS_DIVERGED
+        + ": it drew a point too far out (a coordinate of "), r.message());
+    assertTrue(r.message().endsWith("; the step size is the likely cause"), r.message());
+    assertTrue(!r.message().contains("must be finite wherever"), r.message());
+  }
+
+  /** A forward proposal so wide that its draws leave float32's range is blamed, naming forwardScale. */
+  @Test
+  void forwardProposalsBeyondFloat32AreBlamedOnTheirScale() throws IOException {
+    Target t = Targets.of("funnel");
+    ReverseKlOptions o = ReverseKlOptions.defaults().withForward(new ForwardKl(0.5, ForwardKl.DEFAULT_PROPOSALS, 1e38)).withIterations(20);
+    ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(t, o), t, o);
+    ReverseKlRun.Result r = ReverseKlRun.run(trainer, t, o, ReverseKlRun.Control.defaults().withEvaluation(0, EVAL));
+    assertEquals(ReverseKlRun.Status.DIVERGED, r.status());
+    assertTrue(r.message().startsWith("training diverged at step 1: the forward KL proposed a point too far out"),
+        r.message());
+    assertTrue(r.message().endsWith("; the proposal's scale is the likely cause: lower forwardScale"), r.message());
+  }
+
   @Test
   void runEvaluatesOnScheduleAndResumesBitForBit() throws IOException {
     resumesBitForBit(ReverseKlOptions.defaults().withIterations(60).withAveraging(0));

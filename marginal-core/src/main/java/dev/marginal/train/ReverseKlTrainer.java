@@ -285,8 +285,8 @@ public final class ReverseKlTrainer {
   }
 
   /**
-   * √{@link Float#MAX_VALUE}, about 1.8e19: a coordinate at least this large squares to +∞ in float32, so that almost
-   * any target's log density overflows there.
+   * √{@link Float#MAX_VALUE}, about 1.8e19: a coordinate at least this large squares to +∞ in float32, so that
+   * almost any target's log density overflows there.
    */
   static final double FLOAT_SQUARE_LIMIT = Math.sqrt(Float.MAX_VALUE);
 

@@ -151,7 +151,8 @@ class ReverseKlTrainerTest {
   @Test
   void forwardProposalsBeyondFloat32AreBlamedOnTheirScale() throws IOException {
     Target t = Targets.of("funnel");
-    ReverseKlOptions o = ReverseKlOptions.defaults().withForward(new ForwardKl(0.5, ForwardKl.DEFAULT_PROPOSALS, 1e38)).withIterations(20);
+    ReverseKlOptions o = ReverseKlOptions.defaults().withIterations(20)
+        .withForward(new ForwardKl(0.5, ForwardKl.DEFAULT_PROPOSALS, 1e38));
     ReverseKlTrainer trainer = new ReverseKlTrainer(ReverseKlTrainer.newSurrogate(t, o), t, o);
     ReverseKlRun.Result r = ReverseKlRun.run(trainer, t, o, ReverseKlRun.Control.defaults().withEvaluation(0, EVAL));
     assertEquals(ReverseKlRun.Status.DIVERGED, r.status());

@@ -388,7 +388,7 @@ final class TargetCommand implements Callable<Integer> {
     checkFloat32();
     return input(() -> {
       ReverseKlOptions base = forwardRecipe ? ReverseKlOptions.importanceForward() : ReverseKlOptions.defaults();
-      ReverseKlOptions opts = base.withObjective(o).withIterations(iters).withSeed(seed).withPathGradient(path);
+      ReverseKlOptions opts = base.withObjective(o).withIterations(iters).withSeed(seed);
       // Under the forward recipe only the options given on the command line replace the recipe's settings.
       java.util.function.Predicate<String> set = name -> !forwardRecipe || given(name);
       if (set.test("--lr") || set.test("--encoder-lr")) {
@@ -422,8 +422,11 @@ final class TargetCommand implements Callable<Integer> {
             set.test("--hidden") ? hidden.stream().mapToInt(i -> i).toArray() : opts.hidden(), Activation.TANH);
       }
       double fraction = set.test("--forward") ? forward : opts.forward().fraction();
+      // The path gradient has no reverse-KL step to change under a forward KL over the whole run, and the options
+      // refuse it there: a --decoder-gradient path that a resumed checkpoint's run recorded with it is dropped
+      // (refuseIgnored refuses one given otherwise).
       return opts.withAnnealing(new Annealing(anneal, Annealing.DEFAULT_START_BETA, annealScale))
-          .withForward(new ForwardKl(fraction, forwardProposals, forwardScale));
+          .withForward(new ForwardKl(fraction, forwardProposals, forwardScale)).withPathGradient(path && fraction < 1);
     });
   }
 
@@ -458,7 +461,7 @@ final class TargetCommand implements Callable<Integer> {
     if (given("--anneal-scale") && !o.annealing().active()) {
       throw new UserInputException("--anneal-scale applies with --anneal above 0 only");
     }
-    if (given("--decoder-gradient") && o.forward().fraction() == 1 && !(o.pathGradient() && resumedPathGradient())) {
+    if (given("--decoder-gradient") && o.forward().fraction() == 1 && !(pathGradient() && resumedPathGradient())) {
       throw new UserInputException("--decoder-gradient applies to the reverse-KL steps, and --forward 1 (the forward "
           + "recipe's) leaves none: the decoder follows the forward KL throughout");
     }

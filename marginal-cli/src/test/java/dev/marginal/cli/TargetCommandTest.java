@@ -9,6 +9,7 @@ import dev.marginal.io.Json;
 import dev.marginal.io.ModelFile;
 import dev.marginal.tensor.Tensor;
 import dev.marginal.train.ReverseKlOptions;
+import dev.marginal.train.RunFingerprint;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -239,6 +240,34 @@ class TargetCommandTest {
       }
     }
     assertFalse(Files.exists(dir.resolve("ignored.marginal")));
+  }
+
+  /**
+   * A checkpoint whose run recorded --decoder-gradient path under the forward recipe (as runs could before the two
+   * were refused together) resumes, with that --decoder-gradient or without it: under --forward 1 it changed nothing.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void aCheckpointRecordingTheDecoderGradientUnderTheForwardRecipeStillResumes() throws IOException {
+    Path first = dir.resolve("fwd.marginal");
+    CliRun run = CliRun.of("target", "--target", "mixture", "--recipe", "forward", "--iters", "4", "--eval-samples",
+        "20", "--eval-k", "5", "--out", first.toString(), "--quiet");
+    assertEquals(0, run.code(), run.toString());
+    ModelFile f = ModelFile.read(dir.resolve("fwd.marginal.ckpt"));
+    Map<String, Object> p = new java.util.LinkedHashMap<>(f.provenance());
+    Map<String, Object> fingerprint = new java.util.LinkedHashMap<>((Map<String, Object>) p.get(RunFingerprint.KEY));
+    fingerprint.put("decoderGradient", "path");
+    p.put(RunFingerprint.KEY, fingerprint);
+    Path ckpt = dir.resolve("recorded.ckpt");
+    new ModelFile(f.kind(), f.config(), p, f.tensors(), f.float64Tensors()).write(ckpt);
+    for (List<String> gradient : List.of(List.of("--decoder-gradient", "path"), List.<String>of())) {
+      List<String> args = new java.util.ArrayList<>(List.of("target", "--target", "mixture", "--recipe", "forward",
+          "--iters", "6", "--eval-samples", "20", "--eval-k", "5", "--resume", ckpt.toString(), "--quiet", "--out",
+          dir.resolve("resumed" + gradient.size() + ".marginal").toString()));
+      args.addAll(gradient);
+      CliRun resumed = CliRun.of(args.toArray(String[]::new));
+      assertEquals(0, resumed.code(), resumed.toString());
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.marginal.nn.Activation;
 import dev.marginal.targets.Target;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -197,6 +198,13 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
     }
   }
 
+  /**
+   * Checks the settings together: the decoder's path gradient ({@link Estimator#pathGradient()}) is refused with a
+   * forward KL over the whole run ({@code forward().fraction() == 1}), which leaves no reverse-KL step for it to
+   * change (a checkpoint that recorded the two still resumes without it: {@link RunFingerprint#check}).
+   *
+   * @throws ParameterException naming {@code pathGradient} and {@code forwardFraction} for that combination
+   */
   public ReverseKlOptions {
     Objects.requireNonNull(estimation, "estimation");
     Objects.requireNonNull(optimization, "optimization");
@@ -204,6 +212,10 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
     Objects.requireNonNull(run, "run");
     Objects.requireNonNull(annealing, "annealing");
     Objects.requireNonNull(forward, "forward");
+    if (estimation.pathGradient() && forward.fraction() == 1) {
+      throw ParameterException.about(List.of("pathGradient", "forwardFraction"), "pathGradient applies to the "
+          + "reverse-KL steps, and forwardFraction 1 leaves none: the decoder follows the forward KL throughout");
+    }
   }
 
   /** The options without the forward KL (as before it existed). */
@@ -311,7 +323,10 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
     return withEstimation(new Estimator(objective(), numSamples(), m, pathGradient()));
   }
 
-  /** Whether the decoder follows the path gradient only ({@link Estimator#pathGradient()}). */
+  /**
+   * Whether the decoder follows the path gradient only ({@link Estimator#pathGradient()}); refused on with a forward
+   * KL over the whole run, which has no reverse-KL step.
+   */
   public ReverseKlOptions withPathGradient(boolean on) {
     return withEstimation(new Estimator(objective(), numSamples(), minTerms(), on));
   }

@@ -179,9 +179,10 @@ public final class RunFingerprint {
       throw new IllegalArgumentException("the checkpoint is of " + written.description() + ", not of "
           + asked.description());
     }
-    if (!(checkpointProvenance.get(KEY) instanceof Map<?, ?> saved)) {
+    if (!(checkpointProvenance.get(KEY) instanceof Map<?, ?> recorded)) {
       return;
     }
+    Map<?, ?> saved = withoutIneffective(recorded);
     List<String> names = new ArrayList<>();
     List<String> parts = new ArrayList<>();
     for (Map.Entry<String, Object> e : now.entrySet()) {
@@ -205,6 +206,21 @@ public final class RunFingerprint {
       throw ParameterException.about(names, "the checkpoint is of a different run: " + String.join("; ", parts)
           + "; resume with the run's own settings (only its length, checkpoint frequency and threads may change)");
     }
+  }
+
+  /**
+   * {@code fingerprint} without the settings that had no effect on its run: the decoder's path gradient of a run
+   * whose forward KL took every step (written before {@link ReverseKlOptions} refused the two together), which leaves
+   * the decoder no reverse-KL step, so that the run resumes as the same run without it.
+   */
+  private static Map<?, ?> withoutIneffective(Map<?, ?> fingerprint) {
+    if (!(fingerprint.get("forwardFraction") instanceof Number f && f.doubleValue() == 1
+        && fingerprint.containsKey("decoderGradient"))) {
+      return fingerprint;
+    }
+    Map<Object, Object> m = new LinkedHashMap<>(fingerprint);
+    m.remove("decoderGradient");
+    return m;
   }
 
   /**

@@ -82,6 +82,43 @@ class ForwardKlTest {
     assertTrue(e.getMessage().contains("forwardFraction"), e.getMessage());
   }
 
+  /**
+   * The decoder's path gradient changes reverse-KL steps only, and a forward KL over the whole run leaves none: the
+   * options refuse the two together, in either order of the {@code with} calls, naming both settings; a shorter
+   * forward phase keeps it.
+   */
+  @Test
+  void pathGradientIsRefusedWithAForwardKlOverTheWholeRun() {
+    for (org.junit.jupiter.api.function.Executable e : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+        () -> ReverseKlOptions.importanceForward().withPathGradient(true),
+        () -> ReverseKlOptions.defaults().withPathGradient(true).withForward(ForwardKl.over(1)))) {
+      ParameterException p = assertThrows(ParameterException.class, e);
+      assertEquals(java.util.List.of("pathGradient", "forwardFraction"), p.parameters());
+      assertEquals("pathGradient applies to the reverse-KL steps, and forwardFraction 1 leaves none: the decoder "
+          + "follows the forward KL throughout", p.getMessage());
+    }
+    assertTrue(ReverseKlOptions.defaults().withPathGradient(true).withForward(ForwardKl.over(0.5)).pathGradient());
+    assertFalse(ReverseKlOptions.importanceForward().withPathGradient(false).pathGradient());
+  }
+
+  /**
+   * A checkpoint whose run recorded the path gradient with a forward KL over the whole run (as runs could before the
+   * two were refused together) resumes with the options that are now allowed: the path gradient changed nothing.
+   * With a shorter forward phase it did, and a resume without it is still refused.
+   */
+  @Test
+  void aCheckpointRecordingThePathGradientUnderTheForwardRecipeStillResumes() {
+    ReverseKlOptions recipe = ReverseKlOptions.importanceForward();
+    java.util.Map<String, Object> recorded = new java.util.LinkedHashMap<>(RunFingerprint.of(recipe, "u1"));
+    recorded.put("decoderGradient", "path");
+    RunFingerprint.check(java.util.Map.of(RunFingerprint.KEY, recorded), RunFingerprint.of(recipe, "u1"));
+    ReverseKlOptions half = recipe.withForward(ForwardKl.over(0.5));
+    java.util.Map<String, Object> halfway = RunFingerprint.of(half.withPathGradient(true), "u1");
+    ParameterException e = assertThrows(ParameterException.class,
+        () -> RunFingerprint.check(java.util.Map.of(RunFingerprint.KEY, halfway), RunFingerprint.of(half, "u1")));
+    assertTrue(e.getMessage().contains("decoderGradient off (the checkpoint's run had path)"), e.getMessage());
+  }
+
   /** The phase switches after fraction·T steps: forward losses estimate −log q on target points, then reverse. */
   @Test
   void trainerSwitchesFromForwardToReverse() {

@@ -123,6 +123,11 @@ final class Commands {
 
   /** Returns {@code value} if it is at least 1, else a {@link UserInputException} naming the option. */
   static int positive(String option, int value) {
+    return (int) positive(option, (long) value);
+  }
+
+  /** Returns {@code value} if it is at least 1, else a {@link UserInputException} naming the option. */
+  static long positive(String option, long value) {
     if (value < 1) {
       throw new UserInputException(option + " must be >= 1, got " + value);
     }

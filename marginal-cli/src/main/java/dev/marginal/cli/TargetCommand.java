@@ -74,7 +74,8 @@ final class TargetCommand implements Callable<Integer> {
       + "samples (default: sumo).")
   String objective = "sumo";
 
-  @Option(names = "--iters", paramLabel = "N", description = "Training iterations (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--iters", paramLabel = "N", description = "Training iterations, at least 1 (default: "
+      + "${DEFAULT-VALUE}).")
   long iters = ReverseKlOptions.DEFAULT_ITERATIONS;
 
   @Option(names = "--eval-every", paramLabel = "E", description = "Evaluate every E iterations (0: at the end).")
@@ -375,6 +376,8 @@ final class TargetCommand implements Callable<Integer> {
   private ReverseKlOptions options(Target t) {
     LvmTrainingOptions.Objective o = LvmTrainingOptions.Objective.parse(
         Commands.oneOf("--objective", objective, LvmArgs.OBJECTIVES));
+    // No iteration would leave the surrogate untrained, and the run would save it as a fit.
+    Commands.positive("--iters", iters);
     for (int h : hidden) {
       Commands.positive("--hidden", h);
     }

@@ -242,6 +242,22 @@ class TargetCommandTest {
     assertFalse(Files.exists(dir.resolve("ignored.marginal")));
   }
 
+  /** A run of no iterations would save an untrained surrogate as a fit: --iters 0 is refused, as fit's --epochs 0. */
+  @Test
+  void noIterationsAreRefused() {
+    Path out = dir.resolve("untrained.marginal");
+    for (String iters : List.of("0", "-3")) {
+      CliRun r = CliRun.of("target", "--target", "mixture", "--iters", iters, "--out", out.toString());
+      assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());
+      assertEquals(List.of("marginal: --iters must be >= 1, got " + iters), r.errLines(), r.toString());
+    }
+    for (String length : List.of("--epochs", "--steps")) {
+      CliRun r = CliRun.of("fit", "--data", "toy:moons?n=60", "--model", "lvm", length, "0", "--out", out.toString());
+      assertEquals(List.of("marginal: " + length + " must be >= 1, got 0"), r.errLines(), r.toString());
+    }
+    assertFalse(Files.exists(out));
+  }
+
   /**
    * A checkpoint whose run recorded --decoder-gradient path under the forward recipe (as runs could before the two
    * were refused together) resumes, with that --decoder-gradient or without it: under --forward 1 it changed nothing.

@@ -217,8 +217,8 @@ class LvmCommandsTest {
     CliRun r = CliRun.of("fit", "--data", "toy:moons?n=200&seed=1", "--model", "lvm", "--lr", "1e30", "--steps",
         "10", "--out", out.toString(), "--quiet");
     assertEquals(1, r.code(), r.toString());
-    assertEquals("marginal: training diverged: the objective became NaN at step 2; lower --lr or bound the gradient"
-        + " with --clip", r.err().strip(), r.err());
+    assertTrue(r.err().strip().matches("marginal: training diverged: the objective became (NaN|-Infinity) at step 2; "
+        + "lower --lr or bound the gradient with --clip"), r.err());
     CliRun clipped = CliRun.of("fit", "--data", "toy:moons?n=200&seed=1", "--model", "lvm", "--lr", "1e30",
         "--clip", "5", "--steps", "10", "--out", out.toString(), "--quiet");
     assertEquals(1, clipped.code(), clipped.toString());
@@ -227,7 +227,7 @@ class LvmCommandsTest {
         dir.resolve("t.marginal").toString(), "--quiet");
     assertEquals(1, target.code(), target.toString());
     // target's recipe bounds the gradient by default.
-    assertTrue(target.err().strip().endsWith(": the loss was NaN; lower --lr or --clip"), target.err());
+    assertTrue(target.err().strip().matches(".*: the loss was (NaN|-?Infinity); lower --lr or --clip"), target.err());
   }
 
   @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class DocsReferencesTest {
   private static final Path ROOT = Path.of("..");
   private static final List<String> DOCS = List.of("README.md", "docs/json.md", "docs/architecture.md",
-      "docs/evidence.md", "docs/spark-cost-model.md", "bench/compare/README.md");
+      "docs/evidence.md", "docs/model-format.md", "docs/spark-cost-model.md", "bench/compare/README.md");
   private static final Pattern CODE = Pattern.compile("`([^`\n]+)`");
   private static final Pattern CLASS_MEMBER =
       Pattern.compile("([A-Z][a-z0-9]+[A-Z][a-z][A-Za-z0-9]*)((?:\\.[A-Z][A-Za-z0-9]*)*)"

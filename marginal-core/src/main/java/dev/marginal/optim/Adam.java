@@ -1,6 +1,7 @@
 package dev.marginal.optim;
 
 import dev.marginal.autodiff.Parameter;
+import dev.marginal.tensor.Kernels;
 import dev.marginal.tensor.Parallel;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,20 +140,15 @@ public final class Adam implements Optimizer {
       this.e = e;
     }
 
+    /**
+     * Updates chunk {@code c} ({@link Kernels#adamUpdate}). A gradient above about 1e20 would square to +∞: the
+     * second moment saturates at the largest float instead, so that the state stays finite and its checkpoint can
+     * be read back.
+     */
     void run(int c) {
       int i = chunks[c][0];
-      float[] w = params.get(i).value().buffer();
-      float[] g = grads[i];
-      float[] mi = m[i];
-      float[] vi = v[i];
-      for (int j = chunks[c][1], end = chunks[c][2]; j < end; j++) {
-        float gj = g[j];
-        mi[j] = b1 * mi[j] + (1 - b1) * gj;
-        // A gradient above about 1e20 would square to +∞: the second moment saturates at the largest float
-        // instead, so that the state stays finite and its checkpoint can be read back.
-        vi[j] = Math.min(b2 * vi[j] + (1 - b2) * gj * gj, Float.MAX_VALUE);
-        w[j] -= stepSize * mi[j] / ((float) Math.sqrt(vi[j]) / sqrtC2 + e);
-      }
+      Kernels.get().adamUpdate(params.get(i).value().buffer(), grads[i], m[i], v[i], chunks[c][1], chunks[c][2], b1,
+          b2, stepSize, sqrtC2, e);
     }
   }
 

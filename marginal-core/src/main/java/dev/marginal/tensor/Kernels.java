@@ -73,6 +73,23 @@ public interface Kernels {
     }
   }
 
+  /**
+   * One Adam update of the elements {@code [from, to)} of a parameter {@code w}, its gradient {@code g} and moments
+   * {@code m}, {@code v}, in place: {@code m ← b1·m + (1 − b1)·g}, {@code v ← min(b2·v + (1 − b2)·g·g, MAX)},
+   * {@code w ← w − stepSize·m / (√v / sqrtC2 + eps)}, every operation rounded to float in that order (no fused
+   * multiply-add; {@code (1 − b1)} and {@code (1 − b2)} rounded once), so every implementation gives the same bits.
+   * The second moment saturates at {@link Float#MAX_VALUE} instead of overflowing. This default is the plain loop.
+   */
+  default void adamUpdate(float[] w, float[] g, float[] m, float[] v, int from, int to, float b1, float b2,
+      float stepSize, float sqrtC2, float eps) {
+    for (int j = from; j < to; j++) {
+      float gj = g[j];
+      m[j] = b1 * m[j] + (1 - b1) * gj;
+      v[j] = Math.min(b2 * v[j] + (1 - b2) * gj * gj, Float.MAX_VALUE);
+      w[j] -= stepSize * m[j] / ((float) Math.sqrt(v[j]) / sqrtC2 + eps);
+    }
+  }
+
   /** {@code y[i] = tanh(x[i])} for {@code i < n}; {@code x} and {@code y} may be the same array. */
   void tanh(float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -88,6 +88,14 @@ class VectorWidthTest {
         double[] z = new double[2 * n];
         kernels.boxMuller(u1, u2, n, z);
         out.add("boxMuller " + n + " " + Arrays.hashCode(z));
+        float[] w = normals(rng, n);
+        float[] m = normals(rng, n);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = Math.abs(x[i]);
+        }
+        kernels.adamUpdate(w, x, m, v, n / 3, n, 0.9f, 0.999f, 2e-3f, 0.3f, 1e-8f);
+        out.add("adamUpdate " + n + " " + bits(w) + " " + bits(m) + " " + bits(v));
       }
       for (int[] s : new int[][] {{5, 3}, {40, 16}, {7, 33}, {300, 200}}) {
         int rows = s[0];

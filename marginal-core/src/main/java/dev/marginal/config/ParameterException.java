@@ -48,6 +48,22 @@ public final class ParameterException extends IllegalArgumentException {
     return value;
   }
 
+  /**
+   * Returns {@code value}, a positive setting that training uses in float32 arithmetic (a rate, a gradient bound, a
+   * scale), if float32 holds it: a positive value below {@link Float#MIN_NORMAL} would round to zero or keep few of
+   * its digits, one above {@link Float#MAX_VALUE} to infinity. Zero, negative and non-finite values are left to the
+   * caller's own check.
+   *
+   * @throws ParameterException naming {@code parameter}, for a positive value outside that range
+   */
+  public static double float32(String parameter, double value) {
+    if (value > 0 && value < Float.MIN_NORMAL || value > Float.MAX_VALUE && value < Double.POSITIVE_INFINITY) {
+      throw of(parameter, "must be between " + Float.MIN_NORMAL + " and " + Float.MAX_VALUE + " (training runs in"
+          + " float32, which rounds " + value + " to " + (value < 1 ? "zero" : "infinity") + "), got " + value);
+    }
+    return value;
+  }
+
   /** The Java names of the parameters the message is about, in the order given. */
   public List<String> parameters() {
     return parameters;

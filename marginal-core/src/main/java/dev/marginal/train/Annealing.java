@@ -42,6 +42,7 @@ public record Annealing(double fraction, double startBeta, double scale) {
     if (!(scale >= 0) || Double.isInfinite(scale)) {
       throw ParameterException.of("annealScale", "must be >= 0 and finite (0 = automatic), got " + scale);
     }
+    ParameterException.float32("annealScale", scale);
   }
 
   /** Annealing over {@code fraction} of the run from β₀ = 0.01 with the automatic reference scale. */

@@ -54,6 +54,7 @@ public record ForwardKl(double fraction, int proposals, double scale) {
     if (!(scale >= 0) || Double.isInfinite(scale)) {
       throw ParameterException.of("forwardScale", "must be >= 0 and finite (0 = automatic), got " + scale);
     }
+    ParameterException.float32("forwardScale", scale);
   }
 
   /** The forward KL over the first {@code fraction} of the run, with the default proposals. */

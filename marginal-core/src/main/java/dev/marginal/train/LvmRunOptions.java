@@ -29,6 +29,7 @@ public record LvmRunOptions(int batchSize, int epochs, long maxSteps, double cli
     if (!(clipNorm >= 0)) {
       throw ParameterException.of("clipNorm", "must be >= 0, got " + clipNorm);
     }
+    ParameterException.float32("clipNorm", clipNorm);
     ParameterException.atLeast("patience", patience, 0);
     ParameterException.atLeast("checkpointEvery", checkpointEvery, 0);
   }

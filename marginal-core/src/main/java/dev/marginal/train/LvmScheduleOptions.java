@@ -23,6 +23,7 @@ public record LvmScheduleOptions(double learningRate, double lrFloor, int warmup
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw ParameterException.of("learningRate", "must be positive, got " + learningRate);
     }
+    ParameterException.float32("learningRate", learningRate);
     if (!(lrFloor >= 0 && lrFloor <= 1)) {
       throw ParameterException.of("lrFloor", "must be in [0, 1], got " + lrFloor);
     }

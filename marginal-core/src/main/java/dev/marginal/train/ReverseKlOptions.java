@@ -125,6 +125,9 @@ public record ReverseKlOptions(Estimator estimation, Optimization optimization, 
       if (!(clipNorm >= 0)) {
         throw ParameterException.of("clipNorm", "must be >= 0, got " + clipNorm);
       }
+      ParameterException.float32("decoderLr", decoderLr);
+      ParameterException.float32("encoderLr", encoderLr);
+      ParameterException.float32("clipNorm", clipNorm);
       ParameterException.atLeast("warmup", warmup, 0);
       if (!(lrFloor >= 0 && lrFloor <= 1)) {
         throw ParameterException.of("lrFloor", "must be in [0, 1], got " + lrFloor);

@@ -56,8 +56,8 @@ import org.apache.spark.sql.SparkSession;
  * where they differ: {@code fit} names the model kind {@code --kind} (the CLI's {@code fit --model}), and
  * {@code eval} takes {@code score}'s {@code --estimator}, {@code --min-terms} and {@code --repeats}. A bad argument
  * (an unknown option, one that does not apply to the verb or model kind, a value out of its range, a missing input,
- * an existing output) is one line on standard error naming the option ("--lr must be finite and > 0, got 0.0"), and
- * exit status 2.
+ * an existing output) is one line on standard error naming the option ("--lr must be > 0 and within float32's range
+ * (...), got 0.0"), and exit status 2.
  */
 public final class SparkMain {
   private SparkMain() {}

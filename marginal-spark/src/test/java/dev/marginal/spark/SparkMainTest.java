@@ -308,7 +308,8 @@ class SparkMainTest {
     cases.put("--hidden sizes must be >= 1, got [8, 0]", with(fitLvm, "--hidden", "8,0"));
     cases.put("--k must be >= 1, got 0", with(fitLvm, "--k", "0"));
     cases.put("--batch must be >= 1, got 0", with(fitLvm, "--batch", "0"));
-    cases.put("--lr must be finite and > 0, got 0.0", with(fitLvm, "--lr", "0"));
+    cases.put("--lr must be > 0 and within float32's range (1.17549435E-38 to 3.4028235E38: training runs in float32), got 0.0", with(fitLvm, "--lr", "0"));
+    cases.put("--lr must be > 0 and within float32's range (1.17549435E-38 to 3.4028235E38: training runs in float32), got 1.0E-50", with(fitLvm, "--lr", "1e-50"));
     cases.put("--epochs must be >= 1, got 0", with(fitLvm, "--epochs", "0"));
     cases.put("--shards must be >= 1, got 0", with(fitLvm, "--shards", "0"));
     cases.put("--round-steps must be >= 1, got -3", with(fitLvm, "--round-steps", "-3"));

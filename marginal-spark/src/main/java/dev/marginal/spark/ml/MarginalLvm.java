@@ -68,7 +68,7 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     batchSize = new IntParam(this, "batchSize", "rows per local step of each shard (>= 1)",
         ParamRules.atLeast(1));
     learningRate = new DoubleParam(this, "learningRate", "peak Adam learning rate (> 0)",
-        ParamRules.finitePositive());
+        ParamRules.float32Positive());
     epochs = new IntParam(this, "epochs", "passes over each shard (>= 1)", ParamRules.atLeast(1));
     shards = new IntParam(this, "shards", "logical shards S, fixed by row rank, independent of the partitioning (>= 1)",
         ParamRules.atLeast(1));

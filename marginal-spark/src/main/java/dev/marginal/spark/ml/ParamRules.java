@@ -55,9 +55,13 @@ final class ParamRules {
     return new Rule<>("must be >= " + min, v -> ((Number) v).longValue() >= min);
   }
 
-  /** A finite double above 0. */
-  static <T> Rule<T> finitePositive() {
-    return new Rule<>("must be finite and > 0", v -> (Double) v > 0 && Double.isFinite((Double) v));
+  /**
+   * A positive double that float32 holds: training uses it in float32, which rounds a value below
+   * {@link Float#MIN_NORMAL} to zero (or keeps few of its digits) and one above {@link Float#MAX_VALUE} to infinity.
+   */
+  static <T> Rule<T> float32Positive() {
+    return new Rule<>("must be > 0 and within float32's range (1.17549435E-38 to 3.4028235E38: training runs in float32)",
+        v -> (Double) v >= Float.MIN_NORMAL && (Double) v <= Float.MAX_VALUE);
   }
 
   /** A finite double of at least 0. */

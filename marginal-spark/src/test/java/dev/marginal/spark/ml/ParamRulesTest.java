@@ -46,8 +46,9 @@ class ParamRulesTest {
     cases.put("objective must be elbo, iwae or sumo, got 'vae'", () -> lvm.setObjective("vae"));
     cases.put("numSamples must be >= 1, got 0", () -> lvm.setNumSamples(0));
     cases.put("batchSize must be >= 1, got 0", () -> lvm.setBatchSize(0));
-    cases.put("learningRate must be finite and > 0, got 0.0", () -> lvm.setLearningRate(0));
-    cases.put("learningRate must be finite and > 0, got NaN", () -> lvm.setLearningRate(Double.NaN));
+    cases.put("learningRate must be > 0 and within float32's range (1.17549435E-38 to 3.4028235E38: training runs in float32), got 0.0", () -> lvm.setLearningRate(0));
+    cases.put("learningRate must be > 0 and within float32's range (1.17549435E-38 to 3.4028235E38: training runs in float32), got NaN", () -> lvm.setLearningRate(Double.NaN));
+    cases.put("learningRate must be > 0 and within float32's range (1.17549435E-38 to 3.4028235E38: training runs in float32), got 1.0E39", () -> lvm.setLearningRate(1e39));
     cases.put("epochs must be >= 1, got 0", () -> lvm.setEpochs(0));
     cases.put("shards must be >= 1, got 0", () -> lvm.setShards(0));
     cases.put("roundSteps must be >= 1, got -5", () -> lvm.setRoundSteps(-5));
@@ -74,7 +75,7 @@ class ParamRulesTest {
     MarginalPpca ppca = new MarginalPpca().setLatentDim(1);
     assertEquals(1, ppca.getOrDefault(ppca.latentDim()));
     MarginalLvm lvm = new MarginalLvm().setHidden(new int[] {1}).setLatentDim(0).setDecoder("Gaussian-Tied")
-        .setObjective(" SUMO").setNumSamples(1).setBatchSize(1).setLearningRate(Double.MIN_VALUE).setEpochs(1)
+        .setObjective(" SUMO").setNumSamples(1).setBatchSize(1).setLearningRate(Float.MIN_NORMAL).setEpochs(1)
         .setShards(1).setRoundSteps(1);
     assertEquals(DeepLvm.Decoder.GAUSSIAN_TIED, lvm.options().architecture().decoder());
     MarginalDensityModel model = mixture().setEstimator(" AUTO ").setNumSamples(1).setMinTerms(1).setRepeats(1)

@@ -103,7 +103,8 @@ public final class DataParallelFit {
     recorded.put("shards", shards.shards());
     recorded.put("roundSteps", roundSteps);
     recorded.put("rounds", run.rounds());
-    recorded.put("localSteps", run.steps());
+    // Not "localSteps", which a per-datapoint fit records for the steps of its local posterior fits.
+    recorded.put("stepsPerShard", run.steps());
     Provenance provenance = clock.stop(training.seed(), source, (int) Math.min(Integer.MAX_VALUE, shards.rows()),
         columns, recorded);
     return new Result(new LvmDensityModel(run.model(), columns, null), run, provenance);

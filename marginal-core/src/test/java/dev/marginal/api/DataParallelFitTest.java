@@ -1,6 +1,7 @@
 package dev.marginal.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.marginal.autodiff.Parameter;
@@ -62,6 +63,9 @@ class DataParallelFitTest {
     java.util.Map<String, Object> opts = (java.util.Map<String, Object>) file.provenance().get("options");
     assertEquals(3, ((Number) opts.get("shards")).intValue());
     assertEquals(4, ((Number) opts.get("roundSteps")).intValue());
+    assertEquals(3 * 4, ((Number) opts.get("stepsPerShard")).intValue());
+    // "localSteps" names the local posterior fits of a per-datapoint model, which this is not.
+    assertFalse(opts.containsKey("localSteps"), opts.toString());
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.marginal.data.DataException;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.FiniteValues;
 import dev.marginal.io.Untrusted;
+import dev.marginal.tensor.Shape;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -51,6 +52,18 @@ final class LatentCodes {
       list.append(j == 0 ? "" : ", ").append(Untrusted.quoted(given.get(j)));
     }
     return list + (given.size() > shown ? ", ..." : "");
+  }
+
+  /**
+   * Refuses, before anything is decoded, codes whose {@code dim} values each would not fit one array.
+   *
+   * @throws DataException naming the codes' source, the numbers and the remedy
+   */
+  static void checkSize(Dataset codes, int dim) {
+    if ((long) codes.rows() * dim > Shape.MAX_ARRAY_LENGTH) {
+      throw new DataException(codes.source() + ": " + codes.rows() + " codes decode to " + codes.rows() + " × " + dim
+          + " values, more than the " + Shape.MAX_ARRAY_LENGTH + " one array holds; decode them in parts");
+    }
   }
 
   /**

@@ -606,7 +606,7 @@ public final class LvmDensityModel implements LatentDecoder {
     int q = model.latentDim();
     Dataset z = LatentCodes.of(codes, q);
     int n = z.rows();
-    FeatureSpace.checkDraws(n, Math.max(model.widestLayer(), dim()), "the decoder's widest layer");
+    LatentCodes.checkSize(z, dim());
     int block = (int) Math.max(1, Math.min(n, DeepLvm.SAMPLE_BLOCK_VALUES / model.widestLayer()));
     Tensor codesTensor = Tensor.wrap(z.values(), n, q);
     Tensor y;

@@ -153,7 +153,7 @@ public final class PpcaDensityModel implements LatentDecoder {
   @Override
   public Dataset decode(Dataset codes) {
     Dataset z = LatentCodes.of(codes, ppca.latentDim());
-    FeatureSpace.checkDraws(z.rows(), dim(), "the data's columns");
+    LatentCodes.checkSize(z, dim());
     int q = z.cols();
     double[][] zs = new double[z.rows()][q];
     float[] v = z.values();

@@ -180,6 +180,22 @@ class LatentDecoderTest {
     assertArrayEquals(byPosition.values(), withOthers.values());
   }
 
+  /** Codes whose decoded rows would not fit one array are refused before anything is allocated for them. */
+  @Test
+  void refusesMoreCodesThanOneArrayOfDecodedRowsHolds() {
+    int d = 1000;
+    double[][] w = new double[d][1];
+    for (double[] row : w) {
+      row[0] = 1;
+    }
+    PpcaDensityModel model = PpcaDensityModel.of(dev.marginal.models.Ppca.of(new double[d], w, 1),
+        FeatureSpace.numbered("x", d), null);
+    int n = 2_200_000;
+    DataException e = assertThrows(DataException.class, () -> model.decode(codes(new float[n])));
+    assertEquals("codes: 2200000 codes decode to 2200000 × 1000 values, more than the "
+        + dev.marginal.tensor.Shape.MAX_ARRAY_LENGTH + " one array holds; decode them in parts", e.getMessage());
+  }
+
   @Test
   void refusesCodesOfAnotherWidthNonFiniteCodesAndOverflow() {
     float[] scaled = MOONS.values().clone();

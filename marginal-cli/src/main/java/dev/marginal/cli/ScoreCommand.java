@@ -7,7 +7,9 @@ import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.density.DensityModel;
+import dev.marginal.io.IoErrors;
 import dev.marginal.random.RngKey;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +68,12 @@ final class ScoreCommand implements Callable<Integer> {
       description = "Random seed for estimators and a per-datapoint LVM's local fits of q (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--png", paramLabel = "FILE", description = "Also draw the model's log density over the rows, with"
+      + " the rows on top, into this PNG file (models of two columns; a deep LVM's density estimated by IWAE with K = "
+      + DensityPicture.LVM_K + " on a " + DensityPicture.LVM_GRID + "×" + DensityPicture.LVM_GRID + " grid, whatever"
+      + " the scores' estimator).")
+  Path png;
+
   @Mixin OutputOptions output;
 
   private static boolean hasNaN(double[] v) {
@@ -84,8 +92,15 @@ final class ScoreCommand implements Callable<Integer> {
     Commands.positive("--repeats", repeats);
     Commands.checkColumnNames(spec.commandLine().getParseResult());
     DensityModel.Estimator requested = estimator == null ? null : parse(estimator);
-    new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).check();
+    new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).output("--png", png)
+        .check();
+    Commands.pngName("--png", png);
     DensityModel m = Commands.readModel(model);
+    if (png != null) {
+      DensityPicture.cannotDraw(m).ifPresent(reason -> {
+        throw new UserInputException(reason);
+      });
+    }
     refuseUnused(m, requested == null ? defaultEstimator(m) : requested);
     DensityModel.Estimator est = requested == null ? defaultEstimator(m) : requested;
     Limits.checkImportanceSamples("--k", k, m);
@@ -130,6 +145,13 @@ final class ScoreCommand implements Callable<Integer> {
       }
     }
     CsvWriter.write(out, header, rows);
+    if (png != null) {
+      try {
+        DensityPicture.write(m, x, RngKey.of(seed).foldIn(1), png);
+      } catch (IOException e) {
+        throw new IllegalStateException(png + ": cannot write (" + IoErrors.reason(e) + ")", e);
+      }
+    }
     if (repeats == 1 && lp.estimator() != null && !output.quiet && hasNaN(stdErr)) {
       spec.commandLine().getErr().println("note: std_err is NaN in " + out + ": one " + lp.estimator()
           + " estimate per row has no spread; --repeats 2 or more gives a per-row standard error");
@@ -141,6 +163,9 @@ final class ScoreCommand implements Callable<Integer> {
     report.put("mean_log_px", lp.mean());
     report.put("mean_log_px_se", se);
     report.put("out", out.toString());
+    if (png != null) {
+      report.put("png", png.toString());
+    }
     if (diagnosed) {
       report.putAll(lp.diagnosticsSummary().toMap(""));
       if (report.containsKey("warning") && !output.quiet) {

@@ -38,7 +38,7 @@ public record Box(double xmin, double xmax, double ymin, double ymax) {
    * The smallest box holding every finite point, widened by {@code margin} of its size on each side, and at least
    * a unit wide where all points share a coordinate; null if there is no finite point.
    */
-  static Box around(float[] xs, float[] ys, double margin) {
+  public static Box around(float[] xs, float[] ys, double margin) {
     double x0 = Double.POSITIVE_INFINITY;
     double x1 = Double.NEGATIVE_INFINITY;
     double y0 = Double.POSITIVE_INFINITY;

@@ -117,6 +117,8 @@ class DataLossTest {
         "is the input --model");
     assertRefused(args("decode", "--model", model.toString(), "--data", csv.toString(), "--out", csv.toString()),
         "is the input --data");
+    assertRefused(args("score", "--model", model.toString(), "--data", csv.toString(), "--out",
+        dir.resolve("scores.csv").toString(), "--png", csv.toString()), "is the input --data");
     assertRefused(args("decode", "--model", model.toString(), "--data", csv.toString(), "--out",
         model.toString()), "is the input --model");
     Path s = dir.resolve("s.csv");

@@ -156,7 +156,7 @@ class JsonDocsTest {
         json("fit", "--data", "toy:moons?n=60", "--model", "lvm", "--hidden", "4", "--epochs", "1", "--per-datapoint",
             "--decoder", "gaussian-tied", "--local-steps", "5", "--out", tied)));
     r.put("score", List.of(
-        json("score", "--model", gmm, "--data", "toy:moons?n=20", "--out", path("sg.csv")),
+        json("score", "--model", gmm, "--data", "toy:moons?n=20", "--out", path("sg.csv"), "--png", path("sg.png")),
         json("score", "--model", lvm, "--data", "toy:moons?n=20", "--k", "50", "--out", path("sl.csv"))));
     r.put("eval", List.of(
         json("eval", "--model", gmm, "--data", "toy:moons?n=20"),

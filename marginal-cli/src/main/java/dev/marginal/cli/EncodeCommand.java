@@ -3,6 +3,8 @@ package dev.marginal.cli;
 import dev.marginal.data.CsvWriter;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
+import dev.marginal.io.IoErrors;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,21 +34,43 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "CSV", description = "CSV file to write.")
   Path out;
 
+  @Option(names = "--png", paramLabel = "FILE", description = "Also draw the posterior means z0, z1 of the rows (lvm"
+      + " and ppca models of two or more latents), one colour per label where the data carry labels"
+      + " (Fashion-MNIST, IDX with a labels file), into this PNG file.")
+  Path png;
+
   @Mixin OutputOptions output;
 
   @Override
   public Integer call() {
     Commands.checkColumnNames(spec.commandLine().getParseResult());
-    new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).check();
+    new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).output("--png", png)
+        .check();
+    Commands.pngName("--png", png);
     DensityModel m = Commands.readModel(model);
+    if (png != null) {
+      CodesPicture.cannotDraw(m).ifPresent(reason -> {
+        throw new UserInputException(reason);
+      });
+    }
     Dataset x = Commands.loadDataFor(m, model, data.data, data.columns, data.limit);
     Dataset codes = encode(m, x, TerminalProgress.workOnTerminal("encode", TerminalProgress.Unit.ROWS, x.rows(),
         output.quiet));
     CsvWriter.write(out, codes);
+    if (png != null) {
+      try {
+        CodesPicture.write(codes, x, m.kind(), png);
+      } catch (IOException e) {
+        throw new IllegalStateException(png + ": cannot write (" + IoErrors.reason(e) + ")", e);
+      }
+    }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("rows", codes.rows());
     report.put("columns", codes.columns());
     report.put("out", out.toString());
+    if (png != null) {
+      report.put("png", png.toString());
+    }
     // The columns last, so that their count ("... 100 in all") is not read as the rows'.
     Commands.print(spec.commandLine().getOut(), output, "encoded " + codes.rows() + " rows into " + out
         + ": columns " + Commands.abbreviate(codes.columns()), output.json ? report : Map.of());

@@ -31,9 +31,12 @@ public final class ScatterPlot implements Panel {
   private static final double AUTO_MARGIN = 0.05;
   /** Pixels around a legend within which a point's dot would still be partly hidden by it. */
   private static final int DOT_MARGIN = 3;
-  /** Set colours: the first four of Tableau's "tab10" palette. */
+  /** Set colours: Tableau's "tab10" palette. */
   private static final Color[] PALETTE = {
-      new Color(0x1F77B4), new Color(0xFF7F0E), new Color(0x2CA02C), new Color(0xD62728)};
+      new Color(0x1F77B4), new Color(0xFF7F0E), new Color(0x2CA02C), new Color(0xD62728), new Color(0x9467BD),
+      new Color(0x8C564B), new Color(0xE377C2), new Color(0x7F7F7F), new Color(0xBCBD22), new Color(0x17BECF)};
+  /** The most point sets a plot takes, one colour each. */
+  public static final int MAX_SETS = PALETTE.length;
 
   private record PointSet(String label, float[] xs, float[] ys) {}
 
@@ -74,7 +77,7 @@ public final class ScatterPlot implements Panel {
         .withPoints(label, xs, ys);
   }
 
-  /** Adds a further set of points, drawn over the earlier ones in the next colour (at most four sets). */
+  /** Adds a further set of points, drawn over the earlier ones in the next colour (at most {@link #MAX_SETS}). */
   public ScatterPlot withPoints(String label, float[] xs, float[] ys) {
     Points.checkSameLength(xs, ys);
     if (sets.size() == PALETTE.length) {

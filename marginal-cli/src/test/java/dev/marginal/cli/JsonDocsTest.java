@@ -175,6 +175,7 @@ class JsonDocsTest {
         json("sample", "--model", gmm, "--n", "5", "--png", path("s.png"), "--out", path("s.csv")),
         json("sample", "--model", lvm, "--n", "5", "--mean", "--out", path("sm.csv")),
         json("encode", "--model", lvm, "--data", "toy:moons?n=5", "--out", path("e.csv")),
+        json("encode", "--model", tied, "--data", "toy:moons?n=5", "--out", path("et.csv"), "--png", path("et.png")),
         json("decode", "--model", lvm, "--data", path("e.csv"), "--png", path("d.png"), "--out", path("d.csv"))));
     r.put("info", List.of(json("info", "--model", gmm), json("info", "--model", path("p.marginal")),
         json("info", "--model", lvm + ".ckpt"), json("info", "--model", tied), json("info", "--model", box)));

@@ -160,6 +160,45 @@ final class Commands {
     }
   }
 
+  /** Writes a picture into {@code png}; may fail as a write does. */
+  @FunctionalInterface
+  interface PngWrite {
+    void write() throws java.io.IOException;
+  }
+
+  /**
+   * Runs {@code write}, which draws into {@code png}, turning a failed write into one line naming the file (the
+   * command's other outputs are already written).
+   */
+  static void writePng(Path png, PngWrite write) {
+    try {
+      write.write();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(png + ": cannot write (" + dev.marginal.io.IoErrors.reason(e) + ")", e);
+    }
+  }
+
+  /**
+   * The build's {@link SamplePlotter} for {@code --png png}, or null without {@code --png}; refused in one line where
+   * this build has none.
+   */
+  static SamplePlotter plotter(Path png) {
+    if (png == null) {
+      return null;
+    }
+    return SamplePlotter.find().orElseThrow(
+        () -> new UserInputException("--png: plotting is not available in this build"));
+  }
+
+  /** Refuses, in one line, a model whose rows {@code plotter} cannot draw (nothing to check without one). */
+  static void requireDrawable(SamplePlotter plotter, DensityModel model) {
+    if (plotter != null) {
+      plotter.cannotDraw(model).ifPresent(reason -> {
+        throw new UserInputException(reason);
+      });
+    }
+  }
+
   /** Returns {@code value} if it is finite and at least 0, else a {@link UserInputException}. */
   static double nonNegative(String option, double value) {
     if (!(value >= 0) || Double.isInfinite(value)) {

@@ -5,8 +5,6 @@ import dev.marginal.data.DataSources;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.LatentDecoder;
-import dev.marginal.io.IoErrors;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -65,31 +63,20 @@ final class DecodeCommand implements Callable<Integer> {
     new OutputGuard().input("--model", model).data("--data", data).output("--out", out).output("--png", png)
         .check();
     Commands.pngName("--png", png);
-    SamplePlotter plotter = null;
-    if (png != null) {
-      plotter = SamplePlotter.find().orElseThrow(
-          () -> new UserInputException("--png: plotting is not available in this build"));
-    }
+    SamplePlotter plotter = Commands.plotter(png);
     DensityModel m = Commands.readModel(model);
     if (!(m instanceof LatentDecoder)) {
       throw new UserInputException("decode applies to lvm and ppca models, which decode a continuous latent; "
           + model + " is a " + m.kind() + " model");
     }
     LatentDecoder decoder = (LatentDecoder) m;
-    if (plotter != null) {
-      plotter.cannotDraw(m).ifPresent(reason -> {
-        throw new UserInputException(reason);
-      });
-    }
+    Commands.requireDrawable(plotter, m);
     Dataset codes = loadCodes(decoder.latentDim());
     Dataset decoded = decoder.decode(codes);
     CsvWriter.write(out, decoded);
     if (plotter != null) {
-      try {
-        plotter.plot(decoded, m, png, "decoded codes");
-      } catch (IOException e) {
-        throw new IllegalStateException(png + ": cannot write (" + IoErrors.reason(e) + ")", e);
-      }
+      SamplePlotter p = plotter;
+      Commands.writePng(png, () -> p.plot(decoded, m, png, "decoded codes"));
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("rows", decoded.rows());

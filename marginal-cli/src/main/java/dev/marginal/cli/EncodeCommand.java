@@ -3,8 +3,6 @@ package dev.marginal.cli;
 import dev.marginal.data.CsvWriter;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
-import dev.marginal.io.IoErrors;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,11 +56,7 @@ final class EncodeCommand implements Callable<Integer> {
         output.quiet));
     CsvWriter.write(out, codes);
     if (png != null) {
-      try {
-        CodesPicture.write(codes, x, m.kind(), png);
-      } catch (IOException e) {
-        throw new IllegalStateException(png + ": cannot write (" + IoErrors.reason(e) + ")", e);
-      }
+      Commands.writePng(png, () -> CodesPicture.write(codes, x, m.kind(), png));
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("rows", codes.rows());

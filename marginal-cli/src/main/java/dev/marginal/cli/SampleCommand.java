@@ -3,9 +3,7 @@ package dev.marginal.cli;
 import dev.marginal.data.Dataset;
 import dev.marginal.density.DensityModel;
 import dev.marginal.density.LatentDecoder;
-import dev.marginal.io.IoErrors;
 import dev.marginal.random.RngKey;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,11 +50,7 @@ final class SampleCommand implements Callable<Integer> {
     Commands.positive("--n", n);
     new OutputGuard().input("--model", model).output("--out", out).output("--png", png).check();
     Commands.pngName("--png", png);
-    SamplePlotter plotter = null;
-    if (png != null) {
-      plotter = SamplePlotter.find().orElseThrow(
-          () -> new UserInputException("--png: plotting is not available in this build"));
-    }
+    SamplePlotter plotter = Commands.plotter(png);
     DensityModel m = Commands.readModel(model);
     SampleStream.Draw draw = m::sample;
     if (mean) {
@@ -66,19 +60,12 @@ final class SampleCommand implements Callable<Integer> {
       }
       draw = ((LatentDecoder) m)::sampleMeans;
     }
-    if (plotter != null) {
-      plotter.cannotDraw(m).ifPresent(reason -> {
-        throw new UserInputException(reason);
-      });
-    }
+    Commands.requireDrawable(plotter, m);
     Dataset samples = SampleStream.write(m, draw, RngKey.of(seed), n, out,
         TerminalProgress.rowsOnTerminal("sample", n, output.quiet));
     if (plotter != null) {
-      try {
-        plotter.plot(samples, m, png, mean ? "sample means" : "samples");
-      } catch (IOException e) {
-        throw new IllegalStateException(png + ": cannot write (" + IoErrors.reason(e) + ")", e);
-      }
+      SamplePlotter p = plotter;
+      Commands.writePng(png, () -> p.plot(samples, m, png, mean ? "sample means" : "samples"));
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("rows", n);

@@ -7,9 +7,7 @@ import dev.marginal.estimators.RobustInterval;
 import dev.marginal.estimators.Sumo;
 import dev.marginal.estimators.WeightDiagnostics;
 import dev.marginal.density.DensityModel;
-import dev.marginal.io.IoErrors;
 import dev.marginal.random.RngKey;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,11 +144,7 @@ final class ScoreCommand implements Callable<Integer> {
     }
     CsvWriter.write(out, header, rows);
     if (png != null) {
-      try {
-        DensityPicture.write(m, x, RngKey.of(seed).foldIn(1), png);
-      } catch (IOException e) {
-        throw new IllegalStateException(png + ": cannot write (" + IoErrors.reason(e) + ")", e);
-      }
+      Commands.writePng(png, () -> DensityPicture.write(m, x, RngKey.of(seed).foldIn(1), png));
     }
     if (repeats == 1 && lp.estimator() != null && !output.quiet && hasNaN(stdErr)) {
       spec.commandLine().getErr().println("note: std_err is NaN in " + out + ": one " + lp.estimator()

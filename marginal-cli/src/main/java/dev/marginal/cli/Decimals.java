@@ -18,10 +18,10 @@ final class Decimals {
   private static final Pattern DECIMAL =
       Pattern.compile("[+-]?+(?:\\d++(?:\\.\\d*+)?+|\\.\\d++)(?:[eE][+-]?+\\d++)?+");
 
-  /** Float32's smallest normal number as the messages print it ({@link Float#MIN_NORMAL}, about 1.18e-38). */
-  private static final String MIN_NORMAL = "1.2e-38";
-  /** Float32's largest number as the messages print it ({@link Float#MAX_VALUE}, about 3.40e38). */
-  private static final String MAX_VALUE = "3.4e38";
+  /** Float32's smallest normal number as the messages print it ({@link Float#MIN_NORMAL}, 1.17549435E-38). */
+  private static final String MIN_NORMAL = String.valueOf(Float.MIN_NORMAL);
+  /** Float32's largest number as the messages print it ({@link Float#MAX_VALUE}, 3.4028235E38). */
+  private static final String MAX_VALUE = String.valueOf(Float.MAX_VALUE);
 
   private Decimals() {}
 

@@ -44,7 +44,8 @@ final class FitCommand implements Callable<Integer> {
 
   @Option(names = "--standardize", description = "Fit to standardized columns; densities stay in data units."
       + " Without it, a deep LVM with a gaussian decoder warns before training of columns whose standard deviations"
-      + " lie outside 0.5 to 6, where it learned worse than on standardized columns (BENCHMARKS.md).")
+      + " lie outside 0.5 to 6 (constant columns aside), where it learned worse than on standardized columns"
+      + " (BENCHMARKS.md).")
   boolean standardize;
 
   @Option(names = "--seed", paramLabel = "S", description = "Root random seed (default: ${DEFAULT-VALUE}).")

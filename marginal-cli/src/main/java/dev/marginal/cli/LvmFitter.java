@@ -81,7 +81,11 @@ final class LvmFitter {
       throw state.step() == 0 ? TrainingFailedException.diverged(state.message(), r.out())
           : TrainingFailedException.diverged(state.message(), r.out(), s.clip() == null);
     }
-    Map<String, Object> summary = result.summary();
+    Map<String, Object> summary = new java.util.LinkedHashMap<>(result.summary());
+    if (!result.warnings().isEmpty()) {
+      summary.put("warnings", result.warnings().stream()
+          .map(w -> OptionNames.withOptionNames(w, List.of("standardize"))).toList());
+    }
     return new Fitters.FitResult(result.model(), summary, result.provenance());
   }
 

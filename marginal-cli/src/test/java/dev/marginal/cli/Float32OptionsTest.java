@@ -48,7 +48,7 @@ class Float32OptionsTest {
         List.of("--anneal", "0.5", "--anneal-scale", "1e-50"), List.of("--clip", "1e-40"));
     for (List<String> c : cases) {
       String option = c.get(c.size() - 2);
-      assertRefused(target(c.toArray(String[]::new)), option, "at least 1.2e-38 (float32's smallest normal number");
+      assertRefused(target(c.toArray(String[]::new)), option, "at least 1.17549435E-38 (float32's smallest normal number");
     }
     assertFalse(Files.exists(dir.resolve("t.marginal")));
   }
@@ -58,7 +58,7 @@ class Float32OptionsTest {
     for (List<String> c : List.of(List.of("--lr", "1e39"), List.of("--clip", "1e300"),
         List.of("--forward", "0.5", "--forward-scale", "1e39"), List.of("--anneal", "0.5", "--anneal-scale", "4e38"))) {
       String option = c.get(c.size() - 2);
-      assertRefused(target(c.toArray(String[]::new)), option, "at most 3.4e38 (float32's largest number");
+      assertRefused(target(c.toArray(String[]::new)), option, "at most 3.4028235E38 (float32's largest number");
     }
   }
 
@@ -72,9 +72,9 @@ class Float32OptionsTest {
 
   @Test
   void fitRefusesARateOrBoundThatFloat32RoundsToZeroOrInfinity() {
-    assertRefused(fit("--lr", "1e-50"), "--lr", "at least 1.2e-38");
-    assertRefused(fit("--clip", "1e-50"), "--clip", "at least 1.2e-38");
-    assertRefused(fit("--lr", "1e39"), "--lr", "at most 3.4e38");
+    assertRefused(fit("--lr", "1e-50"), "--lr", "at least 1.17549435E-38");
+    assertRefused(fit("--clip", "1e-50"), "--clip", "at least 1.17549435E-38");
+    assertRefused(fit("--lr", "1e39"), "--lr", "at most 3.4028235E38");
     assertFalse(Files.exists(dir.resolve("f.marginal")));
   }
 

@@ -48,8 +48,14 @@ class LvmCommandsTest {
     assertEquals(0, warned.code(), warned.toString());
     assertEquals(1, warned.errLines().size(), warned.toString());
     String line = warned.errLines().get(0);
-    assertTrue(line.startsWith("marginal: warning: " + data + ": column 'big' has standard deviation "), line);
+    assertTrue(line.startsWith("marginal: warning: " + data + ": standard deviation outside 0.5 to 6 in column 'big' ("),
+        line);
     assertTrue(line.endsWith(": --standardize fits standardized columns (the scores stay in the data's units)"), line);
+    CliRun json = CliRun.of("fit", "--data", data.toString(), "--model", "lvm", "--hidden", "4", "--epochs", "1",
+        "--out", dir.resolve("j.marginal").toString(), "--json", "--quiet");
+    assertEquals(0, json.code(), json.toString());
+    assertEquals(List.of(line.substring("marginal: warning: ".length())),
+        dev.marginal.io.Json.parseObject(json.out()).get("warnings"), json.out());
     for (String[] quiet : List.of(new String[] {"--data", data.toString(), "--standardize"},
         new String[] {"--data", MOONS})) {
       List<String> args = new java.util.ArrayList<>(List.of("fit", "--model", "lvm", "--hidden", "4", "--epochs", "1",
@@ -204,7 +210,8 @@ class LvmCommandsTest {
     // One line for the failure, after the warning of the columns' scale (given before training, also when quiet).
     List<String> lines = r.errLines();
     assertEquals(2, lines.size(), r.err());
-    assertTrue(lines.get(0).startsWith("marginal: warning: " + csv + ": column 'b' has standard deviation"), r.err());
+    assertTrue(lines.get(0).startsWith("marginal: warning: " + csv + ": standard deviation outside 0.5 to 6 in column"
+        + " 'b'"), r.err());
     assertTrue(lines.get(1).startsWith("marginal: training diverged"), r.err());
     assertTrue(!Files.exists(out), "no model is written for a diverged run");
   }

@@ -51,8 +51,15 @@ final class CodesPicture {
       plot = plot == null ? ScatterPlot.of(g.getKey(), gx, gy) : plot.withPoints(g.getKey(), gx, gy);
     }
     boolean byLabel = groups.size() > 1 || !groups.containsKey("");
-    plot.withTitle("posterior means of " + codes.rows() + " rows, " + kind + " model" + (byLabel ? ", by label" : ""))
-        .withAxisLabels("z0", "z1").writePng(png);
+    long latents = codes.columns().stream().filter(c -> c.matches("z[0-9]+")).count();
+    plot.withTitle("posterior means" + (latents > 2 ? " (z0, z1 of " + latents + " latents)" : "") + " of "
+        + rows(codes.rows()) + ", " + kind + " model" + (byLabel ? ", by label" : "")).withAxisLabels("z0", "z1")
+        .writePng(png);
+  }
+
+  /** "1 row", "300 rows". */
+  static String rows(int n) {
+    return n + (n == 1 ? " row" : " rows");
   }
 
   /**

@@ -160,6 +160,11 @@ final class Commands {
     }
   }
 
+  /** "; picture FILE" after a text report's heading when {@code --png} wrote one, else "". */
+  static String picture(Path png) {
+    return png == null ? "" : "; picture " + png;
+  }
+
   /** Writes a picture into {@code png}; may fail as a write does. */
   @FunctionalInterface
   interface PngWrite {

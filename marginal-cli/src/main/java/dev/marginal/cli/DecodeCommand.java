@@ -26,11 +26,13 @@ import picocli.CommandLine.Spec;
         + "models): a Bernoulli decoder's pixel probabilities, a Gaussian's means, W z + b for PPCA.",
         "The codes are the columns z0.. of the data, by name, when it has them all (so the output of encode decodes "
             + "as it is, to the reconstructions of its rows), else all its columns when there are as many as the "
-            + "model's latents, or the columns named by --columns. A model of data on a bounded or positive support "
+            + "model's latents, or the columns named by --columns. Code columns (z and a number) of another count "
+            + "than the model's latents are another model's codes, and are refused. A model of data on a bounded or positive support "
             + "maps the decoder's mean onto it, as it maps its draws."},
     footer = {"", "Example: the reconstructions of encoded rows",
-        "  marginal encode --model moons.marginal --data toy:moons --out codes.csv",
-        "  marginal decode --model moons.marginal --data codes.csv --out recon.csv"})
+        "  marginal fit --data toy:moons --model lvm --epochs 5 --out lvm.marginal",
+        "  marginal encode --model lvm.marginal --data toy:moons --out codes.csv",
+        "  marginal decode --model lvm.marginal --data codes.csv --out recon.csv"})
 final class DecodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -87,7 +89,7 @@ final class DecodeCommand implements Callable<Integer> {
     }
     String rows = decoded.rows() + (decoded.rows() == 1 ? " code" : " codes");
     Commands.print(spec.commandLine().getOut(), output, "decoded " + rows + " into " + out + ": columns "
-        + Commands.abbreviate(decoded.columns()), output.json ? report : Map.of());
+        + Commands.abbreviate(decoded.columns()) + Commands.picture(png), output.json ? report : Map.of());
     return 0;
   }
 

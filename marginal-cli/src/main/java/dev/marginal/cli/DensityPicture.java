@@ -51,9 +51,12 @@ final class DensityPicture {
   static void write(DensityModel model, Dataset x, RngKey key, Path png) throws IOException {
     float[] xs = column(x, 0);
     float[] ys = column(x, 1);
-    Box box = Box.around(xs, ys, MARGIN);
-    if (box == null) {
-      box = Box.centred(1);
+    Box box = frame(xs, ys);
+    int beyond = 0;
+    for (int i = 0; i < xs.length; i++) {
+      if (!(xs[i] >= box.xmin() && xs[i] <= box.xmax() && ys[i] >= box.ymin() && ys[i] <= box.ymax())) {
+        beyond++;
+      }
     }
     boolean exact = model.defaultScoreOptions().estimator() == Estimator.EXACT;
     int cells = exact ? EXACT_GRID : LVM_GRID;
@@ -81,10 +84,52 @@ final class DensityPicture {
     }
     int shown = Math.min(MAX_POINTS, x.rows());
     String title = "log p(x) of the " + model.kind() + " model" + (exact ? "" : " (IWAE, K = " + LVM_K + ")")
-        + " and " + (shown < x.rows() ? "the first " + shown + " of " : "") + x.rows() + " rows";
+        + " and " + (shown < x.rows() ? "the first " + shown + " of " : "") + CodesPicture.rows(x.rows())
+        + (beyond > 0 ? " (" + beyond + " beyond the frame)" : "");
     DensityPlot.ofGrid(grid, box).withShading(DensityPlot.Shading.LOG_DENSITY)
         .withSamples(Arrays.copyOf(xs, shown), Arrays.copyOf(ys, shown)).withTitle(title)
         .withAxisLabels(model.columns().get(0), model.columns().get(1)).writePng(png);
+  }
+
+  /**
+   * The region drawn: the rows' extent plus a margin, where from {@value #QUANTILE_ROWS} rows on each coordinate's
+   * extent runs from its {@value #QUANTILE} to its 1 − {@value #QUANTILE} quantile, rounded inwards (at least the
+   * most extreme value at each end is left out), so that a few far outliers do not shrink the data to a dot.
+   */
+  static Box frame(float[] xs, float[] ys) {
+    Box box;
+    if (xs.length >= QUANTILE_ROWS) {
+      float[] qx = quantiles(xs);
+      float[] qy = quantiles(ys);
+      box = qx.length == qy.length ? Box.around(qx, qy, MARGIN) : Box.around(xs, ys, MARGIN);
+    } else {
+      box = Box.around(xs, ys, MARGIN);
+    }
+    return box == null ? Box.centred(1) : box;
+  }
+
+  /** Rows from which the frame drops the extreme quantiles. */
+  static final int QUANTILE_ROWS = 100;
+  /** The share of rows at each end of a coordinate that may fall beyond the frame. */
+  static final double QUANTILE = 0.005;
+
+  /** The {@value #QUANTILE} and 1 − {@value #QUANTILE} quantiles of the finite values, as two points' coordinate. */
+  private static float[] quantiles(float[] v) {
+    float[] sorted = new float[v.length];
+    int n = 0;
+    for (float f : v) {
+      if (Float.isFinite(f)) {
+        sorted[n++] = f;
+      }
+    }
+    if (n == 0) {
+      return new float[0];
+    }
+    Arrays.sort(sorted, 0, n);
+    // Rounded inwards, so that from QUANTILE_ROWS rows on at least the most extreme value at each end is left out.
+    int lo = (int) Math.ceil(QUANTILE * (n - 1));
+    int hi = (int) Math.floor((1 - QUANTILE) * (n - 1));
+    return new float[] {sorted[lo], sorted[hi]};
   }
 
   /** The indices of the points strictly inside {@code support} (all of them without one). */

@@ -33,8 +33,8 @@ final class EncodeCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--png", paramLabel = "FILE", description = "Also draw the posterior means z0, z1 of the rows (lvm"
-      + " and ppca models of two or more latents), one colour per label where the data carry labels"
-      + " (Fashion-MNIST, IDX with a labels file), into this PNG file.")
+      + " and ppca models of two or more latents), one colour per label where the data carry up to ten labels"
+      + " (Fashion-MNIST, IDX with a labels file, the toy sets with groups), into this PNG file.")
   Path png;
 
   @Mixin OutputOptions output;
@@ -67,7 +67,7 @@ final class EncodeCommand implements Callable<Integer> {
     }
     // The columns last, so that their count ("... 100 in all") is not read as the rows'.
     Commands.print(spec.commandLine().getOut(), output, "encoded " + codes.rows() + " rows into " + out
-        + ": columns " + Commands.abbreviate(codes.columns()), output.json ? report : Map.of());
+        + ": columns " + Commands.abbreviate(codes.columns()) + Commands.picture(png), output.json ? report : Map.of());
     return 0;
   }
 

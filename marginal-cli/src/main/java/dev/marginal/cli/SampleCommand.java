@@ -77,7 +77,7 @@ final class SampleCommand implements Callable<Integer> {
       report.put("png", png.toString());
     }
     String what = mean ? "wrote the means of " + n + " draws from " : "sampled " + n + " rows from ";
-    Commands.print(spec.commandLine().getOut(), output, what + model + " into " + out,
+    Commands.print(spec.commandLine().getOut(), output, what + model + " into " + out + Commands.picture(png),
         output.json ? report : Map.of());
     return 0;
   }

@@ -69,7 +69,8 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--png", paramLabel = "FILE", description = "Also draw the model's log density over the rows, with"
       + " the rows on top, into this PNG file (models of two columns; a deep LVM's density estimated by IWAE with K = "
       + DensityPicture.LVM_K + " on a " + DensityPicture.LVM_GRID + "×" + DensityPicture.LVM_GRID + " grid, whatever"
-      + " the scores' estimator).")
+      + " the scores' estimator; from " + DensityPicture.QUANTILE_ROWS + " rows on, the frame leaves out the"
+      + " extreme 0.5% of each column, so that far outliers do not shrink the rest to a dot).")
   Path png;
 
   @Mixin OutputOptions output;
@@ -168,8 +169,8 @@ final class ScoreCommand implements Callable<Integer> {
     }
     String error = Double.isNaN(se) ? "" : String.format(" ± %.2g", se);
     Commands.print(spec.commandLine().getOut(), output,
-        String.format("mean log p(x) = %.6g%s nats over %d rows (%s%s)", lp.mean(), error, x.rows(), lp.estimator(),
-            Double.isNaN(se) ? "; " + Commands.NO_ERROR : ""),
+        String.format("mean log p(x) = %.6g%s nats over %s (%s%s)", lp.mean(), error, CodesPicture.rows(x.rows()),
+            lp.estimator(), Double.isNaN(se) ? "; " + Commands.NO_ERROR : "") + Commands.picture(png),
         output.json ? report : Map.of());
     return 0;
   }

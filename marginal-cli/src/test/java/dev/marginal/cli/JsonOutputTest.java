@@ -121,7 +121,7 @@ class JsonOutputTest {
     CliRun scored = CliRun.of("score", "--model", model.toString(), "--data", one.toString(), "--out",
         dir.resolve("one-text.csv").toString());
     assertEquals(0, scored.code(), scored.toString());
-    assertTrue(scored.out().matches("mean log p\\(x\\) = -?[0-9.]+ nats over 1 rows \\(exact; no standard error\\)\n"),
+    assertTrue(scored.out().matches("mean log p\\(x\\) = -?[0-9.]+ nats over 1 row \\(exact; no standard error\\)\n"),
         scored.out());
   }
 

@@ -215,6 +215,10 @@ class ModelFormatDocTest {
     Path decoded = decode(model, codes);
     assertClose(columns(decoded, 0, 3), run(List.of(job("lvm_decode_mean", model, codes))).get(0), FLOAT32,
         "lvm_decode_mean");
+    Process p = new ProcessBuilder(python(), reader.toString(), job("lvm_encode_mean", model, gauss)).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(1, p.waitFor(), err);
+    assertTrue(err.contains("NotImplementedError: a per-datapoint model has no encoder"), err);
   }
 
   /** The archive as the document describes it: model.json first, the tensors in order, deflated, stamped 1980. */

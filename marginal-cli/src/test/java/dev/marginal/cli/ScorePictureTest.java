@@ -63,6 +63,23 @@ class ScorePictureTest {
     drawn(u2, rows.toString());
   }
 
+  /** From 100 rows on, a far outlier falls beyond the frame instead of shrinking the rest to a dot. */
+  @Test
+  void theFrameLeavesFarOutliersOut() {
+    float[] xs = new float[200];
+    float[] ys = new float[200];
+    for (int i = 0; i < 200; i++) {
+      xs[i] = (float) Math.cos(i);
+      ys[i] = (float) Math.sin(i);
+    }
+    xs[7] = 1e6f;
+    ys[7] = -1e6f;
+    dev.marginal.plot.Box box = DensityPicture.frame(xs, ys);
+    assertTrue(box.width() < 3 && box.height() < 3, box.toString());
+    dev.marginal.plot.Box few = DensityPicture.frame(java.util.Arrays.copyOf(xs, 50), java.util.Arrays.copyOf(ys, 50));
+    assertTrue(few.xmax() > 1e6, "below 100 rows every row is in the frame: " + few);
+  }
+
   @Test
   void modelsItCannotDrawAreRefusedBeforeScoring() throws IOException {
     StringBuilder csv = new StringBuilder("a,b,c\n");

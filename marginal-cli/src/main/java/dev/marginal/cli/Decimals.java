@@ -78,6 +78,11 @@ final class Decimals {
     if (Double.isInfinite(v)) {
       throw new TypeConversionException(Untrusted.quoted(text) + " is beyond the range of a double");
     }
+    String mantissa = text.split("[eE]")[0];
+    if (v == 0 && mantissa.chars().anyMatch(c -> c >= '1' && c <= '9')) {
+      // 1e-400 is not zero, but a double holds it as 0, which the option's own check would then report as "0.0".
+      throw new TypeConversionException(Untrusted.quoted(text) + " is too small for a double, which rounds it to 0");
+    }
     return v;
   }
 }

@@ -278,6 +278,9 @@ class BadInputTest {
       }
       assertRejected(new String[] {o[0], "--data", "toy:moons?n=50", o[1], o[2], o[3], "1e400", "--out",
           m2.toString()}, "Invalid value for option '" + o[3] + "': '1e400' is beyond the range of a double");
+      assertRejected(new String[] {o[0], "--data", "toy:moons?n=50", o[1], o[2], o[3], "1e-400", "--out",
+          m2.toString()}, "Invalid value for option '" + o[3] + "': '1e-400' is too small for a double, which rounds"
+          + " it to 0");
     }
     for (String o : new String[] {"--lr", "--anneal", "--ema"}) {
       assertRejected(new String[] {"target", "--target", "funnel", o, "0x1p-4", "--out", m2.toString()},

@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongConsumer;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes CSV files that {@link CsvReader} reads back: a header row, then one row per line, comma separated,
  * {@code \n} line ends. The file is written atomically ({@link AtomicFiles}): readers never see half a file. Its
- * directory must exist; a missing one is not created, and the write fails with a {@link DataException} naming it.
+ * directory must exist; a missing one is not created, and the write fails with a {@link DataException} naming it. A
+ * file whose name ends in {@code .gz} is gzipped, as {@link CsvReader} reads such a file.
  *
  * <p>Numbers are written with {@link Float#toString(float)} or {@link Double#toString(double)}, the shortest
  * decimal that reads back to the same value. Non-finite values are written as {@code NaN} or
@@ -114,7 +116,8 @@ public final class CsvWriter {
     try {
       // A stream of pieces may run to gigabytes: a Ctrl-C must not leave them behind in a hidden file.
       AtomicFiles.writeDiscardedOnExit(path, (OutputStream out) -> {
-        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        GZIPOutputStream gz = gzipped(path) ? new GZIPOutputStream(out, GZIP_BUFFER) : null;
+        Writer w = new OutputStreamWriter(gz == null ? out : gz, StandardCharsets.UTF_8);
         List<String> columns = null;
         long rows = 0;
         for (int c = 0; ; c++) {
@@ -134,6 +137,9 @@ public final class CsvWriter {
           throw new IllegalArgumentException(path + ": nothing to write");
         }
         w.flush();
+        if (gz != null) {
+          gz.finish();
+        }
       });
     } catch (IOException e) {
       throw new DataException(path + ": cannot write (" + IoErrors.reason(e) + ")", e);
@@ -172,13 +178,17 @@ public final class CsvWriter {
       boolean discardOnExit) {
     int cols = columns.size();
     AtomicFiles.IOConsumer<OutputStream> body = out -> {
-      Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+      GZIPOutputStream gz = gzipped(path) ? new GZIPOutputStream(out, GZIP_BUFFER) : null;
+      Writer w = new OutputStreamWriter(gz == null ? out : gz, StandardCharsets.UTF_8);
       writeHeader(w, columns);
       for (int i = 0; i < length; i++) {
         value.write(w, i);
         w.write((i + 1) % cols == 0 ? '\n' : ',');
       }
       w.flush();
+      if (gz != null) {
+        gz.finish();
+      }
     };
     try {
       if (discardOnExit) {
@@ -189,6 +199,15 @@ public final class CsvWriter {
     } catch (IOException e) {
       throw new DataException(path + ": cannot write (" + IoErrors.reason(e) + ")", e);
     }
+  }
+
+  /** The deflater's buffer of a gzipped file. */
+  private static final int GZIP_BUFFER = 1 << 16;
+
+  /** Whether the file's name ends in {@code .gz} (in any case), so that it is written gzipped. */
+  static boolean gzipped(Path path) {
+    Path name = path.getFileName();
+    return name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gz");
   }
 
   private static void writeHeader(Writer w, List<String> columns) throws IOException {

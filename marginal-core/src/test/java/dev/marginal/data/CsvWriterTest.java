@@ -33,6 +33,27 @@ class CsvWriterTest {
     assertArrayEquals(values, back.values());
   }
 
+  /** A name ending in .gz is written gzipped, the same text as the plain file, and reads back as CsvReader reads it. */
+  @Test
+  void aNameEndingInGzIsWrittenGzipped() throws IOException {
+    Dataset data = Dataset.of("test", List.of("a", "b"), new float[] {1, 2.5f, -3, 4e-3f});
+    Path plain = dir.resolve("out.csv");
+    Path gz = dir.resolve("out.csv.GZ");
+    Path pieces = dir.resolve("pieces.csv.gz");
+    CsvWriter.write(plain, data);
+    CsvWriter.write(gz, data);
+    CsvWriter.write(pieces, c -> c == 0 ? data : null, 1, rows -> { });
+    for (Path p : List.of(gz, pieces)) {
+      byte[] bytes = Files.readAllBytes(p);
+      assertEquals(0x1f, bytes[0] & 0xff, p.toString());
+      assertEquals(0x8b, bytes[1] & 0xff, p.toString());
+      try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(p))) {
+        assertArrayEquals(Files.readAllBytes(plain), in.readAllBytes(), p.toString());
+      }
+      assertArrayEquals(data.values(), CsvReader.read(p).values(), p.toString());
+    }
+  }
+
   @Test
   void doubleRowsReadBackAsTheirNearestFloats() {
     double[] values = {0.1, -1e-300, 2.0 / 3, 1e20};

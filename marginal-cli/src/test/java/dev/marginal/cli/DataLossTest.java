@@ -119,6 +119,10 @@ class DataLossTest {
         "is the input --data");
     assertRefused(args("score", "--model", model.toString(), "--data", csv.toString(), "--out",
         dir.resolve("scores.csv").toString(), "--png", csv.toString()), "is the input --data");
+    assertRefused(args("encode", "--model", model.toString(), "--data", csv.toString(), "--out",
+        dir.resolve("codes.csv").toString(), "--png", model.toString()), "is the input --model");
+    assertRefused(args("sample", "--model", model.toString(), "--n", "5", "--mean", "--out", model.toString()),
+        "is the input --model");
     assertRefused(args("decode", "--model", model.toString(), "--data", csv.toString(), "--out",
         model.toString()), "is the input --model");
     Path s = dir.resolve("s.csv");

@@ -10,40 +10,16 @@ import picocli.CommandLine.TypeConversionException;
  * {@code NaN}, {@code Infinity}, a type suffix ({@code 0.1d}) and surrounding spaces; an option refuses them, as a
  * CSV file does, in one line naming the option.
  *
- * <p>Training runs in float32: a rate, a gradient bound or a scale is rounded to float where it is used, so a positive
- * value outside float32's normal range would be used as zero or as infinity ({@link #float32}).
+ * <p>Training runs in float32: a rate, a gradient bound or a scale that float32 cannot hold is refused by the
+ * library's options ({@code ParameterException.float32}), named there by its option; a decay that float32 rounds to
+ * 1 by {@link #float32BelowOne}.
  */
 final class Decimals {
   /** The grammar {@code CsvReader} takes for a cell. */
   private static final Pattern DECIMAL =
       Pattern.compile("[+-]?+(?:\\d++(?:\\.\\d*+)?+|\\.\\d++)(?:[eE][+-]?+\\d++)?+");
 
-  /** Float32's smallest normal number as the messages print it ({@link Float#MIN_NORMAL}, 1.17549435E-38). */
-  private static final String MIN_NORMAL = String.valueOf(Float.MIN_NORMAL);
-  /** Float32's largest number as the messages print it ({@link Float#MAX_VALUE}, 3.4028235E38). */
-  private static final String MAX_VALUE = String.valueOf(Float.MAX_VALUE);
-
   private Decimals() {}
-
-  /**
-   * Returns {@code value}, an option's positive setting that training uses in float32 arithmetic, if float32 holds
-   * it: from {@link Float#MIN_NORMAL} to {@link Float#MAX_VALUE}. Below, a value rounds to zero (1e-50) or keeps few
-   * of its digits (a subnormal); above, it rounds to infinity. Zero and negative values are left to the option's own
-   * check (zero often means "off" or "automatic").
-   *
-   * @throws UserInputException naming the option, for a positive value outside that range
-   */
-  static double float32(String option, double value) {
-    if (value > 0 && value < Float.MIN_NORMAL) {
-      throw new UserInputException(option + " must be at least " + MIN_NORMAL + " (float32's smallest normal number;"
-          + " training runs in float32, where a smaller value rounds to zero), got " + value);
-    }
-    if (value > Float.MAX_VALUE) {
-      throw new UserInputException(option + " must be at most " + MAX_VALUE + " (float32's largest number; training"
-          + " runs in float32, where a larger value is infinite), got " + value);
-    }
-    return value;
-  }
 
   /**
    * Returns {@code value}, a decay in (0, 1) that training uses in float32 arithmetic, unless it is below 1 but so

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
         "The codes are the columns z0.. of the data, by name, when it has them all (so the output of encode decodes "
             + "as it is, to the reconstructions of its rows), else all its columns when there are as many as the "
             + "model's latents, or the columns named by --columns. Code columns (z and a number) of another count "
-            + "than the model's latents are another model's codes, and are refused. A model of data on a bounded or positive support "
-            + "maps the decoder's mean onto it, as it maps its draws."},
+            + "than the model's latents are another model's codes, and are refused. A model of data on a bounded or "
+            + "positive support maps the decoder's mean onto it, as it maps its draws."},
     footer = {"", "Example: the reconstructions of encoded rows",
         "  marginal fit --data toy:moons --model lvm --epochs 5 --out lvm.marginal",
         "  marginal encode --model lvm.marginal --data toy:moons --out codes.csv",

@@ -127,8 +127,8 @@ final class LvmArgs {
   Integer warmup;
 
   /**
-   * The settings, checked: sizes positive, names known, rates positive and within float32's range, no option that
-   * the others make pointless (--epochs with --steps, --min-terms without SUMO, --k with it).
+   * The settings, checked: sizes positive, names known, rates positive (float32's range is the library's check), no
+   * option that the others make pointless (--epochs with --steps, --min-terms without SUMO, --k with it).
    */
   Settings settings(Integer latent) {
     if (hidden != null) {
@@ -161,12 +161,6 @@ final class LvmArgs {
     }
     if (clip != null && !(clip > 0)) {
       throw new UserInputException("--clip must be a positive number, got " + clip);
-    }
-    if (lr != null) {
-      Decimals.float32("--lr", lr);
-    }
-    if (clip != null) {
-      Decimals.float32("--clip", clip);
     }
     if (epochs != null && steps != null) {
       throw new UserInputException("--epochs and --steps both set the length of the run; give one of them");

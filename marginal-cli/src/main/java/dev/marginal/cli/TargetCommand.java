@@ -433,15 +433,11 @@ final class TargetCommand implements Callable<Integer> {
     });
   }
 
-  /** Refuses the settings that training's float32 arithmetic would round to zero, infinity or 1 ({@link Decimals}). */
+  /**
+   * Refuses an {@code --adam-beta2} that training's float32 arithmetic would round to 1 ({@link Decimals}); rates,
+   * bounds and scales it cannot hold are refused by the library's options, named by their options.
+   */
   private void checkFloat32() {
-    Decimals.float32("--lr", lr);
-    if (encoderLr != null) {
-      Decimals.float32("--encoder-lr", encoderLr);
-    }
-    Decimals.float32("--clip", clip);
-    Decimals.float32("--anneal-scale", annealScale);
-    Decimals.float32("--forward-scale", forwardScale);
     Decimals.float32BelowOne("--adam-beta2", adamBeta2);
   }
 

@@ -5,6 +5,7 @@ import dev.marginal.data.Binarization;
 import dev.marginal.data.DataShards;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.FiniteValues;
+import dev.marginal.data.Standardizer;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.io.Provenance;
 import dev.marginal.models.DeepLvm;
@@ -22,7 +23,8 @@ import java.util.Objects;
  * Fits a deep LVM data-parallel, by {@link LocalSgd} over S fixed logical shards, in one call: the same recipe as
  * {@link DeepLvmFit} (decoder and latent size from the data unless given, decoder bias at the column means, the
  * default schedule with its scaled KL warm-up) computed shard by shard, so that the shards can live anywhere. The
- * column means and the [0, 1] check are per-shard partial results combined in shard order. Given the same rows
+ * column means, standard deviations and the [0, 1] check are per-shard partial results combined in shard order.
+ * Given the same rows
  * (ranked by id), options, S and H, the fitted model is bit for bit the same in this JVM ({@link #fit(Dataset, int,
  * DeepLvmOptions, int, Progress)}) and on Spark (marginal-spark's {@code MarginalLvm}), for any partitioning.
  *
@@ -32,8 +34,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>It is not the same algorithm as {@link DeepLvmFit} for S &gt; 1 (S replicas averaged every H steps instead of
- * one sequence of steps); with S = 1 the training itself is {@link dev.marginal.train.LvmTrainer}'s. Not supported:
- * standardization, a validation split, per-datapoint inference, checkpoints.
+ * one sequence of steps); with S = 1 the training itself is {@link dev.marginal.train.LvmTrainer}'s, standardized
+ * or not. Not supported: a validation split, per-datapoint inference, checkpoints.
  */
 public final class DataParallelFit {
   private DataParallelFit() {}
@@ -44,12 +46,30 @@ public final class DataParallelFit {
    * @param model the averaged model of the last round
    * @param run rounds, steps, per-round objectives and whether a replica diverged
    * @param provenance seed, data, options (with {@code shards} and {@code roundSteps}), versions, wall time
+   * @param warnings what {@link DeepLvmFit#warnings} says of the same rows and options (the columns' scale for a
+   *     Gaussian decoder without standardization), one line each
    */
-  public record Result(LvmDensityModel model, LocalSgd.Result run, Provenance provenance) {
-    /** What a model file stores: the provenance with {@code engine} added. */
+  public record Result(LvmDensityModel model, LocalSgd.Result run, Provenance provenance, List<String> warnings) {
+    /** Copies the warnings. */
+    public Result {
+      warnings = List.copyOf(warnings);
+    }
+
+    /** A result without warnings. */
+    public Result(LvmDensityModel model, LocalSgd.Result run, Provenance provenance) {
+      this(model, run, provenance, List.of());
+    }
+
+    /**
+     * What a model file stores: the provenance with {@code engine} added, and the {@code warnings} when there are
+     * any (a fit on a cluster has no terminal to print them on, so they travel with the model).
+     */
     public Map<String, Object> fileProvenance(String engine) {
       Map<String, Object> p = new LinkedHashMap<>(provenance.toMap());
       p.put("engine", engine);
+      if (!warnings.isEmpty()) {
+        p.put("warnings", warnings);
+      }
       return p;
     }
   }
@@ -81,9 +101,9 @@ public final class DataParallelFit {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
     Provenance.Clock clock = Provenance.startClock();
-    if (options.standardize() || options.validationFraction() > 0 || options.inference().perDatapoint()) {
-      throw ParameterException.about(List.of("standardize", "validationFraction", "perDatapoint"),
-          "the data-parallel fit supports neither standardization, a validation split nor per-datapoint inference");
+    if (options.validationFraction() > 0 || options.inference().perDatapoint()) {
+      throw ParameterException.about(List.of("validationFraction", "perDatapoint"),
+          "the data-parallel fit supports neither a validation split nor per-datapoint inference");
     }
     if (columns.size() != shards.dim()) {
       throw new IllegalArgumentException(columns.size() + " column names for " + shards.dim() + " columns");
@@ -91,15 +111,30 @@ public final class DataParallelFit {
     ColumnStats stats = ColumnStats.combine(shards.map(s -> ColumnStats.of(s.rows())));
     DeepLvm.Decoder decoder = decoder(options, stats.unit(), source);
     LvmTrainingOptions training = options.resolvedTraining();
+    Standardizer standardizer = null;
+    List<String> warnings = List.of();
     if (decoder.gaussian()) {
       training = training.withBinarization(Binarization.NONE);
+      Standardizer spread = spread(shards, stats);
+      if (options.standardize()) {
+        standardizer = spread;
+      } else {
+        warnings = DeepLvmFit.scaleWarnings(source, columns, spread.sd());
+      }
+    }
+    float[] means = stats.means(shards.rows());
+    if (standardizer != null) {
+      Standardizer z = standardizer;
+      means = ColumnStats.combine(shards.map(s -> ColumnStats.of(z.apply(s.rows())))).means(shards.rows());
     }
     DeepLvmOptions.Architecture a = options.architecture();
     DeepLvm.Config config = new DeepLvm.Config(shards.dim(), a.latentDimFor(shards.dim()), a.hidden(),
         a.activation(), decoder);
-    DeepLvm initial = DeepLvm.create(config, RngKey.of(training.seed()), stats.means(shards.rows()));
-    LocalSgd.Result run = new LocalSgd(config, training, roundSteps).fit(shards, initial, progress);
+    DeepLvm initial = DeepLvm.create(config, RngKey.of(training.seed()), means);
+    LocalSgd.Result run = new LocalSgd(config, training, roundSteps).withStandardizer(standardizer)
+        .fit(shards, initial, progress);
     Map<String, Object> recorded = new LinkedHashMap<>(training.toMap());
+    recorded.put("standardize", options.standardize());
     recorded.put("shards", shards.shards());
     recorded.put("roundSteps", roundSteps);
     recorded.put("rounds", run.rounds());
@@ -107,7 +142,45 @@ public final class DataParallelFit {
     recorded.put("stepsPerShard", run.steps());
     Provenance provenance = clock.stop(training.seed(), source, (int) Math.min(Integer.MAX_VALUE, shards.rows()),
         columns, recorded);
-    return new Result(new LvmDensityModel(run.model(), columns, null), run, provenance);
+    return new Result(new LvmDensityModel(run.model(), columns, standardizer), run, provenance, warnings);
+  }
+
+  /**
+   * The columns' means and population standard deviations as {@link Standardizer#fit} computes them on all the rows
+   * (two passes in double: the means, then the squared deviations; 1 for a constant column), from per-shard sums
+   * added in shard order, so with one shard the same bits.
+   */
+  private static Standardizer spread(DataShards shards, ColumnStats stats) {
+    long n = shards.rows();
+    double[] mean = stats.sums().clone();
+    for (int j = 0; j < mean.length; j++) {
+      mean[j] /= n;
+    }
+    double[] sumSq = new double[mean.length];
+    for (double[] part : shards.map(s -> squaredDeviations(s.rows(), mean))) {
+      for (int j = 0; j < sumSq.length; j++) {
+        sumSq[j] += part[j];
+      }
+    }
+    double[] sd = new double[mean.length];
+    for (int j = 0; j < sd.length; j++) {
+      // Exact test for a constant column, as Standardizer.fit: a rounding-level sd would blow its values up.
+      sd[j] = stats.min()[j] != stats.max()[j] ? Math.sqrt(sumSq[j] / n) : 1.0;
+    }
+    return new Standardizer(mean, sd);
+  }
+
+  private static double[] squaredDeviations(Dataset rows, double[] mean) {
+    int d = rows.cols();
+    double[] s = new double[d];
+    float[] v = rows.values();
+    for (int i = 0; i < rows.rows(); i++) {
+      for (int j = 0; j < d; j++) {
+        double x = v[i * d + j] - mean[j];
+        s[j] += x * x;
+      }
+    }
+    return s;
   }
 
   private static DeepLvm.Decoder decoder(DeepLvmOptions options, boolean unit, String source) {
@@ -115,37 +188,53 @@ public final class DataParallelFit {
     if (asked == DeepLvm.Decoder.BERNOULLI && !unit) {
       throw ParameterException.about(List.of("decoder"), source + ": decoder bernoulli needs values in [0, 1]");
     }
-    return asked != null ? asked : unit ? DeepLvm.Decoder.BERNOULLI : DeepLvm.Decoder.GAUSSIAN;
+    if (asked != null) {
+      return asked;
+    }
+    return unit && !options.standardize() ? DeepLvm.Decoder.BERNOULLI : DeepLvm.Decoder.GAUSSIAN;
   }
 
-  /** Per-column sums (in double, in row order) and whether every value lies in [0, 1]. */
-  record ColumnStats(double[] sums, boolean unit) implements Serializable {
+  /** Per-column sums (in double, in row order), least and greatest values, and whether every value lies in [0, 1]. */
+  record ColumnStats(double[] sums, float[] min, float[] max, boolean unit) implements Serializable {
     static ColumnStats of(Dataset rows) {
       int d = rows.cols();
       double[] s = new double[d];
+      float[] lo = new float[d];
+      float[] hi = new float[d];
+      java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
+      java.util.Arrays.fill(hi, Float.NEGATIVE_INFINITY);
       boolean unit = true;
       float[] v = rows.values();
       for (int i = 0; i < rows.rows(); i++) {
         for (int j = 0; j < d; j++) {
           float x = v[i * d + j];
           s[j] += x;
+          lo[j] = Math.min(lo[j], x);
+          hi[j] = Math.max(hi[j], x);
           unit &= x >= 0f && x <= 1f;
         }
       }
-      return new ColumnStats(s, unit);
+      return new ColumnStats(s, lo, hi, unit);
     }
 
     /** The shards' statistics added in shard order. */
     static ColumnStats combine(List<ColumnStats> parts) {
-      double[] s = new double[parts.get(0).sums.length];
+      int d = parts.get(0).sums.length;
+      double[] s = new double[d];
+      float[] lo = new float[d];
+      float[] hi = new float[d];
+      java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
+      java.util.Arrays.fill(hi, Float.NEGATIVE_INFINITY);
       boolean unit = true;
       for (ColumnStats p : parts) {
-        for (int j = 0; j < s.length; j++) {
+        for (int j = 0; j < d; j++) {
           s[j] += p.sums[j];
+          lo[j] = Math.min(lo[j], p.min[j]);
+          hi[j] = Math.max(hi[j], p.max[j]);
         }
         unit &= p.unit;
       }
-      return new ColumnStats(s, unit);
+      return new ColumnStats(s, lo, hi, unit);
     }
 
     float[] means(long rows) {

@@ -316,7 +316,15 @@ public final class DeepLvmFit {
     if (data.rows() == 0 || options.standardize() || !decoder(data, options).gaussian()) {
       return List.of();
     }
-    double[] sd = Standardizer.fit(data).sd();
+    return scaleWarnings(data.source(), data.columns(), Standardizer.fit(data).sd());
+  }
+
+  /**
+   * The warning of {@link #warnings} for columns of standard deviations {@code sd} (population, as
+   * {@link Standardizer#fit} computes them, 1 for a constant column), fitted as given by a Gaussian decoder: none
+   * when every one lies inside [{@value #SCALE_LOW}, {@value #SCALE_HIGH}].
+   */
+  static List<String> scaleWarnings(String source, List<String> columns, double[] sd) {
     List<Integer> outside = new java.util.ArrayList<>();
     for (int j = 0; j < sd.length; j++) {
       if (sd[j] < SCALE_LOW || sd[j] > SCALE_HIGH) {
@@ -330,7 +338,7 @@ public final class DeepLvmFit {
     StringBuilder named = new StringBuilder();
     for (int n = 0; n < Math.min(shown, outside.size()); n++) {
       int j = outside.get(n);
-      named.append(n == 0 ? "" : ", ").append(Untrusted.quoted(data.columns().get(j)))
+      named.append(n == 0 ? "" : ", ").append(Untrusted.quoted(columns.get(j)))
           .append(String.format(Locale.ROOT, " (%.4g)", sd[j]));
     }
     if (outside.size() > shown) {
@@ -338,7 +346,7 @@ public final class DeepLvmFit {
     }
     return List.of(String.format(Locale.ROOT, "%s: standard deviation outside %.1f to %.0f in %s %s; a gaussian"
         + " decoder fits such columns worse as given than standardized (BENCHMARKS.md): standardize fits"
-        + " standardized columns (the scores stay in the data's units)", data.source(), SCALE_LOW, SCALE_HIGH,
+        + " standardized columns (the scores stay in the data's units)", source, SCALE_LOW, SCALE_HIGH,
         outside.size() == 1 ? "column" : outside.size() + " of " + sd.length + " columns:", named));
   }
 

@@ -1,5 +1,6 @@
 package dev.marginal.data;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Arrays;
  * @param mean per-column means, length cols
  * @param sd per-column standard deviations, positive and finite, length cols
  */
-public record Standardizer(double[] mean, double[] sd) {
+public record Standardizer(double[] mean, double[] sd) implements Serializable {
   /** Validates and copies the arrays. */
   public Standardizer {
     if (mean.length != sd.length) {

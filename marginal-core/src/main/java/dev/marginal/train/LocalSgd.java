@@ -2,6 +2,7 @@ package dev.marginal.train;
 
 import dev.marginal.config.ParameterException;
 import dev.marginal.data.DataShards;
+import dev.marginal.data.Standardizer;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
 import java.io.Serializable;
@@ -28,6 +29,9 @@ import java.util.List;
  * order, so the result is bit for bit the same wherever the shards are computed (in this JVM, on any Spark
  * partitioning or master, with retried or speculative tasks).
  *
+ * <p>With a {@link #withStandardizer standardizer} every replica trains on its batches standardized as they are drawn
+ * (the same values as standardizing the whole shard first), so no shard is copied.
+ *
  * <p>Not supported: per-datapoint posteriors, early stopping (no validation rows), checkpoints.
  *
  * <p>References: Stich, "Local SGD converges fast and communicates little", ICLR 2019 (arXiv:1805.09767); Lin et
@@ -40,6 +44,7 @@ public final class LocalSgd {
   private final DeepLvm.Config config;
   private final LvmTrainingOptions options;
   private final int roundSteps;
+  private final Standardizer standardizer;
 
   /**
    * @param config the networks
@@ -58,6 +63,28 @@ public final class LocalSgd {
     this.config = config;
     this.options = options;
     this.roundSteps = roundSteps;
+    this.standardizer = null;
+  }
+
+  private LocalSgd(LocalSgd base, Standardizer standardizer) {
+    this.config = base.config;
+    this.options = base.options;
+    this.roundSteps = base.roundSteps;
+    this.standardizer = standardizer;
+  }
+
+  /**
+   * The same run on standardized rows: every batch a replica draws is mapped by {@code standardizer} before its step,
+   * so the model is of standardized units, as {@code DeepLvmFit}'s with {@code standardize} is.
+   *
+   * @param standardizer the map of the shards' columns, or null for the rows as they are
+   */
+  public LocalSgd withStandardizer(Standardizer standardizer) {
+    if (standardizer != null && standardizer.cols() != config.dataDim()) {
+      throw new IllegalArgumentException("a standardizer of " + standardizer.cols() + " columns for a model of "
+          + config.dataDim());
+    }
+    return new LocalSgd(this, standardizer);
   }
 
   /**
@@ -107,7 +134,7 @@ public final class LocalSgd {
     long rounds = 0;
     while (global.step() < total) {
       int steps = (int) Math.min(roundSteps, total - global.step());
-      ReplicaRound round = new ReplicaRound(config, options, schedule, global, steps);
+      ReplicaRound round = new ReplicaRound(config, options, schedule, global, steps, standardizer);
       List<ReplicaState> replicas = shards.map(round);
       double objective = 0;
       for (ReplicaState r : replicas) {
@@ -137,7 +164,7 @@ public final class LocalSgd {
 
   /** One round of one replica, as a task that can travel to where the shard is. */
   record ReplicaRound(DeepLvm.Config config, LvmTrainingOptions options, LvmSchedule schedule, ReplicaState start,
-      int steps) implements DataShards.Task<ReplicaState>, Serializable {
+      int steps, Standardizer standardizer) implements DataShards.Task<ReplicaState>, Serializable {
     @Override
     public ReplicaState apply(DataShards.Shard shard) {
       return ReplicaState.runRound(this, shard);

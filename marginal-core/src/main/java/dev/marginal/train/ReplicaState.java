@@ -110,7 +110,9 @@ record ReplicaState(long step, long decoderSteps, long encoderSteps, float[] val
         orderEpoch = epoch;
       }
       int[] idx = Arrays.copyOfRange(order, inEpoch * batch, Math.min(n, inEpoch * batch + batch));
-      double value = trainer.advance(rows, idx, root.foldIn(epoch).foldIn(inEpoch));
+      double value = round.standardizer() == null ? trainer.advance(rows, idx, root.foldIn(epoch).foldIn(inEpoch))
+          : trainer.advance(round.standardizer().apply(rows.subset(idx)), firstRows(idx.length),
+              root.foldIn(epoch).foldIn(inEpoch));
       if (!Double.isFinite(value)) {
         return new ReplicaState(t, 0, 0, start.values, value, examples, false);
       }
@@ -119,6 +121,14 @@ record ReplicaState(long step, long decoderSteps, long encoderSteps, float[] val
     }
     return new ReplicaState(start.step + round.steps(), stepCount(trainer.decoderOptimizerState()),
         stepCount(trainer.encoderOptimizerState()), pack(replica, trainer), sum, examples, true);
+  }
+
+  private static int[] firstRows(int n) {
+    int[] r = new int[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = i;
+    }
+    return r;
   }
 
   /**

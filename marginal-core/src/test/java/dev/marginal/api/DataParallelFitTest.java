@@ -1,5 +1,6 @@
 package dev.marginal.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.config.ParameterException;
 import dev.marginal.data.Dataset;
+import dev.marginal.data.Standardizer;
 import dev.marginal.density.LvmDensityModel;
 import dev.marginal.io.ModelFile;
 import dev.marginal.models.DeepLvm;
@@ -17,7 +19,10 @@ import dev.marginal.train.Progress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The data-parallel recipe: one shard is {@link DeepLvmFit}'s fit; its model files read back like any other. */
+/**
+ * The data-parallel recipe: one shard is {@link DeepLvmFit}'s fit, standardized or not; its model files read back
+ * like any other; it warns of the columns' scale as that fit does.
+ */
 class DataParallelFitTest {
   static Dataset grey() {
     float[] u = new float[240 * 6];
@@ -66,6 +71,72 @@ class DataParallelFitTest {
     assertEquals(3 * 4, ((Number) opts.get("stepsPerShard")).intValue());
     // "localSteps" names the local posterior fits of a per-datapoint model, which this is not.
     assertFalse(opts.containsKey("localSteps"), opts.toString());
+  }
+
+  /** Columns of standard deviations about 0.02, 1 and 300 around means far from 0, and one constant column. */
+  static Dataset spread() {
+    float[] n = RngKey.of(9).normals(240 * 4);
+    float[] v = new float[n.length];
+    float[] sd = {0.02f, 1f, 300f, 0f};
+    float[] mean = {5f, -1f, 1000f, 7.5f};
+    for (int k = 0; k < v.length; k++) {
+      v[k] = mean[k % 4] + sd[k % 4] * n[k];
+    }
+    return Dataset.of("spread", List.of("a", "b", "c", "d"), v);
+  }
+
+  static DeepLvmOptions gaussianOptions() {
+    return options().withArchitecture(new DeepLvmOptions.Architecture(2, new int[] {8}, Activation.TANH,
+        DeepLvm.Decoder.GAUSSIAN));
+  }
+
+  @Test
+  void oneShardStandardizedIsTheOneMachineStandardizedFit() {
+    DeepLvmOptions o = options().withStandardize(true);
+    DeepLvmFit.Result reference = DeepLvmFit.fit(spread(), o);
+    DataParallelFit.Result parallel = DataParallelFit.fit(spread(), 1, o, 5, Progress.silent());
+    assertEquals(DeepLvm.Decoder.GAUSSIAN, parallel.model().model().config().decoder(), "auto: gaussian");
+    assertEquals(reference.model().standardizer(), parallel.model().standardizer());
+    assertSameParameters(reference.model().model(), parallel.model().model());
+    assertEquals(List.of(), parallel.warnings());
+    Dataset probe = spread().head(7);
+    double[] a = reference.model().logDensity(probe, dev.marginal.density.DensityModel.ScoreOptions.iwae(50),
+        RngKey.of(2)).value();
+    double[] b = parallel.model().logDensity(probe, dev.marginal.density.DensityModel.ScoreOptions.iwae(50),
+        RngKey.of(2)).value();
+    assertArrayEquals(a, b, 0.0, "the same model scores the same in the data's units");
+  }
+
+  @Test
+  void theStandardizerOfManyShardsIsThatOfAllRows() {
+    // Sums in another order than one pass over the rows: equal to rounding, and a constant column still gets sd 1.
+    DataParallelFit.Result fit = DataParallelFit.fit(spread(), 3, options().withStandardize(true), 5,
+        Progress.silent());
+    Standardizer all = Standardizer.fit(spread());
+    Standardizer sharded = fit.model().standardizer();
+    for (int j = 0; j < 4; j++) {
+      assertEquals(all.mean()[j], sharded.mean()[j], 1e-12 * Math.abs(all.mean()[j]), "mean " + j);
+      assertEquals(all.sd()[j], sharded.sd()[j], 1e-9 * all.sd()[j], "sd " + j);
+    }
+    assertEquals(1.0, sharded.sd()[3], 0.0, "constant column");
+    assertEquals(true, fit.provenance().options().get("standardize"));
+  }
+
+  @Test
+  void columnsOfAnotherScaleAreWarnedOfAsByTheOneMachineFit() throws Exception {
+    DataParallelFit.Result fit = DataParallelFit.fit(spread(), 3, gaussianOptions(), 5, Progress.silent());
+    List<String> expected = DeepLvmFit.warnings(spread(), gaussianOptions());
+    assertEquals(1, expected.size(), expected.toString());
+    assertEquals(expected, fit.warnings());
+    assertEquals(expected, fit.fileProvenance("in-process").get("warnings"));
+    ModelFile file = fit.model().toFile(fit.fileProvenance("in-process"));
+    assertEquals(expected, ModelFile.fromBytes(file.toBytes(), "fit").provenance().get("warnings"));
+    // None for a standardized fit, a Bernoulli decoder, or columns on unit scale.
+    assertEquals(List.of(), DataParallelFit.fit(spread(), 3, gaussianOptions().withStandardize(true), 5,
+        Progress.silent()).warnings());
+    DataParallelFit.Result grey = DataParallelFit.fit(grey(), 3, options(), 4, Progress.silent());
+    assertEquals(List.of(), grey.warnings());
+    assertFalse(grey.fileProvenance("in-process").containsKey("warnings"));
   }
 
   @Test

@@ -93,7 +93,7 @@ class LocalSgdTest {
     DataShards shards = DataShards.inMemory(MOONS, 2);
     LvmSchedule schedule = new LvmSchedule(o.learningRate(), 1, 8, 0);
     List<ReplicaState> replicas = shards.map(new LocalSgd.ReplicaRound(GAUSSIAN, o, schedule,
-        ReplicaState.initial(initial), 8));
+        ReplicaState.initial(initial), 8, null));
     int[] even = new int[100];
     for (int i = 0; i < even.length; i++) {
       even[i] = 2 * i;

@@ -28,6 +28,7 @@ final class OptionNames {
       Map.entry("epochs", "--epochs"),
       Map.entry("shards", "--shards"),
       Map.entry("roundSteps", "--round-steps"),
+      Map.entry("standardize", "--standardize"),
       Map.entry("estimator", "--estimator"),
       Map.entry("minTerms", "--min-terms"),
       Map.entry("repeats", "--repeats"),

@@ -103,6 +103,19 @@ final class Options {
     return parsed(name, fallback, Long::parseLong, "an integer");
   }
 
+  /** A {@code true} or {@code false} option (any case); anything else is refused. */
+  boolean bool(String name, boolean fallback) {
+    String v = values.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    String t = v.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!t.equals("true") && !t.equals("false")) {
+      throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+    }
+    return t.equals("true");
+  }
+
   double number(String name, double fallback) {
     return parsed(name, fallback, Double::parseDouble, "a number");
   }

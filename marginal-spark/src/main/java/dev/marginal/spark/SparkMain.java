@@ -40,6 +40,7 @@ import org.apache.spark.sql.SparkSession;
  *        ppca: [--latent Q]
  *        lvm:  [--hidden W,W] [--latent Q] [--decoder bernoulli|gaussian|gaussian-tied|auto]
  *              [--objective elbo|iwae|sumo] [--k K] [--batch B] [--lr RATE] [--epochs E] [--shards S] [--round-steps H]
+ *              [--standardize true|false]
  * score  --model MODEL --data SRC --out DIR [--estimator E] [--k K] [--min-terms M] [--repeats R] [--seed S]
  * encode --model MODEL --data SRC --out DIR
  * eval   --model MODEL --data SRC [--estimator E] [--k K] [--min-terms M] [--repeats R] [--seed S]
@@ -66,7 +67,7 @@ public final class SparkMain {
   private static final List<String> GMM =
       List.of("--components", "--covariance", "--n-init", "--max-iter", "--tol", "--reg-covar");
   private static final List<String> LVM = List.of("--hidden", "--decoder", "--objective", "--k", "--batch", "--lr",
-      "--epochs", "--shards", "--round-steps");
+      "--epochs", "--shards", "--round-steps", "--standardize");
   private static final List<String> ESTIMATION = List.of("--estimator", "--k", "--min-terms", "--repeats", "--seed");
   /** The options each verb takes. */
   private static final Map<String, Set<String>> VERBS = Map.of(
@@ -175,9 +176,29 @@ public final class SparkMain {
     } else {
       model = lvm(o).setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
           .setIdCol(o.get("--id-col", "id")).fit(df);
+      dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
+      lvmWarnings(model, out, warnings);
+      return "wrote " + kind + " model " + out;
     }
     dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
     return "wrote " + kind + " model " + out;
+  }
+
+  /** What the CLI's {@code fit --model lvm} warns of before training (the columns' scale), from the model file. */
+  private static void lvmWarnings(MarginalDensityModel model, String out, PrintStream warnings) {
+    Object listed;
+    try {
+      listed = ModelFile.fromBytes(model.modelBytes(), out).provenance().get("warnings");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (listed instanceof List<?> lines) {
+      for (Object w : lines) {
+        warnings.println("marginal-spark: warning: " + OptionNames.withOptionNames(String.valueOf(w),
+            List.of("standardize")));
+      }
+      warnings.flush();
+    }
   }
 
   /**
@@ -238,7 +259,7 @@ public final class SparkMain {
         .setEpochs(o.integer("--epochs", (Integer) lvm.getOrDefault(lvm.epochs())))
         .setShards(o.integer("--shards", MarginalLvm.DEFAULT_SHARDS))
         .setRoundSteps(o.integer("--round-steps", MarginalLvm.DEFAULT_ROUND_STEPS))
-        .setSeed(o.longInteger("--seed", 0));
+        .setSeed(o.longInteger("--seed", 0)).setStandardize(o.bool("--standardize", false));
   }
 
   /**

@@ -248,6 +248,49 @@ class SparkMainTest {
     }
   }
 
+  /**
+   * As the CLI's {@code fit --model lvm}: a Gaussian decoder of columns far from unit scale is warned of, naming
+   * {@code --standardize}, which fits standardized columns and scores in the data's units.
+   */
+  @Test
+  void lvmFitWarnsOfTheColumnsScaleAndStandardizes() throws Exception {
+    String[] fit = {"fit", "--kind", "lvm", "--data", "toy:funnel?n=5000", "--hidden", "4", "--epochs", "1",
+        "--shards", "2", "--round-steps", "50"};
+    String asGiven = dir.resolve("funnel.marginal").toString();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    SparkMain.run(spark, concat(fit, "--out", asGiven), new java.io.PrintStream(err, true));
+    assertTrue(err.toString().startsWith("marginal-spark: warning: spark: standard deviation "
+        + "outside 0.5 to 6 in column 'x0' (7."), err.toString());
+    assertTrue(err.toString().endsWith("--standardize fits standardized columns (the scores stay in the data's "
+        + "units)\n"), err.toString());
+    assertEquals(null, ((LvmDensityModel) Models.read(Path.of(asGiven))).standardizer());
+
+    String standardized = dir.resolve("funnel-z.marginal").toString();
+    err.reset();
+    SparkMain.run(spark, concat(fit, "--out", standardized, "--standardize", "true"),
+        new java.io.PrintStream(err, true));
+    assertEquals("", err.toString());
+    LvmDensityModel z = (LvmDensityModel) Models.read(Path.of(standardized));
+    Dataset funnel = DataSources.load("toy:funnel?n=5000");
+    assertEquals(dev.marginal.data.Standardizer.fit(funnel).sd()[0], z.standardizer().sd()[0],
+        1e-9 * z.standardizer().sd()[0]);
+    assertEquals(true, ModelFile.read(Path.of(standardized)).provenance().get("options") instanceof Map<?, ?> m
+        && Boolean.TRUE.equals(m.get("standardize")));
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark,
+        concat(fit, "--out", dir.resolve("x.marginal").toString(), "--standardize", "yes")));
+    assertEquals("--standardize must be true or false, got 'yes'", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark, new String[] {"fit", "--kind", "gmm",
+        "--data", "toy:moons?n=50", "--out", dir.resolve("y.marginal").toString(), "--standardize", "true"}));
+    assertEquals("--standardize applies to --kind lvm only", e.getMessage());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   @Test
   void encodeWritesTheCodesOfEachRow() throws Exception {
     // SparkMain's encode asks the stage for encodings alone (logPxCol empty); that such a stage estimates no log p(x)

@@ -9,6 +9,7 @@ import dev.marginal.spark.TaskErrors;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
 import java.util.Locale;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -32,6 +33,11 @@ import org.apache.spark.sql.types.StructType;
  * (IWAE K = 5, batch 20, Adam 1e-3 with a cosine decay to a tenth and a KL warm-up over 40% of the epochs), so
  * with one shard the fit is the one-machine fit. The result is a {@link MarginalDensityModel} of kind {@code lvm}
  * holding the ordinary model file, which {@code marginal score} and {@code marginal eval} read.
+ *
+ * <p>{@code standardize} fits a Gaussian decoder to (x − mean) / sd of each column, the means and population standard
+ * deviations taken over all rows by two passes of per-shard sums; the model scores in the data's units. Without it,
+ * columns whose standard deviations lie far from 1 for a Gaussian decoder are warned of (in Spark's log and in the
+ * model file's provenance, {@code warnings}), as {@code marginal fit} warns of them.
  */
 public final class MarginalLvm extends RowEstimator<MarginalLvm> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -51,6 +57,7 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
   private final IntParam shards;
   private final IntParam roundSteps;
   private final LongParam seed;
+  private final BooleanParam standardize;
 
   public MarginalLvm(String uid) {
     super(uid, "rows are ranked by it");
@@ -75,6 +82,8 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     roundSteps = new IntParam(this, "roundSteps", "local steps H of every shard between parameter averages (>= 1)",
         ParamRules.atLeast(1));
     seed = new LongParam(this, "seed", "root seed of the initial weights and every training key");
+    standardize = new BooleanParam(this, "standardize", "fit standardized columns, (x - mean) / sd over all rows "
+        + "(Gaussian decoders; scores stay in the data's units)");
     setDefault(hidden, new int[] {200, 200});
     setDefault(latentDim, 0);
     setDefault(decoder, "auto");
@@ -86,6 +95,7 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     setDefault(shards, DEFAULT_SHARDS);
     setDefault(roundSteps, DEFAULT_ROUND_STEPS);
     setDefault(seed, 0L);
+    setDefault(standardize, false);
   }
 
   public MarginalLvm() {
@@ -136,6 +146,10 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     return seed;
   }
 
+  public BooleanParam standardize() {
+    return standardize;
+  }
+
   public MarginalLvm setHidden(int[] v) {
     return (MarginalLvm) set(hidden, ParamRules.checked(hidden, v));
   }
@@ -180,6 +194,10 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     return (MarginalLvm) set(seed, v);
   }
 
+  public MarginalLvm setStandardize(boolean v) {
+    return (MarginalLvm) set(standardize, v);
+  }
+
   /** The in-process options these parameters stand for (each checked when it was set). */
   public DeepLvmOptions options() {
     String d = $(decoder).trim().toLowerCase(Locale.ROOT);
@@ -188,7 +206,7 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
         .withArchitecture(new DeepLvmOptions.Architecture((Integer) $(latentDim), $(hidden), Activation.TANH, dec))
         .withObjective(LvmTrainingOptions.Objective.parse($(objective))).withNumSamples((Integer) $(numSamples))
         .withBatchSize((Integer) $(batchSize)).withLearningRate((Double) $(learningRate))
-        .withEpochs((Integer) $(epochs)).withSeed((Long) $(seed));
+        .withEpochs((Integer) $(epochs)).withSeed((Long) $(seed)).withStandardize((Boolean) $(standardize));
   }
 
   /**
@@ -213,6 +231,9 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     }
     if (fit.run().diverged()) {
       throw new IllegalStateException(fit.run().message());
+    }
+    for (String w : fit.warnings()) {
+      logWarning(() -> w);
     }
     MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),
         fit.model().toFile(fit.fileProvenance("spark")).toBytes());

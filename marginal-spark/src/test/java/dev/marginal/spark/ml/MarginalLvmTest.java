@@ -98,6 +98,41 @@ class MarginalLvmTest {
     assertSameParameters(reference, fitted(tied.fit(SparkRows.frame(spark, data()).repartition(2))));
   }
 
+  /** Columns of standard deviations about 0.02, 1 and 300 around means far from 0. */
+  static Dataset spread() {
+    float[] n = RngKey.of(9).normals(N * 3);
+    float[] v = new float[n.length];
+    float[] sd = {0.02f, 1f, 300f};
+    float[] mean = {5f, -1f, 1000f};
+    for (int k = 0; k < v.length; k++) {
+      v[k] = mean[k % 3] + sd[k % 3] * n[k];
+    }
+    return Dataset.of("spread", List.of("a", "b", "c"), v);
+  }
+
+  @Test
+  void aStandardizedFitEqualsTheInProcessRunAndScoresInTheDataUnits() throws Exception {
+    MarginalLvm standardized = estimator().setInputCols(new String[] {"a", "b", "c"}).setStandardize(true);
+    LvmDensityModel reference = DataParallelFit.fit(spread(), 3, standardized.options(), 3, Progress.silent())
+        .model();
+    assertTrue(reference.standardizer() != null);
+    MarginalDensityModel fitted = standardized.fit(SparkRows.frame(spark, spread()).repartition(2));
+    LvmDensityModel model = (LvmDensityModel) fitted.model();
+    assertEquals(reference.standardizer(), model.standardizer());
+    assertSameParameters(reference.model(), model.model());
+    assertEquals(List.of(), dev.marginal.io.ModelFile.fromBytes(fitted.modelBytes(), "fit").provenance()
+        .getOrDefault("warnings", List.of()));
+    // Without standardization the columns' scale is warned of, in the model file's provenance.
+    MarginalDensityModel asGiven = estimator().setInputCols(new String[] {"a", "b", "c"})
+        .fit(SparkRows.frame(spark, spread()));
+    List<String> expected = DataParallelFit.fit(spread().withSource("spark"), 3, estimator().options(), 3,
+        Progress.silent()).warnings();
+    assertEquals(1, expected.size(), expected.toString());
+    assertTrue(expected.get(0).startsWith("spark: standard deviation outside 0.5 to 6 in 2 of 3 columns: 'a' (0.02"),
+        expected.get(0));
+    assertEquals(expected, dev.marginal.io.ModelFile.fromBytes(asGiven.modelBytes(), "fit").provenance().get("warnings"));
+  }
+
   @Test
   void savesInAPipelineAsAModelFileTheCommandReads() throws Exception {
     org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data());

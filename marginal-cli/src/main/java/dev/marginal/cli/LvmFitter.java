@@ -262,9 +262,17 @@ final class LvmFitter {
      * @param unclipped whether the run's gradient was unbounded (no --clip)
      */
     static TrainingFailedException diverged(String message, Path out, boolean unclipped) {
+      return diverged(message, out, unclipped, "--lr");
+    }
+
+    /**
+     * As {@link #diverged(String, Path, boolean)}, naming {@code rates} as the step sizes to lower ("--lr,
+     * --encoder-lr" where the run set the encoder's own).
+     */
+    static TrainingFailedException diverged(String message, Path out, boolean unclipped, String rates) {
       String m = message.contains(LvmCheckpoint.LAST_GOOD) ? message + " (" + checkpointPath(out) + ")" : message;
-      return new TrainingFailedException(m + (unclipped ? "; lower --lr or bound the gradient with --clip"
-          : "; lower --lr or --clip"));
+      return new TrainingFailedException(m + (unclipped ? "; lower " + rates + " or bound the gradient with --clip"
+          : "; lower " + rates + " or --clip"));
     }
 
     /** A diverged run whose cause is not the step size (e.g. a target's density that turned NaN). */

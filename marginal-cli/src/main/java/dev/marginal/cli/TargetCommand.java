@@ -270,7 +270,8 @@ final class TargetCommand implements Callable<Integer> {
       boolean stepSize = result.message().contains(ReverseKlRun.LOSS_DIVERGED)
           || result.message().contains(ReverseKlRun.PARAMETERS_DIVERGED);
       throw stepSize && result.steps() > 0
-          ? LvmFitter.TrainingFailedException.diverged(message, out, options.clipNorm() == 0)
+          ? LvmFitter.TrainingFailedException.diverged(message, out, options.clipNorm() == 0,
+              encoderLr == null ? "--lr" : "--lr, --encoder-lr")
           : LvmFitter.TrainingFailedException.diverged(message, out);
     }
     LvmDensityModel model = result.model();

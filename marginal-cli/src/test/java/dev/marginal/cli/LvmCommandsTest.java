@@ -235,6 +235,12 @@ class LvmCommandsTest {
     assertEquals(1, target.code(), target.toString());
     // target's recipe bounds the gradient by default.
     assertTrue(target.err().strip().matches(".*: the loss was (NaN|-?Infinity); lower --lr or --clip"), target.err());
+    // A run that set the encoder's own step size names it too: it may be the one that diverged.
+    CliRun encoder = CliRun.of("target", "--target", "funnel", "--encoder-lr", "1e30", "--iters", "10", "--out",
+        dir.resolve("e.marginal").toString(), "--quiet");
+    assertEquals(1, encoder.code(), encoder.toString());
+    assertTrue(encoder.err().strip().matches(".*: the loss was (NaN|-?Infinity); lower --lr, --encoder-lr or --clip"),
+        encoder.err());
   }
 
   @Test

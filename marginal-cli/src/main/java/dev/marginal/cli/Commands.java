@@ -160,6 +160,51 @@ final class Commands {
     }
   }
 
+  /** Endings of files that are not CSV: a picture, a model or checkpoint, JSON, HTML, an archive. */
+  private static final List<String> NOT_CSV = List.of(".png", ".jpg", ".jpeg", ".svg", ".marginal", ".ckpt", ".json",
+      ".html", ".zip");
+  /** Endings of files that are not a model (a zip archive): CSV, a picture, JSON, HTML, plain text. */
+  private static final List<String> NOT_A_MODEL = List.of(".csv", ".csv.gz", ".gz", ".png", ".jpg", ".jpeg", ".svg",
+      ".json", ".html", ".txt");
+
+  /**
+   * Refuses a CSV output whose name says it is another kind of file ({@code --out samples.png}, meant as the
+   * picture): a viewer or a later command that trusts the name would fail on it.
+   */
+  static void csvName(String option, Path out) {
+    String ending = ending(out, NOT_CSV);
+    if (ending != null) {
+      throw new UserInputException(option + " " + out + ": this output is CSV, not a " + ending + " file; give it a "
+          + "name ending in .csv or .csv.gz" + (ending.equals(".png") ? " (the picture goes to --png)" : ""));
+    }
+  }
+
+  /**
+   * Refuses a model output whose name says it is another kind of file ({@code --out model.csv}): a model file is a
+   * zip archive, which a later command reading the name as CSV would fail on.
+   */
+  static void modelName(String option, Path out) {
+    String ending = ending(out, NOT_A_MODEL);
+    if (ending != null) {
+      throw new UserInputException(option + " " + out + ": a model file is a zip archive, not a " + ending + " file;"
+          + " give it another name (model files are named .marginal)");
+    }
+  }
+
+  /** The first of {@code endings} (longest first where one ends another) that {@code path}'s name ends in, any case. */
+  private static String ending(Path path, List<String> endings) {
+    if (path == null || path.getFileName() == null) {
+      return null;
+    }
+    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+    for (String e : endings) {
+      if (name.endsWith(e)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
   /** "; picture FILE" after a text report's heading when {@code --png} wrote one, else "". */
   static String picture(Path png) {
     return png == null ? "" : "; picture " + png;

@@ -65,6 +65,7 @@ final class DecodeCommand implements Callable<Integer> {
     new OutputGuard().input("--model", model).data("--data", data).output("--out", out).output("--png", png)
         .check();
     Commands.pngName("--png", png);
+    Commands.csvName("--out", out);
     SamplePlotter plotter = Commands.plotter(png);
     DensityModel m = Commands.readModel(model);
     if (!(m instanceof LatentDecoder)) {

@@ -45,6 +45,7 @@ final class EncodeCommand implements Callable<Integer> {
     new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).output("--png", png)
         .check();
     Commands.pngName("--png", png);
+    Commands.csvName("--out", out);
     DensityModel m = Commands.readModel(model);
     if (png != null) {
       CodesPicture.cannotDraw(m).ifPresent(reason -> {

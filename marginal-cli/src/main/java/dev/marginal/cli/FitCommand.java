@@ -82,6 +82,7 @@ final class FitCommand implements Callable<Integer> {
     new OutputGuard().data("--data", data).data("--validation", lvm.validation).input("--resume", lvm.resume)
         .output("--out", out).output("checkpoint", kind.equals("lvm") ? LvmFitter.checkpointPath(out) : null,
             lvm.resume).check();
+    Commands.modelName("--out", out);
     Dataset train;
     Fitters.FitResult result;
     try (OutputLock lock = OutputLock.acquire("--out", out)) {

@@ -50,6 +50,7 @@ final class SampleCommand implements Callable<Integer> {
     Commands.positive("--n", n);
     new OutputGuard().input("--model", model).output("--out", out).output("--png", png).check();
     Commands.pngName("--png", png);
+    Commands.csvName("--out", out);
     SamplePlotter plotter = Commands.plotter(png);
     DensityModel m = Commands.readModel(model);
     SampleStream.Draw draw = m::sample;

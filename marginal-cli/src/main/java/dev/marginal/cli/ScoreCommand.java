@@ -94,6 +94,7 @@ final class ScoreCommand implements Callable<Integer> {
     new OutputGuard().input("--model", model).data("--data", data.data).output("--out", out).output("--png", png)
         .check();
     Commands.pngName("--png", png);
+    Commands.csvName("--out", out);
     DensityModel m = Commands.readModel(model);
     if (png != null) {
       DensityPicture.cannotDraw(m).ifPresent(reason -> {

@@ -217,6 +217,7 @@ final class TargetCommand implements Callable<Integer> {
     }
     requireMetricsJsonReplaceable(jsonPath(metricsPath));
     Commands.pngName("--png", png);
+    Commands.modelName("--out", out);
     if (png != null && t.dim() < 2) {
       throw new UserInputException("--png draws the first two coordinates of the target and its surrogate; target "
           + t.name() + " has " + t.dim());

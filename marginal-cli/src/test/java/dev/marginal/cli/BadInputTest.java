@@ -574,6 +574,39 @@ class BadInputTest {
     assertFalse(Files.exists(jpg));
   }
 
+  /** A CSV output named as a picture, a model or JSON, or a model named as CSV, is refused before any work. */
+  @Test
+  void anOutputNamedAsAnotherKindOfFileIsRefused() throws IOException {
+    Path png = dir.resolve("samples.png");
+    assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "3", "--out", png.toString()},
+        "--out " + png + ": this output is CSV, not a .png file; give it a name ending in .csv or .csv.gz (the picture "
+            + "goes to --png)");
+    for (String name : new String[] {"s.JSON", "s.marginal", "s.html"}) {
+      Path wrong = dir.resolve(name);
+      String ending = name.substring(name.indexOf('.')).toLowerCase(java.util.Locale.ROOT);
+      assertRejected(new String[] {"score", "--model", model.toString(), "--data", "toy:moons?n=5", "--out",
+          wrong.toString()}, "--out " + wrong + ": this output is CSV, "
+          + "not a " + ending + " file; give it a name ending in .csv or .csv.gz");
+      assertRejected(new String[] {"encode", "--model", model.toString(), "--data", "toy:moons?n=5", "--out",
+          wrong.toString()}, "this output is CSV, not a " + ending + " file");
+      assertFalse(Files.exists(wrong));
+    }
+    for (String name : new String[] {"m.csv", "m.csv.gz", "m.PNG", "m.json"}) {
+      Path wrong = dir.resolve(name);
+      String ending = name.substring(name.indexOf('.')).toLowerCase(java.util.Locale.ROOT);
+      assertRejected(new String[] {"fit", "--data", "toy:moons?n=50", "--model", "gmm", "--out", wrong.toString()},
+          "--out " + wrong + ": a model file is a zip archive, not a "
+          + ending + " file; give it another name (model files are named .marginal)");
+      assertRejected(new String[] {"target", "--target", "funnel", "--iters", "1", "--out", wrong.toString()},
+          "a model file is a zip archive, not a " + ending + " file");
+      assertFalse(Files.exists(wrong));
+    }
+    // Names that say nothing of the contents are taken as given.
+    CliRun plain = CliRun.of("sample", "--model", model.toString(), "--n", "3", "--out",
+        dir.resolve("samples").toString());
+    assertEquals(0, plain.code(), plain.toString());
+  }
+
   @Test
   void pngInAMissingDirectoryIsRefusedBeforeWriting() throws IOException {
     assertRejected(new String[] {"sample", "--model", model.toString(), "--n", "3", "--out", out.toString(),

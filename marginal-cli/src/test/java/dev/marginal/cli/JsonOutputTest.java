@@ -214,5 +214,11 @@ class JsonOutputTest {
         "spherical", "--json", "--out", dir.resolve("two-enough.marginal").toString());
     assertEquals(Boolean.TRUE, json(enough).get("converged"), enough.toString());
     assertTrue(enough.errLines().isEmpty(), enough.toString());
+    // --tol 0 asks for every iteration: the fit did what it was asked, and a larger --max-iter would not help.
+    CliRun all = CliRun.of("fit", "--data", two.toString(), "--model", "gmm", "--components", "2", "--covariance",
+        "spherical", "--max-iter", "3", "--tol", "0", "--json", "--out", dir.resolve("two-all.marginal").toString());
+    assertEquals(0, all.code(), all.toString());
+    assertEquals(3L, ((Number) json(all).get("iterations")).longValue(), all.toString());
+    assertTrue(all.errLines().isEmpty(), all.toString());
   }
 }

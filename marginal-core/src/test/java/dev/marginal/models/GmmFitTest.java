@@ -20,6 +20,8 @@ class GmmFitTest {
     assertEquals(Optional.of("EM stopped at maxIter 3 before its mean log-likelihood changed by less than tol 1.0E-4"
         + " in an iteration: the fit may not have converged; raise maxIter"), fit(false, options).convergenceWarning());
     assertEquals(Optional.empty(), fit(true, options).convergenceWarning());
+    // tol 0 asks for every iteration: nothing to warn of, and raising maxIter would not help.
+    assertEquals(Optional.empty(), fit(false, options.withTol(0)).convergenceWarning());
   }
 
   @Test

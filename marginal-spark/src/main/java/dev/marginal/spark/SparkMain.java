@@ -214,7 +214,7 @@ public final class SparkMain {
       throw new UncheckedIOException(e);
     }
     Object converged = provenance.get("converged");
-    if (!Boolean.TRUE.equals(converged)) {
+    if (!Boolean.TRUE.equals(converged) && tol != 0) { // --tol 0 asks for every iteration: nothing to warn of
       warnings.println("marginal-spark: warning: " + OptionNames.withOptionNames(
           GmmFit.notConvergedWarning(maxIter, tol), List.of("maxIter", "tol")));
       warnings.flush();

@@ -66,8 +66,8 @@ final class Cli {
         return EXIT_RESOURCES;
       }
       String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-      cmd.getErr().println(Untrusted.escaped("marginal: "
-          + OptionNames.forUser(ex, OptionNames.markDefaults(ex, msg, parseResult))));
+      cmd.getErr().println(Untrusted.escaped("marginal: " + OptionNames.asTyped(
+          OptionNames.forUser(ex, OptionNames.markDefaults(ex, msg, parseResult)), parseResult)));
       return ex instanceof UserInputException || ex instanceof DataException || OptionNames.isParameterError(ex)
           ? EXIT_USAGE : EXIT_FAILURE;
     });

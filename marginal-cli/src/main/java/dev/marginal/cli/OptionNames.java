@@ -97,6 +97,85 @@ final class OptionNames {
     return RunFingerprint.markDefaults(message, defaulted);
   }
 
+  /**
+   * {@code message} with the numbers it quotes after an option's name written as the user typed that option's value
+   * ("--clip must be a positive number, got -2.0" becomes "got -2", "rounds 1.0E-50 to zero" "rounds 1e-50 to
+   * zero"): every number written as Java writes a double ("2.0", "1.0E-50") after the option's first mention that
+   * equals the value typed. Other numbers (bounds, counts, a value the message derives) are left as they are.
+   */
+  static String asTyped(String message, CommandLine.ParseResult parsed) {
+    if (message == null || parsed == null) {
+      return message;
+    }
+    CommandLine.ParseResult command = parsed;
+    while (command.subcommand() != null) {
+      command = command.subcommand();
+    }
+    String out = message;
+    for (CommandLine.Model.OptionSpec option : command.matchedOptions()) {
+      List<String> typed = option.originalStringValues();
+      Double value = typed.size() == 1 ? number(typed.get(0).strip()) : null;
+      int at = out.indexOf(option.longestName() + " ");
+      if (value == null || at < 0) {
+        continue;
+      }
+      String given = typed.get(0).strip();
+      StringBuilder b = new StringBuilder(out.substring(0, at));
+      int i = at;
+      while (i < out.length()) {
+        int end = numberEnd(out, i);
+        if (end > i) {
+          String shown = out.substring(i, end);
+          Double v = number(shown);
+          // Java's way of writing a double ("2.0", "1.0E-50"); a bound written as "1" stays as it is.
+          boolean javaDouble = shown.indexOf('.') >= 0 || shown.indexOf('E') >= 0;
+          b.append(javaDouble && v != null && Double.compare(v, value) == 0 ? given : shown);
+          i = end;
+        } else {
+          b.append(out.charAt(i++));
+        }
+      }
+      out = b.toString();
+    }
+    return out;
+  }
+
+  /**
+   * The end of the number that starts at {@code i} in {@code s} (digits, a sign, a point, an exponent; not part of a
+   * word, and without a closing point), or {@code i} where none starts.
+   */
+  private static int numberEnd(String s, int i) {
+    if (i > 0 && (Character.isLetterOrDigit(s.charAt(i - 1)) || s.charAt(i - 1) == '.')) {
+      return i;
+    }
+    int j = i;
+    if (j < s.length() && (s.charAt(j) == '-' || s.charAt(j) == '+')) {
+      j++;
+    }
+    if (j >= s.length() || !(Character.isDigit(s.charAt(j))
+        || s.charAt(j) == '.' && j + 1 < s.length() && Character.isDigit(s.charAt(j + 1)))) {
+      return i;
+    }
+    while (j < s.length() && ("0123456789.".indexOf(s.charAt(j)) >= 0
+        || (s.charAt(j) == 'e' || s.charAt(j) == 'E') && j + 1 < s.length()
+            && "0123456789+-".indexOf(s.charAt(j + 1)) >= 0
+        || (s.charAt(j) == '+' || s.charAt(j) == '-') && (s.charAt(j - 1) == 'e' || s.charAt(j - 1) == 'E'))) {
+      j++;
+    }
+    while (j > i && s.charAt(j - 1) == '.') {
+      j--;
+    }
+    return j < s.length() && Character.isLetter(s.charAt(j)) ? i : j;
+  }
+
+  private static Double number(String s) {
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   /** Whether {@code error} or one of its causes is a {@link ParameterException} (a usage error). */
   static boolean isParameterError(Throwable error) {
     return ParameterException.in(error).isPresent();

@@ -170,6 +170,8 @@ class BadInputTest {
     assertRejected(fit("--limit", "0"), "--limit must be >= 1");
     assertRejected(fit("--covariance", "banana"), "unknown covariance type 'banana'");
     assertRejected(fit("--reg-covar", "-1"), "--reg-covar");
+    // A number quoted back is the one typed, not Java's rewriting of it (-1.0E-9).
+    assertRejected(fit("--reg-covar", "-1e-9"), "--reg-covar must be a finite number >= 0, got -1e-9");
     assertRejected(fit("--hidden", "200,-3"), "--hidden applies to --model lvm only");
     assertRejected(new String[] {"fit", "--data", "toy:moons", "--model", "flow", "--out", m2.toString()},
         "unknown model 'flow'", "gmm, ppca, lvm");

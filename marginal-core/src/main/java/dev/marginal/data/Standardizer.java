@@ -29,18 +29,39 @@ public record Standardizer(double[] mean, double[] sd) implements Serializable {
     sd = sd.clone();
   }
 
-  /** Fits means and standard deviations of every column of {@code data}. */
+  /** Fits means and standard deviations of every column of {@code data}: each sum one pass over the rows in order. */
   public static Standardizer fit(Dataset data) {
+    return fitInBlocks(data, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@link #fit}, each sum taken per block of {@code blockRows} consecutive rows (in row order) and the blocks' sums
+   * added in block order: the statistics of data cut into fixed chunks wherever the chunks are held (a cluster's
+   * {@code RowChunks} computes the same bits from its chunks). With one block, {@link #fit}'s bits.
+   *
+   * @param blockRows rows per block, at least 1
+   */
+  public static Standardizer fitInBlocks(Dataset data, int blockRows) {
     if (data.rows() == 0) {
       throw new DataException(data.source() + ": cannot standardize an empty dataset");
+    }
+    if (blockRows < 1) {
+      throw new IllegalArgumentException("blockRows must be >= 1, got " + blockRows);
     }
     int rows = data.rows();
     int cols = data.cols();
     float[] x = data.values();
     double[] mean = new double[cols];
-    for (int i = 0; i < rows; i++) {
+    for (int start = 0; start < rows; start += Math.min(blockRows, rows - start)) {
+      int end = start + Math.min(blockRows, rows - start);
+      double[] block = new double[cols];
+      for (int i = start; i < end; i++) {
+        for (int j = 0; j < cols; j++) {
+          block[j] += x[i * cols + j];
+        }
+      }
       for (int j = 0; j < cols; j++) {
-        mean[j] += x[i * cols + j];
+        mean[j] += block[j];
       }
     }
     for (int j = 0; j < cols; j++) {
@@ -48,16 +69,31 @@ public record Standardizer(double[] mean, double[] sd) implements Serializable {
     }
     double[] sumSq = new double[cols];
     boolean[] varies = new boolean[cols];
-    for (int i = 0; i < rows; i++) {
+    for (int start = 0; start < rows; start += Math.min(blockRows, rows - start)) {
+      int end = start + Math.min(blockRows, rows - start);
+      double[] block = new double[cols];
+      for (int i = start; i < end; i++) {
+        for (int j = 0; j < cols; j++) {
+          double d = x[i * cols + j] - mean[j];
+          block[j] += d * d;
+          varies[j] |= x[i * cols + j] != x[j];
+        }
+      }
       for (int j = 0; j < cols; j++) {
-        double d = x[i * cols + j] - mean[j];
-        sumSq[j] += d * d;
-        varies[j] |= x[i * cols + j] != x[j];
+        sumSq[j] += block[j];
       }
     }
-    double[] sd = new double[cols];
-    for (int j = 0; j < cols; j++) {
-      // Exact test for a constant column: a rounding-level sd would otherwise blow its values up.
+    return of(mean, sumSq, rows, varies);
+  }
+
+  /**
+   * The standardizer of columns with the given means, sums of squared deviations from them over {@code rows} rows,
+   * and whether each column takes more than one value: sd = √(sumSq / rows), 1 for a constant column, which is
+   * centred but not scaled (an exact test: a rounding-level sd would blow its values up).
+   */
+  public static Standardizer of(double[] mean, double[] sumSq, long rows, boolean[] varies) {
+    double[] sd = new double[mean.length];
+    for (int j = 0; j < sd.length; j++) {
       sd[j] = varies[j] ? Math.sqrt(sumSq[j] / rows) : 1.0;
     }
     return new Standardizer(mean, sd);

@@ -54,13 +54,16 @@ final class FeatureSpace {
   }
 
   /**
-   * The columns of {@code data}, standardized by its own means and deviations when asked.
+   * The columns of {@code data}, standardized by its own means and deviations when asked, their sums taken per chunk
+   * of {@value dev.marginal.models.RowChunks#CHUNK_ROWS} rows ({@link Standardizer#fitInBlocks}), as the chunked fits
+   * of a GMM or PPCA on a cluster take them ({@link dev.marginal.models.RowChunks#standardizer}).
    *
    * @throws DataException naming the point and column of a NaN or infinity in {@code data}
    */
   static FeatureSpace fit(Dataset data, boolean standardize) {
     FiniteValues.require(data);
-    return new FeatureSpace(data.columns(), standardize ? Standardizer.fit(data) : null);
+    return new FeatureSpace(data.columns(), standardize
+        ? Standardizer.fitInBlocks(data, dev.marginal.models.RowChunks.CHUNK_ROWS) : null);
   }
 
   List<String> columns() {

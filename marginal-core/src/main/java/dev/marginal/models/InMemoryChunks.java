@@ -123,6 +123,16 @@ public final class InMemoryChunks implements RowChunks, AutoCloseable {
     return task.apply(chunks[chunk]);
   }
 
+  /** The rows mapped by {@code z}, as chunks of their own in this JVM. */
+  @Override
+  public InMemoryChunks standardized(dev.marginal.data.Standardizer z) {
+    RowChunk[] out = new RowChunk[chunks.length];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = chunks[c].standardized(z);
+    }
+    return new InMemoryChunks(out, rows, dim, threads);
+  }
+
   /** Nothing to release: the threads are the kernels' pooled workers. */
   @Override
   public void close() {}

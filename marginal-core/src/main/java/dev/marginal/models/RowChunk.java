@@ -64,6 +64,52 @@ public final class RowChunk implements Serializable {
     return java.util.Arrays.copyOfRange(values, i * dim, (i + 1) * dim);
   }
 
+  /** This chunk's rows mapped by {@code z}, (x − mean) / sd in double, as a new chunk of the same index. */
+  public RowChunk standardized(dev.marginal.data.Standardizer z) {
+    if (z.cols() != dim) {
+      throw new IllegalArgumentException("a standardizer of " + z.cols() + " columns for rows of " + dim);
+    }
+    double[] mean = z.mean();
+    double[] sd = z.sd();
+    double[] out = new double[values.length];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < dim; j++) {
+        out[i * dim + j] = (values[i * dim + j] - mean[j]) / sd[j];
+      }
+    }
+    return new RowChunk(index, rows, dim, out);
+  }
+
+  /** Per column of this chunk's rows: their sum, then their least and greatest values, in row order. */
+  double[][] columnSums() {
+    double[] sum = new double[dim];
+    double[] lo = new double[dim];
+    double[] hi = new double[dim];
+    java.util.Arrays.fill(lo, Double.POSITIVE_INFINITY);
+    java.util.Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < dim; j++) {
+        double v = values[i * dim + j];
+        sum[j] += v;
+        lo[j] = Math.min(lo[j], v);
+        hi[j] = Math.max(hi[j], v);
+      }
+    }
+    return new double[][] {sum, lo, hi};
+  }
+
+  /** Per column of this chunk's rows, Σ (x − mean)² in row order. */
+  double[] squaredDeviations(double[] mean) {
+    double[] s = new double[dim];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < dim; j++) {
+        double d = values[i * dim + j] - mean[j];
+        s[j] += d * d;
+      }
+    }
+    return s;
+  }
+
   /** The array memoized in {@code slot} under {@code tag}, or null. */
   synchronized double[] memo(String slot, long tag) {
     Memo m = memos == null ? null : memos.get(slot);

@@ -1,5 +1,6 @@
 package dev.marginal.models;
 
+import dev.marginal.data.Standardizer;
 import java.io.Serializable;
 import java.util.List;
 import java.util.function.Consumer;
@@ -53,6 +54,72 @@ public interface RowChunks {
 
   /** {@code task} applied to chunk {@code chunk} alone. */
   <R extends Serializable> R apply(int chunk, Task<R> task);
+
+  /**
+   * The columns' means and population standard deviations (1 for a constant column) from per-chunk sums added in
+   * chunk order, in two passes: the bits of {@link Standardizer#fitInBlocks} with blocks of {@value #CHUNK_ROWS} on
+   * the same rows (as floats), wherever the chunks are.
+   */
+  default Standardizer standardizer() {
+    int d = dim();
+    double[] mean = new double[d];
+    double[] lo = new double[d];
+    double[] hi = new double[d];
+    java.util.Arrays.fill(lo, Double.POSITIVE_INFINITY);
+    java.util.Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+    for (double[][] part : map(RowChunk::columnSums)) {
+      for (int j = 0; j < d; j++) {
+        mean[j] += part[0][j];
+        lo[j] = Math.min(lo[j], part[1][j]);
+        hi[j] = Math.max(hi[j], part[2][j]);
+      }
+    }
+    long n = rows();
+    for (int j = 0; j < d; j++) {
+      mean[j] /= n;
+    }
+    double[] sumSq = new double[d];
+    for (double[] part : map(c -> c.squaredDeviations(mean))) {
+      for (int j = 0; j < d; j++) {
+        sumSq[j] += part[j];
+      }
+    }
+    boolean[] varies = new boolean[d];
+    for (int j = 0; j < d; j++) {
+      varies[j] = lo[j] != hi[j];
+    }
+    return Standardizer.of(mean, sumSq, n, varies);
+  }
+
+  /**
+   * The same rows mapped by {@code z} ((x − mean) / sd in double), as chunks of their own; closing them (where they
+   * hold anything) leaves these. This default maps each chunk again on every pass; implementations keep the mapped
+   * chunks.
+   */
+  default RowChunks standardized(Standardizer z) {
+    RowChunks base = this;
+    return new RowChunks() {
+      @Override
+      public long rows() {
+        return base.rows();
+      }
+
+      @Override
+      public int dim() {
+        return base.dim();
+      }
+
+      @Override
+      public <R extends Serializable> List<R> map(Task<R> task) {
+        return base.map(c -> task.apply(c.standardized(z)));
+      }
+
+      @Override
+      public <R extends Serializable> R apply(int chunk, Task<R> task) {
+        return base.apply(chunk, c -> task.apply(c.standardized(z)));
+      }
+    };
+  }
 
   /** Row {@code i} (0 ≤ i &lt; n), a copy. */
   default double[] row(long i) {

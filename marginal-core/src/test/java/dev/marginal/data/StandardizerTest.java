@@ -50,6 +50,41 @@ class StandardizerTest {
     }
   }
 
+  /** Columns far from 0 and of other scales, one constant: where summation order shows in the last bits. */
+  private static Dataset spread(int n) {
+    float[] e = RngKey.of(6).normals(3 * n);
+    float[] x = new float[3 * n];
+    for (int i = 0; i < n; i++) {
+      x[3 * i] = 1000 + 0.01f * e[3 * i];
+      x[3 * i + 1] = -5 + 20 * e[3 * i + 1];
+      x[3 * i + 2] = 0.1f;
+    }
+    return Dataset.of("spread", List.of("a", "b", "c"), x);
+  }
+
+  @Test
+  void blocksOfAllRowsAreTheOnePassFit() {
+    for (int n : new int[] {1, 7, 2048}) {
+      Dataset d = spread(n);
+      assertEquals(Standardizer.fit(d), Standardizer.fitInBlocks(d, 2048), "n " + n);
+      assertEquals(Standardizer.fit(d), Standardizer.fitInBlocks(d, Integer.MAX_VALUE), "n " + n);
+    }
+  }
+
+  @Test
+  void sumsInBlocksAgreeWithOnePassToRounding() {
+    Dataset d = spread(5000);
+    Standardizer one = Standardizer.fit(d);
+    for (int block : new int[] {1, 2048, 4999}) {
+      Standardizer blocks = Standardizer.fitInBlocks(d, block);
+      for (int j = 0; j < 3; j++) {
+        assertEquals(one.mean()[j], blocks.mean()[j], 1e-13 * Math.abs(one.mean()[j]), "mean " + j);
+        assertEquals(one.sd()[j], blocks.sd()[j], 1e-10 * one.sd()[j], "sd " + j);
+      }
+      assertEquals(1.0, blocks.sd()[2], 0.0, "a constant column is centred, not scaled");
+    }
+  }
+
   @Test
   void savedArraysRestoreAnEqualStandardizer() {
     Standardizer s = new Standardizer(new double[] {1, 2}, new double[] {3, 4});

@@ -86,6 +86,43 @@ class ChunkedGmmFitTest {
     }
   }
 
+  /**
+   * Standardized fits on chunks held anywhere are the in-process standardized fits bit for bit: the statistics from
+   * per-chunk sums ({@link RowChunks#standardizer}) are those of {@code Standardizer.fitInBlocks} with the chunks'
+   * rows, and the standardized chunks hold what the in-process fit standardizes.
+   */
+  @Test
+  void standardizedFitsOnChunksAreTheInProcessStandardizedFits() {
+    double[][] x = data(5000);
+    float[] flat = new float[x.length * 3];
+    double[][] asFloats = new double[x.length][3];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < 3; j++) {
+        // Columns of other scales and offsets, as floats (the rows of a Dataset).
+        flat[i * 3 + j] = (float) (x[i][j] * (j == 0 ? 100 : j == 1 ? 0.01 : 1) + (j == 0 ? 1e4 : 0));
+        asFloats[i][j] = flat[i * 3 + j];
+      }
+    }
+    dev.marginal.data.Dataset data = dev.marginal.data.Dataset.of("spread", List.of("a", "b", "c"), flat);
+    dev.marginal.data.Standardizer z = new ForgetfulReversedChunks(asFloats).standardizer();
+    assertEquals(dev.marginal.data.Standardizer.fitInBlocks(data, RowChunks.CHUNK_ROWS), z);
+    GmmOptions options = GmmOptions.of(3).withSeed(4).withMaxIter(20);
+    dev.marginal.density.GmmDensityModel inProcess = dev.marginal.density.GmmDensityModel.fit(data, options, true)
+        .model();
+    assertEquals(z, inProcess.standardizer().orElseThrow());
+    try (InMemoryChunks chunks = InMemoryChunks.of(asFloats, 2)) {
+      assertEquals(z, chunks.standardizer());
+      assertSameBits(inProcess.mixture(), GaussianMixtureModel.fit(chunks.standardized(z), options).mixture());
+    }
+    assertSameBits(inProcess.mixture(),
+        GaussianMixtureModel.fit(new ForgetfulReversedChunks(asFloats).standardized(z), options).mixture());
+    dev.marginal.density.PpcaDensityModel ppca = dev.marginal.density.PpcaDensityModel.fit(data, 1, true).model();
+    assertEquals(z, ppca.standardizer().orElseThrow());
+    Ppca chunked = Ppca.fit(new ForgetfulReversedChunks(asFloats).standardized(z), 1);
+    assertArrayEquals(ppca.ppca().mean(), chunked.mean(), 0);
+    assertEquals(ppca.ppca().noiseVariance(), chunked.noiseVariance(), 0);
+  }
+
   @Test
   void fitIsTheSameHoweverTheChunksAreComputed() {
     double[][] x = data(5000);

@@ -116,8 +116,18 @@ final class Options {
     return t.equals("true");
   }
 
+  /**
+   * A decimal option; one whose digits are not all zero but that a double rounds to zero ({@code 1e-400}) is refused,
+   * as the command line refuses it, rather than taken as 0.
+   */
   double number(String name, double fallback) {
-    return parsed(name, fallback, Double::parseDouble, "a number");
+    double v = parsed(name, fallback, Double::parseDouble, "a number");
+    String text = values.get(name);
+    if (text != null && v == 0 && text.strip().split("[eE]", 2)[0].chars().anyMatch(c -> c >= '1' && c <= '9')) {
+      throw new IllegalArgumentException(name + " '" + text.strip()
+          + "' is too small for a double, which rounds it to 0");
+    }
+    return v;
   }
 
   /** Option {@code name} parsed, or {@code fallback} when not given; a value that does not parse is refused. */

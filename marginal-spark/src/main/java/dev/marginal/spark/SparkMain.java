@@ -34,13 +34,12 @@ import org.apache.spark.sql.SparkSession;
  * over {@code --shards} logical shards, averaging every {@code --round-steps} local steps ({@link MarginalLvm}).
  *
  * <pre>
- * fit    --kind gmm|ppca|lvm --data SRC --out MODEL [--seed S]
+ * fit    --kind gmm|ppca|lvm --data SRC --out MODEL [--seed S] [--standardize true|false]
  *        gmm:  [--components C] [--covariance full|diag|spherical] [--n-init R] [--max-iter I] [--tol T]
  *              [--reg-covar V]
  *        ppca: [--latent Q]
  *        lvm:  [--hidden W,W] [--latent Q] [--decoder bernoulli|gaussian|gaussian-tied|auto]
  *              [--objective elbo|iwae|sumo] [--k K] [--batch B] [--lr RATE] [--epochs E] [--shards S] [--round-steps H]
- *              [--standardize true|false]
  * score  --model MODEL --data SRC --out DIR [--estimator E] [--k K] [--min-terms M] [--repeats R] [--seed S]
  * encode --model MODEL --data SRC --out DIR
  * eval   --model MODEL --data SRC [--estimator E] [--k K] [--min-terms M] [--repeats R] [--seed S]
@@ -67,11 +66,11 @@ public final class SparkMain {
   private static final List<String> GMM =
       List.of("--components", "--covariance", "--n-init", "--max-iter", "--tol", "--reg-covar");
   private static final List<String> LVM = List.of("--hidden", "--decoder", "--objective", "--k", "--batch", "--lr",
-      "--epochs", "--shards", "--round-steps", "--standardize");
+      "--epochs", "--shards", "--round-steps");
   private static final List<String> ESTIMATION = List.of("--estimator", "--k", "--min-terms", "--repeats", "--seed");
   /** The options each verb takes. */
   private static final Map<String, Set<String>> VERBS = Map.of(
-      "fit", union(DATA, GMM, LVM, List.of("--kind", "--out", "--seed", "--latent")),
+      "fit", union(DATA, GMM, LVM, List.of("--kind", "--out", "--seed", "--latent", "--standardize")),
       "score", union(DATA, ESTIMATION, List.of("--model", "--out")),
       "encode", union(DATA, List.of("--model", "--out")),
       "eval", union(DATA, ESTIMATION, List.of("--model")));
@@ -167,12 +166,14 @@ public final class SparkMain {
           .setIdCol(o.get("--id-col", "id")).setComponents(o.integer("--components", 1))
           .setCovarianceType(o.get("--covariance", "full")).setNInit(o.integer("--n-init", 1))
           .setMaxIter(maxIter).setTol(tol)
-          .setRegCovar(o.number("--reg-covar", 1e-6)).setSeed(o.longInteger("--seed", 0)).fit(df);
+          .setRegCovar(o.number("--reg-covar", 1e-6)).setSeed(o.longInteger("--seed", 0))
+          .setStandardize(o.bool("--standardize", false)).fit(df);
       dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
       return gmmReport(model, out, maxIter, tol, warnings);
     } else if ("ppca".equals(kind)) {
       model = new MarginalPpca().setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
-          .setIdCol(o.get("--id-col", "id")).setLatentDim(o.integer("--latent", 2)).fit(df);
+          .setIdCol(o.get("--id-col", "id")).setLatentDim(o.integer("--latent", 2))
+          .setStandardize(o.bool("--standardize", false)).fit(df);
     } else {
       model = lvm(o).setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
           .setIdCol(o.get("--id-col", "id")).fit(df);
@@ -470,6 +471,9 @@ public final class SparkMain {
       return Arrays.stream(cols.split(",")).map(String::strip).toArray(String[]::new);
     }
     if (builtIn(o.required("--data"))) {
+      // Its columns are named, with no vector column: --features-col would be ignored.
+      o.refuseUnless(false, "--features-col", "--features-col applies to Parquet or CSV data; the columns of "
+          + o.required("--data") + " are named (--columns)");
       return Arrays.stream(df.columns()).filter(c -> !c.equals("id") && !c.equals("features"))
           .toArray(String[]::new);
     }

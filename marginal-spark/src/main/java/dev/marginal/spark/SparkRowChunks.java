@@ -1,5 +1,6 @@
 package dev.marginal.spark;
 
+import dev.marginal.data.Standardizer;
 import dev.marginal.models.RowChunk;
 import dev.marginal.models.RowChunks;
 import java.io.Serializable;
@@ -159,6 +160,16 @@ public final class SparkRowChunks implements RowChunks, AutoCloseable {
       throw new IllegalStateException("injected failure of a first task attempt (testing retries)");
     }
     return result;
+  }
+
+  /**
+   * The rows mapped by {@code z}, as chunks cached on the executors beside these (the mapped values are those the
+   * in-process fit standardizes); closing them drops their cache, not this one.
+   */
+  @Override
+  public SparkRowChunks standardized(Standardizer z) {
+    JavaRDD<RowChunk> mapped = chunks.map(c -> c.standardized(z)).persist(StorageLevel.MEMORY_ONLY());
+    return new SparkRowChunks(mapped, rows, dim, failFirstAttempts);
   }
 
   /** Drops the cached chunks. */

@@ -280,9 +280,18 @@ class SparkMainTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark,
         concat(fit, "--out", dir.resolve("x.marginal").toString(), "--standardize", "yes")));
     assertEquals("--standardize must be true or false, got 'yes'", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> SparkMain.run(spark, new String[] {"fit", "--kind", "gmm",
-        "--data", "toy:moons?n=50", "--out", dir.resolve("y.marginal").toString(), "--standardize", "true"}));
-    assertEquals("--standardize applies to --kind lvm only", e.getMessage());
+    // The exact models standardize too, as the CLI's fit --standardize does.
+    for (String kind : List.of("gmm", "ppca")) {
+      String out = dir.resolve(kind + "-z.marginal").toString();
+      String[] args = {"fit", "--kind", kind, "--data", "toy:funnel?n=3000", "--out", out, "--standardize", "true"};
+      SparkMain.run(spark, kind.equals("gmm") ? args : concat(args, "--latent", "1"));
+      DensityModel m = Models.read(Path.of(out));
+      Dataset data = DataSources.load("toy:funnel?n=3000");
+      DensityModel reference = kind.equals("gmm") ? GmmDensityModel.fit(data, GmmOptions.of(1), true).model()
+          : PpcaDensityModel.fit(data, 1, true).model();
+      assertArrayEquals(reference.logDensity(data.head(10), DensityModel.ScoreOptions.exact(), null).value(),
+          m.logDensity(data.head(10), DensityModel.ScoreOptions.exact(), null).value(), 0, kind);
+    }
   }
 
   private static String[] concat(String[] a, String... b) {
@@ -326,6 +335,27 @@ class SparkMainTest {
         refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--components", "4294967297", "--out", "x"));
     assertEquals("--limit must be an integer from -2147483648 to 2147483647, got 4294967301",
         refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--limit", "4294967301", "--out", "x"));
+  }
+
+  /** As on the command line: a number a double rounds to zero is refused, not taken as 0. */
+  @Test
+  void aNumberTooSmallForADoubleIsRefused() {
+    assertEquals("--tol '1e-400' is too small for a double, which rounds it to 0",
+        refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--tol", "1e-400", "--out", "x"));
+    assertEquals("--reg-covar '5E-999' is too small for a double, which rounds it to 0",
+        refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--reg-covar", "5E-999", "--out", "x"));
+  }
+
+  /** --features-col on a built-in data set, whose columns are named, is refused rather than ignored. */
+  @Test
+  void featuresColOfABuiltInDataSetIsRefused() {
+    assertEquals("--features-col applies to Parquet or CSV data; the columns of toy:moons?n=50 are named (--columns)",
+        refusal("fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--features-col", "features", "--out",
+            dir.resolve("zz.marginal").toString()));
+    String gmm = dir.resolve("gmm.marginal").toString();
+    SparkMain.run(spark, new String[] {"fit", "--kind", "gmm", "--data", "toy:moons?n=50", "--out", gmm});
+    assertEquals("--features-col applies to Parquet or CSV data; the columns of toy:moons?n=50 are named (--columns)",
+        refusal("eval", "--model", gmm, "--data", "toy:moons?n=50", "--features-col", "v"));
   }
 
   /** A value out of its range is refused naming the option given (--lr), not the stage parameter (learningRate). */

@@ -1,6 +1,7 @@
 package dev.marginal.spark.ml;
 
 import dev.marginal.io.Version;
+import dev.marginal.data.Standardizer;
 import dev.marginal.density.GmmDensityModel;
 import dev.marginal.distributions.CovarianceType;
 import dev.marginal.models.GaussianMixtureModel;
@@ -28,8 +29,10 @@ import org.apache.spark.sql.types.StructType;
  * fit of the same rows sorted by {@code idCol}, for any number of partitions, row order, master or task retry.
  * Rows are cut into chunks of 2048 by id rank and cached; each pass computes per-chunk sums on the executors and
  * the driver adds them in chunk order. The result is a {@link MarginalDensityModel} holding the ordinary model file
- * (kind {@code gmm}), which {@code marginal score} reads. Standardization is not offered here: standardize the
- * columns first if needed.
+ * (kind {@code gmm}), which {@code marginal score} reads. With {@code standardize}, two more passes take the
+ * columns' means and standard deviations as the in-process fit with {@code standardize} takes them (per chunk, then
+ * over chunks in order), and EM runs on the standardized chunks, cached beside the rows: bit for bit that fit too,
+ * scoring in the data's units.
  */
 public final class MarginalGmm extends RowEstimator<MarginalGmm> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -161,9 +164,17 @@ public final class MarginalGmm extends RowEstimator<MarginalGmm> implements Defa
     int dim = TrainingRows.dim(dataset, $(idCol), $(featuresCol), $(inputCols));
     GmmFit fit;
     long rows;
+    Standardizer z = null;
     try (SparkRowChunks chunks = TrainingRows.chunks(dataset, $(idCol), $(featuresCol), $(inputCols), dim)) {
       rows = chunks.rows();
-      fit = GaussianMixtureModel.fit(chunks, options);
+      if ((Boolean) $(standardize)) {
+        z = chunks.standardizer();
+        try (SparkRowChunks standardized = chunks.standardized(z)) {
+          fit = GaussianMixtureModel.fit(standardized, options);
+        }
+      } else {
+        fit = GaussianMixtureModel.fit(chunks, options);
+      }
     }
     Map<String, Object> provenance = new LinkedHashMap<>();
     provenance.put("engine", "spark");
@@ -173,7 +184,8 @@ public final class MarginalGmm extends RowEstimator<MarginalGmm> implements Defa
     provenance.put("converged", fit.converged());
     provenance.put("iterations", (long) fit.nIter());
     provenance.put("lowerBound", fit.lowerBound());
-    GmmDensityModel model = GmmDensityModel.of(fit.mixture(), TrainingRows.columns($(inputCols), dim), null);
+    provenance.put("standardize", z != null);
+    GmmDensityModel model = GmmDensityModel.of(fit.mixture(), TrainingRows.columns($(inputCols), dim), z);
     MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),
         model.toFile(provenance).toBytes());
     return withRowColumns(out);

@@ -9,7 +9,6 @@ import dev.marginal.spark.TaskErrors;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
 import java.util.Locale;
-import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -57,7 +56,6 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
   private final IntParam shards;
   private final IntParam roundSteps;
   private final LongParam seed;
-  private final BooleanParam standardize;
 
   public MarginalLvm(String uid) {
     super(uid, "rows are ranked by it");
@@ -82,8 +80,7 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     roundSteps = new IntParam(this, "roundSteps", "local steps H of every shard between parameter averages (>= 1)",
         ParamRules.atLeast(1));
     seed = new LongParam(this, "seed", "root seed of the initial weights and every training key");
-    standardize = new BooleanParam(this, "standardize", "fit standardized columns, (x - mean) / sd over all rows "
-        + "(Gaussian decoders; scores stay in the data's units)");
+
     setDefault(hidden, new int[] {200, 200});
     setDefault(latentDim, 0);
     setDefault(decoder, "auto");
@@ -95,7 +92,6 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     setDefault(shards, DEFAULT_SHARDS);
     setDefault(roundSteps, DEFAULT_ROUND_STEPS);
     setDefault(seed, 0L);
-    setDefault(standardize, false);
   }
 
   public MarginalLvm() {
@@ -146,10 +142,6 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     return seed;
   }
 
-  public BooleanParam standardize() {
-    return standardize;
-  }
-
   public MarginalLvm setHidden(int[] v) {
     return (MarginalLvm) set(hidden, ParamRules.checked(hidden, v));
   }
@@ -192,10 +184,6 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
 
   public MarginalLvm setSeed(long v) {
     return (MarginalLvm) set(seed, v);
-  }
-
-  public MarginalLvm setStandardize(boolean v) {
-    return (MarginalLvm) set(standardize, v);
   }
 
   /** The in-process options these parameters stand for (each checked when it was set). */

@@ -1,6 +1,7 @@
 package dev.marginal.spark.ml;
 
 import dev.marginal.io.Version;
+import dev.marginal.data.Standardizer;
 import dev.marginal.density.PpcaDensityModel;
 import dev.marginal.models.Ppca;
 import dev.marginal.spark.SparkRowChunks;
@@ -21,7 +22,10 @@ import org.apache.spark.sql.types.StructType;
  * {@code idCol}) on the executors and over chunks in order on the driver, then the eigen-decomposition on the
  * driver. The parameters are bit for bit those of the in-process fit of the rows sorted by id, for any
  * partitioning, row order, master or task retry. Each chunk sends a packed d(d+1)/2 scatter to the driver (2.5 MB
- * for d = 784). The result is a {@link MarginalDensityModel} of kind {@code ppca}.
+ * for d = 784). The result is a {@link MarginalDensityModel} of kind {@code ppca}. With {@code standardize}, two
+ * more passes take the columns' means and standard deviations as the in-process fit with {@code standardize} takes
+ * them (per chunk, then over chunks in order), and the fit runs on the standardized chunks, cached beside the rows:
+ * bit for bit that fit too.
  */
 public final class MarginalPpca extends RowEstimator<MarginalPpca> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -63,15 +67,24 @@ public final class MarginalPpca extends RowEstimator<MarginalPpca> implements De
     int q = (Integer) $(latentDim);
     Ppca ppca;
     long rows;
+    Standardizer z = null;
     try (SparkRowChunks chunks = TrainingRows.chunks(dataset, $(idCol), $(featuresCol), $(inputCols), dim)) {
       rows = chunks.rows();
-      ppca = Ppca.fit(chunks, q);
+      if ((Boolean) $(standardize)) {
+        z = chunks.standardizer();
+        try (SparkRowChunks standardized = chunks.standardized(z)) {
+          ppca = Ppca.fit(standardized, q);
+        }
+      } else {
+        ppca = Ppca.fit(chunks, q);
+      }
     }
     Map<String, Object> provenance = new LinkedHashMap<>();
     provenance.put("engine", "spark");
     provenance.put("marginal_version", Version.get());
     provenance.put("rows", rows);
-    PpcaDensityModel model = PpcaDensityModel.of(ppca, TrainingRows.columns($(inputCols), dim), null);
+    provenance.put("standardize", z != null);
+    PpcaDensityModel model = PpcaDensityModel.of(ppca, TrainingRows.columns($(inputCols), dim), z);
     MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),
         model.toFile(provenance).toBytes());
     return withRowColumns(out);

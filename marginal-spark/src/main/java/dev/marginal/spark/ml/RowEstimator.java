@@ -1,13 +1,17 @@
 package dev.marginal.spark.ml;
 
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.StringArrayParam;
 
 /**
- * What every marginal estimator shares: its uid and the three parameters that say where the rows' features and ids
- * are ({@code featuresCol}, or {@code inputCols} instead; {@code idCol}), with their setters typed as the estimator
- * itself, and the hand-over of those columns to the fitted {@link MarginalDensityModel}. The estimators' numeric and
+ * What every marginal estimator shares: its uid, the three parameters that say where the rows' features and ids
+ * are ({@code featuresCol}, or {@code inputCols} instead; {@code idCol}) and {@code standardize}, with their setters
+ * typed as the estimator itself, and the hand-over of those columns to the fitted {@link MarginalDensityModel}.
+ * {@code standardize} fits the model to (x − mean) / sd of each column, the means and population standard deviations
+ * taken over all rows from per-chunk (per-shard) sums in two passes; the model scores in the data's units, as
+ * {@code marginal fit --standardize} does. The estimators' numeric and
  * named parameters carry validators: a value out of range is refused when it is set, in one line naming the
  * parameter ("components must be >= 1, got 0"); what depends on the data (PPCA's latentDim below d, more rows than
  * shards) is checked by the fit.
@@ -24,6 +28,8 @@ public abstract class RowEstimator<S extends RowEstimator<S>> extends Estimator<
   protected final StringArrayParam inputCols;
   /** The unique row id (long or int), by which rows are ordered (default "id"). */
   protected final Param<String> idCol;
+  /** Whether to fit standardized columns (default false). */
+  protected final BooleanParam standardize;
 
   /**
    * @param uid the estimator's uid
@@ -36,7 +42,10 @@ public abstract class RowEstimator<S extends RowEstimator<S>> extends Estimator<
     idCol = new Param<>(this, "idCol", "unique row id (long or int): " + idDoc);
     setDefault(featuresCol, "features");
     setDefault(inputCols, new String[0]);
+    standardize = new BooleanParam(this, "standardize", "fit standardized columns, (x - mean) / sd over all rows "
+        + "(scores stay in the data's units)");
     setDefault(idCol, "id");
+    setDefault(standardize, false);
   }
 
   @Override
@@ -54,6 +63,15 @@ public abstract class RowEstimator<S extends RowEstimator<S>> extends Estimator<
 
   public Param<String> idCol() {
     return idCol;
+  }
+
+  public BooleanParam standardize() {
+    return standardize;
+  }
+
+  @SuppressWarnings("unchecked")
+  public S setStandardize(boolean v) {
+    return (S) set(standardize, v);
   }
 
   @SuppressWarnings("unchecked")

@@ -232,6 +232,46 @@ class MarginalGmmTest {
     };
   }
 
+  /** {@link #data()} with columns of other scales and offsets, where a fit as given and one standardized differ. */
+  static Dataset spread() {
+    float[] x = data().values().clone();
+    for (int i = 0; i < N; i++) {
+      x[i * 3] = x[i * 3] * 100f + 1e4f;
+      x[i * 3 + 1] *= 0.01f;
+    }
+    return Dataset.of("spread", List.of("a", "b", "c"), x);
+  }
+
+  @Test
+  void standardizedFitsEqualTheInProcessStandardizedFitsForAnyPartitioning() throws Exception {
+    Dataset data = spread();
+    org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data);
+    MarginalGmm gmm = estimator("full").setStandardize(true);
+    GmmDensityModel reference = GmmDensityModel.fit(data, gmm.options(), true).model();
+    Ppca ppcaReference = PpcaDensityModel.fit(data, 1, true).model().ppca();
+    MarginalPpca ppca = new MarginalPpca().setLatentDim(1).setStandardize(true);
+    for (org.apache.spark.sql.Dataset<Row> layout : List.of(df.coalesce(1),
+        df.repartition(3).orderBy(rand(3)).repartition(5))) {
+      MarginalDensityModel fitted = gmm.fit(layout);
+      GmmDensityModel model = (GmmDensityModel) fitted.model();
+      assertEquals(reference.standardizer(), model.standardizer());
+      assertSameMixture(reference.mixture(), model.mixture());
+      assertEquals(true, dev.marginal.io.ModelFile.fromBytes(fitted.modelBytes(), "fit").provenance()
+          .get("standardize"));
+      PpcaDensityModel p = (PpcaDensityModel) ppca.fit(layout).model();
+      assertTrue(p.standardizer().isPresent());
+      assertArrayEquals(ppcaReference.mean(), p.ppca().mean(), 0);
+      assertEquals(ppcaReference.noiseVariance(), p.ppca().noiseVariance(), 0);
+      for (int i = 0; i < 3; i++) {
+        assertArrayEquals(ppcaReference.loadings()[i], p.ppca().loadings()[i], 0);
+      }
+    }
+    // Scores in the data's units, the in-process model's bit for bit.
+    Dataset probe = data.head(20);
+    assertArrayEquals(reference.logDensity(probe, DensityModel.ScoreOptions.exact(), null).value(),
+        gmm.fit(df).model().logDensity(probe, DensityModel.ScoreOptions.exact(), null).value(), 0);
+  }
+
   @Test
   void ppcaEqualsTheInProcessFitForAnyPartitioningAndOrder() {
     Dataset data = data();

@@ -270,9 +270,16 @@ final class TargetCommand implements Callable<Integer> {
       // doing; a target's density that did is not.
       boolean stepSize = result.message().contains(ReverseKlRun.LOSS_DIVERGED)
           || result.message().contains(ReverseKlRun.PARAMETERS_DIVERGED);
+      // The settings that scale the updates, those the user gave named beside --lr: any of them may be the cause.
+      StringBuilder rates = new StringBuilder("--lr");
+      if (encoderLr != null) {
+        rates.append(", --encoder-lr");
+      }
+      if (forwardScale != 0 && options.forward().active()) {
+        rates.append(", --forward-scale");
+      }
       throw stepSize && result.steps() > 0
-          ? LvmFitter.TrainingFailedException.diverged(message, out, options.clipNorm() == 0,
-              encoderLr == null ? "--lr" : "--lr, --encoder-lr")
+          ? LvmFitter.TrainingFailedException.diverged(message, out, options.clipNorm() == 0, rates.toString())
           : LvmFitter.TrainingFailedException.diverged(message, out);
     }
     LvmDensityModel model = result.model();

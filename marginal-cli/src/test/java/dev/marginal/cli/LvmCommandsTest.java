@@ -241,6 +241,11 @@ class LvmCommandsTest {
     assertEquals(1, encoder.code(), encoder.toString());
     assertTrue(encoder.err().strip().matches(".*: the loss was (NaN|-?Infinity); lower --lr, --encoder-lr or --clip"),
         encoder.err());
+    // So does one that set the forward proposal's scale, which sets how far out the forward KL's draws land.
+    CliRun scale = CliRun.of("target", "--target", "funnel", "--forward-scale", "9e18", "--iters", "10", "--out",
+        dir.resolve("f.marginal").toString(), "--quiet");
+    assertEquals(1, scale.code(), scale.toString());
+    assertTrue(scale.err().strip().endsWith("; lower --lr, --forward-scale or --clip"), scale.err());
   }
 
   @Test

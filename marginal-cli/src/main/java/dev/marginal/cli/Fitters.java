@@ -61,6 +61,12 @@ final class Fitters {
   private static FitResult gmm(FitRequest r) {
     GmmOptions o = r.gmm().options(r.seed(), r.threads());
     Limits.checkGmmWidth(r.data(), o);
+    List<String> warnings = library(r, () -> GmmDensityModel.warnings(r.data(), o, r.standardize())).stream()
+        .map(w -> OptionNames.withOptionNames(w, List.of("regCovar", "standardize"))).toList();
+    for (String w : warnings) {
+      r.log().println("marginal: warning: " + w);
+      r.log().flush();
+    }
     TerminalProgress progress = TerminalProgress.workOnTerminal("fit gmm", TerminalProgress.Unit.ITERATIONS,
         (long) o.nInit() * o.maxIter(), r.quiet());
     GmmDensityModel.Fitted f = emFit(r, o, progress);
@@ -92,6 +98,9 @@ final class Fitters {
           + " covariance") + "): their covariance is mostly --reg-covar, which inflates the log-likelihood; use"
           + " fewer components (--components), a simpler --covariance or more data");
       r.log().flush();
+    }
+    if (!warnings.isEmpty()) {
+      s.put("warnings", warnings);
     }
     return new FitResult(f.model(), s, f.provenance());
   }

@@ -214,6 +214,26 @@ class JsonOutputTest {
         "spherical", "--json", "--out", dir.resolve("two-enough.marginal").toString());
     assertEquals(Boolean.TRUE, json(enough).get("converged"), enough.toString());
     assertTrue(enough.errLines().isEmpty(), enough.toString());
+    // Columns whose variance is near --reg-covar are warned of before EM, in JSON too; standardized, not.
+    StringBuilder tiny = new StringBuilder("a,b\n");
+    for (int i = 0; i < 40; i++) {
+      tiny.append(String.format(java.util.Locale.ROOT, "%g,%g%n", 1e-4 * (i % 7), 1e-4 * (i % 5)));
+    }
+    Path small = java.nio.file.Files.writeString(dir.resolve("small.csv"), tiny.toString());
+    CliRun warned = CliRun.of("fit", "--data", small.toString(), "--model", "gmm", "--components", "2", "--json",
+        "--out", dir.resolve("small.marginal").toString());
+    assertEquals(0, warned.code(), warned.toString());
+    assertEquals(1, warned.errLines().size(), warned.toString());
+    assertTrue(warned.errLines().get(0).startsWith("marginal: warning: " + small + ": variance below 100 times "
+        + "--reg-covar 1.00e-06 in 2 of 2 columns: 'a' ("), warned.toString());
+    assertTrue(warned.errLines().get(0).endsWith("--standardize fits standardized columns (the scores stay in the "
+        + "data's units), or lower --reg-covar"), warned.toString());
+    assertEquals(java.util.List.of(warned.errLines().get(0).substring("marginal: warning: ".length())),
+        json(warned).get("warnings"));
+    CliRun standardized = CliRun.of("fit", "--data", small.toString(), "--model", "gmm", "--components", "2",
+        "--standardize", "--json", "--out", dir.resolve("small-z.marginal").toString());
+    assertTrue(standardized.errLines().isEmpty(), standardized.toString());
+    assertEquals(null, json(standardized).get("warnings"));
     // --tol 0 asks for every iteration: the fit did what it was asked, and a larger --max-iter would not help.
     CliRun all = CliRun.of("fit", "--data", two.toString(), "--model", "gmm", "--components", "2", "--covariance",
         "spherical", "--max-iter", "3", "--tol", "0", "--json", "--out", dir.resolve("two-all.marginal").toString());

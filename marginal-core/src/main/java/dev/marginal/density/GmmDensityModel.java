@@ -65,6 +65,67 @@ public final class GmmDensityModel implements DensityModel {
     return new GmmDensityModel(mixture, new FeatureSpace(columns, standardizer));
   }
 
+  /**
+   * A column's variance below this many times {@code regCovar} is warned of ({@link #warnings}). Two moons scaled so
+   * that their columns' variances were 76 and 25 times the default regCovar scored 0.09 nats lower held out fitted as
+   * given than standardized; at 6.9 and 2.3 times, 0.85 nats; at 0.76 and 0.25 times, 1.5 nats; at 690 and 230 times,
+   * 0.02 nats higher (BENCHMARKS.md, "A GMM's covariance floor and the data's scale").
+   */
+  static final double REG_COVAR_RATIO = 100;
+
+  /**
+   * What a fit of {@code data} with {@code options} warns of, one line each, before EM runs: now one warning, when
+   * columns fitted as given (not {@code standardize}) have variances below {@value #REG_COVAR_RATIO} times
+   * {@code regCovar}, the floor EM adds to every component's covariance diagonal, which then makes up much of such a
+   * column's spread. Constant columns, a zero {@code regCovar} and standardized fits get none.
+   */
+  public static List<String> warnings(Dataset data, GmmOptions options, boolean standardize) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(options, "options");
+    if (data.rows() == 0 || standardize || options.regCovar() == 0) {
+      return List.of();
+    }
+    Standardizer spread = Standardizer.fit(data);
+    double[] sd = spread.sd();
+    List<Integer> small = new java.util.ArrayList<>();
+    for (int j = 0; j < sd.length; j++) {
+      // A constant column's sd is set to 1: its variance is 0, and the floor is all of it whatever the scale.
+      boolean constant = sd[j] == 1.0 && isConstant(data, j);
+      if (!constant && sd[j] * sd[j] < REG_COVAR_RATIO * options.regCovar()) {
+        small.add(j);
+      }
+    }
+    if (small.isEmpty()) {
+      return List.of();
+    }
+    final int shown = 3;
+    StringBuilder named = new StringBuilder();
+    for (int n = 0; n < Math.min(shown, small.size()); n++) {
+      int j = small.get(n);
+      named.append(n == 0 ? "" : ", ").append(dev.marginal.io.Untrusted.quoted(data.columns().get(j)))
+          .append(String.format(Locale.ROOT, " (%.4g)", sd[j] * sd[j]));
+    }
+    if (small.size() > shown) {
+      named.append(" and ").append(small.size() - shown).append(" more");
+    }
+    return List.of(String.format(Locale.ROOT, "%s: variance below %.0f times regCovar %.3g in %s %s; regCovar, added"
+        + " to every component's covariance diagonal, is then a large part of their spread and lowers the fit's"
+        + " log-likelihood (BENCHMARKS.md): standardize fits standardized columns (the scores stay in the data's"
+        + " units), or lower regCovar", data.source(), REG_COVAR_RATIO, options.regCovar(),
+        small.size() == 1 ? "column" : small.size() + " of " + sd.length + " columns:", named));
+  }
+
+  private static boolean isConstant(Dataset data, int j) {
+    float[] v = data.values();
+    int d = data.cols();
+    for (int i = 1; i < data.rows(); i++) {
+      if (v[i * d + j] != v[j]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Fits a mixture by EM to every column of {@code data} as given: {@code fit(data, options, false)}. */
   public static Fitted fit(Dataset data, GmmOptions options) {
     return fit(data, options, false);

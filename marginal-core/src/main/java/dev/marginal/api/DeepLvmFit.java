@@ -334,16 +334,7 @@ public final class DeepLvmFit {
     if (outside.isEmpty()) {
       return List.of();
     }
-    final int shown = 3;
-    StringBuilder named = new StringBuilder();
-    for (int n = 0; n < Math.min(shown, outside.size()); n++) {
-      int j = outside.get(n);
-      named.append(n == 0 ? "" : ", ").append(Untrusted.quoted(columns.get(j)))
-          .append(String.format(Locale.ROOT, " (%.4g)", sd[j]));
-    }
-    if (outside.size() > shown) {
-      named.append(" and ").append(outside.size() - shown).append(" more");
-    }
+    String named = Untrusted.columnsWithValues(columns, outside, sd);
     return List.of(String.format(Locale.ROOT, "%s: standard deviation outside %.1f to %.0f in %s %s; a gaussian"
         + " decoder fits such columns worse as given than standardized (BENCHMARKS.md): standardize fits"
         + " standardized columns (the scores stay in the data's units)", source, SCALE_LOW, SCALE_HIGH,

@@ -98,16 +98,11 @@ public final class GmmDensityModel implements DensityModel {
     if (small.isEmpty()) {
       return List.of();
     }
-    final int shown = 3;
-    StringBuilder named = new StringBuilder();
-    for (int n = 0; n < Math.min(shown, small.size()); n++) {
-      int j = small.get(n);
-      named.append(n == 0 ? "" : ", ").append(dev.marginal.io.Untrusted.quoted(data.columns().get(j)))
-          .append(String.format(Locale.ROOT, " (%.4g)", sd[j] * sd[j]));
+    double[] variance = new double[sd.length];
+    for (int j = 0; j < sd.length; j++) {
+      variance[j] = sd[j] * sd[j];
     }
-    if (small.size() > shown) {
-      named.append(" and ").append(small.size() - shown).append(" more");
-    }
+    String named = dev.marginal.io.Untrusted.columnsWithValues(data.columns(), small, variance);
     return List.of(String.format(Locale.ROOT, "%s: variance below %.0f times regCovar %.3g in %s %s; regCovar, added"
         + " to every component's covariance diagonal, is then a large part of their spread and lowers the fit's"
         + " log-likelihood (BENCHMARKS.md): standardize fits standardized columns (the scores stay in the data's"

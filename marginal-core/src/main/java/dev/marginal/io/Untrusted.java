@@ -55,4 +55,23 @@ public final class Untrusted {
   public static String quoted(String text) {
     return "'" + shown(text) + "'";
   }
+
+  /**
+   * The first three of the columns {@code which} (indices into {@code names}), each quoted with its value to four
+   * significant digits, and how many more: "'a' (0.01234), 'b' (700.0), 'c' (3.000e+04) and 2 more".
+   */
+  public static String columnsWithValues(java.util.List<String> names, java.util.List<Integer> which,
+      double[] values) {
+    final int shown = 3;
+    StringBuilder named = new StringBuilder();
+    for (int n = 0; n < Math.min(shown, which.size()); n++) {
+      int j = which.get(n);
+      named.append(n == 0 ? "" : ", ").append(quoted(names.get(j)))
+          .append(String.format(java.util.Locale.ROOT, " (%.4g)", values[j]));
+    }
+    if (which.size() > shown) {
+      named.append(" and ").append(which.size() - shown).append(" more");
+    }
+    return named.toString();
+  }
 }

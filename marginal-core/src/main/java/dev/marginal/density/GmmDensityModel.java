@@ -85,29 +85,37 @@ public final class GmmDensityModel implements DensityModel {
     if (data.rows() == 0 || standardize || options.regCovar() == 0) {
       return List.of();
     }
-    Standardizer spread = Standardizer.fit(data);
-    double[] sd = spread.sd();
-    List<Integer> small = new java.util.ArrayList<>();
+    double[] sd = Standardizer.fit(data).sd();
+    double[] variance = new double[sd.length];
     for (int j = 0; j < sd.length; j++) {
-      // A constant column's sd is set to 1: its variance is 0, and the floor is all of it whatever the scale.
-      boolean constant = sd[j] == 1.0 && isConstant(data, j);
-      if (!constant && sd[j] * sd[j] < REG_COVAR_RATIO * options.regCovar()) {
+      // A constant column's sd is set to 1; its variance is 0, and the floor is all of it whatever the scale.
+      variance[j] = sd[j] == 1.0 && isConstant(data, j) ? 0 : sd[j] * sd[j];
+    }
+    return warnings(data.source(), data.columns(), variance, options);
+  }
+
+  /**
+   * {@link #warnings(Dataset, GmmOptions, boolean)} for columns of the given population variances, fitted as given
+   * (a variance of 0, a constant column's, is not warned of): what a fit on chunks held elsewhere (marginal-spark)
+   * warns of.
+   */
+  public static List<String> warnings(String source, List<String> columns, double[] variance, GmmOptions options) {
+    Objects.requireNonNull(options, "options");
+    List<Integer> small = new java.util.ArrayList<>();
+    for (int j = 0; j < variance.length; j++) {
+      if (variance[j] > 0 && variance[j] < REG_COVAR_RATIO * options.regCovar()) {
         small.add(j);
       }
     }
     if (small.isEmpty()) {
       return List.of();
     }
-    double[] variance = new double[sd.length];
-    for (int j = 0; j < sd.length; j++) {
-      variance[j] = sd[j] * sd[j];
-    }
-    String named = dev.marginal.io.Untrusted.columnsWithValues(data.columns(), small, variance);
+    String named = dev.marginal.io.Untrusted.columnsWithValues(columns, small, variance);
     return List.of(String.format(Locale.ROOT, "%s: variance below %.0f times regCovar %.3g in %s %s; regCovar, added"
         + " to every component's covariance diagonal, is then a large part of their spread and lowers the fit's"
         + " log-likelihood (BENCHMARKS.md): standardize fits standardized columns (the scores stay in the data's"
-        + " units), or lower regCovar", data.source(), REG_COVAR_RATIO, options.regCovar(),
-        small.size() == 1 ? "column" : small.size() + " of " + sd.length + " columns:", named));
+        + " units), or lower regCovar", source, REG_COVAR_RATIO, options.regCovar(),
+        small.size() == 1 ? "column" : small.size() + " of " + variance.length + " columns:", named));
   }
 
   private static boolean isConstant(Dataset data, int j) {

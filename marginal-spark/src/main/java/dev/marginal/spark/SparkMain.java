@@ -169,6 +169,7 @@ public final class SparkMain {
           .setRegCovar(o.number("--reg-covar", 1e-6)).setSeed(o.longInteger("--seed", 0))
           .setStandardize(o.bool("--standardize", false)).fit(df);
       dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
+      modelWarnings(model, out, warnings, List.of("regCovar", "standardize"));
       return gmmReport(model, out, maxIter, tol, warnings);
     } else if ("ppca".equals(kind)) {
       model = new MarginalPpca().setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
@@ -178,15 +179,19 @@ public final class SparkMain {
       model = lvm(o).setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
           .setIdCol(o.get("--id-col", "id")).fit(df);
       dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
-      lvmWarnings(model, out, warnings);
+      modelWarnings(model, out, warnings, List.of("standardize"));
       return "wrote " + kind + " model " + out;
     }
     dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
     return "wrote " + kind + " model " + out;
   }
 
-  /** What the CLI's {@code fit --model lvm} warns of before training (the columns' scale), from the model file. */
-  private static void lvmWarnings(MarginalDensityModel model, String out, PrintStream warnings) {
+  /**
+   * What the CLI's {@code fit} warns of before fitting (the columns' scale), from the model file's provenance, with
+   * {@code parameters} written as options.
+   */
+  private static void modelWarnings(MarginalDensityModel model, String out, PrintStream warnings,
+      List<String> parameters) {
     Object listed;
     try {
       listed = ModelFile.fromBytes(model.modelBytes(), out).provenance().get("warnings");
@@ -195,8 +200,7 @@ public final class SparkMain {
     }
     if (listed instanceof List<?> lines) {
       for (Object w : lines) {
-        warnings.println("marginal-spark: warning: " + OptionNames.withOptionNames(String.valueOf(w),
-            List.of("standardize")));
+        warnings.println("marginal-spark: warning: " + OptionNames.withOptionNames(String.valueOf(w), parameters));
       }
       warnings.flush();
     }

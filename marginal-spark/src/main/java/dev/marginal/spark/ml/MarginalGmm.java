@@ -11,6 +11,7 @@ import dev.marginal.spark.SparkRowChunks;
 import dev.marginal.spark.TaskErrors;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -32,7 +33,8 @@ import org.apache.spark.sql.types.StructType;
  * (kind {@code gmm}), which {@code marginal score} reads. With {@code standardize}, two more passes take the
  * columns' means and standard deviations as the in-process fit with {@code standardize} takes them (per chunk, then
  * over chunks in order), and EM runs on the standardized chunks, cached beside the rows: bit for bit that fit too,
- * scoring in the data's units.
+ * scoring in the data's units. Without it, columns whose variance is below 100 times {@code regCovar} are warned
+ * of as the in-process fit warns of them (in Spark's log and the model file's provenance, {@code warnings}).
  */
 public final class MarginalGmm extends RowEstimator<MarginalGmm> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -165,8 +167,21 @@ public final class MarginalGmm extends RowEstimator<MarginalGmm> implements Defa
     GmmFit fit;
     long rows;
     Standardizer z = null;
+    List<String> warnings = List.of();
     try (SparkRowChunks chunks = TrainingRows.chunks(dataset, $(idCol), $(featuresCol), $(inputCols), dim)) {
       rows = chunks.rows();
+      if (!(Boolean) $(standardize) && options.regCovar() > 0) {
+        // As the in-process fit warns: columns whose variance the covariance floor would swamp.
+        double[] sd = chunks.standardizer().sd();
+        double[] variance = new double[sd.length];
+        for (int j = 0; j < sd.length; j++) {
+          variance[j] = sd[j] == 1.0 ? 0 : sd[j] * sd[j]; // 1: possibly a constant column, never warned of
+        }
+        warnings = GmmDensityModel.warnings("spark", TrainingRows.columns($(inputCols), dim), variance, options);
+        for (String w : warnings) {
+          logWarning(() -> w);
+        }
+      }
       if ((Boolean) $(standardize)) {
         z = chunks.standardizer();
         try (SparkRowChunks standardized = chunks.standardized(z)) {
@@ -185,6 +200,9 @@ public final class MarginalGmm extends RowEstimator<MarginalGmm> implements Defa
     provenance.put("iterations", (long) fit.nIter());
     provenance.put("lowerBound", fit.lowerBound());
     provenance.put("standardize", z != null);
+    if (!warnings.isEmpty()) {
+      provenance.put("warnings", warnings);
+    }
     GmmDensityModel model = GmmDensityModel.of(fit.mixture(), TrainingRows.columns($(inputCols), dim), z);
     MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),
         model.toFile(provenance).toBytes());

@@ -272,6 +272,22 @@ class MarginalGmmTest {
         gmm.fit(df).model().logDensity(probe, DensityModel.ScoreOptions.exact(), null).value(), 0);
   }
 
+  /** Columns whose variance the covariance floor would swamp are warned of as by the in-process fit. */
+  @Test
+  void columnsNearTheCovarianceFloorAreWarnedOfInTheProvenance() throws Exception {
+    float[] x = data().values().clone();
+    for (int k = 0; k < x.length; k++) {
+      x[k] *= 1e-3f;
+    }
+    Dataset small = Dataset.of("spark", List.of("a", "b", "c"), x);
+    List<String> expected = GmmDensityModel.warnings(small, estimator("full").options(), false);
+    assertEquals(1, expected.size(), expected.toString());
+    MarginalDensityModel fitted = estimator("full").fit(SparkRows.frame(spark, small).repartition(2));
+    assertEquals(expected, ModelFile.fromBytes(fitted.modelBytes(), "fit").provenance().get("warnings"));
+    MarginalDensityModel standardized = estimator("full").setStandardize(true).fit(SparkRows.frame(spark, small));
+    assertEquals(null, ModelFile.fromBytes(standardized.modelBytes(), "fit").provenance().get("warnings"));
+  }
+
   @Test
   void ppcaEqualsTheInProcessFitForAnyPartitioningAndOrder() {
     Dataset data = data();

@@ -44,7 +44,8 @@ public final class DataParallelFit {
    * A fitted model and how it was made.
    *
    * @param model the averaged model of the last round
-   * @param run rounds, steps, per-round objectives and whether a replica diverged
+   * @param run rounds, steps, per-round objectives (of the model's own units: for a standardized fit, add the
+   *     standardizer's log-Jacobian for the data's, as the progress listener's are) and whether a replica diverged
    * @param provenance seed, data, options (with {@code shards} and {@code roundSteps}), versions, wall time
    * @param warnings what {@link DeepLvmFit#warnings} says of the same rows and options (the columns' scale for a
    *     Gaussian decoder without standardization), one line each
@@ -131,8 +132,21 @@ public final class DataParallelFit {
     DeepLvm.Config config = new DeepLvm.Config(shards.dim(), a.latentDimFor(shards.dim()), a.hidden(),
         a.activation(), decoder);
     DeepLvm initial = DeepLvm.create(config, RngKey.of(training.seed()), means);
+    // As DeepLvmFit's: the listener sees objectives in the data's units (a standardized fit's plus its log-Jacobian).
+    double logJacobian = standardizer == null ? 0 : standardizer.logJacobian();
+    Progress listener = logJacobian == 0 ? progress : new Progress() {
+      @Override
+      public void update(long step, long examples, double objective) {
+        progress.update(step, examples, objective + logJacobian);
+      }
+
+      @Override
+      public void finish() {
+        progress.finish();
+      }
+    };
     LocalSgd.Result run = new LocalSgd(config, training, roundSteps).withStandardizer(standardizer)
-        .fit(shards, initial, progress);
+        .fit(shards, initial, listener);
     Map<String, Object> recorded = new LinkedHashMap<>(training.toMap());
     recorded.put("standardize", options.standardize());
     recorded.put("shards", shards.shards());

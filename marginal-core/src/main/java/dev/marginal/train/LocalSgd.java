@@ -107,10 +107,19 @@ public final class LocalSgd {
 
   /** The local steps per shard of a run on {@code shards}: epochs of the largest shard, or maxSteps. */
   public long totalSteps(DataShards shards) {
-    return options.maxSteps() > 0 ? options.maxSteps() : (long) stepsPerEpoch(shards) * options.epochs();
+    return totalSteps(options, shards);
+  }
+
+  /** The local steps per shard of a run with {@code options} on {@code shards}: as {@link #totalSteps(DataShards)}. */
+  public static long totalSteps(LvmTrainingOptions options, DataShards shards) {
+    return options.maxSteps() > 0 ? options.maxSteps() : (long) stepsPerEpoch(options, shards) * options.epochs();
   }
 
   private int stepsPerEpoch(DataShards shards) {
+    return stepsPerEpoch(options, shards);
+  }
+
+  private static int stepsPerEpoch(LvmTrainingOptions options, DataShards shards) {
     return dev.marginal.data.Batches.count(DataShards.shardRows(shards.rows(), shards.shards(), 0),
         options.batchSize());
   }

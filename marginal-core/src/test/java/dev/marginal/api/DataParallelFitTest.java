@@ -108,6 +108,19 @@ class DataParallelFitTest {
   }
 
   @Test
+  void aStandardizedFitReportsItsProgressInTheDataUnits() {
+    java.util.List<Double> seen = new java.util.ArrayList<>();
+    DataParallelFit.Result fit = DataParallelFit.fit(spread(), 2, options().withStandardize(true), 5,
+        (step, examples, objective) -> seen.add(objective));
+    List<Double> rounds = fit.run().roundObjectives();
+    assertEquals(rounds.size(), seen.size());
+    double logJacobian = fit.model().standardizer().logJacobian();
+    for (int r = 0; r < rounds.size(); r++) {
+      assertEquals(rounds.get(r) + logJacobian, seen.get(r), 0.0, "round " + r);
+    }
+  }
+
+  @Test
   void theStandardizerOfManyShardsIsThatOfAllRows() {
     // Sums in another order than one pass over the rows: equal to rounding, and a constant column still gets sd 1.
     DataParallelFit.Result fit = DataParallelFit.fit(spread(), 3, options().withStandardize(true), 5,

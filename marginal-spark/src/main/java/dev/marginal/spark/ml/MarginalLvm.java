@@ -6,6 +6,7 @@ import dev.marginal.models.DeepLvm;
 import dev.marginal.nn.Activation;
 import dev.marginal.spark.SparkDataShards;
 import dev.marginal.spark.TaskErrors;
+import dev.marginal.train.LocalSgd;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
 import java.util.Locale;
@@ -36,7 +37,9 @@ import org.apache.spark.sql.types.StructType;
  * <p>{@code standardize} fits a Gaussian decoder to (x − mean) / sd of each column, the means and population standard
  * deviations taken over all rows by two passes of per-shard sums; the model scores in the data's units. Without it,
  * columns whose standard deviations lie far from 1 for a Gaussian decoder are warned of (in Spark's log and in the
- * model file's provenance, {@code warnings}), as {@code marginal fit} warns of them.
+ * model file's provenance, {@code warnings}), as {@code marginal fit} warns of them. The fit logs its progress at
+ * INFO, a line at most every 10 s: steps of the total, examples, the round's objective, examples per second and the
+ * time left.
  */
 public final class MarginalLvm extends RowEstimator<MarginalLvm> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -214,8 +217,10 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     DataParallelFit.Result fit;
     try (SparkDataShards rows = TrainingRows.shards(dataset, $(idCol), $(featuresCol), $(inputCols), dim,
         (Integer) $(shards))) {
+      Progress progress = new RoundProgress("fit lvm on " + rows.shards() + " shards",
+          LocalSgd.totalSteps(options.resolvedTraining(), rows), line -> logInfo(() -> line), System::nanoTime);
       fit = DataParallelFit.fit(rows, "spark", TrainingRows.columns($(inputCols), dim), options,
-          (Integer) $(roundSteps), Progress.silent());
+          (Integer) $(roundSteps), progress);
     }
     if (fit.run().diverged()) {
       throw new IllegalStateException(fit.run().message());

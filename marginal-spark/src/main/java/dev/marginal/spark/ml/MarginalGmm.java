@@ -34,7 +34,9 @@ import org.apache.spark.sql.types.StructType;
  * columns' means and standard deviations as the in-process fit with {@code standardize} takes them (per chunk, then
  * over chunks in order), and EM runs on the standardized chunks, cached beside the rows: bit for bit that fit too,
  * scoring in the data's units. Without it, columns whose variance is below 100 times {@code regCovar} are warned
- * of as the in-process fit warns of them (in Spark's log and the model file's provenance, {@code warnings}).
+ * of as the in-process fit warns of them (in Spark's log and the model file's provenance, {@code warnings}). The
+ * fit logs its progress at INFO, a line at most every 10 s: EM iterations done, the mean log-likelihood and the time
+ * left at most.
  */
 public final class MarginalGmm extends RowEstimator<MarginalGmm> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -182,13 +184,17 @@ public final class MarginalGmm extends RowEstimator<MarginalGmm> implements Defa
           logWarning(() -> w);
         }
       }
+      IterationProgress progress = new IterationProgress("fit gmm", "mean log-likelihood", line -> logInfo(() -> line),
+          System::nanoTime);
       if ((Boolean) $(standardize)) {
         z = chunks.standardizer();
+        double logJacobian = z.logJacobian(); // the log-likelihood in the data's units, as in process
         try (SparkRowChunks standardized = chunks.standardized(z)) {
-          fit = GaussianMixtureModel.fit(standardized, options);
+          fit = GaussianMixtureModel.fit(standardized, options,
+              (done, total, value) -> progress.update(done, total, value + logJacobian));
         }
       } else {
-        fit = GaussianMixtureModel.fit(chunks, options);
+        fit = GaussianMixtureModel.fit(chunks, options, progress);
       }
     }
     Map<String, Object> provenance = new LinkedHashMap<>();

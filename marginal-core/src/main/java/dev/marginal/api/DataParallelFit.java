@@ -7,6 +7,8 @@ import dev.marginal.data.Dataset;
 import dev.marginal.data.FiniteValues;
 import dev.marginal.data.Standardizer;
 import dev.marginal.density.LvmDensityModel;
+import dev.marginal.io.JsonFields;
+import dev.marginal.io.ModelFile;
 import dev.marginal.io.Provenance;
 import dev.marginal.models.DeepLvm;
 import dev.marginal.random.RngKey;
@@ -35,7 +37,8 @@ import java.util.Objects;
  *
  * <p>It is not the same algorithm as {@link DeepLvmFit} for S &gt; 1 (S replicas averaged every H steps instead of
  * one sequence of steps); with S = 1 the training itself is {@link dev.marginal.train.LvmTrainer}'s, standardized
- * or not. Not supported: a validation split, per-datapoint inference, checkpoints.
+ * or not. Checkpoints every so many rounds, and resuming from one, are {@link Checkpoints}. Not supported: a
+ * validation split, per-datapoint inference.
  */
 public final class DataParallelFit {
   private DataParallelFit() {}
@@ -76,6 +79,46 @@ public final class DataParallelFit {
   }
 
   /**
+   * Checkpoints of a data-parallel fit: every {@code everyRounds} rounds (that leave steps to take) the run's state
+   * goes to {@code sink} as a model file, the averaged model with the optimizers' moments, the step counts, the round
+   * objectives and the run's fingerprint; a fit given one of them as {@code resume} continues that run and ends with
+   * the uninterrupted run's parameters, bit for bit. A checkpoint resumes only the run it came from: the same rows
+   * (by source, count, width and a digest of their values in rank order), shards, round length, options and length.
+   *
+   * @param everyRounds rounds between checkpoints, 0 for none
+   * @param sink receives each checkpoint (writes it where the caller keeps them, atomically)
+   * @param resume a checkpoint to continue from, or null
+   */
+  public record Checkpoints(int everyRounds, java.util.function.Consumer<ModelFile> sink, ModelFile resume) {
+    public Checkpoints {
+      ParameterException.atLeast("everyRounds", everyRounds, 0);
+      Objects.requireNonNull(sink, "sink");
+    }
+
+    /** No checkpoints, no resume. */
+    public static Checkpoints none() {
+      return new Checkpoints(0, f -> {}, null);
+    }
+
+    /** A checkpoint to {@code sink} every {@code rounds} rounds. */
+    public static Checkpoints every(int rounds, java.util.function.Consumer<ModelFile> sink) {
+      return new Checkpoints(rounds, sink, null);
+    }
+
+    /** The same, continuing from {@code checkpoint}. */
+    public Checkpoints resumingFrom(ModelFile checkpoint) {
+      return new Checkpoints(everyRounds, sink, Objects.requireNonNull(checkpoint, "checkpoint"));
+    }
+  }
+
+  /** The provenance key of a checkpoint's counters. */
+  static final String COUNTERS = "dataParallel";
+  /** The checkpoint's state vector (parameters, then the optimizers' moments). */
+  static final String STATE = "dataParallel/state";
+  /** The checkpoint's round objectives. */
+  static final String OBJECTIVES = "dataParallel/objectives";
+
+  /**
    * Fits {@code data} (row i has rank i) in {@code shards} in-memory shards.
    *
    * @throws dev.marginal.data.DataException naming the point and column of a NaN or infinity in the data
@@ -97,6 +140,20 @@ public final class DataParallelFit {
    */
   public static Result fit(DataShards shards, String source, List<String> columns, DeepLvmOptions options,
       int roundSteps, Progress progress) {
+    return fit(shards, source, columns, options, roundSteps, progress, Checkpoints.none());
+  }
+
+  /**
+   * {@link #fit(DataShards, String, List, DeepLvmOptions, int, Progress)} with checkpoints, or continuing from one.
+   *
+   * @throws ParameterException naming each setting in which {@code checkpoints.resume()} differs from this run
+   * @throws IllegalArgumentException if the resume file is not a checkpoint of a data-parallel fit, or its state
+   *     does not fit this run (see {@link LocalSgd#fit(DataShards, DeepLvm, Progress, LocalSgd.Snapshot, int,
+   *     java.util.function.Consumer)})
+   */
+  public static Result fit(DataShards shards, String source, List<String> columns, DeepLvmOptions options,
+      int roundSteps, Progress progress, Checkpoints checkpoints) {
+    Objects.requireNonNull(checkpoints, "checkpoints");
     Objects.requireNonNull(shards, "shards");
     Objects.requireNonNull(columns, "columns");
     Objects.requireNonNull(options, "options");
@@ -145,8 +202,14 @@ public final class DataParallelFit {
         progress.finish();
       }
     };
-    LocalSgd.Result run = new LocalSgd(config, training, roundSteps).withStandardizer(standardizer)
-        .fit(shards, initial, listener);
+    LocalSgd sgd = new LocalSgd(config, training, roundSteps).withStandardizer(standardizer);
+    boolean checkpointed = checkpoints.everyRounds() > 0 || checkpoints.resume() != null;
+    Map<String, Object> fingerprint = checkpointed
+        ? fingerprint(shards, source, columns, options, training, config, roundSteps) : Map.of();
+    LocalSgd.Snapshot resume = checkpoints.resume() == null ? null : snapshot(checkpoints.resume(), fingerprint);
+    Standardizer z = standardizer;
+    LocalSgd.Result run = sgd.fit(shards, initial, listener, resume, checkpoints.everyRounds(),
+        s -> checkpoints.sink().accept(checkpointFile(sgd, s, columns, z, fingerprint)));
     Map<String, Object> recorded = new LinkedHashMap<>(training.toMap());
     recorded.put("standardize", options.standardize());
     recorded.put("shards", shards.shards());
@@ -157,6 +220,72 @@ public final class DataParallelFit {
     Provenance provenance = clock.stop(training.seed(), source, (int) Math.min(Integer.MAX_VALUE, shards.rows()),
         columns, recorded);
     return new Result(new LvmDensityModel(run.model(), columns, standardizer), run, provenance, warnings);
+  }
+
+  /** What identifies a data-parallel run: its rows, shards, round length, options and architecture. */
+  private static Map<String, Object> fingerprint(DataShards shards, String source, List<String> columns,
+      DeepLvmOptions options, LvmTrainingOptions training, DeepLvm.Config config, int roundSteps) {
+    long digest = 17;
+    for (Long part : shards.map(s -> digest(s.rows()))) {
+      digest = digest * 1_000_003L + part;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("data", source + ": " + shards.rows() + " rows of " + shards.dim() + " columns " + columns + ", digest "
+        + Long.toHexString(digest));
+    m.put("engine", "data-parallel");
+    m.put("shards", shards.shards());
+    m.put("roundSteps", roundSteps);
+    m.put("standardize", options.standardize());
+    m.putAll(training.toMap());
+    m.remove("checkpointEvery");
+    m.put("hidden", java.util.Arrays.toString(config.hidden()));
+    m.put("latentDim", config.latentDim());
+    m.put("activation", config.activation().id());
+    m.put("decoder", config.decoder().id());
+    return m;
+  }
+
+  /** A 64-bit digest of a shard's values in row order (their bits), for the fingerprint. */
+  private static long digest(Dataset rows) {
+    long h = 1125899906842597L + rows.rows();
+    for (float v : rows.values()) {
+      h = 31 * h + Float.floatToRawIntBits(v);
+    }
+    return h;
+  }
+
+  /** The checkpoint file of snapshot {@code s}: its model as a model file, with the state and the counters. */
+  private static ModelFile checkpointFile(LocalSgd sgd, LocalSgd.Snapshot s, List<String> columns,
+      Standardizer standardizer, Map<String, Object> fingerprint) {
+    Map<String, Object> counters = new LinkedHashMap<>();
+    counters.put("rounds", s.rounds());
+    counters.put("step", s.step());
+    counters.put("decoderSteps", s.decoderSteps());
+    counters.put("encoderSteps", s.encoderSteps());
+    counters.put("examples", s.examples());
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    provenance.put(dev.marginal.train.RunFingerprint.KEY, fingerprint);
+    provenance.put(COUNTERS, counters);
+    ModelFile base = new LvmDensityModel(sgd.modelOf(s), columns, standardizer).toFile(provenance);
+    Map<String, dev.marginal.tensor.Tensor> tensors = new LinkedHashMap<>(base.tensors());
+    float[] values = s.values();
+    tensors.put(STATE, dev.marginal.tensor.Tensor.wrap(values, values.length));
+    Map<String, ModelFile.Float64> float64 = new LinkedHashMap<>(base.float64Tensors());
+    float64.put(OBJECTIVES, ModelFile.Float64.of(s.objectives()));
+    return new ModelFile(base.kind(), base.config(), base.provenance(), tensors, float64);
+  }
+
+  /** The snapshot a checkpoint holds, once its fingerprint is this run's. */
+  private static LocalSgd.Snapshot snapshot(ModelFile file, Map<String, Object> fingerprint) {
+    if (!(file.provenance().get(COUNTERS) instanceof Map<?, ?> counters)
+        || !file.tensors().containsKey(STATE) || !file.float64Tensors().containsKey(OBJECTIVES)) {
+      throw new IllegalArgumentException("not a checkpoint of a data-parallel fit (no " + COUNTERS + " state)");
+    }
+    dev.marginal.train.RunFingerprint.check(file.provenance(), fingerprint);
+    JsonFields c = JsonFields.of("the checkpoint's " + COUNTERS, counters);
+    return new LocalSgd.Snapshot(c.count("rounds"), c.count("step"), c.count("decoderSteps"),
+        c.count("encoderSteps"), c.count("examples"), file.tensor(STATE).toArray(),
+        file.float64(OBJECTIVES).values());
   }
 
   /**

@@ -125,15 +125,63 @@ public final class LocalSgd {
   }
 
   /**
+   * A run's state between two rounds, all that the rounds after it depend on: the global parameters and both
+   * optimizers' moments as one vector (the model's parameters in {@link DeepLvm#parameters()} order, then the decoder
+   * optimizer's (m, v) per decoder parameter, then the encoder's), the step counts, and the record so far.
+   *
+   * @param rounds rounds done
+   * @param step local steps per shard done
+   * @param decoderSteps the decoder optimizer's step count
+   * @param encoderSteps the encoder optimizer's step count
+   * @param examples rows processed by all replicas together
+   * @param values the vector, 3 floats per model parameter element
+   * @param objectives the per-round objectives so far, one per round
+   */
+  public record Snapshot(long rounds, long step, long decoderSteps, long encoderSteps, long examples, float[] values,
+      double[] objectives) {
+    /** Copies the arrays. */
+    public Snapshot {
+      values = values.clone();
+      objectives = objectives.clone();
+    }
+
+    @Override
+    public float[] values() {
+      return values.clone();
+    }
+
+    @Override
+    public double[] objectives() {
+      return objectives.clone();
+    }
+  }
+
+  /**
    * Trains from {@code initial} (not modified) on {@code shards}.
    *
    * @param progress receives the global local-step count, the examples so far and the round's mean objective after
    *     every round
    */
   public Result fit(DataShards shards, DeepLvm initial, Progress progress) {
+    return fit(shards, initial, progress, null, 0, s -> {});
+  }
+
+  /**
+   * {@link #fit(DataShards, DeepLvm, Progress)} continued from {@code resume} (a snapshot of the same run), handing a
+   * snapshot to {@code checkpoint} after every {@code everyRounds} rounds that leave steps to take: a run resumed
+   * from any of them ends with the uninterrupted run's parameters, bit for bit.
+   *
+   * @param resume the state to continue from, or null to start from {@code initial}
+   * @param everyRounds rounds between snapshots, 0 for none
+   * @throws IllegalArgumentException if {@code resume} does not fit this run: a vector of another length, counters
+   *     that disagree with its rounds (step, optimizer steps, objectives), or a step beyond the run's length
+   */
+  public Result fit(DataShards shards, DeepLvm initial, Progress progress, Snapshot resume, int everyRounds,
+      java.util.function.Consumer<Snapshot> checkpoint) {
     if (shards.dim() != config.dataDim()) {
       throw new IllegalArgumentException(shards.dim() + " columns, the model expects " + config.dataDim());
     }
+    ParameterException.atLeast("everyRounds", everyRounds, 0);
     long total = totalSteps(shards);
     LvmSchedule schedule = new LvmSchedule(options.learningRate(), options.lrFloor(), total,
         (long) stepsPerEpoch(shards) * options.warmupEpochs());
@@ -141,6 +189,16 @@ public final class LocalSgd {
     List<Double> objectives = new ArrayList<>();
     long examples = 0;
     long rounds = 0;
+    if (resume != null) {
+      checkSnapshot(resume, global.values().length, total);
+      global = new ReplicaState(resume.step(), resume.decoderSteps(), resume.encoderSteps(), resume.values(), 0, 0,
+          true);
+      for (double o : resume.objectives()) {
+        objectives.add(o);
+      }
+      examples = resume.examples();
+      rounds = resume.rounds();
+    }
     while (global.step() < total) {
       int steps = (int) Math.min(roundSteps, total - global.step());
       ReplicaRound round = new ReplicaRound(config, options, schedule, global, steps, standardizer);
@@ -160,9 +218,48 @@ public final class LocalSgd {
       objectives.add(objective / replicas.size());
       rounds++;
       progress.update(global.step(), examples, objective / replicas.size());
+      if (everyRounds > 0 && rounds % everyRounds == 0 && global.step() < total) {
+        double[] o = new double[objectives.size()];
+        for (int i = 0; i < o.length; i++) {
+          o[i] = objectives.get(i);
+        }
+        checkpoint.accept(new Snapshot(rounds, global.step(), global.decoderSteps(), global.encoderSteps(), examples,
+            global.values(), o));
+      }
     }
     progress.finish();
     return new Result(global.toModel(config), rounds, global.step(), examples, objectives, false, "");
+  }
+
+  /** The model of a snapshot's parameters. */
+  public DeepLvm modelOf(Snapshot s) {
+    return new ReplicaState(s.step(), s.decoderSteps(), s.encoderSteps(), s.values, 0, 0, true).toModel(config);
+  }
+
+  /** Refuses a snapshot that cannot be one of this run's: see {@link #fit(DataShards, DeepLvm, Progress, Snapshot,
+   * int, java.util.function.Consumer)}. */
+  private void checkSnapshot(Snapshot s, int length, long total) {
+    if (s.values.length != length) {
+      throw new IllegalArgumentException("the checkpoint's state has " + s.values.length + " values, this model "
+          + length);
+    }
+    long expected = Math.min(s.rounds() * (long) roundSteps, total);
+    if (s.rounds() < 1 || s.rounds() > total || s.step() != expected) {
+      throw new IllegalArgumentException("the checkpoint's step " + s.step() + " does not match its " + s.rounds()
+          + " rounds of " + roundSteps + " steps (a run of " + total + " steps)");
+    }
+    if (s.step() >= total) {
+      throw new IllegalArgumentException("the checkpoint's run had ended (step " + s.step() + " of " + total + ")");
+    }
+    if (s.decoderSteps() < 0 || s.decoderSteps() > s.step() || s.encoderSteps() < 0 || s.encoderSteps() > s.step()
+        || s.examples() < 0) {
+      throw new IllegalArgumentException("the checkpoint's optimizer steps (" + s.decoderSteps() + ", "
+          + s.encoderSteps() + ") or examples (" + s.examples() + ") do not fit its step " + s.step());
+    }
+    if (s.objectives.length != s.rounds()) {
+      throw new IllegalArgumentException("the checkpoint records " + s.objectives.length + " round objectives for "
+          + s.rounds() + " rounds");
+    }
   }
 
   /** The key root of shard {@code s}: the run's own root for shard 0, a stream of it for the others. */

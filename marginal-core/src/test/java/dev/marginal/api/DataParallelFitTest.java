@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.marginal.autodiff.Parameter;
 import dev.marginal.config.ParameterException;
+import dev.marginal.data.DataShards;
 import dev.marginal.data.Dataset;
 import dev.marginal.data.Standardizer;
 import dev.marginal.density.LvmDensityModel;
@@ -150,6 +151,78 @@ class DataParallelFitTest {
     DataParallelFit.Result grey = DataParallelFit.fit(grey(), 3, options(), 4, Progress.silent());
     assertEquals(List.of(), grey.warnings());
     assertFalse(grey.fileProvenance("in-process").containsKey("warnings"));
+  }
+
+  private static ModelFile roundTrip(ModelFile f) throws Exception {
+    return ModelFile.fromBytes(f.toBytes(), "checkpoint");
+  }
+
+  /** Checkpoints every 2 rounds of a 6-round run; a run resumed from each ends as the uninterrupted one, bit for bit. */
+  @Test
+  void aRunResumedFromACheckpointEndsAsTheUninterruptedRun() throws Exception {
+    for (boolean standardize : new boolean[] {false, true}) {
+      Dataset data = standardize ? spread() : grey();
+      DeepLvmOptions o = standardize ? options().withStandardize(true) : options();
+      DataParallelFit.Result whole = DataParallelFit.fit(data, 3, o, 2, Progress.silent());
+      List<ModelFile> written = new java.util.ArrayList<>();
+      DataParallelFit.Result checkpointed = DataParallelFit.fit(DataShards.inMemory(data, 3), data.source(),
+          data.columns(), o, 2, Progress.silent(), DataParallelFit.Checkpoints.every(2, written::add));
+      assertSameParameters(whole.model().model(), checkpointed.model().model());
+      assertEquals(6, whole.run().rounds());
+      assertEquals(2, written.size(), "after rounds 2 and 4; none after the last");
+      for (ModelFile f : written) {
+        ModelFile back = roundTrip(f);
+        // A checkpoint is also the model of its round, readable as any model file.
+        assertEquals("lvm", back.kind());
+        DataParallelFit.Result resumed = DataParallelFit.fit(DataShards.inMemory(data, 3), data.source(),
+            data.columns(), o, 2, Progress.silent(), DataParallelFit.Checkpoints.none().resumingFrom(back));
+        assertSameParameters(whole.model().model(), resumed.model().model());
+        assertEquals(whole.run().roundObjectives(), resumed.run().roundObjectives());
+        assertEquals(whole.run().examples(), resumed.run().examples());
+        assertEquals(whole.run().rounds(), resumed.run().rounds());
+      }
+    }
+  }
+
+  @Test
+  void aCheckpointResumesOnlyItsOwnRun() throws Exception {
+    List<ModelFile> written = new java.util.ArrayList<>();
+    DataParallelFit.fit(DataShards.inMemory(grey(), 3), "grey", grey().columns(), options(), 2, Progress.silent(),
+        DataParallelFit.Checkpoints.every(2, written::add));
+    ModelFile checkpoint = roundTrip(written.get(0));
+    DataParallelFit.Checkpoints resume = DataParallelFit.Checkpoints.none().resumingFrom(checkpoint);
+    ParameterException seed = assertThrows(ParameterException.class, () -> DataParallelFit.fit(
+        DataShards.inMemory(grey(), 3), "grey", grey().columns(), options().withSeed(5), 2, Progress.silent(), resume));
+    assertEquals(List.of("seed"), seed.parameters());
+    ParameterException shards = assertThrows(ParameterException.class, () -> DataParallelFit.fit(
+        DataShards.inMemory(grey(), 2), "grey", grey().columns(), options(), 2, Progress.silent(), resume));
+    assertEquals(true, shards.parameters().contains("shards"), shards.getMessage());
+    // The same count of other rows under the same name: the digest differs.
+    float[] other = grey().values().clone();
+    other[7] = 0.5f;
+    Dataset changed = Dataset.of("grey", grey().columns(), other);
+    ParameterException data = assertThrows(ParameterException.class, () -> DataParallelFit.fit(
+        DataShards.inMemory(changed, 3), "grey", grey().columns(), options(), 2, Progress.silent(), resume));
+    assertEquals(List.of("data"), data.parameters());
+    // Counters that disagree with the state, and a model file that is no checkpoint.
+    java.util.Map<String, Object> p = new java.util.LinkedHashMap<>(checkpoint.provenance());
+    java.util.Map<String, Object> counters = new java.util.LinkedHashMap<>((java.util.Map<String, Object>)
+        p.get(DataParallelFit.COUNTERS));
+    counters.put("step", 3L);
+    p.put(DataParallelFit.COUNTERS, counters);
+    ModelFile tampered = new ModelFile(checkpoint.kind(), checkpoint.config(), p, checkpoint.tensors(),
+        checkpoint.float64Tensors());
+    IllegalArgumentException step = assertThrows(IllegalArgumentException.class, () -> DataParallelFit.fit(
+        DataShards.inMemory(grey(), 3), "grey", grey().columns(), options(), 2, Progress.silent(),
+        DataParallelFit.Checkpoints.none().resumingFrom(tampered)));
+    assertEquals("the checkpoint's step 3 does not match its 2 rounds of 2 steps (a run of 12 steps)",
+        step.getMessage());
+    DataParallelFit.Result model = DataParallelFit.fit(grey(), 3, options(), 2, Progress.silent());
+    ModelFile plain = model.model().toFile(model.fileProvenance("in-process"));
+    IllegalArgumentException notOne = assertThrows(IllegalArgumentException.class, () -> DataParallelFit.fit(
+        DataShards.inMemory(grey(), 3), "grey", grey().columns(), options(), 2, Progress.silent(),
+        DataParallelFit.Checkpoints.none().resumingFrom(plain)));
+    assertEquals("not a checkpoint of a data-parallel fit (no dataParallel state)", notOne.getMessage());
   }
 
   @Test

@@ -29,6 +29,8 @@ final class OptionNames {
       Map.entry("shards", "--shards"),
       Map.entry("roundSteps", "--round-steps"),
       Map.entry("standardize", "--standardize"),
+      Map.entry("checkpointInterval", "--checkpoint-rounds"),
+      Map.entry("resumeFrom", "--resume"),
       Map.entry("estimator", "--estimator"),
       Map.entry("minTerms", "--min-terms"),
       Map.entry("repeats", "--repeats"),

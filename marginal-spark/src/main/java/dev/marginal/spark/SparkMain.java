@@ -40,6 +40,7 @@ import org.apache.spark.sql.SparkSession;
  *        ppca: [--latent Q]
  *        lvm:  [--hidden W,W] [--latent Q] [--decoder bernoulli|gaussian|gaussian-tied|auto]
  *              [--objective elbo|iwae|sumo] [--k K] [--batch B] [--lr RATE] [--epochs E] [--shards S] [--round-steps H]
+ *              [--checkpoint-rounds R] [--resume CKPT]
  * score  --model MODEL --data SRC --out DIR [--estimator E] [--k K] [--min-terms M] [--repeats R] [--seed S]
  * encode --model MODEL --data SRC --out DIR
  * eval   --model MODEL --data SRC [--estimator E] [--k K] [--min-terms M] [--repeats R] [--seed S]
@@ -66,7 +67,7 @@ public final class SparkMain {
   private static final List<String> GMM =
       List.of("--components", "--covariance", "--n-init", "--max-iter", "--tol", "--reg-covar");
   private static final List<String> LVM = List.of("--hidden", "--decoder", "--objective", "--k", "--batch", "--lr",
-      "--epochs", "--shards", "--round-steps");
+      "--epochs", "--shards", "--round-steps", "--checkpoint-rounds", "--resume");
   private static final List<String> ESTIMATION = List.of("--estimator", "--k", "--min-terms", "--repeats", "--seed");
   /** The options each verb takes. */
   private static final Map<String, Set<String>> VERBS = Map.of(
@@ -176,7 +177,14 @@ public final class SparkMain {
           .setIdCol(o.get("--id-col", "id")).setLatentDim(o.integer("--latent", 2))
           .setStandardize(o.bool("--standardize", false)).fit(df);
     } else {
-      model = lvm(o).setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
+      MarginalLvm lvm = lvm(o);
+      if (o.has("--checkpoint-rounds")) {
+        lvm.setCheckpointPath(out + ".ckpt").setCheckpointInterval(o.integer("--checkpoint-rounds", 10));
+      }
+      if (o.has("--resume")) {
+        lvm.setResumeFrom(o.required("--resume"));
+      }
+      model = lvm.setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
           .setIdCol(o.get("--id-col", "id")).fit(df);
       dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
       modelWarnings(model, out, warnings, List.of("standardize"));

@@ -294,6 +294,31 @@ class SparkMainTest {
     }
   }
 
+  /** fit --kind lvm --checkpoint-rounds R writes OUT.ckpt; --resume continues that run to the same model. */
+  @Test
+  void anLvmFitResumesFromItsCheckpoint() throws Exception {
+    String[] fit = {"fit", "--kind", "lvm", "--data", "toy:moons?n=300", "--hidden", "4", "--epochs", "2",
+        "--shards", "2", "--round-steps", "4"};
+    String whole = dir.resolve("whole.marginal").toString();
+    SparkMain.run(spark, concat(fit, "--out", whole, "--checkpoint-rounds", "2"));
+    Path checkpoint = Path.of(whole + ".ckpt");
+    assertTrue(Files.exists(checkpoint), "the checkpoint stays beside the model");
+    String resumed = dir.resolve("resumed.marginal").toString();
+    SparkMain.run(spark, concat(fit, "--out", resumed, "--resume", checkpoint.toString()));
+    DeepLvm a = ((LvmDensityModel) Models.read(Path.of(whole))).model();
+    DeepLvm b = ((LvmDensityModel) Models.read(Path.of(resumed))).model();
+    for (int i = 0; i < a.parameters().size(); i++) {
+      assertArrayEquals(a.parameters().get(i).value().toArray(), b.parameters().get(i).value().toArray(), 0f);
+    }
+    assertEquals("--checkpoint-rounds must be >= 1, got 0", refusal(concat(fit, "--out", "x", "--checkpoint-rounds",
+        "0")));
+    assertEquals("--resume " + dir.resolve("none") + " does not exist", refusal(concat(fit, "--out", "x", "--resume",
+        dir.resolve("none").toString())));
+    String refused = refusal(concat(fit, "--out", "x", "--resume", checkpoint.toString(), "--seed", "3"));
+    assertTrue(refused.startsWith("the checkpoint is of a different run: --seed 3 (the checkpoint's run had 0)"),
+        refused);
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

@@ -9,6 +9,7 @@ import dev.marginal.spark.TaskErrors;
 import dev.marginal.train.LocalSgd;
 import dev.marginal.train.LvmTrainingOptions;
 import dev.marginal.train.Progress;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
@@ -39,7 +40,10 @@ import org.apache.spark.sql.types.StructType;
  * columns whose standard deviations lie far from 1 for a Gaussian decoder are warned of (in Spark's log and in the
  * model file's provenance, {@code warnings}), as {@code marginal fit} warns of them. The fit logs its progress at
  * INFO, a line at most every 10 s: steps of the total, examples, the round's objective, examples per second and the
- * time left.
+ * time left. With {@code checkpointPath} the run's state is written there every {@code checkpointInterval} rounds
+ * (replacing the one before); a fit with {@code resumeFrom} set to such a checkpoint continues that run, and only that
+ * run (the same rows, shards, round length and options), to the parameters the uninterrupted run ends with
+ * ({@link DataParallelFit.Checkpoints}).
  */
 public final class MarginalLvm extends RowEstimator<MarginalLvm> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -59,6 +63,9 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
   private final IntParam shards;
   private final IntParam roundSteps;
   private final LongParam seed;
+  private final Param<String> checkpointPath;
+  private final IntParam checkpointInterval;
+  private final Param<String> resumeFrom;
 
   public MarginalLvm(String uid) {
     super(uid, "rows are ranked by it");
@@ -83,6 +90,12 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     roundSteps = new IntParam(this, "roundSteps", "local steps H of every shard between parameter averages (>= 1)",
         ParamRules.atLeast(1));
     seed = new LongParam(this, "seed", "root seed of the initial weights and every training key");
+    checkpointPath = new Param<>(this, "checkpointPath", "where the run's checkpoint is written on the driver's "
+        + "file system (any Hadoop path), replaced every checkpointInterval rounds (empty: none)");
+    checkpointInterval = new IntParam(this, "checkpointInterval", "rounds between checkpoints (>= 1)",
+        ParamRules.atLeast(1));
+    resumeFrom = new Param<>(this, "resumeFrom", "a checkpoint of the same run to continue from (empty: start "
+        + "afresh)");
 
     setDefault(hidden, new int[] {200, 200});
     setDefault(latentDim, 0);
@@ -95,6 +108,9 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     setDefault(shards, DEFAULT_SHARDS);
     setDefault(roundSteps, DEFAULT_ROUND_STEPS);
     setDefault(seed, 0L);
+    setDefault(checkpointPath, "");
+    setDefault(checkpointInterval, 10);
+    setDefault(resumeFrom, "");
   }
 
   public MarginalLvm() {
@@ -189,6 +205,30 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     return (MarginalLvm) set(seed, v);
   }
 
+  public Param<String> checkpointPath() {
+    return checkpointPath;
+  }
+
+  public IntParam checkpointInterval() {
+    return checkpointInterval;
+  }
+
+  public Param<String> resumeFrom() {
+    return resumeFrom;
+  }
+
+  public MarginalLvm setCheckpointPath(String v) {
+    return (MarginalLvm) set(checkpointPath, v);
+  }
+
+  public MarginalLvm setCheckpointInterval(int v) {
+    return (MarginalLvm) set(checkpointInterval, ParamRules.checked(checkpointInterval, v));
+  }
+
+  public MarginalLvm setResumeFrom(String v) {
+    return (MarginalLvm) set(resumeFrom, v);
+  }
+
   /** The in-process options these parameters stand for (each checked when it was set). */
   public DeepLvmOptions options() {
     String d = $(decoder).trim().toLowerCase(Locale.ROOT);
@@ -220,7 +260,7 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
       Progress progress = new RoundProgress("fit lvm on " + rows.shards() + " shards",
           LocalSgd.totalSteps(options.resolvedTraining(), rows), line -> logInfo(() -> line), System::nanoTime);
       fit = DataParallelFit.fit(rows, "spark", TrainingRows.columns($(inputCols), dim), options,
-          (Integer) $(roundSteps), progress);
+          (Integer) $(roundSteps), progress, checkpoints(dataset.sparkSession()));
     }
     if (fit.run().diverged()) {
       throw new IllegalStateException(fit.run().message());
@@ -231,6 +271,27 @@ public final class MarginalLvm extends RowEstimator<MarginalLvm> implements Defa
     MarginalDensityModel out = new MarginalDensityModel(Identifiable$.MODULE$.randomUID("marginal"),
         fit.model().toFile(fit.fileProvenance("spark")).toBytes());
     return withRowColumns(out);
+  }
+
+  /** The checkpoints the parameters ask for: written to {@code checkpointPath}, resumed from {@code resumeFrom}. */
+  private DataParallelFit.Checkpoints checkpoints(org.apache.spark.sql.SparkSession spark) {
+    String path = $(checkpointPath);
+    DataParallelFit.Checkpoints c = path.isEmpty() ? DataParallelFit.Checkpoints.none()
+        : DataParallelFit.Checkpoints.every((Integer) $(checkpointInterval),
+            file -> ModelFiles.replace(spark, path, file.toBytes()));
+    String from = $(resumeFrom);
+    if (from.isEmpty()) {
+      return c;
+    }
+    if (!ModelFiles.exists(spark, from)) {
+      throw dev.marginal.config.ParameterException.about(List.of("resumeFrom"), "resumeFrom " + from
+          + " does not exist");
+    }
+    try {
+      return c.resumingFrom(dev.marginal.io.ModelFile.fromBytes(ModelFiles.read(spark, from), from));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(from + ": " + e.getMessage(), e);
+    }
   }
 
   /** The schema of the fitted model's output: {@code log_px} and {@code std_err} added. */

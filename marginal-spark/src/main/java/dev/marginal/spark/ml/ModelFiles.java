@@ -47,6 +47,30 @@ public final class ModelFiles {
   }
 
   /**
+   * Writes {@code bytes} to {@code path} through a temporary file renamed into place, replacing what is there (a
+   * checkpoint's earlier round): the old file is removed just before the rename, so a crash between the two leaves the
+   * complete new file under the temporary name ({@code .NAME.tmp}) rather than a partial one.
+   */
+  public static void replace(SparkSession spark, String path, byte[] bytes) {
+    Path p = new Path(path);
+    Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream out = fs.create(tmp, true)) {
+        out.write(bytes);
+      }
+      if (fs.exists(p) && !fs.delete(p, false)) {
+        throw new IOException("cannot remove the old file");
+      }
+      if (!fs.rename(tmp, p)) {
+        throw new IOException("rename of " + tmp + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(path + ": cannot write (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
    * Writes {@code bytes} to {@code path} through a temporary file renamed into place, so a reader never sees a
    * partial file; refuses to replace an existing file.
    */

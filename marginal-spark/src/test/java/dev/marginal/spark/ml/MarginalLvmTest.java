@@ -133,6 +133,42 @@ class MarginalLvmTest {
     assertEquals(expected, dev.marginal.io.ModelFile.fromBytes(asGiven.modelBytes(), "fit").provenance().get("warnings"));
   }
 
+  /**
+   * A checkpoint written on Spark is the in-process run's, and a fit resumed from it ends as the uninterrupted run,
+   * for another partitioning too.
+   */
+  @Test
+  void aFitResumedFromItsCheckpointEndsAsTheUninterruptedRun() throws Exception {
+    DeepLvm reference = reference();
+    String path = dir.resolve("run.ckpt").toString();
+    // 3 shards of 100 rows, batch 20: 5 steps an epoch, 10 steps in 2 epochs, 4 rounds of 3; checkpoints after
+    // rounds 1, 2 and 3, each replacing the one before.
+    MarginalLvm checkpointed = estimator().setCheckpointPath(path).setCheckpointInterval(1);
+    assertSameParameters(reference, fitted(checkpointed.fit(SparkRows.frame(spark, data()))));
+    List<dev.marginal.io.ModelFile> inProcess = new java.util.ArrayList<>();
+    DataParallelFit.fit(dev.marginal.data.DataShards.inMemory(data(), 3), "spark", List.of("a", "b", "c", "d", "e",
+        "f"), estimator().options(), 3, Progress.silent(), DataParallelFit.Checkpoints.every(1, inProcess::add));
+    dev.marginal.io.ModelFile written = dev.marginal.io.ModelFile.read(Path.of(path));
+    dev.marginal.io.ModelFile last = inProcess.get(inProcess.size() - 1);
+    assertArrayEquals(last.tensor("dataParallel/state").toArray(), written.tensor("dataParallel/state").toArray(), 0f);
+    assertEquals(last.provenance().get("dataParallel"), written.provenance().get("dataParallel"));
+    // Resumed from the round-1 checkpoint (in process) and from Spark's last one, on another partitioning.
+    String first = dir.resolve("first.ckpt").toString();
+    java.nio.file.Files.write(Path.of(first), inProcess.get(0).toBytes());
+    for (String from : List.of(first, path)) {
+      MarginalLvm resumed = estimator().setResumeFrom(from);
+      assertSameParameters(reference, fitted(resumed.fit(SparkRows.frame(spark, data()).repartition(3))));
+    }
+    // Another run's settings are refused, naming them.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> estimator().setSeed(5).setResumeFrom(path).fit(SparkRows.frame(spark, data())));
+    assertTrue(e.getMessage().startsWith("the checkpoint is of a different run: seed 5 (the checkpoint's run had 4)"),
+        e.getMessage());
+    assertEquals("resumeFrom " + dir.resolve("none") + " does not exist", assertThrows(IllegalArgumentException.class,
+        () -> estimator().setResumeFrom(dir.resolve("none").toString()).fit(SparkRows.frame(spark, data())))
+        .getMessage());
+  }
+
   @Test
   void savesInAPipelineAsAModelFileTheCommandReads() throws Exception {
     org.apache.spark.sql.Dataset<Row> df = SparkRows.frame(spark, data());

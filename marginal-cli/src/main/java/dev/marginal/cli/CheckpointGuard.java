@@ -73,6 +73,7 @@ final class CheckpointGuard {
     return switch (kind) {
       case DENSITY -> "fit --model lvm";
       case REVERSE_KL -> "target";
+      case DATA_PARALLEL -> "data-parallel (marginal-spark's fit --kind lvm, DataParallelFit)";
     };
   }
 

@@ -210,4 +210,21 @@ class ResumeFingerprintTest {
     assertEquals("marginal: " + bad + ": training state 'history' must be a list of objects, got 'x'",
         refused(with(run, "--steps", "6", "--resume", bad.toString(), "--out", dir.resolve("n.marginal").toString())));
   }
+  /** A data-parallel run's checkpoint is refused by fit --resume as such, not setting by setting. */
+  @Test
+  void aDataParallelCheckpointIsRefusedAsOneInOneLine() throws IOException {
+    dev.marginal.data.Dataset data = dev.marginal.data.DataSources.load("toy:moons?n=300");
+    List<ModelFile> written = new ArrayList<>();
+    dev.marginal.api.DataParallelFit.fit(dev.marginal.data.DataShards.inMemory(data, 2), data.source(),
+        data.columns(), dev.marginal.api.DeepLvmOptions.defaults().withEpochs(2), 2,
+        dev.marginal.train.Progress.silent(), dev.marginal.api.DataParallelFit.Checkpoints.every(2, written::add));
+    Path checkpoint = dir.resolve("run.ckpt");
+    written.get(0).write(checkpoint);
+    CliRun r = CliRun.of(lvm("toy:moons?n=300", "--epochs", "2", "--resume", checkpoint.toString(), "--out",
+        dir.resolve("m.marginal").toString()).toArray(String[]::new));
+    assertEquals(Cli.EXIT_USAGE, r.code(), r.toString());
+    assertEquals(List.of("marginal: " + checkpoint + ": a checkpoint of a data-parallel (marginal-spark's fit --kind"
+        + " lvm, DataParallelFit) run, not of fit --model lvm"), r.errLines());
+    assertEquals(RunFingerprint.Kind.DATA_PARALLEL, RunFingerprint.kindOf(written.get(0).provenance()));
+  }
 }

@@ -47,7 +47,9 @@ public final class RunFingerprint {
     /** A density fitted to data ({@code DeepLvmFit}): its fingerprint names the data. */
     DENSITY("a density-estimation run"),
     /** A surrogate fitted to an unnormalized target ({@code SurrogateTraining}): its fingerprint names the target. */
-    REVERSE_KL("a reverse-KL run on a target");
+    REVERSE_KL("a reverse-KL run on a target"),
+    /** A density fitted data-parallel ({@code DataParallelFit}, marginal-spark): its fingerprint names the engine. */
+    DATA_PARALLEL("a data-parallel density-estimation run");
 
     private final String description;
 
@@ -70,6 +72,9 @@ public final class RunFingerprint {
    */
   public static Kind kindOf(Map<String, Object> provenance) {
     Map<?, ?> m = provenance.get(KEY) instanceof Map<?, ?> f ? f : provenance;
+    if ("data-parallel".equals(m.get("engine"))) {
+      return Kind.DATA_PARALLEL;
+    }
     if (m.containsKey("target")) {
       return Kind.REVERSE_KL;
     }

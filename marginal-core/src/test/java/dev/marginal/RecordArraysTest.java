@@ -94,6 +94,8 @@ class RecordArraysTest {
         () -> new ModelFile.Float64(new double[] {1, 2, 3, 4, 5, 6}, new int[] {2, 3}));
     SAMPLES.put(GmmFit.class, () -> new GmmFit(MIXTURE, true, 2, -1, new double[] {-2, -1}, GmmOptions.of(2)));
     SAMPLES.put(LocalPosteriors.Batch.class, () -> new LocalPosteriors.Batch(new int[] {3, 5}, null, null, null));
+    SAMPLES.put(dev.marginal.train.LocalSgd.Snapshot.class, () -> new dev.marginal.train.LocalSgd.Snapshot(2, 4, 4, 4,
+        80, new float[] {1, 2, 3}, new double[] {-1.5, -1.25}));
   }
 
   private static WeightDiagnostics[] diagnostics() {

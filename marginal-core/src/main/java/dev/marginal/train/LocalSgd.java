@@ -154,6 +154,26 @@ public final class LocalSgd {
     public double[] objectives() {
       return objectives.clone();
     }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Snapshot s && rounds == s.rounds && step == s.step && decoderSteps == s.decoderSteps
+          && encoderSteps == s.encoderSteps && examples == s.examples && java.util.Arrays.equals(values, s.values)
+          && java.util.Arrays.equals(objectives, s.objectives);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(rounds, step, decoderSteps, encoderSteps, examples,
+          java.util.Arrays.hashCode(values), java.util.Arrays.hashCode(objectives));
+    }
+
+    @Override
+    public String toString() {
+      return "Snapshot[rounds=" + rounds + ", step=" + step + ", decoderSteps=" + decoderSteps + ", encoderSteps="
+          + encoderSteps + ", examples=" + examples + ", values=" + java.util.Arrays.toString(values)
+          + ", objectives=" + java.util.Arrays.toString(objectives) + "]";
+    }
   }
 
   /**

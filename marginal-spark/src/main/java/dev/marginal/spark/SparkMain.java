@@ -179,7 +179,14 @@ public final class SparkMain {
     } else {
       MarginalLvm lvm = lvm(o);
       if (o.has("--checkpoint-rounds")) {
-        lvm.setCheckpointPath(out + ".ckpt").setCheckpointInterval(o.integer("--checkpoint-rounds", 10));
+        String checkpoint = out + ".ckpt";
+        // A checkpoint there is an earlier run's, which this one would replace after its first rounds.
+        if (dev.marginal.spark.ml.ModelFiles.exists(spark, checkpoint)
+            && !checkpoint.equals(o.get("--resume", null))) {
+          throw new IllegalArgumentException(checkpoint + " holds the checkpoint of an earlier run, which this run "
+              + "would replace; resume it with --resume " + checkpoint + " or remove it to start afresh");
+        }
+        lvm.setCheckpointPath(checkpoint).setCheckpointInterval(o.integer("--checkpoint-rounds", 10));
       }
       if (o.has("--resume")) {
         lvm.setResumeFrom(o.required("--resume"));

@@ -314,6 +314,16 @@ class SparkMainTest {
         "0")));
     assertEquals("--resume " + dir.resolve("none") + " does not exist", refusal(concat(fit, "--out", "x", "--resume",
         dir.resolve("none").toString())));
+    // A checkpoint left beside --out is not replaced by a run that does not resume it.
+    long before = Files.size(checkpoint);
+    String again = dir.resolve("again.marginal").toString();
+    Files.copy(checkpoint, Path.of(again + ".ckpt"));
+    assertEquals(again + ".ckpt holds the checkpoint of an earlier run, which this run would replace; resume it with "
+        + "--resume " + again + ".ckpt or remove it to start afresh", refusal(concat(fit, "--out", again,
+        "--checkpoint-rounds", "2")));
+    assertEquals(before, Files.size(Path.of(again + ".ckpt")));
+    SparkMain.run(spark, concat(fit, "--out", again, "--checkpoint-rounds", "2", "--resume", again + ".ckpt"));
+    assertTrue(Files.exists(Path.of(again)));
     String refused = refusal(concat(fit, "--out", "x", "--resume", checkpoint.toString(), "--seed", "3"));
     assertTrue(refused.startsWith("the checkpoint is of a different run: --seed 3 (the checkpoint's run had 0)"),
         refused);

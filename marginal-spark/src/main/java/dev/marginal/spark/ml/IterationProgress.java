@@ -6,17 +6,13 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The progress of an iterative fit on the cluster (EM's iterations over all restarts) as lines for a log: at most one
- * every {@link RoundProgress#EVERY_NANOS} ns and one at the end, each with the iterations done of the most there can
- * be, the running estimate and the time left at the rate so far (an upper bound: EM stops early when it converges).
+ * The progress of an iterative fit on the cluster (EM's iterations over all restarts) as lines for a log
+ * ({@link LogLines}), each with the iterations done of the most there can be, the running estimate and the time left
+ * at the rate so far (an upper bound: EM stops early when it converges).
  */
-final class IterationProgress implements WorkProgress {
+final class IterationProgress extends LogLines implements WorkProgress {
   private final String what;
   private final String estimate;
-  private final Consumer<String> log;
-  private final LongSupplier clock;
-  private final long start;
-  private long lastLine;
 
   /**
    * @param what what is being fitted, the start of every line
@@ -25,25 +21,18 @@ final class IterationProgress implements WorkProgress {
    * @param clock nanoseconds, {@link System#nanoTime} but for tests
    */
   IterationProgress(String what, String estimate, Consumer<String> log, LongSupplier clock) {
+    super(log, clock);
     this.what = what;
     this.estimate = estimate;
-    this.log = log;
-    this.clock = clock;
-    this.start = clock.getAsLong();
-    this.lastLine = start;
   }
 
   @Override
   public void update(long done, long total, double value) {
-    long now = clock.getAsLong();
-    if (now - lastLine < RoundProgress.EVERY_NANOS && done < total) {
-      return;
-    }
-    lastLine = now;
-    double seconds = (now - start) / 1e9;
-    String left = done >= total || done == 0 || seconds <= 0 ? ""
-        : ", at most " + RoundProgress.duration(seconds * (total - done) / done) + " left";
-    log.accept(String.format(Locale.ROOT, "%s: iteration %d of at most %d, %s %.4f%s", what, done, total, estimate,
-        value, left));
+    maybeLog(done >= total, seconds -> {
+      String left = done >= total || done == 0 || seconds <= 0 ? ""
+          : ", at most " + duration(seconds * (total - done) / done) + " left";
+      return String.format(Locale.ROOT, "%s: iteration %d of at most %d, %s %.4f%s", what, done, total, estimate,
+          value, left);
+    });
   }
 }

@@ -32,8 +32,8 @@ class RoundProgressTest {
 
   @Test
   void durationsAreInSecondsMinutesOrHours() {
-    assertEquals("45 s", RoundProgress.duration(44.6));
-    assertEquals("3 min 05 s", RoundProgress.duration(185));
-    assertEquals("2 h 05 min", RoundProgress.duration(7500));
+    assertEquals("45 s", LogLines.duration(44.6));
+    assertEquals("3 min 05 s", LogLines.duration(185));
+    assertEquals("2 h 05 min", LogLines.duration(7500));
   }
 }

@@ -217,6 +217,25 @@ class DataParallelFitTest {
         DataParallelFit.Checkpoints.none().resumingFrom(tampered)));
     assertEquals("the checkpoint's step 3 does not match its 2 rounds of 2 steps (a run of 12 steps)",
         step.getMessage());
+    // A state vector of another length (another model's), and a run that had ended (its last round counted).
+    java.util.Map<String, dev.marginal.tensor.Tensor> tensors = new java.util.LinkedHashMap<>(checkpoint.tensors());
+    float[] state = checkpoint.tensor("dataParallel/state").toArray();
+    tensors.put("dataParallel/state", dev.marginal.tensor.Tensor.wrap(java.util.Arrays.copyOf(state, state.length - 3),
+        state.length - 3));
+    ModelFile shorter = new ModelFile(checkpoint.kind(), checkpoint.config(), checkpoint.provenance(), tensors,
+        checkpoint.float64Tensors());
+    assertEquals("the checkpoint's state has " + (state.length - 3) + " values, this model " + state.length,
+        assertThrows(IllegalArgumentException.class, () -> DataParallelFit.fit(DataShards.inMemory(grey(), 3),
+            "grey", grey().columns(), options(), 2, Progress.silent(),
+            DataParallelFit.Checkpoints.none().resumingFrom(shorter))).getMessage());
+    counters.put("rounds", 6L);
+    counters.put("step", 12L);
+    p.put(DataParallelFit.COUNTERS, counters);
+    ModelFile ended = new ModelFile(checkpoint.kind(), checkpoint.config(), p, checkpoint.tensors(),
+        checkpoint.float64Tensors());
+    assertEquals("the checkpoint's run had ended (step 12 of 12)", assertThrows(IllegalArgumentException.class,
+        () -> DataParallelFit.fit(DataShards.inMemory(grey(), 3), "grey", grey().columns(), options(), 2,
+            Progress.silent(), DataParallelFit.Checkpoints.none().resumingFrom(ended))).getMessage());
     DataParallelFit.Result model = DataParallelFit.fit(grey(), 3, options(), 2, Progress.silent());
     ModelFile plain = model.model().toFile(model.fileProvenance("in-process"));
     IllegalArgumentException notOne = assertThrows(IllegalArgumentException.class, () -> DataParallelFit.fit(

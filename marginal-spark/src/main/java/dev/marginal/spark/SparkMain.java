@@ -170,8 +170,9 @@ public final class SparkMain {
           .setRegCovar(o.number("--reg-covar", 1e-6)).setSeed(o.longInteger("--seed", 0))
           .setStandardize(o.bool("--standardize", false)).fit(df);
       dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
-      modelWarnings(model, out, warnings, List.of("regCovar", "standardize"));
-      return gmmReport(model, out, maxIter, tol, warnings);
+      Map<String, Object> provenance = provenance(model, out);
+      modelWarnings(provenance, warnings, List.of("regCovar", "standardize"));
+      return gmmReport(provenance, out, maxIter, tol, warnings);
     } else if ("ppca".equals(kind)) {
       model = new MarginalPpca().setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
           .setIdCol(o.get("--id-col", "id")).setLatentDim(o.integer("--latent", 2))
@@ -193,27 +194,27 @@ public final class SparkMain {
       }
       model = lvm.setInputCols(cols).setFeaturesCol(o.get("--features-col", "features"))
           .setIdCol(o.get("--id-col", "id")).fit(df);
-      dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
-      modelWarnings(model, out, warnings, List.of("standardize"));
-      return "wrote " + kind + " model " + out;
     }
     dev.marginal.spark.ml.ModelFiles.write(spark, out, model.modelBytes());
+    modelWarnings(provenance(model, out), warnings, List.of("standardize"));
     return "wrote " + kind + " model " + out;
+  }
+
+  /** The provenance of {@code model}'s file, written to {@code out}. */
+  private static Map<String, Object> provenance(MarginalDensityModel model, String out) {
+    try {
+      return ModelFile.fromBytes(model.modelBytes(), out).provenance();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
    * What the CLI's {@code fit} warns of before fitting (the columns' scale), from the model file's provenance, with
    * {@code parameters} written as options.
    */
-  private static void modelWarnings(MarginalDensityModel model, String out, PrintStream warnings,
-      List<String> parameters) {
-    Object listed;
-    try {
-      listed = ModelFile.fromBytes(model.modelBytes(), out).provenance().get("warnings");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (listed instanceof List<?> lines) {
+  private static void modelWarnings(Map<String, Object> provenance, PrintStream warnings, List<String> parameters) {
+    if (provenance.get("warnings") instanceof List<?> lines) {
       for (Object w : lines) {
         warnings.println("marginal-spark: warning: " + OptionNames.withOptionNames(String.valueOf(w), parameters));
       }
@@ -225,14 +226,8 @@ public final class SparkMain {
    * What the CLI's {@code fit --model gmm} says of EM: whether it converged and after how many iterations, and a
    * warning when it stopped at {@code --max-iter} first.
    */
-  private static String gmmReport(MarginalDensityModel model, String out, int maxIter, double tol,
+  private static String gmmReport(Map<String, Object> provenance, String out, int maxIter, double tol,
       PrintStream warnings) {
-    Map<String, Object> provenance;
-    try {
-      provenance = ModelFile.fromBytes(model.modelBytes(), out).provenance();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     Object converged = provenance.get("converged");
     if (!Boolean.TRUE.equals(converged) && tol != 0) { // --tol 0 asks for every iteration: nothing to warn of
       warnings.println("marginal-spark: warning: " + OptionNames.withOptionNames(
